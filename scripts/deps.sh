@@ -1,0 +1,40 @@
+#!/bin/sh
+# Installs the Debian packages Telepro needs to build, test and benchmark, when missing.
+# Usage: scripts/deps.sh [build|check|bench]   (check and bench include build)
+# Runs apt-get as root, or through sudo; does nothing when everything is present.
+set -eu
+
+build="build-essential g++ pkg-config meson ninja-build libsqlite3-dev libpq-dev
+ libjansson-dev libcsv-dev libsodium-dev libphonenumber-dev libmicrohttpd-dev"
+check="libcmocka-dev clang libclang-rt-14-dev sqlite3"
+bench="sqlite3 time"
+
+want=$build
+case "${1:-build}" in
+  build) ;;
+  check) want="$build $check" ;;
+  bench) want="$build $bench" ;;
+  *) echo "usage: $0 [build|check|bench]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO="sudo"
+else
+  echo "deps: missing packages:$missing; run as root or install sudo" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,58 @@
+#ifndef TP_CLI_H
+#define TP_CLI_H
+/*
+ * The telepro command: one function per subcommand, helpers shared by them. Subcommands
+ * take argc/argv starting at their own name, print results on stdout, messages on
+ * stderr, and return the process exit code (0 ok, 1 runtime failure, 2 bad usage or
+ * input, 3 nothing to do where a command says so).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "store/store.h"
+
+enum output_format {
+	FORMAT_TEXT,
+	FORMAT_JSON,
+	FORMAT_CSV,
+};
+
+/* The database URL: --db, else TELEPRO_DB, else sqlite:telepro.db. */
+extern const char *cli_db_url;
+
+int cmd_init(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_campaign(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+
+/* Opens the store at cli_db_url; on failure prints the error and returns NULL. */
+struct store *cli_open_store(void);
+
+/* Prints "telepro: " and the formatted error on stderr; returns the exit code for it. */
+int cli_fail(const struct tp_error *err);
+
+/* Prints a usage error ("telepro CMD: message; see telepro CMD --help"); returns 2. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses a whole decimal integer within [min, max]; false on anything else. */
+bool cli_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* Parses text|json|csv, allowing only formats set in the mask (1 << FORMAT_X). */
+bool cli_parse_format(const char *s, unsigned allowed, enum output_format *out);
+
+/* Reads a password: from stdin (one line) when from_stdin, else twice from the terminal
+ * with echo off. Returns 0, or prints why and returns 2. buf gets the NUL-terminated text. */
+int cli_read_password(bool from_stdin, char *buf, size_t size);
+
+/* Writes s as a CSV field (quoted when needed) to f. */
+void cli_csv_field(FILE *f, const char *s, char delimiter);
+
+/* Prints a help text on stdout and returns 0. */
+int cli_help(const char *text);
+
+/* True when argv[i] is -h or --help for any i >= 1. */
+bool cli_wants_help(int argc, char **argv);
+
+#endif

@@ -1,0 +1,167 @@
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "cli/cli.h"
+
+static const char help[] =
+	"usage: telepro export prospects --campaign NAME [--format csv|json] [--delimiter C]\n"
+	"                                [--output FILE]\n"
+	"\n"
+	"Writes the campaign's prospects in import order: one column per known field\n"
+	"(company, last_name, first_name, civility, role, phone, mobile, email, siren, siret,\n"
+	"address, postcode, city, country, sector, size_band, website), phones in E.164, then\n"
+	"one column per qualification key. A CSV export imports again to the same data.\n"
+	"JSON: an array of objects with lead_id, the fields and a qualification object.\n";
+
+struct export_ctx {
+	FILE *out;
+	enum output_format format;
+	char delimiter;
+	long rows;
+};
+
+static const int columns[] = {F_COMPANY, F_LAST_NAME, F_FIRST_NAME, F_CIVILITY, F_ROLE, F_PHONE, F_MOBILE,
+	F_EMAIL, F_SIREN, F_SIRET, F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY, F_SECTOR, F_SIZE_BAND, F_WEBSITE};
+#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+static void write_header(void *vctx, size_t n, const char *const *keys)
+{
+	struct export_ctx *ctx = vctx;
+
+	if (ctx->format != FORMAT_CSV)
+		return;
+	for (size_t i = 0; i < NCOLUMNS; i++) {
+		if (i)
+			fputc(ctx->delimiter, ctx->out);
+		fputs(field_name(columns[i]), ctx->out);
+	}
+	for (size_t k = 0; k < n; k++) {
+		fputc(ctx->delimiter, ctx->out);
+		cli_csv_field(ctx->out, keys[k], ctx->delimiter);
+	}
+	fputs("\r\n", ctx->out);
+}
+
+static int write_row(void *vctx, const struct export_row *row)
+{
+	struct export_ctx *ctx = vctx;
+
+	if (ctx->format == FORMAT_CSV) {
+		for (size_t i = 0; i < NCOLUMNS; i++) {
+			if (i)
+				fputc(ctx->delimiter, ctx->out);
+			cli_csv_field(ctx->out, row->field[columns[i]], ctx->delimiter);
+		}
+		for (size_t k = 0; k < row->nqual; k++) {
+			fputc(ctx->delimiter, ctx->out);
+			cli_csv_field(ctx->out, row->qual_value[k], ctx->delimiter);
+		}
+		fputs("\r\n", ctx->out);
+	} else {
+		json_t *o = json_object(), *q = json_object();
+
+		json_object_set_new(o, "lead_id", json_integer(row->lead_id));
+		for (size_t i = 0; i < NCOLUMNS; i++) {
+			const char *v = row->field[columns[i]];
+
+			json_object_set_new(o, field_name(columns[i]), *v ? json_string(v) : json_null());
+		}
+		for (size_t k = 0; k < row->nqual; k++)
+			if (row->qual_value[k][0])
+				json_object_set_new(q, row->qual_key[k], json_string(row->qual_value[k]));
+		json_object_set_new(o, "qualification", q);
+		fputs(ctx->rows ? ",\n  " : "[\n  ", ctx->out);
+		json_dumpf(o, ctx->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(o);
+	}
+	ctx->rows++;
+	return ferror(ctx->out) ? 1 : 0;
+}
+
+static int export_prospects(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"campaign", required_argument, NULL, 'c'},
+		{"format", required_argument, NULL, 'f'},
+		{"delimiter", required_argument, NULL, 'd'},
+		{"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
+	};
+	struct export_ctx ctx = {stdout, FORMAT_CSV, ',', 0};
+	const char *campaign_name = NULL, *output = NULL;
+	struct campaign c;
+	struct tp_error err;
+	struct store *s;
+	int opt, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			campaign_name = optarg;
+			break;
+		case 'f':
+			if (!cli_parse_format(optarg, 1u << FORMAT_CSV | 1u << FORMAT_JSON, &ctx.format))
+				return cli_usage("export", "--format is csv or json");
+			break;
+		case 'd':
+			if (strcmp(optarg, "tab") == 0)
+				ctx.delimiter = '\t';
+			else if (strlen(optarg) == 1 && strchr(",;\t", optarg[0]))
+				ctx.delimiter = optarg[0];
+			else
+				return cli_usage("export", "--delimiter is one of , ; or tab");
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		default:
+			return cli_usage("export", "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage("export", "unexpected argument '%s'", argv[optind]);
+	if (!campaign_name)
+		return cli_usage("export", "--campaign NAME is required");
+	if (!(s = cli_open_store()))
+		return 1;
+	tp_error_clear(&err);
+	campaign_init(&c);
+	if ((rc = store_campaign_get(s, campaign_name, &c, &err))) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	if (output && !(ctx.out = fopen(output, "wb"))) {
+		fprintf(stderr, "telepro: %s: %s\n", output, strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	rc = store_export_prospects(s, c.id, write_header, write_row, &ctx, &err);
+	if (rc == 0 && ctx.format == FORMAT_JSON)
+		fputs(ctx.rows ? "\n]\n" : "[]\n", ctx.out);
+	if (rc < 0)
+		rc = cli_fail(&err);
+	else if (fflush(ctx.out) != 0 || ferror(ctx.out))
+		rc = 1, fprintf(stderr, "telepro: write error: %s\n", strerror(errno));
+	if (output)
+		fclose(ctx.out);
+out:
+	campaign_release(&c);
+	store_close(s);
+	return rc;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage("export", "prospects?");
+	if (cli_wants_help(argc, argv))
+		return cli_help(help);
+	if (strcmp(argv[1], "prospects") == 0)
+		return export_prospects(argc - 1, argv + 1);
+	return cli_usage("export", "unknown subcommand '%s' (prospects)", argv[1]);
+}

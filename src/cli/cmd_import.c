@@ -1,0 +1,503 @@
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "core/import.h"
+#include "core/xalloc.h"
+
+static const char help[] =
+	"usage: telepro import prospects FILE --campaign NAME [--delimiter C] [--encoding utf-8|latin1]\n"
+	"                                [--mapping FILE] [--format text|json]\n"
+	"       telepro import dnc FILE --source internal|bloctel|other\n"
+	"\n"
+	"import prospects reads a CSV file (RFC 4180; ',' ';' or tab, detected when not given;\n"
+	"UTF-8 with or without BOM, or Latin-1 with --encoding latin1) whose header names the\n"
+	"columns in French or English (société, nom, prénom, téléphone, mobile, email, SIREN,\n"
+	"code postal, ville, secteur, fonction...) or through a mapping file (docs/IMPORT.md).\n"
+	"Unknown columns are kept as qualification values. Phones are stored in E.164.\n"
+	"Numbers already in the campaign are counted as duplicates and not imported again.\n"
+	"Each rejected row is reported on stderr as FILE:LINE: FIELD: reason; the good rows are\n"
+	"imported, all in one transaction (an interrupted import leaves nothing behind).\n"
+	"--format json prints {\"imported\":N,\"duplicates\":N,\"rejected\":N,\"errors\":[...]}.\n"
+	"Exit 0 when the file was processed, 2 when it is unusable.\n"
+	"\n"
+	"import dnc loads an opposition (do-not-call) list: one number a line, or a CSV file\n"
+	"with a phone column. Numbers are normalised like prospect phones.\n";
+
+#define READ_CHUNK (256 * 1024)
+#define JSON_ERRORS_MAX 10000
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+struct progress {
+	bool enabled;
+	off_t total;
+	off_t done;
+	struct timespec start;
+	struct timespec last;
+};
+
+static double seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void progress_show(struct progress *p, long rows, bool final)
+{
+	double elapsed;
+
+	if (!p->enabled || (!final && seconds_since(&p->last) < 0.25))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &p->last);
+	elapsed = seconds_since(&p->start);
+	fprintf(stderr, "\r%ld rows, %3.0f%%, %.0f rows/s%s", rows,
+		p->total > 0 ? 100.0 * (double)p->done / (double)p->total : 100.0,
+		elapsed > 0 ? (double)rows / elapsed : 0.0, final ? "\n" : "");
+}
+
+struct import_run {
+	struct store_import *imp;
+	enum output_format format;
+	json_t *errors;
+	long errors_dropped;
+};
+
+static int sink_prospect(void *ctx, const struct prospect *p, struct tp_error *err)
+{
+	struct import_run *run = ctx;
+
+	if (interrupted)
+		return tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
+	return store_import_prospect(run->imp, p, err);
+}
+
+static void sink_reject(void *ctx, const struct tp_error *e)
+{
+	struct import_run *run = ctx;
+	char msg[1024];
+
+	tp_error_format(e, msg, sizeof(msg));
+	fprintf(stderr, "%s\n", msg);
+	if (run->format != FORMAT_JSON)
+		return;
+	if (json_array_size(run->errors) >= JSON_ERRORS_MAX) {
+		run->errors_dropped++;
+		return;
+	}
+	json_array_append_new(run->errors, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)e->line, "field",
+		e->field, "reason", e->reason));
+}
+
+static int read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "telepro: %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	buf = xmalloc(max + 1);
+	n = fread(buf, 1, max + 1, f);
+	fclose(f);
+	if (n > max) {
+		free(buf);
+		fprintf(stderr, "telepro: %s: larger than %zu KiB\n", path, max / 1024);
+		return 2;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* Feeds the whole file to the importer, chunk by chunk: memory stays flat. */
+static int feed_file(FILE *f, struct importer *im, struct progress *prog, struct tp_error *err)
+{
+	char *buf = xmalloc(READ_CHUNK);
+	size_t n;
+	int rc = 0;
+
+	while ((n = fread(buf, 1, READ_CHUNK, f)) > 0) {
+		prog->done += (off_t)n;
+		if ((rc = importer_feed(im, buf, n, err)))
+			break;
+		progress_show(prog, im->stats.rows, false);
+		if (interrupted) {
+			rc = tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
+			break;
+		}
+	}
+	if (rc == 0 && ferror(f))
+		rc = tp_error_at(err, TP_EUSAGE, im->opts.file, 0, NULL, "read error: %s", strerror(errno));
+	if (rc == 0)
+		rc = importer_finish(im, err);
+	free(buf);
+	return rc;
+}
+
+static int import_prospects(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"campaign", required_argument, NULL, 'c'},
+		{"delimiter", required_argument, NULL, 'd'},
+		{"encoding", required_argument, NULL, 'e'},
+		{"mapping", required_argument, NULL, 'm'},
+		{"format", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *campaign_name = NULL, *mapping_path = NULL, *path;
+	struct import_opts iopts = {0};
+	struct import_run run = {0};
+	struct import_sink sink = {&run, sink_prospect, sink_reject};
+	struct mapping mapping;
+	struct importer im;
+	struct campaign c;
+	struct progress prog = {0};
+	struct tp_error err;
+	struct store *s = NULL;
+	struct stat stbuf;
+	FILE *f = NULL;
+	int opt, rc = 0;
+
+	run.format = FORMAT_TEXT;
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			campaign_name = optarg;
+			break;
+		case 'd':
+			if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
+				iopts.delimiter = '\t';
+			else if (strlen(optarg) == 1 && strchr(",;\t|", optarg[0]))
+				iopts.delimiter = optarg[0];
+			else
+				return cli_usage("import", "--delimiter is one of , ; | or tab");
+			break;
+		case 'e':
+			if (strcmp(optarg, "latin1") == 0 || strcmp(optarg, "iso-8859-1") == 0)
+				iopts.latin1 = true;
+			else if (strcmp(optarg, "utf-8") != 0 && strcmp(optarg, "utf8") != 0)
+				return cli_usage("import", "--encoding is utf-8 or latin1");
+			break;
+		case 'm':
+			mapping_path = optarg;
+			break;
+		case 'f':
+			if (!cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &run.format))
+				return cli_usage("import", "--format is text or json");
+			break;
+		case ':':
+			return cli_usage("import", "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return cli_usage("import", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage("import", "give exactly one prospect file");
+	if (!campaign_name)
+		return cli_usage("import", "--campaign NAME is required");
+	path = argv[optind];
+	tp_error_clear(&err);
+	mapping_init(&mapping);
+	if (mapping_path) {
+		char *text;
+		size_t len;
+
+		if ((rc = read_file(mapping_path, 64 * 1024, &text, &len)))
+			return rc;
+		rc = mapping_parse(&mapping, mapping_path, text, len, &err);
+		free(text);
+		if (rc)
+			return cli_fail(&err);
+	}
+	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "telepro: %s: %s\n", path, strerror(errno));
+		mapping_release(&mapping);
+		return 2;
+	}
+	if (fstat(fileno(f), &stbuf) == 0 && S_ISDIR(stbuf.st_mode)) {
+		fprintf(stderr, "telepro: %s: is a directory, not a prospect file\n", path);
+		rc = 2;
+		goto out;
+	}
+	prog.enabled = isatty(STDERR_FILENO);
+	prog.total = S_ISREG(stbuf.st_mode) ? stbuf.st_size : 0;
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	prog.last = prog.start;
+	if (!(s = cli_open_store())) {
+		rc = 1;
+		goto out;
+	}
+	campaign_init(&c);
+	rc = store_campaign_get(s, campaign_name, &c, &err);
+	iopts.file = path;
+	iopts.mapping = mapping_path ? &mapping : NULL;
+	iopts.region = c.region ? c.region : "FR";
+	if (rc) {
+		campaign_release(&c);
+		rc = cli_fail(&err);
+		goto out;
+	}
+	run.errors = json_array();
+	if (!(run.imp = store_import_begin(s, c.id, &err))) {
+		campaign_release(&c);
+		rc = cli_fail(&err);
+		goto out;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	importer_init(&im, &iopts, &sink);
+	rc = feed_file(f, &im, &prog, &err);
+	progress_show(&prog, im.stats.rows, true);
+	if (rc == 0)
+		rc = store_import_commit(run.imp, path, &im.stats, &err);
+	else
+		store_import_abort(run.imp);
+	if (rc) {
+		rc = cli_fail(&err);
+	} else if (run.format == FORMAT_JSON) {
+		json_t *j = json_pack("{s:I,s:I,s:I,s:O}", "imported", (json_int_t)im.stats.imported, "duplicates",
+			(json_int_t)im.stats.duplicates, "rejected", (json_int_t)im.stats.rejected, "errors", run.errors);
+
+		if (run.errors_dropped)
+			json_object_set_new(j, "errors_not_listed", json_integer(run.errors_dropped));
+		json_dumpf(j, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(j);
+	} else {
+		printf("%s: %ld imported, %ld duplicates, %ld rejected into %s\n", path, im.stats.imported,
+			im.stats.duplicates, im.stats.rejected, c.name);
+	}
+	importer_release(&im);
+	campaign_release(&c);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+out:
+	json_decref(run.errors);
+	store_close(s);
+	if (f && f != stdin)
+		fclose(f);
+	mapping_release(&mapping);
+	return rc;
+}
+
+struct dnc_run {
+	struct store *s;
+	const char *file;
+	const char *source;
+	const char *region;
+	int64_t now;
+	enum output_format format;
+	bool header_seen;
+	size_t column;         /* the phone column */
+	long added, known, rejected;
+	json_t *errors;
+	struct tp_error fatal;
+};
+
+static void dnc_reject(struct dnc_run *run, long line, const char *fmt, const char *a, const char *b)
+{
+	struct tp_error e;
+	char msg[1024];
+
+	tp_error_clear(&e);
+	tp_error_at(&e, TP_EUSAGE, run->file, line, "phone", fmt, a, b);
+	tp_error_format(&e, msg, sizeof(msg));
+	fprintf(stderr, "%s\n", msg);
+	run->rejected++;
+	if (run->format == FORMAT_JSON && json_array_size(run->errors) < JSON_ERRORS_MAX)
+		json_array_append_new(run->errors, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)line, "field",
+			"phone", "reason", e.reason));
+}
+
+static int dnc_number(struct dnc_run *run, long line, const char *text)
+{
+	char e164[PHONE_E164_MAX];
+	const char *why = "not a phone number";
+	int rc;
+
+	switch (phone_normalize(text, strlen(text), run->region, e164, &why)) {
+	case PHONE_EMPTY:
+		return 0;
+	case PHONE_INVALID:
+		dnc_reject(run, line, "'%.40s': %s", text, why);
+		return 0;
+	}
+	rc = store_opposition_add(run->s, e164, run->source, run->now, &run->fatal);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		run->added++;
+	else
+		run->known++;
+	return 0;
+}
+
+static int dnc_record(void *ctx, const struct csv_record *rec)
+{
+	struct dnc_run *run = ctx;
+
+	if (rec->error) {
+		dnc_reject(run, rec->line, "%s%s", rec->error, "");
+		return 0;
+	}
+	if (!run->header_seen) {
+		run->header_seen = true;
+		for (size_t i = 0; i < rec->nfields; i++) {
+			int id = field_from_header(rec->fields[i]);
+
+			if (id == F_PHONE || id == F_MOBILE) {
+				run->column = i;
+				return 0;
+			}
+		}
+		if (rec->nfields != 1)
+			return tp_error_at(&run->fatal, TP_EUSAGE, run->file, rec->line, "header",
+				"no phone column: give one number a line, or a CSV file with a 'téléphone' "
+				"or 'phone' column");
+		run->column = 0;
+		/* A bare list: its first line is a number, unless it is a word such as "numéro". */
+		if (phone_normalize(rec->fields[0], rec->lens[0], run->region, (char[PHONE_E164_MAX]){0}, NULL) ==
+		    PHONE_OK)
+			return dnc_number(run, rec->line, rec->fields[0]);
+		return 0;
+	}
+	if (run->column >= rec->nfields) {
+		dnc_reject(run, rec->line, "%s%s", "the row has no value in the phone column", "");
+		return 0;
+	}
+	return dnc_number(run, rec->line, rec->fields[run->column]);
+}
+
+static int import_dnc(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"source", required_argument, NULL, 's'},
+		{"region", required_argument, NULL, 'r'},
+		{"format", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	struct dnc_run run = {0};
+	struct csv_reader reader;
+	struct tp_error err;
+	char *buf;
+	size_t n;
+	FILE *f;
+	int opt, rc = 0;
+	bool first = true;
+
+	run.region = "FR";
+	run.format = FORMAT_TEXT;
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			run.source = optarg;
+			break;
+		case 'r':
+			run.region = optarg;
+			break;
+		case 'f':
+			if (!cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &run.format))
+				return cli_usage("import", "--format is text or json");
+			break;
+		default:
+			return cli_usage("import", "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage("import", "give exactly one opposition list file");
+	if (!run.source || (strcmp(run.source, "internal") && strcmp(run.source, "bloctel") && strcmp(run.source, "other")))
+		return cli_usage("import", "--source internal|bloctel|other is required");
+	run.file = argv[optind];
+	if (!(f = fopen(run.file, "rb"))) {
+		fprintf(stderr, "telepro: %s: %s\n", run.file, strerror(errno));
+		return 2;
+	}
+	if (!(run.s = cli_open_store())) {
+		fclose(f);
+		return 1;
+	}
+	tp_error_clear(&err);
+	tp_error_clear(&run.fatal);
+	run.now = (int64_t)time(NULL);
+	run.errors = json_array();
+	if (store_begin(run.s, &err)) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	buf = xmalloc(READ_CHUNK);
+	while (rc == 0 && (n = fread(buf, 1, READ_CHUNK, f)) > 0) {
+		if (first)
+			csv_reader_init(&reader, csv_detect_delimiter(buf, n), dnc_record, &run);
+		first = false;
+		rc = csv_reader_feed(&reader, buf, n);
+	}
+	free(buf);
+	if (!first) {
+		if (rc == 0)
+			rc = csv_reader_finish(&reader);
+		csv_reader_release(&reader);
+	}
+	if (rc == 0)
+		rc = store_audit(run.s, "cli", "import.dnc", "opposition", 0, run.source, &run.fatal);
+	if (rc == 0 && store_commit(run.s, &run.fatal))
+		rc = run.fatal.code;
+	if (rc) {
+		store_rollback(run.s);
+		rc = cli_fail(&run.fatal);
+		goto out;
+	}
+	if (run.format == FORMAT_JSON) {
+		json_t *j = json_pack("{s:I,s:I,s:I,s:O}", "added", (json_int_t)run.added, "already_listed",
+			(json_int_t)run.known, "rejected", (json_int_t)run.rejected, "errors", run.errors);
+
+		json_dumpf(j, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(j);
+	} else {
+		printf("%s: %ld added, %ld already listed, %ld rejected (source %s)\n", run.file, run.added, run.known,
+			run.rejected, run.source);
+	}
+out:
+	json_decref(run.errors);
+	store_close(run.s);
+	fclose(f);
+	return rc;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage("import", "prospects or dnc?");
+	if (cli_wants_help(argc, argv))
+		return cli_help(help);
+	if (strcmp(argv[1], "prospects") == 0)
+		return import_prospects(argc - 1, argv + 1);
+	if (strcmp(argv[1], "dnc") == 0)
+		return import_dnc(argc - 1, argv + 1);
+	return cli_usage("import", "unknown subcommand '%s' (prospects or dnc)", argv[1]);
+}

@@ -1,0 +1,38 @@
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "store/migrations.h"
+
+static const char help[] =
+	"usage: telepro [--db URL] init\n"
+	"\n"
+	"Creates the database, or upgrades an existing one to the latest schema. Running it\n"
+	"again changes nothing. Prints the database and its schema version.\n";
+
+int cmd_init(int argc, char **argv)
+{
+	struct tp_error err;
+	struct store *s;
+	int migrated = 0;
+	int64_t version = 0;
+
+	if (cli_wants_help(argc, argv))
+		return cli_help(help);
+	if (argc > 1)
+		return cli_usage("init", "unexpected argument '%s'", argv[1]);
+	tp_error_clear(&err);
+	s = store_open(cli_db_url, &migrated, &err);
+	if (!s)
+		return cli_fail(&err);
+	if (store_schema_version(s, &version, &err)) {
+		store_close(s);
+		return cli_fail(&err);
+	}
+	if (migrated)
+		printf("%s: schema version %lld (%d migration%s applied)\n", cli_db_url, (long long)version, migrated,
+			migrated == 1 ? "" : "s");
+	else
+		printf("%s: schema version %lld, up to date\n", cli_db_url, (long long)version);
+	store_close(s);
+	return 0;
+}

@@ -1,0 +1,88 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char usage[] =
+	"usage: telepro [--db URL] COMMAND [ARGS]\n"
+	"\n"
+	"Teleprospecting: prospect files, campaigns, calls and honest KPIs.\n"
+	"\n"
+	"Commands:\n"
+	"  init                         create or upgrade the database (idempotent)\n"
+	"  user add|list|passwd|disable|enable   manage users and roles\n"
+	"  campaign add|list|show|set   manage campaigns, objectives and calling blocks\n"
+	"  import prospects FILE --campaign NAME   import a prospect file (CSV)\n"
+	"  import dnc FILE --source internal|bloctel|other   load an opposition list\n"
+	"  export prospects --campaign NAME --format csv|json   export a campaign's prospects\n"
+	"\n"
+	"Database: --db URL or TELEPRO_DB; sqlite:PATH (default sqlite:telepro.db).\n"
+	"Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.\n"
+	"'telepro COMMAND --help' describes each command.\n";
+
+const char *cli_db_url;
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{"init", cmd_init},
+	{"user", cmd_user},
+	{"campaign", cmd_campaign},
+	{"import", cmd_import},
+	{"export", cmd_export},
+};
+
+/* Takes --db URL / --db=URL out of argv wherever it stands (before a "--"). */
+static int take_db_option(int *argc, char **argv)
+{
+	int out = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--db") == 0) {
+			if (i + 1 >= *argc) {
+				fprintf(stderr, "telepro: --db needs a URL, e.g. --db sqlite:telepro.db\n");
+				return -1;
+			}
+			cli_db_url = argv[++i];
+		} else if (strncmp(argv[i], "--db=", 5) == 0) {
+			cli_db_url = argv[i] + 5;
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (take_db_option(&argc, argv))
+		return 2;
+	if (!cli_db_url) {
+		const char *env = getenv("TELEPRO_DB");
+
+		cli_db_url = env && *env ? env : "sqlite:telepro.db";
+	}
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("telepro 0.1.0\n");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "telepro: unknown command '%s'; 'telepro --help' lists them\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,176 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+struct store *cli_open_store(void)
+{
+	struct tp_error err;
+	struct store *s;
+
+	tp_error_clear(&err);
+	s = store_open(cli_db_url, NULL, &err);
+	if (!s)
+		cli_fail(&err);
+	return s;
+}
+
+int cli_fail(const struct tp_error *err)
+{
+	char msg[1024];
+
+	tp_error_format(err, msg, sizeof(msg));
+	fprintf(stderr, "telepro: %s\n", msg);
+	return tp_error_exit_code(err->code ? err->code : TP_ERR);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "telepro %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see telepro %s --help)\n", cmd);
+	return 2;
+}
+
+bool cli_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool cli_parse_format(const char *s, unsigned allowed, enum output_format *out)
+{
+	static const char *const names[] = {"text", "json", "csv"};
+
+	for (int i = 0; i < 3; i++) {
+		if ((allowed & (1u << i)) && strcmp(s, names[i]) == 0) {
+			*out = (enum output_format)i;
+			return true;
+		}
+	}
+	if ((allowed & (1u << FORMAT_TEXT)) && strcmp(s, "table") == 0) {
+		*out = FORMAT_TEXT;
+		return true;
+	}
+	return false;
+}
+
+static int read_line(FILE *f, char *buf, size_t size)
+{
+	size_t n;
+
+	if (!fgets(buf, (int)size, f))
+		return -1;
+	n = strlen(buf);
+	if (n == size - 1 && buf[n - 1] != '\n')
+		return -2;
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return 0;
+}
+
+static int prompt_hidden(const char *prompt, char *buf, size_t size)
+{
+	struct termios old, quiet;
+	FILE *tty = fopen("/dev/tty", "r+");
+	int rc;
+
+	if (!tty)
+		return -1;
+	fputs(prompt, tty);
+	fflush(tty);
+	tcgetattr(fileno(tty), &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	rc = read_line(tty, buf, size);
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputs("\n", tty);
+	fclose(tty);
+	return rc;
+}
+
+int cli_read_password(bool from_stdin, char *buf, size_t size)
+{
+	char again[256];
+
+	if (from_stdin) {
+		if (read_line(stdin, buf, size)) {
+			fprintf(stderr, "telepro: no password on standard input (one line, at most %zu bytes)\n", size - 2);
+			return 2;
+		}
+	} else {
+		if (!isatty(STDIN_FILENO) && access("/dev/tty", R_OK) != 0) {
+			fprintf(stderr, "telepro: no terminal to ask for a password; use --password-stdin\n");
+			return 2;
+		}
+		if (prompt_hidden("Password: ", buf, size) || prompt_hidden("Password again: ", again, sizeof(again))) {
+			fprintf(stderr, "telepro: could not read a password from the terminal; use --password-stdin\n");
+			return 2;
+		}
+		if (strcmp(buf, again) != 0) {
+			fprintf(stderr, "telepro: the two passwords differ; nothing changed\n");
+			return 2;
+		}
+	}
+	if (strlen(buf) < 8) {
+		fprintf(stderr, "telepro: password: at least 8 characters\n");
+		return 2;
+	}
+	return 0;
+}
+
+void cli_csv_field(FILE *f, const char *s, char delimiter)
+{
+	size_t len = strlen(s);
+	bool quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ' || s[0] == '"');
+
+	for (const char *p = s; *p && !quote; p++)
+		quote = *p == delimiter || *p == '"' || *p == '\n' || *p == '\r';
+	if (!quote) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			fputc('"', f);
+		fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+int cli_help(const char *text)
+{
+	fputs(text, stdout);
+	return 0;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,69 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+
+void tp_error_clear(struct tp_error *err)
+{
+	memset(err, 0, sizeof(*err));
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+int tp_error_set(struct tp_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int tp_error_at(struct tp_error *err, int code, const char *file, long line, const char *field,
+	const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = code;
+	copy_str(err->file, sizeof(err->file), file);
+	err->line = line;
+	copy_str(err->field, sizeof(err->field), field);
+	va_start(ap, fmt);
+	vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void tp_error_format(const struct tp_error *err, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (err->file[0] && err->line > 0)
+		n += snprintf(buf + n, size - n, "%s:%ld: ", err->file, err->line);
+	else if (err->file[0])
+		n += snprintf(buf + n, size - n, "%s: ", err->file);
+	if (n < size && err->field[0])
+		n += snprintf(buf + n, size - n, "%s: ", err->field);
+	if (n < size)
+		snprintf(buf + n, size - n, "%s", err->reason);
+}
+
+int tp_error_exit_code(int code)
+{
+	switch (code) {
+	case TP_OK:
+		return 0;
+	case TP_EUSAGE:
+	case TP_ENOTFOUND:
+	case TP_EEXIST:
+		return 2;
+	default:
+		return 1;
+	}
+}

@@ -1,0 +1,42 @@
+#ifndef TP_ERROR_H
+#define TP_ERROR_H
+/*
+ * The error every fallible function fills in: where the fault is (file, line, field) and
+ * why, in words a user can act on. The caller owns the struct (usually on its stack);
+ * functions only write into it. A zeroed struct means "no error".
+ */
+#include <stdarg.h>
+
+enum tp_status {
+	TP_OK = 0,
+	TP_ERR = -1,        /* runtime failure: exit code 1 */
+	TP_EUSAGE = -2,     /* bad usage or bad input: exit code 2 */
+	TP_ENOTFOUND = -3,  /* a named thing does not exist: exit code 2 */
+	TP_EEXIST = -4,     /* a thing with that name exists already: exit code 2 */
+};
+
+struct tp_error {
+	int code;               /* one of enum tp_status, 0 when no error */
+	char file[256];         /* file at fault, "" when none */
+	long line;              /* line in that file, 0 when none */
+	char field[64];         /* field at fault, "" when none */
+	char reason[512];
+};
+
+void tp_error_clear(struct tp_error *err);
+
+/* Sets code and reason (printf-style); leaves file, line and field as they are. Returns code. */
+int tp_error_set(struct tp_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Sets everything at once; file or field may be NULL. Returns code. */
+int tp_error_at(struct tp_error *err, int code, const char *file, long line, const char *field,
+	const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Writes "FILE:LINE: FIELD: reason" (parts that are unset are left out) into buf. */
+void tp_error_format(const struct tp_error *err, char *buf, size_t size);
+
+/* Maps an error code to the process exit code of DESIGN.md: 0, 1 runtime, 2 usage/input. */
+int tp_error_exit_code(int code);
+
+#endif

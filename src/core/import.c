@@ -1,0 +1,275 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/import.h"
+#include "core/utf8.h"
+
+void importer_init(struct importer *im, const struct import_opts *opts, const struct import_sink *sink)
+{
+	memset(im, 0, sizeof(*im));
+	im->opts = *opts;
+	if (!im->opts.region)
+		im->opts.region = "FR";
+	im->sink = *sink;
+	sb_init(&im->conv);
+}
+
+void importer_release(struct importer *im)
+{
+	if (im->csv_ready)
+		csv_reader_release(&im->csv);
+	for (size_t i = 0; i < im->ncols; i++)
+		free(im->col_name[i]);
+	free(im->col_name);
+	free(im->col_field);
+	sb_release(&im->conv);
+	im->csv_ready = false;
+	im->ncols = 0;
+}
+
+static void reject(struct importer *im, long line, const char *field, const char *fmt, const char *a,
+	const char *b)
+{
+	struct tp_error e;
+
+	tp_error_clear(&e);
+	tp_error_at(&e, TP_EUSAGE, im->opts.file, line, field, fmt, a, b);
+	im->stats.rejected++;
+	if (im->sink.reject)
+		im->sink.reject(im->sink.ctx, &e);
+}
+
+/*
+ * Makes the record's fields UTF-8: validates them, or converts them from Latin-1.
+ * Fills values[0..n). Returns the index of the first invalid field, or -1.
+ */
+static long to_utf8(struct importer *im, const struct csv_record *rec, const char **values)
+{
+	if (!im->opts.latin1) {
+		for (size_t i = 0; i < rec->nfields; i++) {
+			if (!utf8_valid(rec->fields[i], rec->lens[i]) || memchr(rec->fields[i], '\0', rec->lens[i]))
+				return (long)i;
+			values[i] = rec->fields[i];
+		}
+		return -1;
+	}
+	{
+		size_t offsets[CSV_FIELDS_MAX];
+
+		sb_reset(&im->conv);
+		for (size_t i = 0; i < rec->nfields; i++) {
+			if (memchr(rec->fields[i], '\0', rec->lens[i]))
+				return (long)i;
+			offsets[i] = im->conv.len;
+			latin1_to_utf8(rec->fields[i], rec->lens[i], &im->conv);
+			sb_addc(&im->conv, '\0');
+		}
+		for (size_t i = 0; i < rec->nfields; i++)
+			values[i] = im->conv.buf + offsets[i];
+	}
+	return -1;
+}
+
+static int fail(struct importer *im, int code, long line, const char *field, const char *reason)
+{
+	tp_error_at(&im->fatal, code, im->opts.file, line, field, "%s", reason);
+	return code;
+}
+
+static int read_header(struct importer *im, const struct csv_record *rec)
+{
+	const char *values[CSV_FIELDS_MAX];
+	bool seen[F_COUNT] = {false};
+
+	if (rec->error)
+		return fail(im, TP_EUSAGE, rec->line, "header", rec->error);
+	if (to_utf8(im, rec, values) >= 0)
+		return fail(im, TP_EUSAGE, rec->line, "header",
+			"invalid UTF-8 (is the file Latin-1? try --encoding latin1)");
+	im->ncols = rec->nfields;
+	im->col_field = xcalloc(im->ncols, sizeof(*im->col_field));
+	im->col_name = xcalloc(im->ncols, sizeof(*im->col_name));
+	for (size_t i = 0; i < im->ncols; i++) {
+		const struct mapping_entry *e = im->opts.mapping ? mapping_find(im->opts.mapping, values[i]) : NULL;
+		int id = e ? e->target : field_from_header(values[i]);
+
+		if (e && id == F_QUALIFICATION)
+			im->col_name[i] = xstrdup(e->key);
+		else if (values[i][0])
+			im->col_name[i] = xstrdup(values[i]);
+		else
+			im->col_name[i] = xstrdup("column");
+		if (id >= 0 && id < F_COUNT) {
+			if (seen[id])
+				id = F_QUALIFICATION; /* a second "phone" column is kept, not merged */
+			else
+				seen[id] = true;
+		}
+		im->col_field[i] = id;
+	}
+	if (im->opts.mapping) {
+		for (size_t k = 0; k < im->opts.mapping->n; k++) {
+			const struct mapping_entry *e = &im->opts.mapping->entries[k];
+			bool found = false;
+
+			for (size_t i = 0; i < im->ncols && !found; i++) {
+				char folded[256];
+
+				field_fold(values[i], folded, sizeof(folded));
+				found = strcmp(folded, e->column) == 0;
+			}
+			if (!found) {
+				tp_error_at(&im->fatal, TP_EUSAGE, im->opts.mapping->file, e->line, NULL,
+					"the mapping names a column that %s does not have", im->opts.file);
+				return TP_EUSAGE;
+			}
+		}
+	}
+	if (!seen[F_PHONE] && !seen[F_MOBILE])
+		return fail(im, TP_EUSAGE, rec->line, "header",
+			"no phone column: name one 'téléphone', 'phone' or 'mobile' in the header, "
+			"or map one with --mapping FILE (see docs/IMPORT.md)");
+	im->header_done = true;
+	return 0;
+}
+
+static bool all_empty(const struct csv_record *rec)
+{
+	for (size_t i = 0; i < rec->nfields; i++)
+		if (rec->lens[i] > 0)
+			return false;
+	return true;
+}
+
+/* Normalises one phone column into out; returns false (row rejected) when invalid. */
+static bool check_phone(struct importer *im, long line, int id, const char *raw, char *out)
+{
+	const char *why = NULL;
+	char shown[48];
+
+	out[0] = '\0';
+	switch (phone_normalize(raw, strlen(raw), im->opts.region, out, &why)) {
+	case PHONE_OK:
+	case PHONE_EMPTY:
+		return true;
+	default:
+		snprintf(shown, sizeof(shown), "%.40s%s", raw, strlen(raw) > 40 ? "..." : "");
+		reject(im, line, field_name(id), "'%s': %s", shown, why);
+		return false;
+	}
+}
+
+static int read_row(struct importer *im, const struct csv_record *rec)
+{
+	const char *values[CSV_FIELDS_MAX];
+	const char *qkeys[CSV_FIELDS_MAX], *qvalues[CSV_FIELDS_MAX];
+	struct prospect p;
+	long bad;
+	int rc;
+
+	if (rec->error) {
+		im->stats.rows++;
+		reject(im, rec->line, "record", "%s%s", rec->error, "");
+		return 0;
+	}
+	if (all_empty(rec)) {
+		im->stats.empty++;
+		return 0;
+	}
+	im->stats.rows++;
+	if (rec->nfields != im->ncols) {
+		char got[32], want[32];
+
+		snprintf(got, sizeof(got), "%zu", rec->nfields);
+		snprintf(want, sizeof(want), "%zu", im->ncols);
+		reject(im, rec->line, "record", "%s fields where the header has %s "
+			"(a delimiter or quote inside an unquoted value?)", got, want);
+		return 0;
+	}
+	bad = to_utf8(im, rec, values);
+	if (bad >= 0) {
+		int id = im->col_field[bad];
+
+		reject(im, rec->line, id >= 0 && id < F_COUNT ? field_name(id) : im->col_name[bad],
+			"%s%s", "invalid UTF-8 (is the file Latin-1? try --encoding latin1)", "");
+		return 0;
+	}
+	memset(&p, 0, sizeof(p));
+	p.line = rec->line;
+	for (int i = 0; i < F_COUNT; i++)
+		p.field[i] = "";
+	p.qual_key = qkeys;
+	p.qual_value = qvalues;
+	for (size_t i = 0; i < im->ncols; i++) {
+		int id = im->col_field[i];
+
+		if (id >= 0 && id < F_COUNT) {
+			p.field[id] = values[i];
+		} else if (id == F_QUALIFICATION && values[i][0]) {
+			qkeys[p.nqual] = im->col_name[i];
+			qvalues[p.nqual] = values[i];
+			p.nqual++;
+		}
+	}
+	if (!check_phone(im, rec->line, F_PHONE, p.field[F_PHONE], p.phone) ||
+	    !check_phone(im, rec->line, F_MOBILE, p.field[F_MOBILE], p.mobile))
+		return 0;
+	p.lead_phone = p.phone[0] ? p.phone : p.mobile;
+	if (!p.lead_phone[0]) {
+		reject(im, rec->line, "phone", "%s%s", "missing: the row has neither a phone nor a mobile number", "");
+		return 0;
+	}
+	rc = im->sink.prospect(im->sink.ctx, &p, &im->fatal);
+	if (rc < 0)
+		return rc;
+	if (rc == IMPORT_DUPLICATE)
+		im->stats.duplicates++;
+	else
+		im->stats.imported++;
+	return 0;
+}
+
+static int on_record(void *ctx, const struct csv_record *rec)
+{
+	struct importer *im = ctx;
+
+	if (!im->header_done)
+		return read_header(im, rec);
+	return read_row(im, rec);
+}
+
+int importer_feed(struct importer *im, const char *buf, size_t len, struct tp_error *err)
+{
+	int rc;
+
+	if (!im->csv_ready) {
+		char delim = im->opts.delimiter ? im->opts.delimiter : csv_detect_delimiter(buf, len);
+
+		csv_reader_init(&im->csv, delim, on_record, im);
+		im->csv_ready = true;
+	}
+	rc = csv_reader_feed(&im->csv, buf, len);
+	if (rc) {
+		*err = im->fatal;
+		return rc;
+	}
+	return 0;
+}
+
+int importer_finish(struct importer *im, struct tp_error *err)
+{
+	int rc;
+
+	if (!im->csv_ready)
+		return tp_error_at(err, TP_EUSAGE, im->opts.file, 0, NULL,
+			"the file is empty: a prospect file starts with a header line");
+	rc = csv_reader_finish(&im->csv);
+	if (rc) {
+		*err = im->fatal;
+		return rc;
+	}
+	if (!im->header_done)
+		return tp_error_at(err, TP_EUSAGE, im->opts.file, 0, NULL,
+			"the file is empty: a prospect file starts with a header line");
+	return 0;
+}

@@ -1,0 +1,35 @@
+#ifndef TP_PHONE_H
+#define TP_PHONE_H
+/*
+ * Phone numbers to E.164. phone_normalize is the one entry point: a fast path for the
+ * common French national and international forms, and libphonenumber (through the small
+ * C++ adapter phone_lpn.cc) for everything else. The fast path only answers where its
+ * answer is libphonenumber's own (tests/unit/test_phone.c and fuzz/fuzz_phone.c check
+ * this on every input it accepts); otherwise it defers.
+ */
+#include <stddef.h>
+
+#define PHONE_E164_MAX 20  /* '+', at most 15 digits, NUL, with room to spare */
+
+enum phone_status {
+	PHONE_OK = 0,
+	PHONE_EMPTY = 1,      /* nothing but blanks */
+	PHONE_INVALID = 2,    /* not a valid number; reason says why */
+};
+
+/*
+ * Normalises text[0..len) (UTF-8) to E.164 in out. region is the ISO 3166-1 alpha-2 code
+ * used for national forms ("FR"). On PHONE_INVALID, *reason (if reason is non-NULL)
+ * points to a static English explanation.
+ */
+int phone_normalize(const char *text, size_t len, const char *region, char out[PHONE_E164_MAX],
+	const char **reason);
+
+/* The fast path alone: 1 and out filled when it knows the answer, 0 when it defers. */
+int phone_fast_fr(const char *text, size_t len, char out[PHONE_E164_MAX]);
+
+/* libphonenumber alone (the reference): same contract as phone_normalize. */
+int phone_lpn_normalize(const char *text, size_t len, const char *region, char out[PHONE_E164_MAX],
+	const char **reason);
+
+#endif

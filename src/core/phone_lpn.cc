@@ -1,0 +1,88 @@
+// The C adapter to libphonenumber: parse with a default region, check validity, format
+// as E.164. libphonenumber's PhoneNumberUtil is a thread-safe singleton; its logger is
+// muted once so that a bad number never writes to stderr behind our back.
+#include <mutex>
+#include <string>
+
+#include <phonenumbers/logger.h>
+#include <phonenumbers/phonenumberutil.h>
+
+extern "C" {
+#include "core/phone.h"
+}
+
+using i18n::phonenumbers::NullLogger;
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+static PhoneNumberUtil *util()
+{
+	static std::once_flag once;
+	static PhoneNumberUtil *instance;
+
+	std::call_once(once, [] {
+		instance = PhoneNumberUtil::GetInstance();
+		instance->SetLogger(new NullLogger());
+	});
+	return instance;
+}
+
+extern "C" int phone_lpn_normalize(const char *text, size_t len, const char *region,
+	char out[PHONE_E164_MAX], const char **reason)
+{
+	const char *why = nullptr;
+	int status = PHONE_INVALID;
+
+	try {
+		std::string input(text, len);
+		PhoneNumber number;
+		PhoneNumberUtil::ErrorType e = util()->Parse(input, region, &number);
+
+		switch (e) {
+		case PhoneNumberUtil::NO_PARSING_ERROR:
+			if (!util()->IsValidNumber(number)) {
+				switch (util()->IsPossibleNumberWithReason(number)) {
+				case PhoneNumberUtil::TOO_SHORT:
+				case PhoneNumberUtil::INVALID_LENGTH:
+					why = util()->IsPossibleNumberWithReason(number) == PhoneNumberUtil::TOO_SHORT
+						? "too short" : "wrong number of digits";
+					break;
+				case PhoneNumberUtil::TOO_LONG:
+					why = "too long";
+					break;
+				default:
+					why = "not a valid number (no such range in its country's numbering plan)";
+				}
+			} else {
+				std::string e164;
+				util()->Format(number, PhoneNumberUtil::E164, &e164);
+				if (e164.size() >= PHONE_E164_MAX) {
+					why = "number too long";
+				} else {
+					e164.copy(out, e164.size());
+					out[e164.size()] = '\0';
+					status = PHONE_OK;
+				}
+			}
+			break;
+		case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
+			why = "unknown country code (write international numbers as +CC ...)";
+			break;
+		case PhoneNumberUtil::NOT_A_NUMBER:
+			why = "not a phone number";
+			break;
+		case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
+		case PhoneNumberUtil::TOO_SHORT_NSN:
+			why = "too short";
+			break;
+		case PhoneNumberUtil::TOO_LONG_NSN:
+			why = "too long";
+			break;
+		}
+	} catch (...) {
+		why = "not a phone number";
+	}
+	if (status != PHONE_OK && reason)
+		*reason = why ? why : "not a phone number";
+	return status;
+}

@@ -1,0 +1,162 @@
+#include <string.h>
+
+#include "store/db.h"
+#include "core/xalloc.h"
+
+extern const struct db_driver db_sqlite_driver;
+
+/* Every statement starts with a pointer to its connection, whatever the driver. */
+struct db_stmt {
+	struct db *db;
+};
+
+struct db *db_open(const char *url, struct tp_error *err)
+{
+	struct db *db;
+	const struct db_driver *driver = NULL;
+	const char *target = url;
+
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		driver = &db_sqlite_driver;
+		target = url + 7;
+	} else if (strncmp(url, "postgresql:", 11) == 0 || strncmp(url, "postgres:", 9) == 0) {
+		tp_error_set(err, TP_EUSAGE, "%s: the PostgreSQL backend is not built yet; use sqlite:PATH", url);
+		return NULL;
+	} else if (strchr(url, ':') == NULL || url[0] == '/' || url[0] == '.') {
+		driver = &db_sqlite_driver;
+	} else {
+		tp_error_set(err, TP_EUSAGE, "%s: unknown database URL (use sqlite:PATH)", url);
+		return NULL;
+	}
+	if (!*target) {
+		tp_error_set(err, TP_EUSAGE, "%s: the database URL names no file (use sqlite:PATH)", url);
+		return NULL;
+	}
+	db = xcalloc(1, sizeof(*db));
+	db->driver = driver;
+	snprintf(db->url, sizeof(db->url), "%s", url);
+	if (driver->open(db, target, err) != 0) {
+		free(db);
+		return NULL;
+	}
+	return db;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	db->driver->close(db);
+	free(db);
+}
+
+int db_exec(struct db *db, const char *sql, struct tp_error *err)
+{
+	return db->driver->exec(db, sql, err);
+}
+
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err)
+{
+	return db->driver->prepare(db, sql, err);
+}
+
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v)
+{
+	return st->db->driver->bind_int64(st, idx, v);
+}
+
+int db_bind_text(struct db_stmt *st, int idx, const char *s)
+{
+	if (!s)
+		return st->db->driver->bind_null(st, idx);
+	return st->db->driver->bind_text(st, idx, s, strlen(s));
+}
+
+int db_bind_text_or_null(struct db_stmt *st, int idx, const char *s)
+{
+	return db_bind_text(st, idx, s && *s ? s : NULL);
+}
+
+int db_bind_null(struct db_stmt *st, int idx)
+{
+	return st->db->driver->bind_null(st, idx);
+}
+
+int db_step(struct db_stmt *st, struct tp_error *err)
+{
+	return st->db->driver->step(st, err);
+}
+
+bool db_col_is_null(struct db_stmt *st, int col)
+{
+	return st->db->driver->col_is_null(st, col);
+}
+
+int64_t db_col_int64(struct db_stmt *st, int col)
+{
+	return st->db->driver->col_int64(st, col);
+}
+
+const char *db_col_text(struct db_stmt *st, int col)
+{
+	const char *s = st->db->driver->col_text(st, col);
+
+	return s ? s : "";
+}
+
+void db_reset(struct db_stmt *st)
+{
+	st->db->driver->reset(st);
+}
+
+void db_finalize(struct db_stmt *st)
+{
+	if (st)
+		st->db->driver->finalize(st);
+}
+
+int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line)
+{
+	int rc = db->driver->begin_write(db, err);
+
+	if (rc == 0) {
+		db->tx_file = file;
+		db->tx_line = line;
+	}
+	return rc;
+}
+
+int db_commit(struct db *db, struct tp_error *err)
+{
+	int rc = db->driver->exec(db, "COMMIT", err);
+
+	db->tx_file = NULL;
+	return rc;
+}
+
+void db_rollback(struct db *db)
+{
+	struct tp_error ignored;
+
+	tp_error_clear(&ignored);
+	db->driver->exec(db, "ROLLBACK", &ignored);
+	db->tx_file = NULL;
+}
+
+int db_query_int64(struct db *db, const char *sql, int64_t *out, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(db, sql, err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*out = db_col_int64(st, 0);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = tp_error_set(err, TP_ENOTFOUND, "no row for: %.200s", sql);
+	}
+	db_finalize(st);
+	return rc;
+}

@@ -1,0 +1,89 @@
+#ifndef TP_DB_H
+#define TP_DB_H
+/*
+ * The thin database layer under the store: one connection, prepared statements with
+ * bound parameters, typed getters, explicit transactions. SQL passed here is portable
+ * (numbered '?' placeholders, RETURNING, ON CONFLICT); what differs between database
+ * engines lives in a driver (db_sqlite.c; PostgreSQL comes next) behind struct db_driver.
+ *
+ * Ownership: db_open returns a connection the caller frees with db_close; a statement
+ * from db_prepare belongs to the caller until db_finalize; text returned by db_col_text
+ * is valid until the next step, reset or finalize of that statement. A connection is
+ * used by one thread at a time.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+enum {
+	DB_ROW = 1,
+	DB_DONE = 0,
+};
+
+struct db;
+struct db_stmt;
+
+struct db_driver {
+	const char *name;
+	/* SQL type for an auto-increment primary key column ("INTEGER PRIMARY KEY"). */
+	const char *id_column;
+	int (*open)(struct db *db, const char *target, struct tp_error *err);
+	void (*close)(struct db *db);
+	int (*exec)(struct db *db, const char *sql, struct tp_error *err);
+	struct db_stmt *(*prepare)(struct db *db, const char *sql, struct tp_error *err);
+	int (*bind_int64)(struct db_stmt *st, int idx, int64_t v);
+	int (*bind_text)(struct db_stmt *st, int idx, const char *s, size_t len);
+	int (*bind_null)(struct db_stmt *st, int idx);
+	int (*step)(struct db_stmt *st, struct tp_error *err);
+	bool (*col_is_null)(struct db_stmt *st, int col);
+	int64_t (*col_int64)(struct db_stmt *st, int col);
+	const char *(*col_text)(struct db_stmt *st, int col);
+	size_t (*col_bytes)(struct db_stmt *st, int col);
+	void (*reset)(struct db_stmt *st);
+	void (*finalize)(struct db_stmt *st);
+	/* BEGIN for a transaction that will write (SQLite: BEGIN IMMEDIATE). */
+	int (*begin_write)(struct db *db, struct tp_error *err);
+};
+
+struct db {
+	const struct db_driver *driver;
+	void *handle;
+	char url[512];
+	const char *tx_file;  /* where the open write transaction began, for messages */
+	int tx_line;
+};
+
+/* Opens url: "sqlite:PATH" (or a bare path). NULL on failure, err says why. */
+struct db *db_open(const char *url, struct tp_error *err);
+void db_close(struct db *db);
+
+int db_exec(struct db *db, const char *sql, struct tp_error *err);
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err);
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v);
+/* Binds s (NUL-terminated); NULL binds SQL NULL. */
+int db_bind_text(struct db_stmt *st, int idx, const char *s);
+/* Binds s, or NULL when s is NULL or empty. */
+int db_bind_text_or_null(struct db_stmt *st, int idx, const char *s);
+int db_bind_null(struct db_stmt *st, int idx);
+/* DB_ROW, DB_DONE, or a negative tp_status with err filled. */
+int db_step(struct db_stmt *st, struct tp_error *err);
+bool db_col_is_null(struct db_stmt *st, int col);
+int64_t db_col_int64(struct db_stmt *st, int col);
+/* Never NULL: "" for SQL NULL. */
+const char *db_col_text(struct db_stmt *st, int col);
+void db_reset(struct db_stmt *st);
+void db_finalize(struct db_stmt *st);
+
+/* Explicit transactions; db_begin records the caller's file:line for messages. */
+#define db_begin(db, err) db_begin_at((db), (err), __FILE__, __LINE__)
+int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line);
+int db_commit(struct db *db, struct tp_error *err);
+void db_rollback(struct db *db);
+
+/* Runs sql (one statement, no parameters) and returns its first column of its first row
+ * as an integer in *out; TP_ENOTFOUND when there is no row. */
+int db_query_int64(struct db *db, const char *sql, int64_t *out, struct tp_error *err);
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * The SQLite driver: WAL journal with synchronous=NORMAL (a committed transaction survives
+ * a crash of the process; a power loss may lose the last transactions but never corrupts
+ * the file, see docs/ARCHITECTURE.md), foreign keys on, a busy timeout, BEGIN IMMEDIATE
+ * for writes so that a writer waits at BEGIN rather than failing at its first write.
+ *
+ * With TELEPRO_SQL_CHECK set (the test suite sets it), a statement that scanned a whole
+ * table is reported on stderr when it is finalized, unless its SQL says scan-ok.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "store/db.h"
+#include "core/xalloc.h"
+
+struct db_stmt {
+	struct db *db;
+	sqlite3_stmt *st;
+};
+
+static sqlite3 *conn(struct db *db)
+{
+	return db->handle;
+}
+
+static int fail(struct db *db, struct tp_error *err, const char *what)
+{
+	int rc = sqlite3_extended_errcode(conn(db));
+	int code = (rc & 0xff) == SQLITE_CONSTRAINT ? TP_EUSAGE : TP_ERR;
+
+	if ((rc & 0xff) == SQLITE_BUSY && db->tx_file)
+		return tp_error_set(err, code, "%s: database busy (our write transaction began at %s:%d)",
+			what, db->tx_file, db->tx_line);
+	return tp_error_set(err, code, "%s: %s", what, sqlite3_errmsg(conn(db)));
+}
+
+static int sq_exec(struct db *db, const char *sql, struct tp_error *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(conn(db), sql, NULL, NULL, &msg) != SQLITE_OK) {
+		tp_error_set(err, TP_ERR, "%s: %s", db->url, msg ? msg : "error");
+		sqlite3_free(msg);
+		return TP_ERR;
+	}
+	return 0;
+}
+
+static int sq_open(struct db *db, const char *path, struct tp_error *err)
+{
+	sqlite3 *h = NULL;
+	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+
+	if (rc != SQLITE_OK) {
+		tp_error_set(err, TP_ERR, "%s: cannot open the database: %s", path,
+			h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+		sqlite3_close(h);
+		return TP_ERR;
+	}
+	db->handle = h;
+	sqlite3_busy_timeout(h, 10000);
+	sqlite3_extended_result_codes(h, 1);
+	if (sq_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", err)) {
+		sqlite3_close(h);
+		db->handle = NULL;
+		return TP_ERR;
+	}
+	return 0;
+}
+
+static void sq_close(struct db *db)
+{
+	sqlite3_close(conn(db));
+	db->handle = NULL;
+}
+
+static struct db_stmt *sq_prepare(struct db *db, const char *sql, struct tp_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct db_stmt *s;
+
+	if (sqlite3_prepare_v3(conn(db), sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		fail(db, err, "preparing a statement");
+		return NULL;
+	}
+	s = xmalloc(sizeof(*s));
+	s->db = db;
+	s->st = st;
+	return s;
+}
+
+static int sq_bind_int64(struct db_stmt *s, int idx, int64_t v)
+{
+	return sqlite3_bind_int64(s->st, idx, v) == SQLITE_OK ? 0 : TP_ERR;
+}
+
+static int sq_bind_text(struct db_stmt *s, int idx, const char *v, size_t len)
+{
+	return sqlite3_bind_text64(s->st, idx, v, len, SQLITE_TRANSIENT, SQLITE_UTF8) == SQLITE_OK ? 0 : TP_ERR;
+}
+
+static int sq_bind_null(struct db_stmt *s, int idx)
+{
+	return sqlite3_bind_null(s->st, idx) == SQLITE_OK ? 0 : TP_ERR;
+}
+
+static int sq_step(struct db_stmt *s, struct tp_error *err)
+{
+	switch (sqlite3_step(s->st)) {
+	case SQLITE_ROW:
+		return DB_ROW;
+	case SQLITE_DONE:
+		return DB_DONE;
+	default:
+		return fail(s->db, err, "running a statement");
+	}
+}
+
+static bool sq_col_is_null(struct db_stmt *s, int col)
+{
+	return sqlite3_column_type(s->st, col) == SQLITE_NULL;
+}
+
+static int64_t sq_col_int64(struct db_stmt *s, int col)
+{
+	return sqlite3_column_int64(s->st, col);
+}
+
+static const char *sq_col_text(struct db_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(s->st, col);
+}
+
+static size_t sq_col_bytes(struct db_stmt *s, int col)
+{
+	return (size_t)sqlite3_column_bytes(s->st, col);
+}
+
+static void check_scans(struct db_stmt *s)
+{
+	static int enabled = -1;
+	const char *sql;
+
+	if (enabled < 0)
+		enabled = getenv("TELEPRO_SQL_CHECK") != NULL;
+	if (!enabled)
+		return;
+	sql = sqlite3_sql(s->st);
+	if (sqlite3_stmt_status(s->st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1) > 0 && sql &&
+	    !strstr(sql, "scan-ok"))
+		fprintf(stderr, "telepro: SQL check: full table scan in: %s\n", sql);
+}
+
+static void sq_reset(struct db_stmt *s)
+{
+	check_scans(s);
+	sqlite3_reset(s->st);
+	sqlite3_clear_bindings(s->st);
+}
+
+static void sq_finalize(struct db_stmt *s)
+{
+	check_scans(s);
+	sqlite3_finalize(s->st);
+	free(s);
+}
+
+static int sq_begin_write(struct db *db, struct tp_error *err)
+{
+	return sq_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+const struct db_driver db_sqlite_driver = {
+	.name = "sqlite",
+	.id_column = "INTEGER PRIMARY KEY",
+	.open = sq_open,
+	.close = sq_close,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.bind_int64 = sq_bind_int64,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_is_null = sq_col_is_null,
+	.col_int64 = sq_col_int64,
+	.col_text = sq_col_text,
+	.col_bytes = sq_col_bytes,
+	.reset = sq_reset,
+	.finalize = sq_finalize,
+	.begin_write = sq_begin_write,
+};

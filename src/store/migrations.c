@@ -1,0 +1,238 @@
+#include <string.h>
+
+#include "store/migrations.h"
+#include "core/xalloc.h"
+
+/*
+ * Migration 1: the whole logical model of DESIGN.md ("Data model"). Times are integer UTC
+ * seconds; local_day is YYYYMMDD and local_hour 0..23 in the campaign's time zone.
+ */
+static const char m1_schema[] =
+	"CREATE TABLE users ("
+	" id %ID%, name TEXT NOT NULL UNIQUE,"
+	" role TEXT NOT NULL CHECK (role IN ('agent','sales','manager','admin')),"
+	" password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+	" hourly_cost_cents BIGINT, created_at BIGINT NOT NULL);"
+
+	"CREATE TABLE companies ("
+	" id %ID%, name TEXT, siren TEXT, siret TEXT, sector TEXT, size_band TEXT,"
+	" address TEXT, postcode TEXT, city TEXT, country TEXT, website TEXT,"
+	" created_at BIGINT NOT NULL);"
+	"CREATE INDEX companies_siren ON companies (siren);"
+	"CREATE INDEX companies_name ON companies (name);"
+
+	"CREATE TABLE contacts ("
+	" id %ID%, company_id BIGINT REFERENCES companies (id),"
+	" civility TEXT, first_name TEXT, last_name TEXT, role TEXT,"
+	" decision_maker INTEGER NOT NULL DEFAULT 1,"
+	" phone TEXT, mobile TEXT, email TEXT,"
+	" address TEXT, postcode TEXT, city TEXT, country TEXT,"
+	" consent_source TEXT, consent_at BIGINT, consent_wording TEXT,"
+	" last_contacted_at BIGINT, created_at BIGINT NOT NULL);"
+	"CREATE INDEX contacts_phone ON contacts (phone);"
+	"CREATE INDEX contacts_mobile ON contacts (mobile);"
+	"CREATE INDEX contacts_company ON contacts (company_id);"
+
+	"CREATE TABLE campaigns ("
+	" id %ID%, name TEXT NOT NULL UNIQUE,"
+	" kind TEXT NOT NULL CHECK (kind IN ('appointment','event','qualification','survey','sales','custom')),"
+	" audience TEXT NOT NULL CHECK (audience IN ('b2b','b2c')),"
+	" timezone TEXT NOT NULL, region TEXT NOT NULL DEFAULT 'FR', script TEXT,"
+	" expected_call_seconds BIGINT, daily_calls BIGINT, weekly_calls BIGINT,"
+	" daily_appointments BIGINT, weekly_appointments BIGINT,"
+	" max_attempts BIGINT NOT NULL DEFAULT 6, hourly_cost_cents BIGINT,"
+	" archived INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL);"
+
+	"CREATE TABLE calling_blocks ("
+	" id %ID%, campaign_id BIGINT NOT NULL REFERENCES campaigns (id),"
+	" weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),"
+	" start_minute INTEGER NOT NULL, end_minute INTEGER NOT NULL,"
+	" CHECK (start_minute >= 0 AND start_minute < end_minute AND end_minute <= 1440));"
+	"CREATE INDEX calling_blocks_campaign ON calling_blocks (campaign_id);"
+
+	"CREATE TABLE retry_rules ("
+	" campaign_id BIGINT NOT NULL REFERENCES campaigns (id), result TEXT NOT NULL,"
+	" delay_seconds BIGINT NOT NULL, PRIMARY KEY (campaign_id, result));"
+
+	"CREATE TABLE outcomes ("
+	" id %ID%, campaign_id BIGINT REFERENCES campaigns (id), code TEXT NOT NULL,"
+	" label_fr TEXT NOT NULL, label_en TEXT NOT NULL,"
+	" is_refusal INTEGER NOT NULL DEFAULT 0, is_final INTEGER NOT NULL DEFAULT 0,"
+	" is_hot INTEGER NOT NULL DEFAULT 0, followup_days INTEGER,"
+	" is_callback INTEGER NOT NULL DEFAULT 0, is_appointment INTEGER NOT NULL DEFAULT 0,"
+	" is_sale INTEGER NOT NULL DEFAULT 0, is_do_not_call INTEGER NOT NULL DEFAULT 0,"
+	" UNIQUE (campaign_id, code));"
+
+	"CREATE TABLE qualification_fields ("
+	" id %ID%, campaign_id BIGINT NOT NULL REFERENCES campaigns (id), key TEXT NOT NULL,"
+	" label TEXT NOT NULL, type TEXT NOT NULL CHECK (type IN ('text','number','date','yesno','choice')),"
+	" choices TEXT, UNIQUE (campaign_id, key));"
+
+	"CREATE TABLE leads ("
+	" id %ID%, campaign_id BIGINT NOT NULL REFERENCES campaigns (id),"
+	" contact_id BIGINT NOT NULL REFERENCES contacts (id), phone TEXT NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new','in_progress','callback',"
+	"'hot','appointment','refused','do_not_call','exhausted','invalid','done')),"
+	" priority INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+	" last_call_at BIGINT, next_call_at BIGINT, callback_agent_id BIGINT REFERENCES users (id),"
+	" held_by BIGINT REFERENCES users (id), held_until BIGINT,"
+	" source_line BIGINT, created_at BIGINT NOT NULL, UNIQUE (campaign_id, phone));"
+	"CREATE INDEX leads_contact ON leads (contact_id);"
+	"CREATE INDEX leads_queue ON leads (campaign_id, state, next_call_at);"
+
+	"CREATE TABLE qualification_values ("
+	" id %ID%, company_id BIGINT REFERENCES companies (id),"
+	" contact_id BIGINT REFERENCES contacts (id), key TEXT NOT NULL, value TEXT NOT NULL,"
+	" set_by BIGINT REFERENCES users (id), set_at BIGINT NOT NULL, call_id BIGINT);"
+	"CREATE INDEX qualification_values_contact ON qualification_values (contact_id, key);"
+	"CREATE INDEX qualification_values_company ON qualification_values (company_id, key);"
+
+	"CREATE TABLE agent_sessions ("
+	" id %ID%, agent_id BIGINT NOT NULL REFERENCES users (id),"
+	" campaign_id BIGINT NOT NULL REFERENCES campaigns (id),"
+	" started_at BIGINT NOT NULL, ended_at BIGINT, paused_seconds BIGINT NOT NULL DEFAULT 0,"
+	" paused_since BIGINT, last_activity_at BIGINT NOT NULL);"
+	"CREATE INDEX agent_sessions_agent ON agent_sessions (agent_id, ended_at);"
+
+	"CREATE TABLE calls ("
+	" id %ID%, campaign_id BIGINT NOT NULL REFERENCES campaigns (id),"
+	" lead_id BIGINT REFERENCES leads (id), agent_id BIGINT REFERENCES users (id),"
+	" session_id BIGINT REFERENCES agent_sessions (id),"
+	" started_at BIGINT NOT NULL, ring_seconds BIGINT NOT NULL DEFAULT 0,"
+	" talk_seconds BIGINT NOT NULL DEFAULT 0,"
+	" result TEXT NOT NULL CHECK (result IN ('no_answer','busy','voicemail','gatekeeper',"
+	"'wrong_number','invalid_number','conversation')),"
+	" outcome_id BIGINT REFERENCES outcomes (id), notes TEXT, callback_at BIGINT,"
+	" qualification_changed INTEGER NOT NULL DEFAULT 0,"
+	" local_day INTEGER NOT NULL, local_hour INTEGER NOT NULL, local_weekday INTEGER NOT NULL,"
+	" idempotency_key TEXT UNIQUE);"
+	"CREATE INDEX calls_campaign_time ON calls (campaign_id, started_at);"
+	"CREATE INDEX calls_lead ON calls (lead_id);"
+	"CREATE INDEX calls_agent ON calls (agent_id, started_at);"
+
+	"CREATE TABLE appointments ("
+	" id %ID%, call_id BIGINT NOT NULL REFERENCES calls (id),"
+	" lead_id BIGINT REFERENCES leads (id), campaign_id BIGINT NOT NULL REFERENCES campaigns (id),"
+	" agent_id BIGINT REFERENCES users (id), sales_id BIGINT REFERENCES users (id),"
+	" scheduled_at BIGINT NOT NULL,"
+	" status TEXT NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled','held','no_show','cancelled')),"
+	" relevant INTEGER, result TEXT NOT NULL DEFAULT 'pending' CHECK (result IN ('pending','won','lost')),"
+	" amount_cents BIGINT, updated_at BIGINT NOT NULL);"
+	"CREATE INDEX appointments_campaign ON appointments (campaign_id, scheduled_at);"
+	"CREATE INDEX appointments_sales ON appointments (sales_id, scheduled_at);"
+
+	"CREATE TABLE kpi_counters ("
+	" campaign_id BIGINT NOT NULL REFERENCES campaigns (id), agent_id BIGINT NOT NULL,"
+	" local_day INTEGER NOT NULL, local_hour INTEGER NOT NULL,"
+	" calls BIGINT NOT NULL DEFAULT 0, conversations BIGINT NOT NULL DEFAULT 0,"
+	" appointments BIGINT NOT NULL DEFAULT 0, sales BIGINT NOT NULL DEFAULT 0,"
+	" talk_seconds BIGINT NOT NULL DEFAULT 0, qualified BIGINT NOT NULL DEFAULT 0,"
+	" hot BIGINT NOT NULL DEFAULT 0, callbacks BIGINT NOT NULL DEFAULT 0,"
+	" refusals BIGINT NOT NULL DEFAULT 0, appointments_won BIGINT NOT NULL DEFAULT 0,"
+	" appointments_known BIGINT NOT NULL DEFAULT 0, amount_cents BIGINT NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (campaign_id, agent_id, local_day, local_hour));"
+
+	"CREATE TABLE opposition ("
+	" id %ID%, phone TEXT NOT NULL, source TEXT NOT NULL CHECK (source IN ('internal','bloctel','other')),"
+	" since BIGINT NOT NULL, note TEXT, UNIQUE (phone, source));"
+
+	"CREATE TABLE imports ("
+	" id %ID%, campaign_id BIGINT REFERENCES campaigns (id), kind TEXT NOT NULL, file TEXT NOT NULL,"
+	" at BIGINT NOT NULL, imported BIGINT NOT NULL, duplicates BIGINT NOT NULL,"
+	" rejected BIGINT NOT NULL);"
+
+	"CREATE TABLE audit_log ("
+	" id %ID%, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+	" entity TEXT NOT NULL, entity_id BIGINT, detail TEXT);"
+	"CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);"
+
+	/* Built-in outcomes (DESIGN.md, "Results and outcomes"); campaign_id NULL. */
+	"INSERT INTO outcomes (campaign_id, code, label_fr, label_en, is_refusal, is_final, is_hot,"
+	" followup_days, is_callback, is_appointment, is_sale, is_do_not_call) VALUES"
+	" (NULL, 'refused', 'Pas intéressé', 'Not interested', 1, 1, 0, NULL, 0, 0, 0, 0),"
+	" (NULL, 'hot_short', 'Prospect chaud, court terme', 'Hot prospect, short term', 0, 0, 1, 30, 0, 0, 0, 0),"
+	" (NULL, 'hot_medium', 'Prospect chaud, moyen terme', 'Hot prospect, medium term', 0, 0, 1, 91, 0, 0, 0, 0),"
+	" (NULL, 'hot_long', 'Prospect chaud, long terme', 'Hot prospect, long term', 0, 0, 1, 182, 0, 0, 0, 0),"
+	" (NULL, 'callback', 'Rappel', 'Callback', 0, 0, 0, NULL, 1, 0, 0, 0),"
+	" (NULL, 'appointment', 'Rendez-vous', 'Appointment set', 0, 0, 0, NULL, 0, 1, 0, 0),"
+	" (NULL, 'sale', 'Vente', 'Sale closed on the call', 0, 1, 0, NULL, 0, 0, 1, 0),"
+	" (NULL, 'do_not_call', 'Ne plus appeler', 'Do not call me', 1, 1, 0, NULL, 0, 0, 0, 1),"
+	" (NULL, 'not_target', 'Hors cible', 'Not the target', 0, 1, 0, NULL, 0, 0, 0, 0);";
+
+static const char *const migrations[] = {
+	m1_schema,
+};
+
+int migrations_latest(void)
+{
+	return (int)(sizeof(migrations) / sizeof(migrations[0]));
+}
+
+static char *expand(const char *sql, const char *id_column)
+{
+	struct strbuf sb;
+	const char *p;
+
+	sb_init(&sb);
+	while ((p = strstr(sql, "%ID%")) != NULL) {
+		sb_add(&sb, sql, (size_t)(p - sql));
+		sb_adds(&sb, id_column);
+		sql = p + 4;
+	}
+	sb_adds(&sb, sql);
+	return sb.buf;
+}
+
+static int current_version(struct db *db, int64_t *version, struct tp_error *err)
+{
+	int rc = db_query_int64(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", version, err);
+
+	return rc;
+}
+
+int migrations_apply(struct db *db, int *applied, struct tp_error *err)
+{
+	int count = 0;
+
+	if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		" version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)", err))
+		return err->code;
+	for (int v = 1; v <= migrations_latest(); v++) {
+		int64_t have = 0;
+		char *sql;
+		struct db_stmt *st;
+		int rc;
+
+		/* Read the version inside the write transaction: two processes opening a new
+		 * database at once serialise here, and the second finds nothing to do. */
+		if (db_begin(db, err))
+			return err->code;
+		if (current_version(db, &have, err))
+			goto fail;
+		if (have >= v) {
+			db_rollback(db);
+			continue;
+		}
+		sql = expand(migrations[v - 1], db->driver->id_column);
+		rc = db_exec(db, sql, err);
+		free(sql);
+		if (rc)
+			goto fail;
+		st = db_prepare(db, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", err);
+		if (!st)
+			goto fail;
+		db_bind_int64(st, 1, v);
+		db_bind_int64(st, 2, (int64_t)time(NULL));
+		rc = db_step(st, err);
+		db_finalize(st);
+		if (rc < 0 || db_commit(db, err))
+			goto fail;
+		count++;
+	}
+	if (applied)
+		*applied = count;
+	return 0;
+fail:
+	db_rollback(db);
+	return err->code ? err->code : TP_ERR;
+}

@@ -1,0 +1,835 @@
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/store.h"
+#include "store/migrations.h"
+#include "core/xalloc.h"
+
+struct store *store_open(const char *url, int *migrated, struct tp_error *err)
+{
+	struct store *s;
+	struct db *db = db_open(url, err);
+
+	if (!db)
+		return NULL;
+	if (migrations_apply(db, migrated, err)) {
+		db_close(db);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->db = db;
+	return s;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	db_close(s->db);
+	free(s);
+}
+
+int store_schema_version(struct store *s, int64_t *version, struct tp_error *err)
+{
+	return db_query_int64(s->db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", version, err);
+}
+
+int store_begin(struct store *s, struct tp_error *err)
+{
+	return db_begin(s->db, err);
+}
+
+int store_commit(struct store *s, struct tp_error *err)
+{
+	return db_commit(s->db, err);
+}
+
+void store_rollback(struct store *s)
+{
+	db_rollback(s->db);
+}
+
+/* Runs a prepared statement that returns no row, then finalizes it. */
+static int run_done(struct db_stmt *st, struct tp_error *err)
+{
+	int rc = db_step(st, err);
+
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Runs a statement expected to return one integer (e.g. RETURNING id) into *out. */
+static int run_id(struct db_stmt *st, int64_t *out, struct tp_error *err)
+{
+	int rc = db_step(st, err);
+
+	if (rc == DB_ROW) {
+		*out = db_col_int64(st, 0);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = tp_error_set(err, TP_ERR, "the database returned no id");
+	}
+	db_reset(st);
+	return rc;
+}
+
+int store_audit(struct store *s, const char *actor, const char *action, const char *entity,
+	int64_t entity_id, const char *detail, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db,
+		"INSERT INTO audit_log (at, actor, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)", err);
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, (int64_t)time(NULL));
+	db_bind_text(st, 2, actor);
+	db_bind_text(st, 3, action);
+	db_bind_text(st, 4, entity);
+	if (entity_id > 0)
+		db_bind_int64(st, 5, entity_id);
+	else
+		db_bind_null(st, 5);
+	db_bind_text(st, 6, detail);
+	return run_done(st, err);
+}
+
+/* Commits, or rolls back when rc says the work failed; returns rc or the commit's error. */
+static int finish_tx(struct store *s, int rc, struct tp_error *err)
+{
+	if (rc < 0) {
+		db_rollback(s->db);
+		return rc;
+	}
+	if (db_commit(s->db, err)) {
+		db_rollback(s->db);
+		return err->code;
+	}
+	return rc;
+}
+
+/* Users ------------------------------------------------------------------------------ */
+
+static const char *actor(void)
+{
+	const char *u = getenv("USER");
+
+	return u && *u ? u : "cli";
+}
+
+int store_user_add(struct store *s, const char *name, const char *role, const char *password_hash,
+	int64_t *id, struct tp_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_begin(s->db, err))
+		return err->code;
+	st = db_prepare(s->db, "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)"
+		" ON CONFLICT (name) DO NOTHING RETURNING id", err);
+	if (!st) {
+		db_rollback(s->db);
+		return err->code;
+	}
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, role);
+	db_bind_text(st, 3, password_hash);
+	db_bind_int64(st, 4, (int64_t)time(NULL));
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		*id = db_col_int64(st, 0);
+	db_finalize(st);
+	if (rc == DB_DONE)
+		rc = tp_error_at(err, TP_EEXIST, NULL, 0, "name", "a user named '%s' exists already", name);
+	if (rc >= 0)
+		rc = store_audit(s, actor(), "user.add", "user", *id, role, err);
+	return finish_tx(s, rc, err);
+}
+
+static void read_user(struct db_stmt *st, struct user *u)
+{
+	u->id = db_col_int64(st, 0);
+	snprintf(u->name, sizeof(u->name), "%s", db_col_text(st, 1));
+	snprintf(u->role, sizeof(u->role), "%s", db_col_text(st, 2));
+	u->disabled = db_col_int64(st, 3) != 0;
+	u->created_at = db_col_int64(st, 4);
+}
+
+int store_user_list(struct store *s, store_user_fn fn, void *ctx, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db,
+		"SELECT id, name, role, disabled, created_at FROM users ORDER BY name /* scan-ok */", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		struct user u;
+
+		read_user(st, &u);
+		if (fn(ctx, &u))
+			break;
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_user_get(struct store *s, const char *name, struct user *u, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db,
+		"SELECT id, name, role, disabled, created_at FROM users WHERE name = ?", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, name);
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		read_user(st, u);
+	db_finalize(st);
+	if (rc == DB_DONE)
+		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "user", "no user named '%s'", name);
+	return rc < 0 ? rc : 0;
+}
+
+int store_user_password_hash(struct store *s, const char *name, char *buf, size_t size, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT password_hash FROM users WHERE name = ?", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, name);
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		snprintf(buf, size, "%s", db_col_text(st, 0));
+	db_finalize(st);
+	if (rc == DB_DONE)
+		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "user", "no user named '%s'", name);
+	return rc < 0 ? rc : 0;
+}
+
+/* Runs an UPDATE of one user by name with one bound value, audited, in a transaction. */
+static int update_user(struct store *s, const char *sql, const char *name, const char *text, int64_t num,
+	const char *action, struct tp_error *err)
+{
+	struct db_stmt *st;
+	struct user u;
+	int rc;
+
+	if (db_begin(s->db, err))
+		return err->code;
+	rc = store_user_get(s, name, &u, err);
+	if (rc == 0) {
+		st = db_prepare(s->db, sql, err);
+		if (!st) {
+			rc = err->code;
+		} else {
+			if (text)
+				db_bind_text(st, 1, text);
+			else
+				db_bind_int64(st, 1, num);
+			db_bind_int64(st, 2, u.id);
+			rc = run_done(st, err);
+		}
+	}
+	if (rc == 0)
+		rc = store_audit(s, actor(), action, "user", u.id, NULL, err);
+	return finish_tx(s, rc, err);
+}
+
+int store_user_set_password(struct store *s, const char *name, const char *password_hash, struct tp_error *err)
+{
+	return update_user(s, "UPDATE users SET password_hash = ? WHERE id = ?", name, password_hash, 0,
+		"user.passwd", err);
+}
+
+int store_user_set_disabled(struct store *s, const char *name, bool disabled, struct tp_error *err)
+{
+	return update_user(s, "UPDATE users SET disabled = ? WHERE id = ?", name, NULL, disabled ? 1 : 0,
+		disabled ? "user.disable" : "user.enable", err);
+}
+
+/* Campaigns -------------------------------------------------------------------------- */
+
+#define CAMPAIGN_COLUMNS "id, name, kind, audience, timezone, region, script, expected_call_seconds," \
+	" daily_calls, weekly_calls, daily_appointments, weekly_appointments, max_attempts," \
+	" hourly_cost_cents, archived, created_at"
+
+static int64_t col_opt(struct db_stmt *st, int col)
+{
+	return db_col_is_null(st, col) ? -1 : db_col_int64(st, col);
+}
+
+static void bind_opt(struct db_stmt *st, int idx, int64_t v)
+{
+	if (v < 0)
+		db_bind_null(st, idx);
+	else
+		db_bind_int64(st, idx, v);
+}
+
+static void read_campaign(struct db_stmt *st, struct campaign *c)
+{
+	c->id = db_col_int64(st, 0);
+	campaign_set_str(&c->name, db_col_text(st, 1));
+	campaign_set_str(&c->kind, db_col_text(st, 2));
+	campaign_set_str(&c->audience, db_col_text(st, 3));
+	campaign_set_str(&c->timezone, db_col_text(st, 4));
+	campaign_set_str(&c->region, db_col_text(st, 5));
+	campaign_set_str(&c->script, db_col_is_null(st, 6) ? NULL : db_col_text(st, 6));
+	c->expected_call_seconds = col_opt(st, 7);
+	c->daily_calls = col_opt(st, 8);
+	c->weekly_calls = col_opt(st, 9);
+	c->daily_appointments = col_opt(st, 10);
+	c->weekly_appointments = col_opt(st, 11);
+	c->max_attempts = db_col_int64(st, 12);
+	c->hourly_cost_cents = col_opt(st, 13);
+	c->archived = db_col_int64(st, 14) != 0;
+	c->created_at = db_col_int64(st, 15);
+}
+
+/* Binds the settings shared by INSERT and UPDATE, parameters 1..14. */
+static void bind_campaign(struct db_stmt *st, const struct campaign *c)
+{
+	db_bind_text(st, 1, c->name);
+	db_bind_text(st, 2, c->kind);
+	db_bind_text(st, 3, c->audience);
+	db_bind_text(st, 4, c->timezone);
+	db_bind_text(st, 5, c->region);
+	db_bind_text(st, 6, c->script);
+	bind_opt(st, 7, c->expected_call_seconds);
+	bind_opt(st, 8, c->daily_calls);
+	bind_opt(st, 9, c->weekly_calls);
+	bind_opt(st, 10, c->daily_appointments);
+	bind_opt(st, 11, c->weekly_appointments);
+	db_bind_int64(st, 12, c->max_attempts);
+	bind_opt(st, 13, c->hourly_cost_cents);
+	db_bind_int64(st, 14, c->archived ? 1 : 0);
+}
+
+static int load_blocks(struct store *s, struct campaign *c, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT weekday, start_minute, end_minute FROM calling_blocks"
+		" WHERE campaign_id = ? ORDER BY weekday, start_minute", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, c->id);
+	c->nblocks = 0;
+	while ((rc = db_step(st, err)) == DB_ROW && c->nblocks < CAMPAIGN_BLOCKS_MAX) {
+		c->blocks[c->nblocks].weekday = (int)db_col_int64(st, 0);
+		c->blocks[c->nblocks].start_minute = (int)db_col_int64(st, 1);
+		c->blocks[c->nblocks].end_minute = (int)db_col_int64(st, 2);
+		c->nblocks++;
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int save_blocks(struct store *s, const struct campaign *c, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "DELETE FROM calling_blocks WHERE campaign_id = ?", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, c->id);
+	if ((rc = run_done(st, err)))
+		return rc;
+	st = db_prepare(s->db, "INSERT INTO calling_blocks (campaign_id, weekday, start_minute, end_minute)"
+		" VALUES (?, ?, ?, ?)", err);
+	if (!st)
+		return err->code;
+	for (int i = 0; i < c->nblocks && rc >= 0; i++) {
+		db_bind_int64(st, 1, c->id);
+		db_bind_int64(st, 2, c->blocks[i].weekday);
+		db_bind_int64(st, 3, c->blocks[i].start_minute);
+		db_bind_int64(st, 4, c->blocks[i].end_minute);
+		rc = db_step(st, err);
+		db_reset(st);
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_campaign_add(struct store *s, struct campaign *c, struct tp_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_begin(s->db, err))
+		return err->code;
+	st = db_prepare(s->db, "INSERT INTO campaigns (name, kind, audience, timezone, region, script,"
+		" expected_call_seconds, daily_calls, weekly_calls, daily_appointments, weekly_appointments,"
+		" max_attempts, hourly_cost_cents, archived, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id", err);
+	if (!st) {
+		db_rollback(s->db);
+		return err->code;
+	}
+	c->created_at = (int64_t)time(NULL);
+	bind_campaign(st, c);
+	db_bind_int64(st, 15, c->created_at);
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		c->id = db_col_int64(st, 0);
+	db_finalize(st);
+	if (rc == DB_DONE)
+		rc = tp_error_at(err, TP_EEXIST, NULL, 0, "name", "a campaign named '%s' exists already", c->name);
+	if (rc >= 0)
+		rc = save_blocks(s, c, err);
+	if (rc >= 0)
+		rc = store_audit(s, actor(), "campaign.add", "campaign", c->id, c->name, err);
+	return finish_tx(s, rc, err);
+}
+
+int store_campaign_get(struct store *s, const char *name, struct campaign *c, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE name = ?", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, name);
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		read_campaign(st, c);
+	db_finalize(st);
+	if (rc == DB_DONE)
+		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "campaign",
+			"no campaign named '%s' (telepro campaign list shows them)", name);
+	if (rc < 0)
+		return rc;
+	if ((rc = load_blocks(s, c, err)))
+		return rc;
+	st = db_prepare(s->db, "SELECT COUNT(*) FROM leads WHERE campaign_id = ?", err);
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, c->id);
+	rc = db_step(st, err);
+	c->leads = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT " CAMPAIGN_COLUMNS ","
+		" (SELECT COUNT(*) FROM leads l WHERE l.campaign_id = campaigns.id)"
+		" FROM campaigns ORDER BY name /* scan-ok */", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		struct campaign c;
+		int stop;
+
+		campaign_init(&c);
+		read_campaign(st, &c);
+		c.leads = db_col_int64(st, 16);
+		rc = load_blocks(s, &c, err);
+		stop = rc ? 1 : fn(ctx, &c);
+		campaign_release(&c);
+		if (stop)
+			break;
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_campaign_update(struct store *s, const struct campaign *c, struct tp_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_begin(s->db, err))
+		return err->code;
+	st = db_prepare(s->db, "UPDATE campaigns SET name = ?, kind = ?, audience = ?, timezone = ?, region = ?,"
+		" script = ?, expected_call_seconds = ?, daily_calls = ?, weekly_calls = ?, daily_appointments = ?,"
+		" weekly_appointments = ?, max_attempts = ?, hourly_cost_cents = ?, archived = ? WHERE id = ?", err);
+	if (!st) {
+		db_rollback(s->db);
+		return err->code;
+	}
+	bind_campaign(st, c);
+	db_bind_int64(st, 15, c->id);
+	rc = run_done(st, err);
+	if (rc == 0)
+		rc = save_blocks(s, c, err);
+	if (rc == 0)
+		rc = store_audit(s, actor(), "campaign.set", "campaign", c->id, c->name, err);
+	return finish_tx(s, rc, err);
+}
+
+/* Prospect import ---------------------------------------------------------------------- */
+
+struct store_import {
+	struct store *s;
+	int64_t campaign_id;
+	int64_t now;
+	struct db_stmt *lead_exists;
+	struct db_stmt *contact_find;
+	struct db_stmt *company_by_siren;
+	struct db_stmt *company_by_name;
+	struct db_stmt *company_add;
+	struct db_stmt *contact_add;
+	struct db_stmt *lead_add;
+	struct db_stmt *qual_has;
+	struct db_stmt *qual_add;
+};
+
+static void import_free(struct store_import *imp)
+{
+	db_finalize(imp->lead_exists);
+	db_finalize(imp->contact_find);
+	db_finalize(imp->company_by_siren);
+	db_finalize(imp->company_by_name);
+	db_finalize(imp->company_add);
+	db_finalize(imp->contact_add);
+	db_finalize(imp->lead_add);
+	db_finalize(imp->qual_has);
+	db_finalize(imp->qual_add);
+	free(imp);
+}
+
+struct store_import *store_import_begin(struct store *s, int64_t campaign_id, struct tp_error *err)
+{
+	struct store_import *imp = xcalloc(1, sizeof(*imp));
+	struct db *db = s->db;
+
+	imp->s = s;
+	imp->campaign_id = campaign_id;
+	imp->now = (int64_t)time(NULL);
+	if (db_begin(db, err)) {
+		free(imp);
+		return NULL;
+	}
+	if (!(imp->lead_exists = db_prepare(db, "SELECT 1 FROM leads WHERE campaign_id = ? AND phone = ?", err)) ||
+	    !(imp->contact_find = db_prepare(db, "SELECT id FROM contacts WHERE phone = ?1"
+		" UNION ALL SELECT id FROM contacts WHERE mobile = ?1 LIMIT 1", err)) ||
+	    !(imp->company_by_siren = db_prepare(db, "SELECT id FROM companies WHERE siren = ? LIMIT 1", err)) ||
+	    !(imp->company_by_name = db_prepare(db, "SELECT id FROM companies WHERE name = ?"
+		" AND COALESCE(postcode, '') = ? LIMIT 1", err)) ||
+	    !(imp->company_add = db_prepare(db, "INSERT INTO companies (name, siren, siret, sector, size_band,"
+		" address, postcode, city, country, website, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", err)) ||
+	    !(imp->contact_add = db_prepare(db, "INSERT INTO contacts (company_id, civility, first_name, last_name,"
+		" role, phone, mobile, email, address, postcode, city, country, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", err)) ||
+	    !(imp->lead_add = db_prepare(db, "INSERT INTO leads (campaign_id, contact_id, phone, source_line,"
+		" created_at) VALUES (?, ?, ?, ?, ?)", err)) ||
+	    !(imp->qual_has = db_prepare(db, "SELECT 1 FROM qualification_values WHERE contact_id = ? AND key = ?",
+		err)) ||
+	    !(imp->qual_add = db_prepare(db, "INSERT INTO qualification_values (contact_id, key, value, set_at)"
+		" VALUES (?, ?, ?, ?)", err))) {
+		db_rollback(db);
+		import_free(imp);
+		return NULL;
+	}
+	return imp;
+}
+
+/* Steps a SELECT that returns one id or nothing; *id is 0 when nothing. */
+static int find_id(struct db_stmt *st, int64_t *id, struct tp_error *err)
+{
+	int rc = db_step(st, err);
+
+	*id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int import_company(struct store_import *imp, const struct prospect *p, int64_t *id, struct tp_error *err)
+{
+	const char *const *f = p->field;
+	const char *siren = f[F_SIREN][0] ? f[F_SIREN] : NULL;
+	char siren_from_siret[10];
+	int rc;
+
+	*id = 0;
+	if (!siren && strlen(f[F_SIRET]) >= 9) {
+		memcpy(siren_from_siret, f[F_SIRET], 9);
+		siren_from_siret[9] = '\0';
+		siren = siren_from_siret;
+	}
+	if (!f[F_COMPANY][0] && !siren)
+		return 0;
+	if (siren) {
+		db_bind_text(imp->company_by_siren, 1, siren);
+		if ((rc = find_id(imp->company_by_siren, id, err)))
+			return rc;
+	} else {
+		db_bind_text(imp->company_by_name, 1, f[F_COMPANY]);
+		db_bind_text(imp->company_by_name, 2, f[F_POSTCODE]);
+		if ((rc = find_id(imp->company_by_name, id, err)))
+			return rc;
+	}
+	if (*id)
+		return 0;
+	db_bind_text_or_null(imp->company_add, 1, f[F_COMPANY]);
+	db_bind_text_or_null(imp->company_add, 2, siren);
+	db_bind_text_or_null(imp->company_add, 3, f[F_SIRET]);
+	db_bind_text_or_null(imp->company_add, 4, f[F_SECTOR]);
+	db_bind_text_or_null(imp->company_add, 5, f[F_SIZE_BAND]);
+	db_bind_text_or_null(imp->company_add, 6, f[F_ADDRESS]);
+	db_bind_text_or_null(imp->company_add, 7, f[F_POSTCODE]);
+	db_bind_text_or_null(imp->company_add, 8, f[F_CITY]);
+	db_bind_text_or_null(imp->company_add, 9, f[F_COUNTRY]);
+	db_bind_text_or_null(imp->company_add, 10, f[F_WEBSITE]);
+	db_bind_int64(imp->company_add, 11, imp->now);
+	return run_id(imp->company_add, id, err);
+}
+
+static int import_contact(struct store_import *imp, const struct prospect *p, int64_t *id, struct tp_error *err)
+{
+	const char *const *f = p->field;
+	struct db_stmt *st = imp->contact_add;
+	int64_t company_id;
+	int rc;
+
+	db_bind_text(imp->contact_find, 1, p->lead_phone);
+	if ((rc = find_id(imp->contact_find, id, err)) || *id)
+		return rc;
+	if ((rc = import_company(imp, p, &company_id, err)))
+		return rc;
+	if (company_id)
+		db_bind_int64(st, 1, company_id);
+	else
+		db_bind_null(st, 1);
+	db_bind_text_or_null(st, 2, f[F_CIVILITY]);
+	db_bind_text_or_null(st, 3, f[F_FIRST_NAME]);
+	db_bind_text_or_null(st, 4, f[F_LAST_NAME]);
+	db_bind_text_or_null(st, 5, f[F_ROLE]);
+	db_bind_text_or_null(st, 6, p->phone);
+	db_bind_text_or_null(st, 7, p->mobile);
+	db_bind_text_or_null(st, 8, f[F_EMAIL]);
+	/* A person's own address when there is no company to hold it (B2C). */
+	db_bind_text_or_null(st, 9, company_id ? NULL : f[F_ADDRESS]);
+	db_bind_text_or_null(st, 10, company_id ? NULL : f[F_POSTCODE]);
+	db_bind_text_or_null(st, 11, company_id ? NULL : f[F_CITY]);
+	db_bind_text_or_null(st, 12, company_id ? NULL : f[F_COUNTRY]);
+	db_bind_int64(st, 13, imp->now);
+	return run_id(st, id, err);
+}
+
+int store_import_prospect(struct store_import *imp, const struct prospect *p, struct tp_error *err)
+{
+	int64_t exists, contact_id;
+	int rc;
+
+	db_bind_int64(imp->lead_exists, 1, imp->campaign_id);
+	db_bind_text(imp->lead_exists, 2, p->lead_phone);
+	if ((rc = find_id(imp->lead_exists, &exists, err)))
+		return rc;
+	if (exists)
+		return IMPORT_DUPLICATE;
+	if ((rc = import_contact(imp, p, &contact_id, err)))
+		return rc;
+	db_bind_int64(imp->lead_add, 1, imp->campaign_id);
+	db_bind_int64(imp->lead_add, 2, contact_id);
+	db_bind_text(imp->lead_add, 3, p->lead_phone);
+	db_bind_int64(imp->lead_add, 4, p->line);
+	db_bind_int64(imp->lead_add, 5, imp->now);
+	rc = db_step(imp->lead_add, err);
+	db_reset(imp->lead_add);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < p->nqual; i++) {
+		int64_t has;
+
+		db_bind_int64(imp->qual_has, 1, contact_id);
+		db_bind_text(imp->qual_has, 2, p->qual_key[i]);
+		if ((rc = find_id(imp->qual_has, &has, err)))
+			return rc;
+		if (has)
+			continue;
+		db_bind_int64(imp->qual_add, 1, contact_id);
+		db_bind_text(imp->qual_add, 2, p->qual_key[i]);
+		db_bind_text(imp->qual_add, 3, p->qual_value[i]);
+		db_bind_int64(imp->qual_add, 4, imp->now);
+		rc = db_step(imp->qual_add, err);
+		db_reset(imp->qual_add);
+		if (rc < 0)
+			return rc;
+	}
+	return IMPORT_ADDED;
+}
+
+int store_import_commit(struct store_import *imp, const char *file, const struct import_stats *stats,
+	struct tp_error *err)
+{
+	struct store *s = imp->s;
+	struct db_stmt *st = db_prepare(s->db, "INSERT INTO imports (campaign_id, kind, file, at, imported,"
+		" duplicates, rejected) VALUES (?, 'prospects', ?, ?, ?, ?, ?) RETURNING id", err);
+	int64_t id = 0;
+	int rc;
+	char detail[128];
+
+	if (!st) {
+		store_import_abort(imp);
+		return err->code;
+	}
+	db_bind_int64(st, 1, imp->campaign_id);
+	db_bind_text(st, 2, file);
+	db_bind_int64(st, 3, imp->now);
+	db_bind_int64(st, 4, stats->imported);
+	db_bind_int64(st, 5, stats->duplicates);
+	db_bind_int64(st, 6, stats->rejected);
+	rc = run_id(st, &id, err);
+	db_finalize(st);
+	snprintf(detail, sizeof(detail), "imported %ld, duplicates %ld, rejected %ld", stats->imported,
+		stats->duplicates, stats->rejected);
+	if (rc == 0)
+		rc = store_audit(s, actor(), "import.prospects", "import", id, detail, err);
+	if (rc == 0 && db_commit(s->db, err))
+		rc = err->code;
+	if (rc) {
+		store_import_abort(imp);
+		return rc;
+	}
+	import_free(imp);
+	return 0;
+}
+
+void store_import_abort(struct store_import *imp)
+{
+	struct store *s = imp->s;
+
+	import_free(imp);
+	db_rollback(s->db);
+}
+
+/* Export ----------------------------------------------------------------------------- */
+
+int store_export_prospects(struct store *s, int64_t campaign_id,
+	void (*keys_fn)(void *ctx, size_t n, const char *const *keys), store_export_fn fn, void *ctx,
+	struct tp_error *err)
+{
+	struct db_stmt *keys_st, *rows = NULL, *quals = NULL;
+	char **keys = NULL;
+	const char **values = NULL;
+	size_t nkeys = 0, cap = 0;
+	int rc;
+
+	keys_st = db_prepare(s->db, "SELECT q.key FROM leads l JOIN qualification_values q"
+		" ON q.contact_id = l.contact_id WHERE l.campaign_id = ? GROUP BY q.key ORDER BY MIN(q.id)", err);
+	if (!keys_st)
+		return err->code;
+	db_bind_int64(keys_st, 1, campaign_id);
+	while ((rc = db_step(keys_st, err)) == DB_ROW) {
+		if (nkeys == cap) {
+			cap = cap ? cap * 2 : 8;
+			keys = xrealloc(keys, cap * sizeof(*keys));
+		}
+		keys[nkeys++] = xstrdup(db_col_text(keys_st, 0));
+	}
+	db_finalize(keys_st);
+	if (rc < 0)
+		goto out;
+	if (keys_fn)
+		keys_fn(ctx, nkeys, (const char *const *)keys);
+	values = xcalloc(nkeys + 1, sizeof(*values));
+	rows = db_prepare(s->db, "SELECT l.id, c.id, co.name, c.last_name, c.first_name, c.civility, c.role,"
+		" c.phone, c.mobile, c.email, co.siren, co.siret, COALESCE(co.address, c.address),"
+		" COALESCE(co.postcode, c.postcode), COALESCE(co.city, c.city), COALESCE(co.country, c.country),"
+		" co.sector, co.size_band, co.website"
+		" FROM leads l JOIN contacts c ON c.id = l.contact_id LEFT JOIN companies co ON co.id = c.company_id"
+		" WHERE l.campaign_id = ? ORDER BY l.id", err);
+	quals = db_prepare(s->db, "SELECT key, value FROM qualification_values WHERE contact_id = ? ORDER BY id", err);
+	if (!rows || !quals) {
+		rc = err->code;
+		goto out;
+	}
+	db_bind_int64(rows, 1, campaign_id);
+	while ((rc = db_step(rows, err)) == DB_ROW) {
+		static const int order[] = {F_COMPANY, F_LAST_NAME, F_FIRST_NAME, F_CIVILITY, F_ROLE, F_PHONE,
+			F_MOBILE, F_EMAIL, F_SIREN, F_SIRET, F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY, F_SECTOR,
+			F_SIZE_BAND, F_WEBSITE};
+		struct export_row row;
+		struct strbuf qbuf;
+		size_t *offs;
+		int qrc;
+
+		memset(&row, 0, sizeof(row));
+		row.lead_id = db_col_int64(rows, 0);
+		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+			row.field[order[i]] = db_col_text(rows, (int)i + 2);
+		/* Values are copied: the next step on quals would invalidate them. */
+		sb_init(&qbuf);
+		offs = xcalloc(nkeys + 1, sizeof(*offs));
+		for (size_t k = 0; k < nkeys; k++)
+			offs[k] = (size_t)-1;
+		db_bind_int64(quals, 1, db_col_int64(rows, 1));
+		while ((qrc = db_step(quals, err)) == DB_ROW) {
+			const char *key = db_col_text(quals, 0);
+
+			for (size_t k = 0; k < nkeys; k++) {
+				if (strcmp(keys[k], key) == 0) {
+					offs[k] = qbuf.len;
+					sb_adds(&qbuf, db_col_text(quals, 1));
+					sb_addc(&qbuf, '\0');
+					break;
+				}
+			}
+		}
+		db_reset(quals);
+		for (size_t k = 0; k < nkeys; k++)
+			values[k] = offs[k] == (size_t)-1 ? "" : qbuf.buf + offs[k];
+		row.nqual = nkeys;
+		row.qual_key = (const char *const *)keys;
+		row.qual_value = values;
+		rc = qrc < 0 ? qrc : fn(ctx, &row);
+		free(offs);
+		sb_release(&qbuf);
+		if (rc)
+			break;
+	}
+	if (rc > 0)
+		rc = 0;
+out:
+	db_finalize(rows);
+	db_finalize(quals);
+	for (size_t k = 0; k < nkeys; k++)
+		free(keys[k]);
+	free(keys);
+	free(values);
+	return rc;
+}
+
+/* Opposition list ---------------------------------------------------------------------- */
+
+int store_opposition_add(struct store *s, const char *phone, const char *source, int64_t since,
+	struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "INSERT INTO opposition (phone, source, since) VALUES (?, ?, ?)"
+		" ON CONFLICT (phone, source) DO NOTHING RETURNING id", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, phone);
+	db_bind_text(st, 2, source);
+	db_bind_int64(st, 3, since);
+	rc = db_step(st, err);
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	return rc == DB_ROW ? 0 : 1;
+}
+
+int store_opposition_count(struct store *s, const char *source, int64_t *n, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT COUNT(*) FROM opposition WHERE source = ? /* scan-ok */", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, source);
+	rc = db_step(st, err);
+	*n = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
