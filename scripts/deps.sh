@@ -5,8 +5,8 @@
 set -eu
 
 build="build-essential g++ pkg-config meson ninja-build libsqlite3-dev libpq-dev
- libjansson-dev libcsv-dev libsodium-dev libphonenumber-dev libmicrohttpd-dev"
-check="libcmocka-dev clang libclang-rt-14-dev sqlite3"
+ libjansson-dev libcsv-dev libsodium-dev libphonenumber-dev libmicrohttpd-dev tzdata"
+check="libcmocka-dev clang libclang-rt-14-dev sqlite3 python3"
 bench="sqlite3 time"
 
 want=$build

@@ -3,8 +3,9 @@
 
 #include "core/csv.h"
 
-/* libcsv's pstate value between records (ROW_NOT_BEGUN in libcsv.c). */
+/* libcsv's pstate values (libcsv.c): between records, and inside a field. */
 #define LIBCSV_ROW_NOT_BEGUN 0
+#define LIBCSV_FIELD_BEGUN 2
 
 /*
  * libcsv grows its field buffer with the realloc function it is given; refusing to grow
@@ -25,7 +26,7 @@ static int only_space(unsigned char c)
 
 static void parser_setup(struct csv_reader *r, unsigned char delimiter)
 {
-	csv_init(&r->parser, CSV_STRICT_FINI);
+	csv_init(&r->parser, 0);
 	csv_set_delim(&r->parser, delimiter);
 	csv_set_space_func(&r->parser, only_space);
 	csv_set_realloc_func(&r->parser, capped_realloc);
@@ -170,8 +171,12 @@ int csv_reader_finish(struct csv_reader *r)
 {
 	if (r->stop)
 		return r->stop;
-	if (csv_fini(&r->parser, on_field, on_record, r) != 0)
+	/* libcsv reports an unclosed quote only in strict mode, which would also refuse a
+	 * stray quote inside an unquoted value (5" screen): check its state instead. */
+	if (r->parser.pstate == LIBCSV_FIELD_BEGUN && r->parser.quoted)
 		emit_malformed(r, "quoted field not closed: the quote opened here runs to the end of the file");
+	else
+		csv_fini(&r->parser, on_field, on_record, r);
 	return r->stop;
 }
 

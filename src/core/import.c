@@ -141,6 +141,18 @@ static bool all_empty(const struct csv_record *rec)
 	return true;
 }
 
+/* True when the record has more fields than the header and the extra ones are empty
+ * (trailing delimiters, as spreadsheets write them). */
+static bool only_empty_beyond(const struct csv_record *rec, size_t ncols)
+{
+	if (rec->nfields < ncols)
+		return false;
+	for (size_t i = ncols; i < rec->nfields; i++)
+		if (rec->lens[i] > 0)
+			return false;
+	return true;
+}
+
 /* Normalises one phone column into out; returns false (row rejected) when invalid. */
 static bool check_phone(struct importer *im, long line, int id, const char *raw, char *out)
 {
@@ -177,7 +189,7 @@ static int read_row(struct importer *im, const struct csv_record *rec)
 		return 0;
 	}
 	im->stats.rows++;
-	if (rec->nfields != im->ncols) {
+	if (rec->nfields != im->ncols && !only_empty_beyond(rec, im->ncols)) {
 		char got[32], want[32];
 
 		snprintf(got, sizeof(got), "%zu", rec->nfields);
@@ -186,7 +198,7 @@ static int read_row(struct importer *im, const struct csv_record *rec)
 			"(a delimiter or quote inside an unquoted value?)", got, want);
 		return 0;
 	}
-	bad = to_utf8(im, rec, values);
+	bad = to_utf8(im, rec, values); /* extra empty fields are valid UTF-8 */
 	if (bad >= 0) {
 		int id = im->col_field[bad];
 

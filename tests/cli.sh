@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# CLI behaviour: init, users, campaigns, opposition lists, exit codes and messages.
+# Each check compares a value; the first failure is reported with what was expected.
+set -uo pipefail
+T=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+export TELEPRO_DB="sqlite:$work/cli.db"
+pass=0 fail=0
+
+expect_eq() { # what expected actual
+  if [ "$2" == "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1: expected [$2], got [$3]"; fi
+}
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+
+# init creates, then is idempotent
+expect_eq "init creates" "sqlite:$work/cli.db: schema version 1 (1 migration applied)" "$("$T" init)"
+expect_eq "init again" "sqlite:$work/cli.db: schema version 1, up to date" "$("$T" init)"
+expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 1 (1 migration applied)" "$("$T" --db sqlite:other.db init)"
+
+# users
+echo "correct horse" | "$T" user add alice --role agent --password-stdin >/dev/null
+expect_eq "user add rc" 0 $?
+echo "correct horse" | "$T" user add alice --role sales --password-stdin 2>err >/dev/null
+expect_eq "duplicate user rc" 2 $?
+expect_eq "duplicate user message" "telepro: name: a user named 'alice' exists already" "$(cat err)"
+echo "short" | "$T" user add bob --role agent --password-stdin 2>err >/dev/null
+expect_eq "short password rc" 2 $?
+echo "correct horse" | "$T" user add bob --role boss --password-stdin 2>/dev/null >/dev/null
+expect_eq "bad role rc" 2 $?
+echo "battery staple" | "$T" user add bob --role sales --password-stdin >/dev/null
+expect_eq "user list json" "alice agent False|bob sales False" \
+  "$("$T" user list --format json | json "'|'.join(f\"{u['name']} {u['role']} {u['disabled']}\" for u in d)")"
+"$T" user disable bob >/dev/null
+expect_eq "disabled" "True" "$("$T" user list --format json | json "d[1]['disabled']")"
+echo "new password" | "$T" user passwd alice --password-stdin >/dev/null
+expect_eq "passwd rc" 0 $?
+# the password is stored as an Argon2id hash, never in clear
+expect_eq "argon2id hash" "1" "$(sqlite3 "$work/cli.db" "SELECT COUNT(*) FROM users WHERE name='alice' AND password_hash LIKE '\$argon2id\$%' AND password_hash NOT LIKE '%new password%'")"
+"$T" user passwd nobody --password-stdin </dev/null 2>err >/dev/null
+expect_eq "passwd unknown rc" 2 $?
+
+# campaigns
+"$T" campaign add "Salon Lyon 2027" --kind event --audience b2b --timezone Europe/Paris >/dev/null
+expect_eq "campaign add rc" 0 $?
+"$T" campaign add "Salon Lyon 2027" --kind event 2>err >/dev/null
+expect_eq "duplicate campaign rc" 2 $?
+"$T" campaign add "X" --kind party 2>err >/dev/null
+expect_eq "bad kind rc" 2 $?
+expect_eq "bad kind message" "telepro: kind: 'party': use appointment, event, qualification, survey, sales or custom" "$(cat err)"
+"$T" campaign add "Y" --timezone Mars/Olympus 2>/dev/null >/dev/null
+expect_eq "bad timezone rc" 2 $?
+"$T" campaign set "Salon Lyon 2027" --daily-calls 40 --weekly-calls 180 --block 14:00-16:00 --block "sat 10:00-12:00" \
+  --hourly-cost 28,50 --call-length 2m --max-attempts 4 >/dev/null
+expect_eq "campaign set rc" 0 $?
+show=$("$T" campaign show "Salon Lyon 2027" --format json)
+expect_eq "objectives" "40 180 None" "$(echo "$show" | json "f\"{d['objectives']['daily_calls']} {d['objectives']['weekly_calls']} {d['objectives']['daily_appointments']}\"")"
+expect_eq "blocks" "6 1 14:00 16:00 6 10:00" "$(echo "$show" | json "f\"{len(d['calling_blocks'])} {d['calling_blocks'][0]['weekday']} {d['calling_blocks'][0]['start']} {d['calling_blocks'][0]['end']} {d['calling_blocks'][5]['weekday']} {d['calling_blocks'][5]['start']}\"")"
+expect_eq "cost, length, attempts" "2850 120 4 event" "$(echo "$show" | json "f\"{d['hourly_cost_cents']} {d['expected_call_seconds']} {d['max_attempts']} {d['kind']}\"")"
+"$T" campaign set "Salon Lyon 2027" --daily-calls 0 --no-blocks >/dev/null
+expect_eq "objective removed" "None 0" "$("$T" campaign show "Salon Lyon 2027" --format json | json "f\"{d['objectives']['daily_calls']} {len(d['calling_blocks'])}\"")"
+"$T" campaign set "Salon Lyon 2027" --daily-calls lots 2>err >/dev/null
+expect_eq "bad number rc" 2 $?
+expect_eq "bad number message" "telepro campaign: 'lots' is not a valid value for --daily-calls (see telepro campaign --help)" "$(cat err)"
+"$T" campaign show "Nope" 2>err >/dev/null
+expect_eq "unknown campaign rc" 2 $?
+expect_eq "campaign list" "Salon Lyon 2027" "$("$T" campaign list --format json | json "'|'.join(c['name'] for c in d)")"
+
+# import errors that make the file unusable: exit 2 with a message saying what to do
+"$T" import prospects missing.csv --campaign "Salon Lyon 2027" 2>err >/dev/null
+expect_eq "missing file rc" 2 $?
+expect_eq "missing file message" "telepro: missing.csv: No such file or directory" "$(cat err)"
+printf 'nom,tel\nA,0142685300\n' > p.csv
+"$T" import prospects p.csv --campaign "Nope" 2>err >/dev/null
+expect_eq "import unknown campaign rc" 2 $?
+"$T" import prospects p.csv 2>err >/dev/null
+expect_eq "import without campaign rc" 2 $?
+"$T" import prospects p.csv --campaign "Salon Lyon 2027" --encoding ebcdic 2>err >/dev/null
+expect_eq "bad encoding rc" 2 $?
+"$T" import prospects . --campaign "Salon Lyon 2027" 2>err >/dev/null
+expect_eq "directory rc" 2 $?
+expect_eq "text summary" "p.csv: 1 imported, 0 duplicates, 0 rejected into Salon Lyon 2027" \
+  "$("$T" import prospects p.csv --campaign "Salon Lyon 2027")"
+expect_eq "leads counted" "1" "$("$T" campaign show "Salon Lyon 2027" --format json | json "d['leads']")"
+expect_eq "json export" "None +33142685300 A" \
+  "$("$T" export prospects --campaign "Salon Lyon 2027" --format json | json "f\"{d[0]['company']} {d[0]['phone']} {d[0]['last_name']}\"")"
+expect_eq "import audited" "1" "$(sqlite3 "$work/cli.db" "SELECT COUNT(*) FROM audit_log WHERE action='import.prospects'")"
+
+# opposition lists: a bare list, and a CSV with a phone column
+printf '01 42 68 53 00\n0612345678\nnot a number\n+33 1 42 68 53 00\n' > bloctel.txt
+out=$("$T" import dnc bloctel.txt --source bloctel --format json 2>err)
+expect_eq "dnc rc" 0 $?
+expect_eq "dnc summary" "2 1 1" "$(echo "$out" | json "f\"{d['added']} {d['already_listed']} {d['rejected']}\"")"
+expect_eq "dnc error" "bloctel.txt:3: phone: 'not a number': not a phone number" "$(cat err)"
+printf 'Nom;Téléphone\nDupont;04 72 00 11 22\n' > internal.csv
+expect_eq "dnc csv" "internal.csv: 1 added, 0 already listed, 0 rejected (source internal)" \
+  "$("$T" import dnc internal.csv --source internal)"
+expect_eq "dnc stored" "+33142685300 bloctel|+33472001122 internal|+33612345678 bloctel" \
+  "$(sqlite3 "$work/cli.db" "SELECT group_concat(phone || ' ' || source, '|') FROM (SELECT * FROM opposition ORDER BY phone)")"
+"$T" import dnc bloctel.txt --source friends 2>/dev/null
+expect_eq "dnc bad source rc" 2 $?
+
+# every subcommand has --help
+for c in init user campaign "import" "export"; do
+  "$T" $c --help >help.txt; rc=$?
+  expect_eq "$c --help rc" 0 $rc
+  expect_eq "$c --help usage" "usage: telepro" "$(head -c 14 help.txt)"
+done
+"$T" frobnicate 2>/dev/null
+expect_eq "unknown command rc" 2 $?
+"$T" --db mysql://x init 2>err
+expect_eq "bad url rc" 2 $?
+
+echo "cli: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,77 @@
+/* Campaign settings: calling blocks and validation. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/campaign.h"
+
+static void test_blocks(void **state)
+{
+	struct campaign c;
+	struct tp_error err;
+	char buf[512];
+
+	(void)state;
+	campaign_init(&c);
+	tp_error_clear(&err);
+	assert_int_equal(campaign_add_blocks(&c, "14:00-16:00", &err), 0);
+	assert_int_equal(c.nblocks, 5);
+	assert_int_equal(c.blocks[0].weekday, 1);
+	assert_int_equal(c.blocks[0].start_minute, 14 * 60);
+	assert_int_equal(c.blocks[4].end_minute, 16 * 60);
+	assert_int_equal(campaign_add_blocks(&c, "sat,sun 09:30-12:00", &err), 0);
+	assert_int_equal(c.nblocks, 7);
+	assert_int_equal(c.blocks[5].weekday, 0);
+	assert_int_equal(c.blocks[6].weekday, 6);
+	campaign_format_blocks(&c, buf, sizeof(buf));
+	assert_true(strncmp(buf, "mon 14:00-16:00, tue 14:00-16:00", 32) == 0);
+	assert_int_equal(campaign_add_blocks(&c, "16:00-14:00", &err), TP_EUSAGE);
+	assert_true(strstr(err.reason, "ends before it starts") != NULL);
+	assert_int_equal(campaign_add_blocks(&c, "14h-16h", &err), TP_EUSAGE);
+	assert_int_equal(campaign_add_blocks(&c, "xyz 14:00-16:00", &err), TP_EUSAGE);
+	assert_int_equal(campaign_add_blocks(&c, "25:00-26:00", &err), TP_EUSAGE);
+	campaign_release(&c);
+}
+
+static void test_validate(void **state)
+{
+	struct campaign c;
+	struct tp_error err;
+
+	(void)state;
+	campaign_init(&c);
+	tp_error_clear(&err);
+	campaign_set_str(&c.name, "Salon");
+	campaign_set_str(&c.kind, "event");
+	campaign_set_str(&c.audience, "b2b");
+	campaign_set_str(&c.timezone, "Europe/Paris");
+	campaign_set_str(&c.region, "FR");
+	assert_int_equal(campaign_validate(&c, &err), 0);
+	campaign_set_str(&c.kind, "party");
+	assert_int_equal(campaign_validate(&c, &err), TP_EUSAGE);
+	assert_string_equal(err.field, "kind");
+	campaign_set_str(&c.kind, "sales");
+	campaign_set_str(&c.timezone, "Europe/Atlantis");
+	assert_int_equal(campaign_validate(&c, &err), TP_EUSAGE);
+	assert_string_equal(err.field, "timezone");
+	campaign_set_str(&c.timezone, "../../etc/passwd");
+	assert_int_equal(campaign_validate(&c, &err), TP_EUSAGE);
+	campaign_set_str(&c.timezone, "UTC");
+	campaign_set_str(&c.region, "fr");
+	assert_int_equal(campaign_validate(&c, &err), TP_EUSAGE);
+	assert_string_equal(err.field, "region");
+	campaign_release(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_blocks),
+		cmocka_unit_test(test_validate),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,269 @@
+/* The store on a real SQLite database file: migrations, users, campaigns, the import
+ * transaction (commit and abort), duplicates, export and the opposition list. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "store/store.h"
+#include "store/migrations.h"
+
+static char url[256];
+static char path[200];
+
+static int setup(void **state)
+{
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char wal[256], shm[256];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/telepro-test-store-%d.db", dir, (int)getpid());
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	snprintf(shm, sizeof(shm), "%s-shm", path);
+	unlink(path);
+	unlink(wal);
+	unlink(shm);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	return setup(state);
+}
+
+static struct store *open_store(int *migrated)
+{
+	struct tp_error err;
+	struct store *s;
+
+	tp_error_clear(&err);
+	s = store_open(url, migrated, &err);
+	if (!s)
+		fail_msg("store_open: %s", err.reason);
+	return s;
+}
+
+static int64_t add_campaign(struct store *s, const char *name)
+{
+	struct campaign c;
+	struct tp_error err;
+	int64_t id;
+
+	campaign_init(&c);
+	tp_error_clear(&err);
+	campaign_set_str(&c.name, name);
+	campaign_set_str(&c.kind, "appointment");
+	campaign_set_str(&c.audience, "b2b");
+	campaign_set_str(&c.timezone, "Europe/Paris");
+	campaign_set_str(&c.region, "FR");
+	c.daily_calls = 40;
+	assert_int_equal(campaign_add_blocks(&c, "14:00-16:00", &err), 0);
+	assert_int_equal(store_campaign_add(s, &c, &err), 0);
+	id = c.id;
+	campaign_release(&c);
+	return id;
+}
+
+static void test_migrations_idempotent(void **state)
+{
+	int migrated = -1;
+	struct store *s;
+	struct tp_error err;
+	int64_t v;
+
+	(void)state;
+	s = open_store(&migrated);
+	assert_int_equal(migrated, migrations_latest());
+	tp_error_clear(&err);
+	assert_int_equal(store_schema_version(s, &v, &err), 0);
+	assert_int_equal(v, migrations_latest());
+	add_campaign(s, "Kept");
+	store_close(s);
+	s = open_store(&migrated);
+	assert_int_equal(migrated, 0);
+	{
+		struct campaign c;
+
+		campaign_init(&c);
+		assert_int_equal(store_campaign_get(s, "Kept", &c, &err), 0);
+		assert_int_equal(c.daily_calls, 40);
+		assert_int_equal(c.nblocks, 5);
+		campaign_release(&c);
+	}
+	store_close(s);
+}
+
+static void test_users(void **state)
+{
+	struct store *s;
+	struct tp_error err;
+	struct user u;
+	int64_t id = 0;
+	char hash[256];
+
+	(void)state;
+	s = open_store(NULL);
+	tp_error_clear(&err);
+	assert_int_equal(store_user_add(s, "alice", "agent", "$argon2id$fake", &id, &err), 0);
+	assert_true(id > 0);
+	assert_int_equal(store_user_add(s, "alice", "sales", "$argon2id$x", &id, &err), TP_EEXIST);
+	assert_int_equal(store_user_get(s, "alice", &u, &err), 0);
+	assert_string_equal(u.role, "agent");
+	assert_false(u.disabled);
+	assert_int_equal(store_user_set_disabled(s, "alice", true, &err), 0);
+	assert_int_equal(store_user_get(s, "alice", &u, &err), 0);
+	assert_true(u.disabled);
+	assert_int_equal(store_user_set_password(s, "alice", "$argon2id$new", &err), 0);
+	assert_int_equal(store_user_password_hash(s, "alice", hash, sizeof(hash), &err), 0);
+	assert_string_equal(hash, "$argon2id$new");
+	assert_int_equal(store_user_set_password(s, "bob", "x", &err), TP_ENOTFOUND);
+	store_close(s);
+}
+
+static void make_prospect(struct prospect *p, const char *phone, const char *last, const char *company)
+{
+	memset(p, 0, sizeof(*p));
+	for (int i = 0; i < F_COUNT; i++)
+		p->field[i] = "";
+	p->field[F_LAST_NAME] = last;
+	p->field[F_COMPANY] = company;
+	p->field[F_POSTCODE] = "69002";
+	snprintf(p->phone, sizeof(p->phone), "%s", phone);
+	p->lead_phone = p->phone;
+	p->line = 2;
+}
+
+struct exported {
+	int n;
+	char line[8][256];
+	size_t nkeys;
+};
+
+static int collect(void *ctx, const struct export_row *row)
+{
+	struct exported *e = ctx;
+
+	snprintf(e->line[e->n++], 256, "%s|%s|%s|%s=%s", row->field[F_COMPANY], row->field[F_LAST_NAME],
+		row->field[F_PHONE], row->nqual ? row->qual_key[0] : "", row->nqual ? row->qual_value[0] : "");
+	return 0;
+}
+
+static void test_import_commit_abort_export(void **state)
+{
+	struct store *s;
+	struct tp_error err;
+	struct store_import *imp;
+	struct prospect p;
+	struct import_stats st = {0};
+	const char *keys[] = {"effectif"}, *values[] = {"50"};
+	struct exported ex = {0};
+	int64_t a, b;
+
+	(void)state;
+	s = open_store(NULL);
+	tp_error_clear(&err);
+	a = add_campaign(s, "A");
+	b = add_campaign(s, "B");
+
+	/* An aborted import leaves nothing. */
+	imp = store_import_begin(s, a, &err);
+	assert_non_null(imp);
+	make_prospect(&p, "+33142685300", "Dupont", "ACME");
+	assert_int_equal(store_import_prospect(imp, &p, &err), IMPORT_ADDED);
+	store_import_abort(imp);
+	assert_int_equal(store_export_prospects(s, a, NULL, collect, &ex, &err), 0);
+	assert_int_equal(ex.n, 0);
+
+	imp = store_import_begin(s, a, &err);
+	make_prospect(&p, "+33142685300", "Dupont", "ACME");
+	p.nqual = 1;
+	p.qual_key = keys;
+	p.qual_value = values;
+	assert_int_equal(store_import_prospect(imp, &p, &err), IMPORT_ADDED);
+	assert_int_equal(store_import_prospect(imp, &p, &err), IMPORT_DUPLICATE);
+	make_prospect(&p, "+33142685301", "Durand", "ACME");
+	assert_int_equal(store_import_prospect(imp, &p, &err), IMPORT_ADDED);
+	st.imported = 2;
+	st.duplicates = 1;
+	assert_int_equal(store_import_commit(imp, "t.csv", &st, &err), 0);
+
+	/* The same number in another campaign is a new lead of the same contact. */
+	imp = store_import_begin(s, b, &err);
+	make_prospect(&p, "+33142685300", "Other name", "Other");
+	assert_int_equal(store_import_prospect(imp, &p, &err), IMPORT_ADDED);
+	assert_int_equal(store_import_commit(imp, "t.csv", &st, &err), 0);
+
+	assert_int_equal(store_export_prospects(s, a, NULL, collect, &ex, &err), 0);
+	assert_int_equal(ex.n, 2);
+	assert_string_equal(ex.line[0], "ACME|Dupont|+33142685300|effectif=50");
+	assert_string_equal(ex.line[1], "ACME|Durand|+33142685301|effectif=");
+	memset(&ex, 0, sizeof(ex));
+	assert_int_equal(store_export_prospects(s, b, NULL, collect, &ex, &err), 0);
+	assert_int_equal(ex.n, 1);
+	assert_string_equal(ex.line[0], "ACME|Dupont|+33142685300|effectif=50");
+	{
+		struct campaign c;
+
+		campaign_init(&c);
+		assert_int_equal(store_campaign_get(s, "A", &c, &err), 0);
+		assert_int_equal(c.leads, 2);
+		campaign_release(&c);
+	}
+	store_close(s);
+}
+
+static void test_opposition(void **state)
+{
+	struct store *s;
+	struct tp_error err;
+	int64_t n;
+
+	(void)state;
+	s = open_store(NULL);
+	tp_error_clear(&err);
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_opposition_add(s, "+33142685300", "bloctel", 100, &err), 0);
+	assert_int_equal(store_opposition_add(s, "+33142685300", "bloctel", 200, &err), 1);
+	assert_int_equal(store_opposition_add(s, "+33142685300", "internal", 200, &err), 0);
+	assert_int_equal(store_commit(s, &err), 0);
+	assert_int_equal(store_opposition_count(s, "bloctel", &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_opposition_add(s, "+33142685399", "other", 100, &err), 0);
+	store_rollback(s);
+	assert_int_equal(store_opposition_count(s, "other", &n, &err), 0);
+	assert_int_equal(n, 0);
+	store_close(s);
+}
+
+static void test_bad_urls(void **state)
+{
+	struct tp_error err;
+
+	(void)state;
+	tp_error_clear(&err);
+	assert_null(store_open("mysql://x", NULL, &err));
+	assert_int_equal(err.code, TP_EUSAGE);
+	assert_null(store_open("sqlite:", NULL, &err));
+	assert_null(store_open("sqlite:/nonexistent-dir/x.db", NULL, &err));
+	assert_int_equal(err.code, TP_ERR);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_migrations_idempotent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_users, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_commit_abort_export, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_opposition, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_urls, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
