@@ -7,7 +7,7 @@ set -eu
 build="build-essential g++ pkg-config meson ninja-build libsqlite3-dev libpq-dev
  libjansson-dev libcsv-dev libsodium-dev libphonenumber-dev libmicrohttpd-dev tzdata"
 check="libcmocka-dev clang libclang-rt-14-dev sqlite3 python3"
-bench="sqlite3 time"
+bench="sqlite3 time python3"
 
 want=$build
 case "${1:-build}" in

@@ -60,6 +60,16 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err)
 	return db->driver->prepare(db, sql, err);
 }
 
+struct db_stmt *db_prepare_insert(struct db *db, const char *sql, struct tp_error *err)
+{
+	return db->driver->prepare_insert(db, sql, err);
+}
+
+int db_insert(struct db_stmt *st, int64_t *id, struct tp_error *err)
+{
+	return st->db->driver->insert(st, id, err);
+}
+
 int db_bind_int64(struct db_stmt *st, int idx, int64_t v)
 {
 	return st->db->driver->bind_int64(st, idx, v);

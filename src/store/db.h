@@ -33,6 +33,11 @@ struct db_driver {
 	void (*close)(struct db *db);
 	int (*exec)(struct db *db, const char *sql, struct tp_error *err);
 	struct db_stmt *(*prepare)(struct db *db, const char *sql, struct tp_error *err);
+	/* Prepares an INSERT into a table with an id column so that db_insert can return the
+	 * new id (SQLite: last_insert_rowid, no RETURNING and its temporary table). */
+	struct db_stmt *(*prepare_insert)(struct db *db, const char *sql, struct tp_error *err);
+	/* Runs such an INSERT and gives the new row's id. */
+	int (*insert)(struct db_stmt *st, int64_t *id, struct tp_error *err);
 	int (*bind_int64)(struct db_stmt *st, int idx, int64_t v);
 	int (*bind_text)(struct db_stmt *st, int idx, const char *s, size_t len);
 	int (*bind_null)(struct db_stmt *st, int idx);
@@ -61,6 +66,10 @@ void db_close(struct db *db);
 
 int db_exec(struct db *db, const char *sql, struct tp_error *err);
 struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err);
+/* For "INSERT INTO t (...) VALUES (...)" (no RETURNING): db_insert runs it, resets it
+ * and puts the new row's id in *id. */
+struct db_stmt *db_prepare_insert(struct db *db, const char *sql, struct tp_error *err);
+int db_insert(struct db_stmt *st, int64_t *id, struct tp_error *err);
 int db_bind_int64(struct db_stmt *st, int idx, int64_t v);
 /* Binds s (NUL-terminated); NULL binds SQL NULL. */
 int db_bind_text(struct db_stmt *st, int idx, const char *s);

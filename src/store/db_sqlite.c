@@ -7,6 +7,7 @@
  * With TELEPRO_SQL_CHECK set (the test suite sets it), a statement that scanned a whole
  * table is reported on stderr when it is finalized, unless its SQL says scan-ok.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -47,10 +48,20 @@ static int sq_exec(struct db *db, const char *sql, struct tp_error *err)
 	return 0;
 }
 
+/* Before SQLite initialises: no global allocation statistics (a mutex on every malloc). */
+static void configure_once(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(struct db *db, const char *path, struct tp_error *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	sqlite3 *h = NULL;
-	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc;
+
+	pthread_once(&once, configure_once);
+	rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 
 	if (rc != SQLITE_OK) {
 		tp_error_set(err, TP_ERR, "%s: cannot open the database: %s", path,
@@ -61,7 +72,7 @@ static int sq_open(struct db *db, const char *path, struct tp_error *err)
 	db->handle = h;
 	sqlite3_busy_timeout(h, 10000);
 	sqlite3_extended_result_codes(h, 1);
-	if (sq_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", err)) {
+	if (sq_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;", err)) {
 		sqlite3_close(h);
 		db->handle = NULL;
 		return TP_ERR;
@@ -88,6 +99,20 @@ static struct db_stmt *sq_prepare(struct db *db, const char *sql, struct tp_erro
 	s->db = db;
 	s->st = st;
 	return s;
+}
+
+static int sq_insert(struct db_stmt *s, int64_t *id, struct tp_error *err)
+{
+	int rc = sqlite3_step(s->st);
+
+	if (rc != SQLITE_DONE) {
+		rc = fail(s->db, err, "inserting a row");
+		sqlite3_reset(s->st);
+		return rc;
+	}
+	*id = sqlite3_last_insert_rowid(conn(s->db));
+	sqlite3_reset(s->st);
+	return 0;
 }
 
 static int sq_bind_int64(struct db_stmt *s, int idx, int64_t v)
@@ -156,7 +181,6 @@ static void sq_reset(struct db_stmt *s)
 {
 	check_scans(s);
 	sqlite3_reset(s->st);
-	sqlite3_clear_bindings(s->st);
 }
 
 static void sq_finalize(struct db_stmt *s)
@@ -178,6 +202,8 @@ const struct db_driver db_sqlite_driver = {
 	.close = sq_close,
 	.exec = sq_exec,
 	.prepare = sq_prepare,
+	.prepare_insert = sq_prepare,
+	.insert = sq_insert,
 	.bind_int64 = sq_bind_int64,
 	.bind_text = sq_bind_text,
 	.bind_null = sq_bind_null,

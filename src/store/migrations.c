@@ -4,13 +4,16 @@
 #include "core/xalloc.h"
 
 /*
+ * CHECK constraints on enumerations are written as OR chains, not IN lists: SQLite
+ * builds a temporary index for an IN list on every row it checks.
+ *
  * Migration 1: the whole logical model of DESIGN.md ("Data model"). Times are integer UTC
  * seconds; local_day is YYYYMMDD and local_hour 0..23 in the campaign's time zone.
  */
 static const char m1_schema[] =
 	"CREATE TABLE users ("
 	" id %ID%, name TEXT NOT NULL UNIQUE,"
-	" role TEXT NOT NULL CHECK (role IN ('agent','sales','manager','admin')),"
+	" role TEXT NOT NULL CHECK (role = 'agent' OR role = 'sales' OR role = 'manager' OR role = 'admin'),"
 	" password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
 	" hourly_cost_cents BIGINT, created_at BIGINT NOT NULL);"
 
@@ -35,8 +38,8 @@ static const char m1_schema[] =
 
 	"CREATE TABLE campaigns ("
 	" id %ID%, name TEXT NOT NULL UNIQUE,"
-	" kind TEXT NOT NULL CHECK (kind IN ('appointment','event','qualification','survey','sales','custom')),"
-	" audience TEXT NOT NULL CHECK (audience IN ('b2b','b2c')),"
+	" kind TEXT NOT NULL CHECK (kind = 'appointment' OR kind = 'event' OR kind = 'qualification' OR kind = 'survey' OR kind = 'sales' OR kind = 'custom'),"
+	" audience TEXT NOT NULL CHECK (audience = 'b2b' OR audience = 'b2c'),"
 	" timezone TEXT NOT NULL, region TEXT NOT NULL DEFAULT 'FR', script TEXT,"
 	" expected_call_seconds BIGINT, daily_calls BIGINT, weekly_calls BIGINT,"
 	" daily_appointments BIGINT, weekly_appointments BIGINT,"
@@ -65,14 +68,13 @@ static const char m1_schema[] =
 
 	"CREATE TABLE qualification_fields ("
 	" id %ID%, campaign_id BIGINT NOT NULL REFERENCES campaigns (id), key TEXT NOT NULL,"
-	" label TEXT NOT NULL, type TEXT NOT NULL CHECK (type IN ('text','number','date','yesno','choice')),"
+	" label TEXT NOT NULL, type TEXT NOT NULL CHECK (type = 'text' OR type = 'number' OR type = 'date' OR type = 'yesno' OR type = 'choice'),"
 	" choices TEXT, UNIQUE (campaign_id, key));"
 
 	"CREATE TABLE leads ("
 	" id %ID%, campaign_id BIGINT NOT NULL REFERENCES campaigns (id),"
 	" contact_id BIGINT NOT NULL REFERENCES contacts (id), phone TEXT NOT NULL,"
-	" state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new','in_progress','callback',"
-	"'hot','appointment','refused','do_not_call','exhausted','invalid','done')),"
+	" state TEXT NOT NULL DEFAULT 'new' CHECK (state = 'new' OR state = 'in_progress' OR state = 'callback' OR state = 'hot' OR state = 'appointment' OR state = 'refused' OR state = 'do_not_call' OR state = 'exhausted' OR state = 'invalid' OR state = 'done'),"
 	" priority INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
 	" last_call_at BIGINT, next_call_at BIGINT, callback_agent_id BIGINT REFERENCES users (id),"
 	" held_by BIGINT REFERENCES users (id), held_until BIGINT,"
@@ -100,8 +102,7 @@ static const char m1_schema[] =
 	" session_id BIGINT REFERENCES agent_sessions (id),"
 	" started_at BIGINT NOT NULL, ring_seconds BIGINT NOT NULL DEFAULT 0,"
 	" talk_seconds BIGINT NOT NULL DEFAULT 0,"
-	" result TEXT NOT NULL CHECK (result IN ('no_answer','busy','voicemail','gatekeeper',"
-	"'wrong_number','invalid_number','conversation')),"
+	" result TEXT NOT NULL CHECK (result = 'no_answer' OR result = 'busy' OR result = 'voicemail' OR result = 'gatekeeper' OR result = 'wrong_number' OR result = 'invalid_number' OR result = 'conversation'),"
 	" outcome_id BIGINT REFERENCES outcomes (id), notes TEXT, callback_at BIGINT,"
 	" qualification_changed INTEGER NOT NULL DEFAULT 0,"
 	" local_day INTEGER NOT NULL, local_hour INTEGER NOT NULL, local_weekday INTEGER NOT NULL,"
@@ -115,8 +116,8 @@ static const char m1_schema[] =
 	" lead_id BIGINT REFERENCES leads (id), campaign_id BIGINT NOT NULL REFERENCES campaigns (id),"
 	" agent_id BIGINT REFERENCES users (id), sales_id BIGINT REFERENCES users (id),"
 	" scheduled_at BIGINT NOT NULL,"
-	" status TEXT NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled','held','no_show','cancelled')),"
-	" relevant INTEGER, result TEXT NOT NULL DEFAULT 'pending' CHECK (result IN ('pending','won','lost')),"
+	" status TEXT NOT NULL DEFAULT 'scheduled' CHECK (status = 'scheduled' OR status = 'held' OR status = 'no_show' OR status = 'cancelled'),"
+	" relevant INTEGER, result TEXT NOT NULL DEFAULT 'pending' CHECK (result = 'pending' OR result = 'won' OR result = 'lost'),"
 	" amount_cents BIGINT, updated_at BIGINT NOT NULL);"
 	"CREATE INDEX appointments_campaign ON appointments (campaign_id, scheduled_at);"
 	"CREATE INDEX appointments_sales ON appointments (sales_id, scheduled_at);"
@@ -133,7 +134,7 @@ static const char m1_schema[] =
 	" PRIMARY KEY (campaign_id, agent_id, local_day, local_hour));"
 
 	"CREATE TABLE opposition ("
-	" id %ID%, phone TEXT NOT NULL, source TEXT NOT NULL CHECK (source IN ('internal','bloctel','other')),"
+	" id %ID%, phone TEXT NOT NULL, source TEXT NOT NULL CHECK (source = 'internal' OR source = 'bloctel' OR source = 'other'),"
 	" since BIGINT NOT NULL, note TEXT, UNIQUE (phone, source));"
 
 	"CREATE TABLE imports ("

@@ -26,6 +26,8 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	db_finalize(s->opposition_find);
+	db_finalize(s->opposition_add);
 	db_close(s->db);
 	free(s);
 }
@@ -49,6 +51,8 @@ void store_rollback(struct store *s)
 {
 	db_rollback(s->db);
 }
+
+static int find_id(struct db_stmt *st, int64_t *id, struct tp_error *err);
 
 /* Runs a prepared statement that returns no row, then finalizes it. */
 static int run_done(struct db_stmt *st, struct tp_error *err)
@@ -513,12 +517,12 @@ struct store_import *store_import_begin(struct store *s, int64_t campaign_id, st
 	    !(imp->company_by_siren = db_prepare(db, "SELECT id FROM companies WHERE siren = ? LIMIT 1", err)) ||
 	    !(imp->company_by_name = db_prepare(db, "SELECT id FROM companies WHERE name = ?"
 		" AND COALESCE(postcode, '') = ? LIMIT 1", err)) ||
-	    !(imp->company_add = db_prepare(db, "INSERT INTO companies (name, siren, siret, sector, size_band,"
+	    !(imp->company_add = db_prepare_insert(db, "INSERT INTO companies (name, siren, siret, sector, size_band,"
 		" address, postcode, city, country, website, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", err)) ||
-	    !(imp->contact_add = db_prepare(db, "INSERT INTO contacts (company_id, civility, first_name, last_name,"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err)) ||
+	    !(imp->contact_add = db_prepare_insert(db, "INSERT INTO contacts (company_id, civility, first_name, last_name,"
 		" role, phone, mobile, email, address, postcode, city, country, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", err)) ||
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err)) ||
 	    !(imp->lead_add = db_prepare(db, "INSERT INTO leads (campaign_id, contact_id, phone, source_line,"
 		" created_at) VALUES (?, ?, ?, ?, ?)", err)) ||
 	    !(imp->qual_has = db_prepare(db, "SELECT 1 FROM qualification_values WHERE contact_id = ? AND key = ?",
@@ -580,10 +584,12 @@ static int import_company(struct store_import *imp, const struct prospect *p, in
 	db_bind_text_or_null(imp->company_add, 9, f[F_COUNTRY]);
 	db_bind_text_or_null(imp->company_add, 10, f[F_WEBSITE]);
 	db_bind_int64(imp->company_add, 11, imp->now);
-	return run_id(imp->company_add, id, err);
+	return db_insert(imp->company_add, id, err);
 }
 
-static int import_contact(struct store_import *imp, const struct prospect *p, int64_t *id, struct tp_error *err)
+/* Finds the contact with the prospect's number (*reused set) or creates it. */
+static int import_contact(struct store_import *imp, const struct prospect *p, int64_t *id, bool *reused,
+	struct tp_error *err)
 {
 	const char *const *f = p->field;
 	struct db_stmt *st = imp->contact_add;
@@ -591,8 +597,11 @@ static int import_contact(struct store_import *imp, const struct prospect *p, in
 	int rc;
 
 	db_bind_text(imp->contact_find, 1, p->lead_phone);
-	if ((rc = find_id(imp->contact_find, id, err)) || *id)
+	if ((rc = find_id(imp->contact_find, id, err)))
 		return rc;
+	*reused = *id != 0;
+	if (*reused)
+		return 0;
 	if ((rc = import_company(imp, p, &company_id, err)))
 		return rc;
 	if (company_id)
@@ -612,12 +621,13 @@ static int import_contact(struct store_import *imp, const struct prospect *p, in
 	db_bind_text_or_null(st, 11, company_id ? NULL : f[F_CITY]);
 	db_bind_text_or_null(st, 12, company_id ? NULL : f[F_COUNTRY]);
 	db_bind_int64(st, 13, imp->now);
-	return run_id(st, id, err);
+	return db_insert(st, id, err);
 }
 
 int store_import_prospect(struct store_import *imp, const struct prospect *p, struct tp_error *err)
 {
 	int64_t exists, contact_id;
+	bool reused = false;
 	int rc;
 
 	db_bind_int64(imp->lead_exists, 1, imp->campaign_id);
@@ -626,7 +636,7 @@ int store_import_prospect(struct store_import *imp, const struct prospect *p, st
 		return rc;
 	if (exists)
 		return IMPORT_DUPLICATE;
-	if ((rc = import_contact(imp, p, &contact_id, err)))
+	if ((rc = import_contact(imp, p, &contact_id, &reused, err)))
 		return rc;
 	db_bind_int64(imp->lead_add, 1, imp->campaign_id);
 	db_bind_int64(imp->lead_add, 2, contact_id);
@@ -638,12 +648,15 @@ int store_import_prospect(struct store_import *imp, const struct prospect *p, st
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < p->nqual; i++) {
-		int64_t has;
+		int64_t has = 0;
 
-		db_bind_int64(imp->qual_has, 1, contact_id);
-		db_bind_text(imp->qual_has, 2, p->qual_key[i]);
-		if ((rc = find_id(imp->qual_has, &has, err)))
-			return rc;
+		/* A known contact keeps the values it has; a new one has none yet. */
+		if (reused) {
+			db_bind_int64(imp->qual_has, 1, contact_id);
+			db_bind_text(imp->qual_has, 2, p->qual_key[i]);
+			if ((rc = find_id(imp->qual_has, &has, err)))
+				return rc;
+		}
 		if (has)
 			continue;
 		db_bind_int64(imp->qual_add, 1, contact_id);
@@ -804,20 +817,27 @@ out:
 int store_opposition_add(struct store *s, const char *phone, const char *source, int64_t since,
 	struct tp_error *err)
 {
-	struct db_stmt *st = db_prepare(s->db, "INSERT INTO opposition (phone, source, since) VALUES (?, ?, ?)"
-		" ON CONFLICT (phone, source) DO NOTHING RETURNING id", err);
+	int64_t known;
 	int rc;
 
-	if (!st)
+	if (!s->opposition_find &&
+	    !(s->opposition_find = db_prepare(s->db, "SELECT 1 FROM opposition WHERE phone = ? AND source = ?", err)))
 		return err->code;
-	db_bind_text(st, 1, phone);
-	db_bind_text(st, 2, source);
-	db_bind_int64(st, 3, since);
-	rc = db_step(st, err);
-	db_finalize(st);
-	if (rc < 0)
+	if (!s->opposition_add &&
+	    !(s->opposition_add = db_prepare(s->db, "INSERT INTO opposition (phone, source, since) VALUES (?, ?, ?)", err)))
+		return err->code;
+	db_bind_text(s->opposition_find, 1, phone);
+	db_bind_text(s->opposition_find, 2, source);
+	if ((rc = find_id(s->opposition_find, &known, err)))
 		return rc;
-	return rc == DB_ROW ? 0 : 1;
+	if (known)
+		return 1;
+	db_bind_text(s->opposition_add, 1, phone);
+	db_bind_text(s->opposition_add, 2, source);
+	db_bind_int64(s->opposition_add, 3, since);
+	rc = db_step(s->opposition_add, err);
+	db_reset(s->opposition_add);
+	return rc < 0 ? rc : 0;
 }
 
 int store_opposition_count(struct store *s, const char *source, int64_t *n, struct tp_error *err)

@@ -16,6 +16,8 @@
 
 struct store {
 	struct db *db;
+	struct db_stmt *opposition_find; /* prepared on first use, kept until store_close */
+	struct db_stmt *opposition_add;
 };
 
 /* Opens the database at url and applies pending migrations (*migrated: how many). */
