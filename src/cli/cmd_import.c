@@ -74,6 +74,7 @@ static void progress_show(struct progress *p, long rows, bool final)
 
 struct import_run {
 	struct store_import *imp;
+	const struct progress *progress;
 	enum output_format format;
 	json_t *errors;
 	long errors_dropped;
@@ -94,6 +95,8 @@ static void sink_reject(void *ctx, const struct tp_error *e)
 	char msg[1024];
 
 	tp_error_format(e, msg, sizeof(msg));
+	if (run->progress && run->progress->enabled)
+		fputs("\r\033[K", stderr); /* the message replaces the progress line */
 	fprintf(stderr, "%s\n", msg);
 	if (run->format != FORMAT_JSON)
 		return;
@@ -243,6 +246,7 @@ static int import_prospects(int argc, char **argv)
 		goto out;
 	}
 	prog.enabled = isatty(STDERR_FILENO);
+	run.progress = &prog;
 	prog.total = S_ISREG(stbuf.st_mode) ? stbuf.st_size : 0;
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
 	prog.last = prog.start;
