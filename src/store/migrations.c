@@ -4,6 +4,9 @@
 #include "core/xalloc.h"
 
 /*
+ * Indexes on optional columns are partial (WHERE c IS NOT NULL): rows without a value
+ * cost no index work, and lookups by value (c = ?) still use them.
+ *
  * CHECK constraints on enumerations are written as OR chains, not IN lists: SQLite
  * builds a temporary index for an IN list on every row it checks.
  *
@@ -21,7 +24,7 @@ static const char m1_schema[] =
 	" id %ID%, name TEXT, siren TEXT, siret TEXT, sector TEXT, size_band TEXT,"
 	" address TEXT, postcode TEXT, city TEXT, country TEXT, website TEXT,"
 	" created_at BIGINT NOT NULL);"
-	"CREATE INDEX companies_siren ON companies (siren);"
+	"CREATE INDEX companies_siren ON companies (siren) WHERE siren IS NOT NULL;"
 	"CREATE INDEX companies_name ON companies (name);"
 
 	"CREATE TABLE contacts ("
@@ -32,9 +35,9 @@ static const char m1_schema[] =
 	" address TEXT, postcode TEXT, city TEXT, country TEXT,"
 	" consent_source TEXT, consent_at BIGINT, consent_wording TEXT,"
 	" last_contacted_at BIGINT, created_at BIGINT NOT NULL);"
-	"CREATE INDEX contacts_phone ON contacts (phone);"
-	"CREATE INDEX contacts_mobile ON contacts (mobile);"
-	"CREATE INDEX contacts_company ON contacts (company_id);"
+	"CREATE INDEX contacts_phone ON contacts (phone) WHERE phone IS NOT NULL;"
+	"CREATE INDEX contacts_mobile ON contacts (mobile) WHERE mobile IS NOT NULL;"
+	"CREATE INDEX contacts_company ON contacts (company_id) WHERE company_id IS NOT NULL;"
 
 	"CREATE TABLE campaigns ("
 	" id %ID%, name TEXT NOT NULL UNIQUE,"
@@ -86,8 +89,10 @@ static const char m1_schema[] =
 	" id %ID%, company_id BIGINT REFERENCES companies (id),"
 	" contact_id BIGINT REFERENCES contacts (id), key TEXT NOT NULL, value TEXT NOT NULL,"
 	" set_by BIGINT REFERENCES users (id), set_at BIGINT NOT NULL, call_id BIGINT);"
-	"CREATE INDEX qualification_values_contact ON qualification_values (contact_id, key);"
-	"CREATE INDEX qualification_values_company ON qualification_values (company_id, key);"
+	"CREATE INDEX qualification_values_contact ON qualification_values (contact_id, key)"
+	" WHERE contact_id IS NOT NULL;"
+	"CREATE INDEX qualification_values_company ON qualification_values (company_id, key)"
+	" WHERE company_id IS NOT NULL;"
 
 	"CREATE TABLE agent_sessions ("
 	" id %ID%, agent_id BIGINT NOT NULL REFERENCES users (id),"
