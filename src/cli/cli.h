@@ -26,6 +26,12 @@ int cmd_user(int argc, char **argv);
 int cmd_campaign(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_session_entry(int argc, char **argv);
+int cmd_next(int argc, char **argv);
+int cmd_call(int argc, char **argv);
+int cmd_appointment(int argc, char **argv);
+int cmd_kpi(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 /* Opens the store at cli_db_url; on failure prints the error and returns NULL. */
 struct store *cli_open_store(void);

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "core/calling.h"
 #include "core/xalloc.h"
 
 static const char help[] =
@@ -30,12 +31,24 @@ static const char help[] =
 	"                                or 'sat 10:00-12:00'; repeat for several; on set,\n"
 	"                                the blocks given replace the old ones\n"
 	"  --no-blocks                   remove every calling block\n"
+	"  --window '[DAYS ]HH:MM-HH:MM' a calling window: no lead is offered outside the\n"
+	"                                windows (default B2B mon-fri 09:00-19:00; B2C\n"
+	"                                mon-fri 10:00-13:00 and 14:00-20:00, art. D.223-9)\n"
+	"  --no-windows                  back to the default windows\n"
+	"  --retry RESULT=DELAY          retry delay after no_answer, busy, voicemail or\n"
+	"                                gatekeeper (defaults 2h, 15m, 4h, 1d)\n"
+	"  --field KEY=TYPE              a qualification field: text, number, date, yesno or\n"
+	"                                choice:a|b|c; once a campaign has fields, calls may\n"
+	"                                only qualify those\n"
+	"  --hold DURATION               how long a lead given by next stays held (15m)\n"
+	"  --idle-limit DURATION         a session idle longer is closed (30m)\n"
 	"  --archive, --unarchive\n";
 
 enum {
 	OPT_KIND = 256, OPT_AUDIENCE, OPT_TIMEZONE, OPT_REGION, OPT_SCRIPT, OPT_CALL_LENGTH, OPT_DAILY_CALLS,
 	OPT_WEEKLY_CALLS, OPT_DAILY_APPTS, OPT_WEEKLY_APPTS, OPT_MAX_ATTEMPTS, OPT_HOURLY_COST, OPT_BLOCK,
-	OPT_NO_BLOCKS, OPT_ARCHIVE, OPT_UNARCHIVE, OPT_FORMAT,
+	OPT_NO_BLOCKS, OPT_ARCHIVE, OPT_UNARCHIVE, OPT_FORMAT, OPT_WINDOW, OPT_NO_WINDOWS, OPT_RETRY, OPT_FIELD,
+	OPT_HOLD, OPT_IDLE,
 };
 
 static const struct option settings_opts[] = {
@@ -56,6 +69,12 @@ static const struct option settings_opts[] = {
 	{"archive", no_argument, NULL, OPT_ARCHIVE},
 	{"unarchive", no_argument, NULL, OPT_UNARCHIVE},
 	{"format", required_argument, NULL, OPT_FORMAT},
+	{"window", required_argument, NULL, OPT_WINDOW},
+	{"no-windows", no_argument, NULL, OPT_NO_WINDOWS},
+	{"retry", required_argument, NULL, OPT_RETRY},
+	{"field", required_argument, NULL, OPT_FIELD},
+	{"hold", required_argument, NULL, OPT_HOLD},
+	{"idle-limit", required_argument, NULL, OPT_IDLE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -139,7 +158,7 @@ static bool parse_objective(const char *s, int64_t *out)
 static int apply_settings(int argc, char **argv, struct campaign *c, const char **name,
 	enum output_format *format, bool *changed)
 {
-	bool blocks_given = false;
+	bool blocks_given = false, windows_given = false;
 	int opt, idx = 0;
 
 	optind = 0;
@@ -204,6 +223,33 @@ static int apply_settings(int argc, char **argv, struct campaign *c, const char 
 		case OPT_NO_BLOCKS:
 			c->nblocks = 0;
 			break;
+		case OPT_WINDOW:
+			if (!windows_given)
+				c->nwindows = 0;
+			windows_given = true;
+			tp_error_clear(&err);
+			if (campaign_add_windows(c, v, &err))
+				return cli_fail(&err);
+			break;
+		case OPT_NO_WINDOWS:
+			c->nwindows = 0;
+			break;
+		case OPT_RETRY:
+			tp_error_clear(&err);
+			if (campaign_set_retry(c, v, &err))
+				return cli_fail(&err);
+			break;
+		case OPT_FIELD:
+			tp_error_clear(&err);
+			if (campaign_set_field(c, v, &err))
+				return cli_fail(&err);
+			break;
+		case OPT_HOLD:
+			ok = calling_parse_duration(v, &c->hold_seconds);
+			break;
+		case OPT_IDLE:
+			ok = calling_parse_duration(v, &c->idle_limit_seconds);
+			break;
 		case OPT_ARCHIVE:
 			c->archived = true;
 			break;
@@ -237,20 +283,30 @@ static json_t *opt_json(int64_t v)
 	return v < 0 ? json_null() : json_integer(v);
 }
 
-static json_t *campaign_json(const struct campaign *c)
+static json_t *slots_json(const struct calling_block *b, int n)
 {
-	json_t *blocks = json_array();
+	json_t *a = json_array();
 
-	for (int i = 0; i < c->nblocks; i++) {
-		const struct calling_block *b = &c->blocks[i];
+	for (int i = 0; i < n; i++) {
 		char start[16], end[16];
 
-		snprintf(start, sizeof(start), "%02d:%02d", b->start_minute / 60, b->start_minute % 60);
-		snprintf(end, sizeof(end), "%02d:%02d", b->end_minute / 60, b->end_minute % 60);
-		json_array_append_new(blocks, json_pack("{s:i,s:s,s:s}", "weekday", b->weekday, "start", start,
-			"end", end));
+		snprintf(start, sizeof(start), "%02d:%02d", b[i].start_minute / 60, b[i].start_minute % 60);
+		snprintf(end, sizeof(end), "%02d:%02d", b[i].end_minute / 60, b[i].end_minute % 60);
+		json_array_append_new(a, json_pack("{s:i,s:s,s:s}", "weekday", b[i].weekday, "start", start, "end", end));
 	}
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:I,s:o,s:b,s:o,s:I,s:I}",
+	return a;
+}
+
+static json_t *campaign_json(const struct campaign *c)
+{
+	json_t *blocks = slots_json(c->blocks, c->nblocks), *o, *retry = json_object(), *fields = json_array();
+
+	for (int i = 0; i < c->nretry; i++)
+		json_object_set_new(retry, c->retry[i].result, json_integer(c->retry[i].seconds));
+	for (int i = 0; i < c->nfields; i++)
+		json_array_append_new(fields, json_pack("{s:s,s:s,s:o}", "key", c->fields[i].key, "type", c->fields[i].type,
+			"choices", c->fields[i].choices[0] ? json_string(c->fields[i].choices) : json_null()));
+	o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:I,s:o,s:b,s:o,s:I,s:I}",
 		"id", (json_int_t)c->id, "name", c->name, "kind", c->kind, "audience", c->audience,
 		"timezone", c->timezone, "region", c->region,
 		"script", c->script ? json_string(c->script) : json_null(),
@@ -261,6 +317,12 @@ static json_t *campaign_json(const struct campaign *c)
 		"max_attempts", (json_int_t)c->max_attempts, "hourly_cost_cents", opt_json(c->hourly_cost_cents),
 		"archived", c->archived, "calling_blocks", blocks, "leads", (json_int_t)c->leads,
 		"created_at", (json_int_t)c->created_at);
+	json_object_set_new(o, "calling_windows", slots_json(c->windows, c->nwindows));
+	json_object_set_new(o, "retry_seconds", retry);
+	json_object_set_new(o, "qualification_fields", fields);
+	json_object_set_new(o, "hold_seconds", json_integer(c->hold_seconds));
+	json_object_set_new(o, "idle_limit_seconds", json_integer(c->idle_limit_seconds));
+	return o;
 }
 
 static void print_opt(const char *label, int64_t v)
@@ -275,7 +337,7 @@ static void campaign_print(const struct campaign *c)
 {
 	char blocks[1024];
 
-	campaign_format_blocks(c, blocks, sizeof(blocks));
+	campaign_format_slots(c->blocks, c->nblocks, blocks, sizeof(blocks));
 	printf("%-22s %s\n", "name", c->name);
 	printf("%-22s %s\n", "kind", c->kind);
 	printf("%-22s %s\n", "audience", c->audience);
@@ -294,6 +356,8 @@ static void campaign_print(const struct campaign *c)
 	else
 		printf("%-22s -\n", "hourly cost");
 	printf("%-22s %s\n", "calling blocks", c->nblocks ? blocks : "-");
+	campaign_format_slots(c->windows, c->nwindows, blocks, sizeof(blocks));
+	printf("%-22s %s\n", "calling windows", c->nwindows ? blocks : "default");
 	printf("%-22s %s\n", "script", c->script ? "yes" : "-");
 	printf("%-22s %s\n", "archived", c->archived ? "yes" : "no");
 }

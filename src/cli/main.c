@@ -16,6 +16,13 @@ static const char usage[] =
 	"  import prospects FILE --campaign NAME   import a prospect file (CSV)\n"
 	"  import dnc FILE --source internal|bloctel|other   load an opposition list\n"
 	"  export prospects --campaign NAME --format csv|json   export a campaign's prospects\n"
+	"  import calls FILE --campaign NAME --mapping FILE   import a call history\n"
+	"  session start|pause|resume|stop --agent NAME   calling time\n"
+	"  next --agent NAME --campaign NAME   the lead to call now, and why\n"
+	"  call log --agent NAME --lead ID --result R ...   record a call\n"
+	"  appointment list|result       appointments and what sales made of them\n"
+	"  kpi [--campaign C] [--by hour|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
+	"  demo [--seed N] [--weeks W]   fill the database with believable demo data\n"
 	"\n"
 	"Database: --db URL or TELEPRO_DB; sqlite:PATH (default sqlite:telepro.db).\n"
 	"Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.\n"
@@ -32,6 +39,12 @@ static const struct {
 	{"campaign", cmd_campaign},
 	{"import", cmd_import},
 	{"export", cmd_export},
+	{"session", cmd_session_entry},
+	{"next", cmd_next},
+	{"call", cmd_call},
+	{"appointment", cmd_appointment},
+	{"kpi", cmd_kpi},
+	{"demo", cmd_demo},
 };
 
 /* Takes --db URL / --db=URL out of argv wherever it stands (before a "--"). */

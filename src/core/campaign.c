@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/calling.h"
 #include "core/campaign.h"
 #include "core/xalloc.h"
 
@@ -20,6 +21,8 @@ void campaign_init(struct campaign *c)
 	c->weekly_appointments = -1;
 	c->max_attempts = 6;
 	c->hourly_cost_cents = -1;
+	c->hold_seconds = 900;
+	c->idle_limit_seconds = 1800;
 }
 
 void campaign_release(struct campaign *c)
@@ -119,7 +122,8 @@ static int parse_days(const char *s, size_t len)
 	return set;
 }
 
-int campaign_add_blocks(struct campaign *c, const char *text, struct tp_error *err)
+static int add_slots(struct calling_block *slots, int *n, const char *text, const char *field,
+	struct tp_error *err)
 {
 	const char *p = text, *sp = strchr(text, ' ');
 	int days = 0x3E; /* Monday..Friday */
@@ -128,7 +132,7 @@ int campaign_add_blocks(struct campaign *c, const char *text, struct tp_error *e
 	if (sp) {
 		days = parse_days(text, (size_t)(sp - text));
 		if (!days)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "block",
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, field,
 				"'%s': days are written mon-fri, mon,wed,fri or sat", text);
 		p = sp + 1;
 	}
@@ -139,34 +143,148 @@ int campaign_add_blocks(struct campaign *c, const char *text, struct tp_error *e
 	if (end < 0 || *p != '\0')
 		goto bad;
 	if (end <= start)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "block", "'%s': the block ends before it starts", text);
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "'%s': it ends before it starts", text);
 	for (int d = 0; d < 7; d++) {
 		if (!(days & (1 << d)))
 			continue;
-		if (c->nblocks == CAMPAIGN_BLOCKS_MAX)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "block", "at most %d calling blocks a campaign",
-				CAMPAIGN_BLOCKS_MAX);
-		c->blocks[c->nblocks].weekday = d;
-		c->blocks[c->nblocks].start_minute = start;
-		c->blocks[c->nblocks].end_minute = end;
-		c->nblocks++;
+		if (*n == CAMPAIGN_BLOCKS_MAX)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "at most %d a campaign", CAMPAIGN_BLOCKS_MAX);
+		slots[*n].weekday = d;
+		slots[*n].start_minute = start;
+		slots[*n].end_minute = end;
+		(*n)++;
 	}
 	return 0;
 bad:
-	return tp_error_at(err, TP_EUSAGE, NULL, 0, "block", "'%s': expected HH:MM-HH:MM, e.g. 14:00-16:00", text);
+	return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "'%s': expected HH:MM-HH:MM, e.g. 14:00-16:00", text);
 }
 
-void campaign_format_blocks(const struct campaign *c, char *buf, size_t size)
+int campaign_add_blocks(struct campaign *c, const char *text, struct tp_error *err)
 {
-	size_t n = 0;
+	return add_slots(c->blocks, &c->nblocks, text, "block", err);
+}
+
+int campaign_add_windows(struct campaign *c, const char *text, struct tp_error *err)
+{
+	return add_slots(c->windows, &c->nwindows, text, "window", err);
+}
+
+/* Blocks with the same hours on consecutive days are written once: "mon-fri 14:00-16:00". */
+void campaign_format_slots(const struct calling_block *b, int n, char *buf, size_t size)
+{
+	size_t len = 0;
+	bool done[CAMPAIGN_BLOCKS_MAX] = {false};
 
 	buf[0] = '\0';
-	for (int i = 0; i < c->nblocks && n < size; i++) {
-		const struct calling_block *b = &c->blocks[i];
+	for (int i = 0; i < n && len < size; i++) {
+		int days = 0, first = -1, last = -1;
+		char daytext[64];
 
-		n += snprintf(buf + n, size - n, "%s%s %02d:%02d-%02d:%02d", i ? ", " : "", day_names[b->weekday],
-			b->start_minute / 60, b->start_minute % 60, b->end_minute / 60, b->end_minute % 60);
+		if (done[i])
+			continue;
+		for (int j = i; j < n; j++) {
+			if (!done[j] && b[j].start_minute == b[i].start_minute && b[j].end_minute == b[i].end_minute) {
+				days |= 1 << b[j].weekday;
+				done[j] = true;
+			}
+		}
+		/* A run of consecutive days (Monday first) is a range, anything else a list. */
+		for (int k = 1; k <= 7; k++) {
+			int d = k % 7;
+
+			if (days & (1 << d)) {
+				if (first < 0)
+					first = k;
+				last = k;
+			}
+		}
+		if (last - first + 1 == __builtin_popcount((unsigned)days) && last > first)
+			snprintf(daytext, sizeof(daytext), "%s-%s", day_names[first % 7], day_names[last % 7]);
+		else {
+			size_t dl = 0;
+
+			daytext[0] = '\0';
+			for (int k = 1; k <= 7; k++)
+				if (days & (1 << (k % 7)))
+					dl += (size_t)snprintf(daytext + dl, sizeof(daytext) - dl, "%s%s", dl ? "," : "",
+						day_names[k % 7]);
+		}
+		len += (size_t)snprintf(buf + len, size - len, "%s%s %02d:%02d-%02d:%02d", len ? ", " : "", daytext,
+			b[i].start_minute / 60, b[i].start_minute % 60, b[i].end_minute / 60, b[i].end_minute % 60);
 	}
+}
+
+int64_t campaign_retry_seconds(const struct campaign *c, const char *result)
+{
+	for (int i = 0; i < c->nretry; i++)
+		if (strcmp(c->retry[i].result, result) == 0)
+			return c->retry[i].seconds;
+	return calling_default_retry(result);
+}
+
+int campaign_set_retry(struct campaign *c, const char *text, struct tp_error *err)
+{
+	struct retry_rule r;
+	int i;
+
+	if (calling_parse_retry(text, r.result, sizeof(r.result), &r.seconds, err))
+		return TP_EUSAGE;
+	for (i = 0; i < c->nretry; i++)
+		if (strcmp(c->retry[i].result, r.result) == 0)
+			break;
+	if (i == CAMPAIGN_RETRY_MAX)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "retry", "too many retry rules");
+	c->retry[i] = r;
+	if (i == c->nretry)
+		c->nretry++;
+	return 0;
+}
+
+int campaign_set_field(struct campaign *c, const char *text, struct tp_error *err)
+{
+	static const char *const types[] = {"text", "number", "date", "yesno", "choice"};
+	const char *eq = strchr(text, '=');
+	struct qual_field f;
+	const char *type;
+	bool known = false;
+	int i;
+
+	memset(&f, 0, sizeof(f));
+	if (!eq || eq == text || (size_t)(eq - text) >= sizeof(f.key))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "field", "'%s': expected KEY=TYPE, e.g. effectif=number", text);
+	memcpy(f.key, text, (size_t)(eq - text));
+	type = eq + 1;
+	if (strncmp(type, "choice:", 7) == 0) {
+		snprintf(f.type, sizeof(f.type), "choice");
+		if (snprintf(f.choices, sizeof(f.choices), "%s", type + 7) >= (int)sizeof(f.choices) || !f.choices[0])
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "field", "'%s': choices are a|b|c, under 255 bytes", text);
+		known = true;
+	} else {
+		for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++)
+			if (strcmp(type, types[k]) == 0 && strcmp(type, "choice") != 0)
+				known = true;
+		snprintf(f.type, sizeof(f.type), "%s", type);
+	}
+	if (!known)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "field",
+			"'%s': the type is text, number, date, yesno or choice:a|b|c", text);
+	for (i = 0; i < c->nfields; i++)
+		if (strcmp(c->fields[i].key, f.key) == 0)
+			break;
+	if (i == CAMPAIGN_FIELDS_MAX)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "field", "at most %d qualification fields", CAMPAIGN_FIELDS_MAX);
+	c->fields[i] = f;
+	if (i == c->nfields)
+		c->nfields++;
+	return 0;
+}
+
+const struct qual_field *campaign_field(const struct campaign *c, const char *key)
+{
+	for (int i = 0; i < c->nfields; i++)
+		if (strcmp(c->fields[i].key, key) == 0)
+			return &c->fields[i];
+	return NULL;
 }
 
 int campaign_validate(const struct campaign *c, struct tp_error *err)
@@ -189,6 +307,10 @@ int campaign_validate(const struct campaign *c, struct tp_error *err)
 	    !isupper((unsigned char)c->region[1]))
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "region", "'%s': a two-letter country code such as FR",
 			c->region ? c->region : "");
+	if (c->hold_seconds < 60 || c->hold_seconds > 86400)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "hold", "between 1m and 1d");
+	if (c->idle_limit_seconds < 60 || c->idle_limit_seconds > 86400)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "idle-limit", "between 1m and 1d");
 	if (c->max_attempts < 1 || c->max_attempts > 100)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "max-attempts", "between 1 and 100");
 	return 0;

@@ -19,6 +19,21 @@ struct calling_block {
 	int end_minute;
 };
 
+#define CAMPAIGN_RETRY_MAX 8
+#define CAMPAIGN_FIELDS_MAX 32
+
+struct retry_rule {
+	char result[24];
+	int64_t seconds;
+};
+
+/* A qualification field the campaign asks for (DESIGN.md "qualification field"). */
+struct qual_field {
+	char key[64];
+	char type[16];      /* text, number, date, yesno, choice */
+	char choices[256];  /* choice: values separated by '|' */
+};
+
 struct campaign {
 	int64_t id;
 	char *name;
@@ -36,8 +51,16 @@ struct campaign {
 	int64_t hourly_cost_cents;
 	bool archived;
 	int64_t created_at;
-	int nblocks;
+	int64_t hold_seconds;       /* how long a lead given by "next" stays held */
+	int64_t idle_limit_seconds; /* a session idle longer is closed at its last activity */
+	int nblocks;                /* calling blocks: focused slots, for KPIs and planning */
 	struct calling_block blocks[CAMPAIGN_BLOCKS_MAX];
+	int nwindows;               /* calling windows: no lead is offered outside them */
+	struct calling_block windows[CAMPAIGN_BLOCKS_MAX];
+	int nretry;                 /* retry delays that differ from the defaults */
+	struct retry_rule retry[CAMPAIGN_RETRY_MAX];
+	int nfields;
+	struct qual_field fields[CAMPAIGN_FIELDS_MAX];
 	int64_t leads;      /* filled by store_campaign_get: number of leads */
 };
 
@@ -59,8 +82,23 @@ bool campaign_timezone_valid(const char *name);
  */
 int campaign_add_blocks(struct campaign *c, const char *text, struct tp_error *err);
 
-/* Writes "mon-fri 14:00-16:00"-like text for the blocks into buf. */
-void campaign_format_blocks(const struct campaign *c, char *buf, size_t size);
+/* The same for calling windows ("mon-fri 09:00-19:00"). */
+int campaign_add_windows(struct campaign *c, const char *text, struct tp_error *err);
+
+/* Writes "mon-fri 14:00-16:00"-like text for blocks into buf. */
+void campaign_format_slots(const struct calling_block *b, int n, char *buf, size_t size);
+
+/* The retry delay after result: the campaign's rule, else the default. */
+int64_t campaign_retry_seconds(const struct campaign *c, const char *result);
+
+/* Sets (or replaces) a retry rule "RESULT=DELAY". */
+int campaign_set_retry(struct campaign *c, const char *text, struct tp_error *err);
+
+/* Adds or replaces a qualification field from "KEY=TYPE" or "KEY=choice:a|b|c". */
+int campaign_set_field(struct campaign *c, const char *text, struct tp_error *err);
+
+/* The field named key, or NULL. */
+const struct qual_field *campaign_field(const struct campaign *c, const char *key);
 
 /* Checks the whole struct (kind, audience, time zone, numbers); TP_EUSAGE naming the field. */
 int campaign_validate(const struct campaign *c, struct tp_error *err);

@@ -63,6 +63,8 @@ int tp_error_exit_code(int code)
 	case TP_ENOTFOUND:
 	case TP_EEXIST:
 		return 2;
+	case TP_ENOTHING:
+		return 3;
 	default:
 		return 1;
 	}

@@ -13,6 +13,7 @@ enum tp_status {
 	TP_EUSAGE = -2,     /* bad usage or bad input: exit code 2 */
 	TP_ENOTFOUND = -3,  /* a named thing does not exist: exit code 2 */
 	TP_EEXIST = -4,     /* a thing with that name exists already: exit code 2 */
+	TP_ENOTHING = -5,   /* nothing to do now (e.g. no lead to call): exit code 3 */
 };
 
 struct tp_error {

@@ -127,9 +127,16 @@ void db_finalize(struct db_stmt *st)
 
 int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line)
 {
-	int rc = db->driver->begin_write(db, err);
+	int rc;
 
+	if (db->tx_depth > 0) {
+		db->tx_depth++;
+		return 0;
+	}
+	rc = db->driver->begin_write(db, err);
 	if (rc == 0) {
+		db->tx_depth = 1;
+		db->tx_failed = false;
 		db->tx_file = file;
 		db->tx_line = line;
 	}
@@ -138,9 +145,21 @@ int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line)
 
 int db_commit(struct db *db, struct tp_error *err)
 {
-	int rc = db->driver->exec(db, "COMMIT", err);
+	int rc;
 
-	db->tx_file = NULL;
+	if (db->tx_depth > 1) {
+		db->tx_depth--;
+		return 0;
+	}
+	if (db->tx_failed) {
+		db_rollback(db);
+		return tp_error_set(err, TP_ERR, "a part of this transaction failed; nothing was written");
+	}
+	rc = db->driver->exec(db, "COMMIT", err);
+	if (rc == 0) {
+		db->tx_depth = 0;
+		db->tx_file = NULL;
+	}
 	return rc;
 }
 
@@ -148,8 +167,15 @@ void db_rollback(struct db *db)
 {
 	struct tp_error ignored;
 
+	if (db->tx_depth > 1) {
+		db->tx_depth--;
+		db->tx_failed = true;
+		return;
+	}
 	tp_error_clear(&ignored);
 	db->driver->exec(db, "ROLLBACK", &ignored);
+	db->tx_depth = 0;
+	db->tx_failed = false;
 	db->tx_file = NULL;
 }
 

@@ -58,6 +58,8 @@ struct db {
 	char url[512];
 	const char *tx_file;  /* where the open write transaction began, for messages */
 	int tx_line;
+	int tx_depth;         /* nested db_begin calls: only the outermost one begins */
+	bool tx_failed;       /* an inner unit rolled back: the outermost commit must not */
 };
 
 /* Opens url: "sqlite:PATH" (or a bare path). NULL on failure, err says why. */
@@ -85,7 +87,9 @@ const char *db_col_text(struct db_stmt *st, int col);
 void db_reset(struct db_stmt *st);
 void db_finalize(struct db_stmt *st);
 
-/* Explicit transactions; db_begin records the caller's file:line for messages. */
+/* Explicit transactions; db_begin records the caller's file:line for messages. They
+ * nest: inside an open transaction, begin and commit only count, and a rollback of an
+ * inner unit makes the outermost commit fail (and roll back everything). */
 #define db_begin(db, err) db_begin_at((db), (err), __FILE__, __LINE__)
 int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line);
 int db_commit(struct db *db, struct tp_error *err);

@@ -4,6 +4,7 @@
 
 #include "store/store.h"
 #include "store/migrations.h"
+#include "store/store_int.h"
 #include "core/xalloc.h"
 
 struct store *store_open(const char *url, int *migrated, struct tp_error *err)
@@ -26,8 +27,8 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
-	db_finalize(s->opposition_find);
-	db_finalize(s->opposition_add);
+	for (int i = 0; i < STORE_CACHE_SIZE; i++)
+		db_finalize(s->cache[i]);
 	db_close(s->db);
 	free(s);
 }
@@ -52,10 +53,15 @@ void store_rollback(struct store *s)
 	db_rollback(s->db);
 }
 
-static int find_id(struct db_stmt *st, int64_t *id, struct tp_error *err);
+struct db_stmt *cached(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err)
+{
+	if (!s->cache[slot])
+		s->cache[slot] = db_prepare(s->db, sql, err);
+	return s->cache[slot];
+}
 
 /* Runs a prepared statement that returns no row, then finalizes it. */
-static int run_done(struct db_stmt *st, struct tp_error *err)
+int run_done(struct db_stmt *st, struct tp_error *err)
 {
 	int rc = db_step(st, err);
 
@@ -64,7 +70,7 @@ static int run_done(struct db_stmt *st, struct tp_error *err)
 }
 
 /* Runs a statement expected to return one integer (e.g. RETURNING id) into *out. */
-static int run_id(struct db_stmt *st, int64_t *out, struct tp_error *err)
+int run_id(struct db_stmt *st, int64_t *out, struct tp_error *err)
 {
 	int rc = db_step(st, err);
 
@@ -99,7 +105,7 @@ int store_audit(struct store *s, const char *actor, const char *action, const ch
 }
 
 /* Commits, or rolls back when rc says the work failed; returns rc or the commit's error. */
-static int finish_tx(struct store *s, int rc, struct tp_error *err)
+int finish_tx(struct store *s, int rc, struct tp_error *err)
 {
 	if (rc < 0) {
 		db_rollback(s->db);
@@ -114,7 +120,7 @@ static int finish_tx(struct store *s, int rc, struct tp_error *err)
 
 /* Users ------------------------------------------------------------------------------ */
 
-static const char *actor(void)
+const char *actor(void)
 {
 	const char *u = getenv("USER");
 
@@ -258,14 +264,14 @@ int store_user_set_disabled(struct store *s, const char *name, bool disabled, st
 
 #define CAMPAIGN_COLUMNS "id, name, kind, audience, timezone, region, script, expected_call_seconds," \
 	" daily_calls, weekly_calls, daily_appointments, weekly_appointments, max_attempts," \
-	" hourly_cost_cents, archived, created_at"
+	" hourly_cost_cents, archived, created_at, hold_seconds, idle_limit_seconds"
 
-static int64_t col_opt(struct db_stmt *st, int col)
+int64_t col_opt(struct db_stmt *st, int col)
 {
 	return db_col_is_null(st, col) ? -1 : db_col_int64(st, col);
 }
 
-static void bind_opt(struct db_stmt *st, int idx, int64_t v)
+void bind_opt(struct db_stmt *st, int idx, int64_t v)
 {
 	if (v < 0)
 		db_bind_null(st, idx);
@@ -291,9 +297,11 @@ static void read_campaign(struct db_stmt *st, struct campaign *c)
 	c->hourly_cost_cents = col_opt(st, 13);
 	c->archived = db_col_int64(st, 14) != 0;
 	c->created_at = db_col_int64(st, 15);
+	c->hold_seconds = db_col_int64(st, 16);
+	c->idle_limit_seconds = db_col_int64(st, 17);
 }
 
-/* Binds the settings shared by INSERT and UPDATE, parameters 1..14. */
+/* Binds the settings shared by INSERT and UPDATE, parameters 1..16. */
 static void bind_campaign(struct db_stmt *st, const struct campaign *c)
 {
 	db_bind_text(st, 1, c->name);
@@ -310,47 +318,136 @@ static void bind_campaign(struct db_stmt *st, const struct campaign *c)
 	db_bind_int64(st, 12, c->max_attempts);
 	bind_opt(st, 13, c->hourly_cost_cents);
 	db_bind_int64(st, 14, c->archived ? 1 : 0);
+	db_bind_int64(st, 15, c->hold_seconds);
+	db_bind_int64(st, 16, c->idle_limit_seconds);
 }
 
-static int load_blocks(struct store *s, struct campaign *c, struct tp_error *err)
+/* Blocks and windows share a shape; table is a constant of ours, never user input. */
+static int load_slots(struct store *s, const char *table, int64_t campaign_id, struct calling_block *slots, int *n,
+	struct tp_error *err)
 {
-	struct db_stmt *st = db_prepare(s->db, "SELECT weekday, start_minute, end_minute FROM calling_blocks"
-		" WHERE campaign_id = ? ORDER BY weekday, start_minute", err);
+	char sql[256];
+	struct db_stmt *st;
 	int rc;
 
-	if (!st)
+	snprintf(sql, sizeof(sql), "SELECT weekday, start_minute, end_minute FROM %s WHERE campaign_id = ?"
+		" ORDER BY id", table);
+	if (!(st = db_prepare(s->db, sql, err)))
 		return err->code;
-	db_bind_int64(st, 1, c->id);
-	c->nblocks = 0;
-	while ((rc = db_step(st, err)) == DB_ROW && c->nblocks < CAMPAIGN_BLOCKS_MAX) {
-		c->blocks[c->nblocks].weekday = (int)db_col_int64(st, 0);
-		c->blocks[c->nblocks].start_minute = (int)db_col_int64(st, 1);
-		c->blocks[c->nblocks].end_minute = (int)db_col_int64(st, 2);
-		c->nblocks++;
+	db_bind_int64(st, 1, campaign_id);
+	*n = 0;
+	while ((rc = db_step(st, err)) == DB_ROW && *n < CAMPAIGN_BLOCKS_MAX) {
+		slots[*n].weekday = (int)db_col_int64(st, 0);
+		slots[*n].start_minute = (int)db_col_int64(st, 1);
+		slots[*n].end_minute = (int)db_col_int64(st, 2);
+		(*n)++;
 	}
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
 }
 
-static int save_blocks(struct store *s, const struct campaign *c, struct tp_error *err)
+static int save_slots(struct store *s, const char *table, int64_t campaign_id, const struct calling_block *slots,
+	int n, struct tp_error *err)
 {
-	struct db_stmt *st = db_prepare(s->db, "DELETE FROM calling_blocks WHERE campaign_id = ?", err);
+	char sql[256];
+	struct db_stmt *st;
+	int rc = 0;
+
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE campaign_id = ?", table);
+	if (!(st = db_prepare(s->db, sql, err)))
+		return err->code;
+	db_bind_int64(st, 1, campaign_id);
+	if ((rc = run_done(st, err)))
+		return rc;
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (campaign_id, weekday, start_minute, end_minute)"
+		" VALUES (?, ?, ?, ?)", table);
+	if (!(st = db_prepare(s->db, sql, err)))
+		return err->code;
+	for (int i = 0; i < n && rc >= 0; i++) {
+		db_bind_int64(st, 1, campaign_id);
+		db_bind_int64(st, 2, slots[i].weekday);
+		db_bind_int64(st, 3, slots[i].start_minute);
+		db_bind_int64(st, 4, slots[i].end_minute);
+		rc = db_step(st, err);
+		db_reset(st);
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int load_rules(struct store *s, struct campaign *c, struct tp_error *err)
+{
+	struct db_stmt *st;
 	int rc;
 
-	if (!st)
+	if ((rc = load_slots(s, "calling_blocks", c->id, c->blocks, &c->nblocks, err)) ||
+	    (rc = load_slots(s, "calling_windows", c->id, c->windows, &c->nwindows, err)))
+		return rc;
+	if (!(st = db_prepare(s->db, "SELECT result, delay_seconds FROM retry_rules WHERE campaign_id = ?"
+		" ORDER BY result", err)))
+		return err->code;
+	db_bind_int64(st, 1, c->id);
+	c->nretry = 0;
+	while ((rc = db_step(st, err)) == DB_ROW && c->nretry < CAMPAIGN_RETRY_MAX) {
+		snprintf(c->retry[c->nretry].result, sizeof(c->retry[0].result), "%s", db_col_text(st, 0));
+		c->retry[c->nretry].seconds = db_col_int64(st, 1);
+		c->nretry++;
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (!(st = db_prepare(s->db, "SELECT key, type, choices FROM qualification_fields WHERE campaign_id = ?"
+		" ORDER BY id", err)))
+		return err->code;
+	db_bind_int64(st, 1, c->id);
+	c->nfields = 0;
+	while ((rc = db_step(st, err)) == DB_ROW && c->nfields < CAMPAIGN_FIELDS_MAX) {
+		struct qual_field *f = &c->fields[c->nfields++];
+
+		snprintf(f->key, sizeof(f->key), "%s", db_col_text(st, 0));
+		snprintf(f->type, sizeof(f->type), "%s", db_col_text(st, 1));
+		snprintf(f->choices, sizeof(f->choices), "%s", db_col_text(st, 2));
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int save_rules(struct store *s, const struct campaign *c, struct tp_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = save_slots(s, "calling_blocks", c->id, c->blocks, c->nblocks, err)) ||
+	    (rc = save_slots(s, "calling_windows", c->id, c->windows, c->nwindows, err)))
+		return rc;
+	if (!(st = db_prepare(s->db, "DELETE FROM retry_rules WHERE campaign_id = ?", err)))
 		return err->code;
 	db_bind_int64(st, 1, c->id);
 	if ((rc = run_done(st, err)))
 		return rc;
-	st = db_prepare(s->db, "INSERT INTO calling_blocks (campaign_id, weekday, start_minute, end_minute)"
-		" VALUES (?, ?, ?, ?)", err);
-	if (!st)
+	if (!(st = db_prepare(s->db, "INSERT INTO retry_rules (campaign_id, result, delay_seconds) VALUES (?, ?, ?)", err)))
 		return err->code;
-	for (int i = 0; i < c->nblocks && rc >= 0; i++) {
+	for (int i = 0; i < c->nretry && rc >= 0; i++) {
 		db_bind_int64(st, 1, c->id);
-		db_bind_int64(st, 2, c->blocks[i].weekday);
-		db_bind_int64(st, 3, c->blocks[i].start_minute);
-		db_bind_int64(st, 4, c->blocks[i].end_minute);
+		db_bind_text(st, 2, c->retry[i].result);
+		db_bind_int64(st, 3, c->retry[i].seconds);
+		rc = db_step(st, err);
+		db_reset(st);
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	/* Fields are added or changed, never dropped: values already recorded keep their key. */
+	if (!(st = db_prepare(s->db, "INSERT INTO qualification_fields (campaign_id, key, label, type, choices)"
+		" VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, key) DO UPDATE SET type = excluded.type,"
+		" choices = excluded.choices", err)))
+		return err->code;
+	for (int i = 0; i < c->nfields && rc >= 0; i++) {
+		db_bind_int64(st, 1, c->id);
+		db_bind_text(st, 2, c->fields[i].key);
+		db_bind_text(st, 3, c->fields[i].key);
+		db_bind_text(st, 4, c->fields[i].type);
+		db_bind_text_or_null(st, 5, c->fields[i].choices);
 		rc = db_step(st, err);
 		db_reset(st);
 	}
@@ -367,15 +464,15 @@ int store_campaign_add(struct store *s, struct campaign *c, struct tp_error *err
 		return err->code;
 	st = db_prepare(s->db, "INSERT INTO campaigns (name, kind, audience, timezone, region, script,"
 		" expected_call_seconds, daily_calls, weekly_calls, daily_appointments, weekly_appointments,"
-		" max_attempts, hourly_cost_cents, archived, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id", err);
+		" max_attempts, hourly_cost_cents, archived, hold_seconds, idle_limit_seconds, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id", err);
 	if (!st) {
 		db_rollback(s->db);
 		return err->code;
 	}
 	c->created_at = (int64_t)time(NULL);
 	bind_campaign(st, c);
-	db_bind_int64(st, 15, c->created_at);
+	db_bind_int64(st, 17, c->created_at);
 	rc = db_step(st, err);
 	if (rc == DB_ROW)
 		c->id = db_col_int64(st, 0);
@@ -383,30 +480,36 @@ int store_campaign_add(struct store *s, struct campaign *c, struct tp_error *err
 	if (rc == DB_DONE)
 		rc = tp_error_at(err, TP_EEXIST, NULL, 0, "name", "a campaign named '%s' exists already", c->name);
 	if (rc >= 0)
-		rc = save_blocks(s, c, err);
+		rc = save_rules(s, c, err);
 	if (rc >= 0)
 		rc = store_audit(s, actor(), "campaign.add", "campaign", c->id, c->name, err);
 	return finish_tx(s, rc, err);
 }
 
-int store_campaign_get(struct store *s, const char *name, struct campaign *c, struct tp_error *err)
+static int campaign_get(struct store *s, const char *sql, const char *name, int64_t id, struct campaign *c,
+	struct tp_error *err)
 {
-	struct db_stmt *st = db_prepare(s->db, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE name = ?", err);
+	struct db_stmt *st = db_prepare(s->db, sql, err);
 	int rc;
 
 	if (!st)
 		return err->code;
-	db_bind_text(st, 1, name);
+	if (name)
+		db_bind_text(st, 1, name);
+	else
+		db_bind_int64(st, 1, id);
 	rc = db_step(st, err);
 	if (rc == DB_ROW)
 		read_campaign(st, c);
 	db_finalize(st);
-	if (rc == DB_DONE)
+	if (rc == DB_DONE && name)
 		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "campaign",
 			"no campaign named '%s' (telepro campaign list shows them)", name);
+	if (rc == DB_DONE)
+		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "campaign", "no campaign with id %lld", (long long)id);
 	if (rc < 0)
 		return rc;
-	if ((rc = load_blocks(s, c, err)))
+	if ((rc = load_rules(s, c, err)))
 		return rc;
 	st = db_prepare(s->db, "SELECT COUNT(*) FROM leads WHERE campaign_id = ?", err);
 	if (!st)
@@ -416,6 +519,16 @@ int store_campaign_get(struct store *s, const char *name, struct campaign *c, st
 	c->leads = rc == DB_ROW ? db_col_int64(st, 0) : 0;
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
+}
+
+int store_campaign_get(struct store *s, const char *name, struct campaign *c, struct tp_error *err)
+{
+	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE name = ?", name, 0, c, err);
+}
+
+int store_campaign_get_by_id(struct store *s, int64_t id, struct campaign *c, struct tp_error *err)
+{
+	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE id = ?", NULL, id, c, err);
 }
 
 int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err)
@@ -433,8 +546,8 @@ int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct
 
 		campaign_init(&c);
 		read_campaign(st, &c);
-		c.leads = db_col_int64(st, 16);
-		rc = load_blocks(s, &c, err);
+		c.leads = db_col_int64(st, 18);
+		rc = load_rules(s, &c, err);
 		stop = rc ? 1 : fn(ctx, &c);
 		campaign_release(&c);
 		if (stop)
@@ -453,16 +566,17 @@ int store_campaign_update(struct store *s, const struct campaign *c, struct tp_e
 		return err->code;
 	st = db_prepare(s->db, "UPDATE campaigns SET name = ?, kind = ?, audience = ?, timezone = ?, region = ?,"
 		" script = ?, expected_call_seconds = ?, daily_calls = ?, weekly_calls = ?, daily_appointments = ?,"
-		" weekly_appointments = ?, max_attempts = ?, hourly_cost_cents = ?, archived = ? WHERE id = ?", err);
+		" weekly_appointments = ?, max_attempts = ?, hourly_cost_cents = ?, archived = ?, hold_seconds = ?,"
+		" idle_limit_seconds = ? WHERE id = ?", err);
 	if (!st) {
 		db_rollback(s->db);
 		return err->code;
 	}
 	bind_campaign(st, c);
-	db_bind_int64(st, 15, c->id);
+	db_bind_int64(st, 17, c->id);
 	rc = run_done(st, err);
 	if (rc == 0)
-		rc = save_blocks(s, c, err);
+		rc = save_rules(s, c, err);
 	if (rc == 0)
 		rc = store_audit(s, actor(), "campaign.set", "campaign", c->id, c->name, err);
 	return finish_tx(s, rc, err);
@@ -537,7 +651,7 @@ struct store_import *store_import_begin(struct store *s, int64_t campaign_id, st
 }
 
 /* Steps a SELECT that returns one id or nothing; *id is 0 when nothing. */
-static int find_id(struct db_stmt *st, int64_t *id, struct tp_error *err)
+int find_id(struct db_stmt *st, int64_t *id, struct tp_error *err)
 {
 	int rc = db_step(st, err);
 
@@ -820,23 +934,24 @@ int store_opposition_add(struct store *s, const char *phone, const char *source,
 	int64_t known;
 	int rc;
 
-	if (!s->opposition_find &&
-	    !(s->opposition_find = db_prepare(s->db, "SELECT 1 FROM opposition WHERE phone = ? AND source = ?", err)))
+	struct db_stmt *find = cached(s, SLOT_OPPOSITION_FIND, "SELECT 1 FROM opposition WHERE phone = ? AND source = ?",
+		err);
+	struct db_stmt *add = cached(s, SLOT_OPPOSITION_ADD, "INSERT INTO opposition (phone, source, since)"
+		" VALUES (?, ?, ?)", err);
+
+	if (!find || !add)
 		return err->code;
-	if (!s->opposition_add &&
-	    !(s->opposition_add = db_prepare(s->db, "INSERT INTO opposition (phone, source, since) VALUES (?, ?, ?)", err)))
-		return err->code;
-	db_bind_text(s->opposition_find, 1, phone);
-	db_bind_text(s->opposition_find, 2, source);
-	if ((rc = find_id(s->opposition_find, &known, err)))
+	db_bind_text(find, 1, phone);
+	db_bind_text(find, 2, source);
+	if ((rc = find_id(find, &known, err)))
 		return rc;
 	if (known)
 		return 1;
-	db_bind_text(s->opposition_add, 1, phone);
-	db_bind_text(s->opposition_add, 2, source);
-	db_bind_int64(s->opposition_add, 3, since);
-	rc = db_step(s->opposition_add, err);
-	db_reset(s->opposition_add);
+	db_bind_text(add, 1, phone);
+	db_bind_text(add, 2, source);
+	db_bind_int64(add, 3, since);
+	rc = db_step(add, err);
+	db_reset(add);
 	return rc < 0 ? rc : 0;
 }
 

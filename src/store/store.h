@@ -12,12 +12,16 @@
 #include "core/campaign.h"
 #include "core/error.h"
 #include "core/import.h"
+#include "core/kpi.h"
 #include "store/db.h"
+
+#define STORE_CACHE_SIZE 32
 
 struct store {
 	struct db *db;
-	struct db_stmt *opposition_find; /* prepared on first use, kept until store_close */
-	struct db_stmt *opposition_add;
+	/* Statements of hot paths, prepared on first use and kept until store_close
+	 * (store_int.h names the slots). */
+	struct db_stmt *cache[STORE_CACHE_SIZE];
 };
 
 /* Opens the database at url and applies pending migrations (*migrated: how many). */
@@ -59,6 +63,7 @@ int store_user_password_hash(struct store *s, const char *name, char *buf, size_
  * update every setting and its calling blocks. */
 int store_campaign_add(struct store *s, struct campaign *c, struct tp_error *err);
 int store_campaign_get(struct store *s, const char *name, struct campaign *c, struct tp_error *err);
+int store_campaign_get_by_id(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
 typedef int (*store_campaign_fn)(void *ctx, const struct campaign *c);
 int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err);
 int store_campaign_update(struct store *s, const struct campaign *c, struct tp_error *err);
@@ -99,5 +104,109 @@ int store_export_prospects(struct store *s, int64_t campaign_id,
 int store_opposition_add(struct store *s, const char *phone, const char *source, int64_t since,
 	struct tp_error *err);
 int store_opposition_count(struct store *s, const char *source, int64_t *n, struct tp_error *err);
+
+/* Calling desk (store_calling.c) ------------------------------------------------------ */
+
+/* Sessions: calling time, the denominator of every per-hour KPI. start fails with
+ * TP_EEXIST when the agent has an open session; the others with TP_ENOTFOUND when not. */
+int store_session_start(struct store *s, const char *agent, const char *campaign, int64_t at, int64_t *session_id,
+	struct tp_error *err);
+int store_session_pause(struct store *s, const char *agent, int64_t at, struct tp_error *err);
+int store_session_resume(struct store *s, const char *agent, int64_t at, struct tp_error *err);
+/* Stops the session; *calling_seconds gets its calling time (pauses excluded). */
+int store_session_stop(struct store *s, const char *agent, int64_t at, int64_t *calling_seconds,
+	struct tp_error *err);
+
+/* The campaign of the agent's open session / of a lead / of an appointment (for its
+ * time zone). TP_ENOTFOUND when there is none. */
+int store_session_campaign(struct store *s, const char *agent, struct campaign *c, struct tp_error *err);
+int store_lead_campaign(struct store *s, int64_t lead_id, struct campaign *c, struct tp_error *err);
+int store_appointment_campaign(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
+
+struct next_lead {
+	int64_t lead_id;
+	char phone[24];
+	char state[24];
+	char reason[256];
+	int attempts;
+};
+
+/*
+ * The lead agent should call now in campaign, held for them (the same lead again while
+ * they hold it). TP_ENOTHING with err->reason saying why when there is none.
+ */
+int store_next_lead(struct store *s, const char *agent, const char *campaign, int64_t at, struct next_lead *out,
+	struct tp_error *err);
+
+/* What the desk shows about a lead: contact, company, earlier calls, qualification. The
+ * caller owns the returned object. */
+int store_lead_describe(struct store *s, int64_t lead_id, json_t **out, struct tp_error *err);
+
+struct call_input {
+	const char *agent;
+	int64_t lead_id;            /* 0: a call with no lead (imported history); campaign then required */
+	const char *campaign;       /* NULL: the lead's campaign */
+	const char *result;
+	const char *outcome;        /* code; required for conversations */
+	int64_t started_at;
+	int64_t ring_seconds;
+	int64_t talk_seconds;
+	int64_t callback_at;        /* 0: none */
+	int64_t appointment_at;     /* 0: none */
+	const char *sales;          /* sales person for the appointment, may be NULL */
+	const char *note;
+	const char *idempotency_key;
+	size_t nqual;
+	const char *const *qual_key;
+	const char *const *qual_value;
+};
+
+/*
+ * Records a call and all it implies in one transaction: the lead's new state, the
+ * appointment, qualification values, the opposition list for do_not_call, calling time
+ * and the KPI counters. Bad input: TP_EUSAGE / TP_ENOTFOUND naming the field, nothing
+ * recorded. With an idempotency key already used, records nothing and returns the first
+ * call's ids (*replayed true).
+ */
+int store_call_log(struct store *s, const struct call_input *in, int64_t *call_id, int64_t *appointment_id,
+	bool *replayed, struct tp_error *err);
+
+/* Appointment results; a field left as NULL / -1 keeps its value. relevant: 1 yes, 0 no. */
+int store_appointment_result(struct store *s, int64_t id, const char *status, int relevant, const char *result,
+	int64_t amount_cents, struct tp_error *err);
+
+struct appointment_row {
+	int64_t id, call_id, lead_id, scheduled_at, amount_cents;
+	const char *campaign, *timezone, *agent, *sales, *status, *result, *contact, *company, *phone;
+	int relevant;               /* -1 unknown */
+};
+typedef int (*store_appointment_fn)(void *ctx, const struct appointment_row *row);
+/* Appointments, soonest first; sales and campaign (may be NULL) filter. */
+int store_appointment_list(struct store *s, const char *sales, const char *campaign, store_appointment_fn fn,
+	void *ctx, struct tp_error *err);
+
+/* KPIs (store_kpi.c) ------------------------------------------------------------------ */
+
+struct kpi_filter {
+	int64_t campaign_id;        /* 0: all */
+	int64_t agent_id;           /* 0: all */
+	int from_day, to_day;       /* yyyymmdd, inclusive; 0: open */
+};
+
+enum kpi_group {
+	KPI_BY_NONE, KPI_BY_HOUR, KPI_BY_WEEKDAY_HOUR, KPI_BY_DAY, KPI_BY_WEEK, KPI_BY_MONTH, KPI_BY_AGENT,
+	KPI_BY_CAMPAIGN, KPI_BY_OUTCOME, KPI_BY_BLOCK,
+};
+
+/* Calls fn with each group (key as text, its counts) in key order, from the counters
+ * (from raw calls for KPI_BY_OUTCOME, which counters do not split). */
+typedef int (*store_kpi_fn)(void *ctx, const char *key, const struct kpi_counts *c);
+int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group by, store_kpi_fn fn, void *ctx,
+	struct tp_error *err);
+int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err);
+
+/* The same totals recomputed from raw calls, appointments and sessions, ignoring the
+ * counters: the reference the counters are tested against (closed sessions only). */
+int store_kpi_recompute(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err);
 
 #endif

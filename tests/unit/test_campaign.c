@@ -26,8 +26,8 @@ static void test_blocks(void **state)
 	assert_int_equal(c.nblocks, 7);
 	assert_int_equal(c.blocks[5].weekday, 0);
 	assert_int_equal(c.blocks[6].weekday, 6);
-	campaign_format_blocks(&c, buf, sizeof(buf));
-	assert_true(strncmp(buf, "mon 14:00-16:00, tue 14:00-16:00", 32) == 0);
+	campaign_format_slots(c.blocks, c.nblocks, buf, sizeof(buf));
+	assert_string_equal(buf, "mon-fri 14:00-16:00, sat-sun 09:30-12:00");
 	assert_int_equal(campaign_add_blocks(&c, "16:00-14:00", &err), TP_EUSAGE);
 	assert_true(strstr(err.reason, "ends before it starts") != NULL);
 	assert_int_equal(campaign_add_blocks(&c, "14h-16h", &err), TP_EUSAGE);

@@ -1,0 +1,209 @@
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calling.h"
+
+static const char *const results[] = {"no_answer", "busy", "voicemail", "gatekeeper", "wrong_number",
+	"invalid_number", "conversation"};
+
+bool call_result_valid(const char *result)
+{
+	for (size_t i = 0; i < sizeof(results) / sizeof(results[0]); i++)
+		if (result && strcmp(result, results[i]) == 0)
+			return true;
+	return false;
+}
+
+bool call_result_is_conversation(const char *result)
+{
+	return strcmp(result, "conversation") == 0;
+}
+
+static bool never_retried(const char *result)
+{
+	return strcmp(result, "wrong_number") == 0 || strcmp(result, "invalid_number") == 0;
+}
+
+int64_t calling_default_retry(const char *result)
+{
+	if (strcmp(result, "no_answer") == 0)
+		return 2 * 3600;
+	if (strcmp(result, "busy") == 0)
+		return 15 * 60;
+	if (strcmp(result, "voicemail") == 0)
+		return 4 * 3600;
+	if (strcmp(result, "gatekeeper") == 0)
+		return 24 * 3600;
+	if (strcmp(result, "conversation") == 0)
+		return 24 * 3600; /* a conversation with an outcome that is not final */
+	return 0;
+}
+
+bool calling_parse_duration(const char *text, int64_t *seconds)
+{
+	char *end;
+	long long v;
+	int64_t mult = 1;
+
+	if (!text || !isdigit((unsigned char)text[0]))
+		return false;
+	v = strtoll(text, &end, 10);
+	if (*end == 's')
+		end++;
+	else if (*end == 'm')
+		mult = 60, end++;
+	else if (*end == 'h')
+		mult = 3600, end++;
+	else if (*end == 'd')
+		mult = 86400, end++;
+	if (*end || v < 0 || v > 366LL * 86400)
+		return false;
+	*seconds = (int64_t)v * mult;
+	return *seconds <= 366LL * 86400;
+}
+
+int calling_parse_retry(const char *text, char *result, size_t size, int64_t *seconds, struct tp_error *err)
+{
+	const char *eq = strchr(text, '=');
+	size_t len = eq ? (size_t)(eq - text) : 0;
+
+	if (!eq || len == 0 || len >= size)
+		goto bad;
+	memcpy(result, text, len);
+	result[len] = '\0';
+	if (!call_result_valid(result) || never_retried(result) || strcmp(result, "conversation") == 0)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "retry",
+			"'%s': retry delays are set for no_answer, busy, voicemail or gatekeeper", result);
+	if (!calling_parse_duration(eq + 1, seconds) || *seconds == 0)
+		goto bad;
+	return 0;
+bad:
+	return tp_error_at(err, TP_EUSAGE, NULL, 0, "retry", "'%s': expected RESULT=DELAY, e.g. no_answer=2h", text);
+}
+
+struct lead_change calling_lead_change(const char *result, const struct outcome *o, int64_t call_end,
+	int64_t callback_at, int attempts_after, int64_t max_attempts, int64_t retry_seconds)
+{
+	struct lead_change c = {"in_progress", 0, false};
+
+	if (never_retried(result)) {
+		c.state = "invalid";
+		return c;
+	}
+	if (call_result_is_conversation(result) && o) {
+		if (o->do_not_call) {
+			c.state = "do_not_call";
+			return c;
+		}
+		if (o->appointment) {
+			c.state = "appointment";
+			return c;
+		}
+		if (o->refusal) {
+			c.state = "refused";
+			return c;
+		}
+		if (o->final) {
+			c.state = "done";
+			return c;
+		}
+		if (o->callback) {
+			c.state = "callback";
+			c.next_call_at = callback_at;
+			c.callback_mine = true;
+			return c;
+		}
+		if (o->hot) {
+			c.state = "hot";
+			c.next_call_at = call_end + (int64_t)o->followup_days * 86400;
+			return c;
+		}
+	}
+	if (attempts_after >= max_attempts) {
+		c.state = "exhausted";
+		return c;
+	}
+	c.next_call_at = call_end + retry_seconds;
+	return c;
+}
+
+void calling_call_counts(const char *result, const struct outcome *o, int64_t talk_seconds, bool qualified,
+	struct kpi_counts *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->calls = 1;
+	if (!call_result_is_conversation(result))
+		return;
+	d->conversations = 1;
+	d->talk_seconds = talk_seconds;
+	d->talk_seconds_sq = talk_seconds * talk_seconds;
+	d->qualified = qualified ? 1 : 0;
+	if (!o)
+		return;
+	d->appointments = o->appointment ? 1 : 0;
+	d->sales = o->sale ? 1 : 0;
+	d->hot = o->hot ? 1 : 0;
+	d->callbacks = o->callback ? 1 : 0;
+	d->refusals = o->refusal ? 1 : 0;
+}
+
+void calling_default_windows(const char *audience, struct campaign *c)
+{
+	struct tp_error ignored;
+
+	tp_error_clear(&ignored);
+	c->nwindows = 0;
+	if (audience && strcmp(audience, "b2c") == 0) {
+		campaign_add_windows(c, "mon-fri 10:00-13:00", &ignored);
+		campaign_add_windows(c, "mon-fri 14:00-20:00", &ignored);
+	} else {
+		campaign_add_windows(c, "mon-fri 09:00-19:00", &ignored);
+	}
+}
+
+bool calling_in_blocks(const struct calling_block *blocks, int n, int weekday, int minute)
+{
+	for (int i = 0; i < n; i++)
+		if (blocks[i].weekday == weekday && minute >= blocks[i].start_minute && minute < blocks[i].end_minute)
+			return true;
+	return false;
+}
+
+int calling_check_value(const char *key, const char *type, const char *choices, const char *value,
+	struct tp_error *err)
+{
+	if (strlen(value) > 1000)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "%s: at most 1000 bytes", key);
+	if (strcmp(type, "number") == 0) {
+		char *end;
+
+		strtod(value, &end);
+		if (!*value || *end)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "%s: '%s' is not a number", key, value);
+	} else if (strcmp(type, "yesno") == 0) {
+		if (strcmp(value, "yes") && strcmp(value, "no") && strcmp(value, "oui") && strcmp(value, "non"))
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "%s: '%s': answer yes or no", key, value);
+	} else if (strcmp(type, "date") == 0) {
+		int y, m, d, n = 0;
+
+		if (sscanf(value, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || value[n] || m < 1 || m > 12 || d < 1 || d > 31)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "%s: '%s': expected YYYY-MM-DD", key, value);
+	} else if (strcmp(type, "choice") == 0) {
+		const char *p = choices ? choices : "";
+		size_t len = strlen(value);
+
+		while (*p) {
+			const char *bar = strchr(p, '|');
+			size_t l = bar ? (size_t)(bar - p) : strlen(p);
+
+			if (l == len && strncmp(p, value, len) == 0)
+				return 0;
+			p += l + (bar ? 1 : 0);
+		}
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "%s: '%s' is not one of %s", key, value,
+			choices ? choices : "(no choices)");
+	}
+	return 0;
+}

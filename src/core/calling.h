@@ -1,0 +1,68 @@
+#ifndef TP_CALLING_H
+#define TP_CALLING_H
+/*
+ * The calling desk's rules on plain data (DESIGN.md, "Results and outcomes"; issue
+ * "Calling and KPIs"): which results exist, what a call does to its lead, what it adds to
+ * the KPI counters, retry delays, calling windows, qualification value types.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/campaign.h"
+#include "core/error.h"
+#include "core/kpi.h"
+
+#define CALL_RESULTS "no_answer busy voicemail gatekeeper wrong_number invalid_number conversation"
+
+bool call_result_valid(const char *result);
+bool call_result_is_conversation(const char *result);
+
+/* An outcome and its flags; KPIs read the flags only. */
+struct outcome {
+	int64_t id;
+	char code[64];
+	bool refusal, final, hot, callback, appointment, sale, do_not_call;
+	int followup_days;          /* hot outcomes: days until the follow-up; 0 otherwise */
+};
+
+/* Default retry delay (seconds) after a result; 0 for results never retried. */
+int64_t calling_default_retry(const char *result);
+
+/* Parses "no_answer=2h" / "busy=15m" / "voicemail=1d" into result and seconds. */
+int calling_parse_retry(const char *text, char *result, size_t size, int64_t *seconds, struct tp_error *err);
+
+/* Parses a duration: "90", "90s", "15m", "2h", "3d". */
+bool calling_parse_duration(const char *text, int64_t *seconds);
+
+/* What a call does to its lead. */
+struct lead_change {
+	const char *state;          /* new state */
+	int64_t next_call_at;       /* 0: none */
+	bool callback_mine;         /* the callback belongs to the calling agent */
+};
+
+/*
+ * The lead's next state after a call: wrong and invalid numbers end it; final outcomes
+ * end it; a callback waits for its time; a hot prospect waits for its follow-up; other
+ * results retry after retry_seconds until attempts reach max_attempts.
+ */
+struct lead_change calling_lead_change(const char *result, const struct outcome *outcome, int64_t call_end,
+	int64_t callback_at, int attempts_after, int64_t max_attempts, int64_t retry_seconds);
+
+/* What one call adds to the KPI counters (appointment results come later). */
+void calling_call_counts(const char *result, const struct outcome *outcome, int64_t talk_seconds,
+	bool qualified, struct kpi_counts *delta);
+
+/* The default calling windows of an audience: B2B Monday-Friday 09:00-19:00; B2C
+ * Monday-Friday 10:00-13:00 and 14:00-20:00 (Code de la consommation, art. D.223-9). */
+void calling_default_windows(const char *audience, struct campaign *c);
+
+/* True when (weekday, minute of day) falls in one of the blocks. */
+bool calling_in_blocks(const struct calling_block *blocks, int n, int weekday, int minute);
+
+/* Checks a qualification value against its field type (text, number, date, yesno,
+ * choice with '|'-separated choices). */
+int calling_check_value(const char *key, const char *type, const char *choices, const char *value,
+	struct tp_error *err);
+
+#endif

@@ -1,0 +1,144 @@
+#include <math.h>
+
+#include "core/kpi.h"
+
+void kpi_add(struct kpi_counts *a, const struct kpi_counts *c)
+{
+	a->calls += c->calls;
+	a->conversations += c->conversations;
+	a->appointments += c->appointments;
+	a->sales += c->sales;
+	a->talk_seconds += c->talk_seconds;
+	a->talk_seconds_sq += c->talk_seconds_sq;
+	a->qualified += c->qualified;
+	a->hot += c->hot;
+	a->callbacks += c->callbacks;
+	a->refusals += c->refusals;
+	a->appointments_won += c->appointments_won;
+	a->appointments_known += c->appointments_known;
+	a->appointments_held += c->appointments_held;
+	a->appointments_no_show += c->appointments_no_show;
+	a->appointments_relevant += c->appointments_relevant;
+	a->appointments_rated += c->appointments_rated;
+	a->amount_cents += c->amount_cents;
+	a->calling_seconds += c->calling_seconds;
+}
+
+struct kpi_interval kpi_wilson(int64_t k, int64_t n)
+{
+	struct kpi_interval r = {false, 0, 0, 0, n};
+	double p, z2, denom, centre, half;
+
+	if (n <= 0)
+		return r;
+	p = (double)k / (double)n;
+	z2 = KPI_Z95 * KPI_Z95;
+	denom = 1.0 + z2 / (double)n;
+	centre = (p + z2 / (2.0 * (double)n)) / denom;
+	half = KPI_Z95 * sqrt(p * (1.0 - p) / (double)n + z2 / (4.0 * (double)n * (double)n)) / denom;
+	r.defined = true;
+	r.value = p;
+	r.low = fmax(0.0, centre - half);
+	r.high = fmin(1.0, centre + half);
+	return r;
+}
+
+struct kpi_interval kpi_per_hour(int64_t k, int64_t seconds)
+{
+	struct kpi_interval r = {false, 0, 0, 0, seconds};
+	double hours, lo = 0.0, hi, kk = (double)k, k1 = (double)k + 1.0;
+
+	if (seconds <= 0)
+		return r;
+	hours = (double)seconds / 3600.0;
+	if (k > 0)
+		lo = kk * pow(1.0 - 1.0 / (9.0 * kk) - KPI_Z95 / (3.0 * sqrt(kk)), 3.0);
+	hi = k1 * pow(1.0 - 1.0 / (9.0 * k1) + KPI_Z95 / (3.0 * sqrt(k1)), 3.0);
+	r.defined = true;
+	r.value = kk / hours;
+	r.low = fmax(0.0, lo) / hours;
+	r.high = hi / hours;
+	return r;
+}
+
+struct kpi_interval kpi_mean(int64_t n, int64_t sum, int64_t sum_sq)
+{
+	struct kpi_interval r = {false, 0, 0, 0, n};
+	double mean, var = 0.0, half;
+
+	if (n <= 0)
+		return r;
+	mean = (double)sum / (double)n;
+	if (n > 1)
+		var = fmax(0.0, ((double)sum_sq - (double)n * mean * mean) / (double)(n - 1));
+	half = KPI_Z95 * sqrt(var / (double)n);
+	r.defined = true;
+	r.value = mean;
+	r.low = fmax(0.0, mean - half);
+	r.high = mean + half;
+	return r;
+}
+
+/* Rounds for output: rates keep 6 decimals, so that the JSON is stable across libms. */
+static json_t *num(double v)
+{
+	return json_real(round(v * 1e6) / 1e6);
+}
+
+static json_t *interval_json(struct kpi_interval r)
+{
+	if (!r.defined)
+		return json_pack("{s:n,s:n,s:n,s:I}", "value", "low", "high", "n", (json_int_t)r.n);
+	return json_pack("{s:o,s:o,s:o,s:I}", "value", num(r.value), "low", num(r.low), "high", num(r.high),
+		"n", (json_int_t)r.n);
+}
+
+static json_t *cost_per(int64_t calling_seconds, int64_t hourly_cost_cents, int64_t count)
+{
+	if (hourly_cost_cents < 0 || count <= 0)
+		return json_null();
+	return num((double)calling_seconds / 3600.0 * (double)hourly_cost_cents / 100.0 / (double)count);
+}
+
+json_t *kpi_json(const struct kpi_counts *c, int64_t hourly_cost_cents)
+{
+	json_t *o = json_object();
+
+	/* Counts (DESIGN.md: calls, conversations, appointments, sales, ...). */
+	json_object_set_new(o, "calls", json_integer(c->calls));
+	json_object_set_new(o, "conversations", json_integer(c->conversations));
+	json_object_set_new(o, "appointments", json_integer(c->appointments));
+	json_object_set_new(o, "sales", json_integer(c->sales));
+	json_object_set_new(o, "calling_seconds", json_integer(c->calling_seconds));
+	json_object_set_new(o, "talk_seconds", json_integer(c->talk_seconds));
+	json_object_set_new(o, "hot_prospects", json_integer(c->hot));
+	json_object_set_new(o, "callbacks", json_integer(c->callbacks));
+	json_object_set_new(o, "refusals", json_integer(c->refusals));
+	json_object_set_new(o, "appointments_won", json_integer(c->appointments_won));
+	json_object_set_new(o, "appointments_held", json_integer(c->appointments_held));
+	json_object_set_new(o, "appointments_no_show", json_integer(c->appointments_no_show));
+	json_object_set_new(o, "amount_cents", json_integer(c->amount_cents));
+	/* Rates and their intervals. */
+	json_object_set_new(o, "calls_per_hour", interval_json(kpi_per_hour(c->calls, c->calling_seconds)));
+	json_object_set_new(o, "conversations_per_hour",
+		interval_json(kpi_per_hour(c->conversations, c->calling_seconds)));
+	json_object_set_new(o, "contact_rate", interval_json(kpi_wilson(c->conversations, c->calls)));
+	json_object_set_new(o, "appointment_rate", interval_json(kpi_wilson(c->appointments, c->calls)));
+	json_object_set_new(o, "appointments_per_conversation",
+		interval_json(kpi_wilson(c->appointments, c->conversations)));
+	json_object_set_new(o, "sales_per_appointment",
+		interval_json(kpi_wilson(c->appointments_won, c->appointments)));
+	json_object_set_new(o, "sales_per_known_appointment",
+		interval_json(kpi_wilson(c->appointments_won, c->appointments_known)));
+	json_object_set_new(o, "sales_per_conversation", interval_json(kpi_wilson(c->sales, c->conversations)));
+	json_object_set_new(o, "avg_conversation_seconds",
+		interval_json(kpi_mean(c->conversations, c->talk_seconds, c->talk_seconds_sq)));
+	json_object_set_new(o, "qualification_rate", interval_json(kpi_wilson(c->qualified, c->conversations)));
+	json_object_set_new(o, "relevant_appointment_rate",
+		interval_json(kpi_wilson(c->appointments_relevant, c->appointments_rated)));
+	json_object_set_new(o, "show_rate",
+		interval_json(kpi_wilson(c->appointments_held, c->appointments_held + c->appointments_no_show)));
+	json_object_set_new(o, "cost_per_appointment", cost_per(c->calling_seconds, hourly_cost_cents, c->appointments));
+	json_object_set_new(o, "cost_per_sale", cost_per(c->calling_seconds, hourly_cost_cents, c->sales));
+	return o;
+}

@@ -1,0 +1,1111 @@
+/*
+ * The calling desk in the store: agent sessions, handing out the next lead, recording a
+ * call with everything it implies, appointment results. Each public function is one
+ * write transaction (nested inside the caller's, if any: db.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calling.h"
+#include "core/tz.h"
+#include "core/xalloc.h"
+#include "store/store_int.h"
+
+/* An active user by name: TP_ENOTFOUND naming field when there is none. */
+static int user_id(struct store *s, const char *name, const char *field, int64_t *id, struct tp_error *err)
+{
+	struct db_stmt *st = cached(s, SLOT_USER_BY_NAME, "SELECT id, disabled FROM users WHERE name = ?", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, name);
+	rc = db_step(st, err);
+	if (rc == DB_ROW && db_col_int64(st, 1)) {
+		db_reset(st);
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "user '%s' is disabled", name);
+	}
+	*id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+	if (!*id)
+		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, field, "no user named '%s'", name);
+	return 0;
+}
+
+/* Sessions ------------------------------------------------------------------------------ */
+
+struct session {
+	int64_t id, campaign_id, started_at, paused_since, paused_seconds, last_activity_at, credited_until;
+};
+
+/* The agent's open session, if any (s->id 0 when none). */
+static int open_session(struct store *st_, int64_t agent_id, struct session *ses, struct tp_error *err)
+{
+	struct db_stmt *st = cached(st_, SLOT_SESSION_OPEN, "SELECT id, campaign_id, started_at,"
+		" COALESCE(paused_since, 0), paused_seconds, last_activity_at, credited_until FROM agent_sessions"
+		" WHERE agent_id = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1", err);
+	int rc;
+
+	memset(ses, 0, sizeof(*ses));
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, agent_id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		ses->id = db_col_int64(st, 0);
+		ses->campaign_id = db_col_int64(st, 1);
+		ses->started_at = db_col_int64(st, 2);
+		ses->paused_since = db_col_int64(st, 3);
+		ses->paused_seconds = db_col_int64(st, 4);
+		ses->last_activity_at = db_col_int64(st, 5);
+		ses->credited_until = db_col_int64(st, 6);
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int session_zone(struct store *s, int64_t campaign_id, struct campaign *c, struct tp_error *err)
+{
+	campaign_init(c);
+	return store_campaign_get_by_id(s, campaign_id, c, err);
+}
+
+/* Saves the session's moving parts. */
+static int session_save(struct store *s, const struct session *ses, int64_t ended_at, struct tp_error *err)
+{
+	struct db_stmt *st = cached(s, SLOT_SESSION_TOUCH, "UPDATE agent_sessions SET paused_since = ?,"
+		" paused_seconds = ?, last_activity_at = ?, credited_until = ?, ended_at = ? WHERE id = ?", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	if (ses->paused_since)
+		db_bind_int64(st, 1, ses->paused_since);
+	else
+		db_bind_null(st, 1);
+	db_bind_int64(st, 2, ses->paused_seconds);
+	db_bind_int64(st, 3, ses->last_activity_at);
+	db_bind_int64(st, 4, ses->credited_until);
+	if (ended_at)
+		db_bind_int64(st, 5, ended_at);
+	else
+		db_bind_null(st, 5);
+	db_bind_int64(st, 6, ses->id);
+	rc = db_step(st, err);
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * Brings an open session up to time at: credits calling time since the last credit (not
+ * while paused), or, when it sat idle longer than the campaign's limit, closes it at its
+ * last activity so that a forgotten stop does not count as calling time. *closed tells
+ * which. Times before the last credit (back-dated calls) credit nothing.
+ */
+static int session_advance(struct store *s, int64_t agent_id, struct session *ses, int64_t at, bool *closed,
+	struct tp_error *err)
+{
+	struct campaign c;
+	int rc;
+
+	*closed = false;
+	if ((rc = session_zone(s, ses->campaign_id, &c, err)))
+		goto out;
+	if (!ses->paused_since && at - ses->last_activity_at > c.idle_limit_seconds) {
+		*closed = true;
+		rc = session_save(s, ses, ses->last_activity_at, err);
+		goto out;
+	}
+	if (!ses->paused_since && at > ses->credited_until) {
+		rc = credit_calling_time(s, ses->campaign_id, agent_id, c.timezone, ses->credited_until, at, err);
+		ses->credited_until = at;
+	}
+	if (rc == 0 && at > ses->last_activity_at)
+		ses->last_activity_at = at;
+out:
+	campaign_release(&c);
+	return rc;
+}
+
+int store_session_start(struct store *s, const char *agent, const char *campaign, int64_t at, int64_t *session_id,
+	struct tp_error *err)
+{
+	struct campaign c;
+	struct session ses;
+	struct db_stmt *st;
+	int64_t agent_id;
+	bool closed;
+	int rc;
+
+	campaign_init(&c);
+	if (db_begin(s->db, err))
+		return err->code;
+	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = store_campaign_get(s, campaign, &c, err)) ||
+	    (rc = open_session(s, agent_id, &ses, err)))
+		goto out;
+	if (ses.id) {
+		if ((rc = session_advance(s, agent_id, &ses, at, &closed, err)))
+			goto out;
+		if (!closed) {
+			char since[32];
+			struct campaign oc;
+
+			campaign_init(&oc);
+			rc = session_zone(s, ses.campaign_id, &oc, err);
+			if (rc == 0) {
+				tz_format(oc.timezone, ses.started_at, since, sizeof(since));
+				rc = tp_error_at(err, TP_EEXIST, NULL, 0, "agent",
+					"%s is already in a session of '%s' since %s; stop it first", agent, oc.name, since);
+			}
+			campaign_release(&oc);
+			goto out;
+		}
+	}
+	if (!(st = db_prepare_insert(s->db, "INSERT INTO agent_sessions (agent_id, campaign_id, started_at,"
+		" last_activity_at, credited_until) VALUES (?, ?, ?, ?, ?)", err))) {
+		rc = err->code;
+		goto out;
+	}
+	db_bind_int64(st, 1, agent_id);
+	db_bind_int64(st, 2, c.id);
+	db_bind_int64(st, 3, at);
+	db_bind_int64(st, 4, at);
+	db_bind_int64(st, 5, at);
+	rc = db_insert(st, session_id, err);
+	db_finalize(st);
+out:
+	campaign_release(&c);
+	return finish_tx(s, rc, err);
+}
+
+/* Pause, resume or stop: what = 'p', 'r' or 's'. */
+static int session_change(struct store *s, const char *agent, int64_t at, char what, int64_t *calling_seconds,
+	struct tp_error *err)
+{
+	struct session ses;
+	int64_t agent_id;
+	bool closed = false;
+	int rc;
+
+	if (db_begin(s->db, err))
+		return err->code;
+	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = open_session(s, agent_id, &ses, err)))
+		goto out;
+	if (!ses.id) {
+		rc = tp_error_at(err, TP_ENOTFOUND, NULL, 0, "agent", "%s has no open session (telepro session start)",
+			agent);
+		goto out;
+	}
+	if (at < ses.last_activity_at) {
+		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "at", "the session's last activity is later than that time");
+		goto out;
+	}
+	if (what == 'r') {
+		if (!ses.paused_since) {
+			rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "agent", "%s's session is not paused", agent);
+			goto out;
+		}
+		ses.paused_seconds += at - ses.paused_since;
+		ses.paused_since = 0;
+		ses.credited_until = at;
+		ses.last_activity_at = at;
+		rc = session_save(s, &ses, 0, err);
+		goto out;
+	}
+	if ((rc = session_advance(s, agent_id, &ses, at, &closed, err)))
+		goto out;
+	if (closed) {
+		rc = tp_error_at(err, TP_ENOTFOUND, NULL, 0, "agent", "%s's session was idle too long and was closed"
+			" at its last activity", agent);
+		/* The close itself must be kept: commit it, report the error. */
+		finish_tx(s, 0, err);
+		return rc;
+	}
+	if (what == 'p') {
+		if (ses.paused_since) {
+			rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "agent", "%s's session is already paused", agent);
+			goto out;
+		}
+		ses.paused_since = at;
+		rc = session_save(s, &ses, 0, err);
+	} else {
+		int64_t end = ses.paused_since ? ses.paused_since : at;
+
+		ses.paused_seconds += ses.paused_since ? at - ses.paused_since : 0;
+		ses.paused_since = 0;
+		ses.last_activity_at = at;
+		rc = session_save(s, &ses, at, err);
+		if (calling_seconds)
+			*calling_seconds = at - ses.started_at - ses.paused_seconds;
+		(void)end;
+	}
+out:
+	return finish_tx(s, rc, err);
+}
+
+int store_session_pause(struct store *s, const char *agent, int64_t at, struct tp_error *err)
+{
+	return session_change(s, agent, at, 'p', NULL, err);
+}
+
+int store_session_resume(struct store *s, const char *agent, int64_t at, struct tp_error *err)
+{
+	return session_change(s, agent, at, 'r', NULL, err);
+}
+
+int store_session_stop(struct store *s, const char *agent, int64_t at, int64_t *calling_seconds, struct tp_error *err)
+{
+	return session_change(s, agent, at, 's', calling_seconds, err);
+}
+
+/* Next lead ------------------------------------------------------------------------------ */
+
+/* Leads that may be offered: not held by someone else, not on the opposition list. */
+#define OFFERABLE " AND (l.held_by IS NULL OR l.held_until <= ?2 OR l.held_by = ?3)" \
+	" AND NOT EXISTS (SELECT 1 FROM opposition o WHERE o.phone = l.phone)"
+
+static const struct {
+	const char *sql;
+	const char *why;
+} queues[] = {
+	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
+	 " AND l.callback_agent_id = ?3" OFFERABLE " ORDER BY l.next_call_at LIMIT 1", "your callback, due"},
+	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
+	 " AND (l.callback_agent_id IS NULL OR l.next_call_at <= ?2 - 3600)" OFFERABLE
+	 " ORDER BY l.next_call_at LIMIT 1", "shared callback, due"},
+	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'hot' AND l.next_call_at <= ?2" OFFERABLE
+	 " ORDER BY l.next_call_at LIMIT 1", "hot prospect, follow-up due"},
+	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'new'" OFFERABLE
+	 " ORDER BY l.priority DESC, l.id LIMIT 1", "new lead"},
+	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'in_progress' AND l.next_call_at <= ?2"
+	 OFFERABLE " ORDER BY l.next_call_at LIMIT 1", "retry"},
+};
+
+static int lead_summary(struct store *s, int64_t lead_id, struct next_lead *out, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT phone, state, attempts FROM leads WHERE id = ?", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, lead_id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		out->lead_id = lead_id;
+		snprintf(out->phone, sizeof(out->phone), "%s", db_col_text(st, 0));
+		snprintf(out->state, sizeof(out->state), "%s", db_col_text(st, 1));
+		out->attempts = (int)db_col_int64(st, 2);
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Why there is nothing to call: the next due time and what waits. */
+static int explain_nothing(struct store *s, const struct campaign *c, int64_t at, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT"
+		" (SELECT MIN(next_call_at) FROM leads WHERE campaign_id = ?1 AND state = 'callback'),"
+		" (SELECT COUNT(*) FROM leads WHERE campaign_id = ?1 AND state = 'in_progress' AND next_call_at > ?2),"
+		" (SELECT MIN(next_call_at) FROM leads WHERE campaign_id = ?1 AND state = 'hot'),"
+		" (SELECT COUNT(*) FROM leads l WHERE l.campaign_id = ?1 AND l.held_by IS NOT NULL AND l.held_until > ?2),"
+		" (SELECT COUNT(*) FROM leads l WHERE l.campaign_id = ?1 AND (l.state = 'new' OR l.state = 'in_progress'"
+		" OR l.state = 'callback' OR l.state = 'hot') AND EXISTS (SELECT 1 FROM opposition o WHERE o.phone = l.phone))"
+		" /* scan-ok: only when there is nothing to call */", err);
+	struct strbuf sb;
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, c->id);
+	db_bind_int64(st, 2, at);
+	rc = db_step(st, err);
+	sb_init(&sb);
+	sb_adds(&sb, "nothing to call now");
+	if (rc == DB_ROW) {
+		char when[32];
+
+		if (!db_col_is_null(st, 0)) {
+			tz_format(c->timezone, db_col_int64(st, 0), when, sizeof(when));
+			sb_addf(&sb, "; next callback at %s", when);
+		}
+		if (db_col_int64(st, 1))
+			sb_addf(&sb, "; %lld leads wait for their retry delay", (long long)db_col_int64(st, 1));
+		if (!db_col_is_null(st, 2)) {
+			tz_format(c->timezone, db_col_int64(st, 2), when, sizeof(when));
+			sb_addf(&sb, "; next hot follow-up at %s", when);
+		}
+		if (db_col_int64(st, 3))
+			sb_addf(&sb, "; %lld leads are held by other agents", (long long)db_col_int64(st, 3));
+		if (db_col_int64(st, 4))
+			sb_addf(&sb, "; %lld leads are on the opposition list", (long long)db_col_int64(st, 4));
+	}
+	db_finalize(st);
+	if (rc >= 0)
+		rc = tp_error_set(err, TP_ENOTHING, "%s", sb.buf);
+	sb_release(&sb);
+	return rc;
+}
+
+/* When the next calling window opens after at, as text; "" when there is no window. */
+static void next_window(const struct campaign *c, int64_t at, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (int64_t t = at - at % 60 + 60; t < at + 8 * 86400; t += 300) {
+		struct tz_local l;
+
+		tz_local(c->timezone, t, &l);
+		if (calling_in_blocks(c->windows, c->nwindows, l.weekday, l.hour * 60 + l.minute)) {
+			tz_format(c->timezone, t, buf, size);
+			return;
+		}
+	}
+}
+
+int store_next_lead(struct store *s, const char *agent, const char *campaign, int64_t at, struct next_lead *out,
+	struct tp_error *err)
+{
+	struct campaign c;
+	struct session ses;
+	struct tz_local l;
+	int64_t agent_id, lead_id = 0;
+	bool closed;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	campaign_init(&c);
+	if (db_begin(s->db, err))
+		return err->code;
+	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = store_campaign_get(s, campaign, &c, err)))
+		goto out;
+	/* Asking counts as activity of the agent's session. */
+	if ((rc = open_session(s, agent_id, &ses, err)))
+		goto out;
+	if (ses.id && ses.campaign_id == c.id && (rc = session_advance(s, agent_id, &ses, at, &closed, err)) == 0 &&
+	    !closed)
+		rc = session_save(s, &ses, 0, err);
+	if (rc)
+		goto out;
+	/* The lead the agent already holds comes back. */
+	{
+		struct db_stmt *st = db_prepare(s->db, "SELECT id FROM leads WHERE held_by = ? AND campaign_id = ?"
+			" AND held_until > ? LIMIT 1", err);
+
+		if (!st) {
+			rc = err->code;
+			goto out;
+		}
+		db_bind_int64(st, 1, agent_id);
+		db_bind_int64(st, 2, c.id);
+		db_bind_int64(st, 3, at);
+		rc = find_id(st, &lead_id, err);
+		db_finalize(st);
+		if (rc)
+			goto out;
+		if (lead_id) {
+			rc = lead_summary(s, lead_id, out, err);
+			snprintf(out->reason, sizeof(out->reason), "the lead you hold");
+			goto out;
+		}
+	}
+	tz_local(c.timezone, at, &l);
+	if (c.nwindows == 0)
+		calling_default_windows(c.audience, &c);
+	if (!calling_in_blocks(c.windows, c.nwindows, l.weekday, l.hour * 60 + l.minute)) {
+		char when[32], windows[512];
+
+		next_window(&c, at, when, sizeof(when));
+		campaign_format_slots(c.windows, c.nwindows, windows, sizeof(windows));
+		rc = tp_error_set(err, TP_ENOTHING, "outside the calling windows (%s)%s%s", windows,
+			when[0] ? "; they open again at " : "", when);
+		goto out;
+	}
+	for (size_t q = 0; q < sizeof(queues) / sizeof(queues[0]) && !lead_id; q++) {
+		struct db_stmt *st = db_prepare(s->db, queues[q].sql, err);
+
+		if (!st) {
+			rc = err->code;
+			goto out;
+		}
+		db_bind_int64(st, 1, c.id);
+		db_bind_int64(st, 2, at);
+		db_bind_int64(st, 3, agent_id);
+		rc = find_id(st, &lead_id, err);
+		db_finalize(st);
+		if (rc)
+			goto out;
+		if (lead_id) {
+			struct db_stmt *hold = db_prepare(s->db, "UPDATE leads SET held_by = ?, held_until = ? WHERE id = ?", err);
+
+			if (!hold) {
+				rc = err->code;
+				goto out;
+			}
+			db_bind_int64(hold, 1, agent_id);
+			db_bind_int64(hold, 2, at + c.hold_seconds);
+			db_bind_int64(hold, 3, lead_id);
+			if ((rc = run_done(hold, err)) || (rc = lead_summary(s, lead_id, out, err)))
+				goto out;
+			if (strcmp(queues[q].why, "retry") == 0)
+				snprintf(out->reason, sizeof(out->reason), "retry: attempt %d of %lld", out->attempts + 1,
+					(long long)c.max_attempts);
+			else
+				snprintf(out->reason, sizeof(out->reason), "%s", queues[q].why);
+		}
+	}
+	if (!lead_id)
+		rc = explain_nothing(s, &c, at, err);
+out:
+	campaign_release(&c);
+	/* Nothing to call is an answer, not a failure: keep the session's activity. */
+	if (rc == TP_ENOTHING) {
+		struct tp_error keep = *err;
+
+		if (finish_tx(s, 0, err))
+			return err->code;
+		*err = keep;
+		return TP_ENOTHING;
+	}
+	return finish_tx(s, rc, err);
+}
+
+int store_lead_describe(struct store *s, int64_t lead_id, json_t **out, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT l.id, l.phone, l.state, l.attempts, l.contact_id,"
+		" c.civility, c.first_name, c.last_name, c.role, c.phone, c.mobile, c.email,"
+		" co.name, co.siren, co.sector, co.city, co.postcode, ca.name, ca.timezone, ca.script"
+		" FROM leads l JOIN contacts c ON c.id = l.contact_id LEFT JOIN companies co ON co.id = c.company_id"
+		" JOIN campaigns ca ON ca.id = l.campaign_id WHERE l.id = ?", err);
+	json_t *o = NULL, *calls, *qual;
+	char zone[64] = "UTC";
+	int64_t contact_id = 0;
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, lead_id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+#define TXT(i) (db_col_is_null(st, i) ? json_null() : json_string(db_col_text(st, i)))
+		contact_id = db_col_int64(st, 4);
+		snprintf(zone, sizeof(zone), "%s", db_col_text(st, 18));
+		o = json_pack("{s:I,s:s,s:s,s:I,s:s,s:{s:o,s:o,s:o,s:o,s:o,s:o,s:o},s:{s:o,s:o,s:o,s:o,s:o},s:o}",
+			"lead_id", (json_int_t)lead_id, "phone", db_col_text(st, 1), "state", db_col_text(st, 2),
+			"attempts", (json_int_t)db_col_int64(st, 3), "campaign", db_col_text(st, 17),
+			"contact", "civility", TXT(5), "first_name", TXT(6), "last_name", TXT(7), "role", TXT(8),
+			"phone", TXT(9), "mobile", TXT(10), "email", TXT(11),
+			"company", "name", TXT(12), "siren", TXT(13), "sector", TXT(14), "city", TXT(15), "postcode", TXT(16),
+			"script", TXT(19));
+#undef TXT
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (!o)
+		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "lead", "no lead %lld", (long long)lead_id);
+	calls = json_array();
+	st = db_prepare(s->db, "SELECT c.id, c.started_at, c.result, o.code, c.talk_seconds, u.name, c.notes"
+		" FROM calls c LEFT JOIN outcomes o ON o.id = c.outcome_id LEFT JOIN users u ON u.id = c.agent_id"
+		" WHERE c.lead_id = ? ORDER BY c.started_at", err);
+	if (st) {
+		db_bind_int64(st, 1, lead_id);
+		while ((rc = db_step(st, err)) == DB_ROW) {
+			char when[32];
+
+			tz_format(zone, db_col_int64(st, 1), when, sizeof(when));
+			json_array_append_new(calls, json_pack("{s:I,s:s,s:s,s:o,s:I,s:s,s:o}", "call_id",
+				(json_int_t)db_col_int64(st, 0), "at", when, "result", db_col_text(st, 2), "outcome",
+				db_col_is_null(st, 3) ? json_null() : json_string(db_col_text(st, 3)), "talk_seconds",
+				(json_int_t)db_col_int64(st, 4), "agent", db_col_text(st, 5), "note",
+				db_col_is_null(st, 6) ? json_null() : json_string(db_col_text(st, 6))));
+		}
+		db_finalize(st);
+	}
+	json_object_set_new(o, "calls", calls);
+	qual = json_object();
+	st = db_prepare(s->db, "SELECT key, value FROM qualification_values WHERE contact_id = ? ORDER BY id", err);
+	if (st) {
+		db_bind_int64(st, 1, contact_id);
+		while ((rc = db_step(st, err)) == DB_ROW)
+			json_object_set_new(qual, db_col_text(st, 0), json_string(db_col_text(st, 1)));
+		db_finalize(st);
+	}
+	json_object_set_new(o, "qualification", qual);
+	if (rc < 0) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+/* Call log -------------------------------------------------------------------------------- */
+
+static int find_outcome(struct store *s, int64_t campaign_id, const char *code, struct outcome *o,
+	struct tp_error *err)
+{
+	struct db_stmt *st = cached(s, SLOT_OUTCOME_BY_CODE, "SELECT id, code, is_refusal, is_final, is_hot,"
+		" COALESCE(followup_days, 0), is_callback, is_appointment, is_sale, is_do_not_call FROM outcomes"
+		" WHERE code = ?1 AND (campaign_id = ?2 OR campaign_id IS NULL)"
+		" ORDER BY CASE WHEN campaign_id IS NULL THEN 1 ELSE 0 END LIMIT 1", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, code);
+	db_bind_int64(st, 2, campaign_id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		o->id = db_col_int64(st, 0);
+		snprintf(o->code, sizeof(o->code), "%s", db_col_text(st, 1));
+		o->refusal = db_col_int64(st, 2);
+		o->final = db_col_int64(st, 3);
+		o->hot = db_col_int64(st, 4);
+		o->followup_days = (int)db_col_int64(st, 5);
+		o->callback = db_col_int64(st, 6);
+		o->appointment = db_col_int64(st, 7);
+		o->sale = db_col_int64(st, 8);
+		o->do_not_call = db_col_int64(st, 9);
+	}
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "'%s' is not an outcome of this campaign (built in:"
+			" refused hot_short hot_medium hot_long callback appointment sale do_not_call not_target)", code);
+	return 0;
+}
+
+/* Records qualification values; *changed when one is new or differs from the last. */
+static int record_qualification(struct store *s, const struct campaign *c, int64_t contact_id, int64_t agent_id,
+	int64_t call_id, int64_t at, const struct call_input *in, bool *changed, struct tp_error *err)
+{
+	struct db_stmt *latest = cached(s, SLOT_QUAL_LATEST, "SELECT value FROM qualification_values"
+		" WHERE contact_id = ? AND key = ? ORDER BY id DESC LIMIT 1", err);
+	struct db_stmt *add = cached(s, SLOT_QUAL_ADD_CALL, "INSERT INTO qualification_values (contact_id, key, value,"
+		" set_by, set_at, call_id) VALUES (?, ?, ?, ?, ?, ?)", err);
+	int rc = 0;
+
+	*changed = false;
+	if (!latest || !add)
+		return err->code;
+	for (size_t i = 0; i < in->nqual && rc == 0; i++) {
+		bool same;
+
+		db_bind_int64(latest, 1, contact_id);
+		db_bind_text(latest, 2, in->qual_key[i]);
+		rc = db_step(latest, err);
+		same = rc == DB_ROW && strcmp(db_col_text(latest, 0), in->qual_value[i]) == 0;
+		db_reset(latest);
+		if (rc < 0)
+			return rc;
+		rc = 0;
+		if (same)
+			continue;
+		*changed = true;
+		db_bind_int64(add, 1, contact_id);
+		db_bind_text(add, 2, in->qual_key[i]);
+		db_bind_text(add, 3, in->qual_value[i]);
+		db_bind_int64(add, 4, agent_id);
+		db_bind_int64(add, 5, at);
+		db_bind_int64(add, 6, call_id);
+		rc = db_step(add, err);
+		db_reset(add);
+		rc = rc < 0 ? rc : 0;
+	}
+	(void)c;
+	return rc;
+}
+
+/* Calling time for a call made outside any session: extend the agent's span of the day. */
+static int extend_span(struct store *s, const struct campaign *c, int64_t agent_id, int day, int64_t start,
+	int64_t end, struct tp_error *err)
+{
+	struct db_stmt *get = cached(s, SLOT_SPAN_GET, "SELECT first_start, last_end FROM agent_day_spans"
+		" WHERE campaign_id = ? AND agent_id = ? AND local_day = ?", err);
+	struct db_stmt *set = cached(s, SLOT_SPAN_SET, "INSERT INTO agent_day_spans (campaign_id, agent_id, local_day,"
+		" first_start, last_end) VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, agent_id, local_day)"
+		" DO UPDATE SET first_start = excluded.first_start, last_end = excluded.last_end", err);
+	int64_t first = start, last = end;
+	bool known;
+	int rc;
+
+	if (!get || !set)
+		return err->code;
+	db_bind_int64(get, 1, c->id);
+	db_bind_int64(get, 2, agent_id);
+	db_bind_int64(get, 3, day);
+	rc = db_step(get, err);
+	known = rc == DB_ROW;
+	if (known) {
+		first = db_col_int64(get, 0);
+		last = db_col_int64(get, 1);
+	}
+	db_reset(get);
+	if (rc < 0)
+		return rc;
+	if (!known) {
+		rc = credit_calling_time(s, c->id, agent_id, c->timezone, start, end, err);
+	} else {
+		rc = 0;
+		if (start < first)
+			rc = credit_calling_time(s, c->id, agent_id, c->timezone, start, first, err);
+		if (rc == 0 && end > last)
+			rc = credit_calling_time(s, c->id, agent_id, c->timezone, last, end, err);
+		first = start < first ? start : first;
+		last = end > last ? end : last;
+	}
+	if (rc)
+		return rc;
+	db_bind_int64(set, 1, c->id);
+	db_bind_int64(set, 2, agent_id);
+	db_bind_int64(set, 3, day);
+	db_bind_int64(set, 4, first);
+	db_bind_int64(set, 5, last);
+	rc = db_step(set, err);
+	db_reset(set);
+	return rc < 0 ? rc : 0;
+}
+
+struct lead_row {
+	int64_t campaign_id, contact_id;
+	int attempts;
+	char phone[24];
+};
+
+static int load_lead(struct store *s, int64_t id, struct lead_row *l, struct tp_error *err)
+{
+	struct db_stmt *st = cached(s, SLOT_LEAD_FOR_CALL, "SELECT campaign_id, contact_id, attempts, phone FROM leads"
+		" WHERE id = ?", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		l->campaign_id = db_col_int64(st, 0);
+		l->contact_id = db_col_int64(st, 1);
+		l->attempts = (int)db_col_int64(st, 2);
+		snprintf(l->phone, sizeof(l->phone), "%s", db_col_text(st, 3));
+	}
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "lead", "no lead %lld", (long long)id);
+	return 0;
+}
+
+static int replay(struct store *s, const char *key, int64_t *call_id, int64_t *appointment_id, bool *found,
+	struct tp_error *err)
+{
+	struct db_stmt *st = cached(s, SLOT_CALL_BY_KEY, "SELECT c.id, COALESCE(a.id, 0) FROM calls c"
+		" LEFT JOIN appointments a ON a.call_id = c.id WHERE c.idempotency_key = ?", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, key);
+	rc = db_step(st, err);
+	*found = rc == DB_ROW;
+	if (*found) {
+		*call_id = db_col_int64(st, 0);
+		*appointment_id = db_col_int64(st, 1);
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Checks what does not need the database; TP_EUSAGE naming the field at fault. */
+static int validate_call(const struct call_input *in, const struct outcome *o, const struct campaign *c,
+	struct tp_error *err)
+{
+	if (in->ring_seconds < 0 || in->ring_seconds > 3600)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "ring", "between 0 and 3600 seconds");
+	if (in->talk_seconds < 0 || in->talk_seconds > 6 * 3600)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "talk", "between 0 and 21600 seconds");
+	if (o && o->callback && !in->callback_at)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "callback-at", "a callback needs its date and time");
+	if (o && o->appointment && !in->appointment_at)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "appointment-at", "an appointment needs its date and time");
+	if (in->callback_at && !(o && o->callback))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "callback-at", "only a callback outcome takes a callback time");
+	if (in->appointment_at && !(o && o->appointment))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "appointment-at",
+			"only an appointment outcome takes an appointment time");
+	if (in->callback_at && in->callback_at <= in->started_at)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "callback-at", "the callback must be after the call");
+	if (in->note && strlen(in->note) > 4000)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "note", "at most 4000 bytes");
+	for (size_t i = 0; i < in->nqual; i++) {
+		const struct qual_field *f = campaign_field(c, in->qual_key[i]);
+		int rc;
+
+		if (!in->qual_key[i][0] || strlen(in->qual_key[i]) > 63)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "a key has 1 to 63 bytes");
+		if (c->nfields && !f)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "'%s' is not a qualification field of '%s'",
+				in->qual_key[i], c->name);
+		if (f && (rc = calling_check_value(f->key, f->type, f->choices, in->qual_value[i], err)))
+			return rc;
+	}
+	return 0;
+}
+
+int store_call_log(struct store *s, const struct call_input *in, int64_t *call_id, int64_t *appointment_id,
+	bool *replayed, struct tp_error *err)
+{
+	struct campaign c;
+	struct lead_row lead = {0};
+	struct outcome outcome, *o = NULL;
+	struct session ses;
+	struct tz_local l;
+	struct kpi_counts delta;
+	struct db_stmt *st;
+	int64_t agent_id, sales_id = 0, session_id = 0, call_end;
+	bool qualified = false, closed = false, found = false;
+	int rc;
+
+	*call_id = 0;
+	*appointment_id = 0;
+	*replayed = false;
+	campaign_init(&c);
+	if (!call_result_valid(in->result))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "'%s': one of " CALL_RESULTS,
+			in->result ? in->result : "");
+	if (call_result_is_conversation(in->result) && (!in->outcome || !*in->outcome))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "a conversation needs an outcome");
+	if (!call_result_is_conversation(in->result) && in->outcome && *in->outcome)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "only a conversation has an outcome (result %s)",
+			in->result);
+	if (db_begin(s->db, err))
+		return err->code;
+	if (in->idempotency_key && *in->idempotency_key) {
+		if ((rc = replay(s, in->idempotency_key, call_id, appointment_id, &found, err)))
+			goto out;
+		if (found) {
+			*replayed = true;
+			goto out;
+		}
+	}
+	if ((rc = user_id(s, in->agent, "agent", &agent_id, err)))
+		goto out;
+	if (in->lead_id && (rc = load_lead(s, in->lead_id, &lead, err)))
+		goto out;
+	if (in->campaign) {
+		if ((rc = store_campaign_get(s, in->campaign, &c, err)))
+			goto out;
+		if (in->lead_id && lead.campaign_id != c.id) {
+			rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "lead %lld is not in campaign '%s'",
+				(long long)in->lead_id, in->campaign);
+			goto out;
+		}
+	} else if (in->lead_id) {
+		if ((rc = store_campaign_get_by_id(s, lead.campaign_id, &c, err)))
+			goto out;
+	} else {
+		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "give a lead, or a campaign for a call without one");
+		goto out;
+	}
+	if (in->outcome && *in->outcome) {
+		if ((rc = find_outcome(s, c.id, in->outcome, &outcome, err)))
+			goto out;
+		o = &outcome;
+	}
+	if ((rc = validate_call(in, o, &c, err)))
+		goto out;
+	if (in->sales && *in->sales && (rc = user_id(s, in->sales, "sales", &sales_id, err)))
+		goto out;
+	call_end = in->started_at + in->ring_seconds + in->talk_seconds;
+	tz_local(c.timezone, in->started_at, &l);
+
+	/* Calling time: the open session on this campaign, else the day's span. */
+	if ((rc = open_session(s, agent_id, &ses, err)))
+		goto out;
+	if (ses.id && ses.campaign_id == c.id) {
+		if ((rc = session_advance(s, agent_id, &ses, call_end, &closed, err)))
+			goto out;
+		if (!closed) {
+			session_id = ses.id;
+			if ((rc = session_save(s, &ses, 0, err)))
+				goto out;
+		}
+	}
+	if (!session_id && (rc = extend_span(s, &c, agent_id, l.yyyymmdd, in->started_at, call_end, err)))
+		goto out;
+
+	if (!(st = cached(s, SLOT_CALL_ADD, "INSERT INTO calls (campaign_id, lead_id, agent_id, session_id, started_at,"
+		" ring_seconds, talk_seconds, result, outcome_id, notes, callback_at, local_day, local_hour,"
+		" local_weekday, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err))) {
+		rc = err->code;
+		goto out;
+	}
+	db_bind_int64(st, 1, c.id);
+	bind_opt(st, 2, in->lead_id ? in->lead_id : -1);
+	db_bind_int64(st, 3, agent_id);
+	bind_opt(st, 4, session_id ? session_id : -1);
+	db_bind_int64(st, 5, in->started_at);
+	db_bind_int64(st, 6, in->ring_seconds);
+	db_bind_int64(st, 7, in->talk_seconds);
+	db_bind_text(st, 8, in->result);
+	bind_opt(st, 9, o ? o->id : -1);
+	db_bind_text_or_null(st, 10, in->note);
+	bind_opt(st, 11, in->callback_at ? in->callback_at : -1);
+	db_bind_int64(st, 12, l.yyyymmdd);
+	db_bind_int64(st, 13, l.hour);
+	db_bind_int64(st, 14, l.weekday);
+	db_bind_text_or_null(st, 15, in->idempotency_key);
+	if ((rc = db_insert(st, call_id, err)))
+		goto out;
+
+	if (in->nqual && in->lead_id &&
+	    (rc = record_qualification(s, &c, lead.contact_id, agent_id, *call_id, in->started_at, in, &qualified, err)))
+		goto out;
+	if (in->nqual && !in->lead_id)
+		qualified = true;
+	if (qualified && (st = db_prepare(s->db, "UPDATE calls SET qualification_changed = 1 WHERE id = ?", err))) {
+		db_bind_int64(st, 1, *call_id);
+		if ((rc = run_done(st, err)))
+			goto out;
+	}
+
+	if (o && o->appointment) {
+		if (!(st = cached(s, SLOT_APPOINTMENT_ADD, "INSERT INTO appointments (call_id, lead_id, campaign_id,"
+			" agent_id, sales_id, scheduled_at, local_day, local_hour, updated_at)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err))) {
+			rc = err->code;
+			goto out;
+		}
+		db_bind_int64(st, 1, *call_id);
+		bind_opt(st, 2, in->lead_id ? in->lead_id : -1);
+		db_bind_int64(st, 3, c.id);
+		db_bind_int64(st, 4, agent_id);
+		bind_opt(st, 5, sales_id ? sales_id : -1);
+		db_bind_int64(st, 6, in->appointment_at);
+		db_bind_int64(st, 7, l.yyyymmdd);
+		db_bind_int64(st, 8, l.hour);
+		db_bind_int64(st, 9, in->started_at);
+		if ((rc = db_insert(st, appointment_id, err)))
+			goto out;
+	}
+	/* "Do not call me": the number joins the opposition list, for good. */
+	if (o && o->do_not_call && in->lead_id && (rc = store_opposition_add(s, lead.phone, "internal", call_end, err)) < 0)
+		goto out;
+	rc = 0;
+
+	if (in->lead_id) {
+		struct lead_change ch = calling_lead_change(in->result, o, call_end, in->callback_at, lead.attempts + 1,
+			c.max_attempts, campaign_retry_seconds(&c, in->result));
+
+		if (!(st = cached(s, SLOT_LEAD_UPDATE, "UPDATE leads SET state = ?, next_call_at = ?, attempts = attempts + 1,"
+			" last_call_at = ?, last_result = ?, callback_agent_id = ?, held_by = NULL, held_until = NULL"
+			" WHERE id = ?", err))) {
+			rc = err->code;
+			goto out;
+		}
+		db_bind_text(st, 1, ch.state);
+		bind_opt(st, 2, ch.next_call_at ? ch.next_call_at : -1);
+		db_bind_int64(st, 3, in->started_at);
+		db_bind_text(st, 4, in->result);
+		bind_opt(st, 5, ch.callback_mine ? agent_id : -1);
+		db_bind_int64(st, 6, in->lead_id);
+		rc = db_step(st, err);
+		db_reset(st);
+		if (rc < 0)
+			goto out;
+		rc = 0;
+	}
+	calling_call_counts(in->result, o, in->talk_seconds, qualified, &delta);
+	rc = counters_add(s, c.id, agent_id, l.yyyymmdd, l.hour, &delta, err);
+out:
+	campaign_release(&c);
+	return finish_tx(s, rc, err);
+}
+
+/* Appointments ----------------------------------------------------------------------------- */
+
+/* What an appointment's state adds to the counters of the call that set it. */
+static void appointment_counts(const char *status, int relevant, const char *result, int64_t amount_cents,
+	struct kpi_counts *c)
+{
+	bool won = strcmp(result, "won") == 0;
+
+	memset(c, 0, sizeof(*c));
+	c->appointments_won = won;
+	c->sales = won;
+	c->appointments_known = won || strcmp(result, "lost") == 0;
+	c->appointments_held = strcmp(status, "held") == 0;
+	c->appointments_no_show = strcmp(status, "no_show") == 0;
+	c->appointments_relevant = relevant == 1;
+	c->appointments_rated = relevant >= 0;
+	c->amount_cents = won && amount_cents > 0 ? amount_cents : 0;
+}
+
+int store_appointment_result(struct store *s, int64_t id, const char *status, int relevant, const char *result,
+	int64_t amount_cents, struct tp_error *err)
+{
+	struct db_stmt *st;
+	struct kpi_counts before, after, delta;
+	int64_t campaign_id = 0, agent_id = 0, old_amount = 0;
+	int day = 0, hour = 0, old_relevant = -1, new_relevant;
+	char old_status[16], old_result[16];
+	const char *new_status, *new_result;
+	int rc;
+
+	if (status && strcmp(status, "scheduled") && strcmp(status, "held") && strcmp(status, "no_show") &&
+	    strcmp(status, "cancelled"))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "status", "'%s': scheduled, held, no_show or cancelled", status);
+	if (result && strcmp(result, "pending") && strcmp(result, "won") && strcmp(result, "lost"))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "'%s': pending, won or lost", result);
+	if (db_begin(s->db, err))
+		return err->code;
+	st = db_prepare(s->db, "SELECT campaign_id, COALESCE(agent_id, 0), local_day, local_hour, status,"
+		" COALESCE(relevant, -1), result, COALESCE(amount_cents, 0) FROM appointments WHERE id = ?", err);
+	if (!st) {
+		rc = err->code;
+		goto out;
+	}
+	db_bind_int64(st, 1, id);
+	rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		campaign_id = db_col_int64(st, 0);
+		agent_id = db_col_int64(st, 1);
+		day = (int)db_col_int64(st, 2);
+		hour = (int)db_col_int64(st, 3);
+		snprintf(old_status, sizeof(old_status), "%s", db_col_text(st, 4));
+		old_relevant = (int)db_col_int64(st, 5);
+		snprintf(old_result, sizeof(old_result), "%s", db_col_text(st, 6));
+		old_amount = db_col_int64(st, 7);
+	}
+	db_finalize(st);
+	if (rc < 0)
+		goto out;
+	if (rc == DB_DONE) {
+		rc = tp_error_at(err, TP_ENOTFOUND, NULL, 0, "appointment", "no appointment %lld", (long long)id);
+		goto out;
+	}
+	new_status = status ? status : old_status;
+	new_result = result ? result : old_result;
+	new_relevant = relevant >= 0 ? relevant : old_relevant;
+	if (amount_cents < 0)
+		amount_cents = old_amount;
+	if (strcmp(new_result, "won") == 0 && strcmp(new_status, "held") != 0 && strcmp(new_status, "scheduled") != 0) {
+		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "an appointment %s cannot be won", new_status);
+		goto out;
+	}
+	appointment_counts(old_status, old_relevant, old_result, old_amount, &before);
+	appointment_counts(new_status, new_relevant, new_result, amount_cents, &after);
+	memset(&delta, 0, sizeof(delta));
+	delta.sales = after.sales - before.sales;
+	delta.appointments_won = after.appointments_won - before.appointments_won;
+	delta.appointments_known = after.appointments_known - before.appointments_known;
+	delta.appointments_held = after.appointments_held - before.appointments_held;
+	delta.appointments_no_show = after.appointments_no_show - before.appointments_no_show;
+	delta.appointments_relevant = after.appointments_relevant - before.appointments_relevant;
+	delta.appointments_rated = after.appointments_rated - before.appointments_rated;
+	delta.amount_cents = after.amount_cents - before.amount_cents;
+	st = db_prepare(s->db, "UPDATE appointments SET status = ?, relevant = ?, result = ?, amount_cents = ?,"
+		" updated_at = ? WHERE id = ?", err);
+	if (!st) {
+		rc = err->code;
+		goto out;
+	}
+	db_bind_text(st, 1, new_status);
+	bind_opt(st, 2, new_relevant);
+	db_bind_text(st, 3, new_result);
+	bind_opt(st, 4, amount_cents > 0 ? amount_cents : -1);
+	db_bind_int64(st, 5, (int64_t)time(NULL));
+	db_bind_int64(st, 6, id);
+	if ((rc = run_done(st, err)) == 0)
+		rc = counters_add(s, campaign_id, agent_id, day, hour, &delta, err);
+	if (rc == 0)
+		rc = store_audit(s, actor(), "appointment.result", "appointment", id, new_result, err);
+out:
+	return finish_tx(s, rc, err);
+}
+
+int store_appointment_list(struct store *s, const char *sales, const char *campaign, store_appointment_fn fn,
+	void *ctx, struct tp_error *err)
+{
+	struct strbuf sb;
+	struct db_stmt *st;
+	int rc, idx = 1;
+
+	sb_init(&sb);
+	sb_adds(&sb, "SELECT a.id, a.call_id, COALESCE(a.lead_id, 0), a.scheduled_at, COALESCE(a.amount_cents, 0),"
+		" ca.name, ca.timezone, COALESCE(ag.name, ''), COALESCE(sa.name, ''), a.status, a.result,"
+		" COALESCE(TRIM(COALESCE(ct.first_name, '') || ' ' || COALESCE(ct.last_name, '')), ''),"
+		" COALESCE(co.name, ''), COALESCE(l.phone, ''), COALESCE(a.relevant, -1)"
+		" FROM appointments a JOIN campaigns ca ON ca.id = a.campaign_id"
+		" LEFT JOIN users ag ON ag.id = a.agent_id LEFT JOIN users sa ON sa.id = a.sales_id"
+		" LEFT JOIN leads l ON l.id = a.lead_id LEFT JOIN contacts ct ON ct.id = l.contact_id"
+		" LEFT JOIN companies co ON co.id = ct.company_id WHERE 1 = 1");
+	if (sales)
+		sb_adds(&sb, " AND sa.name = ?");
+	if (campaign)
+		sb_adds(&sb, " AND ca.name = ?");
+	sb_adds(&sb, " ORDER BY a.scheduled_at, a.id /* scan-ok: a listing */");
+	st = db_prepare(s->db, sb.buf, err);
+	sb_release(&sb);
+	if (!st)
+		return err->code;
+	if (sales)
+		db_bind_text(st, idx++, sales);
+	if (campaign)
+		db_bind_text(st, idx++, campaign);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		struct appointment_row r = {
+			db_col_int64(st, 0), db_col_int64(st, 1), db_col_int64(st, 2), db_col_int64(st, 3),
+			db_col_int64(st, 4), db_col_text(st, 5), db_col_text(st, 6), db_col_text(st, 7),
+			db_col_text(st, 8), db_col_text(st, 9), db_col_text(st, 10), db_col_text(st, 11),
+			db_col_text(st, 12), db_col_text(st, 13), (int)db_col_int64(st, 14),
+		};
+
+		if (fn(ctx, &r))
+			break;
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_session_campaign(struct store *s, const char *agent, struct campaign *c, struct tp_error *err)
+{
+	struct session ses;
+	int64_t agent_id;
+	int rc;
+
+	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = open_session(s, agent_id, &ses, err)))
+		return rc;
+	if (!ses.id)
+		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "agent", "%s has no open session (telepro session start)",
+			agent);
+	return store_campaign_get_by_id(s, ses.campaign_id, c, err);
+}
+
+int store_lead_campaign(struct store *s, int64_t lead_id, struct campaign *c, struct tp_error *err)
+{
+	struct lead_row l;
+	int rc = load_lead(s, lead_id, &l, err);
+
+	return rc ? rc : store_campaign_get_by_id(s, l.campaign_id, c, err);
+}
+
+int store_appointment_campaign(struct store *s, int64_t id, struct campaign *c, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT campaign_id FROM appointments WHERE id = ?", err);
+	int64_t campaign_id = 0;
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, id);
+	rc = find_id(st, &campaign_id, err);
+	db_finalize(st);
+	if (rc)
+		return rc;
+	if (!campaign_id)
+		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "appointment", "no appointment %lld", (long long)id);
+	return store_campaign_get_by_id(s, campaign_id, c, err);
+}

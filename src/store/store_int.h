@@ -1,0 +1,40 @@
+#ifndef TP_STORE_INT_H
+#define TP_STORE_INT_H
+/* Helpers shared by the store's files (store.c, store_calling.c, store_kpi.c); not for
+ * use outside src/store. */
+#include "store/store.h"
+
+/* Runs a statement that returns no row, then finalizes it. */
+int run_done(struct db_stmt *st, struct tp_error *err);
+/* Steps a statement returning one integer into *out, then resets it. */
+int run_id(struct db_stmt *st, int64_t *out, struct tp_error *err);
+/* Steps a SELECT returning one id or nothing (*id = 0), then resets it. */
+int find_id(struct db_stmt *st, int64_t *id, struct tp_error *err);
+/* Commits when rc >= 0, else rolls back; returns rc or the commit's error. */
+int finish_tx(struct store *s, int rc, struct tp_error *err);
+/* Who the audit log names as the actor of CLI commands. */
+const char *actor(void);
+/* Optional integers: -1 is SQL NULL. */
+int64_t col_opt(struct db_stmt *st, int col);
+void bind_opt(struct db_stmt *st, int idx, int64_t v);
+
+/* Slots of struct store's statement cache. */
+enum stmt_slot {
+	SLOT_OPPOSITION_FIND, SLOT_OPPOSITION_ADD, SLOT_COUNTERS_ADD, SLOT_USER_BY_NAME, SLOT_LEAD_FOR_CALL,
+	SLOT_CALL_BY_KEY, SLOT_OUTCOME_BY_CODE, SLOT_CALL_ADD, SLOT_QUAL_LATEST, SLOT_QUAL_ADD_CALL,
+	SLOT_APPOINTMENT_ADD, SLOT_LEAD_UPDATE, SLOT_SESSION_OPEN, SLOT_SESSION_TOUCH, SLOT_SPAN_GET,
+	SLOT_SPAN_SET, SLOT_APPOINTMENT_BY_CALL,
+};
+
+/* The cached statement of slot, prepared from sql the first time. */
+struct db_stmt *cached(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err);
+
+/* Adds delta to the counters of (campaign, agent, local day, local hour). */
+int counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, int day, int hour,
+	const struct kpi_counts *delta, struct tp_error *err);
+
+/* Credits calling time [from, to) to the counters, split at local hour boundaries. */
+int credit_calling_time(struct store *s, int64_t campaign_id, int64_t agent_id, const char *zone, int64_t from,
+	int64_t to, struct tp_error *err);
+
+#endif

@@ -1,0 +1,550 @@
+/*
+ * KPI counters: written in the same transaction as each call, appointment result and
+ * session change (counters_add, credit_calling_time), read by store_kpi_groups and
+ * store_kpi_totals so that a report's cost follows the hours worked, not the calls made.
+ * store_kpi_recompute is the independent reference over raw rows.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/calling.h"
+#include "core/tz.h"
+#include "core/xalloc.h"
+#include "store/store_int.h"
+
+static const struct {
+	const char *name;
+	size_t offset;
+} cols[] = {
+	{"calls", offsetof(struct kpi_counts, calls)},
+	{"conversations", offsetof(struct kpi_counts, conversations)},
+	{"appointments", offsetof(struct kpi_counts, appointments)},
+	{"sales", offsetof(struct kpi_counts, sales)},
+	{"talk_seconds", offsetof(struct kpi_counts, talk_seconds)},
+	{"talk_seconds_sq", offsetof(struct kpi_counts, talk_seconds_sq)},
+	{"qualified", offsetof(struct kpi_counts, qualified)},
+	{"hot", offsetof(struct kpi_counts, hot)},
+	{"callbacks", offsetof(struct kpi_counts, callbacks)},
+	{"refusals", offsetof(struct kpi_counts, refusals)},
+	{"appointments_won", offsetof(struct kpi_counts, appointments_won)},
+	{"appointments_known", offsetof(struct kpi_counts, appointments_known)},
+	{"appointments_held", offsetof(struct kpi_counts, appointments_held)},
+	{"appointments_no_show", offsetof(struct kpi_counts, appointments_no_show)},
+	{"appointments_relevant", offsetof(struct kpi_counts, appointments_relevant)},
+	{"appointments_rated", offsetof(struct kpi_counts, appointments_rated)},
+	{"amount_cents", offsetof(struct kpi_counts, amount_cents)},
+	{"calling_seconds", offsetof(struct kpi_counts, calling_seconds)},
+};
+#define NCOLS (sizeof(cols) / sizeof(cols[0]))
+
+static int64_t *field(struct kpi_counts *c, size_t i)
+{
+	return (int64_t *)((char *)c + cols[i].offset);
+}
+
+static int64_t field_of(const struct kpi_counts *c, size_t i)
+{
+	return *(const int64_t *)((const char *)c + cols[i].offset);
+}
+
+int counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, int day, int hour,
+	const struct kpi_counts *delta, struct tp_error *err)
+{
+	static char sql[4096];
+	struct db_stmt *st;
+	int rc;
+
+	if (!sql[0]) {
+		struct strbuf sb;
+
+		sb_init(&sb);
+		sb_adds(&sb, "INSERT INTO kpi_counters (campaign_id, agent_id, local_day, local_hour");
+		for (size_t i = 0; i < NCOLS; i++)
+			sb_addf(&sb, ", %s", cols[i].name);
+		sb_adds(&sb, ") VALUES (?, ?, ?, ?");
+		for (size_t i = 0; i < NCOLS; i++)
+			sb_adds(&sb, ", ?");
+		sb_adds(&sb, ") ON CONFLICT (campaign_id, agent_id, local_day, local_hour) DO UPDATE SET ");
+		for (size_t i = 0; i < NCOLS; i++)
+			sb_addf(&sb, "%s%s = kpi_counters.%s + excluded.%s", i ? ", " : "", cols[i].name, cols[i].name,
+				cols[i].name);
+		snprintf(sql, sizeof(sql), "%s", sb.buf);
+		sb_release(&sb);
+	}
+	if (!(st = cached(s, SLOT_COUNTERS_ADD, sql, err)))
+		return err->code;
+	db_bind_int64(st, 1, campaign_id);
+	db_bind_int64(st, 2, agent_id);
+	db_bind_int64(st, 3, day);
+	db_bind_int64(st, 4, hour);
+	for (size_t i = 0; i < NCOLS; i++)
+		db_bind_int64(st, (int)i + 5, field_of(delta, i));
+	rc = db_step(st, err);
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int credit_calling_time(struct store *s, int64_t campaign_id, int64_t agent_id, const char *zone, int64_t from,
+	int64_t to, struct tp_error *err)
+{
+	while (from < to) {
+		int64_t end = tz_hour_end(zone, from);
+		struct kpi_counts d;
+		struct tz_local l;
+		int rc;
+
+		if (end > to)
+			end = to;
+		tz_local(zone, from, &l);
+		memset(&d, 0, sizeof(d));
+		d.calling_seconds = end - from;
+		if ((rc = counters_add(s, campaign_id, agent_id, l.yyyymmdd, l.hour, &d, err)))
+			return rc;
+		from = end;
+	}
+	return 0;
+}
+
+/* WHERE conditions for a filter; only the ones in use, so that indexes serve them. */
+static void where(struct strbuf *sb, const struct kpi_filter *f, const char *day_col)
+{
+	sb_adds(sb, " WHERE 1 = 1");
+	if (f->campaign_id)
+		sb_adds(sb, " AND campaign_id = ?");
+	if (f->agent_id)
+		sb_adds(sb, " AND agent_id = ?");
+	if (f->from_day)
+		sb_addf(sb, " AND %s >= ?", day_col);
+	if (f->to_day)
+		sb_addf(sb, " AND %s <= ?", day_col);
+}
+
+static int bind_filter(struct db_stmt *st, const struct kpi_filter *f, int idx)
+{
+	if (f->campaign_id)
+		db_bind_int64(st, idx++, f->campaign_id);
+	if (f->agent_id)
+		db_bind_int64(st, idx++, f->agent_id);
+	if (f->from_day)
+		db_bind_int64(st, idx++, f->from_day);
+	if (f->to_day)
+		db_bind_int64(st, idx++, f->to_day);
+	return idx;
+}
+
+static void add_sums(struct strbuf *sb)
+{
+	for (size_t i = 0; i < NCOLS; i++)
+		sb_addf(sb, ", SUM(%s)", cols[i].name);
+}
+
+static void read_sums(struct db_stmt *st, int first, struct kpi_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < NCOLS; i++)
+		*field(c, i) = db_col_int64(st, first + (int)i);
+}
+
+int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err)
+{
+	struct strbuf sb;
+	struct db_stmt *st;
+	int rc;
+
+	sb_init(&sb);
+	sb_adds(&sb, "SELECT 0");
+	add_sums(&sb);
+	sb_adds(&sb, " FROM kpi_counters");
+	where(&sb, f, "local_day");
+	sb_adds(&sb, f->campaign_id ? "" : " /* scan-ok: every campaign */");
+	st = db_prepare(s->db, sb.buf, err);
+	sb_release(&sb);
+	if (!st)
+		return err->code;
+	bind_filter(st, f, 1);
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		read_sums(st, 1, out);
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+struct group {
+	int64_t key;
+	char label[128];
+	struct kpi_counts c;
+};
+
+struct groups {
+	struct group *g;
+	size_t n, cap;
+	size_t last;                /* rows come ordered: the last group is the likely one */
+};
+
+static struct kpi_counts *group_get(struct groups *gs, int64_t key)
+{
+	size_t lo = 0, hi = gs->n;
+
+	if (gs->n && gs->g[gs->last].key == key)
+		return &gs->g[gs->last].c;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (gs->g[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == gs->n || gs->g[lo].key != key) {
+		if (gs->n == gs->cap) {
+			gs->cap = gs->cap ? gs->cap * 2 : 64;
+			gs->g = xrealloc(gs->g, gs->cap * sizeof(*gs->g));
+		}
+		memmove(&gs->g[lo + 1], &gs->g[lo], (gs->n - lo) * sizeof(*gs->g));
+		memset(&gs->g[lo], 0, sizeof(*gs->g));
+		gs->g[lo].key = key;
+		gs->n++;
+	}
+	gs->last = lo;
+	return &gs->g[lo].c;
+}
+
+static const char *const weekday_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+
+/* The group key of a counters row (day, hour, campaign, agent) and, later, its label. */
+static int64_t row_key(enum kpi_group by, int day, int hour, int64_t campaign_id, int64_t agent_id,
+	const struct campaign *blocks_of)
+{
+	switch (by) {
+	case KPI_BY_HOUR:
+		return hour;
+	case KPI_BY_WEEKDAY_HOUR:
+		return ((tz_weekday(day) + 6) % 7) * 100 + hour; /* Monday first */
+	case KPI_BY_DAY:
+		return day;
+	case KPI_BY_WEEK:
+		return tz_iso_week(day);
+	case KPI_BY_MONTH:
+		return day / 100;
+	case KPI_BY_AGENT:
+		return agent_id;
+	case KPI_BY_CAMPAIGN:
+		return campaign_id;
+	case KPI_BY_BLOCK:
+		return blocks_of && calling_in_blocks(blocks_of->blocks, blocks_of->nblocks, tz_weekday(day), hour * 60)
+			? 0 : 1;
+	default:
+		return 0;
+	}
+}
+
+static void label(enum kpi_group by, struct group *g, struct store *s)
+{
+	struct tp_error ignored;
+	struct db_stmt *st = NULL;
+
+	tp_error_clear(&ignored);
+	switch (by) {
+	case KPI_BY_HOUR:
+		snprintf(g->label, sizeof(g->label), "%02d", (int)g->key);
+		break;
+	case KPI_BY_WEEKDAY_HOUR:
+		snprintf(g->label, sizeof(g->label), "%s %02d", weekday_names[(g->key / 100 + 1) % 7], (int)(g->key % 100));
+		break;
+	case KPI_BY_DAY:
+		snprintf(g->label, sizeof(g->label), "%04d-%02d-%02d", (int)(g->key / 10000), (int)(g->key / 100 % 100),
+			(int)(g->key % 100));
+		break;
+	case KPI_BY_WEEK:
+		snprintf(g->label, sizeof(g->label), "%04d-W%02d", (int)(g->key / 100), (int)(g->key % 100));
+		break;
+	case KPI_BY_MONTH:
+		snprintf(g->label, sizeof(g->label), "%04d-%02d", (int)(g->key / 100), (int)(g->key % 100));
+		break;
+	case KPI_BY_AGENT:
+		st = db_prepare(s->db, "SELECT name FROM users WHERE id = ?", &ignored);
+		break;
+	case KPI_BY_CAMPAIGN:
+		st = db_prepare(s->db, "SELECT name FROM campaigns WHERE id = ?", &ignored);
+		break;
+	case KPI_BY_BLOCK:
+		snprintf(g->label, sizeof(g->label), "%s", g->key == 0 ? "inside" : "outside");
+		break;
+	default:
+		break;
+	}
+	if (st) {
+		db_bind_int64(st, 1, g->key);
+		snprintf(g->label, sizeof(g->label), "%s", db_step(st, &ignored) == DB_ROW ? db_col_text(st, 0) : "?");
+		db_finalize(st);
+	}
+}
+
+static int by_label(const void *a, const void *b)
+{
+	return strcmp(((const struct group *)a)->label, ((const struct group *)b)->label);
+}
+
+/* Outcomes are not a counters dimension: grouped from raw conversations. */
+static int groups_by_outcome(struct store *s, const struct kpi_filter *f, struct groups *gs, struct tp_error *err)
+{
+	struct strbuf sb;
+	struct db_stmt *st;
+	int rc;
+
+	sb_init(&sb);
+	sb_adds(&sb, "SELECT outcome_id, COUNT(*), SUM(talk_seconds), SUM(talk_seconds * talk_seconds),"
+		" SUM(qualification_changed) FROM calls");
+	where(&sb, f, "local_day");
+	sb_adds(&sb, " AND result = 'conversation' GROUP BY outcome_id");
+	sb_adds(&sb, f->campaign_id ? "" : " /* scan-ok: every campaign */");
+	st = db_prepare(s->db, sb.buf, err);
+	sb_release(&sb);
+	if (!st)
+		return err->code;
+	bind_filter(st, f, 1);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		struct kpi_counts *c = group_get(gs, db_col_int64(st, 0));
+
+		c->calls += db_col_int64(st, 1);
+		c->conversations += db_col_int64(st, 1);
+		c->talk_seconds += db_col_int64(st, 2);
+		c->talk_seconds_sq += db_col_int64(st, 3);
+		c->qualified += db_col_int64(st, 4);
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < gs->n; i++) {
+		struct db_stmt *o = db_prepare(s->db, "SELECT code, is_appointment, is_sale, is_hot, is_callback,"
+			" is_refusal FROM outcomes WHERE id = ?", err);
+
+		if (!o)
+			return err->code;
+		db_bind_int64(o, 1, gs->g[i].key);
+		if (db_step(o, err) == DB_ROW) {
+			struct kpi_counts *c = &gs->g[i].c;
+
+			snprintf(gs->g[i].label, sizeof(gs->g[i].label), "%s", db_col_text(o, 0));
+			c->appointments = db_col_int64(o, 1) ? c->conversations : 0;
+			c->sales = db_col_int64(o, 2) ? c->conversations : 0;
+			c->hot = db_col_int64(o, 3) ? c->conversations : 0;
+			c->callbacks = db_col_int64(o, 4) ? c->conversations : 0;
+			c->refusals = db_col_int64(o, 5) ? c->conversations : 0;
+		} else {
+			snprintf(gs->g[i].label, sizeof(gs->g[i].label), "none");
+		}
+		db_finalize(o);
+	}
+	return 0;
+}
+
+int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group by, store_kpi_fn fn, void *ctx,
+	struct tp_error *err)
+{
+	struct groups gs = {0};
+	struct strbuf sb;
+	struct db_stmt *st;
+	struct campaign blocks_of;
+	int64_t blocks_campaign = -1;
+	int rc = 0;
+
+	campaign_init(&blocks_of);
+	if (by == KPI_BY_OUTCOME) {
+		rc = groups_by_outcome(s, f, &gs, err);
+		goto emit;
+	}
+	sb_init(&sb);
+	/* Sum in SQL over the dimensions the grouping needs; fold the rest here. */
+	switch (by) {
+	case KPI_BY_HOUR:
+		sb_adds(&sb, "SELECT 0, local_hour, 0, 0");
+		break;
+	case KPI_BY_AGENT:
+		sb_adds(&sb, "SELECT 0, 0, 0, agent_id");
+		break;
+	case KPI_BY_CAMPAIGN:
+		sb_adds(&sb, "SELECT 0, 0, campaign_id, 0");
+		break;
+	case KPI_BY_BLOCK:
+		sb_adds(&sb, "SELECT local_day, local_hour, campaign_id, 0");
+		break;
+	case KPI_BY_WEEKDAY_HOUR:
+		sb_adds(&sb, "SELECT local_day, local_hour, 0, 0");
+		break;
+	default:
+		sb_adds(&sb, "SELECT local_day, 0, 0, 0");
+		break;
+	}
+	add_sums(&sb);
+	sb_adds(&sb, " FROM kpi_counters");
+	where(&sb, f, "local_day");
+	switch (by) {
+	case KPI_BY_HOUR:
+		sb_adds(&sb, " GROUP BY local_hour");
+		break;
+	case KPI_BY_AGENT:
+		sb_adds(&sb, " GROUP BY agent_id");
+		break;
+	case KPI_BY_CAMPAIGN:
+		sb_adds(&sb, " GROUP BY campaign_id");
+		break;
+	case KPI_BY_BLOCK:
+		sb_adds(&sb, " GROUP BY campaign_id, local_day, local_hour");
+		break;
+	case KPI_BY_WEEKDAY_HOUR:
+		sb_adds(&sb, " GROUP BY local_day, local_hour");
+		break;
+	default:
+		sb_adds(&sb, " GROUP BY local_day");
+		break;
+	}
+	sb_adds(&sb, f->campaign_id ? "" : " /* scan-ok: every campaign */");
+	st = db_prepare(s->db, sb.buf, err);
+	sb_release(&sb);
+	if (!st) {
+		rc = err->code;
+		goto out;
+	}
+	bind_filter(st, f, 1);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		struct kpi_counts row;
+		int64_t campaign_id = db_col_int64(st, 2);
+
+		if (by == KPI_BY_BLOCK && campaign_id != blocks_campaign) {
+			struct tp_error ignored;
+
+			tp_error_clear(&ignored);
+			campaign_release(&blocks_of);
+			if (store_campaign_get_by_id(s, campaign_id, &blocks_of, &ignored))
+				blocks_of.nblocks = 0;
+			blocks_campaign = campaign_id;
+		}
+		read_sums(st, 4, &row);
+		kpi_add(group_get(&gs, row_key(by, (int)db_col_int64(st, 0), (int)db_col_int64(st, 1), campaign_id,
+			db_col_int64(st, 3), &blocks_of)), &row);
+	}
+	db_finalize(st);
+	if (rc > 0)
+		rc = 0;
+emit:
+	if (rc == 0) {
+		if (by != KPI_BY_OUTCOME)
+			for (size_t i = 0; i < gs.n; i++)
+				label(by, &gs.g[i], s);
+		if (by == KPI_BY_AGENT || by == KPI_BY_CAMPAIGN || by == KPI_BY_OUTCOME)
+			qsort(gs.g, gs.n, sizeof(*gs.g), by_label);
+		for (size_t i = 0; i < gs.n && rc == 0; i++)
+			rc = fn(ctx, gs.g[i].label, &gs.g[i].c);
+	}
+out:
+	campaign_release(&blocks_of);
+	free(gs.g);
+	return rc < 0 ? rc : 0;
+}
+
+int store_kpi_recompute(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err)
+{
+	struct strbuf sb;
+	struct db_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* Calls and their outcomes' flags. */
+	sb_init(&sb);
+	sb_adds(&sb, "SELECT COUNT(*),"
+		" COALESCE(SUM(CASE WHEN c.result = 'conversation' THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN c.result = 'conversation' AND o.is_appointment = 1 THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN c.result = 'conversation' AND o.is_sale = 1 THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN c.result = 'conversation' THEN c.talk_seconds ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN c.result = 'conversation' THEN c.talk_seconds * c.talk_seconds ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN c.result = 'conversation' THEN c.qualification_changed ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN c.result = 'conversation' AND o.is_hot = 1 THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN c.result = 'conversation' AND o.is_callback = 1 THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN c.result = 'conversation' AND o.is_refusal = 1 THEN 1 ELSE 0 END), 0)"
+		" FROM (SELECT * FROM calls");
+	where(&sb, f, "local_day");
+	sb_adds(&sb, ") c LEFT JOIN outcomes o ON o.id = c.outcome_id /* scan-ok: the reference */");
+	st = db_prepare(s->db, sb.buf, err);
+	sb_release(&sb);
+	if (!st)
+		return err->code;
+	bind_filter(st, f, 1);
+	if ((rc = db_step(st, err)) == DB_ROW) {
+		out->calls = db_col_int64(st, 0);
+		out->conversations = db_col_int64(st, 1);
+		out->appointments = db_col_int64(st, 2);
+		out->sales = db_col_int64(st, 3);
+		out->talk_seconds = db_col_int64(st, 4);
+		out->talk_seconds_sq = db_col_int64(st, 5);
+		out->qualified = db_col_int64(st, 6);
+		out->hot = db_col_int64(st, 7);
+		out->callbacks = db_col_int64(st, 8);
+		out->refusals = db_col_int64(st, 9);
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	/* Appointment results, counted at the call that set the appointment. */
+	sb_init(&sb);
+	sb_adds(&sb, "SELECT COALESCE(SUM(CASE WHEN result = 'won' THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN result = 'won' OR result = 'lost' THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN status = 'held' THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN status = 'no_show' THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN relevant = 1 THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN relevant IS NOT NULL THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN result = 'won' THEN COALESCE(amount_cents, 0) ELSE 0 END), 0)"
+		" FROM appointments");
+	where(&sb, f, "local_day");
+	sb_adds(&sb, " /* scan-ok: the reference */");
+	st = db_prepare(s->db, sb.buf, err);
+	sb_release(&sb);
+	if (!st)
+		return err->code;
+	bind_filter(st, f, 1);
+	if ((rc = db_step(st, err)) == DB_ROW) {
+		out->appointments_won = db_col_int64(st, 0);
+		out->appointments_known = db_col_int64(st, 1);
+		out->appointments_held = db_col_int64(st, 2);
+		out->appointments_no_show = db_col_int64(st, 3);
+		out->appointments_relevant = db_col_int64(st, 4);
+		out->appointments_rated = db_col_int64(st, 5);
+		out->amount_cents = db_col_int64(st, 6);
+		out->sales += out->appointments_won;
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	/* Calling time: closed sessions, plus the daily span of calls made outside sessions.
+	 * (Sessions are not split by day here: use no day filter with this reference.) */
+	sb_init(&sb);
+	sb_adds(&sb, "SELECT COALESCE(SUM(ended_at - started_at - paused_seconds), 0) FROM agent_sessions");
+	where(&sb, f, "0");
+	sb_adds(&sb, " AND ended_at IS NOT NULL /* scan-ok: the reference */");
+	st = db_prepare(s->db, sb.buf, err);
+	sb_release(&sb);
+	if (!st)
+		return err->code;
+	bind_filter(st, &(struct kpi_filter){f->campaign_id, f->agent_id, 0, 0}, 1);
+	if ((rc = db_step(st, err)) == DB_ROW)
+		out->calling_seconds = db_col_int64(st, 0);
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	sb_init(&sb);
+	sb_adds(&sb, "SELECT COALESCE(SUM(span), 0) FROM (SELECT MAX(started_at + ring_seconds + talk_seconds)"
+		" - MIN(started_at) AS span FROM calls");
+	where(&sb, f, "local_day");
+	sb_adds(&sb, " AND session_id IS NULL GROUP BY campaign_id, agent_id, local_day) spans"
+		" /* scan-ok: the reference */");
+	st = db_prepare(s->db, sb.buf, err);
+	sb_release(&sb);
+	if (!st)
+		return err->code;
+	bind_filter(st, f, 1);
+	if ((rc = db_step(st, err)) == DB_ROW)
+		out->calling_seconds += db_col_int64(st, 0);
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
