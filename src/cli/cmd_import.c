@@ -10,7 +10,11 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "core/callmap.h"
+#include "core/calling.h"
 #include "core/import.h"
+#include "core/tz.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 
 static const char help[] =
@@ -28,6 +32,14 @@ static const char help[] =
 	"imported, all in one transaction (an interrupted import leaves nothing behind).\n"
 	"--format json prints {\"imported\":N,\"duplicates\":N,\"rejected\":N,\"errors\":[...]}.\n"
 	"Exit 0 when the file was processed, 2 when it is unusable.\n"
+	"\n"
+	"       telepro import calls FILE --campaign NAME --mapping FILE [--format text|json]\n"
+	"\n"
+	"import calls reads a call history exported by another system; the mapping file says\n"
+	"which columns are the agent, date and time, result, outcome, durations (docs/IMPORT.md).\n"
+	"Each row is a call (found again on re-import: counted as a duplicate). Unknown agents\n"
+	"are added as agents without a usable password. Calling time of such calls is the\n"
+	"span from each agent's first call to the end of the last one, per local day.\n"
 	"\n"
 	"import dnc loads an opposition (do-not-call) list: one number a line, or a CSV file\n"
 	"with a phone column. Numbers are normalised like prospect phones.\n";
@@ -493,6 +505,249 @@ out:
 	return rc;
 }
 
+struct calls_run {
+	struct store *s;
+	struct campaign *c;
+	struct callmap *map;
+	const char *file;
+	const char *file_key;
+	enum output_format format;
+	bool header_done;
+	size_t ncols;
+	int col_target[CSV_FIELDS_MAX];
+	int year_state, last_month;
+	long imported, duplicates, rejected, rows;
+	json_t *errors;
+	struct tp_error fatal;
+	char last_agent[128];
+};
+
+static void calls_reject(struct calls_run *run, long line, const struct tp_error *e)
+{
+	struct tp_error r = *e;
+	char msg[1024];
+
+	snprintf(r.file, sizeof(r.file), "%s", run->file);
+	r.line = line;
+	tp_error_format(&r, msg, sizeof(msg));
+	fprintf(stderr, "%s\n", msg);
+	run->rejected++;
+	if (run->format == FORMAT_JSON && json_array_size(run->errors) < JSON_ERRORS_MAX)
+		json_array_append_new(run->errors, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)line, "field", r.field,
+			"reason", r.reason));
+}
+
+static int calls_record(void *ctx, const struct csv_record *rec)
+{
+	struct calls_run *run = ctx;
+	struct call_row row = {{0}};
+	struct call_parts parts;
+	struct call_input in = {0};
+	struct tp_error e;
+	char key[600], e164[PHONE_E164_MAX];
+	int64_t call_id, appointment_id, agent_id;
+	bool replayed;
+	int rc;
+
+	tp_error_clear(&e);
+	if (!run->header_done) {
+		bool mapped[CM_COUNT] = {false};
+
+		if (rec->error)
+			return tp_error_at(&run->fatal, TP_EUSAGE, run->file, rec->line, "header", "%s", rec->error);
+		run->ncols = rec->nfields;
+		for (size_t i = 0; i < rec->nfields; i++) {
+			run->col_target[i] = callmap_column(run->map, rec->fields[i]);
+			if (run->col_target[i] >= 0)
+				mapped[run->col_target[i]] = true;
+		}
+		for (size_t i = 0; i < run->map->ncolumns; i++)
+			if (!mapped[run->map->columns[i].target])
+				return tp_error_at(&run->fatal, TP_EUSAGE, run->map->file, run->map->columns[i].line, NULL,
+					"the mapping names a column that %s does not have", run->file);
+		run->header_done = true;
+		return 0;
+	}
+	run->rows++;
+	if (rec->error) {
+		tp_error_at(&e, TP_EUSAGE, NULL, 0, "record", "%s", rec->error);
+		calls_reject(run, rec->line, &e);
+		return 0;
+	}
+	if (rec->nfields != run->ncols) {
+		tp_error_at(&e, TP_EUSAGE, NULL, 0, "record", "%zu fields where the header has %zu", rec->nfields, run->ncols);
+		calls_reject(run, rec->line, &e);
+		return 0;
+	}
+	for (size_t i = 0; i < rec->nfields; i++) {
+		if (!utf8_valid(rec->fields[i], rec->lens[i])) {
+			tp_error_at(&e, TP_EUSAGE, NULL, 0, "record", "invalid UTF-8");
+			calls_reject(run, rec->line, &e);
+			return 0;
+		}
+		if (run->col_target[i] >= 0 && run->col_target[i] != CM_IGNORE)
+			row.v[run->col_target[i]] = rec->fields[i];
+	}
+	if (callmap_row(run->map, &row, &run->year_state, &run->last_month, &parts, &e)) {
+		calls_reject(run, rec->line, &e);
+		return 0;
+	}
+	if (strcmp(run->last_agent, parts.agent) != 0) {
+		if ((rc = store_user_ensure_agent(run->s, parts.agent, &agent_id, &run->fatal)))
+			return rc;
+		snprintf(run->last_agent, sizeof(run->last_agent), "%s", parts.agent);
+	}
+	in.agent = parts.agent;
+	in.campaign_id = run->c->id;
+	in.result = parts.result;
+	in.outcome = call_result_is_conversation(parts.result) ? parts.outcome : NULL;
+	in.talk_seconds = parts.talk_seconds;
+	in.ring_seconds = parts.ring_seconds;
+	in.note = parts.notes;
+	in.started_at = tz_utc(run->c->timezone, parts.year, parts.month, parts.day, parts.hour, parts.minute,
+		parts.second);
+	if (parts.phone && *parts.phone) {
+		const char *why = "not a phone number";
+
+		if (phone_normalize(parts.phone, strlen(parts.phone), run->c->region, e164, &why) == PHONE_OK) {
+			if ((rc = store_lead_by_phone(run->s, run->c->id, e164, &in.lead_id, &run->fatal)))
+				return rc;
+		} else {
+			tp_error_at(&e, TP_EUSAGE, NULL, 0, "phone", "'%.40s': %s", parts.phone, why);
+			calls_reject(run, rec->line, &e);
+			return 0;
+		}
+	}
+	snprintf(key, sizeof(key), "import:%lld:%s:%ld", (long long)run->c->id, run->file_key, rec->line);
+	in.idempotency_key = key;
+	rc = store_call_log(run->s, &in, &call_id, &appointment_id, &replayed, &e);
+	if (rc == TP_EUSAGE || rc == TP_ENOTFOUND) {
+		calls_reject(run, rec->line, &e);
+		return 0;
+	}
+	if (rc) {
+		run->fatal = e;
+		return rc;
+	}
+	if (replayed)
+		run->duplicates++;
+	else
+		run->imported++;
+	return 0;
+}
+
+static int import_calls(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"campaign", required_argument, NULL, 'c'},
+		{"mapping", required_argument, NULL, 'm'},
+		{"format", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *campaign = NULL, *mapping_path = NULL;
+	struct calls_run run = {0};
+	struct callmap map;
+	struct campaign c;
+	struct csv_reader reader;
+	struct tp_error err;
+	char *text, *buf;
+	size_t len, n;
+	bool first = true;
+	FILE *f;
+	int opt, rc;
+
+	run.format = FORMAT_TEXT;
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (opt == 'c')
+			campaign = optarg;
+		else if (opt == 'm')
+			mapping_path = optarg;
+		else if (opt == 'f') {
+			if (!cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &run.format))
+				return cli_usage("import", "--format is text or json");
+		} else
+			return cli_usage("import", "unknown or incomplete option '%s'", argv[optind - 1]);
+	}
+	if (optind != argc - 1 || !campaign || !mapping_path)
+		return cli_usage("import", "import calls FILE --campaign NAME --mapping FILE");
+	run.file = argv[optind];
+	run.file_key = strrchr(run.file, '/') ? strrchr(run.file, '/') + 1 : run.file;
+	tp_error_clear(&err);
+	if ((rc = read_file(mapping_path, 64 * 1024, &text, &len)))
+		return rc;
+	rc = callmap_parse(&map, mapping_path, text, len, &err);
+	free(text);
+	if (rc)
+		return cli_fail(&err);
+	if (!(f = fopen(run.file, "rb"))) {
+		fprintf(stderr, "telepro: %s: %s\n", run.file, strerror(errno));
+		callmap_release(&map);
+		return 2;
+	}
+	campaign_init(&c);
+	if (!(run.s = cli_open_store())) {
+		rc = 1;
+		goto out;
+	}
+	if ((rc = store_campaign_get(run.s, campaign, &c, &err))) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	run.c = &c;
+	run.map = &map;
+	run.errors = json_array();
+	tp_error_clear(&run.fatal);
+	if (store_begin(run.s, &err)) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	buf = xmalloc(READ_CHUNK);
+	while (rc == 0 && (n = fread(buf, 1, READ_CHUNK, f)) > 0) {
+		if (first)
+			csv_reader_init(&reader, csv_detect_delimiter(buf, n), calls_record, &run);
+		first = false;
+		rc = csv_reader_feed(&reader, buf, n);
+	}
+	free(buf);
+	if (!first) {
+		if (rc == 0)
+			rc = csv_reader_finish(&reader);
+		csv_reader_release(&reader);
+	}
+	if (rc == 0 && !run.header_done)
+		rc = tp_error_at(&run.fatal, TP_EUSAGE, run.file, 0, NULL, "the file is empty: a call history starts"
+			" with a header line");
+	if (rc == 0)
+		rc = store_audit(run.s, "cli", "import.calls", "campaign", c.id, run.file, &run.fatal);
+	if (rc == 0 && store_commit(run.s, &run.fatal))
+		rc = run.fatal.code;
+	if (rc) {
+		store_rollback(run.s);
+		rc = cli_fail(&run.fatal);
+		goto out;
+	}
+	if (run.format == FORMAT_JSON) {
+		json_t *j = json_pack("{s:I,s:I,s:I,s:O}", "imported", (json_int_t)run.imported, "duplicates",
+			(json_int_t)run.duplicates, "rejected", (json_int_t)run.rejected, "errors", run.errors);
+
+		json_dumpf(j, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(j);
+	} else {
+		printf("%s: %ld calls imported, %ld duplicates, %ld rejected into %s\n", run.file, run.imported,
+			run.duplicates, run.rejected, c.name);
+	}
+out:
+	json_decref(run.errors);
+	campaign_release(&c);
+	store_close(run.s);
+	callmap_release(&map);
+	fclose(f);
+	return rc;
+}
+
 int cmd_import(int argc, char **argv)
 {
 	if (argc < 2)
@@ -503,5 +758,7 @@ int cmd_import(int argc, char **argv)
 		return import_prospects(argc - 1, argv + 1);
 	if (strcmp(argv[1], "dnc") == 0)
 		return import_dnc(argc - 1, argv + 1);
+	if (strcmp(argv[1], "calls") == 0)
+		return import_calls(argc - 1, argv + 1);
 	return cli_usage("import", "unknown subcommand '%s' (prospects or dnc)", argv[1]);
 }

@@ -125,18 +125,28 @@ void db_finalize(struct db_stmt *st)
 		st->db->driver->finalize(st);
 }
 
+/* Nested units are savepoints: an inner failure undoes the inner unit only. */
+static int savepoint(struct db *db, const char *verb, int depth, struct tp_error *err)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "%s tp_%d", verb, depth);
+	return db->driver->exec(db, sql, err);
+}
+
 int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line)
 {
 	int rc;
 
 	if (db->tx_depth > 0) {
+		if ((rc = savepoint(db, "SAVEPOINT", db->tx_depth, err)))
+			return rc;
 		db->tx_depth++;
 		return 0;
 	}
 	rc = db->driver->begin_write(db, err);
 	if (rc == 0) {
 		db->tx_depth = 1;
-		db->tx_failed = false;
 		db->tx_file = file;
 		db->tx_line = line;
 	}
@@ -149,11 +159,7 @@ int db_commit(struct db *db, struct tp_error *err)
 
 	if (db->tx_depth > 1) {
 		db->tx_depth--;
-		return 0;
-	}
-	if (db->tx_failed) {
-		db_rollback(db);
-		return tp_error_set(err, TP_ERR, "a part of this transaction failed; nothing was written");
+		return savepoint(db, "RELEASE SAVEPOINT", db->tx_depth, err);
 	}
 	rc = db->driver->exec(db, "COMMIT", err);
 	if (rc == 0) {
@@ -167,15 +173,15 @@ void db_rollback(struct db *db)
 {
 	struct tp_error ignored;
 
+	tp_error_clear(&ignored);
 	if (db->tx_depth > 1) {
 		db->tx_depth--;
-		db->tx_failed = true;
+		savepoint(db, "ROLLBACK TO SAVEPOINT", db->tx_depth, &ignored);
+		savepoint(db, "RELEASE SAVEPOINT", db->tx_depth, &ignored);
 		return;
 	}
-	tp_error_clear(&ignored);
 	db->driver->exec(db, "ROLLBACK", &ignored);
 	db->tx_depth = 0;
-	db->tx_failed = false;
 	db->tx_file = NULL;
 }
 

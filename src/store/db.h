@@ -58,8 +58,7 @@ struct db {
 	char url[512];
 	const char *tx_file;  /* where the open write transaction began, for messages */
 	int tx_line;
-	int tx_depth;         /* nested db_begin calls: only the outermost one begins */
-	bool tx_failed;       /* an inner unit rolled back: the outermost commit must not */
+	int tx_depth;         /* nested db_begin calls: inner ones are savepoints */
 };
 
 /* Opens url: "sqlite:PATH" (or a bare path). NULL on failure, err says why. */
@@ -88,8 +87,8 @@ void db_reset(struct db_stmt *st);
 void db_finalize(struct db_stmt *st);
 
 /* Explicit transactions; db_begin records the caller's file:line for messages. They
- * nest: inside an open transaction, begin and commit only count, and a rollback of an
- * inner unit makes the outermost commit fail (and roll back everything). */
+ * nest: inside an open transaction, a unit is a savepoint, and its rollback undoes that
+ * unit only (a bad row of a bulk import is dropped, the rest goes on). */
 #define db_begin(db, err) db_begin_at((db), (err), __FILE__, __LINE__)
 int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line);
 int db_commit(struct db *db, struct tp_error *err);

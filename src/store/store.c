@@ -260,6 +260,49 @@ int store_user_set_disabled(struct store *s, const char *name, bool disabled, st
 		disabled ? "user.disable" : "user.enable", err);
 }
 
+int store_user_ensure_agent(struct store *s, const char *name, int64_t *id, struct tp_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_begin(s->db, err))
+		return err->code;
+	st = db_prepare(s->db, "SELECT id FROM users WHERE name = ?", err);
+	if (!st)
+		return finish_tx(s, err->code, err);
+	db_bind_text(st, 1, name);
+	rc = find_id(st, id, err);
+	db_finalize(st);
+	if (rc == 0 && !*id) {
+		st = db_prepare_insert(s->db, "INSERT INTO users (name, role, password_hash, created_at)"
+			" VALUES (?, 'agent', '!', ?)", err);
+		if (!st)
+			return finish_tx(s, err->code, err);
+		db_bind_text(st, 1, name);
+		db_bind_int64(st, 2, (int64_t)time(NULL));
+		rc = db_insert(st, id, err);
+		db_finalize(st);
+		if (rc == 0)
+			rc = store_audit(s, actor(), "user.add", "user", *id, "agent, from an imported call history", err);
+	}
+	return finish_tx(s, rc, err);
+}
+
+int store_lead_by_phone(struct store *s, int64_t campaign_id, const char *phone, int64_t *lead_id,
+	struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT id FROM leads WHERE campaign_id = ? AND phone = ?", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, campaign_id);
+	db_bind_text(st, 2, phone);
+	rc = find_id(st, lead_id, err);
+	db_finalize(st);
+	return rc;
+}
+
 /* Campaigns -------------------------------------------------------------------------- */
 
 #define CAMPAIGN_COLUMNS "id, name, kind, audience, timezone, region, script, expected_call_seconds," \
@@ -487,7 +530,7 @@ int store_campaign_add(struct store *s, struct campaign *c, struct tp_error *err
 }
 
 static int campaign_get(struct store *s, const char *sql, const char *name, int64_t id, struct campaign *c,
-	struct tp_error *err)
+	bool count_leads, struct tp_error *err)
 {
 	struct db_stmt *st = db_prepare(s->db, sql, err);
 	int rc;
@@ -509,7 +552,7 @@ static int campaign_get(struct store *s, const char *sql, const char *name, int6
 		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "campaign", "no campaign with id %lld", (long long)id);
 	if (rc < 0)
 		return rc;
-	if ((rc = load_rules(s, c, err)))
+	if ((rc = load_rules(s, c, err)) || !count_leads)
 		return rc;
 	st = db_prepare(s->db, "SELECT COUNT(*) FROM leads WHERE campaign_id = ?", err);
 	if (!st)
@@ -523,12 +566,17 @@ static int campaign_get(struct store *s, const char *sql, const char *name, int6
 
 int store_campaign_get(struct store *s, const char *name, struct campaign *c, struct tp_error *err)
 {
-	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE name = ?", name, 0, c, err);
+	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE name = ?", name, 0, c, true, err);
 }
 
 int store_campaign_get_by_id(struct store *s, int64_t id, struct campaign *c, struct tp_error *err)
 {
-	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE id = ?", NULL, id, c, err);
+	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE id = ?", NULL, id, c, true, err);
+}
+
+int campaign_rules(struct store *s, int64_t id, struct campaign *c, struct tp_error *err)
+{
+	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE id = ?", NULL, id, c, false, err);
 }
 
 int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err)

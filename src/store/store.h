@@ -59,6 +59,14 @@ int store_user_set_disabled(struct store *s, const char *name, bool disabled, st
 /* The stored Argon2id hash of name's password into buf; TP_ENOTFOUND when no such user. */
 int store_user_password_hash(struct store *s, const char *name, char *buf, size_t size, struct tp_error *err);
 
+/* An agent named in an imported history: found, or added (role agent, no usable
+ * password: an admin sets one with user passwd). */
+int store_user_ensure_agent(struct store *s, const char *name, int64_t *id, struct tp_error *err);
+
+/* The lead of campaign with that phone (E.164), or *lead_id 0. */
+int store_lead_by_phone(struct store *s, int64_t campaign_id, const char *phone, int64_t *lead_id,
+	struct tp_error *err);
+
 /* Campaigns: add (TP_EEXIST when the name is taken), get by name (TP_ENOTFOUND), list,
  * update every setting and its calling blocks. */
 int store_campaign_add(struct store *s, struct campaign *c, struct tp_error *err);
@@ -146,6 +154,7 @@ struct call_input {
 	const char *agent;
 	int64_t lead_id;            /* 0: a call with no lead (imported history); campaign then required */
 	const char *campaign;       /* NULL: the lead's campaign */
+	int64_t campaign_id;        /* instead of campaign, when known */
 	const char *result;
 	const char *outcome;        /* code; required for conversations */
 	int64_t started_at;

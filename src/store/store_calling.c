@@ -69,7 +69,7 @@ static int open_session(struct store *st_, int64_t agent_id, struct session *ses
 static int session_zone(struct store *s, int64_t campaign_id, struct campaign *c, struct tp_error *err)
 {
 	campaign_init(c);
-	return store_campaign_get_by_id(s, campaign_id, c, err);
+	return campaign_rules(s, campaign_id, c, err);
 }
 
 /* Saves the session's moving parts. */
@@ -794,7 +794,15 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 		goto out;
 	if (in->lead_id && (rc = load_lead(s, in->lead_id, &lead, err)))
 		goto out;
-	if (in->campaign) {
+	if (in->campaign_id) {
+		if ((rc = campaign_rules(s, in->campaign_id, &c, err)))
+			goto out;
+		if (in->lead_id && lead.campaign_id != c.id) {
+			rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "lead %lld is not in campaign '%s'",
+				(long long)in->lead_id, c.name);
+			goto out;
+		}
+	} else if (in->campaign) {
 		if ((rc = store_campaign_get(s, in->campaign, &c, err)))
 			goto out;
 		if (in->lead_id && lead.campaign_id != c.id) {
@@ -803,7 +811,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 			goto out;
 		}
 	} else if (in->lead_id) {
-		if ((rc = store_campaign_get_by_id(s, lead.campaign_id, &c, err)))
+		if ((rc = campaign_rules(s, lead.campaign_id, &c, err)))
 			goto out;
 	} else {
 		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "give a lead, or a campaign for a call without one");

@@ -18,6 +18,9 @@ const char *actor(void);
 int64_t col_opt(struct db_stmt *st, int col);
 void bind_opt(struct db_stmt *st, int idx, int64_t v);
 
+/* A campaign's settings and rules without its lead count (for hot paths). */
+int campaign_rules(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
+
 /* Slots of struct store's statement cache. */
 enum stmt_slot {
 	SLOT_OPPOSITION_FIND, SLOT_OPPOSITION_ADD, SLOT_COUNTERS_ADD, SLOT_USER_BY_NAME, SLOT_LEAD_FOR_CALL,

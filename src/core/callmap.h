@@ -1,0 +1,71 @@
+#ifndef TP_CALLMAP_H
+#define TP_CALLMAP_H
+/*
+ * Call-history mapping files (docs/IMPORT.md, "Call history"): how the columns of another
+ * system's export become calls. Sections:
+ *
+ *   [columns]          COLUMN = TARGET   (agent, phone, date, time, datetime, year, month,
+ *                                         day, result, outcome, talk_seconds, ring_seconds,
+ *                                         notes, ignore)
+ *   [values TARGET]    RAW = VALUE       (translate a column's values, e.g. yes = sale)
+ *   [fixed]            TARGET = VALUE    (a constant for every row; "year = 2008 increasing":
+ *                                         rows are in date order, the year goes up each
+ *                                         time the month goes back)
+ *
+ * Blank lines and '#' comments are ignored; COLUMN is compared like prospect headers.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+enum callmap_target {
+	CM_AGENT, CM_PHONE, CM_DATE, CM_TIME, CM_DATETIME, CM_YEAR, CM_MONTH, CM_DAY, CM_RESULT, CM_OUTCOME,
+	CM_TALK, CM_RING, CM_NOTES, CM_IGNORE, CM_COUNT,
+};
+
+struct callmap_pair {
+	char *from, *to;
+	int target;              /* for [values]: which target's values */
+	long line;
+};
+
+struct callmap {
+	char *file;
+	struct callmap_pair *columns;    /* from = folded column, target set */
+	size_t ncolumns;
+	struct callmap_pair *values;     /* from = raw value, to = translation */
+	size_t nvalues;
+	char *fixed[CM_COUNT];           /* constants, NULL when none */
+	bool year_increasing;
+};
+
+const char *callmap_target_name(int t);
+void callmap_init(struct callmap *m);
+void callmap_release(struct callmap *m);
+int callmap_parse(struct callmap *m, const char *file, const char *text, size_t len, struct tp_error *err);
+
+/* The target of a (folded-compared) column header, or -1 when the mapping does not name it. */
+int callmap_column(const struct callmap *m, const char *header);
+
+/* The translation of raw for target, or raw itself. */
+const char *callmap_value(const struct callmap *m, int target, const char *raw);
+
+/* One row's values by target (NULL: absent), turned into a call's parts. */
+struct call_row {
+	const char *v[CM_COUNT];
+};
+
+struct call_parts {
+	int year, month, day, hour, minute, second;
+	int64_t talk_seconds, ring_seconds;
+	const char *agent, *phone, *result, *outcome, *notes;
+};
+
+/* Reads the parts of a row; *year_state carries the increasing-year inference across rows
+ * (start it at 0). TP_EUSAGE with the field at fault. */
+int callmap_row(const struct callmap *m, const struct call_row *row, int *year_state, int *last_month,
+	struct call_parts *out, struct tp_error *err);
+
+#endif

@@ -1,0 +1,334 @@
+/*
+ * Property test: random histories of sessions, calls and appointment results, recorded
+ * through the store, must give counters whose KPIs equal a recomputation from the raw
+ * calls, appointments and sessions, for every filter and grouping tried. Also checks the
+ * desk's promises on the way: a held lead is not given to another agent, an idempotent
+ * call is recorded once, bad input records nothing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/tz.h"
+#include "store/store.h"
+
+static char path[256], url[300];
+static unsigned rng;
+
+static unsigned rnd(unsigned n)
+{
+	rng = rng * 1103515245u + 12345u;
+	return (rng >> 8) % n;
+}
+
+static void remove_db(void)
+{
+	char p[300];
+
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+}
+
+static struct store *fresh(void)
+{
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	struct tp_error err;
+	struct store *s;
+
+	snprintf(path, sizeof(path), "%s/telepro-test-counters-%d.db", dir, (int)getpid());
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	remove_db();
+	tp_error_clear(&err);
+	s = store_open(url, NULL, &err);
+	if (!s)
+		fail_msg("%s", err.reason);
+	return s;
+}
+
+static void check(int rc, const struct tp_error *err)
+{
+	if (rc)
+		fail_msg("store: %s: %s", err->field, err->reason);
+}
+
+static int64_t setup_campaign(struct store *s, const char *name, int nleads, int64_t first_phone)
+{
+	struct campaign c;
+	struct tp_error err;
+	struct store_import *imp;
+	struct import_stats st = {0};
+	int64_t id;
+
+	tp_error_clear(&err);
+	campaign_init(&c);
+	campaign_set_str(&c.name, name);
+	campaign_set_str(&c.kind, "appointment");
+	campaign_set_str(&c.audience, "b2b");
+	campaign_set_str(&c.timezone, "Europe/Paris");
+	campaign_set_str(&c.region, "FR");
+	c.max_attempts = 4;
+	check(campaign_add_blocks(&c, "14:00-16:00", &err), &err);
+	check(campaign_add_windows(&c, "mon-sun 00:00-24:00", &err), &err);
+	check(store_campaign_add(s, &c, &err), &err);
+	id = c.id;
+	campaign_release(&c);
+	imp = store_import_begin(s, id, &err);
+	assert_non_null(imp);
+	for (int i = 0; i < nleads; i++) {
+		struct prospect p;
+
+		memset(&p, 0, sizeof(p));
+		for (int f = 0; f < F_COUNT; f++)
+			p.field[f] = "";
+		p.field[F_COMPANY] = name;
+		snprintf(p.phone, sizeof(p.phone), "+33%09lld", (long long)(first_phone + i));
+		p.lead_phone = p.phone;
+		assert_int_equal(store_import_prospect(imp, &p, &err), IMPORT_ADDED);
+		st.imported++;
+	}
+	check(store_import_commit(imp, "gen", &st, &err), &err);
+	return id;
+}
+
+static void assert_same(const struct kpi_counts *a, const struct kpi_counts *b, const char *what)
+{
+	if (memcmp(a, b, sizeof(*a)) != 0)
+		fail_msg("%s: counters and raw recomputation differ: calls %lld/%lld conv %lld/%lld appts %lld/%lld "
+			"sales %lld/%lld talk %lld/%lld qualified %lld/%lld won %lld/%lld known %lld/%lld held %lld/%lld "
+			"relevant %lld/%lld rated %lld/%lld amount %lld/%lld calling %lld/%lld", what,
+			(long long)a->calls, (long long)b->calls, (long long)a->conversations, (long long)b->conversations,
+			(long long)a->appointments, (long long)b->appointments, (long long)a->sales, (long long)b->sales,
+			(long long)a->talk_seconds, (long long)b->talk_seconds, (long long)a->qualified, (long long)b->qualified,
+			(long long)a->appointments_won, (long long)b->appointments_won, (long long)a->appointments_known,
+			(long long)b->appointments_known, (long long)a->appointments_held, (long long)b->appointments_held,
+			(long long)a->appointments_relevant, (long long)b->appointments_relevant,
+			(long long)a->appointments_rated, (long long)b->appointments_rated, (long long)a->amount_cents,
+			(long long)b->amount_cents, (long long)a->calling_seconds, (long long)b->calling_seconds);
+}
+
+static int sum_group(void *ctx, const char *key, const struct kpi_counts *c)
+{
+	(void)key;
+	kpi_add(ctx, c);
+	return 0;
+}
+
+static const char *const agents[] = {"alice", "bruno", "chloe"};
+static const char *const results[] = {"no_answer", "busy", "voicemail", "gatekeeper", "wrong_number", "conversation",
+	"conversation", "conversation"};
+static const char *const outcomes[] = {"refused", "hot_short", "hot_medium", "hot_long", "callback", "appointment",
+	"appointment", "sale", "do_not_call", "not_target"};
+
+static void run_history(unsigned seed)
+{
+	struct store *s = fresh();
+	struct tp_error err;
+	int64_t campaigns[2], appointments[400];
+	int nappointments = 0;
+	int64_t now;
+	bool in_session[3] = {false}, paused[3] = {false};
+	int64_t uid;
+
+	rng = seed;
+	tp_error_clear(&err);
+	for (int a = 0; a < 3; a++)
+		check(store_user_add(s, agents[a], "agent", "!", &uid, &err), &err);
+	check(store_user_add(s, "sam", "sales", "!", &uid, &err), &err);
+	campaigns[0] = setup_campaign(s, "A", 80, 142000000);
+	campaigns[1] = setup_campaign(s, "B", 40, 472000000);
+	/* One clock for everybody: time only moves forward, as it does at a calling desk. */
+	now = tz_utc("Europe/Paris", 2026, 11, 2, 8, 0, 0);
+
+	for (int step = 0; step < 400; step++) {
+		int a = (int)rnd(3);
+		const char *cname = a == 2 ? "B" : "A";
+		int op = (int)rnd(20);
+
+		now += 30 + rnd(600);
+		if (rnd(40) == 0)
+			now += 3600 + rnd(86400); /* a long gap: the idle limit, another day */
+		if (op == 0 && !in_session[a]) {
+			int64_t id;
+			int rc = store_session_start(s, agents[a], cname, now, &id, &err);
+
+			if (rc == 0)
+				in_session[a] = true;
+			else
+				assert_int_equal(rc, TP_EEXIST);
+		} else if (op == 1 && in_session[a]) {
+			int rc = paused[a] ? store_session_resume(s, agents[a], now, &err)
+				: store_session_pause(s, agents[a], now, &err);
+
+			if (rc == 0)
+				paused[a] = !paused[a];
+			else
+				in_session[a] = paused[a] = false; /* closed for idleness */
+		} else if (op == 2 && in_session[a]) {
+			int64_t secs;
+
+			store_session_stop(s, agents[a], now, &secs, &err);
+			in_session[a] = paused[a] = false;
+		} else if (op < 5 && nappointments > 0) {
+			static const char *const st[] = {"held", "no_show", "cancelled", "scheduled"};
+			static const char *const res[] = {"won", "lost", "pending"};
+			const char *status = st[rnd(4)];
+			const char *result = strcmp(status, "held") == 0 ? res[rnd(3)] : rnd(2) ? "pending" : NULL;
+
+			store_appointment_result(s, appointments[rnd((unsigned)nappointments)], status, (int)rnd(3) - 1,
+				result, rnd(2) ? (int64_t)rnd(1000000) : -1, &err);
+		} else {
+			struct next_lead lead;
+			struct call_input in = {0};
+			const char *keys[1] = {"effectif"}, *values[1];
+			char value[16];
+			int64_t call_id, appt_id, other;
+			bool replayed;
+			int rc;
+
+			if (paused[a]) {
+				check(store_session_resume(s, agents[a], now, &err), &err);
+				paused[a] = false;
+			}
+			rc = store_next_lead(s, agents[a], cname, now, &lead, &err);
+			if (rc == TP_ENOTHING)
+				continue;
+			check(rc, &err);
+			/* Another agent of the same campaign never gets the lead held for this one. */
+			if (a < 2) {
+				struct next_lead l2;
+
+				if (store_next_lead(s, agents[1 - a], cname, now, &l2, &err) == 0) {
+					assert_int_not_equal(l2.lead_id, lead.lead_id);
+					other = l2.lead_id;
+					(void)other;
+				}
+			}
+			in.agent = agents[a];
+			in.lead_id = lead.lead_id;
+			in.result = results[rnd(8)];
+			in.started_at = now;
+			in.ring_seconds = rnd(40);
+			if (strcmp(in.result, "conversation") == 0) {
+				in.outcome = outcomes[rnd(10)];
+				in.talk_seconds = 20 + rnd(900);
+				if (strcmp(in.outcome, "callback") == 0)
+					in.callback_at = now + 3600 + rnd(86400);
+				if (strcmp(in.outcome, "appointment") == 0) {
+					in.appointment_at = now + 86400 * (1 + rnd(10));
+					in.sales = rnd(2) ? "sam" : NULL;
+				}
+				if (rnd(2)) {
+					snprintf(value, sizeof(value), "%u", rnd(4) * 10);
+					values[0] = value;
+					in.nqual = 1;
+					in.qual_key = keys;
+					in.qual_value = values;
+				}
+			}
+			if (rnd(10) == 0) {
+				/* Bad input records nothing. */
+				struct call_input bad = in;
+
+				bad.result = "conversation";
+				bad.outcome = NULL;
+				assert_int_equal(store_call_log(s, &bad, &call_id, &appt_id, &replayed, &err), TP_EUSAGE);
+				assert_string_equal(err.field, "outcome");
+			}
+			char key[32];
+
+			snprintf(key, sizeof(key), "k%u-%d", seed, step);
+			in.idempotency_key = key;
+			check(store_call_log(s, &in, &call_id, &appt_id, &replayed, &err), &err);
+			assert_false(replayed);
+			if (rnd(8) == 0) {
+				int64_t again, again_appt;
+
+				check(store_call_log(s, &in, &again, &again_appt, &replayed, &err), &err);
+				assert_true(replayed);
+				assert_int_equal(again, call_id);
+				assert_int_equal(again_appt, appt_id);
+			}
+			if (appt_id && nappointments < 400)
+				appointments[nappointments++] = appt_id;
+			now = in.started_at + in.ring_seconds + in.talk_seconds;
+		}
+	}
+	now += 60;
+	for (int a = 0; a < 3; a++) {
+		int64_t secs;
+
+		int rc = in_session[a] ? store_session_stop(s, agents[a], now, &secs, &err) : 0;
+
+		/* TP_ENOTFOUND: the session had been closed for idleness meanwhile. */
+		if (rc && rc != TP_ENOTFOUND)
+			check(rc, &err);
+	}
+
+	/* Totals, per campaign, per agent, per day range: counters == raw. */
+	{
+		struct kpi_filter filters[] = {
+			{0, 0, 0, 0}, {campaigns[0], 0, 0, 0}, {campaigns[1], 0, 0, 0}, {campaigns[0], 1, 0, 0},
+			{0, 2, 0, 0},
+		};
+		enum kpi_group groupings[] = {KPI_BY_HOUR, KPI_BY_WEEKDAY_HOUR, KPI_BY_DAY, KPI_BY_WEEK, KPI_BY_MONTH,
+			KPI_BY_AGENT, KPI_BY_CAMPAIGN, KPI_BY_BLOCK};
+
+		for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+			struct kpi_counts counters, raw;
+			char what[64];
+
+			check(store_kpi_totals(s, &filters[i], &counters, &err), &err);
+			check(store_kpi_recompute(s, &filters[i], &raw, &err), &err);
+			snprintf(what, sizeof(what), "seed %u filter %zu", seed, i);
+			assert_same(&counters, &raw, what);
+			assert_true(counters.calls > 0 || i > 2);
+			for (size_t g = 0; g < sizeof(groupings) / sizeof(groupings[0]); g++) {
+				struct kpi_counts sum;
+
+				memset(&sum, 0, sizeof(sum));
+				check(store_kpi_groups(s, &filters[i], groupings[g], sum_group, &sum, &err), &err);
+				snprintf(what, sizeof(what), "seed %u filter %zu grouping %d", seed, i, (int)groupings[g]);
+				assert_same(&sum, &counters, what);
+			}
+		}
+		/* A day range: calls and appointments (calling time is split by hour too). */
+		{
+			struct kpi_filter f = {0, 0, 20261103, 20261105};
+			struct kpi_counts counters, raw;
+
+			check(store_kpi_totals(s, &f, &counters, &err), &err);
+			check(store_kpi_recompute(s, &f, &raw, &err), &err);
+			assert_int_equal(counters.calls, raw.calls);
+			assert_int_equal(counters.conversations, raw.conversations);
+			assert_int_equal(counters.appointments_won, raw.appointments_won);
+			assert_int_equal(counters.sales, raw.sales);
+		}
+	}
+	store_close(s);
+	remove_db();
+}
+
+static void test_random_histories(void **state)
+{
+	(void)state;
+	for (unsigned seed = 1; seed <= 6; seed++)
+		run_history(seed);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_histories),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
