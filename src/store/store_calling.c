@@ -100,12 +100,13 @@ static int session_save(struct store *s, const struct session *ses, int64_t ende
 
 /*
  * Brings an open session up to time at: credits calling time since the last credit (not
- * while paused), or, when it sat idle longer than the campaign's limit, closes it at its
- * last activity so that a forgotten stop does not count as calling time. *closed tells
- * which. Times before the last credit (back-dated calls) credit nothing.
+ * while paused), or, when it sat idle longer than the campaign's limit before the
+ * activity that began at active_from, closes it at its last activity so that a forgotten
+ * stop does not count as calling time. *closed tells which. Times before the last credit
+ * (back-dated calls) credit nothing.
  */
-static int session_advance(struct store *s, int64_t agent_id, struct session *ses, int64_t at, bool *closed,
-	struct tp_error *err)
+static int session_advance_from(struct store *s, int64_t agent_id, struct session *ses, int64_t active_from,
+	int64_t at, bool *closed, struct tp_error *err)
 {
 	struct campaign c;
 	int rc;
@@ -113,7 +114,7 @@ static int session_advance(struct store *s, int64_t agent_id, struct session *se
 	*closed = false;
 	if ((rc = session_zone(s, ses->campaign_id, &c, err)))
 		goto out;
-	if (!ses->paused_since && at - ses->last_activity_at > c.idle_limit_seconds) {
+	if (!ses->paused_since && active_from - ses->last_activity_at > c.idle_limit_seconds) {
 		*closed = true;
 		rc = session_save(s, ses, ses->last_activity_at, err);
 		goto out;
@@ -127,6 +128,12 @@ static int session_advance(struct store *s, int64_t agent_id, struct session *se
 out:
 	campaign_release(&c);
 	return rc;
+}
+
+static int session_advance(struct store *s, int64_t agent_id, struct session *ses, int64_t at, bool *closed,
+	struct tp_error *err)
+{
+	return session_advance_from(s, agent_id, ses, at, at, closed, err);
 }
 
 int store_session_start(struct store *s, const char *agent, const char *campaign, int64_t at, int64_t *session_id,
@@ -833,7 +840,8 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	if ((rc = open_session(s, agent_id, &ses, err)))
 		goto out;
 	if (ses.id && ses.campaign_id == c.id) {
-		if ((rc = session_advance(s, agent_id, &ses, call_end, &closed, err)))
+		/* Idle is judged at the call's start; a long call is activity till its end. */
+		if ((rc = session_advance_from(s, agent_id, &ses, in->started_at, call_end, &closed, err)))
 			goto out;
 		if (!closed) {
 			session_id = ses.id;
