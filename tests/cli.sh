@@ -102,7 +102,7 @@ expect_eq "dnc stored" "+33142685300 bloctel|+33472001122 internal|+33612345678 
 expect_eq "dnc bad source rc" 2 $?
 
 # every subcommand has --help
-for c in init user campaign "import" "export"; do
+for c in init user campaign "import" "export" session next call appointment kpi demo; do
   "$T" $c --help >help.txt; rc=$?
   expect_eq "$c --help rc" 0 $rc
   expect_eq "$c --help usage" "usage: telepro" "$(head -c 14 help.txt)"
@@ -111,6 +111,18 @@ done
 expect_eq "unknown command rc" 2 $?
 "$T" --db mysql://x init 2>err
 expect_eq "bad url rc" 2 $?
+
+# demo: deterministic for a seed, and only into a database without its campaigns
+"$T" --db "sqlite:$work/demo1.db" demo --seed 3 --weeks 1 >demo.txt
+expect_eq "demo rc" 0 $?
+"$T" --db "sqlite:$work/demo2.db" demo --seed 3 --weeks 1 >/dev/null
+expect_eq "demo deterministic" "$("$T" --db "sqlite:$work/demo1.db" kpi --by agent --format json --to 2026-10-09)" \
+  "$("$T" --db "sqlite:$work/demo2.db" kpi --by agent --format json --to 2026-10-09)"
+expect_eq "demo has calls" "True" "$("$T" --db "sqlite:$work/demo1.db" kpi --format json | json "d['totals']['calls'] > 1000 and d['totals']['appointments'] > 0")"
+expect_eq "demo other seed differs" "True" "$("$T" --db "sqlite:$work/demo3.db" demo --seed 4 --weeks 1 >/dev/null;
+  [ "$("$T" --db "sqlite:$work/demo3.db" kpi --format json)" != "$("$T" --db "sqlite:$work/demo1.db" kpi --format json)" ] && echo True)"
+"$T" --db "sqlite:$work/demo1.db" demo --seed 3 --weeks 1 >/dev/null 2>err
+expect_eq "demo twice rc" 2 $?
 
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

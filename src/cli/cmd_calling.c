@@ -226,8 +226,8 @@ int cmd_next(int argc, char **argv)
 		const char *last = json_string_value(json_object_get(ct, "last_name"));
 		const char *company = json_string_value(json_object_get(co, "name"));
 
-		printf("lead %lld: %s  %s %s%s%s\n", (long long)lead.lead_id, lead.phone, first ? first : "",
-			last ? last : "", company ? " - " : "", company ? company : "");
+		printf("lead %lld: %s  %s%s%s%s%s\n", (long long)lead.lead_id, lead.phone, first ? first : "",
+			first && last ? " " : "", last ? last : "", company ? " - " : "", company ? company : "");
 		printf("why: %s (state %s, %d earlier calls)\n", lead.reason, lead.state, lead.attempts);
 	}
 out:

@@ -358,16 +358,29 @@ static int explain_nothing(struct store *s, const struct campaign *c, int64_t at
 /* When the next calling window opens after at, as text; "" when there is no window. */
 static void next_window(const struct campaign *c, int64_t at, char *buf, size_t size)
 {
-	buf[0] = '\0';
-	for (int64_t t = at - at % 60 + 60; t < at + 8 * 86400; t += 300) {
-		struct tz_local l;
+	struct tz_local l;
+	int64_t best = 0;
 
-		tz_local(c->timezone, t, &l);
-		if (calling_in_blocks(c->windows, c->nwindows, l.weekday, l.hour * 60 + l.minute)) {
-			tz_format(c->timezone, t, buf, size);
-			return;
+	buf[0] = '\0';
+	tz_local(c->timezone, at, &l);
+	for (int k = 0; k <= 7; k++) {
+		int day = tz_day_from_number(tz_day_number(l.yyyymmdd) + k), wd = tz_weekday(day);
+
+		for (int i = 0; i < c->nwindows; i++) {
+			int64_t t;
+
+			if (c->windows[i].weekday != wd)
+				continue;
+			t = tz_utc(c->timezone, day / 10000, day / 100 % 100, day % 100, c->windows[i].start_minute / 60,
+				c->windows[i].start_minute % 60, 0);
+			if (t > at && (!best || t < best))
+				best = t;
 		}
+		if (best)
+			break;
 	}
+	if (best)
+		tz_format(c->timezone, best, buf, size);
 }
 
 int store_next_lead(struct store *s, const char *agent, const char *campaign, int64_t at, struct next_lead *out,
@@ -394,6 +407,19 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		rc = session_save(s, &ses, 0, err);
 	if (rc)
 		goto out;
+	tz_local(c.timezone, at, &l);
+	/* Never a lead outside the calling windows, not even one already held. */
+	if (c.nwindows == 0)
+		calling_default_windows(c.audience, &c);
+	if (!calling_in_blocks(c.windows, c.nwindows, l.weekday, l.hour * 60 + l.minute)) {
+		char when[32], windows[512];
+
+		next_window(&c, at, when, sizeof(when));
+		campaign_format_slots(c.windows, c.nwindows, windows, sizeof(windows));
+		rc = tp_error_set(err, TP_ENOTHING, "outside the calling windows (%s)%s%s", windows,
+			when[0] ? "; they open again at " : "", when);
+		goto out;
+	}
 	/* The lead the agent already holds comes back. */
 	{
 		struct db_stmt *st = db_prepare(s->db, "SELECT id FROM leads WHERE held_by = ? AND campaign_id = ?"
@@ -415,18 +441,6 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 			snprintf(out->reason, sizeof(out->reason), "the lead you hold");
 			goto out;
 		}
-	}
-	tz_local(c.timezone, at, &l);
-	if (c.nwindows == 0)
-		calling_default_windows(c.audience, &c);
-	if (!calling_in_blocks(c.windows, c.nwindows, l.weekday, l.hour * 60 + l.minute)) {
-		char when[32], windows[512];
-
-		next_window(&c, at, when, sizeof(when));
-		campaign_format_slots(c.windows, c.nwindows, windows, sizeof(windows));
-		rc = tp_error_set(err, TP_ENOTHING, "outside the calling windows (%s)%s%s", windows,
-			when[0] ? "; they open again at " : "", when);
-		goto out;
 	}
 	for (size_t q = 0; q < sizeof(queues) / sizeof(queues[0]) && !lead_id; q++) {
 		struct db_stmt *st = db_prepare(s->db, queues[q].sql, err);
