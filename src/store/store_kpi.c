@@ -4,6 +4,7 @@
  * store_kpi_totals so that a report's cost follows the hours worked, not the calls made.
  * store_kpi_recompute is the independent reference over raw rows.
  */
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,41 +49,71 @@ static int64_t field_of(const struct kpi_counts *c, size_t i)
 	return *(const int64_t *)((const char *)c + cols[i].offset);
 }
 
-int counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, int day, int hour,
-	const struct kpi_counts *delta, struct tp_error *err)
-{
-	static char sql[4096];
-	struct db_stmt *st;
-	int rc;
+/* The counters tables: the hourly one and its rollups, with their key columns. */
+static const struct {
+	const char *table;
+	const char *keys;
+	int nkeys;
+	enum stmt_slot slot;
+} tables[] = {
+	{"kpi_counters", "campaign_id, agent_id, local_day, local_hour", 4, SLOT_COUNTERS_ADD},
+	{"kpi_agent_month", "campaign_id, agent_id, month", 3, SLOT_ROLLUP_AGENT_MONTH},
+	{"kpi_hour_month", "campaign_id, month, local_weekday, local_hour", 4, SLOT_ROLLUP_HOUR_MONTH},
+	{"kpi_day", "campaign_id, local_day", 2, SLOT_ROLLUP_DAY},
+};
+#define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
-	if (!sql[0]) {
+static char upsert_sql[NTABLES][4096];
+static pthread_once_t upsert_once = PTHREAD_ONCE_INIT;
+
+static void build_upserts(void)
+{
+	for (size_t t = 0; t < NTABLES; t++) {
 		struct strbuf sb;
 
 		sb_init(&sb);
-		sb_adds(&sb, "INSERT INTO kpi_counters (campaign_id, agent_id, local_day, local_hour");
+		sb_addf(&sb, "INSERT INTO %s (%s", tables[t].table, tables[t].keys);
 		for (size_t i = 0; i < NCOLS; i++)
 			sb_addf(&sb, ", %s", cols[i].name);
-		sb_adds(&sb, ") VALUES (?, ?, ?, ?");
-		for (size_t i = 0; i < NCOLS; i++)
+		sb_adds(&sb, ") VALUES (?");
+		for (size_t i = 1; i < NCOLS + (size_t)tables[t].nkeys; i++)
 			sb_adds(&sb, ", ?");
-		sb_adds(&sb, ") ON CONFLICT (campaign_id, agent_id, local_day, local_hour) DO UPDATE SET ");
+		sb_addf(&sb, ") ON CONFLICT (%s) DO UPDATE SET ", tables[t].keys);
 		for (size_t i = 0; i < NCOLS; i++)
-			sb_addf(&sb, "%s%s = kpi_counters.%s + excluded.%s", i ? ", " : "", cols[i].name, cols[i].name,
-				cols[i].name);
-		snprintf(sql, sizeof(sql), "%s", sb.buf);
+			sb_addf(&sb, "%s%s = %s.%s + excluded.%s", i ? ", " : "", cols[i].name, tables[t].table,
+				cols[i].name, cols[i].name);
+		snprintf(upsert_sql[t], sizeof(upsert_sql[t]), "%s", sb.buf);
 		sb_release(&sb);
 	}
-	if (!(st = cached(s, SLOT_COUNTERS_ADD, sql, err)))
-		return err->code;
-	db_bind_int64(st, 1, campaign_id);
-	db_bind_int64(st, 2, agent_id);
-	db_bind_int64(st, 3, day);
-	db_bind_int64(st, 4, hour);
-	for (size_t i = 0; i < NCOLS; i++)
-		db_bind_int64(st, (int)i + 5, field_of(delta, i));
-	rc = db_step(st, err);
-	db_reset(st);
-	return rc < 0 ? rc : 0;
+}
+
+int counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, int day, int hour,
+	const struct kpi_counts *delta, struct tp_error *err)
+{
+	const int64_t keys[NTABLES][4] = {
+		{campaign_id, agent_id, day, hour},
+		{campaign_id, agent_id, day / 100},
+		{campaign_id, day / 100, tz_weekday(day), hour},
+		{campaign_id, day},
+	};
+
+	pthread_once(&upsert_once, build_upserts);
+	for (size_t t = 0; t < NTABLES; t++) {
+		struct db_stmt *st = cached(s, tables[t].slot, upsert_sql[t], err);
+		int rc, k;
+
+		if (!st)
+			return err->code;
+		for (k = 0; k < tables[t].nkeys; k++)
+			db_bind_int64(st, k + 1, keys[t][k]);
+		for (size_t i = 0; i < NCOLS; i++)
+			db_bind_int64(st, k + (int)i + 1, field_of(delta, i));
+		rc = db_step(st, err);
+		db_reset(st);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
 int credit_calling_time(struct store *s, int64_t campaign_id, int64_t agent_id, const char *zone, int64_t from,
@@ -106,7 +137,8 @@ int credit_calling_time(struct store *s, int64_t campaign_id, int64_t agent_id, 
 	return 0;
 }
 
-/* WHERE conditions for a filter; only the ones in use, so that indexes serve them. */
+/* WHERE conditions for a filter; only the ones in use, so that indexes serve them.
+ * day_col is the column holding the day, or the month (bind_filter_as then binds months). */
 static void where(struct strbuf *sb, const struct kpi_filter *f, const char *day_col)
 {
 	sb_adds(sb, " WHERE 1 = 1");
@@ -120,17 +152,78 @@ static void where(struct strbuf *sb, const struct kpi_filter *f, const char *day
 		sb_addf(sb, " AND %s <= ?", day_col);
 }
 
-static int bind_filter(struct db_stmt *st, const struct kpi_filter *f, int idx)
+static int bind_filter_as(struct db_stmt *st, const struct kpi_filter *f, int idx, bool by_month)
 {
 	if (f->campaign_id)
 		db_bind_int64(st, idx++, f->campaign_id);
 	if (f->agent_id)
 		db_bind_int64(st, idx++, f->agent_id);
 	if (f->from_day)
-		db_bind_int64(st, idx++, f->from_day);
+		db_bind_int64(st, idx++, by_month ? f->from_day / 100 : f->from_day);
 	if (f->to_day)
-		db_bind_int64(st, idx++, f->to_day);
+		db_bind_int64(st, idx++, by_month ? f->to_day / 100 : f->to_day);
 	return idx;
+}
+
+static int bind_filter(struct db_stmt *st, const struct kpi_filter *f, int idx)
+{
+	return bind_filter_as(st, f, idx, false);
+}
+
+/* True when the filter's days cover whole months (so month rollups answer exactly). */
+static bool month_aligned(const struct kpi_filter *f)
+{
+	if (f->from_day && f->from_day % 100 != 1)
+		return false;
+	if (f->to_day) {
+		int next = tz_day_from_number(tz_day_number(f->to_day) + 1);
+
+		if (next % 100 != 1)
+			return false;
+	}
+	return true;
+}
+
+/* A source of counters for a query: table, how each row's day/hour/campaign/agent/weekday
+ * read, whether its day column holds months. */
+struct source {
+	const char *table;
+	const char *day_col;      /* for filtering */
+	bool by_month;
+	const char *select;       /* day (yyyymmdd or yyyymm01), hour, campaign, agent, weekday (-1: from day) */
+	const char *group;
+};
+
+static struct source pick_source(const struct kpi_filter *f, enum kpi_group by)
+{
+	static const struct source fine_hour = {"kpi_counters", "local_day", false,
+		"local_day, local_hour, campaign_id, agent_id, -1", "local_day, local_hour, campaign_id, agent_id"};
+	static const struct source agent_month = {"kpi_agent_month", "month", true,
+		"month * 100 + 1, 0, campaign_id, agent_id, -1", "month, campaign_id, agent_id"};
+	static const struct source hour_month = {"kpi_hour_month", "month", true,
+		"month * 100 + 1, local_hour, campaign_id, 0, local_weekday", "month, local_weekday, local_hour, campaign_id"};
+	static const struct source day = {"kpi_day", "local_day", false,
+		"local_day, 0, campaign_id, 0, -1", "local_day, campaign_id"};
+	bool aligned = month_aligned(f);
+
+	switch (by) {
+	case KPI_BY_AGENT:
+		return aligned ? agent_month : fine_hour;
+	case KPI_BY_NONE:
+	case KPI_BY_CAMPAIGN:
+	case KPI_BY_MONTH:
+		if (aligned)
+			return agent_month;
+		return f->agent_id ? fine_hour : day;
+	case KPI_BY_HOUR:
+	case KPI_BY_WEEKDAY_HOUR:
+	case KPI_BY_BLOCK:
+		return aligned && !f->agent_id ? hour_month : fine_hour;
+	case KPI_BY_DAY:
+	case KPI_BY_WEEK:
+	default:
+		return f->agent_id ? fine_hour : day;
+	}
 }
 
 static void add_sums(struct strbuf *sb)
@@ -148,6 +241,7 @@ static void read_sums(struct db_stmt *st, int first, struct kpi_counts *c)
 
 int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err)
 {
+	struct source src = pick_source(f, KPI_BY_NONE);
 	struct strbuf sb;
 	struct db_stmt *st;
 	int rc;
@@ -155,14 +249,14 @@ int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_cou
 	sb_init(&sb);
 	sb_adds(&sb, "SELECT 0");
 	add_sums(&sb);
-	sb_adds(&sb, " FROM kpi_counters");
-	where(&sb, f, "local_day");
-	sb_adds(&sb, f->campaign_id ? "" : " /* scan-ok: every campaign */");
+	sb_addf(&sb, " FROM %s", src.table);
+	where(&sb, f, src.day_col);
+	sb_adds(&sb, " /* scan-ok: a rollup, a few rows per month */");
 	st = db_prepare(s->db, sb.buf, err);
 	sb_release(&sb);
 	if (!st)
 		return err->code;
-	bind_filter(st, f, 1);
+	bind_filter_as(st, f, 1, src.by_month);
 	rc = db_step(st, err);
 	if (rc == DB_ROW)
 		read_sums(st, 1, out);
@@ -213,14 +307,16 @@ static struct kpi_counts *group_get(struct groups *gs, int64_t key)
 static const char *const weekday_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 
 /* The group key of a counters row (day, hour, campaign, agent) and, later, its label. */
-static int64_t row_key(enum kpi_group by, int day, int hour, int64_t campaign_id, int64_t agent_id,
+static int64_t row_key(enum kpi_group by, int day, int hour, int weekday, int64_t campaign_id, int64_t agent_id,
 	const struct campaign *blocks_of)
 {
+	if (weekday < 0 && day)
+		weekday = tz_weekday(day);
 	switch (by) {
 	case KPI_BY_HOUR:
 		return hour;
 	case KPI_BY_WEEKDAY_HOUR:
-		return ((tz_weekday(day) + 6) % 7) * 100 + hour; /* Monday first */
+		return ((weekday + 6) % 7) * 100 + hour; /* Monday first */
 	case KPI_BY_DAY:
 		return day;
 	case KPI_BY_WEEK:
@@ -232,8 +328,7 @@ static int64_t row_key(enum kpi_group by, int day, int hour, int64_t campaign_id
 	case KPI_BY_CAMPAIGN:
 		return campaign_id;
 	case KPI_BY_BLOCK:
-		return blocks_of && calling_in_blocks(blocks_of->blocks, blocks_of->nblocks, tz_weekday(day), hour * 60)
-			? 0 : 1;
+		return blocks_of && calling_in_blocks(blocks_of->blocks, blocks_of->nblocks, weekday, hour * 60) ? 0 : 1;
 	default:
 		return 0;
 	}
@@ -344,6 +439,7 @@ int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group
 	struct tp_error *err)
 {
 	struct groups gs = {0};
+	struct source src;
 	struct strbuf sb;
 	struct db_stmt *st;
 	struct campaign blocks_of;
@@ -355,59 +451,21 @@ int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group
 		rc = groups_by_outcome(s, f, &gs, err);
 		goto emit;
 	}
+	src = pick_source(f, by);
 	sb_init(&sb);
-	/* Sum in SQL over the dimensions the grouping needs; fold the rest here. */
-	switch (by) {
-	case KPI_BY_HOUR:
-		sb_adds(&sb, "SELECT 0, local_hour, 0, 0");
-		break;
-	case KPI_BY_AGENT:
-		sb_adds(&sb, "SELECT 0, 0, 0, agent_id");
-		break;
-	case KPI_BY_CAMPAIGN:
-		sb_adds(&sb, "SELECT 0, 0, campaign_id, 0");
-		break;
-	case KPI_BY_BLOCK:
-		sb_adds(&sb, "SELECT local_day, local_hour, campaign_id, 0");
-		break;
-	case KPI_BY_WEEKDAY_HOUR:
-		sb_adds(&sb, "SELECT local_day, local_hour, 0, 0");
-		break;
-	default:
-		sb_adds(&sb, "SELECT local_day, 0, 0, 0");
-		break;
-	}
+	/* Sum in SQL over the source's rows, fold them into groups here. */
+	sb_addf(&sb, "SELECT %s", src.select);
 	add_sums(&sb);
-	sb_adds(&sb, " FROM kpi_counters");
-	where(&sb, f, "local_day");
-	switch (by) {
-	case KPI_BY_HOUR:
-		sb_adds(&sb, " GROUP BY local_hour");
-		break;
-	case KPI_BY_AGENT:
-		sb_adds(&sb, " GROUP BY agent_id");
-		break;
-	case KPI_BY_CAMPAIGN:
-		sb_adds(&sb, " GROUP BY campaign_id");
-		break;
-	case KPI_BY_BLOCK:
-		sb_adds(&sb, " GROUP BY campaign_id, local_day, local_hour");
-		break;
-	case KPI_BY_WEEKDAY_HOUR:
-		sb_adds(&sb, " GROUP BY local_day, local_hour");
-		break;
-	default:
-		sb_adds(&sb, " GROUP BY local_day");
-		break;
-	}
-	sb_adds(&sb, f->campaign_id ? "" : " /* scan-ok: every campaign */");
+	sb_addf(&sb, " FROM %s", src.table);
+	where(&sb, f, src.day_col);
+	sb_addf(&sb, " GROUP BY %s /* scan-ok: a rollup, or one agent's hours */", src.group);
 	st = db_prepare(s->db, sb.buf, err);
 	sb_release(&sb);
 	if (!st) {
 		rc = err->code;
 		goto out;
 	}
-	bind_filter(st, f, 1);
+	bind_filter_as(st, f, 1, src.by_month);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		struct kpi_counts row;
 		int64_t campaign_id = db_col_int64(st, 2);
@@ -421,9 +479,9 @@ int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group
 				blocks_of.nblocks = 0;
 			blocks_campaign = campaign_id;
 		}
-		read_sums(st, 4, &row);
-		kpi_add(group_get(&gs, row_key(by, (int)db_col_int64(st, 0), (int)db_col_int64(st, 1), campaign_id,
-			db_col_int64(st, 3), &blocks_of)), &row);
+		read_sums(st, 5, &row);
+		kpi_add(group_get(&gs, row_key(by, (int)db_col_int64(st, 0), (int)db_col_int64(st, 1),
+			(int)db_col_int64(st, 4), campaign_id, db_col_int64(st, 3), &blocks_of)), &row);
 	}
 	db_finalize(st);
 	if (rc > 0)
@@ -433,7 +491,7 @@ emit:
 		if (by != KPI_BY_OUTCOME)
 			for (size_t i = 0; i < gs.n; i++)
 				label(by, &gs.g[i], s);
-		if (by == KPI_BY_AGENT || by == KPI_BY_CAMPAIGN || by == KPI_BY_OUTCOME)
+		if ((by == KPI_BY_AGENT || by == KPI_BY_CAMPAIGN || by == KPI_BY_OUTCOME) && gs.n > 1)
 			qsort(gs.g, gs.n, sizeof(*gs.g), by_label);
 		for (size_t i = 0; i < gs.n && rc == 0; i++)
 			rc = fn(ctx, gs.g[i].label, &gs.g[i].c);

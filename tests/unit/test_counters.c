@@ -123,6 +123,32 @@ static int sum_group(void *ctx, const char *key, const struct kpi_counts *c)
 }
 
 static const char *const agents[] = {"alice", "bruno", "chloe"};
+
+/* Each agent's group must be that agent's totals (user ids 1..3 in agents[] order). */
+struct by_agent {
+	struct store *s;
+	struct kpi_filter f;
+	int seen;
+};
+
+static int check_agent_group(void *ctx, const char *key, const struct kpi_counts *c)
+{
+	struct by_agent *b = ctx;
+	struct kpi_filter f = b->f;
+	struct kpi_counts want;
+	struct tp_error err;
+
+	tp_error_clear(&err);
+	for (int a = 0; a < 3; a++)
+		if (strcmp(key, agents[a]) == 0)
+			f.agent_id = a + 1;
+	if (!f.agent_id)
+		fail_msg("unexpected agent group '%s'", key);
+	check(store_kpi_totals(b->s, &f, &want, &err), &err);
+	assert_same(c, &want, key);
+	b->seen++;
+	return 0;
+}
 static const char *const results[] = {"no_answer", "busy", "voicemail", "gatekeeper", "wrong_number", "conversation",
 	"conversation", "conversation"};
 static const char *const outcomes[] = {"refused", "hot_short", "hot_medium", "hot_long", "callback", "appointment",
@@ -299,18 +325,49 @@ static void run_history(unsigned seed)
 				snprintf(what, sizeof(what), "seed %u filter %zu grouping %d", seed, i, (int)groupings[g]);
 				assert_same(&sum, &counters, what);
 			}
-		}
-		/* A day range: calls and appointments (calling time is split by hour too). */
-		{
-			struct kpi_filter f = {0, 0, 20261103, 20261105};
-			struct kpi_counts counters, raw;
+			if (!filters[i].agent_id) {
+				struct by_agent b = {s, filters[i], 0};
 
-			check(store_kpi_totals(s, &f, &counters, &err), &err);
-			check(store_kpi_recompute(s, &f, &raw, &err), &err);
-			assert_int_equal(counters.calls, raw.calls);
-			assert_int_equal(counters.conversations, raw.conversations);
-			assert_int_equal(counters.appointments_won, raw.appointments_won);
-			assert_int_equal(counters.sales, raw.sales);
+				check(store_kpi_groups(s, &filters[i], KPI_BY_AGENT, check_agent_group, &b, &err), &err);
+				assert_true(b.seen > 0);
+			}
+		}
+		/* Day ranges, whole months or not, with and without an agent: the rollups and the
+		 * hourly counters agree (calls and appointments against raw; calling time, which
+		 * the reference cannot split by day, between the tables). */
+		{
+			struct kpi_filter ranges[] = {
+				{0, 0, 20261103, 20261105}, {campaigns[0], 0, 20261101, 20261130}, {0, 1, 20261104, 20261212},
+				{0, 0, 20261201, 0}, {campaigns[1], 0, 0, 20261115},
+			};
+
+			for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+				struct kpi_counts counters, raw;
+				char what[80];
+
+				check(store_kpi_totals(s, &ranges[i], &counters, &err), &err);
+				check(store_kpi_recompute(s, &ranges[i], &raw, &err), &err);
+				assert_int_equal(counters.calls, raw.calls);
+				assert_int_equal(counters.conversations, raw.conversations);
+				assert_int_equal(counters.talk_seconds, raw.talk_seconds);
+				assert_int_equal(counters.appointments_won, raw.appointments_won);
+				assert_int_equal(counters.amount_cents, raw.amount_cents);
+				assert_int_equal(counters.sales, raw.sales);
+				for (size_t g = 0; g < sizeof(groupings) / sizeof(groupings[0]); g++) {
+					struct kpi_counts sum;
+
+					memset(&sum, 0, sizeof(sum));
+					check(store_kpi_groups(s, &ranges[i], groupings[g], sum_group, &sum, &err), &err);
+					snprintf(what, sizeof(what), "seed %u range %zu grouping %d", seed, i, (int)groupings[g]);
+					assert_same(&sum, &counters, what);
+				}
+				if (!ranges[i].agent_id) {
+					struct by_agent b = {s, ranges[i], 0};
+
+					check(store_kpi_groups(s, &ranges[i], KPI_BY_AGENT, check_agent_group, &b, &err), &err);
+					assert_true(b.seen > 0 || counters.calls == 0);
+				}
+			}
 		}
 	}
 	store_close(s);
