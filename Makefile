@@ -35,6 +35,8 @@ bench:
 	test -f $(BENCH_BUILD)/build.ninja || meson setup $(BENCH_BUILD) --buildtype=release -Dtests=false
 	ninja -C $(BENCH_BUILD)
 	bench/run.sh $(BENCH_BUILD)
+	bench/kpi.sh $(BENCH_BUILD)
+	$(BENCH_BUILD)/bench/bench_desk
 
 fuzz:
 	scripts/deps.sh check

@@ -85,7 +85,7 @@ static const char m1_schema[] =
 	" source_line BIGINT, created_at BIGINT NOT NULL, UNIQUE (campaign_id, phone));"
 	"CREATE INDEX leads_contact ON leads (contact_id);"
 	"CREATE INDEX leads_queue ON leads (campaign_id, state, next_call_at);"
-	"CREATE INDEX leads_new ON leads (campaign_id, state, priority, id);"
+	"CREATE INDEX leads_new ON leads (campaign_id, state, priority DESC, id);"
 	"CREATE INDEX leads_held ON leads (held_by) WHERE held_by IS NOT NULL;"
 
 	"CREATE TABLE qualification_values ("

@@ -574,6 +574,11 @@ int store_campaign_get_by_id(struct store *s, int64_t id, struct campaign *c, st
 	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE id = ?", NULL, id, c, true, err);
 }
 
+int campaign_rules_by_name(struct store *s, const char *name, struct campaign *c, struct tp_error *err)
+{
+	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE name = ?", name, 0, c, false, err);
+}
+
 int campaign_rules(struct store *s, int64_t id, struct campaign *c, struct tp_error *err)
 {
 	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE id = ?", NULL, id, c, false, err);

@@ -397,7 +397,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	campaign_init(&c);
 	if (db_begin(s->db, err))
 		return err->code;
-	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = store_campaign_get(s, campaign, &c, err)))
+	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = campaign_rules_by_name(s, campaign, &c, err)))
 		goto out;
 	/* Asking counts as activity of the agent's session. */
 	if ((rc = open_session(s, agent_id, &ses, err)))
@@ -422,7 +422,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	}
 	/* The lead the agent already holds comes back. */
 	{
-		struct db_stmt *st = db_prepare(s->db, "SELECT id FROM leads WHERE held_by = ? AND campaign_id = ?"
+		struct db_stmt *st = cached(s, SLOT_HELD, "SELECT id FROM leads WHERE held_by = ? AND campaign_id = ?"
 			" AND held_until > ? LIMIT 1", err);
 
 		if (!st) {
@@ -433,7 +433,6 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		db_bind_int64(st, 2, c.id);
 		db_bind_int64(st, 3, at);
 		rc = find_id(st, &lead_id, err);
-		db_finalize(st);
 		if (rc)
 			goto out;
 		if (lead_id) {
@@ -443,7 +442,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		}
 	}
 	for (size_t q = 0; q < sizeof(queues) / sizeof(queues[0]) && !lead_id; q++) {
-		struct db_stmt *st = db_prepare(s->db, queues[q].sql, err);
+		struct db_stmt *st = cached(s, (enum stmt_slot)(SLOT_QUEUE_0 + q), queues[q].sql, err);
 
 		if (!st) {
 			rc = err->code;
@@ -453,11 +452,10 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		db_bind_int64(st, 2, at);
 		db_bind_int64(st, 3, agent_id);
 		rc = find_id(st, &lead_id, err);
-		db_finalize(st);
 		if (rc)
 			goto out;
 		if (lead_id) {
-			struct db_stmt *hold = db_prepare(s->db, "UPDATE leads SET held_by = ?, held_until = ? WHERE id = ?", err);
+			struct db_stmt *hold = cached(s, SLOT_HOLD, "UPDATE leads SET held_by = ?, held_until = ? WHERE id = ?", err);
 
 			if (!hold) {
 				rc = err->code;
@@ -466,7 +464,9 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 			db_bind_int64(hold, 1, agent_id);
 			db_bind_int64(hold, 2, at + c.hold_seconds);
 			db_bind_int64(hold, 3, lead_id);
-			if ((rc = run_done(hold, err)) || (rc = lead_summary(s, lead_id, out, err)))
+			rc = db_step(hold, err);
+			db_reset(hold);
+			if (rc < 0 || (rc = lead_summary(s, lead_id, out, err)))
 				goto out;
 			if (strcmp(queues[q].why, "retry") == 0)
 				snprintf(out->reason, sizeof(out->reason), "retry: attempt %d of %lld", out->attempts + 1,

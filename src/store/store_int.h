@@ -20,6 +20,7 @@ void bind_opt(struct db_stmt *st, int idx, int64_t v);
 
 /* A campaign's settings and rules without its lead count (for hot paths). */
 int campaign_rules(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
+int campaign_rules_by_name(struct store *s, const char *name, struct campaign *c, struct tp_error *err);
 
 /* Slots of struct store's statement cache. */
 enum stmt_slot {
@@ -27,7 +28,11 @@ enum stmt_slot {
 	SLOT_CALL_BY_KEY, SLOT_OUTCOME_BY_CODE, SLOT_CALL_ADD, SLOT_QUAL_LATEST, SLOT_QUAL_ADD_CALL,
 	SLOT_APPOINTMENT_ADD, SLOT_LEAD_UPDATE, SLOT_SESSION_OPEN, SLOT_SESSION_TOUCH, SLOT_SPAN_GET,
 	SLOT_SPAN_SET, SLOT_APPOINTMENT_BY_CALL, SLOT_ROLLUP_AGENT_MONTH, SLOT_ROLLUP_HOUR_MONTH, SLOT_ROLLUP_DAY,
+	SLOT_QUEUE_0, SLOT_QUEUE_1, SLOT_QUEUE_2, SLOT_QUEUE_3, SLOT_QUEUE_4, SLOT_HELD, SLOT_HOLD,
+	SLOT_COUNT,
 };
+
+_Static_assert(SLOT_COUNT <= STORE_CACHE_SIZE, "struct store's statement cache is too small");
 
 /* The cached statement of slot, prepared from sql the first time. */
 struct db_stmt *cached(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err);

@@ -184,45 +184,75 @@ static bool month_aligned(const struct kpi_filter *f)
 	return true;
 }
 
-/* A source of counters for a query: table, how each row's day/hour/campaign/agent/weekday
- * read, whether its day column holds months. */
-struct source {
+/* Which counters table answers a query: the coarsest one that has the dimensions the
+ * grouping and the filter need. */
+enum source_table { SRC_HOURLY, SRC_AGENT_MONTH, SRC_HOUR_MONTH, SRC_DAY };
+
+static const struct {
 	const char *table;
-	const char *day_col;      /* for filtering */
-	bool by_month;
-	const char *select;       /* day (yyyymmdd or yyyymm01), hour, campaign, agent, weekday (-1: from day) */
-	const char *group;
+	const char *day_col;      /* the column the day filter applies to */
+	bool by_month;            /* that column holds yyyymm */
+} sources[] = {
+	[SRC_HOURLY] = {"kpi_counters", "local_day", false},
+	[SRC_AGENT_MONTH] = {"kpi_agent_month", "month", true},
+	[SRC_HOUR_MONTH] = {"kpi_hour_month", "month", true},
+	[SRC_DAY] = {"kpi_day", "local_day", false},
 };
 
-static struct source pick_source(const struct kpi_filter *f, enum kpi_group by)
+static enum source_table pick_source(const struct kpi_filter *f, enum kpi_group by)
 {
-	static const struct source fine_hour = {"kpi_counters", "local_day", false,
-		"local_day, local_hour, campaign_id, agent_id, -1", "local_day, local_hour, campaign_id, agent_id"};
-	static const struct source agent_month = {"kpi_agent_month", "month", true,
-		"month * 100 + 1, 0, campaign_id, agent_id, -1", "month, campaign_id, agent_id"};
-	static const struct source hour_month = {"kpi_hour_month", "month", true,
-		"month * 100 + 1, local_hour, campaign_id, 0, local_weekday", "month, local_weekday, local_hour, campaign_id"};
-	static const struct source day = {"kpi_day", "local_day", false,
-		"local_day, 0, campaign_id, 0, -1", "local_day, campaign_id"};
 	bool aligned = month_aligned(f);
 
 	switch (by) {
 	case KPI_BY_AGENT:
-		return aligned ? agent_month : fine_hour;
+		return aligned ? SRC_AGENT_MONTH : SRC_HOURLY;
 	case KPI_BY_NONE:
 	case KPI_BY_CAMPAIGN:
 	case KPI_BY_MONTH:
 		if (aligned)
-			return agent_month;
-		return f->agent_id ? fine_hour : day;
+			return SRC_AGENT_MONTH;
+		return f->agent_id ? SRC_HOURLY : SRC_DAY;
 	case KPI_BY_HOUR:
 	case KPI_BY_WEEKDAY_HOUR:
 	case KPI_BY_BLOCK:
-		return aligned && !f->agent_id ? hour_month : fine_hour;
+		return aligned && !f->agent_id ? SRC_HOUR_MONTH : SRC_HOURLY;
 	case KPI_BY_DAY:
 	case KPI_BY_WEEK:
 	default:
-		return f->agent_id ? fine_hour : day;
+		return f->agent_id ? SRC_HOURLY : SRC_DAY;
+	}
+}
+
+/*
+ * The SELECT list of a grouping on a source: day as yyyymmdd (or 0), hour, campaign,
+ * agent, weekday (or -1: from the day); row_key folds each row into its group.
+ */
+static void grouping_sql(enum kpi_group by, enum source_table src, const char **select)
+{
+	bool hm = src == SRC_HOUR_MONTH;
+
+	switch (by) {
+	case KPI_BY_HOUR:
+		*select = "0, local_hour, 0, 0, -1";
+		break;
+	case KPI_BY_WEEKDAY_HOUR:
+		*select = hm ? "0, local_hour, 0, 0, local_weekday" : "local_day, local_hour, 0, 0, -1";
+		break;
+	case KPI_BY_BLOCK:
+		*select = hm ? "0, local_hour, campaign_id, 0, local_weekday" : "local_day, local_hour, campaign_id, 0, -1";
+		break;
+	case KPI_BY_MONTH:
+		*select = src == SRC_AGENT_MONTH ? "month * 100 + 1, 0, 0, 0, -1" : "local_day / 100 * 100 + 1, 0, 0, 0, -1";
+		break;
+	case KPI_BY_AGENT:
+		*select = "0, 0, 0, agent_id, -1";
+		break;
+	case KPI_BY_CAMPAIGN:
+		*select = "0, 0, campaign_id, 0, -1";
+		break;
+	default: /* day, week */
+		*select = "local_day, 0, 0, 0, -1";
+		break;
 	}
 }
 
@@ -230,6 +260,12 @@ static void add_sums(struct strbuf *sb)
 {
 	for (size_t i = 0; i < NCOLS; i++)
 		sb_addf(sb, ", SUM(%s)", cols[i].name);
+}
+
+static void add_columns(struct strbuf *sb)
+{
+	for (size_t i = 0; i < NCOLS; i++)
+		sb_addf(sb, ", %s", cols[i].name);
 }
 
 static void read_sums(struct db_stmt *st, int first, struct kpi_counts *c)
@@ -241,7 +277,7 @@ static void read_sums(struct db_stmt *st, int first, struct kpi_counts *c)
 
 int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err)
 {
-	struct source src = pick_source(f, KPI_BY_NONE);
+	enum source_table src = pick_source(f, KPI_BY_NONE);
 	struct strbuf sb;
 	struct db_stmt *st;
 	int rc;
@@ -249,14 +285,14 @@ int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_cou
 	sb_init(&sb);
 	sb_adds(&sb, "SELECT 0");
 	add_sums(&sb);
-	sb_addf(&sb, " FROM %s", src.table);
-	where(&sb, f, src.day_col);
+	sb_addf(&sb, " FROM %s", sources[src].table);
+	where(&sb, f, sources[src].day_col);
 	sb_adds(&sb, " /* scan-ok: a rollup, a few rows per month */");
 	st = db_prepare(s->db, sb.buf, err);
 	sb_release(&sb);
 	if (!st)
 		return err->code;
-	bind_filter_as(st, f, 1, src.by_month);
+	bind_filter_as(st, f, 1, sources[src].by_month);
 	rc = db_step(st, err);
 	if (rc == DB_ROW)
 		read_sums(st, 1, out);
@@ -334,7 +370,8 @@ static int64_t row_key(enum kpi_group by, int day, int hour, int weekday, int64_
 	}
 }
 
-static void label(enum kpi_group by, struct group *g, struct store *s)
+/* Names agents and campaigns with names_st (a prepared SELECT name ... WHERE id = ?). */
+static void label(enum kpi_group by, struct group *g, struct db_stmt *names_st)
 {
 	struct tp_error ignored;
 	struct db_stmt *st = NULL;
@@ -358,10 +395,8 @@ static void label(enum kpi_group by, struct group *g, struct store *s)
 		snprintf(g->label, sizeof(g->label), "%04d-%02d", (int)(g->key / 100), (int)(g->key % 100));
 		break;
 	case KPI_BY_AGENT:
-		st = db_prepare(s->db, "SELECT name FROM users WHERE id = ?", &ignored);
-		break;
 	case KPI_BY_CAMPAIGN:
-		st = db_prepare(s->db, "SELECT name FROM campaigns WHERE id = ?", &ignored);
+		st = names_st;
 		break;
 	case KPI_BY_BLOCK:
 		snprintf(g->label, sizeof(g->label), "%s", g->key == 0 ? "inside" : "outside");
@@ -372,7 +407,7 @@ static void label(enum kpi_group by, struct group *g, struct store *s)
 	if (st) {
 		db_bind_int64(st, 1, g->key);
 		snprintf(g->label, sizeof(g->label), "%s", db_step(st, &ignored) == DB_ROW ? db_col_text(st, 0) : "?");
-		db_finalize(st);
+		db_reset(st);
 	}
 }
 
@@ -439,7 +474,8 @@ int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group
 	struct tp_error *err)
 {
 	struct groups gs = {0};
-	struct source src;
+	enum source_table src;
+	const char *select;
 	struct strbuf sb;
 	struct db_stmt *st;
 	struct campaign blocks_of;
@@ -452,20 +488,22 @@ int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group
 		goto emit;
 	}
 	src = pick_source(f, by);
+	grouping_sql(by, src, &select);
 	sb_init(&sb);
-	/* Sum in SQL over the source's rows, fold them into groups here. */
-	sb_addf(&sb, "SELECT %s", src.select);
-	add_sums(&sb);
-	sb_addf(&sb, " FROM %s", src.table);
-	where(&sb, f, src.day_col);
-	sb_addf(&sb, " GROUP BY %s /* scan-ok: a rollup, or one agent's hours */", src.group);
+	/* Rows are read in primary-key order and folded here: a GROUP BY on another column
+	 * would make SQLite sort every row first. */
+	sb_addf(&sb, "SELECT %s", select);
+	add_columns(&sb);
+	sb_addf(&sb, " FROM %s", sources[src].table);
+	where(&sb, f, sources[src].day_col);
+	sb_adds(&sb, " /* scan-ok: a rollup, or one agent's hours */");
 	st = db_prepare(s->db, sb.buf, err);
 	sb_release(&sb);
 	if (!st) {
 		rc = err->code;
 		goto out;
 	}
-	bind_filter_as(st, f, 1, src.by_month);
+	bind_filter_as(st, f, 1, sources[src].by_month);
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		struct kpi_counts row;
 		int64_t campaign_id = db_col_int64(st, 2);
@@ -488,9 +526,15 @@ int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group
 		rc = 0;
 emit:
 	if (rc == 0) {
+		struct db_stmt *names = NULL;
+
+		if (by == KPI_BY_AGENT || by == KPI_BY_CAMPAIGN)
+			names = db_prepare(s->db, by == KPI_BY_AGENT ? "SELECT name FROM users WHERE id = ?"
+				: "SELECT name FROM campaigns WHERE id = ?", err);
 		if (by != KPI_BY_OUTCOME)
 			for (size_t i = 0; i < gs.n; i++)
-				label(by, &gs.g[i], s);
+				label(by, &gs.g[i], names);
+		db_finalize(names);
 		if ((by == KPI_BY_AGENT || by == KPI_BY_CAMPAIGN || by == KPI_BY_OUTCOME) && gs.n > 1)
 			qsort(gs.g, gs.n, sizeof(*gs.g), by_label);
 		for (size_t i = 0; i < gs.n && rc == 0; i++)
