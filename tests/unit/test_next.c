@@ -1,0 +1,175 @@
+/* Lead selection order and holds (issue "Calling and KPIs", "Next lead"): callbacks due
+ * (own first, then shared), hot follow-ups due, new leads by priority, then retries; a
+ * held lead is nobody else's; never a lead on the opposition list or outside windows. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/tz.h"
+#include "store/store.h"
+
+static char path[256];
+
+static void check(int rc, const struct tp_error *err)
+{
+	if (rc)
+		fail_msg("store: %s: %s", err->field, err->reason);
+}
+
+static struct store *fresh(void)
+{
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char url[300], p[300];
+	struct tp_error err;
+	struct store *s;
+
+	snprintf(path, sizeof(path), "%s/telepro-test-next-%d.db", dir, (int)getpid());
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	tp_error_clear(&err);
+	if (!(s = store_open(url, NULL, &err)))
+		fail_msg("%s", err.reason);
+	return s;
+}
+
+static int64_t t(int day, int hour, int minute)
+{
+	return tz_utc("Europe/Paris", 2026, 12, day, hour, minute, 0);
+}
+
+/* Logs a call on lead by agent at time at. */
+static void log_call(struct store *s, const char *agent, int64_t lead, const char *result, const char *outcome,
+	int64_t at, int64_t callback_at)
+{
+	struct call_input in = {0};
+	struct tp_error err;
+	int64_t call_id, appt_id;
+	bool replayed;
+
+	tp_error_clear(&err);
+	in.agent = agent;
+	in.lead_id = lead;
+	in.result = result;
+	in.outcome = outcome;
+	in.started_at = at;
+	in.talk_seconds = outcome ? 60 : 0;
+	in.callback_at = callback_at;
+	check(store_call_log(s, &in, &call_id, &appt_id, &replayed, &err), &err);
+}
+
+static int64_t next(struct store *s, const char *agent, int64_t at, char *reason, size_t size)
+{
+	struct next_lead lead;
+	struct tp_error err;
+	int rc;
+
+	tp_error_clear(&err);
+	rc = store_next_lead(s, agent, "C", at, &lead, &err);
+	if (rc == TP_ENOTHING) {
+		snprintf(reason, size, "%s", err.reason);
+		return 0;
+	}
+	check(rc, &err);
+	snprintf(reason, size, "%s", lead.reason);
+	return lead.lead_id;
+}
+
+static void test_order_and_holds(void **state)
+{
+	struct store *s = fresh();
+	struct tp_error err;
+	struct campaign c;
+	struct store_import *imp;
+	struct import_stats st = {0};
+	char why[512];
+	int64_t uid;
+
+	(void)state;
+	tp_error_clear(&err);
+	check(store_user_add(s, "alice", "agent", "!", &uid, &err), &err);
+	check(store_user_add(s, "bob", "agent", "!", &uid, &err), &err);
+	campaign_init(&c);
+	campaign_set_str(&c.name, "C");
+	campaign_set_str(&c.kind, "appointment");
+	campaign_set_str(&c.audience, "b2b");
+	campaign_set_str(&c.timezone, "Europe/Paris");
+	campaign_set_str(&c.region, "FR");
+	c.max_attempts = 2;
+	check(campaign_set_retry(&c, "no_answer=1h", &err), &err);
+	check(store_campaign_add(s, &c, &err), &err);
+	imp = store_import_begin(s, c.id, &err);
+	for (int i = 1; i <= 6; i++) {
+		struct prospect p;
+
+		memset(&p, 0, sizeof(p));
+		for (int f = 0; f < F_COUNT; f++)
+			p.field[f] = "";
+		snprintf(p.phone, sizeof(p.phone), "+3314268530%d", i);
+		p.lead_phone = p.phone;
+		assert_int_equal(store_import_prospect(imp, &p, &err), IMPORT_ADDED);
+		st.imported++;
+	}
+	check(store_import_commit(imp, "t", &st, &err), &err);
+	/* Lead 6 is on the opposition list. */
+	check(store_begin(s, &err), &err);
+	assert_int_equal(store_opposition_add(s, "+33142685306", "bloctel", 0, &err), 0);
+	check(store_commit(s, &err), &err);
+
+	/* Tuesday 1 December: new leads in import order, each held for its agent. */
+	assert_int_equal(next(s, "alice", t(1, 9, 0), why, sizeof(why)), 1);
+	assert_string_equal(why, "new lead");
+	assert_int_equal(next(s, "bob", t(1, 9, 0), why, sizeof(why)), 2);
+	assert_int_equal(next(s, "alice", t(1, 9, 1), why, sizeof(why)), 1);
+	assert_string_equal(why, "the lead you hold");
+	log_call(s, "alice", 1, "no_answer", NULL, t(1, 9, 2), 0);            /* retry at 10:02 */
+	log_call(s, "bob", 2, "conversation", "callback", t(1, 9, 3), t(1, 11, 0));
+	assert_int_equal(next(s, "alice", t(1, 9, 5), why, sizeof(why)), 3);
+	log_call(s, "alice", 3, "conversation", "hot_short", t(1, 9, 6), 0);  /* follow-up in 30 days */
+	assert_int_equal(next(s, "alice", t(1, 9, 8), why, sizeof(why)), 4);
+	log_call(s, "alice", 4, "conversation", "callback", t(1, 9, 9), t(1, 10, 30));
+	assert_int_equal(next(s, "alice", t(1, 9, 10), why, sizeof(why)), 5);
+	log_call(s, "alice", 5, "wrong_number", NULL, t(1, 9, 11), 0);
+	/* Nothing due: the reason says what waits; lead 6 is never offered. */
+	assert_int_equal(next(s, "alice", t(1, 9, 12), why, sizeof(why)), 0);
+	assert_true(strstr(why, "nothing to call now; next callback at 2026-12-01 10:30") != NULL);
+	assert_true(strstr(why, "1 leads wait for their retry delay") != NULL);
+	assert_true(strstr(why, "1 leads are on the opposition list") != NULL);
+	/* 10:31: alice's own callback (lead 4) before the retry due since 10:02. */
+	assert_int_equal(next(s, "alice", t(1, 10, 31), why, sizeof(why)), 4);
+	assert_string_equal(why, "your callback, due");
+	log_call(s, "alice", 4, "conversation", "refused", t(1, 10, 32), 0);
+	assert_int_equal(next(s, "alice", t(1, 10, 33), why, sizeof(why)), 1);
+	assert_string_equal(why, "retry: attempt 2 of 2");
+	log_call(s, "alice", 1, "no_answer", NULL, t(1, 10, 34), 0);         /* second attempt: exhausted */
+	/* 11:01: bob's callback is his; alice gets it only once an hour overdue. */
+	assert_int_equal(next(s, "alice", t(1, 11, 1), why, sizeof(why)), 0);
+	assert_int_equal(next(s, "alice", t(1, 12, 1), why, sizeof(why)), 2);
+	assert_string_equal(why, "shared callback, due");
+	log_call(s, "alice", 2, "conversation", "not_target", t(1, 12, 2), 0);
+	/* 31 days later the hot prospect is due again. Outside windows, nothing at all. */
+	assert_int_equal(next(s, "alice", tz_utc("Europe/Paris", 2027, 1, 4, 9, 30, 0), why, sizeof(why)), 3);
+	assert_string_equal(why, "hot prospect, follow-up due");
+	assert_int_equal(next(s, "bob", tz_utc("Europe/Paris", 2027, 1, 9, 10, 0, 0), why, sizeof(why)), 0);
+	assert_true(strstr(why, "outside the calling windows (mon-fri 09:00-19:00); they open again at 2027-01-11 09:00")
+		!= NULL);
+	campaign_release(&c);
+	store_close(s);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_order_and_holds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
