@@ -9,6 +9,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <stdio.h>
+#include <jansson.h>
+
 #include "core/error.h"
 #include "store/store.h"
 
@@ -54,6 +57,13 @@ int cli_read_password(bool from_stdin, char *buf, size_t size);
 
 /* Writes s as a CSV field (quoted when needed) to f. */
 void cli_csv_field(FILE *f, const char *s, char delimiter);
+
+/* Reads a whole file of at most max bytes (NUL-terminated; the caller frees *out).
+ * Returns 0, or prints why and returns 2. */
+int cli_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* Prints a JSON document on stdout, indented, keys in insertion order, and a newline. */
+void cli_print_json(json_t *j);
 
 /* Prints a help text on stdout and returns 0. */
 int cli_help(const char *text);

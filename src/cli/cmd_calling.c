@@ -218,8 +218,7 @@ int cmd_next(int argc, char **argv)
 	}
 	json_object_set_new(j, "reason", json_string(lead.reason));
 	if (o.format == FORMAT_JSON) {
-		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		putchar('\n');
+		cli_print_json(j);
 	} else {
 		json_t *ct = json_object_get(j, "contact"), *co = json_object_get(j, "company");
 		const char *first = json_string_value(json_object_get(ct, "first_name"));
@@ -441,8 +440,7 @@ static int appointment_list(int argc, char **argv)
 	rc = store_appointment_list(s, sales, campaign, print_appointment, &lc, &err);
 	store_close(s);
 	if (rc == 0 && lc.format == FORMAT_JSON) {
-		json_dumpf(lc.array, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		putchar('\n');
+		cli_print_json(lc.array);
 	}
 	json_decref(lc.array);
 	return rc ? cli_fail(&err) : 0;

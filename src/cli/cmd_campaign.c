@@ -80,29 +80,6 @@ static const struct option settings_opts[] = {
 
 #define SCRIPT_MAX (256 * 1024)
 
-static int read_script(const char *path, char **out)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-
-	if (!f) {
-		fprintf(stderr, "telepro: %s: %s\n", path, strerror(errno));
-		return 2;
-	}
-	buf = xmalloc(SCRIPT_MAX + 1);
-	n = fread(buf, 1, SCRIPT_MAX + 1, f);
-	fclose(f);
-	if (n > SCRIPT_MAX) {
-		free(buf);
-		fprintf(stderr, "telepro: %s: a script has at most %d KiB\n", path, SCRIPT_MAX / 1024);
-		return 2;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	return 0;
-}
-
 static bool parse_seconds(const char *s, int64_t *out)
 {
 	size_t len = strlen(s);
@@ -186,8 +163,12 @@ static int apply_settings(int argc, char **argv, struct campaign *c, const char 
 			campaign_set_str(&c->region, v);
 			break;
 		case OPT_SCRIPT:
-			if (read_script(v, &script))
-				return 2;
+			{
+				size_t len;
+
+				if (cli_read_file(v, SCRIPT_MAX, &script, &len))
+					return 2;
+			}
 			free(c->script);
 			c->script = script;
 			break;
@@ -465,8 +446,7 @@ static int campaign_show(int argc, char **argv)
 	if (format == FORMAT_JSON) {
 		json_t *j = campaign_json(&c);
 
-		json_dumpf(j, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(j);
 		json_decref(j);
 	} else {
 		campaign_print(&c);
@@ -515,8 +495,7 @@ static int campaign_list(int argc, char **argv)
 	rc = store_campaign_list(s, list_one, &lc, &err);
 	store_close(s);
 	if (rc == 0 && lc.format == FORMAT_JSON) {
-		json_dumpf(lc.array, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(lc.array);
 	}
 	json_decref(lc.array);
 	return rc ? cli_fail(&err) : 0;

@@ -120,30 +120,6 @@ static void sink_reject(void *ctx, const struct tp_error *e)
 		e->field, "reason", e->reason));
 }
 
-static int read_file(const char *path, size_t max, char **out, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-
-	if (!f) {
-		fprintf(stderr, "telepro: %s: %s\n", path, strerror(errno));
-		return 2;
-	}
-	buf = xmalloc(max + 1);
-	n = fread(buf, 1, max + 1, f);
-	fclose(f);
-	if (n > max) {
-		free(buf);
-		fprintf(stderr, "telepro: %s: larger than %zu KiB\n", path, max / 1024);
-		return 2;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 /* Feeds the whole file to the importer, chunk by chunk: memory stays flat. */
 static int feed_file(FILE *f, struct importer *im, struct progress *prog, struct tp_error *err)
 {
@@ -239,7 +215,7 @@ static int import_prospects(int argc, char **argv)
 		char *text;
 		size_t len;
 
-		if ((rc = read_file(mapping_path, 64 * 1024, &text, &len)))
+		if ((rc = cli_read_file(mapping_path, 64 * 1024, &text, &len)))
 			return rc;
 		rc = mapping_parse(&mapping, mapping_path, text, len, &err);
 		free(text);
@@ -316,6 +292,31 @@ out:
 	if (f && f != stdin)
 		fclose(f);
 	mapping_release(&mapping);
+	return rc;
+}
+
+/* Reads a whole CSV file through a csv_reader (delimiter detected from its start) with
+ * fn as the record callback; returns 0 or the callback's value that stopped reading. */
+static int feed_csv(FILE *f, csv_record_fn fn, void *ctx)
+{
+	struct csv_reader reader;
+	char *buf = xmalloc(READ_CHUNK);
+	bool first = true;
+	size_t n;
+	int rc = 0;
+
+	while (rc == 0 && (n = fread(buf, 1, READ_CHUNK, f)) > 0) {
+		if (first)
+			csv_reader_init(&reader, csv_detect_delimiter(buf, n), fn, ctx);
+		first = false;
+		rc = csv_reader_feed(&reader, buf, n);
+	}
+	free(buf);
+	if (!first) {
+		if (rc == 0)
+			rc = csv_reader_finish(&reader);
+		csv_reader_release(&reader);
+	}
 	return rc;
 }
 
@@ -416,13 +417,9 @@ static int import_dnc(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct dnc_run run = {0};
-	struct csv_reader reader;
 	struct tp_error err;
-	char *buf;
-	size_t n;
 	FILE *f;
 	int opt, rc = 0;
-	bool first = true;
 
 	run.region = "FR";
 	run.format = FORMAT_TEXT;
@@ -465,19 +462,7 @@ static int import_dnc(int argc, char **argv)
 		rc = cli_fail(&err);
 		goto out;
 	}
-	buf = xmalloc(READ_CHUNK);
-	while (rc == 0 && (n = fread(buf, 1, READ_CHUNK, f)) > 0) {
-		if (first)
-			csv_reader_init(&reader, csv_detect_delimiter(buf, n), dnc_record, &run);
-		first = false;
-		rc = csv_reader_feed(&reader, buf, n);
-	}
-	free(buf);
-	if (!first) {
-		if (rc == 0)
-			rc = csv_reader_finish(&reader);
-		csv_reader_release(&reader);
-	}
+	rc = feed_csv(f, dnc_record, &run);
 	if (rc == 0)
 		rc = store_audit(run.s, "cli", "import.dnc", "opposition", 0, run.source, &run.fatal);
 	if (rc == 0 && store_commit(run.s, &run.fatal))
@@ -648,11 +633,9 @@ static int import_calls(int argc, char **argv)
 	struct calls_run run = {0};
 	struct callmap map;
 	struct campaign c;
-	struct csv_reader reader;
 	struct tp_error err;
-	char *text, *buf;
-	size_t len, n;
-	bool first = true;
+	char *text;
+	size_t len;
 	FILE *f;
 	int opt, rc;
 
@@ -675,7 +658,7 @@ static int import_calls(int argc, char **argv)
 	run.file = argv[optind];
 	run.file_key = strrchr(run.file, '/') ? strrchr(run.file, '/') + 1 : run.file;
 	tp_error_clear(&err);
-	if ((rc = read_file(mapping_path, 64 * 1024, &text, &len)))
+	if ((rc = cli_read_file(mapping_path, 64 * 1024, &text, &len)))
 		return rc;
 	rc = callmap_parse(&map, mapping_path, text, len, &err);
 	free(text);
@@ -703,19 +686,7 @@ static int import_calls(int argc, char **argv)
 		rc = cli_fail(&err);
 		goto out;
 	}
-	buf = xmalloc(READ_CHUNK);
-	while (rc == 0 && (n = fread(buf, 1, READ_CHUNK, f)) > 0) {
-		if (first)
-			csv_reader_init(&reader, csv_detect_delimiter(buf, n), calls_record, &run);
-		first = false;
-		rc = csv_reader_feed(&reader, buf, n);
-	}
-	free(buf);
-	if (!first) {
-		if (rc == 0)
-			rc = csv_reader_finish(&reader);
-		csv_reader_release(&reader);
-	}
+	rc = feed_csv(f, calls_record, &run);
 	if (rc == 0 && !run.header_done)
 		rc = tp_error_at(&run.fatal, TP_EUSAGE, run.file, 0, NULL, "the file is empty: a call history starts"
 			" with a header line");

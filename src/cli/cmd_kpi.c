@@ -297,8 +297,7 @@ int cmd_kpi(int argc, char **argv)
 		out = json_pack("{s:o,s:o,s:O}", "filter", filter, "totals", t, "groups", r.groups);
 		if (obj)
 			json_object_set(out, "objectives", obj);
-		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-		putchar('\n');
+		cli_print_json(out);
 	} else if (r.format == FORMAT_TEXT && by != KPI_BY_NONE) {
 		on_group(&r, "total", &totals);
 	}

@@ -182,8 +182,7 @@ static int user_list(int argc, char **argv)
 	rc = store_user_list(s, print_user, &lc, &err);
 	store_close(s);
 	if (rc == 0 && lc.format == FORMAT_JSON) {
-		json_dumpf(lc.array, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(lc.array);
 	}
 	json_decref(lc.array);
 	return rc ? cli_fail(&err) : 0;

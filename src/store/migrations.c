@@ -13,6 +13,18 @@
  * Migration 1: the whole logical model of DESIGN.md ("Data model"). Times are integer UTC
  * seconds; local_day is YYYYMMDD and local_hour 0..23 in the campaign's time zone.
  */
+/* The counter columns of kpi_counters and its rollups (store_kpi.c lists them too). */
+#define KPI_COLUMNS \
+	" calls BIGINT NOT NULL DEFAULT 0, conversations BIGINT NOT NULL DEFAULT 0," \
+	" appointments BIGINT NOT NULL DEFAULT 0, sales BIGINT NOT NULL DEFAULT 0," \
+	" talk_seconds BIGINT NOT NULL DEFAULT 0, talk_seconds_sq BIGINT NOT NULL DEFAULT 0," \
+	" qualified BIGINT NOT NULL DEFAULT 0, hot BIGINT NOT NULL DEFAULT 0," \
+	" callbacks BIGINT NOT NULL DEFAULT 0, refusals BIGINT NOT NULL DEFAULT 0," \
+	" appointments_won BIGINT NOT NULL DEFAULT 0, appointments_known BIGINT NOT NULL DEFAULT 0," \
+	" appointments_held BIGINT NOT NULL DEFAULT 0, appointments_no_show BIGINT NOT NULL DEFAULT 0," \
+	" appointments_relevant BIGINT NOT NULL DEFAULT 0, appointments_rated BIGINT NOT NULL DEFAULT 0," \
+	" amount_cents BIGINT NOT NULL DEFAULT 0, calling_seconds BIGINT NOT NULL DEFAULT 0,"
+
 static const char m1_schema[] =
 	"CREATE TABLE users ("
 	" id %ID%, name TEXT NOT NULL UNIQUE,"
@@ -136,15 +148,7 @@ static const char m1_schema[] =
 	"CREATE TABLE kpi_counters ("
 	" campaign_id BIGINT NOT NULL REFERENCES campaigns (id), agent_id BIGINT NOT NULL,"
 	" local_day INTEGER NOT NULL, local_hour INTEGER NOT NULL,"
-	" calls BIGINT NOT NULL DEFAULT 0, conversations BIGINT NOT NULL DEFAULT 0,"
-	" appointments BIGINT NOT NULL DEFAULT 0, sales BIGINT NOT NULL DEFAULT 0,"
-	" talk_seconds BIGINT NOT NULL DEFAULT 0, talk_seconds_sq BIGINT NOT NULL DEFAULT 0,"
-	" qualified BIGINT NOT NULL DEFAULT 0, hot BIGINT NOT NULL DEFAULT 0,"
-	" callbacks BIGINT NOT NULL DEFAULT 0, refusals BIGINT NOT NULL DEFAULT 0,"
-	" appointments_won BIGINT NOT NULL DEFAULT 0, appointments_known BIGINT NOT NULL DEFAULT 0,"
-	" appointments_held BIGINT NOT NULL DEFAULT 0, appointments_no_show BIGINT NOT NULL DEFAULT 0,"
-	" appointments_relevant BIGINT NOT NULL DEFAULT 0, appointments_rated BIGINT NOT NULL DEFAULT 0,"
-	" amount_cents BIGINT NOT NULL DEFAULT 0, calling_seconds BIGINT NOT NULL DEFAULT 0,"
+	KPI_COLUMNS
 	" PRIMARY KEY (campaign_id, agent_id, local_day, local_hour));"
 	"CREATE INDEX kpi_counters_agent ON kpi_counters (agent_id, local_day);"
 	"CREATE INDEX kpi_counters_day ON kpi_counters (local_day);"
@@ -153,41 +157,17 @@ static const char m1_schema[] =
 	 * a few thousand rows whatever the number of calls (store_kpi.c picks the table). */
 	"CREATE TABLE kpi_agent_month ("
 	" campaign_id BIGINT NOT NULL REFERENCES campaigns (id), agent_id BIGINT NOT NULL, month INTEGER NOT NULL,"
-	" calls BIGINT NOT NULL DEFAULT 0, conversations BIGINT NOT NULL DEFAULT 0,"
-	" appointments BIGINT NOT NULL DEFAULT 0, sales BIGINT NOT NULL DEFAULT 0,"
-	" talk_seconds BIGINT NOT NULL DEFAULT 0, talk_seconds_sq BIGINT NOT NULL DEFAULT 0,"
-	" qualified BIGINT NOT NULL DEFAULT 0, hot BIGINT NOT NULL DEFAULT 0,"
-	" callbacks BIGINT NOT NULL DEFAULT 0, refusals BIGINT NOT NULL DEFAULT 0,"
-	" appointments_won BIGINT NOT NULL DEFAULT 0, appointments_known BIGINT NOT NULL DEFAULT 0,"
-	" appointments_held BIGINT NOT NULL DEFAULT 0, appointments_no_show BIGINT NOT NULL DEFAULT 0,"
-	" appointments_relevant BIGINT NOT NULL DEFAULT 0, appointments_rated BIGINT NOT NULL DEFAULT 0,"
-	" amount_cents BIGINT NOT NULL DEFAULT 0, calling_seconds BIGINT NOT NULL DEFAULT 0,"
+	KPI_COLUMNS
 	" PRIMARY KEY (campaign_id, agent_id, month));"
 	"CREATE INDEX kpi_agent_month_agent ON kpi_agent_month (agent_id, month);"
 	"CREATE TABLE kpi_hour_month ("
 	" campaign_id BIGINT NOT NULL REFERENCES campaigns (id), month INTEGER NOT NULL,"
 	" local_weekday INTEGER NOT NULL, local_hour INTEGER NOT NULL,"
-	" calls BIGINT NOT NULL DEFAULT 0, conversations BIGINT NOT NULL DEFAULT 0,"
-	" appointments BIGINT NOT NULL DEFAULT 0, sales BIGINT NOT NULL DEFAULT 0,"
-	" talk_seconds BIGINT NOT NULL DEFAULT 0, talk_seconds_sq BIGINT NOT NULL DEFAULT 0,"
-	" qualified BIGINT NOT NULL DEFAULT 0, hot BIGINT NOT NULL DEFAULT 0,"
-	" callbacks BIGINT NOT NULL DEFAULT 0, refusals BIGINT NOT NULL DEFAULT 0,"
-	" appointments_won BIGINT NOT NULL DEFAULT 0, appointments_known BIGINT NOT NULL DEFAULT 0,"
-	" appointments_held BIGINT NOT NULL DEFAULT 0, appointments_no_show BIGINT NOT NULL DEFAULT 0,"
-	" appointments_relevant BIGINT NOT NULL DEFAULT 0, appointments_rated BIGINT NOT NULL DEFAULT 0,"
-	" amount_cents BIGINT NOT NULL DEFAULT 0, calling_seconds BIGINT NOT NULL DEFAULT 0,"
+	KPI_COLUMNS
 	" PRIMARY KEY (campaign_id, month, local_weekday, local_hour));"
 	"CREATE TABLE kpi_day ("
 	" campaign_id BIGINT NOT NULL REFERENCES campaigns (id), local_day INTEGER NOT NULL,"
-	" calls BIGINT NOT NULL DEFAULT 0, conversations BIGINT NOT NULL DEFAULT 0,"
-	" appointments BIGINT NOT NULL DEFAULT 0, sales BIGINT NOT NULL DEFAULT 0,"
-	" talk_seconds BIGINT NOT NULL DEFAULT 0, talk_seconds_sq BIGINT NOT NULL DEFAULT 0,"
-	" qualified BIGINT NOT NULL DEFAULT 0, hot BIGINT NOT NULL DEFAULT 0,"
-	" callbacks BIGINT NOT NULL DEFAULT 0, refusals BIGINT NOT NULL DEFAULT 0,"
-	" appointments_won BIGINT NOT NULL DEFAULT 0, appointments_known BIGINT NOT NULL DEFAULT 0,"
-	" appointments_held BIGINT NOT NULL DEFAULT 0, appointments_no_show BIGINT NOT NULL DEFAULT 0,"
-	" appointments_relevant BIGINT NOT NULL DEFAULT 0, appointments_rated BIGINT NOT NULL DEFAULT 0,"
-	" amount_cents BIGINT NOT NULL DEFAULT 0, calling_seconds BIGINT NOT NULL DEFAULT 0,"
+	KPI_COLUMNS
 	" PRIMARY KEY (campaign_id, local_day));"
 	"CREATE INDEX kpi_day_day ON kpi_day (local_day);"
 

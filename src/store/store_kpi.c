@@ -546,10 +546,35 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
+/* Runs the query in sb (then released) with the filter's parameters and adds its first
+ * row's columns to *outs[0..n). */
+static int add_row(struct store *s, struct strbuf *sb, const struct kpi_filter *f, int64_t *const *outs, int n,
+	struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, sb->buf, err);
+	int rc;
+
+	sb_release(sb);
+	if (!st)
+		return err->code;
+	bind_filter(st, f, 1);
+	if ((rc = db_step(st, err)) == DB_ROW)
+		for (int i = 0; i < n; i++)
+			*outs[i] += db_col_int64(st, i);
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
 int store_kpi_recompute(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err)
 {
+	struct kpi_filter no_days = {f->campaign_id, f->agent_id, 0, 0};
+	int64_t *const from_calls[] = {&out->calls, &out->conversations, &out->appointments, &out->sales,
+		&out->talk_seconds, &out->talk_seconds_sq, &out->qualified, &out->hot, &out->callbacks, &out->refusals};
+	int64_t *const from_appointments[] = {&out->appointments_won, &out->appointments_known,
+		&out->appointments_held, &out->appointments_no_show, &out->appointments_relevant,
+		&out->appointments_rated, &out->amount_cents, &out->sales};
+	int64_t *const calling[] = {&out->calling_seconds};
 	struct strbuf sb;
-	struct db_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -568,27 +593,9 @@ int store_kpi_recompute(struct store *s, const struct kpi_filter *f, struct kpi_
 		" FROM (SELECT * FROM calls");
 	where(&sb, f, "local_day");
 	sb_adds(&sb, ") c LEFT JOIN outcomes o ON o.id = c.outcome_id /* scan-ok: the reference */");
-	st = db_prepare(s->db, sb.buf, err);
-	sb_release(&sb);
-	if (!st)
-		return err->code;
-	bind_filter(st, f, 1);
-	if ((rc = db_step(st, err)) == DB_ROW) {
-		out->calls = db_col_int64(st, 0);
-		out->conversations = db_col_int64(st, 1);
-		out->appointments = db_col_int64(st, 2);
-		out->sales = db_col_int64(st, 3);
-		out->talk_seconds = db_col_int64(st, 4);
-		out->talk_seconds_sq = db_col_int64(st, 5);
-		out->qualified = db_col_int64(st, 6);
-		out->hot = db_col_int64(st, 7);
-		out->callbacks = db_col_int64(st, 8);
-		out->refusals = db_col_int64(st, 9);
-	}
-	db_finalize(st);
-	if (rc < 0)
+	if ((rc = add_row(s, &sb, f, from_calls, 10, err)))
 		return rc;
-	/* Appointment results, counted at the call that set the appointment. */
+	/* Appointment results, counted at the call that set the appointment; won ones are sales. */
 	sb_init(&sb);
 	sb_adds(&sb, "SELECT COALESCE(SUM(CASE WHEN result = 'won' THEN 1 ELSE 0 END), 0),"
 		" COALESCE(SUM(CASE WHEN result = 'won' OR result = 'lost' THEN 1 ELSE 0 END), 0),"
@@ -596,43 +603,20 @@ int store_kpi_recompute(struct store *s, const struct kpi_filter *f, struct kpi_
 		" COALESCE(SUM(CASE WHEN status = 'no_show' THEN 1 ELSE 0 END), 0),"
 		" COALESCE(SUM(CASE WHEN relevant = 1 THEN 1 ELSE 0 END), 0),"
 		" COALESCE(SUM(CASE WHEN relevant IS NOT NULL THEN 1 ELSE 0 END), 0),"
-		" COALESCE(SUM(CASE WHEN result = 'won' THEN COALESCE(amount_cents, 0) ELSE 0 END), 0)"
+		" COALESCE(SUM(CASE WHEN result = 'won' THEN COALESCE(amount_cents, 0) ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN result = 'won' THEN 1 ELSE 0 END), 0)"
 		" FROM appointments");
 	where(&sb, f, "local_day");
 	sb_adds(&sb, " /* scan-ok: the reference */");
-	st = db_prepare(s->db, sb.buf, err);
-	sb_release(&sb);
-	if (!st)
-		return err->code;
-	bind_filter(st, f, 1);
-	if ((rc = db_step(st, err)) == DB_ROW) {
-		out->appointments_won = db_col_int64(st, 0);
-		out->appointments_known = db_col_int64(st, 1);
-		out->appointments_held = db_col_int64(st, 2);
-		out->appointments_no_show = db_col_int64(st, 3);
-		out->appointments_relevant = db_col_int64(st, 4);
-		out->appointments_rated = db_col_int64(st, 5);
-		out->amount_cents = db_col_int64(st, 6);
-		out->sales += out->appointments_won;
-	}
-	db_finalize(st);
-	if (rc < 0)
+	if ((rc = add_row(s, &sb, f, from_appointments, 8, err)))
 		return rc;
 	/* Calling time: closed sessions, plus the daily span of calls made outside sessions.
 	 * (Sessions are not split by day here: use no day filter with this reference.) */
 	sb_init(&sb);
 	sb_adds(&sb, "SELECT COALESCE(SUM(ended_at - started_at - paused_seconds), 0) FROM agent_sessions");
-	where(&sb, f, "0");
+	where(&sb, &no_days, "0");
 	sb_adds(&sb, " AND ended_at IS NOT NULL /* scan-ok: the reference */");
-	st = db_prepare(s->db, sb.buf, err);
-	sb_release(&sb);
-	if (!st)
-		return err->code;
-	bind_filter(st, &(struct kpi_filter){f->campaign_id, f->agent_id, 0, 0}, 1);
-	if ((rc = db_step(st, err)) == DB_ROW)
-		out->calling_seconds = db_col_int64(st, 0);
-	db_finalize(st);
-	if (rc < 0)
+	if ((rc = add_row(s, &sb, &no_days, calling, 1, err)))
 		return rc;
 	sb_init(&sb);
 	sb_adds(&sb, "SELECT COALESCE(SUM(span), 0) FROM (SELECT MAX(started_at + ring_seconds + talk_seconds)"
@@ -640,13 +624,5 @@ int store_kpi_recompute(struct store *s, const struct kpi_filter *f, struct kpi_
 	where(&sb, f, "local_day");
 	sb_adds(&sb, " AND session_id IS NULL GROUP BY campaign_id, agent_id, local_day) spans"
 		" /* scan-ok: the reference */");
-	st = db_prepare(s->db, sb.buf, err);
-	sb_release(&sb);
-	if (!st)
-		return err->code;
-	bind_filter(st, f, 1);
-	if ((rc = db_step(st, err)) == DB_ROW)
-		out->calling_seconds += db_col_int64(st, 0);
-	db_finalize(st);
-	return rc < 0 ? rc : 0;
+	return add_row(s, &sb, f, calling, 1, err);
 }
