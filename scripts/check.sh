@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make check: builds with ASan+UBSan and -Werror, runs the Meson test suites (unit,
-# golden, CLI, kill), then each libFuzzer harness briefly, and ends with one line
+# store, CLI) on SQLite, the store and CLI suites again on a throw-away PostgreSQL
+# cluster, then each libFuzzer harness briefly, and ends with one line
 # "check: N passed, N failed". Exit status 0 only when nothing failed.
 set -uo pipefail
 build=${1:-build-check}
@@ -21,7 +22,10 @@ export TELEPRO_SQL_CHECK=1
 meson test -C "$build" --print-errorlogs --num-processes 2
 meson_rc=$?
 
-read -r passed failed < <(python3 - "$build/meson-logs/testlog.json" <<'PY'
+# Counts the results of the last meson test run into passed/failed.
+count_results() {
+  local p f
+  read -r p f < <(python3 - "$build/meson-logs/testlog.json" <<'PY'
 import json, sys
 p = f = 0
 for line in open(sys.argv[1]):
@@ -30,8 +34,25 @@ for line in open(sys.argv[1]):
     elif r.get("result") != "SKIP": f += 1
 print(p, f)
 PY
-) || { passed=0; failed=1; }
-[ "$meson_rc" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+) || { p=0; f=1; }
+  [ "$1" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+  passed=$((passed + p)); failed=$((failed + f))
+}
+passed=0 failed=0
+count_results "$meson_rc"
+
+# The store and CLI suites again on PostgreSQL: a throw-away cluster, started here and
+# stopped whatever happens. When it cannot start, that is a failure, said as such.
+pgdir=$(mktemp -d /tmp/telepro-pg.XXXXXX)
+trap 'scripts/pg.sh stop "$pgdir"' EXIT
+if scripts/pg.sh start "$pgdir" >/dev/null; then
+  TELEPRO_TEST_BACKEND=pg TELEPRO_TEST_PG=$pgdir \
+    meson test -C "$build" --print-errorlogs --num-processes 2 --suite store --suite cli
+  count_results $?
+else
+  echo "check: PostgreSQL could not be started (see above): the PostgreSQL suites did not run"
+  failed=$((failed + 1))
+fi
 
 # Fuzzing smoke: each harness under ASan+UBSan for a few seconds (make fuzz runs longer).
 if [ ! -f "$fuzzbuild/build.ninja" ]; then

@@ -1,20 +1,22 @@
 #!/bin/sh
 # Installs the Debian packages Telepro needs to build, test and benchmark, when missing.
-# Usage: scripts/deps.sh [build|check|bench]   (check and bench include build)
+# Usage: scripts/deps.sh [build|check|bench|pg]   (check and bench include build)
 # Runs apt-get as root, or through sudo; does nothing when everything is present.
 set -eu
 
 build="build-essential g++ pkg-config meson ninja-build libsqlite3-dev libpq-dev
  libjansson-dev libcsv-dev libsodium-dev libphonenumber-dev libmicrohttpd-dev tzdata"
-check="libcmocka-dev clang libclang-rt-14-dev sqlite3 python3"
-bench="sqlite3 time python3"
+check="libcmocka-dev clang libclang-rt-14-dev sqlite3 python3 postgresql postgresql-client"
+bench="sqlite3 time python3 postgresql postgresql-client"
+pg="postgresql postgresql-client"
 
 want=$build
 case "${1:-build}" in
   build) ;;
   check) want="$build $check" ;;
   bench) want="$build $bench" ;;
-  *) echo "usage: $0 [build|check|bench]" >&2; exit 2 ;;
+  pg) want="$pg" ;;
+  *) echo "usage: $0 [build|check|bench|pg]" >&2; exit 2 ;;
 esac
 
 missing=""

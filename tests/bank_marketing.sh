@@ -6,7 +6,9 @@ T=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export TELEPRO_DB="sqlite:$work/bank.db"
+source "$root/tests/lib.sh"
+TELEPRO_DB=$(new_db bank)
+export TELEPRO_DB
 pass=0 fail=0
 expect_eq() { if [ "$2" == "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1: expected [$2], got [$3]"; fi; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }

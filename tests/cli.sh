@@ -5,8 +5,10 @@ set -uo pipefail
 T=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/lib.sh"
 cd "$work"
-export TELEPRO_DB="sqlite:$work/cli.db"
+TELEPRO_DB=$(new_db cli)
+export TELEPRO_DB
 pass=0 fail=0
 
 expect_eq() { # what expected actual
@@ -15,8 +17,8 @@ expect_eq() { # what expected actual
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 # init creates, then is idempotent
-expect_eq "init creates" "sqlite:$work/cli.db: schema version 1 (1 migration applied)" "$("$T" init)"
-expect_eq "init again" "sqlite:$work/cli.db: schema version 1, up to date" "$("$T" init)"
+expect_eq "init creates" "$TELEPRO_DB: schema version 1 (1 migration applied)" "$("$T" init)"
+expect_eq "init again" "$TELEPRO_DB: schema version 1, up to date" "$("$T" init)"
 expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 1 (1 migration applied)" "$("$T" --db sqlite:other.db init)"
 
 # users
@@ -37,7 +39,7 @@ expect_eq "disabled" "True" "$("$T" user list --format json | json "d[1]['disabl
 echo "new password" | "$T" user passwd alice --password-stdin >/dev/null
 expect_eq "passwd rc" 0 $?
 # the password is stored as an Argon2id hash, never in clear
-expect_eq "argon2id hash" "1" "$(sqlite3 "$work/cli.db" "SELECT COUNT(*) FROM users WHERE name='alice' AND password_hash LIKE '\$argon2id\$%' AND password_hash NOT LIKE '%new password%'")"
+expect_eq "argon2id hash" "1" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM users WHERE name='alice' AND password_hash LIKE '\$argon2id\$%' AND password_hash NOT LIKE '%new password%'")"
 "$T" user passwd nobody --password-stdin </dev/null 2>err >/dev/null
 expect_eq "passwd unknown rc" 2 $?
 
@@ -85,7 +87,7 @@ expect_eq "text summary" "p.csv: 1 imported, 0 duplicates, 0 rejected into Salon
 expect_eq "leads counted" "1" "$("$T" campaign show "Salon Lyon 2027" --format json | json "d['leads']")"
 expect_eq "json export" "None +33142685300 A" \
   "$("$T" export prospects --campaign "Salon Lyon 2027" --format json | json "f\"{d[0]['company']} {d[0]['phone']} {d[0]['last_name']}\"")"
-expect_eq "import audited" "1" "$(sqlite3 "$work/cli.db" "SELECT COUNT(*) FROM audit_log WHERE action='import.prospects'")"
+expect_eq "import audited" "1" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM audit_log WHERE action='import.prospects'")"
 
 # opposition lists: a bare list, and a CSV with a phone column
 printf '01 42 68 53 00\n0612345678\nnot a number\n+33 1 42 68 53 00\n' > bloctel.txt
@@ -97,7 +99,7 @@ printf 'Nom;Téléphone\nDupont;04 72 00 11 22\n' > internal.csv
 expect_eq "dnc csv" "internal.csv: 1 added, 0 already listed, 0 rejected (source internal)" \
   "$("$T" import dnc internal.csv --source internal)"
 expect_eq "dnc stored" "+33142685300 bloctel|+33472001122 internal|+33612345678 bloctel" \
-  "$(sqlite3 "$work/cli.db" "SELECT group_concat(phone || ' ' || source, '|') FROM (SELECT * FROM opposition ORDER BY phone)")"
+  "$(sql "$TELEPRO_DB" "SELECT phone || ' ' || source FROM opposition ORDER BY phone" | paste -sd'|')"
 "$T" import dnc bloctel.txt --source friends 2>/dev/null
 expect_eq "dnc bad source rc" 2 $?
 
@@ -113,15 +115,17 @@ expect_eq "unknown command rc" 2 $?
 expect_eq "bad url rc" 2 $?
 
 # demo: deterministic for a seed, and only into a database without its campaigns
-"$T" --db "sqlite:$work/demo1.db" demo --seed 3 --weeks 1 >demo.txt
+# (the same seed on the other backend gives the same report: scripts/check.sh compares)
+demo1=$(new_db demo1) demo3=$(new_db demo3) demo_sqlite="sqlite:$work/demo2.db"
+"$T" --db "$demo1" demo --seed 3 --weeks 1 >demo.txt
 expect_eq "demo rc" 0 $?
-"$T" --db "sqlite:$work/demo2.db" demo --seed 3 --weeks 1 >/dev/null
-expect_eq "demo deterministic" "$("$T" --db "sqlite:$work/demo1.db" kpi --by agent --format json --to 2026-10-09)" \
-  "$("$T" --db "sqlite:$work/demo2.db" kpi --by agent --format json --to 2026-10-09)"
-expect_eq "demo has calls" "True" "$("$T" --db "sqlite:$work/demo1.db" kpi --format json | json "d['totals']['calls'] > 1000 and d['totals']['appointments'] > 0")"
-expect_eq "demo other seed differs" "True" "$("$T" --db "sqlite:$work/demo3.db" demo --seed 4 --weeks 1 >/dev/null;
-  [ "$("$T" --db "sqlite:$work/demo3.db" kpi --format json)" != "$("$T" --db "sqlite:$work/demo1.db" kpi --format json)" ] && echo True)"
-"$T" --db "sqlite:$work/demo1.db" demo --seed 3 --weeks 1 >/dev/null 2>err
+"$T" --db "$demo_sqlite" demo --seed 3 --weeks 1 >/dev/null
+expect_eq "demo deterministic, and the same on SQLite" "$("$T" --db "$demo1" kpi --by agent --format json --to 2026-10-09)" \
+  "$("$T" --db "$demo_sqlite" kpi --by agent --format json --to 2026-10-09)"
+expect_eq "demo has calls" "True" "$("$T" --db "$demo1" kpi --format json | json "d['totals']['calls'] > 1000 and d['totals']['appointments'] > 0")"
+expect_eq "demo other seed differs" "True" "$("$T" --db "$demo3" demo --seed 4 --weeks 1 >/dev/null;
+  [ "$("$T" --db "$demo3" kpi --format json)" != "$("$T" --db "$demo1" kpi --format json)" ] && echo True)"
+"$T" --db "$demo1" demo --seed 3 --weeks 1 >/dev/null 2>err
 expect_eq "demo twice rc" 2 $?
 
 echo "cli: $pass passed, $fail failed"

@@ -4,6 +4,7 @@
 #include "core/xalloc.h"
 
 extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_pg_driver;
 
 /* Every statement starts with a pointer to its connection, whatever the driver. */
 struct db_stmt {
@@ -20,12 +21,11 @@ struct db *db_open(const char *url, struct tp_error *err)
 		driver = &db_sqlite_driver;
 		target = url + 7;
 	} else if (strncmp(url, "postgresql:", 11) == 0 || strncmp(url, "postgres:", 9) == 0) {
-		tp_error_set(err, TP_EUSAGE, "%s: the PostgreSQL backend is not built yet; use sqlite:PATH", url);
-		return NULL;
+		driver = &db_pg_driver;
 	} else if (strchr(url, ':') == NULL || url[0] == '/' || url[0] == '.') {
 		driver = &db_sqlite_driver;
 	} else {
-		tp_error_set(err, TP_EUSAGE, "%s: unknown database URL (use sqlite:PATH)", url);
+		tp_error_set(err, TP_EUSAGE, "%s: unknown database URL (use sqlite:PATH or postgresql://...)", url);
 		return NULL;
 	}
 	if (!*target) {
@@ -46,6 +46,11 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	for (int i = 0; i < DB_STMT_CACHE; i++) {
+		if (db->stmts[i].st)
+			db->driver->finalize(db->stmts[i].st);
+		free(db->stmts[i].sql);
+	}
 	db->driver->close(db);
 	free(db);
 }
@@ -57,7 +62,25 @@ int db_exec(struct db *db, const char *sql, struct tp_error *err)
 
 struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err)
 {
-	return db->driver->prepare(db, sql, err);
+	struct db_stmt *st;
+	int free_slot = -1;
+
+	for (int i = 0; i < DB_STMT_CACHE; i++) {
+		if (!db->stmts[i].st) {
+			if (free_slot < 0)
+				free_slot = i;
+		} else if (!db->stmts[i].in_use && strcmp(db->stmts[i].sql, sql) == 0) {
+			db->stmts[i].in_use = true;
+			return db->stmts[i].st;
+		}
+	}
+	st = db->driver->prepare(db, sql, err);
+	if (st && free_slot >= 0) {
+		db->stmts[free_slot].sql = xstrdup(sql);
+		db->stmts[free_slot].st = st;
+		db->stmts[free_slot].in_use = true;
+	}
+	return st;
 }
 
 struct db_stmt *db_prepare_insert(struct db *db, const char *sql, struct tp_error *err)
@@ -121,8 +144,19 @@ void db_reset(struct db_stmt *st)
 
 void db_finalize(struct db_stmt *st)
 {
-	if (st)
-		st->db->driver->finalize(st);
+	struct db *db;
+
+	if (!st)
+		return;
+	db = st->db;
+	for (int i = 0; i < DB_STMT_CACHE; i++) {
+		if (db->stmts[i].st == st) {
+			db->driver->reset(st);
+			db->stmts[i].in_use = false;
+			return;
+		}
+	}
+	db->driver->finalize(st);
 }
 
 /* Nested units are savepoints: an inner failure undoes the inner unit only. */
@@ -201,4 +235,9 @@ int db_query_int64(struct db *db, const char *sql, int64_t *out, struct tp_error
 	}
 	db_finalize(st);
 	return rc;
+}
+
+const char *db_lock_rows(struct db *db)
+{
+	return db->driver->lock_rows ? db->driver->lock_rows : "";
 }

@@ -29,6 +29,9 @@ struct db_driver {
 	const char *name;
 	/* SQL type for an auto-increment primary key column ("INTEGER PRIMARY KEY"). */
 	const char *id_column;
+	/* Appended to a SELECT that picks a row to claim: rows claimed by another open
+	 * transaction are skipped, never waited for ("" where writers are serialised). */
+	const char *lock_rows;
 	int (*open)(struct db *db, const char *target, struct tp_error *err);
 	void (*close)(struct db *db);
 	int (*exec)(struct db *db, const char *sql, struct tp_error *err);
@@ -50,10 +53,21 @@ struct db_driver {
 	void (*finalize)(struct db_stmt *st);
 	/* BEGIN for a transaction that will write (SQLite: BEGIN IMMEDIATE). */
 	int (*begin_write)(struct db *db, struct tp_error *err);
+	/* Serialises schema migrations between processes (may be NULL). */
+	int (*lock_schema)(struct db *db, bool lock, struct tp_error *err);
 };
+
+#define DB_STMT_CACHE 96
 
 struct db {
 	const struct db_driver *driver;
+	/* Statements prepared by db_prepare and given back by db_finalize are kept, reset,
+	 * for the next db_prepare of the same SQL: a prepare is a round trip on PostgreSQL. */
+	struct {
+		char *sql;
+		struct db_stmt *st;
+		bool in_use;
+	} stmts[DB_STMT_CACHE];
 	void *handle;
 	char url[512];
 	const char *tx_file;  /* where the open write transaction began, for messages */
@@ -61,11 +75,13 @@ struct db {
 	int tx_depth;         /* nested db_begin calls: inner ones are savepoints */
 };
 
-/* Opens url: "sqlite:PATH" (or a bare path). NULL on failure, err says why. */
+/* Opens url: "sqlite:PATH" (or a bare path), or "postgresql://..." (or "postgres://").
+ * NULL on failure, err says why. */
 struct db *db_open(const char *url, struct tp_error *err);
 void db_close(struct db *db);
 
 int db_exec(struct db *db, const char *sql, struct tp_error *err);
+/* Prepares sql, or takes the same statement back from the connection's cache. */
 struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err);
 /* For "INSERT INTO t (...) VALUES (...)" (no RETURNING): db_insert runs it, resets it
  * and puts the new row's id in *id. */
@@ -84,6 +100,7 @@ int64_t db_col_int64(struct db_stmt *st, int col);
 /* Never NULL: "" for SQL NULL. */
 const char *db_col_text(struct db_stmt *st, int col);
 void db_reset(struct db_stmt *st);
+/* Gives a statement back: reset and kept for reuse when it came from the cache. */
 void db_finalize(struct db_stmt *st);
 
 /* Explicit transactions; db_begin records the caller's file:line for messages. They
@@ -97,5 +114,8 @@ void db_rollback(struct db *db);
 /* Runs sql (one statement, no parameters) and returns its first column of its first row
  * as an integer in *out; TP_ENOTFOUND when there is no row. */
 int db_query_int64(struct db *db, const char *sql, int64_t *out, struct tp_error *err);
+
+/* The driver's row-claiming suffix (see struct db_driver.lock_rows). */
+const char *db_lock_rows(struct db *db);
 
 #endif

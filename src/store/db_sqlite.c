@@ -198,6 +198,7 @@ static int sq_begin_write(struct db *db, struct tp_error *err)
 const struct db_driver db_sqlite_driver = {
 	.name = "sqlite",
 	.id_column = "INTEGER PRIMARY KEY",
+	.lock_rows = "", /* BEGIN IMMEDIATE already serialises writers */
 	.open = sq_open,
 	.close = sq_close,
 	.exec = sq_exec,

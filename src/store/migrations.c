@@ -236,6 +236,8 @@ static char *expand(const char *sql, const char *id_column)
 	return sb.buf;
 }
 
+static int apply_all(struct db *db, int *applied, struct tp_error *err);
+
 static int current_version(struct db *db, int64_t *version, struct tp_error *err)
 {
 	int rc = db_query_int64(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", version, err);
@@ -244,6 +246,24 @@ static int current_version(struct db *db, int64_t *version, struct tp_error *err
 }
 
 int migrations_apply(struct db *db, int *applied, struct tp_error *err)
+{
+	int count = 0, rc;
+
+	if (db->driver->lock_schema && db->driver->lock_schema(db, true, err))
+		return err->code;
+	rc = apply_all(db, &count, err);
+	if (db->driver->lock_schema) {
+		struct tp_error ignored;
+
+		tp_error_clear(&ignored);
+		db->driver->lock_schema(db, false, &ignored);
+	}
+	if (applied)
+		*applied = count;
+	return rc;
+}
+
+static int apply_all(struct db *db, int *applied, struct tp_error *err)
 {
 	int count = 0;
 

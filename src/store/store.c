@@ -60,6 +60,13 @@ struct db_stmt *cached(struct store *s, enum stmt_slot slot, const char *sql, st
 	return s->cache[slot];
 }
 
+struct db_stmt *cached_insert(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err)
+{
+	if (!s->cache[slot])
+		s->cache[slot] = db_prepare_insert(s->db, sql, err);
+	return s->cache[slot];
+}
+
 /* Runs a prepared statement that returns no row, then finalizes it. */
 int run_done(struct db_stmt *st, struct tp_error *err)
 {

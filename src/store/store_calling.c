@@ -280,7 +280,7 @@ static const struct {
 	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
 	 " AND l.callback_agent_id = ?3" OFFERABLE " ORDER BY l.next_call_at LIMIT 1", "your callback, due"},
 	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
-	 " AND (l.callback_agent_id IS NULL OR l.next_call_at <= ?2 - 3600)" OFFERABLE
+	 " AND (l.callback_agent_id IS NULL OR l.next_call_at <= CAST(?2 AS BIGINT) - 3600)" OFFERABLE
 	 " ORDER BY l.next_call_at LIMIT 1", "shared callback, due"},
 	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'hot' AND l.next_call_at <= ?2" OFFERABLE
 	 " ORDER BY l.next_call_at LIMIT 1", "hot prospect, follow-up due"},
@@ -442,7 +442,12 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		}
 	}
 	for (size_t q = 0; q < sizeof(queues) / sizeof(queues[0]) && !lead_id; q++) {
-		struct db_stmt *st = cached(s, (enum stmt_slot)(SLOT_QUEUE_0 + q), queues[q].sql, err);
+		char sql[1024];
+		struct db_stmt *st;
+
+		/* Claim the row: another process's open transaction never gets the same lead. */
+		snprintf(sql, sizeof(sql), "%s%s", queues[q].sql, db_lock_rows(s->db));
+		st = cached(s, (enum stmt_slot)(SLOT_QUEUE_0 + q), sql, err);
 
 		if (!st) {
 			rc = err->code;
@@ -866,7 +871,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	if (!session_id && (rc = extend_span(s, &c, agent_id, l.yyyymmdd, in->started_at, call_end, err)))
 		goto out;
 
-	if (!(st = cached(s, SLOT_CALL_ADD, "INSERT INTO calls (campaign_id, lead_id, agent_id, session_id, started_at,"
+	if (!(st = cached_insert(s, SLOT_CALL_ADD, "INSERT INTO calls (campaign_id, lead_id, agent_id, session_id, started_at,"
 		" ring_seconds, talk_seconds, result, outcome_id, notes, callback_at, local_day, local_hour,"
 		" local_weekday, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err))) {
 		rc = err->code;
@@ -902,7 +907,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	}
 
 	if (o && o->appointment) {
-		if (!(st = cached(s, SLOT_APPOINTMENT_ADD, "INSERT INTO appointments (call_id, lead_id, campaign_id,"
+		if (!(st = cached_insert(s, SLOT_APPOINTMENT_ADD, "INSERT INTO appointments (call_id, lead_id, campaign_id,"
 			" agent_id, sales_id, scheduled_at, local_day, local_hour, updated_at)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err))) {
 			rc = err->code;

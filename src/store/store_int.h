@@ -37,6 +37,9 @@ _Static_assert(SLOT_COUNT <= STORE_CACHE_SIZE, "struct store's statement cache i
 /* The cached statement of slot, prepared from sql the first time. */
 struct db_stmt *cached(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err);
 
+/* The same for an INSERT run with db_insert. */
+struct db_stmt *cached_insert(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err);
+
 /* Adds delta to the counters of (campaign, agent, local day, local hour). */
 int counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, int day, int hour,
 	const struct kpi_counts *delta, struct tp_error *err);

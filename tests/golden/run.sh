@@ -17,6 +17,7 @@ telepro=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 update=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
+source "$here/../lib.sh"
 trap 'rm -rf "$work"' EXIT
 pass=0 fail=0
 
@@ -29,7 +30,7 @@ check() { # name expected-file actual-file
 
 for dir in "$here"/cases/*/; do
   name=$(basename "$dir")
-  db="sqlite:$work/$name.db"
+  db=$(new_db "$name")
   ok=1
   "$telepro" --db "$db" campaign add Test --kind appointment --audience b2b >/dev/null || ok=0
   args=$(cat "$dir/args" 2>/dev/null || true)
@@ -45,10 +46,11 @@ for dir in "$here"/cases/*/; do
     "$telepro" --db "$db" export prospects --campaign Test --format csv >"$work/export.csv" || ok=0
     check "$name" "$dir/expected.export.csv" "$work/export.csv" || ok=0
     # The export is a prospect file of its own: it imports again to the same data.
-    "$telepro" --db "sqlite:$work/$name-round.db" campaign add Round >/dev/null &&
-    "$telepro" --db "sqlite:$work/$name-round.db" import prospects "$work/export.csv" --campaign Round \
+    round=$(new_db "$name-round")
+    "$telepro" --db "$round" campaign add Round >/dev/null &&
+    "$telepro" --db "$round" import prospects "$work/export.csv" --campaign Round \
       >/dev/null 2>"$work/round.err" &&
-    "$telepro" --db "sqlite:$work/$name-round.db" export prospects --campaign Round --format csv >"$work/round.csv" ||
+    "$telepro" --db "$round" export prospects --campaign Round --format csv >"$work/round.csv" ||
       { echo "FAIL $name: round trip import failed"; cat "$work/round.err"; ok=0; }
     if ! cmp -s "$work/export.csv" "$work/round.csv"; then
       echo "FAIL $name: export -> import -> export differs"; diff -u "$work/export.csv" "$work/round.csv"; ok=0

@@ -17,8 +17,9 @@
 
 #include "core/tz.h"
 #include "store/store.h"
+#include "testdb.h"
 
-static char path[256], url[300];
+static char url[512];
 static unsigned rng;
 
 static unsigned rnd(unsigned n)
@@ -29,24 +30,15 @@ static unsigned rnd(unsigned n)
 
 static void remove_db(void)
 {
-	char p[300];
-
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
+	testdb_drop(url);
 }
 
 static struct store *fresh(void)
 {
-	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	struct tp_error err;
 	struct store *s;
 
-	snprintf(path, sizeof(path), "%s/telepro-test-counters-%d.db", dir, (int)getpid());
-	snprintf(url, sizeof(url), "sqlite:%s", path);
-	remove_db();
+	testdb_url("counters", url, sizeof(url));
 	tp_error_clear(&err);
 	s = store_open(url, NULL, &err);
 	if (!s)

@@ -13,8 +13,9 @@
 
 #include "core/tz.h"
 #include "store/store.h"
+#include "testdb.h"
 
-static char path[256];
+static char url[512];
 
 static void check(int rc, const struct tp_error *err)
 {
@@ -24,16 +25,10 @@ static void check(int rc, const struct tp_error *err)
 
 static struct store *fresh(void)
 {
-	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char url[300], p[300];
 	struct tp_error err;
 	struct store *s;
 
-	snprintf(path, sizeof(path), "%s/telepro-test-next-%d.db", dir, (int)getpid());
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(url, sizeof(url), "sqlite:%s", path);
+	testdb_url("next", url, sizeof(url));
 	tp_error_clear(&err);
 	if (!(s = store_open(url, NULL, &err)))
 		fail_msg("%s", err.reason);
@@ -162,7 +157,7 @@ static void test_order_and_holds(void **state)
 		!= NULL);
 	campaign_release(&c);
 	store_close(s);
-	unlink(path);
+	testdb_drop(url);
 }
 
 int main(void)

@@ -12,29 +12,22 @@
 
 #include "store/store.h"
 #include "store/migrations.h"
+#include "testdb.h"
 
-static char url[256];
-static char path[200];
+static char url[512];
 
 static int setup(void **state)
 {
-	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char wal[256], shm[256];
-
 	(void)state;
-	snprintf(path, sizeof(path), "%s/telepro-test-store-%d.db", dir, (int)getpid());
-	snprintf(url, sizeof(url), "sqlite:%s", path);
-	snprintf(wal, sizeof(wal), "%s-wal", path);
-	snprintf(shm, sizeof(shm), "%s-shm", path);
-	unlink(path);
-	unlink(wal);
-	unlink(shm);
+	testdb_url("store", url, sizeof(url));
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	return setup(state);
+	(void)state;
+	testdb_drop(url);
+	return 0;
 }
 
 static struct store *open_store(int *migrated)

@@ -7,7 +7,9 @@ T=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export TELEPRO_DB="sqlite:$work/day.db"
+source "$here/../../lib.sh"
+TELEPRO_DB=$(new_db day)
+export TELEPRO_DB
 cp "$here/prospects.csv" "$here/opposition.txt" "$work/"
 cd "$work"
 for u in alice:agent bruno:agent sophie:sales; do

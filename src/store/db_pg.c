@@ -1,0 +1,339 @@
+/*
+ * The PostgreSQL driver (libpq): one connection per struct db (so per thread), each
+ * statement prepared once on its connection, parameters always bound (text format,
+ * types inferred by the server), RETURNING id for inserts, and FOR UPDATE SKIP LOCKED
+ * where the store hands out a lead, so that a lead held by one transaction is never given
+ * by another and never waited for. Portable SQL from the store is adapted here only:
+ * '?' and '?N' placeholders become '$N'.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <libpq-fe.h>
+
+#include "store/db.h"
+#include "core/xalloc.h"
+
+#define PG_PARAMS_MAX 64
+
+struct db_stmt {
+	struct db *db;
+	char name[32];
+	int nparams;
+	char *values[PG_PARAMS_MAX];  /* owned copies, NULL for SQL NULL */
+	PGresult *res;
+	int row;                      /* the current row, -1 before the first step */
+	int nrows;
+	bool returns_id;              /* prepared by prepare_insert */
+};
+
+struct pg_conn {
+	PGconn *conn;
+	unsigned long next_stmt;
+};
+
+static PGconn *conn(struct db *db)
+{
+	return ((struct pg_conn *)db->handle)->conn;
+}
+
+/* Maps a failed result to an error: integrity violations are the user's (exit 2). */
+static int fail(struct db *db, PGresult *res, struct tp_error *err, const char *what)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn(db));
+	int code = state && strncmp(state, "23", 2) == 0 ? TP_EUSAGE : TP_ERR;
+	char clean[400];
+	size_t n;
+
+	snprintf(clean, sizeof(clean), "%s", msg && *msg ? msg : "error");
+	n = strlen(clean);
+	while (n && (clean[n - 1] == '\n' || clean[n - 1] == ' '))
+		clean[--n] = '\0';
+	if (db->tx_file && state && (!strcmp(state, "40001") || !strcmp(state, "40P01")))
+		return tp_error_set(err, code, "%s: %s (our transaction began at %s:%d)", what, clean, db->tx_file,
+			db->tx_line);
+	return tp_error_set(err, code, "%s: %s", what, clean);
+}
+
+static int pg_exec(struct db *db, const char *sql, struct tp_error *err)
+{
+	PGresult *res = PQexec(conn(db), sql);
+	ExecStatusType st = PQresultStatus(res);
+	int rc = 0;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		rc = fail(db, res, err, "running a statement");
+	PQclear(res);
+	return rc;
+}
+
+static void notice_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message; /* "relation already exists, skipping" and the like */
+}
+
+static int pg_open(struct db *db, const char *target, struct tp_error *err)
+{
+	struct pg_conn *pc = xcalloc(1, sizeof(*pc));
+
+	(void)target;
+	/* libpq takes the whole URL (postgresql://user@host:port/db?...). */
+	pc->conn = PQconnectdb(db->url);
+	if (PQstatus(pc->conn) != CONNECTION_OK) {
+		char msg[400];
+
+		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(pc->conn));
+		msg[strcspn(msg, "\n")] = '\0';
+		tp_error_set(err, TP_ERR, "cannot connect to PostgreSQL: %s", msg);
+		PQfinish(pc->conn);
+		free(pc);
+		return TP_ERR;
+	}
+	PQsetNoticeProcessor(pc->conn, notice_quiet, NULL);
+	db->handle = pc;
+	return pg_exec(db, "SET client_min_messages = warning; SET TIME ZONE 'UTC'", err);
+}
+
+static void pg_close(struct db *db)
+{
+	struct pg_conn *pc = db->handle;
+
+	if (!pc)
+		return;
+	PQfinish(pc->conn);
+	free(pc);
+	db->handle = NULL;
+}
+
+/* Rewrites '?' and '?N' placeholders as '$N'; *nparams gets the highest number. */
+static char *convert(const char *sql, int *nparams)
+{
+	struct strbuf sb;
+	int seq = 0, max = 0;
+	bool quoted = false;
+
+	sb_init(&sb);
+	for (const char *p = sql; *p; p++) {
+		if (*p == '\'')
+			quoted = !quoted;
+		if (*p != '?' || quoted) {
+			sb_addc(&sb, *p);
+			continue;
+		}
+		if (p[1] >= '0' && p[1] <= '9') {
+			int n = 0;
+
+			while (p[1] >= '0' && p[1] <= '9')
+				n = n * 10 + (*++p - '0');
+			sb_addf(&sb, "$%d", n);
+			if (n > max)
+				max = n;
+		} else {
+			sb_addf(&sb, "$%d", ++seq);
+			if (seq > max)
+				max = seq;
+		}
+	}
+	*nparams = max;
+	return sb.buf;
+}
+
+static struct db_stmt *prepare(struct db *db, const char *sql, bool returns_id, struct tp_error *err)
+{
+	struct pg_conn *pc = db->handle;
+	struct db_stmt *st;
+	char *text;
+	PGresult *res;
+	int n;
+
+	if (returns_id) {
+		struct strbuf sb;
+
+		sb_init(&sb);
+		sb_adds(&sb, sql);
+		sb_adds(&sb, " RETURNING id");
+		text = convert(sb.buf, &n);
+		sb_release(&sb);
+	} else {
+		text = convert(sql, &n);
+	}
+	if (n > PG_PARAMS_MAX) {
+		free(text);
+		tp_error_set(err, TP_ERR, "preparing a statement: more than %d parameters", PG_PARAMS_MAX);
+		return NULL;
+	}
+	st = xcalloc(1, sizeof(*st));
+	st->db = db;
+	st->nparams = n;
+	st->row = -1;
+	st->returns_id = returns_id;
+	snprintf(st->name, sizeof(st->name), "tp%lu", ++pc->next_stmt);
+	res = PQprepare(pc->conn, st->name, text, n, NULL);
+	free(text);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		fail(db, res, err, "preparing a statement");
+		PQclear(res);
+		free(st);
+		return NULL;
+	}
+	PQclear(res);
+	return st;
+}
+
+static struct db_stmt *pg_prepare(struct db *db, const char *sql, struct tp_error *err)
+{
+	return prepare(db, sql, false, err);
+}
+
+static struct db_stmt *pg_prepare_insert(struct db *db, const char *sql, struct tp_error *err)
+{
+	return prepare(db, sql, true, err);
+}
+
+static int set_param(struct db_stmt *st, int idx, char *value)
+{
+	if (idx < 1 || idx > st->nparams) {
+		free(value);
+		return TP_ERR;
+	}
+	free(st->values[idx - 1]);
+	st->values[idx - 1] = value;
+	return 0;
+}
+
+static int pg_bind_int64(struct db_stmt *st, int idx, int64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	return set_param(st, idx, xstrdup(buf));
+}
+
+static int pg_bind_text(struct db_stmt *st, int idx, const char *s, size_t len)
+{
+	return set_param(st, idx, xstrndup(s, len));
+}
+
+static int pg_bind_null(struct db_stmt *st, int idx)
+{
+	return set_param(st, idx, NULL);
+}
+
+static void clear_result(struct db_stmt *st)
+{
+	PQclear(st->res);
+	st->res = NULL;
+	st->row = -1;
+	st->nrows = 0;
+}
+
+static int pg_step(struct db_stmt *st, struct tp_error *err)
+{
+	if (!st->res) {
+		ExecStatusType status;
+
+		st->res = PQexecPrepared(conn(st->db), st->name, st->nparams, (const char *const *)st->values, NULL,
+			NULL, 0);
+		status = PQresultStatus(st->res);
+		if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+			int rc = fail(st->db, st->res, err, "running a statement");
+
+			clear_result(st);
+			return rc;
+		}
+		st->nrows = status == PGRES_TUPLES_OK ? PQntuples(st->res) : 0;
+	}
+	st->row++;
+	return st->row < st->nrows ? DB_ROW : DB_DONE;
+}
+
+static bool pg_col_is_null(struct db_stmt *st, int col)
+{
+	return PQgetisnull(st->res, st->row, col);
+}
+
+static int64_t pg_col_int64(struct db_stmt *st, int col)
+{
+	return PQgetisnull(st->res, st->row, col) ? 0 : strtoll(PQgetvalue(st->res, st->row, col), NULL, 10);
+}
+
+static const char *pg_col_text(struct db_stmt *st, int col)
+{
+	return PQgetisnull(st->res, st->row, col) ? NULL : PQgetvalue(st->res, st->row, col);
+}
+
+static size_t pg_col_bytes(struct db_stmt *st, int col)
+{
+	return (size_t)PQgetlength(st->res, st->row, col);
+}
+
+static void pg_reset(struct db_stmt *st)
+{
+	clear_result(st);
+}
+
+static void pg_finalize(struct db_stmt *st)
+{
+	char sql[64];
+	PGresult *res;
+
+	clear_result(st);
+	for (int i = 0; i < st->nparams; i++)
+		free(st->values[i]);
+	if (st->db->handle && PQstatus(conn(st->db)) == CONNECTION_OK) {
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
+		res = PQexec(conn(st->db), sql);
+		PQclear(res);
+	}
+	free(st);
+}
+
+static int pg_insert(struct db_stmt *st, int64_t *id, struct tp_error *err)
+{
+	int rc = pg_step(st, err);
+
+	if (rc == DB_ROW) {
+		*id = pg_col_int64(st, 0);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = tp_error_set(err, TP_ERR, "inserting a row: no id returned");
+	}
+	clear_result(st);
+	return rc;
+}
+
+static int pg_begin_write(struct db *db, struct tp_error *err)
+{
+	return pg_exec(db, "BEGIN", err);
+}
+
+static int pg_lock_schema(struct db *db, bool lock, struct tp_error *err)
+{
+	/* One migrating process at a time, across the whole cluster's clients. */
+	return pg_exec(db, lock ? "SELECT pg_advisory_lock(7357001)" : "SELECT pg_advisory_unlock(7357001)", err);
+}
+
+const struct db_driver db_pg_driver = {
+	.name = "postgresql",
+	.id_column = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+	.lock_rows = " FOR UPDATE SKIP LOCKED",
+	.open = pg_open,
+	.close = pg_close,
+	.exec = pg_exec,
+	.prepare = pg_prepare,
+	.prepare_insert = pg_prepare_insert,
+	.insert = pg_insert,
+	.bind_int64 = pg_bind_int64,
+	.bind_text = pg_bind_text,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.col_is_null = pg_col_is_null,
+	.col_int64 = pg_col_int64,
+	.col_text = pg_col_text,
+	.col_bytes = pg_col_bytes,
+	.reset = pg_reset,
+	.finalize = pg_finalize,
+	.begin_write = pg_begin_write,
+	.lock_schema = pg_lock_schema,
+};
