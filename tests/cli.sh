@@ -104,7 +104,7 @@ expect_eq "dnc stored" "+33142685300 bloctel|+33472001122 internal|+33612345678 
 expect_eq "dnc bad source rc" 2 $?
 
 # every subcommand has --help
-for c in init user campaign "import" "export" session next call appointment kpi demo; do
+for c in init user campaign "import" "export" session next call appointment kpi demo migrate; do
   "$T" $c --help >help.txt; rc=$?
   expect_eq "$c --help rc" 0 $rc
   expect_eq "$c --help usage" "usage: telepro" "$(head -c 14 help.txt)"
@@ -127,6 +127,21 @@ expect_eq "demo other seed differs" "True" "$("$T" --db "$demo3" demo --seed 4 -
   [ "$("$T" --db "$demo3" kpi --format json)" != "$("$T" --db "$demo1" kpi --format json)" ] && echo True)"
 "$T" --db "$demo1" demo --seed 3 --weeks 1 >/dev/null 2>err
 expect_eq "demo twice rc" 2 $?
+
+# migrate: a whole database into a new one (here from SQLite to this run's backend)
+target=$(new_db migrated)
+"$T" migrate --from "$demo_sqlite" --to "$target" >migrate.txt
+expect_eq "migrate rc" 0 $?
+expect_eq "migrate checked" "copied $demo_sqlite to $target: row counts and KPIs checked" "$(tail -n 1 migrate.txt | sed 's/ ([0-9]* calls)$//')"
+expect_eq "migrated KPIs" "$("$T" --db "$demo_sqlite" kpi --by hour --format json --to 2026-10-09)" \
+  "$("$T" --db "$target" kpi --by hour --format json --to 2026-10-09)"
+expect_eq "migrated users" "$(sql "$demo_sqlite" "SELECT COUNT(*) FROM users")" "$(sql "$target" "SELECT COUNT(*) FROM users")"
+"$T" migrate --from "$demo_sqlite" --to "$target" >/dev/null 2>err
+expect_eq "migrate into a non-empty target rc" 2 $?
+expect_eq "migrate refusal" "telepro: to: the target database is not empty (users has 11 rows): migrate copies into a new database only" "$(cat err)"
+# ids go on after the copy: a new call gets the next id
+expect_eq "ids follow" "$(( $(sql "$target" "SELECT MAX(id) FROM calls") + 1 ))" \
+  "$("$T" --db "$target" call log --agent alice --lead 1 --result busy --at 2026-10-09T10:00 --format json | json "d['call_id']")"
 
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -35,6 +35,7 @@ int cmd_call(int argc, char **argv);
 int cmd_appointment(int argc, char **argv);
 int cmd_kpi(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
 
 /* Opens the store at cli_db_url; on failure prints the error and returns NULL. */
 struct store *cli_open_store(void);

@@ -23,8 +23,10 @@ static const char usage[] =
 	"  appointment list|result       appointments and what sales made of them\n"
 	"  kpi [--campaign C] [--by hour|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
 	"  demo [--seed N] [--weeks W]   fill the database with believable demo data\n"
+	"  migrate --from URL --to URL   copy a whole database (e.g. SQLite to PostgreSQL)\n"
 	"\n"
-	"Database: --db URL or TELEPRO_DB; sqlite:PATH (default sqlite:telepro.db).\n"
+	"Database: --db URL or TELEPRO_DB; sqlite:PATH (default sqlite:telepro.db) or\n"
+	"postgresql://USER@HOST/DB (libpq URLs, e.g. postgresql:///telepro?host=/run/postgresql).\n"
 	"Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.\n"
 	"'telepro COMMAND --help' describes each command.\n";
 
@@ -45,6 +47,7 @@ static const struct {
 	{"appointment", cmd_appointment},
 	{"kpi", cmd_kpi},
 	{"demo", cmd_demo},
+	{"migrate", cmd_migrate},
 };
 
 /* Takes --db URL / --db=URL out of argv wherever it stands (before a "--"). */

@@ -241,3 +241,18 @@ const char *db_lock_rows(struct db *db)
 {
 	return db->driver->lock_rows ? db->driver->lock_rows : "";
 }
+
+int db_col_count(struct db_stmt *st)
+{
+	return st->db->driver->col_count(st);
+}
+
+const char *db_col_name(struct db_stmt *st, int col)
+{
+	return st->db->driver->col_name(st, col);
+}
+
+int db_ids_follow(struct db *db, const char *table, struct tp_error *err)
+{
+	return db->driver->ids_follow ? db->driver->ids_follow(db, table, err) : 0;
+}

@@ -49,6 +49,11 @@ struct db_driver {
 	int64_t (*col_int64)(struct db_stmt *st, int col);
 	const char *(*col_text)(struct db_stmt *st, int col);
 	size_t (*col_bytes)(struct db_stmt *st, int col);
+	int (*col_count)(struct db_stmt *st);
+	const char *(*col_name)(struct db_stmt *st, int col);
+	/* After rows were inserted with explicit ids: make the next generated id follow the
+	 * largest (may be NULL where that is automatic). */
+	int (*ids_follow)(struct db *db, const char *table, struct tp_error *err);
 	void (*reset)(struct db_stmt *st);
 	void (*finalize)(struct db_stmt *st);
 	/* BEGIN for a transaction that will write (SQLite: BEGIN IMMEDIATE). */
@@ -99,6 +104,11 @@ bool db_col_is_null(struct db_stmt *st, int col);
 int64_t db_col_int64(struct db_stmt *st, int col);
 /* Never NULL: "" for SQL NULL. */
 const char *db_col_text(struct db_stmt *st, int col);
+/* The number and names of a statement's result columns (after a first step). */
+int db_col_count(struct db_stmt *st);
+const char *db_col_name(struct db_stmt *st, int col);
+/* See struct db_driver.ids_follow; table is a name of ours, never user input. */
+int db_ids_follow(struct db *db, const char *table, struct tp_error *err);
 void db_reset(struct db_stmt *st);
 /* Gives a statement back: reset and kept for reuse when it came from the cache. */
 void db_finalize(struct db_stmt *st);

@@ -268,6 +268,25 @@ static size_t pg_col_bytes(struct db_stmt *st, int col)
 	return (size_t)PQgetlength(st->res, st->row, col);
 }
 
+static int pg_col_count(struct db_stmt *st)
+{
+	return st->res ? PQnfields(st->res) : 0;
+}
+
+static const char *pg_col_name(struct db_stmt *st, int col)
+{
+	return st->res ? PQfname(st->res, col) : "";
+}
+
+static int pg_ids_follow(struct db *db, const char *table, struct tp_error *err)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT setval(pg_get_serial_sequence('%s', 'id'),"
+		" COALESCE((SELECT MAX(id) FROM %s), 0) + 1, false)", table, table);
+	return pg_exec(db, sql, err);
+}
+
 static void pg_reset(struct db_stmt *st)
 {
 	clear_result(st);
@@ -332,6 +351,9 @@ const struct db_driver db_pg_driver = {
 	.col_int64 = pg_col_int64,
 	.col_text = pg_col_text,
 	.col_bytes = pg_col_bytes,
+	.col_count = pg_col_count,
+	.col_name = pg_col_name,
+	.ids_follow = pg_ids_follow,
 	.reset = pg_reset,
 	.finalize = pg_finalize,
 	.begin_write = pg_begin_write,

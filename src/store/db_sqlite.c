@@ -162,6 +162,16 @@ static size_t sq_col_bytes(struct db_stmt *s, int col)
 	return (size_t)sqlite3_column_bytes(s->st, col);
 }
 
+static int sq_col_count(struct db_stmt *s)
+{
+	return sqlite3_column_count(s->st);
+}
+
+static const char *sq_col_name(struct db_stmt *s, int col)
+{
+	return sqlite3_column_name(s->st, col);
+}
+
 static void check_scans(struct db_stmt *s)
 {
 	static int enabled = -1;
@@ -213,6 +223,8 @@ const struct db_driver db_sqlite_driver = {
 	.col_int64 = sq_col_int64,
 	.col_text = sq_col_text,
 	.col_bytes = sq_col_bytes,
+	.col_count = sq_col_count,
+	.col_name = sq_col_name,
 	.reset = sq_reset,
 	.finalize = sq_finalize,
 	.begin_write = sq_begin_write,

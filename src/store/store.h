@@ -194,6 +194,11 @@ typedef int (*store_appointment_fn)(void *ctx, const struct appointment_row *row
 int store_appointment_list(struct store *s, const char *sales, const char *campaign, store_appointment_fn fn,
 	void *ctx, struct tp_error *err);
 
+/* Copies every row of from into to (a new, empty database: TP_EUSAGE otherwise), in one
+ * transaction, checking each table's row count; fn (may be NULL) hears of each table. */
+typedef void (*store_copy_fn)(void *ctx, const char *table, int64_t rows);
+int store_copy(struct store *from, struct store *to, store_copy_fn fn, void *ctx, struct tp_error *err);
+
 /* KPIs (store_kpi.c) ------------------------------------------------------------------ */
 
 struct kpi_filter {

@@ -36,7 +36,7 @@ static void testdb_url(const char *tag, char *url, size_t size)
 			url[--n] = '\0';
 	} else {
 		const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-		char path[512], extra[530];
+		char path[400], extra[420];
 
 		snprintf(path, sizeof(path), "%s/telepro-test-%s-%d-%d.db", dir, tag, (int)getpid(), testdb_seq);
 		unlink(path);

@@ -1,0 +1,129 @@
+/*
+ * Copying a whole database to another (telepro migrate), whatever their backends: every
+ * table in foreign-key order, rows with their ids, in one transaction on the target, then
+ * row counts and KPIs compared. The target must be empty (only its schema and built-in
+ * outcomes).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "store/store_int.h"
+
+/* Tables in an order where every row's references are already copied. */
+static const char *const tables[] = {
+	"users", "companies", "contacts", "campaigns", "calling_blocks", "calling_windows", "retry_rules",
+	"outcomes", "qualification_fields", "leads", "qualification_values", "agent_sessions", "calls",
+	"appointments", "kpi_counters", "kpi_agent_month", "kpi_hour_month", "kpi_day", "agent_day_spans",
+	"opposition", "imports", "audit_log",
+};
+#define NTABLES (sizeof(tables) / sizeof(tables[0]))
+
+/* Tables whose id column is generated. */
+static bool has_id(const char *table)
+{
+	return strcmp(table, "retry_rules") && strncmp(table, "kpi_", 4) && strcmp(table, "agent_day_spans");
+}
+
+static int count_rows(struct store *s, const char *table, const char *where, int64_t *n, struct tp_error *err)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s%s /* scan-ok */", table, where);
+	return db_query_int64(s->db, sql, n, err);
+}
+
+/* Built-in outcomes come with the schema; they are not copied but must be the same. */
+static const char *skip_where(const char *table)
+{
+	return strcmp(table, "outcomes") == 0 ? " WHERE campaign_id IS NOT NULL" : "";
+}
+
+static int copy_table(struct store *from, struct store *to, const char *table, int64_t *copied,
+	struct tp_error *err)
+{
+	struct db_stmt *rd, *wr = NULL;
+	struct strbuf sb;
+	char sql[256];
+	int rc, ncols = 0;
+
+	*copied = 0;
+	snprintf(sql, sizeof(sql), "SELECT * FROM %s%s /* scan-ok: a copy */", table, skip_where(table));
+	if (!(rd = db_prepare(from->db, sql, err)))
+		return err->code;
+	while ((rc = db_step(rd, err)) == DB_ROW) {
+		if (!wr) {
+			ncols = db_col_count(rd);
+			sb_init(&sb);
+			sb_addf(&sb, "INSERT INTO %s (", table);
+			for (int i = 0; i < ncols; i++)
+				sb_addf(&sb, "%s%s", i ? ", " : "", db_col_name(rd, i));
+			sb_adds(&sb, ") VALUES (");
+			for (int i = 0; i < ncols; i++)
+				sb_adds(&sb, i ? ", ?" : "?");
+			sb_adds(&sb, ")");
+			wr = db_prepare(to->db, sb.buf, err);
+			sb_release(&sb);
+			if (!wr) {
+				rc = err->code;
+				break;
+			}
+		}
+		for (int i = 0; i < ncols; i++) {
+			if (db_col_is_null(rd, i))
+				db_bind_null(wr, i + 1);
+			else
+				db_bind_text(wr, i + 1, db_col_text(rd, i));
+		}
+		rc = db_step(wr, err);
+		db_reset(wr);
+		if (rc < 0)
+			break;
+		(*copied)++;
+	}
+	db_finalize(rd);
+	db_finalize(wr);
+	if (rc < 0)
+		return rc;
+	return has_id(table) ? db_ids_follow(to->db, table, err) : 0;
+}
+
+int store_copy(struct store *from, struct store *to, store_copy_fn fn, void *ctx, struct tp_error *err)
+{
+	int64_t n;
+	int rc = 0;
+
+	for (size_t t = 0; t < NTABLES && rc == 0; t++) {
+		if ((rc = count_rows(to, tables[t], skip_where(tables[t]), &n, err)))
+			return rc;
+		if (n)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "to",
+				"the target database is not empty (%s has %lld rows): migrate copies into a new database only",
+				tables[t], (long long)n);
+	}
+	if (count_rows(from, "outcomes", " WHERE campaign_id IS NULL", &n, err) == 0) {
+		int64_t m;
+
+		if ((rc = count_rows(to, "outcomes", " WHERE campaign_id IS NULL", &m, err)))
+			return rc;
+		if (n != m)
+			return tp_error_set(err, TP_ERR, "the two databases do not have the same built-in outcomes");
+	}
+	if (db_begin(to->db, err))
+		return err->code;
+	for (size_t t = 0; t < NTABLES && rc == 0; t++) {
+		int64_t copied, source_rows, target_rows;
+
+		rc = copy_table(from, to, tables[t], &copied, err);
+		if (rc == 0)
+			rc = count_rows(from, tables[t], skip_where(tables[t]), &source_rows, err);
+		if (rc == 0)
+			rc = count_rows(to, tables[t], skip_where(tables[t]), &target_rows, err);
+		if (rc == 0 && (source_rows != target_rows || copied != source_rows))
+			rc = tp_error_set(err, TP_ERR, "%s: %lld rows in the source, %lld copied", tables[t],
+				(long long)source_rows, (long long)target_rows);
+		if (rc == 0 && fn)
+			fn(ctx, tables[t], copied);
+	}
+	return finish_tx(to, rc, err);
+}
