@@ -1,13 +1,13 @@
 /*
- * bench_desk: the calling desk's own loop inside one process, "next lead" then "call
- * log", as fast as the store allows, on a fresh SQLite database (DESK_PAIRS pairs,
- * default 5,000; DESK_DB the file, default bench/out/desk.db). Prints pairs per second.
- * What is measured is the store's work: selection, hold, the call's transaction with the
- * lead, qualification, counters and rollups.
+ * bench_desk: the calling desk's own loop, "next lead" then "call log", as fast as the
+ * store allows, in 1 to 8 processes at once on one database (each process its agent and
+ * connection). Usage: bench_desk URL PROCESSES PAIRS_PER_PROCESS. The database must be
+ * new and empty (bench/run.sh makes one per run). Prints pairs per second overall.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,29 +28,25 @@ static void die(const char *what, const struct tp_error *err)
 	exit(1);
 }
 
-int main(void)
+static void setup(const char *url, int procs, long pairs)
 {
-	const char *path = getenv("DESK_DB") ? getenv("DESK_DB") : "bench/out/desk.db";
-	long pairs = getenv("DESK_PAIRS") ? strtol(getenv("DESK_PAIRS"), NULL, 10) : 5000;
-	char url[512], wal[520];
 	struct tp_error err;
 	struct store *s;
 	struct campaign c;
 	struct store_import *imp;
 	struct import_stats st = {0};
-	int64_t uid, sid, t;
-	double start, elapsed;
-	long done = 0;
+	int64_t uid;
 
-	snprintf(url, sizeof(url), "sqlite:%s", path);
-	unlink(path);
-	snprintf(wal, sizeof(wal), "%s-wal", path);
-	unlink(wal);
 	tp_error_clear(&err);
 	if (!(s = store_open(url, NULL, &err)))
 		die("open", &err);
-	if (store_user_add(s, "agent", "agent", "!", &uid, &err))
-		die("user", &err);
+	for (int p = 0; p < procs; p++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "agent%d", p);
+		if (store_user_add(s, name, "agent", "!", &uid, &err))
+			die("user", &err);
+	}
 	campaign_init(&c);
 	campaign_set_str(&c.name, "Bench");
 	campaign_set_str(&c.kind, "appointment");
@@ -61,7 +57,7 @@ int main(void)
 		die("campaign", &err);
 	if (!(imp = store_import_begin(s, c.id, &err)))
 		die("import", &err);
-	for (long i = 0; i < pairs + 100; i++) {
+	for (long i = 0; i < pairs * procs + 100; i++) {
 		struct prospect p;
 
 		memset(&p, 0, sizeof(p));
@@ -76,21 +72,34 @@ int main(void)
 	}
 	if (store_import_commit(imp, "bench", &st, &err))
 		die("commit", &err);
-	t = tz_utc("Europe/Paris", 2026, 12, 1, 9, 0, 0);
-	if (store_session_start(s, "agent", "Bench", t, &sid, &err))
+	campaign_release(&c);
+	store_close(s);
+}
+
+static void work(const char *url, int p, long pairs)
+{
+	static const char *const results[] = {"no_answer", "busy", "conversation", "gatekeeper"};
+	struct tp_error err;
+	struct store *s;
+	char agent[32];
+	int64_t t = tz_utc("Europe/Paris", 2026, 12, 1, 9, 0, 0), sid;
+
+	snprintf(agent, sizeof(agent), "agent%d", p);
+	tp_error_clear(&err);
+	if (!(s = store_open(url, NULL, &err)))
+		die("open", &err);
+	if (store_session_start(s, agent, "Bench", t, &sid, &err))
 		die("session", &err);
-	start = seconds();
 	for (long i = 0; i < pairs; i++) {
-		static const char *const results[] = {"no_answer", "busy", "conversation", "gatekeeper"};
 		struct next_lead lead;
 		struct call_input in = {0};
 		int64_t call_id, appt_id;
 		bool replayed;
 
 		t += 20;
-		if (store_next_lead(s, "agent", "Bench", t, &lead, &err))
+		if (store_next_lead(s, agent, "Bench", t, &lead, &err))
 			die("next", &err);
-		in.agent = "agent";
+		in.agent = agent;
 		in.lead_id = lead.lead_id;
 		in.result = results[i % 4];
 		in.outcome = i % 4 == 2 ? "hot_short" : NULL;
@@ -100,12 +109,46 @@ int main(void)
 		if (store_call_log(s, &in, &call_id, &appt_id, &replayed, &err))
 			die("call", &err);
 		t += 70;
-		done++;
+	}
+	store_close(s);
+}
+
+int main(int argc, char **argv)
+{
+	const char *url;
+	int procs;
+	long pairs;
+	double start, elapsed;
+
+	if (argc != 4 || (procs = (int)strtol(argv[2], NULL, 10)) < 1 || procs > 8 || (pairs = strtol(argv[3], NULL, 10)) < 1) {
+		fprintf(stderr, "usage: bench_desk URL PROCESSES(1-8) PAIRS_PER_PROCESS\n");
+		return 2;
+	}
+	url = argv[1];
+	setup(url, procs, pairs);
+	start = seconds();
+	for (int p = 0; p < procs; p++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			work(url, p, pairs);
+			_exit(0);
+		}
+		if (pid < 0) {
+			perror("fork");
+			return 1;
+		}
+	}
+	for (int p = 0; p < procs; p++) {
+		int status;
+
+		if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "bench_desk: a worker failed\n");
+			return 1;
+		}
 	}
 	elapsed = seconds() - start;
-	printf("desk bench: %ld next + call log pairs in %.2f s: %.0f pairs/s (one process, SQLite)\n", done, elapsed,
-		(double)done / elapsed);
-	campaign_release(&c);
-	store_close(s);
+	printf("%d process%s: %ld next + call log pairs in %.2f s: %.0f pairs/s\n", procs, procs > 1 ? "es" : "",
+		pairs * procs, elapsed, (double)(pairs * procs) / elapsed);
 	return 0;
 }

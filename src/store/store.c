@@ -29,6 +29,7 @@ void store_close(struct store *s)
 		return;
 	for (int i = 0; i < STORE_CACHE_SIZE; i++)
 		db_finalize(s->cache[i]);
+	free(s->pending);
 	db_close(s->db);
 	free(s);
 }
@@ -114,7 +115,14 @@ int store_audit(struct store *s, const char *actor, const char *action, const ch
 /* Commits, or rolls back when rc says the work failed; returns rc or the commit's error. */
 int finish_tx(struct store *s, int rc, struct tp_error *err)
 {
+	if (rc >= 0) {
+		int frc = counters_flush(s, err);
+
+		if (frc)
+			rc = frc;
+	}
 	if (rc < 0) {
+		counters_discard(s);
 		db_rollback(s->db);
 		return rc;
 	}

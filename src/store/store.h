@@ -22,6 +22,9 @@ struct store {
 	/* Statements of hot paths, prepared on first use and kept until store_close
 	 * (store_int.h names the slots). */
 	struct db_stmt *cache[STORE_CACHE_SIZE];
+	/* KPI counter changes of the current unit of work, written when it ends. */
+	void *pending;
+	size_t npending, pending_cap;
 };
 
 /* Opens the database at url and applies pending migrations (*migrated: how many). */

@@ -40,9 +40,13 @@ struct db_stmt *cached(struct store *s, enum stmt_slot slot, const char *sql, st
 /* The same for an INSERT run with db_insert. */
 struct db_stmt *cached_insert(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err);
 
-/* Adds delta to the counters of (campaign, agent, local day, local hour). */
+/* Adds delta to the counters of (campaign, agent, local day, local hour) and their
+ * rollups; written by counters_flush when the unit of work ends (finish_tx). */
 int counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, int day, int hour,
 	const struct kpi_counts *delta, struct tp_error *err);
+
+int counters_flush(struct store *s, struct tp_error *err);
+void counters_discard(struct store *s);
 
 /* Credits calling time [from, to) to the counters, split at local hour boundaries. */
 int credit_calling_time(struct store *s, int64_t campaign_id, int64_t agent_id, const char *zone, int64_t from,

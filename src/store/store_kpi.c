@@ -87,33 +87,93 @@ static void build_upserts(void)
 	}
 }
 
+/* One row of one counters table and what to add to it. */
+struct pending_row {
+	int table;
+	int64_t key[4];
+	struct kpi_counts delta;
+};
+
 int counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, int day, int hour,
 	const struct kpi_counts *delta, struct tp_error *err)
 {
 	const int64_t keys[NTABLES][4] = {
 		{campaign_id, agent_id, day, hour},
-		{campaign_id, agent_id, day / 100},
+		{campaign_id, agent_id, day / 100, 0},
 		{campaign_id, day / 100, tz_weekday(day), hour},
-		{campaign_id, day},
+		{campaign_id, day, 0, 0},
 	};
 
-	pthread_once(&upsert_once, build_upserts);
+	(void)err;
+	/* Kept until the unit of work ends (counters_flush): merged per row, then written in
+	 * one global order so that concurrent writers never wait on each other in a cycle. */
 	for (size_t t = 0; t < NTABLES; t++) {
-		struct db_stmt *st = cached(s, tables[t].slot, upsert_sql[t], err);
-		int rc, k;
+		struct pending_row *rows = s->pending;
+		size_t i;
 
-		if (!st)
-			return err->code;
-		for (k = 0; k < tables[t].nkeys; k++)
-			db_bind_int64(st, k + 1, keys[t][k]);
-		for (size_t i = 0; i < NCOLS; i++)
-			db_bind_int64(st, k + (int)i + 1, field_of(delta, i));
-		rc = db_step(st, err);
-		db_reset(st);
-		if (rc < 0)
-			return rc;
+		for (i = 0; i < s->npending; i++)
+			if (rows[i].table == (int)t && memcmp(rows[i].key, keys[t], sizeof(keys[t])) == 0)
+				break;
+		if (i == s->npending) {
+			if (s->npending == s->pending_cap) {
+				s->pending_cap = s->pending_cap ? s->pending_cap * 2 : 16;
+				s->pending = xrealloc(s->pending, s->pending_cap * sizeof(struct pending_row));
+				rows = s->pending;
+			}
+			memset(&rows[i], 0, sizeof(rows[i]));
+			rows[i].table = (int)t;
+			memcpy(rows[i].key, keys[t], sizeof(keys[t]));
+			s->npending++;
+		}
+		kpi_add(&rows[i].delta, delta);
 	}
 	return 0;
+}
+
+static int by_table_then_key(const void *a, const void *b)
+{
+	const struct pending_row *x = a, *y = b;
+
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
+	for (int k = 0; k < 4; k++)
+		if (x->key[k] != y->key[k])
+			return x->key[k] < y->key[k] ? -1 : 1;
+	return 0;
+}
+
+void counters_discard(struct store *s)
+{
+	s->npending = 0;
+}
+
+int counters_flush(struct store *s, struct tp_error *err)
+{
+	struct pending_row *rows = s->pending;
+	int rc = 0;
+
+	if (!s->npending)
+		return 0;
+	pthread_once(&upsert_once, build_upserts);
+	qsort(rows, s->npending, sizeof(*rows), by_table_then_key);
+	for (size_t i = 0; i < s->npending && rc == 0; i++) {
+		int t = rows[i].table, k;
+		struct db_stmt *st = cached(s, tables[t].slot, upsert_sql[t], err);
+
+		if (!st) {
+			rc = err->code;
+			break;
+		}
+		for (k = 0; k < tables[t].nkeys; k++)
+			db_bind_int64(st, k + 1, rows[i].key[k]);
+		for (size_t c = 0; c < NCOLS; c++)
+			db_bind_int64(st, k + (int)c + 1, field_of(&rows[i].delta, c));
+		rc = db_step(st, err);
+		db_reset(st);
+		rc = rc < 0 ? rc : 0;
+	}
+	s->npending = 0;
+	return rc;
 }
 
 int credit_calling_time(struct store *s, int64_t campaign_id, int64_t agent_id, const char *zone, int64_t from,
