@@ -13,7 +13,7 @@ expect_eq() { if [ "$2" == "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 
 procs=3 threads=3 leads=1500
 
 db=$(new_db conc)
-"$T" --db "$db" campaign add Conc --audience b2b >/dev/null
+"$T" --db "$db" campaign add Conc --audience b2b --idle-limit 1d >/dev/null
 python3 -c "
 print('nom;téléphone')
 for i in range($leads): print(f'L{i};01 42 {i // 10000:02d} {i // 100 % 100:02d} {i % 100:02d}')" > leads.csv 2>/dev/null ||
