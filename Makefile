@@ -36,7 +36,7 @@ bench:
 	ninja -C $(BENCH_BUILD)
 	bench/run.sh $(BENCH_BUILD)
 	bench/kpi.sh $(BENCH_BUILD)
-	$(BENCH_BUILD)/bench/bench_desk
+	bench/pg.sh $(BENCH_BUILD)
 
 fuzz:
 	scripts/deps.sh check

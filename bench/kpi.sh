@@ -28,7 +28,7 @@ INSERT INTO users (name, role, password_hash, created_at) SELECT 'agent' || i, '
 DROP INDEX calls_campaign_time; DROP INDEX calls_lead; DROP INDEX calls_agent; DROP INDEX calls_session;
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $calls - 1),
 g AS (SELECT i, i % 500 + 1 AS agent, i * 730 / $calls AS d, (i * 2654435761) % 100 AS h,
-             (i * 40503) % 10 AS o FROM n)
+             (i * 40503) % 9 AS o FROM n)
 INSERT INTO calls (campaign_id, agent_id, started_at, ring_seconds, talk_seconds, result, outcome_id,
                    local_day, local_hour, local_weekday)
 SELECT (agent - 1) % 20 + 1, agent, 1735722000 + d * 86400 + (9 + (i / 500) % 9) * 3600, 15,
