@@ -11,9 +11,7 @@ cd "$work"
 pass=0 fail=0
 expect_eq() { if [ "$2" == "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1: expected [$2], got [$3]"; fi; }
 
-# PostgreSQL takes a round trip per statement: a smaller file keeps the run short.
 rows=60000
-[ "$TEST_BACKEND" = pg ] && rows=15000
 "$gen" "$rows" > big.csv
 printf 'nom;téléphone\nAvant;04 72 00 11 22\n' > small.csv
 TELEPRO_DB=$(new_db k)

@@ -128,7 +128,8 @@ static int add_leads(struct store *s, int64_t campaign_id, int n, int index, str
 			store_import_abort(imp);
 			return rc;
 		}
-		st.imported++;
+		if (rc == IMPORT_ADDED)
+			st.imported++;
 	}
 	return store_import_commit(imp, "demo", &st, err);
 }

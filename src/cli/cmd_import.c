@@ -260,6 +260,7 @@ static int import_prospects(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	store_import_cancel_on(run.imp, &interrupted);
 	importer_init(&im, &iopts, &sink);
 	rc = feed_file(f, &im, &prog, &err);
 	progress_show(&prog, im.stats.rows, true);

@@ -234,7 +234,9 @@ static int read_row(struct importer *im, const struct csv_record *rec)
 	rc = im->sink.prospect(im->sink.ctx, &p, &im->fatal);
 	if (rc < 0)
 		return rc;
-	if (rc == IMPORT_DUPLICATE)
+	if (rc == IMPORT_PENDING)
+		im->stats.pending++;
+	else if (rc == IMPORT_DUPLICATE)
 		im->stats.duplicates++;
 	else
 		im->stats.imported++;

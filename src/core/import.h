@@ -31,6 +31,7 @@ struct prospect {
 enum import_verdict {
 	IMPORT_ADDED = 0,
 	IMPORT_DUPLICATE = 1,
+	IMPORT_PENDING = 2,          /* taken; added or duplicate is known at commit (bulk) */
 };
 
 struct import_sink {
@@ -55,6 +56,7 @@ struct import_stats {
 	long duplicates;
 	long rejected;
 	long empty;                  /* blank records (every field empty), skipped */
+	long pending;                /* taken by a bulk sink: counted at its commit */
 	long rows;                   /* data records read */
 };
 

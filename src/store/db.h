@@ -58,6 +58,9 @@ struct db_driver {
 	void (*finalize)(struct db_stmt *st);
 	/* BEGIN for a transaction that will write (SQLite: BEGIN IMMEDIATE). */
 	int (*begin_write)(struct db *db, struct tp_error *err);
+	/* Bulk load: runs copy_sql ("COPY t (cols) FROM STDIN") with data in COPY text
+	 * format. NULL where the backend has none (rows are then inserted one by one). */
+	int (*copy_in)(struct db *db, const char *copy_sql, const char *data, size_t len, struct tp_error *err);
 	/* Serialises schema migrations between processes (may be NULL). */
 	int (*lock_schema)(struct db *db, bool lock, struct tp_error *err);
 };

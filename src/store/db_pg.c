@@ -322,6 +322,35 @@ static int pg_insert(struct db_stmt *st, int64_t *id, struct tp_error *err)
 	return rc;
 }
 
+static int pg_copy_in(struct db *db, const char *copy_sql, const char *data, size_t len, struct tp_error *err)
+{
+	PGresult *res = PQexec(conn(db), copy_sql);
+	int rc = 0;
+
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		rc = fail(db, res, err, "starting a bulk load");
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	while (len > 0 && rc == 0) {
+		int chunk = len > (1 << 20) ? (1 << 20) : (int)len;
+
+		if (PQputCopyData(conn(db), data, chunk) != 1)
+			rc = tp_error_set(err, TP_ERR, "bulk load: %s", PQerrorMessage(conn(db)));
+		data += chunk;
+		len -= (size_t)chunk;
+	}
+	if (PQputCopyEnd(conn(db), rc ? "aborted" : NULL) != 1 && rc == 0)
+		rc = tp_error_set(err, TP_ERR, "bulk load: %s", PQerrorMessage(conn(db)));
+	while ((res = PQgetResult(conn(db))) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
+			rc = fail(db, res, err, "bulk load");
+		PQclear(res);
+	}
+	return rc;
+}
+
 static int pg_begin_write(struct db *db, struct tp_error *err)
 {
 	return pg_exec(db, "BEGIN", err);
@@ -357,5 +386,6 @@ const struct db_driver db_pg_driver = {
 	.reset = pg_reset,
 	.finalize = pg_finalize,
 	.begin_write = pg_begin_write,
+	.copy_in = pg_copy_in,
 	.lock_schema = pg_lock_schema,
 };

@@ -656,6 +656,11 @@ struct store_import {
 	struct store *s;
 	int64_t campaign_id;
 	int64_t now;
+	/* The bulk path (backends with COPY): prospects staged, settled set-based at commit. */
+	bool bulk;
+	long seq, staged;
+	struct strbuf rows, quals;
+	volatile sig_atomic_t *cancel;
 	struct db_stmt *lead_exists;
 	struct db_stmt *contact_find;
 	struct db_stmt *company_by_siren;
@@ -669,6 +674,10 @@ struct store_import {
 
 static void import_free(struct store_import *imp)
 {
+	if (imp->bulk) {
+		sb_release(&imp->rows);
+		sb_release(&imp->quals);
+	}
 	db_finalize(imp->lead_exists);
 	db_finalize(imp->contact_find);
 	db_finalize(imp->company_by_siren);
@@ -679,6 +688,200 @@ static void import_free(struct store_import *imp)
 	db_finalize(imp->qual_has);
 	db_finalize(imp->qual_add);
 	free(imp);
+}
+
+/* Bulk import (PostgreSQL: COPY) ----------------------------------------------------------
+ *
+ * Rows are staged in temporary tables with the backend's bulk load, then settled with a
+ * few set-based statements that follow the row-by-row rules above: duplicates (a lead of
+ * the campaign, or an earlier row of the file, with the same number), contacts found
+ * again by number, companies by SIREN or name and postcode (the first row of a new one
+ * gives its fields), one lead per new row in file order, qualification values of new
+ * contacts and new keys of known ones. The SQL is PostgreSQL's (DISTINCT ON, sequences):
+ * only backends with copy_in take this path.
+ */
+#define BULK_BATCH 20000
+
+static const char *const bulk_setup[] = {
+	"CREATE TEMP TABLE tp_import (seq BIGINT PRIMARY KEY, line BIGINT, company TEXT, last_name TEXT,"
+	" first_name TEXT, civility TEXT, role TEXT, phone TEXT, mobile TEXT, email TEXT, siren TEXT, siret TEXT,"
+	" address TEXT, postcode TEXT, city TEXT, country TEXT, sector TEXT, size_band TEXT, website TEXT,"
+	" lead_phone TEXT NOT NULL, dup BOOLEAN NOT NULL DEFAULT false, contact_id BIGINT,"
+	" new_contact BOOLEAN NOT NULL DEFAULT false, company_id BIGINT, siren_eff TEXT) ON COMMIT DROP",
+	"CREATE TEMP TABLE tp_import_qual (seq BIGINT, ord INTEGER, key TEXT, value TEXT) ON COMMIT DROP",
+};
+
+#define BULK_COLUMNS "seq, line, company, last_name, first_name, civility, role, phone, mobile, email, siren," \
+	" siret, address, postcode, city, country, sector, size_band, website, lead_phone"
+
+/* Steps of the settlement, with their parameters: c the campaign, t the import time
+ * (in that order). */
+static const struct {
+	const char *params;
+	const char *sql;
+} bulk_settle_sql[] = {
+	{"", "CREATE INDEX ON tp_import (lead_phone, seq)"},
+	{"", "ANALYZE tp_import"},
+	{"", "UPDATE tp_import SET siren_eff = COALESCE(siren, CASE WHEN length(siret) >= 9 THEN substr(siret, 1, 9) END)"},
+	{"c", "UPDATE tp_import i SET dup = true WHERE EXISTS (SELECT 1 FROM leads l WHERE l.campaign_id = CAST(?1 AS BIGINT)"
+	 " AND l.phone = i.lead_phone) OR EXISTS (SELECT 1 FROM tp_import j WHERE j.lead_phone = i.lead_phone"
+	 " AND j.seq < i.seq)"},
+	{"", "UPDATE tp_import i SET contact_id = COALESCE("
+	 " (SELECT c.id FROM contacts c WHERE c.phone = i.lead_phone ORDER BY c.id LIMIT 1),"
+	 " (SELECT c.id FROM contacts c WHERE c.mobile = i.lead_phone ORDER BY c.id LIMIT 1)) WHERE NOT dup"},
+	{"", "UPDATE tp_import i SET company_id = CASE WHEN i.siren_eff IS NOT NULL"
+	 " THEN (SELECT MIN(co.id) FROM companies co WHERE co.siren = i.siren_eff)"
+	 " ELSE (SELECT MIN(co.id) FROM companies co WHERE co.name = i.company"
+	 " AND COALESCE(co.postcode, '') = COALESCE(i.postcode, '')) END"
+	 " WHERE NOT dup AND contact_id IS NULL AND (company IS NOT NULL OR siren_eff IS NOT NULL)"},
+	{"t", "INSERT INTO companies (name, siren, siret, sector, size_band, address, postcode, city, country, website,"
+	 " created_at) SELECT company, siren_eff, siret, sector, size_band, address, postcode, city, country, website,"
+	 " CAST(?1 AS BIGINT)"
+	 " FROM (SELECT DISTINCT ON (COALESCE(siren_eff, ''), CASE WHEN siren_eff IS NULL THEN company END,"
+	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END) * FROM tp_import"
+	 " WHERE NOT dup AND contact_id IS NULL AND company_id IS NULL AND (company IS NOT NULL OR siren_eff IS NOT NULL)"
+	 " ORDER BY COALESCE(siren_eff, ''), CASE WHEN siren_eff IS NULL THEN company END,"
+	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END, seq) firsts ORDER BY seq"},
+	{"", "UPDATE tp_import i SET company_id = CASE WHEN i.siren_eff IS NOT NULL"
+	 " THEN (SELECT MIN(co.id) FROM companies co WHERE co.siren = i.siren_eff)"
+	 " ELSE (SELECT MIN(co.id) FROM companies co WHERE co.name = i.company"
+	 " AND COALESCE(co.postcode, '') = COALESCE(i.postcode, '')) END"
+	 " WHERE NOT dup AND contact_id IS NULL AND company_id IS NULL AND (company IS NOT NULL OR siren_eff IS NOT NULL)"},
+	{"", "UPDATE tp_import i SET contact_id = n.id, new_contact = true FROM (SELECT seq,"
+	 " nextval(pg_get_serial_sequence('contacts', 'id')) AS id FROM (SELECT seq FROM tp_import"
+	 " WHERE NOT dup AND contact_id IS NULL ORDER BY seq) o) n WHERE i.seq = n.seq"},
+	{"t", "INSERT INTO contacts (id, company_id, civility, first_name, last_name, role, phone, mobile, email, address,"
+	 " postcode, city, country, created_at) SELECT contact_id, company_id, civility, first_name, last_name, role,"
+	 " phone, mobile, email, CASE WHEN company_id IS NULL THEN address END,"
+	 " CASE WHEN company_id IS NULL THEN postcode END, CASE WHEN company_id IS NULL THEN city END,"
+	 " CASE WHEN company_id IS NULL THEN country END, CAST(?1 AS BIGINT) FROM tp_import WHERE new_contact"
+	 " ORDER BY seq"},
+	{"ct", "INSERT INTO leads (campaign_id, contact_id, phone, source_line, created_at)"
+	 " SELECT CAST(?1 AS BIGINT), contact_id, lead_phone, line, CAST(?2 AS BIGINT) FROM tp_import WHERE NOT dup"
+	 " ORDER BY seq"},
+	{"t", "INSERT INTO qualification_values (contact_id, key, value, set_at) SELECT i.contact_id, q.key, q.value,"
+	 " CAST(?1 AS BIGINT)"
+	 " FROM tp_import_qual q JOIN tp_import i ON i.seq = q.seq WHERE NOT i.dup AND (i.new_contact"
+	 " OR NOT EXISTS (SELECT 1 FROM qualification_values v WHERE v.contact_id = i.contact_id AND v.key = q.key))"
+	 " ORDER BY q.seq, q.ord"},
+};
+
+/* Appends s as a COPY text field (NULL when empty) and a separator. */
+static void copy_field(struct strbuf *sb, const char *s, char sep)
+{
+	if (!s || !*s) {
+		sb_adds(sb, "\\N");
+	} else {
+		for (; *s; s++) {
+			switch (*s) {
+			case '\\': sb_adds(sb, "\\\\"); break;
+			case '\t': sb_adds(sb, "\\t"); break;
+			case '\n': sb_adds(sb, "\\n"); break;
+			case '\r': sb_adds(sb, "\\r"); break;
+			default: sb_addc(sb, *s);
+			}
+		}
+	}
+	sb_addc(sb, sep);
+}
+
+static int bulk_begin(struct store_import *imp, struct tp_error *err)
+{
+	for (size_t i = 0; i < sizeof(bulk_setup) / sizeof(bulk_setup[0]); i++)
+		if (db_exec(imp->s->db, bulk_setup[i], err))
+			return err->code;
+	imp->bulk = true;
+	sb_init(&imp->rows);
+	sb_init(&imp->quals);
+	return 0;
+}
+
+static int bulk_flush(struct store_import *imp, struct tp_error *err)
+{
+	struct db *db = imp->s->db;
+	int rc = 0;
+
+	if (imp->rows.len)
+		rc = db->driver->copy_in(db, "COPY tp_import (" BULK_COLUMNS ") FROM STDIN", imp->rows.buf, imp->rows.len,
+			err);
+	if (rc == 0 && imp->quals.len)
+		rc = db->driver->copy_in(db, "COPY tp_import_qual (seq, ord, key, value) FROM STDIN", imp->quals.buf,
+			imp->quals.len, err);
+	sb_reset(&imp->rows);
+	sb_reset(&imp->quals);
+	imp->staged = 0;
+	return rc;
+}
+
+static int bulk_add(struct store_import *imp, const struct prospect *p, struct tp_error *err)
+{
+	static const int order[] = {F_COMPANY, F_LAST_NAME, F_FIRST_NAME, F_CIVILITY, F_ROLE};
+	static const int rest[] = {F_EMAIL, F_SIREN, F_SIRET, F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY, F_SECTOR,
+		F_SIZE_BAND, F_WEBSITE};
+	char num[32];
+
+	imp->seq++;
+	snprintf(num, sizeof(num), "%ld", imp->seq);
+	copy_field(&imp->rows, num, '\t');
+	snprintf(num, sizeof(num), "%ld", p->line);
+	copy_field(&imp->rows, num, '\t');
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		copy_field(&imp->rows, p->field[order[i]], '\t');
+	copy_field(&imp->rows, p->phone, '\t');
+	copy_field(&imp->rows, p->mobile, '\t');
+	for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
+		copy_field(&imp->rows, p->field[rest[i]], '\t');
+	copy_field(&imp->rows, p->lead_phone, '\n');
+	for (size_t q = 0; q < p->nqual; q++) {
+		snprintf(num, sizeof(num), "%ld", imp->seq);
+		copy_field(&imp->quals, num, '\t');
+		snprintf(num, sizeof(num), "%zu", q);
+		copy_field(&imp->quals, num, '\t');
+		copy_field(&imp->quals, p->qual_key[q], '\t');
+		copy_field(&imp->quals, p->qual_value[q], '\n');
+	}
+	if (++imp->staged >= BULK_BATCH) {
+		int rc = bulk_flush(imp, err);
+
+		if (rc)
+			return rc;
+	}
+	return IMPORT_PENDING;
+}
+
+static int bulk_settle(struct store_import *imp, long *added, long *dups, struct tp_error *err)
+{
+	struct db_stmt *st;
+	int rc = bulk_flush(imp, err);
+
+	for (size_t i = 0; i < sizeof(bulk_settle_sql) / sizeof(bulk_settle_sql[0]) && rc == 0; i++) {
+		const char *params = bulk_settle_sql[i].params;
+
+		if (imp->cancel && *imp->cancel)
+			return tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
+		if (!*params) {
+			rc = db_exec(imp->s->db, bulk_settle_sql[i].sql, err);
+			continue;
+		}
+		if (!(st = db_prepare(imp->s->db, bulk_settle_sql[i].sql, err)))
+			return err->code;
+		for (int k = 0; params[k]; k++)
+			db_bind_int64(st, k + 1, params[k] == 'c' ? imp->campaign_id : imp->now);
+		rc = db_step(st, err);
+		db_finalize(st);
+		rc = rc < 0 ? rc : 0;
+	}
+	if (rc)
+		return rc;
+	if (!(st = db_prepare(imp->s->db, "SELECT COUNT(*) FILTER (WHERE NOT dup), COUNT(*) FILTER (WHERE dup)"
+		" FROM tp_import", err)))
+		return err->code;
+	if ((rc = db_step(st, err)) == DB_ROW) {
+		*added = (long)db_col_int64(st, 0);
+		*dups = (long)db_col_int64(st, 1);
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
 }
 
 struct store_import *store_import_begin(struct store *s, int64_t campaign_id, struct tp_error *err)
@@ -692,6 +895,14 @@ struct store_import *store_import_begin(struct store *s, int64_t campaign_id, st
 	if (db_begin(db, err)) {
 		free(imp);
 		return NULL;
+	}
+	if (db->driver->copy_in) {
+		if (bulk_begin(imp, err)) {
+			db_rollback(db);
+			free(imp);
+			return NULL;
+		}
+		return imp;
 	}
 	if (!(imp->lead_exists = db_prepare(db, "SELECT 1 FROM leads WHERE campaign_id = ? AND phone = ?", err)) ||
 	    !(imp->contact_find = db_prepare(db, "SELECT id FROM contacts WHERE phone = ?1"
@@ -812,6 +1023,8 @@ int store_import_prospect(struct store_import *imp, const struct prospect *p, st
 	bool reused = false;
 	int rc;
 
+	if (imp->bulk)
+		return bulk_add(imp, p, err);
 	db_bind_int64(imp->lead_exists, 1, imp->campaign_id);
 	db_bind_text(imp->lead_exists, 2, p->lead_phone);
 	if ((rc = find_id(imp->lead_exists, &exists, err)))
@@ -853,10 +1066,22 @@ int store_import_prospect(struct store_import *imp, const struct prospect *p, st
 	return IMPORT_ADDED;
 }
 
-int store_import_commit(struct store_import *imp, const char *file, const struct import_stats *stats,
+int store_import_commit(struct store_import *imp, const char *file, struct import_stats *stats,
 	struct tp_error *err)
 {
 	struct store *s = imp->s;
+
+	if (imp->bulk) {
+		long added = 0, dups = 0;
+
+		if (bulk_settle(imp, &added, &dups, err)) {
+			store_import_abort(imp);
+			return err->code;
+		}
+		stats->imported += added;
+		stats->duplicates += dups;
+		stats->pending = 0;
+	}
 	struct db_stmt *st = db_prepare(s->db, "INSERT INTO imports (campaign_id, kind, file, at, imported,"
 		" duplicates, rejected) VALUES (?, 'prospects', ?, ?, ?, ?, ?) RETURNING id", err);
 	int64_t id = 0;
@@ -879,6 +1104,8 @@ int store_import_commit(struct store_import *imp, const char *file, const struct
 		stats->duplicates, stats->rejected);
 	if (rc == 0)
 		rc = store_audit(s, actor(), "import.prospects", "import", id, detail, err);
+	if (rc == 0 && imp->cancel && *imp->cancel)
+		rc = tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
 	if (rc == 0 && db_commit(s->db, err))
 		rc = err->code;
 	if (rc) {
@@ -887,6 +1114,11 @@ int store_import_commit(struct store_import *imp, const char *file, const struct
 	}
 	import_free(imp);
 	return 0;
+}
+
+void store_import_cancel_on(struct store_import *imp, volatile sig_atomic_t *flag)
+{
+	imp->cancel = flag;
 }
 
 void store_import_abort(struct store_import *imp)

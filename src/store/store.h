@@ -6,6 +6,7 @@
  * this folder. Functions return 0 (or a documented positive value) on success and a
  * negative tp_status with err filled on failure. A store is used by one thread at a time.
  */
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -87,11 +88,17 @@ int store_campaign_update(struct store *s, const struct campaign *c, struct tp_e
 struct store_import;
 struct store_import *store_import_begin(struct store *s, int64_t campaign_id, struct tp_error *err);
 int store_import_prospect(struct store_import *imp, const struct prospect *p, struct tp_error *err);
-/* Commits, recording the import (file, counts) in the imports table and the audit log. */
-int store_import_commit(struct store_import *imp, const char *file, const struct import_stats *st,
+/* Commits, recording the import (file, counts) in the imports table and the audit log.
+ * Prospects taken as IMPORT_PENDING (the bulk path of backends that have one) are
+ * settled here: st->imported and st->duplicates get their share, st->pending goes to 0. */
+int store_import_commit(struct store_import *imp, const char *file, struct import_stats *st,
 	struct tp_error *err);
 /* Rolls back and frees. */
 void store_import_abort(struct store_import *imp);
+
+/* While *flag is 0 the import goes on; once set (e.g. by a SIGINT handler), the commit
+ * stops at its next step and rolls back ("interrupted: nothing was imported"). */
+void store_import_cancel_on(struct store_import *imp, volatile sig_atomic_t *flag);
 
 /* One prospect of a campaign, as exported. Strings valid during the callback only. */
 struct export_row {

@@ -84,8 +84,7 @@ static int64_t setup_campaign(struct store *s, const char *name, int nleads, int
 		p.field[F_COMPANY] = name;
 		snprintf(p.phone, sizeof(p.phone), "+33%09lld", (long long)(first_phone + i));
 		p.lead_phone = p.phone;
-		assert_int_equal(store_import_prospect(imp, &p, &err), IMPORT_ADDED);
-		st.imported++;
+		assert_true(store_import_prospect(imp, &p, &err) >= 0);
 	}
 	check(store_import_commit(imp, "gen", &st, &err), &err);
 	return id;

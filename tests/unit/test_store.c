@@ -132,6 +132,18 @@ static void make_prospect(struct prospect *p, const char *phone, const char *las
 	p->line = 2;
 }
 
+/* Counts a verdict as the importer does. */
+static void count(struct import_stats *st, int verdict)
+{
+	assert_true(verdict >= 0);
+	if (verdict == IMPORT_ADDED)
+		st->imported++;
+	else if (verdict == IMPORT_DUPLICATE)
+		st->duplicates++;
+	else
+		st->pending++;
+}
+
 struct exported {
 	int n;
 	char line[8][256];
@@ -168,7 +180,7 @@ static void test_import_commit_abort_export(void **state)
 	imp = store_import_begin(s, a, &err);
 	assert_non_null(imp);
 	make_prospect(&p, "+33142685300", "Dupont", "ACME");
-	assert_int_equal(store_import_prospect(imp, &p, &err), IMPORT_ADDED);
+	assert_true(store_import_prospect(imp, &p, &err) >= 0);
 	store_import_abort(imp);
 	assert_int_equal(store_export_prospects(s, a, NULL, collect, &ex, &err), 0);
 	assert_int_equal(ex.n, 0);
@@ -178,19 +190,24 @@ static void test_import_commit_abort_export(void **state)
 	p.nqual = 1;
 	p.qual_key = keys;
 	p.qual_value = values;
-	assert_int_equal(store_import_prospect(imp, &p, &err), IMPORT_ADDED);
-	assert_int_equal(store_import_prospect(imp, &p, &err), IMPORT_DUPLICATE);
+	/* Verdicts come row by row (SQLite) or at commit (the bulk path, PostgreSQL): what
+	 * counts is the total once committed. */
+	count(&st, store_import_prospect(imp, &p, &err));
+	count(&st, store_import_prospect(imp, &p, &err));
 	make_prospect(&p, "+33142685301", "Durand", "ACME");
-	assert_int_equal(store_import_prospect(imp, &p, &err), IMPORT_ADDED);
-	st.imported = 2;
-	st.duplicates = 1;
+	count(&st, store_import_prospect(imp, &p, &err));
 	assert_int_equal(store_import_commit(imp, "t.csv", &st, &err), 0);
+	assert_int_equal(st.imported, 2);
+	assert_int_equal(st.duplicates, 1);
+	assert_int_equal(st.pending, 0);
 
 	/* The same number in another campaign is a new lead of the same contact. */
+	memset(&st, 0, sizeof(st));
 	imp = store_import_begin(s, b, &err);
 	make_prospect(&p, "+33142685300", "Other name", "Other");
-	assert_int_equal(store_import_prospect(imp, &p, &err), IMPORT_ADDED);
+	count(&st, store_import_prospect(imp, &p, &err));
 	assert_int_equal(store_import_commit(imp, "t.csv", &st, &err), 0);
+	assert_int_equal(st.imported, 1);
 
 	assert_int_equal(store_export_prospects(s, a, NULL, collect, &ex, &err), 0);
 	assert_int_equal(ex.n, 2);
