@@ -120,8 +120,13 @@ demo1=$(new_db demo1) demo3=$(new_db demo3) demo_sqlite="sqlite:$work/demo2.db"
 "$T" --db "$demo1" demo --seed 3 --weeks 1 >demo.txt
 expect_eq "demo rc" 0 $?
 "$T" --db "$demo_sqlite" demo --seed 3 --weeks 1 >/dev/null
-expect_eq "demo deterministic, and the same on SQLite" "$("$T" --db "$demo1" kpi --by agent --format json --to 2026-10-09)" \
-  "$("$T" --db "$demo_sqlite" kpi --by agent --format json --to 2026-10-09)"
+for by in agent hour weekday-hour week block outcome campaign; do
+  expect_eq "demo deterministic, and the same on SQLite (--by $by)" \
+    "$("$T" --db "$demo1" kpi --by $by --format json --to 2026-10-09)" \
+    "$("$T" --db "$demo_sqlite" kpi --by $by --format json --to 2026-10-09)"
+done
+expect_eq "demo totals the same on SQLite" "$("$T" --db "$demo1" kpi --campaign "RDV PME Rhône" --format csv --to 2026-10-09)" \
+  "$("$T" --db "$demo_sqlite" kpi --campaign "RDV PME Rhône" --format csv --to 2026-10-09)"
 expect_eq "demo has calls" "True" "$("$T" --db "$demo1" kpi --format json | json "d['totals']['calls'] > 1000 and d['totals']['appointments'] > 0")"
 expect_eq "demo other seed differs" "True" "$("$T" --db "$demo3" demo --seed 4 --weeks 1 >/dev/null;
   [ "$("$T" --db "$demo3" kpi --format json)" != "$("$T" --db "$demo1" kpi --format json)" ] && echo True)"
