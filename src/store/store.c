@@ -881,7 +881,8 @@ static int bulk_settle(struct store_import *imp, long *added, long *dups, struct
 		*dups = (long)db_col_int64(st, 1);
 	}
 	db_finalize(st);
-	return rc < 0 ? rc : 0;
+	/* Dropped now, not at commit: an outer transaction may import again (demo). */
+	return rc < 0 ? rc : db_exec(imp->s->db, "DROP TABLE tp_import, tp_import_qual", err);
 }
 
 struct store_import *store_import_begin(struct store *s, int64_t campaign_id, struct tp_error *err)
