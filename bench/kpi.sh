@@ -8,6 +8,7 @@ set -euo pipefail
 build=$1
 T=$(cd "$build" && pwd)/telepro
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
 out="$here/out"
 calls=${CALLS:-10000000}
 db="$out/kpi-$calls.db"
@@ -75,17 +76,7 @@ SQL
   rm -f "$db.tmp-wal" "$db.tmp-shm"
 fi
 
-now_ms() { date +%s%N | awk '{ printf "%.1f", $1 / 1000000 }'; }
 # Median of 5 runs of a command, in ms.
-median_ms() {
-  local times=()
-  for _ in 1 2 3 4 5; do
-    local a b
-    a=$(date +%s%N); "$@" >/dev/null; b=$(date +%s%N)
-    times+=("$(( (b - a) / 1000 ))")
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n 3p | awk '{ printf "%.1f", $1 / 1000 }'
-}
 tp_report() {
   "$T" --db "sqlite:$db" kpi --format json >/dev/null
   "$T" --db "sqlite:$db" kpi --by hour --format json >/dev/null

@@ -7,6 +7,7 @@
 set -euo pipefail
 build=$1
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
 root=$(cd "$here/.." && pwd)
 T=$(cd "$build" && pwd)/telepro
 D=$(cd "$build" && pwd)/bench/bench_desk
@@ -87,15 +88,6 @@ SELECT campaign_id, local_day, SUM(calls), SUM(conversations), SUM(appointments)
 FROM kpi_counters GROUP BY 1, 2;
 VACUUM ANALYZE;
 SQL
-median_ms() {
-  local times=()
-  for _ in 1 2 3 4 5; do
-    local a b
-    a=$(date +%s%N); "$@" >/dev/null; b=$(date +%s%N)
-    times+=("$(( (b - a) / 1000 ))")
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n 3p | awk '{ printf "%.1f", $1 / 1000 }'
-}
 report() {
   "$T" --db "$u" kpi --format json >/dev/null
   "$T" --db "$u" kpi --by hour --format json >/dev/null

@@ -296,6 +296,33 @@ out:
 	return rc;
 }
 
+/* Ends a bulk import's transaction: the audit entry and the commit when rc is 0, the
+ * rollback otherwise. Returns 0, or the exit code after printing the error. */
+static int commit_audited(struct store *s, int rc, const char *action, const char *entity, int64_t id,
+	const char *detail, struct tp_error *fatal)
+{
+	if (rc == 0)
+		rc = store_audit(s, "cli", action, entity, id, detail, fatal);
+	if (rc == 0 && store_commit(s, fatal))
+		rc = fatal->code;
+	if (rc) {
+		store_rollback(s);
+		return cli_fail(fatal);
+	}
+	return 0;
+}
+
+/* The one-line JSON summary of an import: two counts, the rejections and their list. */
+static void print_summary(const char *k1, long v1, const char *k2, long v2, long rejected, json_t *errors)
+{
+	json_t *j = json_pack("{s:I,s:I,s:I,s:O}", k1, (json_int_t)v1, k2, (json_int_t)v2, "rejected",
+		(json_int_t)rejected, "errors", errors);
+
+	json_dumpf(j, stdout, JSON_COMPACT);
+	putchar('\n');
+	json_decref(j);
+}
+
 /* Reads a whole CSV file through a csv_reader (delimiter detected from its start) with
  * fn as the record callback; returns 0 or the callback's value that stopped reading. */
 static int feed_csv(FILE *f, csv_record_fn fn, void *ctx)
@@ -464,22 +491,10 @@ static int import_dnc(int argc, char **argv)
 		goto out;
 	}
 	rc = feed_csv(f, dnc_record, &run);
-	if (rc == 0)
-		rc = store_audit(run.s, "cli", "import.dnc", "opposition", 0, run.source, &run.fatal);
-	if (rc == 0 && store_commit(run.s, &run.fatal))
-		rc = run.fatal.code;
-	if (rc) {
-		store_rollback(run.s);
-		rc = cli_fail(&run.fatal);
+	if ((rc = commit_audited(run.s, rc, "import.dnc", "opposition", 0, run.source, &run.fatal)))
 		goto out;
-	}
 	if (run.format == FORMAT_JSON) {
-		json_t *j = json_pack("{s:I,s:I,s:I,s:O}", "added", (json_int_t)run.added, "already_listed",
-			(json_int_t)run.known, "rejected", (json_int_t)run.rejected, "errors", run.errors);
-
-		json_dumpf(j, stdout, JSON_COMPACT);
-		putchar('\n');
-		json_decref(j);
+		print_summary("added", run.added, "already_listed", run.known, run.rejected, run.errors);
 	} else {
 		printf("%s: %ld added, %ld already listed, %ld rejected (source %s)\n", run.file, run.added, run.known,
 			run.rejected, run.source);
@@ -691,22 +706,10 @@ static int import_calls(int argc, char **argv)
 	if (rc == 0 && !run.header_done)
 		rc = tp_error_at(&run.fatal, TP_EUSAGE, run.file, 0, NULL, "the file is empty: a call history starts"
 			" with a header line");
-	if (rc == 0)
-		rc = store_audit(run.s, "cli", "import.calls", "campaign", c.id, run.file, &run.fatal);
-	if (rc == 0 && store_commit(run.s, &run.fatal))
-		rc = run.fatal.code;
-	if (rc) {
-		store_rollback(run.s);
-		rc = cli_fail(&run.fatal);
+	if ((rc = commit_audited(run.s, rc, "import.calls", "campaign", c.id, run.file, &run.fatal)))
 		goto out;
-	}
 	if (run.format == FORMAT_JSON) {
-		json_t *j = json_pack("{s:I,s:I,s:I,s:O}", "imported", (json_int_t)run.imported, "duplicates",
-			(json_int_t)run.duplicates, "rejected", (json_int_t)run.rejected, "errors", run.errors);
-
-		json_dumpf(j, stdout, JSON_COMPACT);
-		putchar('\n');
-		json_decref(j);
+		print_summary("imported", run.imported, "duplicates", run.duplicates, run.rejected, run.errors);
 	} else {
 		printf("%s: %ld calls imported, %ld duplicates, %ld rejected into %s\n", run.file, run.imported,
 			run.duplicates, run.rejected, c.name);
