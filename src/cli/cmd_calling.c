@@ -265,7 +265,6 @@ static int call_log(int argc, char **argv)
 	struct call_input in = {0};
 	struct common o = {0};
 	const char *keys[QUALIFY_MAX], *values[QUALIFY_MAX];
-	char *qbuf[QUALIFY_MAX];
 	const char *callback_text = NULL, *appt_text = NULL;
 	struct campaign c;
 	struct tp_error err;
@@ -308,7 +307,6 @@ static int call_log(int argc, char **argv)
 			keys[nq] = optarg;
 			*eq = '\0';
 			values[nq] = eq + 1;
-			qbuf[nq] = NULL;
 			nq++;
 			break;
 		case O_NOTE: in.note = optarg; break;
@@ -319,7 +317,6 @@ static int call_log(int argc, char **argv)
 			return cli_usage("call", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
-	(void)qbuf;
 	if (optind != argc)
 		return cli_usage("call", "unexpected argument '%s'", argv[optind]);
 	if (!in.agent || !in.result || (!in.lead_id && !in.campaign))

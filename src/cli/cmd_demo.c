@@ -163,9 +163,13 @@ static int setup(struct store *s, int64_t *ids, struct tp_error *err)
 			c.daily_appointments = 2;
 			c.weekly_appointments = 10;
 		}
-		for (int b = 0; b < 2; b++)
-			if (campaigns[i].blocks[b] && (rc = campaign_add_blocks(&c, campaigns[i].blocks[b], err)))
-				break;
+		for (int b = 0; b < 2 && rc == 0; b++)
+			if (campaigns[i].blocks[b])
+				rc = campaign_add_blocks(&c, campaigns[i].blocks[b], err);
+		if (rc) {
+			campaign_release(&c);
+			return rc;
+		}
 		if (i == 2) {
 			campaign_set_field(&c, "effectif=number", err);
 			campaign_set_field(&c, "equipe=choice:oui|non|en projet", err);

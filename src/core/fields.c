@@ -116,13 +116,6 @@ int field_from_header(const char *header)
 	for (size_t i = 0; i < sizeof(synonyms) / sizeof(synonyms[0]); i++)
 		if (strcmp(synonyms[i].folded, folded) == 0)
 			return synonyms[i].id;
-	for (int i = 0; i < F_COUNT; i++) {
-		char canon[64];
-
-		field_fold(names[i], canon, sizeof(canon));
-		if (strcmp(canon, folded) == 0)
-			return i;
-	}
 	return F_QUALIFICATION;
 }
 

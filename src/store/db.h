@@ -48,7 +48,6 @@ struct db_driver {
 	bool (*col_is_null)(struct db_stmt *st, int col);
 	int64_t (*col_int64)(struct db_stmt *st, int col);
 	const char *(*col_text)(struct db_stmt *st, int col);
-	size_t (*col_bytes)(struct db_stmt *st, int col);
 	int (*col_count)(struct db_stmt *st);
 	const char *(*col_name)(struct db_stmt *st, int col);
 	/* After rows were inserted with explicit ids: make the next generated id follow the

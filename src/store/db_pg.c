@@ -263,11 +263,6 @@ static const char *pg_col_text(struct db_stmt *st, int col)
 	return PQgetisnull(st->res, st->row, col) ? NULL : PQgetvalue(st->res, st->row, col);
 }
 
-static size_t pg_col_bytes(struct db_stmt *st, int col)
-{
-	return (size_t)PQgetlength(st->res, st->row, col);
-}
-
 static int pg_col_count(struct db_stmt *st)
 {
 	return st->res ? PQnfields(st->res) : 0;
@@ -379,7 +374,6 @@ const struct db_driver db_pg_driver = {
 	.col_is_null = pg_col_is_null,
 	.col_int64 = pg_col_int64,
 	.col_text = pg_col_text,
-	.col_bytes = pg_col_bytes,
 	.col_count = pg_col_count,
 	.col_name = pg_col_name,
 	.ids_follow = pg_ids_follow,

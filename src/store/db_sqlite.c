@@ -157,11 +157,6 @@ static const char *sq_col_text(struct db_stmt *s, int col)
 	return (const char *)sqlite3_column_text(s->st, col);
 }
 
-static size_t sq_col_bytes(struct db_stmt *s, int col)
-{
-	return (size_t)sqlite3_column_bytes(s->st, col);
-}
-
 static int sq_col_count(struct db_stmt *s)
 {
 	return sqlite3_column_count(s->st);
@@ -222,7 +217,6 @@ const struct db_driver db_sqlite_driver = {
 	.col_is_null = sq_col_is_null,
 	.col_int64 = sq_col_int64,
 	.col_text = sq_col_text,
-	.col_bytes = sq_col_bytes,
 	.col_count = sq_col_count,
 	.col_name = sq_col_name,
 	.reset = sq_reset,

@@ -259,15 +259,12 @@ static int session_change(struct store *s, const char *agent, int64_t at, char w
 		ses.paused_since = at;
 		rc = session_save(s, &ses, 0, err);
 	} else {
-		int64_t end = ses.paused_since ? ses.paused_since : at;
-
 		ses.paused_seconds += ses.paused_since ? at - ses.paused_since : 0;
 		ses.paused_since = 0;
 		ses.last_activity_at = at;
 		rc = session_save(s, &ses, at, err);
 		if (calling_seconds)
 			*calling_seconds = at - ses.started_at - ses.paused_seconds;
-		(void)end;
 	}
 out:
 	return finish_tx(s, rc, err);

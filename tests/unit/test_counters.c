@@ -207,7 +207,7 @@ static void run_history(unsigned seed)
 			struct call_input in = {0};
 			const char *keys[1] = {"effectif"}, *values[1];
 			char value[16];
-			int64_t call_id, appt_id, other;
+			int64_t call_id, appt_id;
 			bool replayed;
 			int rc;
 
@@ -223,11 +223,8 @@ static void run_history(unsigned seed)
 			if (a < 2) {
 				struct next_lead l2;
 
-				if (store_next_lead(s, agents[1 - a], cname, now, &l2, &err) == 0) {
+				if (store_next_lead(s, agents[1 - a], cname, now, &l2, &err) == 0)
 					assert_int_not_equal(l2.lead_id, lead.lead_id);
-					other = l2.lead_id;
-					(void)other;
-				}
 			}
 			in.agent = agents[a];
 			in.lead_id = lead.lead_id;

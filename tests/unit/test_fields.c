@@ -33,6 +33,9 @@ static void test_headers(void **state)
 	assert_int_equal(field_from_header("Fonction"), F_ROLE);
 	assert_int_equal(field_from_header("size_band"), F_SIZE_BAND);
 	assert_int_equal(field_from_header("Effectif"), F_QUALIFICATION);
+	/* Every canonical name (what export writes) is recognised as itself. */
+	for (int i = 0; i < F_COUNT; i++)
+		assert_int_equal(field_from_header(field_name(i)), i);
 	assert_int_equal(field_from_header(""), F_QUALIFICATION);
 }
 
