@@ -32,7 +32,7 @@ check:
 
 bench:
 	scripts/deps.sh bench
-	test -f $(BENCH_BUILD)/build.ninja || meson setup $(BENCH_BUILD) --buildtype=release -Dtests=false
+	test -f $(BENCH_BUILD)/build.ninja || meson setup $(BENCH_BUILD) --buildtype=release -Dtests=disabled
 	ninja -C $(BENCH_BUILD)
 	bench/run.sh $(BENCH_BUILD)
 	bench/kpi.sh $(BENCH_BUILD)
@@ -40,7 +40,7 @@ bench:
 
 fuzz:
 	scripts/deps.sh check
-	test -f $(FUZZ_BUILD)/build.ninja || CC=clang CXX=clang++ meson setup $(FUZZ_BUILD) -Dfuzzing=true -Dtests=false -Db_lundef=false --buildtype=debugoptimized
+	test -f $(FUZZ_BUILD)/build.ninja || CC=clang CXX=clang++ meson setup $(FUZZ_BUILD) -Dfuzzing=true -Dtests=disabled -Db_lundef=false --buildtype=debugoptimized
 	ninja -C $(FUZZ_BUILD)
 	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 

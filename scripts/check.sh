@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 die() { echo "check: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 if [ ! -f "$build/build.ninja" ]; then
-  meson setup "$build" --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
+  meson setup "$build" --buildtype=debug -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false \
     -Dwerror=true >/dev/null || die "meson setup failed"
 fi
 ninja -C "$build" || die "build failed"
@@ -56,7 +56,7 @@ fi
 
 # Fuzzing smoke: each harness under ASan+UBSan for a few seconds (make fuzz runs longer).
 if [ ! -f "$fuzzbuild/build.ninja" ]; then
-  CC=clang CXX=clang++ meson setup "$fuzzbuild" -Dfuzzing=true -Dtests=false -Db_lundef=false --buildtype=debugoptimized >/dev/null \
+  CC=clang CXX=clang++ meson setup "$fuzzbuild" -Dfuzzing=true -Dtests=disabled -Db_lundef=false --buildtype=debugoptimized >/dev/null \
     || die "meson setup of the fuzzing build failed"
 fi
 if ninja -C "$fuzzbuild" >/dev/null; then
