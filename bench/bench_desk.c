@@ -14,6 +14,8 @@
 #include "core/tz.h"
 #include "store/store.h"
 
+static const struct store_who test_who = {"bench", 1764000000};
+
 static double seconds(void)
 {
 	struct timespec ts;
@@ -44,7 +46,7 @@ static void setup(const char *url, int procs, long pairs)
 		char name[32];
 
 		snprintf(name, sizeof(name), "agent%d", p);
-		if (store_user_add(s, name, "agent", "!", &uid, &err))
+		if (store_user_add(s, &test_who, name, "agent", "!", &uid, &err))
 			die("user", &err);
 	}
 	campaign_init(&c);
@@ -53,9 +55,9 @@ static void setup(const char *url, int procs, long pairs)
 	campaign_set_str(&c.audience, "b2b");
 	campaign_set_str(&c.timezone, "Europe/Paris");
 	campaign_set_str(&c.region, "FR");
-	if (campaign_add_windows(&c, "mon-sun 00:00-24:00", &err) || store_campaign_add(s, &c, &err))
+	if (campaign_add_windows(&c, "mon-sun 00:00-24:00", &err) || store_campaign_add(s, &test_who, &c, &err))
 		die("campaign", &err);
-	if (!(imp = store_import_begin(s, c.id, &err)))
+	if (!(imp = store_import_begin(s, &test_who, c.id, &err)))
 		die("import", &err);
 	for (long i = 0; i < pairs * procs + 100; i++) {
 		struct prospect p;

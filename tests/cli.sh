@@ -29,8 +29,10 @@ expect_eq "duplicate user rc" 2 $?
 expect_eq "duplicate user message" "telepro: name: a user named 'alice' exists already" "$(cat err)"
 echo "short" | "$T" user add bob --role agent --password-stdin 2>err >/dev/null
 expect_eq "short password rc" 2 $?
-echo "correct horse" | "$T" user add bob --role boss --password-stdin 2>/dev/null >/dev/null
+expect_eq "short password message" "telepro: password: at least 8 characters" "$(cat err)"
+echo "correct horse" | "$T" user add bob --role boss --password-stdin 2>err >/dev/null
 expect_eq "bad role rc" 2 $?
+expect_eq "bad role message" "telepro user: --role agent|sales|manager|admin is required (see telepro user --help)" "$(cat err)"
 echo "battery staple" | "$T" user add bob --role sales --password-stdin >/dev/null
 expect_eq "user list json" "alice agent False|bob sales False" \
   "$("$T" user list --format json | json "'|'.join(f\"{u['name']} {u['role']} {u['disabled']}\" for u in d)")"
@@ -42,6 +44,28 @@ expect_eq "passwd rc" 0 $?
 expect_eq "argon2id hash" "1" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM users WHERE name='alice' AND password_hash LIKE '\$argon2id\$%' AND password_hash NOT LIKE '%new password%'")"
 "$T" user passwd nobody --password-stdin </dev/null 2>err >/dev/null
 expect_eq "passwd unknown rc" 2 $?
+expect_eq "passwd unknown message" "telepro: user: no user named 'nobody'" "$(cat err)"
+"$T" user passwd alice --password-stdin </dev/null 2>err >/dev/null
+expect_eq "empty password rc" 2 $?
+expect_eq "empty password message" "telepro: no password on standard input (one line, at most 254 bytes)" "$(cat err)"
+
+# the actor: the operating-system user, or --as LOGIN with that user's role
+USER=carol "$T" campaign add "Audit" >/dev/null
+expect_eq "audit names the OS user" "carol" "$(sql "$TELEPRO_DB" "SELECT actor FROM audit_log WHERE action='campaign.add' ORDER BY id DESC LIMIT 1")"
+"$T" --as alice campaign add "Forbidden" 2>err >/dev/null
+expect_eq "agent may not add a campaign rc" 2 $?
+expect_eq "agent may not add a campaign message" "telepro: campaign add: your role may not do that (alice)" "$(cat err)"
+"$T" --as ghost campaign list 2>err >/dev/null
+expect_eq "--as unknown message" "telepro: as: no user named 'ghost' to act as" "$(cat err)"
+echo "manager pass" | "$T" user add maud --role manager --password-stdin >/dev/null
+"$T" --as maud campaign set "Audit" --daily-calls 12 >/dev/null
+expect_eq "audit names --as" "maud campaign.set" "$(sql "$TELEPRO_DB" "SELECT actor || ' ' || action FROM audit_log ORDER BY id DESC LIMIT 1")"
+"$T" campaign set "Audit" --hold 2w 2>err >/dev/null
+expect_eq "bad duration message" "telepro: hold: '2w': expected a duration such as 90 (seconds), 90s, 15m, 2h or 3d" "$(cat err)"
+"$T" campaign set "Audit" --idle-limit 2d 2>err >/dev/null
+expect_eq "duration range message" "telepro: idle-limit: '2d': the duration must be from 1m to 1d" "$(cat err)"
+"$T" campaign set "Audit" --hourly-cost 28.505 2>err >/dev/null
+expect_eq "money decimals message" "telepro: hourly-cost: '28.505': at most two decimals (cents)" "$(cat err)"
 
 # campaigns
 "$T" campaign add "Salon Lyon 2027" --kind event --audience b2b --timezone Europe/Paris >/dev/null
@@ -64,10 +88,10 @@ expect_eq "cost, length, attempts" "2850 120 4 event" "$(echo "$show" | json "f\
 expect_eq "objective removed" "None 0" "$("$T" campaign show "Salon Lyon 2027" --format json | json "f\"{d['objectives']['daily_calls']} {len(d['calling_blocks'])}\"")"
 "$T" campaign set "Salon Lyon 2027" --daily-calls lots 2>err >/dev/null
 expect_eq "bad number rc" 2 $?
-expect_eq "bad number message" "telepro campaign: 'lots' is not a valid value for --daily-calls (see telepro campaign --help)" "$(cat err)"
+expect_eq "bad number message" "telepro: daily-calls: 'lots': a whole number from 0 to 1000000 (0 removes it)" "$(cat err)"
 "$T" campaign show "Nope" 2>err >/dev/null
 expect_eq "unknown campaign rc" 2 $?
-expect_eq "campaign list" "Salon Lyon 2027" "$("$T" campaign list --format json | json "'|'.join(c['name'] for c in d)")"
+expect_eq "campaign list" "Audit|Salon Lyon 2027" "$("$T" campaign list --format json | json "'|'.join(c['name'] for c in d)")"
 
 # import errors that make the file unusable: exit 2 with a message saying what to do
 "$T" import prospects missing.csv --campaign "Salon Lyon 2027" 2>err >/dev/null
@@ -102,6 +126,22 @@ expect_eq "dnc stored" "+33142685300 bloctel|+33472001122 internal|+33612345678 
   "$(sql "$TELEPRO_DB" "SELECT phone || ' ' || source FROM opposition ORDER BY phone" | paste -sd'|')"
 "$T" import dnc bloctel.txt --source friends 2>/dev/null
 expect_eq "dnc bad source rc" 2 $?
+
+# call histories: a row is known by its content, not by its file's name and line
+"$T" campaign add "Hist" >/dev/null
+printf '[columns]\nagent = agent\ndate = date\ntime = time\nresult = result\n' > h.mapping
+mkdir -p a b
+printf 'agent,date,time,result\nzoe,2026-11-02,10:00,busy\nzoe,2026-11-02,10:05,busy\n' > a/history.csv
+printf 'agent,date,time,result\nyann,2026-11-03,11:00,no_answer\nyann,31/04/2026,11:05,busy\nyann,2026-02-31,11:06,busy\n' > b/history.csv
+expect_eq "history a" "a/history.csv: 2 calls imported, 0 duplicates, 0 rejected into Hist" \
+  "$("$T" import calls a/history.csv --campaign Hist --mapping h.mapping)"
+expect_eq "history b, same file name" "b/history.csv: 1 calls imported, 0 duplicates, 2 rejected into Hist" \
+  "$("$T" import calls b/history.csv --campaign Hist --mapping h.mapping 2>err)"
+expect_eq "impossible dates named" "b/history.csv:3: date: '31/04/2026': there is no such day in that month|b/history.csv:4: date: '2026-02-31': there is no such day in that month" \
+  "$(paste -sd'|' err)"
+expect_eq "history a again: duplicates" "a/history.csv: 0 calls imported, 2 duplicates, 0 rejected into Hist" \
+  "$("$T" import calls a/history.csv --campaign Hist --mapping h.mapping)"
+expect_eq "history calls stored" "3" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM calls c JOIN campaigns k ON k.id = c.campaign_id WHERE k.name = 'Hist'")"
 
 # every subcommand has --help
 for c in init user campaign "import" "export" session next call appointment kpi demo migrate; do

@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <jansson.h>
 
+#include "app/app.h"
 #include "core/error.h"
-#include "store/store.h"
 
 enum output_format {
 	FORMAT_TEXT,
@@ -23,6 +23,8 @@ enum output_format {
 
 /* The database URL: --db, else TELEPRO_DB, else sqlite:telepro.db. */
 extern const char *cli_db_url;
+/* --as LOGIN: the Telepro user the command acts as; NULL: the operating-system user. */
+extern const char *cli_as;
 
 int cmd_init(int argc, char **argv);
 int cmd_user(int argc, char **argv);
@@ -37,8 +39,9 @@ int cmd_kpi(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 
-/* Opens the store at cli_db_url; on failure prints the error and returns NULL. */
-struct store *cli_open_store(void);
+/* Opens the app on cli_db_url acting as cli_as, or as the operating-system user. Returns
+ * 0, or prints the error and returns the exit code. *migrated may be NULL. */
+int cli_open_app(struct app *a, int *migrated);
 
 /* Prints "telepro: " and the formatted error on stderr; returns the exit code for it. */
 int cli_fail(const struct tp_error *err);
@@ -53,7 +56,8 @@ bool cli_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 bool cli_parse_format(const char *s, unsigned allowed, enum output_format *out);
 
 /* Reads a password: from stdin (one line) when from_stdin, else twice from the terminal
- * with echo off. Returns 0, or prints why and returns 2. buf gets the NUL-terminated text. */
+ * with echo off (the app checks the policy). Returns 0, or prints why and returns 2. buf
+ * gets the NUL-terminated text. */
 int cli_read_password(bool from_stdin, char *buf, size_t size);
 
 /* Writes s as a CSV field (quoted when needed) to f. */

@@ -53,32 +53,6 @@ static const char appointment_help[] =
 	"Sales record what became of each appointment; a won appointment is a sale counted\n"
 	"for the call, agent, campaign and local hour that set it.\n";
 
-/* Options every calling command may take. */
-struct common {
-	const char *agent, *campaign, *at, *format_text;
-	enum output_format format;
-};
-
-static int64_t now(void)
-{
-	return (int64_t)time(NULL);
-}
-
-/* The time of --at in the campaign's zone, or now. */
-static int resolve_at(const struct common *o, const struct campaign *c, int64_t *at)
-{
-	struct tp_error err;
-
-	tp_error_clear(&err);
-	if (!o->at) {
-		*at = now();
-		return 0;
-	}
-	if (tz_parse_local(c->timezone, o->at, "at", at, &err))
-		return cli_fail(&err);
-	return 0;
-}
-
 static int parse_format(const char *cmd, const char *text, enum output_format *f)
 {
 	if (text && !cli_parse_format(text, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, f))
@@ -96,68 +70,49 @@ static int cmd_session(int argc, char **argv)
 		{"at", required_argument, NULL, 't'},
 		{NULL, 0, NULL, 0},
 	};
-	struct common o = {0};
-	struct campaign c;
+	static const char *const ops[] = {"start", "pause", "resume", "stop"};
+	const char *agent = NULL, *campaign = NULL, *at = NULL;
+	struct app_session_result res;
 	struct tp_error err;
-	struct store *s;
-	const char *what;
-	int64_t at, id = 0, seconds = 0;
-	int opt, rc;
+	struct app a;
+	int opt, rc, op = -1;
 
 	if (argc < 2 || cli_wants_help(argc, argv))
 		return argc < 2 ? cli_usage("session", "start, pause, resume or stop?") : cli_help(session_help);
-	what = argv[1];
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc - 1, argv + 1, ":", opts, NULL)) != -1) {
 		if (opt == 'a')
-			o.agent = optarg;
+			agent = optarg;
 		else if (opt == 'c')
-			o.campaign = optarg;
+			campaign = optarg;
 		else if (opt == 't')
-			o.at = optarg;
+			at = optarg;
 		else
 			return cli_usage("session", "unknown or incomplete option '%s'", argv[optind]);
 	}
-	if (!o.agent)
+	for (int i = 0; i < 4; i++)
+		if (strcmp(argv[1], ops[i]) == 0)
+			op = i;
+	if (!agent)
 		return cli_usage("session", "--agent NAME is required");
-	if (strcmp(what, "start") == 0 && !o.campaign)
+	if (op == APP_SESSION_START && !campaign)
 		return cli_usage("session", "start needs --campaign NAME");
-	if (strcmp(what, "start") && strcmp(what, "pause") && strcmp(what, "resume") && strcmp(what, "stop"))
-		return cli_usage("session", "unknown subcommand '%s'", what);
-	if (!(s = cli_open_store()))
-		return 1;
+	if (op < 0)
+		return cli_usage("session", "unknown subcommand '%s'", argv[1]);
+	if ((rc = cli_open_app(&a, NULL)))
+		return rc;
 	tp_error_clear(&err);
-	campaign_init(&c);
-	rc = o.campaign ? store_campaign_get(s, o.campaign, &c, &err) : store_session_campaign(s, o.agent, &c, &err);
-	if (rc) {
+	if (app_session(&a, (enum app_session_op)op, agent, campaign, at, &res, &err))
 		rc = cli_fail(&err);
-		goto out;
-	}
-	if ((rc = resolve_at(&o, &c, &at)))
-		goto out;
-	if (strcmp(what, "start") == 0)
-		rc = store_session_start(s, o.agent, o.campaign, at, &id, &err);
-	else if (strcmp(what, "pause") == 0)
-		rc = store_session_pause(s, o.agent, at, &err);
-	else if (strcmp(what, "resume") == 0)
-		rc = store_session_resume(s, o.agent, at, &err);
+	else if (op == APP_SESSION_START)
+		printf("session %lld started for %s on %s\n", (long long)res.session_id, agent, res.campaign);
+	else if (op == APP_SESSION_STOP)
+		printf("session of %s stopped: %lldh%02lld of calling time\n", agent, (long long)(res.calling_seconds / 3600),
+			(long long)(res.calling_seconds % 3600 / 60));
 	else
-		rc = store_session_stop(s, o.agent, at, &seconds, &err);
-	if (rc) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	if (strcmp(what, "start") == 0)
-		printf("session %lld started for %s on %s\n", (long long)id, o.agent, c.name);
-	else if (strcmp(what, "stop") == 0)
-		printf("session of %s stopped: %lldh%02lld of calling time\n", o.agent, (long long)(seconds / 3600),
-			(long long)(seconds % 3600 / 60));
-	else
-		printf("session of %s %s\n", o.agent, strcmp(what, "pause") == 0 ? "paused" : "resumed");
-out:
-	campaign_release(&c);
-	store_close(s);
+		printf("session of %s %s\n", agent, op == APP_SESSION_PAUSE ? "paused" : "resumed");
+	app_close(&a);
 	return rc;
 }
 
@@ -172,13 +127,11 @@ int cmd_next(int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0},
 	};
-	struct common o = {0};
-	struct next_lead lead;
-	struct campaign c;
+	const char *agent = NULL, *campaign = NULL, *at = NULL, *format_text = NULL;
+	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
-	struct store *s;
+	struct app a;
 	json_t *j = NULL;
-	int64_t at;
 	int opt, rc;
 
 	if (cli_wants_help(argc, argv))
@@ -187,37 +140,24 @@ int cmd_next(int argc, char **argv)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (opt == 'a')
-			o.agent = optarg;
+			agent = optarg;
 		else if (opt == 'c')
-			o.campaign = optarg;
+			campaign = optarg;
 		else if (opt == 't')
-			o.at = optarg;
+			at = optarg;
 		else if (opt == 'f')
-			o.format_text = optarg;
+			format_text = optarg;
 		else
 			return cli_usage("next", "unknown or incomplete option '%s'", argv[optind - 1]);
 	}
-	if (!o.agent || !o.campaign)
+	if (!agent || !campaign)
 		return cli_usage("next", "--agent NAME and --campaign NAME are required");
-	if ((rc = parse_format("next", o.format_text, &o.format)))
+	if ((rc = parse_format("next", format_text, &format)) || (rc = cli_open_app(&a, NULL)))
 		return rc;
-	if (!(s = cli_open_store()))
-		return 1;
 	tp_error_clear(&err);
-	campaign_init(&c);
-	if ((rc = store_campaign_get(s, o.campaign, &c, &err))) {
+	if (app_next(&a, agent, campaign, at, &j, &err)) {
 		rc = cli_fail(&err);
-		goto out;
-	}
-	if ((rc = resolve_at(&o, &c, &at)))
-		goto out;
-	if ((rc = store_next_lead(s, o.agent, o.campaign, at, &lead, &err)) ||
-	    (rc = store_lead_describe(s, lead.lead_id, &j, &err))) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	json_object_set_new(j, "reason", json_string(lead.reason));
-	if (o.format == FORMAT_JSON) {
+	} else if (format == FORMAT_JSON) {
 		cli_print_json(j);
 	} else {
 		json_t *ct = json_object_get(j, "contact"), *co = json_object_get(j, "company");
@@ -225,14 +165,14 @@ int cmd_next(int argc, char **argv)
 		const char *last = json_string_value(json_object_get(ct, "last_name"));
 		const char *company = json_string_value(json_object_get(co, "name"));
 
-		printf("lead %lld: %s  %s%s%s%s%s\n", (long long)lead.lead_id, lead.phone, first ? first : "",
-			first && last ? " " : "", last ? last : "", company ? " - " : "", company ? company : "");
-		printf("why: %s (state %s, %d earlier calls)\n", lead.reason, lead.state, lead.attempts);
+		printf("lead %lld: %s  %s%s%s%s%s\n", (long long)json_integer_value(json_object_get(j, "lead_id")),
+			json_string_value(json_object_get(j, "phone")), first ? first : "", first && last ? " " : "",
+			last ? last : "", company ? " - " : "", company ? company : "");
+		printf("why: %s (state %s, %lld earlier calls)\n", json_string_value(json_object_get(j, "reason")),
+			json_string_value(json_object_get(j, "state")), (long long)json_integer_value(json_object_get(j, "attempts")));
 	}
-out:
 	json_decref(j);
-	campaign_release(&c);
-	store_close(s);
+	app_close(&a);
 	return rc;
 }
 
@@ -262,15 +202,12 @@ static int call_log(int argc, char **argv)
 		{"campaign", required_argument, NULL, O_CAMPAIGN},
 		{NULL, 0, NULL, 0},
 	};
-	struct call_input in = {0};
-	struct common o = {0};
-	const char *keys[QUALIFY_MAX], *values[QUALIFY_MAX];
-	const char *callback_text = NULL, *appt_text = NULL;
-	struct campaign c;
+	struct app_call in = {0};
+	const char *keys[QUALIFY_MAX], *values[QUALIFY_MAX], *format_text = NULL;
+	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
-	struct store *s;
-	int64_t call_id, appointment_id;
-	bool replayed;
+	struct app a;
+	json_t *j = NULL;
 	size_t nq = 0;
 	int opt, rc;
 
@@ -288,16 +225,10 @@ static int call_log(int argc, char **argv)
 			break;
 		case O_RESULT: in.result = optarg; break;
 		case O_OUTCOME: in.outcome = optarg; break;
-		case O_TALK:
-			if (!calling_parse_duration(optarg, &in.talk_seconds))
-				return cli_usage("call", "--talk takes seconds (or 5m)");
-			break;
-		case O_RING:
-			if (!calling_parse_duration(optarg, &in.ring_seconds))
-				return cli_usage("call", "--ring takes seconds");
-			break;
-		case O_CALLBACK: callback_text = optarg; break;
-		case O_APPT: appt_text = optarg; break;
+		case O_TALK: in.talk = optarg; break;
+		case O_RING: in.ring = optarg; break;
+		case O_CALLBACK: in.callback_at = optarg; break;
+		case O_APPT: in.appointment_at = optarg; break;
 		case O_SALES: in.sales = optarg; break;
 		case O_QUALIFY:
 			if (nq == QUALIFY_MAX)
@@ -311,8 +242,8 @@ static int call_log(int argc, char **argv)
 			break;
 		case O_NOTE: in.note = optarg; break;
 		case O_KEY: in.idempotency_key = optarg; break;
-		case O_AT: o.at = optarg; break;
-		case O_FORMAT: o.format_text = optarg; break;
+		case O_AT: in.at = optarg; break;
+		case O_FORMAT: format_text = optarg; break;
 		default:
 			return cli_usage("call", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
@@ -321,45 +252,28 @@ static int call_log(int argc, char **argv)
 		return cli_usage("call", "unexpected argument '%s'", argv[optind]);
 	if (!in.agent || !in.result || (!in.lead_id && !in.campaign))
 		return cli_usage("call", "--agent, --lead and --result are required");
-	if ((rc = parse_format("call", o.format_text, &o.format)))
+	if ((rc = parse_format("call", format_text, &format)) || (rc = cli_open_app(&a, NULL)))
 		return rc;
 	in.nqual = nq;
 	in.qual_key = keys;
 	in.qual_value = values;
-	if (!(s = cli_open_store()))
-		return 1;
 	tp_error_clear(&err);
-	campaign_init(&c);
-	rc = in.lead_id ? store_lead_campaign(s, in.lead_id, &c, &err) : store_campaign_get(s, in.campaign, &c, &err);
-	if (rc || (callback_text && tz_parse_local(c.timezone, callback_text, "callback-at", &in.callback_at, &err)) ||
-	    (appt_text && tz_parse_local(c.timezone, appt_text, "appointment-at", &in.appointment_at, &err))) {
+	if (app_call_log(&a, &in, &j, &err)) {
 		rc = cli_fail(&err);
-		goto out;
-	}
-	if ((rc = resolve_at(&o, &c, &in.started_at)))
-		goto out;
-	if (store_call_log(s, &in, &call_id, &appointment_id, &replayed, &err)) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	if (o.format == FORMAT_JSON) {
-		json_t *j = json_pack("{s:I,s:o}", "call_id", (json_int_t)call_id, "appointment_id",
-			appointment_id ? json_integer(appointment_id) : json_null());
-
-		if (replayed)
-			json_object_set_new(j, "replayed", json_true());
+	} else if (format == FORMAT_JSON) {
 		json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		putchar('\n');
-		json_decref(j);
 	} else {
-		printf("call %lld recorded%s", (long long)call_id, replayed ? " earlier (same idempotency key)" : "");
-		if (appointment_id)
-			printf(", appointment %lld", (long long)appointment_id);
+		json_t *appt = json_object_get(j, "appointment_id");
+
+		printf("call %lld recorded%s", (long long)json_integer_value(json_object_get(j, "call_id")),
+			json_is_true(json_object_get(j, "replayed")) ? " earlier (same idempotency key)" : "");
+		if (json_is_integer(appt))
+			printf(", appointment %lld", (long long)json_integer_value(appt));
 		putchar('\n');
 	}
-out:
-	campaign_release(&c);
-	store_close(s);
+	json_decref(j);
+	app_close(&a);
 	return rc;
 }
 
@@ -376,31 +290,11 @@ static int cmd_call_group(int argc, char **argv)
 
 /* appointment --------------------------------------------------------------------------------- */
 
-struct list_ctx {
-	enum output_format format;
-	json_t *array;
-};
-
-static int print_appointment(void *ctx, const struct appointment_row *r)
+static const char *text_of(json_t *o, const char *key)
 {
-	struct list_ctx *lc = ctx;
-	char when[32];
+	const char *s = json_string_value(json_object_get(o, key));
 
-	tz_format(r->timezone, r->scheduled_at, when, sizeof(when));
-	if (lc->format == FORMAT_JSON) {
-		json_array_append_new(lc->array, json_pack("{s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:s}",
-			"id", (json_int_t)r->id, "call_id", (json_int_t)r->call_id, "lead_id", (json_int_t)r->lead_id,
-			"campaign", r->campaign, "scheduled_at", when, "agent", r->agent, "sales", r->sales,
-			"status", r->status, "result", r->result,
-			"relevant", r->relevant < 0 ? json_null() : json_boolean(r->relevant),
-			"amount_cents", r->amount_cents ? json_integer(r->amount_cents) : json_null(),
-			"contact", r->contact, "company", r->company, "phone", r->phone));
-	} else {
-		printf("%-5lld %s  %-10s %-8s %-8s %-12s %-12s %s %s\n", (long long)r->id, when, r->status, r->result,
-			r->relevant < 0 ? "-" : r->relevant ? "relevant" : "forced?", r->agent,
-			r->sales[0] ? r->sales : "-", r->company, r->contact);
-	}
-	return 0;
+	return s ? s : "";
 }
 
 static int appointment_list(int argc, char **argv)
@@ -411,10 +305,12 @@ static int appointment_list(int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0},
 	};
-	struct list_ctx lc = {FORMAT_TEXT, NULL};
+	enum output_format format = FORMAT_TEXT;
 	const char *sales = NULL, *campaign = NULL;
 	struct tp_error err;
-	struct store *s;
+	json_t *list = NULL, *r;
+	struct app a;
+	size_t i;
 	int opt, rc;
 
 	optind = 0;
@@ -425,22 +321,32 @@ static int appointment_list(int argc, char **argv)
 		else if (opt == 'c')
 			campaign = optarg;
 		else if (opt == 'f') {
-			if ((rc = parse_format("appointment", optarg, &lc.format)))
+			if ((rc = parse_format("appointment", optarg, &format)))
 				return rc;
 		} else
 			return cli_usage("appointment", "unknown or incomplete option '%s'", argv[optind - 1]);
 	}
-	if (!(s = cli_open_store()))
-		return 1;
+	if ((rc = cli_open_app(&a, NULL)))
+		return rc;
 	tp_error_clear(&err);
-	lc.array = json_array();
-	rc = store_appointment_list(s, sales, campaign, print_appointment, &lc, &err);
-	store_close(s);
-	if (rc == 0 && lc.format == FORMAT_JSON) {
-		cli_print_json(lc.array);
+	if (app_appointment_list(&a, sales, campaign, &list, &err)) {
+		rc = cli_fail(&err);
+	} else if (format == FORMAT_JSON) {
+		cli_print_json(list);
+	} else {
+		json_array_foreach(list, i, r) {
+			json_t *rel = json_object_get(r, "relevant");
+
+			printf("%-5lld %s  %-10s %-8s %-8s %-12s %-12s %s %s\n",
+				(long long)json_integer_value(json_object_get(r, "id")), text_of(r, "scheduled_at"),
+				text_of(r, "status"), text_of(r, "result"),
+				json_is_null(rel) ? "-" : json_is_true(rel) ? "relevant" : "forced?", text_of(r, "agent"),
+				*text_of(r, "sales") ? text_of(r, "sales") : "-", text_of(r, "company"), text_of(r, "contact"));
+		}
 	}
-	json_decref(lc.array);
-	return rc ? cli_fail(&err) : 0;
+	json_decref(list);
+	app_close(&a);
+	return rc;
 }
 
 static int appointment_result(int argc, char **argv)
@@ -452,11 +358,10 @@ static int appointment_result(int argc, char **argv)
 		{"amount", required_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *status = NULL, *result = NULL;
-	int relevant = -1;
-	int64_t id, amount = -1;
+	const char *status = NULL, *result = NULL, *relevant = NULL, *amount = NULL;
 	struct tp_error err;
-	struct store *s;
+	struct app a;
+	int64_t id;
 	int opt, rc;
 
 	optind = 0;
@@ -465,40 +370,25 @@ static int appointment_result(int argc, char **argv)
 		switch (opt) {
 		case 's': status = optarg; break;
 		case 'x': result = optarg; break;
-		case 'r':
-			if (strcmp(optarg, "yes") == 0 || strcmp(optarg, "oui") == 0)
-				relevant = 1;
-			else if (strcmp(optarg, "no") == 0 || strcmp(optarg, "non") == 0)
-				relevant = 0;
-			else
-				return cli_usage("appointment", "--relevant yes|no");
-			break;
-		case 'a': {
-			char *end;
-			double v = strtod(optarg, &end);
-
-			if (*end || end == optarg || !(v >= 0) || v > 1e9)
-				return cli_usage("appointment", "--amount takes euros, e.g. 4800 or 4800.50");
-			amount = (int64_t)llround(v * 100);
-			break;
-		}
+		case 'r': relevant = optarg; break;
+		case 'a': amount = optarg; break;
 		default:
 			return cli_usage("appointment", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1 || !cli_parse_int(argv[optind], 1, INT64_MAX, &id))
 		return cli_usage("appointment", "give one appointment id");
-	if (!status && !result && relevant < 0 && amount < 0)
+	if (!status && !result && !relevant && !amount)
 		return cli_usage("appointment", "give at least one of --status, --relevant, --result, --amount");
-	if (!(s = cli_open_store()))
-		return 1;
+	if ((rc = cli_open_app(&a, NULL)))
+		return rc;
 	tp_error_clear(&err);
-	rc = store_appointment_result(s, id, status, relevant, result, amount, &err);
-	store_close(s);
-	if (rc)
-		return cli_fail(&err);
-	printf("appointment %lld updated\n", (long long)id);
-	return 0;
+	if (app_appointment_result(&a, id, status, relevant, result, amount, &err))
+		rc = cli_fail(&err);
+	else
+		printf("appointment %lld updated\n", (long long)id);
+	app_close(&a);
+	return rc;
 }
 
 static int cmd_appointment_group(int argc, char **argv)

@@ -94,7 +94,7 @@ static int export_prospects(int argc, char **argv)
 	const char *campaign_name = NULL, *output = NULL;
 	struct campaign c;
 	struct tp_error err;
-	struct store *s;
+	struct app a;
 	int opt, rc;
 
 	optind = 0;
@@ -127,11 +127,11 @@ static int export_prospects(int argc, char **argv)
 		return cli_usage("export", "unexpected argument '%s'", argv[optind]);
 	if (!campaign_name)
 		return cli_usage("export", "--campaign NAME is required");
-	if (!(s = cli_open_store()))
-		return 1;
+	if ((rc = cli_open_app(&a, NULL)))
+		return rc;
 	tp_error_clear(&err);
 	campaign_init(&c);
-	if ((rc = store_campaign_get(s, campaign_name, &c, &err))) {
+	if ((rc = app_campaign_get(&a, campaign_name, &c, &err))) {
 		rc = cli_fail(&err);
 		goto out;
 	}
@@ -140,7 +140,7 @@ static int export_prospects(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	rc = store_export_prospects(s, c.id, write_header, write_row, &ctx, &err);
+	rc = app_export_prospects(&a, campaign_name, write_header, write_row, &ctx, &err);
 	if (rc == 0 && ctx.format == FORMAT_JSON)
 		fputs(ctx.rows ? "\n]\n" : "[]\n", ctx.out);
 	if (rc < 0)
@@ -151,7 +151,7 @@ static int export_prospects(int argc, char **argv)
 		fclose(ctx.out);
 out:
 	campaign_release(&c);
-	store_close(s);
+	app_close(&a);
 	return rc;
 }
 

@@ -1,7 +1,6 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
-#include "store/migrations.h"
 
 static const char help[] =
 	"usage: telepro [--db URL] init\n"
@@ -12,8 +11,8 @@ static const char help[] =
 int cmd_init(int argc, char **argv)
 {
 	struct tp_error err;
-	struct store *s;
-	int migrated = 0;
+	struct app a;
+	int migrated = 0, rc;
 	int64_t version = 0;
 
 	if (cli_wants_help(argc, argv))
@@ -21,11 +20,10 @@ int cmd_init(int argc, char **argv)
 	if (argc > 1)
 		return cli_usage("init", "unexpected argument '%s'", argv[1]);
 	tp_error_clear(&err);
-	s = store_open(cli_db_url, &migrated, &err);
-	if (!s)
-		return cli_fail(&err);
-	if (store_schema_version(s, &version, &err)) {
-		store_close(s);
+	if ((rc = cli_open_app(&a, &migrated)))
+		return rc;
+	if (app_schema_version(&a, &version, &err)) {
+		app_close(&a);
 		return cli_fail(&err);
 	}
 	if (migrated)
@@ -33,6 +31,6 @@ int cmd_init(int argc, char **argv)
 			migrated == 1 ? "" : "s");
 	else
 		printf("%s: schema version %lld, up to date\n", cli_db_url, (long long)version);
-	store_close(s);
+	app_close(&a);
 	return 0;
 }

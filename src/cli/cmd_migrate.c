@@ -27,11 +27,9 @@ int cmd_migrate(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *from_url = NULL, *to_url = NULL;
-	struct store *from = NULL, *to = NULL;
-	struct kpi_filter all = {0};
-	struct kpi_counts a, b;
 	struct tp_error err;
-	int opt, rc = 0;
+	int64_t calls = 0;
+	int opt, rc;
 
 	if (cli_wants_help(argc, argv))
 		return cli_help(help);
@@ -47,26 +45,9 @@ int cmd_migrate(int argc, char **argv)
 	}
 	if (!from_url || !to_url || optind != argc)
 		return cli_usage("migrate", "--from URL and --to URL are required");
-	if (strcmp(from_url, to_url) == 0)
-		return cli_usage("migrate", "--from and --to name the same database");
 	tp_error_clear(&err);
-	if (!(from = store_open(from_url, NULL, &err)) || !(to = store_open(to_url, NULL, &err))) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	if (store_copy(from, to, on_table, NULL, &err) || store_kpi_totals(from, &all, &a, &err) ||
-	    store_kpi_totals(to, &all, &b, &err)) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	if (memcmp(&a, &b, sizeof(a)) != 0) {
-		fprintf(stderr, "telepro: the KPIs of the copy differ from the source's\n");
-		rc = 1;
-		goto out;
-	}
-	printf("copied %s to %s: row counts and KPIs checked (%lld calls)\n", from_url, to_url, (long long)a.calls);
-out:
-	store_close(from);
-	store_close(to);
-	return rc;
+	if ((rc = app_migrate(from_url, to_url, on_table, NULL, &calls, &err)))
+		return cli_fail(&err);
+	printf("copied %s to %s: row counts and KPIs checked (%lld calls)\n", from_url, to_url, (long long)calls);
+	return 0;
 }

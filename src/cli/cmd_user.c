@@ -16,30 +16,6 @@ static const char help[] =
 	"--password-stdin, as one line of standard input; at least 8 characters. They are\n"
 	"stored as Argon2id hashes (libsodium) and never printed or logged.\n";
 
-static bool role_valid(const char *role)
-{
-	return role && (strcmp(role, "agent") == 0 || strcmp(role, "sales") == 0 || strcmp(role, "manager") == 0 ||
-		strcmp(role, "admin") == 0);
-}
-
-static int hash_password(bool from_stdin, char hash[crypto_pwhash_STRBYTES])
-{
-	char password[256];
-	int rc = cli_read_password(from_stdin, password, sizeof(password));
-
-	if (rc)
-		return rc;
-	if (sodium_init() < 0 ||
-	    crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-		    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-		sodium_memzero(password, sizeof(password));
-		fprintf(stderr, "telepro: could not hash the password (out of memory?)\n");
-		return 1;
-	}
-	sodium_memzero(password, sizeof(password));
-	return 0;
-}
-
 /* Parses NAME [--role R] [--password-stdin] for add and passwd. */
 static int parse_user_args(int argc, char **argv, const char **name, const char **role, bool *from_stdin)
 {
@@ -78,114 +54,107 @@ static int user_add(int argc, char **argv)
 {
 	const char *name = NULL, *role = NULL;
 	bool from_stdin = false;
-	char hash[crypto_pwhash_STRBYTES];
+	char password[256] = "";
 	struct tp_error err;
-	struct store *s;
+	struct app a;
 	int64_t id = 0;
 	int rc = parse_user_args(argc, argv, &name, &role, &from_stdin);
 
 	if (rc)
 		return rc;
-	if (!role_valid(role))
+	if (!app_role_of(role))
 		return cli_usage("user", "--role agent|sales|manager|admin is required");
-	if ((rc = hash_password(from_stdin, hash)))
+	if ((rc = cli_read_password(from_stdin, password, sizeof(password))))
 		return rc;
-	if (!(s = cli_open_store()))
-		return 1;
-	tp_error_clear(&err);
-	rc = store_user_add(s, name, role, hash, &id, &err);
-	store_close(s);
-	if (rc)
-		return cli_fail(&err);
-	printf("user %s added (%s, id %lld)\n", name, role, (long long)id);
-	return 0;
+	if ((rc = cli_open_app(&a, NULL)) == 0) {
+		tp_error_clear(&err);
+		if (app_user_add(&a, name, role, password, &id, &err))
+			rc = cli_fail(&err);
+		else
+			printf("user %s added (%s, id %lld)\n", name, role, (long long)id);
+		app_close(&a);
+	}
+	sodium_memzero(password, sizeof(password));
+	return rc;
 }
 
 static int user_passwd(int argc, char **argv)
 {
 	const char *name = NULL;
 	bool from_stdin = false;
-	char hash[crypto_pwhash_STRBYTES];
+	char password[256] = "";
 	struct tp_error err;
-	struct store *s;
+	struct app a;
 	struct user u;
 	int rc = parse_user_args(argc, argv, &name, NULL, &from_stdin);
 
-	if (rc)
+	if (rc || (rc = cli_open_app(&a, NULL)))
 		return rc;
-	if (!(s = cli_open_store()))
-		return 1;
 	tp_error_clear(&err);
 	/* Check the user exists before asking for a password. */
-	if (store_user_get(s, name, &u, &err) == 0 && (rc = hash_password(from_stdin, hash)) == 0 &&
-	    store_user_set_password(s, name, hash, &err) == 0)
-		printf("password of %s changed\n", name);
-	store_close(s);
-	if (rc)
-		return rc;
-	return err.code ? cli_fail(&err) : 0;
+	if (app_user_get(&a, name, &u, &err))
+		rc = cli_fail(&err);
+	else if ((rc = cli_read_password(from_stdin, password, sizeof(password))) == 0) {
+		if (app_user_passwd(&a, name, password, &err))
+			rc = cli_fail(&err);
+		else
+			printf("password of %s changed\n", name);
+	}
+	sodium_memzero(password, sizeof(password));
+	app_close(&a);
+	return rc;
 }
 
 static int user_set_disabled(int argc, char **argv, bool disabled)
 {
 	struct tp_error err;
-	struct store *s;
+	struct app a;
 	int rc;
 
 	if (argc != 2)
 		return cli_usage("user", "give exactly one user name");
-	if (!(s = cli_open_store()))
-		return 1;
+	if ((rc = cli_open_app(&a, NULL)))
+		return rc;
 	tp_error_clear(&err);
-	rc = store_user_set_disabled(s, argv[1], disabled, &err);
-	store_close(s);
-	if (rc)
-		return cli_fail(&err);
-	printf("user %s %s\n", argv[1], disabled ? "disabled" : "enabled");
-	return 0;
-}
-
-struct list_ctx {
-	enum output_format format;
-	json_t *array;
-};
-
-static int print_user(void *ctx, const struct user *u)
-{
-	struct list_ctx *lc = ctx;
-
-	if (lc->format == FORMAT_JSON)
-		json_array_append_new(lc->array, json_pack("{s:I,s:s,s:s,s:b,s:I}", "id", (json_int_t)u->id, "name",
-			u->name, "role", u->role, "disabled", u->disabled, "created_at", (json_int_t)u->created_at));
+	if (app_user_set_disabled(&a, argv[1], disabled, &err))
+		rc = cli_fail(&err);
 	else
-		printf("%-24s %-8s %s\n", u->name, u->role, u->disabled ? "disabled" : "active");
-	return 0;
+		printf("user %s %s\n", argv[1], disabled ? "disabled" : "enabled");
+	app_close(&a);
+	return rc;
 }
 
 static int user_list(int argc, char **argv)
 {
-	struct list_ctx lc = {FORMAT_TEXT, NULL};
+	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
-	struct store *s;
+	json_t *list = NULL, *u;
+	struct app a;
+	size_t i;
 	int rc;
 
 	if (argc == 3 && strcmp(argv[1], "--format") == 0) {
-		if (!cli_parse_format(argv[2], 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &lc.format))
+		if (!cli_parse_format(argv[2], 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &format))
 			return cli_usage("user", "--format text|json");
 	} else if (argc != 1) {
 		return cli_usage("user", "list takes only --format text|json");
 	}
-	if (!(s = cli_open_store()))
-		return 1;
+	if ((rc = cli_open_app(&a, NULL)))
+		return rc;
 	tp_error_clear(&err);
-	lc.array = json_array();
-	rc = store_user_list(s, print_user, &lc, &err);
-	store_close(s);
-	if (rc == 0 && lc.format == FORMAT_JSON) {
-		cli_print_json(lc.array);
+	if (app_user_list(&a, &list, &err)) {
+		rc = cli_fail(&err);
+	} else if (format == FORMAT_JSON) {
+		cli_print_json(list);
+	} else {
+		json_array_foreach(list, i, u)
+			printf("%-24s %-8s %s\n", json_string_value(json_object_get(u, "name")),
+				json_string_value(json_object_get(u, "role")),
+				json_is_true(json_object_get(u, "disabled")) ? "disabled" : "active");
 	}
-	json_decref(lc.array);
-	return rc ? cli_fail(&err) : 0;
+	json_decref(list);
+	app_close(&a);
+	return rc;
 }
 
 int cmd_user(int argc, char **argv)

@@ -5,7 +5,7 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-	"usage: telepro [--db URL] COMMAND [ARGS]\n"
+	"usage: telepro [--db URL] [--as LOGIN] COMMAND [ARGS]\n"
 	"\n"
 	"Teleprospecting: prospect files, campaigns, calls and honest KPIs.\n"
 	"\n"
@@ -27,10 +27,13 @@ static const char usage[] =
 	"\n"
 	"Database: --db URL or TELEPRO_DB; sqlite:PATH (default sqlite:telepro.db) or\n"
 	"postgresql://USER@HOST/DB (libpq URLs, e.g. postgresql:///telepro?host=/run/postgresql).\n"
+	"--as LOGIN acts as that Telepro user (its role applies; the audit log names it);\n"
+	"without it, commands act as the operating-system user, with every right.\n"
 	"Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.\n"
 	"'telepro COMMAND --help' describes each command.\n";
 
 const char *cli_db_url;
+const char *cli_as;
 
 static const struct {
 	const char *name;
@@ -50,7 +53,8 @@ static const struct {
 	{"migrate", cmd_migrate},
 };
 
-/* Takes --db URL / --db=URL out of argv wherever it stands (before a "--"). */
+/* Takes --db URL / --db=URL and --as LOGIN / --as=LOGIN out of argv wherever they stand
+ * (before a "--"). */
 static int take_db_option(int *argc, char **argv)
 {
 	int out = 1;
@@ -69,6 +73,14 @@ static int take_db_option(int *argc, char **argv)
 			cli_db_url = argv[++i];
 		} else if (strncmp(argv[i], "--db=", 5) == 0) {
 			cli_db_url = argv[i] + 5;
+		} else if (strcmp(argv[i], "--as") == 0) {
+			if (i + 1 >= *argc) {
+				fprintf(stderr, "telepro: --as needs a login, e.g. --as alice\n");
+				return -1;
+			}
+			cli_as = argv[++i];
+		} else if (strncmp(argv[i], "--as=", 5) == 0) {
+			cli_as = argv[i] + 5;
 		} else {
 			argv[out++] = argv[i];
 		}

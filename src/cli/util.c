@@ -9,16 +9,19 @@
 #include "cli/cli.h"
 #include "core/xalloc.h"
 
-struct store *cli_open_store(void)
+int cli_open_app(struct app *a, int *migrated)
 {
+	const char *os_user = getenv("USER");
 	struct tp_error err;
-	struct store *s;
 
 	tp_error_clear(&err);
-	s = store_open(cli_db_url, NULL, &err);
-	if (!s)
-		cli_fail(&err);
-	return s;
+	if (app_open(a, cli_db_url, os_user, migrated, &err))
+		return cli_fail(&err);
+	if (cli_as && app_act_as(a, cli_as, &err)) {
+		app_close(a);
+		return cli_fail(&err);
+	}
+	return 0;
 }
 
 int cli_fail(const struct tp_error *err)
@@ -131,10 +134,6 @@ int cli_read_password(bool from_stdin, char *buf, size_t size)
 			fprintf(stderr, "telepro: the two passwords differ; nothing changed\n");
 			return 2;
 		}
-	}
-	if (strlen(buf) < 8) {
-		fprintf(stderr, "telepro: password: at least 8 characters\n");
-		return 2;
 	}
 	return 0;
 }

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "core/calling.h"
+#include "core/date.h"
+#include "core/units.h"
 
 static const char *const results[] = {"no_answer", "busy", "voicemail", "gatekeeper", "wrong_number",
 	"invalid_number", "conversation"};
@@ -41,29 +43,6 @@ int64_t calling_default_retry(const char *result)
 	return 0;
 }
 
-bool calling_parse_duration(const char *text, int64_t *seconds)
-{
-	char *end;
-	long long v;
-	int64_t mult = 1;
-
-	if (!text || !isdigit((unsigned char)text[0]))
-		return false;
-	v = strtoll(text, &end, 10);
-	if (*end == 's')
-		end++;
-	else if (*end == 'm')
-		mult = 60, end++;
-	else if (*end == 'h')
-		mult = 3600, end++;
-	else if (*end == 'd')
-		mult = 86400, end++;
-	if (*end || v < 0 || v > 366LL * 86400)
-		return false;
-	*seconds = (int64_t)v * mult;
-	return *seconds <= 366LL * 86400;
-}
-
 int calling_parse_retry(const char *text, char *result, size_t size, int64_t *seconds, struct tp_error *err)
 {
 	const char *eq = strchr(text, '=');
@@ -76,9 +55,7 @@ int calling_parse_retry(const char *text, char *result, size_t size, int64_t *se
 	if (!call_result_valid(result) || never_retried(result) || strcmp(result, "conversation") == 0)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "retry",
 			"'%s': retry delays are set for no_answer, busy, voicemail or gatekeeper", result);
-	if (!calling_parse_duration(eq + 1, seconds) || *seconds == 0)
-		goto bad;
-	return 0;
+	return units_parse_duration(eq + 1, "retry", 1, 366 * 86400, seconds, err);
 bad:
 	return tp_error_at(err, TP_EUSAGE, NULL, 0, "retry", "'%s': expected RESULT=DELAY, e.g. no_answer=2h", text);
 }
@@ -186,10 +163,12 @@ int calling_check_value(const char *key, const char *type, const char *choices, 
 		if (strcmp(value, "yes") && strcmp(value, "no") && strcmp(value, "oui") && strcmp(value, "non"))
 			return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "%s: '%s': answer yes or no", key, value);
 	} else if (strcmp(type, "date") == 0) {
-		int y, m, d, n = 0;
+		struct tp_error why;
+		int day;
 
-		if (sscanf(value, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || value[n] || m < 1 || m > 12 || d < 1 || d > 31)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "%s: '%s': expected YYYY-MM-DD", key, value);
+		tp_error_clear(&why);
+		if (date_parse_day(value, "qualify", &day, &why))
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "%s: %s", key, why.reason);
 	} else if (strcmp(type, "choice") == 0) {
 		const char *p = choices ? choices : "";
 		size_t len = strlen(value);

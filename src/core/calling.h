@@ -31,9 +31,6 @@ int64_t calling_default_retry(const char *result);
 /* Parses "no_answer=2h" / "busy=15m" / "voicemail=1d" into result and seconds. */
 int calling_parse_retry(const char *text, char *result, size_t size, int64_t *seconds, struct tp_error *err);
 
-/* Parses a duration: "90", "90s", "15m", "2h", "3d". */
-bool calling_parse_duration(const char *text, int64_t *seconds);
-
 /* What a call does to its lead. */
 struct lead_change {
 	const char *state;          /* new state */

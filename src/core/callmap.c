@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/callmap.h"
+#include "core/date.h"
 #include "core/calling.h"
 #include "core/fields.h"
 #include "core/xalloc.h"
@@ -224,6 +225,20 @@ static bool parse_int(const char *s, long lo, long hi, int64_t *out)
 	return true;
 }
 
+static void set_day(struct call_parts *out, int year, int month, int day)
+{
+	out->year = year;
+	out->month = month;
+	out->day = day;
+}
+
+static void set_time(struct call_parts *out, const struct date_time *t)
+{
+	out->hour = t->hour;
+	out->minute = t->minute;
+	out->second = t->second;
+}
+
 int callmap_row(const struct callmap *m, const struct call_row *row, int *year_state, int *last_month,
 	struct call_parts *out, struct tp_error *err)
 {
@@ -249,25 +264,19 @@ int callmap_row(const struct callmap *m, const struct call_row *row, int *year_s
 	if (v[CM_RING] && !parse_int(v[CM_RING], 0, 3600, &out->ring_seconds))
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "ring_seconds", "'%s' is not a number of seconds", v[CM_RING]);
 	if (v[CM_DATETIME]) {
-		char sep;
-		int k = 0;
+		struct date_time t;
 
-		if (sscanf(v[CM_DATETIME], "%4d-%2d-%2d%c%2d:%2d%n", &out->year, &out->month, &out->day, &sep, &out->hour,
-			&out->minute, &k) != 6)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "datetime", "'%s': expected YYYY-MM-DD HH:MM[:SS]",
-				v[CM_DATETIME]);
-		if (v[CM_DATETIME][k] == ':')
-			sscanf(v[CM_DATETIME] + k, ":%2d", &out->second);
+		if (date_parse_datetime(v[CM_DATETIME], "datetime", &t, err))
+			return err->code;
+		set_day(out, t.year, t.month, t.day);
+		set_time(out, &t);
 	} else {
 		if (v[CM_DATE]) {
-			int k = 0;
+			int day;
 
-			if (sscanf(v[CM_DATE], "%4d-%2d-%2d%n", &out->year, &out->month, &out->day, &k) != 3 || v[CM_DATE][k]) {
-				k = 0;
-				if (sscanf(v[CM_DATE], "%2d/%2d/%4d%n", &out->day, &out->month, &out->year, &k) != 3 || v[CM_DATE][k])
-					return tp_error_at(err, TP_EUSAGE, NULL, 0, "date", "'%s': expected YYYY-MM-DD or DD/MM/YYYY",
-						v[CM_DATE]);
-			}
+			if (date_parse_day(v[CM_DATE], "date", &day, err))
+				return err->code;
+			set_day(out, day / 10000, day / 100 % 100, day % 100);
 		} else {
 			if (!v[CM_MONTH] || !(out->month = month_number(v[CM_MONTH])))
 				return tp_error_at(err, TP_EUSAGE, NULL, 0, "month", "'%s' is not a month",
@@ -276,7 +285,7 @@ int callmap_row(const struct callmap *m, const struct call_row *row, int *year_s
 				return tp_error_at(err, TP_EUSAGE, NULL, 0, "day", "'%s' is not a day of the month",
 					v[CM_DAY] ? v[CM_DAY] : "");
 			out->day = (int)n;
-			if (!parse_int(v[CM_YEAR], 1970, 2200, &n))
+			if (!parse_int(v[CM_YEAR], DATE_YEAR_MIN, DATE_YEAR_MAX, &n))
 				return tp_error_at(err, TP_EUSAGE, NULL, 0, "year", "'%s' is not a year",
 					v[CM_YEAR] ? v[CM_YEAR] : "");
 			out->year = (int)n;
@@ -288,18 +297,17 @@ int callmap_row(const struct callmap *m, const struct call_row *row, int *year_s
 				out->year = *year_state;
 				*last_month = out->month;
 			}
+			if (!date_valid(out->year, out->month, out->day))
+				return tp_error_at(err, TP_EUSAGE, NULL, 0, "day", "%d/%02d/%04d: there is no such day in that month",
+					out->day, out->month, out->year);
 		}
 		if (v[CM_TIME]) {
-			int k = 0;
+			struct date_time t;
 
-			if (sscanf(v[CM_TIME], "%2d:%2d%n", &out->hour, &out->minute, &k) != 2)
-				return tp_error_at(err, TP_EUSAGE, NULL, 0, "time", "'%s': expected HH:MM[:SS]", v[CM_TIME]);
-			if (v[CM_TIME][k] == ':')
-				sscanf(v[CM_TIME] + k, ":%2d", &out->second);
+			if (date_parse_time(v[CM_TIME], "time", &t, err))
+				return err->code;
+			set_time(out, &t);
 		}
 	}
-	if (out->month < 1 || out->month > 12 || out->day < 1 || out->day > 31 || out->hour < 0 || out->hour > 23 ||
-	    out->minute < 0 || out->minute > 59 || out->second < 0 || out->second > 59)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "date", "not a valid date and time");
 	return 0;
 }

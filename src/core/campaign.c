@@ -6,6 +6,8 @@
 
 #include "core/calling.h"
 #include "core/campaign.h"
+#include "core/tz.h"
+#include "core/units.h"
 #include "core/xalloc.h"
 
 static const char *const kinds[] = {"appointment", "event", "qualification", "survey", "sales", "custom"};
@@ -57,14 +59,7 @@ bool campaign_audience_valid(const char *audience)
 
 bool campaign_timezone_valid(const char *name)
 {
-	char path[512];
-
-	if (!name || !*name || name[0] == '/' || strstr(name, ".."))
-		return false;
-	if (strcmp(name, "UTC") == 0)
-		return true;
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
-	return access(path, R_OK) == 0;
+	return tz_known(name);
 }
 
 static int parse_hhmm(const char *s, const char **end)
@@ -313,5 +308,138 @@ int campaign_validate(const struct campaign *c, struct tp_error *err)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "idle-limit", "between 1m and 1d");
 	if (c->max_attempts < 1 || c->max_attempts > 100)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "max-attempts", "between 1 and 100");
+	return 0;
+}
+
+void campaign_defaults(struct campaign *c)
+{
+	campaign_set_str(&c->kind, "appointment");
+	campaign_set_str(&c->audience, "b2b");
+	campaign_set_str(&c->timezone, "Europe/Paris");
+	campaign_set_str(&c->region, "FR");
+}
+
+enum setting_id {
+	S_KIND, S_AUDIENCE, S_TIMEZONE, S_REGION, S_SCRIPT, S_CALL_LENGTH, S_DAILY_CALLS, S_WEEKLY_CALLS,
+	S_DAILY_APPTS, S_WEEKLY_APPTS, S_MAX_ATTEMPTS, S_HOURLY_COST, S_BLOCK, S_NO_BLOCKS, S_WINDOW, S_NO_WINDOWS,
+	S_RETRY, S_FIELD, S_HOLD, S_IDLE, S_ARCHIVE, S_UNARCHIVE,
+};
+
+static const struct {
+	const char *key;
+	bool takes_value;
+} settings[] = {
+	[S_KIND] = {"kind", true}, [S_AUDIENCE] = {"audience", true}, [S_TIMEZONE] = {"timezone", true},
+	[S_REGION] = {"region", true}, [S_SCRIPT] = {"script", true}, [S_CALL_LENGTH] = {"call-length", true},
+	[S_DAILY_CALLS] = {"daily-calls", true}, [S_WEEKLY_CALLS] = {"weekly-calls", true},
+	[S_DAILY_APPTS] = {"daily-appointments", true}, [S_WEEKLY_APPTS] = {"weekly-appointments", true},
+	[S_MAX_ATTEMPTS] = {"max-attempts", true}, [S_HOURLY_COST] = {"hourly-cost", true},
+	[S_BLOCK] = {"block", true}, [S_NO_BLOCKS] = {"no-blocks", false}, [S_WINDOW] = {"window", true},
+	[S_NO_WINDOWS] = {"no-windows", false}, [S_RETRY] = {"retry", true}, [S_FIELD] = {"field", true},
+	[S_HOLD] = {"hold", true}, [S_IDLE] = {"idle-limit", true}, [S_ARCHIVE] = {"archive", false},
+	[S_UNARCHIVE] = {"unarchive", false},
+};
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+int campaign_setting_find(const char *key, bool *takes_value)
+{
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		if (strcmp(settings[i].key, key) == 0) {
+			if (takes_value)
+				*takes_value = settings[i].takes_value;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+const char *campaign_setting_name(int i)
+{
+	return i >= 0 && (size_t)i < NSETTINGS ? settings[i].key : NULL;
+}
+
+/* An objective: a whole number, 0 removes it (stored as "not set"). */
+static int objective(const char *key, const char *v, int64_t *out, struct tp_error *err)
+{
+	char *end;
+	long long n;
+
+	if (!*v || !isdigit((unsigned char)*v) || (n = strtoll(v, &end, 10), *end) || n > 1000000)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, key, "'%.40s': a whole number from 0 to 1000000 (0 removes it)",
+			v);
+	*out = n == 0 ? -1 : n;
+	return 0;
+}
+
+int campaign_apply_settings(struct campaign *c, const struct campaign_setting *set, size_t n,
+	struct tp_error *err)
+{
+	bool blocks_given = false, windows_given = false;
+
+	for (size_t i = 0; i < n; i++) {
+		bool takes_value;
+		int id = campaign_setting_find(set[i].key, &takes_value);
+		const char *v = set[i].value;
+		const char *key = set[i].key;
+		int rc = 0;
+
+		if (id < 0)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, key, "not a campaign setting");
+		if (takes_value && !v)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, key, "needs a value");
+		switch ((enum setting_id)id) {
+		case S_KIND: campaign_set_str(&c->kind, v); break;
+		case S_AUDIENCE: campaign_set_str(&c->audience, v); break;
+		case S_TIMEZONE: campaign_set_str(&c->timezone, v); break;
+		case S_REGION: campaign_set_str(&c->region, v); break;
+		case S_SCRIPT:
+			if (strlen(v) > CAMPAIGN_SCRIPT_MAX)
+				return tp_error_at(err, TP_EUSAGE, NULL, 0, key, "a script has at most %d KiB",
+					CAMPAIGN_SCRIPT_MAX / 1024);
+			campaign_set_str(&c->script, *v ? v : NULL);
+			break;
+		case S_CALL_LENGTH:
+			rc = units_parse_duration(v, key, 1, 86400, &c->expected_call_seconds, err);
+			break;
+		case S_DAILY_CALLS: rc = objective(key, v, &c->daily_calls, err); break;
+		case S_WEEKLY_CALLS: rc = objective(key, v, &c->weekly_calls, err); break;
+		case S_DAILY_APPTS: rc = objective(key, v, &c->daily_appointments, err); break;
+		case S_WEEKLY_APPTS: rc = objective(key, v, &c->weekly_appointments, err); break;
+		case S_MAX_ATTEMPTS: {
+			char *end;
+			long long m = isdigit((unsigned char)*v) ? strtoll(v, &end, 10) : -1;
+
+			if (m < 1 || m > 100 || *end)
+				return tp_error_at(err, TP_EUSAGE, NULL, 0, key, "'%.40s': a number of calls from 1 to 100", v);
+			c->max_attempts = m;
+			break;
+		}
+		case S_HOURLY_COST:
+			rc = units_parse_money(v, key, 100000000, &c->hourly_cost_cents, err);
+			break;
+		case S_BLOCK:
+			if (!blocks_given)
+				c->nblocks = 0;
+			blocks_given = true;
+			rc = campaign_add_blocks(c, v, err);
+			break;
+		case S_NO_BLOCKS: c->nblocks = 0; break;
+		case S_WINDOW:
+			if (!windows_given)
+				c->nwindows = 0;
+			windows_given = true;
+			rc = campaign_add_windows(c, v, err);
+			break;
+		case S_NO_WINDOWS: c->nwindows = 0; break;
+		case S_RETRY: rc = campaign_set_retry(c, v, err); break;
+		case S_FIELD: rc = campaign_set_field(c, v, err); break;
+		case S_HOLD: rc = units_parse_duration(v, key, 60, 86400, &c->hold_seconds, err); break;
+		case S_IDLE: rc = units_parse_duration(v, key, 60, 86400, &c->idle_limit_seconds, err); break;
+		case S_ARCHIVE: c->archived = true; break;
+		case S_UNARCHIVE: c->archived = false; break;
+		}
+		if (rc)
+			return rc;
+	}
 	return 0;
 }

@@ -100,6 +100,31 @@ int campaign_set_field(struct campaign *c, const char *text, struct tp_error *er
 /* The field named key, or NULL. */
 const struct qual_field *campaign_field(const struct campaign *c, const char *key);
 
+/* The defaults of a new campaign: kind appointment, audience b2b, Europe/Paris, region FR
+ * (campaign_init gives the numbers: 6 attempts, 15 min hold, 30 min idle limit). */
+void campaign_defaults(struct campaign *c);
+
+#define CAMPAIGN_SCRIPT_MAX (256 * 1024)
+
+/* One setting as the CLI's option (without "--") and the API name it, e.g.
+ * {"daily-calls", "40"}, {"block", "14:00-16:00"}, {"no-blocks", NULL}; value is the
+ * script's text for "script". */
+struct campaign_setting {
+	const char *key;
+	const char *value;
+};
+
+/* The index of a setting's key (-1 when there is none); *takes_value says whether it
+ * needs a value. campaign_setting_name gives the key of an index back. */
+int campaign_setting_find(const char *key, bool *takes_value);
+const char *campaign_setting_name(int i);
+
+/* Applies settings in order: durations, money and objectives through their one parser,
+ * blocks and windows given replace the old ones (the first of a list clears them).
+ * TP_EUSAGE naming the setting; c may be half changed then (the caller drops it). */
+int campaign_apply_settings(struct campaign *c, const struct campaign_setting *set, size_t n,
+	struct tp_error *err);
+
 /* Checks the whole struct (kind, audience, time zone, numbers); TP_EUSAGE naming the field. */
 int campaign_validate(const struct campaign *c, struct tp_error *err);
 

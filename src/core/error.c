@@ -62,6 +62,7 @@ int tp_error_exit_code(int code)
 	case TP_EUSAGE:
 	case TP_ENOTFOUND:
 	case TP_EEXIST:
+	case TP_EFORBIDDEN:
 		return 2;
 	case TP_ENOTHING:
 		return 3;

@@ -7,6 +7,10 @@
  */
 #include <stdarg.h>
 
+/* On a function whose result says whether it worked: ignoring it does not compile
+ * (-Werror), so a failure is never dropped on the floor. */
+#define TP_MUST_USE __attribute__((warn_unused_result))
+
 enum tp_status {
 	TP_OK = 0,
 	TP_ERR = -1,        /* runtime failure: exit code 1 */
@@ -14,6 +18,7 @@ enum tp_status {
 	TP_ENOTFOUND = -3,  /* a named thing does not exist: exit code 2 */
 	TP_EEXIST = -4,     /* a thing with that name exists already: exit code 2 */
 	TP_ENOTHING = -5,   /* nothing to do now (e.g. no lead to call): exit code 3 */
+	TP_EFORBIDDEN = -6, /* the actor's role may not do that: exit code 2 (HTTP 403) */
 };
 
 struct tp_error {

@@ -1,6 +1,6 @@
 #include <math.h>
 
-#include "core/kpi.h"
+#include "core/kpi_json.h"
 
 void kpi_add(struct kpi_counts *a, const struct kpi_counts *c)
 {

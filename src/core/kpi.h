@@ -1,13 +1,12 @@
 #ifndef TP_KPI_H
 #define TP_KPI_H
 /*
- * The KPI arithmetic of DESIGN.md ("KPI definitions"): counts in, KPIs out, each rate
- * with its denominator and a 95 % interval. Plain data, no I/O; kpi_json builds the
- * JSON object that the CLI and the HTTP API print (the caller owns it).
+ * The KPI arithmetic: counts in, KPIs out, each rate
+ * with its denominator and a 95 % interval (docs/KPI.md). Plain data, no I/O;
+ * kpi_json.h turns counts into the documented JSON.
  */
 #include <stdbool.h>
 #include <stdint.h>
-#include <jansson.h>
 
 /* What the counters hold for one (campaign, agent, local day, local hour), or a sum. */
 struct kpi_counts {
@@ -50,9 +49,5 @@ struct kpi_interval kpi_per_hour(int64_t events, int64_t seconds);
 
 /* Mean of n values from their sum and sum of squares, with a normal 95 % interval. */
 struct kpi_interval kpi_mean(int64_t n, int64_t sum, int64_t sum_sq);
-
-/* The KPI object: counts, then rates {"value","low","high","n"} (value null when n is 0).
- * hourly_cost_cents < 0 leaves the cost KPIs null. */
-json_t *kpi_json(const struct kpi_counts *c, int64_t hourly_cost_cents);
 
 #endif

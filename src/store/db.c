@@ -6,10 +6,23 @@
 extern const struct db_driver db_sqlite_driver;
 extern const struct db_driver db_pg_driver;
 
-/* Every statement starts with a pointer to its connection, whatever the driver. */
+/* Every statement starts with a pointer to its connection and the index of the first
+ * parameter that failed to bind (0: none), whatever the driver. */
 struct db_stmt {
 	struct db *db;
+	int bind_failed;
 };
+
+/* A bind that fails (an index the SQL does not have, a value too big, no memory) is
+ * kept on the statement and reported by its next step: callers bind without checking
+ * each call, and no failure is lost. */
+static int bind_check(struct db_stmt *st, struct tp_error *err);
+
+static void bound(struct db_stmt *st, int idx, int rc)
+{
+	if (rc && !st->bind_failed)
+		st->bind_failed = idx;
+}
 
 struct db *db_open(const char *url, struct tp_error *err)
 {
@@ -90,34 +103,50 @@ struct db_stmt *db_prepare_insert(struct db *db, const char *sql, struct tp_erro
 
 int db_insert(struct db_stmt *st, int64_t *id, struct tp_error *err)
 {
-	return st->db->driver->insert(st, id, err);
+	int rc = bind_check(st, err);
+
+	return rc ? rc : st->db->driver->insert(st, id, err);
 }
 
-int db_bind_int64(struct db_stmt *st, int idx, int64_t v)
+void db_bind_int64(struct db_stmt *st, int idx, int64_t v)
 {
-	return st->db->driver->bind_int64(st, idx, v);
+	bound(st, idx, st->db->driver->bind_int64(st, idx, v));
 }
 
-int db_bind_text(struct db_stmt *st, int idx, const char *s)
+void db_bind_text(struct db_stmt *st, int idx, const char *s)
 {
 	if (!s)
-		return st->db->driver->bind_null(st, idx);
-	return st->db->driver->bind_text(st, idx, s, strlen(s));
+		bound(st, idx, st->db->driver->bind_null(st, idx));
+	else
+		bound(st, idx, st->db->driver->bind_text(st, idx, s, strlen(s)));
 }
 
-int db_bind_text_or_null(struct db_stmt *st, int idx, const char *s)
+void db_bind_text_or_null(struct db_stmt *st, int idx, const char *s)
 {
-	return db_bind_text(st, idx, s && *s ? s : NULL);
+	db_bind_text(st, idx, s && *s ? s : NULL);
 }
 
-int db_bind_null(struct db_stmt *st, int idx)
+void db_bind_null(struct db_stmt *st, int idx)
 {
-	return st->db->driver->bind_null(st, idx);
+	bound(st, idx, st->db->driver->bind_null(st, idx));
+}
+
+/* Reports a bind failure kept on the statement, once. */
+static int bind_check(struct db_stmt *st, struct tp_error *err)
+{
+	int idx = st->bind_failed;
+
+	if (!idx)
+		return 0;
+	st->bind_failed = 0;
+	return tp_error_set(err, TP_ERR, "could not bind parameter %d of a statement (a bug: please report it)", idx);
 }
 
 int db_step(struct db_stmt *st, struct tp_error *err)
 {
-	return st->db->driver->step(st, err);
+	int rc = bind_check(st, err);
+
+	return rc ? rc : st->db->driver->step(st, err);
 }
 
 bool db_col_is_null(struct db_stmt *st, int col)
@@ -139,6 +168,7 @@ const char *db_col_text(struct db_stmt *st, int col)
 
 void db_reset(struct db_stmt *st)
 {
+	st->bind_failed = 0;
 	st->db->driver->reset(st);
 }
 
@@ -151,6 +181,7 @@ void db_finalize(struct db_stmt *st)
 	db = st->db;
 	for (int i = 0; i < DB_STMT_CACHE; i++) {
 		if (db->stmts[i].st == st) {
+			st->bind_failed = 0;
 			db->driver->reset(st);
 			db->stmts[i].in_use = false;
 			return;
@@ -240,6 +271,11 @@ int db_query_int64(struct db *db, const char *sql, int64_t *out, struct tp_error
 const char *db_lock_rows(struct db *db)
 {
 	return db->driver->lock_rows ? db->driver->lock_rows : "";
+}
+
+const char *db_lock_row(struct db *db)
+{
+	return db->driver->lock_row ? db->driver->lock_row : "";
 }
 
 int db_col_count(struct db_stmt *st)

@@ -32,6 +32,9 @@ struct db_driver {
 	/* Appended to a SELECT that picks a row to claim: rows claimed by another open
 	 * transaction are skipped, never waited for ("" where writers are serialised). */
 	const char *lock_rows;
+	/* Appended to a SELECT of one row that the transaction will rewrite: other writers
+	 * of that row wait ("" where writers are serialised anyway). */
+	const char *lock_row;
 	int (*open)(struct db *db, const char *target, struct tp_error *err);
 	void (*close)(struct db *db);
 	int (*exec)(struct db *db, const char *sql, struct tp_error *err);
@@ -87,21 +90,23 @@ struct db {
 struct db *db_open(const char *url, struct tp_error *err);
 void db_close(struct db *db);
 
-int db_exec(struct db *db, const char *sql, struct tp_error *err);
+TP_MUST_USE int db_exec(struct db *db, const char *sql, struct tp_error *err);
 /* Prepares sql, or takes the same statement back from the connection's cache. */
-struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err);
+TP_MUST_USE struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err);
 /* For "INSERT INTO t (...) VALUES (...)" (no RETURNING): db_insert runs it, resets it
  * and puts the new row's id in *id. */
-struct db_stmt *db_prepare_insert(struct db *db, const char *sql, struct tp_error *err);
-int db_insert(struct db_stmt *st, int64_t *id, struct tp_error *err);
-int db_bind_int64(struct db_stmt *st, int idx, int64_t v);
+TP_MUST_USE struct db_stmt *db_prepare_insert(struct db *db, const char *sql, struct tp_error *err);
+TP_MUST_USE int db_insert(struct db_stmt *st, int64_t *id, struct tp_error *err);
+/* Binds never fail on their own: a failure is kept on the statement and its next
+ * db_step or db_insert reports it (so no bind result can be ignored). */
+void db_bind_int64(struct db_stmt *st, int idx, int64_t v);
 /* Binds s (NUL-terminated); NULL binds SQL NULL. */
-int db_bind_text(struct db_stmt *st, int idx, const char *s);
+void db_bind_text(struct db_stmt *st, int idx, const char *s);
 /* Binds s, or NULL when s is NULL or empty. */
-int db_bind_text_or_null(struct db_stmt *st, int idx, const char *s);
-int db_bind_null(struct db_stmt *st, int idx);
+void db_bind_text_or_null(struct db_stmt *st, int idx, const char *s);
+void db_bind_null(struct db_stmt *st, int idx);
 /* DB_ROW, DB_DONE, or a negative tp_status with err filled. */
-int db_step(struct db_stmt *st, struct tp_error *err);
+TP_MUST_USE int db_step(struct db_stmt *st, struct tp_error *err);
 bool db_col_is_null(struct db_stmt *st, int col);
 int64_t db_col_int64(struct db_stmt *st, int col);
 /* Never NULL: "" for SQL NULL. */
@@ -110,7 +115,7 @@ const char *db_col_text(struct db_stmt *st, int col);
 int db_col_count(struct db_stmt *st);
 const char *db_col_name(struct db_stmt *st, int col);
 /* See struct db_driver.ids_follow; table is a name of ours, never user input. */
-int db_ids_follow(struct db *db, const char *table, struct tp_error *err);
+TP_MUST_USE int db_ids_follow(struct db *db, const char *table, struct tp_error *err);
 void db_reset(struct db_stmt *st);
 /* Gives a statement back: reset and kept for reuse when it came from the cache. */
 void db_finalize(struct db_stmt *st);
@@ -119,15 +124,17 @@ void db_finalize(struct db_stmt *st);
  * nest: inside an open transaction, a unit is a savepoint, and its rollback undoes that
  * unit only (a bad row of a bulk import is dropped, the rest goes on). */
 #define db_begin(db, err) db_begin_at((db), (err), __FILE__, __LINE__)
-int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line);
-int db_commit(struct db *db, struct tp_error *err);
+TP_MUST_USE int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line);
+TP_MUST_USE int db_commit(struct db *db, struct tp_error *err);
 void db_rollback(struct db *db);
 
 /* Runs sql (one statement, no parameters) and returns its first column of its first row
  * as an integer in *out; TP_ENOTFOUND when there is no row. */
-int db_query_int64(struct db *db, const char *sql, int64_t *out, struct tp_error *err);
+TP_MUST_USE int db_query_int64(struct db *db, const char *sql, int64_t *out, struct tp_error *err);
 
-/* The driver's row-claiming suffix (see struct db_driver.lock_rows). */
+/* The driver's row-claiming suffix (see struct db_driver.lock_rows), and its suffix for
+ * a read-modify-write (lock_row). */
 const char *db_lock_rows(struct db *db);
+const char *db_lock_row(struct db *db);
 
 #endif

@@ -16,7 +16,8 @@
 #include "core/xalloc.h"
 
 struct db_stmt {
-	struct db *db;
+	struct db *db;                /* these two first, as in db.c */
+	int bind_failed;
 	sqlite3_stmt *st;
 };
 
@@ -95,7 +96,7 @@ static struct db_stmt *sq_prepare(struct db *db, const char *sql, struct tp_erro
 		fail(db, err, "preparing a statement");
 		return NULL;
 	}
-	s = xmalloc(sizeof(*s));
+	s = xcalloc(1, sizeof(*s));
 	s->db = db;
 	s->st = st;
 	return s;

@@ -54,14 +54,14 @@ void store_rollback(struct store *s)
 	db_rollback(s->db);
 }
 
-struct db_stmt *cached(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err)
+struct db_stmt *store__cached(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err)
 {
 	if (!s->cache[slot])
 		s->cache[slot] = db_prepare(s->db, sql, err);
 	return s->cache[slot];
 }
 
-struct db_stmt *cached_insert(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err)
+struct db_stmt *store__cached_insert(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err)
 {
 	if (!s->cache[slot])
 		s->cache[slot] = db_prepare_insert(s->db, sql, err);
@@ -69,7 +69,7 @@ struct db_stmt *cached_insert(struct store *s, enum stmt_slot slot, const char *
 }
 
 /* Runs a prepared statement that returns no row, then finalizes it. */
-int run_done(struct db_stmt *st, struct tp_error *err)
+int store__run_done(struct db_stmt *st, struct tp_error *err)
 {
 	int rc = db_step(st, err);
 
@@ -78,7 +78,7 @@ int run_done(struct db_stmt *st, struct tp_error *err)
 }
 
 /* Runs a statement expected to return one integer (e.g. RETURNING id) into *out. */
-int run_id(struct db_stmt *st, int64_t *out, struct tp_error *err)
+int store__run_id(struct db_stmt *st, int64_t *out, struct tp_error *err)
 {
 	int rc = db_step(st, err);
 
@@ -92,7 +92,7 @@ int run_id(struct db_stmt *st, int64_t *out, struct tp_error *err)
 	return rc;
 }
 
-int store_audit(struct store *s, const char *actor, const char *action, const char *entity,
+int store_audit(struct store *s, const struct store_who *who, const char *action, const char *entity,
 	int64_t entity_id, const char *detail, struct tp_error *err)
 {
 	struct db_stmt *st = db_prepare(s->db,
@@ -100,8 +100,8 @@ int store_audit(struct store *s, const char *actor, const char *action, const ch
 
 	if (!st)
 		return err->code;
-	db_bind_int64(st, 1, (int64_t)time(NULL));
-	db_bind_text(st, 2, actor);
+	db_bind_int64(st, 1, who->at);
+	db_bind_text(st, 2, who->actor);
 	db_bind_text(st, 3, action);
 	db_bind_text(st, 4, entity);
 	if (entity_id > 0)
@@ -109,20 +109,20 @@ int store_audit(struct store *s, const char *actor, const char *action, const ch
 	else
 		db_bind_null(st, 5);
 	db_bind_text(st, 6, detail);
-	return run_done(st, err);
+	return store__run_done(st, err);
 }
 
 /* Commits, or rolls back when rc says the work failed; returns rc or the commit's error. */
-int finish_tx(struct store *s, int rc, struct tp_error *err)
+int store__finish(struct store *s, int rc, struct tp_error *err)
 {
 	if (rc >= 0) {
-		int frc = counters_flush(s, err);
+		int frc = store__counters_flush(s, err);
 
 		if (frc)
 			rc = frc;
 	}
 	if (rc < 0) {
-		counters_discard(s);
+		store__counters_discard(s);
 		db_rollback(s->db);
 		return rc;
 	}
@@ -135,15 +135,8 @@ int finish_tx(struct store *s, int rc, struct tp_error *err)
 
 /* Users ------------------------------------------------------------------------------ */
 
-const char *actor(void)
-{
-	const char *u = getenv("USER");
-
-	return u && *u ? u : "cli";
-}
-
-int store_user_add(struct store *s, const char *name, const char *role, const char *password_hash,
-	int64_t *id, struct tp_error *err)
+int store_user_add(struct store *s, const struct store_who *who, const char *name, const char *role,
+	const char *password_hash, int64_t *id, struct tp_error *err)
 {
 	struct db_stmt *st;
 	int rc;
@@ -159,7 +152,7 @@ int store_user_add(struct store *s, const char *name, const char *role, const ch
 	db_bind_text(st, 1, name);
 	db_bind_text(st, 2, role);
 	db_bind_text(st, 3, password_hash);
-	db_bind_int64(st, 4, (int64_t)time(NULL));
+	db_bind_int64(st, 4, who->at);
 	rc = db_step(st, err);
 	if (rc == DB_ROW)
 		*id = db_col_int64(st, 0);
@@ -167,8 +160,8 @@ int store_user_add(struct store *s, const char *name, const char *role, const ch
 	if (rc == DB_DONE)
 		rc = tp_error_at(err, TP_EEXIST, NULL, 0, "name", "a user named '%s' exists already", name);
 	if (rc >= 0)
-		rc = store_audit(s, actor(), "user.add", "user", *id, role, err);
-	return finish_tx(s, rc, err);
+		rc = store_audit(s, who, "user.add", "user", *id, role, err);
+	return store__finish(s, rc, err);
 }
 
 static void read_user(struct db_stmt *st, struct user *u)
@@ -235,8 +228,8 @@ int store_user_password_hash(struct store *s, const char *name, char *buf, size_
 }
 
 /* Runs an UPDATE of one user by name with one bound value, audited, in a transaction. */
-static int update_user(struct store *s, const char *sql, const char *name, const char *text, int64_t num,
-	const char *action, struct tp_error *err)
+static int update_user(struct store *s, const struct store_who *who, const char *sql, const char *name,
+	const char *text, int64_t num, const char *action, struct tp_error *err)
 {
 	struct db_stmt *st;
 	struct user u;
@@ -255,52 +248,57 @@ static int update_user(struct store *s, const char *sql, const char *name, const
 			else
 				db_bind_int64(st, 1, num);
 			db_bind_int64(st, 2, u.id);
-			rc = run_done(st, err);
+			rc = store__run_done(st, err);
 		}
 	}
 	if (rc == 0)
-		rc = store_audit(s, actor(), action, "user", u.id, NULL, err);
-	return finish_tx(s, rc, err);
+		rc = store_audit(s, who, action, "user", u.id, NULL, err);
+	return store__finish(s, rc, err);
 }
 
-int store_user_set_password(struct store *s, const char *name, const char *password_hash, struct tp_error *err)
+int store_user_set_password(struct store *s, const struct store_who *who, const char *name,
+	const char *password_hash, struct tp_error *err)
 {
-	return update_user(s, "UPDATE users SET password_hash = ? WHERE id = ?", name, password_hash, 0,
+	return update_user(s, who, "UPDATE users SET password_hash = ? WHERE id = ?", name, password_hash, 0,
 		"user.passwd", err);
 }
 
-int store_user_set_disabled(struct store *s, const char *name, bool disabled, struct tp_error *err)
+int store_user_set_disabled(struct store *s, const struct store_who *who, const char *name, bool disabled,
+	struct tp_error *err)
 {
-	return update_user(s, "UPDATE users SET disabled = ? WHERE id = ?", name, NULL, disabled ? 1 : 0,
+	return update_user(s, who, "UPDATE users SET disabled = ? WHERE id = ?", name, NULL, disabled ? 1 : 0,
 		disabled ? "user.disable" : "user.enable", err);
 }
 
-int store_user_ensure_agent(struct store *s, const char *name, int64_t *id, struct tp_error *err)
+int store_user_ensure_agent(struct store *s, const struct store_who *who, const char *name, int64_t *id,
+	struct tp_error *err)
 {
 	struct db_stmt *st;
 	int rc;
 
 	if (db_begin(s->db, err))
 		return err->code;
-	st = db_prepare(s->db, "SELECT id FROM users WHERE name = ?", err);
+	/* One statement: a concurrent import naming the same agent waits, then adds nothing. */
+	st = db_prepare(s->db, "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, 'agent', '!', ?)"
+		" ON CONFLICT (name) DO NOTHING RETURNING id", err);
 	if (!st)
-		return finish_tx(s, err->code, err);
+		return store__finish(s, err->code, err);
 	db_bind_text(st, 1, name);
-	rc = find_id(st, id, err);
+	db_bind_int64(st, 2, who->at);
+	*id = 0;
+	rc = store__find_id(st, id, err);
 	db_finalize(st);
-	if (rc == 0 && !*id) {
-		st = db_prepare_insert(s->db, "INSERT INTO users (name, role, password_hash, created_at)"
-			" VALUES (?, 'agent', '!', ?)", err);
+	if (rc == 0 && *id) {
+		rc = store_audit(s, who, "user.add", "user", *id, "agent, from an imported call history", err);
+	} else if (rc == 0) {
+		st = db_prepare(s->db, "SELECT id FROM users WHERE name = ?", err);
 		if (!st)
-			return finish_tx(s, err->code, err);
+			return store__finish(s, err->code, err);
 		db_bind_text(st, 1, name);
-		db_bind_int64(st, 2, (int64_t)time(NULL));
-		rc = db_insert(st, id, err);
+		rc = store__find_id(st, id, err);
 		db_finalize(st);
-		if (rc == 0)
-			rc = store_audit(s, actor(), "user.add", "user", *id, "agent, from an imported call history", err);
 	}
-	return finish_tx(s, rc, err);
+	return store__finish(s, rc, err);
 }
 
 int store_lead_by_phone(struct store *s, int64_t campaign_id, const char *phone, int64_t *lead_id,
@@ -313,7 +311,7 @@ int store_lead_by_phone(struct store *s, int64_t campaign_id, const char *phone,
 		return err->code;
 	db_bind_int64(st, 1, campaign_id);
 	db_bind_text(st, 2, phone);
-	rc = find_id(st, lead_id, err);
+	rc = store__find_id(st, lead_id, err);
 	db_finalize(st);
 	return rc;
 }
@@ -324,12 +322,12 @@ int store_lead_by_phone(struct store *s, int64_t campaign_id, const char *phone,
 	" daily_calls, weekly_calls, daily_appointments, weekly_appointments, max_attempts," \
 	" hourly_cost_cents, archived, created_at, hold_seconds, idle_limit_seconds"
 
-int64_t col_opt(struct db_stmt *st, int col)
+int64_t store__col_opt(struct db_stmt *st, int col)
 {
 	return db_col_is_null(st, col) ? -1 : db_col_int64(st, col);
 }
 
-void bind_opt(struct db_stmt *st, int idx, int64_t v)
+void store__bind_opt(struct db_stmt *st, int idx, int64_t v)
 {
 	if (v < 0)
 		db_bind_null(st, idx);
@@ -346,13 +344,13 @@ static void read_campaign(struct db_stmt *st, struct campaign *c)
 	campaign_set_str(&c->timezone, db_col_text(st, 4));
 	campaign_set_str(&c->region, db_col_text(st, 5));
 	campaign_set_str(&c->script, db_col_is_null(st, 6) ? NULL : db_col_text(st, 6));
-	c->expected_call_seconds = col_opt(st, 7);
-	c->daily_calls = col_opt(st, 8);
-	c->weekly_calls = col_opt(st, 9);
-	c->daily_appointments = col_opt(st, 10);
-	c->weekly_appointments = col_opt(st, 11);
+	c->expected_call_seconds = store__col_opt(st, 7);
+	c->daily_calls = store__col_opt(st, 8);
+	c->weekly_calls = store__col_opt(st, 9);
+	c->daily_appointments = store__col_opt(st, 10);
+	c->weekly_appointments = store__col_opt(st, 11);
 	c->max_attempts = db_col_int64(st, 12);
-	c->hourly_cost_cents = col_opt(st, 13);
+	c->hourly_cost_cents = store__col_opt(st, 13);
 	c->archived = db_col_int64(st, 14) != 0;
 	c->created_at = db_col_int64(st, 15);
 	c->hold_seconds = db_col_int64(st, 16);
@@ -368,13 +366,13 @@ static void bind_campaign(struct db_stmt *st, const struct campaign *c)
 	db_bind_text(st, 4, c->timezone);
 	db_bind_text(st, 5, c->region);
 	db_bind_text(st, 6, c->script);
-	bind_opt(st, 7, c->expected_call_seconds);
-	bind_opt(st, 8, c->daily_calls);
-	bind_opt(st, 9, c->weekly_calls);
-	bind_opt(st, 10, c->daily_appointments);
-	bind_opt(st, 11, c->weekly_appointments);
+	store__bind_opt(st, 7, c->expected_call_seconds);
+	store__bind_opt(st, 8, c->daily_calls);
+	store__bind_opt(st, 9, c->weekly_calls);
+	store__bind_opt(st, 10, c->daily_appointments);
+	store__bind_opt(st, 11, c->weekly_appointments);
 	db_bind_int64(st, 12, c->max_attempts);
-	bind_opt(st, 13, c->hourly_cost_cents);
+	store__bind_opt(st, 13, c->hourly_cost_cents);
 	db_bind_int64(st, 14, c->archived ? 1 : 0);
 	db_bind_int64(st, 15, c->hold_seconds);
 	db_bind_int64(st, 16, c->idle_limit_seconds);
@@ -415,7 +413,7 @@ static int save_slots(struct store *s, const char *table, int64_t campaign_id, c
 	if (!(st = db_prepare(s->db, sql, err)))
 		return err->code;
 	db_bind_int64(st, 1, campaign_id);
-	if ((rc = run_done(st, err)))
+	if ((rc = store__run_done(st, err)))
 		return rc;
 	snprintf(sql, sizeof(sql), "INSERT INTO %s (campaign_id, weekday, start_minute, end_minute)"
 		" VALUES (?, ?, ?, ?)", table);
@@ -481,7 +479,7 @@ static int save_rules(struct store *s, const struct campaign *c, struct tp_error
 	if (!(st = db_prepare(s->db, "DELETE FROM retry_rules WHERE campaign_id = ?", err)))
 		return err->code;
 	db_bind_int64(st, 1, c->id);
-	if ((rc = run_done(st, err)))
+	if ((rc = store__run_done(st, err)))
 		return rc;
 	if (!(st = db_prepare(s->db, "INSERT INTO retry_rules (campaign_id, result, delay_seconds) VALUES (?, ?, ?)", err)))
 		return err->code;
@@ -513,11 +511,13 @@ static int save_rules(struct store *s, const struct campaign *c, struct tp_error
 	return rc < 0 ? rc : 0;
 }
 
-int store_campaign_add(struct store *s, struct campaign *c, struct tp_error *err)
+int store_campaign_add(struct store *s, const struct store_who *who, struct campaign *c, struct tp_error *err)
 {
 	struct db_stmt *st;
 	int rc;
 
+	if (campaign_validate(c, err))
+		return err->code;
 	if (db_begin(s->db, err))
 		return err->code;
 	st = db_prepare(s->db, "INSERT INTO campaigns (name, kind, audience, timezone, region, script,"
@@ -528,7 +528,7 @@ int store_campaign_add(struct store *s, struct campaign *c, struct tp_error *err
 		db_rollback(s->db);
 		return err->code;
 	}
-	c->created_at = (int64_t)time(NULL);
+	c->created_at = who->at;
 	bind_campaign(st, c);
 	db_bind_int64(st, 17, c->created_at);
 	rc = db_step(st, err);
@@ -540,8 +540,8 @@ int store_campaign_add(struct store *s, struct campaign *c, struct tp_error *err
 	if (rc >= 0)
 		rc = save_rules(s, c, err);
 	if (rc >= 0)
-		rc = store_audit(s, actor(), "campaign.add", "campaign", c->id, c->name, err);
-	return finish_tx(s, rc, err);
+		rc = store_audit(s, who, "campaign.add", "campaign", c->id, c->name, err);
+	return store__finish(s, rc, err);
 }
 
 static int campaign_get(struct store *s, const char *sql, const char *name, int64_t id, struct campaign *c,
@@ -584,17 +584,25 @@ int store_campaign_get(struct store *s, const char *name, struct campaign *c, st
 	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE name = ?", name, 0, c, true, err);
 }
 
+int store_campaign_get_for_update(struct store *s, const char *name, struct campaign *c, struct tp_error *err)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE name = ?%s", db_lock_row(s->db));
+	return campaign_get(s, sql, name, 0, c, true, err);
+}
+
 int store_campaign_get_by_id(struct store *s, int64_t id, struct campaign *c, struct tp_error *err)
 {
 	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE id = ?", NULL, id, c, true, err);
 }
 
-int campaign_rules_by_name(struct store *s, const char *name, struct campaign *c, struct tp_error *err)
+int store__campaign_rules_by_name(struct store *s, const char *name, struct campaign *c, struct tp_error *err)
 {
 	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE name = ?", name, 0, c, false, err);
 }
 
-int campaign_rules(struct store *s, int64_t id, struct campaign *c, struct tp_error *err)
+int store__campaign_rules(struct store *s, int64_t id, struct campaign *c, struct tp_error *err)
 {
 	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE id = ?", NULL, id, c, false, err);
 }
@@ -625,11 +633,14 @@ int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct
 	return rc < 0 ? rc : 0;
 }
 
-int store_campaign_update(struct store *s, const struct campaign *c, struct tp_error *err)
+int store_campaign_update(struct store *s, const struct store_who *who, const struct campaign *c,
+	struct tp_error *err)
 {
 	struct db_stmt *st;
 	int rc;
 
+	if (campaign_validate(c, err))
+		return err->code;
 	if (db_begin(s->db, err))
 		return err->code;
 	st = db_prepare(s->db, "UPDATE campaigns SET name = ?, kind = ?, audience = ?, timezone = ?, region = ?,"
@@ -642,18 +653,19 @@ int store_campaign_update(struct store *s, const struct campaign *c, struct tp_e
 	}
 	bind_campaign(st, c);
 	db_bind_int64(st, 17, c->id);
-	rc = run_done(st, err);
+	rc = store__run_done(st, err);
 	if (rc == 0)
 		rc = save_rules(s, c, err);
 	if (rc == 0)
-		rc = store_audit(s, actor(), "campaign.set", "campaign", c->id, c->name, err);
-	return finish_tx(s, rc, err);
+		rc = store_audit(s, who, "campaign.set", "campaign", c->id, c->name, err);
+	return store__finish(s, rc, err);
 }
 
 /* Prospect import ---------------------------------------------------------------------- */
 
 struct store_import {
 	struct store *s;
+	struct store_who who;
 	int64_t campaign_id;
 	int64_t now;
 	/* The bulk path (backends with COPY): prospects staged, settled set-based at commit. */
@@ -885,14 +897,16 @@ static int bulk_settle(struct store_import *imp, long *added, long *dups, struct
 	return rc < 0 ? rc : db_exec(imp->s->db, "DROP TABLE tp_import, tp_import_qual", err);
 }
 
-struct store_import *store_import_begin(struct store *s, int64_t campaign_id, struct tp_error *err)
+struct store_import *store_import_begin(struct store *s, const struct store_who *who, int64_t campaign_id,
+	struct tp_error *err)
 {
 	struct store_import *imp = xcalloc(1, sizeof(*imp));
 	struct db *db = s->db;
 
 	imp->s = s;
 	imp->campaign_id = campaign_id;
-	imp->now = (int64_t)time(NULL);
+	imp->who = *who;
+	imp->now = who->at;
 	if (db_begin(db, err)) {
 		free(imp);
 		return NULL;
@@ -931,7 +945,7 @@ struct store_import *store_import_begin(struct store *s, int64_t campaign_id, st
 }
 
 /* Steps a SELECT that returns one id or nothing; *id is 0 when nothing. */
-int find_id(struct db_stmt *st, int64_t *id, struct tp_error *err)
+int store__find_id(struct db_stmt *st, int64_t *id, struct tp_error *err)
 {
 	int rc = db_step(st, err);
 
@@ -957,12 +971,12 @@ static int import_company(struct store_import *imp, const struct prospect *p, in
 		return 0;
 	if (siren) {
 		db_bind_text(imp->company_by_siren, 1, siren);
-		if ((rc = find_id(imp->company_by_siren, id, err)))
+		if ((rc = store__find_id(imp->company_by_siren, id, err)))
 			return rc;
 	} else {
 		db_bind_text(imp->company_by_name, 1, f[F_COMPANY]);
 		db_bind_text(imp->company_by_name, 2, f[F_POSTCODE]);
-		if ((rc = find_id(imp->company_by_name, id, err)))
+		if ((rc = store__find_id(imp->company_by_name, id, err)))
 			return rc;
 	}
 	if (*id)
@@ -991,7 +1005,7 @@ static int import_contact(struct store_import *imp, const struct prospect *p, in
 	int rc;
 
 	db_bind_text(imp->contact_find, 1, p->lead_phone);
-	if ((rc = find_id(imp->contact_find, id, err)))
+	if ((rc = store__find_id(imp->contact_find, id, err)))
 		return rc;
 	*reused = *id != 0;
 	if (*reused)
@@ -1028,7 +1042,7 @@ int store_import_prospect(struct store_import *imp, const struct prospect *p, st
 		return bulk_add(imp, p, err);
 	db_bind_int64(imp->lead_exists, 1, imp->campaign_id);
 	db_bind_text(imp->lead_exists, 2, p->lead_phone);
-	if ((rc = find_id(imp->lead_exists, &exists, err)))
+	if ((rc = store__find_id(imp->lead_exists, &exists, err)))
 		return rc;
 	if (exists)
 		return IMPORT_DUPLICATE;
@@ -1050,7 +1064,7 @@ int store_import_prospect(struct store_import *imp, const struct prospect *p, st
 		if (reused) {
 			db_bind_int64(imp->qual_has, 1, contact_id);
 			db_bind_text(imp->qual_has, 2, p->qual_key[i]);
-			if ((rc = find_id(imp->qual_has, &has, err)))
+			if ((rc = store__find_id(imp->qual_has, &has, err)))
 				return rc;
 		}
 		if (has)
@@ -1099,12 +1113,12 @@ int store_import_commit(struct store_import *imp, const char *file, struct impor
 	db_bind_int64(st, 4, stats->imported);
 	db_bind_int64(st, 5, stats->duplicates);
 	db_bind_int64(st, 6, stats->rejected);
-	rc = run_id(st, &id, err);
+	rc = store__run_id(st, &id, err);
 	db_finalize(st);
 	snprintf(detail, sizeof(detail), "imported %ld, duplicates %ld, rejected %ld", stats->imported,
 		stats->duplicates, stats->rejected);
 	if (rc == 0)
-		rc = store_audit(s, actor(), "import.prospects", "import", id, detail, err);
+		rc = store_audit(s, &imp->who, "import.prospects", "import", id, detail, err);
 	if (rc == 0 && imp->cancel && *imp->cancel)
 		rc = tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
 	if (rc == 0 && db_commit(s->db, err))
@@ -1232,28 +1246,20 @@ out:
 int store_opposition_add(struct store *s, const char *phone, const char *source, int64_t since,
 	struct tp_error *err)
 {
-	int64_t known;
+	struct db_stmt *add = store__cached(s, SLOT_OPPOSITION_ADD, "INSERT INTO opposition (phone, source, since)"
+		" VALUES (?, ?, ?) ON CONFLICT (phone, source) DO NOTHING RETURNING 1", err);
 	int rc;
 
-	struct db_stmt *find = cached(s, SLOT_OPPOSITION_FIND, "SELECT 1 FROM opposition WHERE phone = ? AND source = ?",
-		err);
-	struct db_stmt *add = cached(s, SLOT_OPPOSITION_ADD, "INSERT INTO opposition (phone, source, since)"
-		" VALUES (?, ?, ?)", err);
-
-	if (!find || !add)
+	if (!add)
 		return err->code;
-	db_bind_text(find, 1, phone);
-	db_bind_text(find, 2, source);
-	if ((rc = find_id(find, &known, err)))
-		return rc;
-	if (known)
-		return 1;
 	db_bind_text(add, 1, phone);
 	db_bind_text(add, 2, source);
 	db_bind_int64(add, 3, since);
 	rc = db_step(add, err);
 	db_reset(add);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	return rc == DB_ROW ? 0 : 1;
 }
 
 int store_opposition_count(struct store *s, const char *source, int64_t *n, struct tp_error *err)

@@ -14,33 +14,30 @@
 #include "core/error.h"
 #include "core/import.h"
 #include "core/kpi.h"
-#include "store/db.h"
 
-#define STORE_CACHE_SIZE 32
+/* A connection and its cached statements; opaque outside src/store. */
+struct store;
 
-struct store {
-	struct db *db;
-	/* Statements of hot paths, prepared on first use and kept until store_close
-	 * (store_int.h names the slots). */
-	struct db_stmt *cache[STORE_CACHE_SIZE];
-	/* KPI counter changes of the current unit of work, written when it ends. */
-	void *pending;
-	size_t npending, pending_cap;
+/* Who makes a change, and when: every write that the audit log records names both
+ * (the app layer fills it from its actor and clock; the store never guesses). */
+struct store_who {
+	const char *actor;          /* a login, or the operating-system user on the CLI */
+	int64_t at;                 /* UTC seconds */
 };
 
 /* Opens the database at url and applies pending migrations (*migrated: how many). */
 struct store *store_open(const char *url, int *migrated, struct tp_error *err);
 void store_close(struct store *s);
-int store_schema_version(struct store *s, int64_t *version, struct tp_error *err);
+TP_MUST_USE int store_schema_version(struct store *s, int64_t *version, struct tp_error *err);
 
 /* A unit of work spanning several store calls (those documented as running in the
  * caller's transaction): begin, then commit, or rollback on any failure. */
-int store_begin(struct store *s, struct tp_error *err);
-int store_commit(struct store *s, struct tp_error *err);
+TP_MUST_USE int store_begin(struct store *s, struct tp_error *err);
+TP_MUST_USE int store_commit(struct store *s, struct tp_error *err);
 void store_rollback(struct store *s);
 
 /* Audit log: who did what to which record. Part of the caller's transaction, if any. */
-int store_audit(struct store *s, const char *actor, const char *action, const char *entity,
+TP_MUST_USE int store_audit(struct store *s, const struct store_who *who, const char *action, const char *entity,
 	int64_t entity_id, const char *detail, struct tp_error *err);
 
 /* Users. */
@@ -54,31 +51,40 @@ struct user {
 typedef int (*store_user_fn)(void *ctx, const struct user *u);
 
 /* Adds a user; TP_EEXIST when the name is taken. *id gets the new id. */
-int store_user_add(struct store *s, const char *name, const char *role, const char *password_hash,
-	int64_t *id, struct tp_error *err);
-int store_user_list(struct store *s, store_user_fn fn, void *ctx, struct tp_error *err);
-int store_user_get(struct store *s, const char *name, struct user *u, struct tp_error *err);
-int store_user_set_password(struct store *s, const char *name, const char *password_hash, struct tp_error *err);
-int store_user_set_disabled(struct store *s, const char *name, bool disabled, struct tp_error *err);
+TP_MUST_USE int store_user_add(struct store *s, const struct store_who *who, const char *name, const char *role,
+	const char *password_hash, int64_t *id, struct tp_error *err);
+TP_MUST_USE int store_user_list(struct store *s, store_user_fn fn, void *ctx, struct tp_error *err);
+TP_MUST_USE int store_user_get(struct store *s, const char *name, struct user *u, struct tp_error *err);
+TP_MUST_USE int store_user_set_password(struct store *s, const struct store_who *who, const char *name,
+	const char *password_hash, struct tp_error *err);
+TP_MUST_USE int store_user_set_disabled(struct store *s, const struct store_who *who, const char *name, bool disabled,
+	struct tp_error *err);
 /* The stored Argon2id hash of name's password into buf; TP_ENOTFOUND when no such user. */
-int store_user_password_hash(struct store *s, const char *name, char *buf, size_t size, struct tp_error *err);
+TP_MUST_USE int store_user_password_hash(struct store *s, const char *name, char *buf, size_t size, struct tp_error *err);
 
 /* An agent named in an imported history: found, or added (role agent, no usable
- * password: an admin sets one with user passwd). */
-int store_user_ensure_agent(struct store *s, const char *name, int64_t *id, struct tp_error *err);
+ * password: an admin sets one with user passwd), in one statement that two writers can
+ * run at once. */
+TP_MUST_USE int store_user_ensure_agent(struct store *s, const struct store_who *who, const char *name, int64_t *id,
+	struct tp_error *err);
 
 /* The lead of campaign with that phone (E.164), or *lead_id 0. */
-int store_lead_by_phone(struct store *s, int64_t campaign_id, const char *phone, int64_t *lead_id,
+TP_MUST_USE int store_lead_by_phone(struct store *s, int64_t campaign_id, const char *phone, int64_t *lead_id,
 	struct tp_error *err);
 
 /* Campaigns: add (TP_EEXIST when the name is taken), get by name (TP_ENOTFOUND), list,
- * update every setting and its calling blocks. */
-int store_campaign_add(struct store *s, struct campaign *c, struct tp_error *err);
-int store_campaign_get(struct store *s, const char *name, struct campaign *c, struct tp_error *err);
-int store_campaign_get_by_id(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
+ * update every setting and its calling blocks. add and update check the campaign with
+ * campaign_validate first. */
+TP_MUST_USE int store_campaign_add(struct store *s, const struct store_who *who, struct campaign *c, struct tp_error *err);
+TP_MUST_USE int store_campaign_get(struct store *s, const char *name, struct campaign *c, struct tp_error *err);
+TP_MUST_USE int store_campaign_get_by_id(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
 typedef int (*store_campaign_fn)(void *ctx, const struct campaign *c);
-int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err);
-int store_campaign_update(struct store *s, const struct campaign *c, struct tp_error *err);
+TP_MUST_USE int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err);
+TP_MUST_USE int store_campaign_update(struct store *s, const struct store_who *who, const struct campaign *c,
+	struct tp_error *err);
+/* Inside the caller's transaction: reads the campaign and keeps other writers of it
+ * waiting until the transaction ends (a read-modify-write loses no change). */
+TP_MUST_USE int store_campaign_get_for_update(struct store *s, const char *name, struct campaign *c, struct tp_error *err);
 
 /*
  * Prospect import into one campaign, as one write transaction: begin, one call per
@@ -86,12 +92,13 @@ int store_campaign_update(struct store *s, const struct campaign *c, struct tp_e
  * campaign), then commit or abort. A contact whose phone is already known is reused.
  */
 struct store_import;
-struct store_import *store_import_begin(struct store *s, int64_t campaign_id, struct tp_error *err);
-int store_import_prospect(struct store_import *imp, const struct prospect *p, struct tp_error *err);
+struct store_import *store_import_begin(struct store *s, const struct store_who *who, int64_t campaign_id,
+	struct tp_error *err);
+TP_MUST_USE int store_import_prospect(struct store_import *imp, const struct prospect *p, struct tp_error *err);
 /* Commits, recording the import (file, counts) in the imports table and the audit log.
  * Prospects taken as IMPORT_PENDING (the bulk path of backends that have one) are
  * settled here: st->imported and st->duplicates get their share, st->pending goes to 0. */
-int store_import_commit(struct store_import *imp, const char *file, struct import_stats *st,
+TP_MUST_USE int store_import_commit(struct store_import *imp, const char *file, struct import_stats *st,
 	struct tp_error *err);
 /* Rolls back and frees. */
 void store_import_abort(struct store_import *imp);
@@ -113,33 +120,34 @@ typedef int (*store_export_fn)(void *ctx, const struct export_row *row);
 /* Calls fn for each lead of the campaign in import order; qualification keys are the
  * same for every row (all keys used in the campaign). keys_fn (may be NULL) is called
  * once first with the keys. */
-int store_export_prospects(struct store *s, int64_t campaign_id,
+TP_MUST_USE int store_export_prospects(struct store *s, int64_t campaign_id,
 	void (*keys_fn)(void *ctx, size_t n, const char *const *keys), store_export_fn fn, void *ctx,
 	struct tp_error *err);
 
 /* Opposition list: adds phone (E.164) from source; returns 0 when added, 1 when it was
- * already there from that source. Runs in the caller's transaction. */
-int store_opposition_add(struct store *s, const char *phone, const char *source, int64_t since,
+ * already there from that source (one statement: two writers at once add it once).
+ * Runs in the caller's transaction. */
+TP_MUST_USE int store_opposition_add(struct store *s, const char *phone, const char *source, int64_t since,
 	struct tp_error *err);
-int store_opposition_count(struct store *s, const char *source, int64_t *n, struct tp_error *err);
+TP_MUST_USE int store_opposition_count(struct store *s, const char *source, int64_t *n, struct tp_error *err);
 
 /* Calling desk (store_calling.c) ------------------------------------------------------ */
 
 /* Sessions: calling time, the denominator of every per-hour KPI. start fails with
  * TP_EEXIST when the agent has an open session; the others with TP_ENOTFOUND when not. */
-int store_session_start(struct store *s, const char *agent, const char *campaign, int64_t at, int64_t *session_id,
+TP_MUST_USE int store_session_start(struct store *s, const char *agent, const char *campaign, int64_t at, int64_t *session_id,
 	struct tp_error *err);
-int store_session_pause(struct store *s, const char *agent, int64_t at, struct tp_error *err);
-int store_session_resume(struct store *s, const char *agent, int64_t at, struct tp_error *err);
+TP_MUST_USE int store_session_pause(struct store *s, const char *agent, int64_t at, struct tp_error *err);
+TP_MUST_USE int store_session_resume(struct store *s, const char *agent, int64_t at, struct tp_error *err);
 /* Stops the session; *calling_seconds gets its calling time (pauses excluded). */
-int store_session_stop(struct store *s, const char *agent, int64_t at, int64_t *calling_seconds,
+TP_MUST_USE int store_session_stop(struct store *s, const char *agent, int64_t at, int64_t *calling_seconds,
 	struct tp_error *err);
 
 /* The campaign of the agent's open session / of a lead / of an appointment (for its
  * time zone). TP_ENOTFOUND when there is none. */
-int store_session_campaign(struct store *s, const char *agent, struct campaign *c, struct tp_error *err);
-int store_lead_campaign(struct store *s, int64_t lead_id, struct campaign *c, struct tp_error *err);
-int store_appointment_campaign(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
+TP_MUST_USE int store_session_campaign(struct store *s, const char *agent, struct campaign *c, struct tp_error *err);
+TP_MUST_USE int store_lead_campaign(struct store *s, int64_t lead_id, struct campaign *c, struct tp_error *err);
+TP_MUST_USE int store_appointment_campaign(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
 
 struct next_lead {
 	int64_t lead_id;
@@ -153,12 +161,32 @@ struct next_lead {
  * The lead agent should call now in campaign, held for them (the same lead again while
  * they hold it). TP_ENOTHING with err->reason saying why when there is none.
  */
-int store_next_lead(struct store *s, const char *agent, const char *campaign, int64_t at, struct next_lead *out,
+TP_MUST_USE int store_next_lead(struct store *s, const char *agent, const char *campaign, int64_t at, struct next_lead *out,
 	struct tp_error *err);
 
-/* What the desk shows about a lead: contact, company, earlier calls, qualification. The
- * caller owns the returned object. */
-int store_lead_describe(struct store *s, int64_t lead_id, json_t **out, struct tp_error *err);
+/* What the desk shows about a lead. Strings are owned by the struct (NULL where the
+ * database has none); lead_view_release frees them. */
+struct lead_view {
+	int64_t lead_id, attempts;
+	char *phone, *state, *campaign, *timezone, *script;
+	char *civility, *first_name, *last_name, *role, *contact_phone, *mobile, *email;
+	char *company, *siren, *sector, *city, *postcode;
+};
+void lead_view_release(struct lead_view *v);
+
+/* An earlier call of a lead, and a qualification value; strings valid during the
+ * callback only, outcome and note NULL when none. */
+struct lead_call {
+	int64_t call_id, started_at, talk_seconds;
+	const char *result, *outcome, *agent, *note;
+};
+typedef int (*store_lead_call_fn)(void *ctx, const struct lead_call *c);
+typedef int (*store_lead_qual_fn)(void *ctx, const char *key, const char *value);
+
+/* The lead, then its calls in time order and its contact's qualification values (either
+ * callback may be NULL). TP_ENOTFOUND when there is no such lead. */
+TP_MUST_USE int store_lead_view(struct store *s, int64_t lead_id, struct lead_view *out, store_lead_call_fn on_call,
+	store_lead_qual_fn on_qual, void *ctx, struct tp_error *err);
 
 struct call_input {
 	const char *agent;
@@ -187,12 +215,12 @@ struct call_input {
  * recorded. With an idempotency key already used, records nothing and returns the first
  * call's ids (*replayed true).
  */
-int store_call_log(struct store *s, const struct call_input *in, int64_t *call_id, int64_t *appointment_id,
+TP_MUST_USE int store_call_log(struct store *s, const struct call_input *in, int64_t *call_id, int64_t *appointment_id,
 	bool *replayed, struct tp_error *err);
 
 /* Appointment results; a field left as NULL / -1 keeps its value. relevant: 1 yes, 0 no. */
-int store_appointment_result(struct store *s, int64_t id, const char *status, int relevant, const char *result,
-	int64_t amount_cents, struct tp_error *err);
+TP_MUST_USE int store_appointment_result(struct store *s, const struct store_who *who, int64_t id, const char *status,
+	int relevant, const char *result, int64_t amount_cents, struct tp_error *err);
 
 struct appointment_row {
 	int64_t id, call_id, lead_id, scheduled_at, amount_cents;
@@ -201,13 +229,13 @@ struct appointment_row {
 };
 typedef int (*store_appointment_fn)(void *ctx, const struct appointment_row *row);
 /* Appointments, soonest first; sales and campaign (may be NULL) filter. */
-int store_appointment_list(struct store *s, const char *sales, const char *campaign, store_appointment_fn fn,
+TP_MUST_USE int store_appointment_list(struct store *s, const char *sales, const char *campaign, store_appointment_fn fn,
 	void *ctx, struct tp_error *err);
 
 /* Copies every row of from into to (a new, empty database: TP_EUSAGE otherwise), in one
  * transaction, checking each table's row count; fn (may be NULL) hears of each table. */
 typedef void (*store_copy_fn)(void *ctx, const char *table, int64_t rows);
-int store_copy(struct store *from, struct store *to, store_copy_fn fn, void *ctx, struct tp_error *err);
+TP_MUST_USE int store_copy(struct store *from, struct store *to, store_copy_fn fn, void *ctx, struct tp_error *err);
 
 /* KPIs (store_kpi.c) ------------------------------------------------------------------ */
 
@@ -225,12 +253,12 @@ enum kpi_group {
 /* Calls fn with each group (key as text, its counts) in key order, from the counters
  * (from raw calls for KPI_BY_OUTCOME, which counters do not split). */
 typedef int (*store_kpi_fn)(void *ctx, const char *key, const struct kpi_counts *c);
-int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group by, store_kpi_fn fn, void *ctx,
+TP_MUST_USE int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group by, store_kpi_fn fn, void *ctx,
 	struct tp_error *err);
-int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err);
+TP_MUST_USE int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err);
 
 /* The same totals recomputed from raw calls, appointments and sessions, ignoring the
  * counters: the reference the counters are tested against (closed sessions only). */
-int store_kpi_recompute(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err);
+TP_MUST_USE int store_kpi_recompute(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err);
 
 #endif

@@ -14,7 +14,7 @@
 /* An active user by name: TP_ENOTFOUND naming field when there is none. */
 static int user_id(struct store *s, const char *name, const char *field, int64_t *id, struct tp_error *err)
 {
-	struct db_stmt *st = cached(s, SLOT_USER_BY_NAME, "SELECT id, disabled FROM users WHERE name = ?", err);
+	struct db_stmt *st = store__cached(s, SLOT_USER_BY_NAME, "SELECT id, disabled FROM users WHERE name = ?", err);
 	int rc;
 
 	if (!st)
@@ -43,7 +43,7 @@ struct session {
 /* The agent's open session, if any (s->id 0 when none). */
 static int open_session(struct store *st_, int64_t agent_id, struct session *ses, struct tp_error *err)
 {
-	struct db_stmt *st = cached(st_, SLOT_SESSION_OPEN, "SELECT id, campaign_id, started_at,"
+	struct db_stmt *st = store__cached(st_, SLOT_SESSION_OPEN, "SELECT id, campaign_id, started_at,"
 		" COALESCE(paused_since, 0), paused_seconds, last_activity_at, credited_until FROM agent_sessions"
 		" WHERE agent_id = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1", err);
 	int rc;
@@ -71,7 +71,7 @@ static int open_session(struct store *st_, int64_t agent_id, struct session *ses
 static int session_settings(struct store *s, int64_t campaign_id, char *zone, size_t size, int64_t *idle_limit,
 	struct tp_error *err)
 {
-	struct db_stmt *st = cached(s, SLOT_SESSION_CAMPAIGN, "SELECT timezone, idle_limit_seconds FROM campaigns"
+	struct db_stmt *st = store__cached(s, SLOT_SESSION_CAMPAIGN, "SELECT timezone, idle_limit_seconds FROM campaigns"
 		" WHERE id = ?", err);
 	int rc;
 
@@ -92,13 +92,13 @@ static int session_settings(struct store *s, int64_t campaign_id, char *zone, si
 static int session_zone(struct store *s, int64_t campaign_id, struct campaign *c, struct tp_error *err)
 {
 	campaign_init(c);
-	return campaign_rules(s, campaign_id, c, err);
+	return store__campaign_rules(s, campaign_id, c, err);
 }
 
 /* Saves the session's moving parts. */
 static int session_save(struct store *s, const struct session *ses, int64_t ended_at, struct tp_error *err)
 {
-	struct db_stmt *st = cached(s, SLOT_SESSION_TOUCH, "UPDATE agent_sessions SET paused_since = ?,"
+	struct db_stmt *st = store__cached(s, SLOT_SESSION_TOUCH, "UPDATE agent_sessions SET paused_since = ?,"
 		" paused_seconds = ?, last_activity_at = ?, credited_until = ?, ended_at = ? WHERE id = ?", err);
 	int rc;
 
@@ -143,7 +143,7 @@ static int session_advance_from(struct store *s, int64_t agent_id, struct sessio
 		return session_save(s, ses, ses->last_activity_at, err);
 	}
 	if (!ses->paused_since && at > ses->credited_until) {
-		rc = credit_calling_time(s, ses->campaign_id, agent_id, zone, ses->credited_until, at, err);
+		rc = store__credit_calling_time(s, ses->campaign_id, agent_id, zone, ses->credited_until, at, err);
 		ses->credited_until = at;
 	}
 	if (rc == 0 && at > ses->last_activity_at)
@@ -205,7 +205,7 @@ int store_session_start(struct store *s, const char *agent, const char *campaign
 	db_finalize(st);
 out:
 	campaign_release(&c);
-	return finish_tx(s, rc, err);
+	return store__finish(s, rc, err);
 }
 
 /* Pause, resume or stop: what = 'p', 'r' or 's'. */
@@ -247,8 +247,14 @@ static int session_change(struct store *s, const char *agent, int64_t at, char w
 	if (closed) {
 		rc = tp_error_at(err, TP_ENOTFOUND, NULL, 0, "agent", "%s's session was idle too long and was closed"
 			" at its last activity", agent);
-		/* The close itself must be kept: commit it, report the error. */
-		finish_tx(s, 0, err);
+		/* The close itself must be kept: commit it, report the error (or the commit's). */
+		{
+			struct tp_error closing = *err;
+
+			if (store__finish(s, 0, err))
+				return err->code;
+			*err = closing;
+		}
 		return rc;
 	}
 	if (what == 'p') {
@@ -267,7 +273,7 @@ static int session_change(struct store *s, const char *agent, int64_t at, char w
 			*calling_seconds = at - ses.started_at - ses.paused_seconds;
 	}
 out:
-	return finish_tx(s, rc, err);
+	return store__finish(s, rc, err);
 }
 
 int store_session_pause(struct store *s, const char *agent, int64_t at, struct tp_error *err)
@@ -415,7 +421,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	campaign_init(&c);
 	if (db_begin(s->db, err))
 		return err->code;
-	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = campaign_rules_by_name(s, campaign, &c, err)))
+	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = store__campaign_rules_by_name(s, campaign, &c, err)))
 		goto out;
 	/* Asking counts as activity of the agent's session. */
 	if ((rc = open_session(s, agent_id, &ses, err)))
@@ -440,7 +446,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	}
 	/* The lead the agent already holds comes back. */
 	{
-		struct db_stmt *st = cached(s, SLOT_HELD, "SELECT id FROM leads WHERE held_by = ? AND campaign_id = ?"
+		struct db_stmt *st = store__cached(s, SLOT_HELD, "SELECT id FROM leads WHERE held_by = ? AND campaign_id = ?"
 			" AND held_until > ? LIMIT 1", err);
 
 		if (!st) {
@@ -450,7 +456,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		db_bind_int64(st, 1, agent_id);
 		db_bind_int64(st, 2, c.id);
 		db_bind_int64(st, 3, at);
-		rc = find_id(st, &lead_id, err);
+		rc = store__find_id(st, &lead_id, err);
 		if (rc)
 			goto out;
 		if (lead_id) {
@@ -465,7 +471,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 
 		/* Claim the row: another process's open transaction never gets the same lead. */
 		snprintf(sql, sizeof(sql), "%s%s", queues[q].sql, db_lock_rows(s->db));
-		st = cached(s, (enum stmt_slot)(SLOT_QUEUE_0 + q), sql, err);
+		st = store__cached(s, (enum stmt_slot)(SLOT_QUEUE_0 + q), sql, err);
 
 		if (!st) {
 			rc = err->code;
@@ -474,11 +480,11 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		db_bind_int64(st, 1, c.id);
 		db_bind_int64(st, 2, at);
 		db_bind_int64(st, 3, agent_id);
-		rc = find_id(st, &lead_id, err);
+		rc = store__find_id(st, &lead_id, err);
 		if (rc)
 			goto out;
 		if (lead_id) {
-			struct db_stmt *hold = cached(s, SLOT_HOLD, "UPDATE leads SET held_by = ?, held_until = ? WHERE id = ?", err);
+			struct db_stmt *hold = store__cached(s, SLOT_HOLD, "UPDATE leads SET held_by = ?, held_until = ? WHERE id = ?", err);
 
 			if (!hold) {
 				rc = err->code;
@@ -506,81 +512,105 @@ out:
 	if (rc == TP_ENOTHING) {
 		struct tp_error keep = *err;
 
-		if (finish_tx(s, 0, err))
+		if (store__finish(s, 0, err))
 			return err->code;
 		*err = keep;
 		return TP_ENOTHING;
 	}
-	return finish_tx(s, rc, err);
+	return store__finish(s, rc, err);
 }
 
-int store_lead_describe(struct store *s, int64_t lead_id, json_t **out, struct tp_error *err)
+void lead_view_release(struct lead_view *v)
+{
+	char **strs[] = {&v->phone, &v->state, &v->campaign, &v->timezone, &v->script, &v->civility, &v->first_name,
+		&v->last_name, &v->role, &v->contact_phone, &v->mobile, &v->email, &v->company, &v->siren, &v->sector,
+		&v->city, &v->postcode};
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		free(*strs[i]);
+		*strs[i] = NULL;
+	}
+}
+
+/* A copy of column i, NULL for SQL NULL. */
+static char *col_dup(struct db_stmt *st, int i)
+{
+	return db_col_is_null(st, i) ? NULL : xstrdup(db_col_text(st, i));
+}
+
+int store_lead_view(struct store *s, int64_t lead_id, struct lead_view *v, store_lead_call_fn on_call,
+	store_lead_qual_fn on_qual, void *ctx, struct tp_error *err)
 {
 	struct db_stmt *st = db_prepare(s->db, "SELECT l.id, l.phone, l.state, l.attempts, l.contact_id,"
 		" c.civility, c.first_name, c.last_name, c.role, c.phone, c.mobile, c.email,"
 		" co.name, co.siren, co.sector, co.city, co.postcode, ca.name, ca.timezone, ca.script"
 		" FROM leads l JOIN contacts c ON c.id = l.contact_id LEFT JOIN companies co ON co.id = c.company_id"
 		" JOIN campaigns ca ON ca.id = l.campaign_id WHERE l.id = ?", err);
-	json_t *o = NULL, *calls, *qual;
-	char zone[64] = "UTC";
 	int64_t contact_id = 0;
 	int rc;
 
+	memset(v, 0, sizeof(*v));
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, lead_id);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
-#define TXT(i) (db_col_is_null(st, i) ? json_null() : json_string(db_col_text(st, i)))
+		v->lead_id = lead_id;
+		v->phone = col_dup(st, 1);
+		v->state = col_dup(st, 2);
+		v->attempts = db_col_int64(st, 3);
 		contact_id = db_col_int64(st, 4);
-		snprintf(zone, sizeof(zone), "%s", db_col_text(st, 18));
-		o = json_pack("{s:I,s:s,s:s,s:I,s:s,s:{s:o,s:o,s:o,s:o,s:o,s:o,s:o},s:{s:o,s:o,s:o,s:o,s:o},s:o}",
-			"lead_id", (json_int_t)lead_id, "phone", db_col_text(st, 1), "state", db_col_text(st, 2),
-			"attempts", (json_int_t)db_col_int64(st, 3), "campaign", db_col_text(st, 17),
-			"contact", "civility", TXT(5), "first_name", TXT(6), "last_name", TXT(7), "role", TXT(8),
-			"phone", TXT(9), "mobile", TXT(10), "email", TXT(11),
-			"company", "name", TXT(12), "siren", TXT(13), "sector", TXT(14), "city", TXT(15), "postcode", TXT(16),
-			"script", TXT(19));
-#undef TXT
+		v->civility = col_dup(st, 5);
+		v->first_name = col_dup(st, 6);
+		v->last_name = col_dup(st, 7);
+		v->role = col_dup(st, 8);
+		v->contact_phone = col_dup(st, 9);
+		v->mobile = col_dup(st, 10);
+		v->email = col_dup(st, 11);
+		v->company = col_dup(st, 12);
+		v->siren = col_dup(st, 13);
+		v->sector = col_dup(st, 14);
+		v->city = col_dup(st, 15);
+		v->postcode = col_dup(st, 16);
+		v->campaign = col_dup(st, 17);
+		v->timezone = col_dup(st, 18);
+		v->script = col_dup(st, 19);
 	}
 	db_finalize(st);
 	if (rc < 0)
 		return rc;
-	if (!o)
+	if (rc == DB_DONE)
 		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "lead", "no lead %lld", (long long)lead_id);
-	calls = json_array();
-	st = db_prepare(s->db, "SELECT c.id, c.started_at, c.result, o.code, c.talk_seconds, u.name, c.notes"
-		" FROM calls c LEFT JOIN outcomes o ON o.id = c.outcome_id LEFT JOIN users u ON u.id = c.agent_id"
-		" WHERE c.lead_id = ? ORDER BY c.started_at", err);
-	if (st) {
+	if (on_call) {
+		if (!(st = db_prepare(s->db, "SELECT c.id, c.started_at, c.result, o.code, c.talk_seconds, u.name, c.notes"
+			" FROM calls c LEFT JOIN outcomes o ON o.id = c.outcome_id LEFT JOIN users u ON u.id = c.agent_id"
+			" WHERE c.lead_id = ? ORDER BY c.started_at", err)))
+			return err->code;
 		db_bind_int64(st, 1, lead_id);
 		while ((rc = db_step(st, err)) == DB_ROW) {
-			char when[32];
+			struct lead_call c = {db_col_int64(st, 0), db_col_int64(st, 1), db_col_int64(st, 4),
+				db_col_text(st, 2), db_col_is_null(st, 3) ? NULL : db_col_text(st, 3), db_col_text(st, 5),
+				db_col_is_null(st, 6) ? NULL : db_col_text(st, 6)};
 
-			tz_format(zone, db_col_int64(st, 1), when, sizeof(when));
-			json_array_append_new(calls, json_pack("{s:I,s:s,s:s,s:o,s:I,s:s,s:o}", "call_id",
-				(json_int_t)db_col_int64(st, 0), "at", when, "result", db_col_text(st, 2), "outcome",
-				db_col_is_null(st, 3) ? json_null() : json_string(db_col_text(st, 3)), "talk_seconds",
-				(json_int_t)db_col_int64(st, 4), "agent", db_col_text(st, 5), "note",
-				db_col_is_null(st, 6) ? json_null() : json_string(db_col_text(st, 6))));
+			if ((rc = on_call(ctx, &c)))
+				break;
 		}
 		db_finalize(st);
+		if (rc < 0)
+			return rc;
 	}
-	json_object_set_new(o, "calls", calls);
-	qual = json_object();
-	st = db_prepare(s->db, "SELECT key, value FROM qualification_values WHERE contact_id = ? ORDER BY id", err);
-	if (st) {
+	if (on_qual) {
+		if (!(st = db_prepare(s->db, "SELECT key, value FROM qualification_values WHERE contact_id = ? ORDER BY id",
+			err)))
+			return err->code;
 		db_bind_int64(st, 1, contact_id);
 		while ((rc = db_step(st, err)) == DB_ROW)
-			json_object_set_new(qual, db_col_text(st, 0), json_string(db_col_text(st, 1)));
+			if ((rc = on_qual(ctx, db_col_text(st, 0), db_col_text(st, 1))))
+				break;
 		db_finalize(st);
+		if (rc < 0)
+			return rc;
 	}
-	json_object_set_new(o, "qualification", qual);
-	if (rc < 0) {
-		json_decref(o);
-		return rc;
-	}
-	*out = o;
 	return 0;
 }
 
@@ -589,7 +619,7 @@ int store_lead_describe(struct store *s, int64_t lead_id, json_t **out, struct t
 static int find_outcome(struct store *s, int64_t campaign_id, const char *code, struct outcome *o,
 	struct tp_error *err)
 {
-	struct db_stmt *st = cached(s, SLOT_OUTCOME_BY_CODE, "SELECT id, code, is_refusal, is_final, is_hot,"
+	struct db_stmt *st = store__cached(s, SLOT_OUTCOME_BY_CODE, "SELECT id, code, is_refusal, is_final, is_hot,"
 		" COALESCE(followup_days, 0), is_callback, is_appointment, is_sale, is_do_not_call FROM outcomes"
 		" WHERE code = ?1 AND (campaign_id = ?2 OR campaign_id IS NULL)"
 		" ORDER BY CASE WHEN campaign_id IS NULL THEN 1 ELSE 0 END LIMIT 1", err);
@@ -625,9 +655,9 @@ static int find_outcome(struct store *s, int64_t campaign_id, const char *code, 
 static int record_qualification(struct store *s, const struct campaign *c, int64_t contact_id, int64_t agent_id,
 	int64_t call_id, int64_t at, const struct call_input *in, bool *changed, struct tp_error *err)
 {
-	struct db_stmt *latest = cached(s, SLOT_QUAL_LATEST, "SELECT value FROM qualification_values"
+	struct db_stmt *latest = store__cached(s, SLOT_QUAL_LATEST, "SELECT value FROM qualification_values"
 		" WHERE contact_id = ? AND key = ? ORDER BY id DESC LIMIT 1", err);
-	struct db_stmt *add = cached(s, SLOT_QUAL_ADD_CALL, "INSERT INTO qualification_values (contact_id, key, value,"
+	struct db_stmt *add = store__cached(s, SLOT_QUAL_ADD_CALL, "INSERT INTO qualification_values (contact_id, key, value,"
 		" set_by, set_at, call_id) VALUES (?, ?, ?, ?, ?, ?)", err);
 	int rc = 0;
 
@@ -666,9 +696,9 @@ static int record_qualification(struct store *s, const struct campaign *c, int64
 static int extend_span(struct store *s, const struct campaign *c, int64_t agent_id, int day, int64_t start,
 	int64_t end, struct tp_error *err)
 {
-	struct db_stmt *get = cached(s, SLOT_SPAN_GET, "SELECT first_start, last_end FROM agent_day_spans"
+	struct db_stmt *get = store__cached(s, SLOT_SPAN_GET, "SELECT first_start, last_end FROM agent_day_spans"
 		" WHERE campaign_id = ? AND agent_id = ? AND local_day = ?", err);
-	struct db_stmt *set = cached(s, SLOT_SPAN_SET, "INSERT INTO agent_day_spans (campaign_id, agent_id, local_day,"
+	struct db_stmt *set = store__cached(s, SLOT_SPAN_SET, "INSERT INTO agent_day_spans (campaign_id, agent_id, local_day,"
 		" first_start, last_end) VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, agent_id, local_day)"
 		" DO UPDATE SET first_start = excluded.first_start, last_end = excluded.last_end", err);
 	int64_t first = start, last = end;
@@ -690,13 +720,13 @@ static int extend_span(struct store *s, const struct campaign *c, int64_t agent_
 	if (rc < 0)
 		return rc;
 	if (!known) {
-		rc = credit_calling_time(s, c->id, agent_id, c->timezone, start, end, err);
+		rc = store__credit_calling_time(s, c->id, agent_id, c->timezone, start, end, err);
 	} else {
 		rc = 0;
 		if (start < first)
-			rc = credit_calling_time(s, c->id, agent_id, c->timezone, start, first, err);
+			rc = store__credit_calling_time(s, c->id, agent_id, c->timezone, start, first, err);
 		if (rc == 0 && end > last)
-			rc = credit_calling_time(s, c->id, agent_id, c->timezone, last, end, err);
+			rc = store__credit_calling_time(s, c->id, agent_id, c->timezone, last, end, err);
 		first = start < first ? start : first;
 		last = end > last ? end : last;
 	}
@@ -720,7 +750,7 @@ struct lead_row {
 
 static int load_lead(struct store *s, int64_t id, struct lead_row *l, struct tp_error *err)
 {
-	struct db_stmt *st = cached(s, SLOT_LEAD_FOR_CALL, "SELECT campaign_id, contact_id, attempts, phone FROM leads"
+	struct db_stmt *st = store__cached(s, SLOT_LEAD_FOR_CALL, "SELECT campaign_id, contact_id, attempts, phone FROM leads"
 		" WHERE id = ?", err);
 	int rc;
 
@@ -745,7 +775,7 @@ static int load_lead(struct store *s, int64_t id, struct lead_row *l, struct tp_
 static int replay(struct store *s, const char *key, int64_t *call_id, int64_t *appointment_id, bool *found,
 	struct tp_error *err)
 {
-	struct db_stmt *st = cached(s, SLOT_CALL_BY_KEY, "SELECT c.id, COALESCE(a.id, 0) FROM calls c"
+	struct db_stmt *st = store__cached(s, SLOT_CALL_BY_KEY, "SELECT c.id, COALESCE(a.id, 0) FROM calls c"
 		" LEFT JOIN appointments a ON a.call_id = c.id WHERE c.idempotency_key = ?", err);
 	int rc;
 
@@ -839,7 +869,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	if (in->lead_id && (rc = load_lead(s, in->lead_id, &lead, err)))
 		goto out;
 	if (in->campaign_id) {
-		if ((rc = campaign_rules(s, in->campaign_id, &c, err)))
+		if ((rc = store__campaign_rules(s, in->campaign_id, &c, err)))
 			goto out;
 		if (in->lead_id && lead.campaign_id != c.id) {
 			rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "lead %lld is not in campaign '%s'",
@@ -855,7 +885,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 			goto out;
 		}
 	} else if (in->lead_id) {
-		if ((rc = campaign_rules(s, lead.campaign_id, &c, err)))
+		if ((rc = store__campaign_rules(s, lead.campaign_id, &c, err)))
 			goto out;
 	} else {
 		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "give a lead, or a campaign for a call without one");
@@ -889,23 +919,23 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	if (!session_id && (rc = extend_span(s, &c, agent_id, l.yyyymmdd, in->started_at, call_end, err)))
 		goto out;
 
-	if (!(st = cached_insert(s, SLOT_CALL_ADD, "INSERT INTO calls (campaign_id, lead_id, agent_id, session_id, started_at,"
+	if (!(st = store__cached_insert(s, SLOT_CALL_ADD, "INSERT INTO calls (campaign_id, lead_id, agent_id, session_id, started_at,"
 		" ring_seconds, talk_seconds, result, outcome_id, notes, callback_at, local_day, local_hour,"
 		" local_weekday, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err))) {
 		rc = err->code;
 		goto out;
 	}
 	db_bind_int64(st, 1, c.id);
-	bind_opt(st, 2, in->lead_id ? in->lead_id : -1);
+	store__bind_opt(st, 2, in->lead_id ? in->lead_id : -1);
 	db_bind_int64(st, 3, agent_id);
-	bind_opt(st, 4, session_id ? session_id : -1);
+	store__bind_opt(st, 4, session_id ? session_id : -1);
 	db_bind_int64(st, 5, in->started_at);
 	db_bind_int64(st, 6, in->ring_seconds);
 	db_bind_int64(st, 7, in->talk_seconds);
 	db_bind_text(st, 8, in->result);
-	bind_opt(st, 9, o ? o->id : -1);
+	store__bind_opt(st, 9, o ? o->id : -1);
 	db_bind_text_or_null(st, 10, in->note);
-	bind_opt(st, 11, in->callback_at ? in->callback_at : -1);
+	store__bind_opt(st, 11, in->callback_at ? in->callback_at : -1);
 	db_bind_int64(st, 12, l.yyyymmdd);
 	db_bind_int64(st, 13, l.hour);
 	db_bind_int64(st, 14, l.weekday);
@@ -918,24 +948,28 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 		goto out;
 	if (in->nqual && !in->lead_id)
 		qualified = true;
-	if (qualified && (st = db_prepare(s->db, "UPDATE calls SET qualification_changed = 1 WHERE id = ?", err))) {
+	if (qualified) {
+		if (!(st = db_prepare(s->db, "UPDATE calls SET qualification_changed = 1 WHERE id = ?", err))) {
+			rc = err->code;
+			goto out;
+		}
 		db_bind_int64(st, 1, *call_id);
-		if ((rc = run_done(st, err)))
+		if ((rc = store__run_done(st, err)))
 			goto out;
 	}
 
 	if (o && o->appointment) {
-		if (!(st = cached_insert(s, SLOT_APPOINTMENT_ADD, "INSERT INTO appointments (call_id, lead_id, campaign_id,"
+		if (!(st = store__cached_insert(s, SLOT_APPOINTMENT_ADD, "INSERT INTO appointments (call_id, lead_id, campaign_id,"
 			" agent_id, sales_id, scheduled_at, local_day, local_hour, updated_at)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err))) {
 			rc = err->code;
 			goto out;
 		}
 		db_bind_int64(st, 1, *call_id);
-		bind_opt(st, 2, in->lead_id ? in->lead_id : -1);
+		store__bind_opt(st, 2, in->lead_id ? in->lead_id : -1);
 		db_bind_int64(st, 3, c.id);
 		db_bind_int64(st, 4, agent_id);
-		bind_opt(st, 5, sales_id ? sales_id : -1);
+		store__bind_opt(st, 5, sales_id ? sales_id : -1);
 		db_bind_int64(st, 6, in->appointment_at);
 		db_bind_int64(st, 7, l.yyyymmdd);
 		db_bind_int64(st, 8, l.hour);
@@ -952,17 +986,17 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 		struct lead_change ch = calling_lead_change(in->result, o, call_end, in->callback_at, lead.attempts + 1,
 			c.max_attempts, campaign_retry_seconds(&c, in->result));
 
-		if (!(st = cached(s, SLOT_LEAD_UPDATE, "UPDATE leads SET state = ?, next_call_at = ?, attempts = attempts + 1,"
+		if (!(st = store__cached(s, SLOT_LEAD_UPDATE, "UPDATE leads SET state = ?, next_call_at = ?, attempts = attempts + 1,"
 			" last_call_at = ?, last_result = ?, callback_agent_id = ?, held_by = NULL, held_until = NULL"
 			" WHERE id = ?", err))) {
 			rc = err->code;
 			goto out;
 		}
 		db_bind_text(st, 1, ch.state);
-		bind_opt(st, 2, ch.next_call_at ? ch.next_call_at : -1);
+		store__bind_opt(st, 2, ch.next_call_at ? ch.next_call_at : -1);
 		db_bind_int64(st, 3, in->started_at);
 		db_bind_text(st, 4, in->result);
-		bind_opt(st, 5, ch.callback_mine ? agent_id : -1);
+		store__bind_opt(st, 5, ch.callback_mine ? agent_id : -1);
 		db_bind_int64(st, 6, in->lead_id);
 		rc = db_step(st, err);
 		db_reset(st);
@@ -971,10 +1005,10 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 		rc = 0;
 	}
 	calling_call_counts(in->result, o, in->talk_seconds, qualified, &delta);
-	rc = counters_add(s, c.id, agent_id, l.yyyymmdd, l.hour, &delta, err);
+	rc = store__counters_add(s, c.id, agent_id, l.yyyymmdd, l.hour, &delta, err);
 out:
 	campaign_release(&c);
-	return finish_tx(s, rc, err);
+	return store__finish(s, rc, err);
 }
 
 /* Appointments ----------------------------------------------------------------------------- */
@@ -996,8 +1030,8 @@ static void appointment_counts(const char *status, int relevant, const char *res
 	c->amount_cents = won && amount_cents > 0 ? amount_cents : 0;
 }
 
-int store_appointment_result(struct store *s, int64_t id, const char *status, int relevant, const char *result,
-	int64_t amount_cents, struct tp_error *err)
+int store_appointment_result(struct store *s, const struct store_who *who, int64_t id, const char *status,
+	int relevant, const char *result, int64_t amount_cents, struct tp_error *err)
 {
 	struct db_stmt *st;
 	struct kpi_counts before, after, delta;
@@ -1014,8 +1048,16 @@ int store_appointment_result(struct store *s, int64_t id, const char *status, in
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "'%s': pending, won or lost", result);
 	if (db_begin(s->db, err))
 		return err->code;
-	st = db_prepare(s->db, "SELECT campaign_id, COALESCE(agent_id, 0), local_day, local_hour, status,"
-		" COALESCE(relevant, -1), result, COALESCE(amount_cents, 0) FROM appointments WHERE id = ?", err);
+	{
+		char sql[512];
+
+		/* The counters move by the difference from the old values: nobody else may change
+		 * them in between. */
+		snprintf(sql, sizeof(sql), "SELECT campaign_id, COALESCE(agent_id, 0), local_day, local_hour, status,"
+			" COALESCE(relevant, -1), result, COALESCE(amount_cents, 0) FROM appointments WHERE id = ?%s",
+			db_lock_row(s->db));
+		st = db_prepare(s->db, sql, err);
+	}
 	if (!st) {
 		rc = err->code;
 		goto out;
@@ -1066,17 +1108,17 @@ int store_appointment_result(struct store *s, int64_t id, const char *status, in
 		goto out;
 	}
 	db_bind_text(st, 1, new_status);
-	bind_opt(st, 2, new_relevant);
+	store__bind_opt(st, 2, new_relevant);
 	db_bind_text(st, 3, new_result);
-	bind_opt(st, 4, amount_cents > 0 ? amount_cents : -1);
-	db_bind_int64(st, 5, (int64_t)time(NULL));
+	store__bind_opt(st, 4, amount_cents > 0 ? amount_cents : -1);
+	db_bind_int64(st, 5, who->at);
 	db_bind_int64(st, 6, id);
-	if ((rc = run_done(st, err)) == 0)
-		rc = counters_add(s, campaign_id, agent_id, day, hour, &delta, err);
+	if ((rc = store__run_done(st, err)) == 0)
+		rc = store__counters_add(s, campaign_id, agent_id, day, hour, &delta, err);
 	if (rc == 0)
-		rc = store_audit(s, actor(), "appointment.result", "appointment", id, new_result, err);
+		rc = store_audit(s, who, "appointment.result", "appointment", id, new_result, err);
 out:
-	return finish_tx(s, rc, err);
+	return store__finish(s, rc, err);
 }
 
 int store_appointment_list(struct store *s, const char *sales, const char *campaign, store_appointment_fn fn,
@@ -1154,7 +1196,7 @@ int store_appointment_campaign(struct store *s, int64_t id, struct campaign *c, 
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, id);
-	rc = find_id(st, &campaign_id, err);
+	rc = store__find_id(st, &campaign_id, err);
 	db_finalize(st);
 	if (rc)
 		return rc;

@@ -101,10 +101,11 @@ int store_copy(struct store *from, struct store *to, store_copy_fn fn, void *ctx
 				"the target database is not empty (%s has %lld rows): migrate copies into a new database only",
 				tables[t], (long long)n);
 	}
-	if (count_rows(from, "outcomes", " WHERE campaign_id IS NULL", &n, err) == 0) {
+	{
 		int64_t m;
 
-		if ((rc = count_rows(to, "outcomes", " WHERE campaign_id IS NULL", &m, err)))
+		if ((rc = count_rows(from, "outcomes", " WHERE campaign_id IS NULL", &n, err)) ||
+		    (rc = count_rows(to, "outcomes", " WHERE campaign_id IS NULL", &m, err)))
 			return rc;
 		if (n != m)
 			return tp_error_set(err, TP_ERR, "the two databases do not have the same built-in outcomes");
@@ -125,5 +126,5 @@ int store_copy(struct store *from, struct store *to, store_copy_fn fn, void *ctx
 		if (rc == 0 && fn)
 			fn(ctx, tables[t], copied);
 	}
-	return finish_tx(to, rc, err);
+	return store__finish(to, rc, err);
 }

@@ -2,29 +2,40 @@
 #define TP_STORE_INT_H
 /* Helpers shared by the store's files (store.c, store_calling.c, store_kpi.c); not for
  * use outside src/store. */
+#include "store/db.h"
 #include "store/store.h"
 
+#define STORE_CACHE_SIZE 32
+
+struct store {
+	struct db *db;
+	/* Statements of hot paths, prepared on first use and kept until store_close
+	 * (the slots are named below). */
+	struct db_stmt *cache[STORE_CACHE_SIZE];
+	/* KPI counter changes of the current unit of work, written when it ends. */
+	void *pending;
+	size_t npending, pending_cap;
+};
+
 /* Runs a statement that returns no row, then finalizes it. */
-int run_done(struct db_stmt *st, struct tp_error *err);
+TP_MUST_USE int store__run_done(struct db_stmt *st, struct tp_error *err);
 /* Steps a statement returning one integer into *out, then resets it. */
-int run_id(struct db_stmt *st, int64_t *out, struct tp_error *err);
+TP_MUST_USE int store__run_id(struct db_stmt *st, int64_t *out, struct tp_error *err);
 /* Steps a SELECT returning one id or nothing (*id = 0), then resets it. */
-int find_id(struct db_stmt *st, int64_t *id, struct tp_error *err);
+TP_MUST_USE int store__find_id(struct db_stmt *st, int64_t *id, struct tp_error *err);
 /* Commits when rc >= 0, else rolls back; returns rc or the commit's error. */
-int finish_tx(struct store *s, int rc, struct tp_error *err);
-/* Who the audit log names as the actor of CLI commands. */
-const char *actor(void);
+TP_MUST_USE int store__finish(struct store *s, int rc, struct tp_error *err);
 /* Optional integers: -1 is SQL NULL. */
-int64_t col_opt(struct db_stmt *st, int col);
-void bind_opt(struct db_stmt *st, int idx, int64_t v);
+int64_t store__col_opt(struct db_stmt *st, int col);
+void store__bind_opt(struct db_stmt *st, int idx, int64_t v);
 
 /* A campaign's settings and rules without its lead count (for hot paths). */
-int campaign_rules(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
-int campaign_rules_by_name(struct store *s, const char *name, struct campaign *c, struct tp_error *err);
+TP_MUST_USE int store__campaign_rules(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
+TP_MUST_USE int store__campaign_rules_by_name(struct store *s, const char *name, struct campaign *c, struct tp_error *err);
 
 /* Slots of struct store's statement cache. */
 enum stmt_slot {
-	SLOT_OPPOSITION_FIND, SLOT_OPPOSITION_ADD, SLOT_COUNTERS_ADD, SLOT_USER_BY_NAME, SLOT_LEAD_FOR_CALL,
+	SLOT_OPPOSITION_ADD, SLOT_COUNTERS_ADD, SLOT_USER_BY_NAME, SLOT_LEAD_FOR_CALL,
 	SLOT_CALL_BY_KEY, SLOT_OUTCOME_BY_CODE, SLOT_CALL_ADD, SLOT_QUAL_LATEST, SLOT_QUAL_ADD_CALL,
 	SLOT_APPOINTMENT_ADD, SLOT_LEAD_UPDATE, SLOT_SESSION_OPEN, SLOT_SESSION_TOUCH, SLOT_SPAN_GET,
 	SLOT_SPAN_SET, SLOT_APPOINTMENT_BY_CALL, SLOT_ROLLUP_AGENT_MONTH, SLOT_ROLLUP_HOUR_MONTH, SLOT_ROLLUP_DAY,
@@ -36,21 +47,21 @@ enum stmt_slot {
 _Static_assert(SLOT_COUNT <= STORE_CACHE_SIZE, "struct store's statement cache is too small");
 
 /* The cached statement of slot, prepared from sql the first time. */
-struct db_stmt *cached(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err);
+struct db_stmt *store__cached(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err);
 
 /* The same for an INSERT run with db_insert. */
-struct db_stmt *cached_insert(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err);
+struct db_stmt *store__cached_insert(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err);
 
 /* Adds delta to the counters of (campaign, agent, local day, local hour) and their
  * rollups; written by counters_flush when the unit of work ends (finish_tx). */
-int counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, int day, int hour,
+TP_MUST_USE int store__counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, int day, int hour,
 	const struct kpi_counts *delta, struct tp_error *err);
 
-int counters_flush(struct store *s, struct tp_error *err);
-void counters_discard(struct store *s);
+TP_MUST_USE int store__counters_flush(struct store *s, struct tp_error *err);
+void store__counters_discard(struct store *s);
 
 /* Credits calling time [from, to) to the counters, split at local hour boundaries. */
-int credit_calling_time(struct store *s, int64_t campaign_id, int64_t agent_id, const char *zone, int64_t from,
+TP_MUST_USE int store__credit_calling_time(struct store *s, int64_t campaign_id, int64_t agent_id, const char *zone, int64_t from,
 	int64_t to, struct tp_error *err);
 
 #endif

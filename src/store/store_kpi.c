@@ -94,7 +94,7 @@ struct pending_row {
 	struct kpi_counts delta;
 };
 
-int counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, int day, int hour,
+int store__counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, int day, int hour,
 	const struct kpi_counts *delta, struct tp_error *err)
 {
 	const int64_t keys[NTABLES][4] = {
@@ -142,12 +142,12 @@ static int by_table_then_key(const void *a, const void *b)
 	return 0;
 }
 
-void counters_discard(struct store *s)
+void store__counters_discard(struct store *s)
 {
 	s->npending = 0;
 }
 
-int counters_flush(struct store *s, struct tp_error *err)
+int store__counters_flush(struct store *s, struct tp_error *err)
 {
 	struct pending_row *rows = s->pending;
 	int rc = 0;
@@ -158,7 +158,7 @@ int counters_flush(struct store *s, struct tp_error *err)
 	qsort(rows, s->npending, sizeof(*rows), by_table_then_key);
 	for (size_t i = 0; i < s->npending && rc == 0; i++) {
 		int t = rows[i].table, k;
-		struct db_stmt *st = cached(s, tables[t].slot, upsert_sql[t], err);
+		struct db_stmt *st = store__cached(s, tables[t].slot, upsert_sql[t], err);
 
 		if (!st) {
 			rc = err->code;
@@ -176,7 +176,7 @@ int counters_flush(struct store *s, struct tp_error *err)
 	return rc;
 }
 
-int credit_calling_time(struct store *s, int64_t campaign_id, int64_t agent_id, const char *zone, int64_t from,
+int store__credit_calling_time(struct store *s, int64_t campaign_id, int64_t agent_id, const char *zone, int64_t from,
 	int64_t to, struct tp_error *err)
 {
 	while (from < to) {
@@ -190,7 +190,7 @@ int credit_calling_time(struct store *s, int64_t campaign_id, int64_t agent_id, 
 		tz_local(zone, from, &l);
 		memset(&d, 0, sizeof(d));
 		d.calling_seconds = end - from;
-		if ((rc = counters_add(s, campaign_id, agent_id, l.yyyymmdd, l.hour, &d, err)))
+		if ((rc = store__counters_add(s, campaign_id, agent_id, l.yyyymmdd, l.hour, &d, err)))
 			return rc;
 		from = end;
 	}
@@ -431,12 +431,11 @@ static int64_t row_key(enum kpi_group by, int day, int hour, int weekday, int64_
 }
 
 /* Names agents and campaigns with names_st (a prepared SELECT name ... WHERE id = ?). */
-static void label(enum kpi_group by, struct group *g, struct db_stmt *names_st)
+static int label(enum kpi_group by, struct group *g, struct db_stmt *names_st, struct tp_error *err)
 {
-	struct tp_error ignored;
 	struct db_stmt *st = NULL;
+	int rc;
 
-	tp_error_clear(&ignored);
 	switch (by) {
 	case KPI_BY_HOUR:
 		snprintf(g->label, sizeof(g->label), "%02d", (int)g->key);
@@ -464,11 +463,17 @@ static void label(enum kpi_group by, struct group *g, struct db_stmt *names_st)
 	default:
 		break;
 	}
-	if (st) {
-		db_bind_int64(st, 1, g->key);
-		snprintf(g->label, sizeof(g->label), "%s", db_step(st, &ignored) == DB_ROW ? db_col_text(st, 0) : "?");
-		db_reset(st);
-	}
+	if (!st)
+		return 0;
+	db_bind_int64(st, 1, g->key);
+	rc = db_step(st, err);
+	if (rc == DB_ROW)
+		snprintf(g->label, sizeof(g->label), "%s", db_col_text(st, 0));
+	db_reset(st);
+	if (rc == DB_DONE)
+		return tp_error_set(err, TP_ERR, "counters name %s %lld, which does not exist",
+			by == KPI_BY_AGENT ? "agent" : "campaign", (long long)g->key);
+	return rc < 0 ? rc : 0;
 }
 
 static int by_label(const void *a, const void *b)
@@ -513,7 +518,11 @@ static int groups_by_outcome(struct store *s, const struct kpi_filter *f, struct
 		if (!o)
 			return err->code;
 		db_bind_int64(o, 1, gs->g[i].key);
-		if (db_step(o, err) == DB_ROW) {
+		if ((rc = db_step(o, err)) < 0) {
+			db_finalize(o);
+			return rc;
+		}
+		if (rc == DB_ROW) {
 			struct kpi_counts *c = &gs->g[i].c;
 
 			snprintf(gs->g[i].label, sizeof(gs->g[i].label), "%s", db_col_text(o, 0));
@@ -569,12 +578,9 @@ int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group
 		int64_t campaign_id = db_col_int64(st, 2);
 
 		if (by == KPI_BY_BLOCK && campaign_id != blocks_campaign) {
-			struct tp_error ignored;
-
-			tp_error_clear(&ignored);
 			campaign_release(&blocks_of);
-			if (store_campaign_get_by_id(s, campaign_id, &blocks_of, &ignored))
-				blocks_of.nblocks = 0;
+			if ((rc = store__campaign_rules(s, campaign_id, &blocks_of, err)))
+				break;
 			blocks_campaign = campaign_id;
 		}
 		read_sums(st, 5, &row);
@@ -588,12 +594,15 @@ emit:
 	if (rc == 0) {
 		struct db_stmt *names = NULL;
 
-		if (by == KPI_BY_AGENT || by == KPI_BY_CAMPAIGN)
+		if (by == KPI_BY_AGENT || by == KPI_BY_CAMPAIGN) {
 			names = db_prepare(s->db, by == KPI_BY_AGENT ? "SELECT name FROM users WHERE id = ?"
 				: "SELECT name FROM campaigns WHERE id = ?", err);
+			if (!names)
+				rc = err->code;
+		}
 		if (by != KPI_BY_OUTCOME)
-			for (size_t i = 0; i < gs.n; i++)
-				label(by, &gs.g[i], names);
+			for (size_t i = 0; i < gs.n && rc == 0; i++)
+				rc = label(by, &gs.g[i], names, err);
 		db_finalize(names);
 		if ((by == KPI_BY_AGENT || by == KPI_BY_CAMPAIGN || by == KPI_BY_OUTCOME) && gs.n > 1)
 			qsort(gs.g, gs.n, sizeof(*gs.g), by_label);

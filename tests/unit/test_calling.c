@@ -121,7 +121,9 @@ static void test_parsing_and_windows(void **state)
 	assert_int_equal(calling_check_value("equipe", "choice", "oui|non|nsp", "nsp", &err), 0);
 	assert_int_equal(calling_check_value("equipe", "choice", "oui|non|nsp", "peut-être", &err), TP_EUSAGE);
 	assert_int_equal(calling_check_value("rdv", "date", "", "2026-12-03", &err), 0);
-	assert_int_equal(calling_check_value("rdv", "date", "", "03/12/2026", &err), TP_EUSAGE);
+	assert_int_equal(calling_check_value("rdv", "date", "", "03/12/2026", &err), 0);
+	assert_int_equal(calling_check_value("rdv", "date", "", "31/04/2026", &err), TP_EUSAGE);
+	assert_string_equal(err.reason, "rdv: '31/04/2026': there is no such day in that month");
 	assert_int_equal(campaign_set_field(&c, "effectif=number", &err), 0);
 	assert_int_equal(campaign_set_field(&c, "equipe=choice:oui|non", &err), 0);
 	assert_int_equal(campaign_set_field(&c, "x=colour", &err), TP_EUSAGE);

@@ -70,10 +70,10 @@ static int64_t setup_campaign(struct store *s, const char *name, int nleads, int
 	c.max_attempts = 4;
 	check(campaign_add_blocks(&c, "14:00-16:00", &err), &err);
 	check(campaign_add_windows(&c, "mon-sun 00:00-24:00", &err), &err);
-	check(store_campaign_add(s, &c, &err), &err);
+	check(store_campaign_add(s, &test_who, &c, &err), &err);
 	id = c.id;
 	campaign_release(&c);
-	imp = store_import_begin(s, id, &err);
+	imp = store_import_begin(s, &test_who, id, &err);
 	assert_non_null(imp);
 	for (int i = 0; i < nleads; i++) {
 		struct prospect p;
@@ -158,8 +158,8 @@ static void run_history(unsigned seed)
 	rng = seed;
 	tp_error_clear(&err);
 	for (int a = 0; a < 3; a++)
-		check(store_user_add(s, agents[a], "agent", "!", &uid, &err), &err);
-	check(store_user_add(s, "sam", "sales", "!", &uid, &err), &err);
+		check(store_user_add(s, &test_who, agents[a], "agent", "!", &uid, &err), &err);
+	check(store_user_add(s, &test_who, "sam", "sales", "!", &uid, &err), &err);
 	campaigns[0] = setup_campaign(s, "A", 80, 142000000);
 	campaigns[1] = setup_campaign(s, "B", 40, 472000000);
 	/* One clock for everybody: time only moves forward, as it does at a calling desk. */
@@ -191,8 +191,11 @@ static void run_history(unsigned seed)
 				in_session[a] = paused[a] = false; /* closed for idleness */
 		} else if (op == 2 && in_session[a]) {
 			int64_t secs;
+			int rc = store_session_stop(s, agents[a], now, &secs, &err);
 
-			store_session_stop(s, agents[a], now, &secs, &err);
+			/* Stopped, or found closed for idleness: nothing else. */
+			assert_true(rc == 0 || rc == TP_ENOTFOUND);
+			assert_true(rc != 0 || secs >= 0);
 			in_session[a] = paused[a] = false;
 		} else if (op < 5 && nappointments > 0) {
 			static const char *const st[] = {"held", "no_show", "cancelled", "scheduled"};
@@ -200,8 +203,14 @@ static void run_history(unsigned seed)
 			const char *status = st[rnd(4)];
 			const char *result = strcmp(status, "held") == 0 ? res[rnd(3)] : rnd(2) ? "pending" : NULL;
 
-			store_appointment_result(s, appointments[rnd((unsigned)nappointments)], status, (int)rnd(3) - 1,
-				result, rnd(2) ? (int64_t)rnd(1000000) : -1, &err);
+			int rc = store_appointment_result(s, &test_who, appointments[rnd((unsigned)nappointments)], status,
+				(int)rnd(3) - 1, result, rnd(2) ? (int64_t)rnd(1000000) : -1, &err);
+
+			/* The one refusal a random change meets: a won appointment set to not held. */
+			if (rc != 0) {
+				assert_int_equal(rc, TP_EUSAGE);
+				assert_non_null(strstr(err.reason, "cannot be won"));
+			}
 		} else {
 			struct next_lead lead;
 			struct call_input in = {0};

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/kpi.h"
+#include "core/kpi_json.h"
 #include "core/tz.h"
 
 static void near(double got, double want, double tol)

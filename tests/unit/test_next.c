@@ -89,8 +89,8 @@ static void test_order_and_holds(void **state)
 
 	(void)state;
 	tp_error_clear(&err);
-	check(store_user_add(s, "alice", "agent", "!", &uid, &err), &err);
-	check(store_user_add(s, "bob", "agent", "!", &uid, &err), &err);
+	check(store_user_add(s, &test_who, "alice", "agent", "!", &uid, &err), &err);
+	check(store_user_add(s, &test_who, "bob", "agent", "!", &uid, &err), &err);
 	campaign_init(&c);
 	campaign_set_str(&c.name, "C");
 	campaign_set_str(&c.kind, "appointment");
@@ -99,8 +99,8 @@ static void test_order_and_holds(void **state)
 	campaign_set_str(&c.region, "FR");
 	c.max_attempts = 2;
 	check(campaign_set_retry(&c, "no_answer=1h", &err), &err);
-	check(store_campaign_add(s, &c, &err), &err);
-	imp = store_import_begin(s, c.id, &err);
+	check(store_campaign_add(s, &test_who, &c, &err), &err);
+	imp = store_import_begin(s, &test_who, c.id, &err);
 	for (int i = 1; i <= 6; i++) {
 		struct prospect p;
 

@@ -57,7 +57,7 @@ static int64_t add_campaign(struct store *s, const char *name)
 	campaign_set_str(&c.region, "FR");
 	c.daily_calls = 40;
 	assert_int_equal(campaign_add_blocks(&c, "14:00-16:00", &err), 0);
-	assert_int_equal(store_campaign_add(s, &c, &err), 0);
+	assert_int_equal(store_campaign_add(s, &test_who, &c, &err), 0);
 	id = c.id;
 	campaign_release(&c);
 	return id;
@@ -103,19 +103,19 @@ static void test_users(void **state)
 	(void)state;
 	s = open_store(NULL);
 	tp_error_clear(&err);
-	assert_int_equal(store_user_add(s, "alice", "agent", "$argon2id$fake", &id, &err), 0);
+	assert_int_equal(store_user_add(s, &test_who, "alice", "agent", "$argon2id$fake", &id, &err), 0);
 	assert_true(id > 0);
-	assert_int_equal(store_user_add(s, "alice", "sales", "$argon2id$x", &id, &err), TP_EEXIST);
+	assert_int_equal(store_user_add(s, &test_who, "alice", "sales", "$argon2id$x", &id, &err), TP_EEXIST);
 	assert_int_equal(store_user_get(s, "alice", &u, &err), 0);
 	assert_string_equal(u.role, "agent");
 	assert_false(u.disabled);
-	assert_int_equal(store_user_set_disabled(s, "alice", true, &err), 0);
+	assert_int_equal(store_user_set_disabled(s, &test_who, "alice", true, &err), 0);
 	assert_int_equal(store_user_get(s, "alice", &u, &err), 0);
 	assert_true(u.disabled);
-	assert_int_equal(store_user_set_password(s, "alice", "$argon2id$new", &err), 0);
+	assert_int_equal(store_user_set_password(s, &test_who, "alice", "$argon2id$new", &err), 0);
 	assert_int_equal(store_user_password_hash(s, "alice", hash, sizeof(hash), &err), 0);
 	assert_string_equal(hash, "$argon2id$new");
-	assert_int_equal(store_user_set_password(s, "bob", "x", &err), TP_ENOTFOUND);
+	assert_int_equal(store_user_set_password(s, &test_who, "bob", "x", &err), TP_ENOTFOUND);
 	store_close(s);
 }
 
@@ -177,7 +177,7 @@ static void test_import_commit_abort_export(void **state)
 	b = add_campaign(s, "B");
 
 	/* An aborted import leaves nothing. */
-	imp = store_import_begin(s, a, &err);
+	imp = store_import_begin(s, &test_who, a, &err);
 	assert_non_null(imp);
 	make_prospect(&p, "+33142685300", "Dupont", "ACME");
 	assert_true(store_import_prospect(imp, &p, &err) >= 0);
@@ -185,7 +185,7 @@ static void test_import_commit_abort_export(void **state)
 	assert_int_equal(store_export_prospects(s, a, NULL, collect, &ex, &err), 0);
 	assert_int_equal(ex.n, 0);
 
-	imp = store_import_begin(s, a, &err);
+	imp = store_import_begin(s, &test_who, a, &err);
 	make_prospect(&p, "+33142685300", "Dupont", "ACME");
 	p.nqual = 1;
 	p.qual_key = keys;
@@ -203,7 +203,7 @@ static void test_import_commit_abort_export(void **state)
 
 	/* The same number in another campaign is a new lead of the same contact. */
 	memset(&st, 0, sizeof(st));
-	imp = store_import_begin(s, b, &err);
+	imp = store_import_begin(s, &test_who, b, &err);
 	make_prospect(&p, "+33142685300", "Other name", "Other");
 	count(&st, store_import_prospect(imp, &p, &err));
 	assert_int_equal(store_import_commit(imp, "t.csv", &st, &err), 0);

@@ -10,6 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/store.h"
+
+/* Who the tests' audited writes name. */
+static const struct store_who test_who = {"test", 1764000000};
+
 static int testdb_seq;
 
 /* Writes the URL of a new database into url; removes a SQLite file of the same name. */

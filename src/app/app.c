@@ -1,0 +1,94 @@
+/* The application context: store, actor, clock (app.h). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/app_int.h"
+
+int app_open(struct app *a, const char *url, const char *os_user, int *migrated, struct tp_error *err)
+{
+	memset(a, 0, sizeof(*a));
+	snprintf(a->actor, sizeof(a->actor), "%s", os_user && *os_user ? os_user : "system");
+	a->role = APP_SYSTEM;
+	if (!(a->store = store_open(url, migrated, err)))
+		return err->code ? err->code : TP_ERR;
+	return 0;
+}
+
+void app_close(struct app *a)
+{
+	store_close(a->store);
+	a->store = NULL;
+}
+
+unsigned app_role_of(const char *role)
+{
+	static const struct {
+		const char *name;
+		unsigned role;
+	} roles[] = {{"agent", APP_AGENT}, {"sales", APP_SALES}, {"manager", APP_MANAGER}, {"admin", APP_ADMIN}};
+
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (role && strcmp(role, roles[i].name) == 0)
+			return roles[i].role;
+	return 0;
+}
+
+void app_act_as_user(struct app *a, const struct user *u)
+{
+	snprintf(a->actor, sizeof(a->actor), "%s", u->name);
+	a->role = app_role_of(u->role);
+}
+
+int app_act_as(struct app *a, const char *login, struct tp_error *err)
+{
+	struct user u;
+	int rc = store_user_get(a->store, login, &u, err);
+
+	if (rc == TP_ENOTFOUND)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "as", "no user named '%s' to act as", login);
+	if (rc)
+		return rc;
+	if (u.disabled)
+		return tp_error_at(err, TP_EFORBIDDEN, NULL, 0, "as", "user '%s' is disabled", login);
+	app_act_as_user(a, &u);
+	return 0;
+}
+
+int64_t app_now(const struct app *a)
+{
+	return a->clock ? a->clock(a->clock_arg) : (int64_t)time(NULL);
+}
+
+int app_require(const struct app *a, unsigned roles, const char *what, struct tp_error *err)
+{
+	if (a->role & (roles | APP_SYSTEM))
+		return 0;
+	return tp_error_set(err, TP_EFORBIDDEN, "%s: your role may not do that (%s)", what, a->actor);
+}
+
+struct store_who app_who(const struct app *a)
+{
+	struct store_who w = {a->actor, app_now(a)};
+
+	return w;
+}
+
+bool app_is_agent(const struct app *a)
+{
+	return (a->role & (APP_AGENT | APP_SALES)) != 0;
+}
+
+int app_require_self(const struct app *a, const char *agent, const char *what, struct tp_error *err)
+{
+	if (a->role & (APP_MANAGER | APP_ADMIN | APP_SYSTEM))
+		return 0;
+	if ((a->role & APP_AGENT) && agent && strcmp(agent, a->actor) == 0)
+		return 0;
+	return tp_error_set(err, TP_EFORBIDDEN, "%s: an agent acts for themselves only (%s)", what, a->actor);
+}
+
+int app_schema_version(struct app *a, int64_t *version, struct tp_error *err)
+{
+	return store_schema_version(a->store, version, err);
+}

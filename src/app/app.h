@@ -1,0 +1,206 @@
+#ifndef TP_APP_H
+#define TP_APP_H
+/*
+ * The application layer: every use case of Telepro, called alike by the CLI and the
+ * server (docs/ARCHITECTURE.md). A use case takes a context (the store, who acts, the
+ * clock), checks the actor's role, parses and validates what users typed through core's
+ * one parser for each kind of value, runs in one transaction, and returns a domain
+ * struct or the documented JSON. Front ends only parse their own syntax (options, HTTP)
+ * and print. Errors: 0 or a negative tp_status with err filled (TP_EFORBIDDEN when the
+ * actor's role may not). JSON returned through json_t ** belongs to the caller.
+ */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "core/campaign.h"
+#include "core/error.h"
+#include "store/store.h"
+
+/* Roles, as a mask for the checks. The operating-system user of the CLI is "system":
+ * whoever can open the database file can do everything. */
+enum app_role {
+	APP_AGENT = 1,
+	APP_SALES = 2,
+	APP_MANAGER = 4,
+	APP_ADMIN = 8,
+	APP_SYSTEM = 16,
+};
+
+struct app {
+	struct store *store;
+	char actor[128];            /* the login recorded in the audit log */
+	unsigned role;              /* one enum app_role */
+	int64_t (*clock)(void *arg);  /* UTC seconds now; NULL: the system clock */
+	void *clock_arg;
+};
+
+/* Opens the database at url (applying migrations: *migrated says how many, may be NULL),
+ * acting as the system actor named os_user until app_act_as. */
+TP_MUST_USE int app_open(struct app *a, const char *url, const char *os_user, int *migrated, struct tp_error *err);
+void app_close(struct app *a);
+/* Acts as the Telepro user login from now on (it must exist and be enabled). */
+TP_MUST_USE int app_act_as(struct app *a, const char *login, struct tp_error *err);
+/* Acts as an already authenticated user (the server, after a login). */
+void app_act_as_user(struct app *a, const struct user *u);
+int64_t app_now(const struct app *a);
+/* TP_EFORBIDDEN naming what when the actor's role is not in roles (system always is). */
+TP_MUST_USE int app_require(const struct app *a, unsigned roles, const char *what, struct tp_error *err);
+unsigned app_role_of(const char *role);
+TP_MUST_USE int app_schema_version(struct app *a, int64_t *version, struct tp_error *err);
+
+/* Users (app_users.c) ------------------------------------------------------------------ */
+
+#define APP_PASSWORD_MIN 8
+#define APP_PASSWORD_MAX 200
+
+/* Checks a new password against the policy (8 to 200 bytes). */
+TP_MUST_USE int app_password_check(const char *password, struct tp_error *err);
+TP_MUST_USE int app_user_add(struct app *a, const char *name, const char *role, const char *password, int64_t *id,
+	struct tp_error *err);
+TP_MUST_USE int app_user_get(struct app *a, const char *name, struct user *u, struct tp_error *err);
+TP_MUST_USE int app_user_passwd(struct app *a, const char *name, const char *password, struct tp_error *err);
+TP_MUST_USE int app_user_set_disabled(struct app *a, const char *name, bool disabled, struct tp_error *err);
+/* [{"id","name","role","disabled","created_at"}] */
+TP_MUST_USE int app_user_list(struct app *a, json_t **out, struct tp_error *err);
+/* The user when name and password match an enabled user; TP_EUSAGE "wrong login or
+ * password" otherwise (the same words whatever was wrong). */
+TP_MUST_USE int app_user_login(struct app *a, const char *name, const char *password, struct user *u,
+	struct tp_error *err);
+
+/* Campaigns (app_campaigns.c) ---------------------------------------------------------- */
+
+/* Adds a campaign with the defaults, then settings; c gets the stored campaign. */
+TP_MUST_USE int app_campaign_add(struct app *a, const char *name, const struct campaign_setting *set, size_t n,
+	struct campaign *c, struct tp_error *err);
+/* Applies settings to the stored campaign, read and written in one transaction. */
+TP_MUST_USE int app_campaign_set(struct app *a, const char *name, const struct campaign_setting *set, size_t n,
+	struct tp_error *err);
+TP_MUST_USE int app_campaign_get(struct app *a, const char *name, struct campaign *c, struct tp_error *err);
+TP_MUST_USE int app_campaign_list(struct app *a, store_campaign_fn fn, void *ctx, struct tp_error *err);
+/* The documented JSON of a campaign. */
+json_t *app_campaign_json(const struct campaign *c);
+
+/* Imports (app_imports.c) -------------------------------------------------------------- */
+
+enum app_import_kind { APP_IMPORT_PROSPECTS, APP_IMPORT_DNC, APP_IMPORT_CALLS };
+
+struct app_import_opts {
+	enum app_import_kind kind;
+	const char *file;           /* the name errors give, and the import's record */
+	const char *campaign;       /* prospects and calls */
+	char delimiter;             /* prospects: 0 to detect */
+	bool latin1;                /* prospects */
+	const char *mapping_file;   /* prospects (optional) and calls (required): its name */
+	const char *mapping_text;   /* and its content */
+	size_t mapping_len;
+	const char *source;         /* dnc: internal, bloctel or other */
+	const char *region;         /* dnc: of national numbers (default FR) */
+	/* Each rejected row, as it is found (may be NULL). */
+	void (*on_reject)(void *arg, const struct tp_error *e);
+	void *arg;
+	/* Set (e.g. by a signal handler) to stop: nothing is imported. */
+	volatile sig_atomic_t *cancel;
+};
+
+struct app_import_result {
+	long rows;
+	long added;                 /* imported prospects or calls, numbers added */
+	long duplicates;            /* already there (dnc: already listed) */
+	long rejected;
+	char campaign[256];
+};
+
+struct app_import;
+/* Begins an import: one transaction, fed any number of chunks, committed by finish. */
+struct app_import *app_import_begin(struct app *a, const struct app_import_opts *o, struct tp_error *err);
+TP_MUST_USE int app_import_feed(struct app_import *im, const char *buf, size_t len, struct tp_error *err);
+/* Commits (audited) and frees; on failure rolls back and frees. */
+TP_MUST_USE int app_import_finish(struct app_import *im, struct app_import_result *res, struct tp_error *err);
+/* Rolls back and frees. */
+void app_import_abort(struct app_import *im);
+/* Rows read so far (for progress). */
+long app_import_rows(const struct app_import *im);
+
+/* Exports a campaign's prospects (manager, admin). */
+TP_MUST_USE int app_export_prospects(struct app *a, const char *campaign,
+	void (*keys_fn)(void *ctx, size_t n, const char *const *keys), store_export_fn fn, void *ctx,
+	struct tp_error *err);
+
+/* Calling desk (app_desk.c) ------------------------------------------------------------ */
+
+enum app_session_op { APP_SESSION_START, APP_SESSION_PAUSE, APP_SESSION_RESUME, APP_SESSION_STOP };
+
+struct app_session_result {
+	int64_t session_id;         /* start */
+	int64_t calling_seconds;    /* stop */
+	char campaign[256];
+};
+
+/* at: a local time of the campaign (date_parse_datetime's forms), NULL for now. An agent
+ * acts for themselves only; managers and admins for anyone. */
+TP_MUST_USE int app_session(struct app *a, enum app_session_op op, const char *agent, const char *campaign,
+	const char *at, struct app_session_result *res, struct tp_error *err);
+
+/* The lead to call now: {"lead_id","phone","state","attempts","campaign","contact":{},
+ * "company":{},"script","calls":[],"qualification":{},"reason"}. TP_ENOTHING with the
+ * reason when there is none. */
+TP_MUST_USE int app_next(struct app *a, const char *agent, const char *campaign, const char *at, json_t **out,
+	struct tp_error *err);
+
+/* A call as users type it: times are local times of the campaign, durations text. */
+struct app_call {
+	const char *agent;
+	int64_t lead_id;
+	const char *campaign;       /* when there is no lead */
+	const char *result, *outcome;
+	const char *talk, *ring;    /* durations, NULL: 0 */
+	const char *callback_at, *appointment_at, *at;
+	const char *sales, *note, *idempotency_key;
+	size_t nqual;
+	const char *const *qual_key, *const *qual_value;
+};
+
+/* {"call_id":N,"appointment_id":N|null[,"replayed":true]} */
+TP_MUST_USE int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct tp_error *err);
+
+/* [{"id","call_id","lead_id","campaign","scheduled_at","agent","sales","status","result",
+ * "relevant","amount_cents","contact","company","phone"}], soonest first. */
+TP_MUST_USE int app_appointment_list(struct app *a, const char *sales, const char *campaign, json_t **out,
+	struct tp_error *err);
+/* relevant: "yes"/"oui", "no"/"non" or NULL; amount: euros (units_parse_money) or NULL. */
+TP_MUST_USE int app_appointment_result(struct app *a, int64_t id, const char *status, const char *relevant,
+	const char *result, const char *amount, struct tp_error *err);
+
+/* Reports (app_reports.c) -------------------------------------------------------------- */
+
+struct app_kpi_query {
+	const char *campaign, *agent;   /* NULL: all */
+	const char *from, *to;          /* YYYY-MM-DD, NULL: open */
+	const char *by;                 /* hour, weekday-hour, day, week, month, agent, campaign, outcome,
+	                                   block; NULL: totals only */
+};
+
+/* {"filter":{...},"totals":{KPIS},"groups":[{"key",KPIS}],"objectives":{...}} (objectives
+ * with a campaign: of the "to" day, default today in the campaign's zone). An agent
+ * sees their own KPIs only. */
+TP_MUST_USE int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct tp_error *err);
+
+/* Demo data and moving databases (app_admin.c) ------------------------------------------- */
+
+struct app_demo_result {
+	int campaigns, agents;
+	long calls;
+	int start;                  /* yyyymmdd of the first Monday */
+};
+/* start: YYYY-MM-DD (its Monday is used), NULL for 2026-10-05. */
+TP_MUST_USE int app_demo(struct app *a, int64_t seed, int64_t weeks, const char *start, struct app_demo_result *res,
+	struct tp_error *err);
+
+/* Copies the whole database at from_url into the new, empty one at to_url, then checks
+ * row counts and KPIs; *calls gets the number of calls copied. */
+TP_MUST_USE int app_migrate(const char *from_url, const char *to_url, store_copy_fn fn, void *ctx,
+	int64_t *calls, struct tp_error *err);
+
+#endif

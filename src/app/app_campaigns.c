@@ -1,0 +1,104 @@
+/* Campaigns: defaults, settings through core's parsers, validation, one transaction. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app_int.h"
+
+int app_campaign_add(struct app *a, const char *name, const struct campaign_setting *set, size_t n,
+	struct campaign *c, struct tp_error *err)
+{
+	struct store_who who = app_who(a);
+	int rc;
+
+	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "campaign add", err)))
+		return rc;
+	campaign_defaults(c);
+	campaign_set_str(&c->name, name);
+	if ((rc = campaign_apply_settings(c, set, n, err)) || (rc = campaign_validate(c, err)))
+		return rc;
+	return store_campaign_add(a->store, &who, c, err);
+}
+
+int app_campaign_set(struct app *a, const char *name, const struct campaign_setting *set, size_t n,
+	struct tp_error *err)
+{
+	struct store_who who = app_who(a);
+	struct campaign c;
+	int rc;
+
+	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "campaign set", err)))
+		return rc;
+	if (n == 0)
+		return tp_error_set(err, TP_EUSAGE, "set needs at least one setting");
+	/* Read, change and write in one transaction: two managers editing at once both
+	 * keep their changes. */
+	if ((rc = store_begin(a->store, err)))
+		return rc;
+	campaign_init(&c);
+	if ((rc = store_campaign_get_for_update(a->store, name, &c, err)) == 0 &&
+	    (rc = campaign_apply_settings(&c, set, n, err)) == 0 && (rc = campaign_validate(&c, err)) == 0)
+		rc = store_campaign_update(a->store, &who, &c, err);
+	campaign_release(&c);
+	if (rc == 0)
+		rc = store_commit(a->store, err);
+	if (rc)
+		store_rollback(a->store);
+	return rc;
+}
+
+int app_campaign_get(struct app *a, const char *name, struct campaign *c, struct tp_error *err)
+{
+	return store_campaign_get(a->store, name, c, err);
+}
+
+int app_campaign_list(struct app *a, store_campaign_fn fn, void *ctx, struct tp_error *err)
+{
+	return store_campaign_list(a->store, fn, ctx, err);
+}
+
+static json_t *opt_json(int64_t v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
+static json_t *slots_json(const struct calling_block *b, int n)
+{
+	json_t *arr = json_array();
+
+	for (int i = 0; i < n; i++) {
+		char start[16], end[16];
+
+		snprintf(start, sizeof(start), "%02d:%02d", b[i].start_minute / 60, b[i].start_minute % 60);
+		snprintf(end, sizeof(end), "%02d:%02d", b[i].end_minute / 60, b[i].end_minute % 60);
+		json_array_append_new(arr, json_pack("{s:i,s:s,s:s}", "weekday", b[i].weekday, "start", start, "end", end));
+	}
+	return arr;
+}
+
+json_t *app_campaign_json(const struct campaign *c)
+{
+	json_t *blocks = slots_json(c->blocks, c->nblocks), *o, *retry = json_object(), *fields = json_array();
+
+	for (int i = 0; i < c->nretry; i++)
+		json_object_set_new(retry, c->retry[i].result, json_integer(c->retry[i].seconds));
+	for (int i = 0; i < c->nfields; i++)
+		json_array_append_new(fields, json_pack("{s:s,s:s,s:o}", "key", c->fields[i].key, "type", c->fields[i].type,
+			"choices", c->fields[i].choices[0] ? json_string(c->fields[i].choices) : json_null()));
+	o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:I,s:o,s:b,s:o,s:I,s:I}",
+		"id", (json_int_t)c->id, "name", c->name, "kind", c->kind, "audience", c->audience,
+		"timezone", c->timezone, "region", c->region,
+		"script", c->script ? json_string(c->script) : json_null(),
+		"expected_call_seconds", opt_json(c->expected_call_seconds),
+		"objectives", "daily_calls", opt_json(c->daily_calls), "weekly_calls", opt_json(c->weekly_calls),
+		"daily_appointments", opt_json(c->daily_appointments),
+		"weekly_appointments", opt_json(c->weekly_appointments),
+		"max_attempts", (json_int_t)c->max_attempts, "hourly_cost_cents", opt_json(c->hourly_cost_cents),
+		"archived", c->archived, "calling_blocks", blocks, "leads", (json_int_t)c->leads,
+		"created_at", (json_int_t)c->created_at);
+	json_object_set_new(o, "calling_windows", slots_json(c->windows, c->nwindows));
+	json_object_set_new(o, "retry_seconds", retry);
+	json_object_set_new(o, "qualification_fields", fields);
+	json_object_set_new(o, "hold_seconds", json_integer(c->hold_seconds));
+	json_object_set_new(o, "idle_limit_seconds", json_integer(c->idle_limit_seconds));
+	return o;
+}

@@ -1,0 +1,235 @@
+/* The calling desk: sessions, next lead, call log, appointments. Times users type are
+ * local times of the campaign, parsed here once (core/date.h through tz_parse_local). */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app_int.h"
+#include "core/calling.h"
+#include "core/tz.h"
+#include "core/units.h"
+
+/* The time of at (local to c) or now. */
+static int resolve_at(const struct app *a, const struct campaign *c, const char *at, const char *field, int64_t *out,
+	struct tp_error *err)
+{
+	if (!at) {
+		*out = app_now(a);
+		return 0;
+	}
+	return tz_parse_local(c->timezone, at, field, out, err);
+}
+
+int app_session(struct app *a, enum app_session_op op, const char *agent, const char *campaign, const char *at,
+	struct app_session_result *res, struct tp_error *err)
+{
+	struct campaign c;
+	int64_t when;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = app_require_self(a, agent, "session", err)))
+		return rc;
+	if (op == APP_SESSION_START && !campaign)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "a session starts on a campaign");
+	campaign_init(&c);
+	rc = campaign ? store_campaign_get(a->store, campaign, &c, err) : store_session_campaign(a->store, agent, &c, err);
+	if (rc == 0)
+		rc = resolve_at(a, &c, at, "at", &when, err);
+	if (rc == 0) {
+		switch (op) {
+		case APP_SESSION_START:
+			rc = store_session_start(a->store, agent, campaign, when, &res->session_id, err);
+			break;
+		case APP_SESSION_PAUSE:
+			rc = store_session_pause(a->store, agent, when, err);
+			break;
+		case APP_SESSION_RESUME:
+			rc = store_session_resume(a->store, agent, when, err);
+			break;
+		case APP_SESSION_STOP:
+			rc = store_session_stop(a->store, agent, when, &res->calling_seconds, err);
+			break;
+		}
+	}
+	if (rc == 0)
+		snprintf(res->campaign, sizeof(res->campaign), "%s", c.name);
+	campaign_release(&c);
+	return rc;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+struct view_ctx {
+	const char *zone;
+	json_t *calls, *qual;
+};
+
+static int on_call(void *ctx, const struct lead_call *c)
+{
+	struct view_ctx *v = ctx;
+	char when[32];
+
+	tz_format(v->zone, c->started_at, when, sizeof(when));
+	json_array_append_new(v->calls, json_pack("{s:I,s:s,s:s,s:o,s:I,s:s,s:o}", "call_id", (json_int_t)c->call_id,
+		"at", when, "result", c->result, "outcome", str_or_null(c->outcome), "talk_seconds",
+		(json_int_t)c->talk_seconds, "agent", c->agent, "note", str_or_null(c->note)));
+	return 0;
+}
+
+static int on_qual(void *ctx, const char *key, const char *value)
+{
+	struct view_ctx *v = ctx;
+
+	json_object_set_new(v->qual, key, json_string(value));
+	return 0;
+}
+
+/* The desk's view of a lead as the documented JSON. */
+static int lead_json(struct app *a, int64_t lead_id, const char *zone, json_t **out, struct tp_error *err)
+{
+	struct view_ctx v = {zone, json_array(), json_object()};
+	struct lead_view lv;
+	int rc = store_lead_view(a->store, lead_id, &lv, on_call, on_qual, &v, err);
+
+	if (rc == 0) {
+		*out = json_pack("{s:I,s:s,s:s,s:I,s:s,s:{s:o,s:o,s:o,s:o,s:o,s:o,s:o},s:{s:o,s:o,s:o,s:o,s:o},s:o,s:O,s:O}",
+			"lead_id", (json_int_t)lv.lead_id, "phone", lv.phone, "state", lv.state, "attempts",
+			(json_int_t)lv.attempts, "campaign", lv.campaign, "contact", "civility", str_or_null(lv.civility),
+			"first_name", str_or_null(lv.first_name), "last_name", str_or_null(lv.last_name), "role",
+			str_or_null(lv.role), "phone", str_or_null(lv.contact_phone), "mobile", str_or_null(lv.mobile),
+			"email", str_or_null(lv.email), "company", "name", str_or_null(lv.company), "siren",
+			str_or_null(lv.siren), "sector", str_or_null(lv.sector), "city", str_or_null(lv.city), "postcode",
+			str_or_null(lv.postcode), "script", str_or_null(lv.script), "calls", v.calls, "qualification",
+			v.qual);
+	}
+	lead_view_release(&lv);
+	json_decref(v.calls);
+	json_decref(v.qual);
+	return rc;
+}
+
+int app_next(struct app *a, const char *agent, const char *campaign, const char *at, json_t **out,
+	struct tp_error *err)
+{
+	struct next_lead lead;
+	struct campaign c;
+	int64_t when;
+	int rc;
+
+	if ((rc = app_require_self(a, agent, "next", err)))
+		return rc;
+	campaign_init(&c);
+	if ((rc = store_campaign_get(a->store, campaign, &c, err)) == 0 &&
+	    (rc = resolve_at(a, &c, at, "at", &when, err)) == 0 &&
+	    (rc = store_next_lead(a->store, agent, campaign, when, &lead, err)) == 0 &&
+	    (rc = lead_json(a, lead.lead_id, c.timezone, out, err)) == 0)
+		json_object_set_new(*out, "reason", json_string(lead.reason));
+	campaign_release(&c);
+	return rc;
+}
+
+int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct tp_error *err)
+{
+	struct call_input ci = {0};
+	struct campaign c;
+	int64_t call_id, appointment_id;
+	bool replayed;
+	int rc;
+
+	if ((rc = app_require_self(a, in->agent, "call log", err)))
+		return rc;
+	if (!in->agent || !in->result || (!in->lead_id && !in->campaign))
+		return tp_error_set(err, TP_EUSAGE, "--agent, --lead and --result are required");
+	ci.agent = in->agent;
+	ci.lead_id = in->lead_id;
+	ci.campaign = in->campaign;
+	ci.result = in->result;
+	ci.outcome = in->outcome;
+	ci.sales = in->sales;
+	ci.note = in->note;
+	ci.idempotency_key = in->idempotency_key;
+	ci.nqual = in->nqual;
+	ci.qual_key = in->qual_key;
+	ci.qual_value = in->qual_value;
+	if ((in->talk && (rc = units_parse_duration(in->talk, "talk", 0, 6 * 3600, &ci.talk_seconds, err))) ||
+	    (in->ring && (rc = units_parse_duration(in->ring, "ring", 0, 3600, &ci.ring_seconds, err))))
+		return rc;
+	campaign_init(&c);
+	rc = in->lead_id ? store_lead_campaign(a->store, in->lead_id, &c, err)
+			 : store_campaign_get(a->store, in->campaign, &c, err);
+	if (rc == 0 && in->callback_at)
+		rc = tz_parse_local(c.timezone, in->callback_at, "callback-at", &ci.callback_at, err);
+	if (rc == 0 && in->appointment_at)
+		rc = tz_parse_local(c.timezone, in->appointment_at, "appointment-at", &ci.appointment_at, err);
+	if (rc == 0)
+		rc = resolve_at(a, &c, in->at, "at", &ci.started_at, err);
+	campaign_release(&c);
+	if (rc || (rc = store_call_log(a->store, &ci, &call_id, &appointment_id, &replayed, err)))
+		return rc;
+	*out = json_pack("{s:I,s:o}", "call_id", (json_int_t)call_id, "appointment_id",
+		appointment_id ? json_integer(appointment_id) : json_null());
+	if (replayed)
+		json_object_set_new(*out, "replayed", json_true());
+	return 0;
+}
+
+static int list_one(void *ctx, const struct appointment_row *r)
+{
+	char when[32];
+
+	tz_format(r->timezone, r->scheduled_at, when, sizeof(when));
+	json_array_append_new(ctx, json_pack("{s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:s}",
+		"id", (json_int_t)r->id, "call_id", (json_int_t)r->call_id, "lead_id", (json_int_t)r->lead_id,
+		"campaign", r->campaign, "scheduled_at", when, "agent", r->agent, "sales", r->sales,
+		"status", r->status, "result", r->result,
+		"relevant", r->relevant < 0 ? json_null() : json_boolean(r->relevant),
+		"amount_cents", r->amount_cents ? json_integer(r->amount_cents) : json_null(),
+		"contact", r->contact, "company", r->company, "phone", r->phone));
+	return 0;
+}
+
+int app_appointment_list(struct app *a, const char *sales, const char *campaign, json_t **out, struct tp_error *err)
+{
+	json_t *list;
+	int rc;
+
+	/* Sales see their own appointments; managers and admins everyone's. */
+	if ((a->role & APP_SALES) && !(sales && strcmp(sales, a->actor) == 0))
+		return tp_error_set(err, TP_EFORBIDDEN, "appointment list: sales see their own (--sales %s)", a->actor);
+	if ((rc = app_require(a, APP_SALES | APP_MANAGER | APP_ADMIN, "appointment list", err)))
+		return rc;
+	list = json_array();
+	if ((rc = store_appointment_list(a->store, sales, campaign, list_one, list, err))) {
+		json_decref(list);
+		return rc;
+	}
+	*out = list;
+	return 0;
+}
+
+int app_appointment_result(struct app *a, int64_t id, const char *status, const char *relevant, const char *result,
+	const char *amount, struct tp_error *err)
+{
+	struct store_who who = app_who(a);
+	int64_t cents = -1;
+	int rel = -1, rc;
+
+	if ((rc = app_require(a, APP_SALES | APP_MANAGER | APP_ADMIN, "appointment result", err)))
+		return rc;
+	if (relevant) {
+		if (strcmp(relevant, "yes") == 0 || strcmp(relevant, "oui") == 0)
+			rel = 1;
+		else if (strcmp(relevant, "no") == 0 || strcmp(relevant, "non") == 0)
+			rel = 0;
+		else
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "relevant", "'%s': yes or no", relevant);
+	}
+	if (amount && (rc = units_parse_money(amount, "amount", 100000000000, &cents, err)))
+		return rc;
+	if (!status && !result && rel < 0 && cents < 0)
+		return tp_error_set(err, TP_EUSAGE, "give at least one of --status, --relevant, --result, --amount");
+	return store_appointment_result(a->store, &who, id, status, rel, result, cents, err);
+}

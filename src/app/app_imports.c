@@ -1,0 +1,491 @@
+/*
+ * Imports: prospect files, opposition lists and call histories, fed in chunks (a file
+ * read by the CLI, an upload on the server), each one transaction committed by finish.
+ * A bad row is reported through on_reject and skipped; the good rows are kept.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "app/app_int.h"
+#include "core/callmap.h"
+#include "core/calling.h"
+#include "core/import.h"
+#include "core/tz.h"
+#include "core/utf8.h"
+#include "core/xalloc.h"
+
+/* The identities of the call-history rows read so far: a row's identity is a hash of its
+ * content and how many identical rows came before it in the file. */
+struct row_seen {
+	uint64_t *keys;             /* 0: empty slot */
+	uint32_t *counts;
+	size_t cap, n;
+};
+
+struct app_import {
+	struct app *a;
+	struct app_import_opts o;
+	struct store_who who;
+	struct campaign c;
+	struct tp_error fatal;
+	long rows, added, duplicates, rejected;
+	/* prospects */
+	struct mapping mapping;
+	struct importer im;
+	struct store_import *imp;
+	/* dnc and calls */
+	struct csv_reader csv;
+	bool csv_ready, header_done;
+	size_t column, ncols;
+	/* calls */
+	struct callmap map;
+	bool map_ready;
+	int col_target[CSV_FIELDS_MAX];
+	int year_state, last_month;
+	struct row_seen seen;
+	char last_agent[128];       /* ensured already: histories come agent by agent */
+};
+
+static bool cancelled(const struct app_import *im)
+{
+	return im->o.cancel && *im->o.cancel;
+}
+
+static void reject(struct app_import *im, long line, const char *field, const char *reason)
+{
+	struct tp_error e;
+
+	tp_error_clear(&e);
+	tp_error_at(&e, TP_EUSAGE, im->o.file, line, field, "%s", reason);
+	im->rejected++;
+	if (im->o.on_reject)
+		im->o.on_reject(im->o.arg, &e);
+}
+
+/* Prospects ------------------------------------------------------------------------------ */
+
+static int sink_prospect(void *ctx, const struct prospect *p, struct tp_error *err)
+{
+	struct app_import *im = ctx;
+
+	if (cancelled(im))
+		return tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
+	return store_import_prospect(im->imp, p, err);
+}
+
+static void sink_reject(void *ctx, const struct tp_error *e)
+{
+	struct app_import *im = ctx;
+
+	if (im->o.on_reject)
+		im->o.on_reject(im->o.arg, e);
+}
+
+/* Opposition lists ----------------------------------------------------------------------- */
+
+static int dnc_number(struct app_import *im, long line, const char *text)
+{
+	char e164[PHONE_E164_MAX], why_text[128];
+	const char *why = "not a phone number";
+	int rc;
+
+	switch (phone_normalize(text, strlen(text), im->o.region, e164, &why)) {
+	case PHONE_EMPTY:
+		return 0;
+	case PHONE_INVALID:
+		snprintf(why_text, sizeof(why_text), "'%.40s': %s", text, why);
+		reject(im, line, "phone", why_text);
+		return 0;
+	}
+	if ((rc = store_opposition_add(im->a->store, e164, im->o.source, im->who.at, &im->fatal)) < 0)
+		return rc;
+	if (rc == 0)
+		im->added++;
+	else
+		im->duplicates++;
+	return 0;
+}
+
+static int dnc_record(void *ctx, const struct csv_record *rec)
+{
+	struct app_import *im = ctx;
+
+	if (cancelled(im))
+		return tp_error_set(&im->fatal, TP_ERR, "interrupted: nothing was imported");
+	if (rec->error) {
+		reject(im, rec->line, "phone", rec->error);
+		return 0;
+	}
+	if (!im->header_done) {
+		im->header_done = true;
+		for (size_t i = 0; i < rec->nfields; i++) {
+			int id = field_from_header(rec->fields[i]);
+
+			if (id == F_PHONE || id == F_MOBILE) {
+				im->column = i;
+				return 0;
+			}
+		}
+		if (rec->nfields != 1)
+			return tp_error_at(&im->fatal, TP_EUSAGE, im->o.file, rec->line, "header",
+				"no phone column: give one number a line, or a CSV file with a 'téléphone' "
+				"or 'phone' column");
+		im->column = 0;
+		/* A bare list: its first line is a number, unless it is a word such as "numéro". */
+		if (phone_normalize(rec->fields[0], rec->lens[0], im->o.region, (char[PHONE_E164_MAX]){0}, NULL) ==
+		    PHONE_OK) {
+			im->rows++;
+			return dnc_number(im, rec->line, rec->fields[0]);
+		}
+		return 0;
+	}
+	im->rows++;
+	if (im->column >= rec->nfields) {
+		reject(im, rec->line, "phone", "the row has no value in the phone column");
+		return 0;
+	}
+	return dnc_number(im, rec->line, rec->fields[im->column]);
+}
+
+/* Call histories ------------------------------------------------------------------------- */
+
+static uint64_t row_hash(const struct csv_record *rec)
+{
+	crypto_generichash_state st;
+	unsigned char out[8];
+	uint64_t h = 0;
+
+	crypto_generichash_init(&st, NULL, 0, sizeof(out));
+	for (size_t i = 0; i < rec->nfields; i++) {
+		const char *f = rec->fields[i];
+		size_t len = rec->lens[i];
+
+		/* Normalised: surrounding blanks do not make another call. */
+		while (len && (*f == ' ' || *f == '\t'))
+			f++, len--;
+		while (len && (f[len - 1] == ' ' || f[len - 1] == '\t'))
+			len--;
+		crypto_generichash_update(&st, (const unsigned char *)f, len);
+		crypto_generichash_update(&st, (const unsigned char *)"\x1f", 1);
+	}
+	crypto_generichash_final(&st, out, sizeof(out));
+	for (int i = 0; i < 8; i++)
+		h = h << 8 | out[i];
+	return h ? h : 1;
+}
+
+/* How many rows with this hash came before in the file (and counts this one). */
+static uint32_t row_occurrence(struct row_seen *s, uint64_t h)
+{
+	size_t i;
+
+	if (s->n * 2 >= s->cap) {
+		struct row_seen bigger = {NULL, NULL, s->cap ? s->cap * 2 : 4096, s->n};
+
+		bigger.keys = xcalloc(bigger.cap, sizeof(*bigger.keys));
+		bigger.counts = xcalloc(bigger.cap, sizeof(*bigger.counts));
+		for (size_t k = 0; k < s->cap; k++) {
+			if (!s->keys[k])
+				continue;
+			for (i = s->keys[k] & (bigger.cap - 1); bigger.keys[i]; i = (i + 1) & (bigger.cap - 1))
+				;
+			bigger.keys[i] = s->keys[k];
+			bigger.counts[i] = s->counts[k];
+		}
+		free(s->keys);
+		free(s->counts);
+		*s = bigger;
+	}
+	for (i = h & (s->cap - 1); s->keys[i] && s->keys[i] != h; i = (i + 1) & (s->cap - 1))
+		;
+	if (!s->keys[i]) {
+		s->keys[i] = h;
+		s->n++;
+	}
+	return s->counts[i]++;
+}
+
+static int calls_header(struct app_import *im, const struct csv_record *rec)
+{
+	bool mapped[CM_COUNT] = {false};
+
+	if (rec->error)
+		return tp_error_at(&im->fatal, TP_EUSAGE, im->o.file, rec->line, "header", "%s", rec->error);
+	im->ncols = rec->nfields;
+	for (size_t i = 0; i < rec->nfields; i++) {
+		im->col_target[i] = callmap_column(&im->map, rec->fields[i]);
+		if (im->col_target[i] >= 0)
+			mapped[im->col_target[i]] = true;
+	}
+	for (size_t i = 0; i < im->map.ncolumns; i++)
+		if (!mapped[im->map.columns[i].target])
+			return tp_error_at(&im->fatal, TP_EUSAGE, im->map.file, im->map.columns[i].line, NULL,
+				"the mapping names a column that %s does not have", im->o.file);
+	im->header_done = true;
+	return 0;
+}
+
+static int calls_record(void *ctx, const struct csv_record *rec)
+{
+	struct app_import *im = ctx;
+	struct call_row row = {{0}};
+	struct call_parts parts;
+	struct call_input in = {0};
+	struct tp_error e;
+	char key[128], e164[PHONE_E164_MAX];
+	int64_t call_id, appointment_id, agent_id;
+	bool replayed;
+	int rc;
+
+	if (cancelled(im))
+		return tp_error_set(&im->fatal, TP_ERR, "interrupted: nothing was imported");
+	if (!im->header_done)
+		return calls_header(im, rec);
+	im->rows++;
+	tp_error_clear(&e);
+	if (rec->error) {
+		reject(im, rec->line, "record", rec->error);
+		return 0;
+	}
+	if (rec->nfields != im->ncols) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "%zu fields where the header has %zu", rec->nfields, im->ncols);
+		reject(im, rec->line, "record", why);
+		return 0;
+	}
+	for (size_t i = 0; i < rec->nfields; i++) {
+		if (!utf8_valid(rec->fields[i], rec->lens[i])) {
+			reject(im, rec->line, "record", "invalid UTF-8");
+			return 0;
+		}
+		if (im->col_target[i] >= 0 && im->col_target[i] != CM_IGNORE)
+			row.v[im->col_target[i]] = rec->fields[i];
+	}
+	if (callmap_row(&im->map, &row, &im->year_state, &im->last_month, &parts, &e)) {
+		reject(im, rec->line, e.field, e.reason);
+		return 0;
+	}
+	if (strcmp(im->last_agent, parts.agent) != 0) {
+		if ((rc = store_user_ensure_agent(im->a->store, &im->who, parts.agent, &agent_id, &im->fatal)))
+			return rc;
+		snprintf(im->last_agent, sizeof(im->last_agent), "%s", parts.agent);
+	}
+	in.agent = parts.agent;
+	in.campaign_id = im->c.id;
+	in.result = parts.result;
+	in.outcome = call_result_is_conversation(parts.result) ? parts.outcome : NULL;
+	in.talk_seconds = parts.talk_seconds;
+	in.ring_seconds = parts.ring_seconds;
+	in.note = parts.notes;
+	in.started_at = tz_utc(im->c.timezone, parts.year, parts.month, parts.day, parts.hour, parts.minute,
+		parts.second);
+	if (parts.phone && *parts.phone) {
+		const char *why = "not a phone number";
+		char reason[128];
+
+		if (phone_normalize(parts.phone, strlen(parts.phone), im->c.region, e164, &why) != PHONE_OK) {
+			snprintf(reason, sizeof(reason), "'%.40s': %s", parts.phone, why);
+			reject(im, rec->line, "phone", reason);
+			return 0;
+		}
+		if ((rc = store_lead_by_phone(im->a->store, im->c.id, e164, &in.lead_id, &im->fatal)))
+			return rc;
+	}
+	/* The row's identity is its content: the same file imported again is recognised,
+	 * another file of the same name is not mistaken for it. */
+	{
+		uint64_t h = row_hash(rec);
+
+		snprintf(key, sizeof(key), "import:%lld:%016llx:%u", (long long)im->c.id, (unsigned long long)h,
+			row_occurrence(&im->seen, h));
+	}
+	in.idempotency_key = key;
+	rc = store_call_log(im->a->store, &in, &call_id, &appointment_id, &replayed, &e);
+	if (rc == TP_EUSAGE || rc == TP_ENOTFOUND) {
+		reject(im, rec->line, e.field, e.reason);
+		return 0;
+	}
+	if (rc) {
+		im->fatal = e;
+		return rc;
+	}
+	if (replayed)
+		im->duplicates++;
+	else
+		im->added++;
+	return 0;
+}
+
+/* The import ---------------------------------------------------------------------------- */
+
+static void import_free(struct app_import *im)
+{
+	if (im->o.kind == APP_IMPORT_PROSPECTS)
+		importer_release(&im->im);
+	mapping_release(&im->mapping);
+	if (im->map_ready)
+		callmap_release(&im->map);
+	if (im->csv_ready)
+		csv_reader_release(&im->csv);
+	free(im->seen.keys);
+	free(im->seen.counts);
+	campaign_release(&im->c);
+	free(im);
+}
+
+struct app_import *app_import_begin(struct app *a, const struct app_import_opts *o, struct tp_error *err)
+{
+	struct app_import *im;
+	int rc;
+
+	if (app_require(a, APP_MANAGER | APP_ADMIN, "import", err))
+		return NULL;
+	if (o->kind == APP_IMPORT_DNC && (!o->source || (strcmp(o->source, "internal") && strcmp(o->source, "bloctel") &&
+	    strcmp(o->source, "other")))) {
+		tp_error_at(err, TP_EUSAGE, NULL, 0, "source", "internal, bloctel or other");
+		return NULL;
+	}
+	if (o->kind == APP_IMPORT_CALLS && !o->mapping_text) {
+		tp_error_at(err, TP_EUSAGE, NULL, 0, "mapping", "a call history needs a mapping file");
+		return NULL;
+	}
+	im = xcalloc(1, sizeof(*im));
+	im->a = a;
+	im->o = *o;
+	if (!im->o.region)
+		im->o.region = "FR";
+	im->who = app_who(a);
+	campaign_init(&im->c);
+	mapping_init(&im->mapping);
+	tp_error_clear(&im->fatal);
+	rc = 0;
+	if (o->kind == APP_IMPORT_PROSPECTS && o->mapping_text)
+		rc = mapping_parse(&im->mapping, o->mapping_file, o->mapping_text, o->mapping_len, err);
+	if (rc == 0 && o->kind == APP_IMPORT_CALLS) {
+		rc = callmap_parse(&im->map, o->mapping_file, o->mapping_text, o->mapping_len, err);
+		im->map_ready = rc == 0;
+	}
+	if (rc == 0 && o->kind != APP_IMPORT_DNC)
+		rc = store_campaign_get(a->store, o->campaign ? o->campaign : "", &im->c, err);
+	if (rc == 0 && o->kind == APP_IMPORT_PROSPECTS) {
+		struct import_opts iopts = {o->file, o->delimiter, o->latin1, o->mapping_text ? &im->mapping : NULL,
+			im->c.region ? im->c.region : "FR"};
+		struct import_sink sink = {im, sink_prospect, sink_reject};
+
+		if (!(im->imp = store_import_begin(a->store, &im->who, im->c.id, err)))
+			rc = err->code;
+		else {
+			store_import_cancel_on(im->imp, o->cancel);
+			importer_init(&im->im, &iopts, &sink);
+		}
+	} else if (rc == 0) {
+		rc = store_begin(a->store, err);
+	}
+	if (rc) {
+		if (o->kind == APP_IMPORT_PROSPECTS && !im->imp)
+			im->o.kind = APP_IMPORT_DNC; /* no importer to release */
+		import_free(im);
+		return NULL;
+	}
+	return im;
+}
+
+int app_import_feed(struct app_import *im, const char *buf, size_t len, struct tp_error *err)
+{
+	int rc;
+
+	if (cancelled(im))
+		return tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
+	if (im->o.kind == APP_IMPORT_PROSPECTS)
+		return importer_feed(&im->im, buf, len, err);
+	if (!im->csv_ready) {
+		csv_reader_init(&im->csv, csv_detect_delimiter(buf, len),
+			im->o.kind == APP_IMPORT_DNC ? dnc_record : calls_record, im);
+		im->csv_ready = true;
+	}
+	if ((rc = csv_reader_feed(&im->csv, buf, len))) {
+		*err = im->fatal;
+		return rc;
+	}
+	return 0;
+}
+
+long app_import_rows(const struct app_import *im)
+{
+	return im->o.kind == APP_IMPORT_PROSPECTS ? im->im.stats.rows : im->rows;
+}
+
+void app_import_abort(struct app_import *im)
+{
+	if (!im)
+		return;
+	if (im->o.kind == APP_IMPORT_PROSPECTS)
+		store_import_abort(im->imp);
+	else
+		store_rollback(im->a->store);
+	import_free(im);
+}
+
+int app_import_finish(struct app_import *im, struct app_import_result *res, struct tp_error *err)
+{
+	struct store *s = im->a->store;
+	int rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (im->o.kind == APP_IMPORT_PROSPECTS) {
+		if ((rc = importer_finish(&im->im, err)) == 0 && cancelled(im))
+			rc = tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
+		if (rc == 0)
+			rc = store_import_commit(im->imp, im->o.file, &im->im.stats, err);
+		else
+			store_import_abort(im->imp);
+		im->rows = im->im.stats.rows;
+		im->added = im->im.stats.imported;
+		im->duplicates = im->im.stats.duplicates;
+		im->rejected = im->im.stats.rejected;
+	} else {
+		if (im->csv_ready && (rc = csv_reader_finish(&im->csv)))
+			*err = im->fatal;
+		if (rc == 0 && im->o.kind == APP_IMPORT_CALLS && !im->header_done)
+			rc = tp_error_at(err, TP_EUSAGE, im->o.file, 0, NULL,
+				"the file is empty: a call history starts with a header line");
+		if (rc == 0 && cancelled(im))
+			rc = tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
+		if (rc == 0)
+			rc = store_audit(s, &im->who, im->o.kind == APP_IMPORT_DNC ? "import.dnc" : "import.calls",
+				im->o.kind == APP_IMPORT_DNC ? "opposition" : "campaign", im->c.id, im->o.kind == APP_IMPORT_DNC ?
+				im->o.source : im->o.file, err);
+		if (rc == 0)
+			rc = store_commit(s, err);
+		if (rc)
+			store_rollback(s);
+	}
+	if (rc == 0) {
+		res->rows = im->rows;
+		res->added = im->added;
+		res->duplicates = im->duplicates;
+		res->rejected = im->rejected;
+		snprintf(res->campaign, sizeof(res->campaign), "%s", im->c.name ? im->c.name : "");
+	}
+	import_free(im);
+	return rc;
+}
+
+int app_export_prospects(struct app *a, const char *campaign,
+	void (*keys_fn)(void *ctx, size_t n, const char *const *keys), store_export_fn fn, void *ctx,
+	struct tp_error *err)
+{
+	struct campaign c;
+	int rc;
+
+	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "export", err)))
+		return rc;
+	campaign_init(&c);
+	if ((rc = store_campaign_get(a->store, campaign, &c, err)) == 0)
+		rc = store_export_prospects(a->store, c.id, keys_fn, fn, ctx, err);
+	campaign_release(&c);
+	return rc;
+}

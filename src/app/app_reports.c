@@ -1,0 +1,155 @@
+/* Reports: the KPIs of docs/KPI.md with intervals, by any grouping, and objectives. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app_int.h"
+#include "core/date.h"
+#include "core/kpi_json.h"
+#include "core/tz.h"
+
+static const struct {
+	const char *name;
+	enum kpi_group by;
+} groupings[] = {
+	{"hour", KPI_BY_HOUR}, {"weekday-hour", KPI_BY_WEEKDAY_HOUR}, {"day", KPI_BY_DAY}, {"week", KPI_BY_WEEK},
+	{"month", KPI_BY_MONTH}, {"agent", KPI_BY_AGENT}, {"campaign", KPI_BY_CAMPAIGN}, {"outcome", KPI_BY_OUTCOME},
+	{"block", KPI_BY_BLOCK},
+};
+
+struct groups_ctx {
+	int64_t hourly_cost_cents;
+	json_t *groups;
+	struct kpi_counts sum;      /* of the groups: the totals, for groupings that partition */
+};
+
+static int on_group(void *ctx, const char *key, const struct kpi_counts *c)
+{
+	struct groups_ctx *g = ctx;
+	json_t *o = json_pack("{s:s}", "key", key), *k = kpi_json(c, g->hourly_cost_cents);
+
+	kpi_add(&g->sum, c);
+	json_object_update(o, k);
+	json_decref(k);
+	json_array_append_new(g->groups, o);
+	return 0;
+}
+
+static json_t *str_json(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *day_json(int day)
+{
+	return day ? json_sprintf("%04d-%02d-%02d", day / 10000, day / 100 % 100, day % 100) : json_null();
+}
+
+/* Progress against the campaign's objectives on day (and its ISO week). */
+static int objectives(struct store *s, const struct campaign *c, int day, json_t **out, struct tp_error *err)
+{
+	struct kpi_filter f = {c->id, 0, day, day};
+	struct kpi_counts today, week;
+	int wd = tz_weekday(day), monday = tz_day_from_number(tz_day_number(day) - (wd + 6) % 7);
+	json_t *o;
+	int rc;
+
+	if ((rc = store_kpi_totals(s, &f, &today, err)))
+		return rc;
+	f.from_day = monday;
+	f.to_day = tz_day_from_number(tz_day_number(monday) + 6);
+	if ((rc = store_kpi_totals(s, &f, &week, err)))
+		return rc;
+	o = json_object();
+#define OBJ(name, target, done) \
+	if ((target) >= 0) \
+		json_object_set_new(o, name, json_pack("{s:I,s:I,s:f}", "target", (json_int_t)(target), "done", \
+			(json_int_t)(done), "progress", (double)(done) / (double)(target)));
+	OBJ("daily_calls", c->daily_calls, today.calls)
+	OBJ("weekly_calls", c->weekly_calls, week.calls)
+	OBJ("daily_appointments", c->daily_appointments, today.appointments)
+	OBJ("weekly_appointments", c->weekly_appointments, week.appointments)
+#undef OBJ
+	json_object_set_new(o, "day", day_json(day));
+	*out = o;
+	return 0;
+}
+
+int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct tp_error *err)
+{
+	struct groups_ctx g = {-1, NULL, {0}};
+	struct kpi_filter f = {0};
+	enum kpi_group by = KPI_BY_NONE;
+	const char *agent = q->agent;
+	struct kpi_counts totals;
+	struct campaign c;
+	json_t *obj = NULL;
+	int rc;
+
+	if ((rc = app_require(a, APP_AGENT | APP_SALES | APP_MANAGER | APP_ADMIN, "kpi", err)))
+		return rc;
+	/* An agent sees their own KPIs only. */
+	if (a->role == APP_AGENT) {
+		if (agent && strcmp(agent, a->actor) != 0)
+			return tp_error_set(err, TP_EFORBIDDEN, "kpi: an agent sees their own KPIs only (%s)", a->actor);
+		agent = a->actor;
+	}
+	if (q->by) {
+		for (size_t i = 0; i < sizeof(groupings) / sizeof(groupings[0]); i++)
+			if (strcmp(q->by, groupings[i].name) == 0)
+				by = groupings[i].by;
+		if (by == KPI_BY_NONE)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "by",
+				"'%s': hour, weekday-hour, day, week, month, agent, campaign, outcome or block", q->by);
+	}
+	if ((q->from && (rc = date_parse_day(q->from, "from", &f.from_day, err))) ||
+	    (q->to && (rc = date_parse_day(q->to, "to", &f.to_day, err))))
+		return rc;
+	campaign_init(&c);
+	if (q->campaign) {
+		if ((rc = store_campaign_get(a->store, q->campaign, &c, err)))
+			goto out;
+		f.campaign_id = c.id;
+		g.hourly_cost_cents = c.hourly_cost_cents;
+	}
+	if (agent) {
+		struct user u;
+
+		if ((rc = store_user_get(a->store, agent, &u, err)))
+			goto out;
+		f.agent_id = u.id;
+	}
+	g.groups = json_array();
+	/* Every grouping but outcome partitions the calls and the calling time: its groups
+	 * add up to the totals (tests/unit/test_counters.c checks it), one read fewer. */
+	if (by != KPI_BY_NONE && (rc = store_kpi_groups(a->store, &f, by, on_group, &g, err)))
+		goto out;
+	if (by == KPI_BY_NONE || by == KPI_BY_OUTCOME) {
+		if ((rc = store_kpi_totals(a->store, &f, &totals, err)))
+			goto out;
+	} else {
+		totals = g.sum;
+	}
+	if (q->campaign) {
+		int day = f.to_day;
+
+		if (!day) {
+			struct tz_local l;
+
+			tz_local(c.timezone, app_now(a), &l);
+			day = l.yyyymmdd;
+		}
+		if ((rc = objectives(a->store, &c, day, &obj, err)))
+			goto out;
+	}
+	*out = json_pack("{s:{s:o,s:o,s:o,s:o,s:o},s:o,s:O}", "filter", "campaign", str_json(q->campaign), "agent",
+		str_json(q->agent), "from", day_json(f.from_day), "to", day_json(f.to_day), "by", str_json(q->by),
+		"totals", kpi_json(&totals, g.hourly_cost_cents), "groups", g.groups);
+	if (obj)
+		json_object_set_new(*out, "objectives", obj);
+	obj = NULL;
+out:
+	json_decref(obj);
+	json_decref(g.groups);
+	campaign_release(&c);
+	return rc;
+}

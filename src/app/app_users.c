@@ -1,0 +1,125 @@
+/* Users: roles, passwords (Argon2id through libsodium), enabling. */
+#include <string.h>
+#include <sodium.h>
+
+#include "app/app_int.h"
+
+int app_password_check(const char *password, struct tp_error *err)
+{
+	size_t n = password ? strlen(password) : 0;
+
+	if (n < APP_PASSWORD_MIN)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "password", "at least %d characters", APP_PASSWORD_MIN);
+	if (n > APP_PASSWORD_MAX)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "password", "at most %d bytes", APP_PASSWORD_MAX);
+	return 0;
+}
+
+static int hash_password(const char *password, char hash[crypto_pwhash_STRBYTES], struct tp_error *err)
+{
+	int rc = app_password_check(password, err);
+
+	if (rc)
+		return rc;
+	if (sodium_init() < 0 || crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+		crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return tp_error_set(err, TP_ERR, "could not hash the password (out of memory?)");
+	return 0;
+}
+
+static int check_name(const char *name, struct tp_error *err)
+{
+	if (!name || !*name || strlen(name) > 100)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "name", "a user name has 1 to 100 bytes");
+	return 0;
+}
+
+int app_user_add(struct app *a, const char *name, const char *role, const char *password, int64_t *id,
+	struct tp_error *err)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	struct store_who who = app_who(a);
+	int rc;
+
+	if ((rc = app_require(a, APP_ADMIN, "user add", err)) || (rc = check_name(name, err)))
+		return rc;
+	if (!app_role_of(role))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "role", "'%s': agent, sales, manager or admin", role ? role : "");
+	if ((rc = hash_password(password, hash, err)))
+		return rc;
+	rc = store_user_add(a->store, &who, name, role, hash, id, err);
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
+int app_user_get(struct app *a, const char *name, struct user *u, struct tp_error *err)
+{
+	return store_user_get(a->store, name, u, err);
+}
+
+int app_user_passwd(struct app *a, const char *name, const char *password, struct tp_error *err)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	struct store_who who = app_who(a);
+	struct user u;
+	int rc;
+
+	/* Users change their own password; admins anyone's. */
+	if (strcmp(name, a->actor) != 0 && (rc = app_require(a, APP_ADMIN, "user passwd", err)))
+		return rc;
+	if ((rc = store_user_get(a->store, name, &u, err)) || (rc = hash_password(password, hash, err)))
+		return rc;
+	return store_user_set_password(a->store, &who, name, hash, err);
+}
+
+int app_user_set_disabled(struct app *a, const char *name, bool disabled, struct tp_error *err)
+{
+	struct store_who who = app_who(a);
+	int rc = app_require(a, APP_ADMIN, disabled ? "user disable" : "user enable", err);
+
+	return rc ? rc : store_user_set_disabled(a->store, &who, name, disabled, err);
+}
+
+static int list_one(void *ctx, const struct user *u)
+{
+	json_array_append_new(ctx, json_pack("{s:I,s:s,s:s,s:b,s:I}", "id", (json_int_t)u->id, "name", u->name, "role",
+		u->role, "disabled", u->disabled, "created_at", (json_int_t)u->created_at));
+	return 0;
+}
+
+int app_user_list(struct app *a, json_t **out, struct tp_error *err)
+{
+	json_t *list;
+	int rc;
+
+	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "user list", err)))
+		return rc;
+	list = json_array();
+	if ((rc = store_user_list(a->store, list_one, list, err))) {
+		json_decref(list);
+		return rc;
+	}
+	*out = list;
+	return 0;
+}
+
+int app_user_login(struct app *a, const char *name, const char *password, struct user *u, struct tp_error *err)
+{
+	char hash[crypto_pwhash_STRBYTES + 1];
+	struct tp_error lookup;
+	int rc;
+
+	tp_error_clear(&lookup);
+	rc = store_user_password_hash(a->store, name, hash, sizeof(hash), &lookup);
+	if (rc && rc != TP_ENOTFOUND) {
+		*err = lookup;
+		return rc;
+	}
+	if (rc == 0 && sodium_init() >= 0 && password && strlen(password) <= APP_PASSWORD_MAX &&
+	    crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && (rc = store_user_get(a->store, name, u, err)) == 0 &&
+	    !u->disabled)
+		return 0;
+	if (rc < 0 && rc != TP_ENOTFOUND)
+		return rc;
+	return tp_error_at(err, TP_EUSAGE, NULL, 0, "login", "wrong login or password");
+}
