@@ -119,10 +119,13 @@ int date_parse_datetime(const char *text, const char *field, struct date_time *o
 
 	if (day_at(&p, out, &why) && (*p == 'T' || *p == ' ')) {
 		p++;
-		if (time_at(&p, out, &why) && !*p)
-			return 0;
-		if (!*why || *p)
+		if (time_at(&p, out, &why)) {
+			if (!*p)
+				return 0;
 			why = "expected a date and time YYYY-MM-DDTHH:MM[:SS]";
+		} else if (strstr(why, "expected")) {
+			why = "expected a date and time YYYY-MM-DDTHH:MM[:SS]";
+		}
 	} else if (strstr(why, "expected")) {
 		why = "expected a date and time YYYY-MM-DDTHH:MM[:SS]";
 	}
