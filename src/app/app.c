@@ -74,11 +74,6 @@ struct store_who app_who(const struct app *a)
 	return w;
 }
 
-bool app_is_agent(const struct app *a)
-{
-	return (a->role & (APP_AGENT | APP_SALES)) != 0;
-}
-
 int app_require_self(const struct app *a, const char *agent, const char *what, struct tp_error *err)
 {
 	if (a->role & (APP_MANAGER | APP_ADMIN | APP_SYSTEM))

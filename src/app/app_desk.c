@@ -32,7 +32,8 @@ int app_session(struct app *a, enum app_session_op op, const char *agent, const 
 	if (op == APP_SESSION_START && !campaign)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "a session starts on a campaign");
 	campaign_init(&c);
-	rc = campaign ? store_campaign_get(a->store, campaign, &c, err) : store_session_campaign(a->store, agent, &c, err);
+	rc = campaign ? store_campaign_settings(a->store, campaign, &c, err)
+		      : store_session_campaign(a->store, agent, &c, err);
 	if (rc == 0)
 		rc = resolve_at(a, &c, at, "at", &when, err);
 	if (rc == 0) {
@@ -63,7 +64,7 @@ static json_t *str_or_null(const char *s)
 }
 
 struct view_ctx {
-	const char *zone;
+	const struct lead_view *lead;   /* filled before the callbacks run */
 	json_t *calls, *qual;
 };
 
@@ -72,7 +73,7 @@ static int on_call(void *ctx, const struct lead_call *c)
 	struct view_ctx *v = ctx;
 	char when[32];
 
-	tz_format(v->zone, c->started_at, when, sizeof(when));
+	tz_format(v->lead->timezone, c->started_at, when, sizeof(when));
 	json_array_append_new(v->calls, json_pack("{s:I,s:s,s:s,s:o,s:I,s:s,s:o}", "call_id", (json_int_t)c->call_id,
 		"at", when, "result", c->result, "outcome", str_or_null(c->outcome), "talk_seconds",
 		(json_int_t)c->talk_seconds, "agent", c->agent, "note", str_or_null(c->note)));
@@ -87,11 +88,11 @@ static int on_qual(void *ctx, const char *key, const char *value)
 	return 0;
 }
 
-/* The desk's view of a lead as the documented JSON. */
-static int lead_json(struct app *a, int64_t lead_id, const char *zone, json_t **out, struct tp_error *err)
+/* The desk's view of a lead as the documented JSON (times in its campaign's zone). */
+static int lead_json(struct app *a, int64_t lead_id, json_t **out, struct tp_error *err)
 {
-	struct view_ctx v = {zone, json_array(), json_object()};
 	struct lead_view lv;
+	struct view_ctx v = {&lv, json_array(), json_object()};
 	int rc = store_lead_view(a->store, lead_id, &lv, on_call, on_qual, &v, err);
 
 	if (rc == 0) {
@@ -121,13 +122,16 @@ int app_next(struct app *a, const char *agent, const char *campaign, const char 
 
 	if ((rc = app_require_self(a, agent, "next", err)))
 		return rc;
+	/* The campaign's zone is needed only to read a time typed in it. */
 	campaign_init(&c);
-	if ((rc = store_campaign_get(a->store, campaign, &c, err)) == 0 &&
-	    (rc = resolve_at(a, &c, at, "at", &when, err)) == 0 &&
-	    (rc = store_next_lead(a->store, agent, campaign, when, &lead, err)) == 0 &&
-	    (rc = lead_json(a, lead.lead_id, c.timezone, out, err)) == 0)
-		json_object_set_new(*out, "reason", json_string(lead.reason));
+	if (at && (rc = store_campaign_settings(a->store, campaign, &c, err)) == 0)
+		rc = resolve_at(a, &c, at, "at", &when, err);
+	else if (!at)
+		when = app_now(a);
 	campaign_release(&c);
+	if (rc == 0 && (rc = store_next_lead(a->store, agent, campaign, when, &lead, err)) == 0 &&
+	    (rc = lead_json(a, lead.lead_id, out, err)) == 0)
+		json_object_set_new(*out, "reason", json_string(lead.reason));
 	return rc;
 }
 
@@ -159,7 +163,7 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 		return rc;
 	campaign_init(&c);
 	rc = in->lead_id ? store_lead_campaign(a->store, in->lead_id, &c, err)
-			 : store_campaign_get(a->store, in->campaign, &c, err);
+			 : store_campaign_settings(a->store, in->campaign, &c, err);
 	if (rc == 0 && in->callback_at)
 		rc = tz_parse_local(c.timezone, in->callback_at, "callback-at", &ci.callback_at, err);
 	if (rc == 0 && in->appointment_at)

@@ -369,7 +369,7 @@ struct app_import *app_import_begin(struct app *a, const struct app_import_opts 
 		im->map_ready = rc == 0;
 	}
 	if (rc == 0 && o->kind != APP_IMPORT_DNC)
-		rc = store_campaign_get(a->store, o->campaign ? o->campaign : "", &im->c, err);
+		rc = store_campaign_settings(a->store, o->campaign ? o->campaign : "", &im->c, err);
 	if (rc == 0 && o->kind == APP_IMPORT_PROSPECTS) {
 		struct import_opts iopts = {o->file, o->delimiter, o->latin1, o->mapping_text ? &im->mapping : NULL,
 			im->c.region ? im->c.region : "FR"};
@@ -484,7 +484,7 @@ int app_export_prospects(struct app *a, const char *campaign,
 	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "export", err)))
 		return rc;
 	campaign_init(&c);
-	if ((rc = store_campaign_get(a->store, campaign, &c, err)) == 0)
+	if ((rc = store_campaign_settings(a->store, campaign, &c, err)) == 0)
 		rc = store_export_prospects(a->store, c.id, keys_fn, fn, ctx, err);
 	campaign_release(&c);
 	return rc;

@@ -106,7 +106,7 @@ int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct t
 		return rc;
 	campaign_init(&c);
 	if (q->campaign) {
-		if ((rc = store_campaign_get(a->store, q->campaign, &c, err)))
+		if ((rc = store_campaign_settings(a->store, q->campaign, &c, err)))
 			goto out;
 		f.campaign_id = c.id;
 		g.hourly_cost_cents = c.hourly_cost_cents;

@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,37 +54,46 @@ static const struct {
 	{"migrate", cmd_migrate},
 };
 
-/* Takes --db URL / --db=URL and --as LOGIN / --as=LOGIN out of argv wherever they stand
- * (before a "--"). */
-static int take_db_option(int *argc, char **argv)
+/* The options every command takes, wherever they stand (before a "--"). */
+static const struct {
+	const char *name;           /* "--db"; "--db=VALUE" works too */
+	const char **value;
+	const char *example;
+} global_options[] = {
+	{"--db", &cli_db_url, "a URL, e.g. --db sqlite:telepro.db"},
+	{"--as", &cli_as, "a login, e.g. --as alice"},
+};
+
+/* Takes the global options out of argv. */
+static int take_global_options(int *argc, char **argv)
 {
 	int out = 1;
 
 	for (int i = 1; i < *argc; i++) {
+		bool taken = false;
+
 		if (strcmp(argv[i], "--") == 0) {
 			while (i < *argc)
 				argv[out++] = argv[i++];
 			break;
 		}
-		if (strcmp(argv[i], "--db") == 0) {
-			if (i + 1 >= *argc) {
-				fprintf(stderr, "telepro: --db needs a URL, e.g. --db sqlite:telepro.db\n");
+		for (size_t o = 0; o < sizeof(global_options) / sizeof(global_options[0]) && !taken; o++) {
+			size_t len = strlen(global_options[o].name);
+
+			if (strncmp(argv[i], global_options[o].name, len) != 0 || (argv[i][len] && argv[i][len] != '='))
+				continue;
+			taken = true;
+			if (argv[i][len] == '=') {
+				*global_options[o].value = argv[i] + len + 1;
+			} else if (i + 1 < *argc) {
+				*global_options[o].value = argv[++i];
+			} else {
+				fprintf(stderr, "telepro: %s needs %s\n", global_options[o].name, global_options[o].example);
 				return -1;
 			}
-			cli_db_url = argv[++i];
-		} else if (strncmp(argv[i], "--db=", 5) == 0) {
-			cli_db_url = argv[i] + 5;
-		} else if (strcmp(argv[i], "--as") == 0) {
-			if (i + 1 >= *argc) {
-				fprintf(stderr, "telepro: --as needs a login, e.g. --as alice\n");
-				return -1;
-			}
-			cli_as = argv[++i];
-		} else if (strncmp(argv[i], "--as=", 5) == 0) {
-			cli_as = argv[i] + 5;
-		} else {
-			argv[out++] = argv[i];
 		}
+		if (!taken)
+			argv[out++] = argv[i];
 	}
 	*argc = out;
 	argv[out] = NULL;
@@ -92,7 +102,7 @@ static int take_db_option(int *argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (take_db_option(&argc, argv))
+	if (take_global_options(&argc, argv))
 		return 2;
 	if (!cli_db_url) {
 		const char *env = getenv("TELEPRO_DB");

@@ -133,6 +133,16 @@ int store__finish(struct store *s, int rc, struct tp_error *err)
 	return rc;
 }
 
+int store__commit_keeping(struct store *s, int rc, struct tp_error *err)
+{
+	struct tp_error kept = *err;
+
+	if (store__finish(s, 0, err))
+		return err->code;
+	*err = kept;
+	return rc;
+}
+
 /* Users ------------------------------------------------------------------------------ */
 
 int store_user_add(struct store *s, const struct store_who *who, const char *name, const char *role,
@@ -589,7 +599,7 @@ int store_campaign_get_for_update(struct store *s, const char *name, struct camp
 	char sql[512];
 
 	snprintf(sql, sizeof(sql), "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE name = ?%s", db_lock_row(s->db));
-	return campaign_get(s, sql, name, 0, c, true, err);
+	return campaign_get(s, sql, name, 0, c, false, err);
 }
 
 int store_campaign_get_by_id(struct store *s, int64_t id, struct campaign *c, struct tp_error *err)
@@ -597,7 +607,7 @@ int store_campaign_get_by_id(struct store *s, int64_t id, struct campaign *c, st
 	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE id = ?", NULL, id, c, true, err);
 }
 
-int store__campaign_rules_by_name(struct store *s, const char *name, struct campaign *c, struct tp_error *err)
+int store_campaign_settings(struct store *s, const char *name, struct campaign *c, struct tp_error *err)
 {
 	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE name = ?", name, 0, c, false, err);
 }

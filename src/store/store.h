@@ -82,6 +82,8 @@ typedef int (*store_campaign_fn)(void *ctx, const struct campaign *c);
 TP_MUST_USE int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err);
 TP_MUST_USE int store_campaign_update(struct store *s, const struct store_who *who, const struct campaign *c,
 	struct tp_error *err);
+/* A campaign's settings and rules without its lead count (cheaper than get). */
+TP_MUST_USE int store_campaign_settings(struct store *s, const char *name, struct campaign *c, struct tp_error *err);
 /* Inside the caller's transaction: reads the campaign and keeps other writers of it
  * waiting until the transaction ends (a read-modify-write loses no change). */
 TP_MUST_USE int store_campaign_get_for_update(struct store *s, const char *name, struct campaign *c, struct tp_error *err);
@@ -143,11 +145,10 @@ TP_MUST_USE int store_session_resume(struct store *s, const char *agent, int64_t
 TP_MUST_USE int store_session_stop(struct store *s, const char *agent, int64_t at, int64_t *calling_seconds,
 	struct tp_error *err);
 
-/* The campaign of the agent's open session / of a lead / of an appointment (for its
- * time zone). TP_ENOTFOUND when there is none. */
+/* The campaign of the agent's open session / of a lead (its settings and rules, not its
+ * lead count). TP_ENOTFOUND when there is none. */
 TP_MUST_USE int store_session_campaign(struct store *s, const char *agent, struct campaign *c, struct tp_error *err);
 TP_MUST_USE int store_lead_campaign(struct store *s, int64_t lead_id, struct campaign *c, struct tp_error *err);
-TP_MUST_USE int store_appointment_campaign(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
 
 struct next_lead {
 	int64_t lead_id;

@@ -170,7 +170,7 @@ int store_session_start(struct store *s, const char *agent, const char *campaign
 	campaign_init(&c);
 	if (db_begin(s->db, err))
 		return err->code;
-	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = store_campaign_get(s, campaign, &c, err)) ||
+	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = store_campaign_settings(s, campaign, &c, err)) ||
 	    (rc = open_session(s, agent_id, &ses, err)))
 		goto out;
 	if (ses.id) {
@@ -247,15 +247,8 @@ static int session_change(struct store *s, const char *agent, int64_t at, char w
 	if (closed) {
 		rc = tp_error_at(err, TP_ENOTFOUND, NULL, 0, "agent", "%s's session was idle too long and was closed"
 			" at its last activity", agent);
-		/* The close itself must be kept: commit it, report the error (or the commit's). */
-		{
-			struct tp_error closing = *err;
-
-			if (store__finish(s, 0, err))
-				return err->code;
-			*err = closing;
-		}
-		return rc;
+		/* The close itself must be kept. */
+		return store__commit_keeping(s, rc, err);
 	}
 	if (what == 'p') {
 		if (ses.paused_since) {
@@ -421,7 +414,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	campaign_init(&c);
 	if (db_begin(s->db, err))
 		return err->code;
-	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = store__campaign_rules_by_name(s, campaign, &c, err)))
+	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = store_campaign_settings(s, campaign, &c, err)))
 		goto out;
 	/* Asking counts as activity of the agent's session. */
 	if ((rc = open_session(s, agent_id, &ses, err)))
@@ -509,14 +502,8 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 out:
 	campaign_release(&c);
 	/* Nothing to call is an answer, not a failure: keep the session's activity. */
-	if (rc == TP_ENOTHING) {
-		struct tp_error keep = *err;
-
-		if (store__finish(s, 0, err))
-			return err->code;
-		*err = keep;
-		return TP_ENOTHING;
-	}
+	if (rc == TP_ENOTHING)
+		return store__commit_keeping(s, rc, err);
 	return store__finish(s, rc, err);
 }
 
@@ -877,7 +864,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 			goto out;
 		}
 	} else if (in->campaign) {
-		if ((rc = store_campaign_get(s, in->campaign, &c, err)))
+		if ((rc = store_campaign_settings(s, in->campaign, &c, err)))
 			goto out;
 		if (in->lead_id && lead.campaign_id != c.id) {
 			rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "lead %lld is not in campaign '%s'",
@@ -1176,7 +1163,7 @@ int store_session_campaign(struct store *s, const char *agent, struct campaign *
 	if (!ses.id)
 		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "agent", "%s has no open session (telepro session start)",
 			agent);
-	return store_campaign_get_by_id(s, ses.campaign_id, c, err);
+	return store__campaign_rules(s, ses.campaign_id, c, err);
 }
 
 int store_lead_campaign(struct store *s, int64_t lead_id, struct campaign *c, struct tp_error *err)
@@ -1184,23 +1171,5 @@ int store_lead_campaign(struct store *s, int64_t lead_id, struct campaign *c, st
 	struct lead_row l;
 	int rc = load_lead(s, lead_id, &l, err);
 
-	return rc ? rc : store_campaign_get_by_id(s, l.campaign_id, c, err);
-}
-
-int store_appointment_campaign(struct store *s, int64_t id, struct campaign *c, struct tp_error *err)
-{
-	struct db_stmt *st = db_prepare(s->db, "SELECT campaign_id FROM appointments WHERE id = ?", err);
-	int64_t campaign_id = 0;
-	int rc;
-
-	if (!st)
-		return err->code;
-	db_bind_int64(st, 1, id);
-	rc = store__find_id(st, &campaign_id, err);
-	db_finalize(st);
-	if (rc)
-		return rc;
-	if (!campaign_id)
-		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "appointment", "no appointment %lld", (long long)id);
-	return store_campaign_get_by_id(s, campaign_id, c, err);
+	return rc ? rc : store__campaign_rules(s, l.campaign_id, c, err);
 }

@@ -23,6 +23,10 @@ TP_MUST_USE int store__run_done(struct db_stmt *st, struct tp_error *err);
 TP_MUST_USE int store__run_id(struct db_stmt *st, int64_t *out, struct tp_error *err);
 /* Steps a SELECT returning one id or nothing (*id = 0), then resets it. */
 TP_MUST_USE int store__find_id(struct db_stmt *st, int64_t *id, struct tp_error *err);
+/* Commits the unit of work although rc reports a refusal that must not undo it (an
+ * idle session closed, nothing to call); returns rc with err as it was, or the commit's
+ * error. */
+TP_MUST_USE int store__commit_keeping(struct store *s, int rc, struct tp_error *err);
 /* Commits when rc >= 0, else rolls back; returns rc or the commit's error. */
 TP_MUST_USE int store__finish(struct store *s, int rc, struct tp_error *err);
 /* Optional integers: -1 is SQL NULL. */
@@ -31,7 +35,6 @@ void store__bind_opt(struct db_stmt *st, int idx, int64_t v);
 
 /* A campaign's settings and rules without its lead count (for hot paths). */
 TP_MUST_USE int store__campaign_rules(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
-TP_MUST_USE int store__campaign_rules_by_name(struct store *s, const char *name, struct campaign *c, struct tp_error *err);
 
 /* Slots of struct store's statement cache. */
 enum stmt_slot {
