@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sodium.h>
 
 #include "app/app_int.h"
 
@@ -10,6 +11,9 @@ int app_open(struct app *a, const char *url, const char *os_user, int *migrated,
 	memset(a, 0, sizeof(*a));
 	snprintf(a->actor, sizeof(a->actor), "%s", os_user && *os_user ? os_user : "system");
 	a->role = APP_SYSTEM;
+	/* Password hashes and row hashes of imports come from libsodium. */
+	if (sodium_init() < 0)
+		return tp_error_set(err, TP_ERR, "libsodium could not start");
 	if (!(a->store = store_open(url, migrated, err)))
 		return err->code ? err->code : TP_ERR;
 	return 0;

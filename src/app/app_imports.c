@@ -34,6 +34,7 @@ struct app_import {
 	/* prospects */
 	struct mapping mapping;
 	struct importer im;
+	bool importer_ready;
 	struct store_import *imp;
 	/* dnc and calls */
 	struct csv_reader csv;
@@ -323,7 +324,7 @@ static int calls_record(void *ctx, const struct csv_record *rec)
 
 static void import_free(struct app_import *im)
 {
-	if (im->o.kind == APP_IMPORT_PROSPECTS)
+	if (im->importer_ready)
 		importer_release(&im->im);
 	mapping_release(&im->mapping);
 	if (im->map_ready)
@@ -380,13 +381,12 @@ struct app_import *app_import_begin(struct app *a, const struct app_import_opts 
 		else {
 			store_import_cancel_on(im->imp, o->cancel);
 			importer_init(&im->im, &iopts, &sink);
+			im->importer_ready = true;
 		}
 	} else if (rc == 0) {
 		rc = store_begin(a->store, err);
 	}
 	if (rc) {
-		if (o->kind == APP_IMPORT_PROSPECTS && !im->imp)
-			im->o.kind = APP_IMPORT_DNC; /* no importer to release */
 		import_free(im);
 		return NULL;
 	}

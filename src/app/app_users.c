@@ -21,7 +21,7 @@ static int hash_password(const char *password, char hash[crypto_pwhash_STRBYTES]
 
 	if (rc)
 		return rc;
-	if (sodium_init() < 0 || crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 		crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		return tp_error_set(err, TP_ERR, "could not hash the password (out of memory?)");
 	return 0;
@@ -106,20 +106,20 @@ int app_user_list(struct app *a, json_t **out, struct tp_error *err)
 int app_user_login(struct app *a, const char *name, const char *password, struct user *u, struct tp_error *err)
 {
 	char hash[crypto_pwhash_STRBYTES + 1];
-	struct tp_error lookup;
-	int rc;
+	int rc = store_user_password_hash(a->store, name, hash, sizeof(hash), err);
 
-	tp_error_clear(&lookup);
-	rc = store_user_password_hash(a->store, name, hash, sizeof(hash), &lookup);
-	if (rc && rc != TP_ENOTFOUND) {
-		*err = lookup;
+	if (rc == TP_ENOTFOUND)
+		goto wrong;
+	if (rc)
 		return rc;
-	}
-	if (rc == 0 && sodium_init() >= 0 && password && strlen(password) <= APP_PASSWORD_MAX &&
-	    crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && (rc = store_user_get(a->store, name, u, err)) == 0 &&
-	    !u->disabled)
+	if (!password || strlen(password) > APP_PASSWORD_MAX ||
+	    crypto_pwhash_str_verify(hash, password, strlen(password)) != 0)
+		goto wrong;
+	if ((rc = store_user_get(a->store, name, u, err)))
+		return rc;
+	if (!u->disabled)
 		return 0;
-	if (rc < 0 && rc != TP_ENOTFOUND)
-		return rc;
+wrong:
+	/* The same words whatever was wrong: no hint for whoever guesses. */
 	return tp_error_at(err, TP_EUSAGE, NULL, 0, "login", "wrong login or password");
 }

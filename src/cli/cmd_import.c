@@ -162,12 +162,12 @@ static int run_import(struct app_import_opts *o, const char *path, enum output_f
 	if ((rc = cli_open_app(&a, NULL)))
 		goto out;
 	tp_error_clear(&err);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	if (!(im = app_import_begin(&a, o, &err))) {
 		rc = cli_fail(&err);
 		goto close;
 	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	buf = xmalloc(READ_CHUNK);
 	rc = 0;
 	while (rc == 0 && (n = fread(buf, 1, READ_CHUNK, f)) > 0) {
