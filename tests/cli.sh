@@ -126,6 +126,9 @@ expect_eq "dnc stored" "+33142685300 bloctel|+33472001122 internal|+33612345678 
   "$(sql "$TELEPRO_DB" "SELECT phone || ' ' || source FROM opposition ORDER BY phone" | paste -sd'|')"
 "$T" import dnc bloctel.txt --source friends 2>/dev/null
 expect_eq "dnc bad source rc" 2 $?
+"$T" import dnc bloctel.txt --source bloctel --campaign X 2>err
+expect_eq "dnc takes no campaign rc" 2 $?
+expect_eq "dnc takes no campaign message" "telepro import: import dnc does not take --campaign (see telepro import --help)" "$(cat err)"
 
 # call histories: a row is known by its content, not by its file's name and line
 "$T" campaign add "Hist" >/dev/null

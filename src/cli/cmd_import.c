@@ -119,13 +119,28 @@ static void on_reject(void *ctx, const struct tp_error *e)
 		e->field, "reason", e->reason));
 }
 
+/* What each kind of import takes and prints. */
+static const struct {
+	const char *name;
+	const char *options;        /* the short letters of the options it takes */
+	const char *one_file;       /* the usage message when the file is not given once */
+	const char *k1, *k2;        /* the JSON summary's two counts */
+	const char *text;           /* the text summary */
+} kinds[] = {
+	[APP_IMPORT_PROSPECTS] = {"prospects", "cdemf", "give exactly one prospect file", "imported", "duplicates",
+		"%s: %ld imported, %ld duplicates, %ld rejected into %s\n"},
+	[APP_IMPORT_DNC] = {"dnc", "srf", "give exactly one opposition list file", "added", "already_listed",
+		"%s: %ld added, %ld already listed, %ld rejected (source %s)\n"},
+	[APP_IMPORT_CALLS] = {"calls", "cmf", "import calls FILE --campaign NAME --mapping FILE", "imported",
+		"duplicates", "%s: %ld calls imported, %ld duplicates, %ld rejected into %s\n"},
+};
+
 /*
  * Runs an import of path (or standard input for "-") with o: opens the app, feeds the
- * file chunk by chunk (memory stays flat), commits, prints the summary with the two
- * count names of the kind. Returns the exit code.
+ * file chunk by chunk (memory stays flat), commits, prints the kind's summary. Returns
+ * the exit code.
  */
-static int run_import(struct app_import_opts *o, const char *path, enum output_format format, const char *k1,
-	const char *k2, const char *text_fmt)
+static int run_import(struct app_import_opts *o, const char *path, enum output_format format)
 {
 	struct import_run run = {NULL, format, json_array(), 0};
 	struct app_import_result res;
@@ -187,7 +202,8 @@ static int run_import(struct app_import_opts *o, const char *path, enum output_f
 	if (rc) {
 		rc = cli_fail(&err);
 	} else if (format == FORMAT_JSON) {
-		json_t *j = json_pack("{s:I,s:I,s:I,s:O}", k1, (json_int_t)res.added, k2, (json_int_t)res.duplicates,
+		json_t *j = json_pack("{s:I,s:I,s:I,s:O}", kinds[o->kind].k1, (json_int_t)res.added, kinds[o->kind].k2,
+			(json_int_t)res.duplicates,
 			"rejected", (json_int_t)res.rejected, "errors", run.errors);
 
 		if (run.errors_dropped)
@@ -196,7 +212,7 @@ static int run_import(struct app_import_opts *o, const char *path, enum output_f
 		putchar('\n');
 		json_decref(j);
 	} else {
-		printf(text_fmt, path, res.added, res.duplicates, res.rejected, o->kind == APP_IMPORT_DNC ? o->source :
+		printf(kinds[o->kind].text, path, res.added, res.duplicates, res.rejected, o->kind == APP_IMPORT_DNC ? o->source :
 			res.campaign);
 	}
 	signal(SIGINT, SIG_DFL);
@@ -227,7 +243,8 @@ static int read_mapping(const char *path, struct app_import_opts *o, char **text
 	return 0;
 }
 
-static int import_prospects(int argc, char **argv)
+/* import prospects|dnc|calls FILE [options]: parse, read the mapping, run. */
+static int import_kind(enum app_import_kind kind, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"campaign", required_argument, NULL, 'c'},
@@ -235,9 +252,11 @@ static int import_prospects(int argc, char **argv)
 		{"encoding", required_argument, NULL, 'e'},
 		{"mapping", required_argument, NULL, 'm'},
 		{"format", required_argument, NULL, 'f'},
+		{"source", required_argument, NULL, 's'},
+		{"region", required_argument, NULL, 'r'},
 		{NULL, 0, NULL, 0},
 	};
-	struct app_import_opts o = {.kind = APP_IMPORT_PROSPECTS};
+	struct app_import_opts o = {.kind = kind, .region = "FR"};
 	enum output_format format = FORMAT_TEXT;
 	const char *mapping_path = NULL;
 	char *mapping = NULL;
@@ -246,10 +265,23 @@ static int import_prospects(int argc, char **argv)
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (opt == ':')
+			return cli_usage("import", "option '%s' needs a value", argv[optind - 1]);
+		if (opt == '?')
+			return cli_usage("import", "unknown option '%s'", argv[optind - 1]);
+		if (!strchr(kinds[kind].options, opt)) {
+			const char *name = "";
+
+			for (size_t i = 0; opts[i].name; i++)
+				if (opts[i].val == opt)
+					name = opts[i].name;
+			return cli_usage("import", "import %s does not take --%s", kinds[kind].name, name);
+		}
 		switch (opt) {
-		case 'c':
-			o.campaign = optarg;
-			break;
+		case 'c': o.campaign = optarg; break;
+		case 'm': mapping_path = optarg; break;
+		case 's': o.source = optarg; break;
+		case 'r': o.region = optarg; break;
 		case 'd':
 			if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
 				o.delimiter = '\t';
@@ -264,100 +296,21 @@ static int import_prospects(int argc, char **argv)
 			else if (strcmp(optarg, "utf-8") != 0 && strcmp(optarg, "utf8") != 0)
 				return cli_usage("import", "--encoding is utf-8 or latin1");
 			break;
-		case 'm':
-			mapping_path = optarg;
-			break;
 		case 'f':
 			if (!cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &format))
 				return cli_usage("import", "--format is text or json");
 			break;
-		case ':':
-			return cli_usage("import", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return cli_usage("import", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind != argc - 1)
-		return cli_usage("import", "give exactly one prospect file");
-	if (!o.campaign)
+	if (optind != argc - 1 || (kind == APP_IMPORT_CALLS && (!o.campaign || !mapping_path)))
+		return cli_usage("import", "%s", kinds[kind].one_file);
+	if (kind != APP_IMPORT_DNC && !o.campaign)
 		return cli_usage("import", "--campaign NAME is required");
-	if ((rc = read_mapping(mapping_path, &o, &mapping)) == 0)
-		rc = run_import(&o, argv[optind], format, "imported", "duplicates",
-			"%s: %ld imported, %ld duplicates, %ld rejected into %s\n");
-	free(mapping);
-	return rc;
-}
-
-static int import_dnc(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"source", required_argument, NULL, 's'},
-		{"region", required_argument, NULL, 'r'},
-		{"format", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
-	};
-	struct app_import_opts o = {.kind = APP_IMPORT_DNC, .region = "FR"};
-	enum output_format format = FORMAT_TEXT;
-	int opt;
-
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (opt) {
-		case 's':
-			o.source = optarg;
-			break;
-		case 'r':
-			o.region = optarg;
-			break;
-		case 'f':
-			if (!cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &format))
-				return cli_usage("import", "--format is text or json");
-			break;
-		default:
-			return cli_usage("import", "unknown or incomplete option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1)
-		return cli_usage("import", "give exactly one opposition list file");
-	if (!o.source || (strcmp(o.source, "internal") && strcmp(o.source, "bloctel") && strcmp(o.source, "other")))
+	if (kind == APP_IMPORT_DNC && (!o.source || (strcmp(o.source, "internal") && strcmp(o.source, "bloctel") &&
+	    strcmp(o.source, "other"))))
 		return cli_usage("import", "--source internal|bloctel|other is required");
-	return run_import(&o, argv[optind], format, "added", "already_listed",
-		"%s: %ld added, %ld already listed, %ld rejected (source %s)\n");
-}
-
-static int import_calls(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"campaign", required_argument, NULL, 'c'},
-		{"mapping", required_argument, NULL, 'm'},
-		{"format", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
-	};
-	struct app_import_opts o = {.kind = APP_IMPORT_CALLS};
-	enum output_format format = FORMAT_TEXT;
-	const char *mapping_path = NULL;
-	char *mapping = NULL;
-	int opt, rc;
-
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (opt == 'c')
-			o.campaign = optarg;
-		else if (opt == 'm')
-			mapping_path = optarg;
-		else if (opt == 'f') {
-			if (!cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &format))
-				return cli_usage("import", "--format is text or json");
-		} else
-			return cli_usage("import", "unknown or incomplete option '%s'", argv[optind - 1]);
-	}
-	if (optind != argc - 1 || !o.campaign || !mapping_path)
-		return cli_usage("import", "import calls FILE --campaign NAME --mapping FILE");
 	if ((rc = read_mapping(mapping_path, &o, &mapping)) == 0)
-		rc = run_import(&o, argv[optind], format, "imported", "duplicates",
-			"%s: %ld calls imported, %ld duplicates, %ld rejected into %s\n");
+		rc = run_import(&o, argv[optind], format);
 	free(mapping);
 	return rc;
 }
@@ -365,14 +318,11 @@ static int import_calls(int argc, char **argv)
 int cmd_import(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage("import", "prospects or dnc?");
+		return cli_usage("import", "prospects, dnc or calls?");
 	if (cli_wants_help(argc, argv))
 		return cli_help(help);
-	if (strcmp(argv[1], "prospects") == 0)
-		return import_prospects(argc - 1, argv + 1);
-	if (strcmp(argv[1], "dnc") == 0)
-		return import_dnc(argc - 1, argv + 1);
-	if (strcmp(argv[1], "calls") == 0)
-		return import_calls(argc - 1, argv + 1);
-	return cli_usage("import", "unknown subcommand '%s' (prospects or dnc)", argv[1]);
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (strcmp(argv[1], kinds[k].name) == 0)
+			return import_kind((enum app_import_kind)k, argc - 1, argv + 1);
+	return cli_usage("import", "unknown subcommand '%s' (prospects, dnc or calls)", argv[1]);
 }
