@@ -32,7 +32,7 @@ static const char help[] =
 	"\n"
 	"import calls reads a call history exported by another system; the mapping file says\n"
 	"which columns are the agent, date and time, result, outcome, durations (docs/IMPORT.md).\n"
-	"Each row is a call (found again on re-import: counted as a duplicate). Unknown agents\n"
+	"Each row is a call, known by its content (imported again: a duplicate). Unknown agents\n"
 	"are added as agents without a usable password. Calling time of such calls is the\n"
 	"span from each agent's first call to the end of the last one, per local day.\n"
 	"\n"
