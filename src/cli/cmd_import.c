@@ -84,12 +84,15 @@ static void progress_show(struct progress *p, long rows, bool final)
 static void progress_note(long rows)
 {
 	const char *path = getenv("TELEPRO_PROGRESS_FILE");
+	char tmp[4096];
 	FILE *f;
 
-	if (!path || !*path || !(f = fopen(path, "w")))
+	if (!path || !*path || snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp) || !(f = fopen(tmp, "w")))
 		return;
 	fprintf(f, "%ld\n", rows);
-	fclose(f);
+	/* Renamed into place: a reader never sees a half-written count. */
+	if (fclose(f) == 0)
+		rename(tmp, path);
 }
 
 struct import_run {
