@@ -278,6 +278,11 @@ const char *db_lock_row(struct db *db)
 	return db->driver->lock_row ? db->driver->lock_row : "";
 }
 
+int64_t db_changes(struct db_stmt *st)
+{
+	return st->db->driver->changes(st);
+}
+
 int db_col_count(struct db_stmt *st)
 {
 	return st->db->driver->col_count(st);

@@ -52,6 +52,8 @@ struct db_driver {
 	int64_t (*col_int64)(struct db_stmt *st, int col);
 	const char *(*col_text)(struct db_stmt *st, int col);
 	int (*col_count)(struct db_stmt *st);
+	/* Rows written by the statement's last step (before its reset). */
+	int64_t (*changes)(struct db_stmt *st);
 	const char *(*col_name)(struct db_stmt *st, int col);
 	/* After rows were inserted with explicit ids: make the next generated id follow the
 	 * largest (may be NULL where that is automatic). */
@@ -111,6 +113,10 @@ bool db_col_is_null(struct db_stmt *st, int col);
 int64_t db_col_int64(struct db_stmt *st, int col);
 /* Never NULL: "" for SQL NULL. */
 const char *db_col_text(struct db_stmt *st, int col);
+/* Rows an INSERT, UPDATE or DELETE wrote at its last step, read before its reset (so
+ * that an INSERT ... ON CONFLICT DO NOTHING says whether it added, without RETURNING:
+ * SQLite builds a temporary table for each RETURNING). */
+int64_t db_changes(struct db_stmt *st);
 /* The number and names of a statement's result columns (after a first step). */
 int db_col_count(struct db_stmt *st);
 const char *db_col_name(struct db_stmt *st, int col);

@@ -249,6 +249,13 @@ static int pg_step(struct db_stmt *st, struct tp_error *err)
 	return st->row < st->nrows ? DB_ROW : DB_DONE;
 }
 
+static int64_t pg_changes(struct db_stmt *st)
+{
+	const char *n = st->res ? PQcmdTuples(st->res) : "";
+
+	return *n ? strtoll(n, NULL, 10) : 0;
+}
+
 static bool pg_col_is_null(struct db_stmt *st, int col)
 {
 	return PQgetisnull(st->res, st->row, col);
@@ -372,6 +379,7 @@ const struct db_driver db_pg_driver = {
 	.bind_int64 = pg_bind_int64,
 	.bind_text = pg_bind_text,
 	.bind_null = pg_bind_null,
+	.changes = pg_changes,
 	.step = pg_step,
 	.col_is_null = pg_col_is_null,
 	.col_int64 = pg_col_int64,

@@ -143,6 +143,11 @@ static int sq_step(struct db_stmt *s, struct tp_error *err)
 	}
 }
 
+static int64_t sq_changes(struct db_stmt *s)
+{
+	return sqlite3_changes64(conn(s->db));
+}
+
 static bool sq_col_is_null(struct db_stmt *s, int col)
 {
 	return sqlite3_column_type(s->st, col) == SQLITE_NULL;
@@ -214,6 +219,7 @@ const struct db_driver db_sqlite_driver = {
 	.bind_int64 = sq_bind_int64,
 	.bind_text = sq_bind_text,
 	.bind_null = sq_bind_null,
+	.changes = sq_changes,
 	.step = sq_step,
 	.col_is_null = sq_col_is_null,
 	.col_int64 = sq_col_int64,

@@ -1257,7 +1257,8 @@ int store_opposition_add(struct store *s, const char *phone, const char *source,
 	struct tp_error *err)
 {
 	struct db_stmt *add = store__cached(s, SLOT_OPPOSITION_ADD, "INSERT INTO opposition (phone, source, since)"
-		" VALUES (?, ?, ?) ON CONFLICT (phone, source) DO NOTHING RETURNING 1", err);
+		" VALUES (?, ?, ?) ON CONFLICT (phone, source) DO NOTHING", err);
+	int64_t added;
 	int rc;
 
 	if (!add)
@@ -1266,10 +1267,11 @@ int store_opposition_add(struct store *s, const char *phone, const char *source,
 	db_bind_text(add, 2, source);
 	db_bind_int64(add, 3, since);
 	rc = db_step(add, err);
+	added = rc < 0 ? 0 : db_changes(add);
 	db_reset(add);
 	if (rc < 0)
 		return rc;
-	return rc == DB_ROW ? 0 : 1;
+	return added ? 0 : 1;
 }
 
 int store_opposition_count(struct store *s, const char *source, int64_t *n, struct tp_error *err)
