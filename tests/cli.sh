@@ -17,9 +17,9 @@ expect_eq() { # what expected actual
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 # init creates, then is idempotent
-expect_eq "init creates" "$TELEPRO_DB: schema version 1 (1 migration applied)" "$("$T" init)"
-expect_eq "init again" "$TELEPRO_DB: schema version 1, up to date" "$("$T" init)"
-expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 1 (1 migration applied)" "$("$T" --db sqlite:other.db init)"
+expect_eq "init creates" "$TELEPRO_DB: schema version 2 (2 migrations applied)" "$("$T" init)"
+expect_eq "init again" "$TELEPRO_DB: schema version 2, up to date" "$("$T" init)"
+expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 2 (2 migrations applied)" "$("$T" --db sqlite:other.db init)"
 
 # users
 echo "correct horse" | "$T" user add alice --role agent --password-stdin >/dev/null

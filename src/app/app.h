@@ -69,6 +69,33 @@ TP_MUST_USE int app_user_list(struct app *a, json_t **out, struct tp_error *err)
 TP_MUST_USE int app_user_login(struct app *a, const char *name, const char *password, struct user *u,
 	struct tp_error *err);
 
+/* The language of a user's web pages: "fr", "en", or "" to follow the browser. A user
+ * sets their own; admins anyone's. */
+TP_MUST_USE int app_user_set_lang(struct app *a, const char *name, const char *lang, struct tp_error *err);
+
+/* Web sessions (app_web.c) -------------------------------------------------------------- */
+
+#define APP_WEB_SESSION_SECONDS (12 * 3600)   /* a working day; extended while used */
+#define APP_LOGIN_WINDOW_SECONDS 900          /* failed logins are counted over 15 minutes */
+#define APP_LOGIN_MAX_PER_LOGIN 5             /* then that login waits */
+#define APP_LOGIN_MAX_PER_IP 30               /* then that address waits */
+
+struct app_web_session {
+	struct user user;
+	char token[65];             /* 256 random bits in hex: the cookie's value, never stored */
+	char csrf[65];              /* 256 random bits in hex: forms and state-changing API calls */
+	int64_t expires_at;
+};
+
+/* Checks login and password (throttled per login and per address ip: TP_ETOOMANY) and
+ * opens a session; the app then acts as that user. */
+TP_MUST_USE int app_web_login(struct app *a, const char *login, const char *password, const char *ip,
+	struct app_web_session *out, struct tp_error *err);
+/* The live session of token (TP_ENOTFOUND when none), extended when half used; the app
+ * then acts as its user. out->token is left empty. */
+TP_MUST_USE int app_web_session(struct app *a, const char *token, struct app_web_session *out, struct tp_error *err);
+TP_MUST_USE int app_web_logout(struct app *a, const char *token, struct tp_error *err);
+
 /* Campaigns (app_campaigns.c) ---------------------------------------------------------- */
 
 /* Adds a campaign with the defaults, then settings; c gets the stored campaign. */
@@ -78,6 +105,16 @@ TP_MUST_USE int app_campaign_add(struct app *a, const char *name, const struct c
 TP_MUST_USE int app_campaign_set(struct app *a, const char *name, const struct campaign_setting *set, size_t n,
 	struct tp_error *err);
 TP_MUST_USE int app_campaign_get(struct app *a, const char *name, struct campaign *c, struct tp_error *err);
+TP_MUST_USE int app_campaign_get_by_id(struct app *a, int64_t id, struct campaign *c, struct tp_error *err);
+/* The outcomes a conversation of the campaign may have:
+ * [{"code","label_fr","label_en","refusal","final","hot","callback","appointment","sale","do_not_call"}]. */
+TP_MUST_USE int app_outcomes(struct app *a, const char *campaign, json_t **out, struct tp_error *err);
+/* Where the campaign stands now in its own time zone:
+ * {"campaign","now":"YYYY-MM-DD HH:MM","day","weekday","in_block":b,"in_window":b,"blocks":"…","windows":"…"}. */
+TP_MUST_USE int app_campaign_now(struct app *a, const char *campaign, json_t **out, struct tp_error *err);
+/* Who is calling for the campaign now: {"agents":[{"agent","state":"calling"|"paused"|"idle",
+ * "since":"HH:MM"}]} ("idle": no activity for longer than the campaign's idle limit). */
+TP_MUST_USE int app_campaign_agents_now(struct app *a, const char *campaign, json_t **out, struct tp_error *err);
 TP_MUST_USE int app_campaign_list(struct app *a, store_campaign_fn fn, void *ctx, struct tp_error *err);
 /* The documented JSON of a campaign. */
 json_t *app_campaign_json(const struct campaign *c);

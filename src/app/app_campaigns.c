@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "app/app_int.h"
+#include "core/calling.h"
+#include "core/tz.h"
 
 int app_campaign_add(struct app *a, const char *name, const struct campaign_setting *set, size_t n,
 	struct campaign *c, struct tp_error *err)
@@ -49,6 +51,103 @@ int app_campaign_set(struct app *a, const char *name, const struct campaign_sett
 int app_campaign_get(struct app *a, const char *name, struct campaign *c, struct tp_error *err)
 {
 	return store_campaign_get(a->store, name, c, err);
+}
+
+int app_campaign_get_by_id(struct app *a, int64_t id, struct campaign *c, struct tp_error *err)
+{
+	return store_campaign_get_by_id(a->store, id, c, err);
+}
+
+static int outcome_one(void *ctx, const struct outcome_row *o)
+{
+	json_array_append_new(ctx, json_pack("{s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:b,s:b,s:b}", "code", o->code, "label_fr",
+		o->label_fr, "label_en", o->label_en, "refusal", o->refusal, "final", o->final, "hot", o->hot, "callback",
+		o->callback, "appointment", o->appointment, "sale", o->sale, "do_not_call", o->do_not_call));
+	return 0;
+}
+
+int app_outcomes(struct app *a, const char *campaign, json_t **out, struct tp_error *err)
+{
+	struct campaign c;
+	int rc;
+
+	campaign_init(&c);
+	*out = NULL;
+	if ((rc = store_campaign_settings(a->store, campaign, &c, err)) == 0) {
+		*out = json_array();
+		if ((rc = store_outcome_list(a->store, c.id, outcome_one, *out, err))) {
+			json_decref(*out);
+			*out = NULL;
+		}
+	}
+	campaign_release(&c);
+	return rc;
+}
+
+int app_campaign_now(struct app *a, const char *campaign, json_t **out, struct tp_error *err)
+{
+	static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+	struct campaign c;
+	struct tz_local l;
+	char blocks[512], windows[512], now[32];
+	int rc, minute;
+
+	campaign_init(&c);
+	if ((rc = store_campaign_settings(a->store, campaign, &c, err)) == 0) {
+		tz_local(c.timezone, app_now(a), &l);
+		minute = l.hour * 60 + l.minute;
+		if (c.nwindows == 0)
+			calling_default_windows(c.audience, &c);
+		campaign_format_slots(c.blocks, c.nblocks, blocks, sizeof(blocks));
+		campaign_format_slots(c.windows, c.nwindows, windows, sizeof(windows));
+		snprintf(now, sizeof(now), "%04d-%02d-%02d %02d:%02d", l.year, l.month, l.day, l.hour, l.minute);
+		*out = json_pack("{s:s,s:s,s:s,s:b,s:b,s:s,s:s,s:s}", "campaign", c.name, "now", now, "weekday",
+			days[l.weekday], "in_block", calling_in_blocks(c.blocks, c.nblocks, l.weekday, minute), "in_window",
+			calling_in_blocks(c.windows, c.nwindows, l.weekday, minute), "blocks", blocks, "windows", windows,
+			"timezone", c.timezone);
+	}
+	campaign_release(&c);
+	return rc;
+}
+
+struct agents_now {
+	const struct campaign *c;
+	int64_t now;
+	json_t *list;
+};
+
+static int agent_now_one(void *vctx, const struct open_session *o)
+{
+	struct agents_now *ctx = vctx;
+	const char *state = o->paused ? "paused"
+		: ctx->now - o->last_activity_at > ctx->c->idle_limit_seconds ? "idle" : "calling";
+	struct tz_local l;
+	char since[16];
+
+	tz_local(ctx->c->timezone, o->started_at, &l);
+	snprintf(since, sizeof(since), "%02d:%02d", l.hour, l.minute);
+	json_array_append_new(ctx->list, json_pack("{s:s,s:s,s:s}", "agent", o->agent, "state", state, "since", since));
+	return 0;
+}
+
+int app_campaign_agents_now(struct app *a, const char *campaign, json_t **out, struct tp_error *err)
+{
+	struct campaign c;
+	struct agents_now ctx = {&c, app_now(a), NULL};
+	int rc;
+
+	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "team", err)))
+		return rc;
+	campaign_init(&c);
+	if ((rc = store_campaign_settings(a->store, campaign, &c, err)) == 0) {
+		ctx.list = json_array();
+		if ((rc = store_open_sessions(a->store, c.id, agent_now_one, &ctx, err)) == 0)
+			*out = json_pack("{s:o}", "agents", ctx.list);
+		else
+			json_decref(ctx.list);
+	}
+	campaign_release(&c);
+	return rc;
 }
 
 int app_campaign_list(struct app *a, store_campaign_fn fn, void *ctx, struct tp_error *err)

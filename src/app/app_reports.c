@@ -44,10 +44,12 @@ static json_t *day_json(int day)
 	return day ? json_sprintf("%04d-%02d-%02d", day / 10000, day / 100 % 100, day % 100) : json_null();
 }
 
-/* Progress against the campaign's objectives on day (and its ISO week). */
-static int objectives(struct store *s, const struct campaign *c, int day, json_t **out, struct tp_error *err)
+/* Progress against the campaign's objectives on day (and its ISO week): an agent's own
+ * when agent_id is set (objectives such as 40 calls a day are an agent's), else the team's. */
+static int objectives(struct store *s, const struct campaign *c, int64_t agent_id, int day, json_t **out,
+	struct tp_error *err)
 {
-	struct kpi_filter f = {c->id, 0, day, day};
+	struct kpi_filter f = {c->id, agent_id, day, day};
 	struct kpi_counts today, week;
 	int wd = tz_weekday(day), monday = tz_day_from_number(tz_day_number(day) - (wd + 6) % 7);
 	json_t *o;
@@ -138,7 +140,7 @@ int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct t
 			tz_local(c.timezone, app_now(a), &l);
 			day = l.yyyymmdd;
 		}
-		if ((rc = objectives(a->store, &c, day, &obj, err)))
+		if ((rc = objectives(a->store, &c, f.agent_id, day, &obj, err)))
 			goto out;
 	}
 	*out = json_pack("{s:{s:o,s:o,s:o,s:o,s:o},s:o,s:O}", "filter", "campaign", str_json(q->campaign), "agent",

@@ -80,10 +80,23 @@ int app_user_set_disabled(struct app *a, const char *name, bool disabled, struct
 	return rc ? rc : store_user_set_disabled(a->store, &who, name, disabled, err);
 }
 
+int app_user_set_lang(struct app *a, const char *name, const char *lang, struct tp_error *err)
+{
+	struct store_who who = app_who(a);
+	int rc;
+
+	if (strcmp(name, a->actor) != 0 && (rc = app_require(a, APP_ADMIN, "user lang", err)))
+		return rc;
+	if (!lang || (strcmp(lang, "fr") && strcmp(lang, "en") && *lang))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "lang", "'%s': fr, en, or empty to follow the browser",
+			lang ? lang : "");
+	return store_user_set_lang(a->store, &who, name, lang, err);
+}
+
 static int list_one(void *ctx, const struct user *u)
 {
-	json_array_append_new(ctx, json_pack("{s:I,s:s,s:s,s:b,s:I}", "id", (json_int_t)u->id, "name", u->name, "role",
-		u->role, "disabled", u->disabled, "created_at", (json_int_t)u->created_at));
+	json_array_append_new(ctx, json_pack("{s:I,s:s,s:s,s:b,s:I,s:s}", "id", (json_int_t)u->id, "name", u->name, "role",
+		u->role, "disabled", u->disabled, "created_at", (json_int_t)u->created_at, "lang", u->lang));
 	return 0;
 }
 

@@ -25,6 +25,7 @@ static const char usage[] =
 	"  kpi [--campaign C] [--by hour|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
 	"  demo [--seed N] [--weeks W]   fill the database with believable demo data\n"
 	"  migrate --from URL --to URL   copy a whole database (e.g. SQLite to PostgreSQL)\n"
+	"  serve [--listen 127.0.0.1:8080]   the web application and the JSON API\n"
 	"\n"
 	"Database: --db URL or TELEPRO_DB; sqlite:PATH (default sqlite:telepro.db) or\n"
 	"postgresql://USER@HOST/DB (libpq URLs, e.g. postgresql:///telepro?host=/run/postgresql).\n"
@@ -52,6 +53,7 @@ static const struct {
 	{"kpi", cmd_kpi},
 	{"demo", cmd_demo},
 	{"migrate", cmd_migrate},
+	{"serve", cmd_serve},
 };
 
 /* The options every command takes, wherever they stand (before a "--"). */

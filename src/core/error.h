@@ -19,6 +19,7 @@ enum tp_status {
 	TP_EEXIST = -4,     /* a thing with that name exists already: exit code 2 */
 	TP_ENOTHING = -5,   /* nothing to do now (e.g. no lead to call): exit code 3 */
 	TP_EFORBIDDEN = -6, /* the actor's role may not do that: exit code 2 (HTTP 403) */
+	TP_ETOOMANY = -7,   /* too many attempts for now (failed logins): exit code 1 (HTTP 429) */
 };
 
 struct tp_error {

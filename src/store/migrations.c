@@ -212,8 +212,26 @@ static const char m1_schema[] =
 	" (NULL, 'do_not_call', 'Ne plus appeler', 'Do not call me', 1, 1, 0, NULL, 0, 0, 0, 1),"
 	" (NULL, 'not_target', 'Hors cible', 'Not the target', 0, 1, 0, NULL, 0, 0, 0, 0);";
 
+/* 2: the web server's sessions (stateless servers share them through the database),
+ * failed logins (throttling, counted across servers), each user's language, and the open
+ * calling sessions of a campaign (the team screen). */
+static const char m2_web[] =
+	"CREATE TABLE web_sessions ("
+	" token_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users (id),"
+	" csrf TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);"
+	"CREATE INDEX web_sessions_user ON web_sessions (user_id);"
+	"CREATE INDEX web_sessions_expires ON web_sessions (expires_at);"
+	"CREATE TABLE login_failures ("
+	" id %ID%, login TEXT NOT NULL, ip TEXT NOT NULL, at BIGINT NOT NULL);"
+	"CREATE INDEX login_failures_login ON login_failures (login, at);"
+	"CREATE INDEX login_failures_ip ON login_failures (ip, at);"
+	"CREATE INDEX login_failures_at ON login_failures (at);"
+	"ALTER TABLE users ADD COLUMN lang TEXT;"
+	"CREATE INDEX agent_sessions_open ON agent_sessions (campaign_id, ended_at);";
+
 static const char *const migrations[] = {
 	m1_schema,
+	m2_web,
 };
 
 int migrations_latest(void)

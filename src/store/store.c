@@ -181,12 +181,13 @@ static void read_user(struct db_stmt *st, struct user *u)
 	snprintf(u->role, sizeof(u->role), "%s", db_col_text(st, 2));
 	u->disabled = db_col_int64(st, 3) != 0;
 	u->created_at = db_col_int64(st, 4);
+	snprintf(u->lang, sizeof(u->lang), "%s", db_col_text(st, 5));
 }
 
 int store_user_list(struct store *s, store_user_fn fn, void *ctx, struct tp_error *err)
 {
 	struct db_stmt *st = db_prepare(s->db,
-		"SELECT id, name, role, disabled, created_at FROM users ORDER BY name /* scan-ok */", err);
+		"SELECT id, name, role, disabled, created_at, lang FROM users ORDER BY name /* scan-ok */", err);
 	int rc;
 
 	if (!st)
@@ -205,7 +206,7 @@ int store_user_list(struct store *s, store_user_fn fn, void *ctx, struct tp_erro
 int store_user_get(struct store *s, const char *name, struct user *u, struct tp_error *err)
 {
 	struct db_stmt *st = db_prepare(s->db,
-		"SELECT id, name, role, disabled, created_at FROM users WHERE name = ?", err);
+		"SELECT id, name, role, disabled, created_at, lang FROM users WHERE name = ?", err);
 	int rc;
 
 	if (!st)
@@ -271,6 +272,12 @@ int store_user_set_password(struct store *s, const struct store_who *who, const 
 {
 	return update_user(s, who, "UPDATE users SET password_hash = ? WHERE id = ?", name, password_hash, 0,
 		"user.passwd", err);
+}
+
+int store_user_set_lang(struct store *s, const struct store_who *who, const char *name, const char *lang,
+	struct tp_error *err)
+{
+	return update_user(s, who, "UPDATE users SET lang = ? WHERE id = ?", name, lang, 0, "user.lang", err);
 }
 
 int store_user_set_disabled(struct store *s, const struct store_who *who, const char *name, bool disabled,

@@ -47,6 +47,7 @@ struct user {
 	char role[16];
 	bool disabled;
 	int64_t created_at;
+	char lang[8];               /* the language of the web pages ("fr", "en"), "" to follow the browser */
 };
 typedef int (*store_user_fn)(void *ctx, const struct user *u);
 
@@ -58,6 +59,8 @@ TP_MUST_USE int store_user_get(struct store *s, const char *name, struct user *u
 TP_MUST_USE int store_user_set_password(struct store *s, const struct store_who *who, const char *name,
 	const char *password_hash, struct tp_error *err);
 TP_MUST_USE int store_user_set_disabled(struct store *s, const struct store_who *who, const char *name, bool disabled,
+	struct tp_error *err);
+TP_MUST_USE int store_user_set_lang(struct store *s, const struct store_who *who, const char *name, const char *lang,
 	struct tp_error *err);
 /* The stored Argon2id hash of name's password into buf; TP_ENOTFOUND when no such user. */
 TP_MUST_USE int store_user_password_hash(struct store *s, const char *name, char *buf, size_t size, struct tp_error *err);
@@ -261,5 +264,48 @@ TP_MUST_USE int store_kpi_totals(struct store *s, const struct kpi_filter *f, st
 /* The same totals recomputed from raw calls, appointments and sessions, ignoring the
  * counters: the reference the counters are tested against (closed sessions only). */
 TP_MUST_USE int store_kpi_recompute(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err);
+
+/* The outcomes a conversation of the campaign may have: the built-in ones and its own,
+ * in a stable order (built-in first). */
+struct outcome_row {
+	const char *code, *label_fr, *label_en;
+	bool refusal, final, hot, callback, appointment, sale, do_not_call;
+};
+typedef int (*store_outcome_fn)(void *ctx, const struct outcome_row *o);
+TP_MUST_USE int store_outcome_list(struct store *s, int64_t campaign_id, store_outcome_fn fn, void *ctx,
+	struct tp_error *err);
+
+/* The calling sessions of a campaign still open (not stopped), by agent name. */
+struct open_session {
+	const char *agent;
+	int64_t started_at, last_activity_at;
+	bool paused;
+};
+typedef int (*store_open_session_fn)(void *ctx, const struct open_session *o);
+TP_MUST_USE int store_open_sessions(struct store *s, int64_t campaign_id, store_open_session_fn fn, void *ctx,
+	struct tp_error *err);
+
+/* Web sessions (store_web.c). Tokens are stored only as their hash: a copy of the
+ * database gives no usable session. */
+struct web_session {
+	struct user user;
+	char csrf[65];
+	int64_t expires_at;
+};
+/* Adds a session and deletes the expired ones. */
+TP_MUST_USE int store_web_session_add(struct store *s, const char *token_hash, int64_t user_id, const char *csrf,
+	int64_t now, int64_t expires_at, struct tp_error *err);
+/* The live session of an enabled user; TP_ENOTFOUND otherwise. */
+TP_MUST_USE int store_web_session_get(struct store *s, const char *token_hash, int64_t now, struct web_session *ws,
+	struct tp_error *err);
+TP_MUST_USE int store_web_session_extend(struct store *s, const char *token_hash, int64_t expires_at,
+	struct tp_error *err);
+TP_MUST_USE int store_web_session_delete(struct store *s, const char *token_hash, struct tp_error *err);
+/* Failed logins since a time, for that login and from that address. */
+TP_MUST_USE int store_login_failures(struct store *s, const char *login, const char *ip, int64_t since,
+	int64_t *by_login, int64_t *by_ip, struct tp_error *err);
+/* Records a failed login and forgets those before forget_before. */
+TP_MUST_USE int store_login_failure_add(struct store *s, const char *login, const char *ip, int64_t at,
+	int64_t forget_before, struct tp_error *err);
 
 #endif

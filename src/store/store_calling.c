@@ -601,6 +601,49 @@ int store_lead_view(struct store *s, int64_t lead_id, struct lead_view *v, store
 	return 0;
 }
 
+int store_open_sessions(struct store *s, int64_t campaign_id, store_open_session_fn fn, void *ctx,
+	struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT u.name, a.started_at, a.last_activity_at, a.paused_since IS NOT NULL"
+		" FROM agent_sessions a JOIN users u ON u.id = a.agent_id"
+		" WHERE a.campaign_id = ? AND a.ended_at IS NULL ORDER BY u.name", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, campaign_id);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		struct open_session o = {db_col_text(st, 0), db_col_int64(st, 1), db_col_int64(st, 2), db_col_int64(st, 3) != 0};
+
+		if ((rc = fn(ctx, &o)) != 0)
+			break;
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_outcome_list(struct store *s, int64_t campaign_id, store_outcome_fn fn, void *ctx, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT code, label_fr, label_en, is_refusal, is_final, is_hot, is_callback,"
+		" is_appointment, is_sale, is_do_not_call FROM outcomes WHERE campaign_id IS NULL OR campaign_id = ?"
+		" ORDER BY CASE WHEN campaign_id IS NULL THEN 0 ELSE 1 END, id /* scan-ok: a few dozen rows */", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, campaign_id);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		struct outcome_row o = {db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2), db_col_int64(st, 3),
+			db_col_int64(st, 4), db_col_int64(st, 5), db_col_int64(st, 6), db_col_int64(st, 7),
+			db_col_int64(st, 8), db_col_int64(st, 9)};
+
+		if ((rc = fn(ctx, &o)) != 0)
+			break;
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
 /* Call log -------------------------------------------------------------------------------- */
 
 static int find_outcome(struct store *s, int64_t campaign_id, const char *code, struct outcome *o,

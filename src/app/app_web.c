@@ -1,0 +1,104 @@
+/*
+ * Web sessions: a login opens a session kept in the database (so that any server behind a
+ * load balancer knows it), named by a random 256-bit token that only the browser's cookie
+ * holds; the database keeps its BLAKE2b hash. Failed logins are counted per login and per
+ * address over a window, in the database too, so that guessing is slow on every server.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "app/app_int.h"
+
+static void random_hex(char out[65])
+{
+	unsigned char raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(out, 65, raw, sizeof(raw));
+}
+
+/* The stored name of a token: its hash, so that a copy of the database opens nothing. */
+static void token_hash(const char *token, char out[65])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+int app_web_login(struct app *a, const char *login, const char *password, const char *ip,
+	struct app_web_session *out, struct tp_error *err)
+{
+	int64_t now = app_now(a), by_login = 0, by_ip = 0;
+	char hash[65];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!login || !*login || strlen(login) > 100)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "login", "wrong login or password");
+	if ((rc = store_login_failures(a->store, login, ip, now - APP_LOGIN_WINDOW_SECONDS, &by_login, &by_ip, err)))
+		return rc;
+	if (by_login >= APP_LOGIN_MAX_PER_LOGIN || by_ip >= APP_LOGIN_MAX_PER_IP)
+		return tp_error_at(err, TP_ETOOMANY, NULL, 0, "login",
+			"too many failed logins: try again in %d minutes", APP_LOGIN_WINDOW_SECONDS / 60);
+	rc = app_user_login(a, login, password, &out->user, err);
+	if (rc == TP_EUSAGE) {
+		struct tp_error e2;
+		int rc2;
+
+		tp_error_clear(&e2);
+		rc2 = store_login_failure_add(a->store, login, ip, now, now - APP_LOGIN_WINDOW_SECONDS, &e2);
+		if (rc2) {
+			*err = e2;
+			return rc2;
+		}
+		return rc;
+	}
+	if (rc)
+		return rc;
+	random_hex(out->token);
+	random_hex(out->csrf);
+	out->expires_at = now + APP_WEB_SESSION_SECONDS;
+	token_hash(out->token, hash);
+	if ((rc = store_web_session_add(a->store, hash, out->user.id, out->csrf, now, out->expires_at, err)))
+		return rc;
+	app_act_as_user(a, &out->user);
+	return 0;
+}
+
+int app_web_session(struct app *a, const char *token, struct app_web_session *out, struct tp_error *err)
+{
+	struct web_session ws;
+	int64_t now = app_now(a);
+	char hash[65];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!token || strlen(token) != 64)
+		return tp_error_set(err, TP_ENOTFOUND, "no such session");
+	token_hash(token, hash);
+	if ((rc = store_web_session_get(a->store, hash, now, &ws, err)))
+		return rc;
+	/* Sliding expiry, written at most twice a session-length rather than on every request. */
+	if (ws.expires_at - now < APP_WEB_SESSION_SECONDS / 2) {
+		ws.expires_at = now + APP_WEB_SESSION_SECONDS;
+		if ((rc = store_web_session_extend(a->store, hash, ws.expires_at, err)))
+			return rc;
+	}
+	out->user = ws.user;
+	snprintf(out->csrf, sizeof(out->csrf), "%s", ws.csrf);
+	out->expires_at = ws.expires_at;
+	app_act_as_user(a, &out->user);
+	return 0;
+}
+
+int app_web_logout(struct app *a, const char *token, struct tp_error *err)
+{
+	char hash[65];
+
+	if (!token || strlen(token) != 64)
+		return 0;
+	token_hash(token, hash);
+	return store_web_session_delete(a->store, hash, err);
+}

@@ -1,0 +1,598 @@
+/*
+ * The JSON API under /api/v1 (docs/API.md). Each handler reads the request, calls one use
+ * case of src/app acting as the session's user, and answers with its JSON; refusals are
+ * {"error","field"} with the status of the error (http_status_of).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/api.h"
+#include "http/pages.h"
+
+/* A JSON member as the text the app layer parses (numbers and booleans written out);
+ * NULL when absent or null. */
+const char *api_text(struct http_req *r, json_t *j, const char *key)
+{
+	return api_value_text(r, j ? json_object_get(j, key) : NULL);
+}
+
+const char *api_value_text(struct http_req *r, json_t *v)
+{
+	if (!v || json_is_null(v))
+		return NULL;
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v))
+		return arena_printf(&r->arena, "%lld", (long long)json_integer_value(v));
+	if (json_is_real(v))
+		return arena_printf(&r->arena, "%.17g", json_real_value(v));
+	if (json_is_boolean(v))
+		return json_is_true(v) ? "yes" : "no";
+	return "";  /* an object or array where text is expected: refused by the parser */
+}
+
+/* The name of campaign {id} (path parameter i); NULL after answering 404. */
+const char *api_campaign_name(struct http_req *r, int i)
+{
+	struct tp_error err;
+	struct campaign c;
+	const char *name = NULL;
+	int64_t id = http_param_id(r, i);
+
+	tp_error_clear(&err);
+	campaign_init(&c);
+	if (!id) {
+		http_reply_status(r, 404, "campaign", "no such campaign");
+	} else if (app_campaign_get_by_id(r->app, id, &c, &err)) {
+		http_reply_error(r, &err);
+	} else {
+		name = arena_strdup(&r->arena, c.name);
+	}
+	campaign_release(&c);
+	return name;
+}
+
+/* Answers with *out (200) or the error; out is read after rc was computed. */
+static void answer(struct http_req *r, int rc, json_t **out, const struct tp_error *err)
+{
+	if (rc)
+		http_reply_error(r, err);
+	else
+		http_reply_json(r, 200, *out);
+}
+
+static void health(struct http_req *r)
+{
+	struct tp_error err;
+	int64_t version = 0;
+	json_t *out;
+	int rc;
+
+	tp_error_clear(&err);
+	rc = app_schema_version(r->app, &version, &err);
+	out = rc ? NULL : json_pack("{s:s,s:I}", "status", "ok", "schema", (json_int_t)version);
+	answer(r, rc, &out, &err);
+}
+
+static json_t *user_json(const struct user *u)
+{
+	return json_pack("{s:s,s:s,s:s}", "name", u->name, "role", u->role, "lang", u->lang);
+}
+
+static void login(struct http_req *r)
+{
+	json_t *j = http_json_body(r);
+	struct app_web_session s;
+	struct tp_error err;
+
+	if (!j)
+		return;
+	tp_error_clear(&err);
+	if (app_web_login(r->app, api_text(r, j, "login"), api_text(r, j, "password"), r->ip, &s, &err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	http_set_session_cookie(r, s.token, APP_WEB_SESSION_SECONDS);
+	sodium_memzero(s.token, sizeof(s.token));
+	http_reply_json(r, 200, json_pack("{s:o,s:s}", "user", user_json(&s.user), "csrf", s.csrf));
+}
+
+static void logout(struct http_req *r)
+{
+	struct tp_error err;
+
+	tp_error_clear(&err);
+	if (api_logout(r, &err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	http_reply_json(r, 200, json_pack("{s:b}", "signed_out", 1));
+}
+
+int api_logout(struct http_req *r, struct tp_error *err)
+{
+	const char *token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, HTTP_COOKIE);
+	int rc = app_web_logout(r->app, token, err);
+
+	if (rc == 0)
+		http_set_session_cookie(r, "", 0);
+	return rc;
+}
+
+static void me(struct http_req *r)
+{
+	http_reply_json(r, 200, json_pack("{s:o,s:s}", "user", user_json(&r->session.user), "csrf", r->session.csrf));
+}
+
+/* Campaigns ---------------------------------------------------------------------------- */
+
+static int list_one(void *ctx, const struct campaign *c)
+{
+	json_array_append_new(ctx, app_campaign_json(c));
+	return 0;
+}
+
+static void campaigns(struct http_req *r)
+{
+	struct tp_error err;
+	json_t *list = json_array();
+	int rc;
+
+	tp_error_clear(&err);
+	rc = app_campaign_list(r->app, list_one, list, &err);
+	if (rc)
+		json_decref(list);
+	answer(r, rc, &list, &err);
+}
+
+/* The settings of a JSON object, named as the CLI's options ({"daily-calls":40,
+ * "block":["14:00-16:00"],"no-blocks":true}); NULL after answering 400. */
+static struct campaign_setting *settings_of(struct http_req *r, json_t *j, const char *skip, size_t *n)
+{
+	struct campaign_setting *set;
+	const char *key;
+	json_t *v;
+	size_t cap = 0;
+
+	json_object_foreach(j, key, v)
+		cap += json_is_array(v) ? json_array_size(v) : 1;
+	set = arena_alloc(&r->arena, (cap + 1) * sizeof(*set));
+	*n = 0;
+	json_object_foreach(j, key, v) {
+		bool takes_value;
+
+		if (skip && strcmp(key, skip) == 0)
+			continue;
+		if (campaign_setting_find(key, &takes_value) < 0) {
+			http_reply_status(r, 400, key, "not a campaign setting (docs/API.md lists them)");
+			return NULL;
+		}
+		if (!takes_value) {
+			if (json_is_true(v))
+				set[(*n)++] = (struct campaign_setting){key, NULL};
+			continue;
+		}
+		if (json_is_array(v)) {
+			size_t i;
+			json_t *e;
+
+			json_array_foreach(v, i, e) {
+				const char *text = api_value_text(r, e);
+
+				set[(*n)++] = (struct campaign_setting){key, text ? text : ""};
+			}
+			continue;
+		}
+		set[(*n)++] = (struct campaign_setting){key, api_text(r, j, key)};
+		if (!set[*n - 1].value)
+			set[*n - 1].value = "";
+	}
+	return set;
+}
+
+static void campaign_add(struct http_req *r)
+{
+	json_t *j = http_json_body(r);
+	struct campaign_setting *set;
+	struct tp_error err;
+	struct campaign c;
+	size_t n;
+
+	if (!j || !(set = settings_of(r, j, "name", &n)))
+		return;
+	tp_error_clear(&err);
+	campaign_init(&c);
+	if (app_campaign_add(r->app, api_text(r, j, "name"), set, n, &c, &err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 201, app_campaign_json(&c));
+	campaign_release(&c);
+}
+
+static void campaign_get(struct http_req *r)
+{
+	const char *name = api_campaign_name(r, 0);
+	struct tp_error err;
+	struct campaign c;
+
+	if (!name)
+		return;
+	tp_error_clear(&err);
+	campaign_init(&c);
+	if (app_campaign_get(r->app, name, &c, &err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200, app_campaign_json(&c));
+	campaign_release(&c);
+}
+
+static void campaign_set(struct http_req *r)
+{
+	const char *name = api_campaign_name(r, 0);
+	struct campaign_setting *set;
+	json_t *j;
+	struct tp_error err;
+	size_t n;
+
+	if (!name || !(j = http_json_body(r)) || !(set = settings_of(r, j, NULL, &n)))
+		return;
+	tp_error_clear(&err);
+	if (app_campaign_set(r->app, name, set, n, &err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	campaign_get(r);
+}
+
+static void campaign_outcomes(struct http_req *r)
+{
+	const char *name = api_campaign_name(r, 0);
+	struct tp_error err;
+	json_t *out = NULL;
+
+	if (!name)
+		return;
+	tp_error_clear(&err);
+	answer(r, app_outcomes(r->app, name, &out, &err), &out, &err);
+}
+
+static void campaign_now(struct http_req *r)
+{
+	const char *name = api_campaign_name(r, 0);
+	struct tp_error err;
+	json_t *out = NULL;
+
+	if (!name)
+		return;
+	tp_error_clear(&err);
+	answer(r, app_campaign_now(r->app, name, &out, &err), &out, &err);
+}
+
+static void campaign_agents_now(struct http_req *r)
+{
+	const char *name = api_campaign_name(r, 0);
+	struct tp_error err;
+	json_t *out = NULL;
+
+	if (!name)
+		return;
+	tp_error_clear(&err);
+	answer(r, app_campaign_agents_now(r->app, name, &out, &err), &out, &err);
+}
+
+/* Calling desk -------------------------------------------------------------------------- */
+
+/* The agent a desk call is for: the body's "agent", else the signed-in user. */
+static const char *agent_of(struct http_req *r, json_t *j)
+{
+	const char *agent = api_text(r, j, "agent");
+
+	return agent ? agent : r->session.user.name;
+}
+
+static void next(struct http_req *r)
+{
+	const char *name = api_campaign_name(r, 0);
+	json_t *j = NULL, *out = NULL;
+	struct tp_error err;
+	int rc;
+
+	if (!name || (r->body_len && !(j = http_json_body(r))))
+		return;
+	tp_error_clear(&err);
+	rc = app_next(r->app, agent_of(r, j), name, api_text(r, j, "at"), &out, &err);
+	if (rc == TP_ENOTHING) {
+		/* Nothing to call now is an answer, not a failure. */
+		http_reply_json(r, 200, json_pack("{s:n,s:s}", "lead_id", "reason", err.reason));
+		return;
+	}
+	/* ?script=html: the script merged with the lead and rendered, for the desk. */
+	if (rc == 0 && http_query(r, "script") && strcmp(http_query(r, "script"), "html") == 0)
+		json_object_set_new(out, "script_html", json_string(page_script_html(r, out)));
+	answer(r, rc, &out, &err);
+}
+
+static void call_log(struct http_req *r)
+{
+	json_t *j = http_json_body(r), *qual, *v, *out = NULL;
+	struct app_call in = {0};
+	struct tp_error err;
+	const char **keys = NULL, **values = NULL;
+	const char *key;
+	size_t n = 0;
+
+	if (!j)
+		return;
+	in.agent = agent_of(r, j);
+	in.lead_id = json_integer_value(json_object_get(j, "lead_id"));
+	if (json_object_get(j, "lead_id") && !json_is_integer(json_object_get(j, "lead_id"))) {
+		http_reply_status(r, 400, "lead_id", "a lead id is a number");
+		return;
+	}
+	in.campaign = api_text(r, j, "campaign");
+	in.result = api_text(r, j, "result");
+	in.outcome = api_text(r, j, "outcome");
+	in.talk = api_text(r, j, "talk");
+	in.ring = api_text(r, j, "ring");
+	in.callback_at = api_text(r, j, "callback_at");
+	in.appointment_at = api_text(r, j, "appointment_at");
+	in.at = api_text(r, j, "at");
+	in.sales = api_text(r, j, "sales");
+	in.note = api_text(r, j, "note");
+	in.idempotency_key = api_text(r, j, "idempotency_key");
+	if (!in.idempotency_key)
+		in.idempotency_key = http_header(r, "Idempotency-Key");
+	qual = json_object_get(j, "qualification");
+	if (qual && !json_is_object(qual) && !json_is_null(qual)) {
+		http_reply_status(r, 400, "qualification", "an object of field: value");
+		return;
+	}
+	if (json_is_object(qual) && json_object_size(qual)) {
+		keys = arena_alloc(&r->arena, json_object_size(qual) * sizeof(*keys));
+		values = arena_alloc(&r->arena, json_object_size(qual) * sizeof(*values));
+		json_object_foreach(qual, key, v) {
+			const char *text = api_text(r, qual, key);
+
+			if (!text || !*text)
+				continue;   /* a field left empty on the desk says nothing */
+			keys[n] = key;
+			values[n] = text;
+			n++;
+		}
+	}
+	in.nqual = n;
+	in.qual_key = keys;
+	in.qual_value = values;
+	tp_error_clear(&err);
+	if (app_call_log(r->app, &in, &out, &err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 201, out);
+}
+
+static void session(struct http_req *r)
+{
+	static const struct {
+		const char *name;
+		enum app_session_op op;
+	} ops[] = {{"start", APP_SESSION_START}, {"pause", APP_SESSION_PAUSE}, {"resume", APP_SESSION_RESUME},
+		{"stop", APP_SESSION_STOP}};
+	json_t *j = NULL;
+	struct app_session_result res = {0};
+	struct tp_error err;
+	int op = -1;
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(r->params[0], ops[i].name) == 0)
+			op = (int)i;
+	if (op < 0) {
+		http_reply_status(r, 404, "action", "start, pause, resume or stop");
+		return;
+	}
+	if (r->body_len && !(j = http_json_body(r)))
+		return;
+	tp_error_clear(&err);
+	if (app_session(r->app, ops[op].op, agent_of(r, j), api_text(r, j, "campaign"), api_text(r, j, "at"), &res,
+		&err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	http_reply_json(r, 200, json_pack("{s:s,s:s,s:o,s:o}", "action", ops[op].name, "agent", agent_of(r, j),
+		"session_id", res.session_id ? json_integer(res.session_id) : json_null(), "calling_seconds",
+		ops[op].op == APP_SESSION_STOP ? json_integer(res.calling_seconds) : json_null()));
+}
+
+/* Appointments ------------------------------------------------------------------------- */
+
+static void appointments(struct http_req *r)
+{
+	struct tp_error err;
+	json_t *out = NULL;
+	const char *sales = http_query(r, "sales");
+
+	/* Sales people see their own appointments unless they ask for someone else's. */
+	if (!sales && strcmp(r->session.user.role, "sales") == 0)
+		sales = r->session.user.name;
+	tp_error_clear(&err);
+	answer(r, app_appointment_list(r->app, sales, http_query(r, "campaign"), &out, &err), &out, &err);
+}
+
+static void appointment_result(struct http_req *r)
+{
+	json_t *j = http_json_body(r);
+	int64_t id = http_param_id(r, 0);
+	struct tp_error err;
+
+	if (!j)
+		return;
+	tp_error_clear(&err);
+	if (app_appointment_result(r->app, id, api_text(r, j, "status"), api_text(r, j, "relevant"),
+		api_text(r, j, "result"), api_text(r, j, "amount"), &err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "recorded", 1));
+}
+
+/* Reports ------------------------------------------------------------------------------ */
+
+static void kpi(struct http_req *r)
+{
+	struct app_kpi_query q = {http_query(r, "campaign"), http_query(r, "agent"), http_query(r, "from"),
+		http_query(r, "to"), http_query(r, "by")};
+	struct tp_error err;
+	json_t *out = NULL;
+
+	tp_error_clear(&err);
+	answer(r, app_kpi(r->app, &q, &out, &err), &out, &err);
+}
+
+/* Users -------------------------------------------------------------------------------- */
+
+static void users(struct http_req *r)
+{
+	struct tp_error err;
+	json_t *out = NULL;
+
+	tp_error_clear(&err);
+	answer(r, app_user_list(r->app, &out, &err), &out, &err);
+}
+
+static void user_add(struct http_req *r)
+{
+	json_t *j = http_json_body(r);
+	struct tp_error err;
+	int64_t id = 0;
+
+	if (!j)
+		return;
+	tp_error_clear(&err);
+	if (app_user_add(r->app, api_text(r, j, "name"), api_text(r, j, "role"), api_text(r, j, "password"), &id, &err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 201, json_pack("{s:I,s:s}", "id", (json_int_t)id, "name", api_text(r, j, "name")));
+}
+
+/* PATCH /users/{name}: {"password"}, {"disabled": bool}, {"lang"}; each optional. */
+static void user_set(struct http_req *r)
+{
+	json_t *j = http_json_body(r), *dis;
+	const char *name = r->params[0], *pw, *lang;
+	struct tp_error err;
+	int rc = 0;
+
+	if (!j)
+		return;
+	tp_error_clear(&err);
+	pw = api_text(r, j, "password");
+	lang = api_text(r, j, "lang");
+	dis = json_object_get(j, "disabled");
+	if (dis && !json_is_boolean(dis)) {
+		http_reply_status(r, 400, "disabled", "true or false");
+		return;
+	}
+	if (pw)
+		rc = app_user_passwd(r->app, name, pw, &err);
+	if (!rc && lang)
+		rc = app_user_set_lang(r->app, name, lang, &err);
+	if (!rc && dis)
+		rc = app_user_set_disabled(r->app, name, json_is_true(dis), &err);
+	if (rc)
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200, json_pack("{s:s,s:b}", "name", name, "updated", 1));
+}
+
+/* Imports ------------------------------------------------------------------------------ */
+
+struct rejects {
+	struct http_req *r;
+	json_t *list;
+};
+
+static void on_reject(void *arg, const struct tp_error *e)
+{
+	struct rejects *rj = arg;
+
+	/* The first thousand are listed; the count says the rest. */
+	if (json_array_size(rj->list) < 1000)
+		json_array_append_new(rj->list, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)e->line, "field", e->field,
+			"reason", e->reason));
+}
+
+/* POST /imports?kind=prospects|dnc&campaign=…: the body is the file itself. */
+static void import(struct http_req *r)
+{
+	const char *kind = http_query(r, "kind"), *file = http_query(r, "file"), *delim = http_query(r, "delimiter");
+	struct rejects rj = {r, json_array()};
+	struct app_import_opts o = {0};
+	struct app_import_result res = {0};
+	struct app_import *im;
+	struct tp_error err;
+
+	tp_error_clear(&err);
+	if (kind && strcmp(kind, "prospects") == 0) {
+		o.kind = APP_IMPORT_PROSPECTS;
+	} else if (kind && strcmp(kind, "dnc") == 0) {
+		o.kind = APP_IMPORT_DNC;
+	} else {
+		json_decref(rj.list);
+		http_reply_status(r, 400, "kind", "prospects or dnc");
+		return;
+	}
+	o.file = file && *file ? file : "upload";
+	o.campaign = http_query(r, "campaign");
+	o.delimiter = delim && strlen(delim) == 1 ? delim[0] : 0;
+	o.latin1 = http_query(r, "encoding") && strcmp(http_query(r, "encoding"), "latin1") == 0;
+	o.mapping_text = http_query(r, "mapping");
+	o.mapping_file = o.mapping_text ? "mapping" : NULL;
+	o.mapping_len = o.mapping_text ? strlen(o.mapping_text) : 0;
+	o.source = http_query(r, "source");
+	o.region = http_query(r, "region");
+	o.on_reject = on_reject;
+	o.arg = &rj;
+	if (!(im = app_import_begin(r->app, &o, &err))) {
+		json_decref(rj.list);
+		http_reply_error(r, &err);
+		return;
+	}
+	if (app_import_feed(im, r->body ? r->body : "", r->body_len, &err)) {
+		app_import_abort(im);
+		json_decref(rj.list);
+		http_reply_error(r, &err);
+		return;
+	}
+	if (app_import_finish(im, &res, &err)) {
+		json_decref(rj.list);
+		http_reply_error(r, &err);
+		return;
+	}
+	http_reply_json(r, 200, json_pack("{s:s,s:I,s:I,s:I,s:I,s:o}", "file", o.file, "rows", (json_int_t)res.rows,
+		"added", (json_int_t)res.added, "duplicates", (json_int_t)res.duplicates, "rejected",
+		(json_int_t)res.rejected, "rejects", rj.list));
+}
+
+const struct http_route api_routes[] = {
+	{"GET", "/api/v1/health", health, 0, HTTP_PUBLIC},
+	{"POST", "/api/v1/login", login, 0, HTTP_PUBLIC},
+	{"POST", "/api/v1/logout", logout, 0, 0},
+	{"GET", "/api/v1/me", me, 0, 0},
+	{"GET", "/api/v1/campaigns", campaigns, 0, 0},
+	{"POST", "/api/v1/campaigns", campaign_add, APP_MANAGER | APP_ADMIN, 0},
+	{"GET", "/api/v1/campaigns/{id}", campaign_get, 0, 0},
+	{"PATCH", "/api/v1/campaigns/{id}", campaign_set, APP_MANAGER | APP_ADMIN, 0},
+	{"GET", "/api/v1/campaigns/{id}/outcomes", campaign_outcomes, 0, 0},
+	{"GET", "/api/v1/campaigns/{id}/now", campaign_now, 0, 0},
+	{"GET", "/api/v1/campaigns/{id}/agents-now", campaign_agents_now, APP_MANAGER | APP_ADMIN, 0},
+	{"POST", "/api/v1/campaigns/{id}/next", next, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
+	{"POST", "/api/v1/calls", call_log, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
+	{"POST", "/api/v1/sessions/{action}", session, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
+	{"GET", "/api/v1/appointments", appointments, APP_SALES | APP_MANAGER | APP_ADMIN, 0},
+	{"POST", "/api/v1/appointments/{id}/result", appointment_result, APP_SALES | APP_MANAGER | APP_ADMIN, 0},
+	{"GET", "/api/v1/kpi", kpi, 0, 0},
+	{"POST", "/api/v1/imports", import, APP_MANAGER | APP_ADMIN, HTTP_UPLOAD},
+	{"GET", "/api/v1/users", users, APP_MANAGER | APP_ADMIN, 0},
+	{"POST", "/api/v1/users", user_add, APP_ADMIN, 0},
+	{"PATCH", "/api/v1/users/{name}", user_set, 0, 0},
+};
+const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -1,0 +1,195 @@
+/* Safe HTML output and the page layout (html.h). */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/html.h"
+
+void html_esc(struct strbuf *sb, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&':
+			sb_adds(sb, "&amp;");
+			break;
+		case '<':
+			sb_adds(sb, "&lt;");
+			break;
+		case '>':
+			sb_adds(sb, "&gt;");
+			break;
+		case '"':
+			sb_adds(sb, "&quot;");
+			break;
+		case '\'':
+			sb_adds(sb, "&#39;");
+			break;
+		default:
+			sb_addc(sb, *s);
+		}
+	}
+}
+
+void html_f(struct http_req *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%') {
+			const char *next = strchr(p, '%');
+			size_t n = next ? (size_t)(next - p) : strlen(p);
+
+			sb_add(&r->out, p, n);
+			p += n - 1;
+			continue;
+		}
+		switch (*++p) {
+		case 's':
+			html_esc(&r->out, va_arg(ap, const char *));
+			break;
+		case 'S': {
+			const char *s = va_arg(ap, const char *);
+
+			if (s)
+				sb_adds(&r->out, s);
+			break;
+		}
+		case 'd':
+			sb_addf(&r->out, "%d", va_arg(ap, int));
+			break;
+		case 'l':
+			if (p[1] == 'l' && p[2] == 'd') {
+				sb_addf(&r->out, "%lld", va_arg(ap, long long));
+				p += 2;
+			} else if (p[1] == 'd') {
+				sb_addf(&r->out, "%ld", va_arg(ap, long));
+				p++;
+			}
+			break;
+		case '%':
+			sb_addc(&r->out, '%');
+			break;
+		default:
+			/* Unknown conversion: a bug in a format string, shown rather than guessed. */
+			sb_adds(&r->out, "%?");
+			if (!*p)
+				p--;
+		}
+	}
+	va_end(ap);
+}
+
+void html_csrf(struct http_req *r)
+{
+	html_f(r, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", r->session.csrf);
+}
+
+static const struct {
+	const char *href, *label, *key;
+	unsigned roles;
+} nav[] = {
+	{"/desk", N_("Calling desk"), "desk", APP_AGENT | APP_MANAGER | APP_ADMIN},
+	{"/team", N_("Team screen"), "team", APP_MANAGER | APP_ADMIN},
+	{"/dashboard", N_("Dashboard"), "dashboard", APP_AGENT | APP_MANAGER | APP_ADMIN | APP_SALES},
+	{"/campaigns", N_("Campaigns"), "campaigns", APP_MANAGER | APP_ADMIN},
+	{"/appointments", N_("Appointments"), "appointments", APP_SALES | APP_MANAGER | APP_ADMIN},
+	{"/users", N_("Users"), "users", APP_ADMIN | APP_MANAGER},
+};
+
+void html_begin(struct http_req *r, const char *title, const char *active)
+{
+	unsigned role = r->signed_in ? app_role_of(r->session.user.role) : 0;
+
+	sb_reset(&r->out);
+	html_f(r, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		"<title>%s — Telepro</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/app.css\">"
+		"<script src=\"/static/app.js\" defer></script>", r->lang, title);
+	if (r->signed_in)
+		html_f(r, "<meta name=\"csrf\" content=\"%s\">", r->session.csrf);
+	html_f(r, "<meta name=\"lang\" content=\"%s\"></head><body class=\"page-%s\">", r->lang, active);
+	html_f(r, "<header class=\"top\"><a class=\"brand\" href=\"/\">Telepro</a>");
+	if (r->signed_in) {
+		html_f(r, "<nav aria-label=\"%s\"><ul>", T(r, "Main"));
+		for (size_t i = 0; i < sizeof(nav) / sizeof(nav[0]); i++)
+			if (nav[i].roles & role)
+				html_f(r, "<li><a href=\"%s\"%S>%s</a></li>", nav[i].href,
+					strcmp(active, nav[i].key) == 0 ? " aria-current=\"page\"" : "", T(r, nav[i].label));
+		html_f(r, "</ul></nav><form class=\"who\" method=\"post\" action=\"/logout\">");
+		html_csrf(r);
+		html_f(r, "<span>%s (%s)</span> <button type=\"submit\" formaction=\"/lang\" name=\"to\" value=\"%s\" "
+			"lang=\"%s\">%s</button> <button type=\"submit\">%s</button></form>", r->session.user.name,
+			T(r, r->session.user.role), strcmp(r->lang, "fr") == 0 ? "en" : "fr",
+			strcmp(r->lang, "fr") == 0 ? "en" : "fr", strcmp(r->lang, "fr") == 0 ? "English" : "Français",
+			T(r, "Sign out"));
+	}
+	html_f(r, "</header><main id=\"main\"><h1>%s</h1>", title);
+}
+
+void html_end(struct http_req *r)
+{
+	html_f(r, "</main></body></html>\n");
+	http_reply_html(r, r->status ? r->status : 200);
+}
+
+void html_message(struct http_req *r, int status, const char *title, const char *message)
+{
+	html_begin(r, title, "");
+	html_f(r, "<p class=\"message\" role=\"alert\">%s</p><p><a href=\"/\">%s</a></p>", message, T(r, "Home"));
+	r->status = status;
+	html_end(r);
+}
+
+/* Words the pages show from data (roles, kinds, statuses, weekdays), for the catalogue. */
+static const char *const data_words[] __attribute__((unused)) = {
+	N_("agent"), N_("sales"), N_("manager"), N_("admin"), N_("appointment"), N_("event"), N_("qualification"),
+	N_("survey"), N_("custom"), N_("b2b"), N_("b2c"), N_("scheduled"), N_("held"), N_("no_show"), N_("cancelled"),
+	N_("won"), N_("lost"), N_("mon"), N_("tue"), N_("wed"), N_("thu"), N_("fri"), N_("sat"), N_("sun"),
+};
+
+/* Every word and sentence app.js writes, so that one catalogue (po/fr.po) holds them all. */
+static const char *const script_words[] = {
+	N_("no_answer"), N_("busy"), N_("voicemail"), N_("gatekeeper"), N_("wrong_number"), N_("invalid_number"), N_("conversation"),
+	N_("refused"), N_("hot_short"), N_("hot_medium"), N_("hot_long"), N_("callback"), N_("appointment"), N_("sale"), N_("do_not_call"), N_("not_target"),
+	N_("new"), N_("in_progress"), N_("hot"), N_("do_not_call"), N_("exhausted"), N_("invalid"), N_("done"), N_("calling"), N_("paused"), N_("idle"),
+	N_("yes"), N_("no"), N_("Attempts"), N_("First call."), N_("No lead to call now."), N_("Try again"), N_("Calls"), N_("Conversations"),
+	N_("Appointments"), N_("Calls per hour"), N_("In a calling block now"), N_("Outside the calling blocks"),
+	N_("Choose a result first."), N_("Choose the outcome of the conversation."), N_("Give a date and time."), N_("Saved"),
+	N_("Appointment date and time"), N_("Callback date and time"), N_("Updated"), N_("Column"), N_("(recognise)"), N_("ignore"),
+	N_("First rows of the file; choose a field for the columns that are not recognised."), N_("Importing…"), N_("Rows"),
+	N_("imported"), N_("duplicates"), N_("rejected"), N_("Rejected rows"), N_("Line"), N_("Field"), N_("Reason"),
+};
+
+void html_script_words(struct http_req *r)
+{
+	json_t *o = json_object();
+	char *text;
+
+	for (size_t i = 0; i < sizeof(script_words) / sizeof(script_words[0]); i++)
+		json_object_set_new(o, script_words[i], json_string(T(r, script_words[i])));
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	html_f(r, " data-t=\"%s\"", text);
+	free(text);
+}
+
+const char *html_url(struct http_req *r, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = arena_alloc(&r->arena, 3 * strlen(s) + 1), *o = out;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-_.~", c)) {
+			*o++ = (char)c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}

@@ -1,0 +1,133 @@
+#ifndef TP_HTTP_H
+#define TP_HTTP_H
+/*
+ * telepro serve: the JSON API and the HTML pages over libmicrohttpd (docs/API.md,
+ * docs/ARCHITECTURE.md). The server is thin: a handler reads its inputs from the request
+ * (path parameters, query, form or JSON body), calls one use case of src/app with the
+ * session's user as the actor, and writes the answer. Every request owns an arena
+ * (r->arena) freed when it completes; handlers allocate from it and never free.
+ *
+ * Threads: libmicrohttpd's internal pool; each pool thread opens its own database
+ * connection (its own struct app) on first use, so a request never waits for another's.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "app/app.h"
+#include "core/xalloc.h"
+#include "http/arena.h"
+
+struct MHD_Connection;
+
+struct http_options {
+	const char *db_url;
+	const char *listen;          /* "127.0.0.1:8080", "[::1]:8080", ":8080" */
+	unsigned threads;            /* pool size, 0: 2 */
+	unsigned max_connections;    /* in total */
+	unsigned max_per_ip;
+	unsigned timeout_seconds;    /* an idle connection is closed */
+	size_t max_body;             /* JSON and forms */
+	size_t max_upload;           /* prospect files */
+	const char *call_link;       /* "tel:{phone}", "sip:{phone}@pbx.example" */
+	bool secure_cookies;         /* always mark cookies Secure (behind TLS) */
+	const char *os_user;
+};
+
+/* Runs the server until SIGINT or SIGTERM; returns the exit code. */
+int http_serve(const struct http_options *o);
+
+#define HTTP_PARAMS_MAX 4
+#define HTTP_HEADERS_MAX 8
+
+struct http_kv {
+	const char *key, *value;
+};
+
+enum http_route_flags {
+	HTTP_PUBLIC = 1,    /* no session needed */
+	HTTP_PAGE = 2,      /* HTML: no session redirects to the login page */
+	HTTP_UPLOAD = 4,    /* the body may be as large as max_upload */
+};
+
+struct http_req;
+
+struct http_route {
+	const char *method;
+	const char *pattern;         /* "/api/v1/campaigns/{id}/next" */
+	void (*fn)(struct http_req *r);
+	unsigned roles;              /* enum app_role mask; 0: any signed-in user */
+	unsigned flags;
+};
+
+struct http_req {
+	struct MHD_Connection *conn;
+	const struct http_options *opt;
+	struct arena arena;
+	const char *method, *path, *ip;
+	int64_t started_us;
+	/* The body, read up to the route's limit. */
+	char *body;
+	size_t body_len, body_cap;
+	bool too_big;
+	const struct http_route *route;
+	const char *params[HTTP_PARAMS_MAX];
+	int nparams;
+	struct http_kv *form;        /* an application/x-www-form-urlencoded body, decoded */
+	size_t nform;
+	json_t *json;                /* the body as JSON, once http_json_body parsed it */
+	/* The context of this request's thread, acting as the session's user. */
+	struct app *app;
+	bool signed_in;
+	struct app_web_session session;
+	const char *lang;            /* "fr" or "en" */
+	/* The answer. */
+	int status;
+	const char *content_type;
+	struct strbuf out;
+	struct http_kv headers[HTTP_HEADERS_MAX];
+	int nheaders;
+	const char *log_cause;       /* why it failed, for the log */
+};
+
+/* Request inputs ---------------------------------------------------------------------- */
+
+/* A query-string argument, NULL when absent. */
+const char *http_query(struct http_req *r, const char *key);
+/* A request header, NULL when absent. */
+const char *http_header(struct http_req *r, const char *key);
+/* A field of the form body, NULL when absent. */
+const char *http_form(struct http_req *r, const char *key);
+/* Path parameter i as a positive id; 0 when it is not one. */
+int64_t http_param_id(struct http_req *r, int i);
+/* The body parsed as a JSON object; NULL after answering 400 when it is not one. The
+ * object belongs to the request. */
+json_t *http_json_body(struct http_req *r);
+
+/* Answers ----------------------------------------------------------------------------- */
+
+void http_add_header(struct http_req *r, const char *key, const char *value);
+/* Takes a reference to j (json_decref'd here). */
+void http_reply_json(struct http_req *r, int status, json_t *j);
+/* {"error":reason,"field":field} with the status that err's code calls for; an internal
+ * error is logged with its cause and answered without it. */
+void http_reply_error(struct http_req *r, const struct tp_error *err);
+/* The same for an error of the request itself. */
+void http_reply_status(struct http_req *r, int status, const char *field, const char *reason);
+void http_redirect(struct http_req *r, const char *location);
+/* The HTML in r->out, as a page. */
+void http_reply_html(struct http_req *r, int status);
+/* The HTTP status for a tp_status. */
+int http_status_of(int code);
+
+/* The routes: the API's (api.c) and the pages' (pages.c). */
+extern const struct http_route api_routes[], page_routes[];
+extern const size_t api_nroutes, page_nroutes;
+
+/* Session cookie name. */
+#define HTTP_COOKIE "tp_session"
+
+/* Opens the session cookie and sets it (login) or clears it (logout). */
+void http_set_session_cookie(struct http_req *r, const char *token, int64_t max_age);
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * Campaign pages (manager): the list, a form to create or edit one (its fields are the
+ * CLI's settings, applied by the same app use case), and the prospect-file import: app.js
+ * previews the file in the browser, lets the manager map its columns, uploads it to
+ * POST /api/v1/imports and shows the reject report.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fields.h"
+#include "http/html.h"
+#include "http/pages.h"
+
+static int row(void *ctx, const struct campaign *c)
+{
+	struct http_req *r = ctx;
+
+	html_f(r, "<tr><th scope=\"row\"><a href=\"/campaigns/%lld\">%s</a></th><td>%s</td><td>%s</td><td>%lld</td>"
+		"<td>%s</td><td><a href=\"/dashboard?campaign=%S\">%s</a> · <a href=\"/team?campaign=%lld\">%s</a></td></tr>",
+		(long long)c->id, c->name, T(r, c->kind), c->audience, (long long)c->leads,
+		c->archived ? T(r, "archived") : T(r, "active"), html_url(r, c->name), T(r, "Dashboard"), (long long)c->id, T(r, "Team screen"));
+	return 0;
+}
+
+void page_campaigns(struct http_req *r)
+{
+	struct tp_error err;
+
+	tp_error_clear(&err);
+	html_begin(r, T(r, "Campaigns"), "campaigns");
+	html_f(r, "<p><a class=\"button primary\" href=\"/campaigns/new\">%s</a></p>"
+		"<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		"<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\"></th></tr></thead><tbody>",
+		T(r, "New campaign"), T(r, "Name"), T(r, "Kind"), T(r, "Audience"), T(r, "Leads"), T(r, "State"));
+	if (app_campaign_list(r->app, row, r, &err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	html_f(r, "</tbody></table>");
+	html_end(r);
+}
+
+static void select_of(struct http_req *r, const char *name, const char *label, const char *const *values, size_t n,
+	const char *current)
+{
+	html_f(r, "<label for=\"c-%s\">%s</label><select id=\"c-%s\" name=\"%s\">", name, label, name, name);
+	for (size_t i = 0; i < n; i++)
+		html_f(r, "<option value=\"%s\"%S>%s</option>", values[i],
+			current && strcmp(current, values[i]) == 0 ? " selected" : "", T(r, values[i]));
+	html_f(r, "</select>");
+}
+
+static void number_input(struct http_req *r, const char *name, const char *label, int64_t v, const char *hint)
+{
+	html_f(r, "<label for=\"c-%s\">%s</label><input id=\"c-%s\" name=\"%s\" inputmode=\"numeric\" value=\"%S\">"
+		"<small>%s</small>", name, label, name, name, v >= 0 ? arena_printf(&r->arena, "%lld", (long long)v) : "",
+		hint ? hint : "");
+}
+
+/* The form of a campaign (c NULL: a new one). */
+static void campaign_form(struct http_req *r, const struct campaign *c, const char *error)
+{
+	static const char *const kinds[] = {"appointment", "event", "qualification", "survey", "sales", "custom"};
+	static const char *const audiences[] = {"b2b", "b2c"};
+	char blocks[512] = "", windows[512] = "";
+	struct strbuf fields;
+
+	sb_init(&fields);
+	if (c) {
+		campaign_format_slots(c->blocks, c->nblocks, blocks, sizeof(blocks));
+		campaign_format_slots(c->windows, c->nwindows, windows, sizeof(windows));
+		for (int i = 0; i < c->nfields; i++)
+			sb_addf(&fields, "%s=%s%s%s\n", c->fields[i].key, c->fields[i].type, c->fields[i].choices[0] ? ":" : "",
+				c->fields[i].choices);
+	}
+	html_begin(r, c ? c->name : T(r, "New campaign"), "campaigns");
+	if (error)
+		html_f(r, "<p class=\"message error\" role=\"alert\" id=\"form-error\">%s</p>", error);
+	html_f(r, "<form method=\"post\" action=\"%S\" class=\"card campaign-form\">",
+		c ? arena_printf(&r->arena, "/campaigns/%lld", (long long)c->id) : "/campaigns");
+	html_csrf(r);
+	if (!c)
+		html_f(r, "<label for=\"c-name\">%s</label><input id=\"c-name\" name=\"name\" required maxlength=\"200\" value=\"%s\">",
+			T(r, "Name"), http_form(r, "name"));
+	select_of(r, "kind", T(r, "Kind"), kinds, 6, c ? c->kind : NULL);
+	select_of(r, "audience", T(r, "Audience"), audiences, 2, c ? c->audience : NULL);
+	html_f(r, "<label for=\"c-timezone\">%s</label><input id=\"c-timezone\" name=\"timezone\" value=\"%s\">",
+		T(r, "Time zone"), c ? c->timezone : "Europe/Paris");
+	number_input(r, "daily-calls", T(r, "Calls a day (per agent)"), c ? c->daily_calls : 40, NULL);
+	number_input(r, "weekly-calls", T(r, "Calls a week"), c ? c->weekly_calls : -1, NULL);
+	number_input(r, "daily-appointments", T(r, "Appointments a day"), c ? c->daily_appointments : -1, NULL);
+	number_input(r, "weekly-appointments", T(r, "Appointments a week"), c ? c->weekly_appointments : -1, NULL);
+	number_input(r, "max-attempts", T(r, "Attempts per lead at most"), c ? c->max_attempts : 6, NULL);
+	html_f(r, "<label for=\"c-block\">%s</label><textarea id=\"c-block\" name=\"block\" rows=\"2\">%s</textarea>"
+		"<small>%s</small>", T(r, "Calling blocks"), blocks, T(r, "One a line, e.g. mon-fri 14:00-16:00"));
+	html_f(r, "<label for=\"c-window\">%s</label><textarea id=\"c-window\" name=\"window\" rows=\"2\">%s</textarea>"
+		"<small>%s</small>", T(r, "Calling windows"), windows,
+		T(r, "No lead is offered outside them. Empty: the default of the audience."));
+	html_f(r, "<label for=\"c-field\">%s</label><textarea id=\"c-field\" name=\"field\" rows=\"3\">%s</textarea>"
+		"<small>%s</small>", T(r, "Qualification fields"), fields.buf,
+		T(r, "One a line: KEY=text, number, date, yesno or choice:a|b|c"));
+	html_f(r, "<label for=\"c-script\">%s</label><textarea id=\"c-script\" name=\"script\" rows=\"8\">%s</textarea>"
+		"<small>%s</small>", T(r, "Script (Markdown)"), c && c->script ? c->script : "",
+		T(r, "Merge fields: {{first_name}}, {{last_name}}, {{company}}, {{city}}, {{agent}}"));
+	html_f(r, "<button type=\"submit\" class=\"primary\">%s</button></form>", T(r, "Save"));
+	sb_release(&fields);
+	if (c) {
+		html_f(r, "<section class=\"card\" id=\"import\" data-campaign=\"%s\"", c->name);
+		html_script_words(r);
+		html_f(r, " aria-labelledby=\"imp-h\"><h2 id=\"imp-h\">%s</h2><label for=\"imp-file\">%s</label>"
+			"<input type=\"file\" id=\"imp-file\" accept=\".csv,.txt,text/csv\">"
+			"<div id=\"imp-preview\"></div><button type=\"button\" id=\"imp-go\" class=\"primary\" disabled>%s</button>"
+			"<div id=\"imp-report\" role=\"status\"></div></section>",
+			T(r, "Import a prospect file"), T(r, "CSV file (comma or semicolon, UTF-8 or Latin-1)"),
+			T(r, "Import"));
+		html_f(r, "<template id=\"imp-targets\">");
+		for (int f = 0; f < F_COUNT; f++)
+			html_f(r, "<option value=\"%s\">%s</option>", field_name(f), field_name(f));
+		html_f(r, "</template>");
+	}
+	html_end(r);
+}
+
+void page_campaign(struct http_req *r)
+{
+	struct campaign c;
+	struct tp_error err;
+	int64_t id;
+
+	if (r->nparams && strcmp(r->params[0], "new") == 0) {
+		campaign_form(r, NULL, NULL);
+		return;
+	}
+	id = http_param_id(r, 0);
+	tp_error_clear(&err);
+	campaign_init(&c);
+	if (!id || app_campaign_get_by_id(r->app, id, &c, &err))
+		html_message(r, 404, T(r, "Campaign"), T(r, "No such campaign."));
+	else
+		campaign_form(r, &c, http_query(r, "saved") ? NULL : NULL);
+	campaign_release(&c);
+}
+
+/* Adds one setting per non-empty line of a textarea; "clear" when it has none. */
+static void lines_to_settings(struct http_req *r, const char *key, const char *clear, struct campaign_setting *set,
+	size_t *n, size_t cap)
+{
+	const char *text = http_form(r, key);
+	size_t before = *n;
+
+	for (const char *p = text; p && *p && *n < cap;) {
+		size_t len = strcspn(p, "\r\n");
+		char *line = arena_strndup(&r->arena, p, len);
+
+		while (*line == ' ')
+			line++;
+		if (*line)
+			set[(*n)++] = (struct campaign_setting){key, line};
+		p += len;
+		p += strspn(p, "\r\n");
+	}
+	if (*n == before && clear && *n < cap)
+		set[(*n)++] = (struct campaign_setting){clear, NULL};
+}
+
+void page_campaign_post(struct http_req *r)
+{
+	static const char *const simple[] = {"kind", "audience", "timezone", "daily-calls", "weekly-calls",
+		"daily-appointments", "weekly-appointments", "max-attempts", "script"};
+	struct campaign_setting set[3 * CAMPAIGN_BLOCKS_MAX + CAMPAIGN_FIELDS_MAX + 16];
+	size_t n = 0, cap = sizeof(set) / sizeof(set[0]);
+	struct campaign c;
+	struct tp_error err;
+	int64_t id = r->nparams ? http_param_id(r, 0) : 0;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++) {
+		const char *v = http_form(r, simple[i]);
+
+		/* An objective left empty is not set; other empty fields keep their value. */
+		if (v && *v)
+			set[n++] = (struct campaign_setting){simple[i], v};
+	}
+	lines_to_settings(r, "block", "no-blocks", set, &n, cap);
+	lines_to_settings(r, "window", "no-windows", set, &n, cap);
+	lines_to_settings(r, "field", NULL, set, &n, cap);
+	tp_error_clear(&err);
+	campaign_init(&c);
+	if (id) {
+		rc = app_campaign_get_by_id(r->app, id, &c, &err);
+		if (rc == 0)
+			rc = app_campaign_set(r->app, c.name, set, n, &err);
+	} else {
+		rc = app_campaign_add(r->app, http_form(r, "name"), set, n, &c, &err);
+	}
+	if (rc) {
+		char *msg = arena_printf(&r->arena, "%s%s%s", err.field, err.field[0] ? ": " : "", err.reason);
+
+		r->status = http_status_of(err.code);
+		if (id && c.name) {
+			campaign_form(r, &c, msg);
+		} else {
+			campaign_release(&c);
+			campaign_init(&c);
+			campaign_form(r, NULL, msg);
+		}
+		r->status = http_status_of(err.code);
+		http_reply_html(r, r->status);
+	} else {
+		http_redirect(r, arena_printf(&r->arena, "/campaigns/%lld?saved=1", (long long)c.id));
+	}
+	campaign_release(&c);
+}

@@ -1,0 +1,510 @@
+/*
+ * The manager's dashboard: the KPIs of docs/KPI.md for a filter, each rate with its
+ * denominator and 95 % interval, and charts drawn here as SVG (nothing is loaded from
+ * another site, no script needed). Every number comes from app_kpi, the same JSON as
+ * `telepro kpi`. Also the desk's script rendering (cmark, safe mode).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmark.h>
+
+#include "core/script.h"
+#include "http/html.h"
+#include "http/pages.h"
+
+/* JSON helpers --------------------------------------------------------------------------- */
+
+/* A group's key ("16", "mon 14", "2026-W49", an agent's name). */
+static const char *jstr_key(json_t *g)
+{
+	json_t *k = json_object_get(g, "key");
+
+	return json_is_string(k) ? json_string_value(k) : "";
+}
+
+static double rate_value(json_t *g, const char *key, const char *part)
+{
+	json_t *v = json_object_get(json_object_get(g, key), part);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static long long count_of(json_t *g, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(g, key));
+}
+
+static const char *pct(struct http_req *r, double v)
+{
+	char buf[48];
+
+	if (isnan(v))
+		return "–";
+	return arena_printf(&r->arena, "%s %%", i18n_number(r->lang, v * 100, 1, buf, sizeof(buf)));
+}
+
+static const char *num(struct http_req *r, double v, int decimals)
+{
+	char buf[48];
+
+	if (isnan(v))
+		return "–";
+	return arena_strdup(&r->arena, i18n_number(r->lang, v, decimals, buf, sizeof(buf)));
+}
+
+/* One KPI tile: the value, its interval and its denominator. */
+static void tile_rate(struct http_req *r, json_t *t, const char *key, const char *label, bool percent, int decimals)
+{
+	double v = rate_value(t, key, "value"), lo = rate_value(t, key, "low"), hi = rate_value(t, key, "high");
+	long long n = (long long)json_integer_value(json_object_get(json_object_get(t, key), "n"));
+
+	html_f(r, "<div class=\"tile\" data-kpi=\"%s\"><span class=\"label\">%s</span><span class=\"value\">%s</span>",
+		key, label, percent ? pct(r, v) : num(r, v, decimals));
+	if (!isnan(lo))
+		html_f(r, "<span class=\"ci\">%s %s – %s</span>", T(r, "95% interval"), percent ? pct(r, lo) : num(r, lo, decimals),
+			percent ? pct(r, hi) : num(r, hi, decimals));
+	html_f(r, "<span class=\"n\">n = %lld</span></div>", n);
+}
+
+static void tile_count(struct http_req *r, json_t *t, const char *key, const char *label)
+{
+	html_f(r, "<div class=\"tile\" data-kpi=\"%s\"><span class=\"label\">%s</span><span class=\"value\">%s</span></div>",
+		key, label, num(r, (double)count_of(t, key), 0));
+}
+
+/* Charts --------------------------------------------------------------------------------- */
+
+/* Hour of day: bars of calls and conversations per hour, contact rate as dots with their
+ * interval (right axis, 0–100 %). */
+static void chart_hours(struct http_req *r, json_t *groups)
+{
+	const int W = 720, H = 260, L = 40, B = 30, top = 10;
+	double max = 0;
+	size_t i, n = json_array_size(groups);
+	json_t *g;
+
+	if (!n) {
+		html_f(r, "<p class=\"muted\">%s</p>", T(r, "No calls in this period."));
+		return;
+	}
+	json_array_foreach(groups, i, g) {
+		double c = rate_value(g, "calls_per_hour", "value");
+
+		if (!isnan(c) && c > max)
+			max = c;
+	}
+	if (max <= 0)
+		max = 1;
+	double step = (double)(W - L - 40) / (double)n, ph = H - B - top;
+
+	html_f(r, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"hours-t\">"
+		"<title id=\"hours-t\">%s</title>", W, H, T(r, "Calls and conversations per hour, contact rate, by hour of day"));
+	for (int k = 0; k <= 4; k++) {
+		double y = top + ph - ph * k / 4.0;
+
+		html_f(r, "<line x1=\"%d\" x2=\"%d\" y1=\"%S\" y2=\"%S\" class=\"grid\"/>"
+			"<text x=\"%d\" y=\"%S\" class=\"axis\" text-anchor=\"end\">%s</text>"
+			"<text x=\"%d\" y=\"%S\" class=\"axis\">%d%%</text>",
+			L, W - 40, arena_printf(&r->arena, "%.1f", y), arena_printf(&r->arena, "%.1f", y), L - 4,
+			arena_printf(&r->arena, "%.1f", y + 4), num(r, max * k / 4.0, 0), W - 36,
+			arena_printf(&r->arena, "%.1f", y + 4), k * 25);
+	}
+	json_array_foreach(groups, i, g) {
+		double x = L + step * (double)i, cph = rate_value(g, "calls_per_hour", "value"),
+		       vph = rate_value(g, "conversations_per_hour", "value"), cr = rate_value(g, "contact_rate", "value"),
+		       lo = rate_value(g, "contact_rate", "low"), hi = rate_value(g, "contact_rate", "high");
+		double bw = step * 0.38;
+
+		if (!isnan(cph))
+			html_f(r, "<rect class=\"bar calls\" x=\"%S\" y=\"%S\" width=\"%S\" height=\"%S\"><title>%s %s: %s</title></rect>",
+				arena_printf(&r->arena, "%.1f", x + step * 0.1), arena_printf(&r->arena, "%.1f", top + ph - ph * cph / max),
+				arena_printf(&r->arena, "%.1f", bw), arena_printf(&r->arena, "%.1f", ph * cph / max),
+				jstr_key(g), T(r, "calls per hour"), num(r, cph, 1));
+		if (!isnan(vph))
+			html_f(r, "<rect class=\"bar convs\" x=\"%S\" y=\"%S\" width=\"%S\" height=\"%S\"><title>%s %s: %s</title></rect>",
+				arena_printf(&r->arena, "%.1f", x + step * 0.1 + bw), arena_printf(&r->arena, "%.1f", top + ph - ph * vph / max),
+				arena_printf(&r->arena, "%.1f", bw), arena_printf(&r->arena, "%.1f", ph * vph / max),
+				jstr_key(g), T(r, "conversations per hour"), num(r, vph, 1));
+		if (!isnan(cr)) {
+			double cx = x + step / 2;
+
+			html_f(r, "<line class=\"ci\" x1=\"%S\" x2=\"%S\" y1=\"%S\" y2=\"%S\"/>"
+				"<circle class=\"rate\" cx=\"%S\" cy=\"%S\" r=\"4\"><title>%s %s: %s (%s – %s)</title></circle>",
+				arena_printf(&r->arena, "%.1f", cx), arena_printf(&r->arena, "%.1f", cx),
+				arena_printf(&r->arena, "%.1f", top + ph - ph * lo), arena_printf(&r->arena, "%.1f", top + ph - ph * hi),
+				arena_printf(&r->arena, "%.1f", cx), arena_printf(&r->arena, "%.1f", top + ph - ph * cr),
+				jstr_key(g), T(r, "contact rate"), pct(r, cr), pct(r, lo), pct(r, hi));
+		}
+		html_f(r, "<text class=\"axis\" x=\"%S\" y=\"%d\" text-anchor=\"middle\">%s h</text>",
+			arena_printf(&r->arena, "%.1f", x + step / 2), H - 10, jstr_key(g));
+	}
+	html_f(r, "</svg><p class=\"legend\"><span class=\"sw calls\"></span>%s <span class=\"sw convs\"></span>%s "
+		"<span class=\"sw rate\"></span>%s</p>", T(r, "calls per hour"), T(r, "conversations per hour"),
+		T(r, "contact rate (95% interval)"));
+}
+
+/* Weekday × hour heatmap of the contact rate; pale cells have few calls. */
+static void chart_heatmap(struct http_req *r, json_t *groups)
+{
+	static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+	int hmin = 24, hmax = -1;
+	size_t i;
+	json_t *g;
+
+	json_array_foreach(groups, i, g) {
+		int h = (int)strtol(jstr_key(g) + 4, NULL, 10);
+
+		if (h < hmin)
+			hmin = h;
+		if (h > hmax)
+			hmax = h;
+	}
+	if (hmax < 0) {
+		html_f(r, "<p class=\"muted\">%s</p>", T(r, "No calls in this period."));
+		return;
+	}
+	int cw = 44, ch = 26, L = 46, top = 22, W = L + cw * (hmax - hmin + 1) + 4, H = top + ch * 7 + 4;
+
+	html_f(r, "<svg class=\"chart heat\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"heat-t\">"
+		"<title id=\"heat-t\">%s</title>", W, H, T(r, "Contact rate by weekday and hour"));
+	for (int h = hmin; h <= hmax; h++)
+		html_f(r, "<text class=\"axis\" x=\"%d\" y=\"16\" text-anchor=\"middle\">%d h</text>", L + cw * (h - hmin) + cw / 2, h);
+	for (int d = 0; d < 7; d++)
+		html_f(r, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", L - 6, top + ch * d + 17,
+			T(r, days[d]));
+	json_array_foreach(groups, i, g) {
+		const char *key = jstr_key(g);
+		int d = -1, h = (int)strtol(key + 4, NULL, 10);
+		double v = rate_value(g, "contact_rate", "value");
+		long long n = count_of(g, "calls");
+
+		for (int k = 0; k < 7; k++)
+			if (strncmp(key, days[k], 3) == 0)
+				d = k;
+		if (d < 0 || isnan(v))
+			continue;
+		/* Colour by rate (white to dark teal), opacity by evidence (30 calls and more: full). */
+		int shade = (int)(235 - 175 * fmin(1.0, v / 0.6));
+		double op = fmin(1.0, 0.25 + (double)n / 40.0);
+
+		html_f(r, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"rgb(%d,%d,%d)\" fill-opacity=\"%S\">"
+			"<title>%s %d h: %s, n = %lld</title></rect><text class=\"cell%S\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%S</text>",
+			L + cw * (h - hmin), top + ch * d, cw - 2, ch - 2, shade - 40 > 0 ? shade - 40 : 0, shade, shade - 20 > 0 ? shade - 20 : 0,
+			arena_printf(&r->arena, "%.2f", op), T(r, days[d]), h, pct(r, v), n, shade < 150 ? " dark" : "",
+			L + cw * (h - hmin) + cw / 2 - 1, top + ch * d + 17, arena_printf(&r->arena, "%.0f", v * 100));
+	}
+	html_f(r, "</svg>");
+}
+
+/* Horizontal bars: label, count, share of the first bar. */
+static void bars(struct http_req *r, const char *title, int nbars, const char *const *labels, const long long *values)
+{
+	const int W = 560, L = 170, bh = 24;
+	long long max = 1;
+
+	for (int i = 0; i < nbars; i++)
+		if (values[i] > max)
+			max = values[i];
+	html_f(r, "<svg class=\"chart bars\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">", W, nbars * (bh + 6) + 4, title);
+	for (int i = 0; i < nbars; i++) {
+		double w = (double)(W - L - 90) * (double)values[i] / (double)max;
+
+		html_f(r, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
+			"<rect class=\"bar calls\" x=\"%d\" y=\"%d\" width=\"%S\" height=\"%d\"/>"
+			"<text class=\"axis\" x=\"%S\" y=\"%d\">%s</text>",
+			L - 8, i * (bh + 6) + 17, labels[i], L, i * (bh + 6), arena_printf(&r->arena, "%.1f", w), bh,
+			arena_printf(&r->arena, "%.1f", L + w + 6), i * (bh + 6) + 17, num(r, (double)values[i], 0));
+	}
+	html_f(r, "</svg>");
+}
+
+/* A line chart over the weeks of one rate-like KPI (value per group). */
+static void chart_weeks(struct http_req *r, json_t *groups, const char *key, const char *title, bool percent)
+{
+	const int W = 560, H = 180, L = 50, B = 26, top = 10;
+	size_t i, n = json_array_size(groups);
+	double max = 0;
+	json_t *g;
+	struct strbuf pts;
+
+	if (n < 2) {
+		html_f(r, "<p class=\"muted\">%s</p>", T(r, "Too few weeks for a trend."));
+		return;
+	}
+	json_array_foreach(groups, i, g) {
+		double v = rate_value(g, key, "value");
+
+		if (!isnan(v) && v > max)
+			max = v;
+	}
+	if (max <= 0)
+		max = 1;
+	sb_init(&pts);
+	html_f(r, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">", W, H, title);
+	json_array_foreach(groups, i, g) {
+		double v = rate_value(g, key, "value"), x = L + (double)(W - L - 20) * (double)i / (double)(n - 1);
+
+		if (isnan(v))
+			continue;
+		double y = top + (H - B - top) * (1 - v / max);
+
+		sb_addf(&pts, "%.1f,%.1f ", x, y);
+		html_f(r, "<circle class=\"rate\" cx=\"%S\" cy=\"%S\" r=\"3\"><title>%s: %s</title></circle>",
+			arena_printf(&r->arena, "%.1f", x), arena_printf(&r->arena, "%.1f", y), jstr_key(g),
+			percent ? pct(r, v) : num(r, v, 1));
+		if (i == 0 || i == n - 1 || n <= 8)
+			html_f(r, "<text class=\"axis\" x=\"%S\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+				arena_printf(&r->arena, "%.1f", x), H - 8, jstr_key(g));
+	}
+	html_f(r, "<polyline class=\"trend\" points=\"%s\"/>"
+		"<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
+		"<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text></svg>",
+		pts.buf, L - 6, top + 8, percent ? pct(r, max) : num(r, max, 1), L - 6, H - B);
+	sb_release(&pts);
+}
+
+/* The dashboard ---------------------------------------------------------------------------- */
+
+struct campaign_opts {
+	struct http_req *r;
+	const char *selected;
+};
+
+static int campaign_option(void *ctx, const struct campaign *c)
+{
+	struct campaign_opts *o = ctx;
+
+	html_f(o->r, "<option%S>%s</option>", o->selected && strcmp(o->selected, c->name) == 0 ? " selected" : "", c->name);
+	return 0;
+}
+
+static int kpi(struct http_req *r, const struct app_kpi_query *base, const char *by, json_t **out)
+{
+	struct app_kpi_query q = *base;
+	struct tp_error err;
+
+	q.by = by;
+	tp_error_clear(&err);
+	if (app_kpi(r->app, &q, out, &err)) {
+		html_f(r, "<p class=\"message error\" role=\"alert\">%s%s%s</p>", err.field, err.field[0] ? ": " : "", err.reason);
+		return -1;
+	}
+	return 0;
+}
+
+/* An agent whose appointments fare worse than the team's, beyond chance: the interval
+ * of their relevant-appointment share, or of their sales per appointment, lies entirely
+ * below the team's value (docs/WEB.md). */
+static bool quality_flag(json_t *agent, json_t *team)
+{
+	static const char *const keys[] = {"relevant_appointment_rate", "sales_per_appointment"};
+
+	for (int i = 0; i < 2; i++) {
+		double hi = rate_value(agent, keys[i], "high"), t = rate_value(team, keys[i], "value");
+
+		if (!isnan(hi) && !isnan(t) && hi < t)
+			return true;
+	}
+	return false;
+}
+
+void page_dashboard(struct http_req *r)
+{
+	const char *campaign = http_query(r, "campaign"), *agent = http_query(r, "agent");
+	struct app_kpi_query q = {campaign && *campaign ? campaign : NULL, agent && *agent ? agent : NULL,
+		http_query(r, "from"), http_query(r, "to"), NULL};
+	struct campaign_opts co = {r, q.campaign};
+	json_t *hours = NULL, *heat = NULL, *weeks = NULL, *agents = NULL, *outcomes = NULL, *t, *g;
+	struct tp_error err;
+	bool is_agent = strcmp(r->session.user.role, "agent") == 0;
+	size_t i;
+
+	if (q.from && !*q.from)
+		q.from = NULL;
+	if (q.to && !*q.to)
+		q.to = NULL;
+	html_begin(r, T(r, "Dashboard"), "dashboard");
+	html_f(r, "<form class=\"filters\" method=\"get\" action=\"/dashboard\"><label>%s <select name=\"campaign\">"
+		"<option value=\"\">%s</option>", T(r, "Campaign"), T(r, "All campaigns"));
+	tp_error_clear(&err);
+	if (app_campaign_list(r->app, campaign_option, &co, &err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	html_f(r, "</select></label>");
+	if (!is_agent)
+		html_f(r, "<label>%s <input name=\"agent\" value=\"%s\" size=\"10\"></label>", T(r, "Agent"), q.agent);
+	html_f(r, "<label>%s <input type=\"date\" name=\"from\" value=\"%s\"></label><label>%s <input type=\"date\" "
+		"name=\"to\" value=\"%s\"></label><button type=\"submit\">%s</button></form>",
+		T(r, "From"), q.from, T(r, "To"), q.to, T(r, "Show"));
+	if (kpi(r, &q, "hour", &hours))
+		goto out;
+	t = json_object_get(hours, "totals");
+	html_f(r, "<section aria-labelledby=\"kpi-h\"><h2 id=\"kpi-h\">%s</h2><div class=\"tiles\">", T(r, "Key figures"));
+	tile_count(r, t, "calls", T(r, "Calls"));
+	tile_count(r, t, "conversations", T(r, "Conversations"));
+	tile_count(r, t, "appointments", T(r, "Appointments"));
+	tile_count(r, t, "sales", T(r, "Sales"));
+	html_f(r, "<div class=\"tile\" data-kpi=\"calling_seconds\"><span class=\"label\">%s</span><span class=\"value\">%s h</span></div>",
+		T(r, "Calling hours"), num(r, (double)count_of(t, "calling_seconds") / 3600.0, 1));
+	tile_rate(r, t, "calls_per_hour", T(r, "Calls per hour"), false, 1);
+	tile_rate(r, t, "conversations_per_hour", T(r, "Conversations per hour"), false, 1);
+	tile_rate(r, t, "contact_rate", T(r, "Contact rate"), true, 1);
+	tile_rate(r, t, "appointment_rate", T(r, "Appointment rate"), true, 1);
+	tile_rate(r, t, "appointments_per_conversation", T(r, "Appointments per conversation"), true, 1);
+	tile_rate(r, t, "sales_per_appointment", T(r, "Sales per appointment"), true, 1);
+	tile_rate(r, t, "relevant_appointment_rate", T(r, "Relevant appointments"), true, 1);
+	tile_rate(r, t, "qualification_rate", T(r, "Qualification rate"), true, 1);
+	tile_rate(r, t, "avg_conversation_seconds", T(r, "Average conversation (s)"), false, 0);
+	html_f(r, "</div></section>");
+	if (json_object_get(hours, "objectives")) {
+		json_t *o = json_object_get(hours, "objectives");
+		static const char *const keys[] = {"daily_calls", "weekly_calls", "daily_appointments", "weekly_appointments"};
+		static const char *const labels[] = {"Calls today", "Calls this week", "Appointments today",
+			"Appointments this week"};
+
+		html_f(r, "<section aria-labelledby=\"obj-h\"><h2 id=\"obj-h\">%s</h2><div class=\"tiles\">",
+			T(r, "Objectives against actual"));
+		for (int k = 0; k < 4; k++) {
+			json_t *x = json_object_get(o, keys[k]);
+
+			if (!x)
+				continue;
+			html_f(r, "<div class=\"tile\"><span class=\"label\">%s</span><span class=\"value\">%lld / %lld</span>"
+				"<meter min=\"0\" max=\"1\" value=\"%S\">%s</meter></div>", T(r, labels[k]), count_of(x, "done"),
+				count_of(x, "target"), arena_printf(&r->arena, "%.3f", fmin(1.0, rate_value(o, keys[k], "progress"))),
+				pct(r, rate_value(o, keys[k], "progress")));
+		}
+		html_f(r, "</div></section>");
+	}
+	html_f(r, "<section aria-labelledby=\"hours-h\"><h2 id=\"hours-h\">%s</h2>", T(r, "By hour of day"));
+	chart_hours(r, json_object_get(hours, "groups"));
+	html_f(r, "</section><section aria-labelledby=\"heat-h\"><h2 id=\"heat-h\">%s</h2>", T(r, "Contact rate, weekday × hour"));
+	if (kpi(r, &q, "weekday-hour", &heat))
+		goto out;
+	chart_heatmap(r, json_object_get(heat, "groups"));
+	html_f(r, "</section>");
+	{
+		const char *labels[] = {T(r, "Calls"), T(r, "Conversations"), T(r, "Appointments"), T(r, "Sales")};
+		long long values[] = {count_of(t, "calls"), count_of(t, "conversations"), count_of(t, "appointments"),
+			count_of(t, "sales")};
+
+		html_f(r, "<section class=\"half\" aria-labelledby=\"funnel-h\"><h2 id=\"funnel-h\">%s</h2>", T(r, "Funnel"));
+		bars(r, T(r, "Funnel"), 4, labels, values);
+		html_f(r, "</section>");
+	}
+	if (kpi(r, &q, "outcome", &outcomes))
+		goto out;
+	{
+		json_t *og = json_object_get(outcomes, "groups");
+		size_t n = json_array_size(og);
+		const char **labels = arena_alloc(&r->arena, (n + 1) * sizeof(*labels));
+		long long *values = arena_alloc(&r->arena, (n + 1) * sizeof(*values));
+
+		json_array_foreach(og, i, g) {
+			labels[i] = T(r, jstr_key(g));
+			values[i] = count_of(g, "conversations");
+		}
+		html_f(r, "<section class=\"half\" aria-labelledby=\"out-h\"><h2 id=\"out-h\">%s</h2>", T(r, "Outcomes of conversations"));
+		if (n)
+			bars(r, T(r, "Outcomes of conversations"), (int)n, labels, values);
+		else
+			html_f(r, "<p class=\"muted\">%s</p>", T(r, "No conversation in this period."));
+		html_f(r, "</section>");
+	}
+	if (!is_agent) {
+		if (kpi(r, &q, "agent", &agents))
+			goto out;
+		html_f(r, "<section aria-labelledby=\"agents-h\"><h2 id=\"agents-h\">%s</h2><p class=\"muted\">%s</p>"
+			"<table class=\"agents\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+			"<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+			"<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+			T(r, "Quantity and quality, side by side"),
+			T(r, "A flag means the interval of the agent's relevant-appointment share or sales per appointment lies entirely below the team's value."),
+			T(r, "Agent"), T(r, "Calls"), T(r, "Calls per hour"), T(r, "Contact rate"),
+			T(r, "Appointments per conversation"), T(r, "Relevant appointments"), T(r, "Sales per appointment"),
+			T(r, "Qualification rate"), T(r, "Flags"));
+		json_array_foreach(json_object_get(agents, "groups"), i, g) {
+			bool flag = quality_flag(g, json_object_get(agents, "totals"));
+
+			html_f(r, "<tr%S><th scope=\"row\">%s</th><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s <small>n=%lld</small></td>"
+				"<td>%s <small>n=%lld</small></td><td>%s</td><td>%s</td></tr>",
+				flag ? " class=\"flagged\"" : "", jstr_key(g), num(r, (double)count_of(g, "calls"), 0),
+				num(r, rate_value(g, "calls_per_hour", "value"), 1), pct(r, rate_value(g, "contact_rate", "value")),
+				pct(r, rate_value(g, "appointments_per_conversation", "value")),
+				pct(r, rate_value(g, "relevant_appointment_rate", "value")),
+				(long long)rate_value(g, "relevant_appointment_rate", "n"),
+				pct(r, rate_value(g, "sales_per_appointment", "value")),
+				(long long)rate_value(g, "sales_per_appointment", "n"), pct(r, rate_value(g, "qualification_rate", "value")),
+				flag ? T(r, "appointment quality") : "");
+		}
+		html_f(r, "</tbody></table></section>");
+	}
+	if (kpi(r, &q, "week", &weeks))
+		goto out;
+	html_f(r, "<section class=\"half\" aria-labelledby=\"wk1-h\"><h2 id=\"wk1-h\">%s</h2>", T(r, "Calls per hour, by week"));
+	chart_weeks(r, json_object_get(weeks, "groups"), "calls_per_hour", T(r, "Calls per hour, by week"), false);
+	html_f(r, "</section><section class=\"half\" aria-labelledby=\"wk2-h\"><h2 id=\"wk2-h\">%s</h2>", T(r, "Contact rate, by week"));
+	chart_weeks(r, json_object_get(weeks, "groups"), "contact_rate", T(r, "Contact rate, by week"), true);
+	html_f(r, "</section>");
+out:
+	json_decref(hours);
+	json_decref(heat);
+	json_decref(weeks);
+	json_decref(agents);
+	json_decref(outcomes);
+	html_end(r);
+}
+
+/* Scripts ---------------------------------------------------------------------------------- */
+
+struct merge_ctx {
+	json_t *lead;
+	const char *agent;
+};
+
+static const char *merge_value(void *vctx, const char *name)
+{
+	static const struct {
+		const char *name, *object, *key;
+	} fields[] = {
+		{"first_name", "contact", "first_name"}, {"last_name", "contact", "last_name"},
+		{"civility", "contact", "civility"}, {"role", "contact", "role"}, {"email", "contact", "email"},
+		{"company", "company", "name"}, {"city", "company", "city"}, {"sector", "company", "sector"},
+		{"postcode", "company", "postcode"}, {"phone", NULL, "phone"}, {"campaign", NULL, "campaign"},
+	};
+	struct merge_ctx *ctx = vctx;
+
+	if (strcmp(name, "agent") == 0)
+		return ctx->agent;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (strcmp(name, fields[i].name) == 0) {
+			json_t *o = fields[i].object ? json_object_get(ctx->lead, fields[i].object) : ctx->lead;
+			json_t *v = json_object_get(o, fields[i].key);
+
+			return json_is_string(v) ? json_string_value(v) : "";
+		}
+	}
+	return NULL;
+}
+
+const char *page_script_html(struct http_req *r, json_t *lead)
+{
+	json_t *script = json_object_get(lead, "script");
+	struct merge_ctx ctx = {lead, r->session.user.name};
+	struct strbuf md;
+	char *html, *out;
+
+	if (!json_is_string(script))
+		return "";
+	sb_init(&md);
+	script_merge(&md, json_string_value(script), merge_value, &ctx);
+	/* Safe mode is cmark's default since 0.29: raw HTML and javascript: links are dropped. */
+	html = cmark_markdown_to_html(md.buf, md.len, CMARK_OPT_DEFAULT);
+	out = arena_strdup(&r->arena, html);
+	free(html);
+	sb_release(&md);
+	return out;
+}

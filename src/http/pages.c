@@ -1,0 +1,466 @@
+/*
+ * The HTML pages (docs/WEB.md): server-rendered, working without script where a form
+ * does the job (login, appointments, users, campaigns); the calling desk and the team
+ * screen are driven by app.js over the JSON API. Every page calls the same app use cases
+ * as the API and the CLI.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/api.h"
+#include "http/html.h"
+#include "http/pages.h"
+
+extern const unsigned char asset_app_css[], asset_app_js[];
+extern const size_t asset_app_css_len, asset_app_js_len;
+
+/* Where a user lands after signing in. */
+static const char *home_of(const char *role)
+{
+	if (strcmp(role, "agent") == 0)
+		return "/desk";
+	if (strcmp(role, "sales") == 0)
+		return "/appointments";
+	if (strcmp(role, "admin") == 0)
+		return "/users";
+	return "/dashboard";
+}
+
+static void home(struct http_req *r)
+{
+	http_redirect(r, r->signed_in ? home_of(r->session.user.role) : "/login");
+}
+
+/* Only a path of this site may follow a login ("//evil.example" may not). */
+static const char *safe_next(const char *next)
+{
+	return next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && !strpbrk(next, "\r\n") ? next : NULL;
+}
+
+static void login_form(struct http_req *r, const char *error, const char *login)
+{
+	const char *next = safe_next(http_query(r, "next"));
+
+	if (!next)
+		next = safe_next(http_form(r, "next"));
+	html_begin(r, T(r, "Sign in"), "login");
+	if (error)
+		html_f(r, "<p class=\"message error\" role=\"alert\" id=\"login-error\">%s</p>", error);
+	html_f(r, "<form class=\"card narrow\" method=\"post\" action=\"/login\">"
+		"<label for=\"login\">%s</label><input id=\"login\" name=\"login\" autocomplete=\"username\" required "
+		"autofocus value=\"%s\">"
+		"<label for=\"password\">%s</label><input id=\"password\" name=\"password\" type=\"password\" "
+		"autocomplete=\"current-password\" required>"
+		"<input type=\"hidden\" name=\"next\" value=\"%s\">"
+		"<button type=\"submit\" class=\"primary\">%s</button></form>",
+		T(r, "Login"), login ? login : "", T(r, "Password"), next ? next : "", T(r, "Sign in"));
+	html_end(r);
+}
+
+static void login_page(struct http_req *r)
+{
+	if (r->signed_in) {
+		http_redirect(r, home_of(r->session.user.role));
+		return;
+	}
+	login_form(r, NULL, NULL);
+}
+
+static void login_post(struct http_req *r)
+{
+	struct app_web_session s;
+	struct tp_error err;
+	const char *next = safe_next(http_form(r, "next"));
+
+	tp_error_clear(&err);
+	if (app_web_login(r->app, http_form(r, "login"), http_form(r, "password"), r->ip, &s, &err)) {
+		if (http_status_of(err.code) == 500) {
+			http_reply_error(r, &err);
+			return;
+		}
+		r->log_cause = arena_strdup(&r->arena, err.reason);
+		r->status = http_status_of(err.code) == 429 ? 429 : 401;
+		login_form(r, err.code == TP_ETOOMANY ? T(r, "Too many failed logins: try again in 15 minutes.")
+						      : T(r, "Wrong login or password."), http_form(r, "login"));
+		return;
+	}
+	http_set_session_cookie(r, s.token, APP_WEB_SESSION_SECONDS);
+	sodium_memzero(s.token, sizeof(s.token));
+	http_redirect(r, next ? next : home_of(s.user.role));
+}
+
+static void logout_post(struct http_req *r)
+{
+	struct tp_error err;
+
+	tp_error_clear(&err);
+	if (api_logout(r, &err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	http_redirect(r, "/login");
+}
+
+static void lang_post(struct http_req *r)
+{
+	struct tp_error err;
+	const char *to = http_form(r, "to");
+
+	tp_error_clear(&err);
+	if (app_user_set_lang(r->app, r->session.user.name, to ? to : "", &err)) {
+		html_message(r, http_status_of(err.code), T(r, "Language"), err.reason);
+		return;
+	}
+	http_redirect(r, "/");
+}
+
+static void asset(struct http_req *r, const unsigned char *data, size_t len, const char *type)
+{
+	sb_reset(&r->out);
+	sb_add(&r->out, (const char *)data, len);
+	r->status = 200;
+	r->content_type = type;
+}
+
+static void app_css(struct http_req *r)
+{
+	asset(r, asset_app_css, asset_app_css_len, "text/css; charset=utf-8");
+}
+
+static void app_js(struct http_req *r)
+{
+	asset(r, asset_app_js, asset_app_js_len, "text/javascript; charset=utf-8");
+}
+
+/* Campaign choice ---------------------------------------------------------------------- */
+
+struct pick {
+	struct http_req *r;
+	const char *href;
+	int n;
+};
+
+static int pick_one(void *ctx, const struct campaign *c)
+{
+	struct pick *p = ctx;
+
+	if (c->archived)
+		return 0;
+	html_f(p->r, "<li><a class=\"button\" href=\"%s?campaign=%lld\">%s</a> <span class=\"muted\">%s · %s · %lld %s</span></li>",
+		p->href, (long long)c->id, c->name, T(p->r, c->kind), c->audience, (long long)c->leads, T(p->r, "leads"));
+	p->n++;
+	return 0;
+}
+
+/* Lists the campaigns to open page href with; false after answering an error. */
+static bool pick_campaign(struct http_req *r, const char *title, const char *active, const char *href)
+{
+	struct pick p = {r, href, 0};
+	struct tp_error err;
+
+	tp_error_clear(&err);
+	html_begin(r, title, active);
+	html_f(r, "<p>%s</p><ul class=\"picks\">", T(r, "Choose a campaign:"));
+	if (app_campaign_list(r->app, pick_one, &p, &err)) {
+		http_reply_error(r, &err);
+		return false;
+	}
+	html_f(r, "</ul>");
+	if (!p.n)
+		html_f(r, "<p class=\"muted\">%s</p>", T(r, "No campaign yet."));
+	html_end(r);
+	return true;
+}
+
+/* The campaign of ?campaign=ID into c; false after answering. */
+static bool query_campaign(struct http_req *r, struct campaign *c)
+{
+	const char *q = http_query(r, "campaign");
+	struct tp_error err;
+	int64_t id = q ? strtoll(q, NULL, 10) : 0;
+
+	tp_error_clear(&err);
+	if (id <= 0 || app_campaign_get_by_id(r->app, id, c, &err)) {
+		html_message(r, 404, T(r, "Campaign"), T(r, "No such campaign."));
+		return false;
+	}
+	return true;
+}
+
+/* Calling desk ------------------------------------------------------------------------- */
+
+static void desk(struct http_req *r)
+{
+	struct campaign c;
+	json_t *outcomes = NULL;
+	struct tp_error err;
+	char *outcomes_text;
+
+	if (!http_query(r, "campaign")) {
+		(void)pick_campaign(r, T(r, "Calling desk"), "desk", "/desk");
+		return;
+	}
+	campaign_init(&c);
+	if (!query_campaign(r, &c))
+		goto out;
+	tp_error_clear(&err);
+	if (app_outcomes(r->app, c.name, &outcomes, &err)) {
+		http_reply_error(r, &err);
+		goto out;
+	}
+	outcomes_text = json_dumps(outcomes, JSON_COMPACT);
+	html_begin(r, c.name, "desk");
+	/* The page is a shell: app.js reads these attributes, then drives the API. */
+	html_f(r, "<div id=\"desk\" data-campaign-id=\"%lld\" data-campaign=\"%s\" data-agent=\"%s\" "
+		"data-call-link=\"%s\" data-outcomes=\"%s\"",
+		(long long)c.id, c.name, r->session.user.name, r->opt->call_link ? r->opt->call_link : "tel:{phone}",
+		outcomes_text);
+	html_script_words(r);
+	html_f(r, ">");
+	free(outcomes_text);
+	html_f(r, "<section class=\"today card\" aria-labelledby=\"today-h\"><h2 id=\"today-h\">%s</h2>"
+		"<div class=\"progress\" id=\"progress\" aria-live=\"polite\"></div>"
+		"<p id=\"block\" class=\"block\"></p></section>", T(r, "Today"));
+	html_f(r, "<section class=\"lead card\" aria-labelledby=\"lead-h\"><h2 id=\"lead-h\">%s</h2>"
+		"<div id=\"lead\"><p class=\"muted\">%s</p></div>"
+		"<p class=\"timer\">%s <output id=\"timer\">0:00</output></p></section>",
+		T(r, "Current lead"), T(r, "Loading…"), T(r, "Call time"));
+	html_f(r, "<section class=\"script card\" aria-labelledby=\"script-h\"><h2 id=\"script-h\">%s</h2>"
+		"<div id=\"script\" class=\"script-text\"></div></section>", T(r, "Script"));
+	html_f(r, "<section class=\"history card\" aria-labelledby=\"hist-h\"><h2 id=\"hist-h\">%s</h2>"
+		"<ol id=\"calls\" class=\"calls\"></ol></section>", T(r, "Earlier calls"));
+	html_f(r, "<form id=\"call\" class=\"call card\" aria-labelledby=\"call-h\"><h2 id=\"call-h\">%s</h2>"
+		"<fieldset><legend>%s</legend><div id=\"results\" class=\"buttons\"></div></fieldset>"
+		"<fieldset id=\"outcome-box\" hidden><legend>%s</legend><div id=\"outcomes\" class=\"buttons\"></div></fieldset>"
+		"<div id=\"when-box\" hidden><label for=\"when\" id=\"when-label\">%s</label>"
+		"<input type=\"datetime-local\" id=\"when\" name=\"when\"></div>"
+		"<fieldset id=\"qual-box\" hidden><legend>%s</legend><div id=\"qual\"></div></fieldset>"
+		"<label for=\"note\">%s</label><textarea id=\"note\" name=\"note\" rows=\"2\" maxlength=\"2000\"></textarea>"
+		"<p class=\"keys muted\">%s</p>"
+		"<button type=\"submit\" class=\"primary\" id=\"save\">%s</button> "
+		"<output id=\"status\" role=\"status\"></output></form></div>",
+		T(r, "Result"), T(r, "What happened"), T(r, "Outcome of the conversation"), T(r, "When"),
+		T(r, "Qualification"), T(r, "Notes"),
+		T(r, "Keys: 1–6 results, C conversation, then 1–9 outcome; Enter saves and shows the next lead; D dials."),
+		T(r, "Save and next (Enter)"));
+	html_end(r);
+out:
+	json_decref(outcomes);
+	campaign_release(&c);
+}
+
+/* Team screen: a shell that app.js refreshes every few seconds from the KPI API. */
+static void team(struct http_req *r)
+{
+	struct campaign c;
+
+	if (!http_query(r, "campaign")) {
+		(void)pick_campaign(r, T(r, "Team screen"), "team", "/team");
+		return;
+	}
+	campaign_init(&c);
+	if (query_campaign(r, &c)) {
+		html_begin(r, c.name, "team");
+		html_f(r, "<div id=\"team\" data-campaign-id=\"%lld\" data-campaign=\"%s\"", (long long)c.id, c.name);
+		html_script_words(r);
+		html_f(r, " aria-live=\"polite\"><p id=\"team-now\" class=\"big\"></p><div id=\"team-totals\" class=\"tiles big\"></div>"
+			"<table id=\"team-agents\" class=\"big\"><caption>%s</caption><thead><tr><th scope=\"col\">%s</th>"
+			"<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+			"<th scope=\"col\">%s</th></tr></thead><tbody></tbody></table>"
+			"<p class=\"muted\" id=\"team-updated\"></p></div>",
+			T(r, "Today, per agent"), T(r, "Agent"), T(r, "Calls"),
+			T(r, "Conversations"), T(r, "Appointments"), T(r, "Calls per hour"));
+		html_end(r);
+	}
+	campaign_release(&c);
+}
+
+/* Appointments ------------------------------------------------------------------------- */
+
+static const char *jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static void appointments(struct http_req *r)
+{
+	const char *sales = http_query(r, "sales");
+	json_t *list = NULL, *a;
+	struct tp_error err;
+	size_t i;
+
+	if (!sales && strcmp(r->session.user.role, "sales") == 0)
+		sales = r->session.user.name;
+	tp_error_clear(&err);
+	if (app_appointment_list(r->app, sales && *sales ? sales : NULL, NULL, &list, &err)) {
+		html_message(r, http_status_of(err.code), T(r, "Appointments"), err.reason);
+		return;
+	}
+	html_begin(r, T(r, "Appointments"), "appointments");
+	if (http_query(r, "saved"))
+		html_f(r, "<p class=\"message ok\" role=\"status\">%s</p>", T(r, "Saved."));
+	if (!json_array_size(list))
+		html_f(r, "<p class=\"muted\">%s</p>", T(r, "No appointment."));
+	json_array_foreach(list, i, a) {
+		long long id = (long long)json_integer_value(json_object_get(a, "id"));
+		const char *status = jstr(a, "status"), *result = jstr(a, "result"), *rel = "";
+		json_t *relevant = json_object_get(a, "relevant"), *amount = json_object_get(a, "amount_cents");
+		char amount_text[48] = "";
+
+		if (json_is_boolean(relevant))
+			rel = json_is_true(relevant) ? "yes" : "no";
+		if (json_is_integer(amount))
+			snprintf(amount_text, sizeof(amount_text), "%lld,%02lld", (long long)json_integer_value(amount) / 100,
+				(long long)json_integer_value(amount) % 100);
+		html_f(r, "<article class=\"card appointment\" id=\"appointment-%lld\"><h2>%s — %s</h2>"
+			"<p><strong>%s</strong> · %s · <a href=\"%s\">%s</a> · %s %s</p>",
+			id, jstr(a, "scheduled_at"), jstr(a, "company"), jstr(a, "contact"), jstr(a, "campaign"),
+			arena_printf(&r->arena, "tel:%s", jstr(a, "phone")), jstr(a, "phone"), T(r, "set by"), jstr(a, "agent"));
+		html_f(r, "<form method=\"post\" action=\"/appointments/%lld\" class=\"inline\">", id);
+		html_csrf(r);
+		html_f(r, "<label>%s <select name=\"status\">", T(r, "Status"));
+		static const char *const statuses[] = {"scheduled", "held", "no_show", "cancelled"};
+		for (size_t s = 0; s < 4; s++)
+			html_f(r, "<option value=\"%s\"%S>%s</option>", statuses[s],
+				strcmp(status, statuses[s]) == 0 ? " selected" : "", T(r, statuses[s]));
+		html_f(r, "</select></label><label>%s <select name=\"relevant\"><option value=\"\"></option>"
+			"<option value=\"yes\"%S>%s</option><option value=\"no\"%S>%s</option></select></label>",
+			T(r, "Relevant"), strcmp(rel, "yes") == 0 ? " selected" : "", T(r, "yes"),
+			strcmp(rel, "no") == 0 ? " selected" : "", T(r, "no"));
+		html_f(r, "<label>%s <select name=\"result\"><option value=\"\"></option>"
+			"<option value=\"won\"%S>%s</option><option value=\"lost\"%S>%s</option></select></label>",
+			T(r, "Result"), strcmp(result, "won") == 0 ? " selected" : "", T(r, "won"),
+			strcmp(result, "lost") == 0 ? " selected" : "", T(r, "lost"));
+		html_f(r, "<label>%s <input name=\"amount\" inputmode=\"decimal\" size=\"9\" value=\"%s\"></label>"
+			"<button type=\"submit\">%s</button></form></article>", T(r, "Amount (€)"), amount_text, T(r, "Save"));
+	}
+	json_decref(list);
+	html_end(r);
+}
+
+static void appointment_post(struct http_req *r)
+{
+	struct tp_error err;
+	const char *status = http_form(r, "status"), *rel = http_form(r, "relevant"), *res = http_form(r, "result"),
+		   *amount = http_form(r, "amount");
+
+	tp_error_clear(&err);
+	if (app_appointment_result(r->app, http_param_id(r, 0), status && *status ? status : NULL,
+		rel && *rel ? rel : NULL, res && *res ? res : NULL, amount && *amount ? amount : NULL, &err)) {
+		html_message(r, http_status_of(err.code), T(r, "Appointments"),
+			arena_printf(&r->arena, "%s%s%s", err.field[0] ? err.field : "", err.field[0] ? ": " : "", err.reason));
+		return;
+	}
+	http_redirect(r, "/appointments?saved=1");
+}
+
+/* Users -------------------------------------------------------------------------------- */
+
+static void users(struct http_req *r)
+{
+	json_t *list = NULL, *u;
+	struct tp_error err;
+	size_t i;
+	bool admin = strcmp(r->session.user.role, "admin") == 0;
+
+	tp_error_clear(&err);
+	if (app_user_list(r->app, &list, &err)) {
+		html_message(r, http_status_of(err.code), T(r, "Users"), err.reason);
+		return;
+	}
+	html_begin(r, T(r, "Users"), "users");
+	if (http_query(r, "saved"))
+		html_f(r, "<p class=\"message ok\" role=\"status\">%s</p>", T(r, "Saved."));
+	html_f(r, "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>%S"
+		"</tr></thead><tbody>", T(r, "Login"), T(r, "Role"), T(r, "State"),
+		admin ? arena_printf(&r->arena, "<th scope=\"col\">%s</th>", T(r, "Change")) : "");
+	json_array_foreach(list, i, u) {
+		const char *name = jstr(u, "name");
+		bool disabled = json_is_true(json_object_get(u, "disabled"));
+
+		html_f(r, "<tr><td>%s</td><td>%s</td><td>%s</td>", name, T(r, jstr(u, "role")),
+			disabled ? T(r, "disabled") : T(r, "active"));
+		if (admin) {
+			html_f(r, "<td><form method=\"post\" action=\"/users/%s\" class=\"inline\">", name);
+			html_csrf(r);
+			html_f(r, "<label>%s <input type=\"password\" name=\"password\" autocomplete=\"new-password\" "
+				"minlength=\"8\" size=\"12\"></label> <label><input type=\"checkbox\" name=\"disabled\" "
+				"value=\"1\"%S> %s</label> <button type=\"submit\">%s</button></form></td>",
+				T(r, "New password"), disabled ? " checked" : "", T(r, "disabled"), T(r, "Save"));
+		}
+		html_f(r, "</tr>");
+	}
+	html_f(r, "</tbody></table>");
+	json_decref(list);
+	if (admin) {
+		html_f(r, "<h2>%s</h2><form method=\"post\" action=\"/users\" class=\"card narrow\">", T(r, "Add a user"));
+		html_csrf(r);
+		html_f(r, "<label for=\"nu-name\">%s</label><input id=\"nu-name\" name=\"name\" required maxlength=\"100\">"
+			"<label for=\"nu-role\">%s</label><select id=\"nu-role\" name=\"role\">"
+			"<option value=\"agent\">%s</option><option value=\"sales\">%s</option>"
+			"<option value=\"manager\">%s</option><option value=\"admin\">%s</option></select>"
+			"<label for=\"nu-pw\">%s</label><input id=\"nu-pw\" name=\"password\" type=\"password\" "
+			"autocomplete=\"new-password\" minlength=\"8\" required>"
+			"<button type=\"submit\" class=\"primary\">%s</button></form>",
+			T(r, "Login"), T(r, "Role"), T(r, "agent"), T(r, "sales"), T(r, "manager"), T(r, "admin"),
+			T(r, "Password"), T(r, "Add"));
+	}
+	html_end(r);
+}
+
+static void user_add_post(struct http_req *r)
+{
+	struct tp_error err;
+	int64_t id;
+
+	tp_error_clear(&err);
+	if (app_user_add(r->app, http_form(r, "name"), http_form(r, "role"), http_form(r, "password"), &id, &err)) {
+		html_message(r, http_status_of(err.code), T(r, "Users"), err.reason);
+		return;
+	}
+	http_redirect(r, "/users?saved=1");
+}
+
+static void user_set_post(struct http_req *r)
+{
+	struct tp_error err;
+	const char *pw = http_form(r, "password");
+	int rc = 0;
+
+	tp_error_clear(&err);
+	if (pw && *pw)
+		rc = app_user_passwd(r->app, r->params[0], pw, &err);
+	if (!rc)
+		rc = app_user_set_disabled(r->app, r->params[0], http_form(r, "disabled") != NULL, &err);
+	if (rc) {
+		html_message(r, http_status_of(err.code), T(r, "Users"), err.reason);
+		return;
+	}
+	http_redirect(r, "/users?saved=1");
+}
+
+const struct http_route page_routes[] = {
+	{"GET", "/", home, 0, HTTP_PUBLIC | HTTP_PAGE},
+	{"GET", "/login", login_page, 0, HTTP_PUBLIC | HTTP_PAGE},
+	{"POST", "/login", login_post, 0, HTTP_PUBLIC | HTTP_PAGE},
+	{"POST", "/logout", logout_post, 0, HTTP_PAGE},
+	{"POST", "/lang", lang_post, 0, HTTP_PAGE},
+	{"GET", "/static/app.css", app_css, 0, HTTP_PUBLIC},
+	{"GET", "/static/app.js", app_js, 0, HTTP_PUBLIC},
+	{"GET", "/desk", desk, APP_AGENT | APP_MANAGER | APP_ADMIN, HTTP_PAGE},
+	{"GET", "/team", team, APP_MANAGER | APP_ADMIN, HTTP_PAGE},
+	{"GET", "/dashboard", page_dashboard, 0, HTTP_PAGE},
+	{"GET", "/campaigns", page_campaigns, APP_MANAGER | APP_ADMIN, HTTP_PAGE},
+	{"POST", "/campaigns", page_campaign_post, APP_MANAGER | APP_ADMIN, HTTP_PAGE},
+	{"GET", "/campaigns/{id}", page_campaign, APP_MANAGER | APP_ADMIN, HTTP_PAGE},
+	{"POST", "/campaigns/{id}", page_campaign_post, APP_MANAGER | APP_ADMIN, HTTP_PAGE},
+	{"GET", "/appointments", appointments, APP_SALES | APP_MANAGER | APP_ADMIN, HTTP_PAGE},
+	{"POST", "/appointments/{id}", appointment_post, APP_SALES | APP_MANAGER | APP_ADMIN, HTTP_PAGE},
+	{"GET", "/users", users, APP_ADMIN | APP_MANAGER, HTTP_PAGE},
+	{"POST", "/users", user_add_post, APP_ADMIN, HTTP_PAGE},
+	{"POST", "/users/{name}", user_set_post, APP_ADMIN, HTTP_PAGE},
+};
+const size_t page_nroutes = sizeof(page_routes) / sizeof(page_routes[0]);

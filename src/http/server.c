@@ -1,0 +1,697 @@
+/*
+ * The HTTP server (http.h): libmicrohttpd with its internal thread pool, the route
+ * table's dispatch, sessions, CSRF, limits, security headers and the access log.
+ *
+ * A request goes: first call (headers read) → route found, body limit checked against
+ * Content-Length (413 before any byte of the body is read, before the session is even
+ * looked at) → body calls (appended up to the limit) → last call: session, role, CSRF,
+ * handler, answer → completion: one access-log line, the arena freed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "http/http.h"
+#include "http/i18n.h"
+
+/* One struct app (one database connection) per pool thread, opened on first use; the list
+ * lets the main thread close them all when the server stops. */
+struct thread_app {
+	struct app app;
+	bool open;
+	struct thread_app *next;
+};
+static pthread_mutex_t apps_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct thread_app *apps;
+static __thread struct thread_app *my_app;
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static struct app *thread_app(const struct http_options *o, struct tp_error *err)
+{
+	if (!my_app) {
+		my_app = xcalloc(1, sizeof(*my_app));
+		pthread_mutex_lock(&apps_lock);
+		my_app->next = apps;
+		apps = my_app;
+		pthread_mutex_unlock(&apps_lock);
+	}
+	if (!my_app->open) {
+		if (app_open(&my_app->app, o->db_url, o->os_user, NULL, err))
+			return NULL;
+		my_app->open = true;
+	}
+	return &my_app->app;
+}
+
+static void close_apps(void)
+{
+	pthread_mutex_lock(&apps_lock);
+	while (apps) {
+		struct thread_app *t = apps;
+
+		apps = t->next;
+		if (t->open)
+			app_close(&t->app);
+		free(t);
+	}
+	pthread_mutex_unlock(&apps_lock);
+}
+
+/* Inputs ------------------------------------------------------------------------------ */
+
+const char *http_query(struct http_req *r, const char *key)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *http_header(struct http_req *r, const char *key)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, key);
+}
+
+const char *http_form(struct http_req *r, const char *key)
+{
+	for (size_t i = 0; i < r->nform; i++)
+		if (strcmp(r->form[i].key, key) == 0)
+			return r->form[i].value;
+	return NULL;
+}
+
+int64_t http_param_id(struct http_req *r, int i)
+{
+	const char *s = i < r->nparams ? r->params[i] : NULL;
+	int64_t v = 0;
+
+	if (!s || !*s || strlen(s) > 18)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+json_t *http_json_body(struct http_req *r)
+{
+	json_error_t je;
+	json_t *j;
+
+	if (!r->body_len) {
+		http_reply_status(r, 400, NULL, "a JSON object is expected in the body");
+		return NULL;
+	}
+	j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (!j || !json_is_object(j)) {
+		char *msg = j ? "the body must be a JSON object"
+			      : arena_printf(&r->arena, "the body is not JSON: %s (line %d, column %d)", je.text,
+				  je.line, je.column);
+
+		json_decref(j);
+		http_reply_status(r, 400, NULL, msg);
+		return NULL;
+	}
+	json_decref(r->json);
+	r->json = j;   /* freed with the request */
+	return j;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes one x-www-form-urlencoded component into the arena. */
+static char *form_decode(struct arena *a, const char *s, size_t n)
+{
+	char *out = arena_alloc(a, n + 1), *o = out;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			*o++ = ' ';
+		} else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			*o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static void parse_form(struct http_req *r)
+{
+	const char *p = r->body, *end = r->body + r->body_len;
+	size_t n = 1;
+
+	for (const char *q = p; q < end; q++)
+		n += *q == '&';
+	r->form = arena_alloc(&r->arena, n * sizeof(*r->form));
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p)), *eq;
+
+		if (!amp)
+			amp = end;
+		eq = memchr(p, '=', (size_t)(amp - p));
+		if (amp > p) {
+			r->form[r->nform].key = form_decode(&r->arena, p, (size_t)((eq ? eq : amp) - p));
+			r->form[r->nform].value = eq ? form_decode(&r->arena, eq + 1, (size_t)(amp - eq - 1)) : "";
+			r->nform++;
+		}
+		p = amp + 1;
+	}
+}
+
+/* Answers ----------------------------------------------------------------------------- */
+
+void http_add_header(struct http_req *r, const char *key, const char *value)
+{
+	if (r->nheaders < HTTP_HEADERS_MAX) {
+		r->headers[r->nheaders].key = key;
+		r->headers[r->nheaders].value = value;
+		r->nheaders++;
+	}
+}
+
+void http_reply_json(struct http_req *r, int status, json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	json_decref(j);
+	sb_reset(&r->out);
+	sb_adds(&r->out, s ? s : "null");
+	sb_addc(&r->out, '\n');
+	free(s);
+	r->status = status;
+	r->content_type = "application/json; charset=utf-8";
+}
+
+int http_status_of(int code)
+{
+	switch (code) {
+	case TP_OK:
+		return 200;
+	case TP_EUSAGE:
+		return 400;
+	case TP_ENOTFOUND:
+		return 404;
+	case TP_EEXIST:
+		return 409;
+	case TP_ENOTHING:
+		return 409;
+	case TP_EFORBIDDEN:
+		return 403;
+	case TP_ETOOMANY:
+		return 429;
+	default:
+		return 500;
+	}
+}
+
+void http_reply_status(struct http_req *r, int status, const char *field, const char *reason)
+{
+	json_t *j = json_pack("{s:s}", "error", reason);
+
+	if (field && *field)
+		json_object_set_new(j, "field", json_string(field));
+	http_reply_json(r, status, j);
+}
+
+void http_reply_error(struct http_req *r, const struct tp_error *err)
+{
+	int status = http_status_of(err->code);
+	char msg[1024];
+
+	tp_error_format(err, msg, sizeof(msg));
+	if (status == 500) {
+		r->log_cause = arena_strdup(&r->arena, msg);
+		http_reply_status(r, 500, NULL, "internal error (the server's log says more)");
+		return;
+	}
+	r->log_cause = arena_strdup(&r->arena, msg);
+	http_reply_status(r, status, err->field[0] ? err->field : NULL, err->reason);
+}
+
+void http_redirect(struct http_req *r, const char *location)
+{
+	sb_reset(&r->out);
+	r->status = 303;
+	r->content_type = "text/plain; charset=utf-8";
+	http_add_header(r, MHD_HTTP_HEADER_LOCATION, arena_strdup(&r->arena, location));
+}
+
+void http_reply_html(struct http_req *r, int status)
+{
+	r->status = status;
+	r->content_type = "text/html; charset=utf-8";
+}
+
+void http_set_session_cookie(struct http_req *r, const char *token, int64_t max_age)
+{
+	const char *proto = http_header(r, "X-Forwarded-Proto");
+	bool secure = r->opt->secure_cookies || (proto && strcmp(proto, "https") == 0);
+
+	http_add_header(r, MHD_HTTP_HEADER_SET_COOKIE,
+		arena_printf(&r->arena, "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Lax%s", HTTP_COOKIE, token,
+			(long long)max_age, secure ? "; Secure" : ""));
+}
+
+/* Dispatch ---------------------------------------------------------------------------- */
+
+static bool is_api(const struct http_req *r)
+{
+	return strncmp(r->path, "/api/", 5) == 0;
+}
+
+/* Matches path against pattern, capturing {name} segments into r->params. */
+static bool route_match(struct http_req *r, const char *pattern, const char *path)
+{
+	int n = 0;
+
+	while (*pattern && *path) {
+		if (*pattern == '{') {
+			const char *pe = strchr(pattern, '}'), *se = strchr(path, '/');
+
+			if (!pe || n == HTTP_PARAMS_MAX)
+				return false;
+			if (!se)
+				se = path + strlen(path);
+			if (se == path)
+				return false;
+			r->params[n++] = arena_strndup(&r->arena, path, (size_t)(se - path));
+			pattern = pe + 1;
+			path = se;
+			continue;
+		}
+		if (*pattern != *path)
+			return false;
+		pattern++;
+		path++;
+	}
+	if (*pattern || *path)
+		return false;
+	r->nparams = n;
+	return true;
+}
+
+/* The route for method and path; *path_known says whether another method would do. */
+static const struct http_route *route_find(struct http_req *r, bool *path_known)
+{
+	const struct http_route *table = is_api(r) ? api_routes : page_routes;
+	size_t n = is_api(r) ? api_nroutes : page_nroutes;
+
+	*path_known = false;
+	for (size_t i = 0; i < n; i++) {
+		if (!route_match(r, table[i].pattern, r->path))
+			continue;
+		*path_known = true;
+		if (strcmp(table[i].method, r->method) == 0 ||
+		    (strcmp(r->method, "HEAD") == 0 && strcmp(table[i].method, "GET") == 0))
+			return &table[i];
+	}
+	return NULL;
+}
+
+static const char *accept_language(struct http_req *r)
+{
+	const char *al = http_header(r, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+
+	/* The first of French or English the browser names; French when it names neither. */
+	for (const char *p = al; p && *p; p++) {
+		if ((p == al || p[-1] == ',' || p[-1] == ' ') && (strncmp(p, "fr", 2) == 0 || strncmp(p, "en", 2) == 0))
+			return strncmp(p, "fr", 2) == 0 ? "fr" : "en";
+	}
+	return "fr";
+}
+
+/* Reads the session cookie; r->signed_in when it names a live session. */
+static int load_session(struct http_req *r, struct tp_error *err)
+{
+	const char *token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, HTTP_COOKIE);
+	int rc;
+
+	if (!token)
+		return 0;
+	rc = app_web_session(r->app, token, &r->session, err);
+	if (rc == TP_ENOTFOUND) {
+		tp_error_clear(err);
+		return 0;
+	}
+	if (rc)
+		return rc;
+	r->signed_in = true;
+	return 0;
+}
+
+static bool csrf_ok(struct http_req *r)
+{
+	const char *t = http_header(r, "X-CSRF-Token");
+
+	if (!t)
+		t = http_form(r, "csrf");
+	return t && strlen(t) == strlen(r->session.csrf) && sodium_memcmp(t, r->session.csrf, strlen(t)) == 0;
+}
+
+static void forbidden(struct http_req *r, const char *why)
+{
+	if (r->route->flags & HTTP_PAGE) {
+		sb_reset(&r->out);
+		sb_addf(&r->out, "<!doctype html><meta charset=utf-8><title>403</title><p>%s</p><p><a href=\"/\">%s</a>",
+			i18n(r->lang, why), i18n(r->lang, "Home"));
+		http_reply_html(r, 403);
+	} else {
+		http_reply_status(r, 403, NULL, why);
+	}
+}
+
+static void handle(struct http_req *r)
+{
+	struct tp_error err;
+	unsigned role;
+
+	tp_error_clear(&err);
+	r->lang = accept_language(r);
+	if (!(r->app = thread_app(r->opt, &err))) {
+		http_reply_error(r, &err);
+		return;
+	}
+	/* Each request starts as nobody: the previous request's user is forgotten. */
+	snprintf(r->app->actor, sizeof(r->app->actor), "%s", "anonymous");
+	r->app->role = 0;
+	if (load_session(r, &err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	if (r->signed_in && r->session.user.lang[0])
+		r->lang = r->session.user.lang;
+	if (r->body_len && !(r->route->flags & HTTP_UPLOAD)) {
+		const char *ct = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+
+		if (ct && strncmp(ct, "application/x-www-form-urlencoded", 33) == 0)
+			parse_form(r);
+	}
+	if (!(r->route->flags & HTTP_PUBLIC)) {
+		if (!r->signed_in) {
+			if (r->route->flags & HTTP_PAGE) {
+				http_redirect(r, strcmp(r->method, "GET") == 0
+					? arena_printf(&r->arena, "/login?next=%s", r->path) : "/login");
+			} else {
+				http_reply_status(r, 401, NULL, "sign in first (POST /api/v1/login)");
+			}
+			return;
+		}
+		role = app_role_of(r->session.user.role);
+		if (r->route->roles && !(r->route->roles & role)) {
+			forbidden(r, "Your role may not open this page.");
+			return;
+		}
+	}
+	/* A state change made with the session cookie must carry the session's CSRF token:
+	 * another site can make the browser send the cookie, never the token. */
+	if (r->signed_in && strcmp(r->method, "GET") && strcmp(r->method, "HEAD") && !csrf_ok(r)) {
+		forbidden(r, "The form has expired or did not come from Telepro (CSRF token): reload the page.");
+		return;
+	}
+	r->route->fn(r);
+}
+
+/* Security headers on every answer: no inline script, no framing, no sniffing. */
+static void add_common_headers(struct MHD_Response *resp, bool cacheable)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy",
+		"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+		" connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cacheable ? "public, max-age=3600" : "no-store");
+}
+
+static enum MHD_Result send_answer(struct http_req *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (!r->status)
+		http_reply_status(r, 500, NULL, "internal error: the handler gave no answer");
+	resp = MHD_create_response_from_buffer(r->out.len, r->out.buf, MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	add_common_headers(resp, r->status == 200 && strncmp(r->path, "/static/", 8) == 0);
+	if (r->content_type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+	for (int i = 0; i < r->nheaders; i++)
+		MHD_add_response_header(resp, r->headers[i].key, r->headers[i].value);
+	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+	const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	const struct http_options *o = cls;
+	struct http_req *r = *con_cls;
+
+	(void)version;
+	if (!r) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		const char *cl;
+		char ip[INET6_ADDRSTRLEN] = "?";
+		bool path_known;
+		size_t limit;
+
+		r = xcalloc(1, sizeof(*r));
+		*con_cls = r;
+		arena_init(&r->arena);
+		sb_init(&r->out);
+		r->conn = conn;
+		r->opt = o;
+		r->started_us = now_us();
+		r->method = arena_strdup(&r->arena, method);
+		r->path = arena_strdup(&r->arena, url);
+		if (ci && ci->client_addr) {
+			const struct sockaddr *sa = ci->client_addr;
+
+			if (sa->sa_family == AF_INET)
+				inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof(ip));
+			else if (sa->sa_family == AF_INET6)
+				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof(ip));
+		}
+		r->ip = arena_strdup(&r->arena, ip);
+		r->route = route_find(r, &path_known);
+		if (!r->route) {
+			if (path_known) {
+				http_reply_status(r, 405, NULL, "method not allowed on this path");
+			} else if (is_api(r)) {
+				http_reply_status(r, 404, NULL, "no such API path (docs/API.md)");
+			} else {
+				sb_adds(&r->out, "<!doctype html><meta charset=utf-8><title>404</title><p>Page introuvable / "
+					"page not found. <a href=\"/\">Telepro</a>");
+				http_reply_html(r, 404);
+			}
+			return send_answer(r);
+		}
+		/* Too large: said from Content-Length before a byte of the body is read. */
+		limit = (r->route->flags & HTTP_UPLOAD) ? o->max_upload : o->max_body;
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > limit) {
+			http_reply_status(r, 413, NULL,
+				arena_printf(&r->arena, "the body is larger than %zu bytes", limit));
+			return send_answer(r);
+		}
+		r->body_cap = limit;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		/* A body sent without Content-Length (chunked) is cut at the limit. */
+		if (!r->too_big && r->body_len + *upload_size > r->body_cap) {
+			r->too_big = true;
+		} else if (!r->too_big) {
+			if (!r->body)
+				r->body = xmalloc(r->body_cap + 1);
+			memcpy(r->body + r->body_len, upload, *upload_size);
+			r->body_len += *upload_size;
+			r->body[r->body_len] = '\0';
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->status)   /* already answered (413, 404) */
+		return MHD_YES;
+	if (r->too_big)
+		http_reply_status(r, 413, NULL, arena_printf(&r->arena, "the body is larger than %zu bytes", r->body_cap));
+	else
+		handle(r);
+	return send_answer(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct http_req *r = *con_cls;
+	char when[32];
+	struct tm tm;
+	time_t t = time(NULL);
+
+	(void)cls;
+	(void)conn;
+	if (!r)
+		return;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* One line per request: when, who, what, the answer, how long; the cause of errors. */
+	fprintf(stderr, "%s %s %s %s %d %zu %.1fms %s%s%s%s\n", when, r->ip, r->method, r->path, r->status, r->out.len,
+		(double)(now_us() - r->started_us) / 1000.0, r->signed_in ? r->session.user.name : "-",
+		toe != MHD_REQUEST_TERMINATED_COMPLETED_OK ? " (connection ended early)" : "",
+		r->log_cause && r->status >= 500 ? " error: " : "", r->log_cause && r->status >= 500 ? r->log_cause : "");
+	json_decref(r->json);
+	free(r->body);
+	sb_release(&r->out);
+	arena_release(&r->arena);
+	free(r);
+	*con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	fputs("serve: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+/* Startup ----------------------------------------------------------------------------- */
+
+/* "HOST:PORT", "[V6]:PORT" or ":PORT" into a socket address. */
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, struct tp_error *err)
+{
+	char host[256];
+	const char *colon, *port;
+	struct addrinfo hints = {0}, *res = NULL;
+	int rc;
+
+	if (listen[0] == '[') {
+		const char *close = strchr(listen, ']');
+
+		if (!close || close[1] != ':')
+			goto bad;
+		snprintf(host, sizeof(host), "%.*s", (int)(close - listen - 1), listen + 1);
+		port = close + 2;
+	} else {
+		if (!(colon = strrchr(listen, ':')))
+			goto bad;
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
+		port = colon + 1;
+	}
+	if (!*port || strlen(port) > 5 || strspn(port, "0123456789") != strlen(port) || strtol(port, NULL, 10) < 1 ||
+	    strtol(port, NULL, 10) > 65535)
+		goto bad;
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(*host ? host : NULL, port, &hints, &res)) != 0)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "listen", "'%s': %s", listen, gai_strerror(rc));
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+bad:
+	return tp_error_at(err, TP_EUSAGE, NULL, 0, "listen", "'%s': HOST:PORT, e.g. 127.0.0.1:8080", listen);
+}
+
+int http_serve(const struct http_options *o)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	struct tp_error err;
+	struct app probe;
+	struct MHD_Daemon *d;
+	sigset_t stop;
+	int migrated = 0, sig = 0;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_AUTO;
+
+	tp_error_clear(&err);
+	if (parse_listen(o->listen, &ss, &sslen, &err))
+		goto fail;
+	/* Open the database once here: migrations run before the first request, and a bad
+	 * URL is said now rather than on every request. */
+	if (app_open(&probe, o->db_url, o->os_user, &migrated, &err))
+		goto fail;
+	app_close(&probe);
+	if (i18n_init(&err))
+		goto fail;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	/* The pool threads inherit a mask without the stop signals: only sigwait sees them. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, (void *)o,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads ? o->threads : 2),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_seconds,
+		/* Request line and headers must fit in this per-connection pool (431 otherwise). */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_END);
+	if (!d) {
+		tp_error_set(&err, TP_ERR, "could not listen on %s: %s", o->listen,
+			errno ? strerror(errno) : "libmicrohttpd refused to start");
+		goto fail;
+	}
+	fprintf(stderr, "serve: listening on http://%s/ (%u threads, database %s)\n", o->listen,
+		o->threads ? o->threads : 2, o->db_url);
+	while (sigwait(&stop, &sig) != 0)
+		;
+	fprintf(stderr, "serve: %s, stopping: no new connections, finishing the requests under way\n",
+		sig == SIGINT ? "SIGINT" : "SIGTERM");
+	/* Graceful: stop accepting, give open requests a few seconds, then stop. */
+	MHD_quiesce_daemon(d);
+	for (int i = 0; i < 50; i++) {
+		const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+		if (!di || di->num_connections == 0)
+			break;
+		usleep(100000);
+	}
+	MHD_stop_daemon(d);
+	close_apps();
+	i18n_release();
+	fprintf(stderr, "serve: stopped\n");
+	return 0;
+fail: {
+		char msg[1024];
+
+		tp_error_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "telepro serve: %s\n", msg);
+		return tp_error_exit_code(err.code);
+	}
+}

@@ -1,0 +1,396 @@
+// Telepro's pages: the calling desk, the team screen and the prospect-file import drive
+// the JSON API (docs/API.md) from here. No framework, no build step; loaded with defer.
+'use strict';
+
+const $ = (sel, el = document) => el.querySelector(sel);
+const csrf = (document.querySelector('meta[name=csrf]') || {}).content || '';
+// Translated words come from the page (data-t, made by the server from its catalogue).
+let words = {};
+const t = (s) => words[s] || s;
+
+async function api(method, path, body, raw) {
+  const headers = { 'X-CSRF-Token': csrf };
+  if (body !== undefined && !raw) headers['Content-Type'] = 'application/json';
+  const res = await fetch('/api/v1' + path, {
+    method, headers, credentials: 'same-origin',
+    body: body === undefined ? undefined : (raw ? body : JSON.stringify(body)),
+  });
+  let json = {};
+  try { json = await res.json(); } catch (e) { /* an empty or non-JSON answer */ }
+  if (!res.ok) {
+    const err = new Error((json.field ? json.field + ': ' : '') + (json.error || res.statusText));
+    err.status = res.status;
+    throw err;
+  }
+  return json;
+}
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'text') e.textContent = v; else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+function fmtNumber(v, digits) {
+  const lang = (document.querySelector('meta[name=lang]') || {}).content || 'fr';
+  return Number(v).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: digits });
+}
+
+// The calling desk ------------------------------------------------------------------------
+
+const RESULTS = [
+  ['no_answer', '1'], ['busy', '2'], ['voicemail', '3'], ['gatekeeper', '4'],
+  ['wrong_number', '5'], ['invalid_number', '6'], ['conversation', 'C'],
+];
+
+function initDesk(root) {
+  words = JSON.parse(root.dataset.t || '{}');
+  const campaignId = root.dataset.campaignId, campaign = root.dataset.campaign, agent = root.dataset.agent;
+  const outcomes = JSON.parse(root.dataset.outcomes || '[]');
+  const lang = (document.querySelector('meta[name=lang]') || {}).content || 'fr';
+  let fields = [], lead = null, result = null, outcome = null, started = Date.now(), key = null, busy = false;
+
+  const status = (msg, bad) => { const s = $('#status'); s.textContent = msg; s.className = bad ? 'bad' : ''; };
+
+  // Result and outcome buttons, each with its key.
+  for (const [code, k] of RESULTS) {
+    $('#results').append(el('button', { type: 'button', 'data-result': code, 'aria-pressed': 'false',
+      'aria-keyshortcuts': k }, el('kbd', { text: k }), t(code)));
+  }
+  outcomes.forEach((o, i) => {
+    $('#outcomes').append(el('button', { type: 'button', 'data-outcome': o.code, 'aria-pressed': 'false',
+      'aria-keyshortcuts': i < 9 ? String(i + 1) : null }, i < 9 ? el('kbd', { text: String(i + 1) }) : null,
+      lang === 'fr' ? o.label_fr : o.label_en));
+  });
+
+  function press(box, attr, value) {
+    for (const b of box.querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset[attr] === value));
+  }
+  function chooseResult(code) {
+    result = code;
+    press($('#results'), 'result', code);
+    $('#outcome-box').hidden = code !== 'conversation';
+    if (code !== 'conversation') chooseOutcome(null);
+  }
+  function chooseOutcome(code) {
+    outcome = code;
+    press($('#outcomes'), 'outcome', code);
+    const o = outcomes.find((x) => x.code === code);
+    const needsWhen = o && (o.callback || o.appointment);
+    $('#when-box').hidden = !needsWhen;
+    if (needsWhen) {
+      $('#when-label').textContent = o.appointment ? t('Appointment date and time') : t('Callback date and time');
+      if (!$('#when').value) {
+        const d = new Date(Date.now() + 86400000);
+        d.setMinutes(0, 0, 0);
+        $('#when').value = new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+      }
+    }
+  }
+  $('#results').addEventListener('click', (e) => { const b = e.target.closest('button'); if (b) chooseResult(b.dataset.result); });
+  $('#outcomes').addEventListener('click', (e) => { const b = e.target.closest('button'); if (b) chooseOutcome(b.dataset.outcome); });
+
+  function renderFields(values) {
+    const box = $('#qual');
+    box.replaceChildren();
+    $('#qual-box').hidden = fields.length === 0;
+    for (const f of fields) {
+      const id = 'q-' + f.key, v = (values || {})[f.key] || '';
+      box.append(el('label', { for: id, text: f.key }));
+      let input;
+      if (f.type === 'choice' || f.type === 'yesno') {
+        const choices = f.type === 'yesno' ? ['yes', 'no'] : (f.choices || '').split('|');
+        input = el('select', { id, name: f.key }, el('option', { value: '' }));
+        for (const c of choices) input.append(el('option', { value: c, selected: c === v, text: f.type === 'yesno' ? t(c) : c }));
+      } else {
+        input = el('input', { id, name: f.key, value: v, type: f.type === 'date' ? 'date' : 'text',
+          inputmode: f.type === 'number' ? 'decimal' : null });
+      }
+      box.append(input);
+    }
+  }
+
+  function renderLead(j) {
+    const box = $('#lead');
+    box.replaceChildren();
+    if (!j.lead_id) {
+      box.append(el('p', { class: 'muted', id: 'no-lead', text: j.reason || t('No lead to call now.') }),
+        el('button', { type: 'button', id: 'retry', text: t('Try again') }));
+      $('#retry').addEventListener('click', loadNext);
+      $('#script').replaceChildren();
+      $('#calls').replaceChildren();
+      return;
+    }
+    const c = j.contact || {}, co = j.company || {};
+    const name = [c.civility, c.first_name, c.last_name].filter(Boolean).join(' ');
+    const link = root.dataset.callLink.replace('{phone}', encodeURIComponent(j.phone));
+    box.append(
+      el('p', { class: 'company', id: 'lead-company' }, el('strong', { text: co.name || '—' }),
+        co.city ? ' · ' + co.city : '', co.sector ? ' · ' + co.sector : ''),
+      el('p', { id: 'lead-contact', text: name + (c.role ? ' — ' + c.role : '') }),
+      el('p', {}, el('a', { class: 'phone', id: 'dial', href: link, 'aria-keyshortcuts': 'D', text: j.phone })),
+      el('p', { class: 'muted', text: t('Attempts') + ': ' + j.attempts + ' · ' + t(j.state) + ' · ' + (j.reason || '') }));
+    $('#script').innerHTML = j.script_html || '';  // rendered by the server (cmark, safe mode)
+    const calls = $('#calls');
+    calls.replaceChildren();
+    for (const call of j.calls || []) {
+      calls.append(el('li', {}, el('strong', { text: call.at }), ' ' + t(call.result) +
+        (call.outcome ? ' → ' + t(call.outcome) : '') + ' (' + call.agent + ')' + (call.note ? ' — ' + call.note : '')));
+    }
+    if (!(j.calls || []).length) calls.append(el('li', { class: 'muted', text: t('First call.') }));
+    renderFields(j.qualification);
+  }
+
+  async function loadNext() {
+    lead = null;
+    chooseResult(null);
+    $('#note').value = '';
+    $('#when').value = '';
+    try {
+      const j = await api('POST', '/campaigns/' + campaignId + '/next?script=html', {});
+      lead = j.lead_id ? j : null;
+      key = lead ? lead.lead_id + '-' + Date.now() + '-' + Math.random().toString(36).slice(2) : null;
+      started = Date.now();
+      renderLead(j);
+    } catch (e) {
+      status(e.message, true);
+    }
+  }
+
+  async function loadToday() {
+    try {
+      const now = await api('GET', '/campaigns/' + campaignId + '/now');
+      const day = now.now.slice(0, 10);
+      const k = await api('GET', '/kpi?campaign=' + encodeURIComponent(campaign) + '&agent=' +
+        encodeURIComponent(agent) + '&from=' + day + '&to=' + day);
+      const tot = k.totals, obj = k.objectives || {};
+      const box = $('#progress');
+      box.replaceChildren();
+      for (const [label, done, target] of [[t('Calls'), tot.calls, obj.daily_calls],
+        [t('Conversations'), tot.conversations, null], [t('Appointments'), tot.appointments, obj.daily_appointments]]) {
+        const d = el('div', { class: 'stat' }, el('span', { class: 'label', text: label + ' ' }),
+          el('strong', { text: target ? done + ' / ' + target.target : String(done) }));
+        if (target) d.append(el('meter', { min: '0', max: String(target.target), value: String(done), 'aria-label': label }));
+        box.append(d);
+      }
+      const b = $('#block');
+      b.className = 'block ' + (now.in_block ? 'in' : 'out');
+      b.textContent = (now.in_block ? t('In a calling block now') : t('Outside the calling blocks')) +
+        (now.blocks ? ' (' + now.blocks + ')' : '') + ' · ' + now.now;
+    } catch (e) {
+      status(e.message, true);
+    }
+  }
+
+  async function save() {
+    if (busy || !lead) return;
+    if (!result) { status(t('Choose a result first.'), true); return; }
+    if (result === 'conversation' && !outcome) { status(t('Choose the outcome of the conversation.'), true); return; }
+    const o = outcomes.find((x) => x.code === outcome);
+    const body = { lead_id: lead.lead_id, result, idempotency_key: key };
+    if (result === 'conversation') {
+      body.outcome = outcome;
+      body.talk = Math.max(1, Math.round((Date.now() - started) / 1000));
+    }
+    if (o && (o.callback || o.appointment)) {
+      if (!$('#when').value) { status(t('Give a date and time.'), true); $('#when').focus(); return; }
+      body[o.appointment ? 'appointment_at' : 'callback_at'] = $('#when').value.replace('T', ' ');
+    }
+    if ($('#note').value.trim()) body.note = $('#note').value.trim();
+    const qual = {};
+    for (const f of fields) { const v = $('#q-' + f.key).value; if (v) qual[f.key] = v; }
+    if (Object.keys(qual).length) body.qualification = qual;
+    busy = true;
+    $('#save').disabled = true;
+    try {
+      const r = await api('POST', '/calls', body);
+      status(t('Saved') + ' (' + t(result) + (outcome ? ' → ' + t(outcome) : '') + ')' +
+        (r.appointment_id ? ' · ' + t('appointment') + ' #' + r.appointment_id : ''));
+      await Promise.all([loadNext(), loadToday()]);
+    } catch (e) {
+      status(e.message, true);
+    } finally {
+      busy = false;
+      $('#save').disabled = false;
+    }
+  }
+
+  $('#call').addEventListener('submit', (e) => { e.preventDefault(); save(); });
+  document.addEventListener('keydown', (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const typing = e.target.closest('input, textarea, select');
+    if (e.key === 'Enter') {
+      if (e.target.closest('textarea, button')) return;  // a new line, or the button's own click
+      e.preventDefault();
+      save();
+      return;
+    }
+    if (typing) return;
+    const k = e.key.toLowerCase();
+    if (k === 'escape') { chooseResult(null); return; }
+    if (k === 'd' && $('#dial')) { $('#dial').click(); started = Date.now(); return; }
+    if (k === 'c') { chooseResult('conversation'); e.preventDefault(); return; }
+    if (/^[1-9]$/.test(k)) {
+      e.preventDefault();
+      if (result === 'conversation') {
+        const o = outcomes[Number(k) - 1];
+        if (o) chooseOutcome(o.code);
+      } else {
+        const r = RESULTS[Number(k) - 1];
+        if (r && r[0] !== 'conversation') chooseResult(r[0]);
+      }
+    }
+  });
+  setInterval(() => {
+    const s = Math.floor((Date.now() - started) / 1000);
+    $('#timer').textContent = Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
+  }, 1000);
+
+  (async () => {
+    try {
+      const c = await api('GET', '/campaigns/' + campaignId);
+      fields = c.qualification_fields || [];
+      // Calling time counts from here; a session left open (here or on another campaign) is
+      // closed first.
+      await api('POST', '/sessions/start', { campaign }).catch(async (e) => {
+        if (e.status !== 409) throw e;
+        await api('POST', '/sessions/stop', {});
+        await api('POST', '/sessions/start', { campaign });
+      });
+    } catch (e) {
+      status(e.message, true);
+    }
+    await Promise.all([loadNext(), loadToday()]);
+  })();
+}
+
+// The team screen ---------------------------------------------------------------------------
+
+function initTeam(root) {
+  words = JSON.parse(root.dataset.t || '{}');
+  const campaignId = root.dataset.campaignId, campaign = root.dataset.campaign;
+  async function refresh() {
+    try {
+      const now = await api('GET', '/campaigns/' + campaignId + '/now');
+      const day = now.now.slice(0, 10);
+      const k = await api('GET', '/kpi?campaign=' + encodeURIComponent(campaign) + '&from=' + day + '&to=' + day + '&by=agent');
+      const working = await api('GET', '/campaigns/' + campaignId + '/agents-now');
+      $('#team-now').textContent = (now.in_block ? t('In a calling block now') : t('Outside the calling blocks')) +
+        (now.blocks ? ' (' + now.blocks + ')' : '') + ' · ' + now.now;
+      $('#team-now').className = 'big block ' + (now.in_block ? 'in' : 'out');
+      const tot = k.totals, obj = k.objectives || {};
+      const tiles = $('#team-totals');
+      tiles.replaceChildren();
+      for (const [label, v] of [[t('Calls'), tot.calls], [t('Conversations'), tot.conversations],
+        [t('Appointments'), tot.appointments], [t('Calls per hour'), tot.calls_per_hour.value]]) {
+        tiles.append(el('div', { class: 'tile' }, el('span', { class: 'label', text: label }),
+          el('span', { class: 'value', text: v === null ? '–' : fmtNumber(v, 1) })));
+      }
+      const body = $('#team-agents tbody');
+      body.replaceChildren();
+      const target = (obj.daily_calls || {}).target;
+      const active = new Map((working.agents || []).map((a) => [a.agent, a]));
+      for (const g of k.groups) {
+        const a = active.get(g.key);
+        body.append(el('tr', {}, el('th', { scope: 'row', text: g.key + (a ? ' ● ' + t(a.state) : '') }),
+          el('td', { class: target && g.calls >= target ? 'ok-target' : null, text: g.calls + (target ? ' / ' + target : '') }),
+          el('td', { text: String(g.conversations) }), el('td', { text: String(g.appointments) }),
+          el('td', { text: g.calls_per_hour.value === null ? '–' : fmtNumber(g.calls_per_hour.value, 1) })));
+      }
+      $('#team-updated').textContent = t('Updated') + ' ' + new Date().toLocaleTimeString();
+    } catch (e) {
+      $('#team-updated').textContent = e.message;
+    }
+  }
+  refresh();
+  setInterval(refresh, 5000);
+}
+
+// Prospect-file import: preview, column mapping, upload, reject report -----------------------
+
+function splitCsvLine(line, sep) {
+  const out = [];
+  let cur = '', quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false; else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === sep) { out.push(cur); cur = ''; } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+function initImport(box) {
+  words = JSON.parse(box.dataset.t || '{}');
+  const targets = $('#imp-targets').innerHTML;
+  let file = null, headers = [];
+  $('#imp-file').addEventListener('change', async (e) => {
+    file = e.target.files[0];
+    $('#imp-report').replaceChildren();
+    if (!file) return;
+    const head = await file.slice(0, 65536).arrayBuffer();
+    let text = new TextDecoder('utf-8').decode(head);
+    box.dataset.latin1 = text.includes('\uFFFD') ? '1' : '';
+    if (box.dataset.latin1) text = new TextDecoder('windows-1252').decode(head);
+    const lines = text.split(/\r?\n/).filter((l) => l.length).slice(0, 6);
+    const first = lines[0] || '';
+    const sep = [';', ',', '\t'].sort((a, b) => first.split(b).length - first.split(a).length)[0];
+    box.dataset.sep = sep;
+    headers = splitCsvLine(first, sep);
+    const table = el('table', { id: 'imp-table' });
+    const mapRow = el('tr');
+    headers.forEach((h, i) => {
+      const sel = el('select', { 'aria-label': t('Column') + ' ' + h, 'data-col': String(i) });
+      sel.innerHTML = '<option value="">' + t('(recognise)') + '</option>' + targets +
+        '<option value="ignore">' + t('ignore') + '</option>';
+      mapRow.append(el('td', {}, sel));
+    });
+    table.append(el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col', text: h }))), mapRow));
+    const tb = el('tbody');
+    for (const l of lines.slice(1)) tb.append(el('tr', {}, ...splitCsvLine(l, sep).map((v) => el('td', { text: v }))));
+    table.append(tb);
+    $('#imp-preview').replaceChildren(el('p', { class: 'muted', text: t('First rows of the file; choose a field for the columns that are not recognised.') }), table);
+    $('#imp-go').disabled = false;
+  });
+  $('#imp-go').addEventListener('click', async () => {
+    if (!file) return;
+    const lines = [];
+    for (const sel of box.querySelectorAll('select[data-col]')) {
+      if (sel.value) lines.push('"' + headers[Number(sel.dataset.col)].replace(/"/g, '') + '" = ' + sel.value);
+    }
+    const q = new URLSearchParams({ kind: 'prospects', campaign: box.dataset.campaign, file: file.name,
+      delimiter: box.dataset.sep || '' });
+    if (box.dataset.latin1) q.set('encoding', 'latin1');
+    if (lines.length) q.set('mapping', lines.join('\n') + '\n');
+    $('#imp-go').disabled = true;
+    const report = $('#imp-report');
+    report.replaceChildren(el('p', { text: t('Importing…') }));
+    try {
+      const r = await api('POST', '/imports?' + q.toString(), file, true);
+      report.replaceChildren(el('p', { class: 'message ok', id: 'imp-summary', text: t('Rows') + ': ' + r.rows + ' · ' +
+        t('imported') + ': ' + r.added + ' · ' + t('duplicates') + ': ' + r.duplicates + ' · ' + t('rejected') + ': ' + r.rejected }));
+      if (r.rejects.length) {
+        const tb = el('tbody');
+        for (const x of r.rejects) tb.append(el('tr', {}, el('td', { text: String(x.line) }), el('td', { text: x.field }), el('td', { text: x.reason })));
+        report.append(el('table', { id: 'imp-rejects' }, el('caption', { text: t('Rejected rows') }),
+          el('thead', {}, el('tr', {}, el('th', { text: t('Line') }), el('th', { text: t('Field') }), el('th', { text: t('Reason') }))), tb));
+      }
+    } catch (e) {
+      report.replaceChildren(el('p', { class: 'message error', role: 'alert', text: e.message }));
+    } finally {
+      $('#imp-go').disabled = false;
+    }
+  });
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  if ($('#desk')) initDesk($('#desk'));
+  if ($('#team')) initTeam($('#team'));
+  if ($('#import')) initImport($('#import'));
+});
