@@ -145,8 +145,12 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 
 	if ((rc = app_require_self(a, in->agent, "call log", err)))
 		return rc;
-	if (!in->agent || !in->result || (!in->lead_id && !in->campaign))
-		return tp_error_set(err, TP_EUSAGE, "--agent, --lead and --result are required");
+	if (!in->agent || !*in->agent)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "agent", "the agent who called is required");
+	if (!in->lead_id && !in->campaign)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "the lead called (or, without one, the campaign) is required");
+	if (!in->result || !*in->result)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "the result of the call is required");
 	ci.agent = in->agent;
 	ci.lead_id = in->lead_id;
 	ci.campaign = in->campaign;

@@ -11,6 +11,7 @@ static const char help[] =
 	"usage: telepro serve [--listen HOST:PORT] [--threads N] [--call-link TEMPLATE]\n"
 	"                     [--max-connections N] [--max-per-ip N] [--timeout SECONDS]\n"
 	"                     [--max-upload MB] [--secure-cookies]\n"
+	"       telepro serve --routes\n"
 	"\n"
 	"Serves the pages (calling desk, team screen, dashboard, campaigns, appointments,\n"
 	"users) and the JSON API under /api/v1 until SIGINT or SIGTERM. Defaults: --listen\n"
@@ -18,7 +19,8 @@ static const char help[] =
 	"(e.g. 'sip:{phone}@pbx.example' for a softphone), 1000 connections, 50 per address,\n"
 	"a 30 s idle timeout, 64 KB bodies and 32 MB prospect files. --secure-cookies marks\n"
 	"the session cookie Secure (behind TLS; also automatic with X-Forwarded-Proto: https).\n"
-	"Sessions live in the database: several servers can share one PostgreSQL database.\n";
+	"Sessions live in the database: several servers can share one PostgreSQL database.\n"
+	"--routes lists every route and who may use it.\n";
 
 /* A positive integer option no larger than max; 0 after a usage message. */
 static long positive(const char *name, const char *text, long max)
@@ -40,7 +42,7 @@ int cmd_serve(int argc, char **argv)
 		{"call-link", required_argument, NULL, 'c'}, {"max-connections", required_argument, NULL, 'm'},
 		{"max-per-ip", required_argument, NULL, 'p'}, {"timeout", required_argument, NULL, 'o'},
 		{"max-upload", required_argument, NULL, 'u'}, {"secure-cookies", no_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"routes", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	struct http_options o = {
 		.db_url = cli_db_url, .listen = "127.0.0.1:8080", .threads = 4, .max_connections = 1000,
@@ -92,6 +94,9 @@ int cmd_serve(int argc, char **argv)
 		case 's':
 			o.secure_cookies = true;
 			break;
+		case 'r':
+			http_print_routes(stdout);
+			return 0;
 		case 'h':
 			fputs(help, stdout);
 			return 0;

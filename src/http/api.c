@@ -90,7 +90,11 @@ static void login(struct http_req *r)
 		return;
 	tp_error_clear(&err);
 	if (app_web_login(r->app, api_text(r, j, "login"), api_text(r, j, "password"), r->ip, &s, &err)) {
-		http_reply_error(r, &err);
+		/* Wrong credentials are a 401, whatever the app layer calls them. */
+		if (err.code == TP_EUSAGE)
+			http_reply_status(r, 401, err.field, err.reason);
+		else
+			http_reply_error(r, &err);
 		return;
 	}
 	http_set_session_cookie(r, s.token, APP_WEB_SESSION_SECONDS);
@@ -365,10 +369,18 @@ static void call_log(struct http_req *r)
 	in.qual_key = keys;
 	in.qual_value = values;
 	tp_error_clear(&err);
-	if (app_call_log(r->app, &in, &out, &err))
+	if (app_call_log(r->app, &in, &out, &err)) {
+		/* The app layer names fields as the CLI's options (appointment-at); this body's
+		 * keys are snake_case (appointment_at). */
+		for (char *p = err.field; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		if (strcmp(err.field, "lead") == 0)
+			snprintf(err.field, sizeof(err.field), "lead_id");
 		http_reply_error(r, &err);
-	else
+	} else {
 		http_reply_json(r, 201, out);
+	}
 }
 
 static void session(struct http_req *r)

@@ -12,6 +12,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <jansson.h>
 
 #include "app/app.h"
@@ -36,6 +37,8 @@ struct http_options {
 
 /* Runs the server until SIGINT or SIGTERM; returns the exit code. */
 int http_serve(const struct http_options *o);
+/* Lists the routes, one "METHOD PATTERN WHO" a line (WHO: public, signed-in, or roles). */
+void http_print_routes(FILE *out);
 
 #define HTTP_PARAMS_MAX 4
 #define HTTP_HEADERS_MAX 8

@@ -149,6 +149,8 @@ static void lines_to_settings(struct http_req *r, const char *key, const char *c
 	const char *text = http_form(r, key);
 	size_t before = *n;
 
+	if (!text)
+		return;   /* not in the form: unchanged */
 	for (const char *p = text; p && *p && *n < cap;) {
 		size_t len = strcspn(p, "\r\n");
 		char *line = arena_strndup(&r->arena, p, len);

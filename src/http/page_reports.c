@@ -65,7 +65,11 @@ static void tile_rate(struct http_req *r, json_t *t, const char *key, const char
 	if (!isnan(lo))
 		html_f(r, "<span class=\"ci\">%s %s – %s</span>", T(r, "95% interval"), percent ? pct(r, lo) : num(r, lo, decimals),
 			percent ? pct(r, hi) : num(r, hi, decimals));
-	html_f(r, "<span class=\"n\">n = %lld</span></div>", n);
+	/* Per-hour rates count calling time: their n is shown in hours. */
+	if (strstr(key, "_per_hour"))
+		html_f(r, "<span class=\"n\">n = %s h</span></div>", num(r, (double)n / 3600.0, 1));
+	else
+		html_f(r, "<span class=\"n\">n = %lld</span></div>", n);
 }
 
 static void tile_count(struct http_req *r, json_t *t, const char *key, const char *label)
@@ -223,7 +227,7 @@ static void bars(struct http_req *r, const char *title, int nbars, const char *c
 /* A line chart over the weeks of one rate-like KPI (value per group). */
 static void chart_weeks(struct http_req *r, json_t *groups, const char *key, const char *title, bool percent)
 {
-	const int W = 560, H = 180, L = 50, B = 26, top = 10;
+	const int W = 560, H = 180, L = 50, B = 26, top = 10, R = 40;
 	size_t i, n = json_array_size(groups);
 	double max = 0;
 	json_t *g;
@@ -244,7 +248,7 @@ static void chart_weeks(struct http_req *r, json_t *groups, const char *key, con
 	sb_init(&pts);
 	html_f(r, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">", W, H, title);
 	json_array_foreach(groups, i, g) {
-		double v = rate_value(g, key, "value"), x = L + (double)(W - L - 20) * (double)i / (double)(n - 1);
+		double v = rate_value(g, key, "value"), x = L + (double)(W - L - R) * (double)i / (double)(n - 1);
 
 		if (isnan(v))
 			continue;
@@ -362,8 +366,8 @@ void page_dashboard(struct http_req *r)
 	if (json_object_get(hours, "objectives")) {
 		json_t *o = json_object_get(hours, "objectives");
 		static const char *const keys[] = {"daily_calls", "weekly_calls", "daily_appointments", "weekly_appointments"};
-		static const char *const labels[] = {"Calls today", "Calls this week", "Appointments today",
-			"Appointments this week"};
+		static const char *const labels[] = {N_("Calls today"), N_("Calls this week"), N_("Appointments today"),
+			N_("Appointments this week")};
 
 		html_f(r, "<section aria-labelledby=\"obj-h\"><h2 id=\"obj-h\">%s</h2><div class=\"tiles\">",
 			T(r, "Objectives against actual"));

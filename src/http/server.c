@@ -583,6 +583,38 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	vfprintf(stderr, fmt, ap);
 }
 
+void http_print_routes(FILE *out)
+{
+	static const struct {
+		unsigned role;
+		const char *name;
+	} roles[] = {{APP_AGENT, "agent"}, {APP_SALES, "sales"}, {APP_MANAGER, "manager"}, {APP_ADMIN, "admin"}};
+	const struct http_route *tables[] = {api_routes, page_routes};
+	size_t sizes[] = {api_nroutes, page_nroutes};
+
+	for (int t = 0; t < 2; t++) {
+		for (size_t i = 0; i < sizes[t]; i++) {
+			const struct http_route *rt = &tables[t][i];
+
+			fprintf(out, "%s %s ", rt->method, rt->pattern);
+			if (rt->flags & HTTP_PUBLIC) {
+				fputs("public", out);
+			} else if (!rt->roles) {
+				fputs("signed-in", out);
+			} else {
+				const char *sep = "";
+
+				for (size_t k = 0; k < sizeof(roles) / sizeof(roles[0]); k++)
+					if (rt->roles & roles[k].role) {
+						fprintf(out, "%s%s", sep, roles[k].name);
+						sep = ",";
+					}
+			}
+			fputc('\n', out);
+		}
+	}
+}
+
 /* Startup ----------------------------------------------------------------------------- */
 
 /* "HOST:PORT", "[V6]:PORT" or ":PORT" into a socket address. */
@@ -631,7 +663,7 @@ int http_serve(const struct http_options *o)
 	struct MHD_Daemon *d;
 	sigset_t stop;
 	int migrated = 0, sig = 0;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_AUTO;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_AUTO | MHD_USE_ITC;
 
 	tp_error_clear(&err);
 	if (parse_listen(o->listen, &ss, &sslen, &err))

@@ -1,0 +1,369 @@
+#!/usr/bin/env python3
+"""API tests against a running `telepro serve` (tests/web/run.sh sets it up).
+
+Usage: api_test.py BASE_URL TELEPRO WORKDIR. Checks status codes, JSON, errors, limits,
+sessions, CSRF, roles on every route, escaping, and that the KPI JSON is the CLI's."""
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import urllib.parse
+
+BASE, TELEPRO, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+HOST, PORT = urllib.parse.urlparse(BASE).hostname, urllib.parse.urlparse(BASE).port
+PASSWORDS = {u: f"pw-{u}-12345" for u in ("ana", "bob", "sam", "mia", "root")}
+ROLES = {"ana": "agent", "sam": "sales", "mia": "manager", "root": "admin"}
+failures = 0
+checks = 0
+
+
+def check(name, cond, detail=""):
+    global failures, checks
+    checks += 1
+    if not cond:
+        failures += 1
+        print(f"FAIL: {name} {detail}")
+
+
+def request(method, path, body=None, cookie=None, csrf=None, headers=None, raw=False):
+    """One request; returns (status, headers dict (lower-case), body text)."""
+    conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
+    h = dict(headers or {})
+    if cookie:
+        h["Cookie"] = cookie
+    if csrf:
+        h["X-CSRF-Token"] = csrf
+    data = None
+    if body is not None:
+        if raw:
+            data = body if isinstance(body, bytes) else body.encode()
+        else:
+            data = json.dumps(body).encode()
+            h.setdefault("Content-Type", "application/json")
+    conn.request(method, path, body=data, headers=h)
+    res = conn.getresponse()
+    text = res.read().decode("utf-8", "replace")
+    hdrs = {k.lower(): v for k, v in res.getheaders()}
+    hdrs["set-cookie-all"] = res.headers.get_all("Set-Cookie") or []
+    conn.close()
+    return res.status, hdrs, text
+
+
+def jbody(text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def login(user, password=None, headers=None):
+    status, h, text = request("POST", "/api/v1/login", {"login": user, "password": password or PASSWORDS[user]},
+                              headers=headers)
+    cookie = None
+    for c in h["set-cookie-all"]:
+        if c.startswith("tp_session="):
+            cookie = c.split(";")[0]
+    j = jbody(text) or {}
+    return status, cookie, j.get("csrf"), h
+
+
+def cli(*args):
+    return subprocess.run([TELEPRO, *args], check=True, capture_output=True, text=True).stdout
+
+
+q = urllib.parse.quote
+
+# --- health, security headers, unknown paths ---------------------------------------------
+status, h, text = request("GET", "/api/v1/health")
+check("health 200", status == 200, status)
+check("health JSON", jbody(text) == {"status": "ok", "schema": 2}, text)
+csp = h.get("content-security-policy", "")
+check("CSP forbids inline script", "script-src 'self'" in csp and "unsafe-inline" not in csp, csp)
+check("CSP frame-ancestors none", "frame-ancestors 'none'" in csp, csp)
+check("nosniff", h.get("x-content-type-options") == "nosniff")
+check("no caching of answers", h.get("cache-control") == "no-store")
+status, h, text = request("GET", "/api/v1/nope")
+check("unknown API path 404 JSON", status == 404 and "error" in (jbody(text) or {}), (status, text))
+status, h, text = request("DELETE", "/api/v1/health")
+check("wrong method 405", status == 405, status)
+
+# --- anonymous ------------------------------------------------------------------------------
+status, h, text = request("GET", "/api/v1/kpi")
+check("kpi without session 401", status == 401 and (jbody(text) or {}).get("error"), (status, text))
+status, h, text = request("GET", "/dashboard")
+check("page without session redirects to login", status == 303 and h.get("location") == "/login?next=/dashboard",
+      (status, h.get("location")))
+
+# --- login, cookies, throttling --------------------------------------------------------------
+status, cookie, csrf, h = login("ana", "not-the-password")
+check("wrong password 401", status == 401, status)
+status, h, text = request("POST", "/api/v1/login", {"login": "ana", "password": "nope-nope"})
+check("wrong password says which field", jbody(text) == {"error": "wrong login or password", "field": "login"}, text)
+status, h, text = request("POST", "/api/v1/login", {"login": "nobody", "password": "nope-nope"})
+check("unknown user: the same words", jbody(text) == {"error": "wrong login or password", "field": "login"}, text)
+for i in range(5):
+    login("bob", "wrong-password")
+status, cookie, csrf, h = login("bob")
+check("6th login after 5 failures is throttled (429)", status == 429, status)
+status, h, text = request("POST", "/api/v1/login", {"login": "bob", "password": PASSWORDS["bob"]})
+check("throttled message", "too many failed logins" in (jbody(text) or {}).get("error", ""), text)
+
+sessions = {}
+for user in ROLES:
+    status, cookie, csrf, h = login(user)
+    check(f"login {user} 200", status == 200 and cookie and csrf and len(csrf) == 64, (status, cookie, csrf))
+    sessions[user] = (cookie, csrf)
+status, c, x, h = login("ana")
+raw_cookie = [v for v in h["set-cookie-all"] if v.startswith("tp_session=")][0]
+check("cookie HttpOnly", "HttpOnly" in raw_cookie, raw_cookie)
+check("cookie SameSite=Lax", "SameSite=Lax" in raw_cookie, raw_cookie)
+check("cookie not Secure over plain HTTP", "Secure" not in raw_cookie, raw_cookie)
+check("token is 256 bits", re.match(r"tp_session=[0-9a-f]{64};", raw_cookie) is not None, raw_cookie)
+status, c, x, h = login("ana", headers={"X-Forwarded-Proto": "https"})
+raw_cookie = [v for v in h["set-cookie-all"] if v.startswith("tp_session=")][0]
+check("cookie Secure behind TLS", "; Secure" in raw_cookie, raw_cookie)
+status, h, text = request("GET", "/api/v1/me", cookie=sessions["ana"][0])
+check("me", jbody(text) == {"user": {"name": "ana", "role": "agent", "lang": ""}, "csrf": sessions["ana"][1]}, text)
+status, h, text = request("GET", "/api/v1/me", cookie="tp_session=" + "0" * 64)
+check("made-up token 401", status == 401, status)
+
+# --- CSRF ------------------------------------------------------------------------------------
+cookie, csrf = sessions["ana"]
+status, h, text = request("POST", "/api/v1/sessions/start", {"campaign": "Web test"}, cookie=cookie)
+check("state change without CSRF token 403", status == 403 and "CSRF" in text, (status, text))
+status, h, text = request("POST", "/api/v1/sessions/start", {"campaign": "Web test"}, cookie=cookie, csrf="1" * 64)
+check("wrong CSRF token 403", status == 403, status)
+status, h, text = request("POST", "/api/v1/sessions/start", {"campaign": "Web test"}, cookie=cookie, csrf=csrf)
+check("session start with token", status == 200 and jbody(text)["session_id"] > 0, (status, text))
+
+# --- bodies: JSON errors and limits ------------------------------------------------------------
+status, h, text = request("POST", "/api/v1/calls", "{not json", cookie=cookie, csrf=csrf, raw=True,
+                          headers={"Content-Type": "application/json"})
+check("bad JSON 400 with position", status == 400 and "not JSON" in text and "line 1" in text, (status, text))
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": "x", "result": "no_answer"}, cookie=cookie, csrf=csrf)
+check("lead_id must be a number", status == 400 and jbody(text).get("field") == "lead_id", text)
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": 1}, cookie=cookie, csrf=csrf)
+check("a call needs a result", status == 400 and jbody(text) == {"error": "the result of the call is required",
+                                                                 "field": "result"}, text)
+status, h, text = request("POST", "/api/v1/calls", {"result": "busy"}, cookie=cookie, csrf=csrf)
+check("a call needs a lead", status == 400 and jbody(text)["field"] == "lead_id", text)
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": 1, "result": "ringing"}, cookie=cookie, csrf=csrf)
+check("bad result 400 names the field", status == 400 and jbody(text).get("field") == "result", text)
+
+
+def raw_http(data, timeout=5):
+    s = socket.create_connection((HOST, PORT), timeout=timeout)
+    s.sendall(data)
+    got = b""
+    try:
+        while b"\r\n\r\n" not in got:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+    finally:
+        s.close()
+    return got.decode("latin-1")
+
+
+answer = raw_http(b"POST /api/v1/calls HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 100000000\r\n\r\n")
+check("413 from Content-Length before the body is sent", answer.startswith("HTTP/1.1 413"), answer[:40])
+answer = raw_http(b"POST /api/v1/imports?kind=prospects HTTP/1.1\r\nHost: x\r\nContent-Length: 40000000\r\n\r\n")
+check("413 for a file over the upload limit", answer.startswith("HTTP/1.1 413"), answer[:40])
+answer = raw_http(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n")
+check("oversized headers refused", re.match(r"HTTP/1\.1 4(13|31)", answer) is not None, answer[:40])
+
+# --- roles on every route ----------------------------------------------------------------------
+EXPECTED = {
+    "GET /api/v1/health": "public", "POST /api/v1/login": "public", "POST /api/v1/logout": "signed-in",
+    "GET /api/v1/me": "signed-in", "GET /api/v1/campaigns": "signed-in", "POST /api/v1/campaigns": "manager,admin",
+    "GET /api/v1/campaigns/{id}": "signed-in", "PATCH /api/v1/campaigns/{id}": "manager,admin",
+    "GET /api/v1/campaigns/{id}/outcomes": "signed-in", "GET /api/v1/campaigns/{id}/now": "signed-in",
+    "GET /api/v1/campaigns/{id}/agents-now": "manager,admin",
+    "POST /api/v1/campaigns/{id}/next": "agent,manager,admin", "POST /api/v1/calls": "agent,manager,admin",
+    "POST /api/v1/sessions/{action}": "agent,manager,admin", "GET /api/v1/appointments": "sales,manager,admin",
+    "POST /api/v1/appointments/{id}/result": "sales,manager,admin", "GET /api/v1/kpi": "signed-in",
+    "POST /api/v1/imports": "manager,admin", "GET /api/v1/users": "manager,admin", "POST /api/v1/users": "admin",
+    "PATCH /api/v1/users/{name}": "signed-in", "GET /": "public", "GET /login": "public", "POST /login": "public",
+    "POST /logout": "signed-in", "POST /lang": "signed-in", "GET /static/app.css": "public",
+    "GET /static/app.js": "public", "GET /desk": "agent,manager,admin", "GET /team": "manager,admin",
+    "GET /dashboard": "signed-in", "GET /campaigns": "manager,admin", "POST /campaigns": "manager,admin",
+    "GET /campaigns/{id}": "manager,admin", "POST /campaigns/{id}": "manager,admin",
+    "GET /appointments": "sales,manager,admin", "POST /appointments/{id}": "sales,manager,admin",
+    "GET /users": "manager,admin", "POST /users": "admin", "POST /users/{name}": "admin",
+}
+routes = {}
+for line in open(os.path.join(WORK, "routes.txt")):
+    method, pattern, who = line.split()
+    routes[f"{method} {pattern}"] = who
+check("the route table is the one this test expects", routes == EXPECTED,
+      set(routes.items()) ^ set(EXPECTED.items()))
+
+campaign_id = [c for c in json.loads(request("GET", "/api/v1/campaigns", cookie=sessions["mia"][0])[2])
+               if c["name"] == "Web test"][0]["id"]
+for route, who in EXPECTED.items():
+    method, pattern = route.split(" ")
+    if route in ("POST /api/v1/logout", "POST /logout", "POST /api/v1/login", "POST /login"):
+        continue  # sessions are checked on their own
+    for user in [None, *ROLES]:
+        path = pattern.replace("{id}", str(campaign_id)).replace("{action}", "pause").replace("{name}", user or "x")
+        if user is None:
+            status, h, text = request(method, path, {} if method != "GET" else None)
+            if who == "public":
+                check(f"{route} anonymous allowed", status not in (401, 403), status)
+            elif path.startswith("/api/"):
+                check(f"{route} anonymous 401", status == 401, status)
+            else:
+                check(f"{route} anonymous to login", status == 303 and h["location"].startswith("/login"), status)
+            continue
+        cookie, csrf = sessions[user]
+        status, h, text = request(method, path, {} if method != "GET" else None, cookie=cookie, csrf=csrf)
+        allowed = who in ("public", "signed-in") or ROLES[user] in who.split(",")
+        if allowed:
+            check(f"{route} {ROLES[user]} allowed", status not in (401, 403), (status, text[:120]))
+        else:
+            check(f"{route} {ROLES[user]} 403", status == 403, status)
+
+# --- the calling desk through the API -------------------------------------------------------
+cookie, csrf = sessions["ana"]
+request("POST", "/api/v1/sessions/resume", {}, cookie=cookie, csrf=csrf)
+status, h, text = request("POST", f"/api/v1/campaigns/{campaign_id}/next?script=html", {}, cookie=cookie, csrf=csrf)
+lead = jbody(text)
+check("next gives a lead", status == 200 and lead.get("lead_id"), text[:200])
+check("script merged and rendered", "<h1>Bonjour " in lead.get("script_html", "") and
+      "<strong>ana</strong>" in lead["script_html"], lead.get("script_html"))
+check("raw HTML of a script is not passed through", "<script>" not in lead["script_html"], lead["script_html"])
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": lead["lead_id"], "result": "no_answer",
+                                                    "idempotency_key": "k-1"}, cookie=cookie, csrf=csrf)
+call = jbody(text)
+check("call logged 201", status == 201 and call["call_id"] > 0 and call["appointment_id"] is None, text)
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": lead["lead_id"], "result": "no_answer",
+                                                    "idempotency_key": "k-1"}, cookie=cookie, csrf=csrf)
+check("same idempotency key: replayed", jbody(text) == {"call_id": call["call_id"], "appointment_id": None,
+                                                        "replayed": True}, text)
+status, h, text = request("POST", "/api/v1/calls", {"agent": "bob", "lead_id": lead["lead_id"], "result": "busy"},
+                          cookie=cookie, csrf=csrf)
+check("an agent logs only their own calls", status == 403, (status, text))
+
+# The lead with a script tag for a company gets an appointment with sam.
+export = json.loads(cli("export", "prospects", "--campaign", "Web test", "--format", "json"))
+xss = [p for p in export if p.get("company") == "<script>alert(1)</script>"][0]
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": xss["lead_id"], "result": "conversation",
+                                                    "outcome": "appointment", "talk": "270",
+                                                    "appointment_at": "2030-01-15 10:00", "sales": "sam",
+                                                    "qualification": {"sector": "industry"}},
+                          cookie=cookie, csrf=csrf)
+appt = jbody(text)
+check("appointment set", status == 201 and appt["appointment_id"], text)
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": xss["lead_id"], "result": "conversation",
+                                                    "outcome": "appointment"}, cookie=cookie, csrf=csrf)
+check("appointment without a date refused", status == 400 and jbody(text)["field"] == "appointment_at", text)
+
+# --- appointments ------------------------------------------------------------------------------
+cookie, csrf = sessions["sam"]
+status, h, text = request("GET", "/api/v1/appointments", cookie=cookie)
+mine = jbody(text)
+check("sales sees the appointment", status == 200 and [a["id"] for a in mine] == [appt["appointment_id"]], text)
+check("appointment JSON", mine and mine[0]["company"] == "<script>alert(1)</script>" and mine[0]["sales"] == "sam", text)
+status, h, text = request("GET", "/appointments", cookie=cookie)
+check("appointments page escapes", "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert(1)" not in text,
+      text[:200])
+status, h, text = request("POST", f"/api/v1/appointments/{appt['appointment_id']}/result",
+                          {"status": "held", "relevant": True, "result": "won", "amount": "1 200,50"},
+                          cookie=cookie, csrf=csrf)
+check("appointment won", status == 200, (status, text))
+status, h, text = request("POST", f"/api/v1/appointments/{appt['appointment_id']}/result", {"amount": "12,345"},
+                          cookie=cookie, csrf=csrf)
+check("bad amount names the field", status == 400 and jbody(text)["field"] == "amount", text)
+
+# --- KPIs: the same JSON as the CLI ---------------------------------------------------------
+for query, cli_args in ((f"campaign={q('Web test')}&by=hour", ["--campaign", "Web test", "--by", "hour"]),
+                        ("by=agent", ["--by", "agent"]), ("from=2020-01-01&to=2040-12-31",
+                                                          ["--from", "2020-01-01", "--to", "2040-12-31"])):
+    status, h, text = request("GET", "/api/v1/kpi?" + query, cookie=sessions["mia"][0])
+    expected = json.loads(cli("kpi", *cli_args, "--format", "json"))
+    got = jbody(text)
+    if got and "objectives" in got:
+        got["objectives"].pop("day", None)
+        expected.get("objectives", {}).pop("day", None)
+    check(f"kpi {query} equals the CLI's JSON", status == 200 and got == expected, (status, text[:300]))
+status, h, text = request("GET", "/api/v1/kpi", cookie=sessions["mia"][0])
+k = jbody(text)
+check("kpi counts the calls", k["totals"]["calls"] == 2 and k["totals"]["appointments"] == 1 and
+      k["totals"]["sales"] == 1, k["totals"])
+status, h, text = request("GET", "/api/v1/kpi?agent=bob", cookie=sessions["ana"][0])
+check("an agent may not see another's KPIs", status == 403, status)
+status, h, text = request("GET", "/api/v1/kpi?campaign=" + q("Web test"), cookie=sessions["ana"][0])
+k = jbody(text)
+check("an agent sees their own KPIs and objectives", status == 200 and k["totals"]["calls"] == 2 and
+      k["objectives"]["daily_calls"]["target"] == 40, text[:300])
+status, h, text = request("GET", "/api/v1/kpi?by=minute", cookie=sessions["mia"][0])
+check("bad grouping 400", status == 400 and jbody(text)["field"] == "by", text)
+
+# --- imports -----------------------------------------------------------------------------------
+csv_text = ("entreprise;nom;telephone\nAlpha;Un;04 72 00 00 01\nBeta;Deux;04 72 00\n"
+            "Gamma;Trois;04 72 00 00 03\nAlpha;Un;04 72 00 00 01\n")
+cookie, csrf = sessions["mia"]
+status, h, text = request("POST", "/api/v1/imports?kind=prospects&campaign=" + q("Web test") + "&file=web.csv",
+                          csv_text, cookie=cookie, csrf=csrf, raw=True, headers={"Content-Type": "text/csv"})
+r = jbody(text)
+check("import counts", status == 200 and (r["rows"], r["added"], r["duplicates"], r["rejected"]) == (4, 2, 1, 1), text)
+check("reject report names line and field", r and r["rejects"] and r["rejects"][0]["line"] == 3 and
+      r["rejects"][0]["field"] == "phone", text)
+status, h, text = request("POST", "/api/v1/imports?kind=prospects&campaign=Nope", csv_text, cookie=cookie, csrf=csrf,
+                          raw=True)
+check("import into an unknown campaign", status == 404 and "Nope" in text, (status, text))
+
+# --- campaigns and users -----------------------------------------------------------------------
+status, h, text = request("POST", "/api/v1/campaigns", {"name": "API camp", "kind": "event", "daily-calls": 30,
+                                                        "block": ["mon-fri 09:00-11:00", "mon-fri 14:00-16:00"]},
+                          cookie=cookie, csrf=csrf)
+c = jbody(text)
+check("campaign created 201", status == 201 and c["kind"] == "event" and c["objectives"]["daily_calls"] == 30 and
+      len(c["calling_blocks"]) == 10, text[:300])
+status, h, text = request("PATCH", f"/api/v1/campaigns/{c['id']}", {"daily-calls": 35, "audience": "b2c"},
+                          cookie=cookie, csrf=csrf)
+check("campaign patched", status == 200 and jbody(text)["objectives"]["daily_calls"] == 35 and
+      jbody(text)["audience"] == "b2c", text[:200])
+status, h, text = request("PATCH", f"/api/v1/campaigns/{c['id']}", {"colour": "red"}, cookie=cookie, csrf=csrf)
+check("unknown setting 400", status == 400 and jbody(text)["field"] == "colour", text)
+status, h, text = request("PATCH", f"/api/v1/campaigns/{c['id']}", {"daily-calls": "many"}, cookie=cookie, csrf=csrf)
+check("bad objective 400", status == 400 and jbody(text)["field"] == "daily-calls", text)
+status, h, text = request("GET", "/api/v1/campaigns/99999", cookie=cookie)
+check("no such campaign 404", status == 404, status)
+cookie, csrf = sessions["root"]
+status, h, text = request("POST", "/api/v1/users", {"name": "zoe", "role": "agent", "password": "pw-zoe-12345"},
+                          cookie=cookie, csrf=csrf)
+check("admin adds a user", status == 201 and jbody(text)["name"] == "zoe", text)
+status, h, text = request("POST", "/api/v1/users", {"name": "zoe", "role": "agent", "password": "pw-zoe-12345"},
+                          cookie=cookie, csrf=csrf)
+check("same name 409", status == 409, status)
+status, h, text = request("POST", "/api/v1/users", {"name": "yan", "role": "agent", "password": "short"},
+                          cookie=cookie, csrf=csrf)
+check("short password 400", status == 400 and jbody(text)["field"] == "password", text)
+cookie, csrf = sessions["ana"]
+status, h, text = request("PATCH", "/api/v1/users/bob", {"password": "pw-bob-99999"}, cookie=cookie, csrf=csrf)
+check("an agent may not change another's password", status == 403, status)
+status, h, text = request("PATCH", "/api/v1/users/ana", {"lang": "en"}, cookie=cookie, csrf=csrf)
+check("a user sets their language", status == 200, (status, text))
+status, h, text = request("GET", "/desk", cookie=cookie)
+check("pages follow the user's language", '<html lang="en">' in text, text[:80])
+status, h, text = request("GET", "/desk", cookie=sessions["mia"][0], headers={"Accept-Language": "en-GB,en;q=0.8"})
+check("else the browser's", '<html lang="en">' in text, text[:80])
+status, h, text = request("GET", "/desk", cookie=sessions["mia"][0], headers={"Accept-Language": "de-DE"})
+check("French by default", '<html lang="fr">' in text and "Poste d&#39;appel" in text, text[:80])
+
+# --- logout ---------------------------------------------------------------------------------------
+cookie, csrf = sessions["ana"]
+status, h, text = request("POST", "/api/v1/logout", {}, cookie=cookie, csrf=csrf)
+check("logout 200 clears the cookie", status == 200 and any(c.startswith("tp_session=;") and "Max-Age=0" in c
+                                                           for c in h["set-cookie-all"]), h["set-cookie-all"])
+status, h, text = request("GET", "/api/v1/me", cookie=cookie)
+check("the session is gone", status == 401, status)
+
+print(f"api: {checks - failures}/{checks} checks passed")
+sys.exit(1 if failures else 0)
