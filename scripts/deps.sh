@@ -6,7 +6,7 @@ set -eu
 
 build="build-essential g++ pkg-config meson ninja-build libsqlite3-dev libpq-dev
  libjansson-dev libcsv-dev libsodium-dev libphonenumber-dev libmicrohttpd-dev libcmark-dev gettext tzdata"
-check="libcmocka-dev clang libclang-rt-14-dev sqlite3 python3 postgresql postgresql-client"
+check="libcmocka-dev clang libclang-rt-14-dev sqlite3 python3 postgresql postgresql-client curl chromium"
 bench="sqlite3 time python3 postgresql postgresql-client"
 pg="postgresql postgresql-client"
 
@@ -18,6 +18,11 @@ case "${1:-build}" in
   pg) want="$pg" ;;
   *) echo "usage: $0 [build|check|bench|pg]" >&2; exit 2 ;;
 esac
+
+# The browser tests run on Node.js; Debian's, unless the machine has one already.
+if [ "${1:-build}" = check ] && ! command -v node >/dev/null 2>&1; then
+  want="$want nodejs npm"
+fi
 
 missing=""
 for p in $want; do

@@ -51,6 +51,8 @@ function initDesk(root) {
   words = JSON.parse(root.dataset.t || '{}');
   const campaignId = root.dataset.campaignId, campaign = root.dataset.campaign, agent = root.dataset.agent;
   const outcomes = JSON.parse(root.dataset.outcomes || '[]');
+  const salesPeople = JSON.parse(root.dataset.sales || '[]');
+  for (const s of salesPeople) $('#sales').append(el('option', { value: s, text: s }));
   const lang = (document.querySelector('meta[name=lang]') || {}).content || 'fr';
   let fields = [], lead = null, result = null, outcome = null, started = Date.now(), key = null, busy = false;
 
@@ -82,6 +84,7 @@ function initDesk(root) {
     const o = outcomes.find((x) => x.code === code);
     const needsWhen = o && (o.callback || o.appointment);
     $('#when-box').hidden = !needsWhen;
+    $('#sales-box').hidden = !(o && o.appointment && salesPeople.length);
     if (needsWhen) {
       $('#when-label').textContent = o.appointment ? t('Appointment date and time') : t('Callback date and time');
       if (!$('#when').value) {
@@ -199,6 +202,7 @@ function initDesk(root) {
     if (o && (o.callback || o.appointment)) {
       if (!$('#when').value) { status(t('Give a date and time.'), true); $('#when').focus(); return; }
       body[o.appointment ? 'appointment_at' : 'callback_at'] = $('#when').value.replace('T', ' ');
+      if (o.appointment && $('#sales').value) body.sales = $('#sales').value;
     }
     if ($('#note').value.trim()) body.note = $('#note').value.trim();
     const qual = {};

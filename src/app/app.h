@@ -64,6 +64,8 @@ TP_MUST_USE int app_user_passwd(struct app *a, const char *name, const char *pas
 TP_MUST_USE int app_user_set_disabled(struct app *a, const char *name, bool disabled, struct tp_error *err);
 /* [{"id","name","role","disabled","created_at"}] */
 TP_MUST_USE int app_user_list(struct app *a, json_t **out, struct tp_error *err);
+/* The enabled sales people, whom an agent hands appointments to: ["marc","sophie"]. */
+TP_MUST_USE int app_sales_people(struct app *a, json_t **out, struct tp_error *err);
 /* The user when name and password match an enabled user; TP_EUSAGE "wrong login or
  * password" otherwise (the same words whatever was wrong). */
 TP_MUST_USE int app_user_login(struct app *a, const char *name, const char *password, struct user *u,

@@ -116,6 +116,29 @@ int app_user_list(struct app *a, json_t **out, struct tp_error *err)
 	return 0;
 }
 
+static int sales_one(void *ctx, const struct user *u)
+{
+	if (strcmp(u->role, "sales") == 0 && !u->disabled)
+		json_array_append_new(ctx, json_string(u->name));
+	return 0;
+}
+
+int app_sales_people(struct app *a, json_t **out, struct tp_error *err)
+{
+	json_t *list;
+	int rc;
+
+	if ((rc = app_require(a, APP_AGENT | APP_SALES | APP_MANAGER | APP_ADMIN, "sales people", err)))
+		return rc;
+	list = json_array();
+	if ((rc = store_user_list(a->store, sales_one, list, err))) {
+		json_decref(list);
+		return rc;
+	}
+	*out = list;
+	return 0;
+}
+
 int app_user_login(struct app *a, const char *name, const char *password, struct user *u, struct tp_error *err)
 {
 	char hash[crypto_pwhash_STRBYTES + 1];

@@ -193,9 +193,9 @@ static bool query_campaign(struct http_req *r, struct campaign *c)
 static void desk(struct http_req *r)
 {
 	struct campaign c;
-	json_t *outcomes = NULL;
+	json_t *outcomes = NULL, *sales = NULL;
 	struct tp_error err;
-	char *outcomes_text;
+	char *outcomes_text, *sales_text;
 
 	if (!http_query(r, "campaign")) {
 		(void)pick_campaign(r, T(r, "Calling desk"), "desk", "/desk");
@@ -205,17 +205,19 @@ static void desk(struct http_req *r)
 	if (!query_campaign(r, &c))
 		goto out;
 	tp_error_clear(&err);
-	if (app_outcomes(r->app, c.name, &outcomes, &err)) {
+	if (app_outcomes(r->app, c.name, &outcomes, &err) || app_sales_people(r->app, &sales, &err)) {
 		http_reply_error(r, &err);
 		goto out;
 	}
 	outcomes_text = json_dumps(outcomes, JSON_COMPACT);
+	sales_text = json_dumps(sales, JSON_COMPACT);
 	html_begin(r, c.name, "desk");
 	/* The page is a shell: app.js reads these attributes, then drives the API. */
 	html_f(r, "<div id=\"desk\" data-campaign-id=\"%lld\" data-campaign=\"%s\" data-agent=\"%s\" "
-		"data-call-link=\"%s\" data-outcomes=\"%s\"",
+		"data-call-link=\"%s\" data-outcomes=\"%s\" data-sales=\"%s\"",
 		(long long)c.id, c.name, r->session.user.name, r->opt->call_link ? r->opt->call_link : "tel:{phone}",
-		outcomes_text);
+		outcomes_text, sales_text);
+	free(sales_text);
 	html_script_words(r);
 	html_f(r, ">");
 	free(outcomes_text);
@@ -234,19 +236,21 @@ static void desk(struct http_req *r)
 		"<fieldset><legend>%s</legend><div id=\"results\" class=\"buttons\"></div></fieldset>"
 		"<fieldset id=\"outcome-box\" hidden><legend>%s</legend><div id=\"outcomes\" class=\"buttons\"></div></fieldset>"
 		"<div id=\"when-box\" hidden><label for=\"when\" id=\"when-label\">%s</label>"
-		"<input type=\"datetime-local\" id=\"when\" name=\"when\"></div>"
+		"<input type=\"datetime-local\" id=\"when\" name=\"when\">"
+		"<span id=\"sales-box\" hidden><label for=\"sales\">%s</label><select id=\"sales\" name=\"sales\"></select></span></div>"
 		"<fieldset id=\"qual-box\" hidden><legend>%s</legend><div id=\"qual\"></div></fieldset>"
 		"<label for=\"note\">%s</label><textarea id=\"note\" name=\"note\" rows=\"2\" maxlength=\"2000\"></textarea>"
 		"<p class=\"keys muted\">%s</p>"
 		"<button type=\"submit\" class=\"primary\" id=\"save\">%s</button> "
 		"<output id=\"status\" role=\"status\"></output></form></div>",
-		T(r, "Result"), T(r, "What happened"), T(r, "Outcome of the conversation"), T(r, "When"),
+		T(r, "Result"), T(r, "What happened"), T(r, "Outcome of the conversation"), T(r, "When"), T(r, "Sales person"),
 		T(r, "Qualification"), T(r, "Notes"),
 		T(r, "Keys: 1–6 results, C conversation, then 1–9 outcome; Enter saves and shows the next lead; D dials."),
 		T(r, "Save and next (Enter)"));
 	html_end(r);
 out:
 	json_decref(outcomes);
+	json_decref(sales);
 	campaign_release(&c);
 }
 

@@ -1,0 +1,125 @@
+// Browser tests of Telepro's pages in headless Debian Chromium (playwright-core).
+// Usage: node browser_test.js BASE_URL ARTEFACT_DIR (tests/web/run.sh sets the server up).
+// A manager looks at the dashboard; an agent works five calls with the keyboard only (one
+// callback, one appointment); sales marks the appointment won; the manager sees the KPIs
+// change. Screenshots of the desk, the dashboard and the team screen are saved.
+'use strict';
+const path = require('path');
+const { chromium } = require(path.join(__dirname, 'node_modules', 'playwright-core'));
+
+const [base, out] = process.argv.slice(2);
+let failures = 0, checks = 0;
+function check(name, cond, detail) {
+  checks++;
+  if (!cond) { failures++; console.log('FAIL: ' + name + (detail === undefined ? '' : ' ' + JSON.stringify(detail))); }
+}
+
+async function signIn(browser, login, password, lang) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: lang || 'fr-FR' });
+  const page = await context.newPage();
+  page.on('dialog', async (d) => { check('no script ever runs from data (dialog: ' + d.message() + ')', false); await d.dismiss(); });
+  page.on('pageerror', (e) => check('no script error on ' + page.url(), false, e.message));
+  page.on('console', (m) => { if (m.type() === 'error') console.log('console error on ' + page.url() + ': ' + m.text()); });
+  await page.goto(base + '/');
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
+  return page;
+}
+
+async function tileValue(page, kpi) {
+  return (await page.textContent(`.tile[data-kpi="${kpi}"] .value`)).trim();
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update',
+      '--no-first-run', '--disable-sync'],
+  });
+  try {
+    // The manager, before: no call yet.
+    const mia = await signIn(browser, 'mia', 'pw-mia-12345');
+    check('manager lands on the dashboard', mia.url().endsWith('/dashboard'), mia.url());
+    await mia.goto(base + '/dashboard?campaign=' + encodeURIComponent('Web test'));
+    check('dashboard before: 0 calls', await tileValue(mia, 'calls') === '0', await tileValue(mia, 'calls'));
+
+    // A wrong password says so, in French.
+    const ctx = await browser.newContext({ locale: 'fr-FR' });
+    const anon = await ctx.newPage();
+    await anon.goto(base + '/login');
+    await anon.fill('#login', 'ana');
+    await anon.fill('#password', 'wrong-password');
+    await Promise.all([anon.waitForNavigation(), anon.press('#password', 'Enter')]);
+    check('wrong password message', (await anon.textContent('#login-error')).includes('Identifiant ou mot de passe incorrect'));
+    await ctx.close();
+
+    // The agent: five calls, keyboard only.
+    const ana = await signIn(browser, 'ana', 'pw-ana-12345');
+    check('agent lands on the desk', ana.url().endsWith('/desk'), ana.url());
+    await Promise.all([ana.waitForNavigation(), ana.click('text=Web test')]);
+    await ana.waitForSelector('#dial');
+    const seen = new Set();
+    const keys = [['1'], ['2'], ['c', '5'], ['c', '6'], ['3']];  // no answer, busy, callback, appointment, voicemail
+    for (let i = 0; i < keys.length; i++) {
+      const phone = (await ana.textContent('#dial')).trim();
+      check('a new lead each time', !seen.has(phone), phone);
+      seen.add(phone);
+      const company = (await ana.textContent('#lead-company')).trim();
+      if (company.startsWith('<script>')) check('a script tag in data shows as text', company.startsWith('<script>alert(1)</script>'));
+      for (const k of keys[i]) await ana.keyboard.press(k);
+      if (keys[i][1] === '6') {
+        check('the appointment asks for a date and a sales person', await ana.isVisible('#when') && await ana.isVisible('#sales'));
+        await ana.selectOption('#sales', 'sam');
+        await ana.focus('#note');
+        await ana.keyboard.type('Intéressé, rendez-vous pris');
+        await ana.evaluate(() => document.activeElement.blur());
+      }
+      if (i === 0) await ana.screenshot({ path: path.join(out, 'desk.png'), fullPage: true });
+      await ana.keyboard.press('Enter');
+      await ana.waitForFunction((n) => document.querySelector('#status').textContent.startsWith('Enregistré') &&
+        document.querySelector('#progress').textContent.includes(n + ' / 40'), i + 1, { timeout: 5000 });
+    }
+    const progress = await ana.textContent('#progress');
+    check('today: 5 calls against 40, 1 appointment against 2', progress.includes('5 / 40') && progress.includes('1 / 2'), progress);
+    check('the script is merged', (await ana.textContent('#script')).includes('Je suis ana'), await ana.textContent('#script'));
+    check('the call link is a tel: link', (await ana.getAttribute('#dial', 'href')).startsWith('tel:%2B33'));
+    await ana.screenshot({ path: path.join(out, 'desk-after.png'), fullPage: true });
+
+    // Sales: my appointments; held, relevant, won, 1 500 euros.
+    const sam = await signIn(browser, 'sam', 'pw-sam-12345');
+    check('sales lands on appointments', sam.url().endsWith('/appointments'), sam.url());
+    const cards = await sam.$$('article.appointment');
+    check('one appointment for sam', cards.length === 1, cards.length);
+    const form = 'article.appointment form';
+    await sam.selectOption(form + ' select[name=status]', 'held');
+    await sam.selectOption(form + ' select[name=relevant]', 'yes');
+    await sam.selectOption(form + ' select[name=result]', 'won');
+    await sam.fill(form + ' input[name=amount]', '1500');
+    await Promise.all([sam.waitForNavigation(), sam.click(form + ' button[type=submit]')]);
+    check('saved', (await sam.textContent('.message.ok')).includes('Enregistré'));
+    check('the amount is kept', await sam.inputValue(form + ' input[name=amount]') === '1500,00');
+
+    // The manager, after: the KPIs changed.
+    await mia.reload();
+    check('dashboard after: 5 calls', await tileValue(mia, 'calls') === '5', await tileValue(mia, 'calls'));
+    check('dashboard after: 2 conversations', await tileValue(mia, 'conversations') === '2');
+    check('dashboard after: 1 appointment', await tileValue(mia, 'appointments') === '1');
+    check('dashboard after: 1 sale', await tileValue(mia, 'sales') === '1');
+    check('contact rate with its denominator', (await mia.textContent('.tile[data-kpi="contact_rate"]')).includes('n = 5'));
+    check('the charts are SVG from the server', (await mia.$$('svg.chart')).length >= 4);
+    await mia.screenshot({ path: path.join(out, 'dashboard.png'), fullPage: true });
+
+    const campaignId = await mia.evaluate(async () => (await (await fetch('/api/v1/campaigns')).json())
+      .find((c) => c.name === 'Web test').id);
+    await mia.goto(base + '/team?campaign=' + campaignId);
+    await mia.waitForFunction(() => document.querySelectorAll('#team-agents tbody tr').length > 0, null, { timeout: 8000 });
+    const row = await mia.textContent('#team-agents tbody tr');
+    check('team screen: ana, 5 calls of 40, calling now', row.includes('ana') && row.includes('5 / 40') && row.includes('en appel'), row);
+    await mia.screenshot({ path: path.join(out, 'team.png'), fullPage: true });
+  } finally {
+    await browser.close();
+  }
+  console.log(`browser: ${checks - failures}/${checks} checks passed; screenshots in ${out}`);
+  process.exit(failures ? 1 : 0);
+})().catch((e) => { console.log('FAIL: ' + (e.stack || e)); process.exit(1); });
