@@ -167,6 +167,12 @@ TP_MUST_USE int app_export_prospects(struct app *a, const char *campaign,
 	void (*keys_fn)(void *ctx, size_t n, const char *const *keys), store_export_fn fn, void *ctx,
 	struct tp_error *err);
 
+/* The export's columns, in order (canonical field ids), and one prospect as JSON:
+ * {"lead_id", field: value or null…, "qualification":{key: value}}. */
+extern const int app_export_columns[];
+extern const size_t app_export_ncolumns;
+json_t *app_export_row_json(const struct export_row *row);
+
 /* Calling desk (app_desk.c) ------------------------------------------------------------ */
 
 enum app_session_op { APP_SESSION_START, APP_SESSION_PAUSE, APP_SESSION_RESUME, APP_SESSION_STOP };

@@ -489,3 +489,24 @@ int app_export_prospects(struct app *a, const char *campaign,
 	campaign_release(&c);
 	return rc;
 }
+
+const int app_export_columns[] = {F_COMPANY, F_LAST_NAME, F_FIRST_NAME, F_CIVILITY, F_ROLE, F_PHONE, F_MOBILE,
+	F_EMAIL, F_SIREN, F_SIRET, F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY, F_SECTOR, F_SIZE_BAND, F_WEBSITE};
+const size_t app_export_ncolumns = sizeof(app_export_columns) / sizeof(app_export_columns[0]);
+
+json_t *app_export_row_json(const struct export_row *row)
+{
+	json_t *o = json_object(), *q = json_object();
+
+	json_object_set_new(o, "lead_id", json_integer(row->lead_id));
+	for (size_t i = 0; i < app_export_ncolumns; i++) {
+		const char *v = row->field[app_export_columns[i]];
+
+		json_object_set_new(o, field_name(app_export_columns[i]), *v ? json_string(v) : json_null());
+	}
+	for (size_t k = 0; k < row->nqual; k++)
+		if (row->qual_value[k][0])
+			json_object_set_new(q, row->qual_key[k], json_string(row->qual_value[k]));
+	json_object_set_new(o, "qualification", q);
+	return o;
+}

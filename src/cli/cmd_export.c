@@ -23,9 +23,6 @@ struct export_ctx {
 	long rows;
 };
 
-static const int columns[] = {F_COMPANY, F_LAST_NAME, F_FIRST_NAME, F_CIVILITY, F_ROLE, F_PHONE, F_MOBILE,
-	F_EMAIL, F_SIREN, F_SIRET, F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY, F_SECTOR, F_SIZE_BAND, F_WEBSITE};
-#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
 static void write_header(void *vctx, size_t n, const char *const *keys)
 {
@@ -33,10 +30,10 @@ static void write_header(void *vctx, size_t n, const char *const *keys)
 
 	if (ctx->format != FORMAT_CSV)
 		return;
-	for (size_t i = 0; i < NCOLUMNS; i++) {
+	for (size_t i = 0; i < app_export_ncolumns; i++) {
 		if (i)
 			fputc(ctx->delimiter, ctx->out);
-		fputs(field_name(columns[i]), ctx->out);
+		fputs(field_name(app_export_columns[i]), ctx->out);
 	}
 	for (size_t k = 0; k < n; k++) {
 		fputc(ctx->delimiter, ctx->out);
@@ -50,10 +47,10 @@ static int write_row(void *vctx, const struct export_row *row)
 	struct export_ctx *ctx = vctx;
 
 	if (ctx->format == FORMAT_CSV) {
-		for (size_t i = 0; i < NCOLUMNS; i++) {
+		for (size_t i = 0; i < app_export_ncolumns; i++) {
 			if (i)
 				fputc(ctx->delimiter, ctx->out);
-			cli_csv_field(ctx->out, row->field[columns[i]], ctx->delimiter);
+			cli_csv_field(ctx->out, row->field[app_export_columns[i]], ctx->delimiter);
 		}
 		for (size_t k = 0; k < row->nqual; k++) {
 			fputc(ctx->delimiter, ctx->out);
@@ -61,18 +58,7 @@ static int write_row(void *vctx, const struct export_row *row)
 		}
 		fputs("\r\n", ctx->out);
 	} else {
-		json_t *o = json_object(), *q = json_object();
-
-		json_object_set_new(o, "lead_id", json_integer(row->lead_id));
-		for (size_t i = 0; i < NCOLUMNS; i++) {
-			const char *v = row->field[columns[i]];
-
-			json_object_set_new(o, field_name(columns[i]), *v ? json_string(v) : json_null());
-		}
-		for (size_t k = 0; k < row->nqual; k++)
-			if (row->qual_value[k][0])
-				json_object_set_new(q, row->qual_key[k], json_string(row->qual_value[k]));
-		json_object_set_new(o, "qualification", q);
+		json_t *o = app_export_row_json(row);
 		fputs(ctx->rows ? ",\n  " : "[\n  ", ctx->out);
 		json_dumpf(o, ctx->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		json_decref(o);

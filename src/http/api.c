@@ -515,6 +515,67 @@ static void user_set(struct http_req *r)
 		http_reply_json(r, 200, json_pack("{s:s,s:b}", "name", name, "updated", 1));
 }
 
+/* Prospects ------------------------------------------------------------------------------ */
+
+struct page_of {
+	json_t *list;
+	long skip, left;
+	bool more;
+};
+
+static int prospect_one(void *vctx, const struct export_row *row)
+{
+	struct page_of *p = vctx;
+
+	if (p->skip > 0) {
+		p->skip--;
+		return 0;
+	}
+	if (p->left == 0) {
+		p->more = true;
+		return 1;   /* stops the export: this page is full */
+	}
+	json_array_append_new(p->list, app_export_row_json(row));
+	p->left--;
+	return 0;
+}
+
+/* GET /prospects?campaign=…&offset=0&limit=500: a page of the campaign's prospects, in
+ * import order, as `telepro export prospects --format json` writes them. */
+static void prospects(struct http_req *r)
+{
+	const char *off = http_query(r, "offset"), *lim = http_query(r, "limit");
+	struct page_of p = {NULL, 0, 500, false};
+	struct tp_error err;
+	char *end;
+
+	if (!http_query(r, "campaign")) {
+		http_reply_status(r, 400, "campaign", "which campaign's prospects: ?campaign=NAME");
+		return;
+	}
+	p.list = json_array();
+	if (off && (p.skip = strtol(off, &end, 10), *end || p.skip < 0)) {
+		json_decref(p.list);
+		http_reply_status(r, 400, "offset", "a whole number from 0");
+		return;
+	}
+	if (lim && (p.left = strtol(lim, &end, 10), *end || p.left < 1 || p.left > 5000)) {
+		json_decref(p.list);
+		http_reply_status(r, 400, "limit", "a whole number from 1 to 5000");
+		return;
+	}
+	long offset = p.skip, limit = p.left;
+
+	tp_error_clear(&err);
+	if (app_export_prospects(r->app, http_query(r, "campaign"), NULL, prospect_one, &p, &err)) {
+		json_decref(p.list);
+		http_reply_error(r, &err);
+		return;
+	}
+	http_reply_json(r, 200, json_pack("{s:s,s:i,s:i,s:o,s:b}", "campaign", http_query(r, "campaign"), "offset",
+		(int)offset, "limit", (int)limit, "prospects", p.list, "more", p.more));
+}
+
 /* Imports ------------------------------------------------------------------------------ */
 
 struct rejects {
@@ -602,6 +663,7 @@ const struct http_route api_routes[] = {
 	{"GET", "/api/v1/appointments", appointments, APP_SALES | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/appointments/{id}/result", appointment_result, APP_SALES | APP_MANAGER | APP_ADMIN, 0},
 	{"GET", "/api/v1/kpi", kpi, 0, 0},
+	{"GET", "/api/v1/prospects", prospects, APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/imports", import, APP_MANAGER | APP_ADMIN, HTTP_UPLOAD},
 	{"GET", "/api/v1/users", users, APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/users", user_add, APP_ADMIN, 0},

@@ -187,7 +187,7 @@ EXPECTED = {
     "POST /api/v1/campaigns/{id}/next": "agent,manager,admin", "POST /api/v1/calls": "agent,manager,admin",
     "POST /api/v1/sessions/{action}": "agent,manager,admin", "GET /api/v1/appointments": "sales,manager,admin",
     "POST /api/v1/appointments/{id}/result": "sales,manager,admin", "GET /api/v1/kpi": "signed-in",
-    "POST /api/v1/imports": "manager,admin", "GET /api/v1/users": "manager,admin", "POST /api/v1/users": "admin",
+    "GET /api/v1/prospects": "manager,admin", "POST /api/v1/imports": "manager,admin", "GET /api/v1/users": "manager,admin", "POST /api/v1/users": "admin",
     "PATCH /api/v1/users/{name}": "signed-in", "GET /": "public", "GET /login": "public", "POST /login": "public",
     "POST /logout": "signed-in", "POST /lang": "signed-in", "GET /static/app.css": "public",
     "GET /static/app.js": "public", "GET /desk": "agent,manager,admin", "GET /team": "manager,admin",
@@ -317,6 +317,20 @@ check("reject report names line and field", r and r["rejects"] and r["rejects"][
 status, h, text = request("POST", "/api/v1/imports?kind=prospects&campaign=Nope", csv_text, cookie=cookie, csrf=csrf,
                           raw=True)
 check("import into an unknown campaign", status == 404 and "Nope" in text, (status, text))
+
+status, h, text = request("GET", "/api/v1/prospects?campaign=" + q("Web test") + "&offset=7&limit=1", cookie=cookie)
+page = jbody(text)
+check("a page of prospects", status == 200 and page["more"] is True and len(page["prospects"]) == 1 and
+      page["prospects"][0]["company"] == "Alpha" and page["prospects"][0]["phone"] == "+33472000001", text[:300])
+status, h, text = request("GET", "/api/v1/prospects?campaign=" + q("Web test") + "&offset=9", cookie=cookie)
+check("the last page", status == 200 and jbody(text)["more"] is False and jbody(text)["prospects"] == [], text[:200])
+export = json.loads(cli("export", "prospects", "--campaign", "Web test", "--format", "json"))
+status, h, text = request("GET", "/api/v1/prospects?campaign=" + q("Web test"), cookie=cookie)
+check("prospects as the CLI exports them", jbody(text)["prospects"] == export, text[:200])
+status, h, text = request("GET", "/api/v1/prospects?campaign=" + q("Web test") + "&limit=0", cookie=cookie)
+check("bad limit", status == 400 and jbody(text)["field"] == "limit", text)
+status, h, text = request("GET", "/api/v1/prospects", cookie=cookie)
+check("prospects need a campaign", status == 400 and jbody(text)["field"] == "campaign", text)
 
 # --- campaigns and users -----------------------------------------------------------------------
 status, h, text = request("POST", "/api/v1/campaigns", {"name": "API camp", "kind": "event", "daily-calls": 30,
