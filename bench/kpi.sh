@@ -68,6 +68,17 @@ INSERT INTO kpi_day (campaign_id, local_day, calls, conversations, appointments,
 SELECT campaign_id, local_day, SUM(calls), SUM(conversations), SUM(appointments), SUM(sales), SUM(talk_seconds),
   SUM(talk_seconds_sq), SUM(hot), SUM(callbacks), SUM(refusals), SUM(calling_seconds)
 FROM kpi_counters GROUP BY 1, 2;
+INSERT INTO kpi_outcome_day (campaign_id, agent_id, local_day, outcome_id, calls, conversations, appointments,
+  sales, talk_seconds, talk_seconds_sq, hot, callbacks, refusals)
+SELECT c.campaign_id, c.agent_id, c.local_day, c.outcome_id, COUNT(*), COUNT(*), SUM(o.is_appointment),
+  SUM(o.is_sale), SUM(c.talk_seconds), SUM(c.talk_seconds * c.talk_seconds), SUM(o.is_hot), SUM(o.is_callback),
+  SUM(o.is_refusal)
+FROM calls c JOIN outcomes o ON o.id = c.outcome_id WHERE c.result = 'conversation' GROUP BY 1, 2, 3, 4;
+INSERT INTO kpi_outcome_month (campaign_id, agent_id, month, outcome_id, calls, conversations, appointments,
+  sales, talk_seconds, talk_seconds_sq, hot, callbacks, refusals)
+SELECT campaign_id, agent_id, local_day / 100, outcome_id, SUM(calls), SUM(conversations), SUM(appointments),
+  SUM(sales), SUM(talk_seconds), SUM(talk_seconds_sq), SUM(hot), SUM(callbacks), SUM(refusals)
+FROM kpi_outcome_day GROUP BY 1, 2, 3, 4;
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL

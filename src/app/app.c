@@ -25,6 +25,11 @@ void app_close(struct app *a)
 	a->store = NULL;
 }
 
+int app_set_cache_kib(struct app *a, int64_t kib, struct tp_error *err)
+{
+	return store_set_cache_kib(a->store, kib, err);
+}
+
 unsigned app_role_of(const char *role)
 {
 	static const struct {

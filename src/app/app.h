@@ -40,6 +40,8 @@ struct app {
  * acting as the system actor named os_user until app_act_as. */
 TP_MUST_USE int app_open(struct app *a, const char *url, const char *os_user, int *migrated, struct tp_error *err);
 void app_close(struct app *a);
+/* Sizes the database connection's page cache (store_set_cache_kib). */
+TP_MUST_USE int app_set_cache_kib(struct app *a, int64_t kib, struct tp_error *err);
 /* Acts as the Telepro user login from now on (it must exist and be enabled). */
 TP_MUST_USE int app_act_as(struct app *a, const char *login, struct tp_error *err);
 /* Acts as an already authenticated user (the server, after a login). */

@@ -30,6 +30,7 @@ struct http_options {
 	unsigned timeout_seconds;    /* an idle connection is closed */
 	size_t max_body;             /* JSON and forms */
 	size_t max_upload;           /* prospect files */
+	size_t db_cache_kib;         /* each thread's database page cache */
 	const char *call_link;       /* "tel:{phone}", "sip:{phone}@pbx.example" */
 	bool secure_cookies;         /* always mark cookies Secure (behind TLS) */
 	const char *os_user;

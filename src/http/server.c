@@ -56,6 +56,8 @@ static struct app *thread_app(const struct http_options *o, struct tp_error *err
 		if (app_open(&my_app->app, o->db_url, o->os_user, NULL, err))
 			return NULL;
 		my_app->open = true;
+		if (app_set_cache_kib(&my_app->app, (int64_t)o->db_cache_kib, err))
+			return NULL;
 	}
 	return &my_app->app;
 }
@@ -691,7 +693,7 @@ int http_serve(const struct http_options *o)
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_seconds,
 		/* Request line and headers must fit in this per-connection pool (431 otherwise). */
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		MHD_OPTION_END);
 	if (!d) {

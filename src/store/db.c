@@ -297,3 +297,8 @@ int db_ids_follow(struct db *db, const char *table, struct tp_error *err)
 {
 	return db->driver->ids_follow ? db->driver->ids_follow(db, table, err) : 0;
 }
+
+int db_set_cache_kib(struct db *db, int64_t kib, struct tp_error *err)
+{
+	return db->driver->set_cache_kib ? db->driver->set_cache_kib(db, kib, err) : 0;
+}

@@ -65,6 +65,8 @@ struct db_driver {
 	/* Bulk load: runs copy_sql ("COPY t (cols) FROM STDIN") with data in COPY text
 	 * format. NULL where the backend has none (rows are then inserted one by one). */
 	int (*copy_in)(struct db *db, const char *copy_sql, const char *data, size_t len, struct tp_error *err);
+	/* Sizes the connection's own page cache (may be NULL where the server has one). */
+	int (*set_cache_kib)(struct db *db, int64_t kib, struct tp_error *err);
 	/* Serialises schema migrations between processes (may be NULL). */
 	int (*lock_schema)(struct db *db, bool lock, struct tp_error *err);
 };
@@ -120,6 +122,8 @@ int64_t db_changes(struct db_stmt *st);
 /* The number and names of a statement's result columns (after a first step). */
 int db_col_count(struct db_stmt *st);
 const char *db_col_name(struct db_stmt *st, int col);
+/* See struct db_driver.set_cache_kib; 0 where the driver has nothing to size. */
+TP_MUST_USE int db_set_cache_kib(struct db *db, int64_t kib, struct tp_error *err);
 /* See struct db_driver.ids_follow; table is a name of ours, never user input. */
 TP_MUST_USE int db_ids_follow(struct db *db, const char *table, struct tp_error *err);
 void db_reset(struct db_stmt *st);

@@ -206,6 +206,14 @@ static int sq_begin_write(struct db *db, struct tp_error *err)
 	return sq_exec(db, "BEGIN IMMEDIATE", err);
 }
 
+static int sq_set_cache_kib(struct db *db, int64_t kib, struct tp_error *err)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%lld", (long long)kib);
+	return sq_exec(db, sql, err);
+}
+
 const struct db_driver db_sqlite_driver = {
 	.name = "sqlite",
 	.id_column = "INTEGER PRIMARY KEY",
@@ -229,4 +237,5 @@ const struct db_driver db_sqlite_driver = {
 	.reset = sq_reset,
 	.finalize = sq_finalize,
 	.begin_write = sq_begin_write,
+	.set_cache_kib = sq_set_cache_kib,
 };

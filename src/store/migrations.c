@@ -213,8 +213,8 @@ static const char m1_schema[] =
 	" (NULL, 'not_target', 'Hors cible', 'Not the target', 0, 1, 0, NULL, 0, 0, 0, 0);";
 
 /* 2: the web server's sessions (stateless servers share them through the database),
- * failed logins (throttling, counted across servers), each user's language, and the open
- * calling sessions of a campaign (the team screen). */
+ * failed logins (throttling, counted across servers), each user's language, the open
+ * calling sessions of a campaign (the team screen), and outcome counters (the dashboard). */
 static const char m2_web[] =
 	"CREATE TABLE web_sessions ("
 	" token_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users (id),"
@@ -227,7 +227,34 @@ static const char m2_web[] =
 	"CREATE INDEX login_failures_ip ON login_failures (ip, at);"
 	"CREATE INDEX login_failures_at ON login_failures (at);"
 	"ALTER TABLE users ADD COLUMN lang TEXT;"
-	"CREATE INDEX agent_sessions_open ON agent_sessions (campaign_id, ended_at);";
+	"CREATE INDEX agent_sessions_open ON agent_sessions (campaign_id, ended_at);"
+	/* Conversations by outcome, per agent and day and per agent and month, written with
+	 * each call like the other counters (the dashboard's outcome breakdown), filled here
+	 * from the calls already recorded. */
+	"CREATE TABLE kpi_outcome_day ("
+	" campaign_id BIGINT NOT NULL REFERENCES campaigns (id), agent_id BIGINT NOT NULL REFERENCES users (id),"
+	" local_day INTEGER NOT NULL, outcome_id BIGINT NOT NULL REFERENCES outcomes (id),"
+	KPI_COLUMNS
+	" PRIMARY KEY (campaign_id, agent_id, local_day, outcome_id));"
+	"CREATE INDEX kpi_outcome_day_day ON kpi_outcome_day (local_day);"
+	"CREATE TABLE kpi_outcome_month ("
+	" campaign_id BIGINT NOT NULL REFERENCES campaigns (id), agent_id BIGINT NOT NULL REFERENCES users (id),"
+	" month INTEGER NOT NULL, outcome_id BIGINT NOT NULL REFERENCES outcomes (id),"
+	KPI_COLUMNS
+	" PRIMARY KEY (campaign_id, agent_id, month, outcome_id));"
+	"CREATE INDEX kpi_outcome_month_month ON kpi_outcome_month (month);"
+	"INSERT INTO kpi_outcome_day (campaign_id, agent_id, local_day, outcome_id, calls, conversations,"
+	" appointments, sales, talk_seconds, talk_seconds_sq, qualified, hot, callbacks, refusals)"
+	" SELECT c.campaign_id, c.agent_id, c.local_day, c.outcome_id, COUNT(*), COUNT(*),"
+	" SUM(o.is_appointment), SUM(o.is_sale), SUM(c.talk_seconds), SUM(c.talk_seconds * c.talk_seconds),"
+	" SUM(c.qualification_changed), SUM(o.is_hot), SUM(o.is_callback), SUM(o.is_refusal)"
+	" FROM calls c JOIN outcomes o ON o.id = c.outcome_id WHERE c.result = 'conversation'"
+	" GROUP BY c.campaign_id, c.agent_id, c.local_day, c.outcome_id;"
+	"INSERT INTO kpi_outcome_month (campaign_id, agent_id, month, outcome_id, calls, conversations,"
+	" appointments, sales, talk_seconds, talk_seconds_sq, qualified, hot, callbacks, refusals)"
+	" SELECT campaign_id, agent_id, local_day / 100, outcome_id, SUM(calls), SUM(conversations),"
+	" SUM(appointments), SUM(sales), SUM(talk_seconds), SUM(talk_seconds_sq), SUM(qualified), SUM(hot),"
+	" SUM(callbacks), SUM(refusals) FROM kpi_outcome_day GROUP BY campaign_id, agent_id, local_day / 100, outcome_id;";
 
 static const char *const migrations[] = {
 	m1_schema,

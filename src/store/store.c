@@ -23,6 +23,11 @@ struct store *store_open(const char *url, int *migrated, struct tp_error *err)
 	return s;
 }
 
+int store_set_cache_kib(struct store *s, int64_t kib, struct tp_error *err)
+{
+	return db_set_cache_kib(s->db, kib, err);
+}
+
 void store_close(struct store *s)
 {
 	if (!s)

@@ -28,6 +28,9 @@ struct store_who {
 /* Opens the database at url and applies pending migrations (*migrated: how many). */
 struct store *store_open(const char *url, int *migrated, struct tp_error *err);
 void store_close(struct store *s);
+/* Sizes this connection's page cache (SQLite; PostgreSQL's cache is the server's). The
+ * web server gives each of its threads a smaller one than a command's 32 MiB. */
+TP_MUST_USE int store_set_cache_kib(struct store *s, int64_t kib, struct tp_error *err);
 TP_MUST_USE int store_schema_version(struct store *s, int64_t *version, struct tp_error *err);
 
 /* A unit of work spanning several store calls (those documented as running in the
@@ -264,6 +267,9 @@ TP_MUST_USE int store_kpi_totals(struct store *s, const struct kpi_filter *f, st
 /* The same totals recomputed from raw calls, appointments and sessions, ignoring the
  * counters: the reference the counters are tested against (closed sessions only). */
 TP_MUST_USE int store_kpi_recompute(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err);
+/* The groups by outcome from the raw calls (the reference for the outcome counters). */
+TP_MUST_USE int store_kpi_recompute_by_outcome(struct store *s, const struct kpi_filter *f, store_kpi_fn fn, void *ctx,
+	struct tp_error *err);
 
 /* The outcomes a conversation of the campaign may have: the built-in ones and its own,
  * in a stable order (built-in first). */

@@ -1036,6 +1036,8 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	}
 	calling_call_counts(in->result, o, in->talk_seconds, qualified, &delta);
 	rc = store__counters_add(s, c.id, agent_id, l.yyyymmdd, l.hour, &delta, err);
+	if (rc == 0 && o && call_result_is_conversation(in->result))
+		rc = store__outcome_counters_add(s, c.id, agent_id, l.yyyymmdd, o->id, &delta, err);
 out:
 	campaign_release(&c);
 	return store__finish(s, rc, err);

@@ -43,7 +43,7 @@ enum stmt_slot {
 	SLOT_APPOINTMENT_ADD, SLOT_LEAD_UPDATE, SLOT_SESSION_OPEN, SLOT_SESSION_TOUCH, SLOT_SPAN_GET,
 	SLOT_SPAN_SET, SLOT_APPOINTMENT_BY_CALL, SLOT_ROLLUP_AGENT_MONTH, SLOT_ROLLUP_HOUR_MONTH, SLOT_ROLLUP_DAY,
 	SLOT_QUEUE_0, SLOT_QUEUE_1, SLOT_QUEUE_2, SLOT_QUEUE_3, SLOT_QUEUE_4, SLOT_HELD, SLOT_HOLD,
-	SLOT_SESSION_CAMPAIGN,
+	SLOT_SESSION_CAMPAIGN, SLOT_OUTCOME_DAY, SLOT_OUTCOME_MONTH,
 	SLOT_COUNT,
 };
 
@@ -55,6 +55,10 @@ struct db_stmt *store__cached(struct store *s, enum stmt_slot slot, const char *
 /* The same for an INSERT run with db_insert. */
 struct db_stmt *store__cached_insert(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err);
 
+/* Adds a conversation's delta to the outcome counters of (campaign, agent, local day,
+ * outcome) and their month rollup; written with the others when the unit of work ends. */
+TP_MUST_USE int store__outcome_counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, int day,
+	int64_t outcome_id, const struct kpi_counts *delta, struct tp_error *err);
 /* Adds delta to the counters of (campaign, agent, local day, local hour) and their
  * rollups; written by counters_flush when the unit of work ends (finish_tx). */
 TP_MUST_USE int store__counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, int day, int hour,

@@ -115,6 +115,43 @@ static int sum_group(void *ctx, const char *key, const struct kpi_counts *c)
 
 static const char *const agents[] = {"alice", "bruno", "chloe"};
 
+/* Groups by outcome, kept in order, to compare the counters with the raw calls. */
+struct outcome_groups {
+	int n;
+	char key[16][24];
+	struct kpi_counts c[16];
+};
+
+static int keep_group(void *ctx, const char *key, const struct kpi_counts *c)
+{
+	struct outcome_groups *g = ctx;
+
+	assert_true(g->n < 16);
+	snprintf(g->key[g->n], sizeof(g->key[g->n]), "%s", key);
+	g->c[g->n++] = *c;
+	return 0;
+}
+
+/* The outcome counters give exactly the raw calls' groups (every count, in order). */
+static void check_outcomes(struct store *s, const struct kpi_filter *f, const char *what)
+{
+	struct outcome_groups counters = {0}, raw = {0};
+	struct tp_error err;
+
+	tp_error_clear(&err);
+	if (store_kpi_groups(s, f, KPI_BY_OUTCOME, keep_group, &counters, &err) ||
+	    store_kpi_recompute_by_outcome(s, f, keep_group, &raw, &err))
+		fail_msg("%s: %s", what, err.reason);
+	assert_int_equal(counters.n, raw.n);
+	for (int i = 0; i < raw.n; i++) {
+		char w[128];
+
+		assert_string_equal(counters.key[i], raw.key[i]);
+		snprintf(w, sizeof(w), "%s outcome %s", what, raw.key[i]);
+		assert_same(&counters.c[i], &raw.c[i], w);
+	}
+}
+
 /* Each agent's group must be that agent's totals (user ids 1..3 in agents[] order). */
 struct by_agent {
 	struct store *s;
@@ -313,6 +350,7 @@ static void run_history(unsigned seed)
 			snprintf(what, sizeof(what), "seed %u filter %zu", seed, i);
 			assert_same(&counters, &raw, what);
 			assert_true(counters.calls > 0 || i > 2);
+			check_outcomes(s, &filters[i], what);
 			for (size_t g = 0; g < sizeof(groupings) / sizeof(groupings[0]); g++) {
 				struct kpi_counts sum;
 
@@ -349,6 +387,8 @@ static void run_history(unsigned seed)
 				assert_int_equal(counters.appointments_won, raw.appointments_won);
 				assert_int_equal(counters.amount_cents, raw.amount_cents);
 				assert_int_equal(counters.sales, raw.sales);
+				snprintf(what, sizeof(what), "seed %u range %zu", seed, i);
+				check_outcomes(s, &ranges[i], what);
 				for (size_t g = 0; g < sizeof(groupings) / sizeof(groupings[0]); g++) {
 					struct kpi_counts sum;
 
