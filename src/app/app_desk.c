@@ -184,24 +184,32 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 	return 0;
 }
 
-static int list_one(void *ctx, const struct appointment_row *r)
+struct appointment_list {
+	json_t *list;
+	int64_t now;
+};
+
+static int list_one(void *vctx, const struct appointment_row *r)
 {
+	struct appointment_list *ctx = vctx;
+	json_t *o;
 	char when[32];
 
 	tz_format(r->timezone, r->scheduled_at, when, sizeof(when));
-	json_array_append_new(ctx, json_pack("{s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:s}",
+	json_array_append_new(ctx->list, o = json_pack("{s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:s}",
 		"id", (json_int_t)r->id, "call_id", (json_int_t)r->call_id, "lead_id", (json_int_t)r->lead_id,
 		"campaign", r->campaign, "scheduled_at", when, "agent", r->agent, "sales", r->sales,
 		"status", r->status, "result", r->result,
 		"relevant", r->relevant < 0 ? json_null() : json_boolean(r->relevant),
 		"amount_cents", r->amount_cents ? json_integer(r->amount_cents) : json_null(),
 		"contact", r->contact, "company", r->company, "phone", r->phone));
+	json_object_set_new(o, "due", json_boolean(r->scheduled_at <= ctx->now));
 	return 0;
 }
 
 int app_appointment_list(struct app *a, const char *sales, const char *campaign, json_t **out, struct tp_error *err)
 {
-	json_t *list;
+	struct appointment_list ctx = {NULL, app_now(a)};
 	int rc;
 
 	/* Sales see their own appointments; managers and admins everyone's. */
@@ -209,12 +217,12 @@ int app_appointment_list(struct app *a, const char *sales, const char *campaign,
 		return tp_error_set(err, TP_EFORBIDDEN, "appointment list: sales see their own (--sales %s)", a->actor);
 	if ((rc = app_require(a, APP_SALES | APP_MANAGER | APP_ADMIN, "appointment list", err)))
 		return rc;
-	list = json_array();
-	if ((rc = store_appointment_list(a->store, sales, campaign, list_one, list, err))) {
-		json_decref(list);
+	ctx.list = json_array();
+	if ((rc = store_appointment_list(a->store, sales, campaign, list_one, &ctx, err))) {
+		json_decref(ctx.list);
 		return rc;
 	}
-	*out = list;
+	*out = ctx.list;
 	return 0;
 }
 

@@ -306,9 +306,29 @@ static void appointments(struct http_req *r)
 	html_begin(r, T(r, "Appointments"), "appointments");
 	if (http_query(r, "saved"))
 		html_f(r, "<p class=\"message ok\" role=\"status\">%s</p>", T(r, "Saved."));
-	if (!json_array_size(list))
-		html_f(r, "<p class=\"muted\">%s</p>", T(r, "No appointment."));
+	/* What sales work on: past appointments still without their outcome, then those to come
+	 * (soonest first); "all" adds the finished ones. */
+	const char *show = http_query(r, "show");
+	static const char *const shows[][2] = {{"current", N_("To record and upcoming")}, {"all", N_("All")}};
+
+	if (!show || strcmp(show, "all"))
+		show = "current";
+	html_f(r, "<nav class=\"tabs\" aria-label=\"%s\"><ul>", T(r, "Appointments"));
+	for (size_t t = 0; t < 2; t++)
+		html_f(r, "<li><a href=\"/appointments?show=%s\"%S>%s</a></li>", shows[t][0],
+			strcmp(show, shows[t][0]) == 0 ? " aria-current=\"page\"" : "", T(r, shows[t][1]));
+	html_f(r, "</ul></nav>");
+	size_t shown = 0, matching = 0;
+
 	json_array_foreach(list, i, a) {
+		bool due = json_is_true(json_object_get(a, "due"));
+		bool open = strcmp(jstr(a, "status"), "scheduled") == 0 || !*jstr(a, "result");
+
+		if (strcmp(show, "current") == 0 && due && !open)
+			continue;
+		if (++matching > 200)
+			continue;   /* the first 200; the count says how many more */
+		shown++;
 		long long id = (long long)json_integer_value(json_object_get(a, "id"));
 		const char *status = jstr(a, "status"), *result = jstr(a, "result"), *rel = "";
 		json_t *relevant = json_object_get(a, "relevant"), *amount = json_object_get(a, "amount_cents");
@@ -341,6 +361,10 @@ static void appointments(struct http_req *r)
 		html_f(r, "<label>%s <input name=\"amount\" inputmode=\"decimal\" size=\"9\" value=\"%s\"></label>"
 			"<button type=\"submit\">%s</button></form></article>", T(r, "Amount (€)"), amount_text, T(r, "Save"));
 	}
+	if (!matching)
+		html_f(r, "<p class=\"muted\">%s</p>", T(r, "No appointment."));
+	else if (matching > shown)
+		html_f(r, "<p class=\"muted\">%s %ld</p>", T(r, "Appointments not shown:"), (long)(matching - shown));
 	json_decref(list);
 	html_end(r);
 }
