@@ -21,6 +21,11 @@ expect_eq "init creates" "$TELEPRO_DB: schema version 2 (2 migrations applied)" 
 expect_eq "init again" "$TELEPRO_DB: schema version 2, up to date" "$("$T" init)"
 expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 2 (2 migrations applied)" "$("$T" --db sqlite:other.db init)"
 
+# TELEPRO_NOW fixes the clock (scripted days, golden tests); anything but seconds is refused
+TELEPRO_NOW=soon "$T" user list 2>err >/dev/null
+expect_eq "bad TELEPRO_NOW rc" 2 $?
+expect_eq "bad TELEPRO_NOW message" "telepro: TELEPRO_NOW: 'soon': seconds since 1970 (UTC)" "$(cat err)"
+
 # users
 echo "correct horse" | "$T" user add alice --role agent --password-stdin >/dev/null
 expect_eq "user add rc" 0 $?
@@ -33,7 +38,8 @@ expect_eq "short password message" "telepro: password: at least 8 characters" "$
 echo "correct horse" | "$T" user add bob --role boss --password-stdin 2>err >/dev/null
 expect_eq "bad role rc" 2 $?
 expect_eq "bad role message" "telepro user: --role agent|sales|manager|admin is required (see telepro user --help)" "$(cat err)"
-echo "battery staple" | "$T" user add bob --role sales --password-stdin >/dev/null
+echo "battery staple" | TELEPRO_NOW=1796144400 "$T" user add bob --role sales --password-stdin >/dev/null
+expect_eq "TELEPRO_NOW is the clock" 1796144400 "$("$T" user list --format json | json "d[1]['created_at']")"
 expect_eq "user list json" "alice agent False|bob sales False" \
   "$("$T" user list --format json | json "'|'.join(f\"{u['name']} {u['role']} {u['disabled']}\" for u in d)")"
 "$T" user disable bob >/dev/null

@@ -135,7 +135,7 @@ function initDesk(root) {
       el('p', { class: 'company', id: 'lead-company' }, el('strong', { text: co.name || '—' }),
         co.city ? ' · ' + co.city : '', co.sector ? ' · ' + co.sector : ''),
       el('p', { id: 'lead-contact', text: name + (c.role ? ' — ' + c.role : '') }),
-      el('p', {}, el('a', { class: 'phone', id: 'dial', href: link, 'aria-keyshortcuts': 'D', text: j.phone })),
+      el('p', {}, el('a', { class: 'phone', id: 'dial', href: link, 'aria-keyshortcuts': 'D', text: j.phone_display || j.phone })),
       el('p', { class: 'muted', text: t('Attempts') + ': ' + j.attempts + ' · ' + t(j.state) + ' · ' + (j.reason || '') }));
     $('#script').innerHTML = j.script_html || '';  // rendered by the server (cmark, safe mode)
     const calls = $('#calls');

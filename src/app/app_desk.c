@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app/app_int.h"
+#include "core/phone.h"
 #include "core/calling.h"
 #include "core/tz.h"
 #include "core/units.h"
@@ -105,6 +106,11 @@ static int lead_json(struct app *a, int64_t lead_id, json_t **out, struct tp_err
 			str_or_null(lv.siren), "sector", str_or_null(lv.sector), "city", str_or_null(lv.city), "postcode",
 			str_or_null(lv.postcode), "script", str_or_null(lv.script), "calls", v.calls, "qualification",
 			v.qual);
+		char shown[64];
+
+		/* As the agent reads it aloud: national form for the campaign's country. */
+		if (phone_format_for(lv.phone, lv.region, shown, sizeof(shown)) == 0)
+			json_object_set_new(*out, "phone_display", json_string(shown));
 	}
 	lead_view_release(&lv);
 	json_decref(v.calls);

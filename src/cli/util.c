@@ -9,14 +9,35 @@
 #include "cli/cli.h"
 #include "core/xalloc.h"
 
+/* TELEPRO_NOW=SECONDS (UTC, since 1970) fixes the commands' clock: scripted days and
+ * golden tests replay the same way whatever the date. */
+static int64_t fixed_now(void *arg)
+{
+	return *(const int64_t *)arg;
+}
+
 int cli_open_app(struct app *a, int *migrated)
 {
-	const char *os_user = getenv("USER");
+	static int64_t now;
+	const char *os_user = getenv("USER"), *fixed = getenv("TELEPRO_NOW");
 	struct tp_error err;
 
 	tp_error_clear(&err);
+	if (fixed) {
+		char *end;
+
+		now = strtoll(fixed, &end, 10);
+		if (!*fixed || *end || now < 0) {
+			tp_error_at(&err, TP_EUSAGE, NULL, 0, "TELEPRO_NOW", "'%s': seconds since 1970 (UTC)", fixed);
+			return cli_fail(&err);
+		}
+	}
 	if (app_open(a, cli_db_url, os_user, migrated, &err))
 		return cli_fail(&err);
+	if (fixed) {
+		a->clock = fixed_now;
+		a->clock_arg = &now;
+	}
 	if (cli_as && app_act_as(a, cli_as, &err)) {
 		app_close(a);
 		return cli_fail(&err);

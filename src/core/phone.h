@@ -28,6 +28,10 @@ int phone_normalize(const char *text, size_t len, const char *region, char out[P
 /* The fast path alone: 1 and out filled when it knows the answer, 0 when it defers. */
 int phone_fast_fr(const char *text, size_t len, char out[PHONE_E164_MAX]);
 
+/* An E.164 number as people read it: national form ("04 78 12 34 06") for a number of
+ * region, international ("+44 20 7946 0000") otherwise. 0, or -1 when e164 is not one. */
+int phone_format_for(const char *e164, const char *region, char *out, size_t size);
+
 /* libphonenumber alone (the reference): same contract as phone_normalize. */
 int phone_lpn_normalize(const char *text, size_t len, const char *region, char out[PHONE_E164_MAX],
 	const char **reason);

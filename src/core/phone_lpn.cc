@@ -86,3 +86,30 @@ extern "C" int phone_lpn_normalize(const char *text, size_t len, const char *reg
 		*reason = why ? why : "not a phone number";
 	return status;
 }
+
+extern "C" int phone_format_for(const char *e164, const char *region, char *out, size_t size)
+{
+	try {
+		PhoneNumber number;
+		std::string text;
+
+		if (!e164 || size == 0 || util()->Parse(e164, "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR)
+			return -1;
+		/* A number of the caller's country is written as its people write it; any other
+		 * in the international form. */
+		std::string of;
+
+		util()->GetRegionCodeForNumber(number, &of);
+		if (region && of == region)
+			util()->Format(number, PhoneNumberUtil::NATIONAL, &text);
+		else
+			util()->Format(number, PhoneNumberUtil::INTERNATIONAL, &text);
+		if (text.size() >= size)
+			return -1;
+		text.copy(out, text.size());
+		out[text.size()] = '\0';
+		return 0;
+	} catch (...) {
+		return -1;
+	}
+}

@@ -175,7 +175,7 @@ TP_MUST_USE int store_next_lead(struct store *s, const char *agent, const char *
  * database has none); lead_view_release frees them. */
 struct lead_view {
 	int64_t lead_id, attempts;
-	char *phone, *state, *campaign, *timezone, *script;
+	char *phone, *state, *campaign, *timezone, *script, *region;
 	char *civility, *first_name, *last_name, *role, *contact_phone, *mobile, *email;
 	char *company, *siren, *sector, *city, *postcode;
 };

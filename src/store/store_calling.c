@@ -511,7 +511,7 @@ void lead_view_release(struct lead_view *v)
 {
 	char **strs[] = {&v->phone, &v->state, &v->campaign, &v->timezone, &v->script, &v->civility, &v->first_name,
 		&v->last_name, &v->role, &v->contact_phone, &v->mobile, &v->email, &v->company, &v->siren, &v->sector,
-		&v->city, &v->postcode};
+		&v->city, &v->postcode, &v->region};
 
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
 		free(*strs[i]);
@@ -530,7 +530,7 @@ int store_lead_view(struct store *s, int64_t lead_id, struct lead_view *v, store
 {
 	struct db_stmt *st = db_prepare(s->db, "SELECT l.id, l.phone, l.state, l.attempts, l.contact_id,"
 		" c.civility, c.first_name, c.last_name, c.role, c.phone, c.mobile, c.email,"
-		" co.name, co.siren, co.sector, co.city, co.postcode, ca.name, ca.timezone, ca.script"
+		" co.name, co.siren, co.sector, co.city, co.postcode, ca.name, ca.timezone, ca.script, ca.region"
 		" FROM leads l JOIN contacts c ON c.id = l.contact_id LEFT JOIN companies co ON co.id = c.company_id"
 		" JOIN campaigns ca ON ca.id = l.campaign_id WHERE l.id = ?", err);
 	int64_t contact_id = 0;
@@ -562,6 +562,7 @@ int store_lead_view(struct store *s, int64_t lead_id, struct lead_view *v, store
 		v->campaign = col_dup(st, 17);
 		v->timezone = col_dup(st, 18);
 		v->script = col_dup(st, 19);
+		v->region = col_dup(st, 20);
 	}
 	db_finalize(st);
 	if (rc < 0)

@@ -10,6 +10,8 @@ trap 'rm -rf "$work"' EXIT
 source "$here/../../lib.sh"
 TELEPRO_DB=$(new_db day)
 export TELEPRO_DB
+# The day's evening (18:00 in Paris) is "now", whatever the date of the run.
+export TELEPRO_NOW=1796144400
 cp "$here/prospects.csv" "$here/opposition.txt" "$work/"
 cd "$work"
 for u in alice:agent bruno:agent sophie:sales; do
