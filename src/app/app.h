@@ -110,6 +110,8 @@ TP_MUST_USE int app_campaign_set(struct app *a, const char *name, const struct c
 	struct tp_error *err);
 TP_MUST_USE int app_campaign_get(struct app *a, const char *name, struct campaign *c, struct tp_error *err);
 TP_MUST_USE int app_campaign_get_by_id(struct app *a, int64_t id, struct campaign *c, struct tp_error *err);
+/* The same without the lead count, for hot paths (c->leads stays 0). */
+TP_MUST_USE int app_campaign_settings_by_id(struct app *a, int64_t id, struct campaign *c, struct tp_error *err);
 /* The outcomes a conversation of the campaign may have:
  * [{"code","label_fr","label_en","refusal","final","hot","callback","appointment","sale","do_not_call"}]. */
 TP_MUST_USE int app_outcomes(struct app *a, const char *campaign, json_t **out, struct tp_error *err);

@@ -58,6 +58,11 @@ int app_campaign_get_by_id(struct app *a, int64_t id, struct campaign *c, struct
 	return store_campaign_get_by_id(a->store, id, c, err);
 }
 
+int app_campaign_settings_by_id(struct app *a, int64_t id, struct campaign *c, struct tp_error *err)
+{
+	return store_campaign_settings_by_id(a->store, id, c, err);
+}
+
 static int outcome_one(void *ctx, const struct outcome_row *o)
 {
 	json_array_append_new(ctx, json_pack("{s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:b,s:b,s:b}", "code", o->code, "label_fr",

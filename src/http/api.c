@@ -44,7 +44,7 @@ const char *api_campaign_name(struct http_req *r, int i)
 	campaign_init(&c);
 	if (!id) {
 		http_reply_status(r, 404, "campaign", "no such campaign");
-	} else if (app_campaign_get_by_id(r->app, id, &c, &err)) {
+	} else if (app_campaign_settings_by_id(r->app, id, &c, &err)) {
 		http_reply_error(r, &err);
 	} else {
 		name = arena_strdup(&r->arena, c.name);

@@ -181,7 +181,7 @@ static bool query_campaign(struct http_req *r, struct campaign *c)
 	int64_t id = q ? strtoll(q, NULL, 10) : 0;
 
 	tp_error_clear(&err);
-	if (id <= 0 || app_campaign_get_by_id(r->app, id, c, &err)) {
+	if (id <= 0 || app_campaign_settings_by_id(r->app, id, c, &err)) {
 		html_message(r, 404, T(r, "Campaign"), T(r, "No such campaign."));
 		return false;
 	}

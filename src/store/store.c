@@ -624,9 +624,14 @@ int store_campaign_settings(struct store *s, const char *name, struct campaign *
 	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE name = ?", name, 0, c, false, err);
 }
 
-int store__campaign_rules(struct store *s, int64_t id, struct campaign *c, struct tp_error *err)
+int store_campaign_settings_by_id(struct store *s, int64_t id, struct campaign *c, struct tp_error *err)
 {
 	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE id = ?", NULL, id, c, false, err);
+}
+
+int store__campaign_rules(struct store *s, int64_t id, struct campaign *c, struct tp_error *err)
+{
+	return store_campaign_settings_by_id(s, id, c, err);
 }
 
 int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err)

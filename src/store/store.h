@@ -84,6 +84,8 @@ TP_MUST_USE int store_lead_by_phone(struct store *s, int64_t campaign_id, const 
 TP_MUST_USE int store_campaign_add(struct store *s, const struct store_who *who, struct campaign *c, struct tp_error *err);
 TP_MUST_USE int store_campaign_get(struct store *s, const char *name, struct campaign *c, struct tp_error *err);
 TP_MUST_USE int store_campaign_get_by_id(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
+/* The same without the lead count (which counts every lead of the campaign). */
+TP_MUST_USE int store_campaign_settings_by_id(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
 typedef int (*store_campaign_fn)(void *ctx, const struct campaign *c);
 TP_MUST_USE int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err);
 TP_MUST_USE int store_campaign_update(struct store *s, const struct store_who *who, const struct campaign *c,
