@@ -37,6 +37,7 @@ bench:
 	bench/run.sh $(BENCH_BUILD)
 	bench/kpi.sh $(BENCH_BUILD)
 	bench/pg.sh $(BENCH_BUILD)
+	bench/web.sh $(BENCH_BUILD)
 
 fuzz:
 	scripts/deps.sh check
