@@ -112,6 +112,31 @@ async function tileValue(page, kpi) {
 
     const campaignId = await mia.evaluate(async () => (await (await fetch('/api/v1/campaigns')).json())
       .find((c) => c.name === 'Web test').id);
+
+    // The manager imports a file whose company column has a name Telepro does not know:
+    // preview, map it, import, read the reject report.
+    await mia.goto(base + '/campaigns/' + campaignId);
+    const csv = 'Nom de la boîte;Nom;Téléphone\nDelta SARL;Dupuis;04 72 11 22 33\nEpsilon;Morel;04 72\nZeta SA;Noël;04 72 11 22 35\n';
+    await mia.setInputFiles('#imp-file', { name: 'crm.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf-8') });
+    await mia.waitForSelector('#imp-table');
+    check('the preview shows the rows', (await mia.textContent('#imp-table tbody')).includes('Delta SARL'));
+    await mia.selectOption('select[data-col="0"]', 'company');
+    await mia.click('#imp-go');
+    await mia.waitForSelector('#imp-summary', { timeout: 10000 });
+    const summary = await mia.textContent('#imp-summary');
+    check('import summary', summary.includes('Lignes : 3') || summary.includes('Lignes: 3'), summary);
+    check('two imported, one rejected', /importées ?: 2/.test(summary) && /rejetées ?: 1/.test(summary), summary);
+    const rejects = await mia.textContent('#imp-rejects tbody');
+    check('the reject names line 3 and the phone', rejects.includes('3') && rejects.includes('phone'), rejects);
+    const exported = await mia.evaluate(async () => (await (await fetch('/api/v1/prospects?campaign=Web%20test&limit=5000')).json()).prospects);
+    check('the mapped column became the company', exported.some((p) => p.company === 'Delta SARL' && p.last_name === 'Dupuis'));
+    await mia.screenshot({ path: path.join(out, 'import.png'), fullPage: true });
+
+    // The desk on a tablet: one column, nothing cut.
+    await ana.setViewportSize({ width: 800, height: 1100 });
+    await ana.screenshot({ path: path.join(out, 'desk-tablet.png'), fullPage: true });
+    const overflow = await ana.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    check('no horizontal scrolling on a tablet', !overflow);
     await mia.goto(base + '/team?campaign=' + campaignId);
     await mia.waitForFunction(() => document.querySelectorAll('#team-agents tbody tr').length > 0, null, { timeout: 8000 });
     const row = await mia.textContent('#team-agents tbody tr');
