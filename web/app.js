@@ -40,6 +40,12 @@ function fmtNumber(v, digits) {
   return Number(v).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: digits });
 }
 
+// Why a lead is offered, in the page's language ("retry: attempt 2 of 6" has numbers in it).
+function why(reason) {
+  const m = /^retry: attempt (\d+) of (\d+)$/.exec(reason || '');
+  return m ? t('retry: attempt {n} of {max}').replace('{n}', m[1]).replace('{max}', m[2]) : t(reason || '');
+}
+
 // The calling desk ------------------------------------------------------------------------
 
 const RESULTS = [
@@ -136,7 +142,7 @@ function initDesk(root) {
         co.city ? ' · ' + co.city : '', co.sector ? ' · ' + co.sector : ''),
       el('p', { id: 'lead-contact', text: name + (c.role ? ' — ' + c.role : '') }),
       el('p', {}, el('a', { class: 'phone', id: 'dial', href: link, 'aria-keyshortcuts': 'D', text: j.phone_display || j.phone })),
-      el('p', { class: 'muted', text: t('Attempts') + ': ' + j.attempts + ' · ' + t(j.state) + ' · ' + (j.reason || '') }));
+      el('p', { class: 'muted', id: 'lead-why', text: t('Attempts') + ': ' + j.attempts + ' · ' + t(j.state) + ' · ' + why(j.reason) }));
     $('#script').innerHTML = j.script_html || '';  // rendered by the server (cmark, safe mode)
     const calls = $('#calls');
     calls.replaceChildren();

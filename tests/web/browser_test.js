@@ -66,6 +66,7 @@ async function tileValue(page, kpi) {
       check('a new lead each time', !seen.has(phone), phone);
       seen.add(phone);
       const company = (await ana.textContent('#lead-company')).trim();
+      if (i === 0) check('why the lead is offered, in French', (await ana.textContent('#lead-why')).includes('nouvelle fiche'));
       if (company.startsWith('<script>')) check('a script tag in data shows as text', company.startsWith('<script>alert(1)</script>'));
       for (const k of keys[i]) await ana.keyboard.press(k);
       if (keys[i][1] === '6') {
