@@ -108,7 +108,8 @@ void html_begin(struct http_req *r, const char *title, const char *active)
 		"<script src=\"/static/app.js\" defer></script>", r->lang, title);
 	if (r->signed_in)
 		html_f(r, "<meta name=\"csrf\" content=\"%s\">", r->session.csrf);
-	html_f(r, "<meta name=\"lang\" content=\"%s\"></head><body class=\"page-%s\">", r->lang, active);
+	html_f(r, "<meta name=\"lang\" content=\"%s\"></head><body class=\"page-%s\">"
+		"<a class=\"skip\" href=\"#main\">%s</a>", r->lang, active, T(r, "Skip to the content"));
 	html_f(r, "<header class=\"top\"><a class=\"brand\" href=\"/\">Telepro</a>");
 	if (r->signed_in) {
 		html_f(r, "<nav aria-label=\"%s\"><ul>", T(r, "Main"));
