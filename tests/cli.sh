@@ -197,5 +197,36 @@ expect_eq "migrate refusal" "telepro: to: the target database is not empty (user
 expect_eq "ids follow" "$(( $(sql "$target" "SELECT MAX(id) FROM calls") + 1 ))" \
   "$("$T" --db "$target" call log --agent alice --lead 1 --result busy --at 2026-10-09T10:00 --format json | json "d['call_id']")"
 
+# A campaign's own outcomes: added with their flags, counted by outcome, relabelled, but
+# their flags are fixed once calls have them; built-in codes and unknown flags refused.
+TELEPRO_DB=$(new_db outcomes)
+"$T" campaign add Own --window "mon-sun 00:00-24:00" \
+  --outcome "already_customer=Déjà client|Already a customer;final" >/dev/null
+expect_eq "own outcome json" "already_customer|Déjà client|Already a customer|final" \
+  "$("$T" campaign show Own --format json | json "'|'.join([d['outcomes'][0]['code'], d['outcomes'][0]['label_fr'], d['outcomes'][0]['label_en']] + d['outcomes'][0]['flags'])")"
+expect_eq "own outcome shown" "own outcomes           already_customer=Déjà client|Already a customer;final" \
+  "$("$T" campaign show Own | grep '^own outcomes')"
+"$T" campaign set Own --outcome "refused=Non" 2>err >/dev/null
+expect_eq "built-in code rc" 2 $?
+expect_eq "built-in code message" "telepro: outcome: 'refused' is a built-in outcome: choose another code" "$(cat err)"
+"$T" campaign set Own --outcome "x=Y;hot" 2>err >/dev/null
+expect_eq "unknown flag message" \
+  "telepro: outcome: 'hot': flags are refusal, final, callback, appointment, sale and do_not_call" "$(cat err)"
+"$T" campaign set Own --outcome "x=Y;callback,appointment" 2>err >/dev/null
+expect_eq "callback and appointment message" "telepro: outcome: 'x': a callback or an appointment, not both" "$(cat err)"
+echo "correct horse" | "$T" user add alice --role agent --password-stdin >/dev/null
+printf 'company;phone\nAlpha;0478123401\n' >own.csv
+"$T" import prospects own.csv --campaign Own >/dev/null
+"$T" call log --agent alice --lead 1 --result conversation --outcome already_customer --talk 60 >/dev/null
+expect_eq "own outcome counted" "already_customer 1" \
+  "$("$T" kpi --campaign Own --by outcome --format json | json "' '.join(str(x) for g in d['groups'] for x in (g['key'], g['conversations']))")"
+expect_eq "a final outcome ends the lead" "done" "$(sql "$TELEPRO_DB" "SELECT state FROM leads WHERE id = 1")"
+"$T" campaign set Own --outcome "already_customer=Déjà client;refusal,final" 2>err >/dev/null
+expect_eq "flags of a used outcome rc" 2 $?
+expect_eq "flags of a used outcome message" \
+  "telepro: outcome: 'already_customer' has calls already: its flags cannot change (its labels can)" "$(cat err)"
+"$T" campaign set Own --outcome "already_customer=Client existant|Existing customer;final" >/dev/null
+expect_eq "relabelled" "Client existant" "$("$T" campaign show Own --format json | json "d['outcomes'][0]['label_fr']")"
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

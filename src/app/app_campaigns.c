@@ -202,6 +202,18 @@ json_t *app_campaign_json(const struct campaign *c)
 	json_object_set_new(o, "calling_windows", slots_json(c->windows, c->nwindows));
 	json_object_set_new(o, "retry_seconds", retry);
 	json_object_set_new(o, "qualification_fields", fields);
+	json_t *outcomes = json_array();
+
+	for (int i = 0; i < c->noutcomes; i++) {
+		json_t *flags = json_array();
+
+		for (int k = 0; k < OUTCOME_FLAG_COUNT; k++)
+			if (c->outcomes[i].flags & (1u << k))
+				json_array_append_new(flags, json_string(campaign_outcome_flag_name(k)));
+		json_array_append_new(outcomes, json_pack("{s:s,s:s,s:s,s:o}", "code", c->outcomes[i].code, "label_fr",
+			c->outcomes[i].label_fr, "label_en", c->outcomes[i].label_en, "flags", flags));
+	}
+	json_object_set_new(o, "outcomes", outcomes);
 	json_object_set_new(o, "hold_seconds", json_integer(c->hold_seconds));
 	json_object_set_new(o, "idle_limit_seconds", json_integer(c->idle_limit_seconds));
 	return o;

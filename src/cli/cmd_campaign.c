@@ -40,6 +40,11 @@ static const char help[] =
 	"  --field KEY=TYPE              a qualification field: text, number, date, yesno or\n"
 	"                                choice:a|b|c; once a campaign has fields, calls may\n"
 	"                                only qualify those\n"
+	"  --outcome CODE=LIBELLÉ|LABEL;FLAGS   an outcome of the campaign's own, beside the\n"
+	"                                built-in ones; flags: refusal, final, callback,\n"
+	"                                appointment, sale, do_not_call (e.g. --outcome\n"
+	"                                'already_customer=Déjà client|Already a customer;final');\n"
+	"                                added or relabelled, never dropped\n"
 	"  --hold DURATION               how long a lead given by next stays held (15m)\n"
 	"  --idle-limit DURATION         a session idle longer is closed (30m)\n"
 	"  --archive, --unarchive\n";
@@ -165,6 +170,12 @@ static void campaign_print(const struct campaign *c)
 	printf("%-22s %s\n", "calling windows", c->nwindows ? blocks : "default");
 	printf("%-22s %s\n", "script", c->script ? "yes" : "-");
 	printf("%-22s %s\n", "archived", c->archived ? "yes" : "no");
+	for (int i = 0; i < c->noutcomes; i++) {
+		char text[300];
+
+		campaign_format_outcome(&c->outcomes[i], text, sizeof(text));
+		printf("%-22s %s\n", i ? "" : "own outcomes", text);
+	}
 }
 
 static int campaign_add(int argc, char **argv)

@@ -274,6 +274,104 @@ int campaign_set_field(struct campaign *c, const char *text, struct tp_error *er
 	return 0;
 }
 
+static const char *const flag_names[OUTCOME_FLAG_COUNT] = {"refusal", "final", "callback", "appointment", "sale",
+	"do_not_call"};
+/* The built-in outcomes every campaign has (migration 1 adds them). */
+static const char *const builtin_outcomes[] = {"refused", "hot_short", "hot_medium", "hot_long", "callback",
+	"appointment", "sale", "do_not_call", "not_target"};
+
+const char *campaign_outcome_flag_name(int i)
+{
+	return i >= 0 && i < OUTCOME_FLAG_COUNT ? flag_names[i] : NULL;
+}
+
+/* Copies [from, to) into out (size bytes), trimmed of spaces; false when empty or too long. */
+static bool copy_trimmed(const char *from, const char *to, char *out, size_t size)
+{
+	while (from < to && *from == ' ')
+		from++;
+	while (to > from && to[-1] == ' ')
+		to--;
+	if (to == from || (size_t)(to - from) >= size)
+		return false;
+	memcpy(out, from, (size_t)(to - from));
+	out[to - from] = '\0';
+	return true;
+}
+
+int campaign_set_outcome(struct campaign *c, const char *text, struct tp_error *err)
+{
+	const char *eq = strchr(text, '='), *semi, *bar, *end = text + strlen(text);
+	struct outcome_def o;
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	if (!eq || !copy_trimmed(text, eq, o.code, sizeof(o.code)))
+		goto bad;
+	for (const char *p = o.code; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "'%s': a code has a-z, 0-9 and _ only", o.code);
+	for (size_t k = 0; k < sizeof(builtin_outcomes) / sizeof(builtin_outcomes[0]); k++)
+		if (strcmp(o.code, builtin_outcomes[k]) == 0)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "'%s' is a built-in outcome: choose another code",
+				o.code);
+	semi = strchr(eq + 1, ';');
+	if (!semi)
+		semi = end;
+	bar = memchr(eq + 1, '|', (size_t)(semi - eq - 1));
+	if (!copy_trimmed(eq + 1, bar ? bar : semi, o.label_fr, sizeof(o.label_fr)) ||
+	    !copy_trimmed(bar ? bar + 1 : eq + 1, semi, o.label_en, sizeof(o.label_en)))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "'%s': a label has 1 to 95 bytes", text);
+	for (const char *p = semi; p < end;) {
+		const char *q;
+		char flag[32];
+		int f = -1;
+
+		p++;
+		q = strchr(p, ',');
+		if (!q)
+			q = end;
+		if (!copy_trimmed(p, q, flag, sizeof(flag)))
+			goto bad;
+		for (int k = 0; k < OUTCOME_FLAG_COUNT; k++)
+			if (strcmp(flag, flag_names[k]) == 0)
+				f = k;
+		if (f < 0)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome",
+				"'%s': flags are refusal, final, callback, appointment, sale and do_not_call", flag);
+		o.flags |= 1u << f;
+		p = q;
+	}
+	if ((o.flags & OUTCOME_CALLBACK) && (o.flags & OUTCOME_APPOINTMENT))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "'%s': a callback or an appointment, not both", o.code);
+	for (i = 0; i < c->noutcomes; i++)
+		if (strcmp(c->outcomes[i].code, o.code) == 0)
+			break;
+	if (i == CAMPAIGN_OUTCOMES_MAX)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "at most %d outcomes of a campaign's own",
+			CAMPAIGN_OUTCOMES_MAX);
+	c->outcomes[i] = o;
+	if (i == c->noutcomes)
+		c->noutcomes++;
+	return 0;
+bad:
+	return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome",
+		"'%s': expected CODE=Libellé|Label;flags, e.g. already_customer=Déjà client|Already a customer;final", text);
+}
+
+void campaign_format_outcome(const struct outcome_def *o, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s=%s|%s", o->code, o->label_fr, o->label_en);
+	const char *sep = ";";
+
+	for (int k = 0; k < OUTCOME_FLAG_COUNT && n >= 0 && (size_t)n < size; k++) {
+		if (o->flags & (1u << k)) {
+			n += snprintf(buf + n, size - (size_t)n, "%s%s", sep, flag_names[k]);
+			sep = ",";
+		}
+	}
+}
+
 const struct qual_field *campaign_field(const struct campaign *c, const char *key)
 {
 	for (int i = 0; i < c->nfields; i++)
@@ -322,7 +420,7 @@ void campaign_defaults(struct campaign *c)
 enum setting_id {
 	S_KIND, S_AUDIENCE, S_TIMEZONE, S_REGION, S_SCRIPT, S_CALL_LENGTH, S_DAILY_CALLS, S_WEEKLY_CALLS,
 	S_DAILY_APPTS, S_WEEKLY_APPTS, S_MAX_ATTEMPTS, S_HOURLY_COST, S_BLOCK, S_NO_BLOCKS, S_WINDOW, S_NO_WINDOWS,
-	S_RETRY, S_FIELD, S_HOLD, S_IDLE, S_ARCHIVE, S_UNARCHIVE,
+	S_RETRY, S_FIELD, S_HOLD, S_IDLE, S_ARCHIVE, S_UNARCHIVE, S_OUTCOME,
 };
 
 static const struct {
@@ -337,7 +435,7 @@ static const struct {
 	[S_BLOCK] = {"block", true}, [S_NO_BLOCKS] = {"no-blocks", false}, [S_WINDOW] = {"window", true},
 	[S_NO_WINDOWS] = {"no-windows", false}, [S_RETRY] = {"retry", true}, [S_FIELD] = {"field", true},
 	[S_HOLD] = {"hold", true}, [S_IDLE] = {"idle-limit", true}, [S_ARCHIVE] = {"archive", false},
-	[S_UNARCHIVE] = {"unarchive", false},
+	[S_UNARCHIVE] = {"unarchive", false}, [S_OUTCOME] = {"outcome", true},
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
@@ -437,6 +535,7 @@ int campaign_apply_settings(struct campaign *c, const struct campaign_setting *s
 		case S_IDLE: rc = units_parse_duration(v, key, 60, 86400, &c->idle_limit_seconds, err); break;
 		case S_ARCHIVE: c->archived = true; break;
 		case S_UNARCHIVE: c->archived = false; break;
+		case S_OUTCOME: rc = campaign_set_outcome(c, v, err); break;
 		}
 		if (rc)
 			return rc;

@@ -34,6 +34,25 @@ struct qual_field {
 	char choices[256];  /* choice: values separated by '|' */
 };
 
+#define CAMPAIGN_OUTCOMES_MAX 16
+
+/* Flags of an outcome (DESIGN.md "Results and outcomes"): KPIs read the flags only. */
+enum outcome_flag {
+	OUTCOME_REFUSAL = 1,
+	OUTCOME_FINAL = 2,
+	OUTCOME_CALLBACK = 4,       /* needs a date and time */
+	OUTCOME_APPOINTMENT = 8,    /* needs a date and time */
+	OUTCOME_SALE = 16,
+	OUTCOME_DO_NOT_CALL = 32,   /* the number joins the opposition list */
+};
+
+/* An outcome of the campaign's own, beside the built-in ones (e.g. "already a customer"). */
+struct outcome_def {
+	char code[32];              /* a-z, 0-9 and _ */
+	char label_fr[96], label_en[96];
+	unsigned flags;             /* enum outcome_flag */
+};
+
 struct campaign {
 	int64_t id;
 	char *name;
@@ -61,6 +80,8 @@ struct campaign {
 	struct retry_rule retry[CAMPAIGN_RETRY_MAX];
 	int nfields;
 	struct qual_field fields[CAMPAIGN_FIELDS_MAX];
+	int noutcomes;              /* the campaign's own outcomes, added or relabelled, never dropped */
+	struct outcome_def outcomes[CAMPAIGN_OUTCOMES_MAX];
 	int64_t leads;      /* filled by store_campaign_get: number of leads */
 };
 
@@ -96,6 +117,16 @@ int campaign_set_retry(struct campaign *c, const char *text, struct tp_error *er
 
 /* Adds or replaces a qualification field from "KEY=TYPE" or "KEY=choice:a|b|c". */
 int campaign_set_field(struct campaign *c, const char *text, struct tp_error *err);
+
+/* Parses "CODE=Libellé|Label;flag,flag" (the English label and the flags optional; flags:
+ * refusal, final, callback, appointment, sale, do_not_call) and adds or replaces that
+ * outcome of c. TP_EUSAGE naming "outcome" when it is not one or is a built-in code. */
+int campaign_set_outcome(struct campaign *c, const char *text, struct tp_error *err);
+/* Writes an outcome back in that form. */
+void campaign_format_outcome(const struct outcome_def *o, char *buf, size_t size);
+/* The flags' names, for messages and JSON: flag i of OUTCOME_FLAG_COUNT. */
+#define OUTCOME_FLAG_COUNT 6
+const char *campaign_outcome_flag_name(int i);
 
 /* The field named key, or NULL. */
 const struct qual_field *campaign_field(const struct campaign *c, const char *key);

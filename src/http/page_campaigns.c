@@ -64,10 +64,17 @@ static void campaign_form(struct http_req *r, const struct campaign *c, const ch
 	static const char *const kinds[] = {"appointment", "event", "qualification", "survey", "sales", "custom"};
 	static const char *const audiences[] = {"b2b", "b2c"};
 	char blocks[512] = "", windows[512] = "";
-	struct strbuf fields;
+	struct strbuf fields, outcomes;
 
 	sb_init(&fields);
+	sb_init(&outcomes);
 	if (c) {
+		for (int i = 0; i < c->noutcomes; i++) {
+			char text[300];
+
+			campaign_format_outcome(&c->outcomes[i], text, sizeof(text));
+			sb_addf(&outcomes, "%s\n", text);
+		}
 		campaign_format_slots(c->blocks, c->nblocks, blocks, sizeof(blocks));
 		campaign_format_slots(c->windows, c->nwindows, windows, sizeof(windows));
 		for (int i = 0; i < c->nfields; i++)
@@ -77,6 +84,8 @@ static void campaign_form(struct http_req *r, const struct campaign *c, const ch
 	html_begin(r, c ? c->name : T(r, "New campaign"), "campaigns");
 	if (error)
 		html_f(r, "<p class=\"message error\" role=\"alert\" id=\"form-error\">%s</p>", error);
+	else if (http_query(r, "saved"))
+		html_f(r, "<p class=\"message ok\" role=\"status\">%s</p>", T(r, "Saved."));
 	html_f(r, "<form method=\"post\" action=\"%S\" class=\"card campaign-form\">",
 		c ? arena_printf(&r->arena, "/campaigns/%lld", (long long)c->id) : "/campaigns");
 	html_csrf(r);
@@ -100,11 +109,15 @@ static void campaign_form(struct http_req *r, const struct campaign *c, const ch
 	html_f(r, "<label for=\"c-field\">%s</label><textarea id=\"c-field\" name=\"field\" rows=\"3\">%s</textarea>"
 		"<small>%s</small>", T(r, "Qualification fields"), fields.buf,
 		T(r, "One a line: KEY=text, number, date, yesno or choice:a|b|c"));
+	html_f(r, "<label for=\"c-outcome\">%s</label><textarea id=\"c-outcome\" name=\"outcome\" rows=\"2\">%s</textarea>"
+		"<small>%s</small>", T(r, "Outcomes of the campaign's own"), outcomes.buf,
+		T(r, "Beside the built-in ones. One a line: CODE=Libellé|Label;flags (refusal, final, callback, appointment, sale, do_not_call). Added or relabelled, never dropped."));
 	html_f(r, "<label for=\"c-script\">%s</label><textarea id=\"c-script\" name=\"script\" rows=\"8\">%s</textarea>"
 		"<small>%s</small>", T(r, "Script (Markdown)"), c && c->script ? c->script : "",
 		T(r, "Merge fields: {{first_name}}, {{last_name}}, {{company}}, {{city}}, {{agent}}"));
 	html_f(r, "<button type=\"submit\" class=\"primary\">%s</button></form>", T(r, "Save"));
 	sb_release(&fields);
+	sb_release(&outcomes);
 	if (c) {
 		html_f(r, "<section class=\"card\" id=\"import\" data-campaign=\"%s\"", c->name);
 		html_script_words(r);
@@ -138,7 +151,7 @@ void page_campaign(struct http_req *r)
 	if (!id || app_campaign_get_by_id(r->app, id, &c, &err))
 		html_message(r, 404, T(r, "Campaign"), T(r, "No such campaign."));
 	else
-		campaign_form(r, &c, http_query(r, "saved") ? NULL : NULL);
+		campaign_form(r, &c, NULL);
 	campaign_release(&c);
 }
 
@@ -170,7 +183,7 @@ void page_campaign_post(struct http_req *r)
 {
 	static const char *const simple[] = {"kind", "audience", "timezone", "daily-calls", "weekly-calls",
 		"daily-appointments", "weekly-appointments", "max-attempts", "script"};
-	struct campaign_setting set[3 * CAMPAIGN_BLOCKS_MAX + CAMPAIGN_FIELDS_MAX + 16];
+	struct campaign_setting set[3 * CAMPAIGN_BLOCKS_MAX + CAMPAIGN_FIELDS_MAX + CAMPAIGN_OUTCOMES_MAX + 16];
 	size_t n = 0, cap = sizeof(set) / sizeof(set[0]);
 	struct campaign c;
 	struct tp_error err;
@@ -187,6 +200,7 @@ void page_campaign_post(struct http_req *r)
 	lines_to_settings(r, "block", "no-blocks", set, &n, cap);
 	lines_to_settings(r, "window", "no-windows", set, &n, cap);
 	lines_to_settings(r, "field", NULL, set, &n, cap);
+	lines_to_settings(r, "outcome", NULL, set, &n, cap);
 	tp_error_clear(&err);
 	campaign_init(&c);
 	if (id) {

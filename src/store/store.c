@@ -487,7 +487,76 @@ static int load_rules(struct store *s, struct campaign *c, struct tp_error *err)
 		snprintf(f->choices, sizeof(f->choices), "%s", db_col_text(st, 2));
 	}
 	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (!(st = db_prepare(s->db, "SELECT code, label_fr, label_en, is_refusal, is_final, is_callback, is_appointment,"
+		" is_sale, is_do_not_call FROM outcomes WHERE campaign_id = ? ORDER BY id", err)))
+		return err->code;
+	db_bind_int64(st, 1, c->id);
+	c->noutcomes = 0;
+	while ((rc = db_step(st, err)) == DB_ROW && c->noutcomes < CAMPAIGN_OUTCOMES_MAX) {
+		struct outcome_def *o = &c->outcomes[c->noutcomes++];
+
+		snprintf(o->code, sizeof(o->code), "%s", db_col_text(st, 0));
+		snprintf(o->label_fr, sizeof(o->label_fr), "%s", db_col_text(st, 1));
+		snprintf(o->label_en, sizeof(o->label_en), "%s", db_col_text(st, 2));
+		o->flags = 0;
+		for (int k = 0; k < OUTCOME_FLAG_COUNT; k++)
+			if (db_col_int64(st, 3 + k))
+				o->flags |= 1u << k;
+	}
+	db_finalize(st);
 	return rc < 0 ? rc : 0;
+}
+
+/* Adds the campaign's own outcomes, or relabels them. The flags of an outcome that calls
+ * already have cannot change: the counters of those calls were kept by its flags. */
+static int save_outcomes(struct store *s, const struct campaign *c, struct tp_error *err)
+{
+	for (int i = 0; i < c->noutcomes; i++) {
+		const struct outcome_def *o = &c->outcomes[i];
+		struct db_stmt *st = db_prepare(s->db, "SELECT id, is_refusal, is_final, is_callback, is_appointment, is_sale,"
+			" is_do_not_call, EXISTS (SELECT 1 FROM calls WHERE outcome_id = outcomes.id)"
+			" FROM outcomes WHERE campaign_id = ? AND code = ?", err);
+		int64_t id = 0;
+		unsigned flags = 0;
+		bool used = false;
+		int rc;
+
+		if (!st)
+			return err->code;
+		db_bind_int64(st, 1, c->id);
+		db_bind_text(st, 2, o->code);
+		if ((rc = db_step(st, err)) == DB_ROW) {
+			id = db_col_int64(st, 0);
+			for (int k = 0; k < OUTCOME_FLAG_COUNT; k++)
+				if (db_col_int64(st, 1 + k))
+					flags |= 1u << k;
+			used = db_col_int64(st, 7) != 0;
+		}
+		db_finalize(st);
+		if (rc < 0)
+			return rc;
+		if (id && used && flags != o->flags)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome",
+				"'%s' has calls already: its flags cannot change (its labels can)", o->code);
+		st = db_prepare(s->db, id
+			? "UPDATE outcomes SET label_fr = ?3, label_en = ?4, is_refusal = ?5, is_final = ?6, is_callback = ?7,"
+			  " is_appointment = ?8, is_sale = ?9, is_do_not_call = ?10 WHERE campaign_id = ?1 AND code = ?2"
+			: "INSERT INTO outcomes (campaign_id, code, label_fr, label_en, is_refusal, is_final, is_callback,"
+			  " is_appointment, is_sale, is_do_not_call) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", err);
+		if (!st)
+			return err->code;
+		db_bind_int64(st, 1, c->id);
+		db_bind_text(st, 2, o->code);
+		db_bind_text(st, 3, o->label_fr);
+		db_bind_text(st, 4, o->label_en);
+		for (int k = 0; k < OUTCOME_FLAG_COUNT; k++)
+			db_bind_int64(st, 5 + k, (o->flags >> k) & 1);
+		if ((rc = store__run_done(st, err)))
+			return rc;
+	}
+	return 0;
 }
 
 static int save_rules(struct store *s, const struct campaign *c, struct tp_error *err)
@@ -514,6 +583,8 @@ static int save_rules(struct store *s, const struct campaign *c, struct tp_error
 	}
 	db_finalize(st);
 	if (rc < 0)
+		return rc;
+	if ((rc = save_outcomes(s, c, err)))
 		return rc;
 	/* Fields are added or changed, never dropped: values already recorded keep their key. */
 	if (!(st = db_prepare(s->db, "INSERT INTO qualification_fields (campaign_id, key, label, type, choices)"

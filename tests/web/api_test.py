@@ -347,6 +347,23 @@ status, h, text = request("PATCH", f"/api/v1/campaigns/{c['id']}", {"colour": "r
 check("unknown setting 400", status == 400 and jbody(text)["field"] == "colour", text)
 status, h, text = request("PATCH", f"/api/v1/campaigns/{c['id']}", {"daily-calls": "many"}, cookie=cookie, csrf=csrf)
 check("bad objective 400", status == 400 and jbody(text)["field"] == "daily-calls", text)
+form = urllib.parse.urlencode({"csrf": csrf, "kind": "event", "daily-calls": "25", "block": "mon-fri 09:00-11:00\r\n",
+                               "outcome": "already_customer=Déjà client|Already a customer;final\r\n"})
+status, h, text = request("POST", f"/campaigns/{c['id']}", form, cookie=cookie, raw=True,
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+check("campaign form saved", status == 303 and h["location"] == f"/campaigns/{c['id']}?saved=1", (status, text[:200]))
+got = jbody(request("GET", f"/api/v1/campaigns/{c['id']}", cookie=cookie)[2])
+check("the form's settings applied", got["objectives"]["daily_calls"] == 25 and len(got["calling_blocks"]) == 5 and
+      got["outcomes"] == [{"code": "already_customer", "label_fr": "Déjà client", "label_en": "Already a customer",
+                           "flags": ["final"]}], got)
+check("the campaign's own outcome is offered on the desk",
+      any(o["code"] == "already_customer" for o in
+          jbody(request("GET", f"/api/v1/campaigns/{c['id']}/outcomes", cookie=cookie)[2])))
+form = urllib.parse.urlencode({"csrf": csrf, "daily-calls": "lots"})
+status, h, text = request("POST", f"/campaigns/{c['id']}", form, cookie=cookie, raw=True,
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+check("a bad value shows the form again with the field", status == 400 and "daily-calls" in text and
+      'id="form-error"' in text, (status, text[:100]))
 status, h, text = request("GET", "/api/v1/campaigns/99999", cookie=cookie)
 check("no such campaign 404", status == 404, status)
 cookie, csrf = sessions["root"]
