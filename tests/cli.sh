@@ -228,5 +228,15 @@ expect_eq "flags of a used outcome message" \
 "$T" campaign set Own --outcome "already_customer=Client existant|Existing customer;final" >/dev/null
 expect_eq "relabelled" "Client existant" "$("$T" campaign show Own --format json | json "d['outcomes'][0]['label_fr']")"
 
+# telepro serve refuses bad options before it listens
+"$T" serve --threads 0 2>err >/dev/null
+expect_eq "serve bad threads rc" 2 $?
+expect_eq "serve bad threads message" "telepro serve: --threads: '0': a whole number from 1 to 256" "$(cat err)"
+"$T" serve --listen localhost 2>err >/dev/null
+expect_eq "serve bad listen rc" 2 $?
+expect_eq "serve bad listen message" "telepro serve: listen: 'localhost': HOST:PORT, e.g. 127.0.0.1:8080" "$(cat err)"
+"$T" serve --call-link "sip:pbx" 2>err >/dev/null
+expect_eq "serve bad call link" "telepro serve: --call-link: 'sip:pbx' must contain {phone}" "$(cat err)"
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -51,20 +51,43 @@ int cmd_serve(int argc, char **argv)
 		.max_per_ip = 50, .timeout_seconds = 30, .max_body = 64 * 1024, .max_upload = 32u << 20,
 		.call_link = "tel:{phone}", .os_user = getenv("USER"), .db_cache_kib = 8192,
 	};
+	/* The numeric options: each a whole number from 1 to max, times 2^shift. */
+	const struct {
+		int opt;
+		const char *name;
+		long max;
+		unsigned *u;
+		size_t *z;
+		int shift;
+	} numbers[] = {
+		{'t', "threads", 256, &o.threads, NULL, 0}, {'m', "max-connections", 100000, &o.max_connections, NULL, 0},
+		{'p', "max-per-ip", 100000, &o.max_per_ip, NULL, 0}, {'o', "timeout", 3600, &o.timeout_seconds, NULL, 0},
+		{'u', "max-upload", 1024, NULL, &o.max_upload, 20}, {'k', "db-cache", 4096, NULL, &o.db_cache_kib, 10},
+	};
 	long v;
 	int opt;
 
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		bool number = false;
+
+		for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+			if (numbers[i].opt != opt)
+				continue;
+			if (!(v = positive(numbers[i].name, optarg, numbers[i].max)))
+				return 2;
+			if (numbers[i].u)
+				*numbers[i].u = (unsigned)v;
+			else
+				*numbers[i].z = (size_t)v << numbers[i].shift;
+			number = true;
+		}
+		if (number)
+			continue;
 		switch (opt) {
 		case 'l':
 			o.listen = optarg;
-			break;
-		case 't':
-			if (!(v = positive("threads", optarg, 256)))
-				return 2;
-			o.threads = (unsigned)v;
 			break;
 		case 'c':
 			if (!strstr(optarg, "{phone}")) {
@@ -72,31 +95,6 @@ int cmd_serve(int argc, char **argv)
 				return 2;
 			}
 			o.call_link = optarg;
-			break;
-		case 'm':
-			if (!(v = positive("max-connections", optarg, 100000)))
-				return 2;
-			o.max_connections = (unsigned)v;
-			break;
-		case 'p':
-			if (!(v = positive("max-per-ip", optarg, 100000)))
-				return 2;
-			o.max_per_ip = (unsigned)v;
-			break;
-		case 'o':
-			if (!(v = positive("timeout", optarg, 3600)))
-				return 2;
-			o.timeout_seconds = (unsigned)v;
-			break;
-		case 'u':
-			if (!(v = positive("max-upload", optarg, 1024)))
-				return 2;
-			o.max_upload = (size_t)v << 20;
-			break;
-		case 'k':
-			if (!(v = positive("db-cache", optarg, 4096)))
-				return 2;
-			o.db_cache_kib = (size_t)v * 1024;
 			break;
 		case 's':
 			o.secure_cookies = true;

@@ -249,7 +249,8 @@ static void campaign_set(struct http_req *r)
 	campaign_get(r);
 }
 
-static void campaign_outcomes(struct http_req *r)
+/* Answers with what a use case of the campaign {id} gives (outcomes, now, agents now). */
+static void campaign_view(struct http_req *r, int (*view)(struct app *, const char *, json_t **, struct tp_error *))
 {
 	const char *name = api_campaign_name(r, 0);
 	struct tp_error err;
@@ -258,31 +259,22 @@ static void campaign_outcomes(struct http_req *r)
 	if (!name)
 		return;
 	tp_error_clear(&err);
-	answer(r, app_outcomes(r->app, name, &out, &err), &out, &err);
+	answer(r, view(r->app, name, &out, &err), &out, &err);
+}
+
+static void campaign_outcomes(struct http_req *r)
+{
+	campaign_view(r, app_outcomes);
 }
 
 static void campaign_now(struct http_req *r)
 {
-	const char *name = api_campaign_name(r, 0);
-	struct tp_error err;
-	json_t *out = NULL;
-
-	if (!name)
-		return;
-	tp_error_clear(&err);
-	answer(r, app_campaign_now(r->app, name, &out, &err), &out, &err);
+	campaign_view(r, app_campaign_now);
 }
 
 static void campaign_agents_now(struct http_req *r)
 {
-	const char *name = api_campaign_name(r, 0);
-	struct tp_error err;
-	json_t *out = NULL;
-
-	if (!name)
-		return;
-	tp_error_clear(&err);
-	answer(r, app_campaign_agents_now(r->app, name, &out, &err), &out, &err);
+	campaign_view(r, app_campaign_agents_now);
 }
 
 /* Calling desk -------------------------------------------------------------------------- */
