@@ -35,6 +35,13 @@ function el(tag, attrs, ...children) {
   return e;
 }
 
+// "2026-12-03 10:00" as the page's language writes it (French: 03/12/2026 10:00).
+function fmtWhen(text) {
+  const lang = (document.querySelector('meta[name=lang]') || {}).content || 'fr';
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}:\d{2}(:\d{2})?)$/.exec(text || '');
+  return m && lang === 'fr' ? `${m[3]}/${m[2]}/${m[1]} ${m[4]}` : text;
+}
+
 function fmtNumber(v, digits) {
   const lang = (document.querySelector('meta[name=lang]') || {}).content || 'fr';
   return Number(v).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: digits });
@@ -147,7 +154,7 @@ function initDesk(root) {
     const calls = $('#calls');
     calls.replaceChildren();
     for (const call of j.calls || []) {
-      calls.append(el('li', {}, el('strong', { text: call.at }), ' ' + t(call.result) +
+      calls.append(el('li', {}, el('strong', { text: fmtWhen(call.at) }), ' ' + t(call.result) +
         (call.outcome ? ' → ' + t(call.outcome) : '') + ' (' + call.agent + ')' + (call.note ? ' — ' + call.note : '')));
     }
     if (!(j.calls || []).length) calls.append(el('li', { class: 'muted', text: t('First call.') }));
@@ -189,7 +196,7 @@ function initDesk(root) {
       const b = $('#block');
       b.className = 'block ' + (now.in_block ? 'in' : 'out');
       b.textContent = (now.in_block ? t('In a calling block now') : t('Outside the calling blocks')) +
-        (now.blocks ? ' (' + now.blocks + ')' : '') + ' · ' + now.now;
+        (now.blocks ? ' (' + now.blocks + ')' : '') + ' · ' + fmtWhen(now.now);
     } catch (e) {
       status(e.message, true);
     }
@@ -290,7 +297,7 @@ function initTeam(root) {
       const k = await api('GET', '/kpi?campaign=' + encodeURIComponent(campaign) + '&from=' + day + '&to=' + day + '&by=agent');
       const working = await api('GET', '/campaigns/' + campaignId + '/agents-now');
       $('#team-now').textContent = (now.in_block ? t('In a calling block now') : t('Outside the calling blocks')) +
-        (now.blocks ? ' (' + now.blocks + ')' : '') + ' · ' + now.now;
+        (now.blocks ? ' (' + now.blocks + ')' : '') + ' · ' + fmtWhen(now.now);
       $('#team-now').className = 'big block ' + (now.in_block ? 'in' : 'out');
       const tot = k.totals, obj = k.objectives || {};
       const tiles = $('#team-totals');

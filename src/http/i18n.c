@@ -132,3 +132,17 @@ const char *i18n_day(const char *lang, int ymd, char *buf, size_t size)
 		snprintf(buf, size, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
 	return buf;
 }
+
+const char *i18n_datetime(const char *lang, const char *text, char *buf, size_t size)
+{
+	/* Only the exact shape is rewritten: anything else is shown as the app wrote it. */
+	static const char shape[] = "dddd-dd-dd dd:dd";
+
+	for (size_t i = 0; i < sizeof(shape) - 1; i++)
+		if (!text[i] || (shape[i] == 'd' ? (text[i] < '0' || text[i] > '9') : text[i] != shape[i]))
+			return text;
+	if (!lang || strcmp(lang, "fr") != 0)
+		return text;
+	snprintf(buf, size, "%.2s/%.2s/%.4s %s", text + 8, text + 5, text, text + 11);
+	return buf;
+}

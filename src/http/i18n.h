@@ -25,4 +25,8 @@ const char *i18n_number(const char *lang, double v, int decimals, char *buf, siz
 /* A day yyyymmdd as lang writes it: "25/11/2026" or "2026-11-25". */
 const char *i18n_day(const char *lang, int yyyymmdd, char *buf, size_t size);
 
+/* A local time written "YYYY-MM-DD HH:MM[:SS]" as lang writes it ("25/11/2026 14:30" in
+ * French); other text is returned as it is. */
+const char *i18n_datetime(const char *lang, const char *text, char *buf, size_t size);
+
 #endif

@@ -339,9 +339,11 @@ static void appointments(struct http_req *r)
 		if (json_is_integer(amount))
 			snprintf(amount_text, sizeof(amount_text), "%lld,%02lld", (long long)json_integer_value(amount) / 100,
 				(long long)json_integer_value(amount) % 100);
+		char when[48];
+
 		html_f(r, "<article class=\"card appointment\" id=\"appointment-%lld\"><h2>%s — %s</h2>"
 			"<p><strong>%s</strong> · %s · <a href=\"%s\">%s</a> · %s %s</p>",
-			id, jstr(a, "scheduled_at"), jstr(a, "company"), jstr(a, "contact"), jstr(a, "campaign"),
+			id, i18n_datetime(r->lang, jstr(a, "scheduled_at"), when, sizeof(when)), jstr(a, "company"), jstr(a, "contact"), jstr(a, "campaign"),
 			arena_printf(&r->arena, "tel:%s", jstr(a, "phone")), jstr(a, "phone"), T(r, "set by"), jstr(a, "agent"));
 		html_f(r, "<form method=\"post\" action=\"/appointments/%lld\" class=\"inline\">", id);
 		html_csrf(r);

@@ -62,6 +62,11 @@ static void test_numbers(void **state)
 	assert_string_equal(i18n_number("fr", 999, 0, buf, sizeof(buf)), "999");
 	assert_string_equal(i18n_day("fr", 20261125, buf, sizeof(buf)), "25/11/2026");
 	assert_string_equal(i18n_day("en", 20261125, buf, sizeof(buf)), "2026-11-25");
+	assert_string_equal(i18n_datetime("fr", "2026-12-03 10:00", buf, sizeof(buf)), "03/12/2026 10:00");
+	assert_string_equal(i18n_datetime("fr", "2026-12-03 10:00:05", buf, sizeof(buf)), "03/12/2026 10:00:05");
+	assert_string_equal(i18n_datetime("en", "2026-12-03 10:00", buf, sizeof(buf)), "2026-12-03 10:00");
+	assert_string_equal(i18n_datetime("fr", "2026-12-3 10:00", buf, sizeof(buf)), "2026-12-3 10:00");
+	assert_string_equal(i18n_datetime("fr", "", buf, sizeof(buf)), "");
 }
 
 static void test_escape(void **state)

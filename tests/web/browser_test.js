@@ -92,6 +92,8 @@ async function tileValue(page, kpi) {
     check('sales lands on appointments', sam.url().endsWith('/appointments'), sam.url());
     const cards = await sam.$$('article.appointment');
     check('one appointment for sam', cards.length === 1, cards.length);
+    const heading = await sam.textContent('article.appointment h2');
+    check('its date written the French way', /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2} — /.test(heading), heading);
     const form = 'article.appointment form';
     await sam.selectOption(form + ' select[name=status]', 'held');
     await sam.selectOption(form + ' select[name=relevant]', 'yes');
