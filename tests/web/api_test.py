@@ -28,9 +28,9 @@ def check(name, cond, detail=""):
         print(f"FAIL: {name} {detail}")
 
 
-def request(method, path, body=None, cookie=None, csrf=None, headers=None, raw=False):
+def request(method, path, body=None, cookie=None, csrf=None, headers=None, raw=False, port=None):
     """One request; returns (status, headers dict (lower-case), body text)."""
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
+    conn = http.client.HTTPConnection(HOST, port or PORT, timeout=10)
     h = dict(headers or {})
     if cookie:
         h["Cookie"] = cookie
@@ -127,6 +127,10 @@ raw_cookie = [v for v in h["set-cookie-all"] if v.startswith("tp_session=")][0]
 check("cookie Secure behind TLS", "; Secure" in raw_cookie, raw_cookie)
 status, h, text = request("GET", "/api/v1/me", cookie=sessions["ana"][0])
 check("me", jbody(text) == {"user": {"name": "ana", "role": "agent", "lang": ""}, "csrf": sessions["ana"][1]}, text)
+if len(sys.argv) > 4:
+    status, h, text = request("GET", "/api/v1/me", cookie=sessions["ana"][0], port=int(sys.argv[4]))
+    check("a session opened on one server works on another", status == 200 and jbody(text)["user"]["name"] == "ana",
+          (status, text))
 status, h, text = request("GET", "/api/v1/me", cookie="tp_session=" + "0" * 64)
 check("made-up token 401", status == 401, status)
 

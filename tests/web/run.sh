@@ -12,8 +12,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib.sh"
 work=$(mktemp -d /tmp/telepro-web.XXXXXX)
 server=
+server2=
 cleanup() {
   [ -n "$server" ] && kill "$server" 2>/dev/null || true
+  [ -n "$server2" ] && kill "$server2" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -55,8 +57,19 @@ done
 rc=0
 case "$what" in
   api)
+    # A second server on the same database: sessions live in the database, so a login on
+    # one is a session on the other (servers behind a load balancer).
+    port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$T" serve --listen "127.0.0.1:$port2" --threads 1 >"$work/serve2.log" 2>&1 &
+    server2=$!
+    for _ in $(seq 100); do
+      curl -sf "http://127.0.0.1:$port2/api/v1/health" >/dev/null 2>&1 && break
+      sleep 0.1
+    done
     "$T" serve --routes >"$work/routes.txt"
-    python3 "$here/api_test.py" "http://127.0.0.1:$port" "$T" "$work" || rc=$?
+    python3 "$here/api_test.py" "http://127.0.0.1:$port" "$T" "$work" "$port2" || rc=$?
+    kill -TERM "$server2"; wait "$server2" || { echo "FAIL: the second server did not exit 0"; rc=1; }
+    server2=
     ;;
   browser)
     "$here/setup.sh" >/dev/null
