@@ -4,11 +4,14 @@
  * holds; the database keeps its BLAKE2b hash. Failed logins are counted per login and per
  * address over a window, in the database too, so that guessing is slow on every server.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sodium.h>
 
 #include "app/app_int.h"
+
+static pthread_mutex_t checking = PTHREAD_MUTEX_INITIALIZER;
 
 static void random_hex(char out[65])
 {
@@ -42,7 +45,11 @@ int app_web_login(struct app *a, const char *login, const char *password, const 
 	if (by_login >= APP_LOGIN_MAX_PER_LOGIN || by_ip >= APP_LOGIN_MAX_PER_IP)
 		return tp_error_at(err, TP_ETOOMANY, NULL, 0, "login",
 			"too many failed logins: try again in %d minutes", APP_LOGIN_WINDOW_SECONDS / 60);
+	/* One password check at a time in a process: Argon2id takes 64 MiB for each, and a
+	 * burst of logins must not multiply the server's memory. */
+	pthread_mutex_lock(&checking);
 	rc = app_user_login(a, login, password, &out->user, err);
+	pthread_mutex_unlock(&checking);
 	if (rc == TP_EUSAGE) {
 		struct tp_error e2;
 		int rc2;
