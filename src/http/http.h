@@ -72,7 +72,7 @@ struct http_req {
 	int64_t started_us;
 	/* The body, read up to the route's limit. */
 	char *body;
-	size_t body_len, body_cap;
+	size_t body_len, body_cap, body_alloc;
 	bool too_big;
 	const struct http_route *route;
 	const char *params[HTTP_PARAMS_MAX];

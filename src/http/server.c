@@ -534,8 +534,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!r->too_big && r->body_len + *upload_size > r->body_cap) {
 			r->too_big = true;
 		} else if (!r->too_big) {
-			if (!r->body)
-				r->body = xmalloc(r->body_cap + 1);
+			/* Grown as it comes (doubling, within the limit): a small body costs little. */
+			size_t need = r->body_len + *upload_size + 1;
+
+			if (need > r->body_alloc) {
+				size_t alloc = r->body_alloc ? r->body_alloc : 16384;
+
+				while (alloc < need)
+					alloc *= 2;
+				if (alloc > r->body_cap + 1)
+					alloc = r->body_cap + 1;
+				r->body = xrealloc(r->body, alloc);
+				r->body_alloc = alloc;
+			}
 			memcpy(r->body + r->body_len, upload, *upload_size);
 			r->body_len += *upload_size;
 			r->body[r->body_len] = '\0';

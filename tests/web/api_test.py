@@ -178,6 +178,11 @@ answer = raw_http(b"POST /api/v1/calls HTTP/1.1\r\nHost: x\r\nContent-Type: appl
 check("413 from Content-Length before the body is sent", answer.startswith("HTTP/1.1 413"), answer[:40])
 answer = raw_http(b"POST /api/v1/imports?kind=prospects HTTP/1.1\r\nHost: x\r\nContent-Length: 40000000\r\n\r\n")
 check("413 for a file over the upload limit", answer.startswith("HTTP/1.1 413"), answer[:40])
+big = b"x" * 70000
+cookie_hdr = ("Cookie: " + sessions["ana"][0] + "\r\nX-CSRF-Token: " + sessions["ana"][1] + "\r\n").encode()
+answer = raw_http(b"POST /api/v1/calls HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n" + cookie_hdr +
+                  b"Content-Type: application/json\r\n\r\n" + (b"%x\r\n" % len(big)) + big + b"\r\n0\r\n\r\n")
+check("413 for a chunked body over the limit", answer.startswith("HTTP/1.1 413"), answer[:40])
 answer = raw_http(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n")
 check("oversized headers refused", re.match(r"HTTP/1\.1 4(13|31)", answer) is not None, answer[:40])
 
