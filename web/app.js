@@ -302,10 +302,13 @@ function initTeam(root) {
       const tot = k.totals, obj = k.objectives || {};
       const tiles = $('#team-totals');
       tiles.replaceChildren();
-      for (const [label, v] of [[t('Calls'), tot.calls], [t('Conversations'), tot.conversations],
-        [t('Appointments'), tot.appointments], [t('Calls per hour'), tot.calls_per_hour.value]]) {
+      // The team's progress: its calls against the target times the agents who called today.
+      const goal = (o) => (o && o.team_target ? ' / ' + o.team_target : '');
+      for (const [label, v, extra] of [[t('Calls'), tot.calls, goal(obj.daily_calls)],
+        [t('Conversations'), tot.conversations, ''], [t('Appointments'), tot.appointments, goal(obj.daily_appointments)],
+        [t('Calls per hour'), tot.calls_per_hour.value, '']]) {
         tiles.append(el('div', { class: 'tile' }, el('span', { class: 'label', text: label }),
-          el('span', { class: 'value', text: v === null ? '–' : fmtNumber(v, 1) })));
+          el('span', { class: 'value', text: (v === null ? '–' : fmtNumber(v, 1)) + extra })));
       }
       const body = $('#team-agents tbody');
       body.replaceChildren();

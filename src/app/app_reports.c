@@ -44,32 +44,54 @@ static json_t *day_json(int day)
 	return day ? json_sprintf("%04d-%02d-%02d", day / 10000, day / 100 % 100, day % 100) : json_null();
 }
 
-/* Progress against the campaign's objectives on day (and its ISO week): an agent's own
- * when agent_id is set (objectives such as 40 calls a day are an agent's), else the team's. */
+static int count_agent(void *ctx, const char *key, const struct kpi_counts *c)
+{
+	(void)key;
+	if (c->calls > 0)
+		++*(int64_t *)ctx;
+	return 0;
+}
+
+/* Progress against the campaign's objectives on day (and its ISO week). Objectives such as
+ * 40 calls a day are an agent's: with agent_id, that agent's progress; without, the
+ * team's, against the target times the agents who called that day (week). */
 static int objectives(struct store *s, const struct campaign *c, int64_t agent_id, int day, json_t **out,
 	struct tp_error *err)
 {
-	struct kpi_filter f = {c->id, agent_id, day, day};
+	struct kpi_filter f = {c->id, agent_id, day, day}, wf;
 	struct kpi_counts today, week;
 	int wd = tz_weekday(day), monday = tz_day_from_number(tz_day_number(day) - (wd + 6) % 7);
+	int64_t agents_day = 1, agents_week = 1;
 	json_t *o;
 	int rc;
 
-	if ((rc = store_kpi_totals(s, &f, &today, err)))
+	wf = f;
+	wf.from_day = monday;
+	wf.to_day = tz_day_from_number(tz_day_number(monday) + 6);
+	if ((rc = store_kpi_totals(s, &f, &today, err)) || (rc = store_kpi_totals(s, &wf, &week, err)))
 		return rc;
-	f.from_day = monday;
-	f.to_day = tz_day_from_number(tz_day_number(monday) + 6);
-	if ((rc = store_kpi_totals(s, &f, &week, err)))
-		return rc;
+	if (!agent_id) {
+		agents_day = agents_week = 0;
+		if ((rc = store_kpi_groups(s, &f, KPI_BY_AGENT, count_agent, &agents_day, err)) ||
+		    (rc = store_kpi_groups(s, &wf, KPI_BY_AGENT, count_agent, &agents_week, err)))
+			return rc;
+	}
 	o = json_object();
-#define OBJ(name, target, done) \
-	if ((target) >= 0) \
-		json_object_set_new(o, name, json_pack("{s:I,s:I,s:f}", "target", (json_int_t)(target), "done", \
-			(json_int_t)(done), "progress", (double)(done) / (double)(target)));
-	OBJ("daily_calls", c->daily_calls, today.calls)
-	OBJ("weekly_calls", c->weekly_calls, week.calls)
-	OBJ("daily_appointments", c->daily_appointments, today.appointments)
-	OBJ("weekly_appointments", c->weekly_appointments, week.appointments)
+#define OBJ(name, target, done, agents) \
+	if ((target) >= 0) { \
+		int64_t goal = agent_id ? (target) : (target) * (agents); \
+		json_t *x = json_pack("{s:I,s:I,s:o}", "target", (json_int_t)(target), "done", (json_int_t)(done), \
+			"progress", goal > 0 ? json_real((double)(done) / (double)goal) : json_null()); \
+		if (!agent_id) { \
+			json_object_set_new(x, "agents", json_integer(agents)); \
+			json_object_set_new(x, "team_target", json_integer(goal)); \
+		} \
+		json_object_set_new(o, name, x); \
+	}
+	OBJ("daily_calls", c->daily_calls, today.calls, agents_day)
+	OBJ("weekly_calls", c->weekly_calls, week.calls, agents_week)
+	OBJ("daily_appointments", c->daily_appointments, today.appointments, agents_day)
+	OBJ("weekly_appointments", c->weekly_appointments, week.appointments, agents_week)
 #undef OBJ
 	json_object_set_new(o, "day", day_json(day));
 	*out = o;

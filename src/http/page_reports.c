@@ -366,20 +366,35 @@ void page_dashboard(struct http_req *r)
 	if (json_object_get(hours, "objectives")) {
 		json_t *o = json_object_get(hours, "objectives");
 		static const char *const keys[] = {"daily_calls", "weekly_calls", "daily_appointments", "weekly_appointments"};
-		static const char *const labels[] = {N_("Calls today"), N_("Calls this week"), N_("Appointments today"),
-			N_("Appointments this week")};
+		static const char *const labels[] = {N_("Calls of the day"), N_("Calls of the week"),
+			N_("Appointments of the day"), N_("Appointments of the week")};
+		char day[32];
+		json_t *d = json_object_get(o, "day");
 
-		html_f(r, "<section aria-labelledby=\"obj-h\"><h2 id=\"obj-h\">%s</h2><div class=\"tiles\">",
-			T(r, "Objectives against actual"));
+		const char *dt = json_is_string(d) ? json_string_value(d) : "";
+		int ymd = strlen(dt) == 10 ? (int)(strtol(dt, NULL, 10) * 10000 + strtol(dt + 5, NULL, 10) * 100 +
+			strtol(dt + 8, NULL, 10)) : 0;
+
+		html_f(r, "<section aria-labelledby=\"obj-h\"><h2 id=\"obj-h\">%s, %s</h2><div class=\"tiles\">",
+			T(r, "Objectives against actual"), ymd ? i18n_day(r->lang, ymd, day, sizeof(day)) : dt);
 		for (int k = 0; k < 4; k++) {
 			json_t *x = json_object_get(o, keys[k]);
 
 			if (!x)
 				continue;
-			html_f(r, "<div class=\"tile\"><span class=\"label\">%s</span><span class=\"value\">%lld / %lld</span>"
-				"<meter min=\"0\" max=\"1\" value=\"%S\">%s</meter></div>", T(r, labels[k]), count_of(x, "done"),
-				count_of(x, "target"), arena_printf(&r->arena, "%.3f", fmin(1.0, rate_value(o, keys[k], "progress"))),
-				pct(r, rate_value(o, keys[k], "progress")));
+			double progress = rate_value(o, keys[k], "progress");
+			/* The team's target when no agent is chosen (the target times the agents who called). */
+			long long goal = json_object_get(x, "team_target") ? count_of(x, "team_target") : count_of(x, "target");
+
+			html_f(r, "<div class=\"tile\" data-objective=\"%s\"><span class=\"label\">%s</span>"
+				"<span class=\"value\">%lld / %lld</span>", keys[k], T(r, labels[k]), count_of(x, "done"), goal);
+			if (!isnan(progress))
+				html_f(r, "<meter min=\"0\" max=\"1\" value=\"%S\">%s</meter>",
+					arena_printf(&r->arena, "%.3f", fmin(1.0, progress)), pct(r, progress));
+			if (json_object_get(x, "agents"))
+				html_f(r, "<span class=\"n\">%lld × %lld %s</span>", count_of(x, "target"), count_of(x, "agents"),
+					T(r, "agents"));
+			html_f(r, "</div>");
 		}
 		html_f(r, "</div></section>");
 	}

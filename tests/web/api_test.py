@@ -304,6 +304,10 @@ status, h, text = request("GET", "/api/v1/kpi", cookie=sessions["mia"][0])
 k = jbody(text)
 check("kpi counts the calls", k["totals"]["calls"] == 2 and k["totals"]["appointments"] == 1 and
       k["totals"]["sales"] == 1, k["totals"])
+status, h, text = request("GET", "/api/v1/kpi?campaign=" + q("Web test"), cookie=sessions["mia"][0])
+obj = jbody(text)["objectives"]["daily_calls"]
+check("the team's objective: the target times the agents who called", obj == {
+    "target": 40, "done": 2, "progress": 0.05, "agents": 1, "team_target": 40}, obj)
 status, h, text = request("GET", "/api/v1/kpi?agent=bob", cookie=sessions["ana"][0])
 check("an agent may not see another's KPIs", status == 403, status)
 status, h, text = request("GET", "/api/v1/kpi?campaign=" + q("Web test"), cookie=sessions["ana"][0])
