@@ -414,7 +414,7 @@ static void users(struct http_req *r)
 		html_f(r, "<tr><td>%s</td><td>%s</td><td>%s</td>", name, T(r, jstr(u, "role")),
 			disabled ? T(r, "disabled") : T(r, "active"));
 		if (admin) {
-			html_f(r, "<td><form method=\"post\" action=\"/users/%s\" class=\"inline\">", name);
+			html_f(r, "<td><form method=\"post\" action=\"/users/%S\" class=\"inline\">", html_url(r, name));
 			html_csrf(r);
 			html_f(r, "<label>%s <input type=\"password\" name=\"password\" autocomplete=\"new-password\" "
 				"minlength=\"8\" size=\"12\"></label> <label><input type=\"checkbox\" name=\"disabled\" "

@@ -378,6 +378,18 @@ static bool csrf_ok(struct http_req *r)
 	return t && strlen(t) == strlen(r->session.csrf) && sodium_memcmp(t, r->session.csrf, strlen(t)) == 0;
 }
 
+/* False when the request names an Origin other than this server (scheme://Host). */
+static bool same_origin(struct http_req *r)
+{
+	const char *origin = http_header(r, "Origin"), *host = http_header(r, MHD_HTTP_HEADER_HOST), *p;
+
+	if (!origin || strcmp(origin, "null") == 0)
+		return true;   /* not a browser's cross-site request, or a privacy-stripped one */
+	if (!host || !(p = strstr(origin, "://")))
+		return false;
+	return strcmp(p + 3, host) == 0;
+}
+
 static void forbidden(struct http_req *r, const char *why)
 {
 	if (r->route->flags & HTTP_PAGE) {
@@ -432,9 +444,17 @@ static void handle(struct http_req *r)
 			return;
 		}
 	}
+	/* A state change from another site is refused when the browser says so (Origin): this
+	 * covers the login form too, which has no session yet. */
+	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD") && !same_origin(r)) {
+		forbidden(r, "The form has expired or did not come from Telepro (CSRF token): reload the page.");
+		return;
+	}
 	/* A state change made with the session cookie must carry the session's CSRF token:
-	 * another site can make the browser send the cookie, never the token. */
-	if (r->signed_in && strcmp(r->method, "GET") && strcmp(r->method, "HEAD") && !csrf_ok(r)) {
+	 * another site can make the browser send the cookie, never the token. The login form
+	 * (public) opens a new session and needs none. */
+	if (r->signed_in && !(r->route->flags & HTTP_PUBLIC) && strcmp(r->method, "GET") && strcmp(r->method, "HEAD") &&
+	    !csrf_ok(r)) {
 		forbidden(r, "The form has expired or did not come from Telepro (CSRF token): reload the page.");
 		return;
 	}

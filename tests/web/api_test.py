@@ -143,6 +143,16 @@ check("wrong CSRF token 403", status == 403, status)
 status, h, text = request("POST", "/api/v1/sessions/start", {"campaign": "Web test"}, cookie=cookie, csrf=csrf)
 check("session start with token", status == 200 and jbody(text)["session_id"] > 0, (status, text))
 
+status, h, text = request("POST", "/api/v1/sessions/pause", {}, cookie=cookie, csrf=csrf,
+                          headers={"Origin": "https://evil.example"})
+check("a state change from another site (Origin) 403", status == 403, status)
+status, h, text = request("POST", "/api/v1/login", {"login": "ana", "password": PASSWORDS["ana"]},
+                          headers={"Origin": "https://evil.example"})
+check("a login posted from another site 403", status == 403, status)
+status, h, text = request("POST", "/api/v1/login", {"login": "sam", "password": PASSWORDS["sam"]},
+                          headers={"Origin": BASE})
+check("a login from this site's own pages", status == 200, (status, text))
+
 # --- bodies: JSON errors and limits ------------------------------------------------------------
 status, h, text = request("POST", "/api/v1/calls", "{not json", cookie=cookie, csrf=csrf, raw=True,
                           headers={"Content-Type": "application/json"})
