@@ -1,0 +1,63 @@
+#ifndef TP_RULES_H
+#define TP_RULES_H
+/*
+ * The rules of the trade that a campaign applies on top of its own windows and caps
+ * (docs/RULES.md). A rule set is data: a list of rules, each citing its source. French
+ * B2C ("fr-b2c") is the default of consumer campaigns, none ("none") of business ones.
+ * Everything here is arithmetic on plain values (no I/O): the store gathers a lead's
+ * consumer and history, rules_check says, rule by rule, whether it may be called.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum rules_set { RULES_NONE = 0, RULES_FR_B2C = 1 };
+
+/* "none" or "fr-b2c"; -1 when name is neither. */
+int rules_set_of(const char *name);
+const char *rules_set_name(int set);
+/* The default set of an audience: fr-b2c for b2c, none otherwise. */
+int rules_default_for(const char *audience);
+
+/* A French public holiday's name on day (yyyymmdd) for a consumer at postcode ("" or NULL:
+ * mainland rules): the national days, Good Friday and 26 December in Moselle, Bas-Rhin and
+ * Haut-Rhin (57, 67, 68), and the abolition of slavery in the overseas départements. NULL
+ * when the day is not one. */
+const char *rules_fr_holiday(int yyyymmdd, const char *postcode);
+
+/* The consumer's time zone: in France (country "FR": the contact's, else the campaign's
+ * region), by département (overseas included: 971 Guadeloupe … 988 Nouvelle-Calédonie),
+ * Europe/Paris when the postcode says nothing; elsewhere fallback (the campaign's zone). */
+const char *rules_consumer_zone(const char *country, const char *postcode, const char *fallback);
+
+/* What the rules need to know of the person called. */
+struct rules_consumer {
+	const char *zone;            /* rules_consumer_zone */
+	const char *postcode;        /* for regional holidays; may be NULL */
+	int calls_30d;               /* calls or attempts to this person's number in the 30 days before */
+	int64_t oldest_30d;          /* the oldest of those (UTC), 0 when none */
+	int64_t last_refusal;        /* the last refusal during a call (UTC), 0 when none */
+};
+
+#define RULES_MAX 8
+#define RULES_CALLS_30D 4                  /* at most 4 calls or attempts in 30 days */
+#define RULES_REFUSAL_DAYS 60              /* none for 60 days after a refusal */
+
+struct rule_verdict {
+	const char *rule;            /* "fr.days", "fr.hours", "fr.holidays", "fr.frequency", "fr.refusal" */
+	const char *source;          /* the text it enforces */
+	bool ok;
+	char reason[192];            /* in English, for the desk, `telepro why` and `next` */
+	int64_t allowed_from;        /* when this rule allows the call again (UTC), 0 when unknown */
+};
+
+struct rules_result {
+	bool callable;
+	int n;
+	struct rule_verdict v[RULES_MAX];
+};
+
+/* Applies set at time at (UTC) to consumer c; out lists every rule with its verdict. */
+void rules_check(int set, int64_t at, const struct rules_consumer *c, struct rules_result *out);
+
+#endif
