@@ -4,6 +4,7 @@
 
 #include "app/app_int.h"
 #include "core/calling.h"
+#include "core/rules.h"
 #include "core/tz.h"
 
 int app_campaign_add(struct app *a, const char *name, const struct campaign_setting *set, size_t n,
@@ -214,6 +215,7 @@ json_t *app_campaign_json(const struct campaign *c)
 			c->outcomes[i].label_fr, "label_en", c->outcomes[i].label_en, "flags", flags));
 	}
 	json_object_set_new(o, "outcomes", outcomes);
+	json_object_set_new(o, "rules", json_string(rules_set_name(campaign_rules(c))));
 	json_object_set_new(o, "hold_seconds", json_integer(c->hold_seconds));
 	json_object_set_new(o, "idle_limit_seconds", json_integer(c->idle_limit_seconds));
 	return o;

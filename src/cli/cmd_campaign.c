@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "core/rules.h"
 #include "core/calling.h"
 #include "core/xalloc.h"
 
@@ -45,6 +46,8 @@ static const char help[] =
 	"                                appointment, sale, do_not_call (e.g. --outcome\n"
 	"                                'already_customer=Déjà client|Already a customer;final');\n"
 	"                                added or relabelled, never dropped\n"
+	"  --rules fr-b2c|none|default   the rules of the trade applied on top of the windows\n"
+	"                                (default: fr-b2c for b2c, none for b2b; docs/RULES.md)\n"
 	"  --hold DURATION               how long a lead given by next stays held (15m)\n"
 	"  --idle-limit DURATION         a session idle longer is closed (30m)\n"
 	"  --archive, --unarchive\n";
@@ -170,6 +173,7 @@ static void campaign_print(const struct campaign *c)
 	printf("%-22s %s\n", "calling windows", c->nwindows ? blocks : "default");
 	printf("%-22s %s\n", "script", c->script ? "yes" : "-");
 	printf("%-22s %s\n", "archived", c->archived ? "yes" : "no");
+	printf("%-22s %s%s\n", "rules", rules_set_name(campaign_rules(c)), c->rule_set < 0 ? " (of the audience)" : "");
 	for (int i = 0; i < c->noutcomes; i++) {
 		char text[300];
 

@@ -6,6 +6,7 @@
 
 #include "core/calling.h"
 #include "core/campaign.h"
+#include "core/rules.h"
 #include "core/tz.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -25,6 +26,7 @@ void campaign_init(struct campaign *c)
 	c->hourly_cost_cents = -1;
 	c->hold_seconds = 900;
 	c->idle_limit_seconds = 1800;
+	c->rule_set = -1;
 }
 
 void campaign_release(struct campaign *c)
@@ -372,6 +374,11 @@ void campaign_format_outcome(const struct outcome_def *o, char *buf, size_t size
 	}
 }
 
+int campaign_rules(const struct campaign *c)
+{
+	return c->rule_set >= 0 ? c->rule_set : rules_default_for(c->audience, c->region);
+}
+
 const struct qual_field *campaign_field(const struct campaign *c, const char *key)
 {
 	for (int i = 0; i < c->nfields; i++)
@@ -420,7 +427,7 @@ void campaign_defaults(struct campaign *c)
 enum setting_id {
 	S_KIND, S_AUDIENCE, S_TIMEZONE, S_REGION, S_SCRIPT, S_CALL_LENGTH, S_DAILY_CALLS, S_WEEKLY_CALLS,
 	S_DAILY_APPTS, S_WEEKLY_APPTS, S_MAX_ATTEMPTS, S_HOURLY_COST, S_BLOCK, S_NO_BLOCKS, S_WINDOW, S_NO_WINDOWS,
-	S_RETRY, S_FIELD, S_HOLD, S_IDLE, S_ARCHIVE, S_UNARCHIVE, S_OUTCOME,
+	S_RETRY, S_FIELD, S_HOLD, S_IDLE, S_ARCHIVE, S_UNARCHIVE, S_OUTCOME, S_RULES,
 };
 
 static const struct {
@@ -436,6 +443,7 @@ static const struct {
 	[S_NO_WINDOWS] = {"no-windows", false}, [S_RETRY] = {"retry", true}, [S_FIELD] = {"field", true},
 	[S_HOLD] = {"hold", true}, [S_IDLE] = {"idle-limit", true}, [S_ARCHIVE] = {"archive", false},
 	[S_UNARCHIVE] = {"unarchive", false}, [S_OUTCOME] = {"outcome", true},
+	[S_RULES] = {"rules", true},
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
@@ -536,6 +544,12 @@ int campaign_apply_settings(struct campaign *c, const struct campaign_setting *s
 		case S_ARCHIVE: c->archived = true; break;
 		case S_UNARCHIVE: c->archived = false; break;
 		case S_OUTCOME: rc = campaign_set_outcome(c, v, err); break;
+		case S_RULES:
+			if (strcmp(v, "default") == 0)
+				c->rule_set = -1;
+			else if ((c->rule_set = rules_set_of(v)) < 0)
+				rc = tp_error_at(err, TP_EUSAGE, NULL, 0, key, "'%s': fr-b2c, none or default (of the audience)", v);
+			break;
 		}
 		if (rc)
 			return rc;

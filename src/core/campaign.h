@@ -80,6 +80,7 @@ struct campaign {
 	struct retry_rule retry[CAMPAIGN_RETRY_MAX];
 	int nfields;
 	struct qual_field fields[CAMPAIGN_FIELDS_MAX];
+	int rule_set;               /* enum rules_set (core/rules.h); -1: the default of the audience */
 	int noutcomes;              /* the campaign's own outcomes, added or relabelled, never dropped */
 	struct outcome_def outcomes[CAMPAIGN_OUTCOMES_MAX];
 	int64_t leads;      /* filled by store_campaign_get: number of leads */
@@ -127,6 +128,9 @@ void campaign_format_outcome(const struct outcome_def *o, char *buf, size_t size
 /* The flags' names, for messages and JSON: flag i of OUTCOME_FLAG_COUNT. */
 #define OUTCOME_FLAG_COUNT 6
 const char *campaign_outcome_flag_name(int i);
+
+/* The rule set the campaign applies (its own choice, else its audience's default). */
+int campaign_rules(const struct campaign *c);
 
 /* The field named key, or NULL. */
 const struct qual_field *campaign_field(const struct campaign *c, const char *key);

@@ -20,9 +20,9 @@ const char *rules_set_name(int set)
 	return set >= 0 && set < (int)(sizeof(set_names) / sizeof(set_names[0])) ? set_names[set] : "none";
 }
 
-int rules_default_for(const char *audience)
+int rules_default_for(const char *audience, const char *region)
 {
-	return audience && strcmp(audience, "b2c") == 0 ? RULES_FR_B2C : RULES_NONE;
+	return audience && strcmp(audience, "b2c") == 0 && region && strcmp(region, "FR") == 0 ? RULES_FR_B2C : RULES_NONE;
 }
 
 /* Easter Sunday of a Gregorian year (the anonymous algorithm, Meeus/Jones/Butcher). */

@@ -16,8 +16,9 @@ enum rules_set { RULES_NONE = 0, RULES_FR_B2C = 1 };
 /* "none" or "fr-b2c"; -1 when name is neither. */
 int rules_set_of(const char *name);
 const char *rules_set_name(int set);
-/* The default set of an audience: fr-b2c for b2c, none otherwise. */
-int rules_default_for(const char *audience);
+/* The default set of a campaign: fr-b2c for consumers (b2c) in France (region FR), none
+ * otherwise (other countries' rule sets are for later). */
+int rules_default_for(const char *audience, const char *region);
 
 /* A French public holiday's name on day (yyyymmdd) for a consumer at postcode ("" or NULL:
  * mainland rules): the national days, Good Friday and 26 December in Moselle, Bas-Rhin and

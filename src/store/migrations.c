@@ -227,6 +227,10 @@ static const char m2_web[] =
 	"CREATE INDEX login_failures_ip ON login_failures (ip, at);"
 	"CREATE INDEX login_failures_at ON login_failures (at);"
 	"ALTER TABLE users ADD COLUMN lang TEXT;"
+	/* The rules of the trade a campaign applies: NULL, the default of its audience. */
+	"ALTER TABLE campaigns ADD COLUMN rule_set TEXT;"
+	/* The calls to one number across campaigns (4 calls in 30 days, 60 days after a refusal). */
+	"CREATE INDEX leads_phone ON leads (phone);"
 	"CREATE INDEX agent_sessions_open ON agent_sessions (campaign_id, ended_at);"
 	/* Conversations by outcome, per agent and day and per agent and month, written with
 	 * each call like the other counters (the dashboard's outcome breakdown), filled here

@@ -4,6 +4,7 @@
 
 #include "store/store.h"
 #include "store/migrations.h"
+#include "core/rules.h"
 #include "store/store_int.h"
 #include "core/xalloc.h"
 
@@ -342,7 +343,7 @@ int store_lead_by_phone(struct store *s, int64_t campaign_id, const char *phone,
 
 #define CAMPAIGN_COLUMNS "id, name, kind, audience, timezone, region, script, expected_call_seconds," \
 	" daily_calls, weekly_calls, daily_appointments, weekly_appointments, max_attempts," \
-	" hourly_cost_cents, archived, created_at, hold_seconds, idle_limit_seconds"
+	" hourly_cost_cents, archived, created_at, hold_seconds, idle_limit_seconds, rule_set"
 
 int64_t store__col_opt(struct db_stmt *st, int col)
 {
@@ -377,9 +378,10 @@ static void read_campaign(struct db_stmt *st, struct campaign *c)
 	c->created_at = db_col_int64(st, 15);
 	c->hold_seconds = db_col_int64(st, 16);
 	c->idle_limit_seconds = db_col_int64(st, 17);
+	c->rule_set = db_col_is_null(st, 18) ? -1 : rules_set_of(db_col_text(st, 18));
 }
 
-/* Binds the settings shared by INSERT and UPDATE, parameters 1..16. */
+/* Binds the settings shared by INSERT and UPDATE, parameters 1..17. */
 static void bind_campaign(struct db_stmt *st, const struct campaign *c)
 {
 	db_bind_text(st, 1, c->name);
@@ -398,6 +400,7 @@ static void bind_campaign(struct db_stmt *st, const struct campaign *c)
 	db_bind_int64(st, 14, c->archived ? 1 : 0);
 	db_bind_int64(st, 15, c->hold_seconds);
 	db_bind_int64(st, 16, c->idle_limit_seconds);
+	db_bind_text(st, 17, c->rule_set >= 0 ? rules_set_name(c->rule_set) : NULL);
 }
 
 /* Blocks and windows share a shape; table is a constant of ours, never user input. */
@@ -615,15 +618,15 @@ int store_campaign_add(struct store *s, const struct store_who *who, struct camp
 		return err->code;
 	st = db_prepare(s->db, "INSERT INTO campaigns (name, kind, audience, timezone, region, script,"
 		" expected_call_seconds, daily_calls, weekly_calls, daily_appointments, weekly_appointments,"
-		" max_attempts, hourly_cost_cents, archived, hold_seconds, idle_limit_seconds, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id", err);
+		" max_attempts, hourly_cost_cents, archived, hold_seconds, idle_limit_seconds, rule_set, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id", err);
 	if (!st) {
 		db_rollback(s->db);
 		return err->code;
 	}
 	c->created_at = who->at;
 	bind_campaign(st, c);
-	db_bind_int64(st, 17, c->created_at);
+	db_bind_int64(st, 18, c->created_at);
 	rc = db_step(st, err);
 	if (rc == DB_ROW)
 		c->id = db_col_int64(st, 0);
@@ -744,13 +747,13 @@ int store_campaign_update(struct store *s, const struct store_who *who, const st
 	st = db_prepare(s->db, "UPDATE campaigns SET name = ?, kind = ?, audience = ?, timezone = ?, region = ?,"
 		" script = ?, expected_call_seconds = ?, daily_calls = ?, weekly_calls = ?, daily_appointments = ?,"
 		" weekly_appointments = ?, max_attempts = ?, hourly_cost_cents = ?, archived = ?, hold_seconds = ?,"
-		" idle_limit_seconds = ? WHERE id = ?", err);
+		" idle_limit_seconds = ?, rule_set = ? WHERE id = ?", err);
 	if (!st) {
 		db_rollback(s->db);
 		return err->code;
 	}
 	bind_campaign(st, c);
-	db_bind_int64(st, 17, c->id);
+	db_bind_int64(st, 18, c->id);
 	rc = store__run_done(st, err);
 	if (rc == 0)
 		rc = save_rules(s, c, err);

@@ -273,6 +273,17 @@ TP_MUST_USE int store_kpi_recompute(struct store *s, const struct kpi_filter *f,
 TP_MUST_USE int store_kpi_recompute_by_outcome(struct store *s, const struct kpi_filter *f, store_kpi_fn fn, void *ctx,
 	struct tp_error *err);
 
+/* What the rules of the trade need about the person a lead calls, at a time: where they
+ * live, and the calls to their number (from every campaign) before that time. */
+struct lead_consumer {
+	char phone[32], country[8], postcode[16];
+	int calls_30d;                  /* calls in the 30 days up to the time */
+	int64_t oldest_30d;             /* the oldest of them, 0 when none */
+	int64_t last_refusal;           /* the last call whose outcome is a refusal, 0 when none */
+};
+TP_MUST_USE int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct lead_consumer *out,
+	struct tp_error *err);
+
 /* The outcomes a conversation of the campaign may have: the built-in ones and its own,
  * in a stable order (built-in first). */
 struct outcome_row {

@@ -9,6 +9,7 @@
 #include "core/calling.h"
 #include "core/tz.h"
 #include "core/xalloc.h"
+#include "core/rules.h"
 #include "store/store_int.h"
 
 /* An active user by name: TP_ENOTFOUND naming field when there is none. */
@@ -295,16 +296,16 @@ static const struct {
 	const char *why;
 } queues[] = {
 	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
-	 " AND l.callback_agent_id = ?3" OFFERABLE " ORDER BY l.next_call_at LIMIT 1", "your callback, due"},
+	 " AND l.callback_agent_id = ?3" OFFERABLE " ORDER BY l.next_call_at LIMIT 1 OFFSET ?4", "your callback, due"},
 	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
 	 " AND (l.callback_agent_id IS NULL OR l.next_call_at <= CAST(?2 AS BIGINT) - 3600)" OFFERABLE
-	 " ORDER BY l.next_call_at LIMIT 1", "shared callback, due"},
+	 " ORDER BY l.next_call_at LIMIT 1 OFFSET ?4", "shared callback, due"},
 	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'hot' AND l.next_call_at <= ?2" OFFERABLE
-	 " ORDER BY l.next_call_at LIMIT 1", "hot prospect, follow-up due"},
+	 " ORDER BY l.next_call_at LIMIT 1 OFFSET ?4", "hot prospect, follow-up due"},
 	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'new'" OFFERABLE
-	 " ORDER BY l.priority DESC, l.id LIMIT 1", "new lead"},
+	 " ORDER BY l.priority DESC, l.id LIMIT 1 OFFSET ?4", "new lead"},
 	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'in_progress' AND l.next_call_at <= ?2"
-	 OFFERABLE " ORDER BY l.next_call_at LIMIT 1", "retry"},
+	 OFFERABLE " ORDER BY l.next_call_at LIMIT 1 OFFSET ?4", "retry"},
 };
 
 static int lead_summary(struct store *s, int64_t lead_id, struct next_lead *out, struct tp_error *err)
@@ -400,15 +401,62 @@ static void next_window(const struct campaign *c, int64_t at, char *buf, size_t 
 		tz_format(c->timezone, best, buf, size);
 }
 
+/* How many leads of a queue the rules of the trade may pass over before the desk says
+ * nothing may be called now (they are the queue's first ones, in its order). */
+#define NEXT_RULES_CANDIDATES 25
+
+/* The leads the rules passed over in this search, and the first one's reason. */
+struct refusals {
+	int n;
+	int64_t lead_id;
+	char reason[200];
+};
+
+/* Whether the campaign's rules of the trade allow calling lead at at; *ok false with the
+ * reason kept in *refused when not. */
+static int lawful(struct store *s, const struct campaign *c, int64_t lead_id, int64_t at, bool *ok,
+	struct refusals *refused, struct tp_error *err)
+{
+	struct lead_consumer lc;
+	struct rules_consumer rc_;
+	struct rules_result r;
+	int set = campaign_rules(c), rc;
+
+	*ok = true;
+	if (set == RULES_NONE)
+		return 0;
+	if ((rc = store_lead_consumer(s, lead_id, at, &lc, err)))
+		return rc;
+	rc_.zone = rules_consumer_zone(lc.country[0] ? lc.country : c->region, lc.postcode, c->timezone);
+	rc_.postcode = lc.postcode;
+	rc_.calls_30d = lc.calls_30d;
+	rc_.oldest_30d = lc.oldest_30d;
+	rc_.last_refusal = lc.last_refusal;
+	rules_check(set, at, &rc_, &r);
+	if (r.callable)
+		return 0;
+	*ok = false;
+	if (refused->n++ == 0) {
+		refused->lead_id = lead_id;
+		for (int i = 0; i < r.n; i++)
+			if (!r.v[i].ok) {
+				snprintf(refused->reason, sizeof(refused->reason), "%s", r.v[i].reason);
+				break;
+			}
+	}
+	return 0;
+}
+
 int store_next_lead(struct store *s, const char *agent, const char *campaign, int64_t at, struct next_lead *out,
 	struct tp_error *err)
 {
 	struct campaign c;
 	struct session ses;
 	struct tz_local l;
+	struct refusals refused = {0};
 	int64_t agent_id, lead_id = 0;
 	bool closed;
-	int rc;
+	int rc, rules;
 
 	memset(out, 0, sizeof(*out));
 	campaign_init(&c);
@@ -416,6 +464,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		return err->code;
 	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = store_campaign_settings(s, campaign, &c, err)))
 		goto out;
+	rules = campaign_rules(&c);
 	/* Asking counts as activity of the agent's session. */
 	if ((rc = open_session(s, agent_id, &ses, err)))
 		goto out;
@@ -437,10 +486,11 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 			when[0] ? "; they open again at " : "", when);
 		goto out;
 	}
-	/* The lead the agent already holds comes back. */
+	/* The lead the agent already holds comes back (if the rules still allow it). */
 	{
 		struct db_stmt *st = store__cached(s, SLOT_HELD, "SELECT id FROM leads WHERE held_by = ? AND campaign_id = ?"
 			" AND held_until > ? LIMIT 1", err);
+		bool ok = true;
 
 		if (!st) {
 			rc = err->code;
@@ -450,17 +500,21 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		db_bind_int64(st, 2, c.id);
 		db_bind_int64(st, 3, at);
 		rc = store__find_id(st, &lead_id, err);
+		if (rc == 0 && lead_id)
+			rc = lawful(s, &c, lead_id, at, &ok, &refused, err);
 		if (rc)
 			goto out;
-		if (lead_id) {
+		if (lead_id && ok) {
 			rc = lead_summary(s, lead_id, out, err);
 			snprintf(out->reason, sizeof(out->reason), "the lead you hold");
 			goto out;
 		}
+		lead_id = 0;
 	}
 	for (size_t q = 0; q < sizeof(queues) / sizeof(queues[0]) && !lead_id; q++) {
 		char sql[1024];
 		struct db_stmt *st;
+		bool ok = false;
 
 		/* Claim the row: another process's open transaction never gets the same lead. */
 		snprintf(sql, sizeof(sql), "%s%s", queues[q].sql, db_lock_rows(s->db));
@@ -470,12 +524,21 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 			rc = err->code;
 			goto out;
 		}
-		db_bind_int64(st, 1, c.id);
-		db_bind_int64(st, 2, at);
-		db_bind_int64(st, 3, agent_id);
-		rc = store__find_id(st, &lead_id, err);
-		if (rc)
-			goto out;
+		/* Under rules of the trade, a lead they forbid now is passed over for the next. */
+		for (int skip = 0; !ok && skip < (rules ? NEXT_RULES_CANDIDATES : 1); skip++) {
+			db_bind_int64(st, 1, c.id);
+			db_bind_int64(st, 2, at);
+			db_bind_int64(st, 3, agent_id);
+			db_bind_int64(st, 4, skip);
+			if ((rc = store__find_id(st, &lead_id, err)))
+				goto out;
+			if (!lead_id)
+				break;
+			if ((rc = lawful(s, &c, lead_id, at, &ok, &refused, err)))
+				goto out;
+			if (!ok)
+				lead_id = 0;
+		}
 		if (lead_id) {
 			struct db_stmt *hold = store__cached(s, SLOT_HOLD, "UPDATE leads SET held_by = ?, held_until = ? WHERE id = ?", err);
 
@@ -496,6 +559,11 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 			else
 				snprintf(out->reason, sizeof(out->reason), "%s", queues[q].why);
 		}
+	}
+	if (!lead_id && refused.n) {
+		rc = tp_error_set(err, TP_ENOTHING, "no lead may be called now under the rules of the trade (%s): %d passed over;"
+			" lead %lld: %s", rules_set_name(rules), refused.n, (long long)refused.lead_id, refused.reason);
+		goto out;
 	}
 	if (!lead_id)
 		rc = explain_nothing(s, &c, at, err);
@@ -600,6 +668,54 @@ int store_lead_view(struct store *s, int64_t lead_id, struct lead_view *v, store
 			return rc;
 	}
 	return 0;
+}
+
+int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct lead_consumer *out,
+	struct tp_error *err)
+{
+	/* A consumer's own address, else their company's. */
+	struct db_stmt *st = db_prepare(s->db, "SELECT l.phone, COALESCE(c.country, co.country), COALESCE(c.postcode, co.postcode)"
+		" FROM leads l"
+		" JOIN contacts c ON c.id = l.contact_id LEFT JOIN companies co ON co.id = c.company_id WHERE l.id = ?", err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, lead_id);
+	if ((rc = db_step(st, err)) == DB_ROW) {
+		snprintf(out->phone, sizeof(out->phone), "%s", db_col_text(st, 0));
+		snprintf(out->country, sizeof(out->country), "%s", db_col_text(st, 1));
+		snprintf(out->postcode, sizeof(out->postcode), "%s", db_col_text(st, 2));
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "lead", "no lead %lld", (long long)lead_id);
+	/* Every call to the number, whatever the campaign: the law counts per person. */
+	if (!(st = db_prepare(s->db, "SELECT COUNT(*), MIN(c.started_at) FROM leads l JOIN calls c ON c.lead_id = l.id"
+		" WHERE l.phone = ? AND c.started_at > ? AND c.started_at <= ?", err)))
+		return err->code;
+	db_bind_text(st, 1, out->phone);
+	db_bind_int64(st, 2, at - 30 * 86400);
+	db_bind_int64(st, 3, at);
+	if ((rc = db_step(st, err)) == DB_ROW) {
+		out->calls_30d = (int)db_col_int64(st, 0);
+		out->oldest_30d = db_col_is_null(st, 1) ? 0 : db_col_int64(st, 1);
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (!(st = db_prepare(s->db, "SELECT MAX(c.started_at) FROM leads l JOIN calls c ON c.lead_id = l.id"
+		" JOIN outcomes o ON o.id = c.outcome_id WHERE l.phone = ? AND o.is_refusal = 1 AND c.started_at <= ?", err)))
+		return err->code;
+	db_bind_text(st, 1, out->phone);
+	db_bind_int64(st, 2, at);
+	if ((rc = db_step(st, err)) == DB_ROW)
+		out->last_refusal = db_col_is_null(st, 0) ? 0 : db_col_int64(st, 0);
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
 }
 
 int store_open_sessions(struct store *s, int64_t campaign_id, store_open_session_fn fn, void *ctx,

@@ -60,14 +60,15 @@ static void log_call(struct store *s, const char *agent, int64_t lead, const cha
 	check(store_call_log(s, &in, &call_id, &appt_id, &replayed, &err), &err);
 }
 
-static int64_t next(struct store *s, const char *agent, int64_t at, char *reason, size_t size)
+static int64_t next_in(struct store *s, const char *campaign, const char *agent, int64_t at, char *reason,
+	size_t size)
 {
 	struct next_lead lead;
 	struct tp_error err;
 	int rc;
 
 	tp_error_clear(&err);
-	rc = store_next_lead(s, agent, "C", at, &lead, &err);
+	rc = store_next_lead(s, agent, campaign, at, &lead, &err);
 	if (rc == TP_ENOTHING) {
 		snprintf(reason, size, "%s", err.reason);
 		return 0;
@@ -75,6 +76,11 @@ static int64_t next(struct store *s, const char *agent, int64_t at, char *reason
 	check(rc, &err);
 	snprintf(reason, size, "%s", lead.reason);
 	return lead.lead_id;
+}
+
+static int64_t next(struct store *s, const char *agent, int64_t at, char *reason, size_t size)
+{
+	return next_in(s, "C", agent, at, reason, size);
 }
 
 static void test_order_and_holds(void **state)
@@ -159,10 +165,108 @@ static void test_order_and_holds(void **state)
 	testdb_drop(url);
 }
 
+/* Imports one consumer a lead (phone, postcode) into campaign id. */
+static void add_consumer(struct store *s, int64_t campaign_id, const char *phone, const char *postcode)
+{
+	struct tp_error err;
+	struct store_import *imp;
+	struct import_stats st = {0};
+	struct prospect p;
+
+	tp_error_clear(&err);
+	imp = store_import_begin(s, &test_who, campaign_id, &err);
+	memset(&p, 0, sizeof(p));
+	for (int f = 0; f < F_COUNTRY; f++)
+		p.field[f] = "";
+	for (int f = F_COUNTRY; f < F_COUNT; f++)
+		p.field[f] = "";
+	p.field[F_POSTCODE] = postcode;
+	p.field[F_COUNTRY] = "FR";
+	snprintf(p.phone, sizeof(p.phone), "%s", phone);
+	p.lead_phone = p.phone;
+	assert_true(store_import_prospect(imp, &p, &err) >= 0);
+	check(store_import_commit(imp, "t", &st, &err), &err);
+}
+
+/* A B2C campaign in France: the legal rules pass over leads they forbid now, and say why
+ * when no lead is left (docs/RULES.md). */
+static void test_rules_of_the_trade(void **state)
+{
+	struct store *s = fresh();
+	struct tp_error err;
+	struct campaign c, other;
+	char why[512];
+	int64_t uid;
+
+	(void)state;
+	tp_error_clear(&err);
+	check(store_user_add(s, &test_who, "alice", "agent", "!", &uid, &err), &err);
+	campaign_init(&c);
+	campaign_set_str(&c.name, "C");
+	campaign_set_str(&c.kind, "sales");
+	campaign_set_str(&c.audience, "b2c");
+	campaign_set_str(&c.timezone, "Europe/Paris");
+	campaign_set_str(&c.region, "FR");
+	c.max_attempts = 10;
+	check(campaign_set_retry(&c, "no_answer=1h", &err), &err);
+	check(store_campaign_add(s, &test_who, &c, &err), &err);
+	campaign_init(&other);
+	campaign_set_str(&other.name, "Other");
+	campaign_set_str(&other.kind, "sales");
+	campaign_set_str(&other.audience, "b2c");
+	campaign_set_str(&other.timezone, "Europe/Paris");
+	campaign_set_str(&other.region, "FR");
+	check(store_campaign_add(s, &test_who, &other, &err), &err);
+	add_consumer(s, c.id, "+262262000001", "97400");   /* lead 1: Réunion, UTC+4 */
+	add_consumer(s, c.id, "+33142685301", "75001");    /* lead 2: Paris */
+
+	/* Thursday 3 December 17:30 in Paris is 20:30 in Réunion: lead 1 is passed over. */
+	assert_int_equal(next(s, "alice", t(3, 17, 30), why, sizeof(why)), 2);
+	log_call(s, "alice", 2, "no_answer", NULL, t(3, 17, 31), 0);
+	/* Nothing left to call: the reason names the rule. */
+	assert_int_equal(next(s, "alice", t(3, 17, 33), why, sizeof(why)), 0);
+	assert_string_equal(why, "no lead may be called now under the rules of the trade (fr-b2c): 1 passed over;"
+		" lead 1: 20:33 in Indian/Reunion: consumers are called 10:00-13:00 and 14:00-20:00 only");
+	/* At 15:00 in Paris (18:00 in Réunion) lead 1 may be called. */
+	assert_int_equal(next(s, "alice", t(4, 15, 0), why, sizeof(why)), 1);
+	log_call(s, "alice", 1, "conversation", "refused", t(4, 15, 1), 0);
+
+	/* 4 calls to the Paris number in 30 days, one of them from another campaign: no 5th. */
+	add_consumer(s, other.id, "+33142685301", "75001");   /* lead 3, the same person */
+	log_call(s, "alice", 3, "no_answer", NULL, t(4, 10, 0), 0);
+	log_call(s, "alice", 2, "no_answer", NULL, t(7, 10, 0), 0);
+	assert_int_equal(next(s, "alice", t(7, 11, 30), why, sizeof(why)), 2);   /* the 4th */
+	log_call(s, "alice", 2, "busy", NULL, t(7, 11, 31), 0);
+	assert_int_equal(next(s, "alice", t(7, 14, 0), why, sizeof(why)), 0);    /* the 5th: no */
+	assert_true(strstr(why, "lead 2: 4 calls or attempts to this number in the last 30 days (at most 4)") != NULL);
+	/* 30 days after the first of the four (3 December 17:31), the number may be called again. */
+	assert_int_equal(next(s, "alice", tz_utc("Europe/Paris", 2027, 1, 4, 14, 0, 0), why, sizeof(why)), 2);
+
+	/* A refusal in one campaign holds for the person in every campaign: 59 days later, not
+	 * yet; 60 days later, again. */
+	add_consumer(s, other.id, "+33142685309", "69001");   /* lead 4 */
+	log_call(s, "alice", 4, "conversation", "refused", t(7, 12, 0), 0);
+	campaign_set_str(&other.name, "R");
+	check(store_campaign_add(s, &test_who, &other, &err), &err);
+	add_consumer(s, other.id, "+33142685309", "69001");   /* lead 5, in campaign R */
+	assert_int_equal(next_in(s, "R", "alice", t(7, 12, 0) + 59 * 86400, why, sizeof(why)), 0);
+	assert_true(strstr(why, "lead 5: refused during a call 59 days ago: none for 60 days after a refusal") != NULL);
+	assert_int_equal(next_in(s, "R", "alice", t(7, 12, 0) + 60 * 86400, why, sizeof(why)), 5);
+
+	/* 11 November: a public holiday, nothing at all. */
+	assert_int_equal(next(s, "alice", tz_utc("Europe/Paris", 2027, 11, 11, 11, 0, 0), why, sizeof(why)), 0);
+	assert_true(strstr(why, "is a public holiday where the consumer lives: Armistice Day") != NULL);
+	campaign_release(&c);
+	campaign_release(&other);
+	store_close(s);
+	testdb_drop(url);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_and_holds),
+		cmocka_unit_test(test_rules_of_the_trade),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

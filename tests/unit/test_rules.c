@@ -189,8 +189,9 @@ static void test_sets(void **state)
 	assert_int_equal(rules_set_of("fr-b2c"), RULES_FR_B2C);
 	assert_int_equal(rules_set_of("none"), RULES_NONE);
 	assert_int_equal(rules_set_of("us"), -1);
-	assert_int_equal(rules_default_for("b2c"), RULES_FR_B2C);
-	assert_int_equal(rules_default_for("b2b"), RULES_NONE);
+	assert_int_equal(rules_default_for("b2c", "FR"), RULES_FR_B2C);
+	assert_int_equal(rules_default_for("b2c", "PT"), RULES_NONE);
+	assert_int_equal(rules_default_for("b2b", "FR"), RULES_NONE);
 }
 
 int main(void)
