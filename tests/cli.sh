@@ -238,5 +238,33 @@ expect_eq "serve bad listen message" "telepro serve: listen: 'localhost': HOST:P
 "$T" serve --call-link "sip:pbx" 2>err >/dev/null
 expect_eq "serve bad call link" "telepro serve: --call-link: 'sip:pbx' must contain {phone}" "$(cat err)"
 
+# The rules of the trade: a B2C campaign in France calls consumers on working days,
+# 10:00-13:00 and 14:00-20:00 in their own time zone; why says which rule refuses
+TELEPRO_DB=$(new_db rules)
+"$T" campaign add Conso --audience b2c --kind sales >/dev/null
+expect_eq "b2c default rules" "rules                  fr-b2c (of the audience)" "$("$T" campaign show Conso | grep '^rules')"
+printf 'nom;telephone;code postal\nMartin;0262 20 00 01;97400\nDurand;01 42 68 53 01;75001\n' >conso.csv
+"$T" import prospects conso.csv --campaign Conso >/dev/null
+"$T" why 1 --at 2026-11-23T17:30 >out
+expect_eq "why refused rc" 3 $?
+expect_eq "why names the rule" \
+  "  NO  fr.hours: 20:30 in Indian/Reunion: consumers are called 10:00-13:00 and 14:00-20:00 only (Code de la consommation, art. D.223-9 (décret 2022-1313))" \
+  "$(grep 'NO' out)"
+"$T" why 2 --at 2026-11-23T17:30 >/dev/null
+expect_eq "why allowed rc" 0 $?
+expect_eq "11 November" "fr.holidays" "$("$T" why 2 --at 2026-11-11T11:00 --format json | json "','.join(v['rule'] for v in d['rules'] if not v['ok'])")"
+echo "correct horse" | "$T" user add alice --role agent --password-stdin >/dev/null
+"$T" session start --agent alice --campaign Conso --at 2026-11-11T10:30 >/dev/null
+"$T" next --agent alice --campaign Conso --at 2026-11-11T11:00 2>err >/dev/null
+expect_eq "next on a holiday rc" 3 $?
+expect_eq "next on a holiday says why" "telepro: no lead may be called now under the rules of the trade (fr-b2c): 2 passed over; lead 1: 2026-11-11 is a public holiday where the consumer lives: Armistice Day (11 novembre)" "$(cat err)"
+"$T" campaign set Conso --rules none >/dev/null
+expect_eq "rules none" "rules                  none" "$("$T" campaign show Conso | grep '^rules')"
+"$T" campaign set Conso --rules us 2>err >/dev/null
+expect_eq "unknown rules" "telepro: rules: 'us': fr-b2c, none or default (of the audience)" "$(cat err)"
+"$T" why 7 2>err >/dev/null
+expect_eq "why no lead rc" 2 $?
+expect_eq "why no lead" "telepro: lead: no lead 7" "$(cat err)"
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -198,6 +198,11 @@ TP_MUST_USE int app_session(struct app *a, enum app_session_op op, const char *a
 TP_MUST_USE int app_next(struct app *a, const char *agent, const char *campaign, const char *at, json_t **out,
 	struct tp_error *err);
 
+/* Why lead may or may not be called at at (a local time of its campaign, NULL: now), rule
+ * by rule: {"lead_id","campaign","at","rules_set","callable",
+ * "rules":[{"rule","source","ok","reason","allowed_from"}]}. */
+TP_MUST_USE int app_why(struct app *a, int64_t lead_id, const char *at, json_t **out, struct tp_error *err);
+
 /* A call as users type it: times are local times of the campaign, durations text. */
 struct app_call {
 	const char *agent;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app/app_int.h"
+#include "core/rules.h"
 #include "core/phone.h"
 #include "core/calling.h"
 #include "core/tz.h"
@@ -254,4 +255,53 @@ int app_appointment_result(struct app *a, int64_t id, const char *status, const 
 	if (!status && !result && rel < 0 && cents < 0)
 		return tp_error_set(err, TP_EUSAGE, "give at least one of --status, --relevant, --result, --amount");
 	return store_appointment_result(a->store, &who, id, status, rel, result, cents, err);
+}
+
+int app_why(struct app *a, int64_t lead_id, const char *at_text, json_t **out, struct tp_error *err)
+{
+	struct lead_facts f;
+	struct campaign c;
+	struct rules_lead rl;
+	struct rules_consumer rc_;
+	struct rules_result r;
+	int64_t at = app_now(a);
+	json_t *rules;
+	char when[32];
+	int rc;
+
+	if ((rc = app_require(a, APP_AGENT | APP_MANAGER | APP_ADMIN, "why", err)))
+		return rc;
+	campaign_init(&c);
+	if ((rc = store_lead_facts(a->store, lead_id, at, &f, err)) ||
+	    (rc = store_campaign_settings_by_id(a->store, f.campaign_id, &c, err)))
+		goto out;
+	if (at_text && ((rc = resolve_at(a, &c, at_text, "at", &at, err)) ||
+	    (rc = store_lead_facts(a->store, lead_id, at, &f, err))))
+		goto out;
+	if (c.nwindows == 0)
+		calling_default_windows(c.audience, &c);
+	rl = (struct rules_lead){f.state, f.next_call_at, f.held_by[0] ? f.held_by : NULL, f.held_until,
+		f.opposition[0] ? f.opposition : NULL, c.timezone, c.windows, c.nwindows};
+	rc_ = (struct rules_consumer){rules_consumer_zone(f.consumer.country[0] ? f.consumer.country : c.region,
+		f.consumer.postcode, c.timezone), f.consumer.postcode, f.consumer.calls_30d, f.consumer.oldest_30d,
+		f.consumer.last_refusal};
+	rules_explain(campaign_rules(&c), at, &rl, &rc_, &r);
+	rules = json_array();
+	for (int i = 0; i < r.n; i++) {
+		json_t *v = json_pack("{s:s,s:s,s:b,s:s}", "rule", r.v[i].rule, "source", r.v[i].source, "ok", r.v[i].ok,
+			"reason", r.v[i].reason);
+
+		if (r.v[i].allowed_from) {
+			tz_format(c.timezone, r.v[i].allowed_from, when, sizeof(when));
+			json_object_set_new(v, "allowed_from", json_string(when));
+		}
+		json_array_append_new(rules, v);
+	}
+	tz_format(c.timezone, at, when, sizeof(when));
+	*out = json_pack("{s:I,s:s,s:s,s:s,s:s,s:b,s:o}", "lead_id", (json_int_t)lead_id, "campaign", c.name, "at", when,
+		"consumer_zone", rc_.zone, "rules_set", rules_set_name(campaign_rules(&c)), "callable", r.callable,
+		"rules", rules);
+out:
+	campaign_release(&c);
+	return rc;
 }

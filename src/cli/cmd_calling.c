@@ -1,6 +1,7 @@
 /* The calling desk: telepro session, next, call log, appointment. */
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,82 @@ int cmd_next(int argc, char **argv)
 			last ? last : "", company ? " - " : "", company ? company : "");
 		printf("why: %s (state %s, %lld earlier calls)\n", json_string_value(json_object_get(j, "reason")),
 			json_string_value(json_object_get(j, "state")), (long long)json_integer_value(json_object_get(j, "attempts")));
+	}
+	json_decref(j);
+	app_close(&a);
+	return rc;
+}
+
+/* why -------------------------------------------------------------------------------------- */
+
+static const char why_help[] =
+	"usage: telepro why LEAD [--at YYYY-MM-DDTHH:MM] [--format text|json]\n"
+	"\n"
+	"Explains, rule by rule, why the lead may or may not be called at that time (default\n"
+	"now; a local time of its campaign): its state and due time, who holds it, the\n"
+	"opposition lists, the campaign's calling windows, then the rules of the trade of the\n"
+	"campaign (fr-b2c: days, hours and public holidays in the consumer's time zone, 4 calls\n"
+	"in 30 days, 60 days after a refusal), each with its source. Exit code 0 when the lead\n"
+	"may be called, 3 when not.\n";
+
+int cmd_why(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"at", required_argument, NULL, 't'},
+		{"format", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *at = NULL, *format_text = NULL;
+	enum output_format format = FORMAT_TEXT;
+	struct tp_error err;
+	struct app a;
+	json_t *j = NULL, *v;
+	int64_t lead;
+	size_t i;
+	int opt, rc;
+
+	if (cli_wants_help(argc, argv))
+		return cli_help(why_help);
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (opt == 't')
+			at = optarg;
+		else if (opt == 'f')
+			format_text = optarg;
+		else
+			return cli_usage("why", "unknown or incomplete option '%s'", argv[optind - 1]);
+	}
+	if (optind != argc - 1 || !cli_parse_int(argv[optind], 1, INT64_MAX, &lead))
+		return cli_usage("why", "one LEAD, a lead's number, is required");
+	if ((rc = parse_format("why", format_text, &format)) || (rc = cli_open_app(&a, NULL)))
+		return rc;
+	tp_error_clear(&err);
+	if (app_why(&a, lead, at, &j, &err)) {
+		rc = cli_fail(&err);
+	} else {
+		bool callable = json_is_true(json_object_get(j, "callable"));
+
+		if (format == FORMAT_JSON) {
+			cli_print_json(j);
+		} else {
+			printf("lead %lld of %s at %s (rules %s, the consumer in %s): %s\n", (long long)lead,
+				json_string_value(json_object_get(j, "campaign")), json_string_value(json_object_get(j, "at")),
+				json_string_value(json_object_get(j, "rules_set")),
+				json_string_value(json_object_get(j, "consumer_zone")), callable ? "may be called" : "may not be called");
+			json_array_foreach(json_object_get(j, "rules"), i, v) {
+				bool ok = json_is_true(json_object_get(v, "ok"));
+				const char *from = json_string_value(json_object_get(v, "allowed_from"));
+
+				printf("  %-3s %s", ok ? "ok" : "NO", json_string_value(json_object_get(v, "rule")));
+				if (!ok)
+					printf(": %s%s%s (%s)", json_string_value(json_object_get(v, "reason")),
+						from ? "; allowed from " : "", from ? from : "",
+						json_string_value(json_object_get(v, "source")));
+				putchar('\n');
+			}
+		}
+		rc = callable ? 0 : 3;
 	}
 	json_decref(j);
 	app_close(&a);

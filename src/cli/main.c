@@ -21,6 +21,7 @@ static const char usage[] =
 	"  session start|pause|resume|stop --agent NAME   calling time\n"
 	"  next --agent NAME --campaign NAME   the lead to call now, and why\n"
 	"  call log --agent NAME --lead ID --result R ...   record a call\n"
+	"  why LEAD [--at TIME]         why a lead may or may not be called, rule by rule\n"
 	"  appointment list|result       appointments and what sales made of them\n"
 	"  kpi [--campaign C] [--by hour|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
 	"  demo [--seed N] [--weeks W]   fill the database with believable demo data\n"
@@ -54,6 +55,7 @@ static const struct {
 	{"demo", cmd_demo},
 	{"migrate", cmd_migrate},
 	{"serve", cmd_serve},
+	{"why", cmd_why},
 };
 
 /* The options every command takes, wherever they stand (before a "--"). */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/calling.h"
 #include "core/rules.h"
 #include "core/tz.h"
 
@@ -118,6 +119,8 @@ const char *rules_consumer_zone(const char *country, const char *postcode, const
 
 static struct rule_verdict *add(struct rules_result *out, const char *rule, const char *source)
 {
+	if (out->n == RULES_MAX)
+		out->n--;   /* never happens with the sets here; the last verdict is then overwritten */
 	struct rule_verdict *v = &out->v[out->n++];
 
 	memset(v, 0, sizeof(*v));
@@ -129,7 +132,8 @@ static struct rule_verdict *add(struct rules_result *out, const char *rule, cons
 
 static const char *const weekdays[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
 
-void rules_check(int set, int64_t at, const struct rules_consumer *c, struct rules_result *out)
+/* Appends the rules of set to out (which may hold verdicts already). */
+static void check_set(int set, int64_t at, const struct rules_consumer *c, struct rules_result *out)
 {
 	static const char d223_9[] = "Code de la consommation, art. D.223-9 (décret 2022-1313)";
 	struct rule_verdict *v;
@@ -137,8 +141,6 @@ void rules_check(int set, int64_t at, const struct rules_consumer *c, struct rul
 	const char *holiday;
 	int minute;
 
-	memset(out, 0, sizeof(*out));
-	out->callable = true;
 	if (set != RULES_FR_B2C)
 		return;
 	tz_local(c->zone, at, &l);
@@ -176,7 +178,69 @@ void rules_check(int set, int64_t at, const struct rules_consumer *c, struct rul
 		snprintf(v->reason, sizeof(v->reason), "refused during a call %lld days ago: none for %d days after a refusal",
 			(long long)((at - c->last_refusal) / 86400), RULES_REFUSAL_DAYS);
 	}
+}
+
+static void conclude(struct rules_result *out)
+{
+	out->callable = true;
 	for (int i = 0; i < out->n; i++)
 		if (!out->v[i].ok)
 			out->callable = false;
+}
+
+void rules_check(int set, int64_t at, const struct rules_consumer *c, struct rules_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	check_set(set, at, c, out);
+	conclude(out);
+}
+
+void rules_explain(int set, int64_t at, const struct rules_lead *l, const struct rules_consumer *c,
+	struct rules_result *out)
+{
+	static const char *const open_states[] = {"new", "in_progress", "callback", "hot"};
+	struct rule_verdict *v;
+	struct tz_local lt;
+	bool open = false;
+	char when[32];
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < sizeof(open_states) / sizeof(open_states[0]); i++)
+		if (l->state && strcmp(l->state, open_states[i]) == 0)
+			open = true;
+	v = add(out, "lead.state", "the campaign's calling rules (docs/CALLING.md)");
+	if (!open) {
+		v->ok = false;
+		snprintf(v->reason, sizeof(v->reason), "the lead is %s: it is not called again", l->state ? l->state : "?");
+	}
+	v = add(out, "lead.due", "the campaign's retry delays, callbacks and follow-ups");
+	if (open && l->next_call_at > at) {
+		v->ok = false;
+		v->allowed_from = l->next_call_at;
+		tz_format(l->campaign_zone, l->next_call_at, when, sizeof(when));
+		snprintf(v->reason, sizeof(v->reason), "its next call is due at %s", when);
+	}
+	v = add(out, "lead.held", "the desk: a lead is given to one agent at a time");
+	if (l->held_by && l->held_until > at) {
+		v->ok = false;
+		v->allowed_from = l->held_until;
+		tz_format(l->campaign_zone, l->held_until, when, sizeof(when));
+		snprintf(v->reason, sizeof(v->reason), "%s holds it until %s", l->held_by, when);
+	}
+	v = add(out, "opposition", "Code de la consommation, art. L.223-1 (Bloctel); the internal do-not-call list");
+	if (l->opposition) {
+		v->ok = false;
+		snprintf(v->reason, sizeof(v->reason), "the number is on the %s opposition list",
+			strcmp(l->opposition, "bloctel") == 0 ? "Bloctel" : strcmp(l->opposition, "internal") == 0
+				? "internal (do not call)" : "other");
+	}
+	v = add(out, "campaign.windows", "the campaign's calling windows");
+	tz_local(l->campaign_zone, at, &lt);
+	if (!calling_in_blocks(l->windows, l->nwindows, lt.weekday, lt.hour * 60 + lt.minute)) {
+		v->ok = false;
+		snprintf(v->reason, sizeof(v->reason), "%s %02d:%02d in %s is outside the campaign's calling windows",
+			weekdays[lt.weekday], lt.hour, lt.minute, l->campaign_zone);
+	}
+	check_set(set, at, c, out);
+	conclude(out);
 }

@@ -40,7 +40,7 @@ struct rules_consumer {
 	int64_t last_refusal;        /* the last refusal during a call (UTC), 0 when none */
 };
 
-#define RULES_MAX 8
+#define RULES_MAX 12
 #define RULES_CALLS_30D 4                  /* at most 4 calls or attempts in 30 days */
 #define RULES_REFUSAL_DAYS 60              /* none for 60 days after a refusal */
 
@@ -60,5 +60,26 @@ struct rules_result {
 
 /* Applies set at time at (UTC) to consumer c; out lists every rule with its verdict. */
 void rules_check(int set, int64_t at, const struct rules_consumer *c, struct rules_result *out);
+
+struct calling_block;
+
+/* What lead selection checks of a lead before the rules of the trade (the same conditions
+ * as the store's queues, for explanations). */
+struct rules_lead {
+	const char *state;               /* new, in_progress, callback, hot, or a final state */
+	int64_t next_call_at;            /* 0: now */
+	const char *held_by;             /* another agent holding it, or NULL */
+	int64_t held_until;
+	const char *opposition;          /* "internal", "bloctel", "other" or NULL */
+	const char *campaign_zone;
+	const struct calling_block *windows;   /* the campaign's calling windows (defaults applied) */
+	int nwindows;
+};
+
+/* Every reason, lead by campaign by law, why lead may or may not be called at at:
+ * "lead.state", "lead.due", "lead.held", "opposition", "campaign.windows", then the rules
+ * of set. out->callable when all allow it. */
+void rules_explain(int set, int64_t at, const struct rules_lead *l, const struct rules_consumer *c,
+	struct rules_result *out);
 
 #endif

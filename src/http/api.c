@@ -407,6 +407,21 @@ static void session(struct http_req *r)
 		ops[op].op == APP_SESSION_STOP ? json_integer(res.calling_seconds) : json_null()));
 }
 
+/* GET /leads/{id}/why?at=…: why the lead may or may not be called, rule by rule. */
+static void why(struct http_req *r)
+{
+	struct tp_error err;
+	json_t *out = NULL;
+	int64_t id = http_param_id(r, 0);
+
+	if (!id) {
+		http_reply_status(r, 404, "lead", "no such lead");
+		return;
+	}
+	tp_error_clear(&err);
+	answer(r, app_why(r->app, id, http_query(r, "at"), &out, &err), &out, &err);
+}
+
 /* Appointments ------------------------------------------------------------------------- */
 
 static void appointments(struct http_req *r)
@@ -650,6 +665,7 @@ const struct http_route api_routes[] = {
 	{"GET", "/api/v1/campaigns/{id}/now", campaign_now, 0, 0},
 	{"GET", "/api/v1/campaigns/{id}/agents-now", campaign_agents_now, APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/campaigns/{id}/next", next, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
+	{"GET", "/api/v1/leads/{id}/why", why, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/calls", call_log, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/sessions/{action}", session, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"GET", "/api/v1/appointments", appointments, APP_SALES | APP_MANAGER | APP_ADMIN, 0},

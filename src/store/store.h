@@ -284,6 +284,19 @@ struct lead_consumer {
 TP_MUST_USE int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct lead_consumer *out,
 	struct tp_error *err);
 
+/* What the desk knows of a lead when it explains why it may or may not be called. */
+struct lead_facts {
+	int64_t campaign_id;
+	char state[24];
+	int64_t next_call_at;
+	char held_by[128];              /* "" when nobody holds it */
+	int64_t held_until;
+	char opposition[16];            /* internal, bloctel, other, or "" */
+	struct lead_consumer consumer;
+};
+TP_MUST_USE int store_lead_facts(struct store *s, int64_t lead_id, int64_t at, struct lead_facts *out,
+	struct tp_error *err);
+
 /* The outcomes a conversation of the campaign may have: the built-in ones and its own,
  * in a stable order (built-in first). */
 struct outcome_row {

@@ -718,6 +718,35 @@ int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct lea
 	return rc < 0 ? rc : 0;
 }
 
+int store_lead_facts(struct store *s, int64_t lead_id, int64_t at, struct lead_facts *out, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT l.campaign_id, l.state, COALESCE(l.next_call_at, 0), COALESCE(u.name, ''),"
+		" COALESCE(l.held_until, 0), (SELECT MIN(CASE o.source WHEN 'internal' THEN '1internal' WHEN 'bloctel'"
+		" THEN '2bloctel' ELSE '3other' END) FROM opposition o WHERE o.phone = l.phone)"
+		" FROM leads l LEFT JOIN users u ON u.id = l.held_by WHERE l.id = ?", err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, lead_id);
+	if ((rc = db_step(st, err)) == DB_ROW) {
+		out->campaign_id = db_col_int64(st, 0);
+		snprintf(out->state, sizeof(out->state), "%s", db_col_text(st, 1));
+		out->next_call_at = db_col_int64(st, 2);
+		snprintf(out->held_by, sizeof(out->held_by), "%s", db_col_text(st, 3));
+		out->held_until = db_col_int64(st, 4);
+		/* The strongest list first: internal (for good), Bloctel, other. */
+		snprintf(out->opposition, sizeof(out->opposition), "%s", db_col_is_null(st, 5) ? "" : db_col_text(st, 5) + 1);
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "lead", "no lead %lld", (long long)lead_id);
+	return store_lead_consumer(s, lead_id, at, &out->consumer, err);
+}
+
 int store_open_sessions(struct store *s, int64_t campaign_id, store_open_session_fn fn, void *ctx,
 	struct tp_error *err)
 {

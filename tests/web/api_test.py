@@ -204,6 +204,7 @@ EXPECTED = {
     "GET /api/v1/campaigns/{id}/outcomes": "signed-in", "GET /api/v1/campaigns/{id}/now": "signed-in",
     "GET /api/v1/campaigns/{id}/agents-now": "manager,admin",
     "POST /api/v1/campaigns/{id}/next": "agent,manager,admin", "POST /api/v1/calls": "agent,manager,admin",
+    "GET /api/v1/leads/{id}/why": "agent,manager,admin",
     "POST /api/v1/sessions/{action}": "agent,manager,admin", "GET /api/v1/appointments": "sales,manager,admin",
     "POST /api/v1/appointments/{id}/result": "sales,manager,admin", "GET /api/v1/kpi": "signed-in",
     "GET /api/v1/prospects": "manager,admin", "POST /api/v1/imports": "manager,admin", "GET /api/v1/users": "manager,admin", "POST /api/v1/users": "admin",
@@ -281,6 +282,13 @@ check("appointment set", status == 201 and appt["appointment_id"], text)
 status, h, text = request("POST", "/api/v1/calls", {"lead_id": xss["lead_id"], "result": "conversation",
                                                     "outcome": "appointment"}, cookie=cookie, csrf=csrf)
 check("appointment without a date refused", status == 400 and jbody(text)["field"] == "appointment_at", text)
+
+status, h, text = request("GET", f"/api/v1/leads/{lead['lead_id']}/why", cookie=cookie)
+w = jbody(text)
+check("why: the B2B test campaign has no rules of the trade", status == 200 and w["rules_set"] == "none" and
+      [v["rule"] for v in w["rules"]] == ["lead.state", "lead.due", "lead.held", "opposition", "campaign.windows"], text)
+status, h, text = request("GET", "/api/v1/leads/99999/why", cookie=cookie)
+check("why of no lead 404", status == 404 and jbody(text)["field"] == "lead", text)
 
 # --- appointments ------------------------------------------------------------------------------
 cookie, csrf = sessions["sam"]
