@@ -237,11 +237,28 @@ function initDesk(root) {
   }
 
   $('#call').addEventListener('submit', (e) => { e.preventDefault(); save(); });
+  // Dialling by hand: the rules say whether the lead may be called now, and why not.
+  $('#why').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const out = $('#why-out');
+    try {
+      const w = await api('GET', '/leads/' + encodeURIComponent($('#why-lead').value.trim()) + '/why');
+      const no = w.rules.filter((v) => !v.ok);
+      out.replaceChildren(el('p', { class: w.callable ? 'message ok' : 'message error', id: 'why-verdict',
+        text: w.callable ? t('This lead may be called now.') : t('This lead may not be called now:') }));
+      if (no.length) {
+        out.append(el('ul', {}, ...no.map((v) => el('li', {}, el('strong', { text: v.rule }), ' ' + v.reason,
+          el('br'), el('small', { text: v.source })))));
+      }
+    } catch (err) {
+      out.replaceChildren(el('p', { class: 'message error', text: err.message }));
+    }
+  });
   document.addEventListener('keydown', (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const typing = e.target.closest('input, textarea, select');
     if (e.key === 'Enter') {
-      if (e.target.closest('textarea, button')) return;  // a new line, or the button's own click
+      if (e.target.closest('textarea, button, #why')) return;  // a new line, a button's click, the check form
       e.preventDefault();
       save();
       return;

@@ -280,7 +280,9 @@ int app_why(struct app *a, int64_t lead_id, const char *at_text, json_t **out, s
 		goto out;
 	if (c.nwindows == 0)
 		calling_default_windows(c.audience, &c);
-	rl = (struct rules_lead){f.state, f.next_call_at, f.held_by[0] ? f.held_by : NULL, f.held_until,
+	/* A lead the asking agent holds is theirs to call. */
+	rl = (struct rules_lead){f.state, f.next_call_at, f.held_by[0] && strcmp(f.held_by, a->actor) ? f.held_by : NULL,
+		f.held_until,
 		f.opposition[0] ? f.opposition : NULL, c.timezone, c.windows, c.nwindows};
 	rc_ = (struct rules_consumer){rules_consumer_zone(f.consumer.country[0] ? f.consumer.country : c.region,
 		f.consumer.postcode, c.timezone), f.consumer.postcode, f.consumer.calls_30d, f.consumer.oldest_30d,

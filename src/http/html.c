@@ -163,6 +163,7 @@ static const char *const script_words[] = {
 	/* Why the desk offers a lead (store_next_lead's reasons). */
 	N_("your callback, due"), N_("shared callback, due"), N_("hot prospect, follow-up due"), N_("new lead"),
 	N_("the lead you hold"), N_("retry: attempt {n} of {max}"),
+	N_("This lead may be called now."), N_("This lead may not be called now:"),
 };
 
 void html_script_words(struct http_req *r)

@@ -81,6 +81,13 @@ async function tileValue(page, kpi) {
       await ana.waitForFunction((n) => document.querySelector('#status').textContent.startsWith('Enregistré') &&
         document.querySelector('#progress').textContent.includes(n + ' / 40'), i + 1, { timeout: 5000 });
     }
+    // Dialling by hand: may the current lead be called? (the B2B test campaign has no legal rules)
+    await ana.fill('#why-lead', '1');
+    await ana.press('#why-lead', 'Enter');
+    await ana.waitForSelector('#why-verdict');
+    const verdict = await ana.textContent('#why-out');
+    check('lead 1, a no-answer retried in 2 h, may not be called yet, and the desk says why',
+      verdict.includes('ne peut pas') && verdict.includes('lead.due') && verdict.includes('its next call is due at'), verdict);
     const progress = await ana.textContent('#progress');
     check('today: 5 calls against 40, 1 appointment against 2', progress.includes('5 / 40') && progress.includes('1 / 2'), progress);
     check('the script is merged', (await ana.textContent('#script')).includes('Je suis ana'), await ana.textContent('#script'));
