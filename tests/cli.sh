@@ -243,8 +243,13 @@ expect_eq "serve bad call link" "telepro serve: --call-link: 'sip:pbx' must cont
 TELEPRO_DB=$(new_db rules)
 "$T" campaign add Conso --audience b2c --kind sales >/dev/null
 expect_eq "b2c default rules" "rules                  fr-b2c (of the audience)" "$("$T" campaign show Conso | grep '^rules')"
-printf 'nom;telephone;code postal\nMartin;0262 20 00 01;97400\nDurand;01 42 68 53 01;75001\n' >conso.csv
-"$T" import prospects conso.csv --campaign Conso >/dev/null
+printf 'nom;telephone;code postal;date_consentement;source_consentement\nMartin;0262 20 00 01;97400;02/09/2026;jeu concours\nDurand;01 42 68 53 01;75001;2026-09-03;formulaire web\nPetit;01 42 68 53 02;75002;;\nBernard;01 42 68 53 03;75003;31/04/2026;formulaire web\nRoux;01 42 68 53 04;75004;2026-09-03;\n' >conso.csv
+"$T" import prospects conso.csv --campaign Conso 2>err >/dev/null
+expect_eq "consents imported, bad ones rejected" "conso.csv:5: consent_date: '31/04/2026': there is no such day in that month|conso.csv:6: consent_source: missing: a consent needs where it was given" "$(paste -sd'|' err)"
+expect_eq "consents kept" "formulaire web|jeu concours" \
+  "$(sql "$TELEPRO_DB" "SELECT source FROM consents ORDER BY source" | paste -sd'|')"
+expect_eq "no consent, no call" "fr.consent" \
+  "$("$T" why 3 --at 2026-11-23T11:00 --format json | json "','.join(v['rule'] for v in d['rules'] if not v['ok'])")"
 "$T" why 1 --at 2026-11-23T17:30 >out
 expect_eq "why refused rc" 3 $?
 expect_eq "why names the rule" \
@@ -257,7 +262,7 @@ echo "correct horse" | "$T" user add alice --role agent --password-stdin >/dev/n
 "$T" session start --agent alice --campaign Conso --at 2026-11-11T10:30 >/dev/null
 "$T" next --agent alice --campaign Conso --at 2026-11-11T11:00 2>err >/dev/null
 expect_eq "next on a holiday rc" 3 $?
-expect_eq "next on a holiday says why" "telepro: no lead may be called now under the rules of the trade (fr-b2c): 2 passed over; lead 1: 2026-11-11 is a public holiday where the consumer lives: Armistice Day (11 novembre)" "$(cat err)"
+expect_eq "next on a holiday says why" "telepro: no lead may be called now under the rules of the trade (fr-b2c): 3 passed over; lead 1: 2026-11-11 is a public holiday where the consumer lives: Armistice Day (11 novembre)" "$(cat err)"
 "$T" campaign set Conso --rules none >/dev/null
 expect_eq "rules none" "rules                  none" "$("$T" campaign show Conso | grep '^rules')"
 "$T" campaign set Conso --rules us 2>err >/dev/null

@@ -71,9 +71,20 @@ static int sink_prospect(void *ctx, const struct prospect *p, struct tp_error *e
 {
 	struct app_import *im = ctx;
 
+	int rc;
+
 	if (cancelled(im))
 		return tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
-	return store_import_prospect(im->imp, p, err);
+	rc = store_import_prospect(im->imp, p, err);
+	/* The consumer's consent goes with the file, in its transaction (known ones are kept). */
+	if (rc >= 0 && p->consent_at) {
+		int crc = store_consent_add(im->a->store, &im->who, p->lead_phone, p->consent_at, p->field[F_CONSENT_SOURCE],
+			p->field[F_CONSENT_WORDING][0] ? p->field[F_CONSENT_WORDING] : NULL, err);
+
+		if (crc < 0)
+			return crc;
+	}
+	return rc;
 }
 
 static void sink_reject(void *ctx, const struct tp_error *e)

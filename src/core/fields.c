@@ -12,6 +12,8 @@ static const char *const names[F_COUNT] = {
 	[F_SIRET] = "siret",         [F_ADDRESS] = "address",     [F_POSTCODE] = "postcode",
 	[F_CITY] = "city",           [F_COUNTRY] = "country",     [F_SECTOR] = "sector",
 	[F_SIZE_BAND] = "size_band", [F_WEBSITE] = "website",
+	[F_CONSENT_DATE] = "consent_date", [F_CONSENT_SOURCE] = "consent_source",
+	[F_CONSENT_WORDING] = "consent_wording",
 };
 
 /* Folded header wordings, French first. The canonical names fold into this list too. */
@@ -54,6 +56,12 @@ static const struct {
 	{"sizeband", F_SIZE_BAND}, {"companysize", F_SIZE_BAND},
 	{"siteweb", F_WEBSITE}, {"siteinternet", F_WEBSITE}, {"website", F_WEBSITE},
 	{"site", F_WEBSITE}, {"web", F_WEBSITE}, {"url", F_WEBSITE},
+	{"consentdate", F_CONSENT_DATE}, {"dateconsentement", F_CONSENT_DATE},
+	{"dateduconsentement", F_CONSENT_DATE}, {"consentementle", F_CONSENT_DATE},
+	{"consentsource", F_CONSENT_SOURCE}, {"sourceconsentement", F_CONSENT_SOURCE},
+	{"sourceduconsentement", F_CONSENT_SOURCE}, {"origineconsentement", F_CONSENT_SOURCE},
+	{"consentwording", F_CONSENT_WORDING}, {"texteconsentement", F_CONSENT_WORDING},
+	{"textedeconsentement", F_CONSENT_WORDING}, {"libelleconsentement", F_CONSENT_WORDING},
 };
 
 const char *field_name(int id)

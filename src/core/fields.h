@@ -33,6 +33,9 @@ enum field_id {
 	F_SECTOR,
 	F_SIZE_BAND,
 	F_WEBSITE,
+	F_CONSENT_DATE,      /* a consumer's consent to be called (B2C): when, */
+	F_CONSENT_SOURCE,    /* where it was given (a form, a contest, a call), */
+	F_CONSENT_WORDING,   /* and the words they agreed to */
 	F_COUNT,
 	F_QUALIFICATION = 100, /* an unknown column, kept as a qualification value */
 	F_IGNORE = 101,

@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "core/import.h"
+#include "core/tz.h"
+#include "core/date.h"
 #include "core/utf8.h"
 
 void importer_init(struct importer *im, const struct import_opts *opts, const struct import_sink *sink)
@@ -171,6 +173,38 @@ static bool check_phone(struct importer *im, long line, int id, const char *raw,
 	}
 }
 
+/* A consent is a day and a source together (the wording is optional): half of one is a
+ * mistake in the file, said as such. */
+static bool check_consent(struct importer *im, long line, struct prospect *p)
+{
+	const char *day_text = p->field[F_CONSENT_DATE], *source = p->field[F_CONSENT_SOURCE];
+	struct tp_error e;
+	int day;
+
+	if (!day_text[0] && !source[0]) {
+		if (p->field[F_CONSENT_WORDING][0]) {
+			reject(im, line, "consent_date", "%s%s", "a consent's wording needs its date and source", "");
+			return false;
+		}
+		return true;
+	}
+	if (!day_text[0]) {
+		reject(im, line, "consent_date", "%s%s", "missing: a consent needs the day it was given", "");
+		return false;
+	}
+	if (!source[0]) {
+		reject(im, line, "consent_source", "%s%s", "missing: a consent needs where it was given", "");
+		return false;
+	}
+	tp_error_clear(&e);
+	if (date_parse_day(day_text, "consent_date", &day, &e)) {
+		reject(im, line, "consent_date", "%s%s", e.reason, "");
+		return false;
+	}
+	p->consent_at = tz_day_number(day) * 86400;
+	return true;
+}
+
 static int read_row(struct importer *im, const struct csv_record *rec)
 {
 	const char *values[CSV_FIELDS_MAX];
@@ -231,6 +265,8 @@ static int read_row(struct importer *im, const struct csv_record *rec)
 		reject(im, rec->line, "phone", "%s%s", "missing: the row has neither a phone nor a mobile number", "");
 		return 0;
 	}
+	if (!check_consent(im, rec->line, &p))
+		return 0;
 	rc = im->sink.prospect(im->sink.ctx, &p, &im->fatal);
 	if (rc < 0)
 		return rc;

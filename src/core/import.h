@@ -23,6 +23,7 @@ struct prospect {
 	char phone[PHONE_E164_MAX];  /* E.164 or "" */
 	char mobile[PHONE_E164_MAX]; /* E.164 or "" */
 	const char *lead_phone;      /* the number the campaign calls: phone, else mobile */
+	int64_t consent_at;          /* the consent's day (UTC midnight), 0 when the row has none */
 	size_t nqual;
 	const char **qual_key;       /* qualification values from unknown columns */
 	const char **qual_value;

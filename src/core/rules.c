@@ -178,6 +178,12 @@ static void check_set(int set, int64_t at, const struct rules_consumer *c, struc
 		snprintf(v->reason, sizeof(v->reason), "refused during a call %lld days ago: none for %d days after a refusal",
 			(long long)((at - c->last_refusal) / 86400), RULES_REFUSAL_DAYS);
 	}
+	v = add(out, "fr.consent", "loi 2025-594, Code de la consommation, art. L.223-1 (since 2026-08-11)");
+	if (at >= RULES_CONSENT_FROM && !c->consent_at) {
+		v->ok = false;
+		snprintf(v->reason, sizeof(v->reason), "no recorded consent of this consumer to be called (required since"
+			" 2026-08-11; import it with the file or record it at the desk)");
+	}
 }
 
 static void conclude(struct rules_result *out)

@@ -38,14 +38,17 @@ struct rules_consumer {
 	int calls_30d;               /* calls or attempts to this person's number in the 30 days before */
 	int64_t oldest_30d;          /* the oldest of those (UTC), 0 when none */
 	int64_t last_refusal;        /* the last refusal during a call (UTC), 0 when none */
+	int64_t consent_at;          /* the consumer's latest recorded consent (UTC), 0 when none */
 };
 
 #define RULES_MAX 12
 #define RULES_CALLS_30D 4                  /* at most 4 calls or attempts in 30 days */
 #define RULES_REFUSAL_DAYS 60              /* none for 60 days after a refusal */
+#define RULES_CONSENT_FROM 1786399200      /* 2026-08-11 00:00 in Paris: consent required from then */
 
 struct rule_verdict {
-	const char *rule;            /* "fr.days", "fr.hours", "fr.holidays", "fr.frequency", "fr.refusal" */
+	const char *rule;            /* "fr.days", "fr.hours", "fr.holidays", "fr.frequency", "fr.refusal",
+	                                "fr.consent" */
 	const char *source;          /* the text it enforces */
 	bool ok;
 	char reason[192];            /* in English, for the desk, `telepro why` and `next` */

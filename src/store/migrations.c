@@ -231,6 +231,11 @@ static const char m2_web[] =
 	"ALTER TABLE campaigns ADD COLUMN rule_set TEXT;"
 	/* The calls to one number across campaigns (4 calls in 30 days, 60 days after a refusal). */
 	"CREATE INDEX leads_phone ON leads (phone);"
+	/* Consumers' consents to be called (B2C, since 2026-08-11), by number: imported with a
+	 * prospect file or recorded at the desk, never overwritten. */
+	"CREATE TABLE consents ("
+	" id %ID%, phone TEXT NOT NULL, source TEXT NOT NULL, consented_at BIGINT NOT NULL, wording TEXT,"
+	" recorded_at BIGINT NOT NULL, recorded_by TEXT NOT NULL, UNIQUE (phone, source, consented_at));"
 	"CREATE INDEX agent_sessions_open ON agent_sessions (campaign_id, ended_at);"
 	/* Conversations by outcome, per agent and day and per agent and month, written with
 	 * each call like the other counters (the dashboard's outcome breakdown), filled here

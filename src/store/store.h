@@ -134,6 +134,11 @@ TP_MUST_USE int store_export_prospects(struct store *s, int64_t campaign_id,
 	void (*keys_fn)(void *ctx, size_t n, const char *const *keys), store_export_fn fn, void *ctx,
 	struct tp_error *err);
 
+/* Records a consumer's consent to be called (phone E.164); 0 when added, 1 when that
+ * consent (number, source, day) was known. Runs in the caller's transaction. */
+TP_MUST_USE int store_consent_add(struct store *s, const struct store_who *who, const char *phone, int64_t at,
+	const char *source, const char *wording, struct tp_error *err);
+
 /* Opposition list: adds phone (E.164) from source; returns 0 when added, 1 when it was
  * already there from that source (one statement: two writers at once add it once).
  * Runs in the caller's transaction. */
@@ -280,6 +285,7 @@ struct lead_consumer {
 	int calls_30d;                  /* calls in the 30 days up to the time */
 	int64_t oldest_30d;             /* the oldest of them, 0 when none */
 	int64_t last_refusal;           /* the last call whose outcome is a refusal, 0 when none */
+	int64_t consent_at;             /* the latest consent given before the time, 0 when none */
 };
 TP_MUST_USE int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct lead_consumer *out,
 	struct tp_error *err);

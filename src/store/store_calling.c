@@ -432,6 +432,7 @@ static int lawful(struct store *s, const struct campaign *c, int64_t lead_id, in
 	rc_.calls_30d = lc.calls_30d;
 	rc_.oldest_30d = lc.oldest_30d;
 	rc_.last_refusal = lc.last_refusal;
+	rc_.consent_at = lc.consent_at;
 	rules_check(set, at, &rc_, &r);
 	if (r.callable)
 		return 0;
@@ -715,7 +716,38 @@ int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct lea
 	if ((rc = db_step(st, err)) == DB_ROW)
 		out->last_refusal = db_col_is_null(st, 0) ? 0 : db_col_int64(st, 0);
 	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (!(st = db_prepare(s->db, "SELECT MAX(consented_at) FROM consents WHERE phone = ? AND consented_at <= ?", err)))
+		return err->code;
+	db_bind_text(st, 1, out->phone);
+	db_bind_int64(st, 2, at);
+	if ((rc = db_step(st, err)) == DB_ROW)
+		out->consent_at = db_col_is_null(st, 0) ? 0 : db_col_int64(st, 0);
+	db_finalize(st);
 	return rc < 0 ? rc : 0;
+}
+
+int store_consent_add(struct store *s, const struct store_who *who, const char *phone, int64_t at, const char *source,
+	const char *wording, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "INSERT INTO consents (phone, source, consented_at, wording, recorded_at,"
+		" recorded_by) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (phone, source, consented_at) DO NOTHING", err);
+	int64_t added;
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, phone);
+	db_bind_text(st, 2, source);
+	db_bind_int64(st, 3, at);
+	db_bind_text_or_null(st, 4, wording);
+	db_bind_int64(st, 5, who->at);
+	db_bind_text(st, 6, who->actor);
+	rc = db_step(st, err);
+	added = rc >= 0 ? db_changes(st) : 0;
+	db_finalize(st);
+	return rc < 0 ? rc : added ? 0 : 1;
 }
 
 int store_lead_facts(struct store *s, int64_t lead_id, int64_t at, struct lead_facts *out, struct tp_error *err)

@@ -185,6 +185,9 @@ static void add_consumer(struct store *s, int64_t campaign_id, const char *phone
 	snprintf(p.phone, sizeof(p.phone), "%s", phone);
 	p.lead_phone = p.phone;
 	assert_true(store_import_prospect(imp, &p, &err) >= 0);
+	/* Consumers called after 11 August 2026 need their consent on record. */
+	assert_true(store_consent_add(s, &test_who, phone, tz_utc("Europe/Paris", 2026, 9, 1, 0, 0, 0), "web form", NULL,
+		&err) >= 0);
 	check(store_import_commit(imp, "t", &st, &err), &err);
 }
 

@@ -103,7 +103,7 @@ static void test_days_and_hours(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct rules_consumer c = {cases[i].zone, cases[i].postcode, 0, 0, 0};
+		struct rules_consumer c = {cases[i].zone, cases[i].postcode, 0, 0, 0, 1};
 		struct rules_result r;
 
 		rules_check(RULES_FR_B2C, tz_utc(cases[i].zone, cases[i].y, cases[i].mo, cases[i].d, cases[i].h, cases[i].mi, 0),
@@ -124,9 +124,9 @@ static void test_overseas(void **state)
 {
 	struct rules_result r;
 	/* 16:30 in Paris is 19:30 in Réunion (UTC+4): callable; 17:30 is 20:30 there: not. */
-	struct rules_consumer reunion = {rules_consumer_zone("FR", "97400", "Europe/Paris"), "97400", 0, 0, 0};
+	struct rules_consumer reunion = {rules_consumer_zone("FR", "97400", "Europe/Paris"), "97400", 0, 0, 0, 1};
 	/* 15:30 in Paris is 10:30 in Guadeloupe (UTC-4); 14:30 is 09:30 there. */
-	struct rules_consumer guadeloupe = {rules_consumer_zone("FR", "97110", "Europe/Paris"), "97110", 0, 0, 0};
+	struct rules_consumer guadeloupe = {rules_consumer_zone("FR", "97110", "Europe/Paris"), "97110", 0, 0, 0, 1};
 
 	(void)state;
 	rules_check(RULES_FR_B2C, paris(2026, 11, 23, 16, 30), &reunion, &r);
@@ -149,7 +149,7 @@ static void test_overseas(void **state)
 static void test_frequency_and_refusal(void **state)
 {
 	int64_t at = paris(2026, 11, 23, 11, 0), oldest = at - 20 * 86400;
-	struct rules_consumer c = {"Europe/Paris", "75001", 3, oldest, 0};
+	struct rules_consumer c = {"Europe/Paris", "75001", 3, oldest, 0, 1};
 	struct rules_result r;
 
 	(void)state;
@@ -176,9 +176,31 @@ static void test_frequency_and_refusal(void **state)
 	assert_true(verdict(&r, "fr.refusal")->ok);
 }
 
+/* Consent is required from 11 August 2026 (loi 2025-594): a call the day before needs
+ * none; from that midnight in Paris, one must be recorded. */
+static void test_consent(void **state)
+{
+	struct rules_consumer c = {"Europe/Paris", "75001", 0, 0, 0, 0};
+	struct rules_result r;
+
+	(void)state;
+	rules_check(RULES_FR_B2C, paris(2026, 8, 10, 23, 59), &c, &r);
+	assert_true(verdict(&r, "fr.consent")->ok);
+	rules_check(RULES_FR_B2C, paris(2026, 8, 11, 0, 0), &c, &r);
+	assert_false(verdict(&r, "fr.consent")->ok);
+	assert_string_equal(verdict(&r, "fr.consent")->reason, "no recorded consent of this consumer to be called (required"
+		" since 2026-08-11; import it with the file or record it at the desk)");
+	rules_check(RULES_FR_B2C, paris(2026, 11, 23, 11, 0), &c, &r);
+	assert_false(r.callable);
+	c.consent_at = paris(2026, 9, 1, 0, 0);
+	rules_check(RULES_FR_B2C, paris(2026, 11, 23, 11, 0), &c, &r);
+	assert_true(r.callable);
+	assert_int_equal(RULES_CONSENT_FROM, paris(2026, 8, 11, 0, 0));
+}
+
 static void test_sets(void **state)
 {
-	struct rules_consumer c = {"Europe/Paris", "75001", 9, 1, 0};
+	struct rules_consumer c = {"Europe/Paris", "75001", 9, 1, 0, 0};
 	struct rules_result r;
 
 	(void)state;
@@ -199,7 +221,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_easter_and_holidays), cmocka_unit_test(test_zones),
 		cmocka_unit_test(test_days_and_hours), cmocka_unit_test(test_overseas),
-		cmocka_unit_test(test_frequency_and_refusal), cmocka_unit_test(test_sets),
+		cmocka_unit_test(test_frequency_and_refusal), cmocka_unit_test(test_consent), cmocka_unit_test(test_sets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
