@@ -250,6 +250,13 @@ expect_eq "consents kept" "formulaire web|jeu concours" \
   "$(sql "$TELEPRO_DB" "SELECT source FROM consents ORDER BY source" | paste -sd'|')"
 expect_eq "no consent, no call" "fr.consent" \
   "$("$T" why 3 --at 2026-11-23T11:00 --format json | json "','.join(v['rule'] for v in d['rules'] if not v['ok'])")"
+expect_eq "consent recorded" "consent of lead 3 recorded" "$(TELEPRO_NOW=1796144400 "$T" consent 3 --source "salon" --date 2026-11-20 --wording "Appelez-moi")"
+expect_eq "then callable" "" \
+  "$("$T" why 3 --at 2026-11-23T11:00 --format json | json "','.join(v['rule'] for v in d['rules'] if not v['ok'])")"
+expect_eq "consent audited" "consent.add|+33142685302, 2026-11-20, salon" \
+  "$(sql "$TELEPRO_DB" "SELECT action, detail FROM audit_log WHERE action = 'consent.add'")"
+"$T" consent 3 --date 2026-11-20 2>err >/dev/null
+expect_eq "consent needs a source" "telepro: source: where the consent was given: 1 to 200 bytes" "$(cat err)"
 "$T" why 1 --at 2026-11-23T17:30 >out
 expect_eq "why refused rc" 3 $?
 expect_eq "why names the rule" \

@@ -237,6 +237,21 @@ function initDesk(root) {
   }
 
   $('#call').addEventListener('submit', (e) => { e.preventDefault(); save(); });
+  // A consumer's consent, recorded for their number (B2C campaigns need one).
+  $('#consent').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!lead) return;
+    const body = { source: $('#consent-source').value.trim() };
+    if ($('#consent-date').value) body.date = $('#consent-date').value;
+    if ($('#consent-wording').value.trim()) body.wording = $('#consent-wording').value.trim();
+    try {
+      await api('POST', '/leads/' + lead.lead_id + '/consent', body);
+      $('#consent-status').textContent = t('Saved');
+      $('#consent').reset();
+    } catch (err) {
+      $('#consent-status').textContent = err.message;
+    }
+  });
   // Dialling by hand: the rules say whether the lead may be called now, and why not.
   $('#why').addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -258,7 +273,7 @@ function initDesk(root) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const typing = e.target.closest('input, textarea, select');
     if (e.key === 'Enter') {
-      if (e.target.closest('textarea, button, #why')) return;  // a new line, a button's click, the check form
+      if (e.target.closest('textarea, button, #why, #consent')) return;  // a new line, a click, the side forms
       e.preventDefault();
       save();
       return;

@@ -203,6 +203,12 @@ TP_MUST_USE int app_next(struct app *a, const char *agent, const char *campaign,
  * "rules":[{"rule","source","ok","reason","allowed_from"}]}. */
 TP_MUST_USE int app_why(struct app *a, int64_t lead_id, const char *at, json_t **out, struct tp_error *err);
 
+/* Records that the person lead calls consented to be called: source (where: "web form",
+ * "contest", "call"), day (date_parse_day's forms, NULL: today in the campaign's zone),
+ * wording (the words agreed to, may be NULL). Audited. */
+TP_MUST_USE int app_consent_record(struct app *a, int64_t lead_id, const char *source, const char *day,
+	const char *wording, struct tp_error *err);
+
 /* A call as users type it: times are local times of the campaign, durations text. */
 struct app_call {
 	const char *agent;

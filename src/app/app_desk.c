@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app/app_int.h"
+#include "core/date.h"
 #include "core/rules.h"
 #include "core/phone.h"
 #include "core/calling.h"
@@ -303,6 +304,57 @@ int app_why(struct app *a, int64_t lead_id, const char *at_text, json_t **out, s
 	*out = json_pack("{s:I,s:s,s:s,s:s,s:s,s:b,s:o}", "lead_id", (json_int_t)lead_id, "campaign", c.name, "at", when,
 		"consumer_zone", rc_.zone, "rules_set", rules_set_name(campaign_rules(&c)), "callable", r.callable,
 		"rules", rules);
+out:
+	campaign_release(&c);
+	return rc;
+}
+
+int app_consent_record(struct app *a, int64_t lead_id, const char *source, const char *day_text, const char *wording,
+	struct tp_error *err)
+{
+	struct store_who who = app_who(a);
+	struct lead_facts f;
+	struct campaign c;
+	struct tz_local l;
+	char detail[256];
+	int day, rc;
+
+	if ((rc = app_require(a, APP_AGENT | APP_MANAGER | APP_ADMIN, "consent", err)))
+		return rc;
+	if (!source || !*source || strlen(source) > 200)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "source", "where the consent was given: 1 to 200 bytes");
+	if (wording && strlen(wording) > 2000)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "wording", "at most 2000 bytes");
+	campaign_init(&c);
+	if ((rc = store_lead_facts(a->store, lead_id, who.at, &f, err)) ||
+	    (rc = store_campaign_settings_by_id(a->store, f.campaign_id, &c, err)))
+		goto out;
+	if (day_text) {
+		if ((rc = date_parse_day(day_text, "date", &day, err)))
+			goto out;
+	} else {
+		tz_local(c.timezone, who.at, &l);
+		day = l.yyyymmdd;
+	}
+	/* A consent is given before the call it allows, never in the future. */
+	if (tz_day_number(day) * 86400 > who.at) {
+		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "date", "a consent is not given in the future");
+		goto out;
+	}
+	if ((rc = store_begin(a->store, err)))
+		goto out;
+	rc = store_consent_add(a->store, &who, f.consumer.phone, tz_day_number(day) * 86400, source,
+		wording && *wording ? wording : NULL, err);
+	if (rc >= 0) {
+		snprintf(detail, sizeof(detail), "%s, %04d-%02d-%02d, %s", f.consumer.phone, day / 10000, day / 100 % 100,
+			day % 100, source);
+		rc = store_audit(a->store, &who, "consent.add", "lead", lead_id, detail, err);
+	}
+	if (rc < 0) {
+		store_rollback(a->store);
+	} else if ((rc = store_commit(a->store, err)) == 0) {
+		rc = 0;
+	}
 out:
 	campaign_release(&c);
 	return rc;

@@ -253,6 +253,56 @@ int cmd_why(int argc, char **argv)
 	return rc;
 }
 
+/* consent ---------------------------------------------------------------------------------- */
+
+static const char consent_help[] =
+	"usage: telepro consent LEAD --source WHERE [--date YYYY-MM-DD] [--wording TEXT]\n"
+	"\n"
+	"Records that the person the lead calls consented to be called (B2C campaigns need it\n"
+	"since 2026-08-11): where (a web form, a contest, a shop), the day (default today), and\n"
+	"the words they agreed to. Recorded for their number, in every campaign; audited.\n";
+
+int cmd_consent(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"source", required_argument, NULL, 's'},
+		{"date", required_argument, NULL, 'd'},
+		{"wording", required_argument, NULL, 'w'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *source = NULL, *day = NULL, *wording = NULL;
+	struct tp_error err;
+	struct app a;
+	int64_t lead;
+	int opt, rc;
+
+	if (cli_wants_help(argc, argv))
+		return cli_help(consent_help);
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (opt == 's')
+			source = optarg;
+		else if (opt == 'd')
+			day = optarg;
+		else if (opt == 'w')
+			wording = optarg;
+		else
+			return cli_usage("consent", "unknown or incomplete option '%s'", argv[optind - 1]);
+	}
+	if (optind != argc - 1 || !cli_parse_int(argv[optind], 1, INT64_MAX, &lead))
+		return cli_usage("consent", "one LEAD, a lead's number, is required");
+	if ((rc = cli_open_app(&a, NULL)))
+		return rc;
+	tp_error_clear(&err);
+	if (app_consent_record(&a, lead, source, day, wording, &err))
+		rc = cli_fail(&err);
+	else
+		printf("consent of lead %lld recorded\n", (long long)lead);
+	app_close(&a);
+	return rc;
+}
+
 /* call log ----------------------------------------------------------------------------------- */
 
 #define QUALIFY_MAX 64

@@ -22,6 +22,7 @@ static const char usage[] =
 	"  next --agent NAME --campaign NAME   the lead to call now, and why\n"
 	"  call log --agent NAME --lead ID --result R ...   record a call\n"
 	"  why LEAD [--at TIME]         why a lead may or may not be called, rule by rule\n"
+	"  consent LEAD --source WHERE  record a consumer's consent to be called (B2C)\n"
 	"  appointment list|result       appointments and what sales made of them\n"
 	"  kpi [--campaign C] [--by hour|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
 	"  demo [--seed N] [--weeks W]   fill the database with believable demo data\n"
@@ -56,6 +57,7 @@ static const struct {
 	{"migrate", cmd_migrate},
 	{"serve", cmd_serve},
 	{"why", cmd_why},
+	{"consent", cmd_consent},
 };
 
 /* The options every command takes, wherever they stand (before a "--"). */

@@ -422,6 +422,23 @@ static void why(struct http_req *r)
 	answer(r, app_why(r->app, id, http_query(r, "at"), &out, &err), &out, &err);
 }
 
+/* POST /leads/{id}/consent {"source","date","wording"}: the consumer's consent, recorded. */
+static void consent(struct http_req *r)
+{
+	json_t *j = http_json_body(r);
+	struct tp_error err;
+	int64_t id = http_param_id(r, 0);
+
+	if (!j)
+		return;
+	tp_error_clear(&err);
+	if (app_consent_record(r->app, id, api_text(r, j, "source"), api_text(r, j, "date"), api_text(r, j, "wording"),
+		&err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 201, json_pack("{s:I,s:b}", "lead_id", (json_int_t)id, "recorded", 1));
+}
+
 /* Appointments ------------------------------------------------------------------------- */
 
 static void appointments(struct http_req *r)
@@ -666,6 +683,7 @@ const struct http_route api_routes[] = {
 	{"GET", "/api/v1/campaigns/{id}/agents-now", campaign_agents_now, APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/campaigns/{id}/next", next, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"GET", "/api/v1/leads/{id}/why", why, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
+	{"POST", "/api/v1/leads/{id}/consent", consent, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/calls", call_log, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/sessions/{action}", session, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"GET", "/api/v1/appointments", appointments, APP_SALES | APP_MANAGER | APP_ADMIN, 0},

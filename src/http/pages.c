@@ -226,8 +226,16 @@ static void desk(struct http_req *r)
 		"<p id=\"block\" class=\"block\"></p></section>", T(r, "Today"));
 	html_f(r, "<section class=\"lead card\" aria-labelledby=\"lead-h\"><h2 id=\"lead-h\">%s</h2>"
 		"<div id=\"lead\"><p class=\"muted\">%s</p></div>"
-		"<p class=\"timer\">%s <output id=\"timer\">0:00</output></p></section>",
-		T(r, "Current lead"), T(r, "Loading…"), T(r, "Call time"));
+		"<p class=\"timer\">%s <output id=\"timer\">0:00</output></p>"
+		"<details id=\"consent-box\"><summary>%s</summary><form id=\"consent\">"
+		"<label for=\"consent-source\">%s</label><input id=\"consent-source\" required maxlength=\"200\">"
+		"<label for=\"consent-date\">%s</label><input id=\"consent-date\" type=\"date\">"
+		"<label for=\"consent-wording\">%s</label><input id=\"consent-wording\" maxlength=\"2000\">"
+		"<button type=\"submit\">%s</button> <output id=\"consent-status\" role=\"status\"></output>"
+		"</form></details></section>",
+		T(r, "Current lead"), T(r, "Loading…"), T(r, "Call time"), T(r, "The consumer's consent to be called"),
+		T(r, "Where it was given (web form, contest…)"), T(r, "On (default today)"), T(r, "The words agreed to"),
+		T(r, "Record the consent"));
 	html_f(r, "<section class=\"script card\" aria-labelledby=\"script-h\"><h2 id=\"script-h\">%s</h2>"
 		"<div id=\"script\" class=\"script-text\"></div></section>", T(r, "Script"));
 	html_f(r, "<section class=\"history card\" aria-labelledby=\"hist-h\"><h2 id=\"hist-h\">%s</h2>"

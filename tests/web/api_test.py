@@ -204,7 +204,7 @@ EXPECTED = {
     "GET /api/v1/campaigns/{id}/outcomes": "signed-in", "GET /api/v1/campaigns/{id}/now": "signed-in",
     "GET /api/v1/campaigns/{id}/agents-now": "manager,admin",
     "POST /api/v1/campaigns/{id}/next": "agent,manager,admin", "POST /api/v1/calls": "agent,manager,admin",
-    "GET /api/v1/leads/{id}/why": "agent,manager,admin",
+    "GET /api/v1/leads/{id}/why": "agent,manager,admin", "POST /api/v1/leads/{id}/consent": "agent,manager,admin",
     "POST /api/v1/sessions/{action}": "agent,manager,admin", "GET /api/v1/appointments": "sales,manager,admin",
     "POST /api/v1/appointments/{id}/result": "sales,manager,admin", "GET /api/v1/kpi": "signed-in",
     "GET /api/v1/prospects": "manager,admin", "POST /api/v1/imports": "manager,admin", "GET /api/v1/users": "manager,admin", "POST /api/v1/users": "admin",
@@ -287,6 +287,17 @@ status, h, text = request("GET", f"/api/v1/leads/{lead['lead_id']}/why", cookie=
 w = jbody(text)
 check("why: the B2B test campaign has no rules of the trade", status == 200 and w["rules_set"] == "none" and
       [v["rule"] for v in w["rules"]] == ["lead.state", "lead.due", "lead.held", "opposition", "campaign.windows"], text)
+status, h, text = request("POST", f"/api/v1/leads/{lead['lead_id']}/consent",
+                          {"source": "web form", "date": "2026-09-01", "wording": "J'accepte d'être appelé"},
+                          cookie=cookie, csrf=csrf)
+check("consent recorded", status == 201 and jbody(text) == {"lead_id": lead["lead_id"], "recorded": True}, text)
+status, h, text = request("POST", f"/api/v1/leads/{lead['lead_id']}/consent", {"date": "2026-09-01"},
+                          cookie=cookie, csrf=csrf)
+check("a consent needs its source", status == 400 and jbody(text)["field"] == "source", text)
+status, h, text = request("POST", f"/api/v1/leads/{lead['lead_id']}/consent", {"source": "x", "date": "2099-01-01"},
+                          cookie=cookie, csrf=csrf)
+check("no consent from the future", status == 400 and jbody(text) == {"error": "a consent is not given in the future",
+                                                                      "field": "date"}, text)
 status, h, text = request("GET", "/api/v1/leads/99999/why", cookie=cookie)
 check("why of no lead 404", status == 404 and jbody(text)["field"] == "lead", text)
 

@@ -88,6 +88,14 @@ async function tileValue(page, kpi) {
     const verdict = await ana.textContent('#why-out');
     check('lead 1, a no-answer retried in 2 h, may not be called yet, and the desk says why',
       verdict.includes('ne peut pas') && verdict.includes('lead.due') && verdict.includes('its next call is due at'), verdict);
+    // The consumer on the line consented elsewhere: the agent records it.
+    await ana.click('#consent-box summary');
+    await ana.fill('#consent-source', 'salon de l\'habitat');
+    await ana.fill('#consent-date', '2026-09-12');
+    await ana.click('#consent button[type=submit]');
+    await ana.waitForFunction(() => document.querySelector('#consent-status').textContent.length > 0);
+    check('consent recorded from the desk', (await ana.textContent('#consent-status')) === 'Enregistré',
+      await ana.textContent('#consent-status'));
     const progress = await ana.textContent('#progress');
     check('today: 5 calls against 40, 1 appointment against 2', progress.includes('5 / 40') && progress.includes('1 / 2'), progress);
     check('the script is merged', (await ana.textContent('#script')).includes('Je suis ana'), await ana.textContent('#script'));
