@@ -241,6 +241,7 @@ expect_eq "serve bad call link" "telepro serve: --call-link: 'sip:pbx' must cont
 # The rules of the trade: a B2C campaign in France calls consumers on working days,
 # 10:00-13:00 and 14:00-20:00 in their own time zone; why says which rule refuses
 TELEPRO_DB=$(new_db rules)
+export TELEPRO_NOW=1795078800   # 2026-11-19 10:00 in Paris: the file comes in, then is screened
 "$T" campaign add Conso --audience b2c --kind sales >/dev/null
 expect_eq "b2c default rules" "rules                  fr-b2c (of the audience)" "$("$T" campaign show Conso | grep '^rules')"
 printf 'nom;telephone;code postal;date_consentement;source_consentement\nMartin;0262 20 00 01;97400;02/09/2026;jeu concours\nDurand;01 42 68 53 01;75001;2026-09-03;formulaire web\nPetit;01 42 68 53 02;75002;;\nBernard;01 42 68 53 03;75003;31/04/2026;formulaire web\nRoux;01 42 68 53 04;75004;2026-09-03;\n' >conso.csv
@@ -248,6 +249,15 @@ printf 'nom;telephone;code postal;date_consentement;source_consentement\nMartin;
 expect_eq "consents imported, bad ones rejected" "conso.csv:5: consent_date: '31/04/2026': there is no such day in that month|conso.csv:6: consent_source: missing: a consent needs where it was given" "$(paste -sd'|' err)"
 expect_eq "consents kept" "formulaire web|jeu concours" \
   "$(sql "$TELEPRO_DB" "SELECT source FROM consents ORDER BY source" | paste -sd'|')"
+printf '+33100000000\n' >bloctel.txt
+"$T" why 2 --at 2026-11-23T11:00 --format json >out
+expect_eq "not screened, not called" "fr.bloctel" "$(json "','.join(v['rule'] for v in d['rules'] if not v['ok'])" <out)"
+expect_eq "screening exported" "0142685301|0142685302|0262200001" \
+  "$("$T" export screening --campaign Conso 2>/dev/null | tr -d '\r' | paste -sd'|')"
+TELEPRO_NOW=1795165200 "$T" import dnc bloctel.txt --source bloctel --screened 2026-11-20 >/dev/null
+expect_eq "screening recorded" "bloctel|1|1" "$(sql "$TELEPRO_DB" "SELECT source, numbers, screened_at = 1795132800 FROM screenings")"
+"$T" import dnc bloctel.txt --source internal --screened 2026-11-20 2>err >/dev/null
+expect_eq "screened is for bloctel" "telepro: screened: the day of a Bloctel list (--source bloctel)" "$(cat err)"
 expect_eq "no consent, no call" "fr.consent" \
   "$("$T" why 3 --at 2026-11-23T11:00 --format json | json "','.join(v['rule'] for v in d['rules'] if not v['ok'])")"
 expect_eq "consent recorded" "consent of lead 3 recorded" "$(TELEPRO_NOW=1796144400 "$T" consent 3 --source "salon" --date 2026-11-20 --wording "Appelez-moi")"
@@ -264,7 +274,8 @@ expect_eq "why names the rule" \
   "$(grep 'NO' out)"
 "$T" why 2 --at 2026-11-23T17:30 >/dev/null
 expect_eq "why allowed rc" 0 $?
-expect_eq "11 November" "fr.holidays" "$("$T" why 2 --at 2026-11-11T11:00 --format json | json "','.join(v['rule'] for v in d['rules'] if not v['ok'])")"
+expect_eq "11 November" "2026-11-11 is a public holiday where the consumer lives: Armistice Day (11 novembre)" \
+  "$("$T" why 2 --at 2026-11-11T11:00 --format json | json "[v['reason'] for v in d['rules'] if v['rule'] == 'fr.holidays'][0]")"
 echo "correct horse" | "$T" user add alice --role agent --password-stdin >/dev/null
 "$T" session start --agent alice --campaign Conso --at 2026-11-11T10:30 >/dev/null
 "$T" next --agent alice --campaign Conso --at 2026-11-11T11:00 2>err >/dev/null
@@ -277,6 +288,7 @@ expect_eq "unknown rules" "telepro: rules: 'us': fr-b2c, none or default (of the
 "$T" why 7 2>err >/dev/null
 expect_eq "why no lead rc" 2 $?
 expect_eq "why no lead" "telepro: lead: no lead 7" "$(cat err)"
+unset TELEPRO_NOW
 
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

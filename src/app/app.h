@@ -140,6 +140,7 @@ struct app_import_opts {
 	size_t mapping_len;
 	const char *source;         /* dnc: internal, bloctel or other */
 	const char *region;         /* dnc: of national numbers (default FR) */
+	const char *screened;       /* dnc from bloctel: the day the list was produced (default today) */
 	/* Each rejected row, as it is found (may be NULL). */
 	void (*on_reject)(void *arg, const struct tp_error *e);
 	void *arg;
@@ -165,6 +166,12 @@ TP_MUST_USE int app_import_finish(struct app_import *im, struct app_import_resul
 void app_import_abort(struct app_import *im);
 /* Rows read so far (for progress). */
 long app_import_rows(const struct app_import *im);
+
+/* The numbers to screen against Bloctel: the open leads of campaign (NULL: of every
+ * campaign under the French consumer rules), each once, in the national form the
+ * service takes (0XXXXXXXXX); fn gets each. Returns how many in *n. */
+TP_MUST_USE int app_export_screening(struct app *a, const char *campaign, void (*fn)(void *ctx, const char *number),
+	void *ctx, long *n, struct tp_error *err);
 
 /* Exports a campaign's prospects (manager, admin). */
 TP_MUST_USE int app_export_prospects(struct app *a, const char *campaign,

@@ -287,7 +287,7 @@ int app_why(struct app *a, int64_t lead_id, const char *at_text, json_t **out, s
 		f.opposition[0] ? f.opposition : NULL, c.timezone, c.windows, c.nwindows};
 	rc_ = (struct rules_consumer){rules_consumer_zone(f.consumer.country[0] ? f.consumer.country : c.region,
 		f.consumer.postcode, c.timezone), f.consumer.postcode, f.consumer.calls_30d, f.consumer.oldest_30d,
-		f.consumer.last_refusal, f.consumer.consent_at};
+		f.consumer.last_refusal, f.consumer.consent_at, f.consumer.created_at, f.consumer.screened_at};
 	rules_explain(campaign_rules(&c), at, &rl, &rc_, &r);
 	rules = json_array();
 	for (int i = 0; i < r.n; i++) {

@@ -10,6 +10,9 @@
 
 #include "app/app_int.h"
 #include "core/callmap.h"
+#include "core/phone.h"
+#include "core/date.h"
+#include "core/rules.h"
 #include "core/calling.h"
 #include "core/import.h"
 #include "core/tz.h"
@@ -28,6 +31,7 @@ struct app_import {
 	struct app *a;
 	struct app_import_opts o;
 	struct store_who who;
+	int64_t screened_at;        /* dnc from bloctel */
 	struct campaign c;
 	struct tp_error fatal;
 	long rows, added, duplicates, rejected;
@@ -382,6 +386,18 @@ struct app_import *app_import_begin(struct app *a, const struct app_import_opts 
 	}
 	if (rc == 0 && o->kind != APP_IMPORT_DNC)
 		rc = store_campaign_settings(a->store, o->campaign ? o->campaign : "", &im->c, err);
+	im->screened_at = im->who.at;
+	if (rc == 0 && o->screened) {
+		int day;
+
+		if (o->kind != APP_IMPORT_DNC || strcmp(o->source, "bloctel") != 0)
+			rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "screened", "the day of a Bloctel list (--source bloctel)");
+		else if ((rc = date_parse_day(o->screened, "screened", &day, err)) == 0) {
+			im->screened_at = tz_day_number(day) * 86400;
+			if (im->screened_at > im->who.at)
+				rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "screened", "'%s' is in the future", o->screened);
+		}
+	}
 	if (rc == 0 && o->kind == APP_IMPORT_PROSPECTS) {
 		struct import_opts iopts = {o->file, o->delimiter, o->latin1, o->mapping_text ? &im->mapping : NULL,
 			im->c.region ? im->c.region : "FR"};
@@ -465,6 +481,10 @@ int app_import_finish(struct app_import *im, struct app_import_result *res, stru
 				"the file is empty: a call history starts with a header line");
 		if (rc == 0 && cancelled(im))
 			rc = tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
+		/* A Bloctel list is a screening of the files: the rules of the trade want one at
+		 * most 30 days old (docs/RULES.md). */
+		if (rc == 0 && im->o.kind == APP_IMPORT_DNC && strcmp(im->o.source, "bloctel") == 0)
+			rc = store_screening_add(s, "bloctel", im->screened_at, im->rows, im->who.at, err);
 		if (rc == 0)
 			rc = store_audit(s, &im->who, im->o.kind == APP_IMPORT_DNC ? "import.dnc" : "import.calls",
 				im->o.kind == APP_IMPORT_DNC ? "opposition" : "campaign", im->c.id, im->o.kind == APP_IMPORT_DNC ?
@@ -520,4 +540,71 @@ json_t *app_export_row_json(const struct export_row *row)
 			json_object_set_new(q, row->qual_key[k], json_string(row->qual_value[k]));
 	json_object_set_new(o, "qualification", q);
 	return o;
+}
+
+struct screening {
+	void (*fn)(void *ctx, const char *number);
+	void *ctx;
+	long n;
+};
+
+static int screen_one(void *vctx, const char *e164)
+{
+	struct screening *sc = vctx;
+	char national[64], digits[32];
+	size_t k = 0;
+
+	/* Bloctel takes French numbers as ten digits. */
+	if (strncmp(e164, "+33", 3) != 0 || phone_format_for(e164, "FR", national, sizeof(national)))
+		return 0;
+	for (const char *p = national; *p && k + 1 < sizeof(digits); p++)
+		if (*p >= '0' && *p <= '9')
+			digits[k++] = *p;
+	digits[k] = '\0';
+	sc->fn(sc->ctx, digits);
+	sc->n++;
+	return 0;
+}
+
+struct screen_campaigns {
+	struct app *a;
+	struct screening *sc;
+	int rc;
+	struct tp_error *err;
+};
+
+static int screen_campaign(void *vctx, const struct campaign *c)
+{
+	struct screen_campaigns *sc = vctx;
+
+	if (sc->rc || campaign_rules(c) != RULES_FR_B2C)
+		return 0;
+	sc->rc = store_open_numbers(sc->a->store, c->id, screen_one, sc->sc, sc->err);
+	return sc->rc;
+}
+
+int app_export_screening(struct app *a, const char *campaign, void (*fn)(void *ctx, const char *number), void *ctx,
+	long *n, struct tp_error *err)
+{
+	struct screening sc = {fn, ctx, 0};
+	int rc;
+
+	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "export screening", err)))
+		return rc;
+	if (campaign) {
+		struct campaign c;
+
+		campaign_init(&c);
+		if ((rc = store_campaign_settings(a->store, campaign, &c, err)) == 0)
+			rc = store_open_numbers(a->store, c.id, screen_one, &sc, err);
+		campaign_release(&c);
+	} else {
+		struct screen_campaigns all = {a, &sc, 0, err};
+
+		rc = store_campaign_list(a->store, screen_campaign, &all, err);
+		if (rc == 0)
+			rc = all.rc;
+	}
+	*n = sc.n;
+	return rc;
 }

@@ -14,7 +14,14 @@ static const char help[] =
 	"(company, last_name, first_name, civility, role, phone, mobile, email, siren, siret,\n"
 	"address, postcode, city, country, sector, size_band, website), phones in E.164, then\n"
 	"one column per qualification key. A CSV export imports again to the same data.\n"
-	"JSON: an array of objects with lead_id, the fields and a qualification object.\n";
+	"JSON: an array of objects with lead_id, the fields and a qualification object.\n"
+	"\n"
+	"usage: telepro export screening [--campaign NAME] [--output FILE]\n"
+	"\n"
+	"Writes the numbers to screen against Bloctel: the open leads' French numbers, each\n"
+	"once, ten digits a line (the form the service takes), of the campaign or of every\n"
+	"campaign under the French consumer rules. Load Bloctel's answer with telepro import\n"
+	"dnc FILE --source bloctel.\n";
 
 struct export_ctx {
 	FILE *out;
@@ -141,13 +148,67 @@ out:
 	return rc;
 }
 
+static void print_number(void *ctx, const char *number)
+{
+	fprintf(ctx, "%s\r\n", number);
+}
+
+/* telepro export screening [--campaign NAME] [--output FILE]: the numbers to screen. */
+static int export_screening(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"campaign", required_argument, NULL, 'c'},
+		{"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *campaign = NULL, *output = NULL;
+	struct tp_error err;
+	struct app a;
+	FILE *out = stdout;
+	long n = 0;
+	int opt, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (opt == 'c')
+			campaign = optarg;
+		else if (opt == 'o')
+			output = optarg;
+		else
+			return cli_usage("export", "unknown or incomplete option '%s'", argv[optind - 1]);
+	}
+	if (optind != argc)
+		return cli_usage("export", "unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_open_app(&a, NULL)))
+		return rc;
+	if (output && !(out = fopen(output, "w"))) {
+		fprintf(stderr, "telepro: %s: %s\n", output, strerror(errno));
+		app_close(&a);
+		return 1;
+	}
+	tp_error_clear(&err);
+	if (app_export_screening(&a, campaign, print_number, out, &n, &err))
+		rc = cli_fail(&err);
+	if (out != stdout && fclose(out) != 0 && rc == 0) {
+		fprintf(stderr, "telepro: %s: %s\n", output, strerror(errno));
+		rc = 1;
+	}
+	if (rc == 0)
+		fprintf(stderr, "%ld numbers to screen\n", n);
+	app_close(&a);
+	return rc;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage("export", "prospects?");
+		return cli_usage("export", "prospects or screening?");
 	if (cli_wants_help(argc, argv))
 		return cli_help(help);
 	if (strcmp(argv[1], "prospects") == 0)
 		return export_prospects(argc - 1, argv + 1);
-	return cli_usage("export", "unknown subcommand '%s' (prospects)", argv[1]);
+	if (strcmp(argv[1], "screening") == 0)
+		return export_screening(argc - 1, argv + 1);
+	return cli_usage("export", "unknown subcommand '%s' (prospects or screening)", argv[1]);
 }

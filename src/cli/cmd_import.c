@@ -15,7 +15,7 @@
 static const char help[] =
 	"usage: telepro import prospects FILE --campaign NAME [--delimiter C] [--encoding utf-8|latin1]\n"
 	"                                [--mapping FILE] [--format text|json]\n"
-	"       telepro import dnc FILE --source internal|bloctel|other\n"
+	"       telepro import dnc FILE --source internal|bloctel|other [--screened YYYY-MM-DD]\n"
 	"\n"
 	"import prospects reads a CSV file (RFC 4180; ',' ';' or tab, detected when not given;\n"
 	"UTF-8 with or without BOM, or Latin-1 with --encoding latin1) whose header names the\n"
@@ -37,7 +37,9 @@ static const char help[] =
 	"span from each agent's first call to the end of the last one, per local day.\n"
 	"\n"
 	"import dnc loads an opposition (do-not-call) list: one number a line, or a CSV file\n"
-	"with a phone column. Numbers are normalised like prospect phones.\n";
+	"with a phone column. Numbers are normalised like prospect phones. A Bloctel list is a\n"
+	"screening of the files, made on --screened (default today): consumer campaigns under\n"
+	"the French rules call only numbers screened at most 30 days before (docs/RULES.md).\n";
 
 #define READ_CHUNK (256 * 1024)
 #define JSON_ERRORS_MAX 10000
@@ -132,7 +134,7 @@ static const struct {
 } kinds[] = {
 	[APP_IMPORT_PROSPECTS] = {"prospects", "cdemf", "give exactly one prospect file", "imported", "duplicates",
 		"%s: %ld imported, %ld duplicates, %ld rejected into %s\n"},
-	[APP_IMPORT_DNC] = {"dnc", "srf", "give exactly one opposition list file", "added", "already_listed",
+	[APP_IMPORT_DNC] = {"dnc", "srfx", "give exactly one opposition list file", "added", "already_listed",
 		"%s: %ld added, %ld already listed, %ld rejected (source %s)\n"},
 	[APP_IMPORT_CALLS] = {"calls", "cmf", "import calls FILE --campaign NAME --mapping FILE", "imported",
 		"duplicates", "%s: %ld calls imported, %ld duplicates, %ld rejected into %s\n"},
@@ -257,6 +259,7 @@ static int import_kind(enum app_import_kind kind, int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"source", required_argument, NULL, 's'},
 		{"region", required_argument, NULL, 'r'},
+		{"screened", required_argument, NULL, 'x'},
 		{NULL, 0, NULL, 0},
 	};
 	struct app_import_opts o = {.kind = kind, .region = "FR"};
@@ -285,6 +288,7 @@ static int import_kind(enum app_import_kind kind, int argc, char **argv)
 		case 'm': mapping_path = optarg; break;
 		case 's': o.source = optarg; break;
 		case 'r': o.region = optarg; break;
+		case 'x': o.screened = optarg; break;
 		case 'd':
 			if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
 				o.delimiter = '\t';

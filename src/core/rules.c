@@ -178,6 +178,16 @@ static void check_set(int set, int64_t at, const struct rules_consumer *c, struc
 		snprintf(v->reason, sizeof(v->reason), "refused during a call %lld days ago: none for %d days after a refusal",
 			(long long)((at - c->last_refusal) / 86400), RULES_REFUSAL_DAYS);
 	}
+	v = add(out, "fr.bloctel", "Code de la consommation, art. L.223-1 ff. (Bloctel)");
+	if (!c->screened_at || c->screened_at < c->lead_created_at) {
+		v->ok = false;
+		snprintf(v->reason, sizeof(v->reason), "the number was not screened against Bloctel since its file came in:"
+			" telepro export screening, then telepro import dnc --source bloctel");
+	} else if (at - c->screened_at > RULES_SCREENING_DAYS * 86400) {
+		v->ok = false;
+		snprintf(v->reason, sizeof(v->reason), "the file was last screened against Bloctel %lld days ago (at most %d):"
+			" screen it again", (long long)((at - c->screened_at) / 86400), RULES_SCREENING_DAYS);
+	}
 	v = add(out, "fr.consent", "loi 2025-594, Code de la consommation, art. L.223-1 (since 2026-08-11)");
 	if (at >= RULES_CONSENT_FROM && !c->consent_at) {
 		v->ok = false;

@@ -39,16 +39,19 @@ struct rules_consumer {
 	int64_t oldest_30d;          /* the oldest of those (UTC), 0 when none */
 	int64_t last_refusal;        /* the last refusal during a call (UTC), 0 when none */
 	int64_t consent_at;          /* the consumer's latest recorded consent (UTC), 0 when none */
+	int64_t lead_created_at;     /* when their number came in with a prospect file */
+	int64_t screened_at;         /* the latest screening against Bloctel (UTC), 0 when none */
 };
 
 #define RULES_MAX 12
 #define RULES_CALLS_30D 4                  /* at most 4 calls or attempts in 30 days */
 #define RULES_REFUSAL_DAYS 60              /* none for 60 days after a refusal */
+#define RULES_SCREENING_DAYS 30            /* a file screened against Bloctel at most 30 days ago */
 #define RULES_CONSENT_FROM 1786399200      /* 2026-08-11 00:00 in Paris: consent required from then */
 
 struct rule_verdict {
 	const char *rule;            /* "fr.days", "fr.hours", "fr.holidays", "fr.frequency", "fr.refusal",
-	                                "fr.consent" */
+	                                "fr.consent", "fr.bloctel" */
 	const char *source;          /* the text it enforces */
 	bool ok;
 	char reason[192];            /* in English, for the desk, `telepro why` and `next` */

@@ -236,6 +236,12 @@ static const char m2_web[] =
 	"CREATE TABLE consents ("
 	" id %ID%, phone TEXT NOT NULL, source TEXT NOT NULL, consented_at BIGINT NOT NULL, wording TEXT,"
 	" recorded_at BIGINT NOT NULL, recorded_by TEXT NOT NULL, UNIQUE (phone, source, consented_at));"
+	/* Each screening of the prospect files against an opposition service (Bloctel): when
+	 * the list was produced, and when it was loaded. */
+	"CREATE TABLE screenings ("
+	" id %ID%, source TEXT NOT NULL, screened_at BIGINT NOT NULL, numbers BIGINT NOT NULL,"
+	" imported_at BIGINT NOT NULL);"
+	"CREATE INDEX screenings_source ON screenings (source, screened_at);"
 	"CREATE INDEX agent_sessions_open ON agent_sessions (campaign_id, ended_at);"
 	/* Conversations by outcome, per agent and day and per agent and month, written with
 	 * each call like the other counters (the dashboard's outcome breakdown), filled here

@@ -139,6 +139,15 @@ TP_MUST_USE int store_export_prospects(struct store *s, int64_t campaign_id,
 TP_MUST_USE int store_consent_add(struct store *s, const struct store_who *who, const char *phone, int64_t at,
 	const char *source, const char *wording, struct tp_error *err);
 
+/* The numbers of a campaign's open leads (new, in progress, callback, hot), each once. */
+TP_MUST_USE int store_open_numbers(struct store *s, int64_t campaign_id, int (*fn)(void *ctx, const char *phone),
+	void *ctx, struct tp_error *err);
+
+/* Records a screening against an opposition service (source "bloctel") made on screened_at;
+ * in the caller's transaction. */
+TP_MUST_USE int store_screening_add(struct store *s, const char *source, int64_t screened_at, int64_t numbers,
+	int64_t imported_at, struct tp_error *err);
+
 /* Opposition list: adds phone (E.164) from source; returns 0 when added, 1 when it was
  * already there from that source (one statement: two writers at once add it once).
  * Runs in the caller's transaction. */
@@ -286,6 +295,8 @@ struct lead_consumer {
 	int64_t oldest_30d;             /* the oldest of them, 0 when none */
 	int64_t last_refusal;           /* the last call whose outcome is a refusal, 0 when none */
 	int64_t consent_at;             /* the latest consent given before the time, 0 when none */
+	int64_t created_at;             /* when the lead was imported */
+	int64_t screened_at;            /* the latest Bloctel screening before the time, 0 when none */
 };
 TP_MUST_USE int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct lead_consumer *out,
 	struct tp_error *err);

@@ -433,6 +433,8 @@ static int lawful(struct store *s, const struct campaign *c, int64_t lead_id, in
 	rc_.oldest_30d = lc.oldest_30d;
 	rc_.last_refusal = lc.last_refusal;
 	rc_.consent_at = lc.consent_at;
+	rc_.lead_created_at = lc.created_at;
+	rc_.screened_at = lc.screened_at;
 	rules_check(set, at, &rc_, &r);
 	if (r.callable)
 		return 0;
@@ -675,19 +677,23 @@ int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct lea
 	struct tp_error *err)
 {
 	/* A consumer's own address, else their company's. */
-	struct db_stmt *st = db_prepare(s->db, "SELECT l.phone, COALESCE(c.country, co.country), COALESCE(c.postcode, co.postcode)"
+	struct db_stmt *st = db_prepare(s->db, "SELECT l.phone, COALESCE(c.country, co.country), COALESCE(c.postcode, co.postcode),"
+		" l.created_at, (SELECT MAX(screened_at) FROM screenings WHERE source = 'bloctel' AND screened_at <= ?2)"
 		" FROM leads l"
-		" JOIN contacts c ON c.id = l.contact_id LEFT JOIN companies co ON co.id = c.company_id WHERE l.id = ?", err);
+		" JOIN contacts c ON c.id = l.contact_id LEFT JOIN companies co ON co.id = c.company_id WHERE l.id = ?1", err);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, lead_id);
+	db_bind_int64(st, 2, at);
 	if ((rc = db_step(st, err)) == DB_ROW) {
 		snprintf(out->phone, sizeof(out->phone), "%s", db_col_text(st, 0));
 		snprintf(out->country, sizeof(out->country), "%s", db_col_text(st, 1));
 		snprintf(out->postcode, sizeof(out->postcode), "%s", db_col_text(st, 2));
+		out->created_at = db_col_int64(st, 3);
+		out->screened_at = db_col_is_null(st, 4) ? 0 : db_col_int64(st, 4);
 	}
 	db_finalize(st);
 	if (rc < 0)
@@ -726,6 +732,39 @@ int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct lea
 		out->consent_at = db_col_is_null(st, 0) ? 0 : db_col_int64(st, 0);
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
+}
+
+int store_open_numbers(struct store *s, int64_t campaign_id, int (*fn)(void *ctx, const char *phone), void *ctx,
+	struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT DISTINCT phone FROM leads WHERE campaign_id = ? AND (state = 'new'"
+		" OR state = 'in_progress' OR state = 'callback' OR state = 'hot') ORDER BY phone /* scan-ok: the campaign's leads */",
+		err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, campaign_id);
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if ((rc = fn(ctx, db_col_text(st, 0))) != 0)
+			break;
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_screening_add(struct store *s, const char *source, int64_t screened_at, int64_t numbers, int64_t imported_at,
+	struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "INSERT INTO screenings (source, screened_at, numbers, imported_at)"
+		" VALUES (?, ?, ?, ?)", err);
+
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, source);
+	db_bind_int64(st, 2, screened_at);
+	db_bind_int64(st, 3, numbers);
+	db_bind_int64(st, 4, imported_at);
+	return store__run_done(st, err);
 }
 
 int store_consent_add(struct store *s, const struct store_who *who, const char *phone, int64_t at, const char *source,

@@ -222,6 +222,11 @@ static void test_rules_of_the_trade(void **state)
 	check(store_campaign_add(s, &test_who, &other, &err), &err);
 	add_consumer(s, c.id, "+262262000001", "97400");   /* lead 1: Réunion, UTC+4 */
 	add_consumer(s, c.id, "+33142685301", "75001");    /* lead 2: Paris */
+	/* The files are screened against Bloctel every month (at most 30 days before a call). */
+	check(store_screening_add(s, "bloctel", t(1, 9, 0), 2, t(1, 9, 0), &err), &err);
+	check(store_screening_add(s, "bloctel", tz_utc("Europe/Paris", 2027, 1, 2, 9, 0, 0), 2, 0, &err), &err);
+	check(store_screening_add(s, "bloctel", tz_utc("Europe/Paris", 2027, 2, 1, 9, 0, 0), 2, 0, &err), &err);
+	check(store_screening_add(s, "bloctel", tz_utc("Europe/Paris", 2027, 11, 1, 9, 0, 0), 2, 0, &err), &err);
 
 	/* Thursday 3 December 17:30 in Paris is 20:30 in Réunion: lead 1 is passed over. */
 	assert_int_equal(next(s, "alice", t(3, 17, 30), why, sizeof(why)), 2);

@@ -9,6 +9,19 @@
 #include "core/rules.h"
 #include "core/tz.h"
 
+/* "Screened against Bloctel the day before the call" (check() fills it in). */
+#define FRESH (-1)
+
+/* rules_check with FRESH screenings made concrete. */
+static void check(int set, int64_t at, const struct rules_consumer *c, struct rules_result *r)
+{
+	struct rules_consumer copy = *c;
+
+	if (copy.screened_at == FRESH)
+		copy.screened_at = at - 86400;
+	rules_check(set, at, &copy, r);
+}
+
 static int64_t paris(int y, int mo, int d, int h, int mi)
 {
 	return tz_utc("Europe/Paris", y, mo, d, h, mi, 0);
@@ -103,10 +116,10 @@ static void test_days_and_hours(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct rules_consumer c = {cases[i].zone, cases[i].postcode, 0, 0, 0, 1};
+		struct rules_consumer c = {cases[i].zone, cases[i].postcode, 0, 0, 0, 1, 1, FRESH};
 		struct rules_result r;
 
-		rules_check(RULES_FR_B2C, tz_utc(cases[i].zone, cases[i].y, cases[i].mo, cases[i].d, cases[i].h, cases[i].mi, 0),
+		check(RULES_FR_B2C, tz_utc(cases[i].zone, cases[i].y, cases[i].mo, cases[i].d, cases[i].h, cases[i].mi, 0),
 			&c, &r);
 		if (verdict(&r, "fr.days")->ok != cases[i].days || verdict(&r, "fr.hours")->ok != cases[i].hours ||
 		    verdict(&r, "fr.holidays")->ok != cases[i].holidays ||
@@ -124,23 +137,23 @@ static void test_overseas(void **state)
 {
 	struct rules_result r;
 	/* 16:30 in Paris is 19:30 in Réunion (UTC+4): callable; 17:30 is 20:30 there: not. */
-	struct rules_consumer reunion = {rules_consumer_zone("FR", "97400", "Europe/Paris"), "97400", 0, 0, 0, 1};
+	struct rules_consumer reunion = {rules_consumer_zone("FR", "97400", "Europe/Paris"), "97400", 0, 0, 0, 1, 1, FRESH};
 	/* 15:30 in Paris is 10:30 in Guadeloupe (UTC-4); 14:30 is 09:30 there. */
-	struct rules_consumer guadeloupe = {rules_consumer_zone("FR", "97110", "Europe/Paris"), "97110", 0, 0, 0, 1};
+	struct rules_consumer guadeloupe = {rules_consumer_zone("FR", "97110", "Europe/Paris"), "97110", 0, 0, 0, 1, 1, FRESH};
 
 	(void)state;
-	rules_check(RULES_FR_B2C, paris(2026, 11, 23, 16, 30), &reunion, &r);
+	check(RULES_FR_B2C, paris(2026, 11, 23, 16, 30), &reunion, &r);
 	assert_true(r.callable);
-	rules_check(RULES_FR_B2C, paris(2026, 11, 23, 17, 30), &reunion, &r);
+	check(RULES_FR_B2C, paris(2026, 11, 23, 17, 30), &reunion, &r);
 	assert_false(r.callable);
 	assert_string_equal(verdict(&r, "fr.hours")->reason,
 		"20:30 in Indian/Reunion: consumers are called 10:00-13:00 and 14:00-20:00 only");
-	rules_check(RULES_FR_B2C, paris(2026, 11, 23, 15, 30), &guadeloupe, &r);
+	check(RULES_FR_B2C, paris(2026, 11, 23, 15, 30), &guadeloupe, &r);
 	assert_true(r.callable);
-	rules_check(RULES_FR_B2C, paris(2026, 11, 23, 14, 30), &guadeloupe, &r);
+	check(RULES_FR_B2C, paris(2026, 11, 23, 14, 30), &guadeloupe, &r);
 	assert_false(r.callable);
 	/* Monday 20 December 2027 in Réunion is the abolition of slavery. */
-	rules_check(RULES_FR_B2C, paris(2027, 12, 20, 10, 0), &reunion, &r);
+	check(RULES_FR_B2C, paris(2027, 12, 20, 10, 0), &reunion, &r);
 	assert_false(verdict(&r, "fr.holidays")->ok);
 	assert_string_equal(verdict(&r, "fr.holidays")->reason,
 		"2027-12-20 is a public holiday where the consumer lives: Abolition of slavery (abolition de l'esclavage)");
@@ -149,15 +162,15 @@ static void test_overseas(void **state)
 static void test_frequency_and_refusal(void **state)
 {
 	int64_t at = paris(2026, 11, 23, 11, 0), oldest = at - 20 * 86400;
-	struct rules_consumer c = {"Europe/Paris", "75001", 3, oldest, 0, 1};
+	struct rules_consumer c = {"Europe/Paris", "75001", 3, oldest, 0, 1, 1, FRESH};
 	struct rules_result r;
 
 	(void)state;
 	/* The 4th call is allowed, the 5th is not, until the oldest of the four is 30 days old. */
-	rules_check(RULES_FR_B2C, at, &c, &r);
+	check(RULES_FR_B2C, at, &c, &r);
 	assert_true(r.callable);
 	c.calls_30d = 4;
-	rules_check(RULES_FR_B2C, at, &c, &r);
+	check(RULES_FR_B2C, at, &c, &r);
 	assert_false(r.callable);
 	assert_string_equal(verdict(&r, "fr.frequency")->reason,
 		"4 calls or attempts to this number in the last 30 days (at most 4)");
@@ -166,12 +179,12 @@ static void test_frequency_and_refusal(void **state)
 	/* Day 59 after a refusal: not yet; day 60: again. */
 	c.calls_30d = 0;
 	c.last_refusal = at - 59 * 86400;
-	rules_check(RULES_FR_B2C, at, &c, &r);
+	check(RULES_FR_B2C, at, &c, &r);
 	assert_false(r.callable);
 	assert_string_equal(verdict(&r, "fr.refusal")->reason,
 		"refused during a call 59 days ago: none for 60 days after a refusal");
 	c.last_refusal = at - 60 * 86400;
-	rules_check(RULES_FR_B2C, at, &c, &r);
+	check(RULES_FR_B2C, at, &c, &r);
 	assert_true(r.callable);
 	assert_true(verdict(&r, "fr.refusal")->ok);
 }
@@ -180,32 +193,59 @@ static void test_frequency_and_refusal(void **state)
  * none; from that midnight in Paris, one must be recorded. */
 static void test_consent(void **state)
 {
-	struct rules_consumer c = {"Europe/Paris", "75001", 0, 0, 0, 0};
+	struct rules_consumer c = {"Europe/Paris", "75001", 0, 0, 0, 0, 1, FRESH};
 	struct rules_result r;
 
 	(void)state;
-	rules_check(RULES_FR_B2C, paris(2026, 8, 10, 23, 59), &c, &r);
+	check(RULES_FR_B2C, paris(2026, 8, 10, 23, 59), &c, &r);
 	assert_true(verdict(&r, "fr.consent")->ok);
-	rules_check(RULES_FR_B2C, paris(2026, 8, 11, 0, 0), &c, &r);
+	check(RULES_FR_B2C, paris(2026, 8, 11, 0, 0), &c, &r);
 	assert_false(verdict(&r, "fr.consent")->ok);
 	assert_string_equal(verdict(&r, "fr.consent")->reason, "no recorded consent of this consumer to be called (required"
 		" since 2026-08-11; import it with the file or record it at the desk)");
-	rules_check(RULES_FR_B2C, paris(2026, 11, 23, 11, 0), &c, &r);
+	check(RULES_FR_B2C, paris(2026, 11, 23, 11, 0), &c, &r);
 	assert_false(r.callable);
 	c.consent_at = paris(2026, 9, 1, 0, 0);
-	rules_check(RULES_FR_B2C, paris(2026, 11, 23, 11, 0), &c, &r);
+	check(RULES_FR_B2C, paris(2026, 11, 23, 11, 0), &c, &r);
 	assert_true(r.callable);
 	assert_int_equal(RULES_CONSENT_FROM, paris(2026, 8, 11, 0, 0));
 }
 
+/* Numbers are screened against Bloctel at most 30 days before the call, and after their
+ * file came in. */
+static void test_bloctel(void **state)
+{
+	int64_t at = paris(2026, 11, 23, 11, 0);
+	struct rules_consumer c = {"Europe/Paris", "75001", 0, 0, 0, 1, at - 40 * 86400, at - 30 * 86400};
+	struct rules_result r;
+
+	(void)state;
+	rules_check(RULES_FR_B2C, at, &c, &r);
+	assert_true(r.callable);
+	c.screened_at = at - 30 * 86400 - 60;
+	rules_check(RULES_FR_B2C, at, &c, &r);
+	assert_false(r.callable);
+	assert_string_equal(verdict(&r, "fr.bloctel")->reason,
+		"the file was last screened against Bloctel 30 days ago (at most 30): screen it again");
+	c.screened_at = at - 10 * 86400;
+	c.lead_created_at = at - 5 * 86400;
+	rules_check(RULES_FR_B2C, at, &c, &r);
+	assert_false(verdict(&r, "fr.bloctel")->ok);
+	assert_string_equal(verdict(&r, "fr.bloctel")->reason, "the number was not screened against Bloctel since its file"
+		" came in: telepro export screening, then telepro import dnc --source bloctel");
+	c.screened_at = 0;
+	rules_check(RULES_FR_B2C, at, &c, &r);
+	assert_false(verdict(&r, "fr.bloctel")->ok);
+}
+
 static void test_sets(void **state)
 {
-	struct rules_consumer c = {"Europe/Paris", "75001", 9, 1, 0, 0};
+	struct rules_consumer c = {"Europe/Paris", "75001", 9, 1, 0, 0, 0, 0};
 	struct rules_result r;
 
 	(void)state;
 	/* No rule set: nothing is checked (a B2B campaign keeps its own windows only). */
-	rules_check(RULES_NONE, paris(2026, 11, 28, 23, 0), &c, &r);
+	check(RULES_NONE, paris(2026, 11, 28, 23, 0), &c, &r);
 	assert_true(r.callable);
 	assert_int_equal(r.n, 0);
 	assert_int_equal(rules_set_of("fr-b2c"), RULES_FR_B2C);
@@ -221,7 +261,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_easter_and_holidays), cmocka_unit_test(test_zones),
 		cmocka_unit_test(test_days_and_hours), cmocka_unit_test(test_overseas),
-		cmocka_unit_test(test_frequency_and_refusal), cmocka_unit_test(test_consent), cmocka_unit_test(test_sets),
+		cmocka_unit_test(test_frequency_and_refusal), cmocka_unit_test(test_consent), cmocka_unit_test(test_bloctel),
+		cmocka_unit_test(test_sets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
