@@ -244,6 +244,10 @@ TELEPRO_DB=$(new_db rules)
 export TELEPRO_NOW=1795078800   # 2026-11-19 10:00 in Paris: the file comes in, then is screened
 "$T" campaign add Conso --audience b2c --kind sales >/dev/null
 expect_eq "b2c default rules" "rules                  fr-b2c (of the audience)" "$("$T" campaign show Conso | grep '^rules')"
+expect_eq "b2c script opens with the legal announcement" "## Présentation (obligatoire)" \
+  "$("$T" campaign show Conso --format json | json "d['script'].splitlines()[0]")"
+expect_eq "it says the call is commercial" "1" \
+  "$("$T" campaign show Conso --format json | json "int('appel commercial' in d['script'] and 'L.221-16' in d['script'])")"
 printf 'nom;telephone;code postal;date_consentement;source_consentement\nMartin;0262 20 00 01;97400;02/09/2026;jeu concours\nDurand;01 42 68 53 01;75001;2026-09-03;formulaire web\nPetit;01 42 68 53 02;75002;;\nBernard;01 42 68 53 03;75003;31/04/2026;formulaire web\nRoux;01 42 68 53 04;75004;2026-09-03;\n' >conso.csv
 "$T" import prospects conso.csv --campaign Conso 2>err >/dev/null
 expect_eq "consents imported, bad ones rejected" "conso.csv:5: consent_date: '31/04/2026': there is no such day in that month|conso.csv:6: consent_source: missing: a consent needs where it was given" "$(paste -sd'|' err)"

@@ -19,6 +19,10 @@ int app_campaign_add(struct app *a, const char *name, const struct campaign_sett
 	campaign_set_str(&c->name, name);
 	if ((rc = campaign_apply_settings(c, set, n, err)) || (rc = campaign_validate(c, err)))
 		return rc;
+	/* A consumer campaign without a script starts from the template that opens with what
+	 * the law requires (docs/RULES.md). */
+	if (!c->script && strcmp(c->audience, "b2c") == 0)
+		campaign_set_str(&c->script, campaign_b2c_script);
 	return store_campaign_add(a->store, &who, c, err);
 }
 

@@ -374,6 +374,24 @@ void campaign_format_outcome(const struct outcome_def *o, char *buf, size_t size
 	}
 }
 
+const char campaign_b2c_script[] =
+	"## Présentation (obligatoire)\n"
+	"\n"
+	"Bonjour {{civility}} {{last_name}}, je suis {{agent}}, je vous appelle pour le compte de\n"
+	"**[votre société]**. Il s'agit d'un appel commercial : avez-vous quelques instants ?\n"
+	"\n"
+	"*Code de la consommation, art. L.221-16 : dès le début de l'appel, dire qui appelle, pour\n"
+	"le compte de qui, et que l'appel est commercial.*\n"
+	"\n"
+	"## Découverte\n"
+	"\n"
+	"- …\n"
+	"\n"
+	"## Si la personne refuse\n"
+	"\n"
+	"Remercier, noter le refus (issue « Pas intéressé ») : elle ne sera pas rappelée avant 60 jours.\n"
+	"Si elle demande à ne plus être appelée : issue « Ne plus appeler ».\n";
+
 int campaign_rules(const struct campaign *c)
 {
 	return c->rule_set >= 0 ? c->rule_set : rules_default_for(c->audience, c->region);

@@ -129,6 +129,11 @@ void campaign_format_outcome(const struct outcome_def *o, char *buf, size_t size
 #define OUTCOME_FLAG_COUNT 6
 const char *campaign_outcome_flag_name(int i);
 
+/* The script a consumer campaign starts from when none is given: it opens with what the
+ * law requires the caller to say first (Code de la consommation, art. L.221-16): who
+ * calls, for whom, and that the call is commercial. */
+extern const char campaign_b2c_script[];
+
 /* The rule set the campaign applies (its own choice, else its audience's default). */
 int campaign_rules(const struct campaign *c);
 
