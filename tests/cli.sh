@@ -294,5 +294,38 @@ expect_eq "why no lead rc" 2 $?
 expect_eq "why no lead" "telepro: lead: no lead 7" "$(cat err)"
 unset TELEPRO_NOW
 
+# GDPR: a person's export, erasure (the counters stay), and the review of old contacts
+TELEPRO_DB=$(new_db gdpr)
+export TELEPRO_NOW=1795078800   # 2026-11-19 10:00 in Paris
+"$T" campaign add G --window "mon-sun 00:00-24:00" >/dev/null
+printf 'nom;prénom;telephone;email;effectif\nMartin;Zoé;01 42 68 53 01;zoe@example.fr;12\nDurand;Luc;01 42 68 53 02;luc@example.fr;40\n' >g.csv
+"$T" import prospects g.csv --campaign G >/dev/null
+echo "correct horse" | "$T" user add alice --role agent --password-stdin >/dev/null
+"$T" call log --agent alice --lead 1 --result conversation --outcome do_not_call --talk 60 --note "aime le golf" >/dev/null
+"$T" person export --phone "01.42.68.53.01" >export.json
+expect_eq "export: the person, their call and note, qualification, opposition" \
+  "Martin|zoe@example.fr|aime le golf|effectif=12|internal" \
+  "$(json "'|'.join([d['people'][0]['contact']['last_name'], d['people'][0]['contact']['email'], d['people'][0]['calls'][0]['notes'], d['people'][0]['qualification'][0]['key'] + '=' + d['people'][0]['qualification'][0]['value'], d['people'][0]['opposition'][0]['source']])" <export.json)"
+before=$("$T" kpi --format json | json "(d['totals']['calls'], d['totals']['conversations'], d['totals']['talk_seconds'], d['totals']['refusals'])")
+expect_eq "erase" "1 contact erased" "$("$T" person erase --email ZOE@example.fr)"
+expect_eq "the counters stay exact" "$before" \
+  "$("$T" kpi --format json | json "(d['totals']['calls'], d['totals']['conversations'], d['totals']['talk_seconds'], d['totals']['refusals'])")"
+expect_eq "nothing left of her" "[]" "$("$T" person export --email zoe@example.fr | json "d['people']")"
+expect_eq "identity, notes and qualification gone" "||erased:1|0|0" \
+  "$(sql "$TELEPRO_DB" "SELECT COALESCE(c.last_name, ''), COALESCE(c.email, ''), l.phone, (SELECT COUNT(*) FROM calls WHERE notes IS NOT NULL), (SELECT COUNT(*) FROM qualification_values WHERE contact_id = 1) FROM contacts c JOIN leads l ON l.contact_id = c.id WHERE c.id = 1")"
+expect_eq "the opposition list stays" "+33142685301|internal" "$(sql "$TELEPRO_DB" "SELECT phone, source FROM opposition")"
+expect_eq "audited" "person.export|person.erase|person.export" "$(sql "$TELEPRO_DB" "SELECT action FROM audit_log WHERE action LIKE 'person.%' ORDER BY id" | paste -sd'|')"
+expect_eq "review: not yet" "0 people not contacted for 3 years" "$("$T" person review | tail -1)"
+expect_eq "review: 3 years on" "contact 2  Durand  +33142685302  never called, in since 2026-11-19 10:00" \
+  "$(TELEPRO_NOW=$((1795078800 + 1100 * 86400)) "$T" person review | head -1)"
+"$T" person erase --phone 0142685399 2>err >/dev/null
+expect_eq "erase nobody rc" 2 $?
+expect_eq "erase nobody" "telepro: nobody with that number" "$(cat err)"
+"$T" person export --phone 0142685301 --email a@b.fr 2>err >/dev/null
+expect_eq "one of phone or email" "telepro: give the person's --phone or --email (one of them)" "$(cat err)"
+"$T" --as alice person export --phone 0142685302 2>err >/dev/null
+expect_eq "admins only rc" 2 $?
+unset TELEPRO_NOW
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

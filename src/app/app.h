@@ -255,6 +255,21 @@ struct app_kpi_query {
  * sees their own KPIs only. */
 TP_MUST_USE int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct tp_error *err);
 
+/* A person's data (app_person.c, docs/PRIVACY.md): admins only. ------------------------ */
+
+/* Everything about the person with that phone (any written form) or email:
+ * {"query":{...},"people":[{"contact":{},"company":{}|null,"leads":[],"calls":[],
+ * "appointments":[],"qualification":[],"consents":[],"opposition":[]}]}. Audited. */
+TP_MUST_USE int app_person_export(struct app *a, const char *phone, const char *email, json_t **out,
+	struct tp_error *err);
+/* Erases them (identity, notes, qualification, consents; counters and the opposition list
+ * stay); *erased gets how many contacts. TP_ENOTFOUND when nobody matches. */
+TP_MUST_USE int app_person_erase(struct app *a, const char *phone, const char *email, int *erased,
+	struct tp_error *err);
+/* People not contacted for years (never called: since they came in), for review:
+ * {"years","before","people":[{"contact_id","last_name","phone","created_at","last_call_at"}]}. */
+TP_MUST_USE int app_person_review(struct app *a, int years, json_t **out, struct tp_error *err);
+
 /* Demo data and moving databases (app_admin.c) ------------------------------------------- */
 
 struct app_demo_result {

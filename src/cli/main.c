@@ -23,6 +23,7 @@ static const char usage[] =
 	"  call log --agent NAME --lead ID --result R ...   record a call\n"
 	"  why LEAD [--at TIME]         why a lead may or may not be called, rule by rule\n"
 	"  consent LEAD --source WHERE  record a consumer's consent to be called (B2C)\n"
+	"  person export|erase|review   a person's data under the GDPR\n"
 	"  appointment list|result       appointments and what sales made of them\n"
 	"  kpi [--campaign C] [--by hour|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
 	"  demo [--seed N] [--weeks W]   fill the database with believable demo data\n"
@@ -58,6 +59,7 @@ static const struct {
 	{"serve", cmd_serve},
 	{"why", cmd_why},
 	{"consent", cmd_consent},
+	{"person", cmd_person},
 };
 
 /* The options every command takes, wherever they stand (before a "--"). */

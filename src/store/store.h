@@ -334,6 +334,32 @@ typedef int (*store_open_session_fn)(void *ctx, const struct open_session *o);
 TP_MUST_USE int store_open_sessions(struct store *s, int64_t campaign_id, store_open_session_fn fn, void *ctx,
 	struct tp_error *err);
 
+/* A person's data for the GDPR (store_person.c, docs/PRIVACY.md). */
+typedef int (*store_id_fn)(void *ctx, int64_t id);
+/* Each row of a section ("contact", "company", "leads", "calls", "appointments",
+ * "qualification", "consents", "opposition"): column names and values (NULL for SQL
+ * NULL), valid during the call. */
+typedef int (*store_row_fn)(void *ctx, const char *section, int n, const char *const *names,
+	const char *const *values);
+struct person_review {
+	int64_t contact_id;
+	const char *last_name, *phone;
+	int64_t created_at, last_call_at;   /* last_call_at 0 when never called */
+};
+typedef int (*store_review_fn)(void *ctx, const struct person_review *r);
+
+/* The contacts whose phone or mobile is phone (E.164), or whose email is email. */
+TP_MUST_USE int store_person_find(struct store *s, const char *phone, const char *email, store_id_fn fn, void *ctx,
+	struct tp_error *err);
+TP_MUST_USE int store_person_rows(struct store *s, int64_t contact_id, store_row_fn fn, void *ctx, struct tp_error *err);
+/* Erases the contact's identity, notes, qualification and consents in one transaction;
+ * counters, call results and the opposition list stay; audited. */
+TP_MUST_USE int store_person_erase(struct store *s, const struct store_who *who, int64_t contact_id,
+	struct tp_error *err);
+/* Contacts not erased whose last call (or, never called, their arrival) is before before. */
+TP_MUST_USE int store_person_review(struct store *s, int64_t before, store_review_fn fn, void *ctx,
+	struct tp_error *err);
+
 /* Web sessions (store_web.c). Tokens are stored only as their hash: a copy of the
  * database gives no usable session. */
 struct web_session {
