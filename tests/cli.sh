@@ -259,7 +259,7 @@ expect_eq "not screened, not called" "fr.bloctel" "$(json "','.join(v['rule'] fo
 expect_eq "screening exported" "0142685301|0142685302|0262200001" \
   "$("$T" export screening --campaign Conso 2>/dev/null | tr -d '\r' | paste -sd'|')"
 TELEPRO_NOW=1795165200 "$T" import dnc bloctel.txt --source bloctel --screened 2026-11-20 >/dev/null
-expect_eq "screening recorded" "bloctel|1|1" "$(sql "$TELEPRO_DB" "SELECT source, numbers, screened_at = 1795132800 FROM screenings")"
+expect_eq "screening recorded" "bloctel|1|1795132800" "$(sql "$TELEPRO_DB" "SELECT source, numbers, screened_at FROM screenings")"
 "$T" import dnc bloctel.txt --source internal --screened 2026-11-20 2>err >/dev/null
 expect_eq "screened is for bloctel" "telepro: screened: the day of a Bloctel list (--source bloctel)" "$(cat err)"
 expect_eq "no consent, no call" "fr.consent" \

@@ -519,7 +519,7 @@ static int save_outcomes(struct store *s, const struct campaign *c, struct tp_er
 	for (int i = 0; i < c->noutcomes; i++) {
 		const struct outcome_def *o = &c->outcomes[i];
 		struct db_stmt *st = db_prepare(s->db, "SELECT id, is_refusal, is_final, is_callback, is_appointment, is_sale,"
-			" is_do_not_call, EXISTS (SELECT 1 FROM calls WHERE outcome_id = outcomes.id)"
+			" is_do_not_call, CASE WHEN EXISTS (SELECT 1 FROM calls WHERE outcome_id = outcomes.id) THEN 1 ELSE 0 END"
 			" FROM outcomes WHERE campaign_id = ? AND code = ?", err);
 		int64_t id = 0;
 		unsigned flags = 0;

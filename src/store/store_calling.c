@@ -821,7 +821,7 @@ int store_lead_facts(struct store *s, int64_t lead_id, int64_t at, struct lead_f
 int store_open_sessions(struct store *s, int64_t campaign_id, store_open_session_fn fn, void *ctx,
 	struct tp_error *err)
 {
-	struct db_stmt *st = db_prepare(s->db, "SELECT u.name, a.started_at, a.last_activity_at, a.paused_since IS NOT NULL"
+	struct db_stmt *st = db_prepare(s->db, "SELECT u.name, a.started_at, a.last_activity_at, CASE WHEN a.paused_since IS NULL THEN 0 ELSE 1 END"
 		" FROM agent_sessions a JOIN users u ON u.id = a.agent_id"
 		" WHERE a.campaign_id = ? AND a.ended_at IS NULL ORDER BY u.name", err);
 	int rc;

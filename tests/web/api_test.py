@@ -249,8 +249,13 @@ for route, who in EXPECTED.items():
             check(f"{route} {ROLES[user]} 403", status == 403, status)
 
 # --- the calling desk through the API -------------------------------------------------------
+now = jbody(request("GET", f"/api/v1/campaigns/{campaign_id}/agents-now", cookie=sessions["mia"][0])[2])
+check("team: ana paused (the walk paused her session)", [(x["agent"], x["state"]) for x in now["agents"]] ==
+      [("ana", "paused")], now)
 cookie, csrf = sessions["ana"]
 request("POST", "/api/v1/sessions/resume", {}, cookie=cookie, csrf=csrf)
+now = jbody(request("GET", f"/api/v1/campaigns/{campaign_id}/agents-now", cookie=sessions["mia"][0])[2])
+check("team: ana calling again", [(x["agent"], x["state"]) for x in now["agents"]] == [("ana", "calling")], now)
 status, h, text = request("POST", f"/api/v1/campaigns/{campaign_id}/next?script=html", {}, cookie=cookie, csrf=csrf)
 lead = jbody(text)
 check("next gives a lead", status == 200 and lead.get("lead_id"), text[:200])
