@@ -1,0 +1,36 @@
+#ifndef TP_STATS_H
+#define TP_STATS_H
+/*
+ * The tests behind the insights (docs/INSIGHTS.md): which differences between groups of
+ * calls are real. Plain arithmetic on counts, no I/O.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+/* P(Z > z) for a standard normal Z. */
+double stats_normal_sf(double z);
+/* The upper tail P(X > x) of a chi-square variable with df degrees of freedom. */
+double stats_chi2_sf(double x, int df);
+
+struct stats_chi2 {
+	double statistic;
+	int df;
+	double p_value;
+};
+
+/* Pearson's chi-square test of homogeneity of a proportion over k groups (successes[i]
+ * out of trials[i]; no continuity correction). Groups with no trial are left out; df =
+ * groups kept - 1. p_value 1 and df 0 when fewer than two groups or no variation. */
+void stats_chi2_homogeneity(const int64_t *successes, const int64_t *trials, size_t k, struct stats_chi2 *out);
+
+/* Two-sided p-value of the pooled two-proportion z-test of x1/n1 against x2/n2. */
+double stats_two_proportions(int64_t x1, int64_t n1, int64_t x2, int64_t n2);
+
+/* Benjamini-Hochberg q-values of n p-values (in the same order). */
+void stats_bh(const double *p, double *q, size_t n);
+
+/* The trials each of two groups needs for a two-sided 5 % test to detect p1 against p2
+ * with 80 % power (normal approximation); 0 when p1 == p2. */
+int64_t stats_trials_needed(double p1, double p2);
+
+#endif
