@@ -13,7 +13,7 @@ static const struct {
 } groupings[] = {
 	{"hour", KPI_BY_HOUR}, {"weekday-hour", KPI_BY_WEEKDAY_HOUR}, {"day", KPI_BY_DAY}, {"week", KPI_BY_WEEK},
 	{"month", KPI_BY_MONTH}, {"agent", KPI_BY_AGENT}, {"campaign", KPI_BY_CAMPAIGN}, {"outcome", KPI_BY_OUTCOME},
-	{"block", KPI_BY_BLOCK},
+	{"block", KPI_BY_BLOCK}, {"weekday", KPI_BY_WEEKDAY},
 };
 
 struct groups_ctx {
@@ -123,7 +123,7 @@ int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct t
 				by = groupings[i].by;
 		if (by == KPI_BY_NONE)
 			return tp_error_at(err, TP_EUSAGE, NULL, 0, "by",
-				"'%s': hour, weekday-hour, day, week, month, agent, campaign, outcome or block", q->by);
+				"'%s': hour, weekday, weekday-hour, day, week, month, agent, campaign, outcome or block", q->by);
 	}
 	if ((q->from && (rc = date_parse_day(q->from, "from", &f.from_day, err))) ||
 	    (q->to && (rc = date_parse_day(q->to, "to", &f.to_day, err))))

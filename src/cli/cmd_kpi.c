@@ -9,7 +9,7 @@
 
 static const char help[] =
 	"usage: telepro kpi [--campaign NAME] [--agent NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-	"                   [--by hour|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
+	"                   [--by hour|weekday|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
 	"                   [--format table|json|csv]\n"
 	"\n"
 	"Every KPI of the design with its denominator; each rate as value, 95% interval and n\n"

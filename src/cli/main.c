@@ -25,7 +25,7 @@ static const char usage[] =
 	"  consent LEAD --source WHERE  record a consumer's consent to be called (B2C)\n"
 	"  person export|erase|review   a person's data under the GDPR\n"
 	"  appointment list|result       appointments and what sales made of them\n"
-	"  kpi [--campaign C] [--by hour|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
+	"  kpi [--campaign C] [--by hour|weekday|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
 	"  demo [--seed N] [--weeks W]   fill the database with believable demo data\n"
 	"  migrate --from URL --to URL   copy a whole database (e.g. SQLite to PostgreSQL)\n"
 	"  serve [--listen 127.0.0.1:8080]   the web application and the JSON API\n"

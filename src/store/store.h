@@ -270,7 +270,7 @@ struct kpi_filter {
 
 enum kpi_group {
 	KPI_BY_NONE, KPI_BY_HOUR, KPI_BY_WEEKDAY_HOUR, KPI_BY_DAY, KPI_BY_WEEK, KPI_BY_MONTH, KPI_BY_AGENT,
-	KPI_BY_CAMPAIGN, KPI_BY_OUTCOME, KPI_BY_BLOCK,
+	KPI_BY_CAMPAIGN, KPI_BY_OUTCOME, KPI_BY_BLOCK, KPI_BY_WEEKDAY,
 };
 
 /* Calls fn with each group (key as text, its counts) in key order, from the counters

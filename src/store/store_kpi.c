@@ -292,6 +292,7 @@ static enum source_table pick_source(const struct kpi_filter *f, enum kpi_group 
 			return SRC_AGENT_MONTH;
 		return f->agent_id ? SRC_HOURLY : SRC_DAY;
 	case KPI_BY_HOUR:
+	case KPI_BY_WEEKDAY:
 	case KPI_BY_WEEKDAY_HOUR:
 	case KPI_BY_BLOCK:
 		return aligned && !f->agent_id ? SRC_HOUR_MONTH : SRC_HOURLY;
@@ -314,6 +315,7 @@ static void grouping_sql(enum kpi_group by, enum source_table src, const char **
 	case KPI_BY_HOUR:
 		*select = "0, local_hour, 0, 0, -1";
 		break;
+	case KPI_BY_WEEKDAY:
 	case KPI_BY_WEEKDAY_HOUR:
 		*select = hm ? "0, local_hour, 0, 0, local_weekday" : "local_day, local_hour, 0, 0, -1";
 		break;
@@ -432,6 +434,8 @@ static int64_t row_key(enum kpi_group by, int day, int hour, int weekday, int64_
 		return hour;
 	case KPI_BY_WEEKDAY_HOUR:
 		return ((weekday + 6) % 7) * 100 + hour; /* Monday first */
+	case KPI_BY_WEEKDAY:
+		return (weekday + 6) % 7;
 	case KPI_BY_DAY:
 		return day;
 	case KPI_BY_WEEK:
@@ -461,6 +465,9 @@ static int label(enum kpi_group by, struct group *g, struct db_stmt *names_st, s
 		break;
 	case KPI_BY_WEEKDAY_HOUR:
 		snprintf(g->label, sizeof(g->label), "%s %02d", weekday_names[(g->key / 100 + 1) % 7], (int)(g->key % 100));
+		break;
+	case KPI_BY_WEEKDAY:
+		snprintf(g->label, sizeof(g->label), "%s", weekday_names[(g->key + 1) % 7]);
 		break;
 	case KPI_BY_DAY:
 		snprintf(g->label, sizeof(g->label), "%04d-%02d-%02d", (int)(g->key / 10000), (int)(g->key / 100 % 100),

@@ -339,7 +339,7 @@ static void run_history(unsigned seed)
 			{0, 2, 0, 0},
 		};
 		enum kpi_group groupings[] = {KPI_BY_HOUR, KPI_BY_WEEKDAY_HOUR, KPI_BY_DAY, KPI_BY_WEEK, KPI_BY_MONTH,
-			KPI_BY_AGENT, KPI_BY_CAMPAIGN, KPI_BY_BLOCK};
+			KPI_BY_AGENT, KPI_BY_CAMPAIGN, KPI_BY_BLOCK, KPI_BY_WEEKDAY};
 
 		for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
 			struct kpi_counts counters, raw;
