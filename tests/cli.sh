@@ -327,5 +327,21 @@ expect_eq "one of phone or email" "telepro: give the person's --phone or --email
 expect_eq "admins only rc" 2 $?
 unset TELEPRO_NOW
 
+# insights slots: the CLI's parse and print over the app (the statistics: test_stats,
+# test_insights)
+TELEPRO_DB=$(new_db insights)
+"$T" demo --seed 7 --weeks 1 >/dev/null   # one week: the demo is slow on PostgreSQL (issue 9)
+"$T" insights slots --campaign "RDV PME Rhône" --format json >out
+expect_eq "insights json keys" "by,groups,pairs,rate,summary,summary_en,test,too_few" "$(json "','.join(sorted(d))" <out)"
+expect_eq "insights groups are kpi's keys" \
+  "$("$T" kpi --campaign "RDV PME Rhône" --by hour --format json | json "','.join(g['key'] for g in d['groups'] if g['calls'] >= 30)")" \
+  "$(json "','.join(g['key'] for g in d['groups'])" <out)"
+expect_eq "insights weekday keys" "mon,tue,wed,thu,fri" \
+  "$("$T" insights slots --campaign "RDV PME Rhône" --by weekday --format json | json "','.join(g['key'] for g in d['groups'])")"
+"$T" insights slots --campaign "RDV PME Rhône" --by month 2>err >/dev/null
+expect_eq "insights bad by" "telepro: by: 'month': hour, weekday or weekday-hour" "$(cat err)"
+"$T" insights slots 2>err >/dev/null
+expect_eq "insights needs a campaign" "telepro: campaign: which campaign: --campaign NAME" "$(cat err)"
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

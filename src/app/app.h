@@ -255,6 +255,22 @@ struct app_kpi_query {
  * sees their own KPIs only. */
 TP_MUST_USE int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct tp_error *err);
 
+/* Insights (app_insights.c, docs/INSIGHTS.md) ------------------------------------------ */
+
+struct app_insights_query {
+	const char *campaign, *agent;   /* campaign required */
+	const char *from, *to;          /* YYYY-MM-DD, NULL: open */
+	const char *by;                 /* hour (default), weekday, weekday-hour */
+	const char *rate;               /* contact_rate (default), appointment_rate, appointments_per_conversation,
+	                                   sales_per_conversation, sales_per_appointment */
+};
+
+/* The best calling slots: {"rate","by","test":{"statistic","df","p_value"},
+ * "groups":[{"key","value","low","high","n"}],"too_few":[{"key","n","value","needed"}],
+ * "pairs":[{"a","b","ratio","p_value","q_value","significant"}],"summary","summary_en"}. */
+TP_MUST_USE int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t **out,
+	struct tp_error *err);
+
 /* A person's data (app_person.c, docs/PRIVACY.md): admins only. ------------------------ */
 
 /* Everything about the person with that phone (any written form) or email:

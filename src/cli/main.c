@@ -24,6 +24,7 @@ static const char usage[] =
 	"  why LEAD [--at TIME]         why a lead may or may not be called, rule by rule\n"
 	"  consent LEAD --source WHERE  record a consumer's consent to be called (B2C)\n"
 	"  person export|erase|review   a person's data under the GDPR\n"
+	"  insights slots --campaign C  the best calling slots, and which differences are real\n"
 	"  appointment list|result       appointments and what sales made of them\n"
 	"  kpi [--campaign C] [--by hour|weekday|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
 	"  demo [--seed N] [--weeks W]   fill the database with believable demo data\n"
@@ -60,6 +61,7 @@ static const struct {
 	{"why", cmd_why},
 	{"consent", cmd_consent},
 	{"person", cmd_person},
+	{"insights", cmd_insights},
 };
 
 /* The options every command takes, wherever they stand (before a "--"). */

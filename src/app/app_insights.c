@@ -1,0 +1,275 @@
+/*
+ * Insights (docs/INSIGHTS.md): which differences in the KPIs are real. The best calling
+ * slots: a rate by hour, weekday or weekday × hour, its chi-square test of homogeneity,
+ * every pair of slots compared (pooled z-test, Benjamini-Hochberg over the pairs), slots
+ * with too few calls set apart with how many more they need, and the finding in a
+ * sentence.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app_int.h"
+#include "core/date.h"
+#include "core/kpi.h"
+#include "core/stats.h"
+
+/* Fewer trials than this in a slot and it is not ranked. */
+#define INSIGHTS_MIN_TRIALS 30
+/* The difference a slot with too few calls should be able to show: 25 % of the rate. */
+#define INSIGHTS_LIFT 1.25
+#define INSIGHTS_GROUPS_MAX 200
+
+static int64_t calls(const struct kpi_counts *c) { return c->calls; }
+static int64_t conversations(const struct kpi_counts *c) { return c->conversations; }
+static int64_t appointments(const struct kpi_counts *c) { return c->appointments; }
+static int64_t sales(const struct kpi_counts *c) { return c->sales; }
+static int64_t won(const struct kpi_counts *c) { return c->appointments_won; }
+
+static const struct {
+	const char *name, *fr, *en;
+	int64_t (*hits)(const struct kpi_counts *);
+	int64_t (*trials)(const struct kpi_counts *);
+} rates[] = {
+	{"contact_rate", "le taux de contact", "the contact rate", conversations, calls},
+	{"appointment_rate", "le taux de rendez-vous", "the appointment rate", appointments, calls},
+	{"appointments_per_conversation", "les rendez-vous par conversation", "appointments per conversation",
+		appointments, conversations},
+	{"sales_per_conversation", "les ventes par conversation", "sales per conversation", sales, conversations},
+	{"sales_per_appointment", "les ventes par rendez-vous", "sales per appointment", won, appointments},
+};
+#define NRATES (sizeof(rates) / sizeof(rates[0]))
+
+struct slot {
+	char key[32];
+	int64_t hits, trials;
+};
+
+struct slots {
+	struct slot s[INSIGHTS_GROUPS_MAX];
+	int n;
+	int rate;
+};
+
+static int keep_slot(void *ctx, const char *key, const struct kpi_counts *c)
+{
+	struct slots *sl = ctx;
+
+	/* A slot with calling time but no trial of the rate has nothing to say. */
+	if (rates[sl->rate].trials(c) == 0)
+		return 0;
+	if (sl->n < INSIGHTS_GROUPS_MAX) {
+		struct slot *s = &sl->s[sl->n++];
+
+		snprintf(s->key, sizeof(s->key), "%s", key);
+		s->hits = rates[sl->rate].hits(c);
+		s->trials = rates[sl->rate].trials(c);
+	}
+	return 0;
+}
+
+/* A slot as a manager reads it: "16 h", "ven.", "mer. 14 h" (French) or "16:00", "fri",
+ * "wed 14:00". */
+static void slot_words(const char *key, bool french, char *buf, size_t size)
+{
+	static const char *const en[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+	static const char *const fr[] = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"};
+	const char *day = NULL;
+	int hour = -1;
+
+	for (int i = 0; i < 7; i++)
+		if (strncmp(key, en[i], 3) == 0)
+			day = french ? fr[i] : en[i];
+	if (!day)
+		hour = (int)strtol(key, NULL, 10);
+	else if (key[3] == ' ')
+		hour = (int)strtol(key + 4, NULL, 10);
+	if (day && hour >= 0)
+		snprintf(buf, size, french ? "%s %d h" : "%s %02d:00", day, hour);
+	else if (day)
+		snprintf(buf, size, "%s", day);
+	else
+		snprintf(buf, size, french ? "%d h" : "%02d:00", hour);
+}
+
+/* v with digits decimals, a decimal comma in French. */
+static const char *decimal(double v, int digits, bool french, char *buf, size_t size)
+{
+	snprintf(buf, size, "%.*f", digits, v);
+	if (french)
+		for (char *p = buf; *p; p++)
+			if (*p == '.')
+				*p = ',';
+	return buf;
+}
+
+int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t **out, struct tp_error *err)
+{
+	struct kpi_filter f = {0};
+	enum kpi_group by;
+	struct slots *sl;
+	struct campaign c;
+	const char *agent = q->agent;
+	int ranked[INSIGHTS_GROUPS_MAX], nr = 0, rc;
+	int64_t hits = 0, trials = 0, h[INSIGHTS_GROUPS_MAX], t[INSIGHTS_GROUPS_MAX];
+	struct stats_chi2 chi;
+	json_t *groups, *few, *pairs;
+
+	if ((rc = app_require(a, APP_AGENT | APP_MANAGER | APP_ADMIN, "insights", err)))
+		return rc;
+	if (a->role == APP_AGENT) {
+		if (agent && strcmp(agent, a->actor) != 0)
+			return tp_error_set(err, TP_EFORBIDDEN, "insights: an agent sees their own figures only (%s)", a->actor);
+		agent = a->actor;
+	}
+	if (!q->campaign)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "which campaign: --campaign NAME");
+	if (!q->by || !strcmp(q->by, "hour"))
+		by = KPI_BY_HOUR;
+	else if (!strcmp(q->by, "weekday"))
+		by = KPI_BY_WEEKDAY;
+	else if (!strcmp(q->by, "weekday-hour"))
+		by = KPI_BY_WEEKDAY_HOUR;
+	else
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "by", "'%s': hour, weekday or weekday-hour", q->by);
+	sl = xcalloc(1, sizeof(*sl));
+	sl->rate = -1;
+	for (size_t i = 0; i < NRATES; i++)
+		if (strcmp(q->rate ? q->rate : "contact_rate", rates[i].name) == 0)
+			sl->rate = (int)i;
+	campaign_init(&c);
+	if (sl->rate < 0) {
+		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "rate", "'%s': contact_rate, appointment_rate,"
+			" appointments_per_conversation, sales_per_conversation or sales_per_appointment", q->rate);
+		goto out;
+	}
+	if ((q->from && (rc = date_parse_day(q->from, "from", &f.from_day, err))) ||
+	    (q->to && (rc = date_parse_day(q->to, "to", &f.to_day, err))) ||
+	    (rc = store_campaign_settings(a->store, q->campaign, &c, err)))
+		goto out;
+	f.campaign_id = c.id;
+	if (agent) {
+		struct user u;
+
+		if ((rc = store_user_get(a->store, agent, &u, err)))
+			goto out;
+		f.agent_id = u.id;
+	}
+	if ((rc = store_kpi_groups(a->store, &f, by, keep_slot, sl, err)))
+		goto out;
+
+	/* Slots with enough trials are ranked and tested; the others wait for more calls. */
+	for (int i = 0; i < sl->n; i++) {
+		hits += sl->s[i].hits;
+		trials += sl->s[i].trials;
+		if (sl->s[i].trials >= INSIGHTS_MIN_TRIALS) {
+			h[nr] = sl->s[i].hits;
+			t[nr] = sl->s[i].trials;
+			ranked[nr++] = i;
+		}
+	}
+	stats_chi2_homogeneity(h, t, (size_t)nr, &chi);
+	groups = json_array();
+	few = json_array();
+	for (int i = 0; i < sl->n; i++) {
+		struct kpi_interval w = kpi_wilson(sl->s[i].hits, sl->s[i].trials);
+		double overall = trials ? (double)hits / (double)trials : 0;
+
+		if (sl->s[i].trials >= INSIGHTS_MIN_TRIALS) {
+			json_array_append_new(groups, json_pack("{s:s,s:f,s:f,s:f,s:I}", "key", sl->s[i].key, "value", w.value,
+				"low", w.low, "high", w.high, "n", (json_int_t)sl->s[i].trials));
+		} else {
+			int64_t need = overall > 0 && overall * INSIGHTS_LIFT < 1
+				? stats_trials_needed(overall, overall * INSIGHTS_LIFT) - sl->s[i].trials : 0;
+
+			json_array_append_new(few, json_pack("{s:s,s:I,s:o,s:I}", "key", sl->s[i].key, "n",
+				(json_int_t)sl->s[i].trials, "value", w.defined ? json_real(w.value) : json_null(), "needed",
+				(json_int_t)(need > 0 ? need : 0)));
+		}
+	}
+	/* Every pair of ranked slots, the better one first, q-values over all the pairs. */
+	{
+		int npairs = nr * (nr - 1) / 2, k = 0;
+		double *p = xcalloc((size_t)npairs + 1, sizeof(double)), *qv = xcalloc((size_t)npairs + 1, sizeof(double));
+		int (*ab)[2] = xcalloc((size_t)npairs + 1, sizeof(*ab));
+		double best_ratio = 0, blur_ratio = 0;
+		int best = -1, blur = -1;
+		char wa[48], wb[48], r[16], fr[512], en[512];
+
+		for (int i = 0; i < nr; i++) {
+			for (int j = i + 1; j < nr; j++) {
+				struct slot *x = &sl->s[ranked[i]], *y = &sl->s[ranked[j]];
+				bool x_first = (double)x->hits * (double)y->trials >= (double)y->hits * (double)x->trials;
+
+				ab[k][0] = x_first ? ranked[i] : ranked[j];
+				ab[k][1] = x_first ? ranked[j] : ranked[i];
+				p[k] = stats_two_proportions(x->hits, x->trials, y->hits, y->trials);
+				k++;
+			}
+		}
+		stats_bh(p, qv, (size_t)npairs);
+		pairs = json_array();
+		for (k = 0; k < npairs; k++) {
+			struct slot *x = &sl->s[ab[k][0]], *y = &sl->s[ab[k][1]];
+			double vx = (double)x->hits / (double)x->trials, vy = (double)y->hits / (double)y->trials;
+			bool significant = qv[k] <= 0.05;
+			double ratio = vy > 0 ? vx / vy : 0;
+
+			json_array_append_new(pairs, json_pack("{s:s,s:s,s:o,s:f,s:f,s:b}", "a", x->key, "b", y->key, "ratio",
+				vy > 0 ? json_real(ratio) : json_null(), "p_value", p[k], "q_value", qv[k], "significant",
+				significant));
+			if (significant && vy > 0 && ratio > best_ratio) {
+				best_ratio = ratio;
+				best = k;
+			}
+			if (!significant && vy > 0 && ratio > blur_ratio) {
+				blur_ratio = ratio;
+				blur = k;
+			}
+		}
+		/* The finding in a sentence, French and English. */
+		if (nr < 2) {
+			snprintf(fr, sizeof(fr), "Trop peu d'appels pour comparer les créneaux : au moins %d par créneau.",
+				INSIGHTS_MIN_TRIALS);
+			snprintf(en, sizeof(en), "Too few calls to compare the slots: at least %d a slot.", INSIGHTS_MIN_TRIALS);
+		} else if (best < 0) {
+			snprintf(fr, sizeof(fr), "Aucune différence démontrée entre les créneaux pour %s (khi², p = %s) :"
+				" continuer à mesurer.", rates[sl->rate].fr, decimal(chi.p_value, 2, true, r, sizeof(r)));
+			snprintf(en, sizeof(en), "No difference shown between the slots for %s yet (chi-square p = %.2f):"
+				" keep measuring.", rates[sl->rate].en, chi.p_value);
+		} else {
+			slot_words(sl->s[ab[best][0]].key, true, wa, sizeof(wa));
+			slot_words(sl->s[ab[best][1]].key, true, wb, sizeof(wb));
+			char qtext[32];
+
+			snprintf(fr, sizeof(fr), "%s : %s× %s de %s — significatif (q = %s)", wa,
+				decimal(best_ratio, 1, true, r, sizeof(r)), rates[sl->rate].fr, wb,
+				decimal(qv[best], 3, true, qtext, sizeof(qtext)));
+			slot_words(sl->s[ab[best][0]].key, false, wa, sizeof(wa));
+			slot_words(sl->s[ab[best][1]].key, false, wb, sizeof(wb));
+			snprintf(en, sizeof(en), "%s: %s× %s of %s — significant (q = %.3f)", wa,
+				decimal(best_ratio, 1, false, r, sizeof(r)), rates[sl->rate].en, wb, qv[best]);
+			if (blur >= 0) {
+				size_t lf = strlen(fr), le = strlen(en);
+
+				slot_words(sl->s[ab[blur][0]].key, true, wa, sizeof(wa));
+				slot_words(sl->s[ab[blur][1]].key, true, wb, sizeof(wb));
+				snprintf(fr + lf, sizeof(fr) - lf, " ; %s et %s — pas encore distinguables", wa, wb);
+				slot_words(sl->s[ab[blur][0]].key, false, wa, sizeof(wa));
+				slot_words(sl->s[ab[blur][1]].key, false, wb, sizeof(wb));
+				snprintf(en + le, sizeof(en) - le, "; %s vs %s — not distinguishable yet", wa, wb);
+			}
+		}
+		free(p);
+		free(qv);
+		free(ab);
+		*out = json_pack("{s:s,s:s,s:{s:f,s:i,s:f},s:o,s:o,s:o,s:s,s:s}", "rate", rates[sl->rate].name, "by",
+			q->by ? q->by : "hour", "test", "statistic", chi.statistic, "df", chi.df, "p_value", chi.p_value,
+			"groups", groups, "too_few", few, "pairs", pairs, "summary", fr, "summary_en", en);
+	}
+out:
+	campaign_release(&c);
+	free(sl);
+	return rc;
+}
