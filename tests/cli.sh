@@ -340,6 +340,9 @@ expect_eq "insights weekday keys" "mon,tue,wed,thu,fri" \
   "$("$T" insights slots --campaign "RDV PME Rhône" --by weekday --format json | json "','.join(g['key'] for g in d['groups'])")"
 "$T" insights slots --campaign "RDV PME Rhône" --by month 2>err >/dev/null
 expect_eq "insights bad by" "telepro: by: 'month': hour, weekday or weekday-hour" "$(cat err)"
+expect_eq "insights agents: one row an agent, by name" \
+  "$("$T" kpi --by agent --format json | json "','.join(sorted(g['key'] for g in d['groups'] if g['calls']))")" \
+  "$("$T" insights agents --format json | json "','.join(a['agent'] for a in d['agents'])")"
 "$T" insights slots 2>err >/dev/null
 expect_eq "insights needs a campaign" "telepro: campaign: which campaign: --campaign NAME" "$(cat err)"
 

@@ -271,6 +271,16 @@ struct app_insights_query {
 TP_MUST_USE int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t **out,
 	struct tp_error *err);
 
+/* Quantity beside quality per agent, each quality rate also shrunk toward the team
+ * (empirical Bayes, beta-binomial: eb_value, eb_low, eb_high), and the flag
+ * "forced_appointments" with its evidence when sales mark an agent's appointments
+ * irrelevant, no-show or lost significantly more often than the rest of the team (z-test
+ * against the rest, Benjamini-Hochberg over agents and tests). Managers and admins;
+ * uses campaign, from and to of q. {"agents":[{"agent","calls",...,"flags":[],
+ * "evidence":[]}],"team":{...}}, agents in name order. */
+TP_MUST_USE int app_insights_agents(struct app *a, const struct app_insights_query *q, json_t **out,
+	struct tp_error *err);
+
 /* A person's data (app_person.c, docs/PRIVACY.md): admins only. ------------------------ */
 
 /* Everything about the person with that phone (any written form) or email:

@@ -273,3 +273,192 @@ out:
 	free(sl);
 	return rc;
 }
+
+/* Agents ------------------------------------------------------------------------------- */
+
+#define AGENTS_MAX 500
+
+struct agent_row {
+	char name[128];
+	struct kpi_counts c;
+};
+
+struct agent_rows {
+	struct agent_row *r;
+	int n;
+};
+
+static int keep_agent(void *ctx, const char *key, const struct kpi_counts *c)
+{
+	struct agent_rows *ar = ctx;
+
+	if (ar->n < AGENTS_MAX && c->calls > 0) {
+		snprintf(ar->r[ar->n].name, sizeof(ar->r[0].name), "%s", key);
+		ar->r[ar->n].c = *c;
+		ar->n++;
+	}
+	return 0;
+}
+
+/* The quality rates shown shrunk toward the team: name, successes, trials. */
+static const struct {
+	const char *name;
+	int64_t (*hits)(const struct kpi_counts *);
+	int64_t (*trials)(const struct kpi_counts *);
+} quality[] = {
+	{"contact_rate", conversations, calls},
+	{"appointments_per_conversation", appointments, conversations},
+};
+static int64_t relevant(const struct kpi_counts *c) { return c->appointments_relevant; }
+static int64_t rated(const struct kpi_counts *c) { return c->appointments_rated; }
+static int64_t held(const struct kpi_counts *c) { return c->appointments_held; }
+static int64_t held_or_not(const struct kpi_counts *c) { return c->appointments_held + c->appointments_no_show; }
+static int64_t qualified(const struct kpi_counts *c) { return c->qualified; }
+static const struct {
+	const char *name;
+	int64_t (*hits)(const struct kpi_counts *);
+	int64_t (*trials)(const struct kpi_counts *);
+} quality2[] = {
+	{"relevant_appointment_rate", relevant, rated},
+	{"show_rate", held, held_or_not},
+	{"sales_per_appointment", won, appointments},
+	{"qualification_rate", qualified, conversations},
+};
+
+/* What sales make of an agent's appointments, tested against the rest of the team: the
+ * share marked irrelevant, no-show, lost. */
+static int64_t irrelevant(const struct kpi_counts *c) { return c->appointments_rated - c->appointments_relevant; }
+static int64_t no_show(const struct kpi_counts *c) { return c->appointments_no_show; }
+static int64_t lost(const struct kpi_counts *c) { return c->appointments_known - c->appointments_won; }
+static int64_t known(const struct kpi_counts *c) { return c->appointments_known; }
+static const struct {
+	const char *name;
+	int64_t (*bad)(const struct kpi_counts *);
+	int64_t (*of)(const struct kpi_counts *);
+} forced[] = {
+	{"irrelevant", irrelevant, rated},
+	{"no_show", no_show, held_or_not},
+	{"lost", lost, known},
+};
+#define NFORCED (sizeof(forced) / sizeof(forced[0]))
+/* Fewer appointments than this with a known fate, and the agent is not judged. */
+#define FORCED_MIN 10
+
+static json_t *interval(struct kpi_interval v)
+{
+	return v.defined ? json_pack("{s:f,s:f,s:f,s:I}", "value", v.value, "low", v.low, "high", v.high, "n",
+		(json_int_t)v.n) : json_pack("{s:n,s:n,s:n,s:I}", "value", "low", "high", "n", (json_int_t)v.n);
+}
+
+/* A rate of each agent, raw and shrunk toward the team. */
+static void add_rate(json_t **objs, const struct agent_rows *ar, const char *name,
+	int64_t (*hits)(const struct kpi_counts *), int64_t (*trials)(const struct kpi_counts *))
+{
+	int64_t *k = xcalloc((size_t)ar->n + 1, sizeof(int64_t)), *n = xcalloc((size_t)ar->n + 1, sizeof(int64_t));
+	struct stats_beta b;
+
+	for (int i = 0; i < ar->n; i++) {
+		k[i] = hits(&ar->r[i].c);
+		n[i] = trials(&ar->r[i].c);
+	}
+	stats_beta_fit(k, n, (size_t)ar->n, &b);
+	for (int i = 0; i < ar->n; i++) {
+		json_t *o = interval(kpi_wilson(k[i], n[i]));
+		double v, lo, hi;
+
+		stats_beta_estimate(&b, k[i], n[i], &v, &lo, &hi);
+		json_object_set_new(o, "eb_value", json_real(v));
+		json_object_set_new(o, "eb_low", json_real(lo));
+		json_object_set_new(o, "eb_high", json_real(hi));
+		json_object_set_new(objs[i], name, o);
+	}
+	free(k);
+	free(n);
+}
+
+int app_insights_agents(struct app *a, const struct app_insights_query *q, json_t **out, struct tp_error *err)
+{
+	struct kpi_filter f = {0};
+	struct agent_rows ar = {xcalloc(AGENTS_MAX, sizeof(struct agent_row)), 0};
+	struct kpi_counts team = {0};
+	struct campaign c;
+	json_t **objs = NULL, *list;
+	double *p = NULL, *qv = NULL;
+	int rc;
+
+	campaign_init(&c);
+	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "insights agents", err)))
+		goto out;
+	if ((q->from && (rc = date_parse_day(q->from, "from", &f.from_day, err))) ||
+	    (q->to && (rc = date_parse_day(q->to, "to", &f.to_day, err))))
+		goto out;
+	if (q->campaign) {
+		if ((rc = store_campaign_settings(a->store, q->campaign, &c, err)))
+			goto out;
+		f.campaign_id = c.id;
+	}
+	if ((rc = store_kpi_groups(a->store, &f, KPI_BY_AGENT, keep_agent, &ar, err)))
+		goto out;
+	objs = xcalloc((size_t)ar.n + 1, sizeof(json_t *));
+	for (int i = 0; i < ar.n; i++) {
+		const struct kpi_counts *k = &ar.r[i].c;
+
+		kpi_add(&team, k);
+		/* Quantity first, then quality: never a ranking by calls alone. */
+		objs[i] = json_pack("{s:s,s:I,s:I,s:I,s:I,s:o,s:o,s:[]}", "agent", ar.r[i].name, "calls",
+			(json_int_t)k->calls, "conversations", (json_int_t)k->conversations, "appointments",
+			(json_int_t)k->appointments, "sales", (json_int_t)k->sales, "calls_per_hour",
+			interval(kpi_per_hour(k->calls, k->calling_seconds)), "conversations_per_hour",
+			interval(kpi_per_hour(k->conversations, k->calling_seconds)), "flags");
+	}
+	for (size_t r = 0; r < sizeof(quality) / sizeof(quality[0]); r++)
+		add_rate(objs, &ar, quality[r].name, quality[r].hits, quality[r].trials);
+	for (size_t r = 0; r < sizeof(quality2) / sizeof(quality2[0]); r++)
+		add_rate(objs, &ar, quality2[r].name, quality2[r].hits, quality2[r].trials);
+	/* Forced appointments: each agent against the rest of the team, q-values over every
+	 * agent and test; flagged when one is significantly worse. */
+	p = xcalloc((size_t)ar.n * NFORCED + 1, sizeof(double));
+	qv = xcalloc((size_t)ar.n * NFORCED + 1, sizeof(double));
+	for (int i = 0; i < ar.n; i++) {
+		for (size_t t = 0; t < NFORCED; t++) {
+			int64_t bad = forced[t].bad(&ar.r[i].c), of = forced[t].of(&ar.r[i].c);
+			int64_t rest_bad = forced[t].bad(&team) - bad, rest_of = forced[t].of(&team) - of;
+			bool worse = of > 0 && rest_of > 0 && (double)bad * (double)rest_of > (double)rest_bad * (double)of;
+
+			p[i * NFORCED + t] = of >= FORCED_MIN && worse ? stats_two_proportions(bad, of, rest_bad, rest_of) : 1.0;
+		}
+	}
+	stats_bh(p, qv, (size_t)ar.n * NFORCED);
+	list = json_array();
+	for (int i = 0; i < ar.n; i++) {
+		json_t *evidence = json_array();
+		bool flagged = false;
+
+		for (size_t t = 0; t < NFORCED; t++) {
+			int64_t bad = forced[t].bad(&ar.r[i].c), of = forced[t].of(&ar.r[i].c);
+			int64_t rest_bad = forced[t].bad(&team) - bad, rest_of = forced[t].of(&team) - of;
+			double q_value = qv[i * NFORCED + t];
+
+			if (of < FORCED_MIN || p[i * NFORCED + t] >= 1.0)
+				continue;
+			json_array_append_new(evidence, json_pack("{s:s,s:I,s:I,s:f,s:I,s:I,s:f,s:f,s:b}", "test", forced[t].name,
+				"agent_count", (json_int_t)bad, "agent_n", (json_int_t)of, "agent_share", (double)bad / (double)of,
+				"team_count", (json_int_t)rest_bad, "team_n", (json_int_t)rest_of, "team_share",
+				rest_of ? (double)rest_bad / (double)rest_of : 0.0, "q_value", q_value, "significant", q_value <= 0.05));
+			flagged |= q_value <= 0.05;
+		}
+		if (flagged)
+			json_array_append_new(json_object_get(objs[i], "flags"), json_string("forced_appointments"));
+		json_object_set_new(objs[i], "evidence", evidence);
+		json_array_append_new(list, objs[i]);
+	}
+	*out = json_pack("{s:o,s:{s:I,s:I,s:I}}", "agents", list, "team", "calls", (json_int_t)team.calls,
+		"conversations", (json_int_t)team.conversations, "appointments", (json_int_t)team.appointments);
+out:
+	free(objs);
+	free(p);
+	free(qv);
+	free(ar.r);
+	campaign_release(&c);
+	return rc;
+}

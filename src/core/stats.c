@@ -154,3 +154,54 @@ int64_t stats_trials_needed(double p1, double p2)
 	b = z_beta * sqrt(p1 * (1 - p1) + p2 * (1 - p2));
 	return (int64_t)ceil((a + b) * (a + b) / (d * d));
 }
+
+void stats_beta_fit(const int64_t *k, const int64_t *n, size_t units, struct stats_beta *out)
+{
+	double sk = 0, sn = 0, m, spread = 0, nbar, tau2, strength;
+	size_t used = 0;
+
+	for (size_t i = 0; i < units; i++) {
+		if (n[i] <= 0)
+			continue;
+		sk += (double)k[i];
+		sn += (double)n[i];
+		used++;
+	}
+	if (!used || sn <= 0) {
+		out->alpha = out->beta = 1;
+		return;
+	}
+	m = sk / sn;
+	for (size_t i = 0; i < units; i++) {
+		double p;
+
+		if (n[i] <= 0)
+			continue;
+		p = (double)k[i] / (double)n[i];
+		spread += (double)n[i] * (p - m) * (p - m);
+	}
+	spread /= sn;
+	nbar = sn / (double)used;
+	/* The spread between units beyond what binomial chance gives at their sizes. */
+	tau2 = spread - m * (1 - m) / nbar;
+	if (m <= 0 || m >= 1 || tau2 <= 0)
+		strength = 1e6;
+	else
+		strength = m * (1 - m) / tau2 - 1;
+	if (strength < 1)
+		strength = 1;
+	if (strength > 1e6)
+		strength = 1e6;
+	out->alpha = m * strength;
+	out->beta = (1 - m) * strength;
+}
+
+void stats_beta_estimate(const struct stats_beta *b, int64_t k, int64_t n, double *value, double *low, double *high)
+{
+	double a = b->alpha + (double)k, c = b->beta + (double)(n - k), mean = a / (a + c);
+	double sd = sqrt(mean * (1 - mean) / (a + c + 1));
+
+	*value = mean;
+	*low = mean - 1.959963984540054 * sd < 0 ? 0 : mean - 1.959963984540054 * sd;
+	*high = mean + 1.959963984540054 * sd > 1 ? 1 : mean + 1.959963984540054 * sd;
+}

@@ -33,4 +33,17 @@ void stats_bh(const double *p, double *q, size_t n);
  * with 80 % power (normal approximation); 0 when p1 == p2. */
 int64_t stats_trials_needed(double p1, double p2);
 
+/* A beta prior fitted to rates k[i]/n[i] of several units (agents) by the method of
+ * moments: alpha + beta is how many trials the team's rate weighs in each estimate.
+ * Units with n[i] == 0 are left out; with no spread beyond chance, the prior is strong
+ * (every unit is the team). */
+struct stats_beta {
+	double alpha, beta;
+};
+void stats_beta_fit(const int64_t *k, const int64_t *n, size_t units, struct stats_beta *out);
+
+/* The shrunk (empirical-Bayes) estimate of k/n under prior b, with a normal 95 %
+ * interval of its posterior. */
+void stats_beta_estimate(const struct stats_beta *b, int64_t k, int64_t n, double *value, double *low, double *high);
+
 #endif

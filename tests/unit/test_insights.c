@@ -33,8 +33,9 @@ static void check(int rc, const struct tp_error *err)
 		fail_msg("%s: %s", err->field, err->reason);
 }
 
-/* calls calls at hour of weekdays in November 2026, each a conversation with probability p. */
-static void history(struct store *s, int64_t campaign_id, int hour, int calls, double p)
+/* calls calls at hour of weekdays in November 2026 by agent (NULL: alice and bruno in
+ * turn), each a conversation with probability p. */
+static void calls_of(struct store *s, int64_t campaign_id, const char *agent, int hour, int calls, double p)
 {
 	struct tp_error err;
 
@@ -46,7 +47,7 @@ static void history(struct store *s, int64_t campaign_id, int hour, int calls, d
 		bool replayed;
 		bool talked = uniform() < p;
 
-		in.agent = i % 2 ? "alice" : "bruno";
+		in.agent = agent ? agent : i % 2 ? "alice" : "bruno";
 		in.campaign_id = campaign_id;
 		in.result = talked ? "conversation" : "no_answer";
 		in.outcome = talked ? "refused" : NULL;
@@ -54,6 +55,11 @@ static void history(struct store *s, int64_t campaign_id, int hour, int calls, d
 		in.started_at = tz_utc("Europe/Paris", 2026, 11, days[i % 15], hour, (i / 15) % 58, 0);
 		check(store_call_log(s, &in, &call_id, &appt, &replayed, &err), &err);
 	}
+}
+
+static void history(struct store *s, int64_t campaign_id, int hour, int calls, double p)
+{
+	calls_of(s, campaign_id, NULL, hour, calls, p);
 }
 
 static json_t *find_pair(json_t *pairs, const char *a, const char *b)
@@ -179,10 +185,124 @@ static void test_planted_effects(void **state)
 	testdb_drop(url);
 }
 
+/* agent books appointments that sales marks relevant and won with these odds. */
+static void appointments_of(struct store *s, int64_t campaign_id, const char *agent, int n, double relevant,
+	double won)
+{
+	struct tp_error err;
+
+	tp_error_clear(&err);
+	for (int i = 0; i < n; i++) {
+		struct call_input in = {0};
+		int64_t call_id, appt = 0;
+		bool replayed, rel = uniform() < relevant, win = rel && uniform() < won;
+
+		in.agent = agent;
+		in.campaign_id = campaign_id;
+		in.result = "conversation";
+		in.outcome = "appointment";
+		in.talk_seconds = 300;
+		in.started_at = tz_utc("Europe/Paris", 2026, 11, 2 + i % 20, 10, i % 50, 0);
+		in.appointment_at = in.started_at + 7 * 86400;
+		check(store_call_log(s, &in, &call_id, &appt, &replayed, &err), &err);
+		check(store_appointment_result(s, &test_who, appt, "held", rel ? 1 : 0, win ? "won" : "lost", win ? 100000 : -1,
+			&err), &err);
+	}
+}
+
+/* One agent books appointments sales rejects: flagged, with the evidence; the others not.
+ * An agent with a dozen lucky calls is not first: shrunk toward the team. */
+static void test_forced_appointments(void **state)
+{
+	static const struct campaign_setting none[] = {{"kind", "appointment"}};
+	struct tp_error err;
+	struct campaign c;
+	struct app a;
+	char url[512];
+	int64_t uid;
+	json_t *out = NULL, *g;
+	size_t i;
+
+	(void)state;
+	tp_error_clear(&err);
+	testdb_url("agents", url, sizeof(url));
+	check(app_open(&a, url, "root", NULL, &err), &err);
+	for (const char *const *n = (const char *const[]){"alice", "bruno", "chloe", "dora", NULL}; *n; n++)
+		check(app_user_add(&a, *n, "agent", "pw-agent-12345", &uid, &err), &err);
+	campaign_init(&c);
+	check(app_campaign_add(&a, "Agents", none, 1, &c, &err), &err);
+	appointments_of(a.store, c.id, "alice", 40, 0.9, 0.4);
+	appointments_of(a.store, c.id, "chloe", 40, 0.9, 0.4);
+	appointments_of(a.store, c.id, "bruno", 40, 0.35, 0.4);
+	/* Everyone's other calls: a quarter reach someone (the appointments come on top). */
+	calls_of(a.store, c.id, "alice", 10, 300, 0.25);
+	calls_of(a.store, c.id, "bruno", 11, 300, 0.25);
+	calls_of(a.store, c.id, "chloe", 14, 300, 0.25);
+	{
+		struct tp_error e2;
+		tp_error_clear(&e2);
+		for (int i = 0; i < 12; i++) {      /* dora: 9 conversations out of 12 calls */
+			struct call_input in = {0};
+			int64_t call_id, appt;
+			bool replayed;
+
+			in.agent = "dora";
+			in.campaign_id = c.id;
+			in.result = i < 9 ? "conversation" : "no_answer";
+			in.outcome = i < 9 ? "refused" : NULL;
+			in.talk_seconds = i < 9 ? 60 : 0;
+			in.started_at = tz_utc("Europe/Paris", 2026, 11, 25, 11, i, 0);
+			check(store_call_log(a.store, &in, &call_id, &appt, &replayed, &e2), &e2);
+		}
+	}
+	{
+		struct app_insights_query q = {"Agents", NULL, NULL, NULL, NULL, NULL};
+
+		check(app_insights_agents(&a, &q, &out, &err), &err);
+	}
+	assert_int_equal(json_array_size(json_object_get(out, "agents")), 4);
+	json_array_foreach(json_object_get(out, "agents"), i, g) {
+		const char *name = json_string_value(json_object_get(g, "agent"));
+		json_t *flags = json_object_get(g, "flags");
+
+		if (strcmp(name, "bruno") == 0) {
+			json_t *e = json_array_get(json_object_get(g, "evidence"), 0);
+
+			assert_int_equal(json_array_size(flags), 1);
+			assert_string_equal(json_string_value(json_array_get(flags, 0)), "forced_appointments");
+			assert_string_equal(json_string_value(json_object_get(e, "test")), "irrelevant");
+			assert_true(json_real_value(json_object_get(e, "q_value")) <= 0.05);
+			assert_true(json_real_value(json_object_get(e, "agent_share")) >
+				json_real_value(json_object_get(e, "team_share")));
+		} else {
+			assert_int_equal(json_array_size(flags), 0);
+		}
+		if (strcmp(name, "dora") == 0) {
+			json_t *cr = json_object_get(g, "contact_rate");
+
+			/* 75 % raw, but twelve calls: the estimate stays near the team's 35 %. */
+			assert_true(json_real_value(json_object_get(cr, "value")) == 0.75);
+			assert_true(json_real_value(json_object_get(cr, "eb_value")) < 0.45);
+			assert_true(json_real_value(json_object_get(cr, "eb_low")) < 0.35);
+		}
+	}
+	json_decref(out);
+	check(app_act_as(&a, "alice", &err), &err);
+	{
+		struct app_insights_query q = {"Agents", NULL, NULL, NULL, NULL, NULL};
+
+		assert_int_equal(app_insights_agents(&a, &q, &out, &err), TP_EFORBIDDEN);
+	}
+	campaign_release(&c);
+	app_close(&a);
+	testdb_drop(url);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_planted_effects),
+		cmocka_unit_test(test_forced_appointments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,11 +90,45 @@ static void test_bh_and_power(void **state)
 	assert_true(stats_trials_needed(0.10, 0.20) < stats_trials_needed(0.10, 0.12));
 }
 
+static void test_shrinkage(void **state)
+{
+	/* Agents whose rates differ only by chance: the prior is the team, strong. */
+	int64_t k[] = {250, 260, 240, 3}, n[] = {1000, 1000, 1000, 12};
+	struct stats_beta b;
+	double v, lo, hi;
+
+	(void)state;
+	stats_beta_fit(k, n, 4, &b);
+	assert_close(b.alpha / (b.alpha + b.beta), 753.0 / 3012, 1e-9);
+	assert_true(b.alpha + b.beta > 1000);
+	/* 3 of 12 (25 %) stays at the team's rate; so would 9 of 12 (75 %): luck is not skill. */
+	stats_beta_estimate(&b, 9, 12, &v, &lo, &hi);
+	assert_true(v < 0.26 && v > 0.24);
+	assert_true(lo < v && v < hi);
+	/* Agents who truly differ: the prior is weak and a large agent keeps their own rate. */
+	{
+		int64_t k2[] = {100, 300, 500}, n2[] = {1000, 1000, 1000};
+
+		stats_beta_fit(k2, n2, 3, &b);
+		assert_true(b.alpha + b.beta < 20);
+		stats_beta_estimate(&b, 100, 1000, &v, &lo, &hi);
+		assert_close(v, 0.1, 0.01);
+	}
+	/* Method of moments by hand: m = 0.3, spread = (0.04 + 0 + 0.04) / 3 = 0.0266..., n̄ =
+	 * 100, tau² = 0.02667 - 0.21 / 100 = 0.024567, strength = 0.21 / 0.024567 - 1. */
+	{
+		int64_t k3[] = {10, 30, 50}, n3[] = {100, 100, 100};
+
+		stats_beta_fit(k3, n3, 3, &b);
+		assert_close(b.alpha + b.beta, 0.21 / (0.08 / 3 - 0.0021) - 1, 1e-9);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_distributions), cmocka_unit_test(test_homogeneity),
-		cmocka_unit_test(test_bh_and_power),
+		cmocka_unit_test(test_bh_and_power), cmocka_unit_test(test_shrinkage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
