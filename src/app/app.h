@@ -281,6 +281,14 @@ TP_MUST_USE int app_insights_slots(struct app *a, const struct app_insights_quer
 TP_MUST_USE int app_insights_agents(struct app *a, const struct app_insights_query *q, json_t **out,
 	struct tp_error *err);
 
+/* Contact and success (appointment or sale) rates by attempt number (1 … 5, then 6+
+ * pooled), and from which attempt further calls stop paying: the first from which every
+ * attempt's success interval lies below half the first call's rate.
+ * {"campaign","cap","groups":[{"key","calls","contact_rate","success_rate"}],
+ * "stop_paying_from":"6+"|null,"summary","summary_en"}. */
+TP_MUST_USE int app_insights_attempts(struct app *a, const struct app_insights_query *q, json_t **out,
+	struct tp_error *err);
+
 /* A person's data (app_person.c, docs/PRIVACY.md): admins only. ------------------------ */
 
 /* Everything about the person with that phone (any written form) or email:

@@ -295,6 +295,7 @@ static int calls_record(void *ctx, const struct csv_record *rec)
 	in.outcome = call_result_is_conversation(parts.result) ? parts.outcome : NULL;
 	in.talk_seconds = parts.talk_seconds;
 	in.ring_seconds = parts.ring_seconds;
+	in.attempt = parts.attempt;
 	in.note = parts.notes;
 	in.started_at = tz_utc(im->c.timezone, parts.year, parts.month, parts.day, parts.hour, parts.minute,
 		parts.second);

@@ -462,3 +462,91 @@ out:
 	campaign_release(&c);
 	return rc;
 }
+
+/* Attempts ----------------------------------------------------------------------------- */
+
+/* Attempts from this rank on are pooled ("6+"). */
+#define ATTEMPTS_CAP 6
+
+struct attempts {
+	int64_t calls[ATTEMPTS_CAP + 1], conv[ATTEMPTS_CAP + 1], success[ATTEMPTS_CAP + 1];
+};
+
+static int keep_attempt(void *ctx, int64_t attempt, int64_t n, int64_t conv, int64_t success)
+{
+	struct attempts *at = ctx;
+	int k = attempt >= ATTEMPTS_CAP ? ATTEMPTS_CAP : (int)attempt;
+
+	if (k >= 1) {
+		at->calls[k] += n;
+		at->conv[k] += conv;
+		at->success[k] += success;
+	}
+	return 0;
+}
+
+int app_insights_attempts(struct app *a, const struct app_insights_query *q, json_t **out, struct tp_error *err)
+{
+	struct kpi_filter f = {0};
+	struct attempts at;
+	struct campaign c;
+	json_t *groups;
+	double first = 0;
+	int stop = 0, rc;
+	char key[16], fr[256], en[256], v1[16], v2[16];
+
+	memset(&at, 0, sizeof(at));
+	campaign_init(&c);
+	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "insights attempts", err)))
+		goto out;
+	if (!q->campaign) {
+		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "which campaign: --campaign NAME");
+		goto out;
+	}
+	if ((q->from && (rc = date_parse_day(q->from, "from", &f.from_day, err))) ||
+	    (q->to && (rc = date_parse_day(q->to, "to", &f.to_day, err))) ||
+	    (rc = store_campaign_settings(a->store, q->campaign, &c, err)))
+		goto out;
+	f.campaign_id = c.id;
+	if ((rc = store_attempt_groups(a->store, &f, keep_attempt, &at, err)))
+		goto out;
+	groups = json_array();
+	if (at.calls[1])
+		first = (double)at.success[1] / (double)at.calls[1];
+	for (int k = 1; k <= ATTEMPTS_CAP; k++) {
+		struct kpi_interval s = kpi_wilson(at.success[k], at.calls[k]);
+
+		if (!at.calls[k])
+			continue;
+		snprintf(key, sizeof(key), k == ATTEMPTS_CAP ? "%d+" : "%d", k);
+		json_array_append_new(groups, json_pack("{s:s,s:I,s:o,s:o}", "key", key, "calls", (json_int_t)at.calls[k],
+			"contact_rate", interval(kpi_wilson(at.conv[k], at.calls[k])), "success_rate", interval(s)));
+		/* A call stops paying when it surely brings less than half what a first call does:
+		 * the interval of its success rate lies below half the first call's, from there on. */
+		if (k >= 2 && first > 0 && s.high < first / 2) {
+			if (!stop)
+				stop = k;
+		} else {
+			stop = 0;
+		}
+	}
+	if (stop) {
+		snprintf(key, sizeof(key), stop == ATTEMPTS_CAP ? "%d+" : "%d", stop);
+		snprintf(fr, sizeof(fr), "À partir de la %de tentative, un appel rapporte moins de la moitié d'un premier appel"
+			" (%s %% contre %s %%) : cesser d'insister.", stop,
+			decimal(100.0 * (double)at.success[stop] / (double)at.calls[stop], 1, true, v1, sizeof(v1)),
+			decimal(100.0 * first, 1, true, v2, sizeof(v2)));
+		snprintf(en, sizeof(en), "From attempt %d on, a call brings less than half what a first call does (%s%% against"
+			" %s%%): stop insisting.", stop,
+			decimal(100.0 * (double)at.success[stop] / (double)at.calls[stop], 1, false, v1, sizeof(v1)),
+			decimal(100.0 * first, 1, false, v2, sizeof(v2)));
+	} else {
+		snprintf(fr, sizeof(fr), "Aucune tentative ne rapporte sûrement moins de la moitié d'un premier appel.");
+		snprintf(en, sizeof(en), "No attempt surely brings less than half what a first call does.");
+	}
+	*out = json_pack("{s:s,s:i,s:o,s:o,s:s,s:s}", "campaign", c.name, "cap", ATTEMPTS_CAP, "groups", groups,
+		"stop_paying_from", stop ? json_string(key) : json_null(), "summary", fr, "summary_en", en);
+out:
+	campaign_release(&c);
+	return rc;
+}

@@ -11,7 +11,7 @@
 
 static const char *const target_names[CM_COUNT] = {
 	"agent", "phone", "date", "time", "datetime", "year", "month", "day", "result", "outcome", "talk_seconds",
-	"ring_seconds", "notes", "ignore",
+	"ring_seconds", "notes", "ignore", "attempt",
 };
 
 const char *callmap_target_name(int t)
@@ -144,7 +144,8 @@ int callmap_parse(struct callmap *m, const char *file, const char *text, size_t 
 
 			if ((t = target_by_name(right)) < 0) {
 				tp_error_at(err, TP_EUSAGE, file, lineno, NULL, "unknown target '%.64s' (agent, phone, date, time,"
-					" datetime, year, month, day, result, outcome, talk_seconds, ring_seconds, notes, ignore)", right);
+					" datetime, year, month, day, result, outcome, talk_seconds, ring_seconds, notes, attempt, ignore)",
+					right);
 				free(buf);
 				goto fail;
 			}
@@ -263,6 +264,9 @@ int callmap_row(const struct callmap *m, const struct call_row *row, int *year_s
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "talk_seconds", "'%s' is not a number of seconds", v[CM_TALK]);
 	if (v[CM_RING] && !parse_int(v[CM_RING], 0, 3600, &out->ring_seconds))
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "ring_seconds", "'%s' is not a number of seconds", v[CM_RING]);
+	if (v[CM_ATTEMPT] && !parse_int(v[CM_ATTEMPT], 1, 1000, &out->attempt))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "attempt", "'%s' is not an attempt number (1, 2, ...)",
+			v[CM_ATTEMPT]);
 	if (v[CM_DATETIME]) {
 		struct date_time t;
 

@@ -6,7 +6,7 @@
  *
  *   [columns]          COLUMN = TARGET   (agent, phone, date, time, datetime, year, month,
  *                                         day, result, outcome, talk_seconds, ring_seconds,
- *                                         notes, ignore)
+ *                                         notes, attempt, ignore)
  *   [values TARGET]    RAW = VALUE       (translate a column's values, e.g. yes = sale)
  *   [fixed]            TARGET = VALUE    (a constant for every row; "year = 2008 increasing":
  *                                         rows are in date order, the year goes up each
@@ -22,7 +22,7 @@
 
 enum callmap_target {
 	CM_AGENT, CM_PHONE, CM_DATE, CM_TIME, CM_DATETIME, CM_YEAR, CM_MONTH, CM_DAY, CM_RESULT, CM_OUTCOME,
-	CM_TALK, CM_RING, CM_NOTES, CM_IGNORE, CM_COUNT,
+	CM_TALK, CM_RING, CM_NOTES, CM_IGNORE, CM_ATTEMPT, CM_COUNT,
 };
 
 struct callmap_pair {
@@ -60,6 +60,7 @@ struct call_row {
 struct call_parts {
 	int year, month, day, hour, minute, second;
 	int64_t talk_seconds, ring_seconds;
+	int64_t attempt;                 /* the call's rank among the calls to its lead, 0: unknown */
 	const char *agent, *phone, *result, *outcome, *notes;
 };
 

@@ -242,6 +242,8 @@ static const char m2_web[] =
 	" id %ID%, source TEXT NOT NULL, screened_at BIGINT NOT NULL, numbers BIGINT NOT NULL,"
 	" imported_at BIGINT NOT NULL);"
 	"CREATE INDEX screenings_source ON screenings (source, screened_at);"
+	/* The rank of a call among its lead's calls (the insights by attempt). */
+	"ALTER TABLE calls ADD COLUMN attempt INTEGER;"
 	/* A person erased at their request (GDPR): when. */
 	"ALTER TABLE contacts ADD COLUMN erased_at BIGINT;"
 	"CREATE INDEX agent_sessions_open ON agent_sessions (campaign_id, ended_at);"

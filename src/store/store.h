@@ -226,6 +226,7 @@ struct call_input {
 	const char *sales;          /* sales person for the appointment, may be NULL */
 	const char *note;
 	const char *idempotency_key;
+	int64_t attempt;            /* the call's rank among its lead's calls (histories); 0: counted */
 	size_t nqual;
 	const char *const *qual_key;
 	const char *const *qual_value;
@@ -279,6 +280,13 @@ typedef int (*store_kpi_fn)(void *ctx, const char *key, const struct kpi_counts 
 TP_MUST_USE int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group by, store_kpi_fn fn, void *ctx,
 	struct tp_error *err);
 TP_MUST_USE int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err);
+
+/* Calls by their attempt number (the rank among their lead's calls; calls without one are
+ * left out), from the raw calls of the filter: fn(ctx, attempt, calls, conversations,
+ * successes: conversations whose outcome is an appointment or a sale), attempts in order. */
+typedef int (*store_attempt_fn)(void *ctx, int64_t attempt, int64_t calls, int64_t conversations, int64_t successes);
+TP_MUST_USE int store_attempt_groups(struct store *s, const struct kpi_filter *f, store_attempt_fn fn, void *ctx,
+	struct tp_error *err);
 
 /* The same totals recomputed from raw calls, appointments and sessions, ignoring the
  * counters: the reference the counters are tested against (closed sessions only). */

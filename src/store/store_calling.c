@@ -1168,7 +1168,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 
 	if (!(st = store__cached_insert(s, SLOT_CALL_ADD, "INSERT INTO calls (campaign_id, lead_id, agent_id, session_id, started_at,"
 		" ring_seconds, talk_seconds, result, outcome_id, notes, callback_at, local_day, local_hour,"
-		" local_weekday, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err))) {
+		" local_weekday, idempotency_key, attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err))) {
 		rc = err->code;
 		goto out;
 	}
@@ -1187,6 +1187,8 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	db_bind_int64(st, 13, l.hour);
 	db_bind_int64(st, 14, l.weekday);
 	db_bind_text_or_null(st, 15, in->idempotency_key);
+	/* The call's rank among its lead's calls: given by a history, else counted here. */
+	store__bind_opt(st, 16, in->attempt ? in->attempt : in->lead_id ? lead.attempts + 1 : -1);
 	if ((rc = db_insert(st, call_id, err)))
 		goto out;
 

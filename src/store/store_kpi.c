@@ -787,3 +787,29 @@ int store_kpi_recompute(struct store *s, const struct kpi_filter *f, struct kpi_
 		" /* scan-ok: the reference */");
 	return add_row(s, &sb, f, calling, 1, err);
 }
+
+int store_attempt_groups(struct store *s, const struct kpi_filter *f, store_attempt_fn fn, void *ctx,
+	struct tp_error *err)
+{
+	struct strbuf sb;
+	struct db_stmt *st;
+	int rc;
+
+	sb_init(&sb);
+	sb_adds(&sb, "SELECT attempt, COUNT(*), SUM(CASE WHEN result = 'conversation' THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN outcome_id IN (SELECT id FROM outcomes WHERE is_sale = 1 OR is_appointment = 1) THEN 1 ELSE 0 END)"
+		" FROM calls");
+	where(&sb, f, "local_day");
+	sb_adds(&sb, " AND attempt IS NOT NULL GROUP BY attempt ORDER BY attempt"
+		" /* scan-ok: insights read a campaign's calls */");
+	st = db_prepare(s->db, sb.buf, err);
+	sb_release(&sb);
+	if (!st)
+		return err->code;
+	bind_filter(st, f, 1);
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if ((rc = fn(ctx, db_col_int64(st, 0), db_col_int64(st, 1), db_col_int64(st, 2), db_col_int64(st, 3))) != 0)
+			break;
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}

@@ -83,6 +83,17 @@ static int64_t next(struct store *s, const char *agent, int64_t at, char *reason
 	return next_in(s, "C", agent, at, reason, size);
 }
 
+static int count_attempt(void *ctx, int64_t attempt, int64_t calls, int64_t conversations, int64_t successes)
+{
+	int64_t *by = ctx;
+
+	(void)conversations;
+	(void)successes;
+	if (attempt >= 1 && attempt <= 3)
+		by[attempt] += calls;
+	return 0;
+}
+
 static void test_order_and_holds(void **state)
 {
 	struct store *s = fresh();
@@ -160,6 +171,16 @@ static void test_order_and_holds(void **state)
 	assert_int_equal(next(s, "bob", tz_utc("Europe/Paris", 2027, 1, 9, 10, 0, 0), why, sizeof(why)), 0);
 	assert_true(strstr(why, "outside the calling windows (mon-fri 09:00-19:00); they open again at 2027-01-11 09:00")
 		!= NULL);
+	/* Each call knows its rank among its lead's calls: five first calls, three second ones. */
+	{
+		struct kpi_filter f = {c.id, 0, 0, 0};
+		int64_t by_attempt[4] = {0};
+
+		check(store_attempt_groups(s, &f, count_attempt, by_attempt, &err), &err);
+		assert_int_equal(by_attempt[1], 5);
+		assert_int_equal(by_attempt[2], 3);
+		assert_int_equal(by_attempt[3], 0);
+	}
 	campaign_release(&c);
 	store_close(s);
 	testdb_drop(url);
