@@ -298,20 +298,43 @@ static int kpi(struct http_req *r, const struct app_kpi_query *base, const char 
 	return 0;
 }
 
-/* An agent whose appointments fare worse than the team's, beyond chance: the interval
- * of their relevant-appointment share, or of their sales per appointment, lies entirely
- * below the team's value (docs/WEB.md). */
-static bool quality_flag(json_t *agent, json_t *team)
+/* The fates of appointments the forced-appointment tests look at, for the catalogue. */
+static const char *const fates[] __attribute__((unused)) = {N_("irrelevant"), N_("no_show"), N_("lost")};
+
+/* The agent's forced-appointment evidence from `insights agents`, NULL when not flagged. */
+static json_t *forced_evidence(json_t *insights, const char *agent)
 {
-	static const char *const keys[] = {"relevant_appointment_rate", "sales_per_appointment"};
+	size_t i;
+	json_t *a;
 
-	for (int i = 0; i < 2; i++) {
-		double hi = rate_value(agent, keys[i], "high"), t = rate_value(team, keys[i], "value");
+	json_array_foreach(json_object_get(insights, "agents"), i, a)
+		if (strcmp(json_string_value(json_object_get(a, "agent")), agent) == 0 &&
+		    json_array_size(json_object_get(a, "flags")))
+			return json_object_get(a, "evidence");
+	return NULL;
+}
 
-		if (!isnan(hi) && !isnan(t) && hi < t)
-			return true;
+/* What the figures say (docs/INSIGHTS.md): the best slots by hour and by weekday. */
+static void insights_section(struct http_req *r, const struct app_kpi_query *q)
+{
+	static const char *const bys[] = {"hour", "weekday"};
+	struct tp_error err;
+	bool french = strcmp(r->lang, "fr") == 0;
+
+	html_f(r, "<section class=\"insights card\" aria-labelledby=\"ins-h\"><h2 id=\"ins-h\">%s</h2><ul>",
+		T(r, "What the figures say"));
+	for (size_t i = 0; i < sizeof(bys) / sizeof(bys[0]); i++) {
+		struct app_insights_query iq = {q->campaign, q->agent, q->from, q->to, bys[i], "contact_rate"};
+		json_t *out = NULL;
+
+		tp_error_clear(&err);
+		if (app_insights_slots(r->app, &iq, &out, &err) == 0)
+			html_f(r, "<li data-insight=\"%s\">%s</li>", bys[i],
+				json_string_value(json_object_get(out, french ? "summary" : "summary_en")));
+		json_decref(out);
 	}
-	return false;
+	html_f(r, "</ul><p class=\"muted\">%s</p></section>",
+		T(r, "Differences are called significant when chance alone would rarely make them (q ≤ 0.05 after Benjamini-Hochberg); telepro insights gives the details."));
 }
 
 void page_dashboard(struct http_req *r)
@@ -320,7 +343,7 @@ void page_dashboard(struct http_req *r)
 	struct app_kpi_query q = {campaign && *campaign ? campaign : NULL, agent && *agent ? agent : NULL,
 		http_query(r, "from"), http_query(r, "to"), NULL};
 	struct campaign_opts co = {r, q.campaign};
-	json_t *hours = NULL, *heat = NULL, *weeks = NULL, *agents = NULL, *outcomes = NULL, *t, *g;
+	json_t *hours = NULL, *heat = NULL, *weeks = NULL, *agents = NULL, *outcomes = NULL, *insights = NULL, *t, *g;
 	struct tp_error err;
 	bool is_agent = strcmp(r->session.user.role, "agent") == 0;
 	size_t i;
@@ -398,6 +421,8 @@ void page_dashboard(struct http_req *r)
 		}
 		html_f(r, "</div></section>");
 	}
+	if (q.campaign && strcmp(r->session.user.role, "sales") != 0)
+		insights_section(r, &q);
 	html_f(r, "<section aria-labelledby=\"hours-h\"><h2 id=\"hours-h\">%s</h2>", T(r, "By hour of day"));
 	chart_hours(r, json_object_get(hours, "groups"));
 	html_f(r, "</section><section aria-labelledby=\"heat-h\"><h2 id=\"heat-h\">%s</h2>", T(r, "Contact rate, weekday × hour"));
@@ -434,19 +459,38 @@ void page_dashboard(struct http_req *r)
 		html_f(r, "</section>");
 	}
 	if (!is_agent) {
+		struct app_insights_query iq = {q.campaign, NULL, q.from, q.to, NULL, NULL};
+
 		if (kpi(r, &q, "agent", &agents))
 			goto out;
+		tp_error_clear(&err);
+		if (app_insights_agents(r->app, &iq, &insights, &err))
+			insights = NULL;
 		html_f(r, "<section aria-labelledby=\"agents-h\"><h2 id=\"agents-h\">%s</h2><p class=\"muted\">%s</p>"
 			"<table class=\"agents\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 			"<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 			"<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
 			T(r, "Quantity and quality, side by side"),
-			T(r, "A flag means the interval of the agent's relevant-appointment share or sales per appointment lies entirely below the team's value."),
+			T(r, "Flagged: sales mark the agent's appointments irrelevant, no-show or lost significantly more often than the rest of the team (docs/INSIGHTS.md)."),
 			T(r, "Agent"), T(r, "Calls"), T(r, "Calls per hour"), T(r, "Contact rate"),
 			T(r, "Appointments per conversation"), T(r, "Relevant appointments"), T(r, "Sales per appointment"),
 			T(r, "Qualification rate"), T(r, "Flags"));
 		json_array_foreach(json_object_get(agents, "groups"), i, g) {
-			bool flag = quality_flag(g, json_object_get(agents, "totals"));
+			json_t *evidence = insights ? forced_evidence(insights, jstr_key(g)) : NULL;
+			bool flag = evidence != NULL;
+			struct strbuf why;
+			size_t e;
+			json_t *x;
+
+			/* The evidence in the flag's title: which fate, the agent's share against the team's. */
+			sb_init(&why);
+			json_array_foreach(evidence, e, x)
+				if (json_is_true(json_object_get(x, "significant")))
+					sb_addf(&why, "%s%s: %.0f%% / %.0f%% (q = %.3g)", why.len ? "; " : "",
+						T(r, json_string_value(json_object_get(x, "test"))),
+						100 * json_real_value(json_object_get(x, "agent_share")),
+						100 * json_real_value(json_object_get(x, "team_share")),
+						json_real_value(json_object_get(x, "q_value")));
 
 			html_f(r, "<tr%S><th scope=\"row\">%s</th><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s <small>n=%lld</small></td>"
 				"<td>%s <small>n=%lld</small></td><td>%s</td><td>%s</td></tr>",
@@ -457,7 +501,10 @@ void page_dashboard(struct http_req *r)
 				(long long)rate_value(g, "relevant_appointment_rate", "n"),
 				pct(r, rate_value(g, "sales_per_appointment", "value")),
 				(long long)rate_value(g, "sales_per_appointment", "n"), pct(r, rate_value(g, "qualification_rate", "value")),
-				flag ? T(r, "appointment quality") : "");
+				flag ? T(r, "forced appointments?") : "");
+			if (flag)
+				html_f(r, "<tr class=\"flagged evidence\"><td></td><td colspan=\"8\"><small>%s</small></td></tr>", why.buf);
+			sb_release(&why);
 		}
 		html_f(r, "</tbody></table></section>");
 	}
@@ -474,6 +521,7 @@ out:
 	json_decref(weeks);
 	json_decref(agents);
 	json_decref(outcomes);
+	json_decref(insights);
 	html_end(r);
 }
 

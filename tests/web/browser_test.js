@@ -126,6 +126,8 @@ async function tileValue(page, kpi) {
     check('dashboard after: 1 sale', await tileValue(mia, 'sales') === '1');
     check('contact rate with its denominator', (await mia.textContent('.tile[data-kpi="contact_rate"]')).includes('n = 5'));
     check('the charts are SVG from the server', (await mia.$$('svg.chart')).length >= 4);
+    check('what the figures say: too few calls yet', (await mia.textContent('section.insights')).includes('Trop peu d\'appels'),
+      await mia.textContent('section.insights'));
     await mia.screenshot({ path: path.join(out, 'dashboard.png'), fullPage: true });
 
     const campaignId = await mia.evaluate(async () => (await (await fetch('/api/v1/campaigns')).json())
