@@ -78,6 +78,12 @@ static void slot_words(const char *key, bool french, char *buf, size_t size)
 	const char *day = NULL;
 	int hour = -1;
 
+	/* Inside or outside the campaign's calling blocks. */
+	if (strcmp(key, "inside") == 0 || strcmp(key, "outside") == 0) {
+		snprintf(buf, size, "%s", key[0] == 'i' ? (french ? "dans les créneaux" : "inside the blocks")
+			: (french ? "hors des créneaux" : "outside the blocks"));
+		return;
+	}
 	for (int i = 0; i < 7; i++)
 		if (strncmp(key, en[i], 3) == 0)
 			day = french ? fr[i] : en[i];
@@ -131,8 +137,10 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 		by = KPI_BY_WEEKDAY;
 	else if (!strcmp(q->by, "weekday-hour"))
 		by = KPI_BY_WEEKDAY_HOUR;
+	else if (!strcmp(q->by, "block"))
+		by = KPI_BY_BLOCK;
 	else
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "by", "'%s': hour, weekday or weekday-hour", q->by);
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "by", "'%s': hour, weekday, weekday-hour or block", q->by);
 	sl = xcalloc(1, sizeof(*sl));
 	sl->rate = -1;
 	for (size_t i = 0; i < NRATES; i++)
@@ -243,13 +251,23 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 			slot_words(sl->s[ab[best][1]].key, true, wb, sizeof(wb));
 			char qtext[32];
 
-			snprintf(fr, sizeof(fr), "%s : %s× %s de %s — significatif (q = %s)", wa,
-				decimal(best_ratio, 1, true, r, sizeof(r)), rates[sl->rate].fr, wb,
-				decimal(qv[best], 3, true, qtext, sizeof(qtext)));
+			if (qv[best] < 0.001)
+				snprintf(qtext, sizeof(qtext), "< 0,001");
+			else
+				snprintf(qtext, sizeof(qtext), "= %s", decimal(qv[best], 3, true, r, sizeof(r)));
+			/* "le taux de contact de 9 h", but "le taux de contact hors des créneaux". */
+			snprintf(fr, sizeof(fr), "%s : %s× %s %s%s — significatif (q %s)", wa,
+				decimal(best_ratio, 1, true, r, sizeof(r)), rates[sl->rate].fr,
+				strncmp(wb, "hors", 4) == 0 ? "" : "de ", wb, qtext);
 			slot_words(sl->s[ab[best][0]].key, false, wa, sizeof(wa));
 			slot_words(sl->s[ab[best][1]].key, false, wb, sizeof(wb));
-			snprintf(en, sizeof(en), "%s: %s× %s of %s — significant (q = %.3f)", wa,
-				decimal(best_ratio, 1, false, r, sizeof(r)), rates[sl->rate].en, wb, qv[best]);
+			if (qv[best] < 0.001)
+				snprintf(qtext, sizeof(qtext), "< 0.001");
+			else
+				snprintf(qtext, sizeof(qtext), "= %.3f", qv[best]);
+			snprintf(en, sizeof(en), "%s: %s× %s %s%s — significant (q %s)", wa,
+				decimal(best_ratio, 1, false, r, sizeof(r)), rates[sl->rate].en,
+				strncmp(wb, "outside", 7) == 0 ? "" : "of ", wb, qtext);
 			if (blur >= 0) {
 				size_t lf = strlen(fr), le = strlen(en);
 

@@ -7,7 +7,7 @@
 
 static const char help[] =
 	"usage: telepro insights slots --campaign NAME [--agent NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-	"                              [--by hour|weekday|weekday-hour]\n"
+	"                              [--by hour|weekday|weekday-hour|block]\n"
 	"                              [--rate contact_rate|appointment_rate|appointments_per_conversation|\n"
 	"                                      sales_per_conversation|sales_per_appointment]\n"
 	"                              [--format table|json]\n"
@@ -21,7 +21,8 @@ static const char help[] =
 	"every pair of slots compared (pooled two-proportion z-test), with q-values\n"
 	"(Benjamini-Hochberg over all the pairs) and significant when q <= 0.05; slots with\n"
 	"fewer than 30 trials listed apart with how many more they need; the finding in a\n"
-	"sentence (French and English). Keys are those of telepro kpi --by.\n"
+	"sentence (French and English). Keys are those of telepro kpi --by (block: inside and\n"
+	"outside the campaign's calling blocks).\n"
 	"\n"
 	"agents puts each agent's quantity (calls, calls per hour) beside quality (contact\n"
 	"rate, appointments per conversation, relevant and held appointments, sales per\n"
