@@ -345,6 +345,8 @@ expect_eq "insights bad by" "telepro: by: 'month': hour, weekday, weekday-hour o
 expect_eq "insights agents: one row an agent, by name" \
   "$("$T" kpi --by agent --format json | json "','.join(sorted(g['key'] for g in d['groups'] if g['calls']))")" \
   "$("$T" insights agents --format json | json "','.join(a['agent'] for a in d['agents'])")"
+expect_eq "insights objectives keys" "daily_calls,weekly_calls" \
+  "$("$T" insights objectives --campaign "RDV PME Rhône" --format json | json "','.join(k for k in sorted(d) if k.endswith('_calls'))")"
 "$T" insights slots 2>err >/dev/null
 expect_eq "insights needs a campaign" "telepro: campaign: which campaign: --campaign NAME" "$(cat err)"
 

@@ -289,6 +289,15 @@ TP_MUST_USE int app_insights_agents(struct app *a, const struct app_insights_que
 TP_MUST_USE int app_insights_attempts(struct app *a, const struct app_insights_query *q, json_t **out,
 	struct tp_error *err);
 
+/* Realistic objectives for a campaign: its measured calls per hour (with interval) times
+ * the hours of its calling blocks (else the measured hours an agent calls a day) give a
+ * range for an agent's daily and weekly calls; the best day and week any agent did; and a
+ * warning when a target is above the range or above anything ever done.
+ * {"campaign","calls_per_hour",...,"daily_calls":{"target","realistic_low","realistic_high",
+ * "best":{"calls","when","agent"},"warnings":[]},"weekly_calls":{...}}. */
+TP_MUST_USE int app_insights_objectives(struct app *a, const struct app_insights_query *q, json_t **out,
+	struct tp_error *err);
+
 /* A person's data (app_person.c, docs/PRIVACY.md): admins only. ------------------------ */
 
 /* Everything about the person with that phone (any written form) or email:

@@ -14,6 +14,7 @@
 #include "core/date.h"
 #include "core/kpi.h"
 #include "core/stats.h"
+#include "core/tz.h"
 
 /* Fewer trials than this in a slot and it is not ranked. */
 #define INSIGHTS_MIN_TRIALS 30
@@ -564,6 +565,129 @@ int app_insights_attempts(struct app *a, const struct app_insights_query *q, jso
 	}
 	*out = json_pack("{s:s,s:i,s:o,s:o,s:s,s:s}", "campaign", c.name, "cap", ATTEMPTS_CAP, "groups", groups,
 		"stop_paying_from", stop ? json_string(key) : json_null(), "summary", fr, "summary_en", en);
+out:
+	campaign_release(&c);
+	return rc;
+}
+
+/* Objectives --------------------------------------------------------------------------- */
+
+struct best {
+	char agent[128], week_agent[128];
+	int day, week;
+	int64_t day_calls, week_calls;
+	/* the running week of the current agent */
+	char cur_agent[128];
+	int cur_week;
+	int64_t cur_calls;
+	int64_t agent_days;
+};
+
+static void close_week(struct best *b)
+{
+	if (b->cur_calls > b->week_calls) {
+		b->week_calls = b->cur_calls;
+		b->week = b->cur_week;
+		snprintf(b->week_agent, sizeof(b->week_agent), "%s", b->cur_agent);
+	}
+}
+
+static int best_day(void *ctx, const char *agent, int day, int64_t calls)
+{
+	struct best *b = ctx;
+	int week = tz_iso_week(day);
+
+	if (calls <= 0)
+		return 0;
+	b->agent_days++;
+	if (calls > b->day_calls) {
+		b->day_calls = calls;
+		b->day = day;
+		snprintf(b->agent, sizeof(b->agent), "%s", agent);
+	}
+	/* Rows come by agent then day: a week ends when either changes. */
+	if (strcmp(agent, b->cur_agent) != 0 || week != b->cur_week) {
+		close_week(b);
+		snprintf(b->cur_agent, sizeof(b->cur_agent), "%s", agent);
+		b->cur_week = week;
+		b->cur_calls = 0;
+	}
+	b->cur_calls += calls;
+	return 0;
+}
+
+/* One objective's realistic range, the best ever, and what is wrong with the target. */
+static json_t *objective(int64_t target, double low, double high, int64_t best, const char *best_when, const char *who)
+{
+	json_t *o = json_pack("{s:o,s:f,s:f,s:{s:I,s:s,s:s},s:[]}", "target", target >= 0 ? json_integer(target) : json_null(),
+		"realistic_low", low, "realistic_high", high, "best", "calls", (json_int_t)best, "when", best_when, "agent", who,
+		"warnings");
+
+	if (target >= 0 && best > 0 && target > best)
+		json_array_append_new(json_object_get(o, "warnings"), json_sprintf("above what any agent ever did (%lld calls,"
+			" %s, %s)", (long long)best, who, best_when));
+	if (target >= 0 && high > 0 && (double)target > high)
+		json_array_append_new(json_object_get(o, "warnings"), json_sprintf("above the realistic range (%.0f to %.0f)",
+			low, high));
+	return o;
+}
+
+int app_insights_objectives(struct app *a, const struct app_insights_query *q, json_t **out, struct tp_error *err)
+{
+	struct kpi_filter f = {0};
+	struct kpi_counts totals;
+	struct kpi_interval cph;
+	struct best b;
+	struct campaign c;
+	double hours[7] = {0}, day_hours = 0, week_hours = 0, measured_day_hours;
+	char when[32], week_when[32];
+	int days = 0, rc;
+
+	memset(&b, 0, sizeof(b));
+	campaign_init(&c);
+	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "insights objectives", err)))
+		goto out;
+	if (!q->campaign) {
+		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "which campaign: --campaign NAME");
+		goto out;
+	}
+	if ((q->from && (rc = date_parse_day(q->from, "from", &f.from_day, err))) ||
+	    (q->to && (rc = date_parse_day(q->to, "to", &f.to_day, err))) ||
+	    (rc = store_campaign_settings(a->store, q->campaign, &c, err)))
+		goto out;
+	f.campaign_id = c.id;
+	if ((rc = store_kpi_totals(a->store, &f, &totals, err)) || (rc = store_agent_days(a->store, &f, best_day, &b, err)))
+		goto out;
+	close_week(&b);
+	cph = kpi_per_hour(totals.calls, totals.calling_seconds);
+	/* The hours an agent calls a day: the planned blocks (working days), else what agents
+	 * have actually done. */
+	for (int i = 0; i < c.nblocks; i++)
+		hours[c.blocks[i].weekday] += (c.blocks[i].end_minute - c.blocks[i].start_minute) / 60.0;
+	for (int wd = 0; wd < 7; wd++) {
+		week_hours += hours[wd];
+		if (hours[wd] > 0) {
+			day_hours += hours[wd];
+			days++;
+		}
+	}
+	measured_day_hours = b.agent_days ? (double)totals.calling_seconds / 3600.0 / (double)b.agent_days : 0;
+	if (days) {
+		day_hours /= days;
+	} else {
+		day_hours = measured_day_hours;
+		week_hours = measured_day_hours * 5;
+	}
+	snprintf(when, sizeof(when), "%04d-%02d-%02d", b.day / 10000, b.day / 100 % 100, b.day % 100);
+	snprintf(week_when, sizeof(week_when), "%04d-W%02d", b.week / 100, b.week % 100);
+	*out = json_pack("{s:s,s:o,s:o,s:f,s:f,s:s,s:f}", "campaign", c.name, "calls_per_hour", interval(cph),
+		"avg_conversation_seconds", totals.conversations ? json_real((double)totals.talk_seconds / (double)totals.conversations)
+		: json_null(), "hours_per_day", day_hours, "hours_per_week", week_hours, "hours_from",
+		days ? "calling blocks" : "measured calling time", "measured_hours_per_day", measured_day_hours);
+	json_object_set_new(*out, "daily_calls", objective(c.daily_calls, cph.defined ? cph.low * day_hours : 0,
+		cph.defined ? cph.high * day_hours : 0, b.day_calls, when, b.agent));
+	json_object_set_new(*out, "weekly_calls", objective(c.weekly_calls, cph.defined ? cph.low * week_hours : 0,
+		cph.defined ? cph.high * week_hours : 0, b.week_calls, week_when, b.week_agent));
 out:
 	campaign_release(&c);
 	return rc;

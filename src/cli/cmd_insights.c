@@ -15,6 +15,8 @@ static const char help[] =
 	"                               [--format table|json]\n"
 	"       telepro insights attempts --campaign NAME [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
 	"                                 [--format table|json]\n"
+	"       telepro insights objectives --campaign NAME [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+	"                                   [--format table|json]\n"
 	"\n"
 	"The best calling slots, with the evidence: the rate of each slot (hour of day by\n"
 	"default) with its 95% interval; a chi-square test of whether the slots differ at all;\n"
@@ -33,7 +35,11 @@ static const char help[] =
 	"\n"
 	"attempts gives the contact and success (appointment or sale) rates by attempt number\n"
 	"of a lead (6 and more pooled) and the attempt from which calls stop paying: less than\n"
-	"half what a first call brings, surely (its interval below).\n";
+	"half what a first call brings, surely (its interval below).\n"
+	"\n"
+	"objectives gives a realistic range for an agent's daily and weekly calls (measured\n"
+	"calls per hour, with its interval, times the hours of the calling blocks) and warns when\n"
+	"a target is above it or above the best day or week any agent ever did.\n";
 
 /* A shrunk rate as "23.4% (raw 25.0%)". */
 static void print_rate(json_t *agent, const char *key)
@@ -84,9 +90,10 @@ int cmd_insights(int argc, char **argv)
 	int opt, rc;
 
 	if (cli_wants_help(argc, argv) || argc < 2)
-		return argc < 2 ? cli_usage("insights", "slots, agents or attempts?") : cli_help(help);
-	if (strcmp(argv[1], "slots") != 0 && strcmp(argv[1], "agents") != 0 && strcmp(argv[1], "attempts") != 0)
-		return cli_usage("insights", "unknown subcommand '%s' (slots, agents or attempts)", argv[1]);
+		return argc < 2 ? cli_usage("insights", "slots, agents, attempts or objectives?") : cli_help(help);
+	if (strcmp(argv[1], "slots") != 0 && strcmp(argv[1], "agents") != 0 && strcmp(argv[1], "attempts") != 0 &&
+	    strcmp(argv[1], "objectives") != 0)
+		return cli_usage("insights", "unknown subcommand '%s' (slots, agents, attempts or objectives)", argv[1]);
 	optind = 2;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -111,7 +118,34 @@ int cmd_insights(int argc, char **argv)
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (strcmp(argv[1], "attempts") == 0) {
+	if (strcmp(argv[1], "objectives") == 0) {
+		if (app_insights_objectives(&a, &q, &j, &err)) {
+			rc = cli_fail(&err);
+		} else if (format == FORMAT_JSON) {
+			cli_print_json(j);
+		} else {
+			static const char *const keys[] = {"daily_calls", "weekly_calls"};
+			json_t *cph = json_object_get(j, "calls_per_hour");
+
+			printf("calls per hour %.1f [%.1f-%.1f], %.1f hours a day (%s)\n", json_real_value(json_object_get(cph, "value")),
+				json_real_value(json_object_get(cph, "low")), json_real_value(json_object_get(cph, "high")),
+				json_real_value(json_object_get(j, "hours_per_day")), json_string_value(json_object_get(j, "hours_from")));
+			for (size_t k = 0; k < 2; k++) {
+				json_t *o = json_object_get(j, keys[k]), *best = json_object_get(o, "best"), *w;
+				char target[32] = "-";
+				size_t n;
+
+				if (json_is_integer(json_object_get(o, "target")))
+					snprintf(target, sizeof(target), "%lld", (long long)json_integer_value(json_object_get(o, "target")));
+				printf("%-13s target %-5s realistic %.0f-%.0f, best %lld (%s, %s)\n", keys[k], target,
+					json_real_value(json_object_get(o, "realistic_low")), json_real_value(json_object_get(o, "realistic_high")),
+					(long long)json_integer_value(json_object_get(best, "calls")),
+					json_string_value(json_object_get(best, "agent")), json_string_value(json_object_get(best, "when")));
+				json_array_foreach(json_object_get(o, "warnings"), n, w)
+					printf("  warning: %s\n", json_string_value(w));
+			}
+		}
+	} else if (strcmp(argv[1], "attempts") == 0) {
 		if (app_insights_attempts(&a, &q, &j, &err)) {
 			rc = cli_fail(&err);
 		} else if (format == FORMAT_JSON) {

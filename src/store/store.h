@@ -281,6 +281,12 @@ TP_MUST_USE int store_kpi_groups(struct store *s, const struct kpi_filter *f, en
 	struct tp_error *err);
 TP_MUST_USE int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err);
 
+/* Each agent's calls per local day in the filter (campaign): fn(ctx, agent, day, calls),
+ * from the counters. */
+typedef int (*store_agent_day_fn)(void *ctx, const char *agent, int day, int64_t calls);
+TP_MUST_USE int store_agent_days(struct store *s, const struct kpi_filter *f, store_agent_day_fn fn, void *ctx,
+	struct tp_error *err);
+
 /* Calls by their attempt number (the rank among their lead's calls; calls without one are
  * left out), from the raw calls of the filter: fn(ctx, attempt, calls, conversations,
  * successes: conversations whose outcome is an appointment or a sale), attempts in order. */

@@ -813,3 +813,26 @@ int store_attempt_groups(struct store *s, const struct kpi_filter *f, store_atte
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
 }
+
+int store_agent_days(struct store *s, const struct kpi_filter *f, store_agent_day_fn fn, void *ctx,
+	struct tp_error *err)
+{
+	struct strbuf sb;
+	struct db_stmt *st;
+	int rc;
+
+	sb_init(&sb);
+	sb_adds(&sb, "SELECT u.name, k.local_day, SUM(k.calls) FROM kpi_counters k JOIN users u ON u.id = k.agent_id");
+	where(&sb, f, "k.local_day");
+	sb_adds(&sb, " GROUP BY u.name, k.local_day ORDER BY u.name, k.local_day /* scan-ok: an agent-day a row */");
+	st = db_prepare(s->db, sb.buf, err);
+	sb_release(&sb);
+	if (!st)
+		return err->code;
+	bind_filter(st, f, 1);
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if ((rc = fn(ctx, db_col_text(st, 0), (int)db_col_int64(st, 1), db_col_int64(st, 2))) != 0)
+			break;
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}

@@ -298,11 +298,61 @@ static void test_forced_appointments(void **state)
 	testdb_drop(url);
 }
 
+/* A target above anything an agent ever did is said so; the range follows the blocks. */
+static void test_objectives(void **state)
+{
+	static const struct campaign_setting set[] = {{"block", "mon-fri 14:00-16:00"}, {"daily-calls", "100"},
+		{"weekly-calls", "50"}};
+	struct tp_error err;
+	struct campaign c;
+	struct app a;
+	char url[512];
+	int64_t uid;
+	json_t *out = NULL, *d, *w;
+
+	(void)state;
+	tp_error_clear(&err);
+	testdb_url("objectives", url, sizeof(url));
+	check(app_open(&a, url, "root", NULL, &err), &err);
+	check(app_user_add(&a, "alice", "agent", "pw-agent-12345", &uid, &err), &err);
+	check(app_user_add(&a, "bruno", "agent", "pw-agent-12345", &uid, &err), &err);
+	campaign_init(&c);
+	check(app_campaign_add(&a, "Obj", set, 3, &c, &err), &err);
+	/* 400 calls over 15 days by two agents: 13 or 14 calls an agent-day, about 67 a week. */
+	history(a.store, c.id, 14, 400, 0.25);
+	{
+		struct app_insights_query q = {"Obj", NULL, NULL, NULL, NULL, NULL};
+
+		check(app_insights_objectives(&a, &q, &out, &err), &err);
+	}
+	assert_true(json_real_value(json_object_get(out, "hours_per_day")) == 2.0);
+	assert_true(json_real_value(json_object_get(out, "hours_per_week")) == 10.0);
+	assert_string_equal(json_string_value(json_object_get(out, "hours_from")), "calling blocks");
+	d = json_object_get(out, "daily_calls");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(d, "best"), "calls")), 14);
+	assert_int_equal(json_integer_value(json_object_get(d, "target")), 100);
+	w = json_object_get(d, "warnings");
+	assert_true(json_array_size(w) >= 1);
+	assert_true(strncmp(json_string_value(json_array_get(w, 0)), "above what any agent ever did (14 calls, ", 41) == 0);
+	/* The realistic range is calls per hour (with its interval) times the 2 hours. */
+	assert_true(json_real_value(json_object_get(d, "realistic_low")) ==
+		2 * json_real_value(json_object_get(json_object_get(out, "calls_per_hour"), "low")));
+	d = json_object_get(out, "weekly_calls");
+	assert_true(json_integer_value(json_object_get(json_object_get(d, "best"), "calls")) >= 60);
+	for (size_t i = 0; i < json_array_size(json_object_get(d, "warnings")); i++)
+		assert_null(strstr(json_string_value(json_array_get(json_object_get(d, "warnings"), i)), "ever did"));
+	json_decref(out);
+	campaign_release(&c);
+	app_close(&a);
+	testdb_drop(url);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_planted_effects),
 		cmocka_unit_test(test_forced_appointments),
+		cmocka_unit_test(test_objectives),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
