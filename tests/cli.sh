@@ -350,5 +350,48 @@ expect_eq "insights objectives keys" "daily_calls,weekly_calls" \
 "$T" insights slots 2>err >/dev/null
 expect_eq "insights needs a campaign" "telepro: campaign: which campaign: --campaign NAME" "$(cat err)"
 
+# Call histories carry appointments and what sales made of them, qualification, the
+# campaign and the attempt of each row
+TELEPRO_DB=$(new_db history)
+"$T" campaign add A >/dev/null
+"$T" campaign add B >/dev/null
+cat >h.csv <<'EOT'
+agent;date;heure;resultat;issue;rdv;statut;pertinent;vente;montant;effectif;campagne;tentative
+alice;2026-11-02;10:00;conversation;appointment;2026-11-09 14:00;held;oui;won;1200,50;50;A;1
+alice;2026-11-02;10:05;conversation;appointment;2026-11-09 15:00;no_show;;;;;B;2
+bruno;2026-11-02;10:10;conversation;refused;;;;;;12;;1
+bruno;2026-11-02;10:15;conversation;appointment;2026-11-31 15:00;held;;;;;;1
+bruno;2026-11-02;10:20;conversation;appointment;2026-11-10 15:00;held;peut-être;;;;;1
+bruno;2026-11-02;10:25;conversation;refused;;held;;;;;;1
+bruno;2026-11-02;10:30;conversation;refused;;;;;;;Z;1
+EOT
+cat >h.mapping <<'EOT'
+[columns]
+agent = agent
+date = date
+heure = time
+resultat = result
+issue = outcome
+rdv = appointment_at
+statut = appointment_status
+pertinent = appointment_relevant
+vente = appointment_result
+montant = amount
+effectif = qualify.effectif
+campagne = campaign
+tentative = attempt
+EOT
+"$T" import calls h.csv --campaign A --mapping h.mapping >out 2>err
+expect_eq "history with appointments: imported" "h.csv: 3 calls imported, 0 duplicates, 4 rejected into A" "$(cat out)"
+expect_eq "history with appointments: rejects" "h.csv:5: appointment_at: '2026-11-31 15:00': there is no such day in that month|h.csv:6: appointment_relevant: 'peut-être': yes or no|h.csv:7: appointment_at: an appointment's result needs the appointment (its date and time)|h.csv:8: campaign: no campaign named 'Z' (telepro campaign list shows them)" "$(paste -sd'|' err)"
+expect_eq "history with appointments: results" "A held True won 120050|B no_show None pending None" \
+  "$("$T" appointment list --format json | json "'|'.join(' '.join(str(a[k]) for k in ('campaign', 'status', 'relevant', 'result', 'amount_cents')) for a in d)")"
+expect_eq "history with appointments: campaign and attempt per row" "1:1|2:2|1:1" \
+  "$(sql "$TELEPRO_DB" "SELECT campaign_id || ':' || attempt FROM calls ORDER BY id" | paste -sd'|')"
+expect_eq "history with appointments: sales counted" "1" "$("$T" kpi --campaign A --format json | json "d['totals']['appointments_won']")"
+printf '[columns]\nx = qualify.\n' >bad.mapping
+"$T" import calls h.csv --campaign A --mapping bad.mapping 2>err >/dev/null
+expect_eq "qualify needs a key" "2" "$?"
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

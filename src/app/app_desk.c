@@ -234,6 +234,35 @@ int app_appointment_list(struct app *a, const char *sales, const char *campaign,
 	return 0;
 }
 
+int app_appointment_values(const char *status, const char *relevant, const char *result, const char *amount, int *rel,
+	int64_t *cents, struct tp_error *err)
+{
+	static const char *const statuses[] = {"scheduled", "held", "no_show", "cancelled"};
+	static const char *const results[] = {"pending", "won", "lost"};
+	bool ok = !status;
+
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]) && !ok; i++)
+		ok = strcmp(status, statuses[i]) == 0;
+	if (!ok)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "status", "'%s': scheduled, held, no_show or cancelled", status);
+	ok = !result;
+	for (size_t i = 0; i < sizeof(results) / sizeof(results[0]) && !ok; i++)
+		ok = strcmp(result, results[i]) == 0;
+	if (!ok)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "'%s': pending, won or lost", result);
+	*rel = -1;
+	*cents = -1;
+	if (relevant) {
+		if (strcmp(relevant, "yes") == 0 || strcmp(relevant, "oui") == 0)
+			*rel = 1;
+		else if (strcmp(relevant, "no") == 0 || strcmp(relevant, "non") == 0)
+			*rel = 0;
+		else
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "relevant", "'%s': yes or no", relevant);
+	}
+	return amount ? units_parse_money(amount, "amount", 100000000000, cents, err) : 0;
+}
+
 int app_appointment_result(struct app *a, int64_t id, const char *status, const char *relevant, const char *result,
 	const char *amount, struct tp_error *err)
 {
@@ -243,15 +272,7 @@ int app_appointment_result(struct app *a, int64_t id, const char *status, const 
 
 	if ((rc = app_require(a, APP_SALES | APP_MANAGER | APP_ADMIN, "appointment result", err)))
 		return rc;
-	if (relevant) {
-		if (strcmp(relevant, "yes") == 0 || strcmp(relevant, "oui") == 0)
-			rel = 1;
-		else if (strcmp(relevant, "no") == 0 || strcmp(relevant, "non") == 0)
-			rel = 0;
-		else
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "relevant", "'%s': yes or no", relevant);
-	}
-	if (amount && (rc = units_parse_money(amount, "amount", 100000000000, &cents, err)))
+	if ((rc = app_appointment_values(status, relevant, result, amount, &rel, &cents, err)))
 		return rc;
 	if (!status && !result && rel < 0 && cents < 0)
 		return tp_error_set(err, TP_EUSAGE, "give at least one of --status, --relevant, --result, --amount");

@@ -48,6 +48,8 @@ struct app_import {
 	struct callmap map;
 	bool map_ready;
 	int col_target[CSV_FIELDS_MAX];
+	const char *col_key[CSV_FIELDS_MAX];    /* qualify.KEY columns: KEY (owned by the mapping) */
+	struct campaign row_c;      /* the campaign a row names (campaign column), kept for the next rows */
 	int year_state, last_month;
 	struct row_seen seen;
 	char last_agent[128];       /* ensured already: histories come agent by agent */
@@ -231,7 +233,7 @@ static int calls_header(struct app_import *im, const struct csv_record *rec)
 		return tp_error_at(&im->fatal, TP_EUSAGE, im->o.file, rec->line, "header", "%s", rec->error);
 	im->ncols = rec->nfields;
 	for (size_t i = 0; i < rec->nfields; i++) {
-		im->col_target[i] = callmap_column(&im->map, rec->fields[i]);
+		im->col_target[i] = callmap_column(&im->map, rec->fields[i], &im->col_key[i]);
 		if (im->col_target[i] >= 0)
 			mapped[im->col_target[i]] = true;
 	}
@@ -289,26 +291,76 @@ static int calls_record(void *ctx, const struct csv_record *rec)
 			return rc;
 		snprintf(im->last_agent, sizeof(im->last_agent), "%s", parts.agent);
 	}
+	/* A row may name its campaign; the file's is the default. */
+	const struct campaign *c = &im->c;
+	const char *qkeys[CSV_FIELDS_MAX], *qvalues[CSV_FIELDS_MAX];
+	int64_t cents = -1;
+	int rel = -1;
+
+	if (parts.campaign && strcmp(parts.campaign, im->c.name) != 0) {
+		if (!im->row_c.name || strcmp(im->row_c.name, parts.campaign) != 0) {
+			campaign_release(&im->row_c);
+			campaign_init(&im->row_c);
+			rc = store_campaign_settings(im->a->store, parts.campaign, &im->row_c, &e);
+			if (rc == TP_ENOTFOUND) {
+				campaign_release(&im->row_c);
+				campaign_init(&im->row_c);
+				reject(im, rec->line, "campaign", e.reason);
+				return 0;
+			}
+			if (rc) {
+				im->fatal = e;
+				return rc;
+			}
+		}
+		c = &im->row_c;
+	}
 	in.agent = parts.agent;
-	in.campaign_id = im->c.id;
+	in.campaign_id = c->id;
 	in.result = parts.result;
 	in.outcome = call_result_is_conversation(parts.result) ? parts.outcome : NULL;
 	in.talk_seconds = parts.talk_seconds;
 	in.ring_seconds = parts.ring_seconds;
 	in.attempt = parts.attempt;
 	in.note = parts.notes;
-	in.started_at = tz_utc(im->c.timezone, parts.year, parts.month, parts.day, parts.hour, parts.minute,
-		parts.second);
+	in.started_at = tz_utc(c->timezone, parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second);
+	/* Qualification values of the row (qualify.KEY columns), empty ones left out. */
+	for (size_t i = 0; i < rec->nfields; i++) {
+		if (im->col_target[i] == CM_QUALIFY && rec->fields[i][0]) {
+			qkeys[in.nqual] = im->col_key[i];
+			qvalues[in.nqual] = rec->fields[i];
+			in.nqual++;
+		}
+	}
+	in.qual_key = qkeys;
+	in.qual_value = qvalues;
+	/* What sales made of the appointment, checked before anything is written. */
+	if (parts.appointment_at && tz_parse_local(c->timezone, parts.appointment_at, "appointment_at", &in.appointment_at,
+		&e)) {
+		reject(im, rec->line, "appointment_at", e.reason);
+		return 0;
+	}
+	if ((parts.appointment_status || parts.appointment_relevant || parts.appointment_result || parts.amount) &&
+	    !parts.appointment_at) {
+		reject(im, rec->line, "appointment_at", "an appointment's result needs the appointment (its date and time)");
+		return 0;
+	}
+	if (app_appointment_values(parts.appointment_status, parts.appointment_relevant, parts.appointment_result,
+		parts.amount, &rel, &cents, &e)) {
+		reject(im, rec->line, strcmp(e.field, "status") == 0 ? "appointment_status" : strcmp(e.field, "relevant") == 0
+			? "appointment_relevant" : strcmp(e.field, "result") == 0 ? "appointment_result" : e.field, e.reason);
+		return 0;
+	}
 	if (parts.phone && *parts.phone) {
 		const char *why = "not a phone number";
 		char reason[128];
 
-		if (phone_normalize(parts.phone, strlen(parts.phone), im->c.region, e164, &why) != PHONE_OK) {
+		if (phone_normalize(parts.phone, strlen(parts.phone), c->region, e164, &why) != PHONE_OK) {
 			snprintf(reason, sizeof(reason), "'%.40s': %s", parts.phone, why);
 			reject(im, rec->line, "phone", reason);
 			return 0;
 		}
-		if ((rc = store_lead_by_phone(im->a->store, im->c.id, e164, &in.lead_id, &im->fatal)))
+		if ((rc = store_lead_by_phone(im->a->store, c->id, e164, &in.lead_id, &im->fatal)))
 			return rc;
 	}
 	/* The row's identity is its content: the same file imported again is recognised,
@@ -325,6 +377,11 @@ static int calls_record(void *ctx, const struct csv_record *rec)
 		reject(im, rec->line, e.field, e.reason);
 		return 0;
 	}
+	if (rc == 0 && !replayed && (parts.appointment_status || rel >= 0 || parts.appointment_result || cents >= 0)) {
+		rc = !appointment_id ? tp_error_at(&e, TP_ERR, im->o.file, rec->line, "appointment_at",
+			"the call made no appointment to give a result to") : store_appointment_result(im->a->store, &im->who, appointment_id, parts.appointment_status, rel,
+			parts.appointment_result, cents, &e);
+	}
 	if (rc) {
 		im->fatal = e;
 		return rc;
@@ -340,6 +397,7 @@ static int calls_record(void *ctx, const struct csv_record *rec)
 
 static void import_free(struct app_import *im)
 {
+	campaign_release(&im->row_c);
 	if (im->importer_ready)
 		importer_release(&im->im);
 	mapping_release(&im->mapping);

@@ -11,7 +11,8 @@
 
 static const char *const target_names[CM_COUNT] = {
 	"agent", "phone", "date", "time", "datetime", "year", "month", "day", "result", "outcome", "talk_seconds",
-	"ring_seconds", "notes", "ignore", "attempt",
+	"ring_seconds", "notes", "ignore", "attempt", "appointment_at", "appointment_status", "appointment_relevant",
+	"appointment_result", "amount", "campaign", "qualify",
 };
 
 const char *callmap_target_name(int t)
@@ -142,9 +143,17 @@ int callmap_parse(struct callmap *m, const char *file, const char *text, size_t 
 		if (section == COLUMNS) {
 			char folded[256];
 
-			if ((t = target_by_name(right)) < 0) {
+			/* qualify.KEY: the column is a qualification value of that key. */
+			if (strncmp(right, "qualify.", 8) == 0 && right[8]) {
+				field_fold(left, folded, sizeof(folded));
+				push(&m->columns, &m->ncolumns, folded, right + 8, CM_QUALIFY, lineno);
+				free(buf);
+				continue;
+			}
+			if ((t = target_by_name(right)) < 0 || t == CM_QUALIFY) {
 				tp_error_at(err, TP_EUSAGE, file, lineno, NULL, "unknown target '%.64s' (agent, phone, date, time,"
-					" datetime, year, month, day, result, outcome, talk_seconds, ring_seconds, notes, attempt, ignore)",
+					" datetime, year, month, day, result, outcome, talk_seconds, ring_seconds, notes, attempt, appointment_at,"
+					" appointment_status, appointment_relevant, appointment_result, amount, campaign, qualify.KEY, ignore)",
 					right);
 				free(buf);
 				goto fail;
@@ -154,7 +163,7 @@ int callmap_parse(struct callmap *m, const char *file, const char *text, size_t 
 		} else if (section == VALUES) {
 			push(&m->values, &m->nvalues, left, right, values_target, lineno);
 		} else {
-			if ((t = target_by_name(left)) < 0 || t == CM_IGNORE) {
+			if ((t = target_by_name(left)) < 0 || t == CM_IGNORE || t == CM_QUALIFY) {
 				tp_error_at(err, TP_EUSAGE, file, lineno, NULL, "unknown target '%.64s'", left);
 				free(buf);
 				goto fail;
@@ -174,14 +183,18 @@ fail:
 	return TP_EUSAGE;
 }
 
-int callmap_column(const struct callmap *m, const char *header)
+int callmap_column(const struct callmap *m, const char *header, const char **key)
 {
 	char folded[256];
 
 	field_fold(header, folded, sizeof(folded));
-	for (size_t i = 0; i < m->ncolumns; i++)
-		if (strcmp(m->columns[i].from, folded) == 0)
+	for (size_t i = 0; i < m->ncolumns; i++) {
+		if (strcmp(m->columns[i].from, folded) == 0) {
+			if (key)
+				*key = m->columns[i].to;
 			return m->columns[i].target;
+		}
+	}
 	return -1;
 }
 
@@ -255,6 +268,13 @@ int callmap_row(const struct callmap *m, const struct call_row *row, int *year_s
 	out->result = v[CM_RESULT];
 	out->outcome = v[CM_OUTCOME];
 	out->notes = v[CM_NOTES];
+	out->appointment_at = v[CM_APPOINTMENT_AT] && *v[CM_APPOINTMENT_AT] ? v[CM_APPOINTMENT_AT] : NULL;
+	out->appointment_status = v[CM_APPOINTMENT_STATUS] && *v[CM_APPOINTMENT_STATUS] ? v[CM_APPOINTMENT_STATUS] : NULL;
+	out->appointment_relevant = v[CM_APPOINTMENT_RELEVANT] && *v[CM_APPOINTMENT_RELEVANT] ? v[CM_APPOINTMENT_RELEVANT]
+		: NULL;
+	out->appointment_result = v[CM_APPOINTMENT_RESULT] && *v[CM_APPOINTMENT_RESULT] ? v[CM_APPOINTMENT_RESULT] : NULL;
+	out->amount = v[CM_AMOUNT] && *v[CM_AMOUNT] ? v[CM_AMOUNT] : NULL;
+	out->campaign = v[CM_CAMPAIGN] && *v[CM_CAMPAIGN] ? v[CM_CAMPAIGN] : NULL;
 	if (!out->agent || !*out->agent)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "agent", "no agent (map a column or give [fixed] agent = NAME)");
 	if (!out->result || !call_result_valid(out->result))

@@ -6,7 +6,9 @@
  *
  *   [columns]          COLUMN = TARGET   (agent, phone, date, time, datetime, year, month,
  *                                         day, result, outcome, talk_seconds, ring_seconds,
- *                                         notes, attempt, ignore)
+ *                                         notes, attempt, appointment_at, appointment_status,
+ *                                         appointment_relevant, appointment_result, amount,
+ *                                         campaign, qualify.KEY, ignore)
  *   [values TARGET]    RAW = VALUE       (translate a column's values, e.g. yes = sale)
  *   [fixed]            TARGET = VALUE    (a constant for every row; "year = 2008 increasing":
  *                                         rows are in date order, the year goes up each
@@ -22,11 +24,12 @@
 
 enum callmap_target {
 	CM_AGENT, CM_PHONE, CM_DATE, CM_TIME, CM_DATETIME, CM_YEAR, CM_MONTH, CM_DAY, CM_RESULT, CM_OUTCOME,
-	CM_TALK, CM_RING, CM_NOTES, CM_IGNORE, CM_ATTEMPT, CM_COUNT,
+	CM_TALK, CM_RING, CM_NOTES, CM_IGNORE, CM_ATTEMPT, CM_APPOINTMENT_AT, CM_APPOINTMENT_STATUS,
+	CM_APPOINTMENT_RELEVANT, CM_APPOINTMENT_RESULT, CM_AMOUNT, CM_CAMPAIGN, CM_QUALIFY, CM_COUNT,
 };
 
 struct callmap_pair {
-	char *from, *to;
+	char *from, *to;         /* [columns] qualify.KEY: to is KEY */
 	int target;              /* for [values]: which target's values */
 	long line;
 };
@@ -46,8 +49,9 @@ void callmap_init(struct callmap *m);
 void callmap_release(struct callmap *m);
 int callmap_parse(struct callmap *m, const char *file, const char *text, size_t len, struct tp_error *err);
 
-/* The target of a (folded-compared) column header, or -1 when the mapping does not name it. */
-int callmap_column(const struct callmap *m, const char *header);
+/* The target of a (folded-compared) column header, or -1 when the mapping does not name it;
+ * *key (may be NULL) gets the qualification key of a qualify.KEY column. */
+int callmap_column(const struct callmap *m, const char *header, const char **key);
 
 /* The translation of raw for target, or raw itself. */
 const char *callmap_value(const struct callmap *m, int target, const char *raw);
@@ -62,6 +66,9 @@ struct call_parts {
 	int64_t talk_seconds, ring_seconds;
 	int64_t attempt;                 /* the call's rank among the calls to its lead, 0: unknown */
 	const char *agent, *phone, *result, *outcome, *notes;
+	/* As written (checked by the caller, which knows the campaign's zone), NULL: absent. */
+	const char *appointment_at, *appointment_status, *appointment_relevant, *appointment_result, *amount;
+	const char *campaign;
 };
 
 /* Reads the parts of a row; *year_state carries the increasing-year inference across rows

@@ -34,9 +34,9 @@ static void test_parse(void **state)
 	tp_error_clear(&err);
 	assert_int_equal(callmap_parse(&m, "bank.mapping", bank, strlen(bank), &err), 0);
 	assert_int_equal(m.ncolumns, 4);
-	assert_int_equal(callmap_column(&m, "DUREE"), CM_TALK);
-	assert_int_equal(callmap_column(&m, "Month"), CM_MONTH);
-	assert_int_equal(callmap_column(&m, "balance"), -1);
+	assert_int_equal(callmap_column(&m, "DUREE", NULL), CM_TALK);
+	assert_int_equal(callmap_column(&m, "Month", NULL), CM_MONTH);
+	assert_int_equal(callmap_column(&m, "balance", NULL), -1);
 	assert_int_equal(m.nvalues, 2);
 	assert_string_equal(callmap_value(&m, CM_OUTCOME, "yes"), "sale");
 	assert_string_equal(callmap_value(&m, CM_OUTCOME, "no"), "refused");
