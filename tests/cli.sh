@@ -338,8 +338,9 @@ expect_eq "insights groups are kpi's keys" \
   "$(json "','.join(g['key'] for g in d['groups'])" <out)"
 expect_eq "insights weekday keys" "mon,tue,wed,thu,fri" \
   "$("$T" insights slots --campaign "RDV PME Rhône" --by weekday --format json | json "','.join(g['key'] for g in d['groups'])")"
-expect_eq "insights by block" "inside,outside" \
-  "$("$T" insights slots --campaign "RDV PME Rhône" --by block --format json | json "','.join(sorted(g['key'] for g in d['groups']))")"
+"$T" insights slots --campaign "RDV PME Rhône" --by block --format json >out
+expect_eq "insights by block" "inside,outside" "$(json "','.join(sorted(g['key'] for g in d['groups']))" <out)"
+expect_eq "insights by block: productivity" "inside,outside,p_value,ratio" "$(json "','.join(sorted(d['productivity']))" <out)"
 "$T" insights slots --campaign "RDV PME Rhône" --by month 2>err >/dev/null
 expect_eq "insights bad by" "telepro: by: 'month': hour, weekday, weekday-hour or block" "$(cat err)"
 expect_eq "insights agents: one row an agent, by name" \

@@ -42,9 +42,12 @@ static const struct {
 };
 #define NRATES (sizeof(rates) / sizeof(rates[0]))
 
+static json_t *interval(struct kpi_interval v);
+
 struct slot {
 	char key[32];
 	int64_t hits, trials;
+	int64_t calls, calling_seconds;   /* productivity */
 };
 
 struct slots {
@@ -66,6 +69,8 @@ static int keep_slot(void *ctx, const char *key, const struct kpi_counts *c)
 		snprintf(s->key, sizeof(s->key), "%s", key);
 		s->hits = rates[sl->rate].hits(c);
 		s->trials = rates[sl->rate].trials(c);
+		s->calls = c->calls;
+		s->calling_seconds = c->calling_seconds;
 	}
 	return 0;
 }
@@ -186,8 +191,9 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 		double overall = trials ? (double)hits / (double)trials : 0;
 
 		if (sl->s[i].trials >= INSIGHTS_MIN_TRIALS) {
-			json_array_append_new(groups, json_pack("{s:s,s:f,s:f,s:f,s:I}", "key", sl->s[i].key, "value", w.value,
-				"low", w.low, "high", w.high, "n", (json_int_t)sl->s[i].trials));
+			json_array_append_new(groups, json_pack("{s:s,s:f,s:f,s:f,s:I,s:o}", "key", sl->s[i].key, "value", w.value,
+				"low", w.low, "high", w.high, "n", (json_int_t)sl->s[i].trials, "calls_per_hour",
+				interval(kpi_per_hour(sl->s[i].calls, sl->s[i].calling_seconds))));
 		} else {
 			int64_t need = overall > 0 && overall * INSIGHTS_LIFT < 1
 				? stats_trials_needed(overall, overall * INSIGHTS_LIFT) - sl->s[i].trials : 0;
@@ -286,6 +292,26 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 		*out = json_pack("{s:s,s:s,s:{s:f,s:i,s:f},s:o,s:o,s:o,s:s,s:s}", "rate", rates[sl->rate].name, "by",
 			q->by ? q->by : "hour", "test", "statistic", chi.statistic, "df", chi.df, "p_value", chi.p_value,
 			"groups", groups, "too_few", few, "pairs", pairs, "summary", fr, "summary_en", en);
+		/* Inside against outside the blocks, productivity too: calls per calling hour
+		 * compared as Poisson rates. */
+		if (by == KPI_BY_BLOCK) {
+			const struct slot *in = NULL, *outside = NULL;
+
+			for (int i = 0; i < sl->n; i++) {
+				if (strcmp(sl->s[i].key, "inside") == 0)
+					in = &sl->s[i];
+				else if (strcmp(sl->s[i].key, "outside") == 0)
+					outside = &sl->s[i];
+			}
+			if (in && outside && in->calling_seconds > 0 && outside->calling_seconds > 0)
+				json_object_set_new(*out, "productivity", json_pack("{s:o,s:o,s:f,s:f}",
+					"inside", interval(kpi_per_hour(in->calls, in->calling_seconds)),
+					"outside", interval(kpi_per_hour(outside->calls, outside->calling_seconds)),
+					"ratio", ((double)in->calls / (double)in->calling_seconds) /
+						((double)outside->calls / (double)outside->calling_seconds),
+					"p_value", stats_two_rates(in->calls, (double)in->calling_seconds, outside->calls,
+						(double)outside->calling_seconds)));
+		}
 	}
 out:
 	campaign_release(&c);

@@ -110,6 +110,17 @@ double stats_two_proportions(int64_t x1, int64_t n1, int64_t x2, int64_t n2)
 	return 2.0 * stats_normal_sf(fabs(p1 - p2) / se);
 }
 
+double stats_two_rates(int64_t x1, double t1, int64_t x2, double t2)
+{
+	double n = (double)(x1 + x2), p0, sd;
+
+	if (n <= 0 || t1 <= 0 || t2 <= 0)
+		return 1.0;
+	p0 = t1 / (t1 + t2);
+	sd = sqrt(n * p0 * (1 - p0));
+	return 2.0 * stats_normal_sf(fabs((double)x1 - n * p0) / sd);
+}
+
 struct ranked {
 	double p;
 	size_t i;

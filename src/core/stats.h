@@ -26,6 +26,11 @@ void stats_chi2_homogeneity(const int64_t *successes, const int64_t *trials, siz
 /* Two-sided p-value of the pooled two-proportion z-test of x1/n1 against x2/n2. */
 double stats_two_proportions(int64_t x1, int64_t n1, int64_t x2, int64_t n2);
 
+/* Two-sided p-value that two Poisson rates are equal: x1 events in exposure t1 against
+ * x2 in t2 (the conditional test: given x1 + x2, x1 is binomial with the exposure share;
+ * normal approximation). */
+double stats_two_rates(int64_t x1, double t1, int64_t x2, double t2);
+
 /* Benjamini-Hochberg q-values of n p-values (in the same order). */
 void stats_bh(const double *p, double *q, size_t n);
 

@@ -90,6 +90,15 @@ static void test_bh_and_power(void **state)
 	assert_true(stats_trials_needed(0.10, 0.20) < stats_trials_needed(0.10, 0.12));
 }
 
+static void test_rates(void **state)
+{
+	(void)state;
+	/* 30 events in 10 h against 10 in 10 h: z = (30 - 20) / sqrt(40 x 0.25) = 3.1623. */
+	assert_close(stats_two_rates(30, 10, 10, 10), 2 * stats_normal_sf(10 / sqrt(10.0)), 1e-12);
+	assert_close(stats_two_rates(20, 10, 40, 20), 1.0, 1e-12);   /* the same rate */
+	assert_close(stats_two_rates(0, 10, 0, 10), 1.0, 0);
+}
+
 static void test_shrinkage(void **state)
 {
 	/* Agents whose rates differ only by chance: the prior is the team, strong. */
@@ -128,7 +137,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_distributions), cmocka_unit_test(test_homogeneity),
-		cmocka_unit_test(test_bh_and_power), cmocka_unit_test(test_shrinkage),
+		cmocka_unit_test(test_bh_and_power), cmocka_unit_test(test_shrinkage), cmocka_unit_test(test_rates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
