@@ -348,6 +348,8 @@ expect_eq "insights agents: one row an agent, by name" \
   "$("$T" insights agents --format json | json "','.join(a['agent'] for a in d['agents'])")"
 expect_eq "insights objectives keys" "daily_calls,weekly_calls" \
   "$("$T" insights objectives --campaign "RDV PME Rhône" --format json | json "','.join(k for k in sorted(d) if k.endswith('_calls'))")"
+expect_eq "insights followups keys" "campaign,followups,won_appointments" \
+  "$("$T" insights followups --campaign "RDV PME Rhône" --format json | json "','.join(sorted(d))")"
 "$T" insights slots 2>err >/dev/null
 expect_eq "insights needs a campaign" "telepro: campaign: which campaign: --campaign NAME" "$(cat err)"
 

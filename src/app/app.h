@@ -298,6 +298,15 @@ TP_MUST_USE int app_insights_attempts(struct app *a, const struct app_insights_q
 TP_MUST_USE int app_insights_objectives(struct app *a, const struct app_insights_query *q, json_t **out,
 	struct tp_error *err);
 
+/* Hot prospects and callbacks that converted later (a later call to the same lead set an
+ * appointment or made a sale), by outcome, with the days it took; and for won
+ * appointments, the days from the booking call to the meeting and to the win.
+ * {"campaign","followups":[{"outcome","conversations","converted","conversion_rate",
+ * "days_to_conversion":{"n","median_days","q1_days","q3_days"}}],
+ * "won_appointments":{"booking_to_meeting":{...},"booking_to_sale":{...}}}. */
+TP_MUST_USE int app_insights_followups(struct app *a, const struct app_insights_query *q, json_t **out,
+	struct tp_error *err);
+
 /* A person's data (app_person.c, docs/PRIVACY.md): admins only. ------------------------ */
 
 /* Everything about the person with that phone (any written form) or email:

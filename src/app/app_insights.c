@@ -718,3 +718,127 @@ out:
 	campaign_release(&c);
 	return rc;
 }
+
+/* Follow-ups and the lag to a sale ------------------------------------------------------ */
+
+#define FOLLOWUP_KINDS 8
+
+/* Days as a manager reads them: values in seconds, the median and quartiles in days. */
+struct durations {
+	double *v;
+	size_t n, cap;
+};
+
+static void durations_add(struct durations *d, double seconds)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->v = xrealloc(d->v, d->cap * sizeof(double));
+	}
+	d->v[d->n++] = seconds / 86400.0;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* {"n","median_days","q1_days","q3_days"} (nulls when empty); frees d. */
+static json_t *durations_json(struct durations *d)
+{
+	json_t *o;
+
+	if (!d->n) {
+		o = json_pack("{s:i,s:n,s:n,s:n}", "n", 0, "median_days", "q1_days", "q3_days");
+	} else {
+		qsort(d->v, d->n, sizeof(double), by_value);
+		o = json_pack("{s:I,s:f,s:f,s:f}", "n", (json_int_t)d->n, "median_days", d->v[d->n / 2], "q1_days",
+			d->v[d->n / 4], "q3_days", d->v[d->n * 3 / 4]);
+	}
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+	return o;
+}
+
+struct followups {
+	char code[FOLLOWUP_KINDS][32];
+	int64_t n[FOLLOWUP_KINDS], converted[FOLLOWUP_KINDS];
+	struct durations lag[FOLLOWUP_KINDS];
+	int kinds;
+};
+
+static int keep_followup(void *ctx, const char *code, int64_t at, int64_t converted_at)
+{
+	struct followups *fu = ctx;
+	int k;
+
+	for (k = 0; k < fu->kinds; k++)
+		if (strcmp(fu->code[k], code) == 0)
+			break;
+	if (k == fu->kinds) {
+		if (fu->kinds == FOLLOWUP_KINDS)
+			return 0;
+		snprintf(fu->code[fu->kinds++], sizeof(fu->code[0]), "%s", code);
+	}
+	fu->n[k]++;
+	if (converted_at) {
+		fu->converted[k]++;
+		durations_add(&fu->lag[k], (double)(converted_at - at));
+	}
+	return 0;
+}
+
+struct won {
+	struct durations to_meeting, to_sale;
+};
+
+static int keep_won(void *ctx, int64_t booked_at, int64_t scheduled_at, int64_t won_at)
+{
+	struct won *w = ctx;
+
+	durations_add(&w->to_meeting, (double)(scheduled_at - booked_at));
+	durations_add(&w->to_sale, (double)(won_at - booked_at));
+	return 0;
+}
+
+int app_insights_followups(struct app *a, const struct app_insights_query *q, json_t **out, struct tp_error *err)
+{
+	struct followups fu;
+	struct won w;
+	struct campaign c;
+	json_t *kinds;
+	int rc;
+
+	memset(&fu, 0, sizeof(fu));
+	memset(&w, 0, sizeof(w));
+	campaign_init(&c);
+	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "insights followups", err)))
+		goto out;
+	if (!q->campaign) {
+		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "which campaign: --campaign NAME");
+		goto out;
+	}
+	if ((rc = store_campaign_settings(a->store, q->campaign, &c, err)) ||
+	    (rc = store_followups(a->store, c.id, keep_followup, &fu, err)) ||
+	    (rc = store_won_appointments(a->store, c.id, keep_won, &w, err)))
+		goto out;
+	kinds = json_array();
+	for (int k = 0; k < fu.kinds; k++) {
+		json_t *o = json_pack("{s:s,s:I,s:I,s:o}", "outcome", fu.code[k], "conversations", (json_int_t)fu.n[k],
+			"converted", (json_int_t)fu.converted[k], "conversion_rate", interval(kpi_wilson(fu.converted[k], fu.n[k])));
+
+		json_object_set_new(o, "days_to_conversion", durations_json(&fu.lag[k]));
+		json_array_append_new(kinds, o);
+	}
+	*out = json_pack("{s:s,s:o,s:{s:o,s:o}}", "campaign", c.name, "followups", kinds, "won_appointments",
+		"booking_to_meeting", durations_json(&w.to_meeting), "booking_to_sale", durations_json(&w.to_sale));
+out:
+	for (int k = 0; k < FOLLOWUP_KINDS; k++)
+		free(fu.lag[k].v);
+	free(w.to_meeting.v);
+	free(w.to_sale.v);
+	campaign_release(&c);
+	return rc;
+}

@@ -17,6 +17,7 @@ static const char help[] =
 	"                                 [--format table|json]\n"
 	"       telepro insights objectives --campaign NAME [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
 	"                                   [--format table|json]\n"
+	"       telepro insights followups --campaign NAME [--format table|json]\n"
 	"\n"
 	"The best calling slots, with the evidence: the rate of each slot (hour of day by\n"
 	"default) with its 95% interval; a chi-square test of whether the slots differ at all;\n"
@@ -39,7 +40,11 @@ static const char help[] =
 	"\n"
 	"objectives gives a realistic range for an agent's daily and weekly calls (measured\n"
 	"calls per hour, with its interval, times the hours of the calling blocks) and warns when\n"
-	"a target is above it or above the best day or week any agent ever did.\n";
+	"a target is above it or above the best day or week any agent ever did.\n"
+	"\n"
+	"followups gives, for hot prospects and callbacks, how many converted later (an\n"
+	"appointment or a sale on a later call) and in how many days; and for won appointments,\n"
+	"the days from the booking call to the meeting and to the win.\n";
 
 /* A shrunk rate as "23.4% (raw 25.0%)". */
 static void print_rate(json_t *agent, const char *key)
@@ -90,10 +95,11 @@ int cmd_insights(int argc, char **argv)
 	int opt, rc;
 
 	if (cli_wants_help(argc, argv) || argc < 2)
-		return argc < 2 ? cli_usage("insights", "slots, agents, attempts or objectives?") : cli_help(help);
+		return argc < 2 ? cli_usage("insights", "slots, agents, attempts, objectives or followups?") : cli_help(help);
 	if (strcmp(argv[1], "slots") != 0 && strcmp(argv[1], "agents") != 0 && strcmp(argv[1], "attempts") != 0 &&
-	    strcmp(argv[1], "objectives") != 0)
-		return cli_usage("insights", "unknown subcommand '%s' (slots, agents, attempts or objectives)", argv[1]);
+	    strcmp(argv[1], "objectives") != 0 && strcmp(argv[1], "followups") != 0)
+		return cli_usage("insights", "unknown subcommand '%s' (slots, agents, attempts, objectives or followups)",
+			argv[1]);
 	optind = 2;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -118,7 +124,30 @@ int cmd_insights(int argc, char **argv)
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (strcmp(argv[1], "objectives") == 0) {
+	if (strcmp(argv[1], "followups") == 0) {
+		if (app_insights_followups(&a, &q, &j, &err)) {
+			rc = cli_fail(&err);
+		} else if (format == FORMAT_JSON) {
+			cli_print_json(j);
+		} else {
+			json_t *won = json_object_get(j, "won_appointments"), *sale = json_object_get(won, "booking_to_sale");
+
+			json_array_foreach(json_object_get(j, "followups"), i, g) {
+				json_t *d = json_object_get(g, "days_to_conversion"), *cr = json_object_get(g, "conversion_rate");
+
+				printf("%-12s %6lld conversations, %5lld converted (%.1f%%)", json_string_value(json_object_get(g, "outcome")),
+					(long long)json_integer_value(json_object_get(g, "conversations")),
+					(long long)json_integer_value(json_object_get(g, "converted")),
+					100 * json_real_value(json_object_get(cr, "value")));
+				if (json_is_number(json_object_get(d, "median_days")))
+					printf(", median %.0f days", json_real_value(json_object_get(d, "median_days")));
+				putchar('\n');
+			}
+			if (json_is_number(json_object_get(sale, "median_days")))
+				printf("won appointments: %lld, median %.0f days from the booking call to the win\n",
+					(long long)json_integer_value(json_object_get(sale, "n")), json_real_value(json_object_get(sale, "median_days")));
+		}
+	} else if (strcmp(argv[1], "objectives") == 0) {
 		if (app_insights_objectives(&a, &q, &j, &err)) {
 			rc = cli_fail(&err);
 		} else if (format == FORMAT_JSON) {

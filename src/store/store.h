@@ -281,6 +281,18 @@ TP_MUST_USE int store_kpi_groups(struct store *s, const struct kpi_filter *f, en
 	struct tp_error *err);
 TP_MUST_USE int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err);
 
+/* The follow-ups of a campaign: each conversation with a hot or callback outcome (its
+ * outcome's code and time) and the first later call to the same lead that set an
+ * appointment or made a sale (0: none yet). */
+typedef int (*store_followup_fn)(void *ctx, const char *code, int64_t at, int64_t converted_at);
+TP_MUST_USE int store_followups(struct store *s, int64_t campaign_id, store_followup_fn fn, void *ctx,
+	struct tp_error *err);
+/* The campaign's won appointments: when the call booked it, when it was, when sales
+ * recorded it won. */
+typedef int (*store_won_fn)(void *ctx, int64_t booked_at, int64_t scheduled_at, int64_t won_at);
+TP_MUST_USE int store_won_appointments(struct store *s, int64_t campaign_id, store_won_fn fn, void *ctx,
+	struct tp_error *err);
+
 /* Each agent's calls per local day in the filter (campaign): fn(ctx, agent, day, calls),
  * from the counters. */
 typedef int (*store_agent_day_fn)(void *ctx, const char *agent, int day, int64_t calls);

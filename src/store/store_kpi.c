@@ -836,3 +836,38 @@ int store_agent_days(struct store *s, const struct kpi_filter *f, store_agent_da
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
 }
+
+int store_followups(struct store *s, int64_t campaign_id, store_followup_fn fn, void *ctx, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT o.code, c.started_at, (SELECT MIN(c2.started_at) FROM calls c2"
+		" JOIN outcomes o2 ON o2.id = c2.outcome_id WHERE c2.lead_id = c.lead_id AND c2.started_at > c.started_at"
+		" AND (o2.is_appointment = 1 OR o2.is_sale = 1)) FROM calls c JOIN outcomes o ON o.id = c.outcome_id"
+		" WHERE c.campaign_id = ? AND c.lead_id IS NOT NULL AND (o.is_hot = 1 OR o.is_callback = 1)"
+		" ORDER BY c.started_at /* scan-ok: insights read a campaign's calls */", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, campaign_id);
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if ((rc = fn(ctx, db_col_text(st, 0), db_col_int64(st, 1), db_col_is_null(st, 2) ? 0 : db_col_int64(st, 2))) != 0)
+			break;
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_won_appointments(struct store *s, int64_t campaign_id, store_won_fn fn, void *ctx, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT c.started_at, a.scheduled_at, a.updated_at FROM appointments a"
+		" JOIN calls c ON c.id = a.call_id WHERE a.campaign_id = ? AND a.result = 'won' ORDER BY a.id", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, campaign_id);
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if ((rc = fn(ctx, db_col_int64(st, 0), db_col_int64(st, 1), db_col_int64(st, 2))) != 0)
+			break;
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}

@@ -4,6 +4,7 @@
  * history where every hour is the same shows no difference. Runs on the backend of the
  * run (SQLite, then PostgreSQL).
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -347,12 +348,114 @@ static void test_objectives(void **state)
 	testdb_drop(url);
 }
 
+/* Hot prospects and callbacks that turned into appointments or sales later; the days
+ * from booking to the win. */
+static void test_followups(void **state)
+{
+	static const struct campaign_setting none[] = {{"kind", "appointment"}};
+	struct tp_error err;
+	struct campaign c;
+	struct app a;
+	struct store_import *imp;
+	struct import_stats st = {0};
+	char url[512];
+	int64_t uid, day = tz_utc("Europe/Paris", 2026, 11, 2, 10, 0, 0), appt = 0;
+	json_t *out = NULL, *g;
+	size_t i;
+
+	(void)state;
+	tp_error_clear(&err);
+	testdb_url("followups", url, sizeof(url));
+	check(app_open(&a, url, "root", NULL, &err), &err);
+	check(app_user_add(&a, "alice", "agent", "pw-agent-12345", &uid, &err), &err);
+	campaign_init(&c);
+	check(app_campaign_add(&a, "Follow", none, 1, &c, &err), &err);
+	imp = store_import_begin(a.store, &test_who, c.id, &err);
+	for (int l = 1; l <= 3; l++) {
+		struct prospect p;
+
+		memset(&p, 0, sizeof(p));
+		for (int f = 0; f < F_COUNT; f++)
+			p.field[f] = "";
+		snprintf(p.phone, sizeof(p.phone), "+3314268530%d", l);
+		p.lead_phone = p.phone;
+		assert_true(store_import_prospect(imp, &p, &err) >= 0);
+	}
+	check(store_import_commit(imp, "t", &st, &err), &err);
+	{
+		/* lead 1: hot, then 10 days later an appointment, won 20 days after booking;
+		 * lead 2: a callback, then a refusal; lead 3: a callback, then a sale 2 days on. */
+		static const struct {
+			int lead, day;
+			const char *outcome;
+		} calls[] = {{1, 0, "hot_short"}, {2, 0, "callback"}, {3, 0, "callback"}, {2, 1, "refused"}, {3, 2, "sale"},
+			{1, 10, "appointment"}};
+
+		for (size_t k = 0; k < sizeof(calls) / sizeof(calls[0]); k++) {
+			struct call_input in = {0};
+			int64_t call_id, ap = 0;
+			bool replayed;
+
+			in.agent = "alice";
+			in.lead_id = calls[k].lead;
+			in.result = "conversation";
+			in.outcome = calls[k].outcome;
+			in.talk_seconds = 120;
+			in.started_at = day + calls[k].day * 86400 + (int64_t)k * 60;
+			if (strcmp(calls[k].outcome, "callback") == 0)
+				in.callback_at = in.started_at + 86400 - 600;
+			if (strcmp(calls[k].outcome, "appointment") == 0)
+				in.appointment_at = in.started_at + 5 * 86400;
+			check(store_call_log(a.store, &in, &call_id, &ap, &replayed, &err), &err);
+			if (ap)
+				appt = ap;
+		}
+	}
+	{
+		struct store_who later = {"sophie", day + 30 * 86400 + 5 * 60};
+
+		check(store_appointment_result(a.store, &later, appt, "held", 1, "won", 150000, &err), &err);
+	}
+	{
+		struct app_insights_query q = {"Follow", NULL, NULL, NULL, NULL, NULL};
+
+		check(app_insights_followups(&a, &q, &out, &err), &err);
+	}
+	json_array_foreach(json_object_get(out, "followups"), i, g) {
+		const char *code = json_string_value(json_object_get(g, "outcome"));
+		json_t *d = json_object_get(g, "days_to_conversion");
+
+		if (strcmp(code, "hot_short") == 0) {
+			assert_int_equal(json_integer_value(json_object_get(g, "conversations")), 1);
+			assert_int_equal(json_integer_value(json_object_get(g, "converted")), 1);
+			assert_true(fabs(json_real_value(json_object_get(d, "median_days")) - (10 + 5.0 / 1440)) < 1e-9);
+		} else if (strcmp(code, "callback") == 0) {
+			assert_int_equal(json_integer_value(json_object_get(g, "conversations")), 2);
+			assert_int_equal(json_integer_value(json_object_get(g, "converted")), 1);
+			assert_true(fabs(json_real_value(json_object_get(d, "median_days")) - (2 + 2.0 / 1440)) < 1e-9);
+		} else {
+			fail_msg("unexpected follow-up %s", code);
+		}
+	}
+	assert_int_equal(json_array_size(json_object_get(out, "followups")), 2);
+	g = json_object_get(json_object_get(out, "won_appointments"), "booking_to_sale");
+	assert_int_equal(json_integer_value(json_object_get(g, "n")), 1);
+	assert_true(fabs(json_real_value(json_object_get(g, "median_days")) - 20) < 1e-9);
+	g = json_object_get(json_object_get(out, "won_appointments"), "booking_to_meeting");
+	assert_true(fabs(json_real_value(json_object_get(g, "median_days")) - 5) < 1e-9);
+	json_decref(out);
+	campaign_release(&c);
+	app_close(&a);
+	testdb_drop(url);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_planted_effects),
 		cmocka_unit_test(test_forced_appointments),
 		cmocka_unit_test(test_objectives),
+		cmocka_unit_test(test_followups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
