@@ -350,6 +350,12 @@ expect_eq "insights objectives keys" "daily_calls,weekly_calls" \
   "$("$T" insights objectives --campaign "RDV PME Rhône" --format json | json "','.join(k for k in sorted(d) if k.endswith('_calls'))")"
 expect_eq "insights followups keys" "campaign,followups,won_appointments" \
   "$("$T" insights followups --campaign "RDV PME Rhône" --format json | json "','.join(sorted(d))")"
+"$T" campaign add Fichier >/dev/null
+(cd "$TEST_ROOT/examples" && TELEPRO_NOW=1795078800 "$T" import prospects prospects.csv --campaign Fichier >/dev/null 2>&1)
+expect_eq "insights file: leads, import rates" "6 new=6 prospects.csv 6/1/1" \
+  "$(TELEPRO_NOW=1795078800 "$T" insights file --campaign Fichier --format json | json "'%d %s %s %d/%d/%d' % (d['leads'], ','.join('%s=%d' % kv for kv in d['states'].items()), d['imports'][0]['file'], d['imports'][0]['imported'], d['imports'][0]['duplicates'], d['imports'][0]['rejected'])")"
+expect_eq "insights file: stale after 90 days" "0.0 1.0" \
+  "$(TELEPRO_NOW=1795078800 "$T" insights file --campaign Fichier --format json | json "d['stale_share']") $(TELEPRO_NOW=$((1795078800 + 91 * 86400)) "$T" insights file --campaign Fichier --format json | json "d['stale_share']")"
 "$T" insights slots 2>err >/dev/null
 expect_eq "insights needs a campaign" "telepro: campaign: which campaign: --campaign NAME" "$(cat err)"
 

@@ -307,6 +307,12 @@ TP_MUST_USE int app_insights_objectives(struct app *a, const struct app_insights
 TP_MUST_USE int app_insights_followups(struct app *a, const struct app_insights_query *q, json_t **out,
 	struct tp_error *err);
 
+/* The prospect file's health: leads by state, the completeness of their identity, the
+ * share exhausted, invalid, and stale (open but nobody called for 90 days), and each
+ * import with its duplicate and rejected rates (over time). */
+TP_MUST_USE int app_insights_file(struct app *a, const struct app_insights_query *q, json_t **out,
+	struct tp_error *err);
+
 /* A person's data (app_person.c, docs/PRIVACY.md): admins only. ------------------------ */
 
 /* Everything about the person with that phone (any written form) or email:

@@ -842,3 +842,85 @@ out:
 	campaign_release(&c);
 	return rc;
 }
+
+/* The prospect file's health ---------------------------------------------------------- */
+
+/* Open leads nobody called (or imported) for this long are stale. */
+#define STALE_DAYS 90
+
+struct file_health {
+	json_t *states;
+	struct file_state sum;
+	int64_t exhausted, invalid;
+};
+
+static int keep_state(void *ctx, const struct file_state *fs)
+{
+	struct file_health *fh = ctx;
+
+	json_object_set_new(fh->states, fs->state, json_integer(fs->leads));
+	fh->sum.leads += fs->leads;
+	fh->sum.first_name += fs->first_name;
+	fh->sum.last_name += fs->last_name;
+	fh->sum.email += fs->email;
+	fh->sum.role += fs->role;
+	fh->sum.postcode += fs->postcode;
+	fh->sum.company += fs->company;
+	fh->sum.stale += fs->stale;
+	if (strcmp(fs->state, "exhausted") == 0)
+		fh->exhausted += fs->leads;
+	if (strcmp(fs->state, "invalid") == 0)
+		fh->invalid += fs->leads;
+	return 0;
+}
+
+static int keep_import(void *ctx, const char *file, int64_t at, int64_t imported, int64_t duplicates, int64_t rejected)
+{
+	int64_t rows = imported + duplicates + rejected;
+
+	json_array_append_new(ctx, json_pack("{s:s,s:I,s:I,s:I,s:I,s:o,s:o}", "file", file, "at", (json_int_t)at,
+		"imported", (json_int_t)imported, "duplicates", (json_int_t)duplicates, "rejected", (json_int_t)rejected,
+		"duplicate_rate", rows ? json_real((double)duplicates / (double)rows) : json_null(), "rejected_rate",
+		rows ? json_real((double)rejected / (double)rows) : json_null()));
+	return 0;
+}
+
+static json_t *share(int64_t k, int64_t n)
+{
+	return n ? json_real((double)k / (double)n) : json_null();
+}
+
+int app_insights_file(struct app *a, const struct app_insights_query *q, json_t **out, struct tp_error *err)
+{
+	struct file_health fh;
+	struct campaign c;
+	json_t *imports = NULL;
+	int rc;
+
+	memset(&fh, 0, sizeof(fh));
+	campaign_init(&c);
+	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "insights file", err)))
+		goto out;
+	if (!q->campaign) {
+		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "which campaign: --campaign NAME");
+		goto out;
+	}
+	fh.states = json_object();
+	imports = json_array();
+	if ((rc = store_campaign_settings(a->store, q->campaign, &c, err)) ||
+	    (rc = store_file_states(a->store, c.id, app_now(a) - STALE_DAYS * 86400, keep_state, &fh, err)) ||
+	    (rc = store_imports_of(a->store, c.id, keep_import, imports, err)))
+		goto out;
+	*out = json_pack("{s:s,s:I,s:O,s:{s:o,s:o,s:o,s:o,s:o,s:o},s:o,s:o,s:o,s:i,s:O}", "campaign", c.name, "leads",
+		(json_int_t)fh.sum.leads, "states", fh.states, "completeness", "first_name",
+		share(fh.sum.first_name, fh.sum.leads), "last_name", share(fh.sum.last_name, fh.sum.leads), "email",
+		share(fh.sum.email, fh.sum.leads), "role", share(fh.sum.role, fh.sum.leads), "postcode",
+		share(fh.sum.postcode, fh.sum.leads), "company", share(fh.sum.company, fh.sum.leads), "exhausted_share",
+		share(fh.exhausted, fh.sum.leads), "invalid_share", share(fh.invalid, fh.sum.leads), "stale_share",
+		share(fh.sum.stale, fh.sum.leads), "stale_days", STALE_DAYS, "imports", imports);
+out:
+	json_decref(fh.states);
+	json_decref(imports);
+	campaign_release(&c);
+	return rc;
+}

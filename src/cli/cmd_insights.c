@@ -18,6 +18,7 @@ static const char help[] =
 	"       telepro insights objectives --campaign NAME [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
 	"                                   [--format table|json]\n"
 	"       telepro insights followups --campaign NAME [--format table|json]\n"
+	"       telepro insights file --campaign NAME [--format table|json]\n"
 	"\n"
 	"The best calling slots, with the evidence: the rate of each slot (hour of day by\n"
 	"default) with its 95% interval; a chi-square test of whether the slots differ at all;\n"
@@ -44,7 +45,11 @@ static const char help[] =
 	"\n"
 	"followups gives, for hot prospects and callbacks, how many converted later (an\n"
 	"appointment or a sale on a later call) and in how many days; and for won appointments,\n"
-	"the days from the booking call to the meeting and to the win.\n";
+	"the days from the booking call to the meeting and to the win.\n"
+	"\n"
+	"file gives the prospect file's health: leads by state, completeness of their identity,\n"
+	"shares exhausted, invalid and stale (open, nobody called for 90 days), and each import\n"
+	"with its duplicate and rejected rates.\n";
 
 /* A shrunk rate as "23.4% (raw 25.0%)". */
 static void print_rate(json_t *agent, const char *key)
@@ -95,10 +100,11 @@ int cmd_insights(int argc, char **argv)
 	int opt, rc;
 
 	if (cli_wants_help(argc, argv) || argc < 2)
-		return argc < 2 ? cli_usage("insights", "slots, agents, attempts, objectives or followups?") : cli_help(help);
+		return argc < 2 ? cli_usage("insights", "slots, agents, attempts, objectives, followups or file?")
+				: cli_help(help);
 	if (strcmp(argv[1], "slots") != 0 && strcmp(argv[1], "agents") != 0 && strcmp(argv[1], "attempts") != 0 &&
-	    strcmp(argv[1], "objectives") != 0 && strcmp(argv[1], "followups") != 0)
-		return cli_usage("insights", "unknown subcommand '%s' (slots, agents, attempts, objectives or followups)",
+	    strcmp(argv[1], "objectives") != 0 && strcmp(argv[1], "followups") != 0 && strcmp(argv[1], "file") != 0)
+		return cli_usage("insights", "unknown subcommand '%s' (slots, agents, attempts, objectives, followups or file)",
 			argv[1]);
 	optind = 2;
 	opterr = 0;
@@ -124,7 +130,34 @@ int cmd_insights(int argc, char **argv)
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (strcmp(argv[1], "followups") == 0) {
+	if (strcmp(argv[1], "file") == 0) {
+		if (app_insights_file(&a, &q, &j, &err)) {
+			rc = cli_fail(&err);
+		} else if (format == FORMAT_JSON) {
+			cli_print_json(j);
+		} else {
+			const char *key;
+			json_t *v;
+
+			printf("%lld leads:", (long long)json_integer_value(json_object_get(j, "leads")));
+			json_object_foreach(json_object_get(j, "states"), key, v)
+				printf(" %s %lld", key, (long long)json_integer_value(v));
+			printf("\ncomplete:");
+			json_object_foreach(json_object_get(j, "completeness"), key, v)
+				if (json_is_number(v))
+					printf(" %s %.0f%%", key, 100 * json_real_value(v));
+			if (json_is_number(json_object_get(j, "stale_share")))
+				printf("\nexhausted %.1f%%, stale %.1f%% (open, not called for %lld days)\n",
+					100 * json_real_value(json_object_get(j, "exhausted_share")),
+					100 * json_real_value(json_object_get(j, "stale_share")),
+					(long long)json_integer_value(json_object_get(j, "stale_days")));
+			json_array_foreach(json_object_get(j, "imports"), i, g)
+				printf("import %s: %lld imported, %lld duplicates, %lld rejected\n",
+					json_string_value(json_object_get(g, "file")), (long long)json_integer_value(json_object_get(g, "imported")),
+					(long long)json_integer_value(json_object_get(g, "duplicates")),
+					(long long)json_integer_value(json_object_get(g, "rejected")));
+		}
+	} else if (strcmp(argv[1], "followups") == 0) {
 		if (app_insights_followups(&a, &q, &j, &err)) {
 			rc = cli_fail(&err);
 		} else if (format == FORMAT_JSON) {

@@ -483,6 +483,31 @@ static void kpi(struct http_req *r)
 	answer(r, app_kpi(r->app, &q, &out, &err), &out, &err);
 }
 
+/* Insights ------------------------------------------------------------------------------ */
+
+/* GET /insights/{kind}?campaign=&agent=&from=&to=&by=&rate=: the JSON of `telepro insights`. */
+static void insights(struct http_req *r)
+{
+	static const struct {
+		const char *kind;
+		int (*fn)(struct app *, const struct app_insights_query *, json_t **, struct tp_error *);
+	} kinds[] = {{"slots", app_insights_slots}, {"agents", app_insights_agents}, {"attempts", app_insights_attempts},
+		{"objectives", app_insights_objectives}, {"followups", app_insights_followups}, {"file", app_insights_file}};
+	struct app_insights_query q = {http_query(r, "campaign"), http_query(r, "agent"), http_query(r, "from"),
+		http_query(r, "to"), http_query(r, "by"), http_query(r, "rate")};
+	struct tp_error err;
+	json_t *out = NULL;
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (strcmp(r->params[0], kinds[i].kind) == 0) {
+			tp_error_clear(&err);
+			answer(r, kinds[i].fn(r->app, &q, &out, &err), &out, &err);
+			return;
+		}
+	}
+	http_reply_status(r, 404, "kind", "slots, agents, attempts, objectives, followups or file");
+}
+
 /* Users -------------------------------------------------------------------------------- */
 
 static void users(struct http_req *r)
@@ -691,6 +716,7 @@ const struct http_route api_routes[] = {
 	{"GET", "/api/v1/kpi", kpi, 0, 0},
 	{"GET", "/api/v1/prospects", prospects, APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/imports", import, APP_MANAGER | APP_ADMIN, HTTP_UPLOAD},
+	{"GET", "/api/v1/insights/{kind}", insights, 0, 0},
 	{"GET", "/api/v1/users", users, APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/users", user_add, APP_ADMIN, 0},
 	{"PATCH", "/api/v1/users/{name}", user_set, 0, 0},

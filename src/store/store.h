@@ -293,6 +293,21 @@ typedef int (*store_won_fn)(void *ctx, int64_t booked_at, int64_t scheduled_at, 
 TP_MUST_USE int store_won_appointments(struct store *s, int64_t campaign_id, store_won_fn fn, void *ctx,
 	struct tp_error *err);
 
+/* The health of a campaign's prospect file, state by state: how many leads, how many with
+ * each part of their identity, how many open ones nobody called since before stale_before. */
+struct file_state {
+	const char *state;
+	int64_t leads, first_name, last_name, email, role, postcode, company, stale;
+};
+typedef int (*store_file_state_fn)(void *ctx, const struct file_state *fs);
+TP_MUST_USE int store_file_states(struct store *s, int64_t campaign_id, int64_t stale_before, store_file_state_fn fn,
+	void *ctx, struct tp_error *err);
+/* The campaign's prospect imports in order: file, when, imported, duplicates, rejected. */
+typedef int (*store_import_row_fn)(void *ctx, const char *file, int64_t at, int64_t imported, int64_t duplicates,
+	int64_t rejected);
+TP_MUST_USE int store_imports_of(struct store *s, int64_t campaign_id, store_import_row_fn fn, void *ctx,
+	struct tp_error *err);
+
 /* Each agent's calls per local day in the filter (campaign): fn(ctx, agent, day, calls),
  * from the counters. */
 typedef int (*store_agent_day_fn)(void *ctx, const char *agent, int day, int64_t calls);

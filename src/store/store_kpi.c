@@ -871,3 +871,49 @@ int store_won_appointments(struct store *s, int64_t campaign_id, store_won_fn fn
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
 }
+
+int store_file_states(struct store *s, int64_t campaign_id, int64_t stale_before, store_file_state_fn fn, void *ctx,
+	struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT l.state, COUNT(*),"
+		" SUM(CASE WHEN c.first_name IS NOT NULL THEN 1 ELSE 0 END), SUM(CASE WHEN c.last_name IS NOT NULL THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN c.email IS NOT NULL THEN 1 ELSE 0 END), SUM(CASE WHEN c.role IS NOT NULL THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN COALESCE(c.postcode, co.postcode) IS NOT NULL THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN co.name IS NOT NULL THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN (l.state = 'new' OR l.state = 'in_progress' OR l.state = 'callback' OR l.state = 'hot')"
+		" AND COALESCE(l.last_call_at, l.created_at) < ?2 THEN 1 ELSE 0 END)"
+		" FROM leads l JOIN contacts c ON c.id = l.contact_id LEFT JOIN companies co ON co.id = c.company_id"
+		" WHERE l.campaign_id = ?1 GROUP BY l.state ORDER BY l.state /* scan-ok: the campaign's leads */", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, campaign_id);
+	db_bind_int64(st, 2, stale_before);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		struct file_state fs = {db_col_text(st, 0), db_col_int64(st, 1), db_col_int64(st, 2), db_col_int64(st, 3),
+			db_col_int64(st, 4), db_col_int64(st, 5), db_col_int64(st, 6), db_col_int64(st, 7), db_col_int64(st, 8)};
+
+		if ((rc = fn(ctx, &fs)) != 0)
+			break;
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_imports_of(struct store *s, int64_t campaign_id, store_import_row_fn fn, void *ctx, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT file, at, imported, duplicates, rejected FROM imports"
+		" WHERE campaign_id = ? AND kind = 'prospects' ORDER BY at, id /* scan-ok: a few rows */", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, campaign_id);
+	while ((rc = db_step(st, err)) == DB_ROW)
+		if ((rc = fn(ctx, db_col_text(st, 0), db_col_int64(st, 1), db_col_int64(st, 2), db_col_int64(st, 3),
+			db_col_int64(st, 4))) != 0)
+			break;
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}

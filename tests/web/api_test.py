@@ -207,7 +207,7 @@ EXPECTED = {
     "GET /api/v1/leads/{id}/why": "agent,manager,admin", "POST /api/v1/leads/{id}/consent": "agent,manager,admin",
     "POST /api/v1/sessions/{action}": "agent,manager,admin", "GET /api/v1/appointments": "sales,manager,admin",
     "POST /api/v1/appointments/{id}/result": "sales,manager,admin", "GET /api/v1/kpi": "signed-in",
-    "GET /api/v1/prospects": "manager,admin", "POST /api/v1/imports": "manager,admin", "GET /api/v1/users": "manager,admin", "POST /api/v1/users": "admin",
+    "GET /api/v1/prospects": "manager,admin", "POST /api/v1/imports": "manager,admin", "GET /api/v1/insights/{kind}": "signed-in", "GET /api/v1/users": "manager,admin", "POST /api/v1/users": "admin",
     "PATCH /api/v1/users/{name}": "signed-in", "GET /": "public", "GET /login": "public", "POST /login": "public",
     "POST /logout": "signed-in", "POST /lang": "signed-in", "GET /static/app.css": "public",
     "GET /static/app.js": "public", "GET /desk": "agent,manager,admin", "GET /team": "manager,admin",
@@ -348,6 +348,13 @@ status, h, text = request("GET", "/api/v1/kpi?campaign=" + q("Web test"), cookie
 k = jbody(text)
 check("an agent sees their own KPIs and objectives", status == 200 and k["totals"]["calls"] == 2 and
       k["objectives"]["daily_calls"]["target"] == 40, text[:300])
+status, h, text = request("GET", "/api/v1/insights/slots?campaign=" + q("Web test"), cookie=sessions["mia"][0])
+check("insights over the API: the CLI's JSON", status == 200 and jbody(text) == json.loads(
+    cli("insights", "slots", "--campaign", "Web test", "--format", "json")), text[:200])
+status, h, text = request("GET", "/api/v1/insights/agents", cookie=sessions["ana"][0])
+check("insights agents: managers only", status == 403, status)
+status, h, text = request("GET", "/api/v1/insights/tea-leaves", cookie=sessions["mia"][0])
+check("unknown insight 404", status == 404 and jbody(text)["field"] == "kind", text)
 status, h, text = request("GET", "/api/v1/kpi?by=minute", cookie=sessions["mia"][0])
 check("bad grouping 400", status == 400 and jbody(text)["field"] == "by", text)
 
