@@ -116,6 +116,24 @@ static const char *decimal(double v, int digits, bool french, char *buf, size_t 
 	return buf;
 }
 
+/* The filter of an insight: the role it needs, its campaign (required), the period. */
+static int insight_filter(struct app *a, const struct app_insights_query *q, unsigned roles, const char *what,
+	struct campaign *c, struct kpi_filter *f, struct tp_error *err)
+{
+	int rc;
+
+	if ((rc = app_require(a, roles, what, err)))
+		return rc;
+	if (!q->campaign)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "which campaign: --campaign NAME");
+	if ((q->from && (rc = date_parse_day(q->from, "from", &f->from_day, err))) ||
+	    (q->to && (rc = date_parse_day(q->to, "to", &f->to_day, err))) ||
+	    (rc = store_campaign_settings(a->store, q->campaign, c, err)))
+		return rc;
+	f->campaign_id = c->id;
+	return 0;
+}
+
 int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t **out, struct tp_error *err)
 {
 	struct kpi_filter f = {0};
@@ -135,8 +153,6 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 			return tp_error_set(err, TP_EFORBIDDEN, "insights: an agent sees their own figures only (%s)", a->actor);
 		agent = a->actor;
 	}
-	if (!q->campaign)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "which campaign: --campaign NAME");
 	if (!q->by || !strcmp(q->by, "hour"))
 		by = KPI_BY_HOUR;
 	else if (!strcmp(q->by, "weekday"))
@@ -158,11 +174,8 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 			" appointments_per_conversation, sales_per_conversation or sales_per_appointment", q->rate);
 		goto out;
 	}
-	if ((q->from && (rc = date_parse_day(q->from, "from", &f.from_day, err))) ||
-	    (q->to && (rc = date_parse_day(q->to, "to", &f.to_day, err))) ||
-	    (rc = store_campaign_settings(a->store, q->campaign, &c, err)))
+	if ((rc = insight_filter(a, q, APP_AGENT | APP_MANAGER | APP_ADMIN, "insights", &c, &f, err)))
 		goto out;
-	f.campaign_id = c.id;
 	if (agent) {
 		struct user u;
 
@@ -542,18 +555,8 @@ int app_insights_attempts(struct app *a, const struct app_insights_query *q, jso
 
 	memset(&at, 0, sizeof(at));
 	campaign_init(&c);
-	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "insights attempts", err)))
-		goto out;
-	if (!q->campaign) {
-		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "which campaign: --campaign NAME");
-		goto out;
-	}
-	if ((q->from && (rc = date_parse_day(q->from, "from", &f.from_day, err))) ||
-	    (q->to && (rc = date_parse_day(q->to, "to", &f.to_day, err))) ||
-	    (rc = store_campaign_settings(a->store, q->campaign, &c, err)))
-		goto out;
-	f.campaign_id = c.id;
-	if ((rc = store_attempt_groups(a->store, &f, keep_attempt, &at, err)))
+	if ((rc = insight_filter(a, q, APP_MANAGER | APP_ADMIN, "insights attempts", &c, &f, err)) ||
+	    (rc = store_attempt_groups(a->store, &f, keep_attempt, &at, err)))
 		goto out;
 	groups = json_array();
 	if (at.calls[1])
@@ -671,17 +674,8 @@ int app_insights_objectives(struct app *a, const struct app_insights_query *q, j
 
 	memset(&b, 0, sizeof(b));
 	campaign_init(&c);
-	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "insights objectives", err)))
+	if ((rc = insight_filter(a, q, APP_MANAGER | APP_ADMIN, "insights objectives", &c, &f, err)))
 		goto out;
-	if (!q->campaign) {
-		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "which campaign: --campaign NAME");
-		goto out;
-	}
-	if ((q->from && (rc = date_parse_day(q->from, "from", &f.from_day, err))) ||
-	    (q->to && (rc = date_parse_day(q->to, "to", &f.to_day, err))) ||
-	    (rc = store_campaign_settings(a->store, q->campaign, &c, err)))
-		goto out;
-	f.campaign_id = c.id;
 	if ((rc = store_kpi_totals(a->store, &f, &totals, err)) || (rc = store_agent_days(a->store, &f, best_day, &b, err)))
 		goto out;
 	close_week(&b);
@@ -805,6 +799,7 @@ static int keep_won(void *ctx, int64_t booked_at, int64_t scheduled_at, int64_t 
 
 int app_insights_followups(struct app *a, const struct app_insights_query *q, json_t **out, struct tp_error *err)
 {
+	struct kpi_filter f = {0};
 	struct followups fu;
 	struct won w;
 	struct campaign c;
@@ -814,13 +809,7 @@ int app_insights_followups(struct app *a, const struct app_insights_query *q, js
 	memset(&fu, 0, sizeof(fu));
 	memset(&w, 0, sizeof(w));
 	campaign_init(&c);
-	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "insights followups", err)))
-		goto out;
-	if (!q->campaign) {
-		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "which campaign: --campaign NAME");
-		goto out;
-	}
-	if ((rc = store_campaign_settings(a->store, q->campaign, &c, err)) ||
+	if ((rc = insight_filter(a, q, APP_MANAGER | APP_ADMIN, "insights followups", &c, &f, err)) ||
 	    (rc = store_followups(a->store, c.id, keep_followup, &fu, err)) ||
 	    (rc = store_won_appointments(a->store, c.id, keep_won, &w, err)))
 		goto out;
@@ -892,6 +881,7 @@ static json_t *share(int64_t k, int64_t n)
 
 int app_insights_file(struct app *a, const struct app_insights_query *q, json_t **out, struct tp_error *err)
 {
+	struct kpi_filter f = {0};
 	struct file_health fh;
 	struct campaign c;
 	json_t *imports = NULL;
@@ -899,15 +889,9 @@ int app_insights_file(struct app *a, const struct app_insights_query *q, json_t 
 
 	memset(&fh, 0, sizeof(fh));
 	campaign_init(&c);
-	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "insights file", err)))
-		goto out;
-	if (!q->campaign) {
-		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "which campaign: --campaign NAME");
-		goto out;
-	}
 	fh.states = json_object();
 	imports = json_array();
-	if ((rc = store_campaign_settings(a->store, q->campaign, &c, err)) ||
+	if ((rc = insight_filter(a, q, APP_MANAGER | APP_ADMIN, "insights file", &c, &f, err)) ||
 	    (rc = store_file_states(a->store, c.id, app_now(a) - STALE_DAYS * 86400, keep_state, &fh, err)) ||
 	    (rc = store_imports_of(a->store, c.id, keep_import, imports, err)))
 		goto out;
