@@ -44,14 +44,6 @@ static json_t *day_json(int day)
 	return day ? json_sprintf("%04d-%02d-%02d", day / 10000, day / 100 % 100, day % 100) : json_null();
 }
 
-static int count_agent(void *ctx, const char *key, const struct kpi_counts *c)
-{
-	(void)key;
-	if (c->calls > 0)
-		++*(int64_t *)ctx;
-	return 0;
-}
-
 /* Progress against the campaign's objectives on day (and its ISO week). Objectives such as
  * 40 calls a day are an agent's: with agent_id, that agent's progress; without, the
  * team's, against the target times the agents who called that day (week). */
@@ -70,12 +62,9 @@ static int objectives(struct store *s, const struct campaign *c, int64_t agent_i
 	wf.to_day = tz_day_from_number(tz_day_number(monday) + 6);
 	if ((rc = store_kpi_totals(s, &f, &today, err)) || (rc = store_kpi_totals(s, &wf, &week, err)))
 		return rc;
-	if (!agent_id) {
-		agents_day = agents_week = 0;
-		if ((rc = store_kpi_groups(s, &f, KPI_BY_AGENT, count_agent, &agents_day, err)) ||
-		    (rc = store_kpi_groups(s, &wf, KPI_BY_AGENT, count_agent, &agents_week, err)))
-			return rc;
-	}
+	if (!agent_id && ((rc = store_kpi_agents_active(s, c->id, day, day, &agents_day, err)) ||
+	    (rc = store_kpi_agents_active(s, c->id, wf.from_day, wf.to_day, &agents_week, err))))
+		return rc;
 	o = json_object();
 #define OBJ(name, target, done, agents) \
 	if ((target) >= 0) { \

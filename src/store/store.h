@@ -308,6 +308,11 @@ typedef int (*store_import_row_fn)(void *ctx, const char *file, int64_t at, int6
 TP_MUST_USE int store_imports_of(struct store *s, int64_t campaign_id, store_import_row_fn fn, void *ctx,
 	struct tp_error *err);
 
+/* How many agents made calls for the campaign between two local days (inclusive): read
+ * agent by agent from the counters' key, never by scanning the campaign's hours. */
+TP_MUST_USE int store_kpi_agents_active(struct store *s, int64_t campaign_id, int from_day, int to_day, int64_t *n,
+	struct tp_error *err);
+
 /* Each agent's calls per local day in the filter (campaign): fn(ctx, agent, day, calls),
  * from the counters. */
 typedef int (*store_agent_day_fn)(void *ctx, const char *agent, int day, int64_t calls);

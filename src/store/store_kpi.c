@@ -917,3 +917,27 @@ int store_imports_of(struct store *s, int64_t campaign_id, store_import_row_fn f
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
 }
+
+int store_kpi_agents_active(struct store *s, int64_t campaign_id, int from_day, int to_day, int64_t *n,
+	struct tp_error *err)
+{
+	/* The campaign's agents of those months (a small rollup), then for each an indexed look
+	 * at its counters of those days. */
+	struct db_stmt *st = db_prepare(s->db, "SELECT COUNT(*) FROM (SELECT DISTINCT agent_id FROM kpi_agent_month"
+		" WHERE campaign_id = ?1 AND month >= ?2 AND month <= ?3) m WHERE EXISTS (SELECT 1 FROM kpi_counters k"
+		" WHERE k.campaign_id = ?1 AND k.agent_id = m.agent_id AND k.local_day >= ?4 AND k.local_day <= ?5"
+		" AND k.calls > 0)", err);
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, campaign_id);
+	db_bind_int64(st, 2, from_day / 100);
+	db_bind_int64(st, 3, to_day / 100);
+	db_bind_int64(st, 4, from_day);
+	db_bind_int64(st, 5, to_day);
+	rc = db_step(st, err);
+	*n = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
