@@ -301,7 +301,7 @@ int app_demo(struct app *a, int64_t seed, int64_t weeks, const char *start_text,
 	rng_state = 0x9E3779B97F4A7C15ULL ^ (uint64_t)seed * 0xBF58476D1CE4E5B9ULL;
 	if (!rng_state)
 		rng_state = 1;
-	if ((rc = store_begin(a->store, err)) == 0 && (rc = setup(a->store, &who, ids, err)) == 0) {
+	if ((rc = store_begin_bulk(a->store, err)) == 0 && (rc = setup(a->store, &who, ids, err)) == 0) {
 		for (int64_t day_n = tz_day_number(start); rc == 0 && day_n < tz_day_number(start) + weeks * 7; day_n++) {
 			int day = tz_day_from_number(day_n), wd = tz_weekday(day);
 

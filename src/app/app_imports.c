@@ -470,7 +470,8 @@ struct app_import *app_import_begin(struct app *a, const struct app_import_opts 
 			im->importer_ready = true;
 		}
 	} else if (rc == 0) {
-		rc = store_begin(a->store, err);
+		/* All-or-nothing: one bulk transaction (store.h). */
+		rc = store_begin_bulk(a->store, err);
 	}
 	if (rc) {
 		import_free(im);

@@ -40,6 +40,17 @@ void campaign_release(struct campaign *c)
 	campaign_init(c);
 }
 
+void campaign_copy(struct campaign *dst, const struct campaign *src)
+{
+	*dst = *src;
+	dst->name = src->name ? xstrdup(src->name) : NULL;
+	dst->kind = src->kind ? xstrdup(src->kind) : NULL;
+	dst->audience = src->audience ? xstrdup(src->audience) : NULL;
+	dst->timezone = src->timezone ? xstrdup(src->timezone) : NULL;
+	dst->region = src->region ? xstrdup(src->region) : NULL;
+	dst->script = src->script ? xstrdup(src->script) : NULL;
+}
+
 void campaign_set_str(char **slot, const char *value)
 {
 	free(*slot);

@@ -88,6 +88,8 @@ struct campaign {
 
 void campaign_init(struct campaign *c);
 void campaign_release(struct campaign *c);
+/* Makes *dst (initialised or released) a copy of *src with strings of its own. */
+void campaign_copy(struct campaign *dst, const struct campaign *src);
 
 /* Replaces *slot's string with a copy of value (NULL clears). */
 void campaign_set_str(char **slot, const char *value);

@@ -1,4 +1,5 @@
 #include <string.h>
+#include <strings.h>
 
 #include "store/db.h"
 #include "core/xalloc.h"
@@ -11,7 +12,16 @@ extern const struct db_driver db_pg_driver;
 struct db_stmt {
 	struct db *db;
 	int bind_failed;
+	bool writes;
 };
+
+/* Whether sql may write: anything but a SELECT (a SELECT ... FOR UPDATE locks, writes nothing). */
+static bool sql_writes(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '(')
+		sql++;
+	return strncasecmp(sql, "SELECT", 6) != 0;
+}
 
 /* A bind that fails (an index the SQL does not have, a value too big, no memory) is
  * kept on the statement and reported by its next step: callers bind without checking
@@ -70,6 +80,8 @@ void db_close(struct db *db)
 
 int db_exec(struct db *db, const char *sql, struct tp_error *err)
 {
+	if (sql_writes(sql))
+		db->writes++;
 	return db->driver->exec(db, sql, err);
 }
 
@@ -88,6 +100,8 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err)
 		}
 	}
 	st = db->driver->prepare(db, sql, err);
+	if (st)
+		st->writes = sql_writes(sql);
 	if (st && free_slot >= 0) {
 		db->stmts[free_slot].sql = xstrdup(sql);
 		db->stmts[free_slot].st = st;
@@ -98,14 +112,21 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err)
 
 struct db_stmt *db_prepare_insert(struct db *db, const char *sql, struct tp_error *err)
 {
-	return db->driver->prepare_insert(db, sql, err);
+	struct db_stmt *st = db->driver->prepare_insert(db, sql, err);
+
+	if (st)
+		st->writes = true;
+	return st;
 }
 
 int db_insert(struct db_stmt *st, int64_t *id, struct tp_error *err)
 {
 	int rc = bind_check(st, err);
 
-	return rc ? rc : st->db->driver->insert(st, id, err);
+	if (rc)
+		return rc;
+	st->db->writes++;
+	return st->db->driver->insert(st, id, err);
 }
 
 void db_bind_int64(struct db_stmt *st, int idx, int64_t v)
@@ -146,7 +167,11 @@ int db_step(struct db_stmt *st, struct tp_error *err)
 {
 	int rc = bind_check(st, err);
 
-	return rc ? rc : st->db->driver->step(st, err);
+	if (rc)
+		return rc;
+	if (st->writes)
+		st->db->writes++;
+	return st->db->driver->step(st, err);
 }
 
 bool db_col_is_null(struct db_stmt *st, int col)
@@ -203,6 +228,12 @@ int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line)
 {
 	int rc;
 
+	if (db->tx_depth > 0 && db->flat) {
+		if (db->tx_depth >= DB_NEST_MAX)
+			return tp_error_set(err, TP_ERR, "units of work nested more than %d deep", DB_NEST_MAX);
+		db->marks[db->tx_depth++] = db->writes;
+		return 0;
+	}
 	if (db->tx_depth > 0) {
 		if ((rc = savepoint(db, "SAVEPOINT", db->tx_depth, err)))
 			return rc;
@@ -224,7 +255,12 @@ int db_commit(struct db *db, struct tp_error *err)
 
 	if (db->tx_depth > 1) {
 		db->tx_depth--;
-		return savepoint(db, "RELEASE SAVEPOINT", db->tx_depth, err);
+		return db->flat ? 0 : savepoint(db, "RELEASE SAVEPOINT", db->tx_depth, err);
+	}
+	if (db->doomed) {
+		db_rollback(db);
+		return tp_error_set(err, TP_ERR, "a unit of work failed after writing inside a shared transaction:"
+			" nothing was kept");
 	}
 	rc = db->driver->exec(db, "COMMIT", err);
 	if (rc == 0) {
@@ -239,6 +275,14 @@ void db_rollback(struct db *db)
 	struct tp_error ignored;
 
 	tp_error_clear(&ignored);
+	if (db->tx_depth == 0)
+		return;
+	if (db->tx_depth > 1 && db->flat) {
+		db->tx_depth--;
+		if (db->writes != db->marks[db->tx_depth])
+			db->doomed = true;
+		return;
+	}
 	if (db->tx_depth > 1) {
 		db->tx_depth--;
 		savepoint(db, "ROLLBACK TO SAVEPOINT", db->tx_depth, &ignored);
@@ -247,6 +291,7 @@ void db_rollback(struct db *db)
 	}
 	db->driver->exec(db, "ROLLBACK", &ignored);
 	db->tx_depth = 0;
+	db->doomed = false;
 	db->tx_file = NULL;
 }
 
@@ -301,4 +346,19 @@ int db_ids_follow(struct db *db, const char *table, struct tp_error *err)
 int db_set_cache_kib(struct db *db, int64_t kib, struct tp_error *err)
 {
 	return db->driver->set_cache_kib ? db->driver->set_cache_kib(db, kib, err) : 0;
+}
+
+void db_set_flat(struct db *db, bool flat)
+{
+	db->flat = flat;
+}
+
+bool db_is_flat(const struct db *db)
+{
+	return db->flat && db->tx_depth > 0;
+}
+
+void db_note_write(struct db *db)
+{
+	db->writes++;
 }

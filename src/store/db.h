@@ -72,6 +72,7 @@ struct db_driver {
 };
 
 #define DB_STMT_CACHE 96
+#define DB_NEST_MAX 16
 
 struct db {
 	const struct db_driver *driver;
@@ -87,6 +88,13 @@ struct db {
 	const char *tx_file;  /* where the open write transaction began, for messages */
 	int tx_line;
 	int tx_depth;         /* nested db_begin calls: inner ones are savepoints */
+	/* Flat nesting (db_set_flat): inner units are no savepoints. writes counts the steps
+	 * of statements that may write (and db_note_write); marks holds its value when each
+	 * inner unit began, so that the rollback of an inner unit that wrote dooms the whole
+	 * transaction (its commit then fails), and one that wrote nothing costs nothing. */
+	bool flat, doomed;
+	uint64_t writes;
+	uint64_t marks[DB_NEST_MAX];
 };
 
 /* Opens url: "sqlite:PATH" (or a bare path), or "postgresql://..." (or "postgres://").
@@ -137,6 +145,15 @@ void db_finalize(struct db_stmt *st);
 TP_MUST_USE int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line);
 TP_MUST_USE int db_commit(struct db *db, struct tp_error *err);
 void db_rollback(struct db *db);
+/* Flat nesting, for a bulk job that is all-or-nothing anyway (a call history, the demo):
+ * inner units cost no SAVEPOINT round trips; an inner unit that fails before writing
+ * anything (a rejected row) is dropped as before, one that fails after writing makes the
+ * outer commit fail and roll everything back. */
+void db_set_flat(struct db *db, bool flat);
+/* Inside a transaction with flat nesting. */
+bool db_is_flat(const struct db *db);
+/* Counts a change kept in memory for the transaction (see struct db's writes). */
+void db_note_write(struct db *db);
 
 /* Runs sql (one statement, no parameters) and returns its first column of its first row
  * as an integer in *out; TP_ENOTFOUND when there is no row. */

@@ -18,6 +18,7 @@
 struct db_stmt {
 	struct db *db;                /* these two first, as in db.c */
 	int bind_failed;
+	bool writes;                  /* not a SELECT: counted in struct db's writes */
 	sqlite3_stmt *st;
 };
 

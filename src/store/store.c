@@ -36,6 +36,7 @@ void store_close(struct store *s)
 	for (int i = 0; i < STORE_CACHE_SIZE; i++)
 		db_finalize(s->cache[i]);
 	free(s->pending);
+	free(s->pending_index);
 	db_close(s->db);
 	free(s);
 }
@@ -50,14 +51,52 @@ int store_begin(struct store *s, struct tp_error *err)
 	return db_begin(s->db, err);
 }
 
+/* With flat nesting, counter changes wait for the outermost unit: an inner unit's
+ * failure then either wrote nothing or dooms the whole transaction. */
+static bool inner_flat(const struct store *s)
+{
+	return db_is_flat(s->db) && s->db->tx_depth > 1;
+}
+
+/* After the outermost unit ended: a bulk transaction's memory goes with it. */
+static void unit_ended(struct store *s)
+{
+	if (s->db->tx_depth == 0 && s->bulk) {
+		s->bulk = false;
+		db_set_flat(s->db, false);
+		store__bulk_forget(s);
+	}
+}
+
+int store_begin_bulk(struct store *s, struct tp_error *err)
+{
+	if (s->db->tx_depth > 0)
+		return tp_error_set(err, TP_ERR, "a bulk transaction must be the outermost one");
+	if (db_begin(s->db, err))
+		return err->code;
+	s->bulk = true;
+	db_set_flat(s->db, true);
+	return 0;
+}
+
 int store_commit(struct store *s, struct tp_error *err)
 {
-	return db_commit(s->db, err);
+	int rc = 0;
+
+	/* Spans then counters: the order in which the desk writes them. */
+	if (!inner_flat(s) && (store__bulk_flush(s, err) || store__counters_flush(s, err)))
+		return err->code;
+	rc = db_commit(s->db, err);
+	unit_ended(s);
+	return rc;
 }
 
 void store_rollback(struct store *s)
 {
+	if (!inner_flat(s))
+		store__counters_discard(s);
 	db_rollback(s->db);
+	unit_ended(s);
 }
 
 struct db_stmt *store__cached(struct store *s, enum stmt_slot slot, const char *sql, struct tp_error *err)
@@ -121,19 +160,12 @@ int store_audit(struct store *s, const struct store_who *who, const char *action
 /* Commits, or rolls back when rc says the work failed; returns rc or the commit's error. */
 int store__finish(struct store *s, int rc, struct tp_error *err)
 {
-	if (rc >= 0) {
-		int frc = store__counters_flush(s, err);
-
-		if (frc)
-			rc = frc;
-	}
 	if (rc < 0) {
-		store__counters_discard(s);
-		db_rollback(s->db);
+		store_rollback(s);
 		return rc;
 	}
-	if (db_commit(s->db, err)) {
-		db_rollback(s->db);
+	if (store_commit(s, err)) {
+		store_rollback(s);
 		return err->code;
 	}
 	return rc;
@@ -252,6 +284,7 @@ static int update_user(struct store *s, const struct store_who *who, const char 
 	struct user u;
 	int rc;
 
+	store__bulk_forget_rules(s);
 	if (db_begin(s->db, err))
 		return err->code;
 	rc = store_user_get(s, name, &u, err);
@@ -663,8 +696,12 @@ static int campaign_get(struct store *s, const char *sql, const char *name, int6
 		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "campaign", "no campaign with id %lld", (long long)id);
 	if (rc < 0)
 		return rc;
-	if ((rc = load_rules(s, c, err)) || !count_leads)
+	if ((rc = load_rules(s, c, err)))
 		return rc;
+	if (!count_leads) {
+		store__bulk_campaign_keep(s, c);
+		return 0;
+	}
 	st = db_prepare(s->db, "SELECT COUNT(*) FROM leads WHERE campaign_id = ?", err);
 	if (!st)
 		return err->code;
@@ -695,11 +732,15 @@ int store_campaign_get_by_id(struct store *s, int64_t id, struct campaign *c, st
 
 int store_campaign_settings(struct store *s, const char *name, struct campaign *c, struct tp_error *err)
 {
+	if (store__bulk_campaign(s, 0, name, c))
+		return 0;
 	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE name = ?", name, 0, c, false, err);
 }
 
 int store_campaign_settings_by_id(struct store *s, int64_t id, struct campaign *c, struct tp_error *err)
 {
+	if (store__bulk_campaign(s, id, NULL, c))
+		return 0;
 	return campaign_get(s, "SELECT " CAMPAIGN_COLUMNS " FROM campaigns WHERE id = ?", NULL, id, c, false, err);
 }
 
@@ -742,6 +783,7 @@ int store_campaign_update(struct store *s, const struct store_who *who, const st
 
 	if (campaign_validate(c, err))
 		return err->code;
+	store__bulk_forget_rules(s);
 	if (db_begin(s->db, err))
 		return err->code;
 	st = db_prepare(s->db, "UPDATE campaigns SET name = ?, kind = ?, audience = ?, timezone = ?, region = ?,"

@@ -38,6 +38,12 @@ TP_MUST_USE int store_schema_version(struct store *s, int64_t *version, struct t
 TP_MUST_USE int store_begin(struct store *s, struct tp_error *err);
 TP_MUST_USE int store_commit(struct store *s, struct tp_error *err);
 void store_rollback(struct store *s);
+/* The same for a bulk job that is all-or-nothing anyway (a call history, the demo): the
+ * units inside it share the transaction without savepoints, and counter changes and the
+ * campaign rules, outcomes and users it reads are kept in memory until it ends. A unit
+ * refused before it wrote anything (a rejected row) is dropped; one that fails after
+ * writing makes the commit fail and nothing is kept. Must be the outermost unit. */
+TP_MUST_USE int store_begin_bulk(struct store *s, struct tp_error *err);
 
 /* Audit log: who did what to which record. Part of the caller's transaction, if any. */
 TP_MUST_USE int store_audit(struct store *s, const struct store_who *who, const char *action, const char *entity,

@@ -15,10 +15,12 @@
 /* An active user by name: TP_ENOTFOUND naming field when there is none. */
 static int user_id(struct store *s, const char *name, const char *field, int64_t *id, struct tp_error *err)
 {
-	struct db_stmt *st = store__cached(s, SLOT_USER_BY_NAME, "SELECT id, disabled FROM users WHERE name = ?", err);
+	struct db_stmt *st;
 	int rc;
 
-	if (!st)
+	if (store__bulk_user(s, name, id))
+		return 0;
+	if (!(st = store__cached(s, SLOT_USER_BY_NAME, "SELECT id, disabled FROM users WHERE name = ?", err)))
 		return err->code;
 	db_bind_text(st, 1, name);
 	rc = db_step(st, err);
@@ -32,6 +34,7 @@ static int user_id(struct store *s, const char *name, const char *field, int64_t
 		return rc;
 	if (!*id)
 		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, field, "no user named '%s'", name);
+	store__bulk_user_keep(s, name, *id);
 	return 0;
 }
 
@@ -866,13 +869,15 @@ int store_outcome_list(struct store *s, int64_t campaign_id, store_outcome_fn fn
 static int find_outcome(struct store *s, int64_t campaign_id, const char *code, struct outcome *o,
 	struct tp_error *err)
 {
-	struct db_stmt *st = store__cached(s, SLOT_OUTCOME_BY_CODE, "SELECT id, code, is_refusal, is_final, is_hot,"
-		" COALESCE(followup_days, 0), is_callback, is_appointment, is_sale, is_do_not_call FROM outcomes"
-		" WHERE code = ?1 AND (campaign_id = ?2 OR campaign_id IS NULL)"
-		" ORDER BY CASE WHEN campaign_id IS NULL THEN 1 ELSE 0 END LIMIT 1", err);
+	struct db_stmt *st;
 	int rc;
 
-	if (!st)
+	if (store__bulk_outcome(s, campaign_id, code, o))
+		return 0;
+	if (!(st = store__cached(s, SLOT_OUTCOME_BY_CODE, "SELECT id, code, is_refusal, is_final, is_hot,"
+		" COALESCE(followup_days, 0), is_callback, is_appointment, is_sale, is_do_not_call FROM outcomes"
+		" WHERE code = ?1 AND (campaign_id = ?2 OR campaign_id IS NULL)"
+		" ORDER BY CASE WHEN campaign_id IS NULL THEN 1 ELSE 0 END LIMIT 1", err)))
 		return err->code;
 	db_bind_text(st, 1, code);
 	db_bind_int64(st, 2, campaign_id);
@@ -895,6 +900,7 @@ static int find_outcome(struct store *s, int64_t campaign_id, const char *code, 
 	if (rc == DB_DONE)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "'%s' is not an outcome of this campaign (built in:"
 			" refused hot_short hot_medium hot_long callback appointment sale do_not_call not_target)", code);
+	store__bulk_outcome_keep(s, campaign_id, o);
 	return 0;
 }
 
@@ -943,29 +949,29 @@ static int record_qualification(struct store *s, const struct campaign *c, int64
 static int extend_span(struct store *s, const struct campaign *c, int64_t agent_id, int day, int64_t start,
 	int64_t end, struct tp_error *err)
 {
-	struct db_stmt *get = store__cached(s, SLOT_SPAN_GET, "SELECT first_start, last_end FROM agent_day_spans"
-		" WHERE campaign_id = ? AND agent_id = ? AND local_day = ?", err);
-	struct db_stmt *set = store__cached(s, SLOT_SPAN_SET, "INSERT INTO agent_day_spans (campaign_id, agent_id, local_day,"
-		" first_start, last_end) VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, agent_id, local_day)"
-		" DO UPDATE SET first_start = excluded.first_start, last_end = excluded.last_end", err);
 	int64_t first = start, last = end;
-	bool known;
+	bool known = store__bulk_span(s, c->id, agent_id, day, &first, &last);
 	int rc;
 
-	if (!get || !set)
-		return err->code;
-	db_bind_int64(get, 1, c->id);
-	db_bind_int64(get, 2, agent_id);
-	db_bind_int64(get, 3, day);
-	rc = db_step(get, err);
-	known = rc == DB_ROW;
-	if (known) {
-		first = db_col_int64(get, 0);
-		last = db_col_int64(get, 1);
+	if (!known) {
+		struct db_stmt *get = store__cached(s, SLOT_SPAN_GET, "SELECT first_start, last_end FROM agent_day_spans"
+			" WHERE campaign_id = ? AND agent_id = ? AND local_day = ?", err);
+
+		if (!get)
+			return err->code;
+		db_bind_int64(get, 1, c->id);
+		db_bind_int64(get, 2, agent_id);
+		db_bind_int64(get, 3, day);
+		rc = db_step(get, err);
+		known = rc == DB_ROW;
+		if (known) {
+			first = db_col_int64(get, 0);
+			last = db_col_int64(get, 1);
+		}
+		db_reset(get);
+		if (rc < 0)
+			return rc;
 	}
-	db_reset(get);
-	if (rc < 0)
-		return rc;
 	if (!known) {
 		rc = store__credit_calling_time(s, c->id, agent_id, c->timezone, start, end, err);
 	} else {
@@ -977,16 +983,9 @@ static int extend_span(struct store *s, const struct campaign *c, int64_t agent_
 		first = start < first ? start : first;
 		last = end > last ? end : last;
 	}
-	if (rc)
+	if (rc || store__bulk_span_keep(s, c->id, agent_id, day, first, last))
 		return rc;
-	db_bind_int64(set, 1, c->id);
-	db_bind_int64(set, 2, agent_id);
-	db_bind_int64(set, 3, day);
-	db_bind_int64(set, 4, first);
-	db_bind_int64(set, 5, last);
-	rc = db_step(set, err);
-	db_reset(set);
-	return rc < 0 ? rc : 0;
+	return store__span_write(s, c->id, agent_id, day, first, last, err);
 }
 
 struct lead_row {

@@ -2,6 +2,8 @@
 #define TP_STORE_INT_H
 /* Helpers shared by the store's files (store.c, store_calling.c, store_kpi.c); not for
  * use outside src/store. */
+#include "core/calling.h"
+#include "core/campaign.h"
 #include "store/db.h"
 #include "store/store.h"
 
@@ -12,10 +14,40 @@ struct store {
 	/* Statements of hot paths, prepared on first use and kept until store_close
 	 * (the slots are named below). */
 	struct db_stmt *cache[STORE_CACHE_SIZE];
-	/* KPI counter changes of the current unit of work, written when it ends. */
+	/* KPI counter changes of the current unit of work, written when it ends (with flat
+	 * nesting, when the outermost unit ends), and an open-addressing index over them
+	 * (pending_slots entries, a power of two, holding row + 1; 0 is empty). */
 	void *pending;
 	size_t npending, pending_cap;
+	uint32_t *pending_index;
+	size_t pending_slots;
+	/* Inside store_begin_bulk: what the bulk transaction keeps in memory (store_bulk.c). */
+	bool bulk;
+	struct bulk_cache *bc;
 };
+
+/* Writes what a bulk transaction kept in memory (agent day spans). */
+TP_MUST_USE int store__bulk_flush(struct store *s, struct tp_error *err);
+/* Forgets all it kept (the transaction ended), or only what it read (rules changed). */
+void store__bulk_forget(struct store *s);
+void store__bulk_forget_rules(struct store *s);
+/* Inside a bulk transaction, what was read once: true and *out filled when known (a
+ * campaign by id, or by name when name is not NULL); the _keep functions remember it.
+ * Outside one they find nothing and keep nothing. */
+bool store__bulk_campaign(struct store *s, int64_t id, const char *name, struct campaign *c);
+void store__bulk_campaign_keep(struct store *s, const struct campaign *c);
+bool store__bulk_outcome(struct store *s, int64_t campaign_id, const char *code, struct outcome *o);
+void store__bulk_outcome_keep(struct store *s, int64_t campaign_id, const struct outcome *o);
+bool store__bulk_user(struct store *s, const char *name, int64_t *id);
+void store__bulk_user_keep(struct store *s, const char *name, int64_t id);
+/* An agent's first call start and last call end of a day on a campaign: kept in memory
+ * (written at commit) inside a bulk transaction; span_keep is false outside one. */
+bool store__bulk_span(struct store *s, int64_t campaign_id, int64_t agent_id, int64_t day, int64_t *first,
+	int64_t *last);
+bool store__bulk_span_keep(struct store *s, int64_t campaign_id, int64_t agent_id, int64_t day, int64_t first,
+	int64_t last);
+TP_MUST_USE int store__span_write(struct store *s, int64_t campaign_id, int64_t agent_id, int64_t day, int64_t first,
+	int64_t last, struct tp_error *err);
 
 /* Runs a statement that returns no row, then finalizes it. */
 TP_MUST_USE int store__run_done(struct db_stmt *st, struct tp_error *err);

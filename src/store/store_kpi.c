@@ -99,26 +99,71 @@ struct pending_row {
 
 /* Kept until the unit of work ends (counters_flush): merged per row, then written in one
  * global order so that concurrent writers never wait on each other in a cycle. */
+static size_t pending_hash(size_t t, const int64_t key[4])
+{
+	uint64_t h = 0x9E3779B97F4A7C15ULL * (t + 1);
+
+	for (int k = 0; k < 4; k++)
+		h = (h ^ (uint64_t)key[k]) * 0xBF58476D1CE4E5B9ULL;
+	return (size_t)(h ^ (h >> 31));
+}
+
+/* The slot of (t, key) in the index: the row's, or the empty one where it would go. */
+static size_t pending_slot(const struct store *s, size_t t, const int64_t key[4])
+{
+	const struct pending_row *rows = s->pending;
+	size_t mask = s->pending_slots - 1, i = pending_hash(t, key) & mask;
+
+	while (s->pending_index[i]) {
+		const struct pending_row *r = &rows[s->pending_index[i] - 1];
+
+		if (r->table == (int)t && memcmp(r->key, key, sizeof(r->key)) == 0)
+			break;
+		i = (i + 1) & mask;
+	}
+	return i;
+}
+
+static void pending_reindex(struct store *s)
+{
+	const struct pending_row *rows = s->pending;
+
+	free(s->pending_index);
+	s->pending_slots = s->pending_slots ? s->pending_slots * 2 : 64;
+	s->pending_index = xcalloc(s->pending_slots, sizeof(*s->pending_index));
+	for (size_t r = 0; r < s->npending; r++)
+		s->pending_index[pending_slot(s, (size_t)rows[r].table, rows[r].key)] = (uint32_t)(r + 1);
+}
+
+static void pending_clear(struct store *s)
+{
+	if (s->npending && s->pending_index)
+		memset(s->pending_index, 0, s->pending_slots * sizeof(*s->pending_index));
+	s->npending = 0;
+}
+
 static void pending_add(struct store *s, size_t t, const int64_t key[4], const struct kpi_counts *delta)
 {
-	struct pending_row *rows = s->pending;
-	size_t i;
+	struct pending_row *rows;
+	size_t slot;
 
-	for (i = 0; i < s->npending; i++)
-		if (rows[i].table == (int)t && memcmp(rows[i].key, key, sizeof(rows[i].key)) == 0)
-			break;
-	if (i == s->npending) {
+	if (2 * (s->npending + 1) > s->pending_slots)
+		pending_reindex(s);
+	slot = pending_slot(s, t, key);
+	if (!s->pending_index[slot]) {
 		if (s->npending == s->pending_cap) {
 			s->pending_cap = s->pending_cap ? s->pending_cap * 2 : 16;
 			s->pending = xrealloc(s->pending, s->pending_cap * sizeof(struct pending_row));
-			rows = s->pending;
 		}
-		memset(&rows[i], 0, sizeof(rows[i]));
-		rows[i].table = (int)t;
-		memcpy(rows[i].key, key, sizeof(rows[i].key));
-		s->npending++;
+		rows = s->pending;
+		memset(&rows[s->npending], 0, sizeof(rows[0]));
+		rows[s->npending].table = (int)t;
+		memcpy(rows[s->npending].key, key, sizeof(rows[0].key));
+		s->pending_index[slot] = (uint32_t)++s->npending;
 	}
-	kpi_add(&rows[i].delta, delta);
+	rows = s->pending;
+	kpi_add(&rows[s->pending_index[slot] - 1].delta, delta);
+	db_note_write(s->db);
 }
 
 int store__counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, int day, int hour,
@@ -163,7 +208,7 @@ static int by_table_then_key(const void *a, const void *b)
 
 void store__counters_discard(struct store *s)
 {
-	s->npending = 0;
+	pending_clear(s);
 }
 
 int store__counters_flush(struct store *s, struct tp_error *err)
@@ -191,7 +236,7 @@ int store__counters_flush(struct store *s, struct tp_error *err)
 		db_reset(st);
 		rc = rc < 0 ? rc : 0;
 	}
-	s->npending = 0;
+	pending_clear(s);
 	return rc;
 }
 

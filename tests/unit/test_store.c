@@ -252,6 +252,57 @@ static void test_opposition(void **state)
 	store_close(s);
 }
 
+/* A bulk transaction: inner units share it without savepoints. One that wrote nothing
+ * may fail and be dropped; one that wrote and failed undoes everything at the commit. */
+static void test_bulk(void **state)
+{
+	struct store *s;
+	struct tp_error err;
+	int64_t n;
+
+	(void)state;
+	s = open_store(NULL);
+	tp_error_clear(&err);
+	assert_int_equal(store_begin_bulk(s, &err), 0);
+	assert_int_equal(store_opposition_add(s, "+33142685300", "bloctel", 100, &err), 0);
+	assert_int_equal(store_begin(s, &err), 0);
+	store_rollback(s); /* wrote nothing: harmless */
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_opposition_add(s, "+33142685301", "bloctel", 100, &err), 0);
+	assert_int_equal(store_commit(s, &err), 0);
+	assert_int_equal(store_commit(s, &err), 0);
+	assert_int_equal(store_opposition_count(s, "bloctel", &n, &err), 0);
+	assert_int_equal(n, 2);
+
+	/* Not inside another transaction. */
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_begin_bulk(s, &err), TP_ERR);
+	assert_non_null(strstr(err.reason, "outermost"));
+	store_rollback(s);
+
+	assert_int_equal(store_begin_bulk(s, &err), 0);
+	assert_int_equal(store_opposition_add(s, "+33142685302", "bloctel", 100, &err), 0);
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_opposition_add(s, "+33142685303", "bloctel", 100, &err), 0);
+	store_rollback(s); /* wrote: the whole transaction is lost */
+	assert_int_equal(store_opposition_add(s, "+33142685304", "bloctel", 100, &err), 0);
+	assert_int_equal(store_commit(s, &err), TP_ERR);
+	assert_non_null(strstr(err.reason, "nothing was kept"));
+	assert_int_equal(store_opposition_count(s, "bloctel", &n, &err), 0);
+	assert_int_equal(n, 2);
+
+	/* The next transaction is an ordinary one again, savepoints and all. */
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_opposition_add(s, "+33142685305", "bloctel", 100, &err), 0);
+	store_rollback(s);
+	assert_int_equal(store_opposition_add(s, "+33142685306", "bloctel", 100, &err), 0);
+	assert_int_equal(store_commit(s, &err), 0);
+	assert_int_equal(store_opposition_count(s, "bloctel", &n, &err), 0);
+	assert_int_equal(n, 3);
+	store_close(s);
+}
+
 static void test_bad_urls(void **state)
 {
 	struct tp_error err;
@@ -272,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_users, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_commit_abort_export, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_opposition, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_urls, setup, teardown),
 	};
 

@@ -1,0 +1,267 @@
+/*
+ * What a bulk transaction (store_begin_bulk: a call history, the demo) keeps in memory
+ * until it ends. Inside one long transaction, rows rewritten again and again are the
+ * cost on PostgreSQL: each rewrite leaves a row version that later lookups of the same
+ * transaction walk through, and each statement is a round trip. So the campaign rules,
+ * outcomes and users it reads are read once, and the agents' day spans (like the KPI
+ * counters, store_kpi.c) are written once, when it commits.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "store/store_int.h"
+
+#define BULK_CAMPAIGNS 16
+#define BULK_OUTCOMES 128
+#define BULK_USERS 64
+
+struct span {
+	int64_t campaign_id, agent_id, day, first, last;
+};
+
+struct bulk_cache {
+	struct campaign campaigns[BULK_CAMPAIGNS];
+	int ncampaigns;
+	struct {
+		int64_t campaign_id;
+		struct outcome o;
+	} outcomes[BULK_OUTCOMES];
+	int noutcomes;
+	struct {
+		char name[64];
+		int64_t id;
+	} users[BULK_USERS];
+	int nusers;
+	/* Day spans: an array and an open-addressing index over it (row + 1; 0 empty). */
+	struct span *spans;
+	size_t nspans, spans_cap, slots;
+	uint32_t *index;
+};
+
+static struct bulk_cache *cache(struct store *s)
+{
+	if (!s->bulk)
+		return NULL;
+	if (!s->bc)
+		s->bc = xcalloc(1, sizeof(*s->bc));
+	return s->bc;
+}
+
+void store__bulk_forget_rules(struct store *s)
+{
+	struct bulk_cache *bc = s->bc;
+
+	if (!bc)
+		return;
+	for (int i = 0; i < bc->ncampaigns; i++)
+		campaign_release(&bc->campaigns[i]);
+	bc->ncampaigns = 0;
+	bc->noutcomes = 0;
+	bc->nusers = 0;
+}
+
+void store__bulk_forget(struct store *s)
+{
+	struct bulk_cache *bc = s->bc;
+
+	if (!bc)
+		return;
+	store__bulk_forget_rules(s);
+	free(bc->spans);
+	free(bc->index);
+	free(bc);
+	s->bc = NULL;
+}
+
+bool store__bulk_campaign(struct store *s, int64_t id, const char *name, struct campaign *c)
+{
+	struct bulk_cache *bc = cache(s);
+
+	for (int i = 0; bc && i < bc->ncampaigns; i++) {
+		const struct campaign *k = &bc->campaigns[i];
+
+		if (name ? strcmp(k->name, name) == 0 : k->id == id) {
+			campaign_release(c);
+			campaign_copy(c, k);
+			return true;
+		}
+	}
+	return false;
+}
+
+void store__bulk_campaign_keep(struct store *s, const struct campaign *c)
+{
+	struct bulk_cache *bc = cache(s);
+
+	if (bc && bc->ncampaigns < BULK_CAMPAIGNS && c->name) {
+		campaign_copy(&bc->campaigns[bc->ncampaigns], c);
+		bc->campaigns[bc->ncampaigns++].leads = 0;
+	}
+}
+
+bool store__bulk_outcome(struct store *s, int64_t campaign_id, const char *code, struct outcome *o)
+{
+	struct bulk_cache *bc = cache(s);
+
+	for (int i = 0; bc && i < bc->noutcomes; i++)
+		if (bc->outcomes[i].campaign_id == campaign_id && strcmp(bc->outcomes[i].o.code, code) == 0) {
+			*o = bc->outcomes[i].o;
+			return true;
+		}
+	return false;
+}
+
+void store__bulk_outcome_keep(struct store *s, int64_t campaign_id, const struct outcome *o)
+{
+	struct bulk_cache *bc = cache(s);
+
+	if (bc && bc->noutcomes < BULK_OUTCOMES) {
+		bc->outcomes[bc->noutcomes].campaign_id = campaign_id;
+		bc->outcomes[bc->noutcomes++].o = *o;
+	}
+}
+
+bool store__bulk_user(struct store *s, const char *name, int64_t *id)
+{
+	struct bulk_cache *bc = cache(s);
+
+	for (int i = 0; bc && i < bc->nusers; i++)
+		if (strcmp(bc->users[i].name, name) == 0) {
+			*id = bc->users[i].id;
+			return true;
+		}
+	return false;
+}
+
+void store__bulk_user_keep(struct store *s, const char *name, int64_t id)
+{
+	struct bulk_cache *bc = cache(s);
+
+	if (bc && bc->nusers < BULK_USERS && strlen(name) < sizeof(bc->users[0].name)) {
+		memcpy(bc->users[bc->nusers].name, name, strlen(name) + 1);
+		bc->users[bc->nusers++].id = id;
+	}
+}
+
+/* Day spans ---------------------------------------------------------------------------- */
+
+static size_t span_hash(int64_t campaign_id, int64_t agent_id, int64_t day)
+{
+	uint64_t h = ((uint64_t)campaign_id * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)agent_id;
+
+	h = (h * 0xBF58476D1CE4E5B9ULL) ^ (uint64_t)day;
+	h *= 0x94D049BB133111EBULL;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static size_t span_slot(const struct bulk_cache *bc, int64_t campaign_id, int64_t agent_id, int64_t day)
+{
+	size_t mask = bc->slots - 1, i = span_hash(campaign_id, agent_id, day) & mask;
+
+	while (bc->index[i]) {
+		const struct span *sp = &bc->spans[bc->index[i] - 1];
+
+		if (sp->campaign_id == campaign_id && sp->agent_id == agent_id && sp->day == day)
+			break;
+		i = (i + 1) & mask;
+	}
+	return i;
+}
+
+bool store__bulk_span(struct store *s, int64_t campaign_id, int64_t agent_id, int64_t day, int64_t *first,
+	int64_t *last)
+{
+	struct bulk_cache *bc = cache(s);
+	size_t i;
+
+	if (!bc || !bc->slots)
+		return false;
+	i = span_slot(bc, campaign_id, agent_id, day);
+	if (!bc->index[i])
+		return false;
+	*first = bc->spans[bc->index[i] - 1].first;
+	*last = bc->spans[bc->index[i] - 1].last;
+	return true;
+}
+
+bool store__bulk_span_keep(struct store *s, int64_t campaign_id, int64_t agent_id, int64_t day, int64_t first,
+	int64_t last)
+{
+	struct bulk_cache *bc = cache(s);
+	size_t i;
+
+	if (!bc)
+		return false;
+	if (2 * (bc->nspans + 1) > bc->slots) {
+		free(bc->index);
+		bc->slots = bc->slots ? bc->slots * 2 : 256;
+		bc->index = xcalloc(bc->slots, sizeof(*bc->index));
+		for (size_t r = 0; r < bc->nspans; r++)
+			bc->index[span_slot(bc, bc->spans[r].campaign_id, bc->spans[r].agent_id, bc->spans[r].day)] =
+				(uint32_t)(r + 1);
+	}
+	i = span_slot(bc, campaign_id, agent_id, day);
+	if (!bc->index[i]) {
+		if (bc->nspans == bc->spans_cap) {
+			bc->spans_cap = bc->spans_cap ? bc->spans_cap * 2 : 256;
+			bc->spans = xrealloc(bc->spans, bc->spans_cap * sizeof(*bc->spans));
+		}
+		bc->spans[bc->nspans] = (struct span){campaign_id, agent_id, day, first, last};
+		bc->index[i] = (uint32_t)++bc->nspans;
+	} else {
+		bc->spans[bc->index[i] - 1].first = first;
+		bc->spans[bc->index[i] - 1].last = last;
+	}
+	db_note_write(s->db);
+	return true;
+}
+
+int store__span_write(struct store *s, int64_t campaign_id, int64_t agent_id, int64_t day, int64_t first,
+	int64_t last, struct tp_error *err)
+{
+	struct db_stmt *set = store__cached(s, SLOT_SPAN_SET, "INSERT INTO agent_day_spans (campaign_id, agent_id, local_day,"
+		" first_start, last_end) VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, agent_id, local_day)"
+		" DO UPDATE SET first_start = excluded.first_start, last_end = excluded.last_end", err);
+	int rc;
+
+	if (!set)
+		return err->code;
+	db_bind_int64(set, 1, campaign_id);
+	db_bind_int64(set, 2, agent_id);
+	db_bind_int64(set, 3, day);
+	db_bind_int64(set, 4, first);
+	db_bind_int64(set, 5, last);
+	rc = db_step(set, err);
+	db_reset(set);
+	return rc < 0 ? rc : 0;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	if (x->campaign_id != y->campaign_id)
+		return x->campaign_id < y->campaign_id ? -1 : 1;
+	if (x->agent_id != y->agent_id)
+		return x->agent_id < y->agent_id ? -1 : 1;
+	return x->day < y->day ? -1 : x->day > y->day;
+}
+
+int store__bulk_flush(struct store *s, struct tp_error *err)
+{
+	struct bulk_cache *bc = s->bc;
+	int rc = 0;
+
+	if (!bc || !bc->nspans)
+		return 0;
+	/* In one global order, as the counters are, so that writers never wait in a cycle. */
+	qsort(bc->spans, bc->nspans, sizeof(*bc->spans), by_key);
+	for (size_t i = 0; i < bc->nspans && rc == 0; i++)
+		rc = store__span_write(s, bc->spans[i].campaign_id, bc->spans[i].agent_id, bc->spans[i].day,
+			bc->spans[i].first, bc->spans[i].last, err);
+	bc->nspans = 0;
+	if (bc->index)
+		memset(bc->index, 0, bc->slots * sizeof(*bc->index));
+	return rc;
+}
