@@ -24,8 +24,8 @@ secs() { /usr/bin/time -f "%e" -o "$out/t" "$@" >/dev/null 2>&1; cat "$out/t"; }
 
 echo "pg bench: PostgreSQL $(psql --version | awk '{ print $3 }') on a unix socket, fsync off (a bench, not a production setting)"
 # Prospect import, same rows on both.
-csv="$out/prospects-$rows.csv"
-[ -f "$csv" ] || "$here/gen_prospects.sh" "$rows" > "$csv"
+csv="$out/realistic-$rows.csv"
+[ -f "$csv" ] || "$here/gen_realistic.py" "$rows" > "$csv"
 rm -f "$out"/imp.db*
 "$T" --db "sqlite:$out/imp.db" campaign add B >/dev/null
 s=$(secs "$T" --db "sqlite:$out/imp.db" import prospects "$csv" --campaign B)

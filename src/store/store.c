@@ -825,10 +825,22 @@ struct store_import {
 	struct db_stmt *lead_add;
 	struct db_stmt *qual_has;
 	struct db_stmt *qual_add;
+	int64_t cache_kib_before;   /* the page cache an import enlarged, given back at its end */
 };
+
+/* The page cache of a row-by-row import (SQLite): a real file's phones and names land at
+ * random places in four indexes, which stop fitting in a command's 32 MiB cache from a
+ * few hundred thousand rows on (bench/README.md: 1,000,000 rows 20 % faster with this).
+ * Pages are taken as needed, so a small import costs no more memory. */
+#define IMPORT_CACHE_KIB (192 * 1024)
 
 static void import_free(struct store_import *imp)
 {
+	struct tp_error ignored;
+
+	/* Only a smaller cache than the import's: nothing is lost if it cannot be set. */
+	if (imp->cache_kib_before > 0 && db_set_cache_kib(imp->s->db, imp->cache_kib_before, &ignored))
+		tp_error_clear(&ignored);
 	if (imp->bulk) {
 		sb_release(&imp->rows);
 		sb_release(&imp->quals);
@@ -1062,6 +1074,14 @@ struct store_import *store_import_begin(struct store *s, const struct store_who 
 		}
 		return imp;
 	}
+	if (db_query_int64(db, "PRAGMA cache_size", &imp->cache_kib_before, err) ||
+	    db_set_cache_kib(db, IMPORT_CACHE_KIB, err)) {
+		db_rollback(db);
+		free(imp);
+		return NULL;
+	}
+	/* cache_size: -KiB, or pages (of 4 KiB here) when positive. */
+	imp->cache_kib_before = imp->cache_kib_before < 0 ? -imp->cache_kib_before : imp->cache_kib_before * 4;
 	if (!(imp->lead_exists = db_prepare(db, "SELECT 1 FROM leads WHERE campaign_id = ? AND phone = ?", err)) ||
 	    !(imp->contact_find = db_prepare(db, "SELECT id FROM contacts WHERE phone = ?1"
 		" UNION ALL SELECT id FROM contacts WHERE mobile = ?1 LIMIT 1", err)) ||
