@@ -33,6 +33,8 @@ struct bulk_cache {
 		int64_t id;
 	} users[BULK_USERS];
 	int nusers;
+	int64_t sessionless[BULK_USERS];  /* agents found with no open session */
+	int nsessionless;
 	/* Day spans: an array and an open-addressing index over it (row + 1; 0 empty). */
 	struct span *spans;
 	size_t nspans, spans_cap, slots;
@@ -59,6 +61,7 @@ void store__bulk_forget_rules(struct store *s)
 	bc->ncampaigns = 0;
 	bc->noutcomes = 0;
 	bc->nusers = 0;
+	bc->nsessionless = 0;
 }
 
 void store__bulk_forget(struct store *s)
@@ -142,6 +145,28 @@ void store__bulk_user_keep(struct store *s, const char *name, int64_t id)
 		memcpy(bc->users[bc->nusers].name, name, strlen(name) + 1);
 		bc->users[bc->nusers++].id = id;
 	}
+}
+
+bool store__bulk_sessionless(struct store *s, int64_t agent_id)
+{
+	struct bulk_cache *bc = cache(s);
+
+	for (int i = 0; bc && i < bc->nsessionless; i++)
+		if (bc->sessionless[i] == agent_id)
+			return true;
+	return false;
+}
+
+void store__bulk_sessionless_keep(struct store *s, int64_t agent_id, bool sessionless)
+{
+	struct bulk_cache *bc = cache(s);
+
+	if (!bc)
+		return;
+	if (!sessionless)
+		bc->nsessionless = 0; /* a session opened: ask again */
+	else if (bc->nsessionless < BULK_USERS)
+		bc->sessionless[bc->nsessionless++] = agent_id;
 }
 
 /* Day spans ---------------------------------------------------------------------------- */

@@ -53,10 +53,14 @@ static int open_session(struct store *st_, int64_t agent_id, struct session *ses
 	int rc;
 
 	memset(ses, 0, sizeof(*ses));
+	if (store__bulk_sessionless(st_, agent_id))
+		return 0;
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, agent_id);
 	rc = db_step(st, err);
+	if (rc == DB_DONE)
+		store__bulk_sessionless_keep(st_, agent_id, true);
 	if (rc == DB_ROW) {
 		ses->id = db_col_int64(st, 0);
 		ses->campaign_id = db_col_int64(st, 1);
@@ -207,6 +211,7 @@ int store_session_start(struct store *s, const char *agent, const char *campaign
 	db_bind_int64(st, 5, at);
 	rc = db_insert(st, session_id, err);
 	db_finalize(st);
+	store__bulk_sessionless_keep(s, agent_id, false);
 out:
 	campaign_release(&c);
 	return store__finish(s, rc, err);

@@ -39,6 +39,9 @@ void store__bulk_campaign_keep(struct store *s, const struct campaign *c);
 bool store__bulk_outcome(struct store *s, int64_t campaign_id, const char *code, struct outcome *o);
 void store__bulk_outcome_keep(struct store *s, int64_t campaign_id, const struct outcome *o);
 bool store__bulk_user(struct store *s, const char *name, int64_t *id);
+/* Agents found with no open session (a call history's); a session opening forgets them. */
+bool store__bulk_sessionless(struct store *s, int64_t agent_id);
+void store__bulk_sessionless_keep(struct store *s, int64_t agent_id, bool sessionless);
 void store__bulk_user_keep(struct store *s, const char *name, int64_t id);
 /* An agent's first call start and last call end of a day on a campaign: kept in memory
  * (written at commit) inside a bulk transaction; span_keep is false outside one. */
