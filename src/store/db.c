@@ -174,6 +174,20 @@ int db_step(struct db_stmt *st, struct tp_error *err)
 	return st->db->driver->step(st, err);
 }
 
+int db_step_later(struct db_stmt *st, struct tp_error *err)
+{
+	int rc = bind_check(st, err);
+
+	if (rc)
+		return rc;
+	if (!st->db->driver->step_later || st->db->tx_depth == 0) {
+		rc = db_step(st, err);
+		return rc < 0 ? rc : 0;
+	}
+	st->db->writes++;
+	return st->db->driver->step_later(st, err);
+}
+
 bool db_col_is_null(struct db_stmt *st, int col)
 {
 	return st->db->driver->col_is_null(st, col);
@@ -221,6 +235,9 @@ static int savepoint(struct db *db, const char *verb, int depth, struct tp_error
 	char sql[64];
 
 	snprintf(sql, sizeof(sql), "%s tp_%d", verb, depth);
+	/* Opening or releasing one needs no answer now; rolling back to one does. */
+	if (db->driver->exec_later && strncmp(verb, "ROLLBACK", 8) != 0)
+		return db->driver->exec_later(db, sql, err);
 	return db->driver->exec(db, sql, err);
 }
 

@@ -48,6 +48,10 @@ struct db_driver {
 	int (*bind_text)(struct db_stmt *st, int idx, const char *s, size_t len);
 	int (*bind_null)(struct db_stmt *st, int idx);
 	int (*step)(struct db_stmt *st, struct tp_error *err);
+	/* Sends a statement whose answer is not needed now (db_step_later), or plain SQL
+	 * (savepoints); it goes with the next statement that needs one. NULL: run at once. */
+	int (*step_later)(struct db_stmt *st, struct tp_error *err);
+	int (*exec_later)(struct db *db, const char *sql, struct tp_error *err);
 	bool (*col_is_null)(struct db_stmt *st, int col);
 	int64_t (*col_int64)(struct db_stmt *st, int col);
 	const char *(*col_text)(struct db_stmt *st, int col);
@@ -119,6 +123,12 @@ void db_bind_text_or_null(struct db_stmt *st, int idx, const char *s);
 void db_bind_null(struct db_stmt *st, int idx);
 /* DB_ROW, DB_DONE, or a negative tp_status with err filled. */
 TP_MUST_USE int db_step(struct db_stmt *st, struct tp_error *err);
+/* For a statement that returns no row and whose row count is not read (an upsert, an
+ * UPDATE by id), inside a transaction: may be sent with the next statement that needs an
+ * answer (PostgreSQL: pipeline mode), one round trip for all. Its failure is then that
+ * statement's, or the commit's: the transaction fails either way. 0 or a tp_status; the
+ * statement may be reset and bound again at once. */
+TP_MUST_USE int db_step_later(struct db_stmt *st, struct tp_error *err);
 bool db_col_is_null(struct db_stmt *st, int col);
 int64_t db_col_int64(struct db_stmt *st, int col);
 /* Never NULL: "" for SQL NULL. */

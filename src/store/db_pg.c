@@ -5,6 +5,12 @@
  * where the store hands out a lead, so that a lead held by one transaction is never given
  * by another and never waited for. Portable SQL from the store is adapted here only:
  * '?' and '?N' placeholders become '$N'.
+ *
+ * Round trips are the cost of a desk operation here, not the server's work. So what the
+ * store sends without needing an answer (BEGIN, savepoints, counter upserts, row updates:
+ * db_step_later) is queued in libpq's pipeline mode and goes with the next statement
+ * whose answer it needs: the whole queue, that statement and one sync cost one round
+ * trip. A queued statement that failed makes that statement fail with its error.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +37,7 @@ struct db_stmt {
 struct pg_conn {
 	PGconn *conn;
 	unsigned long next_stmt;
+	int queued;                   /* statements sent in pipeline mode, not yet answered */
 };
 
 static PGconn *conn(struct db *db)
@@ -57,12 +64,106 @@ static int fail(struct db *db, PGresult *res, struct tp_error *err, const char *
 	return tp_error_set(err, code, "%s: %s", what, clean);
 }
 
+/* Sends sql (one statement, no parameters) or the prepared statement st into the
+ * pipeline, entering pipeline mode when needed. */
+static int send_queued(struct db *db, const char *sql, struct db_stmt *st, struct tp_error *err)
+{
+	struct pg_conn *pc = db->handle;
+	int ok;
+
+	if (!pc->queued && PQpipelineStatus(pc->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(pc->conn))
+		return tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
+	ok = st ? PQsendQueryPrepared(pc->conn, st->name, st->nparams, (const char *const *)st->values, NULL, NULL, 0)
+		: PQsendQueryParams(pc->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	if (!ok)
+		return tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
+	pc->queued++;
+	return 0;
+}
+
+/* Syncs the pipeline and reads every answer; the last query's result goes to *last when
+ * last is not NULL (NULL there when that query was skipped). Returns the first error of a
+ * queued statement, or 0. Leaves pipeline mode. */
+static int settle(struct db *db, PGresult **last, struct tp_error *err)
+{
+	struct pg_conn *pc = db->handle;
+	int n = pc->queued, idx = 0, rc = 0;
+	PGresult *res;
+
+	if (last)
+		*last = NULL;
+	if (!n && PQpipelineStatus(pc->conn) == PQ_PIPELINE_OFF)
+		return 0;
+	pc->queued = 0;
+	if (!PQpipelineSync(pc->conn))
+		rc = tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
+	/* Each query's results end with a NULL; the sync's result comes last. */
+	while (rc == 0 || PQstatus(pc->conn) == CONNECTION_OK) {
+		ExecStatusType st;
+
+		res = PQgetResult(pc->conn);
+		if (!res) {
+			if (++idx > n + 1 || PQstatus(pc->conn) != CONNECTION_OK) {
+				if (rc == 0)
+					rc = tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
+				break;
+			}
+			continue;
+		}
+		st = PQresultStatus(res);
+		if (st == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			break;
+		}
+		if (st == PGRES_FATAL_ERROR && rc == 0)
+			rc = fail(db, res, err, idx == n - 1 && last ? "running a statement" : "running a queued statement");
+		if (last && idx == n - 1 && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) && !*last)
+			*last = res;
+		else
+			PQclear(res);
+	}
+	if (!PQexitPipelineMode(pc->conn) && rc == 0)
+		rc = tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
+	if (rc && last && *last) {
+		PQclear(*last);
+		*last = NULL;
+	}
+	return rc;
+}
+
+/* Queues a statement that needs no answer now: inside a transaction only, where its
+ * failure fails the transaction anyway. */
+static int pg_exec_later(struct db *db, const char *sql, struct tp_error *err)
+{
+	return send_queued(db, sql, NULL, err);
+}
+
 static int pg_exec(struct db *db, const char *sql, struct tp_error *err)
 {
-	PGresult *res = PQexec(conn(db), sql);
-	ExecStatusType st = PQresultStatus(res);
+	struct pg_conn *pc = db->handle;
+	PGresult *res;
+	ExecStatusType st;
 	int rc = 0;
 
+	if (pc->queued && !strchr(sql, ';')) {
+		/* With the queue: one round trip. A ROLLBACK skipped because a queued statement
+		 * failed is run again on its own (it must end that transaction). */
+		if ((rc = send_queued(db, sql, NULL, err)) == 0)
+			rc = settle(db, &res, err);
+		else
+			res = NULL, (void)settle(db, NULL, &(struct tp_error){0});
+		if (!res && strncmp(sql, "ROLLBACK", 8) == 0) {
+			res = PQexec(pc->conn, sql);
+			PQclear(res);
+			return rc;
+		}
+		PQclear(res);
+		return rc;
+	}
+	if (pc->queued && (rc = settle(db, NULL, err)))
+		return rc;
+	res = PQexec(pc->conn, sql);
+	st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		rc = fail(db, res, err, "running a statement");
 	PQclear(res);
@@ -171,6 +272,11 @@ static struct db_stmt *prepare(struct db *db, const char *sql, bool returns_id, 
 	st->row = -1;
 	st->returns_id = returns_id;
 	snprintf(st->name, sizeof(st->name), "tp%lu", ++pc->next_stmt);
+	if (pc->queued && settle(db, NULL, err)) {
+		free(text);
+		free(st);
+		return NULL;
+	}
 	res = PQprepare(pc->conn, st->name, text, n, NULL);
 	free(text);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
@@ -232,6 +338,26 @@ static void clear_result(struct db_stmt *st)
 
 static int pg_step(struct db_stmt *st, struct tp_error *err)
 {
+	struct pg_conn *pc = st->db->handle;
+
+	if (!st->res && pc->queued) {
+		/* The queue and this statement in one round trip. */
+		int rc = send_queued(st->db, NULL, st, err);
+
+		if (rc == 0)
+			rc = settle(st->db, &st->res, err);
+		else
+			(void)settle(st->db, NULL, &(struct tp_error){0});
+		if (rc) {
+			clear_result(st);
+			return rc;
+		}
+		if (!st->res) {
+			clear_result(st);
+			return tp_error_set(err, TP_ERR, "running a statement: no result");
+		}
+		st->nrows = PQresultStatus(st->res) == PGRES_TUPLES_OK ? PQntuples(st->res) : 0;
+	}
 	if (!st->res) {
 		ExecStatusType status;
 
@@ -248,6 +374,11 @@ static int pg_step(struct db_stmt *st, struct tp_error *err)
 	}
 	st->row++;
 	return st->row < st->nrows ? DB_ROW : DB_DONE;
+}
+
+static int pg_step_later(struct db_stmt *st, struct tp_error *err)
+{
+	return send_queued(st->db, NULL, st, err);
 }
 
 static int64_t pg_changes(struct db_stmt *st)
@@ -305,9 +436,17 @@ static void pg_finalize(struct db_stmt *st)
 	for (int i = 0; i < st->nparams; i++)
 		free(st->values[i]);
 	if (st->db->handle && PQstatus(conn(st->db)) == CONNECTION_OK) {
+		struct tp_error ignored;
+
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
-		res = PQexec(conn(st->db), sql);
-		PQclear(res);
+		if (((struct pg_conn *)st->db->handle)->queued) {
+			/* Goes with the queue (a failure there is the queue's, not this). */
+			if (send_queued(st->db, sql, NULL, &ignored))
+				tp_error_clear(&ignored);
+		} else {
+			res = PQexec(conn(st->db), sql);
+			PQclear(res);
+		}
 	}
 	free(st);
 }
@@ -328,8 +467,12 @@ static int pg_insert(struct db_stmt *st, int64_t *id, struct tp_error *err)
 
 static int pg_copy_in(struct db *db, const char *copy_sql, const char *data, size_t len, struct tp_error *err)
 {
-	PGresult *res = PQexec(conn(db), copy_sql);
-	int rc = 0;
+	PGresult *res;
+	int rc = ((struct pg_conn *)db->handle)->queued ? settle(db, NULL, err) : 0;
+
+	if (rc)
+		return rc;
+	res = PQexec(conn(db), copy_sql);
 
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		rc = fail(db, res, err, "starting a bulk load");
@@ -357,7 +500,7 @@ static int pg_copy_in(struct db *db, const char *copy_sql, const char *data, siz
 
 static int pg_begin_write(struct db *db, struct tp_error *err)
 {
-	return pg_exec(db, "BEGIN", err);
+	return pg_exec_later(db, "BEGIN", err);
 }
 
 static int pg_lock_schema(struct db *db, bool lock, struct tp_error *err)
@@ -382,6 +525,8 @@ const struct db_driver db_pg_driver = {
 	.bind_null = pg_bind_null,
 	.changes = pg_changes,
 	.step = pg_step,
+	.step_later = pg_step_later,
+	.exec_later = pg_exec_later,
 	.col_is_null = pg_col_is_null,
 	.col_int64 = pg_col_int64,
 	.col_text = pg_col_text,

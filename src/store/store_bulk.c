@@ -257,9 +257,9 @@ int store__span_write(struct store *s, int64_t campaign_id, int64_t agent_id, in
 	db_bind_int64(set, 3, day);
 	db_bind_int64(set, 4, first);
 	db_bind_int64(set, 5, last);
-	rc = db_step(set, err);
+	rc = db_step_later(set, err);
 	db_reset(set);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 static int by_key(const void *a, const void *b)

@@ -124,9 +124,9 @@ static int session_save(struct store *s, const struct session *ses, int64_t ende
 	else
 		db_bind_null(st, 5);
 	db_bind_int64(st, 6, ses->id);
-	rc = db_step(st, err);
+	rc = db_step_later(st, err);
 	db_reset(st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /*
@@ -560,7 +560,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 			db_bind_int64(hold, 1, agent_id);
 			db_bind_int64(hold, 2, at + c.hold_seconds);
 			db_bind_int64(hold, 3, lead_id);
-			rc = db_step(hold, err);
+			rc = db_step_later(hold, err);
 			db_reset(hold);
 			if (rc < 0 || (rc = lead_summary(s, lead_id, out, err)))
 				goto out;
@@ -1251,11 +1251,10 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 		db_bind_text(st, 4, in->result);
 		store__bind_opt(st, 5, ch.callback_mine ? agent_id : -1);
 		db_bind_int64(st, 6, in->lead_id);
-		rc = db_step(st, err);
+		rc = db_step_later(st, err);
 		db_reset(st);
 		if (rc < 0)
 			goto out;
-		rc = 0;
 	}
 	calling_call_counts(in->result, o, in->talk_seconds, qualified, &delta);
 	rc = store__counters_add(s, c.id, agent_id, l.yyyymmdd, l.hour, &delta, err);

@@ -232,9 +232,8 @@ int store__counters_flush(struct store *s, struct tp_error *err)
 			db_bind_int64(st, k + 1, rows[i].key[k]);
 		for (size_t c = 0; c < NCOLS; c++)
 			db_bind_int64(st, k + (int)c + 1, field_of(&rows[i].delta, c));
-		rc = db_step(st, err);
+		rc = db_step_later(st, err);
 		db_reset(st);
-		rc = rc < 0 ? rc : 0;
 	}
 	pending_clear(s);
 	return rc;

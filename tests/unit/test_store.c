@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "store/db.h"
 #include "store/store.h"
 #include "store/migrations.h"
 #include "testdb.h"
@@ -303,6 +304,85 @@ static void test_bulk(void **state)
 	store_close(s);
 }
 
+static int64_t count_rows(struct db *db)
+{
+	struct tp_error err;
+	int64_t n = -1;
+
+	tp_error_clear(&err);
+	if (db_query_int64(db, "SELECT COUNT(*) FROM t", &n, &err))
+		fail_msg("count: %s", err.reason);
+	return n;
+}
+
+/* Writes sent without waiting for their answer (PostgreSQL's pipeline): kept when the
+ * transaction commits; one that fails makes the next statement that waits fail with its
+ * error, and a rollback then leaves the connection as good as new. */
+static void test_step_later(void **state)
+{
+	struct tp_error err;
+	struct db *db;
+	struct db_stmt *add, *get;
+	int rc;
+
+	(void)state;
+	tp_error_clear(&err);
+	db = db_open(url, &err);
+	assert_non_null(db);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (id BIGINT PRIMARY KEY, v BIGINT)", &err), 0);
+	assert_int_equal(db_begin(db, &err), 0);
+	add = db_prepare(db, "INSERT INTO t (id, v) VALUES (?, ?)", &err);
+	assert_non_null(add);
+	for (int i = 1; i <= 3; i++) {
+		db_bind_int64(add, 1, i);
+		db_bind_int64(add, 2, 10 * i);
+		assert_int_equal(db_step_later(add, &err), 0);
+		db_reset(add);
+	}
+	/* A read sees the writes sent before it. */
+	get = db_prepare(db, "SELECT SUM(v) FROM t", &err);
+	assert_non_null(get);
+	assert_int_equal(db_step(get, &err), DB_ROW);
+	assert_int_equal(db_col_int64(get, 0), 60);
+	db_finalize(get);
+	assert_int_equal(db_commit(db, &err), 0);
+	assert_int_equal(count_rows(db), 3);
+
+	/* A duplicate key: refused at once (SQLite) or by the next statement that waits. */
+	assert_int_equal(db_begin(db, &err), 0);
+	db_bind_int64(add, 1, 4);
+	db_bind_int64(add, 2, 40);
+	assert_int_equal(db_step_later(add, &err), 0);
+	db_reset(add);
+	db_bind_int64(add, 1, 2);
+	db_bind_int64(add, 2, 20);
+	rc = db_step_later(add, &err);
+	db_reset(add);
+	if (rc == 0) {
+		get = db_prepare(db, "SELECT SUM(v) FROM t", &err);
+		rc = get ? db_step(get, &err) : err.code;
+		db_finalize(get);
+	}
+	assert_int_equal(rc, TP_EUSAGE);
+	assert_non_null(strstr(err.reason, "duplicate") ? strstr(err.reason, "duplicate") : strstr(err.reason, "UNIQUE"));
+	db_rollback(db);
+	assert_int_equal(count_rows(db), 3);
+
+	/* A failure found by the commit itself. */
+	assert_int_equal(db_begin(db, &err), 0);
+	db_bind_int64(add, 1, 3);
+	db_bind_int64(add, 2, 30);
+	rc = db_step_later(add, &err);
+	db_reset(add);
+	if (rc == 0)
+		rc = db_commit(db, &err);
+	assert_int_equal(rc, TP_EUSAGE);
+	db_rollback(db);
+	assert_int_equal(count_rows(db), 3);
+	db_finalize(add);
+	db_close(db);
+}
+
 static void test_bad_urls(void **state)
 {
 	struct tp_error err;
@@ -324,6 +404,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_commit_abort_export, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_opposition, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_step_later, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_urls, setup, teardown),
 	};
 
