@@ -17,9 +17,9 @@ expect_eq() { # what expected actual
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 # init creates, then is idempotent
-expect_eq "init creates" "$TELEPRO_DB: schema version 2 (2 migrations applied)" "$("$T" init)"
-expect_eq "init again" "$TELEPRO_DB: schema version 2, up to date" "$("$T" init)"
-expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 2 (2 migrations applied)" "$("$T" --db sqlite:other.db init)"
+expect_eq "init creates" "$TELEPRO_DB: schema version 3 (3 migrations applied)" "$("$T" init)"
+expect_eq "init again" "$TELEPRO_DB: schema version 3, up to date" "$("$T" init)"
+expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 3 (3 migrations applied)" "$("$T" --db sqlite:other.db init)"
 
 # TELEPRO_NOW fixes the clock (scripted days, golden tests); anything but seconds is refused
 TELEPRO_NOW=soon "$T" user list 2>err >/dev/null
@@ -115,6 +115,8 @@ expect_eq "directory rc" 2 $?
 expect_eq "text summary" "p.csv: 1 imported, 0 duplicates, 0 rejected into Salon Lyon 2027" \
   "$("$T" import prospects p.csv --campaign "Salon Lyon 2027")"
 expect_eq "leads counted" "1" "$("$T" campaign show "Salon Lyon 2027" --format json | json "d['leads']")"
+expect_eq "leads in the list" "Audit:0|Salon Lyon 2027:1" \
+  "$("$T" campaign list --format json | json "'|'.join(f\"{c['name']}:{c['leads']}\" for c in d)")"
 expect_eq "json export" "None +33142685300 A" \
   "$("$T" export prospects --campaign "Salon Lyon 2027" --format json | json "f\"{d[0]['company']} {d[0]['phone']} {d[0]['last_name']}\"")"
 expect_eq "import audited" "1" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM audit_log WHERE action='import.prospects'")"

@@ -84,6 +84,7 @@ struct campaign {
 	int noutcomes;              /* the campaign's own outcomes, added or relabelled, never dropped */
 	struct outcome_def outcomes[CAMPAIGN_OUTCOMES_MAX];
 	int64_t leads;      /* filled by store_campaign_get: number of leads */
+	int64_t revision;   /* read from the store: counts the changes of its settings */
 };
 
 void campaign_init(struct campaign *c);

@@ -281,6 +281,7 @@ int db_commit(struct db *db, struct tp_error *err)
 	}
 	rc = db->driver->exec(db, "COMMIT", err);
 	if (rc == 0) {
+		db->tx_ended++;
 		db->tx_depth = 0;
 		db->tx_file = NULL;
 	}
@@ -307,6 +308,7 @@ void db_rollback(struct db *db)
 		return;
 	}
 	db->driver->exec(db, "ROLLBACK", &ignored);
+	db->tx_ended++;
 	db->tx_depth = 0;
 	db->doomed = false;
 	db->tx_file = NULL;

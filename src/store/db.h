@@ -98,6 +98,7 @@ struct db {
 	 * transaction (its commit then fails), and one that wrote nothing costs nothing. */
 	bool flat, doomed;
 	uint64_t writes;
+	uint64_t tx_ended;    /* outermost transactions committed or rolled back */
 	uint64_t marks[DB_NEST_MAX];
 };
 

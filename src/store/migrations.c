@@ -275,9 +275,15 @@ static const char m2_web[] =
 	" SUM(appointments), SUM(sales), SUM(talk_seconds), SUM(talk_seconds_sq), SUM(qualified), SUM(hot),"
 	" SUM(callbacks), SUM(refusals) FROM kpi_outcome_day GROUP BY campaign_id, agent_id, local_day / 100, outcome_id;";
 
+/* Each change of a campaign's settings counts one revision, so that a connection may keep
+ * the rules it read (blocks, windows, retries, fields, outcomes) while it is unchanged. */
+static const char m3_revision[] =
+	"ALTER TABLE campaigns ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;";
+
 static const char *const migrations[] = {
 	m1_schema,
 	m2_web,
+	m3_revision,
 };
 
 int migrations_latest(void)

@@ -35,6 +35,9 @@ void store_close(struct store *s)
 		return;
 	for (int i = 0; i < STORE_CACHE_SIZE; i++)
 		db_finalize(s->cache[i]);
+	for (int i = 0; i < s->nrules; i++)
+		campaign_release(&s->rules[i]);
+	store__bulk_forget(s);
 	free(s->pending);
 	free(s->pending_index);
 	db_close(s->db);
@@ -376,7 +379,9 @@ int store_lead_by_phone(struct store *s, int64_t campaign_id, const char *phone,
 
 #define CAMPAIGN_COLUMNS "id, name, kind, audience, timezone, region, script, expected_call_seconds," \
 	" daily_calls, weekly_calls, daily_appointments, weekly_appointments, max_attempts," \
-	" hourly_cost_cents, archived, created_at, hold_seconds, idle_limit_seconds, rule_set"
+	" hourly_cost_cents, archived, created_at, hold_seconds, idle_limit_seconds, rule_set, revision"
+/* How many: a query that selects more reads them from this index on. */
+#define CAMPAIGN_NCOLUMNS 20
 
 int64_t store__col_opt(struct db_stmt *st, int col)
 {
@@ -412,6 +417,7 @@ static void read_campaign(struct db_stmt *st, struct campaign *c)
 	c->hold_seconds = db_col_int64(st, 16);
 	c->idle_limit_seconds = db_col_int64(st, 17);
 	c->rule_set = db_col_is_null(st, 18) ? -1 : rules_set_of(db_col_text(st, 18));
+	c->revision = db_col_int64(st, 19);
 }
 
 /* Binds the settings shared by INSERT and UPDATE, parameters 1..17. */
@@ -673,6 +679,62 @@ int store_campaign_add(struct store *s, const struct store_who *who, struct camp
 	return store__finish(s, rc, err);
 }
 
+/* Rules cache ------------------------------------------------------------------------------
+ * Every desk operation needs its campaign's rules: five queries, five round trips on
+ * PostgreSQL. A change of the settings bumps campaigns.revision, so the rules read for a
+ * revision hold as long as the campaign row says that revision. */
+
+static bool rules_may_keep(const struct store *s)
+{
+	return !s->rules_changed || s->db->tx_ended != s->rules_changed_in;
+}
+
+bool store__rules_cached(struct store *s, struct campaign *c)
+{
+	for (int i = 0; i < s->nrules; i++) {
+		const struct campaign *k = &s->rules[i];
+
+		if (k->id == c->id && k->revision == c->revision && k->created_at == c->created_at) {
+			c->nblocks = k->nblocks;
+			memcpy(c->blocks, k->blocks, sizeof(c->blocks));
+			c->nwindows = k->nwindows;
+			memcpy(c->windows, k->windows, sizeof(c->windows));
+			c->nretry = k->nretry;
+			memcpy(c->retry, k->retry, sizeof(c->retry));
+			c->nfields = k->nfields;
+			memcpy(c->fields, k->fields, sizeof(c->fields));
+			c->noutcomes = k->noutcomes;
+			memcpy(c->outcomes, k->outcomes, sizeof(c->outcomes));
+			return true;
+		}
+	}
+	return false;
+}
+
+void store__rules_keep(struct store *s, const struct campaign *c)
+{
+	int n = (int)(sizeof(s->rules) / sizeof(s->rules[0])), slot;
+
+	if (!rules_may_keep(s))
+		return;
+	if (s->nrules < n) {
+		slot = s->nrules++;
+	} else {
+		slot = s->rules_next++ % n;
+		campaign_release(&s->rules[slot]);
+	}
+	campaign_copy(&s->rules[slot], c);
+}
+
+void store__rules_changed(struct store *s)
+{
+	for (int i = 0; i < s->nrules; i++)
+		campaign_release(&s->rules[i]);
+	s->nrules = 0;
+	s->rules_changed = true;
+	s->rules_changed_in = s->db->tx_ended;
+}
+
 static int campaign_get(struct store *s, const char *sql, const char *name, int64_t id, struct campaign *c,
 	bool count_leads, struct tp_error *err)
 {
@@ -696,8 +758,11 @@ static int campaign_get(struct store *s, const char *sql, const char *name, int6
 		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "campaign", "no campaign with id %lld", (long long)id);
 	if (rc < 0)
 		return rc;
-	if ((rc = load_rules(s, c, err)))
-		return rc;
+	if (!store__rules_cached(s, c)) {
+		if ((rc = load_rules(s, c, err)))
+			return rc;
+		store__rules_keep(s, c);
+	}
 	if (!count_leads) {
 		store__bulk_campaign_keep(s, c);
 		return 0;
@@ -764,7 +829,7 @@ int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct
 
 		campaign_init(&c);
 		read_campaign(st, &c);
-		c.leads = db_col_int64(st, 18);
+		c.leads = db_col_int64(st, CAMPAIGN_NCOLUMNS);
 		rc = load_rules(s, &c, err);
 		stop = rc ? 1 : fn(ctx, &c);
 		campaign_release(&c);
@@ -784,12 +849,13 @@ int store_campaign_update(struct store *s, const struct store_who *who, const st
 	if (campaign_validate(c, err))
 		return err->code;
 	store__bulk_forget_rules(s);
+	store__rules_changed(s);
 	if (db_begin(s->db, err))
 		return err->code;
 	st = db_prepare(s->db, "UPDATE campaigns SET name = ?, kind = ?, audience = ?, timezone = ?, region = ?,"
 		" script = ?, expected_call_seconds = ?, daily_calls = ?, weekly_calls = ?, daily_appointments = ?,"
 		" weekly_appointments = ?, max_attempts = ?, hourly_cost_cents = ?, archived = ?, hold_seconds = ?,"
-		" idle_limit_seconds = ?, rule_set = ? WHERE id = ?", err);
+		" idle_limit_seconds = ?, rule_set = ?, revision = revision + 1 WHERE id = ?", err);
 	if (!st) {
 		db_rollback(s->db);
 		return err->code;

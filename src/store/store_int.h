@@ -21,10 +21,23 @@ struct store {
 	size_t npending, pending_cap;
 	uint32_t *pending_index;
 	size_t pending_slots;
+	/* Campaign rules read by this connection, by id and revision (store__rules_cached);
+	 * none are kept from a transaction that changed a campaign (rules_changed_in) until it
+	 * ends, committed or not. */
+	struct campaign rules[8];
+	int nrules, rules_next;
+	bool rules_changed;
+	uint64_t rules_changed_in;
 	/* Inside store_begin_bulk: what the bulk transaction keeps in memory (store_bulk.c). */
 	bool bulk;
 	struct bulk_cache *bc;
 };
+
+/* The rules of campaign c (id and revision read) copied into c when this connection has
+ * them; store__rules_keep keeps a copy of c's; store__rules_changed before a change. */
+bool store__rules_cached(struct store *s, struct campaign *c);
+void store__rules_keep(struct store *s, const struct campaign *c);
+void store__rules_changed(struct store *s);
 
 /* Writes what a bulk transaction kept in memory (agent day spans). */
 TP_MUST_USE int store__bulk_flush(struct store *s, struct tp_error *err);

@@ -304,6 +304,72 @@ static void test_bulk(void **state)
 	store_close(s);
 }
 
+/* The blocks of campaign A as another connection reads them. */
+static int blocks_seen(struct store *s, int *first_start)
+{
+	struct campaign c;
+	struct tp_error err;
+	int n;
+
+	campaign_init(&c);
+	tp_error_clear(&err);
+	if (store_campaign_settings(s, "A", &c, &err))
+		fail_msg("settings: %s", err.reason);
+	n = c.nblocks;
+	*first_start = n ? c.blocks[0].start_minute : -1;
+	campaign_release(&c);
+	return n;
+}
+
+/* A connection keeps the rules it read while the campaign's revision is unchanged: a
+ * change by another connection, or by its own transaction, is seen at once; rules read
+ * inside a transaction that changed them and then rolled back are not kept. */
+static void test_rules_cache(void **state)
+{
+	struct store *a, *b;
+	struct campaign c;
+	struct tp_error err;
+	int start;
+
+	(void)state;
+	a = open_store(NULL);
+	b = open_store(NULL);
+	tp_error_clear(&err);
+	add_campaign(a, "A");
+	assert_int_equal(blocks_seen(b, &start), 5); /* 14:00-16:00, Monday to Friday */
+	assert_int_equal(start, 14 * 60);
+	assert_int_equal(blocks_seen(b, &start), 5);
+
+	campaign_init(&c);
+	assert_int_equal(store_campaign_settings(a, "A", &c, &err), 0);
+	c.nblocks = 0;
+	assert_int_equal(campaign_add_blocks(&c, "mon 09:00-11:00", &err), 0);
+	assert_int_equal(store_campaign_update(a, &test_who, &c, &err), 0);
+	assert_int_equal(blocks_seen(b, &start), 1);
+	assert_int_equal(start, 9 * 60);
+
+	/* Changed, read, rolled back: the old rules again, in both connections. */
+	assert_int_equal(store_begin(a, &err), 0);
+	c.nblocks = 0;
+	assert_int_equal(campaign_add_blocks(&c, "tue-wed 10:00-12:00", &err), 0);
+	assert_int_equal(store_campaign_update(a, &test_who, &c, &err), 0);
+	assert_int_equal(blocks_seen(a, &start), 2);
+	assert_int_equal(start, 10 * 60);
+	store_rollback(a);
+	assert_int_equal(blocks_seen(a, &start), 1);
+	assert_int_equal(start, 9 * 60);
+	assert_int_equal(blocks_seen(b, &start), 1);
+	/* The next change takes the revision the rolled-back one had: its own rules show. */
+	c.nblocks = 0;
+	assert_int_equal(campaign_add_blocks(&c, "thu 15:00-17:00", &err), 0);
+	assert_int_equal(store_campaign_update(b, &test_who, &c, &err), 0);
+	assert_int_equal(blocks_seen(a, &start), 1);
+	assert_int_equal(start, 15 * 60);
+	campaign_release(&c);
+	store_close(a);
+	store_close(b);
+}
+
 static int64_t count_rows(struct db *db)
 {
 	struct tp_error err;
@@ -405,6 +471,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_opposition, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_step_later, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rules_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_urls, setup, teardown),
 	};
 
