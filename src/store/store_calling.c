@@ -12,10 +12,21 @@
 #include "core/rules.h"
 #include "store/store_int.h"
 
+/* Why user name (id 0: not found) may not act, naming field; 0 when it may. */
+static int user_refusal(const char *name, const char *field, int64_t id, bool disabled, struct tp_error *err)
+{
+	if (disabled)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "user '%s' is disabled", name);
+	if (!id)
+		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, field, "no user named '%s'", name);
+	return 0;
+}
+
 /* An active user by name: TP_ENOTFOUND naming field when there is none. */
 static int user_id(struct store *s, const char *name, const char *field, int64_t *id, struct tp_error *err)
 {
 	struct db_stmt *st;
+	bool disabled;
 	int rc;
 
 	if (store__bulk_user(s, name, id))
@@ -24,16 +35,13 @@ static int user_id(struct store *s, const char *name, const char *field, int64_t
 		return err->code;
 	db_bind_text(st, 1, name);
 	rc = db_step(st, err);
-	if (rc == DB_ROW && db_col_int64(st, 1)) {
-		db_reset(st);
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "user '%s' is disabled", name);
-	}
 	*id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	disabled = rc == DB_ROW && db_col_int64(st, 1);
 	db_reset(st);
 	if (rc < 0)
 		return rc;
-	if (!*id)
-		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, field, "no user named '%s'", name);
+	if ((rc = user_refusal(name, field, *id, disabled, err)))
+		return rc;
 	store__bulk_user_keep(s, name, *id);
 	return 0;
 }
@@ -42,59 +50,53 @@ static int user_id(struct store *s, const char *name, const char *field, int64_t
 
 struct session {
 	int64_t id, campaign_id, started_at, paused_since, paused_seconds, last_activity_at, credited_until;
+	char zone[64];              /* its campaign's time zone and idle limit */
+	int64_t idle_limit;
 };
 
-/* The agent's open session, if any (s->id 0 when none). */
-static int open_session(struct store *st_, int64_t agent_id, struct session *ses, struct tp_error *err)
+/* The agent named, and their open session if any (ses->id 0 when none), with what the
+ * session needs of its campaign: one query, since every desk operation starts here. */
+static int agent_session(struct store *s, const char *name, int64_t *agent_id, struct session *ses,
+	struct tp_error *err)
 {
-	struct db_stmt *st = store__cached(st_, SLOT_SESSION_OPEN, "SELECT id, campaign_id, started_at,"
-		" COALESCE(paused_since, 0), paused_seconds, last_activity_at, credited_until FROM agent_sessions"
-		" WHERE agent_id = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1", err);
+	struct db_stmt *st;
+	bool disabled;
 	int rc;
 
 	memset(ses, 0, sizeof(*ses));
-	if (store__bulk_sessionless(st_, agent_id))
+	if (store__bulk_user(s, name, agent_id) && store__bulk_sessionless(s, *agent_id))
 		return 0;
-	if (!st)
+	if (!(st = store__cached(s, SLOT_SESSION_OPEN, "SELECT u.id, u.disabled, ss.id, ss.campaign_id, ss.started_at,"
+		" COALESCE(ss.paused_since, 0), ss.paused_seconds, ss.last_activity_at, ss.credited_until, c.timezone,"
+		" c.idle_limit_seconds FROM users u"
+		" LEFT JOIN agent_sessions ss ON ss.id = (SELECT MAX(id) FROM agent_sessions"
+		" WHERE agent_id = u.id AND ended_at IS NULL)"
+		" LEFT JOIN campaigns c ON c.id = ss.campaign_id WHERE u.name = ?", err)))
 		return err->code;
-	db_bind_int64(st, 1, agent_id);
+	db_bind_text(st, 1, name);
 	rc = db_step(st, err);
-	if (rc == DB_DONE)
-		store__bulk_sessionless_keep(st_, agent_id, true);
-	if (rc == DB_ROW) {
-		ses->id = db_col_int64(st, 0);
-		ses->campaign_id = db_col_int64(st, 1);
-		ses->started_at = db_col_int64(st, 2);
-		ses->paused_since = db_col_int64(st, 3);
-		ses->paused_seconds = db_col_int64(st, 4);
-		ses->last_activity_at = db_col_int64(st, 5);
-		ses->credited_until = db_col_int64(st, 6);
+	*agent_id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	disabled = rc == DB_ROW && db_col_int64(st, 1);
+	if (rc == DB_ROW && !db_col_is_null(st, 2)) {
+		ses->id = db_col_int64(st, 2);
+		ses->campaign_id = db_col_int64(st, 3);
+		ses->started_at = db_col_int64(st, 4);
+		ses->paused_since = db_col_int64(st, 5);
+		ses->paused_seconds = db_col_int64(st, 6);
+		ses->last_activity_at = db_col_int64(st, 7);
+		ses->credited_until = db_col_int64(st, 8);
+		snprintf(ses->zone, sizeof(ses->zone), "%s", db_col_text(st, 9));
+		ses->idle_limit = db_col_int64(st, 10);
 	}
 	db_reset(st);
-	return rc < 0 ? rc : 0;
-}
-
-/* What a session needs of its campaign: the time zone and the idle limit (one cached
- * statement, not the whole campaign: this runs at every desk operation). */
-static int session_settings(struct store *s, int64_t campaign_id, char *zone, size_t size, int64_t *idle_limit,
-	struct tp_error *err)
-{
-	struct db_stmt *st = store__cached(s, SLOT_SESSION_CAMPAIGN, "SELECT timezone, idle_limit_seconds FROM campaigns"
-		" WHERE id = ?", err);
-	int rc;
-
-	if (!st)
-		return err->code;
-	db_bind_int64(st, 1, campaign_id);
-	rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		snprintf(zone, size, "%s", db_col_text(st, 0));
-		*idle_limit = db_col_int64(st, 1);
-	}
-	db_reset(st);
-	if (rc == DB_DONE)
-		return tp_error_set(err, TP_ERR, "a session's campaign is gone");
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	if ((rc = user_refusal(name, "agent", *agent_id, disabled, err)))
+		return rc;
+	store__bulk_user_keep(s, name, *agent_id);
+	if (!ses->id)
+		store__bulk_sessionless_keep(s, *agent_id, true);
+	return 0;
 }
 
 static int session_zone(struct store *s, int64_t campaign_id, struct campaign *c, struct tp_error *err)
@@ -139,19 +141,15 @@ static int session_save(struct store *s, const struct session *ses, int64_t ende
 static int session_advance_from(struct store *s, int64_t agent_id, struct session *ses, int64_t active_from,
 	int64_t at, bool *closed, struct tp_error *err)
 {
-	char zone[128];
-	int64_t idle_limit = 0;
-	int rc;
+	int rc = 0;
 
 	*closed = false;
-	if ((rc = session_settings(s, ses->campaign_id, zone, sizeof(zone), &idle_limit, err)))
-		return rc;
-	if (!ses->paused_since && active_from - ses->last_activity_at > idle_limit) {
+	if (!ses->paused_since && active_from - ses->last_activity_at > ses->idle_limit) {
 		*closed = true;
 		return session_save(s, ses, ses->last_activity_at, err);
 	}
 	if (!ses->paused_since && at > ses->credited_until) {
-		rc = store__credit_calling_time(s, ses->campaign_id, agent_id, zone, ses->credited_until, at, err);
+		rc = store__credit_calling_time(s, ses->campaign_id, agent_id, ses->zone, ses->credited_until, at, err);
 		ses->credited_until = at;
 	}
 	if (rc == 0 && at > ses->last_activity_at)
@@ -178,8 +176,7 @@ int store_session_start(struct store *s, const char *agent, const char *campaign
 	campaign_init(&c);
 	if (db_begin(s->db, err))
 		return err->code;
-	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = store_campaign_settings(s, campaign, &c, err)) ||
-	    (rc = open_session(s, agent_id, &ses, err)))
+	if ((rc = agent_session(s, agent, &agent_id, &ses, err)) || (rc = store_campaign_settings(s, campaign, &c, err)))
 		goto out;
 	if (ses.id) {
 		if ((rc = session_advance(s, agent_id, &ses, at, &closed, err)))
@@ -228,7 +225,7 @@ static int session_change(struct store *s, const char *agent, int64_t at, char w
 
 	if (db_begin(s->db, err))
 		return err->code;
-	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = open_session(s, agent_id, &ses, err)))
+	if ((rc = agent_session(s, agent, &agent_id, &ses, err)))
 		goto out;
 	if (!ses.id) {
 		rc = tp_error_at(err, TP_ENOTFOUND, NULL, 0, "agent", "%s has no open session (telepro session start)",
@@ -473,12 +470,10 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	campaign_init(&c);
 	if (db_begin(s->db, err))
 		return err->code;
-	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = store_campaign_settings(s, campaign, &c, err)))
+	if ((rc = agent_session(s, agent, &agent_id, &ses, err)) || (rc = store_campaign_settings(s, campaign, &c, err)))
 		goto out;
 	rules = campaign_rules(&c);
 	/* Asking counts as activity of the agent's session. */
-	if ((rc = open_session(s, agent_id, &ses, err)))
-		goto out;
 	if (ses.id && ses.campaign_id == c.id && (rc = session_advance(s, agent_id, &ses, at, &closed, err)) == 0 &&
 	    !closed)
 		rc = session_save(s, &ses, 0, err);
@@ -1115,7 +1110,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 			goto out;
 		}
 	}
-	if ((rc = user_id(s, in->agent, "agent", &agent_id, err)))
+	if ((rc = agent_session(s, in->agent, &agent_id, &ses, err)))
 		goto out;
 	if (in->lead_id && (rc = load_lead(s, in->lead_id, &lead, err)))
 		goto out;
@@ -1155,8 +1150,6 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	tz_local(c.timezone, in->started_at, &l);
 
 	/* Calling time: the open session on this campaign, else the day's span. */
-	if ((rc = open_session(s, agent_id, &ses, err)))
-		goto out;
 	if (ses.id && ses.campaign_id == c.id) {
 		/* Idle is judged at the call's start; a long call is activity till its end. */
 		if ((rc = session_advance_from(s, agent_id, &ses, in->started_at, call_end, &closed, err)))
@@ -1425,7 +1418,7 @@ int store_session_campaign(struct store *s, const char *agent, struct campaign *
 	int64_t agent_id;
 	int rc;
 
-	if ((rc = user_id(s, agent, "agent", &agent_id, err)) || (rc = open_session(s, agent_id, &ses, err)))
+	if ((rc = agent_session(s, agent, &agent_id, &ses, err)))
 		return rc;
 	if (!ses.id)
 		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "agent", "%s has no open session (telepro session start)",
