@@ -301,24 +301,34 @@ int app_demo(struct app *a, int64_t seed, int64_t weeks, const char *start_text,
 	rng_state = 0x9E3779B97F4A7C15ULL ^ (uint64_t)seed * 0xBF58476D1CE4E5B9ULL;
 	if (!rng_state)
 		rng_state = 1;
-	if ((rc = store_begin_bulk(a->store, err)) == 0 && (rc = setup(a->store, &who, ids, err)) == 0) {
-		for (int64_t day_n = tz_day_number(start); rc == 0 && day_n < tz_day_number(start) + weeks * 7; day_n++) {
-			int day = tz_day_from_number(day_n), wd = tz_weekday(day);
+	/* The users, campaigns and leads, then one transaction a day: one long transaction
+	 * leaves PostgreSQL a row version per rewrite of a lead to walk through, and the demo
+	 * rewrites each lead several times (docs/DEPLOY.md). */
+	if ((rc = store_begin_bulk(a->store, err)) == 0 && (rc = setup(a->store, &who, ids, err)) == 0)
+		rc = store_commit(a->store, err);
+	for (int64_t day_n = tz_day_number(start); rc == 0 && day_n < tz_day_number(start) + weeks * 7; day_n++) {
+		int day = tz_day_from_number(day_n), wd = tz_weekday(day);
 
-			if (wd == 0 || wd == 6)
-				continue;
-			for (size_t i = 0; i < NAGENTS && rc == 0; i++) {
-				if (rnd(20) == 0)
-					continue; /* a day off */
-				rc = work(a->store, &who, &agents[i], agents[i].campaign, day, 9 * 60, 12 * 60, &ncalls, err);
-				if (rc == 0)
-					rc = work(a->store, &who, &agents[i], agents[i].campaign, day, 14 * 60, 17 * 60 + 30, &ncalls,
-						err);
-			}
+		if (wd == 0 || wd == 6 || (rc = store_begin_bulk(a->store, err)))
+			continue;
+		for (size_t i = 0; i < NAGENTS && rc == 0; i++) {
+			if (rnd(20) == 0)
+				continue; /* a day off */
+			rc = work(a->store, &who, &agents[i], agents[i].campaign, day, 9 * 60, 12 * 60, &ncalls, err);
+			if (rc == 0)
+				rc = work(a->store, &who, &agents[i], agents[i].campaign, day, 14 * 60, 17 * 60 + 30, &ncalls,
+					err);
+		}
+		if (rc == 0)
+			rc = store_commit(a->store, err);
+		if (rc) {
+			struct tp_error why = *err;
+
+			store_rollback(a->store);
+			return tp_error_set(err, rc, "%s (the demo stopped on %04d-%02d-%02d; the days before it are kept)",
+				why.reason, day / 10000, day / 100 % 100, day % 100);
 		}
 	}
-	if (rc == 0)
-		rc = store_commit(a->store, err);
 	if (rc) {
 		store_rollback(a->store);
 		return rc;
