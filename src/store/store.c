@@ -711,6 +711,20 @@ bool store__rules_cached(struct store *s, struct campaign *c)
 	return false;
 }
 
+bool store__campaign_known(struct store *s, int64_t id, int64_t revision, int64_t created_at, struct campaign *c)
+{
+	for (int i = 0; i < s->nrules; i++) {
+		const struct campaign *k = &s->rules[i];
+
+		if (k->id == id && k->revision == revision && k->created_at == created_at) {
+			campaign_release(c);
+			campaign_copy(c, k);
+			return true;
+		}
+	}
+	return false;
+}
+
 void store__rules_keep(struct store *s, const struct campaign *c)
 {
 	int n = (int)(sizeof(s->rules) / sizeof(s->rules[0])), slot;

@@ -3,6 +3,7 @@
  * call with everything it implies, appointment results. Each public function is one
  * write transaction (nested inside the caller's, if any: db.h).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -300,18 +301,37 @@ static const struct {
 	const char *sql;
 	const char *why;
 } queues[] = {
-	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
+	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
 	 " AND l.callback_agent_id = ?3" OFFERABLE " ORDER BY l.next_call_at LIMIT 1 OFFSET ?4", "your callback, due"},
-	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
+	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
 	 " AND (l.callback_agent_id IS NULL OR l.next_call_at <= CAST(?2 AS BIGINT) - 3600)" OFFERABLE
 	 " ORDER BY l.next_call_at LIMIT 1 OFFSET ?4", "shared callback, due"},
-	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'hot' AND l.next_call_at <= ?2" OFFERABLE
+	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'hot' AND l.next_call_at <= ?2" OFFERABLE
 	 " ORDER BY l.next_call_at LIMIT 1 OFFSET ?4", "hot prospect, follow-up due"},
-	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'new'" OFFERABLE
+	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'new'" OFFERABLE
 	 " ORDER BY l.priority DESC, l.id LIMIT 1 OFFSET ?4", "new lead"},
-	{"SELECT l.id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'in_progress' AND l.next_call_at <= ?2"
+	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'in_progress' AND l.next_call_at <= ?2"
 	 OFFERABLE " ORDER BY l.next_call_at LIMIT 1 OFFSET ?4", "retry"},
 };
+
+/* The queues before the new leads are often empty: the preflight asks about them. */
+#define PREFLIGHT_QUEUES 3
+static char preflight_sql[4096];
+static pthread_once_t preflight_once = PTHREAD_ONCE_INIT;
+
+/* The lead the agent holds (or NULL), then for each of the first queues whether it has
+ * a lead; parameters as the queues' (?4 is 0). */
+static void build_preflight(void)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_adds(&sb, "SELECT (SELECT id FROM leads WHERE held_by = ?3 AND campaign_id = ?1 AND held_until > ?2 LIMIT 1)");
+	for (int q = 0; q < PREFLIGHT_QUEUES; q++)
+		sb_addf(&sb, ", CASE WHEN EXISTS (%s) THEN 1 ELSE 0 END", queues[q].sql);
+	snprintf(preflight_sql, sizeof(preflight_sql), "%s", sb.buf);
+	sb_release(&sb);
+}
 
 static int lead_summary(struct store *s, int64_t lead_id, struct next_lead *out, struct tp_error *err)
 {
@@ -464,6 +484,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	struct refusals refused = {0};
 	int64_t agent_id, lead_id = 0;
 	bool closed;
+	bool queue_empty[PREFLIGHT_QUEUES];
 	int rc, rules;
 
 	memset(out, 0, sizeof(*out));
@@ -492,20 +513,30 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 			when[0] ? "; they open again at " : "", when);
 		goto out;
 	}
-	/* The lead the agent already holds comes back (if the rules still allow it). */
+	/* The lead the agent already holds comes back (if the rules still allow it). In the
+	 * same round trip: which of the first queues have a lead at all, so that empty ones
+	 * cost no claiming query (a queue found empty here while a lead joins it is looked
+	 * at by the next "next"). */
 	{
-		struct db_stmt *st = store__cached(s, SLOT_HELD, "SELECT id FROM leads WHERE held_by = ? AND campaign_id = ?"
-			" AND held_until > ? LIMIT 1", err);
+		struct db_stmt *st;
 		bool ok = true;
 
-		if (!st) {
+		pthread_once(&preflight_once, build_preflight);
+		if (!(st = store__cached(s, SLOT_HELD, preflight_sql, err))) {
 			rc = err->code;
 			goto out;
 		}
-		db_bind_int64(st, 1, agent_id);
-		db_bind_int64(st, 2, c.id);
-		db_bind_int64(st, 3, at);
-		rc = store__find_id(st, &lead_id, err);
+		db_bind_int64(st, 1, c.id);
+		db_bind_int64(st, 2, at);
+		db_bind_int64(st, 3, agent_id);
+		db_bind_int64(st, 4, 0);
+		rc = db_step(st, err);
+		lead_id = rc == DB_ROW ? store__col_opt(st, 0) : 0;
+		lead_id = lead_id < 0 ? 0 : lead_id;
+		for (int q = 0; q < PREFLIGHT_QUEUES; q++)
+			queue_empty[q] = rc == DB_ROW && db_col_int64(st, 1 + q) == 0;
+		db_reset(st);
+		rc = rc < 0 ? rc : 0;
 		if (rc == 0 && lead_id)
 			rc = lawful(s, &c, lead_id, at, &ok, &refused, err);
 		if (rc)
@@ -522,6 +553,9 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		struct db_stmt *st;
 		bool ok = false;
 
+		if (q < PREFLIGHT_QUEUES && queue_empty[q])
+			continue;
+
 		/* Claim the row: another process's open transaction never gets the same lead. */
 		snprintf(sql, sizeof(sql), "%s%s", queues[q].sql, db_lock_rows(s->db));
 		st = store__cached(s, (enum stmt_slot)(SLOT_QUEUE_0 + q), sql, err);
@@ -536,14 +570,27 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 			db_bind_int64(st, 2, at);
 			db_bind_int64(st, 3, agent_id);
 			db_bind_int64(st, 4, skip);
-			if ((rc = store__find_id(st, &lead_id, err)))
+			/* The lead as the agent will see it comes with the claim. */
+			rc = db_step(st, err);
+			lead_id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+			if (lead_id) {
+				out->lead_id = lead_id;
+				snprintf(out->phone, sizeof(out->phone), "%s", db_col_text(st, 1));
+				snprintf(out->state, sizeof(out->state), "%s", db_col_text(st, 2));
+				out->attempts = (int)db_col_int64(st, 3);
+			}
+			db_reset(st);
+			if (rc < 0)
 				goto out;
+			rc = 0;
 			if (!lead_id)
 				break;
 			if ((rc = lawful(s, &c, lead_id, at, &ok, &refused, err)))
 				goto out;
-			if (!ok)
+			if (!ok) {
 				lead_id = 0;
+				memset(out, 0, sizeof(*out));
+			}
 		}
 		if (lead_id) {
 			struct db_stmt *hold = store__cached(s, SLOT_HOLD, "UPDATE leads SET held_by = ?, held_until = ? WHERE id = ?", err);
@@ -557,7 +604,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 			db_bind_int64(hold, 3, lead_id);
 			rc = db_step_later(hold, err);
 			db_reset(hold);
-			if (rc < 0 || (rc = lead_summary(s, lead_id, out, err)))
+			if (rc < 0)
 				goto out;
 			if (strcmp(queues[q].why, "retry") == 0)
 				snprintf(out->reason, sizeof(out->reason), "retry: attempt %d of %lld", out->attempts + 1,
@@ -992,12 +1039,13 @@ struct lead_row {
 	int64_t campaign_id, contact_id;
 	int attempts;
 	char phone[24];
+	int64_t campaign_revision, campaign_created;  /* to know the campaign without reading it */
 };
 
 static int load_lead(struct store *s, int64_t id, struct lead_row *l, struct tp_error *err)
 {
-	struct db_stmt *st = store__cached(s, SLOT_LEAD_FOR_CALL, "SELECT campaign_id, contact_id, attempts, phone FROM leads"
-		" WHERE id = ?", err);
+	struct db_stmt *st = store__cached(s, SLOT_LEAD_FOR_CALL, "SELECT l.campaign_id, l.contact_id, l.attempts, l.phone,"
+		" c.revision, c.created_at FROM leads l JOIN campaigns c ON c.id = l.campaign_id WHERE l.id = ?", err);
 	int rc;
 
 	if (!st)
@@ -1009,6 +1057,8 @@ static int load_lead(struct store *s, int64_t id, struct lead_row *l, struct tp_
 		l->contact_id = db_col_int64(st, 1);
 		l->attempts = (int)db_col_int64(st, 2);
 		snprintf(l->phone, sizeof(l->phone), "%s", db_col_text(st, 3));
+		l->campaign_revision = db_col_int64(st, 4);
+		l->campaign_created = db_col_int64(st, 5);
 	}
 	db_reset(st);
 	if (rc < 0)
@@ -1016,6 +1066,17 @@ static int load_lead(struct store *s, int64_t id, struct lead_row *l, struct tp_
 	if (rc == DB_DONE)
 		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "lead", "no lead %lld", (long long)id);
 	return 0;
+}
+
+/* A call's campaign: the one this connection knows at the revision the lead's row read
+ * gave (lead, when not NULL), else read. */
+static int call_campaign(struct store *s, int64_t id, const struct lead_row *lead, struct campaign *c,
+	struct tp_error *err)
+{
+	if (lead && lead->campaign_id == id &&
+	    store__campaign_known(s, id, lead->campaign_revision, lead->campaign_created, c))
+		return 0;
+	return store__campaign_rules(s, id, c, err);
 }
 
 static int replay(struct store *s, const char *key, int64_t *call_id, int64_t *appointment_id, bool *found,
@@ -1115,7 +1176,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	if (in->lead_id && (rc = load_lead(s, in->lead_id, &lead, err)))
 		goto out;
 	if (in->campaign_id) {
-		if ((rc = store__campaign_rules(s, in->campaign_id, &c, err)))
+		if ((rc = call_campaign(s, in->campaign_id, in->lead_id ? &lead : NULL, &c, err)))
 			goto out;
 		if (in->lead_id && lead.campaign_id != c.id) {
 			rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "lead %lld is not in campaign '%s'",
@@ -1131,7 +1192,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 			goto out;
 		}
 	} else if (in->lead_id) {
-		if ((rc = store__campaign_rules(s, lead.campaign_id, &c, err)))
+		if ((rc = call_campaign(s, lead.campaign_id, &lead, &c, err)))
 			goto out;
 	} else {
 		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "give a lead, or a campaign for a call without one");

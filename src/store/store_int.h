@@ -38,6 +38,9 @@ struct store {
 bool store__rules_cached(struct store *s, struct campaign *c);
 void store__rules_keep(struct store *s, const struct campaign *c);
 void store__rules_changed(struct store *s);
+/* The whole campaign (settings and rules) into c when this connection read it at that
+ * revision (a change of any setting bumps it). */
+bool store__campaign_known(struct store *s, int64_t id, int64_t revision, int64_t created_at, struct campaign *c);
 
 /* Writes what a bulk transaction kept in memory (agent day spans). */
 TP_MUST_USE int store__bulk_flush(struct store *s, struct tp_error *err);

@@ -186,6 +186,61 @@ static void test_order_and_holds(void **state)
 	testdb_drop(url);
 }
 
+/* A connection keeps the campaign it read; a change made through another one is applied
+ * from the next call on (the desk and the call log read the campaign's revision). */
+static void test_rules_change_seen(void **state)
+{
+	struct store *a = fresh(), *b;
+	struct tp_error err;
+	struct campaign c;
+	struct store_import *imp;
+	struct import_stats st = {0};
+	struct prospect p;
+	char why[512];
+	int64_t uid;
+
+	(void)state;
+	tp_error_clear(&err);
+	if (!(b = store_open(url, NULL, &err)))
+		fail_msg("%s", err.reason);
+	check(store_user_add(a, &test_who, "alice", "agent", "!", &uid, &err), &err);
+	campaign_init(&c);
+	campaign_set_str(&c.name, "C");
+	campaign_set_str(&c.kind, "appointment");
+	campaign_set_str(&c.audience, "b2b");
+	campaign_set_str(&c.timezone, "Europe/Paris");
+	campaign_set_str(&c.region, "FR");
+	c.max_attempts = 5;
+	check(campaign_set_retry(&c, "no_answer=1h", &err), &err);
+	check(store_campaign_add(a, &test_who, &c, &err), &err);
+	imp = store_import_begin(a, &test_who, c.id, &err);
+	memset(&p, 0, sizeof(p));
+	for (int f = 0; f < F_COUNT; f++)
+		p.field[f] = "";
+	snprintf(p.phone, sizeof(p.phone), "+33142685301");
+	p.lead_phone = p.phone;
+	assert_true(store_import_prospect(imp, &p, &err) >= 0);
+	check(store_import_commit(imp, "t", &st, &err), &err);
+
+	assert_int_equal(next(b, "alice", t(1, 9, 0), why, sizeof(why)), 1);
+	log_call(b, "alice", 1, "no_answer", NULL, t(1, 9, 1), 0);
+	assert_int_equal(next(b, "alice", t(1, 10, 2), why, sizeof(why)), 1);
+	assert_string_equal(why, "retry: attempt 2 of 5");
+	/* Four hours between tries now, and three tries at most. */
+	c.nretry = 0;
+	c.max_attempts = 3;
+	check(campaign_set_retry(&c, "no_answer=4h", &err), &err);
+	check(store_campaign_update(a, &test_who, &c, &err), &err);
+	log_call(b, "alice", 1, "no_answer", NULL, t(1, 10, 3), 0);
+	assert_int_equal(next(b, "alice", t(1, 13, 0), why, sizeof(why)), 0);
+	assert_int_equal(next(b, "alice", t(1, 14, 4), why, sizeof(why)), 1);
+	assert_string_equal(why, "retry: attempt 3 of 3");
+	campaign_release(&c);
+	store_close(b);
+	store_close(a);
+	testdb_drop(url);
+}
+
 /* Imports one consumer a lead (phone, postcode) into campaign id. */
 static void add_consumer(struct store *s, int64_t campaign_id, const char *phone, const char *postcode)
 {
@@ -296,6 +351,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_and_holds),
 		cmocka_unit_test(test_rules_of_the_trade),
+		cmocka_unit_test(test_rules_change_seen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
