@@ -94,13 +94,42 @@ static int count_attempt(void *ctx, int64_t attempt, int64_t calls, int64_t conv
 	return 0;
 }
 
+/* Campaign "C" (B2B, Paris) with retry and max_attempts, and n new leads +3314268530i. */
+static void add_campaign(struct store *s, struct campaign *c, int max_attempts, const char *retry, int n)
+{
+	struct tp_error err;
+	struct store_import *imp;
+	struct import_stats st = {0};
+
+	tp_error_clear(&err);
+	campaign_init(c);
+	campaign_set_str(&c->name, "C");
+	campaign_set_str(&c->kind, "appointment");
+	campaign_set_str(&c->audience, "b2b");
+	campaign_set_str(&c->timezone, "Europe/Paris");
+	campaign_set_str(&c->region, "FR");
+	c->max_attempts = max_attempts;
+	check(campaign_set_retry(c, retry, &err), &err);
+	check(store_campaign_add(s, &test_who, c, &err), &err);
+	imp = store_import_begin(s, &test_who, c->id, &err);
+	for (int i = 1; i <= n; i++) {
+		struct prospect p;
+
+		memset(&p, 0, sizeof(p));
+		for (int f = 0; f < F_COUNT; f++)
+			p.field[f] = "";
+		snprintf(p.phone, sizeof(p.phone), "+3314268530%d", i % 10);
+		p.lead_phone = p.phone;
+		assert_true(store_import_prospect(imp, &p, &err) >= 0);
+	}
+	check(store_import_commit(imp, "t", &st, &err), &err);
+}
+
 static void test_order_and_holds(void **state)
 {
 	struct store *s = fresh();
 	struct tp_error err;
 	struct campaign c;
-	struct store_import *imp;
-	struct import_stats st = {0};
 	char why[512];
 	int64_t uid;
 
@@ -108,27 +137,7 @@ static void test_order_and_holds(void **state)
 	tp_error_clear(&err);
 	check(store_user_add(s, &test_who, "alice", "agent", "!", &uid, &err), &err);
 	check(store_user_add(s, &test_who, "bob", "agent", "!", &uid, &err), &err);
-	campaign_init(&c);
-	campaign_set_str(&c.name, "C");
-	campaign_set_str(&c.kind, "appointment");
-	campaign_set_str(&c.audience, "b2b");
-	campaign_set_str(&c.timezone, "Europe/Paris");
-	campaign_set_str(&c.region, "FR");
-	c.max_attempts = 2;
-	check(campaign_set_retry(&c, "no_answer=1h", &err), &err);
-	check(store_campaign_add(s, &test_who, &c, &err), &err);
-	imp = store_import_begin(s, &test_who, c.id, &err);
-	for (int i = 1; i <= 6; i++) {
-		struct prospect p;
-
-		memset(&p, 0, sizeof(p));
-		for (int f = 0; f < F_COUNT; f++)
-			p.field[f] = "";
-		snprintf(p.phone, sizeof(p.phone), "+3314268530%d", i);
-		p.lead_phone = p.phone;
-		assert_true(store_import_prospect(imp, &p, &err) >= 0);
-	}
-	check(store_import_commit(imp, "t", &st, &err), &err);
+	add_campaign(s, &c, 2, "no_answer=1h", 6);
 	/* Lead 6 is on the opposition list. */
 	check(store_begin(s, &err), &err);
 	assert_int_equal(store_opposition_add(s, "+33142685306", "bloctel", 0, &err), 0);
@@ -193,9 +202,6 @@ static void test_rules_change_seen(void **state)
 	struct store *a = fresh(), *b;
 	struct tp_error err;
 	struct campaign c;
-	struct store_import *imp;
-	struct import_stats st = {0};
-	struct prospect p;
 	char why[512];
 	int64_t uid;
 
@@ -204,23 +210,7 @@ static void test_rules_change_seen(void **state)
 	if (!(b = store_open(url, NULL, &err)))
 		fail_msg("%s", err.reason);
 	check(store_user_add(a, &test_who, "alice", "agent", "!", &uid, &err), &err);
-	campaign_init(&c);
-	campaign_set_str(&c.name, "C");
-	campaign_set_str(&c.kind, "appointment");
-	campaign_set_str(&c.audience, "b2b");
-	campaign_set_str(&c.timezone, "Europe/Paris");
-	campaign_set_str(&c.region, "FR");
-	c.max_attempts = 5;
-	check(campaign_set_retry(&c, "no_answer=1h", &err), &err);
-	check(store_campaign_add(a, &test_who, &c, &err), &err);
-	imp = store_import_begin(a, &test_who, c.id, &err);
-	memset(&p, 0, sizeof(p));
-	for (int f = 0; f < F_COUNT; f++)
-		p.field[f] = "";
-	snprintf(p.phone, sizeof(p.phone), "+33142685301");
-	p.lead_phone = p.phone;
-	assert_true(store_import_prospect(imp, &p, &err) >= 0);
-	check(store_import_commit(imp, "t", &st, &err), &err);
+	add_campaign(a, &c, 5, "no_answer=1h", 1);
 
 	assert_int_equal(next(b, "alice", t(1, 9, 0), why, sizeof(why)), 1);
 	log_call(b, "alice", 1, "no_answer", NULL, t(1, 9, 1), 0);
