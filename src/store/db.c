@@ -188,6 +188,17 @@ int db_step_later(struct db_stmt *st, struct tp_error *err)
 	return st->db->driver->step_later(st, err);
 }
 
+int db_send(struct db_stmt *st, struct tp_error *err)
+{
+	int rc = bind_check(st, err);
+
+	if (rc || !st->db->driver->send)
+		return rc;
+	if (st->writes)
+		st->db->writes++;
+	return st->db->driver->send(st, err);
+}
+
 bool db_col_is_null(struct db_stmt *st, int col)
 {
 	return st->db->driver->col_is_null(st, col);

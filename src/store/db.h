@@ -51,6 +51,8 @@ struct db_driver {
 	/* Sends a statement whose answer is not needed now (db_step_later), or plain SQL
 	 * (savepoints); it goes with the next statement that needs one. NULL: run at once. */
 	int (*step_later)(struct db_stmt *st, struct tp_error *err);
+	/* Sends a query whose answer the statement's next step reads (db_send). */
+	int (*send)(struct db_stmt *st, struct tp_error *err);
 	int (*exec_later)(struct db *db, const char *sql, struct tp_error *err);
 	bool (*col_is_null)(struct db_stmt *st, int col);
 	int64_t (*col_int64)(struct db_stmt *st, int col);
@@ -130,6 +132,10 @@ TP_MUST_USE int db_step(struct db_stmt *st, struct tp_error *err);
  * statement's, or the commit's: the transaction fails either way. 0 or a tp_status; the
  * statement may be reset and bound again at once. */
 TP_MUST_USE int db_step_later(struct db_stmt *st, struct tp_error *err);
+/* Sends a bound query now and lets its first db_step read the answer: queries sent one
+ * after the other, then stepped, cost one round trip together (PostgreSQL; elsewhere the
+ * step runs it). The statement is not bound again before that step. */
+TP_MUST_USE int db_send(struct db_stmt *st, struct tp_error *err);
 bool db_col_is_null(struct db_stmt *st, int col);
 int64_t db_col_int64(struct db_stmt *st, int col);
 /* Never NULL: "" for SQL NULL. */

@@ -20,6 +20,7 @@
 #include "core/xalloc.h"
 
 #define PG_PARAMS_MAX 64
+#define PG_QUEUE_MAX 256
 
 struct db_stmt {
 	struct db *db;                /* these two first, as in db.c */
@@ -32,12 +33,14 @@ struct db_stmt {
 	int row;                      /* the current row, -1 before the first step */
 	int nrows;
 	bool returns_id;              /* prepared by prepare_insert */
+	bool awaiting;                /* sent in the pipeline (db_send), its answer not read yet */
 };
 
 struct pg_conn {
 	PGconn *conn;
 	unsigned long next_stmt;
 	int queued;                   /* statements sent in pipeline mode, not yet answered */
+	struct db_stmt *target[PG_QUEUE_MAX];  /* where each one's answer goes (NULL: checked only) */
 };
 
 static PGconn *conn(struct db *db)
@@ -65,33 +68,21 @@ static int fail(struct db *db, PGresult *res, struct tp_error *err, const char *
 }
 
 /* Sends sql (one statement, no parameters) or the prepared statement st into the
- * pipeline, entering pipeline mode when needed. */
-static int send_queued(struct db *db, const char *sql, struct db_stmt *st, struct tp_error *err)
-{
-	struct pg_conn *pc = db->handle;
-	int ok;
+ * pipeline, entering pipeline mode when needed; its result goes to target (a statement
+ * whose db_step will read it), or is only checked when target is NULL. */
+static int send_queued(struct db *db, const char *sql, struct db_stmt *st, struct db_stmt *target,
+	struct tp_error *err);
 
-	if (!pc->queued && PQpipelineStatus(pc->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(pc->conn))
-		return tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
-	ok = st ? PQsendQueryPrepared(pc->conn, st->name, st->nparams, (const char *const *)st->values, NULL, NULL, 0)
-		: PQsendQueryParams(pc->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
-	if (!ok)
-		return tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
-	pc->queued++;
-	return 0;
-}
-
-/* Syncs the pipeline and reads every answer; the last query's result goes to *last when
- * last is not NULL (NULL there when that query was skipped). Returns the first error of a
- * queued statement, or 0. Leaves pipeline mode. */
-static int settle(struct db *db, PGresult **last, struct tp_error *err)
+/* Syncs the pipeline and reads every answer, each to its target statement. Returns the
+ * first error of a queued statement, or 0 (a target whose statement failed or was skipped
+ * gets no result). Leaves pipeline mode. */
+static int settle(struct db *db, struct tp_error *err)
 {
 	struct pg_conn *pc = db->handle;
 	int n = pc->queued, idx = 0, rc = 0;
+	bool got = false;             /* query idx has given its result */
 	PGresult *res;
 
-	if (last)
-		*last = NULL;
 	if (!n && PQpipelineStatus(pc->conn) == PQ_PIPELINE_OFF)
 		return 0;
 	pc->queued = 0;
@@ -99,10 +90,14 @@ static int settle(struct db *db, PGresult **last, struct tp_error *err)
 		rc = tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
 	/* Each query's results end with a NULL; the sync's result comes last. */
 	while (rc == 0 || PQstatus(pc->conn) == CONNECTION_OK) {
+		struct db_stmt *target = idx < n ? pc->target[idx] : NULL;
 		ExecStatusType st;
 
 		res = PQgetResult(pc->conn);
 		if (!res) {
+			if (target)
+				target->awaiting = false;
+			got = false;
 			if (++idx > n + 1 || PQstatus(pc->conn) != CONNECTION_OK) {
 				if (rc == 0)
 					rc = tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
@@ -116,26 +111,62 @@ static int settle(struct db *db, PGresult **last, struct tp_error *err)
 			break;
 		}
 		if (st == PGRES_FATAL_ERROR && rc == 0)
-			rc = fail(db, res, err, idx == n - 1 && last ? "running a statement" : "running a queued statement");
-		if (last && idx == n - 1 && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) && !*last)
-			*last = res;
-		else
+			rc = fail(db, res, err, target ? "running a statement" : "running a queued statement");
+		if (target && !got && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
+			target->res = res;
+			target->row = -1;
+			target->nrows = st == PGRES_TUPLES_OK ? PQntuples(res) : 0;
+		} else {
 			PQclear(res);
+		}
+		got = true;
 	}
+	for (int i = 0; i < n; i++)
+		if (pc->target[i])
+			pc->target[i]->awaiting = false;
 	if (!PQexitPipelineMode(pc->conn) && rc == 0)
 		rc = tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
-	if (rc && last && *last) {
-		PQclear(*last);
-		*last = NULL;
-	}
 	return rc;
+}
+
+static int send_queued(struct db *db, const char *sql, struct db_stmt *st, struct db_stmt *target,
+	struct tp_error *err)
+{
+	struct pg_conn *pc = db->handle;
+	int ok, rc;
+
+	if (pc->queued == PG_QUEUE_MAX && (rc = settle(db, err)))
+		return rc;
+	if (!pc->queued && PQpipelineStatus(pc->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(pc->conn))
+		return tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
+	ok = st ? PQsendQueryPrepared(pc->conn, st->name, st->nparams, (const char *const *)st->values, NULL, NULL, 0)
+		: PQsendQueryParams(pc->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	if (!ok)
+		return tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
+	if (target)
+		target->awaiting = true;
+	pc->target[pc->queued++] = target;
+	return 0;
+}
+
+/* A statement given back before its answer came: the answer is dropped. */
+static void forget_target(struct db_stmt *st)
+{
+	struct pg_conn *pc = st->db->handle;
+
+	if (!st->awaiting || !pc)
+		return;
+	for (int i = 0; i < pc->queued; i++)
+		if (pc->target[i] == st)
+			pc->target[i] = NULL;
+	st->awaiting = false;
 }
 
 /* Queues a statement that needs no answer now: inside a transaction only, where its
  * failure fails the transaction anyway. */
 static int pg_exec_later(struct db *db, const char *sql, struct tp_error *err)
 {
-	return send_queued(db, sql, NULL, err);
+	return send_queued(db, sql, NULL, NULL, err);
 }
 
 static int pg_exec(struct db *db, const char *sql, struct tp_error *err)
@@ -145,23 +176,13 @@ static int pg_exec(struct db *db, const char *sql, struct tp_error *err)
 	ExecStatusType st;
 	int rc = 0;
 
-	if (pc->queued && !strchr(sql, ';')) {
-		/* With the queue: one round trip. A ROLLBACK skipped because a queued statement
-		 * failed is run again on its own (it must end that transaction). */
-		if ((rc = send_queued(db, sql, NULL, err)) == 0)
-			rc = settle(db, &res, err);
-		else
-			res = NULL, (void)settle(db, NULL, &(struct tp_error){0});
-		if (!res && strncmp(sql, "ROLLBACK", 8) == 0) {
-			res = PQexec(pc->conn, sql);
-			PQclear(res);
-			return rc;
-		}
-		PQclear(res);
+	if (pc->queued && !strchr(sql, ';') && strncmp(sql, "ROLLBACK", 8) != 0)
+		/* With the queue: one round trip (a COMMIT, a savepoint). */
+		return (rc = send_queued(db, sql, NULL, NULL, err)) ? rc : settle(db, err);
+	/* A ROLLBACK must run even when a queued statement failed: the queue first. */
+	if (pc->queued && (rc = settle(db, err)) && strncmp(sql, "ROLLBACK", 8) != 0)
 		return rc;
-	}
-	if (pc->queued && (rc = settle(db, NULL, err)))
-		return rc;
+	rc = 0;
 	res = PQexec(pc->conn, sql);
 	st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
@@ -272,7 +293,7 @@ static struct db_stmt *prepare(struct db *db, const char *sql, bool returns_id, 
 	st->row = -1;
 	st->returns_id = returns_id;
 	snprintf(st->name, sizeof(st->name), "tp%lu", ++pc->next_stmt);
-	if (pc->queued && settle(db, NULL, err)) {
+	if (pc->queued && settle(db, err)) {
 		free(text);
 		free(st);
 		return NULL;
@@ -330,6 +351,7 @@ static int pg_bind_null(struct db_stmt *st, int idx)
 
 static void clear_result(struct db_stmt *st)
 {
+	forget_target(st);
 	PQclear(st->res);
 	st->res = NULL;
 	st->row = -1;
@@ -340,23 +362,18 @@ static int pg_step(struct db_stmt *st, struct tp_error *err)
 {
 	struct pg_conn *pc = st->db->handle;
 
-	if (!st->res && pc->queued) {
-		/* The queue and this statement in one round trip. */
-		int rc = send_queued(st->db, NULL, st, err);
+	if (!st->res && (pc->queued || st->awaiting)) {
+		/* Sent already (db_send), or with the queue: one round trip for all. */
+		int rc = st->awaiting ? 0 : send_queued(st->db, NULL, st, st, err);
 
 		if (rc == 0)
-			rc = settle(st->db, &st->res, err);
-		else
-			(void)settle(st->db, NULL, &(struct tp_error){0});
+			rc = settle(st->db, err);
+		if (rc == 0 && !st->res)
+			rc = tp_error_set(err, TP_ERR, "running a statement: no answer (an earlier statement failed)");
 		if (rc) {
 			clear_result(st);
 			return rc;
 		}
-		if (!st->res) {
-			clear_result(st);
-			return tp_error_set(err, TP_ERR, "running a statement: no result");
-		}
-		st->nrows = PQresultStatus(st->res) == PGRES_TUPLES_OK ? PQntuples(st->res) : 0;
 	}
 	if (!st->res) {
 		ExecStatusType status;
@@ -378,7 +395,14 @@ static int pg_step(struct db_stmt *st, struct tp_error *err)
 
 static int pg_step_later(struct db_stmt *st, struct tp_error *err)
 {
-	return send_queued(st->db, NULL, st, err);
+	return send_queued(st->db, NULL, st, NULL, err);
+}
+
+static int pg_send(struct db_stmt *st, struct tp_error *err)
+{
+	if (st->res || st->awaiting)
+		return tp_error_set(err, TP_ERR, "sending a statement not reset since its last run");
+	return send_queued(st->db, NULL, st, st, err);
 }
 
 static int64_t pg_changes(struct db_stmt *st)
@@ -441,7 +465,7 @@ static void pg_finalize(struct db_stmt *st)
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
 		if (((struct pg_conn *)st->db->handle)->queued) {
 			/* Goes with the queue (a failure there is the queue's, not this). */
-			if (send_queued(st->db, sql, NULL, &ignored))
+			if (send_queued(st->db, sql, NULL, NULL, &ignored))
 				tp_error_clear(&ignored);
 		} else {
 			res = PQexec(conn(st->db), sql);
@@ -468,7 +492,7 @@ static int pg_insert(struct db_stmt *st, int64_t *id, struct tp_error *err)
 static int pg_copy_in(struct db *db, const char *copy_sql, const char *data, size_t len, struct tp_error *err)
 {
 	PGresult *res;
-	int rc = ((struct pg_conn *)db->handle)->queued ? settle(db, NULL, err) : 0;
+	int rc = ((struct pg_conn *)db->handle)->queued ? settle(db, err) : 0;
 
 	if (rc)
 		return rc;
@@ -526,6 +550,7 @@ const struct db_driver db_pg_driver = {
 	.changes = pg_changes,
 	.step = pg_step,
 	.step_later = pg_step_later,
+	.send = pg_send,
 	.exec_later = pg_exec_later,
 	.col_is_null = pg_col_is_null,
 	.col_int64 = pg_col_int64,

@@ -57,6 +57,38 @@ struct session {
 
 /* The agent named, and their open session if any (ses->id 0 when none), with what the
  * session needs of its campaign: one query, since every desk operation starts here. */
+static struct db_stmt *agent_session_stmt(struct store *s, struct tp_error *err)
+{
+	return store__cached(s, SLOT_SESSION_OPEN, "SELECT u.id, u.disabled, ss.id, ss.campaign_id, ss.started_at,"
+		" COALESCE(ss.paused_since, 0), ss.paused_seconds, ss.last_activity_at, ss.credited_until, c.timezone,"
+		" c.idle_limit_seconds FROM users u"
+		" LEFT JOIN agent_sessions ss ON ss.id = (SELECT MAX(id) FROM agent_sessions"
+		" WHERE agent_id = u.id AND ended_at IS NULL)"
+		" LEFT JOIN campaigns c ON c.id = ss.campaign_id WHERE u.name = ?", err);
+}
+
+/* Sends agent_session's query ahead (db_send), so that it goes with the next statement
+ * that waits; agent_session then reads its answer. The caller's unit resets the
+ * statement however it ends (agent_session_done), since an answer may be left unread. */
+static int agent_session_send(struct store *s, const char *name, struct tp_error *err)
+{
+	struct db_stmt *st;
+	int64_t id;
+
+	if (store__bulk_user(s, name, &id) && store__bulk_sessionless(s, id))
+		return 0;
+	if (!(st = agent_session_stmt(s, err)))
+		return err->code;
+	db_bind_text(st, 1, name);
+	return db_send(st, err);
+}
+
+static void agent_session_done(struct store *s)
+{
+	if (s->cache[SLOT_SESSION_OPEN])
+		db_reset(s->cache[SLOT_SESSION_OPEN]);
+}
+
 static int agent_session(struct store *s, const char *name, int64_t *agent_id, struct session *ses,
 	struct tp_error *err)
 {
@@ -67,12 +99,7 @@ static int agent_session(struct store *s, const char *name, int64_t *agent_id, s
 	memset(ses, 0, sizeof(*ses));
 	if (store__bulk_user(s, name, agent_id) && store__bulk_sessionless(s, *agent_id))
 		return 0;
-	if (!(st = store__cached(s, SLOT_SESSION_OPEN, "SELECT u.id, u.disabled, ss.id, ss.campaign_id, ss.started_at,"
-		" COALESCE(ss.paused_since, 0), ss.paused_seconds, ss.last_activity_at, ss.credited_until, c.timezone,"
-		" c.idle_limit_seconds FROM users u"
-		" LEFT JOIN agent_sessions ss ON ss.id = (SELECT MAX(id) FROM agent_sessions"
-		" WHERE agent_id = u.id AND ended_at IS NULL)"
-		" LEFT JOIN campaigns c ON c.id = ss.campaign_id WHERE u.name = ?", err)))
+	if (!(st = agent_session_stmt(s, err)))
 		return err->code;
 	db_bind_text(st, 1, name);
 	rc = db_step(st, err);
@@ -491,7 +518,15 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	campaign_init(&c);
 	if (db_begin(s->db, err))
 		return err->code;
-	if ((rc = agent_session(s, agent, &agent_id, &ses, err)) || (rc = store_campaign_settings(s, campaign, &c, err)))
+	/* The agent and the campaign in one round trip; a refusal about the agent first. */
+	if ((rc = agent_session_send(s, agent, err)) == 0) {
+		struct tp_error cerr = *err;
+		int crc = store_campaign_settings(s, campaign, &c, &cerr);
+
+		if ((rc = agent_session(s, agent, &agent_id, &ses, err)) == 0 && (rc = crc))
+			*err = cerr;
+	}
+	if (rc)
 		goto out;
 	rules = campaign_rules(&c);
 	/* Asking counts as activity of the agent's session. */
@@ -621,6 +656,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	if (!lead_id)
 		rc = explain_nothing(s, &c, at, err);
 out:
+	agent_session_done(s);
 	campaign_release(&c);
 	/* Nothing to call is an answer, not a failure: keep the session's activity. */
 	if (rc == TP_ENOTHING)
@@ -1042,10 +1078,26 @@ struct lead_row {
 	int64_t campaign_revision, campaign_created;  /* to know the campaign without reading it */
 };
 
+static struct db_stmt *load_lead_stmt(struct store *s, struct tp_error *err)
+{
+	return store__cached(s, SLOT_LEAD_FOR_CALL, "SELECT l.campaign_id, l.contact_id, l.attempts, l.phone,"
+		" c.revision, c.created_at FROM leads l JOIN campaigns c ON c.id = l.campaign_id WHERE l.id = ?", err);
+}
+
+/* As agent_session_send, for load_lead. */
+static int load_lead_send(struct store *s, int64_t id, struct tp_error *err)
+{
+	struct db_stmt *st = load_lead_stmt(s, err);
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, id);
+	return db_send(st, err);
+}
+
 static int load_lead(struct store *s, int64_t id, struct lead_row *l, struct tp_error *err)
 {
-	struct db_stmt *st = store__cached(s, SLOT_LEAD_FOR_CALL, "SELECT l.campaign_id, l.contact_id, l.attempts, l.phone,"
-		" c.revision, c.created_at FROM leads l JOIN campaigns c ON c.id = l.campaign_id WHERE l.id = ?", err);
+	struct db_stmt *st = load_lead_stmt(s, err);
 	int rc;
 
 	if (!st)
@@ -1163,6 +1215,9 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 			in->result);
 	if (db_begin(s->db, err))
 		return err->code;
+	/* The agent, the lead and the replay check in one round trip. */
+	if ((rc = agent_session_send(s, in->agent, err)) || (in->lead_id && (rc = load_lead_send(s, in->lead_id, err))))
+		goto out;
 	if (in->idempotency_key && *in->idempotency_key) {
 		if ((rc = replay(s, in->idempotency_key, call_id, appointment_id, &found, err)))
 			goto out;
@@ -1315,6 +1370,9 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	if (rc == 0 && o && call_result_is_conversation(in->result))
 		rc = store__outcome_counters_add(s, c.id, agent_id, l.yyyymmdd, o->id, &delta, err);
 out:
+	agent_session_done(s);
+	if (s->cache[SLOT_LEAD_FOR_CALL])
+		db_reset(s->cache[SLOT_LEAD_FOR_CALL]);
 	campaign_release(&c);
 	return store__finish(s, rc, err);
 }

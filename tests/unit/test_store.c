@@ -414,6 +414,37 @@ static void test_step_later(void **state)
 	assert_int_equal(db_commit(db, &err), 0);
 	assert_int_equal(count_rows(db), 3);
 
+	/* Queries sent ahead, then stepped: each reads its own answer; one reset before its
+	 * step drops its answer, and runs afresh when stepped again. */
+	{
+		struct db_stmt *one = db_prepare(db, "SELECT v FROM t WHERE id = ?", &err);
+		struct db_stmt *two = db_prepare(db, "SELECT v + 1 FROM t WHERE id = ?", &err);
+
+		assert_non_null(one);
+		assert_non_null(two);
+		assert_int_equal(db_begin(db, &err), 0);
+		db_bind_int64(one, 1, 1);
+		assert_int_equal(db_send(one, &err), 0);
+		db_bind_int64(two, 1, 2);
+		assert_int_equal(db_send(two, &err), 0);
+		assert_int_equal(db_step(two, &err), DB_ROW);
+		assert_int_equal(db_col_int64(two, 0), 21);
+		assert_int_equal(db_step(one, &err), DB_ROW);
+		assert_int_equal(db_col_int64(one, 0), 10);
+		db_reset(one);
+		db_reset(two);
+		db_bind_int64(one, 1, 3);
+		assert_int_equal(db_send(one, &err), 0);
+		db_reset(one); /* never stepped */
+		db_bind_int64(one, 1, 2);
+		assert_int_equal(db_step(one, &err), DB_ROW);
+		assert_int_equal(db_col_int64(one, 0), 20);
+		db_reset(one);
+		assert_int_equal(db_commit(db, &err), 0);
+		db_finalize(one);
+		db_finalize(two);
+	}
+
 	/* A duplicate key: refused at once (SQLite) or by the next statement that waits. */
 	assert_int_equal(db_begin(db, &err), 0);
 	db_bind_int64(add, 1, 4);
