@@ -937,6 +937,21 @@ static void import_free(struct store_import *imp)
 	free(imp);
 }
 
+/* The SIREN that identifies a prospect's company: its own, else the first nine digits of
+ * its SIRET; NULL when neither (buf holds a SIREN taken from the SIRET). */
+static const char *effective_siren(const struct prospect *p, char buf[10])
+{
+	const char *const *f = p->field;
+
+	if (f[F_SIREN][0])
+		return f[F_SIREN];
+	if (strlen(f[F_SIRET]) < 9)
+		return NULL;
+	memcpy(buf, f[F_SIRET], 9);
+	buf[9] = '\0';
+	return buf;
+}
+
 /* Bulk import (PostgreSQL: COPY) ----------------------------------------------------------
  *
  * Rows are staged in temporary tables with the backend's bulk load, then settled with a
@@ -959,7 +974,7 @@ static const char *const bulk_setup[] = {
 };
 
 #define BULK_COLUMNS "seq, line, company, last_name, first_name, civility, role, phone, mobile, email, siren," \
-	" siret, address, postcode, city, country, sector, size_band, website, lead_phone"
+	" siret, address, postcode, city, country, sector, size_band, website, lead_phone, siren_eff"
 
 /* Steps of the settlement, with their parameters: c the campaign, t the import time
  * (in that order). */
@@ -969,18 +984,21 @@ static const struct {
 } bulk_settle_sql[] = {
 	{"", "CREATE INDEX ON tp_import (lead_phone, seq)"},
 	{"", "ANALYZE tp_import"},
-	{"", "UPDATE tp_import SET siren_eff = COALESCE(siren, CASE WHEN length(siret) >= 9 THEN substr(siret, 1, 9) END)"},
 	{"c", "UPDATE tp_import i SET dup = true WHERE EXISTS (SELECT 1 FROM leads l WHERE l.campaign_id = CAST(?1 AS BIGINT)"
 	 " AND l.phone = i.lead_phone) OR EXISTS (SELECT 1 FROM tp_import j WHERE j.lead_phone = i.lead_phone"
 	 " AND j.seq < i.seq)"},
-	{"", "UPDATE tp_import i SET contact_id = COALESCE("
-	 " (SELECT c.id FROM contacts c WHERE c.phone = i.lead_phone ORDER BY c.id LIMIT 1),"
-	 " (SELECT c.id FROM contacts c WHERE c.mobile = i.lead_phone ORDER BY c.id LIMIT 1)) WHERE NOT dup"},
-	{"", "UPDATE tp_import i SET company_id = CASE WHEN i.siren_eff IS NOT NULL"
-	 " THEN (SELECT MIN(co.id) FROM companies co WHERE co.siren = i.siren_eff)"
-	 " ELSE (SELECT MIN(co.id) FROM companies co WHERE co.name = i.company"
-	 " AND COALESCE(co.postcode, '') = COALESCE(i.postcode, '')) END"
-	 " WHERE NOT dup AND contact_id IS NULL AND (company IS NOT NULL OR siren_eff IS NOT NULL)"},
+	/* Only the rows that find something are rewritten (a row rewritten is a new version
+	 * and new index entries: most rows of a first import find nothing). */
+	{"", "UPDATE tp_import i SET contact_id = m.id FROM (SELECT seq, COALESCE("
+	 " (SELECT c.id FROM contacts c WHERE c.phone = j.lead_phone ORDER BY c.id LIMIT 1),"
+	 " (SELECT c.id FROM contacts c WHERE c.mobile = j.lead_phone ORDER BY c.id LIMIT 1)) AS id"
+	 " FROM tp_import j WHERE NOT dup) m WHERE m.seq = i.seq AND m.id IS NOT NULL"},
+	{"", "UPDATE tp_import i SET company_id = m.id FROM (SELECT seq, CASE WHEN j.siren_eff IS NOT NULL"
+	 " THEN (SELECT MIN(co.id) FROM companies co WHERE co.siren = j.siren_eff)"
+	 " ELSE (SELECT MIN(co.id) FROM companies co WHERE co.name = j.company"
+	 " AND COALESCE(co.postcode, '') = COALESCE(j.postcode, '')) END AS id"
+	 " FROM tp_import j WHERE NOT dup AND contact_id IS NULL AND (company IS NOT NULL OR siren_eff IS NOT NULL)) m"
+	 " WHERE m.seq = i.seq AND m.id IS NOT NULL"},
 	{"t", "INSERT INTO companies (name, siren, siret, sector, size_band, address, postcode, city, country, website,"
 	 " created_at) SELECT company, siren_eff, siret, sector, size_band, address, postcode, city, country, website,"
 	 " CAST(?1 AS BIGINT)"
@@ -989,13 +1007,14 @@ static const struct {
 	 " WHERE NOT dup AND contact_id IS NULL AND company_id IS NULL AND (company IS NOT NULL OR siren_eff IS NOT NULL)"
 	 " ORDER BY COALESCE(siren_eff, ''), CASE WHEN siren_eff IS NULL THEN company END,"
 	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END, seq) firsts ORDER BY seq"},
-	{"", "UPDATE tp_import i SET company_id = CASE WHEN i.siren_eff IS NOT NULL"
-	 " THEN (SELECT MIN(co.id) FROM companies co WHERE co.siren = i.siren_eff)"
+	/* New contacts get their ids, in file order, and their companies (found above, or
+	 * just added) in the same pass. */
+	{"", "UPDATE tp_import i SET contact_id = n.id, new_contact = true, company_id = CASE"
+	 " WHEN i.company_id IS NOT NULL OR (i.company IS NULL AND i.siren_eff IS NULL) THEN i.company_id"
+	 " WHEN i.siren_eff IS NOT NULL THEN (SELECT MIN(co.id) FROM companies co WHERE co.siren = i.siren_eff)"
 	 " ELSE (SELECT MIN(co.id) FROM companies co WHERE co.name = i.company"
 	 " AND COALESCE(co.postcode, '') = COALESCE(i.postcode, '')) END"
-	 " WHERE NOT dup AND contact_id IS NULL AND company_id IS NULL AND (company IS NOT NULL OR siren_eff IS NOT NULL)"},
-	{"", "UPDATE tp_import i SET contact_id = n.id, new_contact = true FROM (SELECT seq,"
-	 " nextval(pg_get_serial_sequence('contacts', 'id')) AS id FROM (SELECT seq FROM tp_import"
+	 " FROM (SELECT seq, nextval(pg_get_serial_sequence('contacts', 'id')) AS id FROM (SELECT seq FROM tp_import"
 	 " WHERE NOT dup AND contact_id IS NULL ORDER BY seq) o) n WHERE i.seq = n.seq"},
 	{"t", "INSERT INTO contacts (id, company_id, civility, first_name, last_name, role, phone, mobile, email, address,"
 	 " postcode, city, country, created_at) SELECT contact_id, company_id, civility, first_name, last_name, role,"
@@ -1065,7 +1084,7 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
 	static const int order[] = {F_COMPANY, F_LAST_NAME, F_FIRST_NAME, F_CIVILITY, F_ROLE};
 	static const int rest[] = {F_EMAIL, F_SIREN, F_SIRET, F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY, F_SECTOR,
 		F_SIZE_BAND, F_WEBSITE};
-	char num[32];
+	char num[32], siren[10];
 
 	imp->seq++;
 	snprintf(num, sizeof(num), "%ld", imp->seq);
@@ -1078,7 +1097,8 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
 	copy_field(&imp->rows, p->mobile, '\t');
 	for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
 		copy_field(&imp->rows, p->field[rest[i]], '\t');
-	copy_field(&imp->rows, p->lead_phone, '\n');
+	copy_field(&imp->rows, p->lead_phone, '\t');
+	copy_field(&imp->rows, effective_siren(p, siren), '\n');
 	for (size_t q = 0; q < p->nqual; q++) {
 		snprintf(num, sizeof(num), "%ld", imp->seq);
 		copy_field(&imp->quals, num, '\t');
@@ -1200,16 +1220,11 @@ int store__find_id(struct db_stmt *st, int64_t *id, struct tp_error *err)
 static int import_company(struct store_import *imp, const struct prospect *p, int64_t *id, struct tp_error *err)
 {
 	const char *const *f = p->field;
-	const char *siren = f[F_SIREN][0] ? f[F_SIREN] : NULL;
 	char siren_from_siret[10];
+	const char *siren = effective_siren(p, siren_from_siret);
 	int rc;
 
 	*id = 0;
-	if (!siren && strlen(f[F_SIRET]) >= 9) {
-		memcpy(siren_from_siret, f[F_SIRET], 9);
-		siren_from_siret[9] = '\0';
-		siren = siren_from_siret;
-	}
 	if (!f[F_COMPANY][0] && !siren)
 		return 0;
 	if (siren) {
