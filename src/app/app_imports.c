@@ -372,6 +372,7 @@ static int calls_record(void *ctx, const struct csv_record *rec)
 			row_occurrence(&im->seen, h));
 	}
 	in.idempotency_key = key;
+	in.id_unread = true;
 	rc = store_call_log(im->a->store, &in, &call_id, &appointment_id, &replayed, &e);
 	if (rc == TP_EUSAGE || rc == TP_ENOTFOUND) {
 		reject(im, rec->line, e.field, e.reason);

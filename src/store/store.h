@@ -236,6 +236,10 @@ struct call_input {
 	size_t nqual;
 	const char *const *qual_key;
 	const char *const *qual_value;
+	/* The caller does not read *call_id (a call history): a call with no appointment and
+	 * no qualification may then be written with the next statement that waits (*call_id
+	 * 0), one round trip less on PostgreSQL. */
+	bool id_unread;
 };
 
 /*

@@ -1131,6 +1131,10 @@ static int call_campaign(struct store *s, int64_t id, const struct lead_row *lea
 	return store__campaign_rules(s, id, c, err);
 }
 
+static const char call_add_sql[] = "INSERT INTO calls (campaign_id, lead_id, agent_id, session_id, started_at,"
+	" ring_seconds, talk_seconds, result, outcome_id, notes, callback_at, local_day, local_hour,"
+	" local_weekday, idempotency_key, attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
 static int replay(struct store *s, const char *key, int64_t *call_id, int64_t *appointment_id, bool *found,
 	struct tp_error *err)
 {
@@ -1198,7 +1202,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	struct kpi_counts delta;
 	struct db_stmt *st;
 	int64_t agent_id, sales_id = 0, session_id = 0, call_end;
-	bool qualified = false, closed = false, found = false;
+	bool qualified = false, closed = false, found = false, id_later;
 	int rc;
 
 	*call_id = 0;
@@ -1279,9 +1283,10 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	if (!session_id && (rc = extend_span(s, &c, agent_id, l.yyyymmdd, in->started_at, call_end, err)))
 		goto out;
 
-	if (!(st = store__cached_insert(s, SLOT_CALL_ADD, "INSERT INTO calls (campaign_id, lead_id, agent_id, session_id, started_at,"
-		" ring_seconds, talk_seconds, result, outcome_id, notes, callback_at, local_day, local_hour,"
-		" local_weekday, idempotency_key, attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err))) {
+	/* Nothing needs the new call's id but the caller, who may not want it. */
+	id_later = in->id_unread && !(o && o->appointment) && !in->nqual;
+	if (!(st = id_later ? store__cached(s, SLOT_CALL_ADD_LATER, call_add_sql, err)
+		: store__cached_insert(s, SLOT_CALL_ADD, call_add_sql, err))) {
 		rc = err->code;
 		goto out;
 	}
@@ -1302,7 +1307,10 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	db_bind_text_or_null(st, 15, in->idempotency_key);
 	/* The call's rank among its lead's calls: given by a history, else counted here. */
 	store__bind_opt(st, 16, in->attempt ? in->attempt : in->lead_id ? lead.attempts + 1 : -1);
-	if ((rc = db_insert(st, call_id, err)))
+	rc = id_later ? db_step_later(st, err) : db_insert(st, call_id, err);
+	if (id_later)
+		db_reset(st);
+	if (rc)
 		goto out;
 
 	if (in->nqual && in->lead_id &&
