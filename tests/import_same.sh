@@ -24,6 +24,7 @@ Durand;;;Robert;04 72 00 11 23;;69002;Industrie
 Durand;;;Richard;04 72 00 11 24;;69003;
 ;;;Seul;05 56 00 00 01;;33000;Services
 Dupont SA;552100554;;Martin;+33 1 42 68 53 00;;75008;Autre
+;;;Lemobile;06 12 34 56 78;;75001;Services
 CSV
 ref="sqlite:$work/ref.db"
 db=$(new_db same)
@@ -51,5 +52,38 @@ done
 # by name and postcode (69002 twice, 69003 another), the repeated number a duplicate.
 expect_eq "companies of b.csv" "Dupont SA|Durand|Durand" \
   "$(sql "$ref" "SELECT name FROM companies WHERE name IN ('Dupont SA', 'Dupont', 'Durand') ORDER BY name, postcode" | paste -sd'|')"
+
+# A first import into a database (SQLite, no contact or company yet) finds its own earlier
+# rows in memory and builds five indexes after the rows (store.c, fresh_begin): each file
+# gives the same campaign as in a database that already held a contact, and the indexes
+# are back after it.
+printf 'Nom;Téléphone\nAilleurs;+32 2 555 12 34\n' > "$work/z.csv"
+indexes="SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('companies_siren',
+  'companies_name', 'contacts_phone', 'contacts_mobile', 'leads_phone')"
+shape="SELECT COUNT(*), COUNT(DISTINCT l.contact_id), COUNT(DISTINCT c.company_id), COUNT(c.mobile),
+  SUM(l.source_line), COUNT(DISTINCT q.id) FROM leads l JOIN contacts c ON c.id = l.contact_id
+  LEFT JOIN qualification_values q ON q.contact_id = c.id WHERE l.campaign_id = (SELECT id FROM campaigns WHERE name = 'A')"
+for f in b a; do
+  for w in fresh warm; do
+    u="sqlite:$work/$w-$f.db"
+    "$T" --db "$u" campaign add A >/dev/null
+    "$T" --db "$u" campaign add Z >/dev/null
+    [ $w = warm ] && "$T" --db "$u" import prospects "$work/z.csv" --campaign Z >/dev/null 2>&1
+    "$T" --db "$u" import prospects "$work/$f.csv" --campaign A > "$work/$w-$f.out" 2>&1
+    "$T" --db "$u" export prospects --campaign A > "$work/$w-$f.csv"
+  done
+  expect_eq "$f.csv: a first import says the same" "$(cat "$work/warm-$f.out")" "$(cat "$work/fresh-$f.out")"
+  expect_eq "$f.csv: a first import exports the same" "$(md5sum < "$work/warm-$f.csv")" "$(md5sum < "$work/fresh-$f.csv")"
+  expect_eq "$f.csv: a first import gives the same rows" "$(sql "sqlite:$work/warm-$f.db" "$shape")" \
+    "$(sql "sqlite:$work/fresh-$f.db" "$shape")"
+  expect_eq "$f.csv: the indexes are back" 5 "$(sql "sqlite:$work/fresh-$f.db" "$indexes")"
+done
+# b.csv's last row calls the number that is Martin's mobile: his contact, found again.
+expect_eq "a number found as a mobile in a first import" "Martin" \
+  "$(sql "sqlite:$work/fresh-b.db" "SELECT c.last_name FROM leads l JOIN contacts c ON c.id = l.contact_id
+    WHERE l.phone = '+33612345678'")"
+expect_eq "b.csv's companies in a first import" "Dupont SA|Durand|Durand" \
+  "$(sql "sqlite:$work/fresh-b.db" "SELECT name FROM companies WHERE name IN ('Dupont SA', 'Dupont', 'Durand')
+    ORDER BY name, postcode" | paste -sd'|')"
 echo "import_same: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -6,6 +7,7 @@
 #include "store/migrations.h"
 #include "core/rules.h"
 #include "store/store_int.h"
+#include "core/hash.h"
 #include "core/xalloc.h"
 
 struct store *store_open(const char *url, int *migrated, struct tp_error *err)
@@ -886,6 +888,20 @@ int store_campaign_update(struct store *s, const struct store_who *who, const st
 
 /* Prospect import ---------------------------------------------------------------------- */
 
+/* Keys met by a first import, by hash; a candidate is confirmed by reading its row by id
+ * (check: two text columns, the key's two parts). Each key is stored once, with the first
+ * id that had it, as the index look-up it replaces would find it. */
+struct keyed {
+	struct hashids ids;
+	struct db_stmt *check;
+};
+
+/* Indexes whose keys come in random order from a real file: built after the rows. */
+static const char *const fresh_indexes[] = {
+	"companies_siren", "companies_name", "contacts_phone", "contacts_mobile", "leads_phone",
+};
+#define FRESH_NINDEX (sizeof(fresh_indexes) / sizeof(fresh_indexes[0]))
+
 struct store_import {
 	struct store *s;
 	struct store_who who;
@@ -906,6 +922,11 @@ struct store_import {
 	struct db_stmt *qual_has;
 	struct db_stmt *qual_add;
 	int64_t cache_kib_before;   /* the page cache an import enlarged, given back at its end */
+	/* A first import (SQLite, no company or contact yet): look-ups in memory, and the
+	 * indexes they would have read built once after the rows (fresh_begin). */
+	bool fresh;
+	struct keyed leads, phones, mobiles, sirens, names;
+	char *index_sql[FRESH_NINDEX];
 };
 
 /* The page cache of a row-by-row import (SQLite): a real file's phones and names land at
@@ -913,6 +934,83 @@ struct store_import {
  * few hundred thousand rows on (bench/README.md: 1,000,000 rows 20 % faster with this).
  * Pages are taken as needed, so a small import costs no more memory. */
 #define IMPORT_CACHE_KIB (192 * 1024)
+
+static void keyed_free(struct keyed *kd)
+{
+	hashids_free(&kd->ids);
+	db_finalize(kd->check);
+	kd->check = NULL;
+}
+
+static uint64_t keyed_hash(const char *k1, const char *k2)
+{
+	return hash_str(k2, hash_str(k1, 0));
+}
+
+/* *id: the row stored under (k1, k2), else 0. k2 NULL or "" stands for an empty second part. */
+static int keyed_find(struct keyed *kd, const char *k1, const char *k2, int64_t *id, struct tp_error *err)
+{
+	uint64_t h = keyed_hash(k1, k2);
+	size_t pos = 0;
+	int64_t cand;
+
+	*id = 0;
+	while (hashids_next(&kd->ids, h, &pos, &cand)) {
+		int rc;
+
+		db_bind_int64(kd->check, 1, cand);
+		rc = db_step(kd->check, err);
+		if (rc == DB_ROW) {
+			const char *a = db_col_text(kd->check, 0), *b = db_col_text(kd->check, 1);
+
+			if (a && strcmp(a, k1) == 0 && strcmp(b ? b : "", k2 ? k2 : "") == 0)
+				*id = cand;
+		}
+		db_reset(kd->check);
+		if (rc < 0)
+			return rc;
+		if (*id)
+			return 0;
+	}
+	return 0;
+}
+
+/* Stores (k1, k2) → id for a key just looked up and not found. */
+static void keyed_add(struct keyed *kd, const char *k1, const char *k2, int64_t id)
+{
+	if (k1 && k1[0])
+		hashids_add(&kd->ids, keyed_hash(k1, k2), id);
+}
+
+/* Stores (k1, k2) → id unless the key is there already (the first id keeps it). */
+static int keyed_put(struct keyed *kd, const char *k1, const char *k2, int64_t id, struct tp_error *err)
+{
+	int64_t known;
+	int rc;
+
+	if (!k1 || !k1[0])
+		return 0;
+	if ((rc = keyed_find(kd, k1, k2, &known, err)))
+		return rc;
+	if (!known)
+		hashids_add(&kd->ids, keyed_hash(k1, k2), id);
+	return 0;
+}
+
+/* An import that looks its rows up in the indexes gets IMPORT_CACHE_KIB until its end (a
+ * first import reads no index: the connection's own cache serves it better). */
+static int import_cache(struct store_import *imp, struct tp_error *err)
+{
+	int64_t before;
+	int rc;
+
+	if ((rc = db_query_int64(imp->s->db, "PRAGMA cache_size", &before, err)) ||
+	    (rc = db_set_cache_kib(imp->s->db, IMPORT_CACHE_KIB, err)))
+		return rc;
+	/* cache_size: -KiB, or pages (of 4 KiB here) when positive. */
+	imp->cache_kib_before = before < 0 ? -before : before * 4;
+	return 0;
+}
 
 static void import_free(struct store_import *imp)
 {
@@ -934,6 +1032,13 @@ static void import_free(struct store_import *imp)
 	db_finalize(imp->lead_add);
 	db_finalize(imp->qual_has);
 	db_finalize(imp->qual_add);
+	keyed_free(&imp->leads);
+	keyed_free(&imp->phones);
+	keyed_free(&imp->mobiles);
+	keyed_free(&imp->sirens);
+	keyed_free(&imp->names);
+	for (size_t i = 0; i < FRESH_NINDEX; i++)
+		free(imp->index_sql[i]);
 	free(imp);
 }
 
@@ -1152,6 +1257,73 @@ static int bulk_settle(struct store_import *imp, long *added, long *dups, struct
 	return rc < 0 ? rc : db_exec(imp->s->db, "DROP TABLE tp_import, tp_import_qual", err);
 }
 
+/* A first import into a database (SQLite, no company or contact yet: a new team's file).
+ * A real file's phones and names would land at random places in five indexes that stop
+ * fitting in memory from a few hundred thousand rows on; the import finds its own earlier
+ * rows in memory instead (there are no others), and the indexes are dropped while the rows
+ * go in and built once, in key order, before the commit (bench/README.md). Both are inside
+ * the import's transaction: a failed import leaves them as they were. */
+static int fresh_begin(struct store_import *imp, struct tp_error *err)
+{
+	struct db *db = imp->s->db;
+	struct db_stmt *st;
+	int64_t any;
+	int rc;
+
+	if ((rc = db_query_int64(db, "SELECT EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM companies)",
+		&any, err)))
+		return rc;
+	if (any)
+		return 0;
+	if (!(st = db_prepare(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", err)))
+		return err->code;
+	for (size_t i = 0; i < FRESH_NINDEX && rc == 0; i++) {
+		db_bind_text(st, 1, fresh_indexes[i]);
+		rc = db_step(st, err);
+		if (rc == DB_ROW && db_col_text(st, 0)) {
+			imp->index_sql[i] = xstrdup(db_col_text(st, 0));
+			rc = 0;
+		} else if (rc >= 0) {
+			rc = tp_error_set(err, TP_ERR, "the index %s is missing: run 'telepro migrate'", fresh_indexes[i]);
+		}
+		db_reset(st);
+	}
+	db_finalize(st);
+	for (size_t i = 0; i < FRESH_NINDEX && rc == 0; i++) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "DROP INDEX %s", fresh_indexes[i]);
+		rc = db_exec(db, sql, err);
+	}
+	if (rc)
+		return rc;
+	if (!(imp->leads.check = db_prepare(db, "SELECT phone, '' FROM leads WHERE id = ?", err)) ||
+	    !(imp->phones.check = db_prepare(db, "SELECT phone, '' FROM contacts WHERE id = ?", err)) ||
+	    !(imp->mobiles.check = db_prepare(db, "SELECT mobile, '' FROM contacts WHERE id = ?", err)) ||
+	    !(imp->sirens.check = db_prepare(db, "SELECT siren, '' FROM companies WHERE id = ?", err)) ||
+	    !(imp->names.check = db_prepare(db, "SELECT name, COALESCE(postcode, '') FROM companies WHERE id = ?",
+		err)))
+		return err->code;
+	imp->fresh = true;
+	return 0;
+}
+
+/* The indexes of a first import, built when its rows are in; the keys in memory go first. */
+static int fresh_end(struct store_import *imp, struct tp_error *err)
+{
+	int rc = 0;
+
+	keyed_free(&imp->leads);
+	keyed_free(&imp->phones);
+	keyed_free(&imp->mobiles);
+	keyed_free(&imp->sirens);
+	keyed_free(&imp->names);
+	for (size_t i = 0; i < FRESH_NINDEX && rc == 0; i++)
+		rc = db_exec(imp->s->db, imp->index_sql[i], err);
+	imp->fresh = false;
+	return rc;
+}
+
 struct store_import *store_import_begin(struct store *s, const struct store_who *who, int64_t campaign_id,
 	struct tp_error *err)
 {
@@ -1174,14 +1346,6 @@ struct store_import *store_import_begin(struct store *s, const struct store_who 
 		}
 		return imp;
 	}
-	if (db_query_int64(db, "PRAGMA cache_size", &imp->cache_kib_before, err) ||
-	    db_set_cache_kib(db, IMPORT_CACHE_KIB, err)) {
-		db_rollback(db);
-		free(imp);
-		return NULL;
-	}
-	/* cache_size: -KiB, or pages (of 4 KiB here) when positive. */
-	imp->cache_kib_before = imp->cache_kib_before < 0 ? -imp->cache_kib_before : imp->cache_kib_before * 4;
 	if (!(imp->lead_exists = db_prepare(db, "SELECT 1 FROM leads WHERE campaign_id = ? AND phone = ?", err)) ||
 	    !(imp->contact_find = db_prepare(db, "SELECT id FROM contacts WHERE phone = ?1"
 		" UNION ALL SELECT id FROM contacts WHERE mobile = ?1 LIMIT 1", err)) ||
@@ -1194,12 +1358,13 @@ struct store_import *store_import_begin(struct store *s, const struct store_who 
 	    !(imp->contact_add = db_prepare_insert(db, "INSERT INTO contacts (company_id, civility, first_name, last_name,"
 		" role, phone, mobile, email, address, postcode, city, country, created_at)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err)) ||
-	    !(imp->lead_add = db_prepare(db, "INSERT INTO leads (campaign_id, contact_id, phone, source_line,"
+	    !(imp->lead_add = db_prepare_insert(db, "INSERT INTO leads (campaign_id, contact_id, phone, source_line,"
 		" created_at) VALUES (?, ?, ?, ?, ?)", err)) ||
 	    !(imp->qual_has = db_prepare(db, "SELECT 1 FROM qualification_values WHERE contact_id = ? AND key = ?",
 		err)) ||
 	    !(imp->qual_add = db_prepare(db, "INSERT INTO qualification_values (contact_id, key, value, set_at)"
-		" VALUES (?, ?, ?, ?)", err))) {
+		" VALUES (?, ?, ?, ?)", err)) ||
+	    fresh_begin(imp, err) || (!imp->fresh && import_cache(imp, err))) {
 		db_rollback(db);
 		import_free(imp);
 		return NULL;
@@ -1227,18 +1392,20 @@ static int import_company(struct store_import *imp, const struct prospect *p, in
 	*id = 0;
 	if (!f[F_COMPANY][0] && !siren)
 		return 0;
-	if (siren) {
+	if (siren && imp->fresh) {
+		rc = keyed_find(&imp->sirens, siren, NULL, id, err);
+	} else if (siren) {
 		db_bind_text(imp->company_by_siren, 1, siren);
-		if ((rc = store__find_id(imp->company_by_siren, id, err)))
-			return rc;
+		rc = store__find_id(imp->company_by_siren, id, err);
+	} else if (imp->fresh) {
+		rc = keyed_find(&imp->names, f[F_COMPANY], f[F_POSTCODE], id, err);
 	} else {
 		db_bind_text(imp->company_by_name, 1, f[F_COMPANY]);
 		db_bind_text(imp->company_by_name, 2, f[F_POSTCODE]);
-		if ((rc = store__find_id(imp->company_by_name, id, err)))
-			return rc;
+		rc = store__find_id(imp->company_by_name, id, err);
 	}
-	if (*id)
-		return 0;
+	if (rc || *id)
+		return rc;
 	db_bind_text_or_null(imp->company_add, 1, f[F_COMPANY]);
 	db_bind_text_or_null(imp->company_add, 2, siren);
 	db_bind_text_or_null(imp->company_add, 3, f[F_SIRET]);
@@ -1250,7 +1417,15 @@ static int import_company(struct store_import *imp, const struct prospect *p, in
 	db_bind_text_or_null(imp->company_add, 9, f[F_COUNTRY]);
 	db_bind_text_or_null(imp->company_add, 10, f[F_WEBSITE]);
 	db_bind_int64(imp->company_add, 11, imp->now);
-	return db_insert(imp->company_add, id, err);
+	if ((rc = db_insert(imp->company_add, id, err)) || !imp->fresh)
+		return rc;
+	/* A company found later by SIREN, or by name and postcode, as the indexes would. */
+	if (!siren) {
+		keyed_add(&imp->names, f[F_COMPANY], f[F_POSTCODE], *id);
+		return 0;
+	}
+	keyed_add(&imp->sirens, siren, NULL, *id);
+	return keyed_put(&imp->names, f[F_COMPANY], f[F_POSTCODE], *id, err);
 }
 
 /* Finds the contact with the prospect's number (*reused set) or creates it. */
@@ -1262,9 +1437,16 @@ static int import_contact(struct store_import *imp, const struct prospect *p, in
 	int64_t company_id;
 	int rc;
 
-	db_bind_text(imp->contact_find, 1, p->lead_phone);
-	if ((rc = store__find_id(imp->contact_find, id, err)))
-		return rc;
+	if (imp->fresh) {
+		/* As contact_find: a contact with this phone, else one with this mobile. */
+		if ((rc = keyed_find(&imp->phones, p->lead_phone, NULL, id, err)) ||
+		    (!*id && (rc = keyed_find(&imp->mobiles, p->lead_phone, NULL, id, err))))
+			return rc;
+	} else {
+		db_bind_text(imp->contact_find, 1, p->lead_phone);
+		if ((rc = store__find_id(imp->contact_find, id, err)))
+			return rc;
+	}
 	*reused = *id != 0;
 	if (*reused)
 		return 0;
@@ -1287,20 +1469,36 @@ static int import_contact(struct store_import *imp, const struct prospect *p, in
 	db_bind_text_or_null(st, 11, company_id ? NULL : f[F_CITY]);
 	db_bind_text_or_null(st, 12, company_id ? NULL : f[F_COUNTRY]);
 	db_bind_int64(st, 13, imp->now);
-	return db_insert(st, id, err);
+	if ((rc = db_insert(st, id, err)) || !imp->fresh)
+		return rc;
+	/* The lead's number was looked for as a phone and as a mobile: it is in neither. */
+	if (strcmp(p->phone, p->lead_phone) == 0)
+		keyed_add(&imp->phones, p->phone, NULL, *id);
+	else if ((rc = keyed_put(&imp->phones, p->phone, NULL, *id, err)))
+		return rc;
+	if (strcmp(p->mobile, p->lead_phone) == 0) {
+		keyed_add(&imp->mobiles, p->mobile, NULL, *id);
+		return 0;
+	}
+	return keyed_put(&imp->mobiles, p->mobile, NULL, *id, err);
 }
 
 int store_import_prospect(struct store_import *imp, const struct prospect *p, struct tp_error *err)
 {
-	int64_t exists, contact_id;
+	int64_t exists, contact_id, lead_id;
 	bool reused = false;
 	int rc;
 
 	if (imp->bulk)
 		return bulk_add(imp, p, err);
-	db_bind_int64(imp->lead_exists, 1, imp->campaign_id);
-	db_bind_text(imp->lead_exists, 2, p->lead_phone);
-	if ((rc = store__find_id(imp->lead_exists, &exists, err)))
+	if (imp->fresh) {
+		rc = keyed_find(&imp->leads, p->lead_phone, NULL, &exists, err);
+	} else {
+		db_bind_int64(imp->lead_exists, 1, imp->campaign_id);
+		db_bind_text(imp->lead_exists, 2, p->lead_phone);
+		rc = store__find_id(imp->lead_exists, &exists, err);
+	}
+	if (rc)
 		return rc;
 	if (exists)
 		return IMPORT_DUPLICATE;
@@ -1311,10 +1509,10 @@ int store_import_prospect(struct store_import *imp, const struct prospect *p, st
 	db_bind_text(imp->lead_add, 3, p->lead_phone);
 	db_bind_int64(imp->lead_add, 4, p->line);
 	db_bind_int64(imp->lead_add, 5, imp->now);
-	rc = db_step(imp->lead_add, err);
-	db_reset(imp->lead_add);
-	if (rc < 0)
+	if ((rc = db_insert(imp->lead_add, &lead_id, err)))
 		return rc;
+	if (imp->fresh)
+		keyed_add(&imp->leads, p->lead_phone, NULL, lead_id);
 	for (size_t i = 0; i < p->nqual; i++) {
 		int64_t has = 0;
 
@@ -1354,6 +1552,10 @@ int store_import_commit(struct store_import *imp, const char *file, struct impor
 		stats->imported += added;
 		stats->duplicates += dups;
 		stats->pending = 0;
+	}
+	if (imp->fresh && fresh_end(imp, err)) {
+		store_import_abort(imp);
+		return err->code;
 	}
 	struct db_stmt *st = db_prepare(s->db, "INSERT INTO imports (campaign_id, kind, file, at, imported,"
 		" duplicates, rejected) VALUES (?, 'prospects', ?, ?, ?, ?, ?) RETURNING id", err);

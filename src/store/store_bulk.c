@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/xalloc.h"
 #include "store/store_int.h"
 
@@ -173,11 +174,9 @@ void store__bulk_sessionless_keep(struct store *s, int64_t agent_id, bool sessio
 
 static size_t span_hash(int64_t campaign_id, int64_t agent_id, int64_t day)
 {
-	uint64_t h = ((uint64_t)campaign_id * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)agent_id;
+	const int64_t key[3] = {campaign_id, agent_id, day};
 
-	h = (h * 0xBF58476D1CE4E5B9ULL) ^ (uint64_t)day;
-	h *= 0x94D049BB133111EBULL;
-	return (size_t)(h ^ (h >> 29));
+	return (size_t)hash_ints(key, 3, 0);
 }
 
 static size_t span_slot(const struct bulk_cache *bc, int64_t campaign_id, int64_t agent_id, int64_t day)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/calling.h"
+#include "core/hash.h"
 #include "core/tz.h"
 #include "core/xalloc.h"
 #include "store/store_int.h"
@@ -101,11 +102,7 @@ struct pending_row {
  * global order so that concurrent writers never wait on each other in a cycle. */
 static size_t pending_hash(size_t t, const int64_t key[4])
 {
-	uint64_t h = 0x9E3779B97F4A7C15ULL * (t + 1);
-
-	for (int k = 0; k < 4; k++)
-		h = (h ^ (uint64_t)key[k]) * 0xBF58476D1CE4E5B9ULL;
-	return (size_t)(h ^ (h >> 31));
+	return (size_t)hash_ints(key, 4, t);
 }
 
 /* The slot of (t, key) in the index: the row's, or the empty one where it would go. */

@@ -1,0 +1,111 @@
+#include "hash.h"
+
+#include <stdlib.h>
+
+#include "xalloc.h"
+
+/* splitmix64's finaliser: every input bit moves every output bit. */
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xBF58476D1CE4E5B9ULL;
+	h ^= h >> 27;
+	h *= 0x94D049BB133111EBULL;
+	return h ^ (h >> 31);
+}
+
+uint64_t hash_ints(const int64_t *key, size_t n, uint64_t seed)
+{
+	uint64_t h = mix(seed + 0x9E3779B97F4A7C15ULL);
+
+	for (size_t i = 0; i < n; i++)
+		h = mix(h ^ (uint64_t)key[i]);
+	return h;
+}
+
+uint64_t hash_bytes(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t h = mix(seed ^ (len * 0x9E3779B97F4A7C15ULL));
+
+	while (len >= 8) {
+		uint64_t w = 0;
+
+		for (int i = 0; i < 8; i++)
+			w |= (uint64_t)p[i] << (8 * i);
+		h = mix(h ^ w);
+		p += 8;
+		len -= 8;
+	}
+	if (len) {
+		uint64_t w = 0;
+
+		for (size_t i = 0; i < len; i++)
+			w |= (uint64_t)p[i] << (8 * i);
+		h = mix(h ^ w ^ 0x80);
+	}
+	return h;
+}
+
+uint64_t hash_str(const char *s, uint64_t seed)
+{
+	size_t len = 0;
+
+	if (s)
+		while (s[len])
+			len++;
+	return hash_bytes(s ? s : "", len, seed);
+}
+
+void hashids_init(struct hashids *m)
+{
+	m->slot = NULL;
+	m->cap = m->n = 0;
+}
+
+void hashids_free(struct hashids *m)
+{
+	free(m->slot);
+	hashids_init(m);
+}
+
+static void put(struct hashids_slot *slot, size_t cap, uint64_t hash, int64_t id)
+{
+	size_t i = (size_t)hash & (cap - 1);
+
+	while (slot[i].id)
+		i = (i + 1) & (cap - 1);
+	slot[i].hash = hash;
+	slot[i].id = id;
+}
+
+void hashids_add(struct hashids *m, uint64_t hash, int64_t id)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 1024;
+		struct hashids_slot *slot = xcalloc(cap, sizeof(*slot));
+
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slot[i].id)
+				put(slot, cap, m->slot[i].hash, m->slot[i].id);
+		free(m->slot);
+		m->slot = slot;
+		m->cap = cap;
+	}
+	put(m->slot, m->cap, hash, id);
+	m->n++;
+}
+
+bool hashids_next(const struct hashids *m, uint64_t hash, size_t *pos, int64_t *id)
+{
+	if (!m->cap)
+		return false;
+	for (size_t i = ((size_t)hash + *pos) & (m->cap - 1); m->slot[i].id; i = (i + 1) & (m->cap - 1)) {
+		(*pos)++;
+		if (m->slot[i].hash == hash) {
+			*id = m->slot[i].id;
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,36 @@
+#ifndef TP_HASH_H
+#define TP_HASH_H
+/*
+ * 64-bit hashing of small keys, and a table of ids by hash.
+ *
+ * struct hashids keeps (hash, id) pairs in open addressing, several ids per hash allowed:
+ * a caller that needs exact keys checks each candidate id against the row it names (the
+ * prospect import checks a candidate by its rowid). Ids are positive; memory is 16 bytes a
+ * slot, at most half the slots used.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+uint64_t hash_ints(const int64_t *key, size_t n, uint64_t seed);
+uint64_t hash_bytes(const void *data, size_t len, uint64_t seed);
+/* A string's hash; NULL and "" hash alike. */
+uint64_t hash_str(const char *s, uint64_t seed);
+
+struct hashids_slot {
+	uint64_t hash;
+	int64_t id;   /* 0: empty */
+};
+
+struct hashids {
+	struct hashids_slot *slot;
+	size_t cap, n;
+};
+
+void hashids_init(struct hashids *m);
+void hashids_free(struct hashids *m);
+void hashids_add(struct hashids *m, uint64_t hash, int64_t id);
+/* The ids stored under hash, in no given order: *pos starts at 0; false when there are no more. */
+bool hashids_next(const struct hashids *m, uint64_t hash, size_t *pos, int64_t *id);
+
+#endif
