@@ -160,9 +160,9 @@ static int collect(void *ctx, const struct export_row *row)
 	return 0;
 }
 
-/* SQLite: how many of the five indexes a first import builds after its rows are there
- * (store.c, fresh_begin); -1 on another backend. */
-static int64_t fresh_indexes_present(void)
+/* SQLite: how many indexes the database has (a first import drops some while its rows go
+ * in: store.c, fresh_begin); -1 on another backend. */
+static int64_t sqlite_indexes(void)
 {
 	struct tp_error err;
 	struct db *db;
@@ -173,8 +173,7 @@ static int64_t fresh_indexes_present(void)
 	tp_error_clear(&err);
 	db = db_open(url, &err);
 	assert_non_null(db);
-	assert_int_equal(db_query_int64(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN"
-		" ('companies_siren', 'companies_name', 'contacts_phone', 'contacts_mobile', 'leads_phone')", &n, &err), 0);
+	assert_int_equal(db_query_int64(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'", &n, &err), 0);
 	db_close(db);
 	return n;
 }
@@ -188,13 +187,15 @@ static void test_import_commit_abort_export(void **state)
 	struct import_stats st = {0};
 	const char *keys[] = {"effectif"}, *values[] = {"50"};
 	struct exported ex = {0};
-	int64_t a, b;
+	int64_t a, b, indexes;
 
 	(void)state;
 	s = open_store(NULL);
 	tp_error_clear(&err);
 	a = add_campaign(s, "A");
 	b = add_campaign(s, "B");
+	indexes = sqlite_indexes();
+	assert_true(indexes == -1 || indexes > 30);
 
 	/* An aborted import leaves nothing. */
 	imp = store_import_begin(s, &test_who, a, &err);
@@ -205,8 +206,7 @@ static void test_import_commit_abort_export(void **state)
 	assert_int_equal(store_export_prospects(s, a, NULL, collect, &ex, &err), 0);
 	assert_int_equal(ex.n, 0);
 	/* A first import drops indexes while its rows go in: an abort gives them back. */
-	if (fresh_indexes_present() >= 0)
-		assert_int_equal(fresh_indexes_present(), 5);
+	assert_int_equal(sqlite_indexes(), indexes);
 
 	imp = store_import_begin(s, &test_who, a, &err);
 	make_prospect(&p, "+33142685300", "Dupont", "ACME");
@@ -223,8 +223,7 @@ static void test_import_commit_abort_export(void **state)
 	assert_int_equal(st.imported, 2);
 	assert_int_equal(st.duplicates, 1);
 	assert_int_equal(st.pending, 0);
-	if (fresh_indexes_present() >= 0)
-		assert_int_equal(fresh_indexes_present(), 5);
+	assert_int_equal(sqlite_indexes(), indexes);
 
 	/* The same number in another campaign is a new lead of the same contact. */
 	memset(&st, 0, sizeof(st));
