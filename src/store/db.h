@@ -73,6 +73,9 @@ struct db_driver {
 	int (*copy_in)(struct db *db, const char *copy_sql, const char *data, size_t len, struct tp_error *err);
 	/* Sizes the connection's own page cache (may be NULL where the server has one). */
 	int (*set_cache_kib)(struct db *db, int64_t kib, struct tp_error *err);
+	/* SQL that turns the connection's foreign-key checks off and on outside a transaction
+	 * (db_begin_trusted); NULL where they cannot be. */
+	const char *fk_checks_off, *fk_checks_on;
 	/* Serialises schema migrations between processes (may be NULL). */
 	int (*lock_schema)(struct db *db, bool lock, struct tp_error *err);
 };
@@ -99,6 +102,9 @@ struct db {
 	 * inner unit began, so that the rollback of an inner unit that wrote dooms the whole
 	 * transaction (its commit then fails), and one that wrote nothing costs nothing. */
 	bool flat, doomed;
+	/* Foreign-key checks off (db_begin_trusted): on again when the transaction ends, and
+	 * before any other begins should that have failed. */
+	bool fk_off;
 	uint64_t writes;
 	uint64_t tx_ended;    /* outermost transactions committed or rolled back */
 	uint64_t marks[DB_NEST_MAX];
@@ -160,6 +166,12 @@ void db_finalize(struct db_stmt *st);
  * unit only (a bad row of a bulk import is dropped, the rest goes on). */
 #define db_begin(db, err) db_begin_at((db), (err), __FILE__, __LINE__)
 TP_MUST_USE int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line);
+/* db_begin for a writer that inserts each parent row before its children and names only
+ * rows that exist (the prospect import): the backend's foreign-key checks, which would
+ * look every parent up again, are off until the transaction ends (SQLite). Inside an
+ * open transaction, or on a backend without the setting, it is db_begin. */
+#define db_begin_trusted(db, err) db_begin_trusted_at((db), (err), __FILE__, __LINE__)
+TP_MUST_USE int db_begin_trusted_at(struct db *db, struct tp_error *err, const char *file, int line);
 TP_MUST_USE int db_commit(struct db *db, struct tp_error *err);
 void db_rollback(struct db *db);
 /* Flat nesting, for a bulk job that is all-or-nothing anyway (a call history, the demo):

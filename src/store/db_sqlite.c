@@ -239,4 +239,6 @@ const struct db_driver db_sqlite_driver = {
 	.finalize = sq_finalize,
 	.begin_write = sq_begin_write,
 	.set_cache_kib = sq_set_cache_kib,
+	.fk_checks_off = "PRAGMA foreign_keys=OFF",
+	.fk_checks_on = "PRAGMA foreign_keys=ON",
 };

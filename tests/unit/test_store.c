@@ -503,6 +503,67 @@ static void test_step_later(void **state)
 	db_close(db);
 }
 
+/* Inserts a child whose parent does not exist: 0 when kept, else the error's status. */
+static int orphan(struct db *db, int64_t id)
+{
+	struct tp_error err;
+	struct db_stmt *st;
+	int rc;
+
+	tp_error_clear(&err);
+	st = db_prepare(db, "INSERT INTO child (id, parent_id) VALUES (?, 999)", &err);
+	assert_non_null(st);
+	db_bind_int64(st, 1, id);
+	rc = db_step(st, &err);
+	db_finalize(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+/* db_begin_trusted: foreign-key checks off for that transaction only (SQLite), back on
+ * after its commit or rollback, and never off inside a transaction begun otherwise. */
+static void test_begin_trusted(void **state)
+{
+	struct tp_error err;
+	struct db *db;
+	bool sqlite = strncmp(url, "sqlite:", 7) == 0;
+
+	(void)state;
+	tp_error_clear(&err);
+	db = db_open(url, &err);
+	assert_non_null(db);
+	assert_int_equal(db_exec(db, "CREATE TABLE parent (id BIGINT PRIMARY KEY)", &err), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE child (id BIGINT PRIMARY KEY,"
+		" parent_id BIGINT NOT NULL REFERENCES parent (id))", &err), 0);
+
+	assert_int_equal(db_begin_trusted(db, &err), 0);
+	/* SQLite skips the check; PostgreSQL has no such setting and refuses the row. */
+	if (sqlite)
+		assert_int_equal(orphan(db, 1), 0);
+	else
+		assert_int_not_equal(orphan(db, 1), 0);
+	db_rollback(db);
+
+	assert_int_equal(db_begin(db, &err), 0);
+	assert_int_not_equal(orphan(db, 2), 0);
+	db_rollback(db);
+
+	assert_int_equal(db_begin_trusted(db, &err), 0);
+	assert_int_equal(db_commit(db, &err), 0);
+	assert_int_equal(db_begin(db, &err), 0);
+	assert_int_not_equal(orphan(db, 3), 0);
+	db_rollback(db);
+
+	/* Nested inside an ordinary transaction, the checks stay on. */
+	assert_int_equal(db_begin(db, &err), 0);
+	assert_int_equal(db_begin_trusted(db, &err), 0);
+	assert_int_not_equal(orphan(db, 4), 0);
+	db_rollback(db);
+	db_rollback(db);
+	assert_int_equal(db_exec(db, "DROP TABLE child", &err), 0);
+	assert_int_equal(db_exec(db, "DROP TABLE parent", &err), 0);
+	db_close(db);
+}
+
 static void test_bad_urls(void **state)
 {
 	struct tp_error err;
@@ -526,6 +587,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_step_later, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules_cache, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_begin_trusted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_urls, setup, teardown),
 	};
 
