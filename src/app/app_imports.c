@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "app/app_int.h"
+#include "app/prospect_writer.h"
 #include "core/callmap.h"
 #include "core/phone.h"
 #include "core/date.h"
@@ -40,6 +41,8 @@ struct app_import {
 	struct importer im;
 	bool importer_ready;
 	struct store_import *imp;
+	struct prospect_writer writer;
+	bool writer_ready;
 	/* dnc and calls */
 	struct csv_reader csv;
 	bool csv_ready, header_done;
@@ -73,15 +76,12 @@ static void reject(struct app_import *im, long line, const char *field, const ch
 
 /* Prospects ------------------------------------------------------------------------------ */
 
-static int sink_prospect(void *ctx, const struct prospect *p, struct tp_error *err)
+/* On the writer's thread (app/prospect_writer.h), which alone uses the store meanwhile. */
+static int store_prospect(void *ctx, const struct prospect *p, struct tp_error *err)
 {
 	struct app_import *im = ctx;
+	int rc = store_import_prospect(im->imp, p, err);
 
-	int rc;
-
-	if (cancelled(im))
-		return tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
-	rc = store_import_prospect(im->imp, p, err);
 	/* The consumer's consent goes with the file, in its transaction (known ones are kept). */
 	if (rc >= 0 && p->consent_at) {
 		int crc = store_consent_add(im->a->store, &im->who, p->lead_phone, p->consent_at, p->field[F_CONSENT_SOURCE],
@@ -91,6 +91,15 @@ static int sink_prospect(void *ctx, const struct prospect *p, struct tp_error *e
 			return crc;
 	}
 	return rc;
+}
+
+static int sink_prospect(void *ctx, const struct prospect *p, struct tp_error *err)
+{
+	struct app_import *im = ctx;
+
+	if (cancelled(im))
+		return tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
+	return pw_add(&im->writer, p, err);
 }
 
 static void sink_reject(void *ctx, const struct tp_error *e)
@@ -398,6 +407,8 @@ static int calls_record(void *ctx, const struct csv_record *rec)
 
 static void import_free(struct app_import *im)
 {
+	if (im->writer_ready)
+		pw_release(&im->writer);
 	campaign_release(&im->row_c);
 	if (im->importer_ready)
 		importer_release(&im->im);
@@ -463,9 +474,13 @@ struct app_import *app_import_begin(struct app *a, const struct app_import_opts 
 			im->c.region ? im->c.region : "FR"};
 		struct import_sink sink = {im, sink_prospect, sink_reject};
 
-		if (!(im->imp = store_import_begin(a->store, &im->who, im->c.id, err)))
+		if (!(im->imp = store_import_begin(a->store, &im->who, im->c.id, err))) {
 			rc = err->code;
-		else {
+		} else if ((rc = pw_start(&im->writer, store_prospect, im, err))) {
+			im->writer_ready = true;    /* what it set up is freed with im */
+			store_import_abort(im->imp);
+		} else {
+			im->writer_ready = true;
 			store_import_cancel_on(im->imp, o->cancel);
 			importer_init(&im->im, &iopts, &sink);
 			im->importer_ready = true;
@@ -510,10 +525,13 @@ void app_import_abort(struct app_import *im)
 {
 	if (!im)
 		return;
-	if (im->o.kind == APP_IMPORT_PROSPECTS)
+	if (im->o.kind == APP_IMPORT_PROSPECTS) {
+		pw_release(&im->writer);
+		im->writer_ready = false;
 		store_import_abort(im->imp);
-	else
+	} else {
 		store_rollback(im->a->store);
+	}
 	import_free(im);
 }
 
@@ -524,10 +542,20 @@ int app_import_finish(struct app_import *im, struct app_import_result *res, stru
 
 	memset(res, 0, sizeof(*res));
 	if (im->o.kind == APP_IMPORT_PROSPECTS) {
-		if ((rc = importer_finish(&im->im, err)) == 0 && cancelled(im))
+		struct import_stats *st = &im->im.stats;
+
+		if ((rc = importer_finish(&im->im, err)) == 0)
+			rc = pw_finish(&im->writer, err);
+		pw_release(&im->writer);
+		im->writer_ready = false;
+		if (rc == 0 && cancelled(im))
 			rc = tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
+		/* The writer's verdicts (the bulk path leaves them to its commit). */
+		st->imported += im->writer.added;
+		st->duplicates += im->writer.duplicates;
+		st->pending = im->writer.pending;
 		if (rc == 0)
-			rc = store_import_commit(im->imp, im->o.file, &im->im.stats, err);
+			rc = store_import_commit(im->imp, im->o.file, st, err);
 		else
 			store_import_abort(im->imp);
 		im->rows = im->im.stats.rows;
