@@ -307,6 +307,20 @@ int db_begin_trusted_at(struct db *db, struct tp_error *err, const char *file, i
 	return rc;
 }
 
+int db_begin_hot_at(struct db *db, struct tp_error *err, const char *file, int line)
+{
+	int rc;
+
+	if (db->tx_depth > 0 || !db->driver->plan_once)
+		return db_begin_at(db, err, file, line);
+	if ((rc = begin_outer(db, err, file, line)))
+		return rc;
+	/* SET LOCAL: it ends with the transaction. Sent with the next statement that waits. */
+	if ((rc = db->driver->exec_later(db, db->driver->plan_once, err)))
+		db_rollback(db);
+	return rc;
+}
+
 int db_begin_at(struct db *db, struct tp_error *err, const char *file, int line)
 {
 	int rc;

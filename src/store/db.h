@@ -76,6 +76,9 @@ struct db_driver {
 	/* SQL that turns the connection's foreign-key checks off and on outside a transaction
 	 * (db_begin_trusted); NULL where they cannot be. */
 	const char *fk_checks_off, *fk_checks_on;
+	/* SQL, sent inside a transaction, that plans its statements once for all their values
+	 * (db_begin_hot); NULL where that is what happens anyway. */
+	const char *plan_once;
 	/* Serialises schema migrations between processes (may be NULL). */
 	int (*lock_schema)(struct db *db, bool lock, struct tp_error *err);
 };
@@ -172,6 +175,12 @@ TP_MUST_USE int db_begin_at(struct db *db, struct tp_error *err, const char *fil
  * open transaction, or on a backend without the setting, it is db_begin. */
 #define db_begin_trusted(db, err) db_begin_trusted_at((db), (err), __FILE__, __LINE__)
 TP_MUST_USE int db_begin_trusted_at(struct db *db, struct tp_error *err, const char *file, int line);
+/* db_begin for the calling desk's short transactions, which run the same few statements
+ * again and again with other values: PostgreSQL plans them once (a generic plan) rather
+ * than at every execution, where planning cost more than running them. SQLite plans a
+ * statement once anyway. Inside an open transaction it is db_begin. */
+#define db_begin_hot(db, err) db_begin_hot_at((db), (err), __FILE__, __LINE__)
+TP_MUST_USE int db_begin_hot_at(struct db *db, struct tp_error *err, const char *file, int line);
 TP_MUST_USE int db_commit(struct db *db, struct tp_error *err);
 void db_rollback(struct db *db);
 /* Flat nesting, for a bulk job that is all-or-nothing anyway (a call history, the demo):

@@ -202,7 +202,7 @@ int store_session_start(struct store *s, const char *agent, const char *campaign
 	int rc;
 
 	campaign_init(&c);
-	if (db_begin(s->db, err))
+	if (db_begin_hot(s->db, err))
 		return err->code;
 	if ((rc = agent_session(s, agent, &agent_id, &ses, err)) || (rc = store_campaign_settings(s, campaign, &c, err)))
 		goto out;
@@ -251,7 +251,7 @@ static int session_change(struct store *s, const char *agent, int64_t at, char w
 	bool closed = false;
 	int rc;
 
-	if (db_begin(s->db, err))
+	if (db_begin_hot(s->db, err))
 		return err->code;
 	if ((rc = agent_session(s, agent, &agent_id, &ses, err)))
 		goto out;
@@ -516,7 +516,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 
 	memset(out, 0, sizeof(*out));
 	campaign_init(&c);
-	if (db_begin(s->db, err))
+	if (db_begin_hot(s->db, err))
 		return err->code;
 	/* The agent and the campaign in one round trip; a refusal about the agent first. */
 	if ((rc = agent_session_send(s, agent, err)) == 0) {
@@ -1217,7 +1217,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	if (!call_result_is_conversation(in->result) && in->outcome && *in->outcome)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "only a conversation has an outcome (result %s)",
 			in->result);
-	if (db_begin(s->db, err))
+	if (db_begin_hot(s->db, err))
 		return err->code;
 	/* The agent, the lead and the replay check in one round trip. */
 	if ((rc = agent_session_send(s, in->agent, err)) || (in->lead_id && (rc = load_lead_send(s, in->lead_id, err))))

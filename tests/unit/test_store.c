@@ -564,6 +564,97 @@ static void test_begin_trusted(void **state)
 	db_close(db);
 }
 
+/* The first row's first column of sql as text into out ("" when none). */
+static void query_text(struct db *db, const char *sql, char *out, size_t size)
+{
+	struct tp_error err;
+	struct db_stmt *st;
+
+	tp_error_clear(&err);
+	st = db_prepare(db, sql, &err);
+	assert_non_null(st);
+	out[0] = '\0';
+	if (db_step(st, &err) == DB_ROW)
+		snprintf(out, size, "%s", db_col_text(st, 0));
+	assert_int_equal(err.code, 0);
+	db_finalize(st);
+}
+
+static int64_t hot_rows(struct db *db)
+{
+	char n[32];
+
+	query_text(db, "SELECT COUNT(*) FROM hot", n, sizeof(n));
+	return strtoll(n, NULL, 10);
+}
+
+static void test_begin_hot(void **state)
+{
+	struct tp_error err;
+	struct db *db;
+	bool sqlite = strncmp(url, "sqlite:", 7) == 0;
+	const char *mode = "SELECT current_setting('plan_cache_mode')";
+	char got[128];
+
+	(void)state;
+	tp_error_clear(&err);
+	db = db_open(url, &err);
+	assert_non_null(db);
+	assert_int_equal(db_exec(db, "CREATE TABLE hot (id BIGINT PRIMARY KEY)", &err), 0);
+
+	/* A transaction like any other: what it wrote is kept at its commit, dropped at its
+	 * rollback. */
+	assert_int_equal(db_begin_hot(db, &err), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO hot (id) VALUES (1)", &err), 0);
+	if (!sqlite) {
+		query_text(db, mode, got, sizeof(got));
+		assert_string_equal(got, "force_generic_plan");
+	}
+	assert_int_equal(db_commit(db, &err), 0);
+	assert_int_equal(hot_rows(db), 1);
+	assert_int_equal(db_begin_hot(db, &err), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO hot (id) VALUES (2)", &err), 0);
+	db_rollback(db);
+	assert_int_equal(hot_rows(db), 1);
+	if (!sqlite) {
+		/* The setting ends with its transaction, and a unit inside another one is a
+		 * savepoint that leaves the outer transaction's planning alone. */
+		query_text(db, mode, got, sizeof(got));
+		assert_string_equal(got, "auto");
+		assert_int_equal(db_begin(db, &err), 0);
+		assert_int_equal(db_begin_hot(db, &err), 0);
+		query_text(db, mode, got, sizeof(got));
+		assert_string_equal(got, "auto");
+		db_rollback(db);
+		db_rollback(db);
+	}
+	assert_int_equal(db_exec(db, "DROP TABLE hot", &err), 0);
+	db_close(db);
+}
+
+/* The lead an agent holds is found by agent and campaign in one index. */
+static void test_held_index(void **state)
+{
+	struct tp_error err;
+	struct db *db;
+	char got[512];
+
+	(void)state;
+	tp_error_clear(&err);
+	db = db_open(url, &err);
+	assert_non_null(db);
+	assert_int_equal(migrations_apply(db, NULL, &err), 0);
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		query_text(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_index_info('leads_held')"
+			" ORDER BY seqno)", got, sizeof(got));
+		assert_string_equal(got, "held_by,campaign_id");
+	} else {
+		query_text(db, "SELECT indexdef FROM pg_indexes WHERE indexname = 'leads_held'", got, sizeof(got));
+		assert_non_null(strstr(got, "(held_by, campaign_id) WHERE (held_by IS NOT NULL)"));
+	}
+	db_close(db);
+}
+
 static void test_bad_urls(void **state)
 {
 	struct tp_error err;
@@ -588,6 +679,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_step_later, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_begin_trusted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_begin_hot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_held_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_urls, setup, teardown),
 	};
 
