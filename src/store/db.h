@@ -175,8 +175,9 @@ TP_MUST_USE int db_begin_at(struct db *db, struct tp_error *err, const char *fil
  * open transaction, or on a backend without the setting, it is db_begin. */
 #define db_begin_trusted(db, err) db_begin_trusted_at((db), (err), __FILE__, __LINE__)
 TP_MUST_USE int db_begin_trusted_at(struct db *db, struct tp_error *err, const char *file, int line);
-/* db_begin for the calling desk's short transactions, which run the same few statements
- * again and again with other values: PostgreSQL plans them once (a generic plan) rather
+/* db_begin for the calling desk's short transactions and for bulk ones made of desk
+ * operations (a call history, the demo), which run the same few statements again and
+ * again with other values: PostgreSQL plans them once (a generic plan) rather
  * than at every execution, where planning cost more than running them. SQLite plans a
  * statement once anyway. Inside an open transaction it is db_begin. */
 #define db_begin_hot(db, err) db_begin_hot_at((db), (err), __FILE__, __LINE__)
