@@ -7,12 +7,6 @@
 
 static void write_batch(struct prospect_writer *w, struct pw_batch *b)
 {
-	if (b->qptr_cap < 2 * b->nqual) {
-		b->qptr_cap = 2 * b->nqual;
-		b->qptr = xrealloc(b->qptr, b->qptr_cap * sizeof(*b->qptr));
-	}
-	for (size_t i = 0; i < 2 * b->nqual; i++)
-		b->qptr[i] = b->text.buf + b->qual[i];
 	for (size_t r = 0; r < b->n && !w->failed; r++) {
 		struct pw_row *row = &b->row[r];
 		const char *keys[CSV_FIELDS_MAX], *values[CSV_FIELDS_MAX];
@@ -23,8 +17,8 @@ static void write_batch(struct prospect_writer *w, struct pw_batch *b)
 			row->p.field[f] = b->text.buf + row->off[f];
 		row->p.lead_phone = row->lead_is_mobile ? row->p.mobile : row->p.phone;
 		for (size_t q = 0; q < row->p.nqual; q++) {
-			keys[q] = b->qptr[2 * (row->qual + q)];
-			values[q] = b->qptr[2 * (row->qual + q) + 1];
+			keys[q] = b->text.buf + b->qual[2 * (row->qual + q)];
+			values[q] = b->text.buf + b->qual[2 * (row->qual + q) + 1];
 		}
 		row->p.qual_key = keys;
 		row->p.qual_value = values;
@@ -112,6 +106,7 @@ static struct pw_batch *filling(struct prospect_writer *w)
 /* Hands the batch being filled to the writer. */
 static void submit(struct prospect_writer *w)
 {
+	w->fill = NULL;
 	pthread_mutex_lock(&w->mu);
 	w->count++;
 	pthread_cond_broadcast(&w->cv);
@@ -140,12 +135,17 @@ static int failed(struct prospect_writer *w, struct tp_error *err)
 
 int pw_add(struct prospect_writer *w, const struct prospect *p, struct tp_error *err)
 {
-	struct pw_batch *b = filling(w);
+	struct pw_batch *b = w->fill;
 	struct pw_row *row;
 	int rc;
 
-	if ((rc = failed(w, err)))
-		return rc;
+	/* The lock only once a batch: a writer's error is seen at the next batch. */
+	if (!b) {
+		b = filling(w);
+		if ((rc = failed(w, err)))
+			return rc;
+		w->fill = b;
+	}
 	row = &b->row[b->n];
 	row->p = *p;
 	for (int f = 0; f < F_COUNT; f++)
@@ -182,9 +182,7 @@ static void stop(struct prospect_writer *w, bool quit)
 
 int pw_finish(struct prospect_writer *w, struct tp_error *err)
 {
-	struct pw_batch *b = filling(w);
-
-	if (b->n)
+	if (w->fill && w->fill->n)
 		submit(w);
 	stop(w, false);
 	return failed(w, err);
@@ -196,7 +194,6 @@ void pw_release(struct prospect_writer *w)
 	for (int i = 0; i < PW_QUEUE; i++) {
 		sb_release(&w->batch[i].text);
 		free(w->batch[i].qual);
-		free(w->batch[i].qptr);
 	}
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);

@@ -30,8 +30,6 @@ struct pw_batch {
 	size_t n;
 	struct strbuf text;         /* the rows' strings, each ending in NUL */
 	size_t *qual, nqual, qcap;  /* (key, value) offsets in text */
-	const char **qptr;          /* the same as pointers, while written */
-	size_t qptr_cap;
 };
 
 struct prospect_writer {
@@ -42,6 +40,7 @@ struct prospect_writer {
 	pthread_cond_t cv;
 	struct pw_batch batch[PW_QUEUE];
 	size_t head, count;         /* full batches: head .. head + count - 1 (mod PW_QUEUE) */
+	struct pw_batch *fill;      /* the caller's batch being filled; NULL: take the next */
 	bool started, done, quit, failed;
 	long added, duplicates, pending;
 	struct tp_error err;

@@ -580,14 +580,6 @@ static void query_text(struct db *db, const char *sql, char *out, size_t size)
 	db_finalize(st);
 }
 
-static int64_t hot_rows(struct db *db)
-{
-	char n[32];
-
-	query_text(db, "SELECT COUNT(*) FROM hot", n, sizeof(n));
-	return strtoll(n, NULL, 10);
-}
-
 static void test_begin_hot(void **state)
 {
 	struct tp_error err;
@@ -600,22 +592,22 @@ static void test_begin_hot(void **state)
 	tp_error_clear(&err);
 	db = db_open(url, &err);
 	assert_non_null(db);
-	assert_int_equal(db_exec(db, "CREATE TABLE hot (id BIGINT PRIMARY KEY)", &err), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (id BIGINT PRIMARY KEY)", &err), 0);
 
 	/* A transaction like any other: what it wrote is kept at its commit, dropped at its
 	 * rollback. */
 	assert_int_equal(db_begin_hot(db, &err), 0);
-	assert_int_equal(db_exec(db, "INSERT INTO hot (id) VALUES (1)", &err), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO t (id) VALUES (1)", &err), 0);
 	if (!sqlite) {
 		query_text(db, mode, got, sizeof(got));
 		assert_string_equal(got, "force_generic_plan");
 	}
 	assert_int_equal(db_commit(db, &err), 0);
-	assert_int_equal(hot_rows(db), 1);
+	assert_int_equal(count_rows(db), 1);
 	assert_int_equal(db_begin_hot(db, &err), 0);
-	assert_int_equal(db_exec(db, "INSERT INTO hot (id) VALUES (2)", &err), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO t (id) VALUES (2)", &err), 0);
 	db_rollback(db);
-	assert_int_equal(hot_rows(db), 1);
+	assert_int_equal(count_rows(db), 1);
 	if (!sqlite) {
 		/* The setting ends with its transaction, and a unit inside another one is a
 		 * savepoint that leaves the outer transaction's planning alone. */
@@ -628,7 +620,7 @@ static void test_begin_hot(void **state)
 		db_rollback(db);
 		db_rollback(db);
 	}
-	assert_int_equal(db_exec(db, "DROP TABLE hot", &err), 0);
+	assert_int_equal(db_exec(db, "DROP TABLE t", &err), 0);
 	db_close(db);
 }
 
