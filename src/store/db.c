@@ -13,6 +13,8 @@ struct db_stmt {
 	struct db *db;
 	int bind_failed;
 	bool writes;
+	bool sent_ahead;   /* db_insert_ahead sent it; db_inserted_id reads its answer */
+	int64_t ahead_id;  /* db_insert_ahead ran it at once: the new row's id */
 };
 
 /* Whether sql may write: anything but a SELECT (a SELECT ... FOR UPDATE locks, writes nothing). */
@@ -69,6 +71,7 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	db->closing = true;
 	for (int i = 0; i < DB_STMT_CACHE; i++) {
 		if (db->stmts[i].st)
 			db->driver->finalize(db->stmts[i].st);
@@ -126,6 +129,28 @@ int db_insert(struct db_stmt *st, int64_t *id, struct tp_error *err)
 	if (rc)
 		return rc;
 	st->db->writes++;
+	return st->db->driver->insert(st, id, err);
+}
+
+int db_insert_ahead(struct db_stmt *st, struct tp_error *err)
+{
+	int rc;
+
+	st->sent_ahead = st->db->driver->send && st->db->tx_depth > 0;
+	if (!st->sent_ahead)
+		return db_insert(st, &st->ahead_id, err);
+	if ((rc = db_send(st, err)))
+		st->sent_ahead = false;
+	return rc;
+}
+
+int db_inserted_id(struct db_stmt *st, int64_t *id, struct tp_error *err)
+{
+	if (!st->sent_ahead) {
+		*id = st->ahead_id;
+		return 0;
+	}
+	st->sent_ahead = false;
 	return st->db->driver->insert(st, id, err);
 }
 
@@ -219,6 +244,7 @@ const char *db_col_text(struct db_stmt *st, int col)
 void db_reset(struct db_stmt *st)
 {
 	st->bind_failed = 0;
+	st->sent_ahead = false;
 	st->db->driver->reset(st);
 }
 
@@ -304,20 +330,6 @@ int db_begin_trusted_at(struct db *db, struct tp_error *err, const char *file, i
 		if (fk_on(db, &later))
 			tp_error_clear(&later);   /* the next db_begin tries again */
 	}
-	return rc;
-}
-
-int db_begin_hot_at(struct db *db, struct tp_error *err, const char *file, int line)
-{
-	int rc;
-
-	if (db->tx_depth > 0 || !db->driver->plan_once)
-		return db_begin_at(db, err, file, line);
-	if ((rc = begin_outer(db, err, file, line)))
-		return rc;
-	/* SET LOCAL: it ends with the transaction. Sent with the next statement that waits. */
-	if ((rc = db->driver->exec_later(db, db->driver->plan_once, err)))
-		db_rollback(db);
 	return rc;
 }
 

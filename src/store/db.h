@@ -76,9 +76,6 @@ struct db_driver {
 	/* SQL that turns the connection's foreign-key checks off and on outside a transaction
 	 * (db_begin_trusted); NULL where they cannot be. */
 	const char *fk_checks_off, *fk_checks_on;
-	/* SQL, sent inside a transaction, that plans its statements once for all their values
-	 * (db_begin_hot); NULL where that is what happens anyway. */
-	const char *plan_once;
 	/* Serialises schema migrations between processes (may be NULL). */
 	int (*lock_schema)(struct db *db, bool lock, struct tp_error *err);
 };
@@ -108,6 +105,7 @@ struct db {
 	/* Foreign-key checks off (db_begin_trusted): on again when the transaction ends, and
 	 * before any other begins should that have failed. */
 	bool fk_off;
+	bool closing;         /* db_close: statements are finalised with the connection */
 	uint64_t writes;
 	uint64_t tx_ended;    /* outermost transactions committed or rolled back */
 	uint64_t marks[DB_NEST_MAX];
@@ -125,6 +123,13 @@ TP_MUST_USE struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp
  * and puts the new row's id in *id. */
 TP_MUST_USE struct db_stmt *db_prepare_insert(struct db *db, const char *sql, struct tp_error *err);
 TP_MUST_USE int db_insert(struct db_stmt *st, int64_t *id, struct tp_error *err);
+/* db_insert in two steps, for an insert inside a transaction whose id nothing in that
+ * transaction needs: db_insert_ahead runs it (PostgreSQL: sends it with the next round
+ * trip, the commit's at the latest), db_inserted_id gives the id and resets it, after
+ * the commit if need be. The statement is neither bound nor reset in between, and
+ * db_inserted_id is called only when nothing failed since (else db_reset). */
+TP_MUST_USE int db_insert_ahead(struct db_stmt *st, struct tp_error *err);
+TP_MUST_USE int db_inserted_id(struct db_stmt *st, int64_t *id, struct tp_error *err);
 /* Binds never fail on their own: a failure is kept on the statement and its next
  * db_step or db_insert reports it (so no bind result can be ignored). */
 void db_bind_int64(struct db_stmt *st, int idx, int64_t v);
@@ -175,13 +180,6 @@ TP_MUST_USE int db_begin_at(struct db *db, struct tp_error *err, const char *fil
  * open transaction, or on a backend without the setting, it is db_begin. */
 #define db_begin_trusted(db, err) db_begin_trusted_at((db), (err), __FILE__, __LINE__)
 TP_MUST_USE int db_begin_trusted_at(struct db *db, struct tp_error *err, const char *file, int line);
-/* db_begin for the calling desk's short transactions and for bulk ones made of desk
- * operations (a call history, the demo), which run the same few statements again and
- * again with other values: PostgreSQL plans them once (a generic plan) rather
- * than at every execution, where planning cost more than running them. SQLite plans a
- * statement once anyway. Inside an open transaction it is db_begin. */
-#define db_begin_hot(db, err) db_begin_hot_at((db), (err), __FILE__, __LINE__)
-TP_MUST_USE int db_begin_hot_at(struct db *db, struct tp_error *err, const char *file, int line);
 TP_MUST_USE int db_commit(struct db *db, struct tp_error *err);
 void db_rollback(struct db *db);
 /* Flat nesting, for a bulk job that is all-or-nothing anyway (a call history, the demo):

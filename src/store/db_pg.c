@@ -26,6 +26,8 @@ struct db_stmt {
 	struct db *db;                /* these two first, as in db.c */
 	int bind_failed;
 	bool writes;                  /* not a SELECT: counted in struct db's writes */
+	bool sent_ahead;              /* as in db.c */
+	int64_t ahead_id;
 	char name[32];
 	int nparams;
 	char *values[PG_PARAMS_MAX];  /* owned copies, NULL for SQL NULL */
@@ -459,7 +461,8 @@ static void pg_finalize(struct db_stmt *st)
 	clear_result(st);
 	for (int i = 0; i < st->nparams; i++)
 		free(st->values[i]);
-	if (st->db->handle && PQstatus(conn(st->db)) == CONNECTION_OK) {
+	/* A connection about to close forgets its statements anyway. */
+	if (st->db->handle && !st->db->closing && PQstatus(conn(st->db)) == CONNECTION_OK) {
 		struct tp_error ignored;
 
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
@@ -566,5 +569,4 @@ const struct db_driver db_pg_driver = {
 	/* Our statements' generic plans are the custom ones without the values' statistics:
 	 * their keys are unique or nearly so, and their LIMIT 1 OFFSET ? made PostgreSQL keep
 	 * planning them at every execution. */
-	.plan_once = "SET LOCAL plan_cache_mode = force_generic_plan",
 };

@@ -19,6 +19,8 @@ struct db_stmt {
 	struct db *db;                /* these two first, as in db.c */
 	int bind_failed;
 	bool writes;                  /* not a SELECT: counted in struct db's writes */
+	bool sent_ahead;              /* as in db.c */
+	int64_t ahead_id;
 	sqlite3_stmt *st;
 };
 

@@ -77,8 +77,7 @@ int store_begin_bulk(struct store *s, struct tp_error *err)
 {
 	if (s->db->tx_depth > 0)
 		return tp_error_set(err, TP_ERR, "a bulk transaction must be the outermost one");
-	/* The desk's statements, thousands of times over: planned once. */
-	if (db_begin_hot(s->db, err))
+	if (db_begin(s->db, err))
 		return err->code;
 	s->bulk = true;
 	db_set_flat(s->db, true);

@@ -202,7 +202,7 @@ int store_session_start(struct store *s, const char *agent, const char *campaign
 	int rc;
 
 	campaign_init(&c);
-	if (db_begin_hot(s->db, err))
+	if (db_begin(s->db, err))
 		return err->code;
 	if ((rc = agent_session(s, agent, &agent_id, &ses, err)) || (rc = store_campaign_settings(s, campaign, &c, err)))
 		goto out;
@@ -251,7 +251,7 @@ static int session_change(struct store *s, const char *agent, int64_t at, char w
 	bool closed = false;
 	int rc;
 
-	if (db_begin_hot(s->db, err))
+	if (db_begin(s->db, err))
 		return err->code;
 	if ((rc = agent_session(s, agent, &agent_id, &ses, err)))
 		goto out;
@@ -324,21 +324,24 @@ int store_session_stop(struct store *s, const char *agent, int64_t at, int64_t *
 #define OFFERABLE " AND (l.held_by IS NULL OR l.held_until <= ?2 OR l.held_by = ?3)" \
 	" AND NOT EXISTS (SELECT 1 FROM opposition o WHERE o.phone = l.phone)"
 
+/* The queues, in the order they are served; claim_stmt adds the LIMIT. The statement
+ * for a queue's first lead has no OFFSET parameter: with one, PostgreSQL never trusts a
+ * plan made once for all values and plans the query again at every execution. */
 static const struct {
 	const char *sql;
 	const char *why;
 } queues[] = {
 	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
-	 " AND l.callback_agent_id = ?3" OFFERABLE " ORDER BY l.next_call_at LIMIT 1 OFFSET ?4", "your callback, due"},
+	 " AND l.callback_agent_id = ?3" OFFERABLE " ORDER BY l.next_call_at ", "your callback, due"},
 	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
 	 " AND (l.callback_agent_id IS NULL OR l.next_call_at <= CAST(?2 AS BIGINT) - 3600)" OFFERABLE
-	 " ORDER BY l.next_call_at LIMIT 1 OFFSET ?4", "shared callback, due"},
+	 " ORDER BY l.next_call_at ", "shared callback, due"},
 	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'hot' AND l.next_call_at <= ?2" OFFERABLE
-	 " ORDER BY l.next_call_at LIMIT 1 OFFSET ?4", "hot prospect, follow-up due"},
+	 " ORDER BY l.next_call_at ", "hot prospect, follow-up due"},
 	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'new'" OFFERABLE
-	 " ORDER BY l.priority DESC, l.id LIMIT 1 OFFSET ?4", "new lead"},
+	 " ORDER BY l.priority DESC, l.id ", "new lead"},
 	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'in_progress' AND l.next_call_at <= ?2"
-	 OFFERABLE " ORDER BY l.next_call_at LIMIT 1 OFFSET ?4", "retry"},
+	 OFFERABLE " ORDER BY l.next_call_at ", "retry"},
 };
 
 /* The queues before the new leads are often empty: the preflight asks about them. */
@@ -347,7 +350,7 @@ static char preflight_sql[4096];
 static pthread_once_t preflight_once = PTHREAD_ONCE_INIT;
 
 /* The lead the agent holds (or NULL), then for each of the first queues whether it has
- * a lead; parameters as the queues' (?4 is 0). */
+ * a lead; parameters as the queues'. */
 static void build_preflight(void)
 {
 	struct strbuf sb;
@@ -358,6 +361,27 @@ static void build_preflight(void)
 		sb_addf(&sb, ", CASE WHEN EXISTS (%s) THEN 1 ELSE 0 END", queues[q].sql);
 	snprintf(preflight_sql, sizeof(preflight_sql), "%s", sb.buf);
 	sb_release(&sb);
+}
+
+/* Queue q's claiming query, for its first lead (skip 0: a statement kept, planned once
+ * on PostgreSQL) or the ones after it (the caller finalises it). It locks the row it
+ * gives, so that another process's open transaction never gets the same lead. */
+static struct db_stmt *claim_stmt(struct store *s, size_t q, int skip, struct tp_error *err)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql), "%s LIMIT 1%s%s", queues[q].sql, skip ? " OFFSET ?4" : "", db_lock_rows(s->db));
+	return skip ? db_prepare(s->db, sql, err) : store__cached(s, (enum stmt_slot)(SLOT_QUEUE_0 + q), sql, err);
+}
+
+/* The parameters of the queues (and of the preflight, skip 0). */
+static void claim_bind(struct db_stmt *st, int64_t campaign_id, int64_t at, int64_t agent_id, int skip)
+{
+	db_bind_int64(st, 1, campaign_id);
+	db_bind_int64(st, 2, at);
+	db_bind_int64(st, 3, agent_id);
+	if (skip)
+		db_bind_int64(st, 4, skip);
 }
 
 static int lead_summary(struct store *s, int64_t lead_id, struct next_lead *out, struct tp_error *err)
@@ -509,6 +533,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	struct session ses;
 	struct tz_local l;
 	struct refusals refused = {0};
+	struct db_stmt *ahead = NULL, *later = NULL;
 	int64_t agent_id, lead_id = 0;
 	bool closed;
 	bool queue_empty[PREFLIGHT_QUEUES];
@@ -516,7 +541,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 
 	memset(out, 0, sizeof(*out));
 	campaign_init(&c);
-	if (db_begin_hot(s->db, err))
+	if (db_begin(s->db, err))
 		return err->code;
 	/* The agent and the campaign in one round trip; a refusal about the agent first. */
 	if ((rc = agent_session_send(s, agent, err)) == 0) {
@@ -551,7 +576,10 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	/* The lead the agent already holds comes back (if the rules still allow it). In the
 	 * same round trip: which of the first queues have a lead at all, so that empty ones
 	 * cost no claiming query (a queue found empty here while a lead joins it is looked
-	 * at by the next "next"). */
+	 * at by the next "next"), and, where the driver pipelines (db_send), the claim of the
+	 * first queue after them, which the loop below then reads. When the preflight finds
+	 * a held lead or an earlier queue with one, that claim's answer is dropped; the row
+	 * it locked is free again at this transaction's end, a few statements later. */
 	{
 		struct db_stmt *st;
 		bool ok = true;
@@ -561,10 +589,14 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 			rc = err->code;
 			goto out;
 		}
-		db_bind_int64(st, 1, c.id);
-		db_bind_int64(st, 2, at);
-		db_bind_int64(st, 3, agent_id);
-		db_bind_int64(st, 4, 0);
+		if (!(ahead = claim_stmt(s, PREFLIGHT_QUEUES, 0, err))) {
+			rc = err->code;
+			goto out;
+		}
+		claim_bind(ahead, c.id, at, agent_id, 0);
+		if ((rc = db_send(ahead, err)))
+			goto out;
+		claim_bind(st, c.id, at, agent_id, 0);
 		rc = db_step(st, err);
 		lead_id = rc == DB_ROW ? store__col_opt(st, 0) : 0;
 		lead_id = lead_id < 0 ? 0 : lead_id;
@@ -584,27 +616,25 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		lead_id = 0;
 	}
 	for (size_t q = 0; q < sizeof(queues) / sizeof(queues[0]) && !lead_id; q++) {
-		char sql[1024];
 		struct db_stmt *st;
 		bool ok = false;
 
 		if (q < PREFLIGHT_QUEUES && queue_empty[q])
 			continue;
 
-		/* Claim the row: another process's open transaction never gets the same lead. */
-		snprintf(sql, sizeof(sql), "%s%s", queues[q].sql, db_lock_rows(s->db));
-		st = store__cached(s, (enum stmt_slot)(SLOT_QUEUE_0 + q), sql, err);
-
-		if (!st) {
-			rc = err->code;
-			goto out;
-		}
 		/* Under rules of the trade, a lead they forbid now is passed over for the next. */
 		for (int skip = 0; !ok && skip < (rules ? NEXT_RULES_CANDIDATES : 1); skip++) {
-			db_bind_int64(st, 1, c.id);
-			db_bind_int64(st, 2, at);
-			db_bind_int64(st, 3, agent_id);
-			db_bind_int64(st, 4, skip);
+			if (skip == 1) {
+				db_finalize(later);
+				later = NULL;
+			}
+			if (!(st = skip ? later ? later : (later = claim_stmt(s, q, skip, err)) : claim_stmt(s, q, 0, err))) {
+				rc = err->code;
+				goto out;
+			}
+			/* The first claim of the queue after the preflight's went with it. */
+			if (st != ahead || skip > 0)
+				claim_bind(st, c.id, at, agent_id, skip);
 			/* The lead as the agent will see it comes with the claim. */
 			rc = db_step(st, err);
 			lead_id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
@@ -657,6 +687,9 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		rc = explain_nothing(s, &c, at, err);
 out:
 	agent_session_done(s);
+	if (ahead)
+		db_reset(ahead);
+	db_finalize(later);
 	campaign_release(&c);
 	/* Nothing to call is an answer, not a failure: keep the session's activity. */
 	if (rc == TP_ENOTHING)
@@ -1200,7 +1233,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	struct session ses;
 	struct tz_local l;
 	struct kpi_counts delta;
-	struct db_stmt *st;
+	struct db_stmt *st, *ahead = NULL;
 	int64_t agent_id, sales_id = 0, session_id = 0, call_end;
 	bool qualified = false, closed = false, found = false, id_later;
 	int rc;
@@ -1217,7 +1250,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	if (!call_result_is_conversation(in->result) && in->outcome && *in->outcome)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "only a conversation has an outcome (result %s)",
 			in->result);
-	if (db_begin_hot(s->db, err))
+	if (db_begin(s->db, err))
 		return err->code;
 	/* The agent, the lead and the replay check in one round trip. */
 	if ((rc = agent_session_send(s, in->agent, err)) || (in->lead_id && (rc = load_lead_send(s, in->lead_id, err))))
@@ -1283,9 +1316,10 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	if (!session_id && (rc = extend_span(s, &c, agent_id, l.yyyymmdd, in->started_at, call_end, err)))
 		goto out;
 
-	/* Nothing needs the new call's id but the caller, who may not want it. */
-	id_later = in->id_unread && !(o && o->appointment) && !in->nqual;
-	if (!(st = id_later ? store__cached(s, SLOT_CALL_ADD_LATER, call_add_sql, err)
+	/* Nothing here needs the new call's id but the caller, who may not want it, or may
+	 * read it after the commit. */
+	id_later = !(o && o->appointment) && !in->nqual;
+	if (!(st = id_later && in->id_unread ? store__cached(s, SLOT_CALL_ADD_LATER, call_add_sql, err)
 		: store__cached_insert(s, SLOT_CALL_ADD, call_add_sql, err))) {
 		rc = err->code;
 		goto out;
@@ -1307,9 +1341,13 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	db_bind_text_or_null(st, 15, in->idempotency_key);
 	/* The call's rank among its lead's calls: given by a history, else counted here. */
 	store__bind_opt(st, 16, in->attempt ? in->attempt : in->lead_id ? lead.attempts + 1 : -1);
-	rc = id_later ? db_step_later(st, err) : db_insert(st, call_id, err);
-	if (id_later)
+	if (id_later && in->id_unread) {
+		rc = db_step_later(st, err);
 		db_reset(st);
+	} else {
+		rc = id_later ? db_insert_ahead(st, err) : db_insert(st, call_id, err);
+		ahead = id_later ? st : NULL;
+	}
 	if (rc)
 		goto out;
 
@@ -1382,7 +1420,12 @@ out:
 	if (s->cache[SLOT_LEAD_FOR_CALL])
 		db_reset(s->cache[SLOT_LEAD_FOR_CALL]);
 	campaign_release(&c);
-	return store__finish(s, rc, err);
+	rc = store__finish(s, rc, err);
+	if (ahead && rc == 0)
+		return db_inserted_id(ahead, call_id, err);
+	if (ahead)
+		db_reset(ahead);
+	return rc;
 }
 
 /* Appointments ----------------------------------------------------------------------------- */

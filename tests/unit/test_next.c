@@ -40,8 +40,8 @@ static int64_t t(int day, int hour, int minute)
 	return tz_utc("Europe/Paris", 2026, 12, day, hour, minute, 0);
 }
 
-/* Logs a call on lead by agent at time at. */
-static void log_call(struct store *s, const char *agent, int64_t lead, const char *result, const char *outcome,
+/* Logs a call on lead by agent at time at; returns the call's id. */
+static int64_t log_call(struct store *s, const char *agent, int64_t lead, const char *result, const char *outcome,
 	int64_t at, int64_t callback_at)
 {
 	struct call_input in = {0};
@@ -58,6 +58,8 @@ static void log_call(struct store *s, const char *agent, int64_t lead, const cha
 	in.talk_seconds = outcome ? 60 : 0;
 	in.callback_at = callback_at;
 	check(store_call_log(s, &in, &call_id, &appt_id, &replayed, &err), &err);
+	assert_false(replayed);
+	return call_id;
 }
 
 static int64_t next_in(struct store *s, const char *campaign, const char *agent, int64_t at, char *reason,
@@ -191,6 +193,61 @@ static void test_order_and_holds(void **state)
 		assert_int_equal(by_attempt[3], 0);
 	}
 	campaign_release(&c);
+	store_close(s);
+	testdb_drop(url);
+}
+
+static int last_call_id(void *ctx, const struct lead_call *c)
+{
+	*(int64_t *)ctx = c->call_id;
+	return 0;
+}
+
+/* The claim of a new lead that goes with the preflight (PostgreSQL) is let go when an
+ * earlier queue or the held lead wins: the next agent gets that new lead. The id a call
+ * log gives (read after its commit on PostgreSQL) is the call's. */
+static void test_claims_let_go(void **state)
+{
+	struct store *s = fresh(), *s2;
+	struct tp_error err;
+	struct campaign c;
+	struct lead_view v;
+	char why[512];
+	int64_t uid, id1, id2, seen = 0;
+
+	(void)state;
+	tp_error_clear(&err);
+	s2 = store_open(url, NULL, &err);
+	assert_non_null(s2);
+	check(store_user_add(s, &test_who, "alice", "agent", "!", &uid, &err), &err);
+	check(store_user_add(s, &test_who, "bob", "agent", "!", &uid, &err), &err);
+	check(store_user_add(s, &test_who, "carol", "agent", "!", &uid, &err), &err);
+	add_campaign(s, &c, 3, "no_answer=1h", 4);
+	assert_int_equal(next(s, "alice", t(1, 9, 0), why, sizeof(why)), 1);
+	id1 = log_call(s, "alice", 1, "conversation", "callback", t(1, 9, 1), t(1, 9, 30));
+	assert_true(id1 > 0);
+	/* 9:31: alice's callback wins over the new leads; bob, on his own connection, gets
+	 * the first of them. */
+	assert_int_equal(next(s, "alice", t(1, 9, 31), why, sizeof(why)), 1);
+	assert_string_equal(why, "your callback, due");
+	assert_int_equal(next(s2, "bob", t(1, 9, 31), why, sizeof(why)), 2);
+	assert_string_equal(why, "new lead");
+	/* 9:32: each holds his lead; carol gets the next new one. */
+	assert_int_equal(next(s, "alice", t(1, 9, 32), why, sizeof(why)), 1);
+	assert_string_equal(why, "the lead you hold");
+	assert_int_equal(next(s2, "bob", t(1, 9, 32), why, sizeof(why)), 2);
+	assert_string_equal(why, "the lead you hold");
+	assert_int_equal(next(s, "carol", t(1, 9, 32), why, sizeof(why)), 3);
+	assert_string_equal(why, "new lead");
+	/* Call ids follow each other and are the rows' own. */
+	id2 = log_call(s2, "bob", 2, "no_answer", NULL, t(1, 9, 33), 0);
+	assert_int_equal(id2, id1 + 1);
+	check(store_lead_view(s, 2, &v, last_call_id, NULL, &seen, &err), &err);
+	assert_int_equal(seen, id2);
+	lead_view_release(&v);
+	assert_int_equal(log_call(s, "alice", 1, "no_answer", NULL, t(1, 9, 34), 0), id2 + 1);
+	campaign_release(&c);
+	store_close(s2);
 	store_close(s);
 	testdb_drop(url);
 }
@@ -340,6 +397,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_and_holds),
+		cmocka_unit_test(test_claims_let_go),
 		cmocka_unit_test(test_rules_of_the_trade),
 		cmocka_unit_test(test_rules_change_seen),
 	};

@@ -580,50 +580,6 @@ static void query_text(struct db *db, const char *sql, char *out, size_t size)
 	db_finalize(st);
 }
 
-static void test_begin_hot(void **state)
-{
-	struct tp_error err;
-	struct db *db;
-	bool sqlite = strncmp(url, "sqlite:", 7) == 0;
-	const char *mode = "SELECT current_setting('plan_cache_mode')";
-	char got[128];
-
-	(void)state;
-	tp_error_clear(&err);
-	db = db_open(url, &err);
-	assert_non_null(db);
-	assert_int_equal(db_exec(db, "CREATE TABLE t (id BIGINT PRIMARY KEY)", &err), 0);
-
-	/* A transaction like any other: what it wrote is kept at its commit, dropped at its
-	 * rollback. */
-	assert_int_equal(db_begin_hot(db, &err), 0);
-	assert_int_equal(db_exec(db, "INSERT INTO t (id) VALUES (1)", &err), 0);
-	if (!sqlite) {
-		query_text(db, mode, got, sizeof(got));
-		assert_string_equal(got, "force_generic_plan");
-	}
-	assert_int_equal(db_commit(db, &err), 0);
-	assert_int_equal(count_rows(db), 1);
-	assert_int_equal(db_begin_hot(db, &err), 0);
-	assert_int_equal(db_exec(db, "INSERT INTO t (id) VALUES (2)", &err), 0);
-	db_rollback(db);
-	assert_int_equal(count_rows(db), 1);
-	if (!sqlite) {
-		/* The setting ends with its transaction, and a unit inside another one is a
-		 * savepoint that leaves the outer transaction's planning alone. */
-		query_text(db, mode, got, sizeof(got));
-		assert_string_equal(got, "auto");
-		assert_int_equal(db_begin(db, &err), 0);
-		assert_int_equal(db_begin_hot(db, &err), 0);
-		query_text(db, mode, got, sizeof(got));
-		assert_string_equal(got, "auto");
-		db_rollback(db);
-		db_rollback(db);
-	}
-	assert_int_equal(db_exec(db, "DROP TABLE t", &err), 0);
-	db_close(db);
-}
-
 /* The lead an agent holds is found by agent and campaign in one index. */
 static void test_held_index(void **state)
 {
@@ -671,7 +627,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_step_later, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_begin_trusted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_begin_hot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_urls, setup, teardown),
 	};
