@@ -164,19 +164,26 @@ static int session_save(struct store *s, const struct session *ses, int64_t ende
  * while paused), or, when it sat idle longer than the campaign's limit before the
  * activity that began at active_from, closes it at its last activity so that a forgotten
  * stop does not count as calling time. *closed tells which. Times before the last credit
- * (back-dated calls) credit nothing.
+ * (back-dated calls) credit nothing. With credit false (a "next", whose call comes soon
+ * after it and credits the time since), only the activity is noted: the time up to it
+ * is credited by the session's next call, pause, stop or idle close.
  */
 static int session_advance_from(struct store *s, int64_t agent_id, struct session *ses, int64_t active_from,
-	int64_t at, bool *closed, struct tp_error *err)
+	int64_t at, bool credit, bool *closed, struct tp_error *err)
 {
 	int rc = 0;
 
 	*closed = false;
 	if (!ses->paused_since && active_from - ses->last_activity_at > ses->idle_limit) {
 		*closed = true;
-		return session_save(s, ses, ses->last_activity_at, err);
+		if (ses->last_activity_at > ses->credited_until) {
+			rc = store__credit_calling_time(s, ses->campaign_id, agent_id, ses->zone, ses->credited_until,
+				ses->last_activity_at, err);
+			ses->credited_until = ses->last_activity_at;
+		}
+		return rc ? rc : session_save(s, ses, ses->last_activity_at, err);
 	}
-	if (!ses->paused_since && at > ses->credited_until) {
+	if (credit && !ses->paused_since && at > ses->credited_until) {
 		rc = store__credit_calling_time(s, ses->campaign_id, agent_id, ses->zone, ses->credited_until, at, err);
 		ses->credited_until = at;
 	}
@@ -188,7 +195,7 @@ static int session_advance_from(struct store *s, int64_t agent_id, struct sessio
 static int session_advance(struct store *s, int64_t agent_id, struct session *ses, int64_t at, bool *closed,
 	struct tp_error *err)
 {
-	return session_advance_from(s, agent_id, ses, at, at, closed, err);
+	return session_advance_from(s, agent_id, ses, at, at, true, closed, err);
 }
 
 int store_session_start(struct store *s, const char *agent, const char *campaign, int64_t at, int64_t *session_id,
@@ -555,8 +562,8 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		goto out;
 	rules = campaign_rules(&c);
 	/* Asking counts as activity of the agent's session. */
-	if (ses.id && ses.campaign_id == c.id && (rc = session_advance(s, agent_id, &ses, at, &closed, err)) == 0 &&
-	    !closed)
+	if (ses.id && ses.campaign_id == c.id &&
+	    (rc = session_advance_from(s, agent_id, &ses, at, at, false, &closed, err)) == 0 && !closed)
 		rc = session_save(s, &ses, 0, err);
 	if (rc)
 		goto out;
@@ -1305,7 +1312,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	/* Calling time: the open session on this campaign, else the day's span. */
 	if (ses.id && ses.campaign_id == c.id) {
 		/* Idle is judged at the call's start; a long call is activity till its end. */
-		if ((rc = session_advance_from(s, agent_id, &ses, in->started_at, call_end, &closed, err)))
+		if ((rc = session_advance_from(s, agent_id, &ses, in->started_at, call_end, true, &closed, err)))
 			goto out;
 		if (!closed) {
 			session_id = ses.id;

@@ -252,6 +252,41 @@ static void test_claims_let_go(void **state)
 	testdb_drop(url);
 }
 
+/* Calling time: a "next" notes the session's activity and the call after it credits the
+ * time since the last credit; a session closed for idleness after a "next" with no call
+ * still counts its time up to that "next". */
+static void test_calling_time(void **state)
+{
+	struct store *s = fresh();
+	struct tp_error err;
+	struct campaign c;
+	struct kpi_counts k;
+	struct kpi_filter f = {0, 0, 0, 0};
+	char why[512];
+	int64_t uid, sid, secs;
+
+	(void)state;
+	tp_error_clear(&err);
+	check(store_user_add(s, &test_who, "alice", "agent", "!", &uid, &err), &err);
+	add_campaign(s, &c, 3, "no_answer=1h", 4);
+	f.campaign_id = c.id;
+	check(store_session_start(s, "alice", "C", t(1, 9, 0), &sid, &err), &err);
+	assert_int_equal(next(s, "alice", t(1, 9, 10), why, sizeof(why)), 1);
+	log_call(s, "alice", 1, "no_answer", NULL, t(1, 9, 11), 0);
+	check(store_kpi_totals(s, &f, &k, &err), &err);
+	assert_int_equal(k.calling_seconds, 11 * 60);
+	/* 9:20 a "next", then nothing till 10:30: the session closed at 9:20. */
+	assert_int_equal(next(s, "alice", t(1, 9, 20), why, sizeof(why)), 2);
+	assert_int_equal(store_session_stop(s, "alice", t(1, 10, 30), &secs, &err), TP_ENOTFOUND);
+	assert_non_null(strstr(err.reason, "idle too long"));
+	check(store_kpi_totals(s, &f, &k, &err), &err);
+	assert_int_equal(k.calling_seconds, 20 * 60);
+	assert_int_equal(k.calls, 1);
+	campaign_release(&c);
+	store_close(s);
+	testdb_drop(url);
+}
+
 /* A connection keeps the campaign it read; a change made through another one is applied
  * from the next call on (the desk and the call log read the campaign's revision). */
 static void test_rules_change_seen(void **state)
@@ -398,6 +433,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_and_holds),
 		cmocka_unit_test(test_claims_let_go),
+		cmocka_unit_test(test_calling_time),
 		cmocka_unit_test(test_rules_of_the_trade),
 		cmocka_unit_test(test_rules_change_seen),
 	};
