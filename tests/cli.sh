@@ -153,6 +153,25 @@ expect_eq "impossible dates named" "b/history.csv:3: date: '31/04/2026': there i
 expect_eq "history a again: duplicates" "a/history.csv: 0 calls imported, 2 duplicates, 0 rejected into Hist" \
   "$("$T" import calls a/history.csv --campaign Hist --mapping h.mapping)"
 expect_eq "history calls stored" "3" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM calls c JOIN campaigns k ON k.id = c.campaign_id WHERE k.name = 'Hist'")"
+# Longer histories are stored by batches of rows (looked up together): a file that
+# shares its first 300 rows with an earlier one counts them as duplicates, across batches;
+# rejects, found while reading or while storing, come in file order.
+printf '[columns]\nagent = agent\ndate = date\ntime = time\nresult = result\noutcome = outcome\n' > h2.mapping
+rows() { awk -v from="$1" -v to="$2" 'BEGIN { print "agent,date,time,result,outcome"
+  for (i = from; i <= to; i++) {
+    t = sprintf("%02d:%02d", 8 + int(i / 60), i % 60)
+    if (i == 300) print "zoe,2026-11-04," t ",conversation,nope"
+    else if (i == 301) print "zoe,2026-11-31," t ",busy,"
+    else print "zoe,2026-11-04," t ",busy," } }'; }
+rows 1 600 > c.csv
+rows 301 900 > d.csv
+expect_eq "history by batches" "c.csv: 598 calls imported, 0 duplicates, 2 rejected into Hist" \
+  "$("$T" import calls c.csv --campaign Hist --mapping h2.mapping 2>err)"
+expect_eq "history by batches: rejects in file order" "c.csv:301: outcome: 'nope' is not an outcome of this campaign (built in: refused hot_short hot_medium hot_long callback appointment sale do_not_call not_target)|c.csv:302: date: '2026-11-31': there is no such day in that month" \
+  "$(paste -sd'|' err)"
+expect_eq "overlapping history" "d.csv: 300 calls imported, 299 duplicates, 1 rejected into Hist" \
+  "$("$T" import calls d.csv --campaign Hist --mapping h2.mapping 2>/dev/null)"
+expect_eq "overlapping history: calls stored" "901" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM calls c JOIN campaigns k ON k.id = c.campaign_id WHERE k.name = 'Hist'")"
 
 # every subcommand has --help
 for c in init user campaign "import" "export" session next call appointment kpi demo migrate; do

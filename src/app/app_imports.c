@@ -56,6 +56,8 @@ struct app_import {
 	int year_state, last_month;
 	struct row_seen seen;
 	char last_agent[128];       /* ensured already: histories come agent by agent */
+	struct pending_call *pending;   /* the batch read, not stored yet (CALLS_BATCH rows) */
+	size_t npending;
 };
 
 static bool cancelled(const struct app_import *im)
@@ -254,16 +256,264 @@ static int calls_header(struct app_import *im, const struct csv_record *rec)
 	return 0;
 }
 
+/* A history row read and checked, waiting in its batch to be stored (calls_flush): the
+ * rows of a batch are looked up in one query (store_calls_known), not one each. Its
+ * strings are copies in mem; a rejected row keeps its reason, reported in file order. */
+struct pending_call {
+	long line;
+	char *field, *reason;               /* rejected: the field at fault and why */
+	struct call_input in;
+	const char **qkeys, **qvalues;      /* in mem */
+	const char *appt_status, *appt_result;
+	int relevant;
+	int64_t cents;
+	bool appt_values;                   /* the row says what sales made of its appointment */
+	char key[64];
+	char *mem;
+};
+
+#define CALLS_BATCH 256
+
+static void pending_clear(struct app_import *im)
+{
+	for (size_t i = 0; i < im->npending; i++) {
+		free(im->pending[i].field);
+		free(im->pending[i].reason);
+		free(im->pending[i].mem);
+	}
+	im->npending = 0;
+}
+
+static struct pending_call *pending_next(struct app_import *im, long line)
+{
+	struct pending_call *p = &im->pending[im->npending++];
+
+	memset(p, 0, sizeof(*p));
+	p->line = line;
+	return p;
+}
+
+static void pending_reject(struct pending_call *p, const char *field, const char *reason)
+{
+	p->field = xstrdup(field ? field : "");
+	p->reason = xstrdup(reason);
+}
+
+/* Copies the row's strings into p->mem and points p's fields at them. */
+static void pending_keep(struct pending_call *p, const struct call_parts *parts, const char *const *qkeys,
+	const char *const *qvalues)
+{
+	const char *strs[] = {p->in.agent, p->in.result, p->in.outcome, p->in.note, parts->appointment_status,
+		parts->appointment_result};
+	const char **dst[] = {&p->in.agent, &p->in.result, &p->in.outcome, &p->in.note, &p->appt_status,
+		&p->appt_result};
+	size_t size = 2 * p->in.nqual * sizeof(char *), off;
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		size += strs[i] ? strlen(strs[i]) + 1 : 0;
+	for (size_t i = 0; i < p->in.nqual; i++)
+		size += strlen(qvalues[i]) + 1;
+	p->mem = xmalloc(size ? size : 1);
+	p->qkeys = (const char **)(void *)p->mem;
+	p->qvalues = p->qkeys + p->in.nqual;
+	off = 2 * p->in.nqual * sizeof(char *);
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		*dst[i] = NULL;
+		if (strs[i]) {
+			size_t len = strlen(strs[i]) + 1;
+
+			memcpy(p->mem + off, strs[i], len);
+			*dst[i] = p->mem + off;
+			off += len;
+		}
+	}
+	for (size_t i = 0; i < p->in.nqual; i++) {
+		size_t len = strlen(qvalues[i]) + 1;
+
+		p->qkeys[i] = qkeys[i];             /* the mapping's own */
+		memcpy(p->mem + off, qvalues[i], len);
+		p->qvalues[i] = p->mem + off;
+		off += len;
+	}
+	p->in.qual_key = p->qkeys;
+	p->in.qual_value = p->qvalues;
+	p->in.idempotency_key = p->key;
+}
+
+/* Stores the batch's rows in file order: the ones already imported (by an earlier run of
+ * this file, or of one that shares rows with it) are counted as duplicates. */
+static int calls_flush(struct app_import *im)
+{
+	const char *keys[CALLS_BATCH];
+	bool known[CALLS_BATCH];
+	size_t nkeys = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < im->npending; i++)
+		if (!im->pending[i].reason)
+			keys[nkeys++] = im->pending[i].key;
+	if ((rc = store_calls_known(im->a->store, keys, nkeys, known, &im->fatal))) {
+		pending_clear(im);
+		return rc;
+	}
+	nkeys = 0;
+	for (size_t i = 0; i < im->npending && rc == 0; i++) {
+		struct pending_call *p = &im->pending[i];
+		struct tp_error e;
+		int64_t call_id, appointment_id;
+		bool replayed;
+
+		if (p->reason) {
+			reject(im, p->line, p->field, p->reason);
+			continue;
+		}
+		tp_error_clear(&e);
+		p->in.key_new = !known[nkeys++];
+		rc = store_call_log(im->a->store, &p->in, &call_id, &appointment_id, &replayed, &e);
+		if (rc == TP_EUSAGE || rc == TP_ENOTFOUND) {
+			reject(im, p->line, e.field, e.reason);
+			rc = 0;
+			continue;
+		}
+		if (rc == 0 && !replayed && p->appt_values) {
+			rc = !appointment_id ? tp_error_at(&e, TP_ERR, im->o.file, p->line, "appointment_at",
+				"the call made no appointment to give a result to") : store_appointment_result(im->a->store,
+				&im->who, appointment_id, p->appt_status, p->relevant, p->appt_result, p->cents, &e);
+		}
+		if (rc) {
+			im->fatal = e;
+			break;
+		}
+		if (replayed)
+			im->duplicates++;
+		else
+			im->added++;
+	}
+	pending_clear(im);
+	return rc;
+}
+
+/* Reads and checks a history row into p (rejected there with its reason); a store error
+ * is im->fatal's. */
+static int calls_read(struct app_import *im, const struct csv_record *rec, struct pending_call *p,
+	struct call_row *row, struct call_parts *parts, char *e164, struct tp_error *e)
+{
+	const struct campaign *c = &im->c;
+	const char *qkeys[CSV_FIELDS_MAX], *qvalues[CSV_FIELDS_MAX];
+	struct call_input *in = &p->in;
+	int64_t agent_id;
+	int rc;
+
+	if (rec->error) {
+		pending_reject(p, "record", rec->error);
+		return 0;
+	}
+	if (rec->nfields != im->ncols) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "%zu fields where the header has %zu", rec->nfields, im->ncols);
+		pending_reject(p, "record", why);
+		return 0;
+	}
+	for (size_t i = 0; i < rec->nfields; i++) {
+		if (!utf8_valid(rec->fields[i], rec->lens[i])) {
+			pending_reject(p, "record", "invalid UTF-8");
+			return 0;
+		}
+		if (im->col_target[i] >= 0 && im->col_target[i] != CM_IGNORE)
+			row->v[im->col_target[i]] = rec->fields[i];
+	}
+	if (callmap_row(&im->map, row, &im->year_state, &im->last_month, parts, e)) {
+		pending_reject(p, e->field, e->reason);
+		return 0;
+	}
+	if (strcmp(im->last_agent, parts->agent) != 0) {
+		if ((rc = store_user_ensure_agent(im->a->store, &im->who, parts->agent, &agent_id, &im->fatal)))
+			return rc;
+		snprintf(im->last_agent, sizeof(im->last_agent), "%s", parts->agent);
+	}
+	/* A row may name its campaign; the file's is the default. */
+	if (parts->campaign && strcmp(parts->campaign, im->c.name) != 0) {
+		if (!im->row_c.name || strcmp(im->row_c.name, parts->campaign) != 0) {
+			campaign_release(&im->row_c);
+			campaign_init(&im->row_c);
+			rc = store_campaign_settings(im->a->store, parts->campaign, &im->row_c, e);
+			if (rc == TP_ENOTFOUND) {
+				campaign_release(&im->row_c);
+				campaign_init(&im->row_c);
+				pending_reject(p, "campaign", e->reason);
+				return 0;
+			}
+			if (rc) {
+				im->fatal = *e;
+				return rc;
+			}
+		}
+		c = &im->row_c;
+	}
+	in->agent = parts->agent;
+	in->campaign_id = c->id;
+	in->result = parts->result;
+	in->outcome = call_result_is_conversation(parts->result) ? parts->outcome : NULL;
+	in->talk_seconds = parts->talk_seconds;
+	in->ring_seconds = parts->ring_seconds;
+	in->attempt = parts->attempt;
+	in->note = parts->notes;
+	in->started_at = tz_utc(c->timezone, parts->year, parts->month, parts->day, parts->hour, parts->minute,
+		parts->second);
+	/* Qualification values of the row (qualify.KEY columns), empty ones left out. */
+	for (size_t i = 0; i < rec->nfields; i++) {
+		if (im->col_target[i] == CM_QUALIFY && rec->fields[i][0]) {
+			qkeys[in->nqual] = im->col_key[i];
+			qvalues[in->nqual] = rec->fields[i];
+			in->nqual++;
+		}
+	}
+	/* What sales made of the appointment, checked before anything is written. */
+	if (parts->appointment_at && tz_parse_local(c->timezone, parts->appointment_at, "appointment_at",
+		&in->appointment_at, e)) {
+		pending_reject(p, "appointment_at", e->reason);
+		return 0;
+	}
+	if ((parts->appointment_status || parts->appointment_relevant || parts->appointment_result || parts->amount) &&
+	    !parts->appointment_at) {
+		pending_reject(p, "appointment_at", "an appointment's result needs the appointment (its date and time)");
+		return 0;
+	}
+	p->relevant = -1;
+	p->cents = -1;
+	if (app_appointment_values(parts->appointment_status, parts->appointment_relevant, parts->appointment_result,
+		parts->amount, &p->relevant, &p->cents, e)) {
+		pending_reject(p, strcmp(e->field, "status") == 0 ? "appointment_status" : strcmp(e->field, "relevant") == 0
+			? "appointment_relevant" : strcmp(e->field, "result") == 0 ? "appointment_result" : e->field, e->reason);
+		return 0;
+	}
+	p->appt_values = parts->appointment_status || p->relevant >= 0 || parts->appointment_result || p->cents >= 0;
+	if (parts->phone && *parts->phone) {
+		const char *why = "not a phone number";
+		char reason[128];
+
+		if (phone_normalize(parts->phone, strlen(parts->phone), c->region, e164, &why) != PHONE_OK) {
+			snprintf(reason, sizeof(reason), "'%.40s': %s", parts->phone, why);
+			pending_reject(p, "phone", reason);
+			return 0;
+		}
+		if ((rc = store_lead_by_phone(im->a->store, c->id, e164, &in->lead_id, &im->fatal)))
+			return rc;
+	}
+	pending_keep(p, parts, qkeys, qvalues);
+	return 0;
+}
+
+/* Reads and checks a row; what needs no answer from the store waits in the batch. */
 static int calls_record(void *ctx, const struct csv_record *rec)
 {
 	struct app_import *im = ctx;
 	struct call_row row = {{0}};
 	struct call_parts parts;
-	struct call_input in = {0};
+	struct pending_call *p;
 	struct tp_error e;
-	char key[128], e164[PHONE_E164_MAX];
-	int64_t call_id, appointment_id, agent_id;
-	bool replayed;
+	char e164[PHONE_E164_MAX];
 	int rc;
 
 	if (cancelled(im))
@@ -272,134 +522,22 @@ static int calls_record(void *ctx, const struct csv_record *rec)
 		return calls_header(im, rec);
 	im->rows++;
 	tp_error_clear(&e);
-	if (rec->error) {
-		reject(im, rec->line, "record", rec->error);
-		return 0;
-	}
-	if (rec->nfields != im->ncols) {
-		char why[96];
-
-		snprintf(why, sizeof(why), "%zu fields where the header has %zu", rec->nfields, im->ncols);
-		reject(im, rec->line, "record", why);
-		return 0;
-	}
-	for (size_t i = 0; i < rec->nfields; i++) {
-		if (!utf8_valid(rec->fields[i], rec->lens[i])) {
-			reject(im, rec->line, "record", "invalid UTF-8");
-			return 0;
-		}
-		if (im->col_target[i] >= 0 && im->col_target[i] != CM_IGNORE)
-			row.v[im->col_target[i]] = rec->fields[i];
-	}
-	if (callmap_row(&im->map, &row, &im->year_state, &im->last_month, &parts, &e)) {
-		reject(im, rec->line, e.field, e.reason);
-		return 0;
-	}
-	if (strcmp(im->last_agent, parts.agent) != 0) {
-		if ((rc = store_user_ensure_agent(im->a->store, &im->who, parts.agent, &agent_id, &im->fatal)))
-			return rc;
-		snprintf(im->last_agent, sizeof(im->last_agent), "%s", parts.agent);
-	}
-	/* A row may name its campaign; the file's is the default. */
-	const struct campaign *c = &im->c;
-	const char *qkeys[CSV_FIELDS_MAX], *qvalues[CSV_FIELDS_MAX];
-	int64_t cents = -1;
-	int rel = -1;
-
-	if (parts.campaign && strcmp(parts.campaign, im->c.name) != 0) {
-		if (!im->row_c.name || strcmp(im->row_c.name, parts.campaign) != 0) {
-			campaign_release(&im->row_c);
-			campaign_init(&im->row_c);
-			rc = store_campaign_settings(im->a->store, parts.campaign, &im->row_c, &e);
-			if (rc == TP_ENOTFOUND) {
-				campaign_release(&im->row_c);
-				campaign_init(&im->row_c);
-				reject(im, rec->line, "campaign", e.reason);
-				return 0;
-			}
-			if (rc) {
-				im->fatal = e;
-				return rc;
-			}
-		}
-		c = &im->row_c;
-	}
-	in.agent = parts.agent;
-	in.campaign_id = c->id;
-	in.result = parts.result;
-	in.outcome = call_result_is_conversation(parts.result) ? parts.outcome : NULL;
-	in.talk_seconds = parts.talk_seconds;
-	in.ring_seconds = parts.ring_seconds;
-	in.attempt = parts.attempt;
-	in.note = parts.notes;
-	in.started_at = tz_utc(c->timezone, parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second);
-	/* Qualification values of the row (qualify.KEY columns), empty ones left out. */
-	for (size_t i = 0; i < rec->nfields; i++) {
-		if (im->col_target[i] == CM_QUALIFY && rec->fields[i][0]) {
-			qkeys[in.nqual] = im->col_key[i];
-			qvalues[in.nqual] = rec->fields[i];
-			in.nqual++;
-		}
-	}
-	in.qual_key = qkeys;
-	in.qual_value = qvalues;
-	/* What sales made of the appointment, checked before anything is written. */
-	if (parts.appointment_at && tz_parse_local(c->timezone, parts.appointment_at, "appointment_at", &in.appointment_at,
-		&e)) {
-		reject(im, rec->line, "appointment_at", e.reason);
-		return 0;
-	}
-	if ((parts.appointment_status || parts.appointment_relevant || parts.appointment_result || parts.amount) &&
-	    !parts.appointment_at) {
-		reject(im, rec->line, "appointment_at", "an appointment's result needs the appointment (its date and time)");
-		return 0;
-	}
-	if (app_appointment_values(parts.appointment_status, parts.appointment_relevant, parts.appointment_result,
-		parts.amount, &rel, &cents, &e)) {
-		reject(im, rec->line, strcmp(e.field, "status") == 0 ? "appointment_status" : strcmp(e.field, "relevant") == 0
-			? "appointment_relevant" : strcmp(e.field, "result") == 0 ? "appointment_result" : e.field, e.reason);
-		return 0;
-	}
-	if (parts.phone && *parts.phone) {
-		const char *why = "not a phone number";
-		char reason[128];
-
-		if (phone_normalize(parts.phone, strlen(parts.phone), c->region, e164, &why) != PHONE_OK) {
-			snprintf(reason, sizeof(reason), "'%.40s': %s", parts.phone, why);
-			reject(im, rec->line, "phone", reason);
-			return 0;
-		}
-		if ((rc = store_lead_by_phone(im->a->store, c->id, e164, &in.lead_id, &im->fatal)))
-			return rc;
-	}
-	/* The row's identity is its content: the same file imported again is recognised,
-	 * another file of the same name is not mistaken for it. */
-	{
+	p = pending_next(im, rec->line);
+	if ((rc = calls_read(im, rec, p, &row, &parts, e164, &e)) == 0 && !p->reason) {
 		uint64_t h = row_hash(rec);
 
-		snprintf(key, sizeof(key), "import:%lld:%016llx:%u", (long long)im->c.id, (unsigned long long)h,
+		/* The row's identity is its content: the same file imported again is recognised,
+		 * another file of the same name is not mistaken for it. */
+		snprintf(p->key, sizeof(p->key), "import:%lld:%016llx:%u", (long long)im->c.id, (unsigned long long)h,
 			row_occurrence(&im->seen, h));
-	}
-	in.idempotency_key = key;
-	in.id_unread = true;
-	rc = store_call_log(im->a->store, &in, &call_id, &appointment_id, &replayed, &e);
-	if (rc == TP_EUSAGE || rc == TP_ENOTFOUND) {
-		reject(im, rec->line, e.field, e.reason);
-		return 0;
-	}
-	if (rc == 0 && !replayed && (parts.appointment_status || rel >= 0 || parts.appointment_result || cents >= 0)) {
-		rc = !appointment_id ? tp_error_at(&e, TP_ERR, im->o.file, rec->line, "appointment_at",
-			"the call made no appointment to give a result to") : store_appointment_result(im->a->store, &im->who, appointment_id, parts.appointment_status, rel,
-			parts.appointment_result, cents, &e);
+		p->in.id_unread = true;
 	}
 	if (rc) {
-		im->fatal = e;
+		pending_clear(im);
 		return rc;
 	}
-	if (replayed)
-		im->duplicates++;
-	else
-		im->added++;
+	if (im->npending == CALLS_BATCH)
+		return calls_flush(im);
 	return 0;
 }
 
@@ -419,6 +557,9 @@ static void import_free(struct app_import *im)
 		csv_reader_release(&im->csv);
 	free(im->seen.keys);
 	free(im->seen.counts);
+	if (im->pending)
+		pending_clear(im);
+	free(im->pending);
 	campaign_release(&im->c);
 	free(im);
 }
@@ -454,6 +595,7 @@ struct app_import *app_import_begin(struct app *a, const struct app_import_opts 
 	if (rc == 0 && o->kind == APP_IMPORT_CALLS) {
 		rc = callmap_parse(&im->map, o->mapping_file, o->mapping_text, o->mapping_len, err);
 		im->map_ready = rc == 0;
+		im->pending = xcalloc(CALLS_BATCH, sizeof(*im->pending));
 	}
 	if (rc == 0 && o->kind != APP_IMPORT_DNC)
 		rc = store_campaign_settings(a->store, o->campaign ? o->campaign : "", &im->c, err);
@@ -564,6 +706,8 @@ int app_import_finish(struct app_import *im, struct app_import_result *res, stru
 		im->rejected = im->im.stats.rejected;
 	} else {
 		if (im->csv_ready && (rc = csv_reader_finish(&im->csv)))
+			*err = im->fatal;
+		if (rc == 0 && im->npending && (rc = calls_flush(im)))
 			*err = im->fatal;
 		if (rc == 0 && im->o.kind == APP_IMPORT_CALLS && !im->header_done)
 			rc = tp_error_at(err, TP_EUSAGE, im->o.file, 0, NULL,

@@ -88,7 +88,7 @@ int db_exec(struct db *db, const char *sql, struct tp_error *err)
 	return db->driver->exec(db, sql, err);
 }
 
-struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err)
+static struct db_stmt *prepare_cached(struct db *db, const char *sql, bool replanned, struct tp_error *err)
 {
 	struct db_stmt *st;
 	int free_slot = -1;
@@ -102,7 +102,8 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err)
 			return db->stmts[i].st;
 		}
 	}
-	st = db->driver->prepare(db, sql, err);
+	st = replanned && db->driver->prepare_replanned ? db->driver->prepare_replanned(db, sql, err)
+		: db->driver->prepare(db, sql, err);
 	if (st)
 		st->writes = sql_writes(sql);
 	if (st && free_slot >= 0) {
@@ -111,6 +112,16 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err)
 		db->stmts[free_slot].in_use = true;
 	}
 	return st;
+}
+
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err)
+{
+	return prepare_cached(db, sql, false, err);
+}
+
+struct db_stmt *db_prepare_replanned(struct db *db, const char *sql, struct tp_error *err)
+{
+	return prepare_cached(db, sql, true, err);
 }
 
 struct db_stmt *db_prepare_insert(struct db *db, const char *sql, struct tp_error *err)

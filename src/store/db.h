@@ -42,6 +42,8 @@ struct db_driver {
 	/* Prepares an INSERT into a table with an id column so that db_insert can return the
 	 * new id (SQLite: last_insert_rowid, no RETURNING and its temporary table). */
 	struct db_stmt *(*prepare_insert)(struct db *db, const char *sql, struct tp_error *err);
+	/* db_prepare_replanned; NULL: prepare (a planner that needs no such care). */
+	struct db_stmt *(*prepare_replanned)(struct db *db, const char *sql, struct tp_error *err);
 	/* Runs such an INSERT and gives the new row's id. */
 	int (*insert)(struct db_stmt *st, int64_t *id, struct tp_error *err);
 	int (*bind_int64)(struct db_stmt *st, int idx, int64_t v);
@@ -119,6 +121,11 @@ void db_close(struct db *db);
 TP_MUST_USE int db_exec(struct db *db, const char *sql, struct tp_error *err);
 /* Prepares sql, or takes the same statement back from the connection's cache. */
 TP_MUST_USE struct db_stmt *db_prepare(struct db *db, const char *sql, struct tp_error *err);
+/* db_prepare for a query whose best plan changes with the rows that the transaction
+ * running it adds (a lookup in a table that a bulk import fills): PostgreSQL plans it at
+ * each run, with its values and the table as it is then, where a plan kept from the
+ * first runs, made for a nearly empty table, would scan the table it fills. */
+TP_MUST_USE struct db_stmt *db_prepare_replanned(struct db *db, const char *sql, struct tp_error *err);
 /* For "INSERT INTO t (...) VALUES (...)" (no RETURNING): db_insert runs it, resets it
  * and puts the new row's id in *id. */
 TP_MUST_USE struct db_stmt *db_prepare_insert(struct db *db, const char *sql, struct tp_error *err);

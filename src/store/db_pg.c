@@ -35,6 +35,7 @@ struct db_stmt {
 	int row;                      /* the current row, -1 before the first step */
 	int nrows;
 	bool returns_id;              /* prepared by prepare_insert */
+	char *text;                   /* prepare_replanned: the SQL, sent at each run (else prepared) */
 	bool awaiting;                /* sent in the pipeline (db_send), its answer not read yet */
 };
 
@@ -141,8 +142,9 @@ static int send_queued(struct db *db, const char *sql, struct db_stmt *st, struc
 		return rc;
 	if (!pc->queued && PQpipelineStatus(pc->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(pc->conn))
 		return tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
-	ok = st ? PQsendQueryPrepared(pc->conn, st->name, st->nparams, (const char *const *)st->values, NULL, NULL, 0)
-		: PQsendQueryParams(pc->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	ok = !st ? PQsendQueryParams(pc->conn, sql, 0, NULL, NULL, NULL, NULL, 0)
+		: st->text ? PQsendQueryParams(pc->conn, st->text, st->nparams, NULL, (const char *const *)st->values, NULL,
+		NULL, 0) : PQsendQueryPrepared(pc->conn, st->name, st->nparams, (const char *const *)st->values, NULL, NULL, 0);
 	if (!ok)
 		return tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
 	if (target)
@@ -265,7 +267,7 @@ static char *convert(const char *sql, int *nparams)
 	return sb.buf;
 }
 
-static struct db_stmt *prepare(struct db *db, const char *sql, bool returns_id, struct tp_error *err)
+static struct db_stmt *prepare(struct db *db, const char *sql, bool returns_id, bool replan, struct tp_error *err)
 {
 	struct pg_conn *pc = db->handle;
 	struct db_stmt *st;
@@ -295,6 +297,11 @@ static struct db_stmt *prepare(struct db *db, const char *sql, bool returns_id, 
 	st->row = -1;
 	st->returns_id = returns_id;
 	snprintf(st->name, sizeof(st->name), "tp%lu", ++pc->next_stmt);
+	if (replan) {
+		/* Parsed and planned by the server at each run, with the values it gets. */
+		st->text = text;
+		return st;
+	}
 	if (pc->queued && settle(db, err)) {
 		free(text);
 		free(st);
@@ -314,12 +321,17 @@ static struct db_stmt *prepare(struct db *db, const char *sql, bool returns_id, 
 
 static struct db_stmt *pg_prepare(struct db *db, const char *sql, struct tp_error *err)
 {
-	return prepare(db, sql, false, err);
+	return prepare(db, sql, false, false, err);
 }
 
 static struct db_stmt *pg_prepare_insert(struct db *db, const char *sql, struct tp_error *err)
 {
-	return prepare(db, sql, true, err);
+	return prepare(db, sql, true, false, err);
+}
+
+static struct db_stmt *pg_prepare_replanned(struct db *db, const char *sql, struct tp_error *err)
+{
+	return prepare(db, sql, false, true, err);
 }
 
 static int set_param(struct db_stmt *st, int idx, char *value)
@@ -380,8 +392,9 @@ static int pg_step(struct db_stmt *st, struct tp_error *err)
 	if (!st->res) {
 		ExecStatusType status;
 
-		st->res = PQexecPrepared(conn(st->db), st->name, st->nparams, (const char *const *)st->values, NULL,
-			NULL, 0);
+		st->res = st->text ? PQexecParams(conn(st->db), st->text, st->nparams, NULL,
+			(const char *const *)st->values, NULL, NULL, 0) : PQexecPrepared(conn(st->db), st->name, st->nparams,
+			(const char *const *)st->values, NULL, NULL, 0);
 		status = PQresultStatus(st->res);
 		if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
 			int rc = fail(st->db, st->res, err, "running a statement");
@@ -462,7 +475,9 @@ static void pg_finalize(struct db_stmt *st)
 	for (int i = 0; i < st->nparams; i++)
 		free(st->values[i]);
 	/* A connection about to close forgets its statements anyway. */
-	if (st->db->handle && !st->db->closing && PQstatus(conn(st->db)) == CONNECTION_OK) {
+	if (st->text) {
+		free(st->text);
+	} else if (st->db->handle && !st->db->closing && PQstatus(conn(st->db)) == CONNECTION_OK) {
 		struct tp_error ignored;
 
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
@@ -546,6 +561,7 @@ const struct db_driver db_pg_driver = {
 	.exec = pg_exec,
 	.prepare = pg_prepare,
 	.prepare_insert = pg_prepare_insert,
+	.prepare_replanned = pg_prepare_replanned,
 	.insert = pg_insert,
 	.bind_int64 = pg_bind_int64,
 	.bind_text = pg_bind_text,

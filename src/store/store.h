@@ -240,7 +240,15 @@ struct call_input {
 	 * no qualification may then be written with the next statement that waits (*call_id
 	 * 0), one round trip less on PostgreSQL. */
 	bool id_unread;
+	/* The caller found no call with idempotency_key in this transaction (store_calls_known)
+	 * and writes none with it meanwhile: the call is not looked for again. */
+	bool key_new;
 };
+
+/* For each of the n idempotency keys, whether a call has it (known[i]): one query per 64
+ * keys, where the call log asks once per call. */
+TP_MUST_USE int store_calls_known(struct store *s, const char *const *keys, size_t n, bool *known,
+	struct tp_error *err);
 
 /*
  * Records a call and all it implies in one transaction: the lead's new state, the

@@ -1195,6 +1195,55 @@ static int replay(struct store *s, const char *key, int64_t *call_id, int64_t *a
 	return rc < 0 ? rc : 0;
 }
 
+#define KEYS_PER_QUERY 64
+static char known_sql[64 + 3 * KEYS_PER_QUERY];
+static pthread_once_t known_once = PTHREAD_ONCE_INIT;
+
+static void build_known(void)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_adds(&sb, "SELECT idempotency_key FROM calls WHERE idempotency_key IN (?");
+	for (int i = 1; i < KEYS_PER_QUERY; i++)
+		sb_adds(&sb, ", ?");
+	sb_adds(&sb, ")");
+	snprintf(known_sql, sizeof(known_sql), "%s", sb.buf);
+	sb_release(&sb);
+}
+
+int store_calls_known(struct store *s, const char *const *keys, size_t n, bool *known, struct tp_error *err)
+{
+	struct db_stmt *st;
+	int rc = 0;
+
+	pthread_once(&known_once, build_known);
+	memset(known, 0, n * sizeof(*known));
+	if (!n)
+		return 0;
+	if (!s->cache[SLOT_CALLS_KNOWN])
+		s->cache[SLOT_CALLS_KNOWN] = db_prepare_replanned(s->db, known_sql, err);
+	if (!(st = s->cache[SLOT_CALLS_KNOWN]))
+		return err->code;
+	for (size_t from = 0; from < n && rc == 0; from += KEYS_PER_QUERY) {
+		size_t k = n - from < KEYS_PER_QUERY ? n - from : KEYS_PER_QUERY;
+
+		/* A short last group repeats its last key. */
+		for (size_t i = 0; i < KEYS_PER_QUERY; i++)
+			db_bind_text(st, (int)i + 1, keys[from + (i < k ? i : k - 1)]);
+		while ((rc = db_step(st, err)) == DB_ROW) {
+			const char *got = db_col_text(st, 0);
+
+			for (size_t i = 0; i < k; i++)
+				if (strcmp(got, keys[from + i]) == 0)
+					known[from + i] = true;
+		}
+		db_reset(st);
+		rc = rc < 0 ? rc : 0;
+	}
+	return rc;
+}
+
 /* Checks what does not need the database; TP_EUSAGE naming the field at fault. */
 static int validate_call(const struct call_input *in, const struct outcome *o, const struct campaign *c,
 	struct tp_error *err)
@@ -1262,7 +1311,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	/* The agent, the lead and the replay check in one round trip. */
 	if ((rc = agent_session_send(s, in->agent, err)) || (in->lead_id && (rc = load_lead_send(s, in->lead_id, err))))
 		goto out;
-	if (in->idempotency_key && *in->idempotency_key) {
+	if (in->idempotency_key && *in->idempotency_key && !in->key_new) {
 		if ((rc = replay(s, in->idempotency_key, call_id, appointment_id, &found, err)))
 			goto out;
 		if (found) {
