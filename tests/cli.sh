@@ -171,7 +171,15 @@ expect_eq "history by batches: rejects in file order" "c.csv:301: outcome: 'nope
   "$(paste -sd'|' err)"
 expect_eq "overlapping history" "d.csv: 300 calls imported, 299 duplicates, 1 rejected into Hist" \
   "$("$T" import calls d.csv --campaign Hist --mapping h2.mapping 2>/dev/null)"
-expect_eq "overlapping history: calls stored" "901" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM calls c JOIN campaigns k ON k.id = c.campaign_id WHERE k.name = 'Hist'")"
+# Notes are kept as written (a history's calls go by COPY on PostgreSQL: escapes).
+printf '[columns]\nagent = agent\ndate = date\ntime = time\nresult = result\nnotes = notes\n' > h3.mapping
+printf 'agent,date,time,result,notes\nzoe,2026-11-05,09:00,busy,"back\\slash\tand tab"\nzoe,2026-11-05,09:01,busy,"two\nlines"\nzoe,2026-11-05,09:02,busy,\n' > e.csv
+expect_eq "history with notes" "e.csv: 3 calls imported, 0 duplicates, 0 rejected into Hist" \
+  "$("$T" import calls e.csv --campaign Hist --mapping h3.mapping)"
+q=$(printf "SELECT COUNT(*) FROM calls WHERE local_day = 20261105 AND (notes = 'back\\\\slash\\tand tab' OR notes = 'two\\nlines')")
+expect_eq "history notes as written" "2" "$(sql "$TELEPRO_DB" "$q")"
+expect_eq "history empty note" "1" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM calls WHERE local_day = 20261105 AND notes IS NULL")"
+expect_eq "overlapping history: calls stored" "904" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM calls c JOIN campaigns k ON k.id = c.campaign_id WHERE k.name = 'Hist'")"
 
 # every subcommand has --help
 for c in init user campaign "import" "export" session next call appointment kpi demo migrate; do

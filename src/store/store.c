@@ -1141,8 +1141,7 @@ static const struct {
 	 " ORDER BY q.seq, q.ord"},
 };
 
-/* Appends s as a COPY text field (NULL when empty) and a separator. */
-static void copy_field(struct strbuf *sb, const char *s, char sep)
+void store__copy_field(struct strbuf *sb, const char *s, char sep)
 {
 	if (!s || !*s) {
 		sb_adds(sb, "\\N");
@@ -1197,24 +1196,24 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
 
 	imp->seq++;
 	snprintf(num, sizeof(num), "%ld", imp->seq);
-	copy_field(&imp->rows, num, '\t');
+	store__copy_field(&imp->rows, num, '\t');
 	snprintf(num, sizeof(num), "%ld", p->line);
-	copy_field(&imp->rows, num, '\t');
+	store__copy_field(&imp->rows, num, '\t');
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		copy_field(&imp->rows, p->field[order[i]], '\t');
-	copy_field(&imp->rows, p->phone, '\t');
-	copy_field(&imp->rows, p->mobile, '\t');
+		store__copy_field(&imp->rows, p->field[order[i]], '\t');
+	store__copy_field(&imp->rows, p->phone, '\t');
+	store__copy_field(&imp->rows, p->mobile, '\t');
 	for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
-		copy_field(&imp->rows, p->field[rest[i]], '\t');
-	copy_field(&imp->rows, p->lead_phone, '\t');
-	copy_field(&imp->rows, effective_siren(p, siren), '\n');
+		store__copy_field(&imp->rows, p->field[rest[i]], '\t');
+	store__copy_field(&imp->rows, p->lead_phone, '\t');
+	store__copy_field(&imp->rows, effective_siren(p, siren), '\n');
 	for (size_t q = 0; q < p->nqual; q++) {
 		snprintf(num, sizeof(num), "%ld", imp->seq);
-		copy_field(&imp->quals, num, '\t');
+		store__copy_field(&imp->quals, num, '\t');
 		snprintf(num, sizeof(num), "%zu", q);
-		copy_field(&imp->quals, num, '\t');
-		copy_field(&imp->quals, p->qual_key[q], '\t');
-		copy_field(&imp->quals, p->qual_value[q], '\n');
+		store__copy_field(&imp->quals, num, '\t');
+		store__copy_field(&imp->quals, p->qual_key[q], '\t');
+		store__copy_field(&imp->quals, p->qual_value[q], '\n');
 	}
 	if (++imp->staged >= BULK_BATCH) {
 		int rc = bulk_flush(imp, err);

@@ -40,6 +40,8 @@ struct bulk_cache {
 	struct span *spans;
 	size_t nspans, spans_cap, slots;
 	uint32_t *index;
+	struct strbuf calls;          /* store__bulk_calls */
+	bool calls_ready;
 };
 
 static struct bulk_cache *cache(struct store *s)
@@ -72,6 +74,8 @@ void store__bulk_forget(struct store *s)
 	if (!bc)
 		return;
 	store__bulk_forget_rules(s);
+	if (bc->calls_ready)
+		sb_release(&bc->calls);
 	free(bc->spans);
 	free(bc->index);
 	free(bc);
@@ -272,13 +276,26 @@ static int by_key(const void *a, const void *b)
 	return x->day < y->day ? -1 : x->day > y->day;
 }
 
+struct strbuf *store__bulk_calls(struct store *s)
+{
+	struct bulk_cache *bc = s->db->driver->copy_in ? cache(s) : NULL;
+
+	if (!bc)
+		return NULL;
+	if (!bc->calls_ready) {
+		sb_init(&bc->calls);
+		bc->calls_ready = true;
+	}
+	return &bc->calls;
+}
+
 int store__bulk_flush(struct store *s, struct tp_error *err)
 {
 	struct bulk_cache *bc = s->bc;
-	int rc = 0;
+	int rc = store__calls_flush(s, err);
 
-	if (!bc || !bc->nspans)
-		return 0;
+	if (rc || !bc || !bc->nspans)
+		return rc;
 	/* In one global order, as the counters are, so that writers never wait in a cycle. */
 	qsort(bc->spans, bc->nspans, sizeof(*bc->spans), by_key);
 	for (size_t i = 0; i < bc->nspans && rc == 0; i++)

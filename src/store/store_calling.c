@@ -1171,9 +1171,66 @@ static int call_campaign(struct store *s, int64_t id, const struct lead_row *lea
 	return store__campaign_rules(s, id, c, err);
 }
 
-static const char call_add_sql[] = "INSERT INTO calls (campaign_id, lead_id, agent_id, session_id, started_at,"
-	" ring_seconds, talk_seconds, result, outcome_id, notes, callback_at, local_day, local_hour,"
-	" local_weekday, idempotency_key, attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+#define CALL_COLUMNS "campaign_id, lead_id, agent_id, session_id, started_at, ring_seconds, talk_seconds, result," \
+	" outcome_id, notes, callback_at, local_day, local_hour, local_weekday, idempotency_key, attempt"
+#define CALL_NCOLS 16
+
+static const char call_add_sql[] = "INSERT INTO calls (" CALL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	" ?, ?, ?, ?, ?)";
+
+/* A new call's values, in CALL_COLUMNS' order: by column, a number ('n'), a number or NULL
+ * when negative ('o'), or text, NULL when NULL or empty ('t'). */
+static const char call_kind[CALL_NCOLS + 1] = "nononnntotonnnto";
+
+struct call_values {
+	int64_t n[CALL_NCOLS];
+	const char *text[CALL_NCOLS];
+};
+
+static void call_bind(struct db_stmt *st, const struct call_values *v)
+{
+	for (int i = 0; i < CALL_NCOLS; i++) {
+		if (call_kind[i] == 't')
+			db_bind_text_or_null(st, i + 1, v->text[i]);
+		else if (call_kind[i] == 'o')
+			store__bind_opt(st, i + 1, v->n[i]);
+		else
+			db_bind_int64(st, i + 1, v->n[i]);
+	}
+}
+
+static void call_copy_row(struct strbuf *sb, const struct call_values *v)
+{
+	for (int i = 0; i < CALL_NCOLS; i++) {
+		char num[24];
+		char sep = i + 1 < CALL_NCOLS ? '\t' : '\n';
+
+		if (call_kind[i] == 't') {
+			store__copy_field(sb, v->text[i], sep);
+		} else {
+			if (call_kind[i] == 'o' && v->n[i] < 0)
+				num[0] = '\0';
+			else
+				snprintf(num, sizeof(num), "%lld", (long long)v->n[i]);
+			store__copy_field(sb, num, sep);
+		}
+	}
+}
+
+/* Calls kept as COPY rows above this size are written at once. */
+#define CALLS_COPY_MAX (1 << 20)
+
+int store__calls_flush(struct store *s, struct tp_error *err)
+{
+	struct strbuf *sb = s->bulk ? store__bulk_calls(s) : NULL;
+	int rc;
+
+	if (!sb || !sb->len)
+		return 0;
+	rc = s->db->driver->copy_in(s->db, "COPY calls (" CALL_COLUMNS ") FROM STDIN", sb->buf, sb->len, err);
+	sb_reset(sb);
+	return rc;
+}
 
 static int replay(struct store *s, const char *key, int64_t *call_id, int64_t *appointment_id, bool *found,
 	struct tp_error *err)
@@ -1221,6 +1278,9 @@ int store_calls_known(struct store *s, const char *const *keys, size_t n, bool *
 	memset(known, 0, n * sizeof(*known));
 	if (!n)
 		return 0;
+	/* The calls kept for a bulk write are looked up with the others. */
+	if ((rc = store__calls_flush(s, err)))
+		return rc;
 	if (!s->cache[SLOT_CALLS_KNOWN])
 		s->cache[SLOT_CALLS_KNOWN] = db_prepare_replanned(s->db, known_sql, err);
 	if (!(st = s->cache[SLOT_CALLS_KNOWN]))
@@ -1290,6 +1350,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	struct tz_local l;
 	struct kpi_counts delta;
 	struct db_stmt *st, *ahead = NULL;
+	struct strbuf *copy = NULL;
 	int64_t agent_id, sales_id = 0, session_id = 0, call_end;
 	bool qualified = false, closed = false, found = false, id_later;
 	int rc;
@@ -1375,37 +1436,40 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	/* Nothing here needs the new call's id but the caller, who may not want it, or may
 	 * read it after the commit. */
 	id_later = !(o && o->appointment) && !in->nqual;
-	if (!(st = id_later && in->id_unread ? store__cached(s, SLOT_CALL_ADD_LATER, call_add_sql, err)
-		: store__cached_insert(s, SLOT_CALL_ADD, call_add_sql, err))) {
-		rc = err->code;
-		goto out;
+	{
+		struct call_values v = {{c.id, in->lead_id ? in->lead_id : -1, agent_id, session_id ? session_id : -1,
+			in->started_at, in->ring_seconds, in->talk_seconds, 0, o ? o->id : -1, 0,
+			in->callback_at ? in->callback_at : -1, l.yyyymmdd, l.hour, l.weekday, 0,
+			/* The call's rank among its lead's calls: given by a history, else counted here. */
+			in->attempt ? in->attempt : in->lead_id ? lead.attempts + 1 : -1},
+			{[7] = in->result, [9] = in->note, [14] = in->idempotency_key}};
+
+		if (id_later && in->id_unread && (copy = store__bulk_calls(s))) {
+			/* Written with the bulk transaction's next ones (store__calls_flush). */
+			call_copy_row(copy, &v);
+			db_note_write(s->db);
+			if (copy->len > CALLS_COPY_MAX && (rc = store__calls_flush(s, err)))
+				goto out;
+		} else {
+			if ((rc = store__calls_flush(s, err)))
+				goto out;
+			if (!(st = id_later && in->id_unread ? store__cached(s, SLOT_CALL_ADD_LATER, call_add_sql, err)
+				: store__cached_insert(s, SLOT_CALL_ADD, call_add_sql, err))) {
+				rc = err->code;
+				goto out;
+			}
+			call_bind(st, &v);
+			if (id_later && in->id_unread) {
+				rc = db_step_later(st, err);
+				db_reset(st);
+			} else {
+				rc = id_later ? db_insert_ahead(st, err) : db_insert(st, call_id, err);
+				ahead = id_later ? st : NULL;
+			}
+			if (rc)
+				goto out;
+		}
 	}
-	db_bind_int64(st, 1, c.id);
-	store__bind_opt(st, 2, in->lead_id ? in->lead_id : -1);
-	db_bind_int64(st, 3, agent_id);
-	store__bind_opt(st, 4, session_id ? session_id : -1);
-	db_bind_int64(st, 5, in->started_at);
-	db_bind_int64(st, 6, in->ring_seconds);
-	db_bind_int64(st, 7, in->talk_seconds);
-	db_bind_text(st, 8, in->result);
-	store__bind_opt(st, 9, o ? o->id : -1);
-	db_bind_text_or_null(st, 10, in->note);
-	store__bind_opt(st, 11, in->callback_at ? in->callback_at : -1);
-	db_bind_int64(st, 12, l.yyyymmdd);
-	db_bind_int64(st, 13, l.hour);
-	db_bind_int64(st, 14, l.weekday);
-	db_bind_text_or_null(st, 15, in->idempotency_key);
-	/* The call's rank among its lead's calls: given by a history, else counted here. */
-	store__bind_opt(st, 16, in->attempt ? in->attempt : in->lead_id ? lead.attempts + 1 : -1);
-	if (id_later && in->id_unread) {
-		rc = db_step_later(st, err);
-		db_reset(st);
-	} else {
-		rc = id_later ? db_insert_ahead(st, err) : db_insert(st, call_id, err);
-		ahead = id_later ? st : NULL;
-	}
-	if (rc)
-		goto out;
 
 	if (in->nqual && in->lead_id &&
 	    (rc = record_qualification(s, &c, lead.contact_id, agent_id, *call_id, in->started_at, in, &qualified, err)))

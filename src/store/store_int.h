@@ -4,6 +4,7 @@
  * use outside src/store. */
 #include "core/calling.h"
 #include "core/campaign.h"
+#include "core/xalloc.h"
 #include "store/db.h"
 #include "store/store.h"
 
@@ -86,6 +87,17 @@ void store__bind_opt(struct db_stmt *st, int idx, int64_t v);
 
 /* A campaign's settings and rules without its lead count (for hot paths). */
 TP_MUST_USE int store__campaign_rules(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
+
+/* Appends s as a COPY text field (NULL when empty) and a separator. */
+void store__copy_field(struct strbuf *sb, const char *s, char sep);
+
+/* A bulk transaction's new calls whose ids nobody reads (a call history's), kept as COPY
+ * rows to be written together where the driver bulk loads (copy_in); NULL elsewhere and
+ * outside a bulk transaction. */
+struct strbuf *store__bulk_calls(struct store *s);
+/* Writes them (store_calling.c): before a call is written otherwise (ids keep the order of
+ * the calls), before calls are looked up by key, and at the commit. */
+TP_MUST_USE int store__calls_flush(struct store *s, struct tp_error *err);
 
 /* Slots of struct store's statement cache. */
 enum stmt_slot {
