@@ -1078,7 +1078,8 @@ static const char *const bulk_setup[] = {
 	" first_name TEXT, civility TEXT, role TEXT, phone TEXT, mobile TEXT, email TEXT, siren TEXT, siret TEXT,"
 	" address TEXT, postcode TEXT, city TEXT, country TEXT, sector TEXT, size_band TEXT, website TEXT,"
 	" lead_phone TEXT NOT NULL, dup BOOLEAN NOT NULL DEFAULT false, contact_id BIGINT,"
-	" new_contact BOOLEAN NOT NULL DEFAULT false, company_id BIGINT, siren_eff TEXT) ON COMMIT DROP",
+	" new_contact BOOLEAN NOT NULL DEFAULT false, company_id BIGINT, siren_eff TEXT) WITH (fillfactor = 50)"
+	" ON COMMIT DROP",
 	"CREATE TEMP TABLE tp_import_qual (seq BIGINT, ord INTEGER, key TEXT, value TEXT) ON COMMIT DROP",
 };
 
@@ -1086,28 +1087,35 @@ static const char *const bulk_setup[] = {
 	" siret, address, postcode, city, country, sector, size_band, website, lead_phone, siren_eff"
 
 /* Steps of the settlement, with their parameters: c the campaign, t the import time
- * (in that order). */
+ * (in that order); the ones that look for rows that were there before the import have
+ * nothing to find in a first import (bulk_fresh_begin). Rows are matched by joins, never
+ * by a look-up per row: with a table's statistics older than its last import (before
+ * autovacuum's next pass), PostgreSQL may answer a look-up such as "the lowest id with
+ * this phone" by walking the whole table in id order, once per row. */
 static const struct {
 	const char *params;
 	const char *sql;
+	bool finds_earlier;
 } bulk_settle_sql[] = {
-	{"", "CREATE INDEX ON tp_import (lead_phone, seq)"},
-	{"", "ANALYZE tp_import"},
-	{"c", "UPDATE tp_import i SET dup = true WHERE EXISTS (SELECT 1 FROM leads l WHERE l.campaign_id = CAST(?1 AS BIGINT)"
-	 " AND l.phone = i.lead_phone) OR EXISTS (SELECT 1 FROM tp_import j WHERE j.lead_phone = i.lead_phone"
-	 " AND j.seq < i.seq)"},
-	/* Only the rows that find something are rewritten (a row rewritten is a new version
-	 * and new index entries: most rows of a first import find nothing). */
-	{"", "UPDATE tp_import i SET contact_id = m.id FROM (SELECT seq, COALESCE("
-	 " (SELECT c.id FROM contacts c WHERE c.phone = j.lead_phone ORDER BY c.id LIMIT 1),"
-	 " (SELECT c.id FROM contacts c WHERE c.mobile = j.lead_phone ORDER BY c.id LIMIT 1)) AS id"
-	 " FROM tp_import j WHERE NOT dup) m WHERE m.seq = i.seq AND m.id IS NOT NULL"},
-	{"", "UPDATE tp_import i SET company_id = m.id FROM (SELECT seq, CASE WHEN j.siren_eff IS NOT NULL"
-	 " THEN (SELECT MIN(co.id) FROM companies co WHERE co.siren = j.siren_eff)"
-	 " ELSE (SELECT MIN(co.id) FROM companies co WHERE co.name = j.company"
-	 " AND COALESCE(co.postcode, '') = COALESCE(j.postcode, '')) END AS id"
-	 " FROM tp_import j WHERE NOT dup AND contact_id IS NULL AND (company IS NOT NULL OR siren_eff IS NOT NULL)) m"
-	 " WHERE m.seq = i.seq AND m.id IS NOT NULL"},
+	{"", "ANALYZE tp_import", false},
+	/* An earlier row of the file with the same number: one sort of the file's rows. */
+	{"c", "UPDATE tp_import i SET dup = true FROM (SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY"
+	 " lead_phone ORDER BY seq) AS k FROM tp_import) r WHERE k > 1 UNION SELECT seq FROM tp_import j"
+	 " WHERE j.lead_phone IN (SELECT l.phone FROM leads l WHERE l.campaign_id = CAST(?1 AS BIGINT))) d"
+	 " WHERE i.seq = d.seq", false},
+	/* A known contact: the first with the number as phone, else as mobile. Only the rows
+	 * that find one are rewritten. */
+	{"", "UPDATE tp_import i SET contact_id = m.id FROM (SELECT j.seq, MIN(c.id) AS id FROM tp_import j"
+	 " JOIN contacts c ON c.phone = j.lead_phone WHERE NOT j.dup GROUP BY j.seq) m WHERE i.seq = m.seq", true},
+	{"", "UPDATE tp_import i SET contact_id = m.id FROM (SELECT j.seq, MIN(c.id) AS id FROM tp_import j"
+	 " JOIN contacts c ON c.mobile = j.lead_phone WHERE NOT j.dup AND j.contact_id IS NULL GROUP BY j.seq) m"
+	 " WHERE i.seq = m.seq", true},
+	/* A known company for a new contact: by SIREN, else by name and postcode. */
+	{"", "UPDATE tp_import i SET company_id = m.id FROM (SELECT j.seq, MIN(co.id) AS id FROM tp_import j"
+	 " JOIN companies co ON co.siren = j.siren_eff WHERE NOT j.dup AND j.contact_id IS NULL GROUP BY j.seq"
+	 " UNION ALL SELECT j.seq, MIN(co.id) FROM tp_import j JOIN companies co ON co.name = j.company"
+	 " AND COALESCE(co.postcode, '') = COALESCE(j.postcode, '') WHERE NOT j.dup AND j.contact_id IS NULL"
+	 " AND j.siren_eff IS NULL GROUP BY j.seq) m WHERE i.seq = m.seq", true},
 	{"t", "INSERT INTO companies (name, siren, siret, sector, size_band, address, postcode, city, country, website,"
 	 " created_at) SELECT company, siren_eff, siret, sector, size_band, address, postcode, city, country, website,"
 	 " CAST(?1 AS BIGINT)"
@@ -1115,30 +1123,36 @@ static const struct {
 	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END) * FROM tp_import"
 	 " WHERE NOT dup AND contact_id IS NULL AND company_id IS NULL AND (company IS NOT NULL OR siren_eff IS NOT NULL)"
 	 " ORDER BY COALESCE(siren_eff, ''), CASE WHEN siren_eff IS NULL THEN company END,"
-	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END, seq) firsts ORDER BY seq"},
+	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END, seq) firsts ORDER BY seq", false},
 	/* New contacts get their ids, in file order, and their companies (found above, or
-	 * just added) in the same pass. */
-	{"", "UPDATE tp_import i SET contact_id = n.id, new_contact = true, company_id = CASE"
-	 " WHEN i.company_id IS NOT NULL OR (i.company IS NULL AND i.siren_eff IS NULL) THEN i.company_id"
-	 " WHEN i.siren_eff IS NOT NULL THEN (SELECT MIN(co.id) FROM companies co WHERE co.siren = i.siren_eff)"
-	 " ELSE (SELECT MIN(co.id) FROM companies co WHERE co.name = i.company"
-	 " AND COALESCE(co.postcode, '') = COALESCE(i.postcode, '')) END"
-	 " FROM (SELECT seq, nextval(pg_get_serial_sequence('contacts', 'id')) AS id FROM (SELECT seq FROM tp_import"
-	 " WHERE NOT dup AND contact_id IS NULL ORDER BY seq) o) n WHERE i.seq = n.seq"},
+	 * just added: joined by the keys the file names) in the same pass. */
+	{"", "UPDATE tp_import i SET contact_id = n.id, new_contact = true, company_id = n.company_id"
+	 " FROM (SELECT o.seq, o.id, CASE WHEN o.company_id IS NOT NULL OR (o.company IS NULL AND o.siren_eff IS NULL)"
+	 " THEN o.company_id WHEN o.siren_eff IS NOT NULL THEN cs.id ELSE cn.id END AS company_id"
+	 " FROM (SELECT r.*, nextval(pg_get_serial_sequence('contacts', 'id')) AS id"
+	 " FROM (SELECT seq, company_id, company, postcode, siren_eff FROM tp_import WHERE NOT dup AND contact_id IS NULL"
+	 " ORDER BY seq) r) o"
+	 " LEFT JOIN (SELECT co.siren, MIN(co.id) AS id FROM companies co WHERE co.siren IN (SELECT siren_eff"
+	 " FROM tp_import WHERE NOT dup AND contact_id IS NULL AND company_id IS NULL) GROUP BY co.siren) cs"
+	 " ON cs.siren = o.siren_eff"
+	 " LEFT JOIN (SELECT co.name, COALESCE(co.postcode, '') AS postcode, MIN(co.id) AS id FROM companies co"
+	 " WHERE co.name IN (SELECT company FROM tp_import WHERE NOT dup AND contact_id IS NULL AND company_id IS NULL"
+	 " AND siren_eff IS NULL) GROUP BY co.name, COALESCE(co.postcode, '')) cn"
+	 " ON cn.name = o.company AND cn.postcode = COALESCE(o.postcode, '')) n WHERE i.seq = n.seq", false},
 	{"t", "INSERT INTO contacts (id, company_id, civility, first_name, last_name, role, phone, mobile, email, address,"
 	 " postcode, city, country, created_at) SELECT contact_id, company_id, civility, first_name, last_name, role,"
 	 " phone, mobile, email, CASE WHEN company_id IS NULL THEN address END,"
 	 " CASE WHEN company_id IS NULL THEN postcode END, CASE WHEN company_id IS NULL THEN city END,"
 	 " CASE WHEN company_id IS NULL THEN country END, CAST(?1 AS BIGINT) FROM tp_import WHERE new_contact"
-	 " ORDER BY seq"},
+	 " ORDER BY seq", false},
 	{"ct", "INSERT INTO leads (campaign_id, contact_id, phone, source_line, created_at)"
 	 " SELECT CAST(?1 AS BIGINT), contact_id, lead_phone, line, CAST(?2 AS BIGINT) FROM tp_import WHERE NOT dup"
-	 " ORDER BY seq"},
+	 " ORDER BY seq", false},
 	{"t", "INSERT INTO qualification_values (contact_id, key, value, set_at) SELECT i.contact_id, q.key, q.value,"
 	 " CAST(?1 AS BIGINT)"
 	 " FROM tp_import_qual q JOIN tp_import i ON i.seq = q.seq WHERE NOT i.dup AND (i.new_contact"
 	 " OR NOT EXISTS (SELECT 1 FROM qualification_values v WHERE v.contact_id = i.contact_id AND v.key = q.key))"
-	 " ORDER BY q.seq, q.ord"},
+	 " ORDER BY q.seq, q.ord", false},
 };
 
 void store__copy_field(struct strbuf *sb, const char *s, char sep)
@@ -1224,28 +1238,96 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
 	return IMPORT_PENDING;
 }
 
+/* A first import into a PostgreSQL database (no company or contact yet, so no lead
+ * either: a new team's file). The foreign keys of the tables it fills and the indexes its
+ * statements do not read then are dropped before its rows go in and made again after
+ * them: one sort per index and one check per key, rather than one index entry and one
+ * look-up per row and key. Inside the import's transaction: a failed import leaves them
+ * as they were; the tables stay locked till its end, with nothing in them for others to
+ * read. The companies' indexes stay: new contacts find their new companies by them. */
+static const char bulk_fresh_sql[] =
+	"SELECT 'ALTER TABLE ' || conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(conname),"
+	" 'ALTER TABLE ' || conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(conname) || ' '"
+	" || pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('companies'::regclass,"
+	" 'contacts'::regclass, 'leads'::regclass, 'qualification_values'::regclass)"
+	" UNION ALL SELECT 'DROP INDEX ' || quote_ident(indexname), indexdef FROM pg_indexes"
+	" WHERE schemaname = current_schema() AND indexname IN ('contacts_phone', 'contacts_mobile',"
+	" 'contacts_company', 'leads_phone', 'leads_contact', 'leads_queue', 'leads_new',"
+	" 'qualification_values_contact') /* scan-ok: the catalog */";
+
+/* The statements that make again what bulk_fresh_begin dropped (NULL: not a first
+ * import); *n of them. */
+static int bulk_fresh_begin(struct store_import *imp, char ***remake, size_t *n, struct tp_error *err)
+{
+	struct db *db = imp->s->db;
+	struct db_stmt *st;
+	int64_t any;
+	size_t cap = 0;
+	int rc;
+
+	*remake = NULL;
+	*n = 0;
+	if ((rc = db_query_int64(db, "SELECT CASE WHEN EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM"
+		" companies) THEN 1 ELSE 0 END", &any, err)) || any)
+		return rc;
+	if (!(st = db_prepare(db, bulk_fresh_sql, err)))
+		return err->code;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int drc;
+
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			*remake = xrealloc(*remake, cap * sizeof(**remake));
+		}
+		(*remake)[(*n)++] = xstrdup(db_col_text(st, 1));
+		if ((drc = db_exec(db, db_col_text(st, 0), err))) {
+			rc = drc;
+			break;
+		}
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
 static int bulk_settle(struct store_import *imp, long *added, long *dups, struct tp_error *err)
 {
 	struct db_stmt *st;
+	char **remake = NULL;
+	size_t nremake = 0;
 	int rc = bulk_flush(imp, err);
 
+	if (rc == 0)
+		rc = bulk_fresh_begin(imp, &remake, &nremake, err);
 	for (size_t i = 0; i < sizeof(bulk_settle_sql) / sizeof(bulk_settle_sql[0]) && rc == 0; i++) {
-		const char *params = bulk_settle_sql[i].params;
+		const char *params = bulk_settle_sql[i].params, *sql;
 
-		if (imp->cancel && *imp->cancel)
-			return tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
+		if (imp->cancel && *imp->cancel) {
+			rc = tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
+			break;
+		}
+		if (bulk_settle_sql[i].finds_earlier && remake)
+			continue;
+		sql = bulk_settle_sql[i].sql;
 		if (!*params) {
-			rc = db_exec(imp->s->db, bulk_settle_sql[i].sql, err);
+			rc = db_exec(imp->s->db, sql, err);
 			continue;
 		}
-		if (!(st = db_prepare(imp->s->db, bulk_settle_sql[i].sql, err)))
-			return err->code;
+		if (!(st = db_prepare(imp->s->db, sql, err))) {
+			rc = err->code;
+			break;
+		}
 		for (int k = 0; params[k]; k++)
 			db_bind_int64(st, k + 1, params[k] == 'c' ? imp->campaign_id : imp->now);
 		rc = db_step(st, err);
 		db_finalize(st);
 		rc = rc < 0 ? rc : 0;
 	}
+	for (size_t i = 0; i < nremake; i++) {
+		if (rc == 0)
+			rc = db_exec(imp->s->db, remake[i], err);
+		free(remake[i]);
+	}
+	free(remake);
 	if (rc)
 		return rc;
 	if (!(st = db_prepare(imp->s->db, "SELECT COUNT(*) FILTER (WHERE NOT dup), COUNT(*) FILTER (WHERE dup)"
