@@ -223,6 +223,8 @@ static int work(struct store *s, const struct store_who *who, const struct agent
 		in.ring_seconds = 8 + rnd(25);
 		snprintf(key, sizeof(key), "demo-%s-%lld", ag->name, (long long)t);
 		in.idempotency_key = key;
+		/* Only an appointment's id is read (it comes back whatever this says). */
+		in.id_unread = true;
 		if (unit() < reach(l.hour, weekday) * ag->skill) {
 			double u = unit(), appt = campaigns[ci].appointment * ag->closing;
 			int span = campaigns[ci].talk_max - campaigns[ci].talk_min;

@@ -241,7 +241,9 @@ struct call_input {
 	 * 0), one round trip less on PostgreSQL. */
 	bool id_unread;
 	/* The caller found no call with idempotency_key in this transaction (store_calls_known)
-	 * and writes none with it meanwhile: the call is not looked for again. */
+	 * and writes none with it meanwhile: the call is not looked for again, and, with
+	 * id_unread in a bulk transaction, may be written with the calls after it, before the
+	 * next store_calls_known (PostgreSQL: COPY). Nothing reads calls in between. */
 	bool key_new;
 };
 

@@ -1444,7 +1444,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 			in->attempt ? in->attempt : in->lead_id ? lead.attempts + 1 : -1},
 			{[7] = in->result, [9] = in->note, [14] = in->idempotency_key}};
 
-		if (id_later && in->id_unread && (copy = store__bulk_calls(s))) {
+		if (id_later && in->id_unread && in->key_new && (copy = store__bulk_calls(s))) {
 			/* Written with the bulk transaction's next ones (store__calls_flush). */
 			call_copy_row(copy, &v);
 			db_note_write(s->db);

@@ -96,7 +96,9 @@ void store__copy_field(struct strbuf *sb, const char *s, char sep);
  * outside a bulk transaction. */
 struct strbuf *store__bulk_calls(struct store *s);
 /* Writes them (store_calling.c): before a call is written otherwise (ids keep the order of
- * the calls), before calls are looked up by key, and at the commit. */
+ * the calls), before calls are looked up by key, and at the commit. Only calls whose
+ * caller checked their keys go there (call_input.key_new: a call history, which reads no
+ * call between two checks). */
 TP_MUST_USE int store__calls_flush(struct store *s, struct tp_error *err);
 
 /* Slots of struct store's statement cache. */
