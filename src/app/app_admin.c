@@ -200,7 +200,6 @@ static int work(struct store *s, const struct store_who *who, const struct agent
 		int64_t call_id, appt_id;
 		bool replayed;
 		const char *qk[1] = {"equipe"}, *qv[1];
-		char key[64];
 
 		if (rnd(40) == 0) { /* a short break */
 			if ((rc = store_session_pause(s, ag->name, t, err)))
@@ -221,9 +220,9 @@ static int work(struct store *s, const struct store_who *who, const struct agent
 		in.lead_id = lead.lead_id;
 		in.started_at = t;
 		in.ring_seconds = 8 + rnd(25);
-		snprintf(key, sizeof(key), "demo-%s-%lld", ag->name, (long long)t);
-		in.idempotency_key = key;
-		/* Only an appointment's id is read (it comes back whatever this says). */
+		/* No idempotency key: the demo's agents are its own (its setup adds them), so no
+		 * call of theirs can be a retry. Only an appointment's id is read (it comes back
+		 * whatever id_unread says). */
 		in.id_unread = true;
 		if (unit() < reach(l.hour, weekday) * ag->skill) {
 			double u = unit(), appt = campaigns[ci].appointment * ag->closing;

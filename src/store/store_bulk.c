@@ -3,8 +3,10 @@
  * until it ends. Inside one long transaction, rows rewritten again and again are the
  * cost on PostgreSQL: each rewrite leaves a row version that later lookups of the same
  * transaction walk through, and each statement is a round trip. So the campaign rules,
- * outcomes and users it reads are read once, and the agents' day spans (like the KPI
- * counters, store_kpi.c) are written once, when it commits.
+ * outcomes, users and agents' sessions it reads are read once (the sessions then kept as
+ * it writes them), the lead a "next" claims is handed to the call log after it without
+ * being read again, and the agents' day spans (like the KPI counters, store_kpi.c) are
+ * written once, when it commits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +36,12 @@ struct bulk_cache {
 		int64_t id;
 	} users[BULK_USERS];
 	int nusers;
-	int64_t sessionless[BULK_USERS];  /* agents found with no open session */
-	int nsessionless;
+	struct {
+		int64_t agent_id;
+		struct session ses;
+	} sessions[BULK_USERS];
+	int nsessions;
+	struct lead_row lead;         /* store__bulk_lead_keep; id 0: none */
 	/* Day spans: an array and an open-addressing index over it (row + 1; 0 empty). */
 	struct span *spans;
 	size_t nspans, spans_cap, slots;
@@ -64,7 +70,8 @@ void store__bulk_forget_rules(struct store *s)
 	bc->ncampaigns = 0;
 	bc->noutcomes = 0;
 	bc->nusers = 0;
-	bc->nsessionless = 0;
+	bc->nsessions = 0;
+	bc->lead.id = 0;
 }
 
 void store__bulk_forget(struct store *s)
@@ -152,26 +159,65 @@ void store__bulk_user_keep(struct store *s, const char *name, int64_t id)
 	}
 }
 
-bool store__bulk_sessionless(struct store *s, int64_t agent_id)
+bool store__bulk_session(struct store *s, int64_t agent_id, struct session *ses)
 {
 	struct bulk_cache *bc = cache(s);
 
-	for (int i = 0; bc && i < bc->nsessionless; i++)
-		if (bc->sessionless[i] == agent_id)
+	for (int i = 0; bc && i < bc->nsessions; i++) {
+		if (bc->sessions[i].agent_id == agent_id) {
+			*ses = bc->sessions[i].ses;
 			return true;
+		}
+	}
 	return false;
 }
 
-void store__bulk_sessionless_keep(struct store *s, int64_t agent_id, bool sessionless)
+void store__bulk_session_keep(struct store *s, int64_t agent_id, const struct session *ses)
 {
 	struct bulk_cache *bc = cache(s);
+	int i;
 
 	if (!bc)
 		return;
-	if (!sessionless)
-		bc->nsessionless = 0; /* a session opened: ask again */
-	else if (bc->nsessionless < BULK_USERS)
-		bc->sessionless[bc->nsessionless++] = agent_id;
+	for (i = 0; i < bc->nsessions && bc->sessions[i].agent_id != agent_id; i++)
+		;
+	if (i == BULK_USERS)
+		return;
+	if (i == bc->nsessions)
+		bc->nsessions++;
+	bc->sessions[i].agent_id = agent_id;
+	bc->sessions[i].ses = *ses;
+}
+
+void store__bulk_session_forget(struct store *s, int64_t agent_id)
+{
+	struct bulk_cache *bc = s->bc;
+
+	for (int i = 0; bc && i < bc->nsessions; i++) {
+		if (bc->sessions[i].agent_id == agent_id) {
+			bc->sessions[i] = bc->sessions[--bc->nsessions];
+			return;
+		}
+	}
+}
+
+bool store__bulk_lead_take(struct store *s, int64_t lead_id, struct lead_row *l)
+{
+	struct bulk_cache *bc = s->bulk ? s->bc : NULL;
+
+	if (!bc || !lead_id || bc->lead.id != lead_id)
+		return false;
+	*l = bc->lead;
+	bc->lead.id = 0;
+	return true;
+}
+
+void store__bulk_lead_keep(struct store *s, const struct lead_row *l)
+{
+	struct bulk_cache *bc = cache(s);
+
+	if (bc)
+		bc->lead = *l;
 }
 
 /* Day spans ---------------------------------------------------------------------------- */

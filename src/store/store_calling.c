@@ -49,12 +49,6 @@ static int user_id(struct store *s, const char *name, const char *field, int64_t
 
 /* Sessions ------------------------------------------------------------------------------ */
 
-struct session {
-	int64_t id, campaign_id, started_at, paused_since, paused_seconds, last_activity_at, credited_until;
-	char zone[64];              /* its campaign's time zone and idle limit */
-	int64_t idle_limit;
-};
-
 /* The agent named, and their open session if any (ses->id 0 when none), with what the
  * session needs of its campaign: one query, since every desk operation starts here. */
 static struct db_stmt *agent_session_stmt(struct store *s, struct tp_error *err)
@@ -75,7 +69,9 @@ static int agent_session_send(struct store *s, const char *name, struct tp_error
 	struct db_stmt *st;
 	int64_t id;
 
-	if (store__bulk_user(s, name, &id) && store__bulk_sessionless(s, id))
+	struct session known;
+
+	if (store__bulk_user(s, name, &id) && store__bulk_session(s, id, &known))
 		return 0;
 	if (!(st = agent_session_stmt(s, err)))
 		return err->code;
@@ -97,7 +93,7 @@ static int agent_session(struct store *s, const char *name, int64_t *agent_id, s
 	int rc;
 
 	memset(ses, 0, sizeof(*ses));
-	if (store__bulk_user(s, name, agent_id) && store__bulk_sessionless(s, *agent_id))
+	if (store__bulk_user(s, name, agent_id) && store__bulk_session(s, *agent_id, ses))
 		return 0;
 	if (!(st = agent_session_stmt(s, err)))
 		return err->code;
@@ -122,8 +118,7 @@ static int agent_session(struct store *s, const char *name, int64_t *agent_id, s
 	if ((rc = user_refusal(name, "agent", *agent_id, disabled, err)))
 		return rc;
 	store__bulk_user_keep(s, name, *agent_id);
-	if (!ses->id)
-		store__bulk_sessionless_keep(s, *agent_id, true);
+	store__bulk_session_keep(s, *agent_id, ses);
 	return 0;
 }
 
@@ -133,8 +128,9 @@ static int session_zone(struct store *s, int64_t campaign_id, struct campaign *c
 	return store__campaign_rules(s, campaign_id, c, err);
 }
 
-/* Saves the session's moving parts. */
-static int session_save(struct store *s, const struct session *ses, int64_t ended_at, struct tp_error *err)
+/* Saves the session's moving parts (agent_id's). */
+static int session_save(struct store *s, int64_t agent_id, const struct session *ses, int64_t ended_at,
+	struct tp_error *err)
 {
 	struct db_stmt *st = store__cached(s, SLOT_SESSION_TOUCH, "UPDATE agent_sessions SET paused_since = ?,"
 		" paused_seconds = ?, last_activity_at = ?, credited_until = ?, ended_at = ? WHERE id = ?", err);
@@ -156,6 +152,11 @@ static int session_save(struct store *s, const struct session *ses, int64_t ende
 	db_bind_int64(st, 6, ses->id);
 	rc = db_step_later(st, err);
 	db_reset(st);
+	if (rc == 0) {
+		struct session none = {0};
+
+		store__bulk_session_keep(s, agent_id, ended_at ? &none : ses);
+	}
 	return rc;
 }
 
@@ -181,7 +182,7 @@ static int session_advance_from(struct store *s, int64_t agent_id, struct sessio
 				ses->last_activity_at, err);
 			ses->credited_until = ses->last_activity_at;
 		}
-		return rc ? rc : session_save(s, ses, ses->last_activity_at, err);
+		return rc ? rc : session_save(s, agent_id, ses, ses->last_activity_at, err);
 	}
 	if (credit && !ses->paused_since && at > ses->credited_until) {
 		rc = store__credit_calling_time(s, ses->campaign_id, agent_id, ses->zone, ses->credited_until, at, err);
@@ -243,7 +244,7 @@ int store_session_start(struct store *s, const char *agent, const char *campaign
 	db_bind_int64(st, 5, at);
 	rc = db_insert(st, session_id, err);
 	db_finalize(st);
-	store__bulk_sessionless_keep(s, agent_id, false);
+	store__bulk_session_forget(s, agent_id);
 out:
 	campaign_release(&c);
 	return store__finish(s, rc, err);
@@ -280,7 +281,7 @@ static int session_change(struct store *s, const char *agent, int64_t at, char w
 		ses.paused_since = 0;
 		ses.credited_until = at;
 		ses.last_activity_at = at;
-		rc = session_save(s, &ses, 0, err);
+		rc = session_save(s, agent_id, &ses, 0, err);
 		goto out;
 	}
 	if ((rc = session_advance(s, agent_id, &ses, at, &closed, err)))
@@ -297,12 +298,12 @@ static int session_change(struct store *s, const char *agent, int64_t at, char w
 			goto out;
 		}
 		ses.paused_since = at;
-		rc = session_save(s, &ses, 0, err);
+		rc = session_save(s, agent_id, &ses, 0, err);
 	} else {
 		ses.paused_seconds += ses.paused_since ? at - ses.paused_since : 0;
 		ses.paused_since = 0;
 		ses.last_activity_at = at;
-		rc = session_save(s, &ses, at, err);
+		rc = session_save(s, agent_id, &ses, at, err);
 		if (calling_seconds)
 			*calling_seconds = at - ses.started_at - ses.paused_seconds;
 	}
@@ -338,16 +339,16 @@ static const struct {
 	const char *sql;
 	const char *why;
 } queues[] = {
-	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
+	{"SELECT l.id, l.phone, l.state, l.attempts, l.contact_id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
 	 " AND l.callback_agent_id = ?3" OFFERABLE " ORDER BY l.next_call_at ", "your callback, due"},
-	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
+	{"SELECT l.id, l.phone, l.state, l.attempts, l.contact_id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
 	 " AND (l.callback_agent_id IS NULL OR l.next_call_at <= CAST(?2 AS BIGINT) - 3600)" OFFERABLE
 	 " ORDER BY l.next_call_at ", "shared callback, due"},
-	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'hot' AND l.next_call_at <= ?2" OFFERABLE
+	{"SELECT l.id, l.phone, l.state, l.attempts, l.contact_id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'hot' AND l.next_call_at <= ?2" OFFERABLE
 	 " ORDER BY l.next_call_at ", "hot prospect, follow-up due"},
-	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'new'" OFFERABLE
+	{"SELECT l.id, l.phone, l.state, l.attempts, l.contact_id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'new'" OFFERABLE
 	 " ORDER BY l.priority DESC, l.id ", "new lead"},
-	{"SELECT l.id, l.phone, l.state, l.attempts FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'in_progress' AND l.next_call_at <= ?2"
+	{"SELECT l.id, l.phone, l.state, l.attempts, l.contact_id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'in_progress' AND l.next_call_at <= ?2"
 	 OFFERABLE " ORDER BY l.next_call_at ", "retry"},
 };
 
@@ -541,7 +542,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	struct tz_local l;
 	struct refusals refused = {0};
 	struct db_stmt *ahead = NULL, *later = NULL;
-	int64_t agent_id, lead_id = 0;
+	int64_t agent_id, lead_id = 0, contact_id = 0;
 	bool closed;
 	bool queue_empty[PREFLIGHT_QUEUES];
 	int rc, rules;
@@ -564,7 +565,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	/* Asking counts as activity of the agent's session. */
 	if (ses.id && ses.campaign_id == c.id &&
 	    (rc = session_advance_from(s, agent_id, &ses, at, at, false, &closed, err)) == 0 && !closed)
-		rc = session_save(s, &ses, 0, err);
+		rc = session_save(s, agent_id, &ses, 0, err);
 	if (rc)
 		goto out;
 	tz_local(c.timezone, at, &l);
@@ -650,6 +651,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 				snprintf(out->phone, sizeof(out->phone), "%s", db_col_text(st, 1));
 				snprintf(out->state, sizeof(out->state), "%s", db_col_text(st, 2));
 				out->attempts = (int)db_col_int64(st, 3);
+				contact_id = db_col_int64(st, 4);
 			}
 			db_reset(st);
 			if (rc < 0)
@@ -678,6 +680,13 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 			db_reset(hold);
 			if (rc < 0)
 				goto out;
+			/* What the call log will read of it, in a bulk transaction (its row is locked). */
+			{
+				struct lead_row lr = {lead_id, c.id, contact_id, out->attempts, "", c.revision, c.created_at};
+
+				snprintf(lr.phone, sizeof(lr.phone), "%s", out->phone);
+				store__bulk_lead_keep(s, &lr);
+			}
 			if (strcmp(queues[q].why, "retry") == 0)
 				snprintf(out->reason, sizeof(out->reason), "retry: attempt %d of %lld", out->attempts + 1,
 					(long long)c.max_attempts);
@@ -1111,13 +1120,6 @@ static int extend_span(struct store *s, const struct campaign *c, int64_t agent_
 	return store__span_write(s, c->id, agent_id, day, first, last, err);
 }
 
-struct lead_row {
-	int64_t campaign_id, contact_id;
-	int attempts;
-	char phone[24];
-	int64_t campaign_revision, campaign_created;  /* to know the campaign without reading it */
-};
-
 static struct db_stmt *load_lead_stmt(struct store *s, struct tp_error *err)
 {
 	return store__cached(s, SLOT_LEAD_FOR_CALL, "SELECT l.campaign_id, l.contact_id, l.attempts, l.phone,"
@@ -1145,6 +1147,7 @@ static int load_lead(struct store *s, int64_t id, struct lead_row *l, struct tp_
 	db_bind_int64(st, 1, id);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
+		l->id = id;
 		l->campaign_id = db_col_int64(st, 0);
 		l->contact_id = db_col_int64(st, 1);
 		l->attempts = (int)db_col_int64(st, 2);
@@ -1352,7 +1355,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	struct db_stmt *st, *ahead = NULL;
 	struct strbuf *copy = NULL;
 	int64_t agent_id, sales_id = 0, session_id = 0, call_end;
-	bool qualified = false, closed = false, found = false, id_later;
+	bool qualified = false, closed = false, found = false, id_later, lead_known;
 	int rc;
 
 	*call_id = 0;
@@ -1369,8 +1372,11 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 			in->result);
 	if (db_begin(s->db, err))
 		return err->code;
-	/* The agent, the lead and the replay check in one round trip. */
-	if ((rc = agent_session_send(s, in->agent, err)) || (in->lead_id && (rc = load_lead_send(s, in->lead_id, err))))
+	/* The agent, the lead and the replay check in one round trip (the lead a bulk
+	 * transaction's "next" just gave is known already). */
+	lead_known = store__bulk_lead_take(s, in->lead_id, &lead);
+	if ((rc = agent_session_send(s, in->agent, err)) ||
+	    (in->lead_id && !lead_known && (rc = load_lead_send(s, in->lead_id, err))))
 		goto out;
 	if (in->idempotency_key && *in->idempotency_key && !in->key_new) {
 		if ((rc = replay(s, in->idempotency_key, call_id, appointment_id, &found, err)))
@@ -1382,7 +1388,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	}
 	if ((rc = agent_session(s, in->agent, &agent_id, &ses, err)))
 		goto out;
-	if (in->lead_id && (rc = load_lead(s, in->lead_id, &lead, err)))
+	if (in->lead_id && !lead_known && (rc = load_lead(s, in->lead_id, &lead, err)))
 		goto out;
 	if (in->campaign_id) {
 		if ((rc = call_campaign(s, in->campaign_id, in->lead_id ? &lead : NULL, &c, err)))
@@ -1426,7 +1432,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 			goto out;
 		if (!closed) {
 			session_id = ses.id;
-			if ((rc = session_save(s, &ses, 0, err)))
+			if ((rc = session_save(s, agent_id, &ses, 0, err)))
 				goto out;
 		}
 	}

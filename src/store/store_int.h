@@ -56,9 +56,28 @@ void store__bulk_campaign_keep(struct store *s, const struct campaign *c);
 bool store__bulk_outcome(struct store *s, int64_t campaign_id, const char *code, struct outcome *o);
 void store__bulk_outcome_keep(struct store *s, int64_t campaign_id, const struct outcome *o);
 bool store__bulk_user(struct store *s, const char *name, int64_t *id);
-/* Agents found with no open session (a call history's); a session opening forgets them. */
-bool store__bulk_sessionless(struct store *s, int64_t agent_id);
-void store__bulk_sessionless_keep(struct store *s, int64_t agent_id, bool sessionless);
+/* An agent's open session (id 0: none), with what it needs of its campaign. */
+struct session {
+	int64_t id, campaign_id, started_at, paused_since, paused_seconds, last_activity_at, credited_until;
+	char zone[64];              /* its campaign's time zone and idle limit */
+	int64_t idle_limit;
+};
+/* Agents' sessions as the bulk transaction found or left them (the demo's agents are its
+ * own; a call history's have none): read once, then kept as it writes them. */
+bool store__bulk_session(struct store *s, int64_t agent_id, struct session *ses);
+void store__bulk_session_keep(struct store *s, int64_t agent_id, const struct session *ses);
+void store__bulk_session_forget(struct store *s, int64_t agent_id);
+/* What a call log reads of its lead. */
+struct lead_row {
+	int64_t id, campaign_id, contact_id;
+	int attempts;
+	char phone[24];
+	int64_t campaign_revision, campaign_created;  /* to know the campaign without reading it */
+};
+/* The lead a "next" of the bulk transaction just claimed (locked till its end, so that
+ * nobody else changes it), for the call log that follows; taken once. */
+bool store__bulk_lead_take(struct store *s, int64_t lead_id, struct lead_row *l);
+void store__bulk_lead_keep(struct store *s, const struct lead_row *l);
 void store__bulk_user_keep(struct store *s, const char *name, int64_t id);
 /* An agent's first call start and last call end of a day on a campaign: kept in memory
  * (written at commit) inside a bulk transaction; span_keep is false outside one. */
