@@ -5,7 +5,8 @@
  * transaction walk through, and each statement is a round trip. So the campaign rules,
  * outcomes, users and agents' sessions it reads are read once (the sessions then kept as
  * it writes them), the lead a "next" claims is handed to the call log after it without
- * being read again, and the agents' day spans (like the KPI counters, store_kpi.c) are
+ * being read again (its hold written only if something could see it first), and the
+ * agents' day spans (like the KPI counters, store_kpi.c) are
  * written once, when it commits.
  */
 #include <stdlib.h>
@@ -42,6 +43,7 @@ struct bulk_cache {
 	} sessions[BULK_USERS];
 	int nsessions;
 	struct lead_row lead;         /* store__bulk_lead_keep; id 0: none */
+	int64_t hold_lead, hold_agent, hold_until;  /* store__bulk_hold_keep; lead 0: none */
 	/* Day spans: an array and an open-addressing index over it (row + 1; 0 empty). */
 	struct span *spans;
 	size_t nspans, spans_cap, slots;
@@ -72,6 +74,7 @@ void store__bulk_forget_rules(struct store *s)
 	bc->nusers = 0;
 	bc->nsessions = 0;
 	bc->lead.id = 0;
+	bc->hold_lead = 0;
 }
 
 void store__bulk_forget(struct store *s)
@@ -212,6 +215,36 @@ bool store__bulk_lead_take(struct store *s, int64_t lead_id, struct lead_row *l)
 	return true;
 }
 
+bool store__bulk_hold_keep(struct store *s, int64_t lead_id, int64_t agent_id, int64_t until)
+{
+	struct bulk_cache *bc = cache(s);
+
+	if (!bc || bc->hold_lead)
+		return false;
+	bc->hold_lead = lead_id;
+	bc->hold_agent = agent_id;
+	bc->hold_until = until;
+	return true;
+}
+
+bool store__bulk_hold_peek(struct store *s, int64_t *lead_id, int64_t *agent_id, int64_t *until)
+{
+	struct bulk_cache *bc = s->bulk ? s->bc : NULL;
+
+	if (!bc || !bc->hold_lead)
+		return false;
+	*lead_id = bc->hold_lead;
+	*agent_id = bc->hold_agent;
+	*until = bc->hold_until;
+	return true;
+}
+
+void store__bulk_hold_clear(struct store *s, int64_t lead_id)
+{
+	if (s->bc && s->bc->hold_lead == lead_id)
+		s->bc->hold_lead = 0;
+}
+
 void store__bulk_lead_keep(struct store *s, const struct lead_row *l)
 {
 	struct bulk_cache *bc = cache(s);
@@ -340,6 +373,8 @@ int store__bulk_flush(struct store *s, struct tp_error *err)
 	struct bulk_cache *bc = s->bc;
 	int rc = store__calls_flush(s, err);
 
+	if (rc == 0)
+		rc = store__hold_flush(s, 0, err);
 	if (rc || !bc || !bc->nspans)
 		return rc;
 	/* In one global order, as the counters are, so that writers never wait in a cycle. */

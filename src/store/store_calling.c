@@ -371,6 +371,31 @@ static void build_preflight(void)
 	sb_release(&sb);
 }
 
+static int hold_write(struct store *s, int64_t lead_id, int64_t agent_id, int64_t until, struct tp_error *err)
+{
+	struct db_stmt *hold = store__cached(s, SLOT_HOLD, "UPDATE leads SET held_by = ?, held_until = ? WHERE id = ?", err);
+	int rc;
+
+	if (!hold)
+		return err->code;
+	db_bind_int64(hold, 1, agent_id);
+	db_bind_int64(hold, 2, until);
+	db_bind_int64(hold, 3, lead_id);
+	rc = db_step_later(hold, err);
+	db_reset(hold);
+	return rc;
+}
+
+int store__hold_flush(struct store *s, int64_t except, struct tp_error *err)
+{
+	int64_t lead_id, agent_id, until;
+
+	if (!store__bulk_hold_peek(s, &lead_id, &agent_id, &until) || lead_id == except)
+		return 0;
+	store__bulk_hold_clear(s, lead_id);
+	return hold_write(s, lead_id, agent_id, until, err);
+}
+
 /* Queue q's claiming query, for its first lead (skip 0: a statement kept, planned once
  * on PostgreSQL) or the ones after it (the caller finalises it). It locks the row it
  * gives, so that another process's open transaction never gets the same lead. */
@@ -551,8 +576,9 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	campaign_init(&c);
 	if (db_begin(s->db, err))
 		return err->code;
-	/* The agent and the campaign in one round trip; a refusal about the agent first. */
-	if ((rc = agent_session_send(s, agent, err)) == 0) {
+	/* The agent and the campaign in one round trip; a refusal about the agent first. A
+	 * hold not written yet is, first: this search must see it. */
+	if ((rc = store__hold_flush(s, 0, err)) == 0 && (rc = agent_session_send(s, agent, err)) == 0) {
 		struct tp_error cerr = *err;
 		int crc = store_campaign_settings(s, campaign, &c, &cerr);
 
@@ -667,18 +693,8 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 			}
 		}
 		if (lead_id) {
-			struct db_stmt *hold = store__cached(s, SLOT_HOLD, "UPDATE leads SET held_by = ?, held_until = ? WHERE id = ?", err);
-
-			if (!hold) {
-				rc = err->code;
-				goto out;
-			}
-			db_bind_int64(hold, 1, agent_id);
-			db_bind_int64(hold, 2, at + c.hold_seconds);
-			db_bind_int64(hold, 3, lead_id);
-			rc = db_step_later(hold, err);
-			db_reset(hold);
-			if (rc < 0)
+			if (!store__bulk_hold_keep(s, lead_id, agent_id, at + c.hold_seconds) &&
+			    (rc = hold_write(s, lead_id, agent_id, at + c.hold_seconds, err)))
 				goto out;
 			/* What the call log will read of it, in a bulk transaction (its row is locked). */
 			{
@@ -1375,7 +1391,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	/* The agent, the lead and the replay check in one round trip (the lead a bulk
 	 * transaction's "next" just gave is known already). */
 	lead_known = store__bulk_lead_take(s, in->lead_id, &lead);
-	if ((rc = agent_session_send(s, in->agent, err)) ||
+	if ((rc = store__hold_flush(s, in->lead_id, err)) || (rc = agent_session_send(s, in->agent, err)) ||
 	    (in->lead_id && !lead_known && (rc = load_lead_send(s, in->lead_id, err))))
 		goto out;
 	if (in->idempotency_key && *in->idempotency_key && !in->key_new) {
@@ -1536,6 +1552,8 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 		db_reset(st);
 		if (rc < 0)
 			goto out;
+		/* A hold this bulk transaction had not written yet needs no writing now. */
+		store__bulk_hold_clear(s, in->lead_id);
 	}
 	calling_call_counts(in->result, o, in->talk_seconds, qualified, &delta);
 	rc = store__counters_add(s, c.id, agent_id, l.yyyymmdd, l.hour, &delta, err);

@@ -78,6 +78,16 @@ struct lead_row {
  * nobody else changes it), for the call log that follows; taken once. */
 bool store__bulk_lead_take(struct store *s, int64_t lead_id, struct lead_row *l);
 void store__bulk_lead_keep(struct store *s, const struct lead_row *l);
+/* The hold a bulk transaction's "next" has not written yet: the call log that follows
+ * clears it anyway, so it is written only before something else that could see holds
+ * (store__hold_flush: another "next", a call log of another lead, the commit). keep is
+ * false outside a bulk transaction (write it then); peek gives it; clear forgets it when
+ * it is lead_id's. */
+bool store__bulk_hold_keep(struct store *s, int64_t lead_id, int64_t agent_id, int64_t until);
+bool store__bulk_hold_peek(struct store *s, int64_t *lead_id, int64_t *agent_id, int64_t *until);
+void store__bulk_hold_clear(struct store *s, int64_t lead_id);
+/* Writes the pending hold unless it is lead except's (store_calling.c). */
+TP_MUST_USE int store__hold_flush(struct store *s, int64_t except, struct tp_error *err);
 void store__bulk_user_keep(struct store *s, const char *name, int64_t id);
 /* An agent's first call start and last call end of a day on a campaign: kept in memory
  * (written at commit) inside a bulk transaction; span_keep is false outside one. */

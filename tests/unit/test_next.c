@@ -252,6 +252,43 @@ static void test_claims_let_go(void **state)
 	testdb_drop(url);
 }
 
+/* In a bulk transaction (the demo) a "next" writes its hold only when something could see
+ * it: another "next" does not get the lead, and the holds still open at the commit are
+ * kept. */
+static void test_bulk_holds(void **state)
+{
+	struct store *s = fresh();
+	struct tp_error err;
+	struct campaign c;
+	char why[512];
+	int64_t uid;
+
+	(void)state;
+	tp_error_clear(&err);
+	check(store_user_add(s, &test_who, "alice", "agent", "!", &uid, &err), &err);
+	check(store_user_add(s, &test_who, "bob", "agent", "!", &uid, &err), &err);
+	check(store_user_add(s, &test_who, "carol", "agent", "!", &uid, &err), &err);
+	add_campaign(s, &c, 3, "no_answer=1h", 5);
+	check(store_begin_bulk(s, &err), &err);
+	assert_int_equal(next(s, "alice", t(1, 9, 0), why, sizeof(why)), 1);
+	assert_int_equal(next(s, "bob", t(1, 9, 0), why, sizeof(why)), 2);
+	assert_int_equal(next(s, "alice", t(1, 9, 1), why, sizeof(why)), 1);
+	assert_string_equal(why, "the lead you hold");
+	log_call(s, "alice", 1, "no_answer", NULL, t(1, 9, 2), 0);
+	assert_int_equal(next(s, "alice", t(1, 9, 3), why, sizeof(why)), 3);
+	check(store_commit(s, &err), &err);
+	/* After it: bob still holds lead 2 and alice lead 3; carol gets lead 4. */
+	assert_int_equal(next(s, "bob", t(1, 9, 4), why, sizeof(why)), 2);
+	assert_string_equal(why, "the lead you hold");
+	assert_int_equal(next(s, "alice", t(1, 9, 4), why, sizeof(why)), 3);
+	assert_string_equal(why, "the lead you hold");
+	assert_int_equal(next(s, "carol", t(1, 9, 4), why, sizeof(why)), 4);
+	assert_string_equal(why, "new lead");
+	campaign_release(&c);
+	store_close(s);
+	testdb_drop(url);
+}
+
 /* Calling time: a "next" notes the session's activity and the call after it credits the
  * time since the last credit; a session closed for idleness after a "next" with no call
  * still counts its time up to that "next". */
@@ -434,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_order_and_holds),
 		cmocka_unit_test(test_claims_let_go),
 		cmocka_unit_test(test_calling_time),
+		cmocka_unit_test(test_bulk_holds),
 		cmocka_unit_test(test_rules_of_the_trade),
 		cmocka_unit_test(test_rules_change_seen),
 	};
