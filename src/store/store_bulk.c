@@ -3,8 +3,8 @@
  * until it ends. Inside one long transaction, rows rewritten again and again are the
  * cost on PostgreSQL: each rewrite leaves a row version that later lookups of the same
  * transaction walk through, and each statement is a round trip. So the campaign rules,
- * outcomes, users and agents' sessions it reads are read once (the sessions then kept as
- * it writes them), the lead a "next" claims is handed to the call log after it without
+ * outcomes, users and agents' sessions it reads are read once (the sessions then kept in
+ * memory and written once, at its commit), the lead a "next" claims is handed to the call log after it without
  * being read again (its hold written only if something could see it first), and the
  * agents' day spans (like the KPI counters, store_kpi.c) are
  * written once, when it commits.
@@ -43,6 +43,11 @@ struct bulk_cache {
 	} sessions[BULK_USERS];
 	int nsessions;
 	struct lead_row lead;         /* store__bulk_lead_keep; id 0: none */
+	struct {
+		struct session ses;
+		int64_t ended_at;
+	} *writes;                    /* store__bulk_session_write */
+	size_t nwrites, writes_cap;
 	int64_t hold_lead, hold_agent, hold_until;  /* store__bulk_hold_keep; lead 0: none */
 	/* Day spans: an array and an open-addressing index over it (row + 1; 0 empty). */
 	struct span *spans;
@@ -86,6 +91,7 @@ void store__bulk_forget(struct store *s)
 	store__bulk_forget_rules(s);
 	if (bc->calls_ready)
 		sb_release(&bc->calls);
+	free(bc->writes);
 	free(bc->spans);
 	free(bc->index);
 	free(bc);
@@ -202,6 +208,50 @@ void store__bulk_session_forget(struct store *s, int64_t agent_id)
 			return;
 		}
 	}
+}
+
+bool store__bulk_session_write(struct store *s, const struct session *ses, int64_t ended_at)
+{
+	struct bulk_cache *bc = cache(s);
+	size_t i;
+
+	if (!bc)
+		return false;
+	for (i = 0; i < bc->nwrites && bc->writes[i].ses.id != ses->id; i++)
+		;
+	if (i == bc->nwrites) {
+		if (bc->nwrites == bc->writes_cap) {
+			bc->writes_cap = bc->writes_cap ? 2 * bc->writes_cap : 16;
+			bc->writes = xrealloc(bc->writes, bc->writes_cap * sizeof(*bc->writes));
+		}
+		bc->nwrites++;
+	}
+	bc->writes[i].ses = *ses;
+	bc->writes[i].ended_at = ended_at;
+	db_note_write(s->db);
+	return true;
+}
+
+static int by_session(const void *a, const void *b)
+{
+	const struct session *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int store__bulk_sessions_each(struct store *s, store_session_row_fn fn, struct tp_error *err)
+{
+	struct bulk_cache *bc = s->bc;
+	int rc = 0;
+
+	if (!bc)
+		return 0;
+	/* In id order, so that writers never wait in a cycle. */
+	qsort(bc->writes, bc->nwrites, sizeof(*bc->writes), by_session);
+	for (size_t i = 0; i < bc->nwrites && rc == 0; i++)
+		rc = fn(s, &bc->writes[i].ses, bc->writes[i].ended_at, err);
+	bc->nwrites = 0;
+	return rc;
 }
 
 bool store__bulk_lead_take(struct store *s, int64_t lead_id, struct lead_row *l)
@@ -375,6 +425,8 @@ int store__bulk_flush(struct store *s, struct tp_error *err)
 
 	if (rc == 0)
 		rc = store__hold_flush(s, 0, err);
+	if (rc == 0)
+		rc = store__sessions_write(s, err);
 	if (rc || !bc || !bc->nspans)
 		return rc;
 	/* In one global order, as the counters are, so that writers never wait in a cycle. */

@@ -128,9 +128,7 @@ static int session_zone(struct store *s, int64_t campaign_id, struct campaign *c
 	return store__campaign_rules(s, campaign_id, c, err);
 }
 
-/* Saves the session's moving parts (agent_id's). */
-static int session_save(struct store *s, int64_t agent_id, const struct session *ses, int64_t ended_at,
-	struct tp_error *err)
+static int session_row_write(struct store *s, const struct session *ses, int64_t ended_at, struct tp_error *err)
 {
 	struct db_stmt *st = store__cached(s, SLOT_SESSION_TOUCH, "UPDATE agent_sessions SET paused_since = ?,"
 		" paused_seconds = ?, last_activity_at = ?, credited_until = ?, ended_at = ? WHERE id = ?", err);
@@ -152,12 +150,29 @@ static int session_save(struct store *s, int64_t agent_id, const struct session 
 	db_bind_int64(st, 6, ses->id);
 	rc = db_step_later(st, err);
 	db_reset(st);
-	if (rc == 0) {
-		struct session none = {0};
-
-		store__bulk_session_keep(s, agent_id, ended_at ? &none : ses);
-	}
 	return rc;
+}
+
+int store__sessions_write(struct store *s, struct tp_error *err)
+{
+	return store__bulk_sessions_each(s, session_row_write, err);
+}
+
+/* Saves the session's moving parts (agent_id's): a bulk transaction writes each session
+ * once, at its commit, and meanwhile reads its agents' sessions from its cache. */
+static int session_save(struct store *s, int64_t agent_id, const struct session *ses, int64_t ended_at,
+	struct tp_error *err)
+{
+	struct session none = {0};
+
+	if (!store__bulk_session_write(s, ses, ended_at)) {
+		int rc = session_row_write(s, ses, ended_at, err);
+
+		if (rc)
+			return rc;
+	}
+	store__bulk_session_keep(s, agent_id, ended_at ? &none : ses);
+	return 0;
 }
 
 /*

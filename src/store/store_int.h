@@ -67,6 +67,15 @@ struct session {
 bool store__bulk_session(struct store *s, int64_t agent_id, struct session *ses);
 void store__bulk_session_keep(struct store *s, int64_t agent_id, const struct session *ses);
 void store__bulk_session_forget(struct store *s, int64_t agent_id);
+/* A session's row as the bulk transaction leaves it (ended_at 0: open), written once at the
+ * commit (store__sessions_write, store_calling.c); false outside a bulk transaction. Only
+ * this transaction's agents' sessions, which it alone reads meanwhile (from the cache). */
+bool store__bulk_session_write(struct store *s, const struct session *ses, int64_t ended_at);
+TP_MUST_USE int store__sessions_write(struct store *s, struct tp_error *err);
+/* Each session row to write, in session id order, then forgets them all. */
+typedef int (*store_session_row_fn)(struct store *s, const struct session *ses, int64_t ended_at,
+	struct tp_error *err);
+TP_MUST_USE int store__bulk_sessions_each(struct store *s, store_session_row_fn fn, struct tp_error *err);
 /* What a call log reads of its lead. */
 struct lead_row {
 	int64_t id, campaign_id, contact_id;
