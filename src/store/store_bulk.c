@@ -244,7 +244,7 @@ int store__bulk_sessions_each(struct store *s, store_session_row_fn fn, struct t
 	struct bulk_cache *bc = s->bc;
 	int rc = 0;
 
-	if (!bc)
+	if (!bc || !bc->nwrites)
 		return 0;
 	/* In id order, so that writers never wait in a cycle. */
 	qsort(bc->writes, bc->nwrites, sizeof(*bc->writes), by_session);
