@@ -179,6 +179,22 @@ expect_eq "history with notes" "e.csv: 3 calls imported, 0 duplicates, 0 rejecte
 q=$(printf "SELECT COUNT(*) FROM calls WHERE local_day = 20261105 AND (notes = 'back\\\\slash\\tand tab' OR notes = 'two\\nlines')")
 expect_eq "history notes as written" "2" "$(sql "$TELEPRO_DB" "$q")"
 expect_eq "history empty note" "1" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM calls WHERE local_day = 20261105 AND notes IS NULL")"
+# A phone column links each call to its lead, looked up a batch at a time, agents taking
+# turns row by row (a dialer's export in time order); each call counts one attempt.
+"$T" campaign add "HistP" >/dev/null
+printf 'Nom;Téléphone\nA;01 42 68 53 00\nB;01 42 68 53 01\nC;01 42 68 53 02\n' > hp.csv
+"$T" import prospects hp.csv --campaign HistP >/dev/null
+printf '[columns]\nagent = agent\ndate = date\ntime = time\nresult = result\nphone = phone\n' > hp.mapping
+awk 'BEGIN { print "agent,date,time,result,phone"
+  for (i = 1; i <= 300; i++) {
+    p = i % 4 == 0 ? "05 56 00 00 09" : (i % 2 ? "+33 1 42 68 53 0" : "01.42.68.53.0") (i % 3)
+    printf "%s,2026-11-06,%02d:%02d,busy,%s\n", i % 2 ? "ana" : "ben", 8 + int(i / 60), i % 60, p } }' > hp_calls.csv
+expect_eq "history with phones" "hp_calls.csv: 300 calls imported, 0 duplicates, 0 rejected into HistP" \
+  "$("$T" import calls hp_calls.csv --campaign HistP --mapping hp.mapping)"
+expect_eq "history with phones: calls on leads" "225" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM calls c JOIN campaigns k ON k.id = c.campaign_id WHERE k.name = 'HistP' AND c.lead_id IS NOT NULL")"
+expect_eq "history with phones: attempts" "+33142685300:75|+33142685301:75|+33142685302:75" \
+  "$(sql "$TELEPRO_DB" "SELECT l.phone || ':' || l.attempts FROM leads l JOIN campaigns k ON k.id = l.campaign_id WHERE k.name = 'HistP' ORDER BY l.phone" | paste -sd'|')"
+expect_eq "history with phones: the agents added" "ana|ben" "$(sql "$TELEPRO_DB" "SELECT name FROM users WHERE name IN ('ana', 'ben') ORDER BY name" | paste -sd'|')"
 expect_eq "overlapping history: calls stored" "904" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM calls c JOIN campaigns k ON k.id = c.campaign_id WHERE k.name = 'Hist'")"
 
 # every subcommand has --help

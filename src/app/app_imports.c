@@ -269,6 +269,7 @@ struct pending_call {
 	int64_t cents;
 	bool appt_values;                   /* the row says what sales made of its appointment */
 	char key[64];
+	char phone[PHONE_E164_MAX];         /* its lead's number, "" when the row gives none */
 	char *mem;
 };
 
@@ -340,6 +341,37 @@ static void pending_keep(struct pending_call *p, const struct call_parts *parts,
 	p->in.idempotency_key = p->key;
 }
 
+/* The leads of the batch's rows that give a number, a query per campaign (the file's,
+ * and any a row names) and 63 numbers. */
+static int calls_leads(struct app_import *im)
+{
+	const char *phones[CALLS_BATCH];
+	int64_t ids[CALLS_BATCH], campaign;
+	size_t rows[CALLS_BATCH], n;
+	bool done[CALLS_BATCH] = {false};
+	int rc = 0;
+
+	for (size_t first = 0; first < im->npending && rc == 0; first++) {
+		if (done[first] || im->pending[first].reason || !im->pending[first].phone[0])
+			continue;
+		campaign = im->pending[first].in.campaign_id;
+		n = 0;
+		for (size_t i = first; i < im->npending; i++) {
+			struct pending_call *p = &im->pending[i];
+
+			if (!done[i] && !p->reason && p->phone[0] && p->in.campaign_id == campaign) {
+				done[i] = true;
+				rows[n] = i;
+				phones[n++] = p->phone;
+			}
+		}
+		rc = store_leads_by_phone(im->a->store, campaign, phones, n, ids, &im->fatal);
+		for (size_t k = 0; k < n && rc == 0; k++)
+			im->pending[rows[k]].in.lead_id = ids[k];
+	}
+	return rc;
+}
+
 /* Stores the batch's rows in file order: the ones already imported (by an earlier run of
  * this file, or of one that shares rows with it) are counted as duplicates. */
 static int calls_flush(struct app_import *im)
@@ -352,7 +384,7 @@ static int calls_flush(struct app_import *im)
 	for (size_t i = 0; i < im->npending; i++)
 		if (!im->pending[i].reason)
 			keys[nkeys++] = im->pending[i].key;
-	if ((rc = store_calls_known(im->a->store, keys, nkeys, known, &im->fatal))) {
+	if ((rc = store_calls_known(im->a->store, keys, nkeys, known, &im->fatal)) || (rc = calls_leads(im))) {
 		pending_clear(im);
 		return rc;
 	}
@@ -498,8 +530,8 @@ static int calls_read(struct app_import *im, const struct csv_record *rec, struc
 			pending_reject(p, "phone", reason);
 			return 0;
 		}
-		if ((rc = store_lead_by_phone(im->a->store, c->id, e164, &in->lead_id, &im->fatal)))
-			return rc;
+		/* Its lead is looked up with the batch's (calls_flush). */
+		snprintf(p->phone, sizeof(p->phone), "%s", e164);
 	}
 	pending_keep(p, parts, qkeys, qvalues);
 	return 0;

@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,6 +338,9 @@ int store_user_ensure_agent(struct store *s, const struct store_who *who, const 
 	struct db_stmt *st;
 	int rc;
 
+	/* A bulk transaction (a call history) knows the agents it met. */
+	if (store__bulk_user(s, name, id))
+		return 0;
 	if (db_begin(s->db, err))
 		return err->code;
 	/* One statement: a concurrent import naming the same agent waits, then adds nothing. */
@@ -359,20 +363,62 @@ int store_user_ensure_agent(struct store *s, const struct store_who *who, const 
 		rc = store__find_id(st, id, err);
 		db_finalize(st);
 	}
+	if (rc == 0 && *id)
+		store__bulk_user_keep(s, name, *id);
 	return store__finish(s, rc, err);
 }
 
-int store_lead_by_phone(struct store *s, int64_t campaign_id, const char *phone, int64_t *lead_id,
+#define PHONES_PER_QUERY 63
+static char phones_sql[512 + 3 * PHONES_PER_QUERY];
+static pthread_once_t phones_once = PTHREAD_ONCE_INIT;
+
+static void build_phones(void)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_adds(&sb, "SELECT l.phone, l.id, l.contact_id, l.attempts, c.revision, c.created_at FROM leads l"
+		" JOIN campaigns c ON c.id = l.campaign_id WHERE l.campaign_id = ? AND l.phone IN (?");
+	for (int i = 1; i < PHONES_PER_QUERY; i++)
+		sb_adds(&sb, ", ?");
+	sb_adds(&sb, ")");
+	snprintf(phones_sql, sizeof(phones_sql), "%s", sb.buf);
+	sb_release(&sb);
+}
+
+int store_leads_by_phone(struct store *s, int64_t campaign_id, const char *const *phones, size_t n, int64_t *ids,
 	struct tp_error *err)
 {
-	struct db_stmt *st = db_prepare(s->db, "SELECT id FROM leads WHERE campaign_id = ? AND phone = ?", err);
-	int rc;
+	struct db_stmt *st;
+	int rc = 0;
 
-	if (!st)
+	pthread_once(&phones_once, build_phones);
+	memset(ids, 0, n * sizeof(*ids));
+	store__bulk_leads_clear(s);
+	if (!n)
+		return 0;
+	if (!(st = db_prepare_replanned(s->db, phones_sql, err)))
 		return err->code;
-	db_bind_int64(st, 1, campaign_id);
-	db_bind_text(st, 2, phone);
-	rc = store__find_id(st, lead_id, err);
+	for (size_t from = 0; from < n && rc == 0; from += PHONES_PER_QUERY) {
+		size_t k = n - from < PHONES_PER_QUERY ? n - from : PHONES_PER_QUERY;
+
+		db_bind_int64(st, 1, campaign_id);
+		/* A short last group repeats its last number. */
+		for (size_t i = 0; i < PHONES_PER_QUERY; i++)
+			db_bind_text(st, (int)i + 2, phones[from + (i < k ? i : k - 1)]);
+		while ((rc = db_step(st, err)) == DB_ROW) {
+			struct lead_row l = {db_col_int64(st, 1), campaign_id, db_col_int64(st, 2), (int)db_col_int64(st, 3),
+				"", db_col_int64(st, 4), db_col_int64(st, 5)};
+
+			snprintf(l.phone, sizeof(l.phone), "%s", db_col_text(st, 0));
+			for (size_t i = 0; i < k; i++)
+				if (strcmp(l.phone, phones[from + i]) == 0)
+					ids[from + i] = l.id;
+			store__bulk_lead_keep(s, &l);
+		}
+		db_reset(st);
+		rc = rc < 0 ? rc : 0;
+	}
 	db_finalize(st);
 	return rc;
 }

@@ -80,9 +80,12 @@ TP_MUST_USE int store_user_password_hash(struct store *s, const char *name, char
 TP_MUST_USE int store_user_ensure_agent(struct store *s, const struct store_who *who, const char *name, int64_t *id,
 	struct tp_error *err);
 
-/* The lead of campaign with that phone (E.164), or *lead_id 0. */
-TP_MUST_USE int store_lead_by_phone(struct store *s, int64_t campaign_id, const char *phone, int64_t *lead_id,
-	struct tp_error *err);
+/* The leads of campaign with these n phones (E.164): ids[i], 0 when none; one query per
+ * 63 of them. Inside a bulk
+ * transaction the leads' rows are kept for the call logs that follow, which then do not
+ * read them again (a call history's batch). */
+TP_MUST_USE int store_leads_by_phone(struct store *s, int64_t campaign_id, const char *const *phones, size_t n,
+	int64_t *ids, struct tp_error *err);
 
 /* Campaigns: add (TP_EEXIST when the name is taken), get by name (TP_ENOTFOUND), list,
  * update every setting and its calling blocks. add and update check the campaign with

@@ -42,7 +42,8 @@ struct bulk_cache {
 		struct session ses;
 	} sessions[BULK_USERS];
 	int nsessions;
-	struct lead_row lead;         /* store__bulk_lead_keep; id 0: none */
+	struct lead_row leads[BULK_LEADS];  /* store__bulk_lead_keep */
+	int nleads;
 	struct {
 		struct session ses;
 		int64_t ended_at;
@@ -78,7 +79,7 @@ void store__bulk_forget_rules(struct store *s)
 	bc->noutcomes = 0;
 	bc->nusers = 0;
 	bc->nsessions = 0;
-	bc->lead.id = 0;
+	bc->nleads = 0;
 	bc->hold_lead = 0;
 }
 
@@ -254,15 +255,37 @@ int store__bulk_sessions_each(struct store *s, store_session_row_fn fn, struct t
 	return rc;
 }
 
-bool store__bulk_lead_take(struct store *s, int64_t lead_id, struct lead_row *l)
+static struct lead_row *bulk_lead(struct store *s, int64_t lead_id)
 {
 	struct bulk_cache *bc = s->bulk ? s->bc : NULL;
 
-	if (!bc || !lead_id || bc->lead.id != lead_id)
-		return false;
-	*l = bc->lead;
-	bc->lead.id = 0;
-	return true;
+	for (int i = 0; bc && lead_id && i < bc->nleads; i++)
+		if (bc->leads[i].id == lead_id)
+			return &bc->leads[i];
+	return NULL;
+}
+
+bool store__bulk_lead_get(struct store *s, int64_t lead_id, struct lead_row *l)
+{
+	struct lead_row *k = bulk_lead(s, lead_id);
+
+	if (k)
+		*l = *k;
+	return k != NULL;
+}
+
+void store__bulk_lead_called(struct store *s, int64_t lead_id)
+{
+	struct lead_row *k = bulk_lead(s, lead_id);
+
+	if (k)
+		k->attempts++;
+}
+
+void store__bulk_leads_clear(struct store *s)
+{
+	if (s->bc)
+		s->bc->nleads = 0;
 }
 
 bool store__bulk_hold_keep(struct store *s, int64_t lead_id, int64_t agent_id, int64_t until)
@@ -298,9 +321,12 @@ void store__bulk_hold_clear(struct store *s, int64_t lead_id)
 void store__bulk_lead_keep(struct store *s, const struct lead_row *l)
 {
 	struct bulk_cache *bc = cache(s);
+	struct lead_row *k = bc ? bulk_lead(s, l->id) : NULL;
 
-	if (bc)
-		bc->lead = *l;
+	if (k)
+		*k = *l;
+	else if (bc && bc->nleads < BULK_LEADS)
+		bc->leads[bc->nleads++] = *l;
 }
 
 /* Day spans ---------------------------------------------------------------------------- */

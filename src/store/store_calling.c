@@ -716,6 +716,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 				struct lead_row lr = {lead_id, c.id, contact_id, out->attempts, "", c.revision, c.created_at};
 
 				snprintf(lr.phone, sizeof(lr.phone), "%s", out->phone);
+				store__bulk_leads_clear(s);
 				store__bulk_lead_keep(s, &lr);
 			}
 			if (strcmp(queues[q].why, "retry") == 0)
@@ -1405,7 +1406,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 		return err->code;
 	/* The agent, the lead and the replay check in one round trip (the lead a bulk
 	 * transaction's "next" just gave is known already). */
-	lead_known = store__bulk_lead_take(s, in->lead_id, &lead);
+	lead_known = store__bulk_lead_get(s, in->lead_id, &lead);
 	if ((rc = store__hold_flush(s, in->lead_id, err)) || (rc = agent_session_send(s, in->agent, err)) ||
 	    (in->lead_id && !lead_known && (rc = load_lead_send(s, in->lead_id, err))))
 		goto out;
@@ -1569,6 +1570,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 			goto out;
 		/* A hold this bulk transaction had not written yet needs no writing now. */
 		store__bulk_hold_clear(s, in->lead_id);
+		store__bulk_lead_called(s, in->lead_id);
 	}
 	calling_call_counts(in->result, o, in->talk_seconds, qualified, &delta);
 	rc = store__counters_add(s, c.id, agent_id, l.yyyymmdd, l.hour, &delta, err);

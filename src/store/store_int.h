@@ -83,10 +83,14 @@ struct lead_row {
 	char phone[24];
 	int64_t campaign_revision, campaign_created;  /* to know the campaign without reading it */
 };
-/* The lead a "next" of the bulk transaction just claimed (locked till its end, so that
- * nobody else changes it), for the call log that follows; taken once. */
-bool store__bulk_lead_take(struct store *s, int64_t lead_id, struct lead_row *l);
+/* Leads a bulk transaction read for the call logs that follow (the one a "next" just
+ * claimed, locked till its end; a call history's batch): kept, up to BULK_LEADS, with
+ * the attempts each call logged adds (store__bulk_lead_called); clear starts afresh. */
+#define BULK_LEADS 256
+bool store__bulk_lead_get(struct store *s, int64_t lead_id, struct lead_row *l);
 void store__bulk_lead_keep(struct store *s, const struct lead_row *l);
+void store__bulk_lead_called(struct store *s, int64_t lead_id);
+void store__bulk_leads_clear(struct store *s);
 /* The hold a bulk transaction's "next" has not written yet: the call log that follows
  * clears it anyway, so it is written only before something else that could see holds
  * (store__hold_flush: another "next", a call log of another lead, the commit). keep is
