@@ -1,4 +1,3 @@
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,35 +368,32 @@ int store_user_ensure_agent(struct store *s, const struct store_who *who, const 
 }
 
 #define PHONES_PER_QUERY 63
-static char phones_sql[512 + 3 * PHONES_PER_QUERY];
-static pthread_once_t phones_once = PTHREAD_ONCE_INIT;
 
-static void build_phones(void)
+void store__sql_in_list(struct strbuf *sb, const char *head, int n)
 {
-	struct strbuf sb;
-
-	sb_init(&sb);
-	sb_adds(&sb, "SELECT l.phone, l.id, l.contact_id, l.attempts, c.revision, c.created_at FROM leads l"
-		" JOIN campaigns c ON c.id = l.campaign_id WHERE l.campaign_id = ? AND l.phone IN (?");
-	for (int i = 1; i < PHONES_PER_QUERY; i++)
-		sb_adds(&sb, ", ?");
-	sb_adds(&sb, ")");
-	snprintf(phones_sql, sizeof(phones_sql), "%s", sb.buf);
-	sb_release(&sb);
+	sb_adds(sb, head);
+	for (int i = 0; i < n; i++)
+		sb_adds(sb, i ? ", ?" : "?");
+	sb_adds(sb, ")");
 }
 
 int store_leads_by_phone(struct store *s, int64_t campaign_id, const char *const *phones, size_t n, int64_t *ids,
 	struct tp_error *err)
 {
+	struct strbuf sql;
 	struct db_stmt *st;
 	int rc = 0;
 
-	pthread_once(&phones_once, build_phones);
 	memset(ids, 0, n * sizeof(*ids));
 	store__bulk_leads_clear(s);
 	if (!n)
 		return 0;
-	if (!(st = db_prepare_replanned(s->db, phones_sql, err)))
+	sb_init(&sql);
+	store__sql_in_list(&sql, "SELECT l.phone, l.id, l.contact_id, l.attempts, c.revision, c.created_at FROM leads l"
+		" JOIN campaigns c ON c.id = l.campaign_id WHERE l.campaign_id = ? AND l.phone IN (", PHONES_PER_QUERY);
+	st = db_prepare_replanned(s->db, sql.buf, err);
+	sb_release(&sql);
+	if (!st)
 		return err->code;
 	for (size_t from = 0; from < n && rc == 0; from += PHONES_PER_QUERY) {
 		size_t k = n - from < PHONES_PER_QUERY ? n - from : PHONES_PER_QUERY;

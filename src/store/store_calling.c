@@ -1288,36 +1288,26 @@ static int replay(struct store *s, const char *key, int64_t *call_id, int64_t *a
 }
 
 #define KEYS_PER_QUERY 64
-static char known_sql[64 + 3 * KEYS_PER_QUERY];
-static pthread_once_t known_once = PTHREAD_ONCE_INIT;
-
-static void build_known(void)
-{
-	struct strbuf sb;
-
-	sb_init(&sb);
-	sb_adds(&sb, "SELECT idempotency_key FROM calls WHERE idempotency_key IN (?");
-	for (int i = 1; i < KEYS_PER_QUERY; i++)
-		sb_adds(&sb, ", ?");
-	sb_adds(&sb, ")");
-	snprintf(known_sql, sizeof(known_sql), "%s", sb.buf);
-	sb_release(&sb);
-}
 
 int store_calls_known(struct store *s, const char *const *keys, size_t n, bool *known, struct tp_error *err)
 {
 	struct db_stmt *st;
 	int rc = 0;
 
-	pthread_once(&known_once, build_known);
 	memset(known, 0, n * sizeof(*known));
 	if (!n)
 		return 0;
 	/* The calls kept for a bulk write are looked up with the others. */
 	if ((rc = store__calls_flush(s, err)))
 		return rc;
-	if (!s->cache[SLOT_CALLS_KNOWN])
-		s->cache[SLOT_CALLS_KNOWN] = db_prepare_replanned(s->db, known_sql, err);
+	if (!s->cache[SLOT_CALLS_KNOWN]) {
+		struct strbuf sql;
+
+		sb_init(&sql);
+		store__sql_in_list(&sql, "SELECT idempotency_key FROM calls WHERE idempotency_key IN (", KEYS_PER_QUERY);
+		s->cache[SLOT_CALLS_KNOWN] = db_prepare_replanned(s->db, sql.buf, err);
+		sb_release(&sql);
+	}
 	if (!(st = s->cache[SLOT_CALLS_KNOWN]))
 		return err->code;
 	for (size_t from = 0; from < n && rc == 0; from += KEYS_PER_QUERY) {

@@ -130,6 +130,9 @@ void store__bind_opt(struct db_stmt *st, int idx, int64_t v);
 /* A campaign's settings and rules without its lead count (for hot paths). */
 TP_MUST_USE int store__campaign_rules(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
 
+/* Appends head, then n placeholders and ")": "... IN (" gives "... IN (?, ?, ?)". */
+void store__sql_in_list(struct strbuf *sb, const char *head, int n);
+
 /* Appends s as a COPY text field (NULL when empty) and a separator. */
 void store__copy_field(struct strbuf *sb, const char *s, char sep);
 
