@@ -1161,14 +1161,17 @@ static const struct {
 	 " UNION ALL SELECT j.seq, MIN(co.id) FROM tp_import j JOIN companies co ON co.name = j.company"
 	 " AND COALESCE(co.postcode, '') = COALESCE(j.postcode, '') WHERE NOT j.dup AND j.contact_id IS NULL"
 	 " AND j.siren_eff IS NULL GROUP BY j.seq) m WHERE i.seq = m.seq", true},
+	/* New companies: the first row of each (by SIREN, else name and postcode) gives its
+	 * fields; the sort carries the keys and the row's number only. */
 	{"t", "INSERT INTO companies (name, siren, siret, sector, size_band, address, postcode, city, country, website,"
-	 " created_at) SELECT company, siren_eff, siret, sector, size_band, address, postcode, city, country, website,"
-	 " CAST(?1 AS BIGINT)"
+	 " created_at) SELECT t.company, t.siren_eff, t.siret, t.sector, t.size_band, t.address, t.postcode, t.city,"
+	 " t.country, t.website, CAST(?1 AS BIGINT)"
 	 " FROM (SELECT DISTINCT ON (COALESCE(siren_eff, ''), CASE WHEN siren_eff IS NULL THEN company END,"
-	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END) * FROM tp_import"
+	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END) seq FROM tp_import"
 	 " WHERE NOT dup AND contact_id IS NULL AND company_id IS NULL AND (company IS NOT NULL OR siren_eff IS NOT NULL)"
 	 " ORDER BY COALESCE(siren_eff, ''), CASE WHEN siren_eff IS NULL THEN company END,"
-	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END, seq) firsts ORDER BY seq", false},
+	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END, seq) firsts JOIN tp_import t ON t.seq = firsts.seq"
+	 " ORDER BY t.seq", false},
 	/* New contacts get their ids, in file order, and their companies (found above, or
 	 * just added: joined by the keys the file names) in the same pass. */
 	{"", "UPDATE tp_import i SET contact_id = n.id, new_contact = true, company_id = n.company_id"
