@@ -55,7 +55,6 @@ struct app_import {
 	struct campaign row_c;      /* the campaign a row names (campaign column), kept for the next rows */
 	int year_state, last_month;
 	struct row_seen seen;
-	char last_agent[128];       /* ensured already: histories come agent by agent */
 	struct pending_call *pending;   /* the batch read, not stored yet (CALLS_BATCH rows) */
 	size_t npending;
 };
@@ -427,15 +426,18 @@ static int calls_flush(struct app_import *im)
 
 /* Reads and checks a history row into p (rejected there with its reason); a store error
  * is im->fatal's. */
-static int calls_read(struct app_import *im, const struct csv_record *rec, struct pending_call *p,
-	struct call_row *row, struct call_parts *parts, char *e164, struct tp_error *e)
+static int calls_read(struct app_import *im, const struct csv_record *rec, struct pending_call *p)
 {
+	struct call_row row = {{0}};
+	struct call_parts parts;
+	struct tp_error e;
 	const struct campaign *c = &im->c;
 	const char *qkeys[CSV_FIELDS_MAX], *qvalues[CSV_FIELDS_MAX];
 	struct call_input *in = &p->in;
 	int64_t agent_id;
 	int rc;
 
+	tp_error_clear(&e);
 	if (rec->error) {
 		pending_reject(p, "record", rec->error);
 		return 0;
@@ -453,46 +455,44 @@ static int calls_read(struct app_import *im, const struct csv_record *rec, struc
 			return 0;
 		}
 		if (im->col_target[i] >= 0 && im->col_target[i] != CM_IGNORE)
-			row->v[im->col_target[i]] = rec->fields[i];
+			row.v[im->col_target[i]] = rec->fields[i];
 	}
-	if (callmap_row(&im->map, row, &im->year_state, &im->last_month, parts, e)) {
-		pending_reject(p, e->field, e->reason);
+	if (callmap_row(&im->map, &row, &im->year_state, &im->last_month, &parts, &e)) {
+		pending_reject(p, e.field, e.reason);
 		return 0;
 	}
-	if (strcmp(im->last_agent, parts->agent) != 0) {
-		if ((rc = store_user_ensure_agent(im->a->store, &im->who, parts->agent, &agent_id, &im->fatal)))
-			return rc;
-		snprintf(im->last_agent, sizeof(im->last_agent), "%s", parts->agent);
-	}
+	/* Known already, mostly: the bulk transaction keeps the agents it met. */
+	if ((rc = store_user_ensure_agent(im->a->store, &im->who, parts.agent, &agent_id, &im->fatal)))
+		return rc;
 	/* A row may name its campaign; the file's is the default. */
-	if (parts->campaign && strcmp(parts->campaign, im->c.name) != 0) {
-		if (!im->row_c.name || strcmp(im->row_c.name, parts->campaign) != 0) {
+	if (parts.campaign && strcmp(parts.campaign, im->c.name) != 0) {
+		if (!im->row_c.name || strcmp(im->row_c.name, parts.campaign) != 0) {
 			campaign_release(&im->row_c);
 			campaign_init(&im->row_c);
-			rc = store_campaign_settings(im->a->store, parts->campaign, &im->row_c, e);
+			rc = store_campaign_settings(im->a->store, parts.campaign, &im->row_c, &e);
 			if (rc == TP_ENOTFOUND) {
 				campaign_release(&im->row_c);
 				campaign_init(&im->row_c);
-				pending_reject(p, "campaign", e->reason);
+				pending_reject(p, "campaign", e.reason);
 				return 0;
 			}
 			if (rc) {
-				im->fatal = *e;
+				im->fatal = e;
 				return rc;
 			}
 		}
 		c = &im->row_c;
 	}
-	in->agent = parts->agent;
+	in->agent = parts.agent;
 	in->campaign_id = c->id;
-	in->result = parts->result;
-	in->outcome = call_result_is_conversation(parts->result) ? parts->outcome : NULL;
-	in->talk_seconds = parts->talk_seconds;
-	in->ring_seconds = parts->ring_seconds;
-	in->attempt = parts->attempt;
-	in->note = parts->notes;
-	in->started_at = tz_utc(c->timezone, parts->year, parts->month, parts->day, parts->hour, parts->minute,
-		parts->second);
+	in->result = parts.result;
+	in->outcome = call_result_is_conversation(parts.result) ? parts.outcome : NULL;
+	in->talk_seconds = parts.talk_seconds;
+	in->ring_seconds = parts.ring_seconds;
+	in->attempt = parts.attempt;
+	in->note = parts.notes;
+	in->started_at = tz_utc(c->timezone, parts.year, parts.month, parts.day, parts.hour, parts.minute,
+		parts.second);
 	/* Qualification values of the row (qualify.KEY columns), empty ones left out. */
 	for (size_t i = 0; i < rec->nfields; i++) {
 		if (im->col_target[i] == CM_QUALIFY && rec->fields[i][0]) {
@@ -502,38 +502,38 @@ static int calls_read(struct app_import *im, const struct csv_record *rec, struc
 		}
 	}
 	/* What sales made of the appointment, checked before anything is written. */
-	if (parts->appointment_at && tz_parse_local(c->timezone, parts->appointment_at, "appointment_at",
-		&in->appointment_at, e)) {
-		pending_reject(p, "appointment_at", e->reason);
+	if (parts.appointment_at && tz_parse_local(c->timezone, parts.appointment_at, "appointment_at",
+		&in->appointment_at, &e)) {
+		pending_reject(p, "appointment_at", e.reason);
 		return 0;
 	}
-	if ((parts->appointment_status || parts->appointment_relevant || parts->appointment_result || parts->amount) &&
-	    !parts->appointment_at) {
+	if ((parts.appointment_status || parts.appointment_relevant || parts.appointment_result || parts.amount) &&
+	    !parts.appointment_at) {
 		pending_reject(p, "appointment_at", "an appointment's result needs the appointment (its date and time)");
 		return 0;
 	}
 	p->relevant = -1;
 	p->cents = -1;
-	if (app_appointment_values(parts->appointment_status, parts->appointment_relevant, parts->appointment_result,
-		parts->amount, &p->relevant, &p->cents, e)) {
-		pending_reject(p, strcmp(e->field, "status") == 0 ? "appointment_status" : strcmp(e->field, "relevant") == 0
-			? "appointment_relevant" : strcmp(e->field, "result") == 0 ? "appointment_result" : e->field, e->reason);
+	if (app_appointment_values(parts.appointment_status, parts.appointment_relevant, parts.appointment_result,
+		parts.amount, &p->relevant, &p->cents, &e)) {
+		pending_reject(p, strcmp(e.field, "status") == 0 ? "appointment_status" : strcmp(e.field, "relevant") == 0
+			? "appointment_relevant" : strcmp(e.field, "result") == 0 ? "appointment_result" : e.field, e.reason);
 		return 0;
 	}
-	p->appt_values = parts->appointment_status || p->relevant >= 0 || parts->appointment_result || p->cents >= 0;
-	if (parts->phone && *parts->phone) {
+	p->appt_values = parts.appointment_status || p->relevant >= 0 || parts.appointment_result || p->cents >= 0;
+	if (parts.phone && *parts.phone) {
 		const char *why = "not a phone number";
 		char reason[128];
 
-		if (phone_normalize(parts->phone, strlen(parts->phone), c->region, e164, &why) != PHONE_OK) {
-			snprintf(reason, sizeof(reason), "'%.40s': %s", parts->phone, why);
+		/* Its lead is looked up with the batch's (calls_leads). */
+		if (phone_normalize(parts.phone, strlen(parts.phone), c->region, p->phone, &why) != PHONE_OK) {
+			p->phone[0] = '\0';
+			snprintf(reason, sizeof(reason), "'%.40s': %s", parts.phone, why);
 			pending_reject(p, "phone", reason);
 			return 0;
 		}
-		/* Its lead is looked up with the batch's (calls_flush). */
-		snprintf(p->phone, sizeof(p->phone), "%s", e164);
 	}
-	pending_keep(p, parts, qkeys, qvalues);
+	pending_keep(p, &parts, qkeys, qvalues);
 	return 0;
 }
 
@@ -541,11 +541,7 @@ static int calls_read(struct app_import *im, const struct csv_record *rec, struc
 static int calls_record(void *ctx, const struct csv_record *rec)
 {
 	struct app_import *im = ctx;
-	struct call_row row = {{0}};
-	struct call_parts parts;
 	struct pending_call *p;
-	struct tp_error e;
-	char e164[PHONE_E164_MAX];
 	int rc;
 
 	if (cancelled(im))
@@ -553,9 +549,8 @@ static int calls_record(void *ctx, const struct csv_record *rec)
 	if (!im->header_done)
 		return calls_header(im, rec);
 	im->rows++;
-	tp_error_clear(&e);
 	p = pending_next(im, rec->line);
-	if ((rc = calls_read(im, rec, p, &row, &parts, e164, &e)) == 0 && !p->reason) {
+	if ((rc = calls_read(im, rec, p)) == 0 && !p->reason) {
 		uint64_t h = row_hash(rec);
 
 		/* The row's identity is its content: the same file imported again is recognised,

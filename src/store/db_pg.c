@@ -582,7 +582,4 @@ const struct db_driver db_pg_driver = {
 	.begin_write = pg_begin_write,
 	.copy_in = pg_copy_in,
 	.lock_schema = pg_lock_schema,
-	/* Our statements' generic plans are the custom ones without the values' statistics:
-	 * their keys are unique or nearly so, and their LIMIT 1 OFFSET ? made PostgreSQL keep
-	 * planning them at every execution. */
 };

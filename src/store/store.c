@@ -377,6 +377,17 @@ void store__sql_in_list(struct strbuf *sb, const char *head, int n)
 	sb_adds(sb, ")");
 }
 
+size_t store__bind_group(struct db_stmt *st, int first, const char *const *items, size_t n, size_t from,
+	size_t per)
+{
+	size_t k = n - from < per ? n - from : per;
+
+	/* A short last group repeats its last item. */
+	for (size_t i = 0; i < per; i++)
+		db_bind_text(st, first + (int)i, items[from + (i < k ? i : k - 1)]);
+	return k;
+}
+
 int store_leads_by_phone(struct store *s, int64_t campaign_id, const char *const *phones, size_t n, int64_t *ids,
 	struct tp_error *err)
 {
@@ -396,12 +407,9 @@ int store_leads_by_phone(struct store *s, int64_t campaign_id, const char *const
 	if (!st)
 		return err->code;
 	for (size_t from = 0; from < n && rc == 0; from += PHONES_PER_QUERY) {
-		size_t k = n - from < PHONES_PER_QUERY ? n - from : PHONES_PER_QUERY;
+		size_t k = store__bind_group(st, 2, phones, n, from, PHONES_PER_QUERY);
 
 		db_bind_int64(st, 1, campaign_id);
-		/* A short last group repeats its last number. */
-		for (size_t i = 0; i < PHONES_PER_QUERY; i++)
-			db_bind_text(st, (int)i + 2, phones[from + (i < k ? i : k - 1)]);
 		while ((rc = db_step(st, err)) == DB_ROW) {
 			struct lead_row l = {db_col_int64(st, 1), campaign_id, db_col_int64(st, 2), (int)db_col_int64(st, 3),
 				"", db_col_int64(st, 4), db_col_int64(st, 5)};

@@ -3,11 +3,10 @@
  * until it ends. Inside one long transaction, rows rewritten again and again are the
  * cost on PostgreSQL: each rewrite leaves a row version that later lookups of the same
  * transaction walk through, and each statement is a round trip. So the campaign rules,
- * outcomes, users and agents' sessions it reads are read once (the sessions then kept in
- * memory and written once, at its commit), the lead a "next" claims is handed to the call log after it without
- * being read again (its hold written only if something could see it first), and the
- * agents' day spans (like the KPI counters, store_kpi.c) are
- * written once, when it commits.
+ * outcomes, users and agents' sessions it reads are read once, the lead a "next" claims
+ * is handed to the call log after it without being read again (its hold written only if
+ * something could see it first), and the agents' sessions and day spans (like the KPI
+ * counters, store_kpi.c) are kept in memory and written once, when it commits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +35,7 @@ struct bulk_cache {
 		char name[64];
 		int64_t id;
 	} users[BULK_USERS];
-	int nusers;
+	int nusers, users_next;           /* a full table replaces its entries in turn */
 	struct {
 		int64_t agent_id;
 		struct session ses;
@@ -44,7 +43,7 @@ struct bulk_cache {
 	int nsessions;
 	struct lead_row leads[BULK_LEADS];  /* store__bulk_lead_keep */
 	int nleads;
-	struct {
+	struct session_write {
 		struct session ses;
 		int64_t ended_at;
 	} *writes;                    /* store__bulk_session_write */
@@ -162,11 +161,13 @@ bool store__bulk_user(struct store *s, const char *name, int64_t *id)
 void store__bulk_user_keep(struct store *s, const char *name, int64_t id)
 {
 	struct bulk_cache *bc = cache(s);
+	int slot;
 
-	if (bc && bc->nusers < BULK_USERS && strlen(name) < sizeof(bc->users[0].name)) {
-		memcpy(bc->users[bc->nusers].name, name, strlen(name) + 1);
-		bc->users[bc->nusers++].id = id;
-	}
+	if (!bc || strlen(name) >= sizeof(bc->users[0].name))
+		return;
+	slot = bc->nusers < BULK_USERS ? bc->nusers++ : bc->users_next++ % BULK_USERS;
+	memcpy(bc->users[slot].name, name, strlen(name) + 1);
+	bc->users[slot].id = id;
 }
 
 bool store__bulk_session(struct store *s, int64_t agent_id, struct session *ses)
@@ -182,21 +183,22 @@ bool store__bulk_session(struct store *s, int64_t agent_id, struct session *ses)
 	return false;
 }
 
-void store__bulk_session_keep(struct store *s, int64_t agent_id, const struct session *ses)
+bool store__bulk_session_keep(struct store *s, int64_t agent_id, const struct session *ses)
 {
 	struct bulk_cache *bc = cache(s);
 	int i;
 
 	if (!bc)
-		return;
+		return false;
 	for (i = 0; i < bc->nsessions && bc->sessions[i].agent_id != agent_id; i++)
 		;
 	if (i == BULK_USERS)
-		return;
+		return false;
 	if (i == bc->nsessions)
 		bc->nsessions++;
 	bc->sessions[i].agent_id = agent_id;
 	bc->sessions[i].ses = *ses;
+	return true;
 }
 
 void store__bulk_session_forget(struct store *s, int64_t agent_id)
@@ -211,13 +213,13 @@ void store__bulk_session_forget(struct store *s, int64_t agent_id)
 	}
 }
 
-bool store__bulk_session_write(struct store *s, const struct session *ses, int64_t ended_at)
+void store__bulk_session_write(struct store *s, const struct session *ses, int64_t ended_at)
 {
 	struct bulk_cache *bc = cache(s);
 	size_t i;
 
 	if (!bc)
-		return false;
+		return;
 	for (i = 0; i < bc->nwrites && bc->writes[i].ses.id != ses->id; i++)
 		;
 	if (i == bc->nwrites) {
@@ -230,14 +232,13 @@ bool store__bulk_session_write(struct store *s, const struct session *ses, int64
 	bc->writes[i].ses = *ses;
 	bc->writes[i].ended_at = ended_at;
 	db_note_write(s->db);
-	return true;
 }
 
 static int by_session(const void *a, const void *b)
 {
-	const struct session *x = a, *y = b;
+	const struct session_write *x = a, *y = b;
 
-	return x->id < y->id ? -1 : x->id > y->id;
+	return x->ses.id < y->ses.id ? -1 : x->ses.id > y->ses.id;
 }
 
 int store__bulk_sessions_each(struct store *s, store_session_row_fn fn, struct tp_error *err)

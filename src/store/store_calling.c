@@ -67,9 +67,8 @@ static struct db_stmt *agent_session_stmt(struct store *s, struct tp_error *err)
 static int agent_session_send(struct store *s, const char *name, struct tp_error *err)
 {
 	struct db_stmt *st;
-	int64_t id;
-
 	struct session known;
+	int64_t id;
 
 	if (store__bulk_user(s, name, &id) && store__bulk_session(s, id, &known))
 		return 0;
@@ -118,7 +117,7 @@ static int agent_session(struct store *s, const char *name, int64_t *agent_id, s
 	if ((rc = user_refusal(name, "agent", *agent_id, disabled, err)))
 		return rc;
 	store__bulk_user_keep(s, name, *agent_id);
-	store__bulk_session_keep(s, *agent_id, ses);
+	(void)store__bulk_session_keep(s, *agent_id, ses);   /* else read again next time */
 	return 0;
 }
 
@@ -165,13 +164,9 @@ static int session_save(struct store *s, int64_t agent_id, const struct session 
 {
 	struct session none = {0};
 
-	if (!store__bulk_session_write(s, ses, ended_at)) {
-		int rc = session_row_write(s, ses, ended_at, err);
-
-		if (rc)
-			return rc;
-	}
-	store__bulk_session_keep(s, agent_id, ended_at ? &none : ses);
+	if (!store__bulk_session_keep(s, agent_id, ended_at ? &none : ses))
+		return session_row_write(s, ses, ended_at, err);
+	store__bulk_session_write(s, ses, ended_at);
 	return 0;
 }
 
@@ -672,12 +667,14 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 			continue;
 
 		/* Under rules of the trade, a lead they forbid now is passed over for the next. */
+		db_finalize(later);
+		later = NULL;
 		for (int skip = 0; !ok && skip < (rules ? NEXT_RULES_CANDIDATES : 1); skip++) {
-			if (skip == 1) {
-				db_finalize(later);
-				later = NULL;
+			if (skip == 1 && !(later = claim_stmt(s, q, skip, err))) {
+				rc = err->code;
+				goto out;
 			}
-			if (!(st = skip ? later ? later : (later = claim_stmt(s, q, skip, err)) : claim_stmt(s, q, 0, err))) {
+			if (!(st = skip ? later : claim_stmt(s, q, 0, err))) {
 				rc = err->code;
 				goto out;
 			}
@@ -1257,7 +1254,7 @@ static void call_copy_row(struct strbuf *sb, const struct call_values *v)
 
 int store__calls_flush(struct store *s, struct tp_error *err)
 {
-	struct strbuf *sb = s->bulk ? store__bulk_calls(s) : NULL;
+	struct strbuf *sb = store__bulk_calls(s);
 	int rc;
 
 	if (!sb || !sb->len)
@@ -1265,6 +1262,41 @@ int store__calls_flush(struct store *s, struct tp_error *err)
 	rc = s->db->driver->copy_in(s->db, "COPY calls (" CALL_COLUMNS ") FROM STDIN", sb->buf, sb->len, err);
 	sb_reset(sb);
 	return rc;
+}
+
+/* Writes a new call: with the bulk transaction's next ones (COPY) when its caller checked
+ * its key and reads no id; queued when nothing reads its id; else by an insert whose id
+ * is read at once, or after the commit (id_later: *ahead is the statement to read it from,
+ * db_inserted_id). */
+static int call_write(struct store *s, const struct call_input *in, const struct call_values *v, bool id_later,
+	int64_t *call_id, struct db_stmt **ahead, struct tp_error *err)
+{
+	struct strbuf *copy;
+	struct db_stmt *st;
+	int rc;
+
+	if (id_later && in->id_unread && in->key_new && (copy = store__bulk_calls(s))) {
+		call_copy_row(copy, v);
+		db_note_write(s->db);
+		return copy->len > CALLS_COPY_MAX ? store__calls_flush(s, err) : 0;
+	}
+	if ((rc = store__calls_flush(s, err)))
+		return rc;
+	if (id_later && in->id_unread) {
+		if (!(st = store__cached(s, SLOT_CALL_ADD_LATER, call_add_sql, err)))
+			return err->code;
+		call_bind(st, v);
+		rc = db_step_later(st, err);
+		db_reset(st);
+		return rc;
+	}
+	if (!(st = store__cached_insert(s, SLOT_CALL_ADD, call_add_sql, err)))
+		return err->code;
+	call_bind(st, v);
+	if (!id_later)
+		return db_insert(st, call_id, err);
+	*ahead = st;
+	return db_insert_ahead(st, err);
 }
 
 static int replay(struct store *s, const char *key, int64_t *call_id, int64_t *appointment_id, bool *found,
@@ -1311,11 +1343,8 @@ int store_calls_known(struct store *s, const char *const *keys, size_t n, bool *
 	if (!(st = s->cache[SLOT_CALLS_KNOWN]))
 		return err->code;
 	for (size_t from = 0; from < n && rc == 0; from += KEYS_PER_QUERY) {
-		size_t k = n - from < KEYS_PER_QUERY ? n - from : KEYS_PER_QUERY;
+		size_t k = store__bind_group(st, 1, keys, n, from, KEYS_PER_QUERY);
 
-		/* A short last group repeats its last key. */
-		for (size_t i = 0; i < KEYS_PER_QUERY; i++)
-			db_bind_text(st, (int)i + 1, keys[from + (i < k ? i : k - 1)]);
 		while ((rc = db_step(st, err)) == DB_ROW) {
 			const char *got = db_col_text(st, 0);
 
@@ -1375,7 +1404,6 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	struct tz_local l;
 	struct kpi_counts delta;
 	struct db_stmt *st, *ahead = NULL;
-	struct strbuf *copy = NULL;
 	int64_t agent_id, sales_id = 0, session_id = 0, call_end;
 	bool qualified = false, closed = false, found = false, id_later, lead_known;
 	int rc;
@@ -1472,31 +1500,8 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 			in->attempt ? in->attempt : in->lead_id ? lead.attempts + 1 : -1},
 			{[7] = in->result, [9] = in->note, [14] = in->idempotency_key}};
 
-		if (id_later && in->id_unread && in->key_new && (copy = store__bulk_calls(s))) {
-			/* Written with the bulk transaction's next ones (store__calls_flush). */
-			call_copy_row(copy, &v);
-			db_note_write(s->db);
-			if (copy->len > CALLS_COPY_MAX && (rc = store__calls_flush(s, err)))
-				goto out;
-		} else {
-			if ((rc = store__calls_flush(s, err)))
-				goto out;
-			if (!(st = id_later && in->id_unread ? store__cached(s, SLOT_CALL_ADD_LATER, call_add_sql, err)
-				: store__cached_insert(s, SLOT_CALL_ADD, call_add_sql, err))) {
-				rc = err->code;
-				goto out;
-			}
-			call_bind(st, &v);
-			if (id_later && in->id_unread) {
-				rc = db_step_later(st, err);
-				db_reset(st);
-			} else {
-				rc = id_later ? db_insert_ahead(st, err) : db_insert(st, call_id, err);
-				ahead = id_later ? st : NULL;
-			}
-			if (rc)
-				goto out;
-		}
+		if ((rc = call_write(s, in, &v, id_later, call_id, &ahead, err)))
+			goto out;
 	}
 
 	if (in->nqual && in->lead_id &&

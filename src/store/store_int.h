@@ -65,12 +65,13 @@ struct session {
 /* Agents' sessions as the bulk transaction found or left them (the demo's agents are its
  * own; a call history's have none): read once, then kept as it writes them. */
 bool store__bulk_session(struct store *s, int64_t agent_id, struct session *ses);
-void store__bulk_session_keep(struct store *s, int64_t agent_id, const struct session *ses);
+/* keep is false when the session is not kept (outside a bulk transaction, or too many). */
+bool store__bulk_session_keep(struct store *s, int64_t agent_id, const struct session *ses);
 void store__bulk_session_forget(struct store *s, int64_t agent_id);
 /* A session's row as the bulk transaction leaves it (ended_at 0: open), written once at the
- * commit (store__sessions_write, store_calling.c); false outside a bulk transaction. Only
- * this transaction's agents' sessions, which it alone reads meanwhile (from the cache). */
-bool store__bulk_session_write(struct store *s, const struct session *ses, int64_t ended_at);
+ * commit (store__sessions_write, store_calling.c): only for a session kept above, which
+ * the transaction then reads from the cache, not from its row. */
+void store__bulk_session_write(struct store *s, const struct session *ses, int64_t ended_at);
 TP_MUST_USE int store__sessions_write(struct store *s, struct tp_error *err);
 /* Each session row to write, in session id order, then forgets them all. */
 typedef int (*store_session_row_fn)(struct store *s, const struct session *ses, int64_t ended_at,
@@ -132,6 +133,10 @@ TP_MUST_USE int store__campaign_rules(struct store *s, int64_t id, struct campai
 
 /* Appends head, then n placeholders and ")": "... IN (" gives "... IN (?, ?, ?)". */
 void store__sql_in_list(struct strbuf *sb, const char *head, int n);
+/* Binds items[from..] to the per parameters from first on (a short last group repeats its
+ * last item); returns how many of them the group has. */
+size_t store__bind_group(struct db_stmt *st, int first, const char *const *items, size_t n, size_t from,
+	size_t per);
 
 /* Appends s as a COPY text field (NULL when empty) and a separator. */
 void store__copy_field(struct strbuf *sb, const char *s, char sep);

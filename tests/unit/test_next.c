@@ -96,6 +96,18 @@ static int count_attempt(void *ctx, int64_t attempt, int64_t calls, int64_t conv
 	return 0;
 }
 
+/* Agents alice, bob and carol, the first n of them. */
+static void add_agents(struct store *s, int n)
+{
+	static const char *const names[] = {"alice", "bob", "carol"};
+	struct tp_error err;
+	int64_t uid;
+
+	tp_error_clear(&err);
+	for (int i = 0; i < n; i++)
+		check(store_user_add(s, &test_who, names[i], "agent", "!", &uid, &err), &err);
+}
+
 /* Campaign "C" (B2B, Paris) with retry and max_attempts, and n new leads +3314268530i. */
 static void add_campaign(struct store *s, struct campaign *c, int max_attempts, const char *retry, int n)
 {
@@ -133,12 +145,10 @@ static void test_order_and_holds(void **state)
 	struct tp_error err;
 	struct campaign c;
 	char why[512];
-	int64_t uid;
 
 	(void)state;
 	tp_error_clear(&err);
-	check(store_user_add(s, &test_who, "alice", "agent", "!", &uid, &err), &err);
-	check(store_user_add(s, &test_who, "bob", "agent", "!", &uid, &err), &err);
+	add_agents(s, 2);
 	add_campaign(s, &c, 2, "no_answer=1h", 6);
 	/* Lead 6 is on the opposition list. */
 	check(store_begin(s, &err), &err);
@@ -213,15 +223,13 @@ static void test_claims_let_go(void **state)
 	struct campaign c;
 	struct lead_view v;
 	char why[512];
-	int64_t uid, id1, id2, seen = 0;
+	int64_t id1, id2, seen = 0;
 
 	(void)state;
 	tp_error_clear(&err);
 	s2 = store_open(url, NULL, &err);
 	assert_non_null(s2);
-	check(store_user_add(s, &test_who, "alice", "agent", "!", &uid, &err), &err);
-	check(store_user_add(s, &test_who, "bob", "agent", "!", &uid, &err), &err);
-	check(store_user_add(s, &test_who, "carol", "agent", "!", &uid, &err), &err);
+	add_agents(s, 3);
 	add_campaign(s, &c, 3, "no_answer=1h", 4);
 	assert_int_equal(next(s, "alice", t(1, 9, 0), why, sizeof(why)), 1);
 	id1 = log_call(s, "alice", 1, "conversation", "callback", t(1, 9, 1), t(1, 9, 30));
@@ -261,13 +269,10 @@ static void test_bulk_holds(void **state)
 	struct tp_error err;
 	struct campaign c;
 	char why[512];
-	int64_t uid;
 
 	(void)state;
 	tp_error_clear(&err);
-	check(store_user_add(s, &test_who, "alice", "agent", "!", &uid, &err), &err);
-	check(store_user_add(s, &test_who, "bob", "agent", "!", &uid, &err), &err);
-	check(store_user_add(s, &test_who, "carol", "agent", "!", &uid, &err), &err);
+	add_agents(s, 3);
 	add_campaign(s, &c, 3, "no_answer=1h", 5);
 	check(store_begin_bulk(s, &err), &err);
 	assert_int_equal(next(s, "alice", t(1, 9, 0), why, sizeof(why)), 1);
