@@ -94,6 +94,21 @@ rm -f "$out"/demo.db*
 s=$(secs "$T" --db "sqlite:$out/demo.db" demo --seed 11)
 p=$(secs "$T" --db "$(newdb demo)" demo --seed 11)
 awk -v s="$s" -v p="$p" 'BEGIN { printf "demo --seed 11: SQLite %.2f s, PostgreSQL %.2f s: %.1fx\n", s, p, p / s }'
+# Into a database that already has a user, the demo is written call after call.
+rm -f "$out"/demo2.db*
+"$T" --db "sqlite:$out/demo2.db" user add admin --role admin --password-stdin <<<"admin-bench-2026" >/dev/null
+s=$(secs "$T" --db "sqlite:$out/demo2.db" demo --seed 11)
+u=$(newdb demo2)
+"$T" --db "$u" user add admin --role admin --password-stdin <<<"admin-bench-2026" >/dev/null
+p=$(secs "$T" --db "$u" demo --seed 11)
+awk -v s="$s" -v p="$p" 'BEGIN {
+  printf "demo --seed 11 after a user, call after call: SQLite %.2f s, PostgreSQL %.2f s: %.1fx\n", s, p, p / s }'
+# migrate of the demo database: into a new SQLite file, and into PostgreSQL.
+rm -f "$out"/demo-copy.db*
+s=$(secs "$T" migrate --from "sqlite:$out/demo.db" --to "sqlite:$out/demo-copy.db")
+p=$(secs "$T" migrate --from "sqlite:$out/demo.db" --to "$(newdb migrated)")
+awk -v s="$s" -v p="$p" 'BEGIN {
+  printf "migrate of the demo database: into SQLite %.2f s, into PostgreSQL %.2f s: %.1fx\n", s, p, p / s }'
 
 # The desk loop.
 for procs in 1 2 4; do

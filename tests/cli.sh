@@ -226,8 +226,25 @@ expect_eq "demo other seed differs" "True" "$("$T" --db "$demo3" demo --seed 4 -
   [ "$("$T" --db "$demo3" kpi --format json)" != "$("$T" --db "$demo1" kpi --format json)" ] && echo True)"
 "$T" --db "$demo1" demo --seed 3 --weeks 1 >/dev/null 2>err
 expect_eq "demo twice rc" 2 $?
+# Into a new PostgreSQL database the demo is made in a scratch SQLite database and copied
+# in; into one that has data (here a user) it is written call after call: the same data.
+demo4=$(new_db demo4)
+printf 'admin-demo-2026\n' | "$T" --db "$demo4" user add admin --role admin --password-stdin >/dev/null
+"$T" --db "$demo4" demo --seed 3 --weeks 1 >/dev/null
+expect_eq "demo into a database with a user rc" 0 $?
+for by in agent hour outcome; do
+  expect_eq "demo into a database with a user: the same (--by $by)" \
+    "$("$T" --db "$demo1" kpi --by $by --format json --to 2026-10-09)" \
+    "$("$T" --db "$demo4" kpi --by $by --format json --to 2026-10-09)"
+done
+expect_eq "demo into a database with a user: the same sessions" \
+  "$(sql "$demo1" "SELECT COUNT(*), SUM(ended_at - started_at), SUM(paused_seconds) FROM agent_sessions")" \
+  "$(sql "$demo4" "SELECT COUNT(*), SUM(ended_at - started_at), SUM(paused_seconds) FROM agent_sessions")"
 
 # migrate: a whole database into a new one (here from SQLite to this run's backend)
+# Text is copied as it is (PostgreSQL: by COPY, escapes), an empty text apart from none.
+q=$(printf "UPDATE calls SET notes = 'back\\\\slash\\tand tab\\nline' WHERE id = 1; UPDATE contacts SET email = '' WHERE id = 1; UPDATE contacts SET email = NULL WHERE id = 2")
+sql "$demo_sqlite" "$q"
 target=$(new_db migrated)
 "$T" migrate --from "$demo_sqlite" --to "$target" >migrate.txt
 expect_eq "migrate rc" 0 $?
@@ -235,6 +252,10 @@ expect_eq "migrate checked" "copied $demo_sqlite to $target: row counts and KPIs
 expect_eq "migrated KPIs" "$("$T" --db "$demo_sqlite" kpi --by hour --format json --to 2026-10-09)" \
   "$("$T" --db "$target" kpi --by hour --format json --to 2026-10-09)"
 expect_eq "migrated users" "$(sql "$demo_sqlite" "SELECT COUNT(*) FROM users")" "$(sql "$target" "SELECT COUNT(*) FROM users")"
+q=$(printf "SELECT COUNT(*) FROM calls WHERE id = 1 AND notes = 'back\\\\slash\\tand tab\\nline'")
+expect_eq "migrated notes as written" "1" "$(sql "$target" "$q")"
+expect_eq "migrated empty and missing text" "1:|2:none" \
+  "$(sql "$target" "SELECT id || ':' || COALESCE(email, 'none') FROM contacts WHERE id <= 2 ORDER BY id" | paste -sd'|')"
 "$T" migrate --from "$demo_sqlite" --to "$target" >/dev/null 2>err
 expect_eq "migrate into a non-empty target rc" 2 $?
 expect_eq "migrate refusal" "telepro: to: the target database is not empty (users has 11 rows): migrate copies into a new database only" "$(cat err)"

@@ -36,9 +36,22 @@ static void bound(struct db_stmt *st, int idx, int rc)
 		st->bind_failed = idx;
 }
 
+static struct db *open_with(const struct db_driver *driver, const char *url, const char *target,
+	struct tp_error *err)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+
+	db->driver = driver;
+	snprintf(db->url, sizeof(db->url), "%s", url);
+	if (driver->open(db, target, err) != 0) {
+		free(db);
+		return NULL;
+	}
+	return db;
+}
+
 struct db *db_open(const char *url, struct tp_error *err)
 {
-	struct db *db;
 	const struct db_driver *driver = NULL;
 	const char *target = url;
 
@@ -57,14 +70,13 @@ struct db *db_open(const char *url, struct tp_error *err)
 		tp_error_set(err, TP_EUSAGE, "%s: the database URL names no file (use sqlite:PATH)", url);
 		return NULL;
 	}
-	db = xcalloc(1, sizeof(*db));
-	db->driver = driver;
-	snprintf(db->url, sizeof(db->url), "%s", url);
-	if (driver->open(db, target, err) != 0) {
-		free(db);
-		return NULL;
-	}
-	return db;
+	return open_with(driver, url, target, err);
+}
+
+struct db *db_open_scratch(struct tp_error *err)
+{
+	/* SQLite's name for a private temporary database is the empty file name. */
+	return open_with(&db_sqlite_driver, "sqlite:(scratch)", "", err);
 }
 
 void db_close(struct db *db)

@@ -116,6 +116,8 @@ struct db {
 /* Opens url: "sqlite:PATH" (or a bare path), or "postgresql://..." (or "postgres://").
  * NULL on failure, err says why. */
 struct db *db_open(const char *url, struct tp_error *err);
+/* A private SQLite database that lives as long as the connection (store_open_scratch). */
+struct db *db_open_scratch(struct tp_error *err);
 void db_close(struct db *db);
 
 TP_MUST_USE int db_exec(struct db *db, const char *sql, struct tp_error *err);

@@ -10,10 +10,9 @@
 #include "core/hash.h"
 #include "core/xalloc.h"
 
-struct store *store_open(const char *url, int *migrated, struct tp_error *err)
+static struct store *store_on(struct db *db, int *migrated, struct tp_error *err)
 {
 	struct store *s;
-	struct db *db = db_open(url, err);
 
 	if (!db)
 		return NULL;
@@ -24,6 +23,21 @@ struct store *store_open(const char *url, int *migrated, struct tp_error *err)
 	s = xcalloc(1, sizeof(*s));
 	s->db = db;
 	return s;
+}
+
+struct store *store_open(const char *url, int *migrated, struct tp_error *err)
+{
+	return store_on(db_open(url, err), migrated, err);
+}
+
+struct store *store_open_scratch(struct tp_error *err)
+{
+	return store_on(db_open_scratch(err), NULL, err);
+}
+
+bool store_bulk_loads(const struct store *s)
+{
+	return s->db->driver->copy_in != NULL;
 }
 
 int store_set_cache_kib(struct store *s, int64_t kib, struct tp_error *err)
@@ -1211,9 +1225,9 @@ static const struct {
 	 " ORDER BY q.seq, q.ord", false},
 };
 
-void store__copy_field(struct strbuf *sb, const char *s, char sep)
+void store__copy_text(struct strbuf *sb, const char *s, char sep)
 {
-	if (!s || !*s) {
+	if (!s) {
 		sb_adds(sb, "\\N");
 	} else {
 		for (; *s; s++) {
@@ -1227,6 +1241,11 @@ void store__copy_field(struct strbuf *sb, const char *s, char sep)
 		}
 	}
 	sb_addc(sb, sep);
+}
+
+void store__copy_field(struct strbuf *sb, const char *s, char sep)
+{
+	store__copy_text(sb, s && *s ? s : NULL, sep);
 }
 
 static int bulk_begin(struct store_import *imp, struct tp_error *err)

@@ -27,6 +27,9 @@ struct store_who {
 
 /* Opens the database at url and applies pending migrations (*migrated: how many). */
 struct store *store_open(const char *url, int *migrated, struct tp_error *err);
+/* A scratch database: SQLite, private to the caller, in memory while small (spilled to a
+ * temporary file as it grows) and gone when closed. */
+struct store *store_open_scratch(struct tp_error *err);
 void store_close(struct store *s);
 /* Sizes this connection's page cache (SQLite; PostgreSQL's cache is the server's). The
  * web server gives each of its threads a smaller one than a command's 32 MiB. */
@@ -283,6 +286,11 @@ TP_MUST_USE int store_appointment_list(struct store *s, const char *sales, const
  * transaction, checking each table's row count; fn (may be NULL) hears of each table. */
 typedef void (*store_copy_fn)(void *ctx, const char *table, int64_t rows);
 TP_MUST_USE int store_copy(struct store *from, struct store *to, store_copy_fn fn, void *ctx, struct tp_error *err);
+/* Whether s is such a new database (only its schema and built-in outcomes). */
+TP_MUST_USE int store_is_new(struct store *s, bool *is_new, struct tp_error *err);
+/* Whether s loads rows in bulk (PostgreSQL's COPY), so that rows made elsewhere and
+ * copied in cost far less than the same rows written a statement at a time. */
+bool store_bulk_loads(const struct store *s);
 
 /* KPIs (store_kpi.c) ------------------------------------------------------------------ */
 

@@ -138,7 +138,9 @@ void store__sql_in_list(struct strbuf *sb, const char *head, int n);
 size_t store__bind_group(struct db_stmt *st, int first, const char *const *items, size_t n, size_t from,
 	size_t per);
 
-/* Appends s as a COPY text field (NULL when empty) and a separator. */
+/* Appends s as a COPY text field (NULL when s is NULL; "" stays "") and a separator. */
+void store__copy_text(struct strbuf *sb, const char *s, char sep);
+/* The same, with an empty s written as NULL (an import's absent field). */
 void store__copy_field(struct strbuf *sb, const char *s, char sep);
 
 /* A bulk transaction's new calls whose ids nobody reads (a call history's), kept as COPY
