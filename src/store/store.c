@@ -1141,10 +1141,13 @@ static const char *const bulk_setup[] = {
 	"CREATE TEMP TABLE tp_import (seq BIGINT PRIMARY KEY, line BIGINT, company TEXT, last_name TEXT,"
 	" first_name TEXT, civility TEXT, role TEXT, phone TEXT, mobile TEXT, email TEXT, siren TEXT, siret TEXT,"
 	" address TEXT, postcode TEXT, city TEXT, country TEXT, sector TEXT, size_band TEXT, website TEXT,"
-	" lead_phone TEXT NOT NULL, dup BOOLEAN NOT NULL DEFAULT false, contact_id BIGINT,"
-	" new_contact BOOLEAN NOT NULL DEFAULT false, company_id BIGINT, siren_eff TEXT) WITH (fillfactor = 50)"
-	" ON COMMIT DROP",
+	" lead_phone TEXT NOT NULL, dup BOOLEAN NOT NULL DEFAULT false, contact_id BIGINT, company_id BIGINT,"
+	" siren_eff TEXT) WITH (fillfactor = 50) ON COMMIT DROP",
 	"CREATE TEMP TABLE tp_import_qual (seq BIGINT, ord INTEGER, key TEXT, value TEXT) ON COMMIT DROP",
+	/* The new contacts: their rows, ids, companies found, and the first row of the new
+	 * company each belongs to (first); the new companies: their first rows and ids. */
+	"CREATE TEMP TABLE tp_new (seq BIGINT, contact_id BIGINT, company_id BIGINT, first BIGINT) ON COMMIT DROP",
+	"CREATE TEMP TABLE tp_newco (first BIGINT, id BIGINT) ON COMMIT DROP",
 };
 
 #define BULK_COLUMNS "seq, line, company, last_name, first_name, civility, role, phone, mobile, email, siren," \
@@ -1164,10 +1167,15 @@ static const struct {
 	/* The planner's statistics of the file's rows (a sample of a few thousand is enough
 	 * to choose its joins: the default takes ten times more). */
 	{"", "SET LOCAL default_statistics_target = 10", false},
+	/* The settlement's sorts and hashes of the file's rows in memory (the default 4 MB
+	 * sends those of 100,000 rows to temporary files). */
+	{"", "SET LOCAL work_mem = '64MB'", false},
+	/* Compiling plans (JIT) costs more than these few scans of in-memory rows save. */
+	{"", "SET LOCAL jit = off", false},
 	{"", "ANALYZE tp_import", false},
 	/* An earlier row of the file with the same number: one sort of the file's rows. */
 	{"c", "UPDATE tp_import i SET dup = true FROM (SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY"
-	 " lead_phone ORDER BY seq) AS k FROM tp_import) r WHERE k > 1 UNION SELECT seq FROM tp_import j"
+	 " lead_phone COLLATE \"C\" ORDER BY seq) AS k FROM tp_import) r WHERE k > 1 UNION SELECT seq FROM tp_import j"
 	 " WHERE j.lead_phone IN (SELECT l.phone FROM leads l WHERE l.campaign_id = CAST(?1 AS BIGINT))) d"
 	 " WHERE i.seq = d.seq", false},
 	/* A known contact: the first with the number as phone, else as mobile. Only the rows
@@ -1183,44 +1191,46 @@ static const struct {
 	 " UNION ALL SELECT j.seq, MIN(co.id) FROM tp_import j JOIN companies co ON co.name = j.company"
 	 " AND COALESCE(co.postcode, '') = COALESCE(j.postcode, '') WHERE NOT j.dup AND j.contact_id IS NULL"
 	 " AND j.siren_eff IS NULL GROUP BY j.seq) m WHERE i.seq = m.seq", true},
-	/* New companies: the first row of each (by SIREN, else name and postcode) gives its
-	 * fields; the sort carries the keys and the row's number only. */
-	{"t", "INSERT INTO companies (name, siren, siret, sector, size_band, address, postcode, city, country, website,"
-	 " created_at) SELECT t.company, t.siren_eff, t.siret, t.sector, t.size_band, t.address, t.postcode, t.city,"
-	 " t.country, t.website, CAST(?1 AS BIGINT)"
-	 " FROM (SELECT DISTINCT ON (COALESCE(siren_eff, ''), CASE WHEN siren_eff IS NULL THEN company END,"
-	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END) seq FROM tp_import"
-	 " WHERE NOT dup AND contact_id IS NULL AND company_id IS NULL AND (company IS NOT NULL OR siren_eff IS NOT NULL)"
-	 " ORDER BY COALESCE(siren_eff, ''), CASE WHEN siren_eff IS NULL THEN company END,"
-	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END, seq) firsts JOIN tp_import t ON t.seq = firsts.seq"
-	 " ORDER BY t.seq", false},
-	/* New contacts get their ids, in file order, and their companies (found above, or
-	 * just added: joined by the keys the file names) in the same pass. */
-	{"", "UPDATE tp_import i SET contact_id = n.id, new_contact = true, company_id = n.company_id"
-	 " FROM (SELECT o.seq, o.id, CASE WHEN o.company_id IS NOT NULL OR (o.company IS NULL AND o.siren_eff IS NULL)"
-	 " THEN o.company_id WHEN o.siren_eff IS NOT NULL THEN cs.id ELSE cn.id END AS company_id"
-	 " FROM (SELECT r.*, nextval(pg_get_serial_sequence('contacts', 'id')) AS id"
-	 " FROM (SELECT seq, company_id, company, postcode, siren_eff FROM tp_import WHERE NOT dup AND contact_id IS NULL"
-	 " ORDER BY seq) r) o"
-	 " LEFT JOIN (SELECT co.siren, MIN(co.id) AS id FROM companies co WHERE co.siren IN (SELECT siren_eff"
-	 " FROM tp_import WHERE NOT dup AND contact_id IS NULL AND company_id IS NULL) GROUP BY co.siren) cs"
-	 " ON cs.siren = o.siren_eff"
-	 " LEFT JOIN (SELECT co.name, COALESCE(co.postcode, '') AS postcode, MIN(co.id) AS id FROM companies co"
-	 " WHERE co.name IN (SELECT company FROM tp_import WHERE NOT dup AND contact_id IS NULL AND company_id IS NULL"
-	 " AND siren_eff IS NULL) GROUP BY co.name, COALESCE(co.postcode, '')) cn"
-	 " ON cn.name = o.company AND cn.postcode = COALESCE(o.postcode, '')) n WHERE i.seq = n.seq", false},
+	/* Rows are grouped by their keys' bytes (COLLATE "C"): the same groups as the
+	 * database's collation, whose comparisons cost several times more. */
+	/* The identity columns' sequences are named by their literal names (a constant of the
+	 * plan), not by pg_get_serial_sequence (a catalog look-up per row). */
+	/* New contacts get their ids in file order; each row that makes a new company notes
+	 * the first row with its keys (by SIREN, else name and postcode), in one sort of the
+	 * keys and row numbers. The wide staging rows are not rewritten. */
+	{"", "INSERT INTO tp_new (seq, contact_id, company_id, first) SELECT seq,"
+	 " nextval('contacts_id_seq'), company_id, first FROM (SELECT seq, company_id,"
+	 " CASE WHEN company_id IS NULL AND (company IS NOT NULL OR siren_eff IS NOT NULL) THEN MIN(seq) OVER"
+	 " (PARTITION BY company_id IS NULL, COALESCE(siren_eff, '') COLLATE \"C\","
+	 " CASE WHEN siren_eff IS NULL THEN company END COLLATE \"C\","
+	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END COLLATE \"C\") END AS first"
+	 " FROM tp_import WHERE NOT dup AND contact_id IS NULL ORDER BY seq) r", false},
+	/* New companies: ids in the order of their first rows, which give their fields. */
+	{"", "ANALYZE tp_new", false},
+	{"", "INSERT INTO tp_newco (first, id) SELECT first, nextval('companies_id_seq')"
+	 " FROM (SELECT DISTINCT first FROM tp_new WHERE first IS NOT NULL ORDER BY first) f", false},
+	{"", "ANALYZE tp_newco", false},
+	{"t", "INSERT INTO companies (id, name, siren, siret, sector, size_band, address, postcode, city, country,"
+	 " website, created_at) SELECT n.id, t.company, t.siren_eff, t.siret, t.sector, t.size_band, t.address,"
+	 " t.postcode, t.city, t.country, t.website, CAST(?1 AS BIGINT)"
+	 " FROM tp_newco n JOIN tp_import t ON t.seq = n.first ORDER BY n.id", false},
+	/* A contact with a company keeps no address of its own. */
 	{"t", "INSERT INTO contacts (id, company_id, civility, first_name, last_name, role, phone, mobile, email, address,"
-	 " postcode, city, country, created_at) SELECT contact_id, company_id, civility, first_name, last_name, role,"
-	 " phone, mobile, email, CASE WHEN company_id IS NULL THEN address END,"
-	 " CASE WHEN company_id IS NULL THEN postcode END, CASE WHEN company_id IS NULL THEN city END,"
-	 " CASE WHEN company_id IS NULL THEN country END, CAST(?1 AS BIGINT) FROM tp_import WHERE new_contact"
-	 " ORDER BY seq", false},
+	 " postcode, city, country, created_at) SELECT n.contact_id, x.company_id, t.civility, t.first_name,"
+	 " t.last_name, t.role, t.phone, t.mobile, t.email, CASE WHEN x.company_id IS NULL THEN t.address END,"
+	 " CASE WHEN x.company_id IS NULL THEN t.postcode END, CASE WHEN x.company_id IS NULL THEN t.city END,"
+	 " CASE WHEN x.company_id IS NULL THEN t.country END, CAST(?1 AS BIGINT)"
+	 " FROM tp_new n LEFT JOIN tp_newco co ON co.first = n.first"
+	 " CROSS JOIN LATERAL (SELECT COALESCE(n.company_id, co.id) AS company_id) x"
+	 " JOIN tp_import t ON t.seq = n.seq ORDER BY n.seq", false},
 	{"ct", "INSERT INTO leads (campaign_id, contact_id, phone, source_line, created_at)"
-	 " SELECT CAST(?1 AS BIGINT), contact_id, lead_phone, line, CAST(?2 AS BIGINT) FROM tp_import WHERE NOT dup"
-	 " ORDER BY seq", false},
-	{"t", "INSERT INTO qualification_values (contact_id, key, value, set_at) SELECT i.contact_id, q.key, q.value,"
-	 " CAST(?1 AS BIGINT)"
-	 " FROM tp_import_qual q JOIN tp_import i ON i.seq = q.seq WHERE NOT i.dup AND (i.new_contact"
+	 " SELECT CAST(?1 AS BIGINT), COALESCE(t.contact_id, n.contact_id), t.lead_phone, t.line, CAST(?2 AS BIGINT)"
+	 " FROM tp_import t LEFT JOIN tp_new n ON n.seq = t.seq WHERE NOT t.dup ORDER BY t.seq", false},
+	/* All the values of a new contact; a known contact's only for keys it has none of. */
+	{"t", "INSERT INTO qualification_values (contact_id, key, value, set_at) SELECT COALESCE(i.contact_id,"
+	 " n.contact_id), q.key, q.value, CAST(?1 AS BIGINT)"
+	 " FROM tp_import_qual q JOIN tp_import i ON i.seq = q.seq LEFT JOIN tp_new n ON n.seq = q.seq"
+	 " WHERE NOT i.dup AND (n.seq IS NOT NULL"
 	 " OR NOT EXISTS (SELECT 1 FROM qualification_values v WHERE v.contact_id = i.contact_id AND v.key = q.key))"
 	 " ORDER BY q.seq, q.ord", false},
 };
@@ -1315,16 +1325,18 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
 
 /* A first import into a PostgreSQL database (no company or contact yet, so no lead
  * either: a new team's file). The foreign keys of the tables it fills and their indexes
- * other than primary and unique keys are dropped before its rows go in and made again
- * after them: one sort per index and one check per key, rather than one index entry and
+ * other than primary keys (leads' unique number per campaign too: the settlement adds no
+ * number twice, and making it again checks that) are dropped before its rows go in and
+ * made again after them: one sort per index and one check per key, rather than one index entry and
  * one look-up per row and key. Inside the import's transaction: a failed import leaves them
  * as they were; the tables stay locked till its end, with nothing in them for others to
  * read. */
 static const char bulk_fresh_sql[] =
 	"SELECT 'ALTER TABLE ' || conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(conname),"
 	" 'ALTER TABLE ' || conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(conname) || ' '"
-	" || pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('companies'::regclass,"
-	" 'contacts'::regclass, 'leads'::regclass, 'qualification_values'::regclass)"
+	" || pg_get_constraintdef(oid) FROM pg_constraint WHERE (contype = 'f' AND conrelid IN ('companies'::regclass,"
+	" 'contacts'::regclass, 'leads'::regclass, 'qualification_values'::regclass)) OR (contype = 'u'"
+	" AND conrelid = 'leads'::regclass)"
 	" UNION ALL SELECT 'DROP INDEX ' || quote_ident(indexname), indexdef FROM pg_indexes"
 	" WHERE schemaname = current_schema() AND indexname IN ('companies_siren', 'companies_name', 'contacts_phone',"
 	" 'contacts_mobile', 'contacts_company', 'leads_phone', 'leads_contact', 'leads_queue', 'leads_new',"
@@ -1414,7 +1426,7 @@ static int bulk_settle(struct store_import *imp, long *added, long *dups, struct
 	}
 	db_finalize(st);
 	/* Dropped now, not at commit: an outer transaction may import again (demo). */
-	return rc < 0 ? rc : db_exec(imp->s->db, "DROP TABLE tp_import, tp_import_qual", err);
+	return rc < 0 ? rc : db_exec(imp->s->db, "DROP TABLE tp_import, tp_import_qual, tp_new, tp_newco", err);
 }
 
 /* A first import into a database (SQLite, no company or contact yet: a new team's file).
