@@ -1205,7 +1205,9 @@ static const struct {
 	 " CASE WHEN siren_eff IS NULL THEN company END COLLATE \"C\","
 	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END COLLATE \"C\") END AS first"
 	 " FROM tp_import WHERE NOT dup AND contact_id IS NULL ORDER BY seq) r", false},
-	/* New companies: ids in the order of their first rows, which give their fields. */
+	/* New companies: ids in the order of their first rows, which give their fields. (Rows
+	 * whose ids are given go in in any order; leads and values, whose ids are made as
+	 * they go in, in file order.) */
 	{"", "ANALYZE tp_new", false},
 	{"", "INSERT INTO tp_newco (first, id) SELECT first, nextval('companies_id_seq')"
 	 " FROM (SELECT DISTINCT first FROM tp_new WHERE first IS NOT NULL ORDER BY first) f", false},
@@ -1213,7 +1215,7 @@ static const struct {
 	{"t", "INSERT INTO companies (id, name, siren, siret, sector, size_band, address, postcode, city, country,"
 	 " website, created_at) SELECT n.id, t.company, t.siren_eff, t.siret, t.sector, t.size_band, t.address,"
 	 " t.postcode, t.city, t.country, t.website, CAST(?1 AS BIGINT)"
-	 " FROM tp_newco n JOIN tp_import t ON t.seq = n.first ORDER BY n.id", false},
+	 " FROM tp_newco n JOIN tp_import t ON t.seq = n.first", false},
 	/* A contact with a company keeps no address of its own. */
 	{"t", "INSERT INTO contacts (id, company_id, civility, first_name, last_name, role, phone, mobile, email, address,"
 	 " postcode, city, country, created_at) SELECT n.contact_id, x.company_id, t.civility, t.first_name,"
@@ -1222,7 +1224,7 @@ static const struct {
 	 " CASE WHEN x.company_id IS NULL THEN t.country END, CAST(?1 AS BIGINT)"
 	 " FROM tp_new n LEFT JOIN tp_newco co ON co.first = n.first"
 	 " CROSS JOIN LATERAL (SELECT COALESCE(n.company_id, co.id) AS company_id) x"
-	 " JOIN tp_import t ON t.seq = n.seq ORDER BY n.seq", false},
+	 " JOIN tp_import t ON t.seq = n.seq", false},
 	{"ct", "INSERT INTO leads (campaign_id, contact_id, phone, source_line, created_at)"
 	 " SELECT CAST(?1 AS BIGINT), COALESCE(t.contact_id, n.contact_id), t.lead_phone, t.line, CAST(?2 AS BIGINT)"
 	 " FROM tp_import t LEFT JOIN tp_new n ON n.seq = t.seq WHERE NOT t.dup ORDER BY t.seq", false},
