@@ -979,6 +979,11 @@ struct store_import {
 	bool bulk;
 	long seq, staged;
 	struct strbuf rows, quals;
+	/* The lead numbers of the file's rows staged so far, by hash, each confirmed against
+	 * its text (kept in seen_text, each ended by a NUL; ids are offsets + 1): a number met
+	 * again makes its row a duplicate as it is staged. */
+	struct hashids seen;
+	struct strbuf seen_text;
 	volatile sig_atomic_t *cancel;
 	struct db_stmt *lead_exists;
 	struct db_stmt *contact_find;
@@ -1090,6 +1095,8 @@ static void import_free(struct store_import *imp)
 	if (imp->bulk) {
 		sb_release(&imp->rows);
 		sb_release(&imp->quals);
+		hashids_free(&imp->seen);
+		sb_release(&imp->seen_text);
 	}
 	db_finalize(imp->lead_exists);
 	db_finalize(imp->contact_find);
@@ -1151,7 +1158,7 @@ static const char *const bulk_setup[] = {
 };
 
 #define BULK_COLUMNS "seq, line, company, last_name, first_name, civility, role, phone, mobile, email, siren," \
-	" siret, address, postcode, city, country, sector, size_band, website, lead_phone, siren_eff"
+	" siret, address, postcode, city, country, sector, size_band, website, lead_phone, siren_eff, dup"
 
 /* Steps of the settlement, with their parameters: c the campaign, t the import time
  * (in that order); the ones that look for rows that were there before the import have
@@ -1173,11 +1180,10 @@ static const struct {
 	/* Compiling plans (JIT) costs more than these few scans of in-memory rows save. */
 	{"", "SET LOCAL jit = off", false},
 	{"", "ANALYZE tp_import", false},
-	/* An earlier row of the file with the same number: one sort of the file's rows. */
-	{"c", "UPDATE tp_import i SET dup = true FROM (SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY"
-	 " lead_phone COLLATE \"C\" ORDER BY seq) AS k FROM tp_import) r WHERE k > 1 UNION SELECT seq FROM tp_import j"
-	 " WHERE j.lead_phone IN (SELECT l.phone FROM leads l WHERE l.campaign_id = CAST(?1 AS BIGINT))) d"
-	 " WHERE i.seq = d.seq", false},
+	/* A lead of the campaign with the same number (an earlier row of the file with it was
+	 * found as the rows were staged: bulk_seen). */
+	{"c", "UPDATE tp_import SET dup = true WHERE NOT dup AND lead_phone IN (SELECT l.phone FROM leads l"
+	 " WHERE l.campaign_id = CAST(?1 AS BIGINT))", true},
 	/* A known contact: the first with the number as phone, else as mobile. Only the rows
 	 * that find one are rewritten. */
 	{"", "UPDATE tp_import i SET contact_id = m.id FROM (SELECT j.seq, MIN(c.id) AS id FROM tp_import j"
@@ -1268,6 +1274,8 @@ static int bulk_begin(struct store_import *imp, struct tp_error *err)
 	imp->bulk = true;
 	sb_init(&imp->rows);
 	sb_init(&imp->quals);
+	hashids_init(&imp->seen);
+	sb_init(&imp->seen_text);
 	return 0;
 }
 
@@ -1286,6 +1294,21 @@ static int bulk_flush(struct store_import *imp, struct tp_error *err)
 	sb_reset(&imp->quals);
 	imp->staged = 0;
 	return rc;
+}
+
+/* Whether an earlier row of the file had this lead number (then noted for later rows). */
+static bool bulk_seen(struct store_import *imp, const char *phone)
+{
+	uint64_t h = hash_str(phone, 0);
+	size_t pos = 0;
+	int64_t id;
+
+	while (hashids_next(&imp->seen, h, &pos, &id))
+		if (strcmp(imp->seen_text.buf + id - 1, phone) == 0)
+			return true;
+	hashids_add(&imp->seen, h, (int64_t)imp->seen_text.len + 1);
+	sb_add(&imp->seen_text, phone, strlen(phone) + 1);
+	return false;
 }
 
 static int bulk_add(struct store_import *imp, const struct prospect *p, struct tp_error *err)
@@ -1307,7 +1330,8 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
 	for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
 		store__copy_field(&imp->rows, p->field[rest[i]], '\t');
 	store__copy_field(&imp->rows, p->lead_phone, '\t');
-	store__copy_field(&imp->rows, effective_siren(p, siren), '\n');
+	store__copy_field(&imp->rows, effective_siren(p, siren), '\t');
+	store__copy_field(&imp->rows, bulk_seen(imp, p->lead_phone) ? "t" : "f", '\n');
 	for (size_t q = 0; q < p->nqual; q++) {
 		snprintf(num, sizeof(num), "%ld", imp->seq);
 		store__copy_field(&imp->quals, num, '\t');
