@@ -1,6 +1,7 @@
 #include "hash.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "xalloc.h"
 
@@ -108,4 +109,51 @@ bool hashids_next(const struct hashids *m, uint64_t hash, size_t *pos, int64_t *
 		}
 	}
 	return false;
+}
+
+void hashkeys_init(struct hashkeys *k)
+{
+	memset(k, 0, sizeof(*k));
+	hashids_init(&k->ids);
+}
+
+void hashkeys_free(struct hashkeys *k)
+{
+	hashids_free(&k->ids);
+	free(k->text);
+	free(k->end);
+	hashkeys_init(k);
+}
+
+int64_t hashkeys_number(struct hashkeys *k, const void *key, size_t len, bool *added)
+{
+	uint64_t h = hash_bytes(key, len, 0);
+	size_t pos = 0;
+	int64_t id;
+
+	while (hashids_next(&k->ids, h, &pos, &id)) {
+		size_t from = id > 1 ? k->end[id - 2] : 0;
+
+		if (k->end[id - 1] - from == len && memcmp(k->text + from, key, len) == 0) {
+			*added = false;
+			return id;
+		}
+	}
+	if (k->len + len > k->size) {
+		k->size = k->size ? 2 * k->size : 4096;
+		while (k->len + len > k->size)
+			k->size *= 2;
+		k->text = xrealloc(k->text, k->size);
+	}
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 1024;
+		k->end = xrealloc(k->end, k->cap * sizeof(*k->end));
+	}
+	if (len)
+		memcpy(k->text + k->len, key, len);
+	k->len += len;
+	k->end[k->n++] = k->len;
+	hashids_add(&k->ids, h, (int64_t)k->n);
+	*added = true;
+	return (int64_t)k->n;
 }

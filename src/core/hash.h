@@ -33,4 +33,19 @@ void hashids_add(struct hashids *m, uint64_t hash, int64_t id);
 /* The ids stored under hash, in no given order: *pos starts at 0; false when there are no more. */
 bool hashids_next(const struct hashids *m, uint64_t hash, size_t *pos, int64_t *id);
 
+/* Distinct byte strings numbered 1, 2, ... in the order first met: a set of keys in
+ * memory (an import's numbers, its companies' keys), each confirmed by its bytes. */
+struct hashkeys {
+	struct hashids ids;           /* number by hash */
+	char *text;                   /* the keys one after another */
+	size_t len, size;
+	size_t *end;                  /* end[i - 1]: where key i ends in text */
+	size_t n, cap;
+};
+
+void hashkeys_init(struct hashkeys *k);
+void hashkeys_free(struct hashkeys *k);
+/* The number of the len bytes at key; *added says whether they were new (numbered now). */
+int64_t hashkeys_number(struct hashkeys *k, const void *key, size_t len, bool *added);
+
 #endif

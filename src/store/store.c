@@ -979,11 +979,10 @@ struct store_import {
 	bool bulk;
 	long seq, staged;
 	struct strbuf rows, quals;
-	/* The lead numbers of the file's rows staged so far, by hash, each confirmed against
-	 * its text (kept in seen_text, each ended by a NUL; ids are offsets + 1): a number met
-	 * again makes its row a duplicate as it is staged. */
-	struct hashids seen;
-	struct strbuf seen_text;
+	/* The lead numbers and company keys of the file's rows staged so far: a number met
+	 * again makes its row a duplicate as it is staged; a company key's number groups
+	 * its rows for the settlement (bulk_add). */
+	struct hashkeys numbers, companies;
 	volatile sig_atomic_t *cancel;
 	struct db_stmt *lead_exists;
 	struct db_stmt *contact_find;
@@ -1095,8 +1094,8 @@ static void import_free(struct store_import *imp)
 	if (imp->bulk) {
 		sb_release(&imp->rows);
 		sb_release(&imp->quals);
-		hashids_free(&imp->seen);
-		sb_release(&imp->seen_text);
+		hashkeys_free(&imp->numbers);
+		hashkeys_free(&imp->companies);
 	}
 	db_finalize(imp->lead_exists);
 	db_finalize(imp->contact_find);
@@ -1149,16 +1148,16 @@ static const char *const bulk_setup[] = {
 	" first_name TEXT, civility TEXT, role TEXT, phone TEXT, mobile TEXT, email TEXT, siren TEXT, siret TEXT,"
 	" address TEXT, postcode TEXT, city TEXT, country TEXT, sector TEXT, size_band TEXT, website TEXT,"
 	" lead_phone TEXT NOT NULL, dup BOOLEAN NOT NULL DEFAULT false, contact_id BIGINT, company_id BIGINT,"
-	" siren_eff TEXT) WITH (fillfactor = 50) ON COMMIT DROP",
+	" siren_eff TEXT, ckey BIGINT) WITH (fillfactor = 50) ON COMMIT DROP",
 	"CREATE TEMP TABLE tp_import_qual (seq BIGINT, ord INTEGER, key TEXT, value TEXT) ON COMMIT DROP",
-	/* The new contacts: their rows, ids, companies found, and the first row of the new
-	 * company each belongs to (first); the new companies: their first rows and ids. */
-	"CREATE TEMP TABLE tp_new (seq BIGINT, contact_id BIGINT, company_id BIGINT, first BIGINT) ON COMMIT DROP",
-	"CREATE TEMP TABLE tp_newco (first BIGINT, id BIGINT) ON COMMIT DROP",
+	/* The new contacts: their rows, ids, companies found, and the key of the new company
+	 * each belongs to; the new companies: their keys, first rows and ids. */
+	"CREATE TEMP TABLE tp_new (seq BIGINT, contact_id BIGINT, company_id BIGINT, ckey BIGINT) ON COMMIT DROP",
+	"CREATE TEMP TABLE tp_newco (ckey BIGINT, first BIGINT, id BIGINT) ON COMMIT DROP",
 };
 
 #define BULK_COLUMNS "seq, line, company, last_name, first_name, civility, role, phone, mobile, email, siren," \
-	" siret, address, postcode, city, country, sector, size_band, website, lead_phone, siren_eff, dup"
+	" siret, address, postcode, city, country, sector, size_band, website, lead_phone, siren_eff, dup, ckey"
 
 /* Steps of the settlement, with their parameters: c the campaign, t the import time
  * (in that order); the ones that look for rows that were there before the import have
@@ -1197,26 +1196,21 @@ static const struct {
 	 " UNION ALL SELECT j.seq, MIN(co.id) FROM tp_import j JOIN companies co ON co.name = j.company"
 	 " AND COALESCE(co.postcode, '') = COALESCE(j.postcode, '') WHERE NOT j.dup AND j.contact_id IS NULL"
 	 " AND j.siren_eff IS NULL GROUP BY j.seq) m WHERE i.seq = m.seq", true},
-	/* Rows are grouped by their keys' bytes (COLLATE "C"): the same groups as the
-	 * database's collation, whose comparisons cost several times more. */
 	/* The identity columns' sequences are named by their literal names (a constant of the
 	 * plan), not by pg_get_serial_sequence (a catalog look-up per row). */
-	/* New contacts get their ids in file order; each row that makes a new company notes
-	 * the first row with its keys (by SIREN, else name and postcode), in one sort of the
-	 * keys and row numbers. The wide staging rows are not rewritten. */
-	{"", "INSERT INTO tp_new (seq, contact_id, company_id, first) SELECT seq,"
-	 " nextval('contacts_id_seq'), company_id, first FROM (SELECT seq, company_id,"
-	 " CASE WHEN company_id IS NULL AND (company IS NOT NULL OR siren_eff IS NOT NULL) THEN MIN(seq) OVER"
-	 " (PARTITION BY company_id IS NULL, COALESCE(siren_eff, '') COLLATE \"C\","
-	 " CASE WHEN siren_eff IS NULL THEN company END COLLATE \"C\","
-	 " CASE WHEN siren_eff IS NULL THEN COALESCE(postcode, '') END COLLATE \"C\") END AS first"
-	 " FROM tp_import WHERE NOT dup AND contact_id IS NULL ORDER BY seq) r", false},
+	/* New contacts get their ids in file order, and the rows that make a new company
+	 * keep its key (ckey: the number bulk_add gave its SIREN, else its name and postcode).
+	 * The wide staging rows are not rewritten. */
+	{"", "INSERT INTO tp_new (seq, contact_id, company_id, ckey) SELECT seq, nextval('contacts_id_seq'),"
+	 " company_id, CASE WHEN company_id IS NULL THEN ckey END FROM tp_import WHERE NOT dup AND contact_id IS NULL"
+	 " ORDER BY seq", false},
 	/* New companies: ids in the order of their first rows, which give their fields. (Rows
 	 * whose ids are given go in in any order; leads and values, whose ids are made as
 	 * they go in, in file order.) */
 	{"", "ANALYZE tp_new", false},
-	{"", "INSERT INTO tp_newco (first, id) SELECT first, nextval('companies_id_seq')"
-	 " FROM (SELECT DISTINCT first FROM tp_new WHERE first IS NOT NULL ORDER BY first) f", false},
+	{"", "INSERT INTO tp_newco (ckey, first, id) SELECT ckey, first, nextval('companies_id_seq')"
+	 " FROM (SELECT ckey, MIN(seq) AS first FROM tp_new WHERE ckey IS NOT NULL GROUP BY ckey ORDER BY first) f",
+	 false},
 	{"", "ANALYZE tp_newco", false},
 	{"t", "INSERT INTO companies (id, name, siren, siret, sector, size_band, address, postcode, city, country,"
 	 " website, created_at) SELECT n.id, t.company, t.siren_eff, t.siret, t.sector, t.size_band, t.address,"
@@ -1228,7 +1222,7 @@ static const struct {
 	 " t.last_name, t.role, t.phone, t.mobile, t.email, CASE WHEN x.company_id IS NULL THEN t.address END,"
 	 " CASE WHEN x.company_id IS NULL THEN t.postcode END, CASE WHEN x.company_id IS NULL THEN t.city END,"
 	 " CASE WHEN x.company_id IS NULL THEN t.country END, CAST(?1 AS BIGINT)"
-	 " FROM tp_new n LEFT JOIN tp_newco co ON co.first = n.first"
+	 " FROM tp_new n LEFT JOIN tp_newco co ON co.ckey = n.ckey"
 	 " CROSS JOIN LATERAL (SELECT COALESCE(n.company_id, co.id) AS company_id) x"
 	 " JOIN tp_import t ON t.seq = n.seq", false},
 	{"ct", "INSERT INTO leads (campaign_id, contact_id, phone, source_line, created_at)"
@@ -1274,8 +1268,8 @@ static int bulk_begin(struct store_import *imp, struct tp_error *err)
 	imp->bulk = true;
 	sb_init(&imp->rows);
 	sb_init(&imp->quals);
-	hashids_init(&imp->seen);
-	sb_init(&imp->seen_text);
+	hashkeys_init(&imp->numbers);
+	hashkeys_init(&imp->companies);
 	return 0;
 }
 
@@ -1299,16 +1293,35 @@ static int bulk_flush(struct store_import *imp, struct tp_error *err)
 /* Whether an earlier row of the file had this lead number (then noted for later rows). */
 static bool bulk_seen(struct store_import *imp, const char *phone)
 {
-	uint64_t h = hash_str(phone, 0);
-	size_t pos = 0;
-	int64_t id;
+	bool added;
 
-	while (hashids_next(&imp->seen, h, &pos, &id))
-		if (strcmp(imp->seen_text.buf + id - 1, phone) == 0)
-			return true;
-	hashids_add(&imp->seen, h, (int64_t)imp->seen_text.len + 1);
-	sb_add(&imp->seen_text, phone, strlen(phone) + 1);
-	return false;
+	hashkeys_number(&imp->numbers, phone, strlen(phone), &added);
+	return !added;
+}
+
+/* The number of the row's company key (its SIREN, else its name and postcode; an empty
+ * field is none, as NULL in the staging table), in text for COPY, or NULL without one. */
+static const char *bulk_company_key(struct store_import *imp, const struct prospect *p, const char *siren,
+	char num[32])
+{
+	const char *name = p->field[F_COMPANY], *postcode = p->field[F_POSTCODE];
+	struct strbuf key;
+	bool added;
+
+	if ((!siren || !*siren) && !*name)
+		return NULL;
+	sb_init(&key);
+	if (siren && *siren) {
+		sb_addc(&key, 'S');
+		sb_adds(&key, siren);
+	} else {
+		sb_addc(&key, 'N');
+		sb_add(&key, name, strlen(name) + 1);
+		sb_adds(&key, postcode);
+	}
+	snprintf(num, 32, "%lld", (long long)hashkeys_number(&imp->companies, key.buf, key.len, &added));
+	sb_release(&key);
+	return num;
 }
 
 static int bulk_add(struct store_import *imp, const struct prospect *p, struct tp_error *err)
@@ -1316,7 +1329,8 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
 	static const int order[] = {F_COMPANY, F_LAST_NAME, F_FIRST_NAME, F_CIVILITY, F_ROLE};
 	static const int rest[] = {F_EMAIL, F_SIREN, F_SIRET, F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY, F_SECTOR,
 		F_SIZE_BAND, F_WEBSITE};
-	char num[32], siren[10];
+	char num[32], siren[10], ckey[32];
+	const char *siren_eff = effective_siren(p, siren);
 
 	imp->seq++;
 	snprintf(num, sizeof(num), "%ld", imp->seq);
@@ -1330,8 +1344,9 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
 	for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
 		store__copy_field(&imp->rows, p->field[rest[i]], '\t');
 	store__copy_field(&imp->rows, p->lead_phone, '\t');
-	store__copy_field(&imp->rows, effective_siren(p, siren), '\t');
-	store__copy_field(&imp->rows, bulk_seen(imp, p->lead_phone) ? "t" : "f", '\n');
+	store__copy_field(&imp->rows, siren_eff, '\t');
+	store__copy_field(&imp->rows, bulk_seen(imp, p->lead_phone) ? "t" : "f", '\t');
+	store__copy_field(&imp->rows, bulk_company_key(imp, p, siren_eff, ckey), '\n');
 	for (size_t q = 0; q < p->nqual; q++) {
 		snprintf(num, sizeof(num), "%ld", imp->seq);
 		store__copy_field(&imp->quals, num, '\t');

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cmocka.h>
 
 #include "core/hash.h"
@@ -72,11 +73,49 @@ static void test_hashes(void **state)
 	assert_int_equal(hash_ints(a, 2, 9), hash_ints(a, 2, 9));
 }
 
+/* Keys numbered in the order first met, told apart by their bytes (many keys, growth of
+ * every buffer, an empty key, a key with a NUL), and nothing left after a free. */
+static void test_hashkeys(void **state)
+{
+	struct hashkeys k;
+	char key[32];
+	bool added;
+
+	(void)state;
+	hashkeys_init(&k);
+	for (int i = 0; i < 50000; i++) {
+		int n = snprintf(key, sizeof(key), "+3314268%04d", i);
+
+		assert_int_equal(hashkeys_number(&k, key, (size_t)n, &added), i + 1);
+		assert_true(added);
+	}
+	assert_int_equal(hashkeys_number(&k, "+33142680007", 12, &added), 8);
+	assert_false(added);
+	assert_int_equal(hashkeys_number(&k, "", 0, &added), 50001);
+	assert_true(added);
+	assert_int_equal(hashkeys_number(&k, "", 0, &added), 50001);
+	assert_false(added);
+	/* "a\0b" and "a": one is a prefix of the other, not the same key. */
+	assert_int_equal(hashkeys_number(&k, "a\0b", 3, &added), 50002);
+	assert_int_equal(hashkeys_number(&k, "a", 1, &added), 50003);
+	assert_true(added);
+	assert_int_equal(hashkeys_number(&k, "a\0b", 3, &added), 50002);
+	assert_false(added);
+	assert_int_equal(hashkeys_number(&k, "+33142689999", 12, &added), 10000);
+	assert_false(added);
+	hashkeys_free(&k);
+	assert_int_equal(k.n, 0);
+	assert_int_equal(hashkeys_number(&k, "a", 1, &added), 1);
+	assert_true(added);
+	hashkeys_free(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hashids),
 		cmocka_unit_test(test_hashes),
+		cmocka_unit_test(test_hashkeys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
