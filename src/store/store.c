@@ -983,6 +983,15 @@ struct store_import {
 	 * again makes its row a duplicate as it is staged; a company key's number groups
 	 * its rows for the settlement (bulk_add). */
 	struct hashkeys numbers, companies;
+	/* A first import (no contact or company yet): rows go straight into the tables by
+	 * COPY, ids given from the sequences' values at its start (bulk_direct_add), and the
+	 * indexes and keys dropped at its start are made again at its end (remake). */
+	bool direct;
+	int64_t contact_base, company_base;
+	long added, dups;
+	struct strbuf companies_rows, contacts_rows, leads_rows;
+	char **remake;
+	size_t nremake;
 	volatile sig_atomic_t *cancel;
 	struct db_stmt *lead_exists;
 	struct db_stmt *contact_find;
@@ -1096,6 +1105,12 @@ static void import_free(struct store_import *imp)
 		sb_release(&imp->quals);
 		hashkeys_free(&imp->numbers);
 		hashkeys_free(&imp->companies);
+		sb_release(&imp->companies_rows);
+		sb_release(&imp->contacts_rows);
+		sb_release(&imp->leads_rows);
+		for (size_t i = 0; i < imp->nremake; i++)
+			free(imp->remake[i]);
+		free(imp->remake);
 	}
 	db_finalize(imp->lead_exists);
 	db_finalize(imp->contact_find);
@@ -1138,8 +1153,11 @@ static const char *effective_siren(const struct prospect *p, char buf[10])
  * the campaign, or an earlier row of the file, with the same number), contacts found
  * again by number, companies by SIREN or name and postcode (the first row of a new one
  * gives its fields), one lead per new row in file order, qualification values of new
- * contacts and new keys of known ones. The SQL is PostgreSQL's (DISTINCT ON, sequences):
- * only backends with copy_in take this path.
+ * contacts and new keys of known ones. The file's own repeated numbers and company keys
+ * are recognised in memory as rows are staged. A first import (no contact or company
+ * yet: nothing to find again) skips the staging: the same rules in memory, its rows go
+ * straight into the tables (bulk_direct_add). The SQL is PostgreSQL's (sequences): only
+ * backends with copy_in take this path.
  */
 #define BULK_BATCH 20000
 
@@ -1159,43 +1177,42 @@ static const char *const bulk_setup[] = {
 #define BULK_COLUMNS "seq, line, company, last_name, first_name, civility, role, phone, mobile, email, siren," \
 	" siret, address, postcode, city, country, sector, size_band, website, lead_phone, siren_eff, dup, ckey"
 
-/* Steps of the settlement, with their parameters: c the campaign, t the import time
- * (in that order); the ones that look for rows that were there before the import have
- * nothing to find in a first import (bulk_fresh_begin). Rows are matched by joins, never
+/* Steps of the settlement of an import that is not a first one (a first one goes straight
+ * into the tables: bulk_direct_add), with their parameters: c the campaign, t the import
+ * time (in that order). Rows are matched by joins, never
  * by a look-up per row: with a table's statistics older than its last import (before
  * autovacuum's next pass), PostgreSQL may answer a look-up such as "the lowest id with
  * this phone" by walking the whole table in id order, once per row. */
 static const struct {
 	const char *params;
 	const char *sql;
-	bool finds_earlier;
 } bulk_settle_sql[] = {
 	/* The planner's statistics of the file's rows (a sample of a few thousand is enough
 	 * to choose its joins: the default takes ten times more). */
-	{"", "SET LOCAL default_statistics_target = 10", false},
+	{"", "SET LOCAL default_statistics_target = 10"},
 	/* The settlement's sorts and hashes of the file's rows in memory (the default 4 MB
 	 * sends those of 100,000 rows to temporary files). */
-	{"", "SET LOCAL work_mem = '64MB'", false},
+	{"", "SET LOCAL work_mem = '64MB'"},
 	/* Compiling plans (JIT) costs more than these few scans of in-memory rows save. */
-	{"", "SET LOCAL jit = off", false},
-	{"", "ANALYZE tp_import", false},
+	{"", "SET LOCAL jit = off"},
+	{"", "ANALYZE tp_import"},
 	/* A lead of the campaign with the same number (an earlier row of the file with it was
 	 * found as the rows were staged: bulk_seen). */
 	{"c", "UPDATE tp_import SET dup = true WHERE NOT dup AND lead_phone IN (SELECT l.phone FROM leads l"
-	 " WHERE l.campaign_id = CAST(?1 AS BIGINT))", true},
+	 " WHERE l.campaign_id = CAST(?1 AS BIGINT))"},
 	/* A known contact: the first with the number as phone, else as mobile. Only the rows
 	 * that find one are rewritten. */
 	{"", "UPDATE tp_import i SET contact_id = m.id FROM (SELECT j.seq, MIN(c.id) AS id FROM tp_import j"
-	 " JOIN contacts c ON c.phone = j.lead_phone WHERE NOT j.dup GROUP BY j.seq) m WHERE i.seq = m.seq", true},
+	 " JOIN contacts c ON c.phone = j.lead_phone WHERE NOT j.dup GROUP BY j.seq) m WHERE i.seq = m.seq"},
 	{"", "UPDATE tp_import i SET contact_id = m.id FROM (SELECT j.seq, MIN(c.id) AS id FROM tp_import j"
 	 " JOIN contacts c ON c.mobile = j.lead_phone WHERE NOT j.dup AND j.contact_id IS NULL GROUP BY j.seq) m"
-	 " WHERE i.seq = m.seq", true},
+	 " WHERE i.seq = m.seq"},
 	/* A known company for a new contact: by SIREN, else by name and postcode. */
 	{"", "UPDATE tp_import i SET company_id = m.id FROM (SELECT j.seq, MIN(co.id) AS id FROM tp_import j"
 	 " JOIN companies co ON co.siren = j.siren_eff WHERE NOT j.dup AND j.contact_id IS NULL GROUP BY j.seq"
 	 " UNION ALL SELECT j.seq, MIN(co.id) FROM tp_import j JOIN companies co ON co.name = j.company"
 	 " AND COALESCE(co.postcode, '') = COALESCE(j.postcode, '') WHERE NOT j.dup AND j.contact_id IS NULL"
-	 " AND j.siren_eff IS NULL GROUP BY j.seq) m WHERE i.seq = m.seq", true},
+	 " AND j.siren_eff IS NULL GROUP BY j.seq) m WHERE i.seq = m.seq"},
 	/* The identity columns' sequences are named by their literal names (a constant of the
 	 * plan), not by pg_get_serial_sequence (a catalog look-up per row). */
 	/* New contacts get their ids in file order, and the rows that make a new company
@@ -1203,19 +1220,18 @@ static const struct {
 	 * The wide staging rows are not rewritten. */
 	{"", "INSERT INTO tp_new (seq, contact_id, company_id, ckey) SELECT seq, nextval('contacts_id_seq'),"
 	 " company_id, CASE WHEN company_id IS NULL THEN ckey END FROM tp_import WHERE NOT dup AND contact_id IS NULL"
-	 " ORDER BY seq", false},
+	 " ORDER BY seq"},
 	/* New companies: ids in the order of their first rows, which give their fields. (Rows
 	 * whose ids are given go in in any order; leads and values, whose ids are made as
 	 * they go in, in file order.) */
-	{"", "ANALYZE tp_new", false},
+	{"", "ANALYZE tp_new"},
 	{"", "INSERT INTO tp_newco (ckey, first, id) SELECT ckey, first, nextval('companies_id_seq')"
-	 " FROM (SELECT ckey, MIN(seq) AS first FROM tp_new WHERE ckey IS NOT NULL GROUP BY ckey ORDER BY first) f",
-	 false},
-	{"", "ANALYZE tp_newco", false},
+	 " FROM (SELECT ckey, MIN(seq) AS first FROM tp_new WHERE ckey IS NOT NULL GROUP BY ckey ORDER BY first) f",},
+	{"", "ANALYZE tp_newco"},
 	{"t", "INSERT INTO companies (id, name, siren, siret, sector, size_band, address, postcode, city, country,"
 	 " website, created_at) SELECT n.id, t.company, t.siren_eff, t.siret, t.sector, t.size_band, t.address,"
 	 " t.postcode, t.city, t.country, t.website, CAST(?1 AS BIGINT)"
-	 " FROM tp_newco n JOIN tp_import t ON t.seq = n.first", false},
+	 " FROM tp_newco n JOIN tp_import t ON t.seq = n.first"},
 	/* A contact with a company keeps no address of its own. */
 	{"t", "INSERT INTO contacts (id, company_id, civility, first_name, last_name, role, phone, mobile, email, address,"
 	 " postcode, city, country, created_at) SELECT n.contact_id, x.company_id, t.civility, t.first_name,"
@@ -1224,17 +1240,17 @@ static const struct {
 	 " CASE WHEN x.company_id IS NULL THEN t.country END, CAST(?1 AS BIGINT)"
 	 " FROM tp_new n LEFT JOIN tp_newco co ON co.ckey = n.ckey"
 	 " CROSS JOIN LATERAL (SELECT COALESCE(n.company_id, co.id) AS company_id) x"
-	 " JOIN tp_import t ON t.seq = n.seq", false},
+	 " JOIN tp_import t ON t.seq = n.seq"},
 	{"ct", "INSERT INTO leads (campaign_id, contact_id, phone, source_line, created_at)"
 	 " SELECT CAST(?1 AS BIGINT), COALESCE(t.contact_id, n.contact_id), t.lead_phone, t.line, CAST(?2 AS BIGINT)"
-	 " FROM tp_import t LEFT JOIN tp_new n ON n.seq = t.seq WHERE NOT t.dup ORDER BY t.seq", false},
+	 " FROM tp_import t LEFT JOIN tp_new n ON n.seq = t.seq WHERE NOT t.dup ORDER BY t.seq"},
 	/* All the values of a new contact; a known contact's only for keys it has none of. */
 	{"t", "INSERT INTO qualification_values (contact_id, key, value, set_at) SELECT COALESCE(i.contact_id,"
 	 " n.contact_id), q.key, q.value, CAST(?1 AS BIGINT)"
 	 " FROM tp_import_qual q JOIN tp_import i ON i.seq = q.seq LEFT JOIN tp_new n ON n.seq = q.seq"
 	 " WHERE NOT i.dup AND (n.seq IS NOT NULL"
 	 " OR NOT EXISTS (SELECT 1 FROM qualification_values v WHERE v.contact_id = i.contact_id AND v.key = q.key))"
-	 " ORDER BY q.seq, q.ord", false},
+	 " ORDER BY q.seq, q.ord"},
 };
 
 void store__copy_text(struct strbuf *sb, const char *s, char sep)
@@ -1260,16 +1276,39 @@ void store__copy_field(struct strbuf *sb, const char *s, char sep)
 	store__copy_text(sb, s && *s ? s : NULL, sep);
 }
 
+static int bulk_fresh_begin(struct store_import *imp, char ***remake, size_t *n, struct tp_error *err);
+
 static int bulk_begin(struct store_import *imp, struct tp_error *err)
 {
-	for (size_t i = 0; i < sizeof(bulk_setup) / sizeof(bulk_setup[0]); i++)
-		if (db_exec(imp->s->db, bulk_setup[i], err))
-			return err->code;
+	struct db_stmt *st;
+	int rc;
+
 	imp->bulk = true;
 	sb_init(&imp->rows);
 	sb_init(&imp->quals);
+	sb_init(&imp->companies_rows);
+	sb_init(&imp->contacts_rows);
+	sb_init(&imp->leads_rows);
 	hashkeys_init(&imp->numbers);
 	hashkeys_init(&imp->companies);
+	if ((rc = bulk_fresh_begin(imp, &imp->remake, &imp->nremake, err)))
+		return rc;
+	if (imp->remake) {
+		/* The tables are locked by the dropping of their indexes: no other transaction
+		 * takes an id from these sequences before the commit sets them past ours. */
+		imp->direct = true;
+		if (!(st = db_prepare(imp->s->db, "SELECT nextval('contacts_id_seq'), nextval('companies_id_seq')", err)))
+			return err->code;
+		if ((rc = db_step(st, err)) == DB_ROW) {
+			imp->contact_base = db_col_int64(st, 0);
+			imp->company_base = db_col_int64(st, 1);
+		}
+		db_finalize(st);
+		return rc == DB_ROW ? 0 : rc < 0 ? rc : tp_error_set(err, TP_ERR, "reading the ids' sequences");
+	}
+	for (size_t i = 0; i < sizeof(bulk_setup) / sizeof(bulk_setup[0]); i++)
+		if (db_exec(imp->s->db, bulk_setup[i], err))
+			return err->code;
 	return 0;
 }
 
@@ -1281,11 +1320,25 @@ static int bulk_flush(struct store_import *imp, struct tp_error *err)
 	if (imp->rows.len)
 		rc = db->driver->copy_in(db, "COPY tp_import (" BULK_COLUMNS ") FROM STDIN", imp->rows.buf, imp->rows.len,
 			err);
+	if (rc == 0 && imp->companies_rows.len)
+		rc = db->driver->copy_in(db, "COPY companies (id, name, siren, siret, sector, size_band, address, postcode,"
+			" city, country, website, created_at) FROM STDIN", imp->companies_rows.buf, imp->companies_rows.len, err);
+	if (rc == 0 && imp->contacts_rows.len)
+		rc = db->driver->copy_in(db, "COPY contacts (id, company_id, civility, first_name, last_name, role, phone,"
+			" mobile, email, address, postcode, city, country, created_at) FROM STDIN", imp->contacts_rows.buf,
+			imp->contacts_rows.len, err);
+	if (rc == 0 && imp->leads_rows.len)
+		rc = db->driver->copy_in(db, "COPY leads (campaign_id, contact_id, phone, source_line, created_at) FROM STDIN",
+			imp->leads_rows.buf, imp->leads_rows.len, err);
 	if (rc == 0 && imp->quals.len)
-		rc = db->driver->copy_in(db, "COPY tp_import_qual (seq, ord, key, value) FROM STDIN", imp->quals.buf,
-			imp->quals.len, err);
+		rc = db->driver->copy_in(db, imp->direct ? "COPY qualification_values (contact_id, key, value, set_at)"
+			" FROM STDIN" : "COPY tp_import_qual (seq, ord, key, value) FROM STDIN", imp->quals.buf, imp->quals.len,
+			err);
 	sb_reset(&imp->rows);
 	sb_reset(&imp->quals);
+	sb_reset(&imp->companies_rows);
+	sb_reset(&imp->contacts_rows);
+	sb_reset(&imp->leads_rows);
 	imp->staged = 0;
 	return rc;
 }
@@ -1302,11 +1355,10 @@ static bool bulk_seen(struct store_import *imp, const char *phone)
 /* The number of the row's company key (its SIREN, else its name and postcode; an empty
  * field is none, as NULL in the staging table), in text for COPY, or NULL without one. */
 static const char *bulk_company_key(struct store_import *imp, const struct prospect *p, const char *siren,
-	char num[32])
+	char num[32], bool *added)
 {
 	const char *name = p->field[F_COMPANY], *postcode = p->field[F_POSTCODE];
 	struct strbuf key;
-	bool added;
 
 	if ((!siren || !*siren) && !*name)
 		return NULL;
@@ -1319,18 +1371,81 @@ static const char *bulk_company_key(struct store_import *imp, const struct prosp
 		sb_add(&key, name, strlen(name) + 1);
 		sb_adds(&key, postcode);
 	}
-	snprintf(num, 32, "%lld", (long long)hashkeys_number(&imp->companies, key.buf, key.len, &added));
+	snprintf(num, 32, "%lld", (long long)hashkeys_number(&imp->companies, key.buf, key.len, added));
 	sb_release(&key);
 	return num;
 }
 
-static int bulk_add(struct store_import *imp, const struct prospect *p, struct tp_error *err)
+/* A first import's row, straight into the tables (the settlement's rules, row by row in
+ * memory: a repeated number is a duplicate; every other row a new contact, of the new
+ * company its keys name, whose first row gives its fields; a contact with a company keeps
+ * no address of its own). */
+static void bulk_direct_add(struct store_import *imp, const struct prospect *p)
+{
+	static const int company_fields[] = {F_SIRET, F_SECTOR, F_SIZE_BAND, F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY,
+		F_WEBSITE};
+	static const int contact_fields[] = {F_CIVILITY, F_FIRST_NAME, F_LAST_NAME, F_ROLE};
+	static const int address[] = {F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY};
+	const char *const *f = p->field;
+	char num[32], now[32], contact[32], company[32], siren[10];
+	const char *siren_eff = effective_siren(p, siren), *ckey;
+	int64_t k;
+	bool added = false;
+
+	if (bulk_seen(imp, p->lead_phone)) {
+		imp->dups++;
+		return;
+	}
+	imp->added++;
+	snprintf(now, sizeof(now), "%lld", (long long)imp->now);
+	snprintf(contact, sizeof(contact), "%lld", (long long)(imp->contact_base + imp->added - 1));
+	ckey = bulk_company_key(imp, p, siren_eff, num, &added);
+	if (ckey) {
+		k = strtoll(ckey, NULL, 10);
+		snprintf(company, sizeof(company), "%lld", (long long)(imp->company_base + k - 1));
+	}
+	if (ckey && added) {
+		store__copy_field(&imp->companies_rows, company, '\t');
+		store__copy_field(&imp->companies_rows, f[F_COMPANY], '\t');
+		store__copy_field(&imp->companies_rows, siren_eff, '\t');
+		for (size_t i = 0; i < sizeof(company_fields) / sizeof(company_fields[0]); i++)
+			store__copy_field(&imp->companies_rows, f[company_fields[i]], '\t');
+		store__copy_field(&imp->companies_rows, now, '\n');
+	}
+	store__copy_field(&imp->contacts_rows, contact, '\t');
+	store__copy_field(&imp->contacts_rows, ckey ? company : NULL, '\t');
+	for (size_t i = 0; i < sizeof(contact_fields) / sizeof(contact_fields[0]); i++)
+		store__copy_field(&imp->contacts_rows, f[contact_fields[i]], '\t');
+	store__copy_field(&imp->contacts_rows, p->phone, '\t');
+	store__copy_field(&imp->contacts_rows, p->mobile, '\t');
+	store__copy_field(&imp->contacts_rows, f[F_EMAIL], '\t');
+	for (size_t i = 0; i < sizeof(address) / sizeof(address[0]); i++)
+		store__copy_field(&imp->contacts_rows, ckey ? NULL : f[address[i]], '\t');
+	store__copy_field(&imp->contacts_rows, now, '\n');
+	snprintf(num, sizeof(num), "%lld", (long long)imp->campaign_id);
+	store__copy_field(&imp->leads_rows, num, '\t');
+	store__copy_field(&imp->leads_rows, contact, '\t');
+	store__copy_field(&imp->leads_rows, p->lead_phone, '\t');
+	snprintf(num, sizeof(num), "%ld", p->line);
+	store__copy_field(&imp->leads_rows, num, '\t');
+	store__copy_field(&imp->leads_rows, now, '\n');
+	for (size_t q = 0; q < p->nqual; q++) {
+		store__copy_field(&imp->quals, contact, '\t');
+		store__copy_field(&imp->quals, p->qual_key[q], '\t');
+		store__copy_field(&imp->quals, p->qual_value[q], '\t');
+		store__copy_field(&imp->quals, now, '\n');
+	}
+}
+
+/* A row of an import that is not a first one, into the staging tables. */
+static void bulk_stage(struct store_import *imp, const struct prospect *p)
 {
 	static const int order[] = {F_COMPANY, F_LAST_NAME, F_FIRST_NAME, F_CIVILITY, F_ROLE};
 	static const int rest[] = {F_EMAIL, F_SIREN, F_SIRET, F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY, F_SECTOR,
 		F_SIZE_BAND, F_WEBSITE};
 	char num[32], siren[10], ckey[32];
 	const char *siren_eff = effective_siren(p, siren);
+	bool added;
 
 	imp->seq++;
 	snprintf(num, sizeof(num), "%ld", imp->seq);
@@ -1346,7 +1461,7 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
 	store__copy_field(&imp->rows, p->lead_phone, '\t');
 	store__copy_field(&imp->rows, siren_eff, '\t');
 	store__copy_field(&imp->rows, bulk_seen(imp, p->lead_phone) ? "t" : "f", '\t');
-	store__copy_field(&imp->rows, bulk_company_key(imp, p, siren_eff, ckey), '\n');
+	store__copy_field(&imp->rows, bulk_company_key(imp, p, siren_eff, ckey, &added), '\n');
 	for (size_t q = 0; q < p->nqual; q++) {
 		snprintf(num, sizeof(num), "%ld", imp->seq);
 		store__copy_field(&imp->quals, num, '\t');
@@ -1355,6 +1470,14 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
 		store__copy_field(&imp->quals, p->qual_key[q], '\t');
 		store__copy_field(&imp->quals, p->qual_value[q], '\n');
 	}
+}
+
+static int bulk_add(struct store_import *imp, const struct prospect *p, struct tp_error *err)
+{
+	if (imp->direct)
+		bulk_direct_add(imp, p);
+	else
+		bulk_stage(imp, p);
 	if (++imp->staged >= BULK_BATCH) {
 		int rc = bulk_flush(imp, err);
 
@@ -1366,12 +1489,12 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
 
 /* A first import into a PostgreSQL database (no company or contact yet, so no lead
  * either: a new team's file). The foreign keys of the tables it fills and their indexes
- * other than primary keys (leads' unique number per campaign too: the settlement adds no
+ * other than primary keys (leads' unique number per campaign too: the import adds no
  * number twice, and making it again checks that) are dropped before its rows go in and
- * made again after them: one sort per index and one check per key, rather than one index entry and
- * one look-up per row and key. Inside the import's transaction: a failed import leaves them
- * as they were; the tables stay locked till its end, with nothing in them for others to
- * read. */
+ * made again after them: one sort per index and one check per key, rather than one index
+ * entry and one look-up per row and key. Inside the import's transaction: a failed import
+ * leaves them as they were; the tables stay locked till its end, with nothing in them for
+ * others to read. */
 static const char bulk_fresh_sql[] =
 	"SELECT 'ALTER TABLE ' || conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(conname),"
 	" 'ALTER TABLE ' || conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(conname) || ' '"
@@ -1417,15 +1540,42 @@ static int bulk_fresh_begin(struct store_import *imp, char ***remake, size_t *n,
 	return rc < 0 ? rc : 0;
 }
 
+/* A first import's end: the sequences past the ids it gave, then the indexes and keys it
+ * dropped made again (which checks every row's parents and numbers). */
+static int bulk_direct_settle(struct store_import *imp, long *added, long *dups, struct tp_error *err)
+{
+	struct db_stmt *st;
+	int rc = bulk_flush(imp, err);
+
+	if (rc == 0 && !(st = db_prepare(imp->s->db, "SELECT setval('contacts_id_seq', CAST(?1 AS BIGINT), false),"
+		" setval('companies_id_seq', CAST(?2 AS BIGINT), false)", err)))
+		rc = err->code;
+	if (rc == 0) {
+		db_bind_int64(st, 1, imp->contact_base + imp->added);
+		db_bind_int64(st, 2, imp->company_base + (int64_t)imp->companies.n);
+		rc = db_step(st, err);
+		db_finalize(st);
+		rc = rc < 0 ? rc : 0;
+	}
+	for (size_t i = 0; i < imp->nremake && rc == 0; i++) {
+		if (imp->cancel && *imp->cancel)
+			rc = tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
+		else
+			rc = db_exec(imp->s->db, imp->remake[i], err);
+	}
+	*added = imp->added;
+	*dups = imp->dups;
+	return rc;
+}
+
 static int bulk_settle(struct store_import *imp, long *added, long *dups, struct tp_error *err)
 {
 	struct db_stmt *st;
-	char **remake = NULL;
-	size_t nremake = 0;
-	int rc = bulk_flush(imp, err);
+	int rc;
 
-	if (rc == 0)
-		rc = bulk_fresh_begin(imp, &remake, &nremake, err);
+	if (imp->direct)
+		return bulk_direct_settle(imp, added, dups, err);
+	rc = bulk_flush(imp, err);
 	for (size_t i = 0; i < sizeof(bulk_settle_sql) / sizeof(bulk_settle_sql[0]) && rc == 0; i++) {
 		const char *params = bulk_settle_sql[i].params, *sql;
 
@@ -1433,8 +1583,6 @@ static int bulk_settle(struct store_import *imp, long *added, long *dups, struct
 			rc = tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
 			break;
 		}
-		if (bulk_settle_sql[i].finds_earlier && remake)
-			continue;
 		sql = bulk_settle_sql[i].sql;
 		if (!*params) {
 			rc = db_exec(imp->s->db, sql, err);
@@ -1450,12 +1598,6 @@ static int bulk_settle(struct store_import *imp, long *added, long *dups, struct
 		db_finalize(st);
 		rc = rc < 0 ? rc : 0;
 	}
-	for (size_t i = 0; i < nremake; i++) {
-		if (rc == 0)
-			rc = db_exec(imp->s->db, remake[i], err);
-		free(remake[i]);
-	}
-	free(remake);
 	if (rc)
 		return rc;
 	if (!(st = db_prepare(imp->s->db, "SELECT COUNT(*) FILTER (WHERE NOT dup), COUNT(*) FILTER (WHERE dup)"
