@@ -91,5 +91,27 @@ expect_eq "a number found as a mobile in a first import" "Martin" \
 expect_eq "c.csv's companies in a first import" "Dupont SA|Durand|Durand" \
   "$(sql "sqlite:$work/fresh-c.db" "SELECT name FROM companies WHERE name IN ('Dupont SA', 'Dupont', 'Durand')
     ORDER BY name, postcode" | paste -sd'|')"
+# A first import of more rows than one batch of the bulk path (20,000: PostgreSQL writes
+# them straight into the tables, a batch at a time): the same rows, ids and next ids as
+# SQLite's, and a second import after it takes the ids that follow.
+"$root/bench/gen_realistic.py" 25000 11 > "$work/big.csv"
+printf 'Nom;Téléphone;Société\nNouveau;+33 4 78 00 00 01;Neuve SA\n' > "$work/after.csv"
+big_ref="sqlite:$work/big.db"
+big_db=$(new_db big)
+for u in "$big_ref" "$big_db"; do
+  "$T" --db "$u" campaign add A >/dev/null
+  "$T" --db "$u" import prospects "$work/big.csv" --campaign A > "$work/big-out-${u%%:*}.txt" 2>/dev/null
+  "$T" --db "$u" import prospects "$work/after.csv" --campaign A >/dev/null 2>&1
+done
+expect_eq "a big first import says the same" "$(cat "$work/big-out-sqlite.txt")" "$(cat "$work/big-out-${big_db%%:*}.txt")"
+expect_eq "a big first import exports the same" "$("$T" --db "$big_ref" export prospects --campaign A | md5sum)" \
+  "$("$T" --db "$big_db" export prospects --campaign A | md5sum)"
+for q in "SELECT COUNT(*), SUM(id), SUM(company_id), COUNT(address) FROM contacts" \
+  "SELECT COUNT(*), SUM(id), SUM(contact_id), SUM(source_line) FROM leads" \
+  "SELECT COUNT(*), SUM(id), COUNT(siren) FROM companies" "SELECT COUNT(*), SUM(contact_id) FROM qualification_values" \
+  "SELECT c.id, co.id FROM contacts c JOIN companies co ON co.id = c.company_id WHERE c.last_name = 'Nouveau'"; do
+  expect_eq "a big first import: $q" "$(sql "$big_ref" "$q")" "$(sql "$big_db" "$q")"
+done
+expect_eq "a big first import has its rows" 1 "$([ "$(sql "$big_ref" "SELECT COUNT(*) FROM leads")" -gt 24000 ] && echo 1)"
 echo "import_same: $pass passed, $fail failed"
 [ $fail -eq 0 ]
