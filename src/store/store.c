@@ -1353,15 +1353,16 @@ static bool bulk_seen(struct store_import *imp, const char *phone)
 }
 
 /* The number of the row's company key (its SIREN, else its name and postcode; an empty
- * field is none, as NULL in the staging table), in text for COPY, or NULL without one. */
-static const char *bulk_company_key(struct store_import *imp, const struct prospect *p, const char *siren,
-	char num[32], bool *added)
+ * field is none, as NULL in the staging table), 0 without one; *added: met first here. */
+static int64_t bulk_company_key(struct store_import *imp, const struct prospect *p, const char *siren, bool *added)
 {
 	const char *name = p->field[F_COMPANY], *postcode = p->field[F_POSTCODE];
 	struct strbuf key;
+	int64_t k;
 
+	*added = false;
 	if ((!siren || !*siren) && !*name)
-		return NULL;
+		return 0;
 	sb_init(&key);
 	if (siren && *siren) {
 		sb_addc(&key, 'S');
@@ -1371,9 +1372,9 @@ static const char *bulk_company_key(struct store_import *imp, const struct prosp
 		sb_add(&key, name, strlen(name) + 1);
 		sb_adds(&key, postcode);
 	}
-	snprintf(num, 32, "%lld", (long long)hashkeys_number(&imp->companies, key.buf, key.len, added));
+	k = hashkeys_number(&imp->companies, key.buf, key.len, added);
 	sb_release(&key);
-	return num;
+	return k;
 }
 
 /* A first import's row, straight into the tables (the settlement's rules, row by row in
@@ -1388,9 +1389,9 @@ static void bulk_direct_add(struct store_import *imp, const struct prospect *p)
 	static const int address[] = {F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY};
 	const char *const *f = p->field;
 	char num[32], now[32], contact[32], company[32], siren[10];
-	const char *siren_eff = effective_siren(p, siren), *ckey;
+	const char *siren_eff = effective_siren(p, siren);
 	int64_t k;
-	bool added = false;
+	bool added;
 
 	if (bulk_seen(imp, p->lead_phone)) {
 		imp->dups++;
@@ -1399,12 +1400,9 @@ static void bulk_direct_add(struct store_import *imp, const struct prospect *p)
 	imp->added++;
 	snprintf(now, sizeof(now), "%lld", (long long)imp->now);
 	snprintf(contact, sizeof(contact), "%lld", (long long)(imp->contact_base + imp->added - 1));
-	ckey = bulk_company_key(imp, p, siren_eff, num, &added);
-	if (ckey) {
-		k = strtoll(ckey, NULL, 10);
-		snprintf(company, sizeof(company), "%lld", (long long)(imp->company_base + k - 1));
-	}
-	if (ckey && added) {
+	k = bulk_company_key(imp, p, siren_eff, &added);
+	snprintf(company, sizeof(company), "%lld", (long long)(imp->company_base + k - 1));
+	if (added) {
 		store__copy_field(&imp->companies_rows, company, '\t');
 		store__copy_field(&imp->companies_rows, f[F_COMPANY], '\t');
 		store__copy_field(&imp->companies_rows, siren_eff, '\t');
@@ -1413,14 +1411,14 @@ static void bulk_direct_add(struct store_import *imp, const struct prospect *p)
 		store__copy_field(&imp->companies_rows, now, '\n');
 	}
 	store__copy_field(&imp->contacts_rows, contact, '\t');
-	store__copy_field(&imp->contacts_rows, ckey ? company : NULL, '\t');
+	store__copy_field(&imp->contacts_rows, k ? company : NULL, '\t');
 	for (size_t i = 0; i < sizeof(contact_fields) / sizeof(contact_fields[0]); i++)
 		store__copy_field(&imp->contacts_rows, f[contact_fields[i]], '\t');
 	store__copy_field(&imp->contacts_rows, p->phone, '\t');
 	store__copy_field(&imp->contacts_rows, p->mobile, '\t');
 	store__copy_field(&imp->contacts_rows, f[F_EMAIL], '\t');
 	for (size_t i = 0; i < sizeof(address) / sizeof(address[0]); i++)
-		store__copy_field(&imp->contacts_rows, ckey ? NULL : f[address[i]], '\t');
+		store__copy_field(&imp->contacts_rows, k ? NULL : f[address[i]], '\t');
 	store__copy_field(&imp->contacts_rows, now, '\n');
 	snprintf(num, sizeof(num), "%lld", (long long)imp->campaign_id);
 	store__copy_field(&imp->leads_rows, num, '\t');
@@ -1446,6 +1444,7 @@ static void bulk_stage(struct store_import *imp, const struct prospect *p)
 	char num[32], siren[10], ckey[32];
 	const char *siren_eff = effective_siren(p, siren);
 	bool added;
+	int64_t k = bulk_company_key(imp, p, siren_eff, &added);
 
 	imp->seq++;
 	snprintf(num, sizeof(num), "%ld", imp->seq);
@@ -1461,7 +1460,8 @@ static void bulk_stage(struct store_import *imp, const struct prospect *p)
 	store__copy_field(&imp->rows, p->lead_phone, '\t');
 	store__copy_field(&imp->rows, siren_eff, '\t');
 	store__copy_field(&imp->rows, bulk_seen(imp, p->lead_phone) ? "t" : "f", '\t');
-	store__copy_field(&imp->rows, bulk_company_key(imp, p, siren_eff, ckey, &added), '\n');
+	snprintf(ckey, sizeof(ckey), "%lld", (long long)k);
+	store__copy_field(&imp->rows, k ? ckey : NULL, '\n');
 	for (size_t q = 0; q < p->nqual; q++) {
 		snprintf(num, sizeof(num), "%ld", imp->seq);
 		store__copy_field(&imp->quals, num, '\t');
