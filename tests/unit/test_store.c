@@ -633,6 +633,57 @@ static void test_held_index(void **state)
 	db_close(db);
 }
 
+/* A new database is one with nothing but its schema; a scratch database is a working,
+ * private SQLite store (the demo is made in one), copied into a new one by store_copy. */
+static void test_new_and_scratch(void **state)
+{
+	struct store *s, *scratch, *other;
+	struct tp_error err;
+	struct campaign c;
+	struct user u;
+	int64_t id;
+	bool is_new = false;
+
+	(void)state;
+	s = open_store(NULL);
+	tp_error_clear(&err);
+	assert_int_equal(store_is_new(s, &is_new, &err), 0);
+	assert_true(is_new);
+	assert_int_equal(store_bulk_loads(s), strncmp(url, "postgres", 8) == 0);
+	scratch = store_open_scratch(&err);
+	assert_non_null(scratch);
+	assert_false(store_bulk_loads(scratch));
+	assert_int_equal(store_user_add(scratch, &test_who, "alice", "agent", "!", &id, &err), 0);
+	add_campaign(scratch, "Scratch");
+	assert_int_equal(store_is_new(scratch, &is_new, &err), 0);
+	assert_false(is_new);
+	/* Private: a second scratch database does not see the first one's rows. */
+	other = store_open_scratch(&err);
+	assert_non_null(other);
+	assert_int_equal(store_is_new(other, &is_new, &err), 0);
+	assert_true(is_new);
+	store_close(other);
+	assert_int_equal(store_copy(scratch, s, NULL, NULL, &err), 0);
+	store_close(scratch);
+	assert_int_equal(store_is_new(s, &is_new, &err), 0);
+	assert_false(is_new);
+	campaign_init(&c);
+	assert_int_equal(store_campaign_get(s, "Scratch", &c, &err), 0);
+	assert_int_equal(c.nblocks, 5); /* "14:00-16:00": Monday to Friday */
+	assert_int_equal(c.daily_calls, 40);
+	campaign_release(&c);
+	assert_int_equal(store_user_get(s, "alice", &u, &err), 0);
+	assert_string_equal(u.role, "agent");
+	store_close(s);
+	/* A user alone makes a database not new. */
+	scratch = store_open_scratch(&err);
+	assert_non_null(scratch);
+	assert_int_equal(store_user_add(scratch, &test_who, "bob", "agent", "!", &id, &err), 0);
+	assert_int_equal(store_is_new(scratch, &is_new, &err), 0);
+	assert_false(is_new);
+	store_close(scratch);
+}
+
 static void test_bad_urls(void **state)
 {
 	struct tp_error err;
@@ -658,6 +709,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rules_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_begin_trusted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_and_scratch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_urls, setup, teardown),
 	};
 
