@@ -48,5 +48,22 @@ expect_eq "several agents at once" "yes" "$([ "$(sql "$db" "SELECT COUNT(DISTINC
 verdict=$("$C" verify "$db" Conc)
 expect_eq "counters equal raw" "equal" "$(echo "$verdict" | awk '{ print $NF }')"
 expect_eq "counted calls" "$leads" "$(echo "$verdict" | awk '{ print $1 }')"
+# Two first imports of one file at once, into two campaigns of a new database: both
+# succeed (one waits for the other), and the second finds the first's contacts.
+"$(dirname "$0")/../bench/gen_realistic.py" 20000 5 > "$work/twice.csv"
+db2=$(new_db conc_imports)
+"$T" --db "$db2" campaign add A >/dev/null
+"$T" --db "$db2" campaign add B >/dev/null
+for c in A B; do
+  "$T" --db "$db2" import prospects "$work/twice.csv" --campaign $c >"$work/imp.$c" 2>"$work/imperr.$c" &
+done
+wait
+for c in A B; do
+  expect_eq "import at once into $c" "$work/twice.csv: 19407 imported, 407 duplicates, 186 rejected into $c" \
+    "$(cat "$work/imp.$c")"
+  expect_eq "import at once into $c: only rows rejected" "" "$(grep -v "^$work/twice.csv:[0-9]" "$work/imperr.$c")"
+done
+expect_eq "imports at once: one contact per number" "19407|19407" \
+  "$(sql "$db2" "SELECT COUNT(*), COUNT(DISTINCT phone) FROM contacts")"
 echo "concurrency ($TEST_BACKEND, $procs processes x $threads threads): $pass passed, $fail failed"
 [ $fail -eq 0 ]

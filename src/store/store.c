@@ -1283,6 +1283,11 @@ static int bulk_begin(struct store_import *imp, struct tp_error *err)
 	struct db_stmt *st;
 	int rc;
 
+	/* One prospect import at a time: a second waits for the first's commit, then finds
+	 * its contacts (two at once would each add the same new contact, and two first
+	 * imports would deadlock on the indexes they drop). */
+	if ((rc = db_exec(imp->s->db, "SELECT pg_advisory_xact_lock(7357002)", err)))
+		return rc;
 	imp->bulk = true;
 	sb_init(&imp->rows);
 	sb_init(&imp->quals);
@@ -1495,6 +1500,9 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
  * entry and one look-up per row and key. Inside the import's transaction: a failed import
  * leaves them as they were; the tables stay locked till its end, with nothing in them for
  * others to read. */
+#define BULK_ANY_CONTACT "SELECT CASE WHEN EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM companies)" \
+	" THEN 1 ELSE 0 END"
+
 static const char bulk_fresh_sql[] =
 	"SELECT 'ALTER TABLE ' || conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(conname),"
 	" 'ALTER TABLE ' || conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(conname) || ' '"
@@ -1518,8 +1526,7 @@ static int bulk_fresh_begin(struct store_import *imp, char ***remake, size_t *n,
 
 	*remake = NULL;
 	*n = 0;
-	if ((rc = db_query_int64(db, "SELECT CASE WHEN EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM"
-		" companies) THEN 1 ELSE 0 END", &any, err)) || any)
+	if ((rc = db_query_int64(db, BULK_ANY_CONTACT, &any, err)) || any)
 		return rc;
 	if (!(st = db_prepare(db, bulk_fresh_sql, err)))
 		return err->code;
@@ -1537,7 +1544,14 @@ static int bulk_fresh_begin(struct store_import *imp, char ***remake, size_t *n,
 		}
 	}
 	db_finalize(st);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	/* Another first import may have held the tables while this one waited to drop their
+	 * indexes: its rows, committed meanwhile, are seen now that this one holds them. */
+	if ((rc = db_query_int64(db, BULK_ANY_CONTACT, &any, err)))
+		return rc;
+	return any ? tp_error_set(err, TP_ERR, "another import added contacts while this one began: nothing was"
+		" imported; run it again") : 0;
 }
 
 /* A first import's end: the sequences past the ids it gave, then the indexes and keys it
