@@ -91,6 +91,24 @@ expect_eq "a number found as a mobile in a first import" "Martin" \
 expect_eq "c.csv's companies in a first import" "Dupont SA|Durand|Durand" \
   "$(sql "sqlite:$work/fresh-c.db" "SELECT name FROM companies WHERE name IN ('Dupont SA', 'Dupont', 'Durand')
     ORDER BY name, postcode" | paste -sd'|')"
+# b.csv as a first import (SIREN, SIRET, a mobile, a company by name and postcode, a
+# repeated number): PostgreSQL writes it straight into the tables, SQLite finds its rows
+# in memory; the same rows either way.
+first_ref="sqlite:$work/first-b.db"
+first_db=$(new_db first_b)
+for u in "$first_ref" "$first_db"; do
+  "$T" --db "$u" campaign add B >/dev/null
+  "$T" --db "$u" import prospects "$work/b.csv" --campaign B >/dev/null 2>&1
+done
+expect_eq "b.csv as a first import exports the same" "$("$T" --db "$first_ref" export prospects --campaign B | md5sum)" \
+  "$("$T" --db "$first_db" export prospects --campaign B | md5sum)"
+for q in "SELECT id, name, siren, siret, postcode, sector FROM companies ORDER BY id" \
+  "SELECT id, company_id, last_name, phone, mobile, address, postcode FROM contacts ORDER BY id" \
+  "SELECT id, contact_id, phone, source_line FROM leads ORDER BY id" \
+  "SELECT contact_id, key, value FROM qualification_values ORDER BY id"; do
+  expect_eq "b.csv as a first import: $q" "$(sql "$first_ref" "$q")" "$(sql "$first_db" "$q")"
+done
+expect_eq "b.csv as a first import has its companies" "3" "$(sql "$first_db" "SELECT COUNT(*) FROM companies")"
 # A first import of more rows than one batch of the bulk path (20,000: PostgreSQL writes
 # them straight into the tables, a batch at a time): the same rows, ids and next ids as
 # SQLite's, and a second import after it takes the ids that follow.
