@@ -1213,11 +1213,11 @@ static const struct {
 	 " UNION ALL SELECT j.seq, MIN(co.id) FROM tp_import j JOIN companies co ON co.name = j.company"
 	 " AND COALESCE(co.postcode, '') = COALESCE(j.postcode, '') WHERE NOT j.dup AND j.contact_id IS NULL"
 	 " AND j.siren_eff IS NULL GROUP BY j.seq) m WHERE i.seq = m.seq"},
-	/* The identity columns' sequences are named by their literal names (a constant of the
-	 * plan), not by pg_get_serial_sequence (a catalog look-up per row). */
 	/* New contacts get their ids in file order, and the rows that make a new company
-	 * keep its key (ckey: the number bulk_add gave its SIREN, else its name and postcode).
-	 * The wide staging rows are not rewritten. */
+	 * keep its key (ckey: the number bulk_stage gave its SIREN, else its name and
+	 * postcode). The wide staging rows are not rewritten. The identity columns' sequences
+	 * are named by their names (a constant of the plan), not by pg_get_serial_sequence
+	 * (a catalog look-up per row). */
 	{"", "INSERT INTO tp_new (seq, contact_id, company_id, ckey) SELECT seq, nextval('contacts_id_seq'),"
 	 " company_id, CASE WHEN company_id IS NULL THEN ckey END FROM tp_import WHERE NOT dup AND contact_id IS NULL"
 	 " ORDER BY seq"},
@@ -1226,7 +1226,7 @@ static const struct {
 	 * they go in, in file order.) */
 	{"", "ANALYZE tp_new"},
 	{"", "INSERT INTO tp_newco (ckey, first, id) SELECT ckey, first, nextval('companies_id_seq')"
-	 " FROM (SELECT ckey, MIN(seq) AS first FROM tp_new WHERE ckey IS NOT NULL GROUP BY ckey ORDER BY first) f",},
+	 " FROM (SELECT ckey, MIN(seq) AS first FROM tp_new WHERE ckey IS NOT NULL GROUP BY ckey ORDER BY first) f"},
 	{"", "ANALYZE tp_newco"},
 	{"t", "INSERT INTO companies (id, name, siren, siret, sector, size_band, address, postcode, city, country,"
 	 " website, created_at) SELECT n.id, t.company, t.siren_eff, t.siret, t.sector, t.size_band, t.address,"
@@ -1492,6 +1492,10 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
 	return IMPORT_PENDING;
 }
 
+/* Whether the database has a contact or a company (a first import: none). */
+#define BULK_ANY_CONTACT "SELECT CASE WHEN EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM companies)" \
+	" THEN 1 ELSE 0 END"
+
 /* A first import into a PostgreSQL database (no company or contact yet, so no lead
  * either: a new team's file). The foreign keys of the tables it fills and their indexes
  * other than primary keys (leads' unique number per campaign too: the import adds no
@@ -1500,9 +1504,6 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
  * entry and one look-up per row and key. Inside the import's transaction: a failed import
  * leaves them as they were; the tables stay locked till its end, with nothing in them for
  * others to read. */
-#define BULK_ANY_CONTACT "SELECT CASE WHEN EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM companies)" \
-	" THEN 1 ELSE 0 END"
-
 static const char bulk_fresh_sql[] =
 	"SELECT 'ALTER TABLE ' || conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(conname),"
 	" 'ALTER TABLE ' || conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(conname) || ' '"
