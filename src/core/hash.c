@@ -70,7 +70,8 @@ void hashids_free(struct hashids *m)
 	hashids_init(m);
 }
 
-static void put(struct hashids_slot *slot, size_t cap, uint64_t hash, int64_t id)
+/* Tables are at most 2^32 slots: the low 32 bits kept choose a slot as the whole hash did. */
+static void put(struct hashids_slot *slot, size_t cap, uint32_t hash, uint32_t id)
 {
 	size_t i = (size_t)hash & (cap - 1);
 
@@ -80,8 +81,10 @@ static void put(struct hashids_slot *slot, size_t cap, uint64_t hash, int64_t id
 	slot[i].id = id;
 }
 
-void hashids_add(struct hashids *m, uint64_t hash, int64_t id)
+bool hashids_add(struct hashids *m, uint64_t hash, int64_t id)
 {
+	if (id < 1 || id > (int64_t)HASHIDS_ID_MAX)
+		return false;
 	if (2 * (m->n + 1) > m->cap) {
 		size_t cap = m->cap ? 2 * m->cap : 1024;
 		struct hashids_slot *slot = xcalloc(cap, sizeof(*slot));
@@ -93,17 +96,18 @@ void hashids_add(struct hashids *m, uint64_t hash, int64_t id)
 		m->slot = slot;
 		m->cap = cap;
 	}
-	put(m->slot, m->cap, hash, id);
+	put(m->slot, m->cap, (uint32_t)hash, (uint32_t)id);
 	m->n++;
+	return true;
 }
 
 bool hashids_next(const struct hashids *m, uint64_t hash, size_t *pos, int64_t *id)
 {
 	if (!m->cap)
 		return false;
-	for (size_t i = ((size_t)hash + *pos) & (m->cap - 1); m->slot[i].id; i = (i + 1) & (m->cap - 1)) {
+	for (size_t i = ((size_t)(uint32_t)hash + *pos) & (m->cap - 1); m->slot[i].id; i = (i + 1) & (m->cap - 1)) {
 		(*pos)++;
-		if (m->slot[i].hash == hash) {
+		if (m->slot[i].hash == (uint32_t)hash) {
 			*id = m->slot[i].id;
 			return true;
 		}
@@ -153,7 +157,9 @@ int64_t hashkeys_number(struct hashkeys *k, const void *key, size_t len, bool *a
 		memcpy(k->text + k->len, key, len);
 	k->len += len;
 	k->end[k->n++] = k->len;
-	hashids_add(&k->ids, h, (int64_t)k->n);
+	/* As many keys as ids would need far more memory than the allocator gives first. */
+	if (!hashids_add(&k->ids, h, (int64_t)k->n))
+		abort();
 	*added = true;
 	return (int64_t)k->n;
 }

@@ -12,15 +12,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
+
 uint64_t hash_ints(const int64_t *key, size_t n, uint64_t seed);
 uint64_t hash_bytes(const void *data, size_t len, uint64_t seed);
 /* A string's hash; NULL and "" hash alike. */
 uint64_t hash_str(const char *s, uint64_t seed);
 
+/* A slot keeps the hash's low 32 bits (the rest only chose the slot) and a 32-bit id:
+ * 8 bytes, so that a table of a million keys stays small enough for the processor's
+ * caches. A shorter hash only lets more candidates through to the caller's check. */
 struct hashids_slot {
-	uint64_t hash;
-	int64_t id;   /* 0: empty */
+	uint32_t hash;
+	uint32_t id;  /* 0: empty */
 };
+
+#define HASHIDS_ID_MAX UINT32_MAX
 
 struct hashids {
 	struct hashids_slot *slot;
@@ -29,7 +36,8 @@ struct hashids {
 
 void hashids_init(struct hashids *m);
 void hashids_free(struct hashids *m);
-void hashids_add(struct hashids *m, uint64_t hash, int64_t id);
+/* False (nothing stored) when id is not from 1 to HASHIDS_ID_MAX. */
+TP_MUST_USE bool hashids_add(struct hashids *m, uint64_t hash, int64_t id);
 /* The ids stored under hash, in no given order: *pos starts at 0; false when there are no more. */
 bool hashids_next(const struct hashids *m, uint64_t hash, size_t *pos, int64_t *id);
 

@@ -1057,10 +1057,12 @@ static int keyed_find(struct keyed *kd, const char *k1, const char *k2, int64_t 
 }
 
 /* Stores (k1, k2) → id for a key just looked up and not found. */
-static void keyed_add(struct keyed *kd, const char *k1, const char *k2, int64_t id)
+static int keyed_add(struct keyed *kd, const char *k1, const char *k2, int64_t id, struct tp_error *err)
 {
-	if (k1 && k1[0])
-		hashids_add(&kd->ids, keyed_hash(k1, k2), id);
+	if (k1 && k1[0] && !hashids_add(&kd->ids, keyed_hash(k1, k2), id))
+		return tp_error_set(err, TP_ERR, "a first import takes rows up to the id %lld; import the rest again",
+			(long long)HASHIDS_ID_MAX);
+	return 0;
 }
 
 /* Stores (k1, k2) → id unless the key is there already (the first id keeps it). */
@@ -1073,9 +1075,7 @@ static int keyed_put(struct keyed *kd, const char *k1, const char *k2, int64_t i
 		return 0;
 	if ((rc = keyed_find(kd, k1, k2, &known, err)))
 		return rc;
-	if (!known)
-		hashids_add(&kd->ids, keyed_hash(k1, k2), id);
-	return 0;
+	return known ? 0 : keyed_add(kd, k1, k2, id, err);
 }
 
 /* An import that looks its rows up in the indexes gets IMPORT_CACHE_KIB until its end (a
@@ -1791,11 +1791,10 @@ static int import_company(struct store_import *imp, const struct prospect *p, in
 	if ((rc = db_insert(imp->company_add, id, err)) || !imp->fresh)
 		return rc;
 	/* A company found later by SIREN, or by name and postcode, as the indexes would. */
-	if (!siren) {
-		keyed_add(&imp->names, f[F_COMPANY], f[F_POSTCODE], *id);
-		return 0;
-	}
-	keyed_add(&imp->sirens, siren, NULL, *id);
+	if (!siren)
+		return keyed_add(&imp->names, f[F_COMPANY], f[F_POSTCODE], *id, err);
+	if ((rc = keyed_add(&imp->sirens, siren, NULL, *id, err)))
+		return rc;
 	return keyed_put(&imp->names, f[F_COMPANY], f[F_POSTCODE], *id, err);
 }
 
@@ -1843,14 +1842,11 @@ static int import_contact(struct store_import *imp, const struct prospect *p, in
 	if ((rc = db_insert(st, id, err)) || !imp->fresh)
 		return rc;
 	/* The lead's number was looked for as a phone and as a mobile: it is in neither. */
-	if (strcmp(p->phone, p->lead_phone) == 0)
-		keyed_add(&imp->phones, p->phone, NULL, *id);
-	else if ((rc = keyed_put(&imp->phones, p->phone, NULL, *id, err)))
+	if ((rc = strcmp(p->phone, p->lead_phone) == 0 ? keyed_add(&imp->phones, p->phone, NULL, *id, err)
+		: keyed_put(&imp->phones, p->phone, NULL, *id, err)))
 		return rc;
-	if (strcmp(p->mobile, p->lead_phone) == 0) {
-		keyed_add(&imp->mobiles, p->mobile, NULL, *id);
-		return 0;
-	}
+	if (strcmp(p->mobile, p->lead_phone) == 0)
+		return keyed_add(&imp->mobiles, p->mobile, NULL, *id, err);
 	return keyed_put(&imp->mobiles, p->mobile, NULL, *id, err);
 }
 
@@ -1882,8 +1878,8 @@ int store_import_prospect(struct store_import *imp, const struct prospect *p, st
 	db_bind_int64(imp->lead_add, 5, imp->now);
 	if ((rc = db_insert(imp->lead_add, &lead_id, err)))
 		return rc;
-	if (imp->fresh)
-		keyed_add(&imp->leads, p->lead_phone, NULL, lead_id);
+	if (imp->fresh && (rc = keyed_add(&imp->leads, p->lead_phone, NULL, lead_id, err)))
+		return rc;
 	for (size_t i = 0; i < p->nqual; i++) {
 		int64_t has = 0;
 

@@ -36,14 +36,26 @@ static void test_hashids(void **state)
 	assert_int_equal(n, 0);
 	/* 100,000 hashes (every one also in the slot after another's: clusters), three ids
 	 * under hash 7 added among them, one of them before every growth. */
-	hashids_add(&m, 7, 1000001);
+	assert_true(hashids_add(&m, 7, 1000001));
 	for (int64_t i = 1; i <= 100000; i++) {
-		hashids_add(&m, (uint64_t)i * 1024, i);
+		assert_true(hashids_add(&m, (uint64_t)i * 1024, i));
 		if (i == 5000)
-			hashids_add(&m, 7, 1000002);
+			assert_true(hashids_add(&m, 7, 1000002));
 	}
-	hashids_add(&m, 7, 1000003);
-	assert_int_equal(m.n, 100003);
+	assert_true(hashids_add(&m, 7, 1000003));
+	/* Ids from 1 to HASHIDS_ID_MAX only; a refused one is not stored. */
+	assert_false(hashids_add(&m, 7, 0));
+	assert_false(hashids_add(&m, 7, (int64_t)HASHIDS_ID_MAX + 1));
+	assert_true(hashids_add(&m, 99, (int64_t)HASHIDS_ID_MAX));
+	assert_int_equal(ids_under(&m, 99, &n), (int64_t)HASHIDS_ID_MAX);
+	assert_int_equal(n, 1);
+	/* Hashes alike in their low 32 bits are one to the table: both ids come back, for the
+	 * caller to check. */
+	assert_true(hashids_add(&m, 0x100000005ULL, 11));
+	assert_true(hashids_add(&m, 0x200000005ULL, 12));
+	assert_int_equal(ids_under(&m, 0x100000005ULL, &n), 23);
+	assert_int_equal(n, 2);
+	assert_int_equal(m.n, 100006);
 	assert_true(m.cap >= 2 * m.n);
 	assert_int_equal(ids_under(&m, 7, &n), 3000006);
 	assert_int_equal(n, 3);
