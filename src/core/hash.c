@@ -117,14 +117,16 @@ bool hashids_next(const struct hashids *m, uint64_t hash, size_t *pos, int64_t *
 
 void hashkeys_init(struct hashkeys *k)
 {
-	memset(k, 0, sizeof(*k));
 	hashids_init(&k->ids);
+	sb_init(&k->text);
+	k->end = NULL;
+	k->n = k->cap = 0;
 }
 
 void hashkeys_free(struct hashkeys *k)
 {
 	hashids_free(&k->ids);
-	free(k->text);
+	sb_release(&k->text);
 	free(k->end);
 	hashkeys_init(k);
 }
@@ -138,25 +140,17 @@ int64_t hashkeys_number(struct hashkeys *k, const void *key, size_t len, bool *a
 	while (hashids_next(&k->ids, h, &pos, &id)) {
 		size_t from = id > 1 ? k->end[id - 2] : 0;
 
-		if (k->end[id - 1] - from == len && memcmp(k->text + from, key, len) == 0) {
+		if (k->end[id - 1] - from == len && memcmp(k->text.buf + from, key, len) == 0) {
 			*added = false;
 			return id;
 		}
-	}
-	if (k->len + len > k->size) {
-		k->size = k->size ? 2 * k->size : 4096;
-		while (k->len + len > k->size)
-			k->size *= 2;
-		k->text = xrealloc(k->text, k->size);
 	}
 	if (k->n == k->cap) {
 		k->cap = k->cap ? 2 * k->cap : 1024;
 		k->end = xrealloc(k->end, k->cap * sizeof(*k->end));
 	}
-	if (len)
-		memcpy(k->text + k->len, key, len);
-	k->len += len;
-	k->end[k->n++] = k->len;
+	sb_add(&k->text, key, len);
+	k->end[k->n++] = k->text.len;
 	/* As many keys as ids would need far more memory than the allocator gives first. */
 	if (!hashids_add(&k->ids, h, (int64_t)k->n))
 		abort();

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "xalloc.h"
 
 uint64_t hash_ints(const int64_t *key, size_t n, uint64_t seed);
 uint64_t hash_bytes(const void *data, size_t len, uint64_t seed);
@@ -45,8 +46,7 @@ bool hashids_next(const struct hashids *m, uint64_t hash, size_t *pos, int64_t *
  * memory (an import's numbers, its companies' keys), each confirmed by its bytes. */
 struct hashkeys {
 	struct hashids ids;           /* number by hash */
-	char *text;                   /* the keys one after another */
-	size_t len, size;
+	struct strbuf text;           /* the keys one after another */
 	size_t *end;                  /* end[i - 1]: where key i ends in text */
 	size_t n, cap;
 };

@@ -983,11 +983,13 @@ struct store_import {
 	 * again makes its row a duplicate as it is staged; a company key's number groups
 	 * its rows for the settlement (bulk_add). */
 	struct hashkeys numbers, companies;
+	struct strbuf key;          /* a row's company key, made again for each row */
 	/* A first import (no contact or company yet): rows go straight into the tables by
 	 * COPY, ids given from the sequences' values at its start (bulk_direct_add), and the
 	 * indexes and keys dropped at its start are made again at its end (remake). */
 	bool direct;
 	int64_t contact_base, company_base;
+	char now_text[24], campaign_text[24];   /* as COPY writes them in every row */
 	long added, dups;
 	struct strbuf companies_rows, contacts_rows, leads_rows;
 	char **remake;
@@ -1105,6 +1107,7 @@ static void import_free(struct store_import *imp)
 		sb_release(&imp->quals);
 		hashkeys_free(&imp->numbers);
 		hashkeys_free(&imp->companies);
+		sb_release(&imp->key);
 		sb_release(&imp->companies_rows);
 		sb_release(&imp->contacts_rows);
 		sb_release(&imp->leads_rows);
@@ -1296,6 +1299,9 @@ static int bulk_begin(struct store_import *imp, struct tp_error *err)
 	sb_init(&imp->leads_rows);
 	hashkeys_init(&imp->numbers);
 	hashkeys_init(&imp->companies);
+	sb_init(&imp->key);
+	snprintf(imp->now_text, sizeof(imp->now_text), "%lld", (long long)imp->now);
+	snprintf(imp->campaign_text, sizeof(imp->campaign_text), "%lld", (long long)imp->campaign_id);
 	if ((rc = bulk_fresh_begin(imp, &imp->remake, &imp->nremake, err)))
 		return rc;
 	if (imp->remake) {
@@ -1362,24 +1368,21 @@ static bool bulk_seen(struct store_import *imp, const char *phone)
 static int64_t bulk_company_key(struct store_import *imp, const struct prospect *p, const char *siren, bool *added)
 {
 	const char *name = p->field[F_COMPANY], *postcode = p->field[F_POSTCODE];
-	struct strbuf key;
-	int64_t k;
+	struct strbuf *key = &imp->key;
 
 	*added = false;
 	if ((!siren || !*siren) && !*name)
 		return 0;
-	sb_init(&key);
+	sb_reset(key);
 	if (siren && *siren) {
-		sb_addc(&key, 'S');
-		sb_adds(&key, siren);
+		sb_addc(key, 'S');
+		sb_adds(key, siren);
 	} else {
-		sb_addc(&key, 'N');
-		sb_add(&key, name, strlen(name) + 1);
-		sb_adds(&key, postcode);
+		sb_addc(key, 'N');
+		sb_add(key, name, strlen(name) + 1);
+		sb_adds(key, postcode);
 	}
-	k = hashkeys_number(&imp->companies, key.buf, key.len, added);
-	sb_release(&key);
-	return k;
+	return hashkeys_number(&imp->companies, key->buf, key->len, added);
 }
 
 /* A first import's row, straight into the tables (the settlement's rules, row by row in
@@ -1393,7 +1396,8 @@ static void bulk_direct_add(struct store_import *imp, const struct prospect *p)
 	static const int contact_fields[] = {F_CIVILITY, F_FIRST_NAME, F_LAST_NAME, F_ROLE};
 	static const int address[] = {F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY};
 	const char *const *f = p->field;
-	char num[32], now[32], contact[32], company[32], siren[10];
+	const char *now = imp->now_text;
+	char num[32], contact[32], company[32], siren[10];
 	const char *siren_eff = effective_siren(p, siren);
 	int64_t k;
 	bool added;
@@ -1403,7 +1407,6 @@ static void bulk_direct_add(struct store_import *imp, const struct prospect *p)
 		return;
 	}
 	imp->added++;
-	snprintf(now, sizeof(now), "%lld", (long long)imp->now);
 	snprintf(contact, sizeof(contact), "%lld", (long long)(imp->contact_base + imp->added - 1));
 	k = bulk_company_key(imp, p, siren_eff, &added);
 	snprintf(company, sizeof(company), "%lld", (long long)(imp->company_base + k - 1));
@@ -1425,8 +1428,7 @@ static void bulk_direct_add(struct store_import *imp, const struct prospect *p)
 	for (size_t i = 0; i < sizeof(address) / sizeof(address[0]); i++)
 		store__copy_field(&imp->contacts_rows, k ? NULL : f[address[i]], '\t');
 	store__copy_field(&imp->contacts_rows, now, '\n');
-	snprintf(num, sizeof(num), "%lld", (long long)imp->campaign_id);
-	store__copy_field(&imp->leads_rows, num, '\t');
+	store__copy_field(&imp->leads_rows, imp->campaign_text, '\t');
 	store__copy_field(&imp->leads_rows, contact, '\t');
 	store__copy_field(&imp->leads_rows, p->lead_phone, '\t');
 	snprintf(num, sizeof(num), "%ld", p->line);
@@ -1712,7 +1714,7 @@ struct store_import *store_import_begin(struct store *s, const struct store_who 
 	if (db->driver->copy_in) {
 		if (bulk_begin(imp, err)) {
 			db_rollback(db);
-			free(imp);
+			import_free(imp);
 			return NULL;
 		}
 		return imp;
