@@ -128,7 +128,8 @@ void hashkeys_free(struct hashkeys *k)
 	hashids_free(&k->ids);
 	sb_release(&k->text);
 	free(k->end);
-	hashkeys_init(k);
+	k->end = NULL;
+	k->n = k->cap = 0;
 }
 
 int64_t hashkeys_number(struct hashkeys *k, const void *key, size_t len, bool *added)

@@ -52,6 +52,7 @@ struct hashkeys {
 };
 
 void hashkeys_init(struct hashkeys *k);
+/* Frees k's memory; hashkeys_init makes it usable again. */
 void hashkeys_free(struct hashkeys *k);
 /* The number of the len bytes at key; *added says whether they were new (numbered now). */
 int64_t hashkeys_number(struct hashkeys *k, const void *key, size_t len, bool *added);

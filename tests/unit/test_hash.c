@@ -117,6 +117,7 @@ static void test_hashkeys(void **state)
 	assert_false(added);
 	hashkeys_free(&k);
 	assert_int_equal(k.n, 0);
+	hashkeys_init(&k);
 	assert_int_equal(hashkeys_number(&k, "a", 1, &added), 1);
 	assert_true(added);
 	hashkeys_free(&k);
