@@ -226,20 +226,35 @@ expect_eq "demo other seed differs" "True" "$("$T" --db "$demo3" demo --seed 4 -
   [ "$("$T" --db "$demo3" kpi --format json)" != "$("$T" --db "$demo1" kpi --format json)" ] && echo True)"
 "$T" --db "$demo1" demo --seed 3 --weeks 1 >/dev/null 2>err
 expect_eq "demo twice rc" 2 $?
-# Into a new PostgreSQL database the demo is made in a scratch SQLite database and copied
-# in; into one that has data (here a user) it is written call after call: the same data.
-demo4=$(new_db demo4)
+# Into a new PostgreSQL database, or one with only its first users, the demo is made in a
+# scratch SQLite database (those users copied in first) and what it added copied in; into
+# one that has more (here a campaign) it is written call after call: the same data.
+demo4=$(new_db demo4) demo5=$(new_db demo5)
 printf 'admin-demo-2026\n' | "$T" --db "$demo4" user add admin --role admin --password-stdin >/dev/null
+admin_row=$(sql "$demo4" "SELECT id, name, role, password_hash FROM users")
 "$T" --db "$demo4" demo --seed 3 --weeks 1 >/dev/null
 expect_eq "demo into a database with a user rc" 0 $?
-for by in agent hour outcome; do
-  expect_eq "demo into a database with a user: the same (--by $by)" \
-    "$("$T" --db "$demo1" kpi --by $by --format json --to 2026-10-09)" \
-    "$("$T" --db "$demo4" kpi --by $by --format json --to 2026-10-09)"
+"$T" --db "$demo5" campaign add "Autre" --kind event --audience b2b --timezone Europe/Paris >/dev/null
+"$T" --db "$demo5" demo --seed 3 --weeks 1 >/dev/null
+expect_eq "demo into a database with a campaign rc" 0 $?
+for db in "$demo4" "$demo5"; do
+  for by in agent hour outcome; do
+    expect_eq "demo into a database with a user or a campaign: the same (--by $by)" \
+      "$("$T" --db "$demo1" kpi --by $by --format json --to 2026-10-09)" \
+      "$("$T" --db "$db" kpi --by $by --format json --to 2026-10-09)"
+  done
+  expect_eq "demo into a database with a user or a campaign: the same sessions" \
+    "$(sql "$demo1" "SELECT COUNT(*), SUM(ended_at - started_at), SUM(paused_seconds) FROM agent_sessions")" \
+    "$(sql "$db" "SELECT COUNT(*), SUM(ended_at - started_at), SUM(paused_seconds) FROM agent_sessions")"
 done
-expect_eq "demo into a database with a user: the same sessions" \
-  "$(sql "$demo1" "SELECT COUNT(*), SUM(ended_at - started_at), SUM(paused_seconds) FROM agent_sessions")" \
-  "$(sql "$demo4" "SELECT COUNT(*), SUM(ended_at - started_at), SUM(paused_seconds) FROM agent_sessions")"
+expect_eq "demo keeps the first user as it was" "$admin_row" "$(sql "$demo4" "SELECT id, name, role, password_hash FROM users WHERE name = 'admin'")"
+expect_eq "demo's users after the first" "1|$(sql "$demo1" "SELECT COUNT(*) + 1 FROM users")" \
+  "$(sql "$demo4" "SELECT MIN(id), COUNT(*) FROM users")"
+expect_eq "demo's audit after the first user's" "user.add|$(sql "$demo1" "SELECT COUNT(*) + 1 FROM audit_log")" \
+  "$(sql "$demo4" "SELECT (SELECT action FROM audit_log ORDER BY id LIMIT 1), COUNT(*) FROM audit_log")"
+printf 'pw-later-12345\n' | "$T" --db "$demo4" user add later --role agent --password-stdin >/dev/null
+expect_eq "a user added after the demo: the next id" "$(sql "$demo4" "SELECT COUNT(*) FROM users")" \
+  "$(sql "$demo4" "SELECT id FROM users WHERE name = 'later'")"
 
 # migrate: a whole database into a new one (here from SQLite to this run's backend)
 # Text is copied as it is (PostgreSQL: by COPY, escapes), an empty text apart from none.

@@ -329,7 +329,8 @@ int app_demo(struct app *a, int64_t seed, int64_t weeks, const char *start_text,
 	struct store_who who = app_who(a);
 	struct store *scratch = NULL;
 	int start = 20261005, stopped, rc;
-	bool is_new = false;
+	enum store_content content = STORE_FILLED;
+	bool scratched;
 	long ncalls = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -344,24 +345,29 @@ int app_demo(struct app *a, int64_t seed, int64_t weeks, const char *start_text,
 	rng_state = 0x9E3779B97F4A7C15ULL ^ (uint64_t)seed * 0xBF58476D1CE4E5B9ULL;
 	if (!rng_state)
 		rng_state = 1;
-	/* Into a new database of a server (PostgreSQL), the demo is made in a scratch SQLite
-	 * database by the same functions, then copied in by bulk loads, all or nothing: call
+	/* Into a new database of a server (PostgreSQL), or one with only its first users, the
+	 * demo is made in a scratch SQLite database (those users copied in first, ids kept) by
+	 * the same functions, then what it added copied in by bulk loads, all or nothing: call
 	 * after call, each a few round trips and rewrites of the same rows, took 18 times
 	 * SQLite's time (docs/DEPLOY.md). */
-	if (store_bulk_loads(a->store) && (rc = store_is_new(a->store, &is_new, err)))
+	if (store_bulk_loads(a->store) && (rc = store_content(a->store, &content, err)))
 		return rc;
-	if (is_new && !(scratch = store_open_scratch(err)))
+	if (content != STORE_FILLED &&
+	    (!(scratch = store_open_scratch(err)) || (rc = store_copy_people(a->store, scratch, err)))) {
+		store_close(scratch);
 		return err->code;
+	}
+	scratched = scratch != NULL;
 	rc = demo_days(scratch ? scratch : a->store, &who, start, weeks, &ncalls, &stopped, err);
 	if (rc == 0 && scratch)
-		rc = store_copy(scratch, a->store, NULL, NULL, err);
+		rc = store_copy_added(scratch, a->store, err);
 	store_close(scratch);
 	if (rc && stopped) {
 		struct tp_error why = *err;
 
 		return tp_error_set(err, rc, "%s (the demo stopped on %04d-%02d-%02d; %s)", why.reason, stopped / 10000,
 			stopped / 100 % 100, stopped % 100,
-			is_new ? "nothing was written" : "the days before it are kept");
+			scratched ? "nothing was written" : "the days before it are kept");
 	}
 	if (rc)
 		return rc;

@@ -286,8 +286,16 @@ TP_MUST_USE int store_appointment_list(struct store *s, const char *sales, const
  * transaction, checking each table's row count; fn (may be NULL) hears of each table. */
 typedef void (*store_copy_fn)(void *ctx, const char *table, int64_t rows);
 TP_MUST_USE int store_copy(struct store *from, struct store *to, store_copy_fn fn, void *ctx, struct tp_error *err);
-/* Whether s is such a new database (only its schema and built-in outcomes). */
-TP_MUST_USE int store_is_new(struct store *s, bool *is_new, struct tp_error *err);
+/* What s holds: nothing but its schema and built-in outcomes (a new database), or besides
+ * them only users and the audit of their creation (a new team's first users), or more. */
+enum store_content { STORE_NEW, STORE_PEOPLE, STORE_FILLED };
+TP_MUST_USE int store_content(struct store *s, enum store_content *content, struct tp_error *err);
+/* The demo into a database of STORE_NEW or STORE_PEOPLE content: its users and audit log,
+ * ids kept, copied into a new (scratch) database, where the demo is made; then what the
+ * demo added copied back, in one transaction, each table's row count checked (TP_EUSAGE
+ * when the database changed meanwhile: nothing is copied). */
+TP_MUST_USE int store_copy_people(struct store *from, struct store *to, struct tp_error *err);
+TP_MUST_USE int store_copy_added(struct store *from, struct store *to, struct tp_error *err);
 /* Whether s loads rows in bulk (PostgreSQL's COPY), so that rows made elsewhere and
  * copied in cost far less than the same rows written a statement at a time. */
 bool store_bulk_loads(const struct store *s);

@@ -652,6 +652,16 @@ static void test_held_index(void **state)
 	db_close(db);
 }
 
+static enum store_content content_of(struct store *s)
+{
+	struct tp_error err;
+	enum store_content c;
+
+	tp_error_clear(&err);
+	assert_int_equal(store_content(s, &c, &err), 0);
+	return c;
+}
+
 /* A new database is one with nothing but its schema; a scratch database is a working,
  * private SQLite store (the demo is made in one), copied into a new one by store_copy. */
 static void test_new_and_scratch(void **state)
@@ -661,31 +671,33 @@ static void test_new_and_scratch(void **state)
 	struct campaign c;
 	struct user u;
 	int64_t id;
-	bool is_new = false;
 
 	(void)state;
 	s = open_store(NULL);
 	tp_error_clear(&err);
-	assert_int_equal(store_is_new(s, &is_new, &err), 0);
-	assert_true(is_new);
+	assert_int_equal(content_of(s), STORE_NEW);
 	assert_int_equal(store_bulk_loads(s), strncmp(url, "postgres", 8) == 0);
 	scratch = store_open_scratch(&err);
 	assert_non_null(scratch);
 	assert_false(store_bulk_loads(scratch));
 	assert_int_equal(store_user_add(scratch, &test_who, "alice", "agent", "!", &id, &err), 0);
+	/* A user alone (and the audit of its creation): people only. */
+	assert_int_equal(content_of(scratch), STORE_PEOPLE);
 	add_campaign(scratch, "Scratch");
-	assert_int_equal(store_is_new(scratch, &is_new, &err), 0);
-	assert_false(is_new);
+	assert_int_equal(content_of(scratch), STORE_FILLED);
 	/* Private: a second scratch database does not see the first one's rows. */
 	other = store_open_scratch(&err);
 	assert_non_null(other);
-	assert_int_equal(store_is_new(other, &is_new, &err), 0);
-	assert_true(is_new);
+	assert_int_equal(content_of(other), STORE_NEW);
 	store_close(other);
 	assert_int_equal(store_copy(scratch, s, NULL, NULL, &err), 0);
+	/* Into a database that is not new, migrate copies nothing. */
+	assert_int_equal(store_copy(scratch, s, NULL, NULL, &err), TP_EUSAGE);
+	assert_string_equal(err.reason, "the target database is not empty (users has 1 rows): migrate copies into a"
+		" new database only");
+	tp_error_clear(&err);
 	store_close(scratch);
-	assert_int_equal(store_is_new(s, &is_new, &err), 0);
-	assert_false(is_new);
+	assert_int_equal(content_of(s), STORE_FILLED);
 	campaign_init(&c);
 	assert_int_equal(store_campaign_get(s, "Scratch", &c, &err), 0);
 	assert_int_equal(c.nblocks, 5); /* "14:00-16:00": Monday to Friday */
@@ -694,13 +706,80 @@ static void test_new_and_scratch(void **state)
 	assert_int_equal(store_user_get(s, "alice", &u, &err), 0);
 	assert_string_equal(u.role, "agent");
 	store_close(s);
-	/* A user alone makes a database not new. */
+}
+
+static int64_t count_of(struct store *s, const char *sql)
+{
+	struct tp_error err;
+	int64_t n;
+
+	tp_error_clear(&err);
+	assert_int_equal(db_query_int64(s->db, sql, &n, &err), 0);
+	return n;
+}
+
+/* The demo into a database with its first users: they are copied into a scratch database,
+ * ids kept, the demo made there, and what it added copied back (store_copy_added). */
+static void test_copy_people_then_added(void **state)
+{
+	struct store *s, *scratch;
+	struct tp_error err;
+	struct user u;
+	int64_t admin, bob, carl, dora;
+	struct campaign c;
+
+	(void)state;
+	s = open_store(NULL);
+	tp_error_clear(&err);
+	assert_int_equal(store_user_add(s, &test_who, "admin", "admin", "!", &admin, &err), 0);
+	assert_int_equal(content_of(s), STORE_PEOPLE);
 	scratch = store_open_scratch(&err);
 	assert_non_null(scratch);
-	assert_int_equal(store_user_add(scratch, &test_who, "bob", "agent", "!", &id, &err), 0);
-	assert_int_equal(store_is_new(scratch, &is_new, &err), 0);
-	assert_false(is_new);
+	assert_int_equal(store_copy_people(s, scratch, &err), 0);
+	assert_int_equal(count_of(scratch, "SELECT COUNT(*) FROM audit_log"), count_of(s, "SELECT COUNT(*) FROM audit_log"));
+	/* Made in the scratch database: ids after the copied ones. */
+	assert_int_equal(store_user_add(scratch, &test_who, "bob", "agent", "!", &bob, &err), 0);
+	assert_int_equal(bob, admin + 1);
+	add_campaign(scratch, "Demo");
+	assert_int_equal(store_copy_added(scratch, s, &err), 0);
+	assert_int_equal(store_user_get(s, "admin", &u, &err), 0);
+	assert_int_equal(u.id, admin);
+	assert_string_equal(u.role, "admin");
+	assert_int_equal(store_user_get(s, "bob", &u, &err), 0);
+	assert_int_equal(u.id, bob);
+	campaign_init(&c);
+	assert_int_equal(store_campaign_get(s, "Demo", &c, &err), 0);
+	campaign_release(&c);
+	assert_int_equal(count_of(s, "SELECT COUNT(*) FROM audit_log"), count_of(scratch, "SELECT COUNT(*) FROM audit_log"));
+	/* The ids go on after the copied rows. */
+	assert_int_equal(store_user_add(s, &test_who, "carl", "agent", "!", &carl, &err), 0);
+	assert_int_equal(carl, bob + 1);
 	store_close(scratch);
+
+	/* A database that changed meanwhile gets nothing: a user added, or more than people. */
+	scratch = store_open_scratch(&err);
+	assert_non_null(scratch);
+	store_close(s);
+	testdb_drop(url);
+	testdb_url("store", url, sizeof(url));
+	s = open_store(NULL);
+	assert_int_equal(store_user_add(s, &test_who, "admin", "admin", "!", &admin, &err), 0);
+	assert_int_equal(store_copy_people(s, scratch, &err), 0);
+	/* Only into a new scratch database. */
+	assert_int_equal(store_copy_people(s, scratch, &err), TP_EUSAGE);
+	assert_string_equal(err.reason, "the scratch database is not new (users has 1 rows)");
+	tp_error_clear(&err);
+	add_campaign(scratch, "Demo");
+	assert_int_equal(store_user_add(s, &test_who, "dora", "agent", "!", &dora, &err), 0);
+	assert_int_equal(store_copy_added(scratch, s, &err), TP_EUSAGE);
+	assert_string_equal(err.reason, "the database's users changed (2 rows, 1 when the copy began): nothing was copied");
+	tp_error_clear(&err);
+	add_campaign(s, "Other");
+	assert_int_equal(store_copy_added(scratch, s, &err), TP_EUSAGE);
+	assert_string_equal(err.reason, "the database is no longer new (campaigns has 1 rows): nothing was copied");
+	assert_int_equal(count_of(s, "SELECT COUNT(*) FROM campaigns"), 1);
+	store_close(scratch);
+	store_close(s);
 }
 
 static void test_bad_urls(void **state)
@@ -729,6 +808,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_begin_trusted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_and_scratch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_people_then_added, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_urls, setup, teardown),
 	};
 
