@@ -54,6 +54,10 @@ void store_close(struct store *s)
 	for (int i = 0; i < s->nrules; i++)
 		campaign_release(&s->rules[i]);
 	store__bulk_forget(s);
+	for (int i = 0; i < STORE_DESK_AGENTS; i++)
+		free(s->desk_agents[i].name);
+	for (int i = 0; i < STORE_DESK_CAMPAIGNS; i++)
+		free(s->desk_campaigns[i].name);
 	free(s->pending);
 	free(s->pending_index);
 	db_close(s->db);

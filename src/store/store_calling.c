@@ -569,6 +569,68 @@ static int lawful(struct store *s, const struct campaign *c, int64_t lead_id, in
 	return 0;
 }
 
+/* Sends the preflight (the lead the agent holds, and which of the first queues have a
+ * lead) and, before it, the claim of the first queue after them (*ahead), so that their
+ * answers come back with the next statement that waits (db_send): one round trip for all. */
+static int preflight_send(struct store *s, int64_t campaign_id, int64_t at, int64_t agent_id, struct db_stmt **ahead,
+	struct db_stmt **pre, struct tp_error *err)
+{
+	pthread_once(&preflight_once, build_preflight);
+	if (!(*pre = store__cached(s, SLOT_HELD, preflight_sql, err)) ||
+	    !(*ahead = claim_stmt(s, PREFLIGHT_QUEUES, 0, err)))
+		return err->code;
+	claim_bind(*ahead, campaign_id, at, agent_id, 0);
+	claim_bind(*pre, campaign_id, at, agent_id, 0);
+	if (db_send(*ahead, err) || db_send(*pre, err))
+		return err->code;
+	return 0;
+}
+
+static struct desk_name *desk_find(struct desk_name *names, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (names[i].name && strcmp(names[i].name, name) == 0)
+			return &names[i];
+	return NULL;
+}
+
+/* Remembers name's id, in place of the oldest name remembered when all places are taken. */
+static void desk_keep(struct desk_name *names, int n, unsigned *next, const char *name, int64_t id)
+{
+	struct desk_name *d = desk_find(names, n, name);
+
+	if (!d) {
+		d = &names[*next % (unsigned)n];
+		*next = (*next + 1) % (unsigned)n;
+		free(d->name);
+		d->name = xstrdup(name);
+	}
+	d->id = id;
+}
+
+/* The ids of the agent and the campaign named, as this connection's "next" found them
+ * (false: not both known, or not a connection that pipelines). A campaign's name may have
+ * changed hands since: the caller checks them against what it reads. */
+static bool desk_ids(struct store *s, const char *agent, const char *campaign, int64_t *agent_id,
+	int64_t *campaign_id)
+{
+	struct desk_name *a, *c;
+
+	if (!s->db->driver->send || !(a = desk_find(s->desk_agents, STORE_DESK_AGENTS, agent)) ||
+	    !(c = desk_find(s->desk_campaigns, STORE_DESK_CAMPAIGNS, campaign)))
+		return false;
+	*agent_id = a->id;
+	*campaign_id = c->id;
+	return true;
+}
+
+static void desk_ids_keep(struct store *s, const char *agent, const char *campaign, int64_t agent_id,
+	int64_t campaign_id)
+{
+	desk_keep(s->desk_agents, STORE_DESK_AGENTS, &s->desk_agents_next, agent, agent_id);
+	desk_keep(s->desk_campaigns, STORE_DESK_CAMPAIGNS, &s->desk_campaigns_next, campaign, campaign_id);
+}
+
 int store_next_lead(struct store *s, const char *agent, const char *campaign, int64_t at, struct next_lead *out,
 	struct tp_error *err)
 {
@@ -576,8 +638,8 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	struct session ses;
 	struct tz_local l;
 	struct refusals refused = {0};
-	struct db_stmt *ahead = NULL, *later = NULL;
-	int64_t agent_id, lead_id = 0, contact_id = 0;
+	struct db_stmt *ahead = NULL, *later = NULL, *pre = NULL;
+	int64_t agent_id, lead_id = 0, contact_id = 0, early_agent = 0, early_campaign = 0;
 	bool closed;
 	bool queue_empty[PREFLIGHT_QUEUES];
 	int rc, rules;
@@ -587,8 +649,12 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	if (db_begin(s->db, err))
 		return err->code;
 	/* The agent and the campaign in one round trip; a refusal about the agent first. A
-	 * hold not written yet is, first: this search must see it. */
-	if ((rc = store__hold_flush(s, 0, err)) == 0 && (rc = agent_session_send(s, agent, err)) == 0) {
+	 * hold not written yet is, first: this search must see it. With them, when this
+	 * connection's "next" met both names before, the preflight and the first claim below,
+	 * for the ids it found then (their answers dropped if the names now name others). */
+	if ((rc = store__hold_flush(s, 0, err)) == 0 && (rc = agent_session_send(s, agent, err)) == 0 &&
+	    (!desk_ids(s, agent, campaign, &early_agent, &early_campaign) ||
+	     (rc = preflight_send(s, early_campaign, at, early_agent, &ahead, &pre, err)) == 0)) {
 		struct tp_error cerr = *err;
 		int crc = store_campaign_settings(s, campaign, &c, &cerr);
 
@@ -597,6 +663,12 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	}
 	if (rc)
 		goto out;
+	if (pre && (agent_id != early_agent || c.id != early_campaign)) {
+		db_reset(ahead);
+		db_reset(pre);
+		pre = NULL;
+	}
+	desk_ids_keep(s, agent, campaign, agent_id, c.id);
 	rules = campaign_rules(&c);
 	/* Asking counts as activity of the agent's session. */
 	if (ses.id && ses.campaign_id == c.id &&
@@ -628,25 +700,16 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		struct db_stmt *st;
 		bool ok = true;
 
-		pthread_once(&preflight_once, build_preflight);
-		if (!(st = store__cached(s, SLOT_HELD, preflight_sql, err))) {
-			rc = err->code;
+		if (!pre && (rc = preflight_send(s, c.id, at, agent_id, &ahead, &pre, err)))
 			goto out;
-		}
-		if (!(ahead = claim_stmt(s, PREFLIGHT_QUEUES, 0, err))) {
-			rc = err->code;
-			goto out;
-		}
-		claim_bind(ahead, c.id, at, agent_id, 0);
-		if ((rc = db_send(ahead, err)))
-			goto out;
-		claim_bind(st, c.id, at, agent_id, 0);
+		st = pre;
 		rc = db_step(st, err);
 		lead_id = rc == DB_ROW ? store__col_opt(st, 0) : 0;
 		lead_id = lead_id < 0 ? 0 : lead_id;
 		for (int q = 0; q < PREFLIGHT_QUEUES; q++)
 			queue_empty[q] = rc == DB_ROW && db_col_int64(st, 1 + q) == 0;
 		db_reset(st);
+		pre = NULL;
 		rc = rc < 0 ? rc : 0;
 		if (rc == 0 && lead_id)
 			rc = lawful(s, &c, lead_id, at, &ok, &refused, err);
@@ -734,6 +797,8 @@ out:
 	agent_session_done(s);
 	if (ahead)
 		db_reset(ahead);
+	if (pre)
+		db_reset(pre);
 	db_finalize(later);
 	campaign_release(&c);
 	/* Nothing to call is an answer, not a failure: keep the session's activity. */

@@ -9,6 +9,8 @@
 #include "store/store.h"
 
 #define STORE_CACHE_SIZE 32
+#define STORE_DESK_AGENTS 64
+#define STORE_DESK_CAMPAIGNS 16
 
 struct store {
 	struct db *db;
@@ -32,6 +34,13 @@ struct store {
 	/* Inside store_begin_bulk: what the bulk transaction keeps in memory (store_bulk.c). */
 	bool bulk;
 	struct bulk_cache *bc;
+	/* Agents' and campaigns' ids as this connection's "next" found them by their names
+	 * (store_calling.c: its claim goes with the queries that read them again). */
+	struct desk_name {
+		char *name;
+		int64_t id;
+	} desk_agents[STORE_DESK_AGENTS], desk_campaigns[STORE_DESK_CAMPAIGNS];
+	unsigned desk_agents_next, desk_campaigns_next;
 };
 
 /* The rules of campaign c (id and revision read) copied into c when this connection has

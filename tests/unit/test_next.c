@@ -35,6 +35,21 @@ static struct store *fresh(void)
 	return s;
 }
 
+/* A second connection to the database fresh() made, and alice added through the first:
+ * one connection changes what the other reads. */
+static struct store *second_with_alice(struct store *a)
+{
+	struct tp_error err;
+	struct store *b;
+	int64_t uid;
+
+	tp_error_clear(&err);
+	if (!(b = store_open(url, NULL, &err)))
+		fail_msg("%s", err.reason);
+	check(store_user_add(a, &test_who, "alice", "agent", "!", &uid, &err), &err);
+	return b;
+}
+
 static int64_t t(int day, int hour, int minute)
 {
 	return tz_utc("Europe/Paris", 2026, 12, day, hour, minute, 0);
@@ -333,17 +348,13 @@ static void test_calling_time(void **state)
  * from the next call on (the desk and the call log read the campaign's revision). */
 static void test_rules_change_seen(void **state)
 {
-	struct store *a = fresh(), *b;
+	struct store *a = fresh(), *b = second_with_alice(a);
 	struct tp_error err;
 	struct campaign c;
 	char why[512];
-	int64_t uid;
 
 	(void)state;
 	tp_error_clear(&err);
-	if (!(b = store_open(url, NULL, &err)))
-		fail_msg("%s", err.reason);
-	check(store_user_add(a, &test_who, "alice", "agent", "!", &uid, &err), &err);
 	add_campaign(a, &c, 5, "no_answer=1h", 1);
 
 	assert_int_equal(next(b, "alice", t(1, 9, 0), why, sizeof(why)), 1);
@@ -359,6 +370,38 @@ static void test_rules_change_seen(void **state)
 	assert_int_equal(next(b, "alice", t(1, 13, 0), why, sizeof(why)), 0);
 	assert_int_equal(next(b, "alice", t(1, 14, 4), why, sizeof(why)), 1);
 	assert_string_equal(why, "retry: attempt 3 of 3");
+	campaign_release(&c);
+	store_close(b);
+	store_close(a);
+	testdb_drop(url);
+}
+
+/* A connection's "next" sends its claim with the queries that read the agent and the
+ * campaign, for the ids it found for those names last time (PostgreSQL): a name that has
+ * changed hands since is read again, and the claim's answer dropped. */
+static void test_name_changes_hands(void **state)
+{
+	struct store *a = fresh(), *b = second_with_alice(a);
+	struct tp_error err;
+	struct campaign old, c;
+	char why[512];
+
+	(void)state;
+	tp_error_clear(&err);
+	add_campaign(a, &old, 5, "no_answer=1h", 2);
+	assert_int_equal(next(b, "alice", t(1, 9, 0), why, sizeof(why)), 1);
+	log_call(b, "alice", 1, "wrong_number", NULL, t(1, 9, 1), 0);
+	/* "C" is renamed, and a new campaign takes its name (leads 3 and 4). */
+	campaign_set_str(&old.name, "Old");
+	check(store_campaign_update(a, &test_who, &old, &err), &err);
+	add_campaign(a, &c, 5, "no_answer=1h", 2);
+	assert_int_equal(next(b, "alice", t(1, 9, 2), why, sizeof(why)), 3);
+	assert_string_equal(why, "new lead");
+	assert_int_equal(next_in(b, "Old", "alice", t(1, 9, 3), why, sizeof(why)), 2);
+	/* The lead alice holds in "C" is hers still. */
+	assert_int_equal(next(b, "alice", t(1, 9, 4), why, sizeof(why)), 3);
+	assert_string_equal(why, "the lead you hold");
+	campaign_release(&old);
 	campaign_release(&c);
 	store_close(b);
 	store_close(a);
@@ -479,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_bulk_holds),
 		cmocka_unit_test(test_rules_of_the_trade),
 		cmocka_unit_test(test_rules_change_seen),
+		cmocka_unit_test(test_name_changes_hands),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
