@@ -330,7 +330,6 @@ int app_demo(struct app *a, int64_t seed, int64_t weeks, const char *start_text,
 	struct store *scratch = NULL;
 	int start = 20261005, stopped, rc;
 	enum store_content content = STORE_FILLED;
-	bool scratched;
 	long ncalls = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -357,18 +356,16 @@ int app_demo(struct app *a, int64_t seed, int64_t weeks, const char *start_text,
 		store_close(scratch);
 		return err->code;
 	}
-	scratched = scratch != NULL;
 	rc = demo_days(scratch ? scratch : a->store, &who, start, weeks, &ncalls, &stopped, err);
 	if (rc == 0 && scratch)
 		rc = store_copy_added(scratch, a->store, err);
-	store_close(scratch);
 	if (rc && stopped) {
 		struct tp_error why = *err;
 
-		return tp_error_set(err, rc, "%s (the demo stopped on %04d-%02d-%02d; %s)", why.reason, stopped / 10000,
-			stopped / 100 % 100, stopped % 100,
-			scratched ? "nothing was written" : "the days before it are kept");
+		rc = tp_error_set(err, rc, "%s (the demo stopped on %04d-%02d-%02d; %s)", why.reason, stopped / 10000,
+			stopped / 100 % 100, stopped % 100, scratch ? "nothing was written" : "the days before it are kept");
 	}
+	store_close(scratch);
 	if (rc)
 		return rc;
 	res->campaigns = (int)NCAMPAIGNS;

@@ -5,8 +5,8 @@
  *
  * struct hashids keeps (hash, id) pairs in open addressing, several ids per hash allowed:
  * a caller that needs exact keys checks each candidate id against the row it names (the
- * prospect import checks a candidate by its rowid). Ids are positive; memory is 16 bytes a
- * slot, at most half the slots used.
+ * prospect import checks a candidate by its rowid). Ids are positive; memory is 8 bytes a
+ * slot (struct hashids_slot), at most half the slots used.
  */
 #include <stdbool.h>
 #include <stddef.h>

@@ -40,6 +40,48 @@ bool store_bulk_loads(const struct store *s)
 	return s->db->driver->copy_in != NULL;
 }
 
+static struct name_id *name_find(const struct name_ids *t, const char *name)
+{
+	for (int i = 0; i < t->n; i++)
+		if (strcmp(t->v[i].name, name) == 0)
+			return &t->v[i];
+	return NULL;
+}
+
+bool store__name_id(const struct name_ids *t, const char *name, int64_t *id)
+{
+	const struct name_id *e = name_find(t, name);
+
+	if (e)
+		*id = e->id;
+	return e != NULL;
+}
+
+void store__name_id_keep(struct name_ids *t, int cap, const char *name, int64_t id)
+{
+	struct name_id *e = name_find(t, name);
+
+	if (!e) {
+		if (!t->v) {
+			t->v = xcalloc((size_t)cap, sizeof(*t->v));
+			t->cap = cap;
+		}
+		e = &t->v[t->n < t->cap ? t->n++ : t->next++ % t->cap];
+		free(e->name);
+		e->name = xstrdup(name);
+	}
+	e->id = id;
+}
+
+void store__name_ids_clear(struct name_ids *t)
+{
+	for (int i = 0; i < t->n; i++) {
+		free(t->v[i].name);
+		t->v[i].name = NULL;
+	}
+	t->n = t->next = 0;
+}
+
 int store_set_cache_kib(struct store *s, int64_t kib, struct tp_error *err)
 {
 	return db_set_cache_kib(s->db, kib, err);
@@ -54,10 +96,10 @@ void store_close(struct store *s)
 	for (int i = 0; i < s->nrules; i++)
 		campaign_release(&s->rules[i]);
 	store__bulk_forget(s);
-	for (int i = 0; i < STORE_DESK_AGENTS; i++)
-		free(s->desk_agents[i].name);
-	for (int i = 0; i < STORE_DESK_CAMPAIGNS; i++)
-		free(s->desk_campaigns[i].name);
+	store__name_ids_clear(&s->desk_agents);
+	store__name_ids_clear(&s->desk_campaigns);
+	free(s->desk_agents.v);
+	free(s->desk_campaigns.v);
 	free(s->pending);
 	free(s->pending_index);
 	db_close(s->db);
@@ -966,13 +1008,19 @@ struct keyed {
 
 /* Indexes that a first import does not read: built after the rows. The first five take
  * keys in random order from a real file; the others are appended to, but one sort at the
- * end still costs less than a million appends. qualification_values_contact stays: a
- * contact found again by a later row is asked which values it has. */
+ * end still costs less than a million appends. The last, qualification_values_contact,
+ * only on PostgreSQL (bulk_fresh_begin), whose first import finds no contact again: on
+ * SQLite a contact found again by a later row is asked which values it has. */
 static const char *const fresh_indexes[] = {
 	"companies_siren", "companies_name", "contacts_phone", "contacts_mobile", "leads_phone",
-	"contacts_company", "leads_contact", "leads_queue", "leads_new",
+	"contacts_company", "leads_contact", "leads_queue", "leads_new", "qualification_values_contact",
 };
-#define FRESH_NINDEX (sizeof(fresh_indexes) / sizeof(fresh_indexes[0]))
+#define FRESH_NINDEX_ALL (sizeof(fresh_indexes) / sizeof(fresh_indexes[0]))
+#define FRESH_NINDEX (FRESH_NINDEX_ALL - 1)   /* SQLite's */
+
+/* Whether the database has a contact or a company (a first import: none). */
+#define ANY_CONTACT_SQL "SELECT CASE WHEN EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM companies)" \
+	" THEN 1 ELSE 0 END"
 
 struct store_import {
 	struct store *s;
@@ -1288,6 +1336,14 @@ void store__copy_field(struct strbuf *sb, const char *s, char sep)
 	store__copy_text(sb, s && *s ? s : NULL, sep);
 }
 
+int store__copy_in(struct db *db, const char *copy_sql, struct strbuf *rows, struct tp_error *err)
+{
+	int rc = rows->len ? db->driver->copy_in(db, copy_sql, rows->buf, rows->len, err) : 0;
+
+	sb_reset(rows);
+	return rc;
+}
+
 static int bulk_fresh_begin(struct store_import *imp, char ***remake, size_t *n, struct tp_error *err);
 
 static int bulk_begin(struct store_import *imp, struct tp_error *err)
@@ -1335,32 +1391,19 @@ static int bulk_begin(struct store_import *imp, struct tp_error *err)
 static int bulk_flush(struct store_import *imp, struct tp_error *err)
 {
 	struct db *db = imp->s->db;
-	int rc = 0;
+	int rc;
 
-	if (imp->rows.len)
-		rc = db->driver->copy_in(db, "COPY tp_import (" BULK_COLUMNS ") FROM STDIN", imp->rows.buf, imp->rows.len,
-			err);
-	if (rc == 0 && imp->companies_rows.len)
-		rc = db->driver->copy_in(db, "COPY companies (id, name, siren, siret, sector, size_band, address, postcode,"
-			" city, country, website, created_at) FROM STDIN", imp->companies_rows.buf, imp->companies_rows.len, err);
-	if (rc == 0 && imp->contacts_rows.len)
-		rc = db->driver->copy_in(db, "COPY contacts (id, company_id, civility, first_name, last_name, role, phone,"
-			" mobile, email, address, postcode, city, country, created_at) FROM STDIN", imp->contacts_rows.buf,
-			imp->contacts_rows.len, err);
-	if (rc == 0 && imp->leads_rows.len)
-		rc = db->driver->copy_in(db, "COPY leads (campaign_id, contact_id, phone, source_line, created_at) FROM STDIN",
-			imp->leads_rows.buf, imp->leads_rows.len, err);
-	if (rc == 0 && imp->quals.len)
-		rc = db->driver->copy_in(db, imp->direct ? "COPY qualification_values (contact_id, key, value, set_at)"
-			" FROM STDIN" : "COPY tp_import_qual (seq, ord, key, value) FROM STDIN", imp->quals.buf, imp->quals.len,
-			err);
-	sb_reset(&imp->rows);
-	sb_reset(&imp->quals);
-	sb_reset(&imp->companies_rows);
-	sb_reset(&imp->contacts_rows);
-	sb_reset(&imp->leads_rows);
 	imp->staged = 0;
-	return rc;
+	if ((rc = store__copy_in(db, "COPY tp_import (" BULK_COLUMNS ") FROM STDIN", &imp->rows, err)) ||
+	    (rc = store__copy_in(db, "COPY companies (id, name, siren, siret, sector, size_band, address, postcode,"
+		" city, country, website, created_at) FROM STDIN", &imp->companies_rows, err)) ||
+	    (rc = store__copy_in(db, "COPY contacts (id, company_id, civility, first_name, last_name, role, phone,"
+		" mobile, email, address, postcode, city, country, created_at) FROM STDIN", &imp->contacts_rows, err)) ||
+	    (rc = store__copy_in(db, "COPY leads (campaign_id, contact_id, phone, source_line, created_at) FROM STDIN",
+		&imp->leads_rows, err)))
+		return rc;
+	return store__copy_in(db, imp->direct ? "COPY qualification_values (contact_id, key, value, set_at) FROM STDIN"
+		: "COPY tp_import_qual (seq, ord, key, value) FROM STDIN", &imp->quals, err);
 }
 
 /* Whether an earlier row of the file had this lead number (then noted for later rows). */
@@ -1503,10 +1546,6 @@ static int bulk_add(struct store_import *imp, const struct prospect *p, struct t
 	return IMPORT_PENDING;
 }
 
-/* Whether the database has a contact or a company (a first import: none). */
-#define BULK_ANY_CONTACT "SELECT CASE WHEN EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM companies)" \
-	" THEN 1 ELSE 0 END"
-
 /* A first import into a PostgreSQL database (no company or contact yet, so no lead
  * either: a new team's file). The foreign keys of the tables it fills and their indexes
  * other than primary keys (leads' unique number per campaign too: the import adds no
@@ -1522,9 +1561,7 @@ static const char bulk_fresh_sql[] =
 	" 'contacts'::regclass, 'leads'::regclass, 'qualification_values'::regclass)) OR (contype = 'u'"
 	" AND conrelid = 'leads'::regclass)"
 	" UNION ALL SELECT 'DROP INDEX ' || quote_ident(indexname), indexdef FROM pg_indexes"
-	" WHERE schemaname = current_schema() AND indexname IN ('companies_siren', 'companies_name', 'contacts_phone',"
-	" 'contacts_mobile', 'contacts_company', 'leads_phone', 'leads_contact', 'leads_queue', 'leads_new',"
-	" 'qualification_values_contact') /* scan-ok: the catalog */";
+	" WHERE schemaname = current_schema() AND indexname IN (";   /* fresh_indexes, all of them */
 
 /* The statements that make again what bulk_fresh_begin dropped (NULL: not a first
  * import); *n of them. */
@@ -1532,15 +1569,23 @@ static int bulk_fresh_begin(struct store_import *imp, char ***remake, size_t *n,
 {
 	struct db *db = imp->s->db;
 	struct db_stmt *st;
+	struct strbuf sql;
 	int64_t any;
 	size_t cap = 0;
 	int rc;
 
 	*remake = NULL;
 	*n = 0;
-	if ((rc = db_query_int64(db, BULK_ANY_CONTACT, &any, err)) || any)
+	if ((rc = db_query_int64(db, ANY_CONTACT_SQL, &any, err)) || any)
 		return rc;
-	if (!(st = db_prepare(db, bulk_fresh_sql, err)))
+	sb_init(&sql);
+	sb_adds(&sql, bulk_fresh_sql);
+	for (size_t i = 0; i < FRESH_NINDEX_ALL; i++)
+		sb_addf(&sql, "%s'%s'", i ? ", " : "", fresh_indexes[i]);
+	sb_adds(&sql, ") /* scan-ok: the catalog */");
+	st = db_prepare(db, sql.buf, err);
+	sb_release(&sql);
+	if (!st)
 		return err->code;
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		int drc;
@@ -1560,7 +1605,7 @@ static int bulk_fresh_begin(struct store_import *imp, char ***remake, size_t *n,
 		return rc;
 	/* Another first import may have held the tables while this one waited to drop their
 	 * indexes: its rows, committed meanwhile, are seen now that this one holds them. */
-	if ((rc = db_query_int64(db, BULK_ANY_CONTACT, &any, err)))
+	if ((rc = db_query_int64(db, ANY_CONTACT_SQL, &any, err)))
 		return rc;
 	return any ? tp_error_set(err, TP_ERR, "another import added contacts while this one began: nothing was"
 		" imported; run it again") : 0;
@@ -1651,8 +1696,7 @@ static int fresh_begin(struct store_import *imp, struct tp_error *err)
 	int64_t any;
 	int rc;
 
-	if ((rc = db_query_int64(db, "SELECT EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM companies)",
-		&any, err)))
+	if ((rc = db_query_int64(db, ANY_CONTACT_SQL, &any, err)))
 		return rc;
 	if (any)
 		return 0;

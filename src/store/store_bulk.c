@@ -31,11 +31,7 @@ struct bulk_cache {
 		struct outcome o;
 	} outcomes[BULK_OUTCOMES];
 	int noutcomes;
-	struct {
-		char name[64];
-		int64_t id;
-	} users[BULK_USERS];
-	int nusers, users_next;           /* a full table replaces its entries in turn */
+	struct name_ids users;
 	struct {
 		int64_t agent_id;
 		struct session ses;
@@ -76,7 +72,7 @@ void store__bulk_forget_rules(struct store *s)
 		campaign_release(&bc->campaigns[i]);
 	bc->ncampaigns = 0;
 	bc->noutcomes = 0;
-	bc->nusers = 0;
+	store__name_ids_clear(&bc->users);
 	bc->nsessions = 0;
 	bc->nleads = 0;
 	bc->hold_lead = 0;
@@ -91,6 +87,7 @@ void store__bulk_forget(struct store *s)
 	store__bulk_forget_rules(s);
 	if (bc->calls_ready)
 		sb_release(&bc->calls);
+	free(bc->users.v);
 	free(bc->writes);
 	free(bc->spans);
 	free(bc->index);
@@ -150,24 +147,15 @@ bool store__bulk_user(struct store *s, const char *name, int64_t *id)
 {
 	struct bulk_cache *bc = cache(s);
 
-	for (int i = 0; bc && i < bc->nusers; i++)
-		if (strcmp(bc->users[i].name, name) == 0) {
-			*id = bc->users[i].id;
-			return true;
-		}
-	return false;
+	return bc && store__name_id(&bc->users, name, id);
 }
 
 void store__bulk_user_keep(struct store *s, const char *name, int64_t id)
 {
 	struct bulk_cache *bc = cache(s);
-	int slot;
 
-	if (!bc || strlen(name) >= sizeof(bc->users[0].name))
-		return;
-	slot = bc->nusers < BULK_USERS ? bc->nusers++ : bc->users_next++ % BULK_USERS;
-	memcpy(bc->users[slot].name, name, strlen(name) + 1);
-	bc->users[slot].id = id;
+	if (bc)
+		store__name_id_keep(&bc->users, BULK_USERS, name, id);
 }
 
 bool store__bulk_session(struct store *s, int64_t agent_id, struct session *ses)

@@ -586,49 +586,21 @@ static int preflight_send(struct store *s, int64_t campaign_id, int64_t at, int6
 	return 0;
 }
 
-static struct desk_name *desk_find(struct desk_name *names, int n, const char *name)
-{
-	for (int i = 0; i < n; i++)
-		if (names[i].name && strcmp(names[i].name, name) == 0)
-			return &names[i];
-	return NULL;
-}
-
-/* Remembers name's id, in place of the oldest name remembered when all places are taken. */
-static void desk_keep(struct desk_name *names, int n, unsigned *next, const char *name, int64_t id)
-{
-	struct desk_name *d = desk_find(names, n, name);
-
-	if (!d) {
-		d = &names[*next % (unsigned)n];
-		*next = (*next + 1) % (unsigned)n;
-		free(d->name);
-		d->name = xstrdup(name);
-	}
-	d->id = id;
-}
-
 /* The ids of the agent and the campaign named, as this connection's "next" found them
  * (false: not both known, or not a connection that pipelines). A campaign's name may have
  * changed hands since: the caller checks them against what it reads. */
 static bool desk_ids(struct store *s, const char *agent, const char *campaign, int64_t *agent_id,
 	int64_t *campaign_id)
 {
-	struct desk_name *a, *c;
-
-	if (!s->db->driver->send || !(a = desk_find(s->desk_agents, STORE_DESK_AGENTS, agent)) ||
-	    !(c = desk_find(s->desk_campaigns, STORE_DESK_CAMPAIGNS, campaign)))
-		return false;
-	*agent_id = a->id;
-	*campaign_id = c->id;
-	return true;
+	return s->db->driver->send && store__name_id(&s->desk_agents, agent, agent_id) &&
+		store__name_id(&s->desk_campaigns, campaign, campaign_id);
 }
 
 static void desk_ids_keep(struct store *s, const char *agent, const char *campaign, int64_t agent_id,
 	int64_t campaign_id)
 {
-	desk_keep(s->desk_agents, STORE_DESK_AGENTS, &s->desk_agents_next, agent, agent_id);
-	desk_keep(s->desk_campaigns, STORE_DESK_CAMPAIGNS, &s->desk_campaigns_next, campaign, campaign_id);
+	store__name_id_keep(&s->desk_agents, STORE_DESK_AGENTS, agent, agent_id);
+	store__name_id_keep(&s->desk_campaigns, STORE_DESK_CAMPAIGNS, campaign, campaign_id);
 }
 
 int store_next_lead(struct store *s, const char *agent, const char *campaign, int64_t at, struct next_lead *out,
@@ -1320,13 +1292,8 @@ static void call_copy_row(struct strbuf *sb, const struct call_values *v)
 int store__calls_flush(struct store *s, struct tp_error *err)
 {
 	struct strbuf *sb = store__bulk_calls(s);
-	int rc;
 
-	if (!sb || !sb->len)
-		return 0;
-	rc = s->db->driver->copy_in(s->db, "COPY calls (" CALL_COLUMNS ") FROM STDIN", sb->buf, sb->len, err);
-	sb_reset(sb);
-	return rc;
+	return sb ? store__copy_in(s->db, "COPY calls (" CALL_COLUMNS ") FROM STDIN", sb, err) : 0;
 }
 
 /* Writes a new call: with the bulk transaction's next ones (COPY) when its caller checked

@@ -44,14 +44,6 @@ static const char *skip_where(const char *table)
  * else by one prepared INSERT each. */
 #define COPY_CHUNK (1 << 20)
 
-static int copy_flush(struct db *to, const char *copy_sql, struct strbuf *rows, struct tp_error *err)
-{
-	int rc = rows->len ? to->driver->copy_in(to, copy_sql, rows->buf, rows->len, err) : 0;
-
-	sb_reset(rows);
-	return rc;
-}
-
 static int copy_table(struct store *from, struct store *to, const char *table, const char *where, int64_t *copied,
 	struct tp_error *err)
 {
@@ -76,10 +68,7 @@ static int copy_table(struct store *from, struct store *to, const char *table, c
 			if (bulk) {
 				sb_adds(&head, ") FROM STDIN");
 			} else {
-				sb_adds(&head, ") VALUES (");
-				for (int i = 0; i < ncols; i++)
-					sb_adds(&head, i ? ", ?" : "?");
-				sb_adds(&head, ")");
+				store__sql_in_list(&head, ") VALUES (", ncols);
 				if (!(wr = db_prepare(to->db, head.buf, err))) {
 					rc = err->code;
 					break;
@@ -90,7 +79,7 @@ static int copy_table(struct store *from, struct store *to, const char *table, c
 			for (int i = 0; i < ncols; i++)
 				store__copy_text(&rows, db_col_is_null(rd, i) ? NULL : db_col_text(rd, i),
 					i + 1 < ncols ? '\t' : '\n');
-			rc = rows.len >= COPY_CHUNK ? copy_flush(to->db, head.buf, &rows, err) : 0;
+			rc = rows.len >= COPY_CHUNK ? store__copy_in(to->db, head.buf, &rows, err) : 0;
 		} else {
 			for (int i = 0; i < ncols; i++) {
 				if (db_col_is_null(rd, i))
@@ -106,7 +95,7 @@ static int copy_table(struct store *from, struct store *to, const char *table, c
 		(*copied)++;
 	}
 	if (rc == 0 && bulk)
-		rc = copy_flush(to->db, head.buf, &rows, err);
+		rc = store__copy_in(to->db, head.buf, &rows, err);
 	db_finalize(rd);
 	db_finalize(wr);
 	sb_release(&head);

@@ -12,6 +12,21 @@
 #define STORE_DESK_AGENTS 64
 #define STORE_DESK_CAMPAIGNS 16
 
+/* Ids by name, up to a number of names fixed by the first store__name_id_keep (a full
+ * table replaces its oldest name); the names are copies. */
+struct name_ids {
+	struct name_id {
+		char *name;
+		int64_t id;
+	} *v;
+	int n, cap, next;
+};
+/* True and *id when name is there. */
+bool store__name_id(const struct name_ids *t, const char *name, int64_t *id);
+void store__name_id_keep(struct name_ids *t, int cap, const char *name, int64_t id);
+/* Forgets every name (the table stays usable). */
+void store__name_ids_clear(struct name_ids *t);
+
 struct store {
 	struct db *db;
 	/* Statements of hot paths, prepared on first use and kept until store_close
@@ -36,11 +51,7 @@ struct store {
 	struct bulk_cache *bc;
 	/* Agents' and campaigns' ids as this connection's "next" found them by their names
 	 * (store_calling.c: its claim goes with the queries that read them again). */
-	struct desk_name {
-		char *name;
-		int64_t id;
-	} desk_agents[STORE_DESK_AGENTS], desk_campaigns[STORE_DESK_CAMPAIGNS];
-	unsigned desk_agents_next, desk_campaigns_next;
+	struct name_ids desk_agents, desk_campaigns;
 };
 
 /* The rules of campaign c (id and revision read) copied into c when this connection has
@@ -151,6 +162,9 @@ size_t store__bind_group(struct db_stmt *st, int first, const char *const *items
 void store__copy_text(struct strbuf *sb, const char *s, char sep);
 /* The same, with an empty s written as NULL (an import's absent field). */
 void store__copy_field(struct strbuf *sb, const char *s, char sep);
+/* Loads rows (COPY text) by copy_sql ("COPY t (...) FROM STDIN") when there are any, and
+ * empties rows whatever the outcome. */
+TP_MUST_USE int store__copy_in(struct db *db, const char *copy_sql, struct strbuf *rows, struct tp_error *err);
 
 /* A bulk transaction's new calls whose ids nobody reads (a call history's), kept as COPY
  * rows to be written together where the driver bulk loads (copy_in); NULL elsewhere and
