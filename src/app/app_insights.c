@@ -748,8 +748,9 @@ static json_t *durations_json(struct durations *d)
 		o = json_pack("{s:i,s:n,s:n,s:n}", "n", 0, "median_days", "q1_days", "q3_days");
 	} else {
 		qsort(d->v, d->n, sizeof(double), by_value);
-		o = json_pack("{s:I,s:f,s:f,s:f}", "n", (json_int_t)d->n, "median_days", d->v[d->n / 2], "q1_days",
-			d->v[d->n / 4], "q3_days", d->v[d->n * 3 / 4]);
+		o = json_pack("{s:I,s:f,s:f,s:f}", "n", (json_int_t)d->n, "median_days",
+			stats_quantile(d->v, d->n, 0.5), "q1_days", stats_quantile(d->v, d->n, 0.25), "q3_days",
+			stats_quantile(d->v, d->n, 0.75));
 	}
 	free(d->v);
 	memset(d, 0, sizeof(*d));

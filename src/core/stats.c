@@ -216,3 +216,13 @@ void stats_beta_estimate(const struct stats_beta *b, int64_t k, int64_t n, doubl
 	*low = mean - 1.959963984540054 * sd < 0 ? 0 : mean - 1.959963984540054 * sd;
 	*high = mean + 1.959963984540054 * sd > 1 ? 1 : mean + 1.959963984540054 * sd;
 }
+
+double stats_quantile(const double *sorted, size_t n, double p)
+{
+	double h = (double)(n - 1) * p;
+	size_t lo = (size_t)h;
+
+	if (lo + 1 >= n)
+		return sorted[n - 1];
+	return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
+}

@@ -51,4 +51,10 @@ void stats_beta_fit(const int64_t *k, const int64_t *n, size_t units, struct sta
  * interval of its posterior. */
 void stats_beta_estimate(const struct stats_beta *b, int64_t k, int64_t n, double *value, double *low, double *high);
 
+/* The p-quantile (0 <= p <= 1) of n sorted values, interpolated linearly between the
+ * two order statistics around (n - 1) p (Hyndman and Fan's definition 7: R's default,
+ * Excel's QUARTILE.INC). The median of an even count is the mean of its two middle
+ * values. n must be at least 1. */
+double stats_quantile(const double *sorted, size_t n, double p);
+
 #endif

@@ -90,6 +90,24 @@ static void test_bh_and_power(void **state)
 	assert_true(stats_trials_needed(0.10, 0.20) < stats_trials_needed(0.10, 0.12));
 }
 
+static void test_quantiles(void **state)
+{
+	double two[] = {10, 21}, four[] = {1, 2, 3, 4}, one[] = {7}, five[] = {1, 2, 4, 8, 16};
+
+	(void)state;
+	/* The median of an even count is the mean of its two middle values, not the upper one. */
+	assert_close(stats_quantile(two, 2, 0.5), 15.5, 1e-12);
+	assert_close(stats_quantile(four, 4, 0.5), 2.5, 1e-12);
+	/* Definition 7 (R's quantile(), Excel's QUARTILE.INC): h = (n - 1) p. */
+	assert_close(stats_quantile(four, 4, 0.25), 1.75, 1e-12);
+	assert_close(stats_quantile(four, 4, 0.75), 3.25, 1e-12);
+	assert_close(stats_quantile(five, 5, 0.5), 4, 1e-12);
+	assert_close(stats_quantile(five, 5, 0.75), 8, 1e-12);
+	assert_close(stats_quantile(five, 5, 0.0), 1, 1e-12);
+	assert_close(stats_quantile(five, 5, 1.0), 16, 1e-12);
+	assert_close(stats_quantile(one, 1, 0.25), 7, 1e-12);
+}
+
 static void test_rates(void **state)
 {
 	(void)state;
@@ -137,7 +155,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_distributions), cmocka_unit_test(test_homogeneity),
-		cmocka_unit_test(test_bh_and_power), cmocka_unit_test(test_shrinkage), cmocka_unit_test(test_rates),
+		cmocka_unit_test(test_bh_and_power), cmocka_unit_test(test_shrinkage), cmocka_unit_test(test_rates), cmocka_unit_test(test_quantiles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
