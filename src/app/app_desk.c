@@ -306,9 +306,7 @@ int app_why(struct app *a, int64_t lead_id, const char *at_text, json_t **out, s
 	rl = (struct rules_lead){f.state, f.next_call_at, f.held_by[0] && strcmp(f.held_by, a->actor) ? f.held_by : NULL,
 		f.held_until,
 		f.opposition[0] ? f.opposition : NULL, c.timezone, c.windows, c.nwindows};
-	rc_ = (struct rules_consumer){rules_consumer_zone(f.consumer.country[0] ? f.consumer.country : c.region,
-		f.consumer.postcode, c.timezone), f.consumer.postcode, f.consumer.calls_30d, f.consumer.oldest_30d,
-		f.consumer.last_refusal, f.consumer.consent_at, f.consumer.created_at, f.consumer.screened_at};
+	rules_consumer_of(&f.consumer, c.region, c.timezone, &rc_);
 	rules_explain(campaign_rules(&c), at, &rl, &rc_, &r);
 	rules = json_array();
 	for (int i = 0; i < r.n; i++) {
@@ -323,7 +321,7 @@ int app_why(struct app *a, int64_t lead_id, const char *at_text, json_t **out, s
 	}
 	tz_format(c.timezone, at, when, sizeof(when));
 	*out = json_pack("{s:I,s:s,s:s,s:s,s:s,s:b,s:o}", "lead_id", (json_int_t)lead_id, "campaign", c.name, "at", when,
-		"consumer_zone", rc_.zone, "rules_set", rules_set_name(campaign_rules(&c)), "callable", r.callable,
+		"consumer_zone", rc_.where.zone, "rules_set", rules_set_name(campaign_rules(&c)), "callable", r.callable,
 		"rules", rules);
 out:
 	campaign_release(&c);

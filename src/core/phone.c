@@ -12,9 +12,46 @@
 static const struct {
 	int lo, hi;
 } fr_valid_prefixes[] = {
-	{100, 399}, {410, 638}, {640, 689}, {695, 695}, {698, 700},
-	{730, 835}, {837, 840}, {842, 842}, {850, 869}, {880, 999},
+	{100, 261}, {264, 268}, {270, 399}, {410, 507}, {509, 589}, {591, 593}, {595, 595}, {597, 638},
+	{640, 689}, {695, 695}, {698, 700}, {730, 835}, {837, 840}, {842, 842}, {850, 869}, {880, 999},
 };
+
+/*
+ * The national prefixes of the overseas territories in ARCEP's plan (plan national de
+ * numérotation: the geographic 0262/0263 and mobile 0692/0693 of La Réunion, 0269 and
+ * 0639 of Mayotte, 0590 and 0690/0691 of Guadeloupe, Saint-Barthélemy and Saint-Martin,
+ * 0594/0694 of Guyane, 0596 and 0696/0697 of Martinique, 0508 of Saint-Pierre-et-Miquelon)
+ * and the country code they are dialled with from abroad. libphonenumber's French metadata
+ * takes the geographic ones for metropolitan numbers (+33 2 62...), which no one can call;
+ * which sub-ranges exist is left to its metadata of each territory.
+ */
+static const struct {
+	char prefix[4], code[4];
+} fr_overseas[] = {
+	{"262", "262"}, {"263", "262"}, {"692", "262"}, {"693", "262"}, {"269", "262"}, {"639", "262"},
+	{"590", "590"}, {"690", "590"}, {"691", "590"}, {"594", "594"}, {"694", "594"}, {"596", "596"},
+	{"696", "596"}, {"697", "596"}, {"508", "508"},
+};
+
+const char *phone_fr_overseas(const char *nsn)
+{
+	if (!nsn || strlen(nsn) != 9)
+		return NULL;
+	for (size_t i = 0; i < sizeof(fr_overseas) / sizeof(fr_overseas[0]); i++)
+		if (memcmp(nsn, fr_overseas[i].prefix, 3) == 0)
+			return fr_overseas[i].code;
+	return NULL;
+}
+
+int phone_fr_plan(const char *region)
+{
+	static const char *const regions[] = {"FR", "RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF"};
+
+	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
+		if (strcmp(region, regions[i]) == 0)
+			return 1;
+	return 0;
+}
 
 static int fr_prefix_valid(const char *nsn)
 {
@@ -97,7 +134,10 @@ int phone_normalize(const char *text, size_t len, const char *region, char out[P
 		len--;
 	if (start == len)
 		return PHONE_EMPTY;
-	if (strcmp(region, "FR") == 0 && phone_fast_fr(text + start, len - start, out))
-		return PHONE_OK;
+	if (phone_fr_plan(region)) {
+		if (phone_fast_fr(text + start, len - start, out))
+			return PHONE_OK;
+		region = "FR";
+	}
 	return phone_lpn_normalize(text + start, len - start, region, out, reason);
 }

@@ -21,6 +21,12 @@ enum phone_status {
  * Normalises text[0..len) (UTF-8) to E.164 in out. region is the ISO 3166-1 alpha-2 code
  * used for national forms ("FR"). On PHONE_INVALID, *reason (if reason is non-NULL)
  * points to a static English explanation.
+ *
+ * France and its overseas territories share one national plan: with region FR, RE, YT,
+ * GP, MQ, GF, PM, BL or MF, a national number (0 and 9 digits) is read in that plan, and
+ * one whose prefix routes to an overseas territory gets that territory's country code
+ * (0262 41 00 00 is +262 262 41 00 00, 0690 12 34 56 +590 690 12 34 56, 0508 41 12 34
+ * +508 41 12 34), valid only where libphonenumber's metadata of that territory says so.
  */
 int phone_normalize(const char *text, size_t len, const char *region, char out[PHONE_E164_MAX],
 	const char **reason);
@@ -31,6 +37,17 @@ int phone_fast_fr(const char *text, size_t len, char out[PHONE_E164_MAX]);
 /* An E.164 number as people read it: national form ("04 78 12 34 06") for a number of
  * region, international ("+44 20 7946 0000") otherwise. 0, or -1 when e164 is not one. */
 int phone_format_for(const char *e164, const char *region, char *out, size_t size);
+
+/* The country code of a French national significant number (9 digits) whose prefix an
+ * overseas territory holds in ARCEP's plan ("262" for 262 41 00 00), NULL for the others. */
+const char *phone_fr_overseas(const char *nsn);
+
+/* 1 for the regions whose national numbers are read in the French plan (above), else 0. */
+int phone_fr_plan(const char *region);
+
+/* The region (ISO alpha-2) libphonenumber gives an E.164 number: "RE" for +262 692..., "YT"
+ * for +262 639...; 0 with out filled, -1 when it has none. */
+int phone_region_of(const char *e164, char out[3]);
 
 /* libphonenumber alone (the reference): same contract as phone_normalize. */
 int phone_lpn_normalize(const char *text, size_t len, const char *region, char out[PHONE_E164_MAX],

@@ -36,7 +36,28 @@ extern "C" int phone_lpn_normalize(const char *text, size_t len, const char *reg
 	try {
 		std::string input(text, len);
 		PhoneNumber number;
-		PhoneNumberUtil::ErrorType e = util()->Parse(input, region, &number);
+		PhoneNumberUtil::ErrorType e;
+
+		if (phone_fr_plan(region))
+			region = "FR";
+		e = util()->ParseAndKeepRawInput(input, region, &number);
+
+		/* A French national number whose prefix an overseas territory holds is that
+		 * territory's (phone.h): its country code, its own metadata. */
+		if (e == PhoneNumberUtil::NO_PARSING_ERROR && std::string(region) == "FR" && number.country_code() == 33 &&
+		    number.country_code_source() == PhoneNumber::FROM_DEFAULT_COUNTRY) {
+			std::string nsn;
+			const char *code;
+
+			util()->GetNationalSignificantNumber(number, &nsn);
+			if ((code = phone_fr_overseas(nsn.c_str())) != nullptr) {
+				/* 0508 41 12 34: Saint-Pierre-et-Miquelon's six digits follow 508. */
+				std::string intl = std::string("+") + (std::string(code) == "508" ? nsn : code + nsn);
+
+				number.Clear();
+				e = util()->Parse(intl, "ZZ", &number);
+			}
+		}
 
 		switch (e) {
 		case PhoneNumberUtil::NO_PARSING_ERROR:
@@ -85,6 +106,25 @@ extern "C" int phone_lpn_normalize(const char *text, size_t len, const char *reg
 	if (status != PHONE_OK && reason)
 		*reason = why ? why : "not a phone number";
 	return status;
+}
+
+extern "C" int phone_region_of(const char *e164, char out[3])
+{
+	try {
+		PhoneNumber number;
+		std::string of;
+
+		if (!e164 || util()->Parse(e164, "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR)
+			return -1;
+		util()->GetRegionCodeForNumber(number, &of);
+		if (of.size() != 2 || of == "ZZ")
+			return -1;
+		of.copy(out, 2);
+		out[2] = '\0';
+		return 0;
+	} catch (...) {
+		return -1;
+	}
 }
 
 extern "C" int phone_format_for(const char *e164, const char *region, char *out, size_t size)

@@ -41,23 +41,11 @@ static int plus_days(int ymd, int days)
 	return tz_day_from_number(tz_day_number(ymd) + days);
 }
 
-/* The département of a French postcode: "971".."988" overseas, "57" etc. in mainland
- * France, "" when unknown. */
-static void departement(const char *postcode, char out[4])
+const char *rules_fr_holiday(int ymd, const struct place *where)
 {
-	out[0] = '\0';
-	if (!postcode || strlen(postcode) != 5 || strspn(postcode, "0123456789") != 5)
-		return;
-	if (postcode[0] == '9' && (postcode[1] == '7' || postcode[1] == '8'))
-		snprintf(out, 4, "%.3s", postcode);
-	else
-		snprintf(out, 4, "%.2s", postcode);
-}
-
-const char *rules_fr_holiday(int ymd, const char *postcode)
-{
-	/* Code du travail, art. L.3133-1; Alsace-Moselle: art. L.3134-13; overseas: décret
-	 * 83-1003 (abolition of slavery) and loi 2011-1062 (Mayotte). */
+	/* Code du travail, art. L.3133-1; Alsace-Moselle: art. L.3134-13; the abolition of
+	 * slavery: loi 83-550 and décret 83-1003, art. 1 as amended, one day per territory
+	 * (docs/RULES.md lists them with their sources). */
 	static const struct {
 		int mmdd;
 		const char *name;
@@ -68,11 +56,14 @@ const char *rules_fr_holiday(int ymd, const char *postcode)
 		{1225, "Christmas (Noël)"},
 	};
 	static const struct {
-		const char *dep;
+		const char *territory;
 		int mmdd;
-	} slavery[] = {{"971", 527}, {"972", 522}, {"973", 610}, {"974", 1220}, {"976", 427}};
+	} slavery[] = {
+		{"GP", 527}, {"MF", 528}, {"MQ", 522}, {"GF", 610}, {"RE", 1220}, {"YT", 427}, {"BL", 1009},
+	};
+	const char *territory = where && where->country && *where->country ? where->country : "FR";
+	const char *dep = where ? where->dep : "";
 	int y = ymd / 10000, e = easter(y);
-	char dep[4];
 
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		if (ymd % 10000 == fixed[i].mmdd)
@@ -83,38 +74,23 @@ const char *rules_fr_holiday(int ymd, const char *postcode)
 		return "Ascension Day (Ascension)";
 	if (ymd == plus_days(e, 50))
 		return "Whit Monday (lundi de Pentecôte)";
-	departement(postcode, dep);
-	if (strcmp(dep, "57") == 0 || strcmp(dep, "67") == 0 || strcmp(dep, "68") == 0) {
+	if (strcmp(territory, "FR") == 0 && (strcmp(dep, "57") == 0 || strcmp(dep, "67") == 0 || strcmp(dep, "68") == 0)) {
 		if (ymd == plus_days(e, -2))
 			return "Good Friday in Alsace-Moselle (Vendredi saint)";
 		if (ymd % 10000 == 1226)
 			return "St Stephen's Day in Alsace-Moselle (26 décembre)";
 	}
 	for (size_t i = 0; i < sizeof(slavery) / sizeof(slavery[0]); i++)
-		if (strcmp(dep, slavery[i].dep) == 0 && ymd % 10000 == slavery[i].mmdd)
+		if (strcmp(territory, slavery[i].territory) == 0 && ymd % 10000 == slavery[i].mmdd)
 			return "Abolition of slavery (abolition de l'esclavage)";
 	return NULL;
 }
 
-const char *rules_consumer_zone(const char *country, const char *postcode, const char *fallback)
+void rules_consumer_of(const struct rules_facts *f, const char *region, const char *campaign_zone,
+	struct rules_consumer *out)
 {
-	static const struct {
-		const char *dep, *zone;
-	} overseas[] = {
-		{"971", "America/Guadeloupe"}, {"972", "America/Martinique"}, {"973", "America/Cayenne"},
-		{"974", "Indian/Reunion"}, {"975", "America/Miquelon"}, {"976", "Indian/Mayotte"},
-		{"977", "America/St_Barthelemy"}, {"978", "America/Marigot"}, {"986", "Pacific/Wallis"},
-		{"987", "Pacific/Tahiti"}, {"988", "Pacific/Noumea"},
-	};
-	char dep[4];
-
-	if (!country || strcmp(country, "FR") != 0)
-		return fallback;
-	departement(postcode, dep);
-	for (size_t i = 0; i < sizeof(overseas) / sizeof(overseas[0]); i++)
-		if (strcmp(dep, overseas[i].dep) == 0)
-			return overseas[i].zone;
-	return "Europe/Paris";
+	out->f = *f;
+	place_decide(out->f.country, out->f.postcode, out->f.phone, region, campaign_zone, &out->where);
 }
 
 static struct rule_verdict *add(struct rules_result *out, const char *rule, const char *source)
@@ -132,64 +108,115 @@ static struct rule_verdict *add(struct rules_result *out, const char *rule, cons
 
 static const char *const weekdays[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
 
+/* Calendar days in the consumer's zone (docs/RULES.md, "Days are calendar days"): the
+ * day an instant falls on, as a day number, and the instant a day begins. */
+static int64_t local_day(const char *zone, int64_t t)
+{
+	struct tz_local l;
+
+	tz_local(zone, t, &l);
+	return tz_day_number(l.yyyymmdd);
+}
+
+static int64_t day_start(const char *zone, int64_t day)
+{
+	int ymd = tz_day_from_number(day);
+
+	return tz_utc(zone, ymd / 10000, ymd / 100 % 100, ymd % 100, 0, 0, 0);
+}
+
+static void day_text(int64_t day, char buf[16])
+{
+	int ymd = tz_day_from_number(day);
+
+	snprintf(buf, 16, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+}
+
 /* Appends the rules of set to out (which may hold verdicts already). */
 static void check_set(int set, int64_t at, const struct rules_consumer *c, struct rules_result *out)
 {
 	static const char d223_9[] = "Code de la consommation, art. D.223-9 (décret 2022-1313)";
+	const char *zone = c->where.zone;
 	struct rule_verdict *v;
 	struct tz_local l;
 	const char *holiday;
-	int minute;
+	char from[16], until[16];
+	int64_t today;
+	int minute, n;
 
 	if (set != RULES_FR_B2C)
 		return;
-	tz_local(c->zone, at, &l);
+	tz_local(zone, at, &l);
 	minute = l.hour * 60 + l.minute;
+	today = tz_day_number(l.yyyymmdd);
 
 	v = add(out, "fr.days", d223_9);
 	if (l.weekday == 0 || l.weekday == 6) {
 		v->ok = false;
 		snprintf(v->reason, sizeof(v->reason), "%s %02d:%02d in %s: consumers are called Monday to Friday only",
-			weekdays[l.weekday], l.hour, l.minute, c->zone);
+			weekdays[l.weekday], l.hour, l.minute, zone);
 	}
 	v = add(out, "fr.hours", d223_9);
 	if (!((minute >= 600 && minute < 780) || (minute >= 840 && minute < 1200))) {
 		v->ok = false;
 		snprintf(v->reason, sizeof(v->reason), "%02d:%02d in %s: consumers are called 10:00-13:00 and 14:00-20:00 only",
-			l.hour, l.minute, c->zone);
+			l.hour, l.minute, zone);
 	}
 	v = add(out, "fr.holidays", d223_9);
-	if ((holiday = rules_fr_holiday(l.yyyymmdd, c->postcode)) != NULL) {
+	if ((holiday = rules_fr_holiday(l.yyyymmdd, &c->where)) != NULL) {
 		v->ok = false;
 		snprintf(v->reason, sizeof(v->reason), "%04d-%02d-%02d is a public holiday where the consumer lives: %s",
 			l.year, l.month, l.day, holiday);
 	}
+	/* A call on day D counts in the 30 days that follow it (D + 1 .. D + 30): with four
+	 * of them on days D >= today - 30, a fifth waits for the day after the fourth latest's
+	 * thirtieth. */
 	v = add(out, "fr.frequency", d223_9);
-	if (c->calls_30d >= RULES_CALLS_30D) {
+	n = 0;
+	for (int i = 0; i < c->f.nrecent && i < RULES_CALLS_30D; i++)
+		if (c->f.recent[i] <= at && local_day(zone, c->f.recent[i]) >= today - 30)
+			n++;
+	if (n >= RULES_CALLS_30D) {
+		int64_t oldest = local_day(zone, c->f.recent[RULES_CALLS_30D - 1]);
+
 		v->ok = false;
-		v->allowed_from = c->oldest_30d ? c->oldest_30d + 30 * 86400 : 0;
-		snprintf(v->reason, sizeof(v->reason), "%d calls or attempts to this number in the last 30 days (at most %d)",
-			c->calls_30d, RULES_CALLS_30D);
+		v->allowed_from = day_start(zone, oldest + 31);
+		day_text(oldest, until);
+		day_text(oldest + 31, from);
+		snprintf(v->reason, sizeof(v->reason), "%d calls or attempts to this number since %s (at most %d in 30"
+			" calendar days): the first day allowed is %s", n, until, RULES_CALLS_30D, from);
 	}
+	/* A refusal on day R: none on R + 1 .. R + 60; calls again from R + 61. */
 	v = add(out, "fr.refusal", d223_9);
-	if (c->last_refusal && at < c->last_refusal + RULES_REFUSAL_DAYS * 86400) {
-		v->ok = false;
-		v->allowed_from = c->last_refusal + RULES_REFUSAL_DAYS * 86400;
-		snprintf(v->reason, sizeof(v->reason), "refused during a call %lld days ago: none for %d days after a refusal",
-			(long long)((at - c->last_refusal) / 86400), RULES_REFUSAL_DAYS);
+	if (c->f.last_refusal && c->f.last_refusal <= at) {
+		int64_t refused = local_day(zone, c->f.last_refusal);
+
+		if (today <= refused + RULES_REFUSAL_DAYS) {
+			v->ok = false;
+			v->allowed_from = day_start(zone, refused + RULES_REFUSAL_DAYS + 1);
+			day_text(refused, until);
+			day_text(refused + RULES_REFUSAL_DAYS + 1, from);
+			snprintf(v->reason, sizeof(v->reason), "refused during a call on %s: none for %d calendar days after a"
+				" refusal: the first day allowed is %s", until, RULES_REFUSAL_DAYS, from);
+		}
 	}
+	/* A screening on day S is good through S + 30. */
 	v = add(out, "fr.bloctel", "Code de la consommation, art. L.223-1 ff. (Bloctel)");
-	if (!c->screened_at || c->screened_at < c->lead_created_at) {
+	if (!c->f.screened_at || c->f.screened_at < c->f.created_at) {
 		v->ok = false;
 		snprintf(v->reason, sizeof(v->reason), "the number was not screened against Bloctel since its file came in:"
 			" telepro export screening, then telepro import dnc --source bloctel");
-	} else if (at - c->screened_at > RULES_SCREENING_DAYS * 86400) {
+	} else if (today > local_day(zone, c->f.screened_at) + RULES_SCREENING_DAYS) {
+		int64_t screened = local_day(zone, c->f.screened_at);
+
 		v->ok = false;
-		snprintf(v->reason, sizeof(v->reason), "the file was last screened against Bloctel %lld days ago (at most %d):"
-			" screen it again", (long long)((at - c->screened_at) / 86400), RULES_SCREENING_DAYS);
+		day_text(screened, from);
+		day_text(screened + RULES_SCREENING_DAYS, until);
+		snprintf(v->reason, sizeof(v->reason), "the file was last screened against Bloctel on %s, good through %s"
+			" (%d calendar days): screen it again", from, until, RULES_SCREENING_DAYS);
 	}
 	v = add(out, "fr.consent", "loi 2025-594, Code de la consommation, art. L.223-1 (since 2026-08-11)");
-	if (at >= RULES_CONSENT_FROM && !c->consent_at) {
+	if (at >= RULES_CONSENT_FROM && !c->f.consent_at) {
 		v->ok = false;
 		snprintf(v->reason, sizeof(v->reason), "no recorded consent of this consumer to be called (required since"
 			" 2026-08-11; import it with the file or record it at the desk)");

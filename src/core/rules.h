@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/place.h"
+
 enum rules_set { RULES_NONE = 0, RULES_FR_B2C = 1 };
 
 /* "none" or "fr-b2c"; -1 when name is neither. */
@@ -20,41 +22,52 @@ const char *rules_set_name(int set);
  * otherwise (other countries' rule sets are for later). */
 int rules_default_for(const char *audience, const char *region);
 
-/* A French public holiday's name on day (yyyymmdd) for a consumer at postcode ("" or NULL:
- * mainland rules): the national days, Good Friday and 26 December in Moselle, Bas-Rhin and
- * Haut-Rhin (57, 67, 68), and the abolition of slavery in the overseas départements. NULL
- * when the day is not one. */
-const char *rules_fr_holiday(int yyyymmdd, const char *postcode);
-
-/* The consumer's time zone: in France (country "FR": the contact's, else the campaign's
- * region), by département (overseas included: 971 Guadeloupe … 988 Nouvelle-Calédonie),
- * Europe/Paris when the postcode says nothing; elsewhere fallback (the campaign's zone). */
-const char *rules_consumer_zone(const char *country, const char *postcode, const char *fallback);
-
-/* What the rules need to know of the person called. */
-struct rules_consumer {
-	const char *zone;            /* rules_consumer_zone */
-	const char *postcode;        /* for regional holidays; may be NULL */
-	int calls_30d;               /* calls or attempts to this person's number in the 30 days before */
-	int64_t oldest_30d;          /* the oldest of those (UTC), 0 when none */
-	int64_t last_refusal;        /* the last refusal during a call (UTC), 0 when none */
-	int64_t consent_at;          /* the consumer's latest recorded consent (UTC), 0 when none */
-	int64_t lead_created_at;     /* when their number came in with a prospect file */
-	int64_t screened_at;         /* the latest screening against Bloctel (UTC), 0 when none */
-};
+/* A French public holiday's name on day (yyyymmdd) where a consumer lives (NULL: mainland
+ * France): the national days, Good Friday and 26 December in Moselle, Bas-Rhin and
+ * Haut-Rhin (57, 67, 68), and the abolition of slavery in each overseas territory on its
+ * own day (Guadeloupe 27 May, Saint-Martin 28 May, Saint-Barthélemy 9 October, ...).
+ * NULL when the day is not one. */
+const char *rules_fr_holiday(int yyyymmdd, const struct place *where);
 
 #define RULES_MAX 12
 #define RULES_CALLS_30D 4                  /* at most 4 calls or attempts in 30 days */
 #define RULES_REFUSAL_DAYS 60              /* none for 60 days after a refusal */
 #define RULES_SCREENING_DAYS 30            /* a file screened against Bloctel at most 30 days ago */
 #define RULES_CONSENT_FROM 1786399200      /* 2026-08-11 00:00 in Paris: consent required from then */
+/* How far back the calls to a number are read: 30 calendar days before the day of the
+ * call, whatever the consumer's zone, fit in 32 times 24 hours. */
+#define RULES_LOOKBACK_SECONDS (32 * 86400)
+
+/* What the store gathers about the person a lead calls, at a time: where they live (as
+ * stored), and their number's history (every campaign: the law counts per person). */
+struct rules_facts {
+	char phone[32], country[64], postcode[16];
+	int64_t recent[RULES_CALLS_30D];   /* the latest calls or attempts to the number (UTC), newest
+	                                      first, at most RULES_LOOKBACK_SECONDS before the time */
+	int nrecent;
+	int64_t last_refusal;              /* the last refusal during a call (UTC), 0 when none */
+	int64_t consent_at;                /* the latest recorded consent (UTC), 0 when none */
+	int64_t created_at;                /* when the lead came in with a prospect file */
+	int64_t screened_at;               /* the latest screening against Bloctel (UTC), 0 when none */
+};
+
+/* What the rules need to know of the person called: the facts, and where they live. */
+struct rules_consumer {
+	struct rules_facts f;
+	struct place where;                /* place_decide (place.h) */
+};
+
+/* The consumer of facts for a campaign of region (its national numbers' country) and zone:
+ * where they live is place_decide's answer (place.h). */
+void rules_consumer_of(const struct rules_facts *f, const char *region, const char *campaign_zone,
+	struct rules_consumer *out);
 
 struct rule_verdict {
 	const char *rule;            /* "fr.days", "fr.hours", "fr.holidays", "fr.frequency", "fr.refusal",
 	                                "fr.consent", "fr.bloctel" */
 	const char *source;          /* the text it enforces */
 	bool ok;
-	char reason[192];            /* in English, for the desk, `telepro why` and `next` */
+	char reason[256];            /* in English, for the desk, `telepro why` and `next` */
 	int64_t allowed_from;        /* when this rule allows the call again (UTC), 0 when unknown */
 };
 

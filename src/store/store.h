@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/import.h"
 #include "core/kpi.h"
+#include "core/rules.h"
 
 /* A connection and its cached statements; opaque outside src/store. */
 struct store;
@@ -373,17 +374,8 @@ TP_MUST_USE int store_kpi_recompute_by_outcome(struct store *s, const struct kpi
 	struct tp_error *err);
 
 /* What the rules of the trade need about the person a lead calls, at a time: where they
- * live, and the calls to their number (from every campaign) before that time. */
-struct lead_consumer {
-	char phone[32], country[8], postcode[16];
-	int calls_30d;                  /* calls in the 30 days up to the time */
-	int64_t oldest_30d;             /* the oldest of them, 0 when none */
-	int64_t last_refusal;           /* the last call whose outcome is a refusal, 0 when none */
-	int64_t consent_at;             /* the latest consent given before the time, 0 when none */
-	int64_t created_at;             /* when the lead was imported */
-	int64_t screened_at;            /* the latest Bloctel screening before the time, 0 when none */
-};
-TP_MUST_USE int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct lead_consumer *out,
+ * live, and the latest calls to their number (from every campaign) before that time. */
+TP_MUST_USE int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct rules_facts *out,
 	struct tp_error *err);
 
 /* What the desk knows of a lead when it explains why it may or may not be called. */
@@ -394,7 +386,7 @@ struct lead_facts {
 	char held_by[128];              /* "" when nobody holds it */
 	int64_t held_until;
 	char opposition[16];            /* internal, bloctel, other, or "" */
-	struct lead_consumer consumer;
+	struct rules_facts consumer;
 };
 TP_MUST_USE int store_lead_facts(struct store *s, int64_t lead_id, int64_t at, struct lead_facts *out,
 	struct tp_error *err);

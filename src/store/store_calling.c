@@ -528,7 +528,7 @@ static void next_window(const struct campaign *c, int64_t at, char *buf, size_t 
 struct refusals {
 	int n;
 	int64_t lead_id;
-	char reason[200];
+	char reason[256];
 };
 
 /* Whether the campaign's rules of the trade allow calling lead at at; *ok false with the
@@ -536,7 +536,7 @@ struct refusals {
 static int lawful(struct store *s, const struct campaign *c, int64_t lead_id, int64_t at, bool *ok,
 	struct refusals *refused, struct tp_error *err)
 {
-	struct lead_consumer lc;
+	struct rules_facts lc;
 	struct rules_consumer rc_;
 	struct rules_result r;
 	int set = campaign_rules(c), rc;
@@ -546,14 +546,7 @@ static int lawful(struct store *s, const struct campaign *c, int64_t lead_id, in
 		return 0;
 	if ((rc = store_lead_consumer(s, lead_id, at, &lc, err)))
 		return rc;
-	rc_.zone = rules_consumer_zone(lc.country[0] ? lc.country : c->region, lc.postcode, c->timezone);
-	rc_.postcode = lc.postcode;
-	rc_.calls_30d = lc.calls_30d;
-	rc_.oldest_30d = lc.oldest_30d;
-	rc_.last_refusal = lc.last_refusal;
-	rc_.consent_at = lc.consent_at;
-	rc_.lead_created_at = lc.created_at;
-	rc_.screened_at = lc.screened_at;
+	rules_consumer_of(&lc, c->region, c->timezone, &rc_);
 	rules_check(set, at, &rc_, &r);
 	if (r.callable)
 		return 0;
@@ -874,7 +867,7 @@ int store_lead_view(struct store *s, int64_t lead_id, struct lead_view *v, store
 	return 0;
 }
 
-int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct lead_consumer *out,
+int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct rules_facts *out,
 	struct tp_error *err)
 {
 	/* A consumer's own address, else their company's. */
@@ -902,16 +895,14 @@ int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct lea
 	if (rc == DB_DONE)
 		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "lead", "no lead %lld", (long long)lead_id);
 	/* Every call to the number, whatever the campaign: the law counts per person. */
-	if (!(st = db_prepare(s->db, "SELECT COUNT(*), MIN(c.started_at) FROM leads l JOIN calls c ON c.lead_id = l.id"
-		" WHERE l.phone = ? AND c.started_at > ? AND c.started_at <= ?", err)))
+	if (!(st = db_prepare(s->db, "SELECT c.started_at FROM leads l JOIN calls c ON c.lead_id = l.id"
+		" WHERE l.phone = ? AND c.started_at > ? AND c.started_at <= ? ORDER BY c.started_at DESC LIMIT 4", err)))
 		return err->code;
 	db_bind_text(st, 1, out->phone);
-	db_bind_int64(st, 2, at - 30 * 86400);
+	db_bind_int64(st, 2, at - RULES_LOOKBACK_SECONDS);
 	db_bind_int64(st, 3, at);
-	if ((rc = db_step(st, err)) == DB_ROW) {
-		out->calls_30d = (int)db_col_int64(st, 0);
-		out->oldest_30d = db_col_is_null(st, 1) ? 0 : db_col_int64(st, 1);
-	}
+	while (out->nrecent < RULES_CALLS_30D && (rc = db_step(st, err)) == DB_ROW)
+		out->recent[out->nrecent++] = db_col_int64(st, 0);
 	db_finalize(st);
 	if (rc < 0)
 		return rc;

@@ -57,6 +57,69 @@ static void test_other_countries(void **state)
 	expect("+32 2 555 12 12", "FR", "+3225551212");
 }
 
+/* Overseas numbers as French files write them (national form): each territory's country
+ * code, whatever region the row's country gave (they share the French plan). The E.164
+ * answers are libphonenumber's own for the international form. */
+static void test_overseas(void **state)
+{
+	static const struct {
+		const char *text, *e164, *region_of;
+	} cases[] = {
+		{"0262 41 00 00", "+262262410000", "RE"}, {"0263 00 00 00", "+262263000000", "RE"},
+		{"0692 00 00 00", "+262692000000", "RE"}, {"0693 00 00 00", "+262693000000", "RE"},
+		{"0269 00 00 00", "+262269000000", "YT"}, {"0639 00 00 00", "+262639000000", "YT"},
+		{"0590 27 12 34", "+590590271234", "BL"}, {"0690 00 00 00", "+590690000000", "GP"},
+		{"0691 22 08 14", "+590691220814", "GP"}, {"0594 00 00 00", "+594594000000", "GF"},
+		{"0694 00 00 00", "+594694000000", "GF"}, {"0596 00 00 00", "+596596000000", "MQ"},
+		{"0696 00 00 00", "+596696000000", "MQ"}, {"0697 27 09 99", "+596697270999", "MQ"},
+		{"05 08 41 12 34", "+508411234", "PM"},
+	};
+	static const char *const regions[] = {"FR", "RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char dots[32], of[3];
+
+		for (size_t r = 0; r < sizeof(regions) / sizeof(regions[0]); r++)
+			expect(cases[i].text, regions[r], cases[i].e164);
+		/* Every written form: dots, no separators. */
+		snprintf(dots, sizeof(dots), "%s", cases[i].text);
+		for (char *p = dots; *p; p++)
+			if (*p == ' ')
+				*p = '.';
+		expect(dots, "FR", cases[i].e164);
+		assert_int_equal(phone_region_of(cases[i].e164, of), 0);
+		assert_string_equal(of, cases[i].region_of);
+	}
+	/* The international forms stay as written: +262 is already La Réunion's. */
+	expect("+262 262 41 00 00", "FR", "+262262410000");
+	expect("+262 692 00 00 00", "FR", "+262692000000");
+	/* A metropolitan number written nationally in a Réunion row is still metropolitan. */
+	expect("01 42 68 53 00", "RE", "+33142685300");
+	expect("06 12 34 56 78", "GP", "+33612345678");
+	/* A range that no operator of the territory holds is no number. */
+	expect_invalid("0691 00 00 00", "no such range");
+	/* The fast path leaves every overseas prefix to the reference. */
+	for (int prefix = 0; prefix < 1000; prefix++) {
+		char nsn[10], text[16], out[PHONE_E164_MAX];
+
+		snprintf(nsn, sizeof(nsn), "%03d000000", prefix);
+		snprintf(text, sizeof(text), "0%s", nsn);
+		if (phone_fr_overseas(nsn))
+			assert_int_equal(phone_fast_fr(text, strlen(text), out), 0);
+	}
+	assert_string_equal(phone_fr_overseas("262410000"), "262");
+	assert_string_equal(phone_fr_overseas("508411234"), "508");
+	assert_null(phone_fr_overseas("142685300"));
+	{
+		char of[3];
+
+		assert_int_equal(phone_region_of("+33142685300", of), 0);
+		assert_string_equal(of, "FR");
+		assert_int_equal(phone_region_of("not a number", of), -1);
+	}
+}
+
 static void test_invalid(void **state)
 {
 	char out[PHONE_E164_MAX];
@@ -117,6 +180,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_french_forms),
 		cmocka_unit_test(test_other_countries),
+		cmocka_unit_test(test_overseas),
 		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_fast_path_matches_libphonenumber),
 	};
