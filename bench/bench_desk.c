@@ -57,7 +57,7 @@ static void setup(const char *url, int procs, long pairs)
 	campaign_set_str(&c.region, "FR");
 	if (campaign_add_windows(&c, "mon-sun 00:00-24:00", &err) || store_campaign_add(s, &test_who, &c, &err))
 		die("campaign", &err);
-	if (!(imp = store_import_begin(s, &test_who, c.id, &err)))
+	if (!(imp = store_import_begin(s, &test_who, c.id, false, &err)))
 		die("import", &err);
 	for (long i = 0; i < pairs * procs + 100; i++) {
 		struct prospect p;

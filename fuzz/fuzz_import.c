@@ -18,7 +18,7 @@ static int sink_prospect(void *ctx, const struct prospect *p, struct tp_error *e
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct import_opts opts = {.file = "fuzz.csv", .region = "FR", .latin1 = size && (data[0] & 1)};
-	struct import_sink sink = {NULL, sink_prospect, NULL};
+	struct import_sink sink = {NULL, sink_prospect, NULL, NULL};
 	struct importer im;
 	struct tp_error err;
 

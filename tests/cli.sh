@@ -17,9 +17,9 @@ expect_eq() { # what expected actual
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 # init creates, then is idempotent
-expect_eq "init creates" "$TELEPRO_DB: schema version 4 (4 migrations applied)" "$("$T" init)"
-expect_eq "init again" "$TELEPRO_DB: schema version 4, up to date" "$("$T" init)"
-expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 4 (4 migrations applied)" "$("$T" --db sqlite:other.db init)"
+expect_eq "init creates" "$TELEPRO_DB: schema version 5 (5 migrations applied)" "$("$T" init)"
+expect_eq "init again" "$TELEPRO_DB: schema version 5, up to date" "$("$T" init)"
+expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 5 (5 migrations applied)" "$("$T" --db sqlite:other.db init)"
 
 # TELEPRO_NOW fixes the clock (scripted days, golden tests); anything but seconds is refused
 TELEPRO_NOW=soon "$T" user list 2>err >/dev/null
@@ -337,7 +337,7 @@ expect_eq "consents kept" "formulaire web|jeu concours" \
 printf '+33100000000\n' >bloctel.txt
 "$T" why 2 --at 2026-11-23T11:00 --format json >out
 expect_eq "not screened, not called" "fr.bloctel" "$(json "','.join(v['rule'] for v in d['rules'] if not v['ok'])" <out)"
-expect_eq "screening exported" "0142685301|0142685302|0262200001" \
+expect_eq "screening exported, overseas numbers in the French plan" "0262200001|0142685301|0142685302" \
   "$("$T" export screening --campaign Conso 2>/dev/null | tr -d '\r' | paste -sd'|')"
 TELEPRO_NOW=1795165200 "$T" import dnc bloctel.txt --source bloctel --screened 2026-11-20 >/dev/null
 expect_eq "screening recorded" "bloctel|1|1795132800" "$(sql "$TELEPRO_DB" "SELECT source, numbers, screened_at FROM screenings")"
@@ -348,8 +348,8 @@ expect_eq "no consent, no call" "fr.consent" \
 expect_eq "consent recorded" "consent of lead 3 recorded" "$(TELEPRO_NOW=1796144400 "$T" consent 3 --source "salon" --date 2026-11-20 --wording "Appelez-moi")"
 expect_eq "then callable" "" \
   "$("$T" why 3 --at 2026-11-23T11:00 --format json | json "','.join(v['rule'] for v in d['rules'] if not v['ok'])")"
-expect_eq "consent audited" "consent.add|+33142685302, 2026-11-20, salon" \
-  "$(sql "$TELEPRO_DB" "SELECT action, detail FROM audit_log WHERE action = 'consent.add'")"
+expect_eq "consent audited, by the lead's id, without its number" "consent.add|3|2026-11-20, salon" \
+  "$(sql "$TELEPRO_DB" "SELECT action, entity_id, detail FROM audit_log WHERE action = 'consent.add'")"
 "$T" consent 3 --date 2026-11-20 2>err >/dev/null
 expect_eq "consent needs a source" "telepro: source: where the consent was given: 1 to 200 bytes" "$(cat err)"
 "$T" why 1 --at 2026-11-23T17:30 >out
@@ -394,7 +394,8 @@ expect_eq "the counters stay exact" "$before" \
 expect_eq "nothing left of her" "[]" "$("$T" person export --email zoe@example.fr | json "d['people']")"
 expect_eq "identity, notes and qualification gone" "||erased:1|0|0" \
   "$(sql "$TELEPRO_DB" "SELECT COALESCE(c.last_name, ''), COALESCE(c.email, ''), l.phone, (SELECT COUNT(*) FROM calls WHERE notes IS NOT NULL), (SELECT COUNT(*) FROM qualification_values WHERE contact_id = 1) FROM contacts c JOIN leads l ON l.contact_id = c.id WHERE c.id = 1")"
-expect_eq "the opposition list stays" "+33142685301|internal" "$(sql "$TELEPRO_DB" "SELECT phone, source FROM opposition")"
+expect_eq "the opposition list keeps a keyed hash, not the number" "#|65|internal|1" \
+  "$(sql "$TELEPRO_DB" "SELECT substr(phone, 1, 1), length(phone), source, hashed FROM opposition")"
 expect_eq "audited" "person.export|person.erase|person.export" "$(sql "$TELEPRO_DB" "SELECT action FROM audit_log WHERE action LIKE 'person.%' ORDER BY id" | paste -sd'|')"
 expect_eq "review: not yet" "0 people not contacted for 3 years" "$("$T" person review | tail -1)"
 expect_eq "review: 3 years on" "contact 2  Durand  +33142685302  never called, in since 2026-11-19 10:00" \
@@ -406,6 +407,53 @@ expect_eq "erase nobody" "telepro: nobody with that number" "$(cat err)"
 expect_eq "one of phone or email" "telepro: give the person's --phone or --email (one of them)" "$(cat err)"
 "$T" --as alice person export --phone 0142685302 2>err >/dev/null
 expect_eq "admins only rc" 2 $?
+unset TELEPRO_NOW
+# The next purchased file does not bring an erased person back (she asked not to be
+# called); --keep-callable erases without that, and the number may come back.
+"$T" campaign add G2 --window "mon-sun 00:00-24:00" >/dev/null
+"$T" import prospects g.csv --campaign G2 2>err >out
+expect_eq "an erased person is refused" "g.csv:2: phone: left out: this person's data was erased at their request and they asked not to be called again (docs/PRIVACY.md)" "$(cat err)"
+expect_eq "the others come in" "g.csv: 1 imported, 0 duplicates, 1 rejected into G2" "$(cat out)"
+expect_eq "erase, callable" "1 contact erased" "$("$T" person erase --phone 0142685302 --keep-callable)"
+expect_eq "no hash of a callable erasure" "1" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM opposition")"
+"$T" campaign add G3 --window "mon-sun 00:00-24:00" >/dev/null
+expect_eq "a callable erasure may come back" "g.csv: 1 imported, 0 duplicates, 1 rejected into G3" \
+  "$("$T" import prospects g.csv --campaign G3 2>/dev/null)"
+"$T" --as alice person erase --phone 0142685302 --keep-callable 2>/dev/null >/dev/null
+expect_eq "erase: admins only" 2 $?
+
+# A consumer (B2C): their address is theirs, not their employer's; the export carries
+# every field stored about them (the appointment's amount, relevance and sales person);
+# once erased, nothing of them is left in the database file.
+TELEPRO_DB=$(new_db erase_b2c)
+export TELEPRO_NOW=1795078800
+"$T" campaign add C --audience b2c --rules none --window "mon-sun 00:00-24:00" >/dev/null
+printf 'société;nom;prénom;téléphone;email;adresse;code postal;ville;pays;date_consentement;source_consentement\nEmployeur SA;Zythomanie;Berthilde;0262 41 00 00;berthilde@zytho.re;12 rue des Goyaviers;97400;Saint-Denis;France;2026-09-02;salon des Goyaviers\n' >c.csv
+"$T" import prospects c.csv --campaign C >/dev/null
+expect_eq "a consumer's address is theirs" "12 rue des Goyaviers|97400|RE|+262262410000" \
+  "$(sql "$TELEPRO_DB" "SELECT address, postcode, country, phone FROM contacts")"
+expect_eq "not the company's" "Employeur SA||" "$(sql "$TELEPRO_DB" "SELECT name, COALESCE(address, ''), COALESCE(postcode, '') FROM companies")"
+echo "correct horse" | "$T" user add alice --role agent --password-stdin >/dev/null
+echo "correct horse" | "$T" user add sam --role sales --password-stdin >/dev/null
+"$T" call log --agent alice --lead 1 --result conversation --outcome appointment --appointment-at 2026-11-26T15:00 --sales sam --talk 300 --note "Zythomanie: cave à bières" >/dev/null
+"$T" appointment result 1 --status held --relevant yes --result won --amount 1200.50 >/dev/null
+expect_eq "the export carries the appointment's amount, relevance and sales person" "120050|1|sam|alice|won|12 rue des Goyaviers" \
+  "$("$T" person export --phone "0262 41 00 00" | json "'|'.join(str(x) for x in [d['people'][0]['appointments'][0]['amount_cents'], d['people'][0]['appointments'][0]['relevant'], d['people'][0]['appointments'][0]['sales_person'], d['people'][0]['appointments'][0]['agent'], d['people'][0]['appointments'][0]['result'], d['people'][0]['contact']['address']])")"
+if [ "$TEST_BACKEND" = sqlite ]; then
+  sqlite3 "${TELEPRO_DB#sqlite:}" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+  expect_eq "before the erasure, the person is in the file" 1 \
+    "$([ "$(grep -c -a -F Zythomanie "${TELEPRO_DB#sqlite:}")" -gt 0 ] && echo 1)"
+fi
+"$T" person erase --phone "+262 262 41 00 00" >/dev/null
+expect_eq "erased: the counters stay" "1|1|1" "$("$T" kpi --format json | json "'|'.join(str(d['totals'][k]) for k in ['calls', 'appointments', 'sales'])")"
+if [ "$TEST_BACKEND" = sqlite ]; then
+  f=${TELEPRO_DB#sqlite:}
+  for s in Zythomanie Berthilde berthilde@zytho.re Goyaviers 262410000 "26241 00 00"; do
+    expect_eq "nothing of the person in the database file: $s" 0 "$(cat "$f" "$f-wal" 2>/dev/null | grep -c -a -F "$s")"
+  done
+else
+  expect_eq "nothing of the person in any table" "0" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM contacts c WHERE c.last_name IS NOT NULL OR c.address IS NOT NULL OR c.email IS NOT NULL")"
+fi
 unset TELEPRO_NOW
 
 # insights slots: the CLI's parse and print over the app (the statistics: test_stats,

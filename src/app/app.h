@@ -143,6 +143,8 @@ struct app_import_opts {
 	const char *screened;       /* dnc from bloctel: the day the list was produced (default today) */
 	/* Each rejected row, as it is found (may be NULL). */
 	void (*on_reject)(void *arg, const struct tp_error *e);
+	/* Each row kept with a remark, in the same form (prospects; may be NULL). */
+	void (*on_note)(void *arg, const struct tp_error *e);
 	void *arg;
 	/* Set (e.g. by a signal handler) to stop: nothing is imported. */
 	volatile sig_atomic_t *cancel;
@@ -153,6 +155,7 @@ struct app_import_result {
 	long added;                 /* imported prospects or calls, numbers added */
 	long duplicates;            /* already there (dnc: already listed) */
 	long rejected;
+	long notes;                 /* rows kept with a remark (on_note) */
 	char campaign[256];
 };
 
@@ -320,9 +323,12 @@ TP_MUST_USE int app_insights_file(struct app *a, const struct app_insights_query
  * "appointments":[],"qualification":[],"consents":[],"opposition":[]}]}. Audited. */
 TP_MUST_USE int app_person_export(struct app *a, const char *phone, const char *email, json_t **out,
 	struct tp_error *err);
-/* Erases them (identity, notes, qualification, consents; counters and the opposition list
- * stay); *erased gets how many contacts. TP_ENOTFOUND when nobody matches. */
-TP_MUST_USE int app_person_erase(struct app *a, const char *phone, const char *email, int *erased,
+/* Erases them (identity, address, notes, qualification, consents; counters stay); their
+ * numbers stay in the opposition list only as keyed hashes, and, unless keep_callable,
+ * join it as "do not call" (an erasure the person asked for: the next purchased file
+ * does not bring them back). *erased gets how many contacts. TP_ENOTFOUND when nobody
+ * matches. */
+TP_MUST_USE int app_person_erase(struct app *a, const char *phone, const char *email, bool keep_callable, int *erased,
 	struct tp_error *err);
 /* People not contacted for years (never called: since they came in), for review:
  * {"years","before","people":[{"contact_id","last_name","phone","created_at","last_call_at"}]}. */

@@ -93,7 +93,7 @@ static const char *const first_names[] = {"Jean", "Marie", "Luc", "Anne", "Paul"
 static int add_leads(struct store *s, const struct store_who *who, int64_t campaign_id, int n, int index,
 	struct tp_error *err)
 {
-	struct store_import *imp = store_import_begin(s, who, campaign_id, err);
+	struct store_import *imp = store_import_begin(s, who, campaign_id, false, err);
 	struct import_stats st = {0};
 
 	if (!imp)

@@ -110,9 +110,17 @@ static int lead_json(struct app *a, int64_t lead_id, json_t **out, struct tp_err
 			v.qual);
 		char shown[64];
 
-		/* As the agent reads it aloud: national form for the campaign's country. */
-		if (phone_format_for(lv.phone, lv.region, shown, sizeof(shown)) == 0)
+		char digits[11];
+
+		/* As the agent reads it aloud: national form for the campaign's country; a French
+		 * campaign dials overseas numbers in the French plan too (02 62 20 00 01). */
+		if (phone_fr_plan(lv.region ? lv.region : "FR") && phone_fr_national(lv.phone, digits) == 0) {
+			snprintf(shown, sizeof(shown), "%.2s %.2s %.2s %.2s %.2s", digits, digits + 2, digits + 4, digits + 6,
+				digits + 8);
 			json_object_set_new(*out, "phone_display", json_string(shown));
+		} else if (phone_format_for(lv.phone, lv.region, shown, sizeof(shown)) == 0) {
+			json_object_set_new(*out, "phone_display", json_string(shown));
+		}
 	}
 	lead_view_release(&lv);
 	json_decref(v.calls);
@@ -365,8 +373,8 @@ int app_consent_record(struct app *a, int64_t lead_id, const char *source, const
 	rc = store_consent_add(a->store, &who, f.consumer.phone, tz_day_number(day) * 86400, source,
 		wording && *wording ? wording : NULL, err);
 	if (rc >= 0) {
-		snprintf(detail, sizeof(detail), "%s, %04d-%02d-%02d, %s", f.consumer.phone, day / 10000, day / 100 % 100,
-			day % 100, source);
+		/* The audit log says what happened, never to whom (the lead's id): docs/PRIVACY.md. */
+		snprintf(detail, sizeof(detail), "%04d-%02d-%02d, %s", day / 10000, day / 100 % 100, day % 100, source);
 		rc = store_audit(a->store, &who, "consent.add", "lead", lead_id, detail, err);
 	}
 	if (rc < 0) {

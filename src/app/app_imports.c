@@ -12,6 +12,7 @@
 #include "app/prospect_writer.h"
 #include "core/callmap.h"
 #include "core/phone.h"
+#include "core/privacy.h"
 #include "core/date.h"
 #include "core/rules.h"
 #include "core/calling.h"
@@ -35,7 +36,7 @@ struct app_import {
 	int64_t screened_at;        /* dnc from bloctel */
 	struct campaign c;
 	struct tp_error fatal;
-	long rows, added, duplicates, rejected;
+	long rows, added, duplicates, rejected, notes;
 	/* prospects */
 	struct mapping mapping;
 	struct importer im;
@@ -43,6 +44,10 @@ struct app_import {
 	struct store_import *imp;
 	struct prospect_writer writer;
 	bool writer_ready;
+	/* the erased numbers' hashes (sorted) and the key they are made with */
+	char (*forgotten)[PRIVACY_HASH_MAX];
+	size_t nforgotten, forgotten_cap;
+	unsigned char key[PRIVACY_KEY_BYTES];
 	/* dnc and calls */
 	struct csv_reader csv;
 	bool csv_ready, header_done;
@@ -109,6 +114,56 @@ static void sink_reject(void *ctx, const struct tp_error *e)
 
 	if (im->o.on_reject)
 		im->o.on_reject(im->o.arg, e);
+}
+
+static void sink_note(void *ctx, const struct tp_error *e)
+{
+	struct app_import *im = ctx;
+
+	if (im->o.on_note)
+		im->o.on_note(im->o.arg, e);
+}
+
+/* The erased people who asked not to be called again (docs/PRIVACY.md): their numbers'
+ * hashes, read once, looked up for each row's numbers. */
+static int keep_forgotten(void *ctx, const char *hash)
+{
+	struct app_import *im = ctx;
+
+	if (strlen(hash) != PRIVACY_HASH_MAX - 1)
+		return 0;
+	if (im->nforgotten == im->forgotten_cap) {
+		im->forgotten_cap = im->forgotten_cap ? 2 * im->forgotten_cap : 64;
+		im->forgotten = xrealloc(im->forgotten, im->forgotten_cap * sizeof(*im->forgotten));
+	}
+	memcpy(im->forgotten[im->nforgotten++], hash, PRIVACY_HASH_MAX);
+	return 0;
+}
+
+static int by_hash(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static int forgotten_load(struct app_import *im, struct tp_error *err)
+{
+	int rc = store_privacy_key(im->a->store, NULL, im->key, err);
+
+	if (rc)
+		return rc < 0 ? rc : 0;   /* no key: nobody was erased that way */
+	if ((rc = store_forgotten(im->a->store, keep_forgotten, im, err)))
+		return rc;
+	qsort(im->forgotten, im->nforgotten, sizeof(*im->forgotten), by_hash);
+	return 0;
+}
+
+static bool is_forgotten(void *ctx, const char *e164)
+{
+	struct app_import *im = ctx;
+	char hash[PRIVACY_HASH_MAX];
+
+	privacy_number_hash(im->key, e164, hash);
+	return bsearch(hash, im->forgotten, im->nforgotten, sizeof(*im->forgotten), by_hash) != NULL;
 }
 
 /* Opposition lists ----------------------------------------------------------------------- */
@@ -588,6 +643,8 @@ static void import_free(struct app_import *im)
 		pending_clear(im);
 	free(im->pending);
 	campaign_release(&im->c);
+	free(im->forgotten);
+	sodium_memzero(im->key, sizeof(im->key));
 	free(im);
 }
 
@@ -638,12 +695,15 @@ struct app_import *app_import_begin(struct app *a, const struct app_import_opts 
 				rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "screened", "'%s' is in the future", o->screened);
 		}
 	}
+	if (rc == 0 && o->kind == APP_IMPORT_PROSPECTS)
+		rc = forgotten_load(im, err);
 	if (rc == 0 && o->kind == APP_IMPORT_PROSPECTS) {
 		struct import_opts iopts = {o->file, o->delimiter, o->latin1, o->mapping_text ? &im->mapping : NULL,
-			im->c.region ? im->c.region : "FR"};
-		struct import_sink sink = {im, sink_prospect, sink_reject};
+			im->c.region ? im->c.region : "FR", im->nforgotten ? is_forgotten : NULL, im};
+		struct import_sink sink = {im, sink_prospect, sink_reject, sink_note};
 
-		if (!(im->imp = store_import_begin(a->store, &im->who, im->c.id, err))) {
+		if (!(im->imp = store_import_begin(a->store, &im->who, im->c.id,
+			im->c.audience && strcmp(im->c.audience, "b2c") == 0, err))) {
 			rc = err->code;
 		} else if ((rc = pw_start(&im->writer, store_prospect, im, err))) {
 			im->writer_ready = true;    /* what it set up is freed with im */
@@ -731,6 +791,7 @@ int app_import_finish(struct app_import *im, struct app_import_result *res, stru
 		im->added = im->im.stats.imported;
 		im->duplicates = im->im.stats.duplicates;
 		im->rejected = im->im.stats.rejected;
+		im->notes = im->im.stats.notes;
 	} else {
 		if (im->csv_ready && (rc = csv_reader_finish(&im->csv)))
 			*err = im->fatal;
@@ -759,6 +820,7 @@ int app_import_finish(struct app_import *im, struct app_import_result *res, stru
 		res->added = im->added;
 		res->duplicates = im->duplicates;
 		res->rejected = im->rejected;
+		res->notes = im->notes;
 		snprintf(res->campaign, sizeof(res->campaign), "%s", im->c.name ? im->c.name : "");
 	}
 	import_free(im);
@@ -811,16 +873,11 @@ struct screening {
 static int screen_one(void *vctx, const char *e164)
 {
 	struct screening *sc = vctx;
-	char national[64], digits[32];
-	size_t k = 0;
+	char digits[11];
 
-	/* Bloctel takes French numbers as ten digits. */
-	if (strncmp(e164, "+33", 3) != 0 || phone_format_for(e164, "FR", national, sizeof(national)))
+	/* Bloctel takes French numbers, overseas ones included, as ten digits. */
+	if (phone_fr_national(e164, digits))
 		return 0;
-	for (const char *p = national; *p && k + 1 < sizeof(digits); p++)
-		if (*p >= '0' && *p <= '9')
-			digits[k++] = *p;
-	digits[k] = '\0';
 	sc->fn(sc->ctx, digits);
 	sc->n++;
 	return 0;

@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include "app/app_int.h"
+#include <sodium.h>
+
 #include "core/phone.h"
+#include "core/privacy.h"
 #include "core/tz.h"
 
 /* The person's number in E.164 (phone) or email; exactly one of them. */
@@ -49,10 +52,17 @@ static int find(struct app *a, const char *phone, const char *email, struct ids 
 /* Numbers stay numbers in the export; everything else is text. */
 static bool numeric_column(const char *name)
 {
+	static const char *const integers[] = {"id", "attempts", "attempt", "priority", "relevant", "decision_maker",
+		"qualification_changed", "local_day", "local_hour", "local_weekday", "source_line", "hashed", "since",
+		"held_by", "set_by"};
 	size_t n = strlen(name);
 
-	return strcmp(name, "id") == 0 || strcmp(name, "attempts") == 0 ||
-		(n > 3 && strcmp(name + n - 3, "_at") == 0) || (n > 8 && strcmp(name + n - 8, "_seconds") == 0);
+	for (size_t i = 0; i < sizeof(integers) / sizeof(integers[0]); i++)
+		if (strcmp(name, integers[i]) == 0)
+			return true;
+	return (n > 3 && strcmp(name + n - 3, "_at") == 0) || (n > 3 && strcmp(name + n - 3, "_id") == 0) ||
+		(n > 8 && strcmp(name + n - 8, "_seconds") == 0) || (n > 6 && strcmp(name + n - 6, "_cents") == 0) ||
+		strcmp(name, "held_until") == 0;
 }
 
 static int add_row(void *ctx, const char *section, int n, const char *const *names, const char *const *values)
@@ -105,9 +115,32 @@ int app_person_export(struct app *a, const char *phone, const char *email, json_
 	return 0;
 }
 
-int app_person_erase(struct app *a, const char *phone, const char *email, int *erased, struct tp_error *err)
+/* A contact's numbers and their hashes under the database's key. */
+struct numbers {
+	const unsigned char *key;
+	struct erased_number n[16];
+	char e164[16][PHONE_E164_MAX + 12], hash[16][PRIVACY_HASH_MAX];
+	int count;
+};
+
+static int keep_number(void *ctx, const char *e164)
+{
+	struct numbers *ns = ctx;
+
+	if (ns->count == (int)(sizeof(ns->n) / sizeof(ns->n[0])))
+		return 0;
+	snprintf(ns->e164[ns->count], sizeof(ns->e164[0]), "%s", e164);
+	privacy_number_hash(ns->key, e164, ns->hash[ns->count]);
+	ns->n[ns->count] = (struct erased_number){ns->e164[ns->count], ns->hash[ns->count]};
+	ns->count++;
+	return 0;
+}
+
+int app_person_erase(struct app *a, const char *phone, const char *email, bool keep_callable, int *erased,
+	struct tp_error *err)
 {
 	struct store_who who = app_who(a);
+	unsigned char fresh[PRIVACY_KEY_BYTES], key[PRIVACY_KEY_BYTES];
 	struct ids ids;
 	int rc;
 
@@ -116,11 +149,18 @@ int app_person_erase(struct app *a, const char *phone, const char *email, int *e
 		return rc;
 	if (ids.n == 0)
 		return tp_error_set(err, TP_ENOTFOUND, "nobody with that %s", phone ? "number" : "email");
+	randombytes_buf(fresh, sizeof(fresh));
+	if ((rc = store_privacy_key(a->store, fresh, key, err)))
+		return rc < 0 ? rc : tp_error_set(err, TP_ERR, "no privacy key could be stored");
 	for (int i = 0; i < ids.n; i++) {
-		if ((rc = store_person_erase(a->store, &who, ids.id[i], err)))
+		struct numbers ns = {.key = key};
+
+		if ((rc = store_person_numbers(a->store, ids.id[i], keep_number, &ns, err)) ||
+		    (rc = store_person_erase(a->store, &who, ids.id[i], ns.n, ns.count, !keep_callable, err)))
 			return rc;
 		++*erased;
 	}
+	sodium_memzero(key, sizeof(key));
 	return 0;
 }
 

@@ -24,8 +24,11 @@ static const char help[] =
 	"Unknown columns are kept as qualification values. Phones are stored in E.164.\n"
 	"Numbers already in the campaign are counted as duplicates and not imported again.\n"
 	"Each rejected row is reported on stderr as FILE:LINE: FIELD: reason; the good rows are\n"
-	"imported, all in one transaction (an interrupted import leaves nothing behind).\n"
-	"--format json prints {\"imported\":N,\"duplicates\":N,\"rejected\":N,\"errors\":[...]}.\n"
+	"imported, all in one transaction (an interrupted import leaves nothing behind). A row\n"
+	"kept with a remark (a country and a postcode that disagree, an unknown country) is\n"
+	"reported as note: FILE:LINE: FIELD: remark. Countries are stored as ISO codes.\n"
+	"--format json prints {\"imported\":N,\"duplicates\":N,\"rejected\":N,\"errors\":[...],\n"
+	"\"noted\":N,\"notes\":[...]}.\n"
 	"Exit 0 when the file was processed, 2 when it is unusable.\n"
 	"\n"
 	"       telepro import calls FILE --campaign NAME --mapping FILE [--format text|json]\n"
@@ -100,28 +103,42 @@ static void progress_note(long rows)
 struct import_run {
 	const struct progress *progress;
 	enum output_format format;
-	json_t *errors;
-	long errors_dropped;
+	json_t *errors, *notes;
+	long errors_dropped, notes_dropped;
 };
 
-/* Prints a rejected row (FILE:LINE: FIELD: reason) and keeps it for the JSON summary. */
-static void on_reject(void *ctx, const struct tp_error *e)
+/* Prints a row (FILE:LINE: FIELD: reason, "note: " before a remark) and keeps it for
+ * the JSON summary's list. */
+static void report(struct import_run *run, const struct tp_error *e, const char *prefix, json_t *list, long *dropped)
 {
-	struct import_run *run = ctx;
 	char msg[1024];
 
 	tp_error_format(e, msg, sizeof(msg));
 	if (run->progress && run->progress->enabled)
 		fputs("\r\033[K", stderr); /* the message replaces the progress line */
-	fprintf(stderr, "%s\n", msg);
+	fprintf(stderr, "%s%s\n", prefix, msg);
 	if (run->format != FORMAT_JSON)
 		return;
-	if (json_array_size(run->errors) >= JSON_ERRORS_MAX) {
-		run->errors_dropped++;
+	if (json_array_size(list) >= JSON_ERRORS_MAX) {
+		++*dropped;
 		return;
 	}
-	json_array_append_new(run->errors, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)e->line, "field",
+	json_array_append_new(list, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)e->line, "field",
 		e->field, "reason", e->reason));
+}
+
+static void on_reject(void *ctx, const struct tp_error *e)
+{
+	struct import_run *run = ctx;
+
+	report(run, e, "", run->errors, &run->errors_dropped);
+}
+
+static void on_note(void *ctx, const struct tp_error *e)
+{
+	struct import_run *run = ctx;
+
+	report(run, e, "note: ", run->notes, &run->notes_dropped);
 }
 
 /* What each kind of import takes and prints. */
@@ -147,7 +164,7 @@ static const struct {
  */
 static int run_import(struct app_import_opts *o, const char *path, enum output_format format)
 {
-	struct import_run run = {NULL, format, json_array(), 0};
+	struct import_run run = {NULL, format, json_array(), json_array(), 0, 0};
 	struct app_import_result res;
 	struct progress prog = {0};
 	struct app_import *im;
@@ -163,6 +180,7 @@ static int run_import(struct app_import_opts *o, const char *path, enum output_f
 	if (!f) {
 		fprintf(stderr, "telepro: %s: %s\n", path, strerror(errno));
 		json_decref(run.errors);
+	json_decref(run.notes);
 		return 2;
 	}
 	if (fstat(fileno(f), &stbuf) == 0 && S_ISDIR(stbuf.st_mode)) {
@@ -177,6 +195,7 @@ static int run_import(struct app_import_opts *o, const char *path, enum output_f
 	run.progress = &prog;
 	o->file = path;
 	o->on_reject = on_reject;
+	o->on_note = on_note;
 	o->arg = &run;
 	o->cancel = &interrupted;
 	if ((rc = cli_open_app(&a, NULL)))
@@ -213,6 +232,12 @@ static int run_import(struct app_import_opts *o, const char *path, enum output_f
 
 		if (run.errors_dropped)
 			json_object_set_new(j, "errors_not_listed", json_integer(run.errors_dropped));
+		if (o->kind == APP_IMPORT_PROSPECTS) {
+			json_object_set_new(j, "noted", json_integer(res.notes));
+			json_object_set(j, "notes", run.notes);
+			if (run.notes_dropped)
+				json_object_set_new(j, "notes_not_listed", json_integer(run.notes_dropped));
+		}
 		json_dumpf(j, stdout, JSON_COMPACT);
 		putchar('\n');
 		json_decref(j);
@@ -227,6 +252,7 @@ close:
 out:
 	free(buf);
 	json_decref(run.errors);
+	json_decref(run.notes);
 	if (f != stdin)
 		fclose(f);
 	return rc;

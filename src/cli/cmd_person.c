@@ -8,14 +8,16 @@
 
 static const char help[] =
 	"usage: telepro person export --phone NUMBER | --email ADDRESS\n"
-	"       telepro person erase --phone NUMBER | --email ADDRESS\n"
+	"       telepro person erase --phone NUMBER | --email ADDRESS [--keep-callable]\n"
 	"       telepro person review [--years 3] [--format text|json]\n"
 	"\n"
 	"export prints, as JSON, everything Telepro holds about the person: contact, company,\n"
 	"leads, calls and notes, appointments, qualification, consents, opposition entries.\n"
-	"erase removes their identity, notes, qualification and consents at once and for good;\n"
-	"the KPI counters and call results stay (numbers, not people), and so does the\n"
-	"opposition list (a number that asked never to be called is not called again).\n"
+	"erase removes their identity, address, notes, qualification and consents at once and\n"
+	"for good; the KPI counters and call results stay (numbers, not people). Their numbers\n"
+	"stay only as keyed hashes in the opposition list, which they join as 'do not call'\n"
+	"(an erasure the person asked for: a later file that brings them back is refused);\n"
+	"--keep-callable when the erasure is not theirs to ask and they may be called again.\n"
 	"review lists the people nobody contacted for --years (default 3): keep or erase them.\n"
 	"Admins only; every export and erasure is in the audit log.\n";
 
@@ -24,6 +26,7 @@ int cmd_person(int argc, char **argv)
 	static const struct option opts[] = {
 		{"phone", required_argument, NULL, 'p'}, {"email", required_argument, NULL, 'e'},
 		{"years", required_argument, NULL, 'y'}, {"format", required_argument, NULL, 'f'},
+		{"keep-callable", no_argument, NULL, 'k'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *phone = NULL, *email = NULL, *what;
@@ -34,6 +37,7 @@ int cmd_person(int argc, char **argv)
 	json_t *j = NULL, *p;
 	size_t i;
 	int opt, rc, erased;
+	bool keep_callable = false;
 
 	if (cli_wants_help(argc, argv) || argc < 2)
 		return argc < 2 ? cli_usage("person", "export, erase or review?") : cli_help(help);
@@ -47,6 +51,8 @@ int cmd_person(int argc, char **argv)
 			phone = optarg;
 		else if (opt == 'e')
 			email = optarg;
+		else if (opt == 'k' && strcmp(what, "erase") == 0)
+			keep_callable = true;
 		else if (opt == 'y' && cli_parse_int(optarg, 1, 50, &years))
 			;
 		else if (opt == 'f' && cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &format))
@@ -65,7 +71,7 @@ int cmd_person(int argc, char **argv)
 		else
 			cli_print_json(j);
 	} else if (strcmp(what, "erase") == 0) {
-		if (app_person_erase(&a, phone, email, &erased, &err))
+		if (app_person_erase(&a, phone, email, keep_callable, &erased, &err))
 			rc = cli_fail(&err);
 		else
 			printf("%d contact%s erased\n", erased, erased == 1 ? "" : "s");

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/import.h"
+#include "core/place.h"
 #include "core/tz.h"
 #include "core/date.h"
 #include "core/utf8.h"
@@ -39,6 +40,17 @@ static void reject(struct importer *im, long line, const char *field, const char
 	im->stats.rejected++;
 	if (im->sink.reject)
 		im->sink.reject(im->sink.ctx, &e);
+}
+
+static void note(struct importer *im, long line, const char *field, const char *message)
+{
+	struct tp_error e;
+
+	tp_error_clear(&e);
+	tp_error_at(&e, TP_OK, im->opts.file, line, field, "%s", message);
+	im->stats.notes++;
+	if (im->sink.note)
+		im->sink.note(im->sink.ctx, &e);
 }
 
 /*
@@ -155,14 +167,43 @@ static bool only_empty_beyond(const struct csv_record *rec, size_t ncols)
 	return true;
 }
 
+/*
+ * Where the row's person or company is (core/place.h): its country column becomes the ISO
+ * code of the territory decided (the postcode wins for France, with a note when the two
+ * disagree); a country Telepro does not know is kept as written, with a note. Returns the
+ * region the row's national numbers are read in.
+ */
+static const char *row_place(struct importer *im, long line, struct prospect *p)
+{
+	const char *written = p->field[F_COUNTRY], *postcode = p->field[F_POSTCODE];
+	struct place where;
+	char msg[320];
+
+	if (written[0] && !place_country_code(written)) {
+		snprintf(msg, sizeof(msg), "'%.60s' is not a country Telepro knows: kept as written; the campaign's"
+			" region (%s) reads its numbers and sets its rules", written, im->opts.region);
+		note(im, line, "country", msg);
+		return im->opts.region;
+	}
+	place_decide(written, postcode, NULL, im->opts.region, NULL, &where);
+	if (where.disagree) {
+		snprintf(msg, sizeof(msg), "'%.60s' (%s) and postcode %s (%s) disagree: the postcode wins", written,
+			place_name(where.written), postcode, place_name(where.country));
+		note(im, line, "country", msg);
+	}
+	if (written[0])
+		p->field[F_COUNTRY] = where.country;
+	return where.country[0] ? where.country : im->opts.region;
+}
+
 /* Normalises one phone column into out; returns false (row rejected) when invalid. */
-static bool check_phone(struct importer *im, long line, int id, const char *raw, char *out)
+static bool check_phone(struct importer *im, long line, int id, const char *region, const char *raw, char *out)
 {
 	const char *why = NULL;
 	char shown[48];
 
 	out[0] = '\0';
-	switch (phone_normalize(raw, strlen(raw), im->opts.region, out, &why)) {
+	switch (phone_normalize(raw, strlen(raw), region, out, &why)) {
 	case PHONE_OK:
 	case PHONE_EMPTY:
 		return true;
@@ -210,6 +251,7 @@ static int read_row(struct importer *im, const struct csv_record *rec)
 	const char *values[CSV_FIELDS_MAX];
 	const char *qkeys[CSV_FIELDS_MAX], *qvalues[CSV_FIELDS_MAX];
 	struct prospect p;
+	const char *region;
 	long bad;
 	int rc;
 
@@ -257,12 +299,20 @@ static int read_row(struct importer *im, const struct csv_record *rec)
 			p.nqual++;
 		}
 	}
-	if (!check_phone(im, rec->line, F_PHONE, p.field[F_PHONE], p.phone) ||
-	    !check_phone(im, rec->line, F_MOBILE, p.field[F_MOBILE], p.mobile))
+	region = row_place(im, rec->line, &p);
+	if (!check_phone(im, rec->line, F_PHONE, region, p.field[F_PHONE], p.phone) ||
+	    !check_phone(im, rec->line, F_MOBILE, region, p.field[F_MOBILE], p.mobile))
 		return 0;
 	p.lead_phone = p.phone[0] ? p.phone : p.mobile;
 	if (!p.lead_phone[0]) {
 		reject(im, rec->line, "phone", "%s%s", "missing: the row has neither a phone nor a mobile number", "");
+		return 0;
+	}
+	if (im->opts.forgotten && ((p.phone[0] && im->opts.forgotten(im->opts.forgotten_ctx, p.phone)) ||
+	    (p.mobile[0] && im->opts.forgotten(im->opts.forgotten_ctx, p.mobile)))) {
+		reject(im, rec->line, p.phone[0] && im->opts.forgotten(im->opts.forgotten_ctx, p.phone) ? "phone" : "mobile",
+			"%s%s", "left out: this person's data was erased at their request and they asked not to be called"
+			" again (docs/PRIVACY.md)", "");
 		return 0;
 	}
 	if (!check_consent(im, rec->line, &p))

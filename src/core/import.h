@@ -42,6 +42,9 @@ struct import_sink {
 	int (*prospect)(void *ctx, const struct prospect *p, struct tp_error *err);
 	/* Told of each rejected row (err->file, line, field, reason set). May be NULL. */
 	void (*reject)(void *ctx, const struct tp_error *err);
+	/* Told of each row kept with a remark (a country and a postcode that disagree, a
+	 * country Telepro does not know), in the same form. May be NULL. */
+	void (*note)(void *ctx, const struct tp_error *err);
 };
 
 struct import_opts {
@@ -50,6 +53,10 @@ struct import_opts {
 	bool latin1;                 /* input is ISO-8859-1, not UTF-8 */
 	const struct mapping *mapping; /* may be NULL */
 	const char *region;          /* default region for national phone numbers, "FR" */
+	/* True when a number belongs to a person erased at their request who asked not to be
+	 * called again (docs/PRIVACY.md): the row is rejected. May be NULL. */
+	bool (*forgotten)(void *ctx, const char *e164);
+	void *forgotten_ctx;
 };
 
 struct import_stats {
@@ -59,6 +66,7 @@ struct import_stats {
 	long empty;                  /* blank records (every field empty), skipped */
 	long pending;                /* taken by a bulk sink: counted at its commit */
 	long rows;                   /* data records read */
+	long notes;                  /* rows kept with a remark */
 };
 
 struct importer {

@@ -43,6 +43,27 @@ const char *phone_fr_overseas(const char *nsn)
 	return NULL;
 }
 
+int phone_fr_national(const char *e164, char out[11])
+{
+	const char *digits = e164 ? e164 + 1 : NULL, *code;
+
+	if (!e164 || e164[0] != '+' || strspn(digits, "0123456789") != strlen(digits))
+		return -1;
+	if (strncmp(digits, "33", 2) == 0 && strlen(digits) == 11 && digits[2] != '0') {
+		digits += 2;
+	} else if (strlen(digits) == 9 && strncmp(digits, "508", 3) == 0) {
+		/* Saint-Pierre-et-Miquelon: +508 and six digits, 05 08 and the same six. */
+	} else if (strlen(digits) == 12 && (code = phone_fr_overseas(digits + 3)) != NULL && strncmp(code, digits, 3) == 0) {
+		digits += 3;
+	} else {
+		return -1;
+	}
+	out[0] = '0';
+	memcpy(out + 1, digits, 9);
+	out[10] = '\0';
+	return 0;
+}
+
 int phone_fr_plan(const char *region)
 {
 	static const char *const regions[] = {"FR", "RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF"};

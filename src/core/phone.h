@@ -42,6 +42,11 @@ int phone_format_for(const char *e164, const char *region, char *out, size_t siz
  * overseas territory holds in ARCEP's plan ("262" for 262 41 00 00), NULL for the others. */
 const char *phone_fr_overseas(const char *nsn);
 
+/* The ten digits a number is dialled with in the French plan (0 and its 9 digits: "0262200001"
+ * for +262 262 20 00 01, "0508411234" for +508 41 12 34): 0, or -1 when e164 is not a
+ * number of France or of an overseas territory that shares its plan. */
+int phone_fr_national(const char *e164, char out[11]);
+
 /* 1 for the regions whose national numbers are read in the French plan (above), else 0. */
 int phone_fr_plan(const char *region);
 

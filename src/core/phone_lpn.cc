@@ -31,6 +31,7 @@ extern "C" int phone_lpn_normalize(const char *text, size_t len, const char *reg
 	char out[PHONE_E164_MAX], const char **reason)
 {
 	const char *why = nullptr;
+	bool overseas = false;
 	int status = PHONE_INVALID;
 
 	try {
@@ -56,6 +57,7 @@ extern "C" int phone_lpn_normalize(const char *text, size_t len, const char *reg
 
 				number.Clear();
 				e = util()->Parse(intl, "ZZ", &number);
+				overseas = true;
 			}
 		}
 
@@ -72,7 +74,8 @@ extern "C" int phone_lpn_normalize(const char *text, size_t len, const char *reg
 					why = "too long";
 					break;
 				default:
-					why = "not a valid number (no such range in its country's numbering plan)";
+					why = overseas ? "not a valid number (no such range in the plan of the overseas territory"
+						" its prefix belongs to)" : "not a valid number (no such range in its country's numbering plan)";
 				}
 			} else {
 				std::string e164;

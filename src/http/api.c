@@ -629,24 +629,32 @@ static void prospects(struct http_req *r)
 
 struct rejects {
 	struct http_req *r;
-	json_t *list;
+	json_t *list, *notes;
 };
+
+/* The first thousand of a list are listed; the count says the rest. */
+static void list_row(json_t *list, const struct tp_error *e)
+{
+	if (json_array_size(list) < 1000)
+		json_array_append_new(list, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)e->line, "field", e->field,
+			"reason", e->reason));
+}
 
 static void on_reject(void *arg, const struct tp_error *e)
 {
-	struct rejects *rj = arg;
+	list_row(((struct rejects *)arg)->list, e);
+}
 
-	/* The first thousand are listed; the count says the rest. */
-	if (json_array_size(rj->list) < 1000)
-		json_array_append_new(rj->list, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)e->line, "field", e->field,
-			"reason", e->reason));
+static void on_note(void *arg, const struct tp_error *e)
+{
+	list_row(((struct rejects *)arg)->notes, e);
 }
 
 /* POST /imports?kind=prospects|dnc&campaign=…: the body is the file itself. */
 static void import(struct http_req *r)
 {
 	const char *kind = http_query(r, "kind"), *file = http_query(r, "file"), *delim = http_query(r, "delimiter");
-	struct rejects rj = {r, json_array()};
+	struct rejects rj = {r, json_array(), json_array()};
 	struct app_import_opts o = {0};
 	struct app_import_result res = {0};
 	struct app_import *im;
@@ -659,6 +667,7 @@ static void import(struct http_req *r)
 		o.kind = APP_IMPORT_DNC;
 	} else {
 		json_decref(rj.list);
+		json_decref(rj.notes);
 		http_reply_status(r, 400, "kind", "prospects or dnc");
 		return;
 	}
@@ -672,26 +681,30 @@ static void import(struct http_req *r)
 	o.source = http_query(r, "source");
 	o.region = http_query(r, "region");
 	o.on_reject = on_reject;
+	o.on_note = on_note;
 	o.arg = &rj;
 	if (!(im = app_import_begin(r->app, &o, &err))) {
 		json_decref(rj.list);
+		json_decref(rj.notes);
 		http_reply_error(r, &err);
 		return;
 	}
 	if (app_import_feed(im, r->body ? r->body : "", r->body_len, &err)) {
 		app_import_abort(im);
 		json_decref(rj.list);
+		json_decref(rj.notes);
 		http_reply_error(r, &err);
 		return;
 	}
 	if (app_import_finish(im, &res, &err)) {
 		json_decref(rj.list);
+		json_decref(rj.notes);
 		http_reply_error(r, &err);
 		return;
 	}
-	http_reply_json(r, 200, json_pack("{s:s,s:I,s:I,s:I,s:I,s:o}", "file", o.file, "rows", (json_int_t)res.rows,
+	http_reply_json(r, 200, json_pack("{s:s,s:I,s:I,s:I,s:I,s:o,s:I,s:o}", "file", o.file, "rows", (json_int_t)res.rows,
 		"added", (json_int_t)res.added, "duplicates", (json_int_t)res.duplicates, "rejected",
-		(json_int_t)res.rejected, "rejects", rj.list));
+		(json_int_t)res.rejected, "rejects", rj.list, "noted", (json_int_t)res.notes, "notes", rj.notes));
 }
 
 const struct http_route api_routes[] = {

@@ -78,6 +78,10 @@ struct db_driver {
 	/* SQL that turns the connection's foreign-key checks off and on outside a transaction
 	 * (db_begin_trusted); NULL where they cannot be. */
 	const char *fk_checks_off, *fk_checks_on;
+	/* Run before and after the transaction of a person's erasure, so that what it removes
+	 * leaves the backend's files (SQLite: deleted content zeroed, the journal emptied);
+	 * NULL where the backend cannot (PostgreSQL: docs/PRIVACY.md). */
+	const char *erase_begin, *erase_end;
 	/* Serialises schema migrations between processes (may be NULL). */
 	int (*lock_schema)(struct db *db, bool lock, struct tp_error *err);
 };

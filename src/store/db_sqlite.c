@@ -243,4 +243,8 @@ const struct db_driver db_sqlite_driver = {
 	.set_cache_kib = sq_set_cache_kib,
 	.fk_checks_off = "PRAGMA foreign_keys=OFF",
 	.fk_checks_on = "PRAGMA foreign_keys=ON",
+	/* Debian's SQLite zeroes deleted content by default; others may not. The journal's
+	 * older frames still hold what was erased until a checkpoint empties it. */
+	.erase_begin = "PRAGMA secure_delete = ON",
+	.erase_end = "PRAGMA wal_checkpoint(TRUNCATE)",
 };

@@ -287,11 +287,22 @@ static const char m4_held[] =
 	"DROP INDEX leads_held;"
 	"CREATE INDEX leads_held ON leads (held_by, campaign_id) WHERE held_by IS NOT NULL;";
 
+/* 5: what an erasure leaves (docs/PRIVACY.md). The database's own settings (the key of
+ * the erased numbers' hashes); opposition entries whose number is kept only as a keyed
+ * hash ("#" and hex in phone, hashed 1), read at each prospect import; the consents'
+ * numbers out of the audit log (the consent rows keep them, and go with an erasure). */
+static const char m5_privacy[] =
+	"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"ALTER TABLE opposition ADD COLUMN hashed INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX opposition_hashed ON opposition (hashed) WHERE hashed = 1;"
+	"UPDATE audit_log SET detail = NULL WHERE action = 'consent.add';";
+
 static const char *const migrations[] = {
 	m1_schema,
 	m2_web,
 	m3_revision,
 	m4_held,
+	m5_privacy,
 };
 
 int migrations_latest(void)

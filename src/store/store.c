@@ -1026,6 +1026,7 @@ struct store_import {
 	struct store *s;
 	struct store_who who;
 	int64_t campaign_id;
+	bool consumers;             /* B2C: a row's address is the person's */
 	int64_t now;
 	/* The bulk path (backends with COPY): prospects staged, settled set-based at commit. */
 	bool bulk;
@@ -1288,18 +1289,22 @@ static const struct {
 	{"", "INSERT INTO tp_newco (ckey, first, id) SELECT ckey, first, nextval('companies_id_seq')"
 	 " FROM (SELECT ckey, MIN(seq) AS first FROM tp_new WHERE ckey IS NOT NULL GROUP BY ckey ORDER BY first) f"},
 	{"", "ANALYZE tp_newco"},
-	{"t", "INSERT INTO companies (id, name, siren, siret, sector, size_band, address, postcode, city, country,"
-	 " website, created_at) SELECT n.id, t.company, t.siren_eff, t.siret, t.sector, t.size_band, t.address,"
-	 " t.postcode, t.city, t.country, t.website, CAST(?1 AS BIGINT)"
+	/* The address is the company's, but a consumer's own (?2: 1 in a B2C campaign). */
+	{"tp", "INSERT INTO companies (id, name, siren, siret, sector, size_band, address, postcode, city, country,"
+	 " website, created_at) SELECT n.id, t.company, t.siren_eff, t.siret, t.sector, t.size_band,"
+	 " CASE WHEN CAST(?2 AS BIGINT) = 0 THEN t.address END, CASE WHEN CAST(?2 AS BIGINT) = 0 THEN t.postcode END,"
+	 " CASE WHEN CAST(?2 AS BIGINT) = 0 THEN t.city END, CASE WHEN CAST(?2 AS BIGINT) = 0 THEN t.country END,"
+	 " t.website, CAST(?1 AS BIGINT)"
 	 " FROM tp_newco n JOIN tp_import t ON t.seq = n.first"},
-	/* A contact with a company keeps no address of its own. */
-	{"t", "INSERT INTO contacts (id, company_id, civility, first_name, last_name, role, phone, mobile, email, address,"
+	/* A contact with a company keeps no address of its own, but a consumer does. */
+	{"tp", "INSERT INTO contacts (id, company_id, civility, first_name, last_name, role, phone, mobile, email, address,"
 	 " postcode, city, country, created_at) SELECT n.contact_id, x.company_id, t.civility, t.first_name,"
-	 " t.last_name, t.role, t.phone, t.mobile, t.email, CASE WHEN x.company_id IS NULL THEN t.address END,"
-	 " CASE WHEN x.company_id IS NULL THEN t.postcode END, CASE WHEN x.company_id IS NULL THEN t.city END,"
-	 " CASE WHEN x.company_id IS NULL THEN t.country END, CAST(?1 AS BIGINT)"
+	 " t.last_name, t.role, t.phone, t.mobile, t.email, CASE WHEN x.own_address THEN t.address END,"
+	 " CASE WHEN x.own_address THEN t.postcode END, CASE WHEN x.own_address THEN t.city END,"
+	 " CASE WHEN x.own_address THEN t.country END, CAST(?1 AS BIGINT)"
 	 " FROM tp_new n LEFT JOIN tp_newco co ON co.ckey = n.ckey"
-	 " CROSS JOIN LATERAL (SELECT COALESCE(n.company_id, co.id) AS company_id) x"
+	 " CROSS JOIN LATERAL (SELECT COALESCE(n.company_id, co.id) AS company_id,"
+	 " COALESCE(n.company_id, co.id) IS NULL OR CAST(?2 AS BIGINT) = 1 AS own_address) x"
 	 " JOIN tp_import t ON t.seq = n.seq"},
 	{"ct", "INSERT INTO leads (campaign_id, contact_id, phone, source_line, created_at)"
 	 " SELECT CAST(?1 AS BIGINT), COALESCE(t.contact_id, n.contact_id), t.lead_phone, t.line, CAST(?2 AS BIGINT)"
@@ -1437,10 +1442,16 @@ static int64_t bulk_company_key(struct store_import *imp, const struct prospect 
 	return hashkeys_number(&imp->companies, key->buf, key->len, added);
 }
 
+/* The fields of a row's address: its company's, or a consumer's own (store_import_begin). */
+static bool is_address(int field)
+{
+	return field == F_ADDRESS || field == F_POSTCODE || field == F_CITY || field == F_COUNTRY;
+}
+
 /* A first import's row, straight into the tables (the settlement's rules, row by row in
  * memory: a repeated number is a duplicate; every other row a new contact, of the new
  * company its keys name, whose first row gives its fields; a contact with a company keeps
- * no address of its own). */
+ * no address of its own, but a consumer does). */
 static void bulk_direct_add(struct store_import *imp, const struct prospect *p)
 {
 	static const int company_fields[] = {F_SIRET, F_SECTOR, F_SIZE_BAND, F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY,
@@ -1467,7 +1478,8 @@ static void bulk_direct_add(struct store_import *imp, const struct prospect *p)
 		store__copy_field(&imp->companies_rows, f[F_COMPANY], '\t');
 		store__copy_field(&imp->companies_rows, siren_eff, '\t');
 		for (size_t i = 0; i < sizeof(company_fields) / sizeof(company_fields[0]); i++)
-			store__copy_field(&imp->companies_rows, f[company_fields[i]], '\t');
+			store__copy_field(&imp->companies_rows, imp->consumers && is_address(company_fields[i]) ? NULL
+				: f[company_fields[i]], '\t');
 		store__copy_field(&imp->companies_rows, now, '\n');
 	}
 	store__copy_field(&imp->contacts_rows, contact, '\t');
@@ -1478,7 +1490,7 @@ static void bulk_direct_add(struct store_import *imp, const struct prospect *p)
 	store__copy_field(&imp->contacts_rows, p->mobile, '\t');
 	store__copy_field(&imp->contacts_rows, f[F_EMAIL], '\t');
 	for (size_t i = 0; i < sizeof(address) / sizeof(address[0]); i++)
-		store__copy_field(&imp->contacts_rows, k ? NULL : f[address[i]], '\t');
+		store__copy_field(&imp->contacts_rows, k && !imp->consumers ? NULL : f[address[i]], '\t');
 	store__copy_field(&imp->contacts_rows, now, '\n');
 	store__copy_field(&imp->leads_rows, imp->campaign_text, '\t');
 	store__copy_field(&imp->leads_rows, contact, '\t');
@@ -1664,7 +1676,7 @@ static int bulk_settle(struct store_import *imp, long *added, long *dups, struct
 			break;
 		}
 		for (int k = 0; params[k]; k++)
-			db_bind_int64(st, k + 1, params[k] == 'c' ? imp->campaign_id : imp->now);
+			db_bind_int64(st, k + 1, params[k] == 'c' ? imp->campaign_id : params[k] == 'p' ? imp->consumers : imp->now);
 		rc = db_step(st, err);
 		db_finalize(st);
 		rc = rc < 0 ? rc : 0;
@@ -1764,13 +1776,14 @@ static int fresh_end(struct store_import *imp, struct tp_error *err)
 }
 
 struct store_import *store_import_begin(struct store *s, const struct store_who *who, int64_t campaign_id,
-	struct tp_error *err)
+	bool consumers, struct tp_error *err)
 {
 	struct store_import *imp = xcalloc(1, sizeof(*imp));
 	struct db *db = s->db;
 
 	imp->s = s;
 	imp->campaign_id = campaign_id;
+	imp->consumers = consumers;
 	imp->who = *who;
 	imp->now = who->at;
 	/* Its rows name the campaign, and parents it has just found or inserted. */
@@ -1851,10 +1864,10 @@ static int import_company(struct store_import *imp, const struct prospect *p, in
 	db_bind_text_or_null(imp->company_add, 3, f[F_SIRET]);
 	db_bind_text_or_null(imp->company_add, 4, f[F_SECTOR]);
 	db_bind_text_or_null(imp->company_add, 5, f[F_SIZE_BAND]);
-	db_bind_text_or_null(imp->company_add, 6, f[F_ADDRESS]);
-	db_bind_text_or_null(imp->company_add, 7, f[F_POSTCODE]);
-	db_bind_text_or_null(imp->company_add, 8, f[F_CITY]);
-	db_bind_text_or_null(imp->company_add, 9, f[F_COUNTRY]);
+	db_bind_text_or_null(imp->company_add, 6, imp->consumers ? NULL : f[F_ADDRESS]);
+	db_bind_text_or_null(imp->company_add, 7, imp->consumers ? NULL : f[F_POSTCODE]);
+	db_bind_text_or_null(imp->company_add, 8, imp->consumers ? NULL : f[F_CITY]);
+	db_bind_text_or_null(imp->company_add, 9, imp->consumers ? NULL : f[F_COUNTRY]);
 	db_bind_text_or_null(imp->company_add, 10, f[F_WEBSITE]);
 	db_bind_int64(imp->company_add, 11, imp->now);
 	if ((rc = db_insert(imp->company_add, id, err)) || !imp->fresh)
@@ -1902,11 +1915,11 @@ static int import_contact(struct store_import *imp, const struct prospect *p, in
 	db_bind_text_or_null(st, 6, p->phone);
 	db_bind_text_or_null(st, 7, p->mobile);
 	db_bind_text_or_null(st, 8, f[F_EMAIL]);
-	/* A person's own address when there is no company to hold it (B2C). */
-	db_bind_text_or_null(st, 9, company_id ? NULL : f[F_ADDRESS]);
-	db_bind_text_or_null(st, 10, company_id ? NULL : f[F_POSTCODE]);
-	db_bind_text_or_null(st, 11, company_id ? NULL : f[F_CITY]);
-	db_bind_text_or_null(st, 12, company_id ? NULL : f[F_COUNTRY]);
+	/* A person's own address when there is no company to hold it, or a consumer's (B2C). */
+	db_bind_text_or_null(st, 9, company_id && !imp->consumers ? NULL : f[F_ADDRESS]);
+	db_bind_text_or_null(st, 10, company_id && !imp->consumers ? NULL : f[F_POSTCODE]);
+	db_bind_text_or_null(st, 11, company_id && !imp->consumers ? NULL : f[F_CITY]);
+	db_bind_text_or_null(st, 12, company_id && !imp->consumers ? NULL : f[F_COUNTRY]);
 	db_bind_int64(st, 13, imp->now);
 	if ((rc = db_insert(st, id, err)) || !imp->fresh)
 		return rc;

@@ -113,10 +113,13 @@ TP_MUST_USE int store_campaign_get_for_update(struct store *s, const char *name,
  * Prospect import into one campaign, as one write transaction: begin, one call per
  * prospect (IMPORT_ADDED or IMPORT_DUPLICATE: the phone is already a lead of the
  * campaign), then commit or abort. A contact whose phone is already known is reused.
+ * A row's address (address, postcode, city, country) is its company's in a business
+ * campaign, and the person's own in a consumer one (consumers true: B2C), where a company
+ * named by the row gets none (docs/PRIVACY.md: a consumer's address is erased with them).
  */
 struct store_import;
 struct store_import *store_import_begin(struct store *s, const struct store_who *who, int64_t campaign_id,
-	struct tp_error *err);
+	bool consumers, struct tp_error *err);
 TP_MUST_USE int store_import_prospect(struct store_import *imp, const struct prospect *p, struct tp_error *err);
 /* Commits, recording the import (file, counts) in the imports table and the audit log.
  * Prospects taken as IMPORT_PENDING (the bulk path of backends that have one) are
@@ -429,9 +432,27 @@ typedef int (*store_review_fn)(void *ctx, const struct person_review *r);
 TP_MUST_USE int store_person_find(struct store *s, const char *phone, const char *email, store_id_fn fn, void *ctx,
 	struct tp_error *err);
 TP_MUST_USE int store_person_rows(struct store *s, int64_t contact_id, store_row_fn fn, void *ctx, struct tp_error *err);
-/* Erases the contact's identity, notes, qualification and consents in one transaction;
- * counters, call results and the opposition list stay; audited. */
+/* The numbers a contact is known by (phone, mobile, their leads'), each once. */
+TP_MUST_USE int store_person_numbers(struct store *s, int64_t contact_id, int (*fn)(void *ctx, const char *e164),
+	void *ctx, struct tp_error *err);
+/* One of the numbers an erasure removes, and its keyed hash (core/privacy.h). */
+struct erased_number {
+	const char *e164, *hash;
+};
+/* Erases the contact in one transaction: identity, address (and a company's address
+ * that only they had), notes, qualification, consents, the consents' audit details;
+ * each of numbers leaves the opposition list for its hash, and, do_not_call, joins it as
+ * an internal hash entry. Counters and call results stay (numbers, not people);
+ * audited by id. The backend then drops the erased content from its files where it can
+ * (SQLite: zeroed pages, the journal emptied). */
 TP_MUST_USE int store_person_erase(struct store *s, const struct store_who *who, int64_t contact_id,
+	const struct erased_number *numbers, int nnumbers, bool do_not_call, struct tp_error *err);
+/* The database's key for the erased numbers' hashes: the one stored, else fresh (when
+ * not NULL) stored and returned. 1 when there is none (fresh NULL), else 0. */
+TP_MUST_USE int store_privacy_key(struct store *s, const unsigned char *fresh, unsigned char key[32],
+	struct tp_error *err);
+/* The hashes of the erased numbers kept in the opposition list, each to fn. */
+TP_MUST_USE int store_forgotten(struct store *s, int (*fn)(void *ctx, const char *hash), void *ctx,
 	struct tp_error *err);
 /* Contacts not erased whose last call (or, never called, their arrival) is before before. */
 TP_MUST_USE int store_person_review(struct store *s, int64_t before, store_review_fn fn, void *ctx,

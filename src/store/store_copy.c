@@ -16,14 +16,15 @@ static const char *const tables[] = {
 	"users", "companies", "contacts", "campaigns", "calling_blocks", "calling_windows", "retry_rules",
 	"outcomes", "qualification_fields", "leads", "qualification_values", "agent_sessions", "calls",
 	"appointments", "kpi_counters", "kpi_agent_month", "kpi_hour_month", "kpi_day", "kpi_outcome_day", "kpi_outcome_month", "agent_day_spans",
-	"opposition", "consents", "screenings", "imports", "audit_log",
+	"opposition", "consents", "screenings", "imports", "audit_log", "settings",
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
 /* Tables whose id column is generated. */
 static bool has_id(const char *table)
 {
-	return strcmp(table, "retry_rules") && strncmp(table, "kpi_", 4) && strcmp(table, "agent_day_spans");
+	return strcmp(table, "retry_rules") && strncmp(table, "kpi_", 4) && strcmp(table, "agent_day_spans") &&
+		strcmp(table, "settings");
 }
 
 static int count_rows(struct store *s, const char *table, const char *where, int64_t *n, struct tp_error *err)

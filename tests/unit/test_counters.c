@@ -73,7 +73,7 @@ static int64_t setup_campaign(struct store *s, const char *name, int nleads, int
 	check(store_campaign_add(s, &test_who, &c, &err), &err);
 	id = c.id;
 	campaign_release(&c);
-	imp = store_import_begin(s, &test_who, id, &err);
+	imp = store_import_begin(s, &test_who, id, false, &err);
 	assert_non_null(imp);
 	for (int i = 0; i < nleads; i++) {
 		struct prospect p;

@@ -370,7 +370,7 @@ static void test_followups(void **state)
 	check(app_user_add(&a, "alice", "agent", "pw-agent-12345", &uid, &err), &err);
 	campaign_init(&c);
 	check(app_campaign_add(&a, "Follow", none, 1, &c, &err), &err);
-	imp = store_import_begin(a.store, &test_who, c.id, &err);
+	imp = store_import_begin(a.store, &test_who, c.id, false, &err);
 	for (int l = 1; l <= 3; l++) {
 		struct prospect p;
 

@@ -140,7 +140,7 @@ static void add_campaign(struct store *s, struct campaign *c, int max_attempts, 
 	c->max_attempts = max_attempts;
 	check(campaign_set_retry(c, retry, &err), &err);
 	check(store_campaign_add(s, &test_who, c, &err), &err);
-	imp = store_import_begin(s, &test_who, c->id, &err);
+	imp = store_import_begin(s, &test_who, c->id, false, &err);
 	for (int i = 1; i <= n; i++) {
 		struct prospect p;
 
@@ -417,7 +417,7 @@ static void add_consumer(struct store *s, int64_t campaign_id, const char *phone
 	struct prospect p;
 
 	tp_error_clear(&err);
-	imp = store_import_begin(s, &test_who, campaign_id, &err);
+	imp = store_import_begin(s, &test_who, campaign_id, false, &err);
 	memset(&p, 0, sizeof(p));
 	for (int f = 0; f < F_COUNTRY; f++)
 		p.field[f] = "";
@@ -489,20 +489,24 @@ static void test_rules_of_the_trade(void **state)
 	assert_int_equal(next(s, "alice", t(7, 11, 30), why, sizeof(why)), 2);   /* the 4th */
 	log_call(s, "alice", 2, "busy", NULL, t(7, 11, 31), 0);
 	assert_int_equal(next(s, "alice", t(7, 14, 0), why, sizeof(why)), 0);    /* the 5th: no */
-	assert_true(strstr(why, "lead 2: 4 calls or attempts to this number in the last 30 days (at most 4)") != NULL);
-	/* 30 days after the first of the four (3 December 17:31), the number may be called again. */
+	assert_true(strstr(why, "lead 2: 4 calls or attempts to this number since 2026-12-03 (at most 4 in 30 calendar"
+		" days): the first day allowed is 2027-01-03") != NULL);
+	/* The 30 calendar days after the first of the four (3 December) over, the number may be
+	 * called again (Monday 4 January: the 3rd is a Sunday). */
 	assert_int_equal(next(s, "alice", tz_utc("Europe/Paris", 2027, 1, 4, 14, 0, 0), why, sizeof(why)), 2);
 
-	/* A refusal in one campaign holds for the person in every campaign: 59 days later, not
-	 * yet; 60 days later, again. */
+	/* A refusal in one campaign holds for the person in every campaign: 60 times 24 hours
+	 * later, not yet (60 calendar days after the day of the refusal, 7 December, end on
+	 * 5 February at midnight); the next working day after, again. */
 	add_consumer(s, other.id, "+33142685309", "69001");   /* lead 4 */
 	log_call(s, "alice", 4, "conversation", "refused", t(7, 12, 0), 0);
 	campaign_set_str(&other.name, "R");
 	check(store_campaign_add(s, &test_who, &other, &err), &err);
 	add_consumer(s, other.id, "+33142685309", "69001");   /* lead 5, in campaign R */
-	assert_int_equal(next_in(s, "R", "alice", t(7, 12, 0) + 59 * 86400, why, sizeof(why)), 0);
-	assert_true(strstr(why, "lead 5: refused during a call 59 days ago: none for 60 days after a refusal") != NULL);
-	assert_int_equal(next_in(s, "R", "alice", t(7, 12, 0) + 60 * 86400, why, sizeof(why)), 5);
+	assert_int_equal(next_in(s, "R", "alice", t(7, 12, 0) + 60 * 86400, why, sizeof(why)), 0);
+	assert_true(strstr(why, "lead 5: refused during a call on 2026-12-07: none for 60 calendar days after a refusal:"
+		" the first day allowed is 2027-02-06") != NULL);
+	assert_int_equal(next_in(s, "R", "alice", tz_utc("Europe/Paris", 2027, 2, 8, 10, 0, 0), why, sizeof(why)), 5);
 
 	/* 11 November: a public holiday, nothing at all. */
 	assert_int_equal(next(s, "alice", tz_utc("Europe/Paris", 2027, 11, 11, 11, 0, 0), why, sizeof(why)), 0);

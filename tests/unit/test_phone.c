@@ -108,6 +108,23 @@ static void test_overseas(void **state)
 		if (phone_fr_overseas(nsn))
 			assert_int_equal(phone_fast_fr(text, strlen(text), out), 0);
 	}
+	{
+		char digits[11];
+
+		assert_int_equal(phone_fr_national("+262262410000", digits), 0);
+		assert_string_equal(digits, "0262410000");
+		assert_int_equal(phone_fr_national("+508411234", digits), 0);
+		assert_string_equal(digits, "0508411234");
+		assert_int_equal(phone_fr_national("+33142685300", digits), 0);
+		assert_string_equal(digits, "0142685300");
+		assert_int_equal(phone_fr_national("+590690000000", digits), 0);
+		assert_string_equal(digits, "0690000000");
+		/* +262 with a Guadeloupe prefix, Belgium, nothing: not in the French plan. */
+		assert_int_equal(phone_fr_national("+262590000000", digits), -1);
+		assert_int_equal(phone_fr_national("+3225551212", digits), -1);
+		assert_int_equal(phone_fr_national("+33", digits), -1);
+		assert_int_equal(phone_fr_national("erased:1", digits), -1);
+	}
 	assert_string_equal(phone_fr_overseas("262410000"), "262");
 	assert_string_equal(phone_fr_overseas("508411234"), "508");
 	assert_null(phone_fr_overseas("142685300"));

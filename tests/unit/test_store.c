@@ -224,7 +224,7 @@ static void test_import_commit_abort_export(void **state)
 	assert_true(strlen(schema) < sizeof(schema) - 1);
 
 	/* An aborted import leaves nothing. */
-	imp = store_import_begin(s, &test_who, a, &err);
+	imp = store_import_begin(s, &test_who, a, false, &err);
 	assert_non_null(imp);
 	make_prospect(&p, "+33142685300", "Dupont", "ACME");
 	assert_true(store_import_prospect(imp, &p, &err) >= 0);
@@ -239,7 +239,7 @@ static void test_import_commit_abort_export(void **state)
 	{
 		volatile sig_atomic_t stop = 1;
 
-		imp = store_import_begin(s, &test_who, a, &err);
+		imp = store_import_begin(s, &test_who, a, false, &err);
 		assert_non_null(imp);
 		make_prospect(&p, "+33142685300", "Dupont", "ACME");
 		assert_true(store_import_prospect(imp, &p, &err) >= 0);
@@ -255,7 +255,7 @@ static void test_import_commit_abort_export(void **state)
 		tp_error_clear(&err);
 	}
 
-	imp = store_import_begin(s, &test_who, a, &err);
+	imp = store_import_begin(s, &test_who, a, false, &err);
 	make_prospect(&p, "+33142685300", "Dupont", "ACME");
 	p.nqual = 1;
 	p.qual_key = keys;
@@ -276,7 +276,7 @@ static void test_import_commit_abort_export(void **state)
 
 	/* The same number in another campaign is a new lead of the same contact. */
 	memset(&st, 0, sizeof(st));
-	imp = store_import_begin(s, &test_who, b, &err);
+	imp = store_import_begin(s, &test_who, b, false, &err);
 	make_prospect(&p, "+33142685300", "Other name", "Other");
 	count(&st, store_import_prospect(imp, &p, &err));
 	assert_int_equal(store_import_commit(imp, "t.csv", &st, &err), 0);
