@@ -375,6 +375,68 @@ expect_eq "why no lead rc" 2 $?
 expect_eq "why no lead" "telepro: lead: no lead 7" "$(cat err)"
 unset TELEPRO_NOW
 
+# Overseas consumers, written every way a French file writes them: each is offered only
+# inside their own legal hours (10:00-13:00, 14:00-20:00 where they live), winter and
+# summer. The Paris times of each edge come from Python's zoneinfo, not from Telepro.
+TELEPRO_DB=$(new_db overseas)
+export TELEPRO_NOW=1795078800
+"$T" campaign add Dom --audience b2c --kind sales --window "mon-sun 00:00-24:00" >/dev/null
+cat >dom.csv <<'CSV'
+nom;telephone;code postal;pays;date_consentement;source_consentement
+Payet;0262 41 00 00;97400;France;2026-09-02;salon
+Hoarau;0692 00 00 01;;Réunion;2026-09-02;salon
+Grondin;0693 00 00 02;;RE;2026-09-02;salon
+Madi;0639 00 00 03;97600;;2026-09-02;salon
+Ali;0269 61 00 04;;Mayotte;2026-09-02;salon
+Jean-Baptiste;0590 82 00 05;97110;FR;2026-09-02;salon
+Lubin;0690 00 00 06;;Guadeloupe;2026-09-02;salon
+Gréaux;0590 27 12 07;97133;Guadeloupe;2026-09-02;salon
+Fleming;0690 77 00 08;97150;France;2026-09-02;salon
+Joseph-Angélique;0596 00 00 09;97200;FRA;2026-09-02;salon
+Mathurin;0696 00 00 10;;Martinique;2026-09-02;salon
+Horth;0594 00 00 11;97300;;2026-09-02;salon
+Ho-A-Chuck;0694 00 00 12;;Guyane française;2026-09-02;salon
+Detcheverry;05 08 41 12 13;97500;Saint-Pierre-et-Miquelon;2026-09-02;salon
+Martin;01 42 68 53 14;75001;France;2026-09-02;salon
+CSV
+"$T" import prospects dom.csv --campaign Dom --format json >out 2>err
+expect_eq "overseas file: every row in" "15 0" "$(json "f\"{d['imported']} {d['rejected']}\"" <out)"
+expect_eq "overseas file: the postcode wins, said" "dom.csv:9: country: 'Guadeloupe' (Guadeloupe) and postcode 97133 (Saint-Barthélemy) disagree: the postcode wins" "$(json "'|'.join(f\"dom.csv:{n['line']}: {n['field']}: {n['reason']}\" for n in d['notes'])" <out)"
+expect_eq "overseas numbers in E.164" "+262262410000 +262692000001 +262693000002 +262639000003 +262269610004 +590590820005 +590690000006 +590590271207 +590690770008 +596596000009 +596696000010 +594594000011 +594694000012 +508411213 +33142685314" \
+  "$(sql "$TELEPRO_DB" "SELECT phone FROM leads ORDER BY id" | paste -sd' ')"
+printf '+33100000000\n' >bloctel.txt
+TELEPRO_NOW=1795165200 "$T" import dnc bloctel.txt --source bloctel --screened 2026-11-20 >/dev/null
+TELEPRO_NOW=1810800000 "$T" import dnc bloctel.txt --source bloctel --screened 2027-05-20 >/dev/null
+TELEPRO_NOW=1814515200 "$T" import dnc bloctel.txt --source bloctel --screened 2027-07-01 >/dev/null
+# lead:zone of each row, in file order
+zones="1:Indian/Reunion 2:Indian/Reunion 3:Indian/Reunion 4:Indian/Mayotte 5:Indian/Mayotte 6:America/Guadeloupe 7:America/Guadeloupe 8:America/St_Barthelemy 9:America/Marigot 10:America/Martinique 11:America/Martinique 12:America/Cayenne 13:America/Cayenne 14:America/Miquelon 15:Europe/Paris"
+# Wednesday 2 December 2026 (winter) and Wednesday 7 July 2027 (summer: Miquelon and Paris
+# change their clocks, the others do not), each edge as the consumer's wall clock.
+python3 - "$zones" >edges.txt <<'PY'
+import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
+for item in sys.argv[1].split():
+    lead, zone = item.split(":", 1)
+    for day in ("2026-12-02", "2027-07-07"):
+        for hm, ok in (("09:59", 0), ("10:00", 1), ("12:59", 1), ("13:00", 0), ("13:59", 0), ("14:00", 1), ("19:59", 1), ("20:00", 0)):
+            local = datetime.fromisoformat(f"{day}T{hm}").replace(tzinfo=ZoneInfo(zone))
+            paris = local.astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%dT%H:%M")
+            print(lead, zone, day, hm, paris, ok)
+PY
+wrong=0 checked=0
+while read -r lead zone day hm paris ok; do
+  got=$("$T" why "$lead" --at "$paris" --format json | json "(int(d['callable']), d['consumer_zone'])")
+  checked=$((checked + 1))
+  if [ "$got" != "($ok, '$zone')" ]; then
+    wrong=$((wrong + 1)); echo "lead $lead ($zone) $day $hm local = $paris in Paris: expected ($ok, '$zone'), got $got"
+  fi
+done <edges.txt
+expect_eq "overseas consumers at every edge, winter and summer ($checked answers)" "0 240" "$wrong $checked"
+expect_eq "Saint-Martin's own abolition day (28 May), not Guadeloupe's (27 May)" "0 1 1 0" \
+  "$(for l in 9 6; do for d in 2027-05-28 2027-05-27; do "$T" why $l --at "${d}T17:00" --format json | json "int(d['callable'])"; done; done | paste -sd' ')"
+unset TELEPRO_NOW
+
 # GDPR: a person's export, erasure (the counters stay), and the review of old contacts
 TELEPRO_DB=$(new_db gdpr)
 export TELEPRO_NOW=1795078800   # 2026-11-19 10:00 in Paris
