@@ -433,6 +433,12 @@ function initImport(box) {
         report.append(el('table', { id: 'imp-rejects' }, el('caption', { text: t('Rejected rows') }),
           el('thead', {}, el('tr', {}, el('th', { text: t('Line') }), el('th', { text: t('Field') }), el('th', { text: t('Reason') }))), tb));
       }
+      if (r.notes && r.notes.length) {
+        const tb = el('tbody');
+        for (const x of r.notes) tb.append(el('tr', {}, el('td', { text: String(x.line) }), el('td', { text: x.field }), el('td', { text: x.reason })));
+        report.append(el('table', { id: 'imp-notes' }, el('caption', { text: t('Rows kept with a remark') }),
+          el('thead', {}, el('tr', {}, el('th', { text: t('Line') }), el('th', { text: t('Field') }), el('th', { text: t('Remark') }))), tb));
+      }
     } catch (e) {
       report.replaceChildren(el('p', { class: 'message error', role: 'alert', text: e.message }));
     } finally {

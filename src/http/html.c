@@ -160,6 +160,7 @@ static const char *const script_words[] = {
 	N_("Appointment date and time"), N_("Callback date and time"), N_("Updated"), N_("Column"), N_("(recognise)"), N_("ignore"),
 	N_("First rows of the file; choose a field for the columns that are not recognised."), N_("Importing…"), N_("Rows"),
 	N_("imported"), N_("duplicates"), N_("rejected"), N_("Rejected rows"), N_("Line"), N_("Field"), N_("Reason"),
+	N_("Rows kept with a remark"), N_("Remark"),
 	/* Why the desk offers a lead (store_next_lead's reasons). */
 	N_("your callback, due"), N_("shared callback, due"), N_("hot prospect, follow-up due"), N_("new lead"),
 	N_("the lead you hold"), N_("retry: attempt {n} of {max}"),

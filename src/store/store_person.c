@@ -122,32 +122,38 @@ static const char *const erase_sql[] = {
 	" consent_source = NULL, consent_at = NULL, consent_wording = NULL, erased_at = ?2 WHERE id = ?1",
 };
 
-/* Per number, ?1 the number, ?2 its hash, ?3 the time: its opposition entries keep their
- * source and date under the hash; the internal one (do not call) is added when asked. */
-static const char *const erase_number_sql[] = {
-	"INSERT INTO opposition (phone, source, since, hashed) SELECT ?2, source, since, 1 FROM opposition"
-	" WHERE phone = ?1 ON CONFLICT (phone, source) DO NOTHING",
-	"DELETE FROM opposition WHERE phone = ?1",
-	"DELETE FROM consents WHERE phone = ?1",
-	"INSERT INTO opposition (phone, source, since, hashed) VALUES (?2, 'internal', ?3, 1)"
-	" ON CONFLICT (phone, source) DO NOTHING",
+/* Per number, its parameters in order ('n' the number, 'h' its hash, 't' the time): its
+ * opposition entries keep their source and date under the hash; the internal one (do not
+ * call) is added when asked. */
+static const struct {
+	const char *params, *sql;
+	bool do_not_call;
+} erase_number_sql[] = {
+	{"hn", "INSERT INTO opposition (phone, source, since, hashed) SELECT ?1, source, since, 1 FROM opposition"
+	 " WHERE phone = ?2 ON CONFLICT (phone, source) DO NOTHING", false},
+	{"n", "DELETE FROM opposition WHERE phone = ?1", false},
+	{"n", "DELETE FROM consents WHERE phone = ?1", false},
+	{"ht", "INSERT INTO opposition (phone, source, since, hashed) VALUES (?1, 'internal', ?2, 1)"
+	 " ON CONFLICT (phone, source) DO NOTHING", true},
 };
 
-static int run_bound(struct store *s, const char *sql, int64_t id, const char *a, const char *b, int64_t at,
-	struct tp_error *err)
+/* One of the statements above (sql, with params), or of erase_sql (params NULL: ?1 the
+ * contact, ?2 the time when the statement has one). */
+static int run_bound(struct store *s, const char *sql, const char *params, int64_t contact_id,
+	const struct erased_number *n, int64_t at, struct tp_error *err)
 {
 	struct db_stmt *st = db_prepare(s->db, sql, err);
 
 	if (!st)
 		return err->code;
-	if (a) {
-		db_bind_text(st, 1, a);
-		if (strstr(sql, "?2"))
-			db_bind_text(st, 2, b);
-		if (strstr(sql, "?3"))
-			db_bind_int64(st, 3, at);
+	if (params) {
+		for (int k = 0; params[k]; k++)
+			if (params[k] == 't')
+				db_bind_int64(st, k + 1, at);
+			else
+				db_bind_text(st, k + 1, params[k] == 'n' ? n->e164 : n->hash);
 	} else {
-		db_bind_int64(st, 1, id);
+		db_bind_int64(st, 1, contact_id);
 		if (strstr(sql, "?2"))
 			db_bind_int64(st, 2, at);
 	}
@@ -167,11 +173,11 @@ int store_person_erase(struct store *s, const struct store_who *who, int64_t con
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof(erase_sql) / sizeof(erase_sql[0]) && rc == 0; i++)
-		rc = run_bound(s, erase_sql[i], contact_id, NULL, NULL, who->at, err);
+		rc = run_bound(s, erase_sql[i], NULL, contact_id, NULL, who->at, err);
 	for (int n = 0; n < nnumbers && rc == 0; n++)
 		for (size_t i = 0; i < sizeof(erase_number_sql) / sizeof(erase_number_sql[0]) && rc == 0; i++)
-			if (do_not_call || strstr(erase_number_sql[i], "'internal'") == NULL)
-				rc = run_bound(s, erase_number_sql[i], 0, numbers[n].e164, numbers[n].hash, who->at, err);
+			if (do_not_call || !erase_number_sql[i].do_not_call)
+				rc = run_bound(s, erase_number_sql[i].sql, erase_number_sql[i].params, 0, &numbers[n], who->at, err);
 	if (rc == 0)
 		rc = store_audit(s, who, "person.erase", "contact", contact_id, do_not_call ? "do not call" : "callable", err);
 	rc = store__finish(s, rc, err);

@@ -136,7 +136,8 @@ async function tileValue(page, kpi) {
     // The manager imports a file whose company column has a name Telepro does not know:
     // preview, map it, import, read the reject report.
     await mia.goto(base + '/campaigns/' + campaignId);
-    const csv = 'Nom de la boîte;Nom;Téléphone\nDelta SARL;Dupuis;04 72 11 22 33\nEpsilon;Morel;04 72\nZeta SA;Noël;04 72 11 22 35\n';
+    const csv = 'Nom de la boîte;Nom;Téléphone;Code postal;Pays\nDelta SARL;Dupuis;04 72 11 22 33;69001;France\n' +
+      'Epsilon;Morel;04 72;69002;France\nZeta SA;Noël;04 72 11 22 35;69003;Réunion\n';
     await mia.setInputFiles('#imp-file', { name: 'crm.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf-8') });
     await mia.waitForSelector('#imp-table');
     check('the preview shows the rows', (await mia.textContent('#imp-table tbody')).includes('Delta SARL'));
@@ -148,6 +149,9 @@ async function tileValue(page, kpi) {
     check('two imported, one rejected', /importées ?: 2/.test(summary) && /rejetées ?: 1/.test(summary), summary);
     const rejects = await mia.textContent('#imp-rejects tbody');
     check('the reject names line 3 and the phone', rejects.includes('3') && rejects.includes('phone'), rejects);
+    const notes = await mia.textContent('#imp-notes tbody');
+    check('the note names line 4: the postcode wins over the country', notes.includes('4') && notes.includes('country') &&
+      notes.includes('the postcode wins'), notes);
     const exported = await mia.evaluate(async () => (await (await fetch('/api/v1/prospects?campaign=Web%20test&limit=5000')).json()).prospects);
     check('the mapped column became the company', exported.some((p) => p.company === 'Delta SARL' && p.last_name === 'Dupuis'));
     await mia.screenshot({ path: path.join(out, 'import.png'), fullPage: true });
