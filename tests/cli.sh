@@ -48,6 +48,17 @@ echo "new password" | "$T" user passwd alice --password-stdin >/dev/null
 expect_eq "passwd rc" 0 $?
 # the password is stored as an Argon2id hash, never in clear
 expect_eq "argon2id hash" "1" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM users WHERE name='alice' AND password_hash LIKE '\$argon2id\$%' AND password_hash NOT LIKE '%new password%'")"
+# roles change; the last enabled admin is never disabled nor demoted
+expect_eq "user set role" "user alice is now manager" "$("$T" user set alice --role manager)"
+"$T" user set alice --role boss 2>err >/dev/null
+expect_eq "user set bad role" "2 telepro: role: 'boss': agent, sales, manager or admin" "$? $(cat err)"
+echo "correct horse" | "$T" user add root --role admin --password-stdin >/dev/null
+"$T" user disable root 2>err >/dev/null
+expect_eq "the last admin stays" "2 telepro: user: 'root' is the last admin: make another user admin before disabling or demoting them" "$? $(cat err)"
+"$T" user set root --role agent 2>err >/dev/null
+expect_eq "nor is demoted" 2 $?
+expect_eq "role change audited" "user.role|manager" "$(sql "$TELEPRO_DB" "SELECT action, detail FROM audit_log WHERE action = 'user.role'")"
+"$T" user set alice --role agent >/dev/null
 "$T" user passwd nobody --password-stdin </dev/null 2>err >/dev/null
 expect_eq "passwd unknown rc" 2 $?
 expect_eq "passwd unknown message" "telepro: user: no user named 'nobody'" "$(cat err)"
@@ -276,7 +287,7 @@ expect_eq "migrate into a non-empty target rc" 2 $?
 expect_eq "migrate refusal" "telepro: to: the target database is not empty (users has 11 rows): migrate copies into a new database only" "$(cat err)"
 # ids go on after the copy: a new call gets the next id
 expect_eq "ids follow" "$(( $(sql "$target" "SELECT MAX(id) FROM calls") + 1 ))" \
-  "$("$T" --db "$target" call log --agent alice --lead 1 --result busy --at 2026-10-09T10:00 --format json | json "d['call_id']")"
+  "$("$T" --db "$target" call log --agent alice --lead "$(sql "$target" "SELECT MIN(id) FROM leads WHERE state IN ('new', 'in_progress')")" --result busy --at 2026-10-09T10:00 --format json | json "d['call_id']")"
 
 # A campaign's own outcomes: added with their flags, counted by outcome, relabelled, but
 # their flags are fixed once calls have them; built-in codes and unknown flags refused.

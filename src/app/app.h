@@ -62,8 +62,15 @@ TP_MUST_USE int app_password_check(const char *password, struct tp_error *err);
 TP_MUST_USE int app_user_add(struct app *a, const char *name, const char *role, const char *password, int64_t *id,
 	struct tp_error *err);
 TP_MUST_USE int app_user_get(struct app *a, const char *name, struct user *u, struct tp_error *err);
-TP_MUST_USE int app_user_passwd(struct app *a, const char *name, const char *password, struct tp_error *err);
+/* Sets name's password. A user changing their own gives the current one (current; the
+ * system actor, the CLI without --as, need not); admins change anyone's. Every other web
+ * session of that user ends (keep_token: the cookie of the session asking, kept; NULL:
+ * none kept). */
+TP_MUST_USE int app_user_passwd(struct app *a, const char *name, const char *current, const char *password,
+	const char *keep_token, struct tp_error *err);
+/* Admins only; the last enabled admin can be neither disabled nor demoted (TP_ECONFLICT). */
 TP_MUST_USE int app_user_set_disabled(struct app *a, const char *name, bool disabled, struct tp_error *err);
+TP_MUST_USE int app_user_set_role(struct app *a, const char *name, const char *role, struct tp_error *err);
 /* [{"id","name","role","disabled","created_at"}] */
 TP_MUST_USE int app_user_list(struct app *a, json_t **out, struct tp_error *err);
 /* The enabled sales people, whom an agent hands appointments to: ["marc","sophie"]. */
@@ -80,19 +87,33 @@ TP_MUST_USE int app_user_set_lang(struct app *a, const char *name, const char *l
 /* Web sessions (app_web.c) -------------------------------------------------------------- */
 
 #define APP_WEB_SESSION_SECONDS (12 * 3600)   /* a working day; extended while used */
-#define APP_LOGIN_WINDOW_SECONDS 900          /* failed logins are counted over 15 minutes */
-#define APP_LOGIN_MAX_PER_LOGIN 5             /* then that login waits */
-#define APP_LOGIN_MAX_PER_IP 30               /* then that address waits */
+/* Failed logins (docs/WEB.md, "Sign-in"): counted over an hour, per login from one address
+ * and per address. Past the free ones, the next try waits 30 s after the last failure,
+ * doubling with each further failure, at most 15 minutes: a guesser is slowed down to a
+ * few tries an hour, and nobody can lock a user out from another address. */
+#define APP_LOGIN_WINDOW_SECONDS 3600
+#define APP_LOGIN_FREE_PER_PAIR 5             /* a login from one address */
+#define APP_LOGIN_FREE_PER_IP 30              /* every login from one address */
+#define APP_LOGIN_WAIT_FIRST 30
+#define APP_LOGIN_WAIT_MAX 900
+
+/* Seconds a login must still wait after failures (the latest at last) when free of them
+ * are free, at now; 0 when it may try. */
+int64_t app_login_wait(int64_t failures, int64_t last, int64_t free, int64_t now);
 
 struct app_web_session {
 	struct user user;
 	char token[65];             /* 256 random bits in hex: the cookie's value, never stored */
 	char csrf[65];              /* 256 random bits in hex: forms and state-changing API calls */
 	int64_t expires_at;
+	int64_t retry_after;        /* TP_ETOOMANY: the seconds to wait before trying again */
 };
 
-/* Checks login and password (throttled per login and per address ip: TP_ETOOMANY) and
- * opens a session; the app then acts as that user. */
+/* The stored name of a session token (its BLAKE2b hash, hex). */
+void app_web_token_hash(const char *token, char out[65]);
+/* Checks login and password (throttled per login and address, and per address ip:
+ * TP_ETOOMANY, out->retry_after the seconds to wait) and opens a session; the app then acts as
+ * that user. An unknown login costs the same Argon2id check as a known one. */
 TP_MUST_USE int app_web_login(struct app *a, const char *login, const char *password, const char *ip,
 	struct app_web_session *out, struct tp_error *err);
 /* The live session of token (TP_ENOTFOUND when none), extended when half used; the app

@@ -1,5 +1,6 @@
 /* The calling desk: sessions, next lead, call log, appointments. Times users type are
  * local times of the campaign, parsed here once (core/date.h through tz_parse_local). */
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -156,6 +157,7 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 	struct call_input ci = {0};
 	struct campaign c;
 	int64_t call_id, appointment_id;
+	char key[340];
 	bool replayed;
 	int rc;
 
@@ -167,6 +169,8 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "the lead called (or, without one, the campaign) is required");
 	if (!in->result || !*in->result)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "the result of the call is required");
+	if ((rc = calling_check_result(in->result, in->outcome, err)))
+		return rc;
 	ci.agent = in->agent;
 	ci.lead_id = in->lead_id;
 	ci.campaign = in->campaign;
@@ -181,6 +185,17 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 	if ((in->talk && (rc = units_parse_duration(in->talk, "talk", 0, 6 * 3600, &ci.talk_seconds, err))) ||
 	    (in->ring && (rc = units_parse_duration(in->ring, "ring", 0, 3600, &ci.ring_seconds, err))))
 		return rc;
+	/* Appointments go to sales people only. */
+	if (in->sales && *in->sales) {
+		struct user u;
+
+		if ((rc = store_user_get(a->store, in->sales, &u, err)))
+			return rc == TP_ENOTFOUND ? tp_error_at(err, TP_EUSAGE, NULL, 0, "sales", "no user named '%s'", in->sales)
+				: rc;
+		if (strcmp(u.role, "sales") != 0)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "sales", "'%s' is not a sales person (role %s)", in->sales,
+				u.role);
+	}
 	campaign_init(&c);
 	rc = in->lead_id ? store_lead_campaign(a->store, in->lead_id, &c, err)
 			 : store_campaign_settings(a->store, in->campaign, &c, err);
@@ -191,8 +206,51 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 	if (rc == 0)
 		rc = resolve_at(a, &c, in->at, "at", &ci.started_at, err);
 	campaign_release(&c);
+	/* An idempotency key is the agent's own (another agent's same key is another call);
+	 * the same request again gets the first answer, another request with it a 409. */
+	if (rc == 0 && in->idempotency_key && *in->idempotency_key) {
+		struct call_summary prev;
+		bool found;
+
+		if (strlen(in->idempotency_key) > 200)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "idempotency_key", "at most 200 bytes");
+		snprintf(key, sizeof(key), "%zu:%s:%s", strlen(in->agent), in->agent, in->idempotency_key);
+		ci.idempotency_key = key;
+		if ((rc = store_call_by_key(a->store, key, &prev, &found, err)))
+			return rc;
+		if (found) {
+			bool same = prev.lead_id == in->lead_id && strcmp(prev.result, in->result) == 0 &&
+				strcmp(prev.outcome, in->outcome ? in->outcome : "") == 0 && prev.talk_seconds == ci.talk_seconds &&
+				prev.ring_seconds == ci.ring_seconds && prev.callback_at == ci.callback_at &&
+				strcmp(prev.note ? prev.note : "", in->note ? in->note : "") == 0;
+
+			free(prev.note);
+			if (!same)
+				return tp_error_at(err, TP_ECONFLICT, NULL, 0, "idempotency_key", "'%s' was used for another call"
+					" (call %lld): a new call takes a new key", in->idempotency_key, (long long)prev.id);
+			*out = json_pack("{s:I,s:o,s:b}", "call_id", (json_int_t)prev.id, "appointment_id",
+				prev.appointment_id ? json_integer(prev.appointment_id) : json_null(), "replayed", 1);
+			return 0;
+		}
+	}
+	/* Whose lead it is (docs/CALLING.md): an agent's own, or anyone's for a manager. */
+	if (rc == 0 && in->lead_id) {
+		struct lead_holder h;
+
+		if ((rc = store_lead_holder(a->store, in->lead_id, &h, err)) == 0)
+			rc = calling_may_log(a->actor, !(a->role & APP_AGENT), in->lead_id, &h, app_now(a), err);
+	}
 	if (rc || (rc = store_call_log(a->store, &ci, &call_id, &appointment_id, &replayed, err)))
 		return rc;
+	/* A manager who logs a call for an agent is on record as such. */
+	if (!replayed && (a->role & (APP_MANAGER | APP_ADMIN)) && strcmp(a->actor, in->agent) != 0) {
+		struct store_who who = app_who(a);
+		char detail[160];
+
+		snprintf(detail, sizeof(detail), "for %s", in->agent);
+		if ((rc = store_audit(a->store, &who, "call.log", "call", call_id, detail, err)))
+			return rc;
+	}
 	*out = json_pack("{s:I,s:o}", "call_id", (json_int_t)call_id, "appointment_id",
 		appointment_id ? json_integer(appointment_id) : json_null());
 	if (replayed)
@@ -284,6 +342,16 @@ int app_appointment_result(struct app *a, int64_t id, const char *status, const 
 		return rc;
 	if (!status && !result && rel < 0 && cents < 0)
 		return tp_error_set(err, TP_EUSAGE, "give at least one of --status, --relevant, --result, --amount");
+	/* Sales record what became of their own appointments; managers and admins of any. */
+	if (a->role & APP_SALES) {
+		char sales[128];
+
+		if ((rc = store_appointment_sales(a->store, id, sales, sizeof(sales), err)))
+			return rc;
+		if (strcmp(sales, a->actor) != 0)
+			return tp_error_set(err, TP_EFORBIDDEN, "appointment %lld is %s's: sales record the results of their"
+				" own appointments", (long long)id, sales[0] ? sales : "nobody");
+	}
 	return store_appointment_result(a->store, &who, id, status, rel, result, cents, err);
 }
 

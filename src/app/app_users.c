@@ -1,4 +1,5 @@
 /* Users: roles, passwords (Argon2id through libsodium), enabling. */
+#include <pthread.h>
 #include <string.h>
 #include <sodium.h>
 
@@ -57,19 +58,45 @@ int app_user_get(struct app *a, const char *name, struct user *u, struct tp_erro
 	return store_user_get(a->store, name, u, err);
 }
 
-int app_user_passwd(struct app *a, const char *name, const char *password, struct tp_error *err)
+int app_user_passwd(struct app *a, const char *name, const char *current, const char *password,
+	const char *keep_token, struct tp_error *err)
 {
-	char hash[crypto_pwhash_STRBYTES];
+	char hash[crypto_pwhash_STRBYTES], keep[65];
 	struct store_who who = app_who(a);
 	struct user u;
 	int rc;
 
-	/* Users change their own password; admins anyone's. */
+	/* Users change their own password, proving it is them; admins anyone's. */
 	if (strcmp(name, a->actor) != 0 && (rc = app_require(a, APP_ADMIN, "user passwd", err)))
 		return rc;
-	if ((rc = store_user_get(a->store, name, &u, err)) || (rc = hash_password(password, hash, err)))
+	if ((rc = store_user_get(a->store, name, &u, err)))
 		return rc;
-	return store_user_set_password(a->store, &who, name, hash, err);
+	if (strcmp(name, a->actor) == 0 && a->role != APP_SYSTEM) {
+		struct user me;
+
+		if (!current || !*current)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "current_password", "give your current password");
+		if (app_user_login(a, name, current, &me, err))
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "current_password", "the current password is wrong");
+	}
+	if ((rc = hash_password(password, hash, err)) || (rc = store_user_set_password(a->store, &who, name, hash, err)))
+		return rc;
+	/* Whoever had the old password (or a session opened with it) is out. */
+	if (keep_token && strlen(keep_token) == 64)
+		app_web_token_hash(keep_token, keep);
+	return store_web_sessions_end(a->store, name, keep_token && strlen(keep_token) == 64 ? keep : NULL, err);
+}
+
+int app_user_set_role(struct app *a, const char *name, const char *role, struct tp_error *err)
+{
+	struct store_who who = app_who(a);
+	int rc = app_require(a, APP_ADMIN, "user role", err);
+
+	if (rc)
+		return rc;
+	if (!app_role_of(role))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "role", "'%s': agent, sales, manager or admin", role ? role : "");
+	return store_user_set_role(a->store, &who, name, role, err);
 }
 
 int app_user_set_disabled(struct app *a, const char *name, bool disabled, struct tp_error *err)
@@ -139,13 +166,36 @@ int app_sales_people(struct app *a, json_t **out, struct tp_error *err)
 	return 0;
 }
 
+/* The hash an unknown login is checked against, so that it costs what a known one does
+ * (no telling accounts apart by the time of the answer). */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy(void)
+{
+	unsigned char secret[32];
+	char hex[65];
+
+	randombytes_buf(secret, sizeof(secret));
+	sodium_bin2hex(hex, sizeof(hex), secret, sizeof(secret));
+	if (crypto_pwhash_str(dummy_hash, hex, strlen(hex), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+		crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		dummy_hash[0] = '\0';
+}
+
 int app_user_login(struct app *a, const char *name, const char *password, struct user *u, struct tp_error *err)
 {
 	char hash[crypto_pwhash_STRBYTES + 1];
 	int rc = store_user_password_hash(a->store, name, hash, sizeof(hash), err);
 
-	if (rc == TP_ENOTFOUND)
+	if (rc == TP_ENOTFOUND) {
+		pthread_once(&dummy_once, make_dummy);
+		/* Never a match: the dummy's secret was drawn at random and thrown away. */
+		if (password && strlen(password) <= APP_PASSWORD_MAX && dummy_hash[0] &&
+		    crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
+			return tp_error_set(err, TP_ERR, "the dummy password check matched: impossible");
 		goto wrong;
+	}
 	if (rc)
 		return rc;
 	if (!password || strlen(password) > APP_PASSWORD_MAX ||

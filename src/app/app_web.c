@@ -22,7 +22,7 @@ static void random_hex(char out[65])
 }
 
 /* The stored name of a token: its hash, so that a copy of the database opens nothing. */
-static void token_hash(const char *token, char out[65])
+void app_web_token_hash(const char *token, char out[65])
 {
 	unsigned char h[32];
 
@@ -30,21 +30,40 @@ static void token_hash(const char *token, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
+int64_t app_login_wait(int64_t failures, int64_t last, int64_t free, int64_t now)
+{
+	int64_t wait = APP_LOGIN_WAIT_FIRST;
+
+	if (failures < free)
+		return 0;
+	for (int64_t i = free; i < failures && wait < APP_LOGIN_WAIT_MAX; i++)
+		wait *= 2;
+	if (wait > APP_LOGIN_WAIT_MAX)
+		wait = APP_LOGIN_WAIT_MAX;
+	return last + wait > now ? last + wait - now : 0;
+}
+
 int app_web_login(struct app *a, const char *login, const char *password, const char *ip,
 	struct app_web_session *out, struct tp_error *err)
 {
-	int64_t now = app_now(a), by_login = 0, by_ip = 0;
+	int64_t now = app_now(a), wait;
+	struct login_failures f;
 	char hash[65];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!login || !*login || strlen(login) > 100)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "login", "wrong login or password");
-	if ((rc = store_login_failures(a->store, login, ip, now - APP_LOGIN_WINDOW_SECONDS, &by_login, &by_ip, err)))
+	if ((rc = store_login_failures(a->store, login, ip, now - APP_LOGIN_WINDOW_SECONDS, &f, err)))
 		return rc;
-	if (by_login >= APP_LOGIN_MAX_PER_LOGIN || by_ip >= APP_LOGIN_MAX_PER_IP)
-		return tp_error_at(err, TP_ETOOMANY, NULL, 0, "login",
-			"too many failed logins: try again in %d minutes", APP_LOGIN_WINDOW_SECONDS / 60);
+	wait = app_login_wait(f.pair, f.pair_last, APP_LOGIN_FREE_PER_PAIR, now);
+	if (app_login_wait(f.ip, f.ip_last, APP_LOGIN_FREE_PER_IP, now) > wait)
+		wait = app_login_wait(f.ip, f.ip_last, APP_LOGIN_FREE_PER_IP, now);
+	if (wait > 0) {
+		out->retry_after = wait;
+		return tp_error_at(err, TP_ETOOMANY, NULL, 0, "login", "too many failed logins: try again in %lld seconds",
+			(long long)wait);
+	}
 	/* One password check at a time in a process: Argon2id takes 64 MiB for each, and a
 	 * burst of logins must not multiply the server's memory. */
 	pthread_mutex_lock(&checking);
@@ -67,7 +86,7 @@ int app_web_login(struct app *a, const char *login, const char *password, const 
 	random_hex(out->token);
 	random_hex(out->csrf);
 	out->expires_at = now + APP_WEB_SESSION_SECONDS;
-	token_hash(out->token, hash);
+	app_web_token_hash(out->token, hash);
 	if ((rc = store_web_session_add(a->store, hash, out->user.id, out->csrf, now, out->expires_at, err)))
 		return rc;
 	app_act_as_user(a, &out->user);
@@ -84,7 +103,7 @@ int app_web_session(struct app *a, const char *token, struct app_web_session *ou
 	memset(out, 0, sizeof(*out));
 	if (!token || strlen(token) != 64)
 		return tp_error_set(err, TP_ENOTFOUND, "no such session");
-	token_hash(token, hash);
+	app_web_token_hash(token, hash);
 	if ((rc = store_web_session_get(a->store, hash, now, &ws, err)))
 		return rc;
 	/* Sliding expiry, written at most twice a session-length rather than on every request. */
@@ -106,6 +125,6 @@ int app_web_logout(struct app *a, const char *token, struct tp_error *err)
 
 	if (!token || strlen(token) != 64)
 		return 0;
-	token_hash(token, hash);
+	app_web_token_hash(token, hash);
 	return store_web_session_delete(a->store, hash, err);
 }

@@ -11,6 +11,7 @@ static const char help[] =
 	"usage: telepro serve [--listen HOST:PORT] [--threads N] [--call-link TEMPLATE]\n"
 	"                     [--max-connections N] [--max-per-ip N] [--timeout SECONDS]\n"
 	"                     [--max-upload MB] [--db-cache MB] [--secure-cookies]\n"
+	"                     [--trust-proxy CIDR[,CIDR...]]\n"
 	"       telepro serve --routes\n"
 	"\n"
 	"Serves the pages (calling desk, team screen, dashboard, campaigns, appointments,\n"
@@ -20,6 +21,9 @@ static const char help[] =
 	"a 30 s idle timeout, 64 KB bodies, 32 MB prospect files, 16 KB of request headers and\n"
 	"an 8 MB database page cache per thread (SQLite). --secure-cookies marks\n"
 	"the session cookie Secure (behind TLS; also automatic with X-Forwarded-Proto: https).\n"
+	"--trust-proxy names the reverse proxies (e.g. 127.0.0.1/32,10.0.0.0/8) whose\n"
+	"X-Forwarded-For gives the client's address (sign-in throttling, logs); from any other\n"
+	"peer the header is ignored.\n"
 	"Sessions live in the database: several servers can share one PostgreSQL database.\n"
 	"--routes lists every route and who may use it.\n";
 
@@ -44,7 +48,8 @@ int cmd_serve(int argc, char **argv)
 		{"max-per-ip", required_argument, NULL, 'p'}, {"timeout", required_argument, NULL, 'o'},
 		{"max-upload", required_argument, NULL, 'u'},
 		{"db-cache", required_argument, NULL, 'k'}, {"secure-cookies", no_argument, NULL, 's'},
-		{"routes", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"routes", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+		{"trust-proxy", required_argument, NULL, 'x'}, {NULL, 0, NULL, 0},
 	};
 	struct http_options o = {
 		.db_url = cli_db_url, .listen = "127.0.0.1:8080", .threads = 4, .max_connections = 1000,
@@ -98,6 +103,9 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 's':
 			o.secure_cookies = true;
+			break;
+		case 'x':
+			o.trust_proxy = optarg;
 			break;
 		case 'r':
 			http_print_routes(stdout);

@@ -11,10 +11,13 @@ static const char help[] =
 	"       telepro user list [--format text|json]\n"
 	"       telepro user passwd NAME [--password-stdin]\n"
 	"       telepro user disable NAME | enable NAME\n"
+	"       telepro user set NAME --role agent|sales|manager|admin\n"
 	"\n"
 	"Passwords are read from the terminal (asked twice, not echoed) or, with\n"
 	"--password-stdin, as one line of standard input; at least 8 characters. They are\n"
-	"stored as Argon2id hashes (libsodium) and never printed or logged.\n";
+	"stored as Argon2id hashes (libsodium) and never printed or logged. A new password\n"
+	"ends the user's web sessions. The last enabled admin can be neither disabled nor\n"
+	"given another role.\n";
 
 /* Parses NAME [--role R] [--password-stdin] for add and passwd. */
 static int parse_user_args(int argc, char **argv, const char **name, const char **role, bool *from_stdin)
@@ -32,7 +35,7 @@ static int parse_user_args(int argc, char **argv, const char **name, const char 
 		switch (c) {
 		case 'r':
 			if (!role)
-				return cli_usage("user", "--role goes with 'user add'");
+				return cli_usage("user", "--role goes with 'user add' and 'user set'");
 			*role = optarg;
 			break;
 		case 'p':
@@ -95,7 +98,8 @@ static int user_passwd(int argc, char **argv)
 	if (app_user_get(&a, name, &u, &err))
 		rc = cli_fail(&err);
 	else if ((rc = cli_read_password(from_stdin, password, sizeof(password))) == 0) {
-		if (app_user_passwd(&a, name, password, &err))
+		/* The system actor (no --as) needs no current password: it owns the database. */
+		if (app_user_passwd(&a, name, NULL, password, NULL, &err))
 			rc = cli_fail(&err);
 		else
 			printf("password of %s changed\n", name);
@@ -120,6 +124,29 @@ static int user_set_disabled(int argc, char **argv, bool disabled)
 		rc = cli_fail(&err);
 	else
 		printf("user %s %s\n", argv[1], disabled ? "disabled" : "enabled");
+	app_close(&a);
+	return rc;
+}
+
+static int user_set(int argc, char **argv)
+{
+	const char *name = NULL, *role = NULL;
+	struct tp_error err;
+	struct app a;
+	bool unused = false;
+	int rc = parse_user_args(argc, argv, &name, &role, &unused);
+
+	if (rc)
+		return rc;
+	if (!role)
+		return cli_usage("user", "set takes --role agent|sales|manager|admin");
+	if ((rc = cli_open_app(&a, NULL)))
+		return rc;
+	tp_error_clear(&err);
+	if (app_user_set_role(&a, name, role, &err))
+		rc = cli_fail(&err);
+	else
+		printf("user %s is now %s\n", name, role);
 	app_close(&a);
 	return rc;
 }
@@ -160,7 +187,7 @@ static int user_list(int argc, char **argv)
 int cmd_user(int argc, char **argv)
 {
 	if (argc < 2 || cli_wants_help(argc, argv))
-		return argc < 2 ? cli_usage("user", "add, list, passwd, disable or enable?") : cli_help(help);
+		return argc < 2 ? cli_usage("user", "add, list, passwd, set, disable or enable?") : cli_help(help);
 	if (strcmp(argv[1], "add") == 0)
 		return user_add(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
@@ -171,5 +198,7 @@ int cmd_user(int argc, char **argv)
 		return user_set_disabled(argc - 1, argv + 1, true);
 	if (strcmp(argv[1], "enable") == 0)
 		return user_set_disabled(argc - 1, argv + 1, false);
+	if (strcmp(argv[1], "set") == 0)
+		return user_set(argc - 1, argv + 1);
 	return cli_usage("user", "unknown subcommand '%s'", argv[1]);
 }

@@ -186,3 +186,40 @@ int calling_check_value(const char *key, const char *type, const char *choices, 
 	}
 	return 0;
 }
+
+int calling_may_log(const char *actor, bool for_anyone, int64_t lead_id, const struct lead_holder *h, int64_t at,
+	struct tp_error *err)
+{
+	static const char *const open_states[] = {"new", "in_progress", "callback", "hot"};
+	bool open = false;
+
+	for (size_t i = 0; i < sizeof(open_states) / sizeof(open_states[0]); i++)
+		open = open || strcmp(h->state, open_states[i]) == 0;
+	if (!open)
+		return tp_error_at(err, TP_ECONFLICT, NULL, 0, "lead", "lead %lld is closed (%s): no call is logged on it",
+			(long long)lead_id, h->state);
+	if (for_anyone)
+		return 0;
+	if (h->held_by[0] && strcmp(h->held_by, actor) != 0 && h->held_until > at)
+		return tp_error_at(err, TP_EFORBIDDEN, NULL, 0, "lead", "lead %lld is held by %s: an agent logs calls on"
+			" the lead they hold", (long long)lead_id, h->held_by);
+	if (strcmp(h->held_by, actor) == 0 || strcmp(h->callback_agent, actor) == 0)
+		return 0;
+	if (h->callback_agent[0])
+		return tp_error_at(err, TP_EFORBIDDEN, NULL, 0, "lead", "lead %lld is %s's callback: an agent logs calls on"
+			" the lead they hold or their own callbacks", (long long)lead_id, h->callback_agent);
+	return tp_error_at(err, TP_EFORBIDDEN, NULL, 0, "lead", "lead %lld is not yours: take it with 'next' (the"
+		" desk) before logging a call on it", (long long)lead_id);
+}
+
+int calling_check_result(const char *result, const char *outcome, struct tp_error *err)
+{
+	if (!call_result_valid(result))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "'%s': one of " CALL_RESULTS, result ? result : "");
+	if (call_result_is_conversation(result) && (!outcome || !*outcome))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "a conversation needs an outcome");
+	if (!call_result_is_conversation(result) && outcome && *outcome)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "only a conversation has an outcome (result %s)",
+			result);
+	return 0;
+}

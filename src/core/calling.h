@@ -50,6 +50,28 @@ struct lead_change calling_lead_change(const char *result, const struct outcome 
 void calling_call_counts(const char *result, const struct outcome *outcome, int64_t talk_seconds,
 	bool qualified, struct kpi_counts *delta);
 
+/* A call's result and outcome, as given: a known result; an outcome for a conversation and
+ * for nothing else. TP_EUSAGE naming the field. */
+int calling_check_result(const char *result, const char *outcome, struct tp_error *err);
+
+/* Who holds a lead, for the ownership of its calls (store_lead_holder fills it). */
+struct lead_holder {
+	char state[24];
+	char held_by[128];          /* the agent holding it ("" when none), even past the hold */
+	int64_t held_until;
+	char callback_agent[128];   /* whose callback it is ("" when none) */
+};
+
+/*
+ * Whether actor may log a call on lead lead_id as agent (docs/CALLING.md, "Whose lead"):
+ * no call goes on a closed lead (TP_ECONFLICT); an agent (for_anyone false) logs calls on
+ * the lead they hold, or on their own callback, never on one another agent holds or whose
+ * callback it is (TP_EFORBIDDEN, with the reason); a manager may log for anyone
+ * (for_anyone true). 0 when allowed.
+ */
+int calling_may_log(const char *actor, bool for_anyone, int64_t lead_id, const struct lead_holder *h, int64_t at,
+	struct tp_error *err);
+
 /* The default calling windows of an audience: B2B Monday-Friday 09:00-19:00; B2C
  * Monday-Friday 10:00-13:00 and 14:00-20:00 (Code de la consommation, art. D.223-9). */
 void calling_default_windows(const char *audience, struct campaign *c);

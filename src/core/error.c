@@ -63,6 +63,7 @@ int tp_error_exit_code(int code)
 	case TP_ENOTFOUND:
 	case TP_EEXIST:
 	case TP_EFORBIDDEN:
+	case TP_ECONFLICT:
 		return 2;
 	case TP_ENOTHING:
 		return 3;

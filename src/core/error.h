@@ -20,6 +20,8 @@ enum tp_status {
 	TP_ENOTHING = -5,   /* nothing to do now (e.g. no lead to call): exit code 3 */
 	TP_EFORBIDDEN = -6, /* the actor's role may not do that: exit code 2 (HTTP 403) */
 	TP_ETOOMANY = -7,   /* too many attempts for now (failed logins): exit code 1 (HTTP 429) */
+	TP_ECONFLICT = -8,  /* the thing is not in a state that allows it (a closed lead, a key
+	                       reused with another request): exit code 2 (HTTP 409) */
 };
 
 struct tp_error {

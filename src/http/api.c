@@ -82,7 +82,7 @@ static json_t *user_json(const struct user *u)
 
 static void login(struct http_req *r)
 {
-	json_t *j = http_json_body(r);
+	json_t *j = http_json_body(r, HTTP_FIELDS("login", "password"));
 	struct app_web_session s;
 	struct tp_error err;
 
@@ -91,10 +91,17 @@ static void login(struct http_req *r)
 	tp_error_clear(&err);
 	if (app_web_login(r->app, api_text(r, j, "login"), api_text(r, j, "password"), r->ip, &s, &err)) {
 		/* Wrong credentials are a 401, whatever the app layer calls them. */
-		if (err.code == TP_EUSAGE)
+		if (err.code == TP_EUSAGE) {
 			http_reply_status(r, 401, err.field, err.reason);
-		else
+		} else {
+			if (err.code == TP_ETOOMANY) {
+				char wait[24];
+
+				snprintf(wait, sizeof(wait), "%lld", (long long)s.retry_after);
+				http_add_header(r, "Retry-After", wait);
+			}
 			http_reply_error(r, &err);
+		}
 		return;
 	}
 	http_set_session_cookie(r, s.token, APP_WEB_SESSION_SECONDS);
@@ -197,7 +204,7 @@ static struct campaign_setting *settings_of(struct http_req *r, json_t *j, const
 
 static void campaign_add(struct http_req *r)
 {
-	json_t *j = http_json_body(r);
+	json_t *j = http_json_body(r, NULL);
 	struct campaign_setting *set;
 	struct tp_error err;
 	struct campaign c;
@@ -239,7 +246,7 @@ static void campaign_set(struct http_req *r)
 	struct tp_error err;
 	size_t n;
 
-	if (!name || !(j = http_json_body(r)) || !(set = settings_of(r, j, NULL, &n)))
+	if (!name || !(j = http_json_body(r, NULL)) || !(set = settings_of(r, j, NULL, &n)))
 		return;
 	tp_error_clear(&err);
 	if (app_campaign_set(r->app, name, set, n, &err)) {
@@ -294,7 +301,7 @@ static void next(struct http_req *r)
 	struct tp_error err;
 	int rc;
 
-	if (!name || (r->body_len && !(j = http_json_body(r))))
+	if (!name || (r->body_len && !(j = http_json_body(r, HTTP_FIELDS("agent", "at")))))
 		return;
 	tp_error_clear(&err);
 	rc = app_next(r->app, agent_of(r, j), name, api_text(r, j, "at"), &out, &err);
@@ -311,7 +318,8 @@ static void next(struct http_req *r)
 
 static void call_log(struct http_req *r)
 {
-	json_t *j = http_json_body(r), *qual, *v, *out = NULL;
+	json_t *j = http_json_body(r, HTTP_FIELDS("agent", "lead_id", "campaign", "result", "outcome", "talk", "ring",
+		"callback_at", "appointment_at", "at", "sales", "note", "idempotency_key", "qualification")), *qual, *v, *out = NULL;
 	struct app_call in = {0};
 	struct tp_error err;
 	const char **keys = NULL, **values = NULL;
@@ -394,7 +402,7 @@ static void session(struct http_req *r)
 		http_reply_status(r, 404, "action", "start, pause, resume or stop");
 		return;
 	}
-	if (r->body_len && !(j = http_json_body(r)))
+	if (r->body_len && !(j = http_json_body(r, HTTP_FIELDS("agent", "campaign", "at"))))
 		return;
 	tp_error_clear(&err);
 	if (app_session(r->app, ops[op].op, agent_of(r, j), api_text(r, j, "campaign"), api_text(r, j, "at"), &res,
@@ -425,7 +433,7 @@ static void why(struct http_req *r)
 /* POST /leads/{id}/consent {"source","date","wording"}: the consumer's consent, recorded. */
 static void consent(struct http_req *r)
 {
-	json_t *j = http_json_body(r);
+	json_t *j = http_json_body(r, HTTP_FIELDS("source", "date", "wording"));
 	struct tp_error err;
 	int64_t id = http_param_id(r, 0);
 
@@ -456,7 +464,7 @@ static void appointments(struct http_req *r)
 
 static void appointment_result(struct http_req *r)
 {
-	json_t *j = http_json_body(r);
+	json_t *j = http_json_body(r, HTTP_FIELDS("status", "relevant", "result", "amount"));
 	int64_t id = http_param_id(r, 0);
 	struct tp_error err;
 
@@ -521,7 +529,7 @@ static void users(struct http_req *r)
 
 static void user_add(struct http_req *r)
 {
-	json_t *j = http_json_body(r);
+	json_t *j = http_json_body(r, HTTP_FIELDS("name", "role", "password"));
 	struct tp_error err;
 	int64_t id = 0;
 
@@ -534,10 +542,11 @@ static void user_add(struct http_req *r)
 		http_reply_json(r, 201, json_pack("{s:I,s:s}", "id", (json_int_t)id, "name", api_text(r, j, "name")));
 }
 
-/* PATCH /users/{name}: {"password"}, {"disabled": bool}, {"lang"}; each optional. */
+/* PATCH /users/{name}: {"password", "current_password"}, {"role"}, {"disabled": bool},
+ * {"lang"}; each optional. */
 static void user_set(struct http_req *r)
 {
-	json_t *j = http_json_body(r), *dis;
+	json_t *j = http_json_body(r, HTTP_FIELDS("password", "current_password", "role", "disabled", "lang")), *dis;
 	const char *name = r->params[0], *pw, *lang;
 	struct tp_error err;
 	int rc = 0;
@@ -552,8 +561,11 @@ static void user_set(struct http_req *r)
 		http_reply_status(r, 400, "disabled", "true or false");
 		return;
 	}
-	if (pw)
-		rc = app_user_passwd(r->app, name, pw, &err);
+	if (json_object_get(j, "role"))
+		rc = app_user_set_role(r->app, name, api_text(r, j, "role"), &err);
+	if (!rc && pw)
+		rc = app_user_passwd(r->app, name, api_text(r, j, "current_password"), pw,
+			MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, HTTP_COOKIE), &err);
 	if (!rc && lang)
 		rc = app_user_set_lang(r->app, name, lang, &err);
 	if (!rc && dis)

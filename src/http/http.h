@@ -33,6 +33,7 @@ struct http_options {
 	size_t db_cache_kib;         /* each thread's database page cache */
 	const char *call_link;       /* "tel:{phone}", "sip:{phone}@pbx.example" */
 	bool secure_cookies;         /* always mark cookies Secure (behind TLS) */
+	const char *trust_proxy;     /* CIDRs whose X-Forwarded-For is believed (http/net.h), may be NULL */
 	const char *os_user;
 };
 
@@ -106,7 +107,11 @@ const char *http_form(struct http_req *r, const char *key);
 int64_t http_param_id(struct http_req *r, int i);
 /* The body parsed as a JSON object; NULL after answering 400 when it is not one. The
  * object belongs to the request. */
-json_t *http_json_body(struct http_req *r);
+/* The request's JSON object, whose keys must be among fields (NULL-terminated; NULL: the
+ * handler checks them itself); NULL after a 400 reply (not JSON, not an object, or an
+ * unknown field, named). HTTP_FIELDS("a", "b") builds such a list. */
+json_t *http_json_body(struct http_req *r, const char *const *fields);
+#define HTTP_FIELDS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* Answers ----------------------------------------------------------------------------- */
 

@@ -81,7 +81,13 @@ static void login_post(struct http_req *r)
 		}
 		r->log_cause = arena_strdup(&r->arena, err.reason);
 		r->status = http_status_of(err.code) == 429 ? 429 : 401;
-		login_form(r, err.code == TP_ETOOMANY ? T(r, "Too many failed logins: try again in 15 minutes.")
+		if (err.code == TP_ETOOMANY) {
+			char wait[24];
+
+			snprintf(wait, sizeof(wait), "%lld", (long long)s.retry_after);
+			http_add_header(r, "Retry-After", wait);
+		}
+		login_form(r, err.code == TP_ETOOMANY ? T(r, "Too many failed logins from here: wait a little, then try again.")
 						      : T(r, "Wrong login or password."), http_form(r, "login"));
 		return;
 	}
@@ -475,8 +481,11 @@ static void user_set_post(struct http_req *r)
 	int rc = 0;
 
 	tp_error_clear(&err);
-	if (pw && *pw)
-		rc = app_user_passwd(r->app, r->params[0], pw, &err);
+	if (http_form(r, "role") && *http_form(r, "role"))
+		rc = app_user_set_role(r->app, r->params[0], http_form(r, "role"), &err);
+	if (!rc && pw && *pw)
+		rc = app_user_passwd(r->app, r->params[0], http_form(r, "current_password"), pw,
+			MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, HTTP_COOKIE), &err);
 	if (!rc)
 		rc = app_user_set_disabled(r->app, r->params[0], http_form(r, "disabled") != NULL, &err);
 	if (rc) {

@@ -23,6 +23,10 @@
 
 #include "http/http.h"
 #include "http/i18n.h"
+#include "http/net.h"
+
+/* The proxies whose X-Forwarded-For is believed: set once before the first request. */
+static struct net_cidrs trusted_proxies;
 
 /* One struct app (one database connection) per pool thread, opened on first use; the list
  * lets the main thread close them all when the server stops. */
@@ -111,7 +115,7 @@ int64_t http_param_id(struct http_req *r, int i)
 	return v;
 }
 
-json_t *http_json_body(struct http_req *r)
+json_t *http_json_body(struct http_req *r, const char *const *fields)
 {
 	json_error_t je;
 	json_t *j;
@@ -132,6 +136,28 @@ json_t *http_json_body(struct http_req *r)
 	}
 	json_decref(r->json);
 	r->json = j;   /* freed with the request */
+	if (fields) {
+		const char *key;
+		json_t *v;
+
+		json_object_foreach(j, key, v) {
+			bool known = false;
+
+			for (size_t i = 0; fields[i] && !known; i++)
+				known = strcmp(key, fields[i]) == 0;
+			if (!known) {
+				struct strbuf list;
+
+				sb_init(&list);
+				for (size_t i = 0; fields[i]; i++)
+					sb_addf(&list, "%s%s", i ? ", " : "", fields[i]);
+				http_reply_status(r, 400, arena_strdup(&r->arena, key), arena_printf(&r->arena,
+					"unknown field '%.60s' (this request takes %s)", key, list.buf));
+				sb_release(&list);
+				return NULL;
+			}
+		}
+	}
 	return j;
 }
 
@@ -227,6 +253,8 @@ int http_status_of(int code)
 		return 409;
 	case TP_EFORBIDDEN:
 		return 403;
+	case TP_ECONFLICT:
+		return 409;
 	case TP_ETOOMANY:
 		return 429;
 	default:
@@ -524,7 +552,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			else if (sa->sa_family == AF_INET6)
 				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof(ip));
 		}
-		r->ip = arena_strdup(&r->arena, ip);
+		{
+			char client[INET6_ADDRSTRLEN];
+
+			net_client(&trusted_proxies, ip, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+				"X-Forwarded-For"), client, sizeof(client));
+			r->ip = arena_strdup(&r->arena, client);
+		}
 		r->route = route_find(r, &path_known);
 		if (!r->route) {
 			if (path_known) {
@@ -699,7 +733,7 @@ int http_serve(const struct http_options *o)
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_AUTO | MHD_USE_ITC;
 
 	tp_error_clear(&err);
-	if (parse_listen(o->listen, &ss, &sslen, &err))
+	if (parse_listen(o->listen, &ss, &sslen, &err) || net_cidrs_parse(o->trust_proxy, &trusted_proxies, &err))
 		goto fail;
 	/* Open the database once here: migrations run before the first request, and a bad
 	 * URL is said now rather than on every request. */

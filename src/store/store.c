@@ -341,9 +341,10 @@ int store_user_password_hash(struct store *s, const char *name, char *buf, size_
 	return rc < 0 ? rc : 0;
 }
 
-/* Runs an UPDATE of one user by name with one bound value, audited, in a transaction. */
+/* Runs an UPDATE of one user by name with one bound value, audited, in a transaction;
+ * keep_an_admin: refused (TP_ECONFLICT) when it leaves no enabled admin (app_users.c). */
 static int update_user(struct store *s, const struct store_who *who, const char *sql, const char *name,
-	const char *text, int64_t num, const char *action, struct tp_error *err)
+	const char *text, int64_t num, const char *action, bool keep_an_admin, struct tp_error *err)
 {
 	struct db_stmt *st;
 	struct user u;
@@ -366,8 +367,17 @@ static int update_user(struct store *s, const struct store_who *who, const char 
 			rc = store__run_done(st, err);
 		}
 	}
+	/* Only a change to an enabled admin can leave the team without one. */
+	if (rc == 0 && keep_an_admin && strcmp(u.role, "admin") == 0 && !u.disabled) {
+		int64_t admins = 0;
+
+		if ((rc = db_query_int64(s->db, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0"
+			" /* scan-ok: the team's users */", &admins, err)) == 0 && admins == 0)
+			rc = tp_error_at(err, TP_ECONFLICT, NULL, 0, "user", "'%s' is the last admin: make another user admin"
+				" before disabling or demoting them", name);
+	}
 	if (rc == 0)
-		rc = store_audit(s, who, action, "user", u.id, NULL, err);
+		rc = store_audit(s, who, action, "user", u.id, text && strcmp(action, "user.role") == 0 ? text : NULL, err);
 	return store__finish(s, rc, err);
 }
 
@@ -375,20 +385,26 @@ int store_user_set_password(struct store *s, const struct store_who *who, const 
 	const char *password_hash, struct tp_error *err)
 {
 	return update_user(s, who, "UPDATE users SET password_hash = ? WHERE id = ?", name, password_hash, 0,
-		"user.passwd", err);
+		"user.passwd", false, err);
 }
 
 int store_user_set_lang(struct store *s, const struct store_who *who, const char *name, const char *lang,
 	struct tp_error *err)
 {
-	return update_user(s, who, "UPDATE users SET lang = ? WHERE id = ?", name, lang, 0, "user.lang", err);
+	return update_user(s, who, "UPDATE users SET lang = ? WHERE id = ?", name, lang, 0, "user.lang", false, err);
+}
+
+int store_user_set_role(struct store *s, const struct store_who *who, const char *name, const char *role,
+	struct tp_error *err)
+{
+	return update_user(s, who, "UPDATE users SET role = ? WHERE id = ?", name, role, 0, "user.role", true, err);
 }
 
 int store_user_set_disabled(struct store *s, const struct store_who *who, const char *name, bool disabled,
 	struct tp_error *err)
 {
 	return update_user(s, who, "UPDATE users SET disabled = ? WHERE id = ?", name, NULL, disabled ? 1 : 0,
-		disabled ? "user.disable" : "user.enable", err);
+		disabled ? "user.disable" : "user.enable", disabled, err);
 }
 
 int store_user_ensure_agent(struct store *s, const struct store_who *who, const char *name, int64_t *id,

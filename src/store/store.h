@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/calling.h"
 #include "core/campaign.h"
 #include "core/error.h"
 #include "core/import.h"
@@ -74,6 +75,10 @@ TP_MUST_USE int store_user_set_password(struct store *s, const struct store_who 
 TP_MUST_USE int store_user_set_disabled(struct store *s, const struct store_who *who, const char *name, bool disabled,
 	struct tp_error *err);
 TP_MUST_USE int store_user_set_lang(struct store *s, const struct store_who *who, const char *name, const char *lang,
+	struct tp_error *err);
+/* Changes a user's role; disabling a user or changing a role is refused (TP_ECONFLICT)
+ * when no enabled admin would be left. */
+TP_MUST_USE int store_user_set_role(struct store *s, const struct store_who *who, const char *name, const char *role,
 	struct tp_error *err);
 /* The stored Argon2id hash of name's password into buf; TP_ENOTFOUND when no such user. */
 TP_MUST_USE int store_user_password_hash(struct store *s, const char *name, char *buf, size_t size, struct tp_error *err);
@@ -187,6 +192,19 @@ TP_MUST_USE int store_session_stop(struct store *s, const char *agent, int64_t a
  * lead count). TP_ENOTFOUND when there is none. */
 TP_MUST_USE int store_session_campaign(struct store *s, const char *agent, struct campaign *c, struct tp_error *err);
 TP_MUST_USE int store_lead_campaign(struct store *s, int64_t lead_id, struct campaign *c, struct tp_error *err);
+/* The call recorded with an idempotency key (*found false when none), with what a replay
+ * of its request is compared with. */
+struct call_summary {
+	int64_t id, appointment_id, lead_id, talk_seconds, ring_seconds, callback_at;
+	char result[24], outcome[64], agent[128];
+	char *note;                 /* NULL when none; the caller frees it */
+};
+TP_MUST_USE int store_call_by_key(struct store *s, const char *key, struct call_summary *out, bool *found,
+	struct tp_error *err);
+/* Who holds the lead and whose callback it is (core/calling.h). */
+TP_MUST_USE int store_lead_holder(struct store *s, int64_t lead_id, struct lead_holder *out, struct tp_error *err);
+/* The sales person of an appointment ("" when none). */
+TP_MUST_USE int store_appointment_sales(struct store *s, int64_t id, char *sales, size_t size, struct tp_error *err);
 
 struct next_lead {
 	int64_t lead_id;
@@ -474,9 +492,15 @@ TP_MUST_USE int store_web_session_get(struct store *s, const char *token_hash, i
 TP_MUST_USE int store_web_session_extend(struct store *s, const char *token_hash, int64_t expires_at,
 	struct tp_error *err);
 TP_MUST_USE int store_web_session_delete(struct store *s, const char *token_hash, struct tp_error *err);
-/* Failed logins since a time, for that login and from that address. */
+/* Ends every session of the user named but the one whose hash is keep (NULL: all). */
+TP_MUST_USE int store_web_sessions_end(struct store *s, const char *name, const char *keep, struct tp_error *err);
+/* Failed logins since a time: of that login from that address, and of any login from that
+ * address, each with the time of the latest (0 when none). */
+struct login_failures {
+	int64_t pair, pair_last, ip, ip_last;
+};
 TP_MUST_USE int store_login_failures(struct store *s, const char *login, const char *ip, int64_t since,
-	int64_t *by_login, int64_t *by_ip, struct tp_error *err);
+	struct login_failures *out, struct tp_error *err);
 /* Records a failed login and forgets those before forget_before. */
 TP_MUST_USE int store_login_failure_add(struct store *s, const char *login, const char *ip, int64_t at,
 	int64_t forget_before, struct tp_error *err);

@@ -1435,14 +1435,8 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	*appointment_id = 0;
 	*replayed = false;
 	campaign_init(&c);
-	if (!call_result_valid(in->result))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "'%s': one of " CALL_RESULTS,
-			in->result ? in->result : "");
-	if (call_result_is_conversation(in->result) && (!in->outcome || !*in->outcome))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "a conversation needs an outcome");
-	if (!call_result_is_conversation(in->result) && in->outcome && *in->outcome)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "only a conversation has an outcome (result %s)",
-			in->result);
+	if ((rc = calling_check_result(in->result, in->outcome, err)))
+		return rc;
 	if (db_begin(s->db, err))
 		return err->code;
 	/* The agent, the lead and the replay check in one round trip (the lead a bulk
@@ -1781,4 +1775,76 @@ int store_lead_campaign(struct store *s, int64_t lead_id, struct campaign *c, st
 	int rc = load_lead(s, lead_id, &l, err);
 
 	return rc ? rc : store__campaign_rules(s, l.campaign_id, c, err);
+}
+
+int store_lead_holder(struct store *s, int64_t lead_id, struct lead_holder *out, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT l.state, COALESCE(h.name, ''), COALESCE(l.held_until, 0),"
+		" COALESCE(cb.name, '') FROM leads l LEFT JOIN users h ON h.id = l.held_by"
+		" LEFT JOIN users cb ON cb.id = l.callback_agent_id WHERE l.id = ?", err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, lead_id);
+	if ((rc = db_step(st, err)) == DB_ROW) {
+		snprintf(out->state, sizeof(out->state), "%s", db_col_text(st, 0));
+		snprintf(out->held_by, sizeof(out->held_by), "%s", db_col_text(st, 1));
+		out->held_until = db_col_int64(st, 2);
+		snprintf(out->callback_agent, sizeof(out->callback_agent), "%s", db_col_text(st, 3));
+	}
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	return rc == DB_ROW ? 0 : tp_error_at(err, TP_ENOTFOUND, NULL, 0, "lead", "no lead %lld", (long long)lead_id);
+}
+
+int store_appointment_sales(struct store *s, int64_t id, char *sales, size_t size, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT COALESCE(u.name, '') FROM appointments a"
+		" LEFT JOIN users u ON u.id = a.sales_id WHERE a.id = ?", err);
+	int rc;
+
+	sales[0] = '\0';
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, id);
+	if ((rc = db_step(st, err)) == DB_ROW)
+		snprintf(sales, size, "%s", db_col_text(st, 0));
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	return rc == DB_ROW ? 0 : tp_error_at(err, TP_ENOTFOUND, NULL, 0, "appointment", "no appointment %lld",
+		(long long)id);
+}
+
+int store_call_by_key(struct store *s, const char *key, struct call_summary *out, bool *found, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT c.id, COALESCE(a.id, 0), COALESCE(c.lead_id, 0), c.talk_seconds,"
+		" c.ring_seconds, COALESCE(c.callback_at, 0), c.result, COALESCE(o.code, ''), COALESCE(u.name, ''), c.notes"
+		" FROM calls c LEFT JOIN appointments a ON a.call_id = c.id LEFT JOIN outcomes o ON o.id = c.outcome_id"
+		" LEFT JOIN users u ON u.id = c.agent_id WHERE c.idempotency_key = ?", err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	*found = false;
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, key);
+	if ((rc = db_step(st, err)) == DB_ROW) {
+		*found = true;
+		out->id = db_col_int64(st, 0);
+		out->appointment_id = db_col_int64(st, 1);
+		out->lead_id = db_col_int64(st, 2);
+		out->talk_seconds = db_col_int64(st, 3);
+		out->ring_seconds = db_col_int64(st, 4);
+		out->callback_at = db_col_int64(st, 5);
+		snprintf(out->result, sizeof(out->result), "%s", db_col_text(st, 6));
+		snprintf(out->outcome, sizeof(out->outcome), "%s", db_col_text(st, 7));
+		snprintf(out->agent, sizeof(out->agent), "%s", db_col_text(st, 8));
+		out->note = db_col_is_null(st, 9) ? NULL : xstrdup(db_col_text(st, 9));
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
 }

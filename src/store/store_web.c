@@ -97,24 +97,40 @@ int store_web_session_delete(struct store *s, const char *token_hash, struct tp_
 	return write_one(s, "DELETE FROM web_sessions WHERE token_hash = ?", token_hash, NULL, err);
 }
 
-int store_login_failures(struct store *s, const char *login, const char *ip, int64_t since, int64_t *by_login,
-	int64_t *by_ip, struct tp_error *err)
+int store_web_sessions_end(struct store *s, const char *name, const char *keep, struct tp_error *err)
 {
-	struct db_stmt *st = db_prepare(s->db,
-		"SELECT (SELECT COUNT(*) FROM login_failures WHERE login = ? AND at >= ?),"
-		" (SELECT COUNT(*) FROM login_failures WHERE ip = ? AND at >= ?)", err);
-	int rc;
+	struct db_stmt *st = db_prepare(s->db, "DELETE FROM web_sessions WHERE user_id = (SELECT id FROM users"
+		" WHERE name = ?1) AND token_hash <> ?2", err);
 
 	if (!st)
 		return err->code;
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, keep ? keep : "");
+	return store__run_done(st, err);
+}
+
+int store_login_failures(struct store *s, const char *login, const char *ip, int64_t since,
+	struct login_failures *out, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db,
+		"SELECT (SELECT COUNT(*) FROM login_failures WHERE login = ?1 AND ip = ?2 AND at >= ?3),"
+		" (SELECT COALESCE(MAX(at), 0) FROM login_failures WHERE login = ?1 AND ip = ?2 AND at >= ?3),"
+		" (SELECT COUNT(*) FROM login_failures WHERE ip = ?2 AND at >= ?3),"
+		" (SELECT COALESCE(MAX(at), 0) FROM login_failures WHERE ip = ?2 AND at >= ?3)", err);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return err->code;
 	db_bind_text(st, 1, login);
-	db_bind_int64(st, 2, since);
-	db_bind_text(st, 3, ip);
-	db_bind_int64(st, 4, since);
+	db_bind_text(st, 2, ip);
+	db_bind_int64(st, 3, since);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		*by_login = db_col_int64(st, 0);
-		*by_ip = db_col_int64(st, 1);
+		out->pair = db_col_int64(st, 0);
+		out->pair_last = db_col_int64(st, 1);
+		out->ip = db_col_int64(st, 2);
+		out->ip_last = db_col_int64(st, 3);
 		rc = 0;
 	} else if (rc == DB_DONE) {
 		rc = tp_error_set(err, TP_ERR, "counting failed logins returned no row");

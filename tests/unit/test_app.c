@@ -81,9 +81,15 @@ static void test_actor_and_roles(void **state)
 	assert_int_equal(app_campaign_add(&f->a, "C", NULL, 0, &c, &err), TP_EFORBIDDEN);
 	assert_string_equal(err.reason, "campaign add: your role may not do that (ana)");
 	assert_int_equal(app_user_list(&f->a, &list, &err), TP_EFORBIDDEN);
-	/* ... but may change their own password, not someone else's. */
-	assert_int_equal(app_user_passwd(&f->a, "ana", "new password", &err), 0);
-	assert_int_equal(app_user_passwd(&f->a, "max", "new password", &err), TP_EFORBIDDEN);
+	/* ... but may change their own password, giving the current one, not someone else's. */
+	assert_int_equal(app_user_passwd(&f->a, "ana", NULL, "new password", NULL, &err), TP_EUSAGE);
+	assert_string_equal(err.field, "current_password");
+	assert_string_equal(err.reason, "give your current password");
+	assert_int_equal(app_user_passwd(&f->a, "ana", "wrong horse", "new password", NULL, &err), TP_EUSAGE);
+	assert_string_equal(err.reason, "the current password is wrong");
+	assert_int_equal(app_user_passwd(&f->a, "ana", "correct horse", "new password", NULL, &err), 0);
+	assert_int_equal(app_user_passwd(&f->a, "max", NULL, "new password", NULL, &err), TP_EFORBIDDEN);
+	assert_int_equal(app_user_set_role(&f->a, "ana", "admin", &err), TP_EFORBIDDEN);
 	assert_int_equal(app_act_as(&f->a, "max", &err), 0);
 	assert_int_equal(app_campaign_add(&f->a, "C", calls40, 1, &c, &err), 0);
 	assert_int_equal(c.daily_calls, 40);
@@ -98,7 +104,25 @@ static void test_actor_and_roles(void **state)
 	assert_int_equal(app_user_login(&f->a, "ana", "new password", &u, &err), TP_EUSAGE);
 	assert_int_equal(app_act_as(&f->a, "ana", &err), TP_EFORBIDDEN);
 	assert_int_equal(app_act_as(&f->a, "ghost", &err), TP_EUSAGE);
+
 	assert_string_equal(err.reason, "no user named 'ghost' to act as");
+
+	/* The last enabled admin can be neither disabled nor demoted; with a second, either. */
+	{
+		int64_t id;
+
+		assert_int_equal(app_user_add(&f->a, "root", "admin", "correct horse", &id, &err), 0);
+		assert_int_equal(app_user_set_disabled(&f->a, "root", true, &err), TP_ECONFLICT);
+		assert_string_equal(err.reason, "'root' is the last admin: make another user admin before disabling or"
+			" demoting them");
+		assert_int_equal(app_user_set_role(&f->a, "root", "manager", &err), TP_ECONFLICT);
+		assert_int_equal(app_user_set_role(&f->a, "max", "emperor", &err), TP_EUSAGE);
+		assert_int_equal(app_user_set_role(&f->a, "max", "admin", &err), 0);
+		assert_int_equal(app_user_set_role(&f->a, "root", "manager", &err), 0);
+		assert_int_equal(app_user_get(&f->a, "root", &u, &err), 0);
+		assert_string_equal(u.role, "manager");
+		assert_int_equal(app_user_set_disabled(&f->a, "max", true, &err), TP_ECONFLICT);
+	}
 }
 
 /* campaign set applies on top of the stored campaign, in one transaction: a bad setting

@@ -11,6 +11,8 @@
 #include "http/arena.h"
 #include "http/html.h"
 #include "http/i18n.h"
+#include "http/net.h"
+#include "app/app.h"
 
 static const char *lookup(void *ctx, const char *name)
 {
@@ -98,11 +100,63 @@ static void test_arena(void **state)
 	assert_int_equal(a.used, 0);
 }
 
+/* Trusted proxies: X-Forwarded-For counts only from them, read from the right. */
+static void test_proxies(void **state)
+{
+	struct net_cidrs list;
+	struct tp_error err;
+	char ip[64];
+
+	(void)state;
+	tp_error_clear(&err);
+	assert_int_equal(net_cidrs_parse("127.0.0.1/32,10.0.0.0/8,fd00::/8", &list, &err), 0);
+	assert_int_equal(list.n, 3);
+	assert_true(net_cidrs_has(&list, "10.200.3.4"));
+	assert_false(net_cidrs_has(&list, "11.0.0.1"));
+	assert_true(net_cidrs_has(&list, "fd12::1"));
+	assert_false(net_cidrs_has(&list, "fe80::1"));
+	assert_false(net_cidrs_has(&list, "127.0.0.2"));
+	/* From a trusted proxy: the rightmost hop that is not ours. */
+	net_client(&list, "127.0.0.1", "203.0.113.9, 10.1.1.1", ip, sizeof(ip));
+	assert_string_equal(ip, "203.0.113.9");
+	/* A client that forges the header gets its forgery ignored past the first untrusted hop. */
+	net_client(&list, "127.0.0.1", "1.2.3.4, 198.51.100.7", ip, sizeof(ip));
+	assert_string_equal(ip, "198.51.100.7");
+	/* From anyone else, the header is nobody's word. */
+	net_client(&list, "198.51.100.7", "1.2.3.4", ip, sizeof(ip));
+	assert_string_equal(ip, "198.51.100.7");
+	net_client(&list, "127.0.0.1", NULL, ip, sizeof(ip));
+	assert_string_equal(ip, "127.0.0.1");
+	net_client(&list, "127.0.0.1", "garbage", ip, sizeof(ip));
+	assert_string_equal(ip, "127.0.0.1");
+	assert_int_equal(net_cidrs_parse("10.0.0.0/33", &list, &err), TP_EUSAGE);
+	assert_string_equal(err.reason, "'10.0.0.0/33': the prefix length is 0 to 32");
+	assert_int_equal(net_cidrs_parse("proxy.example", &list, &err), TP_EUSAGE);
+	assert_string_equal(err.reason, "'proxy.example': not an IPv4 or IPv6 address");
+	assert_int_equal(net_cidrs_parse(NULL, &list, &err), 0);
+	assert_int_equal(list.n, 0);
+}
+
+/* Failed logins slow down, never lock out: free ones, then 30 s doubling to 15 minutes. */
+static void test_login_wait(void **state)
+{
+	(void)state;
+	assert_int_equal(app_login_wait(4, 1000, 5, 1001), 0);
+	assert_int_equal(app_login_wait(5, 1000, 5, 1001), 29);
+	assert_int_equal(app_login_wait(5, 1000, 5, 1030), 0);
+	assert_int_equal(app_login_wait(6, 1000, 5, 1000), 60);
+	assert_int_equal(app_login_wait(8, 1000, 5, 1000), 240);
+	assert_int_equal(app_login_wait(40, 1000, 5, 1000), 900);
+	assert_int_equal(app_login_wait(40, 1000, 5, 1900), 0);
+	assert_int_equal(app_login_wait(30, 1000, 30, 1010), 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_script_merge), cmocka_unit_test(test_catalogue), cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_escape), cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_escape), cmocka_unit_test(test_arena), cmocka_unit_test(test_proxies),
+		cmocka_unit_test(test_login_wait),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
 
 Usage: api_test.py BASE_URL TELEPRO WORKDIR. Checks status codes, JSON, errors, limits,
 sessions, CSRF, roles on every route, escaping, and that the KPI JSON is the CLI's."""
+import time
 import http.client
 import json
 import os
@@ -28,9 +29,11 @@ def check(name, cond, detail=""):
         print(f"FAIL: {name} {detail}")
 
 
-def request(method, path, body=None, cookie=None, csrf=None, headers=None, raw=False, port=None):
-    """One request; returns (status, headers dict (lower-case), body text)."""
-    conn = http.client.HTTPConnection(HOST, port or PORT, timeout=10)
+def request(method, path, body=None, cookie=None, csrf=None, headers=None, raw=False, port=None, remote=None):
+    """One request (from the loopback address remote, default 127.0.0.1); returns (status,
+    headers dict (lower-case), body text)."""
+    conn = http.client.HTTPConnection(HOST, port or PORT, timeout=10,
+                                      source_address=(remote, 0) if remote else None)
     h = dict(headers or {})
     if cookie:
         h["Cookie"] = cookie
@@ -59,9 +62,9 @@ def jbody(text):
         return None
 
 
-def login(user, password=None, headers=None):
+def login(user, password=None, headers=None, remote=None):
     status, h, text = request("POST", "/api/v1/login", {"login": user, "password": password or PASSWORDS[user]},
-                              headers=headers)
+                              headers=headers, remote=remote)
     cookie = None
     for c in h["set-cookie-all"]:
         if c.startswith("tp_session="):
@@ -70,8 +73,8 @@ def login(user, password=None, headers=None):
     return status, cookie, j.get("csrf"), h
 
 
-def cli(*args):
-    return subprocess.run([TELEPRO, *args], check=True, capture_output=True, text=True).stdout
+def cli(*args, input_text=None):
+    return subprocess.run([TELEPRO, *args], check=True, capture_output=True, text=True, input=input_text).stdout
 
 
 q = urllib.parse.quote
@@ -109,7 +112,38 @@ for i in range(5):
 status, cookie, csrf, h = login("bob")
 check("6th login after 5 failures is throttled (429)", status == 429, status)
 status, h, text = request("POST", "/api/v1/login", {"login": "bob", "password": PASSWORDS["bob"]})
-check("throttled message", "too many failed logins" in (jbody(text) or {}).get("error", ""), text)
+check("throttled message", "too many failed logins: try again in" in (jbody(text) or {}).get("error", ""), text)
+check("throttled: Retry-After says how long", 1 <= int(h.get("retry-after", "0")) <= 30, h.get("retry-after"))
+# The guesses from one address slow that address down, not the user: bob signs in from his own.
+status, cookie, csrf, h = login("bob", remote="127.0.0.2")
+check("bob signs in from another address while his login is throttled from this one", status == 200, status)
+# An unknown login costs the same Argon2id check as a known one: no telling accounts apart
+# by the time of the answer (it took 1 ms against 150-1,000 ms).
+def timed_login(user):
+    t = time.monotonic()
+    request("POST", "/api/v1/login", {"login": user, "password": "wrong-password-1"}, remote="127.0.0.3")
+    return time.monotonic() - t
+known = [timed_login("mia") for _ in range(3)]
+unknown = [timed_login(f"nobody-{i}") for i in range(3)]
+check("wrong password: an unknown login takes as long as a known one",
+      min(unknown) > min(known) / 4 and min(known) > min(unknown) / 4, (known, unknown))
+# Behind a trusted proxy (the second server trusts 127.0.0.5) the client is X-Forwarded-For's;
+# from anyone else the header is ignored.
+if len(sys.argv) > 4:
+    port2 = int(sys.argv[4])
+    xff = lambda ip: {"X-Forwarded-For": ip}
+    for _ in range(5):
+        request("POST", "/api/v1/login", {"login": "root", "password": "wrong-password-2"}, port=port2,
+                remote="127.0.0.5", headers=xff("203.0.113.7"))
+    status, h, text = request("POST", "/api/v1/login", {"login": "root", "password": PASSWORDS["root"]}, port=port2,
+                              remote="127.0.0.5", headers=xff("203.0.113.7"))
+    check("through the proxy, the guessing client waits", status == 429, (status, text))
+    status, h, text = request("POST", "/api/v1/login", {"login": "root", "password": PASSWORDS["root"]}, port=port2,
+                              remote="127.0.0.5", headers=xff("203.0.113.8"))
+    check("through the proxy, another client behind it signs in", status == 200, (status, text))
+    status, h, text = request("POST", "/api/v1/login", {"login": "root", "password": PASSWORDS["root"]}, port=port2,
+                              remote="127.0.0.6", headers=xff("203.0.113.7"))
+    check("from an untrusted peer, X-Forwarded-For is ignored", status == 200, (status, text))
 
 sessions = {}
 for user in ROLES:
@@ -277,16 +311,52 @@ check("an agent logs only their own calls", status == 403, (status, text))
 # The lead with a script tag for a company gets an appointment with sam.
 export = json.loads(cli("export", "prospects", "--campaign", "Web test", "--format", "json"))
 xss = [p for p in export if p.get("company") == "<script>alert(1)</script>"][0]
-status, h, text = request("POST", "/api/v1/calls", {"lead_id": xss["lead_id"], "result": "conversation",
-                                                    "outcome": "appointment", "talk": "270",
-                                                    "appointment_at": "2030-01-15 10:00", "sales": "sam",
-                                                    "qualification": {"sector": "industry"}},
-                          cookie=cookie, csrf=csrf)
+# Each person acts on what is theirs: ana holds no such lead, so she may not log a call on it.
+appt_call = {"lead_id": xss["lead_id"], "result": "conversation", "outcome": "appointment", "talk": "270",
+             "appointment_at": "2030-01-15 10:00", "sales": "sam", "qualification": {"sector": "industry"}}
+status, h, text = request("POST", "/api/v1/calls", appt_call, cookie=cookie, csrf=csrf)
+check("an agent may not log a call on a lead she does not hold", status == 403 and
+      "is not yours" in jbody(text)["error"], (status, text))
+# A manager may, for her (audited as such); an appointment goes to a sales person only.
+mcookie, mcsrf = sessions["mia"]
+status, h, text = request("POST", "/api/v1/calls", {**appt_call, "agent": "ana", "sales": "bob"},
+                          cookie=mcookie, csrf=mcsrf)
+check("an appointment goes to a sales person only", status == 400 and jbody(text) ==
+      {"error": "'bob' is not a sales person (role agent)", "field": "sales"}, (status, text))
+status, h, text = request("POST", "/api/v1/calls", {**appt_call, "agent": "ana"}, cookie=mcookie, csrf=mcsrf)
 appt = jbody(text)
-check("appointment set", status == 201 and appt["appointment_id"], text)
-status, h, text = request("POST", "/api/v1/calls", {"lead_id": xss["lead_id"], "result": "conversation",
+check("appointment set by the manager for the agent", status == 201 and appt["appointment_id"], text)
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": xss["lead_id"], "agent": "ana", "result": "conversation",
+                                                    "outcome": "appointment"}, cookie=mcookie, csrf=mcsrf)
+check("a call on a closed lead: 409", status == 409 and jbody(text) == {
+    "error": f"lead {xss['lead_id']} is closed (appointment): no call is logged on it", "field": "lead_id"}, text)
+status, h, text = request("POST", f"/api/v1/campaigns/{campaign_id}/next", {}, cookie=cookie, csrf=csrf)
+held = jbody(text)
+check("ana holds a lead", status == 200 and held.get("lead_id"), text[:200])
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": held["lead_id"], "result": "conversation",
                                                     "outcome": "appointment"}, cookie=cookie, csrf=csrf)
 check("appointment without a date refused", status == 400 and jbody(text)["field"] == "appointment_at", text)
+# Another agent may not log on the lead ana holds, nor reuse her idempotency key to record hers.
+status, bcookie, bcsrf, h = login("bob", remote="127.0.0.2")
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": held["lead_id"], "result": "busy"},
+                          cookie=bcookie, csrf=bcsrf)
+check("an agent may not log a call on the lead another holds", status == 403 and
+      jbody(text)["error"] == f"lead {held['lead_id']} is held by ana: an agent logs calls on the lead they hold",
+      (status, text))
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": held["lead_id"], "result": "no_answer",
+                                                    "idempotency_key": "k-2"}, cookie=cookie, csrf=csrf)
+first = jbody(text)
+check("ana's call with her key", status == 201, text)
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": held["lead_id"], "result": "busy",
+                                                    "idempotency_key": "k-2"}, cookie=cookie, csrf=csrf)
+check("the same key for another call: 409", status == 409 and jbody(text)["field"] == "idempotency_key" and
+      f"(call {first['call_id']})" in jbody(text)["error"], (status, text))
+status, h, text = request("POST", f"/api/v1/campaigns/{campaign_id}/next", {}, cookie=bcookie, csrf=bcsrf)
+bheld = jbody(text)
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": bheld["lead_id"], "result": "no_answer",
+                                                    "idempotency_key": "k-2"}, cookie=bcookie, csrf=bcsrf)
+check("bob's key k-2 is his own: a new call, not ana's", status == 201 and jbody(text)["call_id"] != first["call_id"]
+      and "replayed" not in jbody(text), text)
 
 status, h, text = request("GET", f"/api/v1/leads/{lead['lead_id']}/why", cookie=cookie)
 w = jbody(text)
@@ -322,6 +392,14 @@ check("appointment won", status == 200, (status, text))
 status, h, text = request("POST", f"/api/v1/appointments/{appt['appointment_id']}/result", {"amount": "12,345"},
                           cookie=cookie, csrf=csrf)
 check("bad amount names the field", status == 400 and jbody(text)["field"] == "amount", text)
+# Sales record the results of their own appointments only.
+cli("user", "add", "sue", "--role", "sales", "--password-stdin", input_text=PASSWORDS["ana"])
+status, scookie, scsrf, h = login("sue", password=PASSWORDS["ana"])
+status, h, text = request("POST", f"/api/v1/appointments/{appt['appointment_id']}/result", {"result": "lost"},
+                          cookie=scookie, csrf=scsrf)
+check("a sales person may not record another's appointment", status == 403 and
+      jbody(text)["error"] == f"appointment {appt['appointment_id']} is sam's: sales record the results of their own"
+      " appointments", (status, text))
 
 # --- KPIs: the same JSON as the CLI ---------------------------------------------------------
 for query, cli_args in ((f"campaign={q('Web test')}&by=hour", ["--campaign", "Web test", "--by", "hour"]),
@@ -336,17 +414,17 @@ for query, cli_args in ((f"campaign={q('Web test')}&by=hour", ["--campaign", "We
     check(f"kpi {query} equals the CLI's JSON", status == 200 and got == expected, (status, text[:300]))
 status, h, text = request("GET", "/api/v1/kpi", cookie=sessions["mia"][0])
 k = jbody(text)
-check("kpi counts the calls", k["totals"]["calls"] == 2 and k["totals"]["appointments"] == 1 and
+check("kpi counts the calls (ana's three, bob's one)", k["totals"]["calls"] == 4 and k["totals"]["appointments"] == 1 and
       k["totals"]["sales"] == 1, k["totals"])
 status, h, text = request("GET", "/api/v1/kpi?campaign=" + q("Web test"), cookie=sessions["mia"][0])
 obj = jbody(text)["objectives"]["daily_calls"]
 check("the team's objective: the target times the agents who called", obj == {
-    "target": 40, "done": 2, "progress": 0.05, "agents": 1, "team_target": 40}, obj)
+    "target": 40, "done": 4, "progress": 0.05, "agents": 2, "team_target": 80}, obj)
 status, h, text = request("GET", "/api/v1/kpi?agent=bob", cookie=sessions["ana"][0])
 check("an agent may not see another's KPIs", status == 403, status)
 status, h, text = request("GET", "/api/v1/kpi?campaign=" + q("Web test"), cookie=sessions["ana"][0])
 k = jbody(text)
-check("an agent sees their own KPIs and objectives", status == 200 and k["totals"]["calls"] == 2 and
+check("an agent sees their own KPIs and objectives", status == 200 and k["totals"]["calls"] == 3 and
       k["objectives"]["daily_calls"]["target"] == 40, text[:300])
 status, h, text = request("GET", "/api/v1/insights/slots?campaign=" + q("Web test"), cookie=sessions["mia"][0])
 check("insights over the API: the CLI's JSON", status == 200 and jbody(text) == json.loads(
@@ -430,6 +508,41 @@ check("same name 409", status == 409, status)
 status, h, text = request("POST", "/api/v1/users", {"name": "yan", "role": "agent", "password": "short"},
                           cookie=cookie, csrf=csrf)
 check("short password 400", status == 400 and jbody(text)["field"] == "password", text)
+# Unknown fields are refused, never silently dropped (the agent "making herself admin").
+cookie, csrf = sessions["ana"]
+status, h, text = request("PATCH", "/api/v1/users/ana", {"role": "admin"}, cookie=cookie, csrf=csrf)
+check("an agent may not give herself a role", status == 403, (status, text))
+status, h, text = request("PATCH", "/api/v1/users/ana", {"rank": "admin"}, cookie=cookie, csrf=csrf)
+check("an unknown field: 400 naming it", status == 400 and jbody(text) == {
+    "error": "unknown field 'rank' (this request takes password, current_password, role, disabled, lang)",
+    "field": "rank"}, text)
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": 1, "result": "busy", "talk_time": 3},
+                          cookie=cookie, csrf=csrf)
+check("an unknown call field: 400", status == 400 and jbody(text)["field"] == "talk_time", text)
+# The last admin may not demote or disable themself; roles change on the API.
+cookie, csrf = sessions["root"]
+status, h, text = request("PATCH", "/api/v1/users/root", {"disabled": True}, cookie=cookie, csrf=csrf)
+check("the last admin cannot disable themself: 409", status == 409 and "the last admin" in jbody(text)["error"], text)
+status, h, text = request("PATCH", "/api/v1/users/root", {"role": "manager"}, cookie=cookie, csrf=csrf)
+check("nor demote themself", status == 409, (status, text))
+status, h, text = request("PATCH", "/api/v1/users/zoe", {"role": "sales"}, cookie=cookie, csrf=csrf)
+check("an admin changes a role", status == 200 and
+      [u["role"] for u in jbody(request("GET", "/api/v1/users", cookie=cookie)[2]) if u["name"] == "zoe"] == ["sales"],
+      text)
+# A password change asks for the current one and ends the user's other sessions.
+status, zc1, zx1, h = login("zoe", password="pw-zoe-12345")
+status, zc2, zx2, h = login("zoe", password="pw-zoe-12345")
+status, h, text = request("PATCH", "/api/v1/users/zoe", {"password": "pw-zoe-67890"}, cookie=zc1, csrf=zx1)
+check("a new password needs the current one", status == 400 and jbody(text)["field"] == "current_password", text)
+status, h, text = request("PATCH", "/api/v1/users/zoe", {"password": "pw-zoe-67890", "current_password": "guess-1234"},
+                          cookie=zc1, csrf=zx1)
+check("a wrong current password: 400", status == 400 and jbody(text) ==
+      {"error": "the current password is wrong", "field": "current_password"}, text)
+status, h, text = request("PATCH", "/api/v1/users/zoe", {"password": "pw-zoe-67890", "current_password": "pw-zoe-12345"},
+                          cookie=zc1, csrf=zx1)
+check("password changed", status == 200, (status, text))
+check("the session that changed it goes on", request("GET", "/api/v1/me", cookie=zc1)[0] == 200)
+check("her other session is over", request("GET", "/api/v1/me", cookie=zc2)[0] == 401)
 cookie, csrf = sessions["ana"]
 status, h, text = request("PATCH", "/api/v1/users/bob", {"password": "pw-bob-99999"}, cookie=cookie, csrf=csrf)
 check("an agent may not change another's password", status == 403, status)

@@ -1,0 +1,41 @@
+#ifndef TP_HTTP_NET_H
+#define TP_HTTP_NET_H
+/*
+ * Who is asking: the client's address, taken from X-Forwarded-For only when the peer is a
+ * proxy the server trusts (`telepro serve --trust-proxy CIDR,...`, docs/DEPLOY.md). Plain
+ * parsing, no I/O; a list is built once at start and only read afterwards.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+
+#define NET_CIDRS_MAX 16
+
+struct net_cidr {
+	int family;                  /* AF_INET or AF_INET6 */
+	unsigned char addr[16];
+	int bits;
+};
+
+struct net_cidrs {
+	size_t n;
+	struct net_cidr c[NET_CIDRS_MAX];
+};
+
+/* Parses "127.0.0.1/32,10.0.0.0/8,::1" (a bare address is the whole address) into out;
+ * TP_EUSAGE naming the bad item. NULL or "" is an empty list. */
+int net_cidrs_parse(const char *text, struct net_cidrs *out, struct tp_error *err);
+
+/* True when the textual address ip is in one of the ranges. */
+bool net_cidrs_has(const struct net_cidrs *list, const char *ip);
+
+/*
+ * The client of a request that came from peer with the X-Forwarded-For header xff (may be
+ * NULL): peer itself, unless it is a trusted proxy; then the rightmost address of xff that
+ * is not a trusted proxy (each proxy appends what it saw), written to out (size bytes).
+ * A malformed entry stops the walk at the last trusted hop, whose address is the client.
+ */
+void net_client(const struct net_cidrs *trusted, const char *peer, const char *xff, char *out, size_t size);
+
+#endif
