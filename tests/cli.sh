@@ -386,6 +386,26 @@ expect_eq "why no lead rc" 2 $?
 expect_eq "why no lead" "telepro: lead: no lead 7" "$(cat err)"
 unset TELEPRO_NOW
 
+# Cells a spreadsheet would run as formulas leave a CSV export as text (an apostrophe
+# first), numbers stay numbers; the import takes the apostrophe off; --raw writes them as
+# they are.
+TELEPRO_DB=$(new_db csv_injection)
+"$T" campaign add X >/dev/null
+printf 'société;nom;téléphone;note\n=HYPERLINK("http://evil.example","clic");@SUM(A1:A9);01 42 68 53 00;+cmd|x\nDupont;-Martin;01 42 68 53 01;-12,5\n' >inj.csv
+"$T" import prospects inj.csv --campaign X >/dev/null
+"$T" export prospects --campaign X >out.csv
+expected=$(printf '%s' "'=HYPERLINK(\"http://evil.example\",\"clic\")|'@SUM(A1:A9)|+33142685300|'+cmd|x")
+expect_eq "export: formulas as text" "$expected" \
+  "$(sed -n 2p out.csv | tr -d '\r' | python3 -c "import csv,sys; r=next(csv.reader(sys.stdin)); print('|'.join([r[0], r[1], r[5], r[17]]))")"
+expect_eq "export: a name with a dash is neutralised, a number is not" "'-Martin|-12,5" \
+  "$(sed -n 3p out.csv | tr -d '\r' | python3 -c "import csv,sys; r=next(csv.reader(sys.stdin)); print(r[1] + '|' + r[17])")"
+expect_eq "export --raw: as stored" '=HYPERLINK("http://evil.example","clic")' \
+  "$("$T" export prospects --campaign X --raw | sed -n 2p | python3 -c "import csv,sys; print(next(csv.reader(sys.stdin))[0])")"
+"$T" campaign add Y >/dev/null
+"$T" import prospects out.csv --campaign Y >/dev/null
+expect_eq "the export imports again to the same data" "$("$T" export prospects --campaign X --format json | json "[{k: v for k, v in p.items() if k != 'lead_id'} for p in d]")" \
+  "$("$T" export prospects --campaign Y --format json | json "[{k: v for k, v in p.items() if k != 'lead_id'} for p in d]")"
+
 # Overseas consumers, written every way a French file writes them: each is offered only
 # inside their own legal hours (10:00-13:00, 14:00-20:00 where they live), winter and
 # summer. The Paris times of each edge come from Python's zoneinfo, not from Telepro.

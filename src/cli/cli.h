@@ -66,7 +66,9 @@ bool cli_parse_format(const char *s, unsigned allowed, enum output_format *out);
 int cli_read_password(bool from_stdin, char *buf, size_t size);
 
 /* Writes s as a CSV field (quoted when needed) to f. */
-void cli_csv_field(FILE *f, const char *s, char delimiter);
+/* One CSV cell, quoted when it must be; a cell a spreadsheet would run as a formula gets
+ * an apostrophe before it unless raw (core/csv.h, csv_needs_neutral). */
+void cli_csv_field(FILE *f, const char *s, char delimiter, bool raw);
 
 /* Reads a whole file of at most max bytes (NUL-terminated; the caller frees *out).
  * Returns 0, or prints why and returns 2. */

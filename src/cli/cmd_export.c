@@ -8,12 +8,15 @@
 
 static const char help[] =
 	"usage: telepro export prospects --campaign NAME [--format csv|json] [--delimiter C]\n"
-	"                                [--output FILE]\n"
+	"                                [--output FILE] [--raw]\n"
 	"\n"
 	"Writes the campaign's prospects in import order: one column per known field\n"
 	"(company, last_name, first_name, civility, role, phone, mobile, email, siren, siret,\n"
 	"address, postcode, city, country, sector, size_band, website), phones in E.164, then\n"
 	"one column per qualification key. A CSV export imports again to the same data.\n"
+	"A CSV cell a spreadsheet would run as a formula (=, +, -, @, tab or CR first, but\n"
+	"not a plain number such as +33142685300) is written with an apostrophe before it,\n"
+	"which the import takes off again; --raw writes cells as they are.\n"
 	"JSON: an array of objects with lead_id, the fields and a qualification object.\n"
 	"\n"
 	"usage: telepro export screening [--campaign NAME] [--output FILE]\n"
@@ -28,6 +31,7 @@ struct export_ctx {
 	enum output_format format;
 	char delimiter;
 	long rows;
+	bool raw;
 };
 
 
@@ -44,7 +48,7 @@ static void write_header(void *vctx, size_t n, const char *const *keys)
 	}
 	for (size_t k = 0; k < n; k++) {
 		fputc(ctx->delimiter, ctx->out);
-		cli_csv_field(ctx->out, keys[k], ctx->delimiter);
+		cli_csv_field(ctx->out, keys[k], ctx->delimiter, ctx->raw);
 	}
 	fputs("\r\n", ctx->out);
 }
@@ -57,11 +61,11 @@ static int write_row(void *vctx, const struct export_row *row)
 		for (size_t i = 0; i < app_export_ncolumns; i++) {
 			if (i)
 				fputc(ctx->delimiter, ctx->out);
-			cli_csv_field(ctx->out, row->field[app_export_columns[i]], ctx->delimiter);
+			cli_csv_field(ctx->out, row->field[app_export_columns[i]], ctx->delimiter, ctx->raw);
 		}
 		for (size_t k = 0; k < row->nqual; k++) {
 			fputc(ctx->delimiter, ctx->out);
-			cli_csv_field(ctx->out, row->qual_value[k], ctx->delimiter);
+			cli_csv_field(ctx->out, row->qual_value[k], ctx->delimiter, ctx->raw);
 		}
 		fputs("\r\n", ctx->out);
 	} else {
@@ -81,9 +85,10 @@ static int export_prospects(int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"delimiter", required_argument, NULL, 'd'},
 		{"output", required_argument, NULL, 'o'},
+		{"raw", no_argument, NULL, 'r'},
 		{NULL, 0, NULL, 0},
 	};
-	struct export_ctx ctx = {stdout, FORMAT_CSV, ',', 0};
+	struct export_ctx ctx = {stdout, FORMAT_CSV, ',', 0, false};
 	const char *campaign_name = NULL, *output = NULL;
 	struct campaign c;
 	struct tp_error err;
@@ -111,6 +116,9 @@ static int export_prospects(int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
+			break;
+		case 'r':
+			ctx.raw = true;
 			break;
 		default:
 			return cli_usage("export", "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -159,6 +167,7 @@ static int export_screening(int argc, char **argv)
 	static const struct option opts[] = {
 		{"campaign", required_argument, NULL, 'c'},
 		{"output", required_argument, NULL, 'o'},
+		{"raw", no_argument, NULL, 'r'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *campaign = NULL, *output = NULL;

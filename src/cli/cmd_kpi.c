@@ -39,7 +39,7 @@ static void csv_row(const char *key, json_t *k, bool header)
 			printf(",%s,%s_low,%s_high,%s_n", rate_keys[i], rate_keys[i], rate_keys[i], rate_keys[i]);
 		fputs(",cost_per_appointment,cost_per_sale\r\n", stdout);
 	}
-	cli_csv_field(stdout, key, ',');
+	cli_csv_field(stdout, key, ',', false);
 	for (size_t i = 0; i < N(count_keys); i++)
 		printf(",%lld", (long long)json_integer_value(json_object_get(k, count_keys[i])));
 	for (size_t i = 0; i < N(rate_keys); i++) {

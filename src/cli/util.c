@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/csv.h"
 #include "core/xalloc.h"
 
 /* TELEPRO_NOW=SECONDS (UTC, since 1970) fixes the commands' clock: scripted days and
@@ -159,24 +160,36 @@ int cli_read_password(bool from_stdin, char *buf, size_t size)
 	return 0;
 }
 
-void cli_csv_field(FILE *f, const char *s, char delimiter)
+void cli_csv_field(FILE *f, const char *s, char delimiter, bool raw)
 {
-	size_t len = strlen(s);
-	bool quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ' || s[0] == '"');
+	char *neutral = NULL;
+	size_t len;
+	bool quote;
+
+	/* A cell a spreadsheet would run as a formula is written as text (core/csv.h). */
+	if (!raw && csv_needs_neutral(s)) {
+		neutral = xmalloc(strlen(s) + 2);
+		neutral[0] = '\'';
+		memcpy(neutral + 1, s, strlen(s) + 1);
+		s = neutral;
+	}
+	len = strlen(s);
+	quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ' || s[0] == '"');
 
 	for (const char *p = s; *p && !quote; p++)
 		quote = *p == delimiter || *p == '"' || *p == '\n' || *p == '\r';
 	if (!quote) {
 		fputs(s, f);
-		return;
+	} else {
+		fputc('"', f);
+		for (const char *p = s; *p; p++) {
+			if (*p == '"')
+				fputc('"', f);
+			fputc(*p, f);
+		}
+		fputc('"', f);
 	}
-	fputc('"', f);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			fputc('"', f);
-		fputc(*p, f);
-	}
-	fputc('"', f);
+	free(neutral);
 }
 
 int cli_help(const char *text)

@@ -207,3 +207,21 @@ char csv_detect_delimiter(const char *buf, size_t len)
 		return '\t';
 	return ',';
 }
+
+bool csv_needs_neutral(const char *cell)
+{
+	const char *p = cell;
+
+	if (!cell || !strchr("=+-@\t\r", cell[0]) || !cell[0])
+		return false;
+	if (*p == '+' || *p == '-')
+		p++;
+	if (!*p)
+		return true;
+	return strspn(p, "0123456789 .,") != strlen(p) || strspn(p, "0123456789") == 0;
+}
+
+const char *csv_unneutral(const char *cell)
+{
+	return cell && cell[0] == '\'' && cell[1] && strchr("=+-@\t\r", cell[1]) ? cell + 1 : cell;
+}

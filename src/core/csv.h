@@ -12,6 +12,7 @@
  * (rec->error set) and reading resumes at the next line. The reader owns all record
  * storage; a record is valid only during the callback.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <csv.h>
 
@@ -51,6 +52,17 @@ struct csv_reader {
 	size_t nfields;
 	size_t fields_cap;
 };
+
+/* Spreadsheet formula injection (OWASP, "CSV Injection"): a cell that a spreadsheet would
+ * run as a formula starts with =, +, -, @, a tab or a carriage return. True for such a
+ * cell, unless it is a plain number (digits, at most one leading sign, spaces, dots and
+ * commas: +33142685300, -12,5), which a spreadsheet reads as a number. A CSV writer
+ * puts an apostrophe before it (spreadsheets show the text as written); the prospect
+ * import takes the apostrophe back off (csv_unneutral). */
+bool csv_needs_neutral(const char *cell);
+/* The cell without the apostrophe an export put before it: cell + 1 for "'=..." and the
+ * like (whatever csv_needs_neutral(cell + 1) says), else cell. */
+const char *csv_unneutral(const char *cell);
 
 void csv_reader_init(struct csv_reader *r, char delimiter, csv_record_fn fn, void *ctx);
 void csv_reader_release(struct csv_reader *r);

@@ -291,6 +291,8 @@ static int read_row(struct importer *im, const struct csv_record *rec)
 	for (size_t i = 0; i < im->ncols; i++) {
 		int id = im->col_field[i];
 
+		/* "'=..." is how an export writes a formula-like cell as text (core/csv.h). */
+		values[i] = csv_unneutral(values[i]);
 		if (id >= 0 && id < F_COUNT) {
 			p.field[id] = values[i];
 		} else if (id == F_QUALIFICATION && values[i][0]) {

@@ -605,27 +605,19 @@ static int prospect_one(void *vctx, const struct export_row *row)
  * import order, as `telepro export prospects --format json` writes them. */
 static void prospects(struct http_req *r)
 {
-	const char *off = http_query(r, "offset"), *lim = http_query(r, "limit");
 	struct page_of p = {NULL, 0, 500, false};
 	struct tp_error err;
-	char *end;
+	int64_t offset = 0, limit = 500;
 
 	if (!http_query(r, "campaign")) {
 		http_reply_status(r, 400, "campaign", "which campaign's prospects: ?campaign=NAME");
 		return;
 	}
+	if (!http_query_int(r, "offset", 0, 100000000, &offset) || !http_query_int(r, "limit", 1, 5000, &limit))
+		return;
+	p.skip = (long)offset;
+	p.left = (long)limit;
 	p.list = json_array();
-	if (off && (p.skip = strtol(off, &end, 10), *end || p.skip < 0)) {
-		json_decref(p.list);
-		http_reply_status(r, 400, "offset", "a whole number from 0");
-		return;
-	}
-	if (lim && (p.left = strtol(lim, &end, 10), *end || p.left < 1 || p.left > 5000)) {
-		json_decref(p.list);
-		http_reply_status(r, 400, "limit", "a whole number from 1 to 5000");
-		return;
-	}
-	long offset = p.skip, limit = p.left;
 
 	tp_error_clear(&err);
 	if (app_export_prospects(r->app, http_query(r, "campaign"), NULL, prospect_one, &p, &err)) {
@@ -633,8 +625,8 @@ static void prospects(struct http_req *r)
 		http_reply_error(r, &err);
 		return;
 	}
-	http_reply_json(r, 200, json_pack("{s:s,s:i,s:i,s:o,s:b}", "campaign", http_query(r, "campaign"), "offset",
-		(int)offset, "limit", (int)limit, "prospects", p.list, "more", p.more));
+	http_reply_json(r, 200, json_pack("{s:s,s:I,s:I,s:o,s:b}", "campaign", http_query(r, "campaign"), "offset",
+		(json_int_t)offset, "limit", (json_int_t)limit, "prospects", p.list, "more", p.more));
 }
 
 /* Imports ------------------------------------------------------------------------------ */

@@ -93,6 +93,11 @@ struct http_req {
 	struct http_kv headers[HTTP_HEADERS_MAX];
 	int nheaders;
 	const char *log_cause;       /* why it failed, for the log */
+	/* Set up by the first call of the request handler; before it, only refusal may be set
+	 * (by the check of the raw request line: a 400 or 414 to answer at once). */
+	bool ready;
+	int refusal;
+	const char *refusal_reason;
 };
 
 /* Request inputs ---------------------------------------------------------------------- */
@@ -111,6 +116,9 @@ int64_t http_param_id(struct http_req *r, int i);
  * handler checks them itself); NULL after a 400 reply (not JSON, not an object, or an
  * unknown field, named). HTTP_FIELDS("a", "b") builds such a list. */
 json_t *http_json_body(struct http_req *r, const char *const *fields);
+/* The query parameter key as a whole number from min to max into *out (left as it is when
+ * the parameter is absent); false after a 400 naming it otherwise. */
+bool http_query_int(struct http_req *r, const char *key, int64_t min, int64_t max, int64_t *out);
 #define HTTP_FIELDS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* Answers ----------------------------------------------------------------------------- */

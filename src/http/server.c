@@ -24,6 +24,7 @@
 #include "http/http.h"
 #include "http/i18n.h"
 #include "http/net.h"
+#include "core/utf8.h"
 
 /* The proxies whose X-Forwarded-For is believed: set once before the first request. */
 static struct net_cidrs trusted_proxies;
@@ -113,6 +114,25 @@ int64_t http_param_id(struct http_req *r, int i)
 		v = v * 10 + (*s - '0');
 	}
 	return v;
+}
+
+bool http_query_int(struct http_req *r, const char *key, int64_t min, int64_t max, int64_t *out)
+{
+	const char *s = http_query(r, key);
+	int64_t v = 0;
+	size_t n;
+
+	if (!s)
+		return true;
+	n = strspn(s, "0123456789");
+	/* Digits only, and few enough that no overflow can wrap them around. */
+	if (n == 0 || s[n] || n > 18 || (v = strtoll(s, NULL, 10)) < min || v > max) {
+		http_reply_status(r, 400, key, arena_printf(&r->arena, "a whole number from %lld to %lld", (long long)min,
+			(long long)max));
+		return false;
+	}
+	*out = v;
+	return true;
 }
 
 json_t *http_json_body(struct http_req *r, const char *const *fields)
@@ -528,15 +548,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct http_req *r = *con_cls;
 
 	(void)version;
-	if (!r) {
+	if (!r->ready) {
 		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		const char *cl;
 		char ip[INET6_ADDRSTRLEN] = "?";
 		bool path_known;
 		size_t limit;
 
-		r = xcalloc(1, sizeof(*r));
-		*con_cls = r;
+		r->ready = true;
 		arena_init(&r->arena);
 		sb_init(&r->out);
 		r->conn = conn;
@@ -558,6 +577,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			net_client(&trusted_proxies, ip, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 				"X-Forwarded-For"), client, sizeof(client));
 			r->ip = arena_strdup(&r->arena, client);
+		}
+		if (r->refusal) {
+			http_reply_status(r, r->refusal, NULL, r->refusal_reason);
+			return send_answer(r);
 		}
 		r->route = route_find(r, &path_known);
 		if (!r->route) {
@@ -628,6 +651,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)conn;
 	if (!r)
 		return;
+	if (!r->ready) {     /* the request line came, the request did not */
+		free(r);
+		*con_cls = NULL;
+		return;
+	}
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	/* One line per request: when, who, what, the answer, how long; the cause of errors. */
@@ -721,6 +749,72 @@ bad:
 	return tp_error_at(err, TP_EUSAGE, NULL, 0, "listen", "'%s': HOST:PORT, e.g. 127.0.0.1:8080", listen);
 }
 
+/* The request line's limits: what MHD would parse a query into must fit the connection's
+ * memory (beyond, it closes the connection without a word). */
+#define HTTP_QUERY_MAX 64
+#define HTTP_URI_MAX 8192
+
+/* Percent-decodes s[0..len) ('+' a space) and says whether the result is text: UTF-8
+ * without a NUL byte. */
+static bool decodes_to_text(const char *s, size_t len)
+{
+	char buf[HTTP_URI_MAX];
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n < sizeof(buf); i++) {
+		if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			buf[n++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else {
+			buf[n++] = s[i] == '+' ? ' ' : s[i];
+		}
+	}
+	return !memchr(buf, '\0', n) && utf8_valid(buf, n);
+}
+
+/*
+ * The request line, as it came, before MHD parses or decodes it (MHD_OPTION_URI_LOG_
+ * CALLBACK): the request's context is made here, marked with the refusal to answer when
+ * the path or a query parameter is not text (a NUL byte, invalid UTF-8: 400), the line is
+ * too long or has too many parameters (414). For the latter, the query is cut at its
+ * first character (the line is MHD's own buffer, writable: cast) so that MHD parses none
+ * of it and the answer can be sent.
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_req *r = xcalloc(1, sizeof(*r));
+	const char *q = strchr(uri, '?');
+	size_t len = strlen(uri), path_len = q ? (size_t)(q - uri) : len, params = 0;
+
+	(void)cls;
+	(void)conn;
+	if (len > HTTP_URI_MAX) {
+		r->refusal = 414;
+		r->refusal_reason = "the request line is too long (at most 8 KB)";
+	} else if (!decodes_to_text(uri, path_len)) {
+		r->refusal = 400;
+		r->refusal_reason = "the path is not text (a NUL byte, or not UTF-8)";
+	}
+	for (const char *p = q ? q + 1 : NULL; p && *p;) {
+		size_t n = strcspn(p, "&");
+
+		if (n && ++params > HTTP_QUERY_MAX && !r->refusal) {
+			r->refusal = 414;
+			r->refusal_reason = "too many query parameters (at most 64)";
+		}
+		if (n && !decodes_to_text(p, n) && !r->refusal) {
+			r->refusal = 400;
+			r->refusal_reason = "a query parameter is not text (a NUL byte, or not UTF-8)";
+		}
+		p += n;
+		if (*p == '&')
+			p++;
+	}
+	if (r->refusal == 414 && q)
+		((char *)q)[1] = '\0';
+	return r;
+}
+
 int http_serve(const struct http_options *o)
 {
 	struct sockaddr_storage ss;
@@ -760,6 +854,7 @@ int http_serve(const struct http_options *o)
 		/* Request line and headers must fit in this per-connection pool (431 otherwise). */
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 		MHD_OPTION_END);
 	if (!d) {
 		tp_error_set(&err, TP_ERR, "could not listen on %s: %s", o->listen,

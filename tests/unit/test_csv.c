@@ -144,10 +144,30 @@ static void test_field_cap_recovers(void **state)
 	assert_string_equal(g.text[2], "next|row");
 }
 
+/* Formula injection: what a spreadsheet would run is written as text, numbers are not. */
+static void test_neutral(void **state)
+{
+	static const char *const run[] = {"=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1:A2)", "+cmd|' /C calc'!A0", "-2+3",
+		"\tx", "\rx", "=1", "-", "+ 33"};
+	static const char *const plain[] = {"+33142685300", "-12,5", "42", "1 200.50", "Dupont", "", "a=b", "'=x"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(run) / sizeof(run[0]); i++)
+		if (!csv_needs_neutral(run[i]))
+			fail_msg("'%s' should be neutralised", run[i]);
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (csv_needs_neutral(plain[i]))
+			fail_msg("'%s' should be left as it is", plain[i]);
+	assert_string_equal(csv_unneutral("'=HYPERLINK(1)"), "=HYPERLINK(1)");
+	assert_string_equal(csv_unneutral("'@x"), "@x");
+	assert_string_equal(csv_unneutral("'quoted'"), "'quoted'");
+	assert_string_equal(csv_unneutral("'"), "'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_quotes_and_line_numbers),
+		cmocka_unit_test(test_neutral), cmocka_unit_test(test_quotes_and_line_numbers),
 		cmocka_unit_test(test_bom_crlf_semicolon),
 		cmocka_unit_test(test_tab_keeps_tabs_as_delimiters),
 		cmocka_unit_test(test_detect_ignores_quoted),

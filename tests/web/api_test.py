@@ -463,6 +463,22 @@ status, h, text = request("GET", "/api/v1/prospects?campaign=" + q("Web test") +
 check("bad limit", status == 400 and jbody(text)["field"] == "limit", text)
 status, h, text = request("GET", "/api/v1/prospects", cookie=cookie)
 check("prospects need a campaign", status == 400 and jbody(text)["field"] == "campaign", text)
+# Input that is not understood is refused, with an answer.
+status, h, text = request("GET", "/api/v1/prospects?campaign=" + q("Web test") + "&offset=99999999999999999999",
+                          cookie=cookie)
+check("an offset out of range: 400, not a wrap to -1", status == 400 and jbody(text) ==
+      {"error": "a whole number from 0 to 100000000", "field": "offset"}, text)
+status, h, text = request("GET", f"/api/v1/campaigns/{campaign_id}%00", cookie=cookie)
+check("a NUL byte in the path: 400", status == 400 and "not text" in jbody(text)["error"], (status, text))
+status, h, text = request("GET", f"/api/v1/campaigns/{campaign_id}%ff", cookie=cookie)
+check("invalid UTF-8 in the path: 400", status == 400, (status, text))
+status, h, text = request("GET", "/api/v1/campaigns?x=%00", cookie=cookie)
+check("a NUL byte in a query parameter: 400", status == 400 and "query parameter" in jbody(text)["error"], text)
+status, h, text = request("GET", "/api/v1/campaigns?" + "&".join(f"p{i}=1" for i in range(2000)), cookie=cookie)
+check("2,000 query parameters: an answer (414), not a closed connection", status == 414, (status, text))
+status, h, text = request("GET", "/api/v1/campaigns?" + "&".join(f"p{i}=1" for i in range(100)), cookie=cookie)
+check("100 query parameters: 414 too many", status == 414 and jbody(text)["error"] ==
+      "too many query parameters (at most 64)", (status, text))
 
 # --- campaigns and users -----------------------------------------------------------------------
 status, h, text = request("POST", "/api/v1/campaigns", {"name": "API camp", "kind": "event", "daily-calls": 30,
