@@ -11,14 +11,16 @@ static const char help[] =
 	"usage: telepro serve [--listen HOST:PORT] [--threads N] [--call-link TEMPLATE]\n"
 	"                     [--max-connections N] [--max-per-ip N] [--timeout SECONDS]\n"
 	"                     [--max-upload MB] [--db-cache MB] [--secure-cookies]\n"
-	"                     [--trust-proxy CIDR[,CIDR...]]\n"
+	"                     [--trust-proxy CIDR[,CIDR...]] [--header-timeout SECONDS]\n"
 	"       telepro serve --routes\n"
 	"\n"
 	"Serves the pages (calling desk, team screen, dashboard, campaigns, appointments,\n"
 	"users) and the JSON API under /api/v1 until SIGINT or SIGTERM. Defaults: --listen\n"
 	"127.0.0.1:8080, --threads 4 (one database connection each), --call-link 'tel:{phone}'\n"
 	"(e.g. 'sip:{phone}@pbx.example' for a softphone), 1000 connections, 50 per address,\n"
-	"a 30 s idle timeout, 64 KB bodies, 32 MB prospect files, 16 KB of request headers and\n"
+	"a 30 s idle timeout, 10 s for a request's head (--header-timeout: from the connection's\n"
+	"start, or the previous answer, whatever trickles in), bodies at 1 KB/s at least past\n"
+	"those 10 s, 64 KB bodies, 32 MB prospect files, 16 KB of request headers and\n"
 	"an 8 MB database page cache per thread (SQLite). --secure-cookies marks\n"
 	"the session cookie Secure (behind TLS; also automatic with X-Forwarded-Proto: https).\n"
 	"--trust-proxy names the reverse proxies (e.g. 127.0.0.1/32,10.0.0.0/8) whose\n"
@@ -49,7 +51,8 @@ int cmd_serve(int argc, char **argv)
 		{"max-upload", required_argument, NULL, 'u'},
 		{"db-cache", required_argument, NULL, 'k'}, {"secure-cookies", no_argument, NULL, 's'},
 		{"routes", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
-		{"trust-proxy", required_argument, NULL, 'x'}, {NULL, 0, NULL, 0},
+		{"trust-proxy", required_argument, NULL, 'x'}, {"header-timeout", required_argument, NULL, 'H'},
+		{NULL, 0, NULL, 0},
 	};
 	struct http_options o = {
 		.db_url = cli_db_url, .listen = "127.0.0.1:8080", .threads = 4, .max_connections = 1000,
@@ -67,6 +70,7 @@ int cmd_serve(int argc, char **argv)
 	} numbers[] = {
 		{'t', "threads", 256, &o.threads, NULL, 0}, {'m', "max-connections", 100000, &o.max_connections, NULL, 0},
 		{'p', "max-per-ip", 100000, &o.max_per_ip, NULL, 0}, {'o', "timeout", 3600, &o.timeout_seconds, NULL, 0},
+		{'H', "header-timeout", 600, &o.header_seconds, NULL, 0},
 		{'u', "max-upload", 1024, NULL, &o.max_upload, 20}, {'k', "db-cache", 4096, NULL, &o.db_cache_kib, 10},
 	};
 	long v;

@@ -28,6 +28,7 @@ struct http_options {
 	unsigned max_connections;    /* in total */
 	unsigned max_per_ip;
 	unsigned timeout_seconds;    /* an idle connection is closed */
+	unsigned header_seconds;     /* a request head takes at most this long (http/guard.h), 0: 10 */
 	size_t max_body;             /* JSON and forms */
 	size_t max_upload;           /* prospect files */
 	size_t db_cache_kib;         /* each thread's database page cache */

@@ -24,10 +24,19 @@
 #include "http/http.h"
 #include "http/i18n.h"
 #include "http/net.h"
+#include "http/guard.h"
 #include "core/utf8.h"
 
 /* The proxies whose X-Forwarded-For is believed: set once before the first request. */
 static struct net_cidrs trusted_proxies;
+
+/* The connection's watch (http/guard.h). */
+static void *watch_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
 
 /* One struct app (one database connection) per pool thread, opened on first use; the list
  * lets the main thread close them all when the server stops. */
@@ -556,6 +565,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		size_t limit;
 
 		r->ready = true;
+		guard_head_done(watch_of(conn));
 		arena_init(&r->arena);
 		sb_init(&r->out);
 		r->conn = conn;
@@ -607,6 +617,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		guard_body(watch_of(conn), *upload_size);
 		/* A body sent without Content-Length (chunked) is cut at the limit. */
 		if (!r->too_big && r->body_len + *upload_size > r->body_cap) {
 			r->too_big = true;
@@ -631,6 +642,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	guard_processing(watch_of(conn));
 	if (r->status)   /* already answered (413, 404) */
 		return MHD_YES;
 	if (r->too_big)
@@ -648,7 +660,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	time_t t = time(NULL);
 
 	(void)cls;
-	(void)conn;
+	guard_answered(watch_of(conn));
 	if (!r)
 		return;
 	if (!r->ready) {     /* the request line came, the request did not */
@@ -815,6 +827,19 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	return r;
 }
 
+static void on_connection(void *cls, struct MHD_Connection *conn, void **ctx, enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		if (ci)
+			guard_open(ctx, ci->connect_fd);
+	} else {
+		guard_close(ctx);
+	}
+}
+
 int http_serve(const struct http_options *o)
 {
 	struct sockaddr_storage ss;
@@ -836,6 +861,10 @@ int http_serve(const struct http_options *o)
 	app_close(&probe);
 	if (i18n_init(&err))
 		goto fail;
+	if (guard_start(o->header_seconds ? o->header_seconds : 10, 1024)) {
+		tp_error_set(&err, TP_ERR, "could not start the slow-client guard");
+		goto fail;
+	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* The pool threads inherit a mask without the stop signals: only sigwait sees them. */
@@ -855,6 +884,7 @@ int http_serve(const struct http_options *o)
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 		MHD_OPTION_END);
 	if (!d) {
 		tp_error_set(&err, TP_ERR, "could not listen on %s: %s", o->listen,
@@ -877,6 +907,7 @@ int http_serve(const struct http_options *o)
 		usleep(100000);
 	}
 	MHD_stop_daemon(d);
+	guard_stop();
 	close_apps();
 	i18n_release();
 	fprintf(stderr, "serve: stopped\n");

@@ -144,6 +144,35 @@ if len(sys.argv) > 4:
     status, h, text = request("POST", "/api/v1/login", {"login": "root", "password": PASSWORDS["root"]}, port=port2,
                               remote="127.0.0.6", headers=xff("203.0.113.7"))
     check("from an untrusted peer, X-Forwarded-For is ignored", status == 200, (status, text))
+    # Slow clients: 30 connections that send a header line every half second are cut at
+    # the head's deadline (2 s on the second server), while others are answered.
+    slow, started, cut = [], time.monotonic(), {}
+    for i in range(30):
+        s = socket.socket()
+        s.bind(("127.0.0.7", 0))
+        s.connect(("127.0.0.1", port2))
+        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: t\r\n")
+        s.settimeout(0.05)
+        slow.append(s)
+    status, h, text = request("GET", "/api/v1/health", port=port2, remote="127.0.0.8")
+    check("meanwhile another client is answered", status == 200, status)
+    while len(cut) < len(slow) and time.monotonic() - started < 20:
+        for i, s in enumerate(slow):
+            if i in cut:
+                continue
+            try:
+                s.sendall(b"X-Trickle: 1\r\n")
+                if s.recv(64) == b"":
+                    cut[i] = time.monotonic() - started
+            except socket.timeout:
+                pass
+            except OSError:
+                cut[i] = time.monotonic() - started
+        time.sleep(0.5)
+    for s in slow:
+        s.close()
+    check("every trickling connection is cut at the head's deadline", len(cut) == 30 and min(cut.values()) >= 1.5,
+          (len(cut), sorted(cut.values())[:3]))
 
 sessions = {}
 for user in ROLES:

@@ -60,7 +60,8 @@ case "$what" in
     # A second server on the same database: sessions live in the database, so a login on
     # one is a session on the other (servers behind a load balancer).
     port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    "$T" serve --listen "127.0.0.1:$port2" --threads 1 --trust-proxy 127.0.0.5/32 >"$work/serve2.log" 2>&1 &
+    "$T" serve --listen "127.0.0.1:$port2" --threads 1 --trust-proxy 127.0.0.5/32 \
+      --header-timeout 2 >"$work/serve2.log" 2>&1 &
     server2=$!
     for _ in $(seq 100); do
       curl -sf "http://127.0.0.1:$port2/api/v1/health" >/dev/null 2>&1 && break
