@@ -235,6 +235,28 @@ expect_eq "demo totals the same on SQLite" "$("$T" --db "$demo1" kpi --campaign 
 expect_eq "demo has calls" "True" "$("$T" --db "$demo1" kpi --format json | json "d['totals']['calls'] > 1000 and d['totals']['appointments'] > 0")"
 expect_eq "demo other seed differs" "True" "$("$T" --db "$demo3" demo --seed 4 --weeks 1 >/dev/null;
   [ "$("$T" --db "$demo3" kpi --format json)" != "$("$T" --db "$demo1" kpi --format json)" ] && echo True)"
+# Backups: a consistent copy of a SQLite database (never over a file), restored into a new
+# database of the run's backend with every KPI the same; a PostgreSQL database says to use
+# pg_dump; a restore never goes into a database that has data, nor reads a non-backup.
+expect_eq "backup" "backed up $demo_sqlite to $work/backup.db" "$("$T" --db "$demo_sqlite" backup --output "$work/backup.db")"
+"$T" --db "$demo_sqlite" backup --output "$work/backup.db" 2>err >/dev/null
+expect_eq "a backup never overwrites" "2 telepro: output: '$work/backup.db' exists already: a backup never overwrites a file" "$? $(cat err)"
+restored=$(new_db restored)
+expect_eq "restore" "restored $work/backup.db into $restored: row counts and KPIs checked (2763 calls)" \
+  "$("$T" --db "$restored" restore "$work/backup.db")"
+for by in agent hour weekday-hour day outcome campaign block; do
+  expect_eq "restored: the same KPIs (--by $by)" "$("$T" --db "$demo_sqlite" kpi --by $by --format json)" \
+    "$("$T" --db "$restored" kpi --by $by --format json)"
+done
+"$T" --db "$restored" restore "$work/backup.db" 2>err >/dev/null
+expect_eq "restore into a database with data rc" 2 $?
+printf "nom;telephone\n" >notdb.csv
+"$T" --db "$(new_db restored2)" restore notdb.csv 2>err >/dev/null
+expect_eq "restore of something else" "2 telepro: notdb.csv: not a backup made by telepro backup (not a SQLite file)" "$? $(cat err)"
+if [ "$TEST_BACKEND" = pg ]; then
+  "$T" --db "$demo1" backup --output "$work/pg.db" 2>err >/dev/null
+  expect_eq "PostgreSQL: pg_dump" "2 telepro: a postgresql database is backed up with its own tools: pg_dump -Fc, and pg_restore into a new database (docs/DEPLOY.md)" "$? $(cat err)"
+fi
 "$T" --db "$demo1" demo --seed 3 --weeks 1 >/dev/null 2>err
 expect_eq "demo twice rc" 2 $?
 # Into a new PostgreSQL database, or one with only its first users, the demo is made in a

@@ -371,4 +371,12 @@ TP_MUST_USE int app_demo(struct app *a, int64_t seed, int64_t weeks, const char 
 TP_MUST_USE int app_migrate(const char *from_url, const char *to_url, store_copy_fn fn, void *ctx,
 	int64_t *calls, struct tp_error *err);
 
+/* Backs the database up to the new file path, consistently, while others work on (SQLite;
+ * admins and the system only). docs/DEPLOY.md, "Backups". */
+TP_MUST_USE int app_backup(struct app *a, const char *path, struct tp_error *err);
+/* Restores the backup file into the new, empty database at to_url (either backend): a
+ * copy of the file is brought to the current schema (an older backup upgrades), then
+ * copied as migrate does, row counts and KPIs checked. The file itself is not changed. */
+TP_MUST_USE int app_restore(const char *file, const char *to_url, int64_t *calls, struct tp_error *err);
+
 #endif

@@ -7,9 +7,11 @@
  * weekday, weeks of sessions, calls and appointment results. Everything goes through the
  * same store functions as real use, so counters and raw data agree.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/app_int.h"
 #include "core/date.h"
@@ -394,5 +396,91 @@ int app_migrate(const char *from_url, const char *to_url, store_copy_fn fn, void
 		*calls = a.calls;
 	store_close(from);
 	store_close(to);
+	return rc;
+}
+
+int app_backup(struct app *a, const char *path, struct tp_error *err)
+{
+	int rc = app_require(a, APP_ADMIN, "backup", err);
+
+	if (rc)
+		return rc;
+	if (!path || !*path)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "output", "where to write the backup: --output FILE");
+	return store_backup(a->store, path, err);
+}
+
+/* Copies file to a new temporary file; its name in tmp (removed by the caller). */
+static int copy_to_temp(const char *file, char tmp[4096], struct tp_error *err)
+{
+	const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char head[16], buf[65536];
+	FILE *in = fopen(file, "rb"), *out = NULL;
+	size_t n;
+	int fd, rc = 0;
+
+	if (!in)
+		return tp_error_at(err, TP_EUSAGE, file, 0, NULL, "cannot read it: %s", strerror(errno));
+	/* A SQLite file says so in its first 16 bytes. */
+	if (fread(head, 1, sizeof(head), in) != sizeof(head) || memcmp(head, "SQLite format 3", 16) != 0) {
+		fclose(in);
+		return tp_error_at(err, TP_EUSAGE, file, 0, NULL, "not a backup made by telepro backup (not a SQLite file)");
+	}
+	snprintf(tmp, 4096, "%s/telepro-restore.XXXXXX", dir);
+	if ((fd = mkstemp(tmp)) < 0 || !(out = fdopen(fd, "wb"))) {
+		rc = tp_error_set(err, TP_ERR, "%s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fclose(in);
+		return rc;
+	}
+	rewind(in);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n) {
+			rc = tp_error_set(err, TP_ERR, "%s: %s", tmp, strerror(errno));
+			break;
+		}
+	if (rc == 0 && ferror(in))
+		rc = tp_error_at(err, TP_ERR, file, 0, NULL, "read error: %s", strerror(errno));
+	fclose(in);
+	if (fclose(out) != 0 && rc == 0)
+		rc = tp_error_set(err, TP_ERR, "%s: %s", tmp, strerror(errno));
+	return rc;
+}
+
+static void remove_sqlite(const char *path)
+{
+	char side[4200];
+
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
+int app_restore(const char *file, const char *to_url, int64_t *calls, struct tp_error *err)
+{
+	char tmp[4096], url[4200];
+	struct store *probe;
+	enum store_content content;
+	int rc;
+
+	if ((rc = copy_to_temp(file, tmp, err)))
+		return rc;
+	snprintf(url, sizeof(url), "sqlite:%s", tmp);
+	/* Opening the copy brings it to the current schema; a file with no Telepro data in it
+	 * is no backup of ours. */
+	if (!(probe = store_open(url, NULL, err))) {
+		rc = err->code ? err->code : TP_ERR;
+	} else {
+		if ((rc = store_content(probe, &content, err)) == 0 && content == STORE_NEW)
+			rc = tp_error_at(err, TP_EUSAGE, file, 0, NULL, "holds no Telepro data: not a backup of a Telepro"
+				" database");
+		store_close(probe);
+	}
+	if (rc == 0)
+		rc = app_migrate(url, to_url, NULL, NULL, calls, err);
+	remove_sqlite(tmp);
 	return rc;
 }

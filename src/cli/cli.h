@@ -38,6 +38,8 @@ int cmd_appointment(int argc, char **argv);
 int cmd_kpi(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_why(int argc, char **argv);
 int cmd_consent(int argc, char **argv);

@@ -12,7 +12,7 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  init                         create or upgrade the database (idempotent)\n"
-	"  user add|list|passwd|disable|enable   manage users and roles\n"
+	"  user add|list|passwd|set|disable|enable   manage users and roles\n"
 	"  campaign add|list|show|set   manage campaigns, objectives and calling blocks\n"
 	"  import prospects FILE --campaign NAME   import a prospect file (CSV)\n"
 	"  import dnc FILE --source internal|bloctel|other   load an opposition list\n"
@@ -29,6 +29,8 @@ static const char usage[] =
 	"  kpi [--campaign C] [--by hour|weekday|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
 	"  demo [--seed N] [--weeks W]   fill the database with believable demo data\n"
 	"  migrate --from URL --to URL   copy a whole database (e.g. SQLite to PostgreSQL)\n"
+	"  backup --output FILE          a consistent copy of a SQLite database, while in use\n"
+	"  restore FILE                  a backup into a new database (--db), KPIs checked\n"
 	"  serve [--listen 127.0.0.1:8080]   the web application and the JSON API\n"
 	"\n"
 	"Database: --db URL or TELEPRO_DB; sqlite:PATH (default sqlite:telepro.db) or\n"
@@ -57,6 +59,8 @@ static const struct {
 	{"kpi", cmd_kpi},
 	{"demo", cmd_demo},
 	{"migrate", cmd_migrate},
+	{"backup", cmd_backup},
+	{"restore", cmd_restore},
 	{"serve", cmd_serve},
 	{"why", cmd_why},
 	{"consent", cmd_consent},

@@ -82,6 +82,10 @@ struct db_driver {
 	 * leaves the backend's files (SQLite: deleted content zeroed, the journal emptied);
 	 * NULL where the backend cannot (PostgreSQL: docs/PRIVACY.md). */
 	const char *erase_begin, *erase_end;
+	/* Writes a consistent copy of the whole database to the new file path, while others
+	 * keep working (SQLite's online backup); NULL where the backend has its own tools
+	 * (PostgreSQL: pg_dump). */
+	int (*backup_to)(struct db *db, const char *path, struct tp_error *err);
 	/* Serialises schema migrations between processes (may be NULL). */
 	int (*lock_schema)(struct db *db, bool lock, struct tp_error *err);
 };

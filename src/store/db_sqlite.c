@@ -7,8 +7,11 @@
  * With TELEPRO_SQL_CHECK set (the test suite sets it), a statement that scanned a whole
  * table is reported on stderr when it is finalized, unless its SQL says scan-ok.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sqlite3.h>
 
@@ -209,6 +212,52 @@ static int sq_begin_write(struct db *db, struct tp_error *err)
 	return sq_exec(db, "BEGIN IMMEDIATE", err);
 }
 
+/* The copy goes to path.partial, renamed to path once whole: a failed backup leaves no
+ * file that looks like one. Pages are copied a thousand at a time, so that writers (the
+ * server) wait at most for one step. */
+static int sq_backup_to(struct db *db, const char *path, struct tp_error *err)
+{
+	char partial[4096];
+	sqlite3 *to = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	if (snprintf(partial, sizeof(partial), "%s.partial", path) >= (int)sizeof(partial))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "output", "the path is too long");
+	if (access(path, F_OK) == 0 || access(partial, F_OK) == 0)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "output", "'%s' exists already: a backup never overwrites a file",
+			access(path, F_OK) == 0 ? path : partial);
+	if (sqlite3_open_v2(partial, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		tp_error_at(err, TP_ERR, NULL, 0, "output", "%s: %s", partial, to ? sqlite3_errmsg(to) : "cannot create it");
+		sqlite3_close(to);
+		return TP_ERR;
+	}
+	if (!(b = sqlite3_backup_init(to, "main", conn(db), "main"))) {
+		tp_error_set(err, TP_ERR, "backup: %s", sqlite3_errmsg(to));
+		sqlite3_close(to);
+		unlink(partial);
+		return TP_ERR;
+	}
+	do {
+		rc = sqlite3_backup_step(b, 1000);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		tp_error_set(err, TP_ERR, "backup to %s: %s", path, sqlite3_errstr(rc));
+		sqlite3_close(to);
+		unlink(partial);
+		return TP_ERR;
+	}
+	if (sqlite3_close(to) != SQLITE_OK || rename(partial, path) != 0) {
+		tp_error_set(err, TP_ERR, "backup to %s: %s", path, strerror(errno));
+		unlink(partial);
+		return TP_ERR;
+	}
+	return 0;
+}
+
 static int sq_set_cache_kib(struct db *db, int64_t kib, struct tp_error *err)
 {
 	char sql[64];
@@ -241,6 +290,7 @@ const struct db_driver db_sqlite_driver = {
 	.finalize = sq_finalize,
 	.begin_write = sq_begin_write,
 	.set_cache_kib = sq_set_cache_kib,
+	.backup_to = sq_backup_to,
 	.fk_checks_off = "PRAGMA foreign_keys=OFF",
 	.fk_checks_on = "PRAGMA foreign_keys=ON",
 	/* Debian's SQLite zeroes deleted content by default; others may not. The journal's

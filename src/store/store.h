@@ -432,6 +432,10 @@ typedef int (*store_open_session_fn)(void *ctx, const struct open_session *o);
 TP_MUST_USE int store_open_sessions(struct store *s, int64_t campaign_id, store_open_session_fn fn, void *ctx,
 	struct tp_error *err);
 
+/* A consistent copy of the whole database, to the new file path, while others work on
+ * (SQLite); TP_EUSAGE on a backend whose own tools do it (PostgreSQL: pg_dump). */
+TP_MUST_USE int store_backup(struct store *s, const char *path, struct tp_error *err);
+
 /* A person's data for the GDPR (store_person.c, docs/PRIVACY.md). */
 typedef int (*store_id_fn)(void *ctx, int64_t id);
 /* Each row of a section ("contact", "company", "leads", "calls", "appointments",

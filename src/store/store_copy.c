@@ -262,3 +262,11 @@ int store_copy_added(struct store *from, struct store *to, struct tp_error *err)
 	}
 	return copy_tables(from, to, after, NULL, NULL, err);
 }
+
+int store_backup(struct store *s, const char *path, struct tp_error *err)
+{
+	if (!s->db->driver->backup_to)
+		return tp_error_set(err, TP_EUSAGE, "a %s database is backed up with its own tools: pg_dump -Fc, and"
+			" pg_restore into a new database (docs/DEPLOY.md)", s->db->driver->name);
+	return s->db->driver->backup_to(s->db, path, err);
+}
