@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/pg.sh start DIR | stop DIR | createdb DIR NAME
+# scripts/pg.sh start DIR | stop DIR | createdb DIR NAME | pause DIR | resume DIR
 # A throw-away PostgreSQL cluster for the tests: initialised in DIR, listening only on a
 # unix socket in DIR (no TCP port, so nothing collides), run by a non-root user (the
 # "postgres" system user when we are root), fsync off. `start` prints the base URL;
@@ -37,6 +37,14 @@ start)
     start >/dev/null ||
     { echo "pg.sh: the server did not start:" >&2; cat "$dir/server.log" >&2; exit 1; }
   url postgres
+  ;;
+pause)   # a clean shutdown (every acknowledged commit on disk), the cluster kept
+  as_owner "$(bindir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  ;;
+resume)
+  as_owner "$(bindir)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-k $dir -c listen_addresses= -p $port -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start >/dev/null
   ;;
 stop)
   if bin=$(bindir) && [ -d "$dir/data" ]; then

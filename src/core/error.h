@@ -22,6 +22,8 @@ enum tp_status {
 	TP_ETOOMANY = -7,   /* too many attempts for now (failed logins): exit code 1 (HTTP 429) */
 	TP_ECONFLICT = -8,  /* the thing is not in a state that allows it (a closed lead, a key
 	                       reused with another request): exit code 2 (HTTP 409) */
+	TP_EUNAVAILABLE = -9, /* the database cannot be reached now (restarting): exit code 1
+	                         (HTTP 503 with Retry-After); nothing was done */
 };
 
 struct tp_error {

@@ -67,8 +67,12 @@ static struct app *thread_app(const struct http_options *o, struct tp_error *err
 		pthread_mutex_unlock(&apps_lock);
 	}
 	if (!my_app->open) {
-		if (app_open(&my_app->app, o->db_url, o->os_user, NULL, err))
+		if (app_open(&my_app->app, o->db_url, o->os_user, NULL, err)) {
+			/* Whatever the cause, the next request tries again. */
+			if (err->code != TP_EUNAVAILABLE && strstr(err->reason, "cannot connect"))
+				err->code = TP_EUNAVAILABLE;
 			return NULL;
+		}
 		my_app->open = true;
 		if (app_set_cache_kib(&my_app->app, (int64_t)o->db_cache_kib, err))
 			return NULL;
@@ -284,6 +288,8 @@ int http_status_of(int code)
 		return 403;
 	case TP_ECONFLICT:
 		return 409;
+	case TP_EUNAVAILABLE:
+		return 503;
 	case TP_ETOOMANY:
 		return 429;
 	default:
@@ -306,6 +312,14 @@ void http_reply_error(struct http_req *r, const struct tp_error *err)
 	char msg[1024];
 
 	tp_error_format(err, msg, sizeof(msg));
+	if (status == 503) {
+		/* The database is away (restarting): nothing was done; try again shortly. */
+		r->log_cause = arena_strdup(&r->arena, msg);
+		http_add_header(r, "Retry-After", "5");
+		http_reply_status(r, 503, NULL, "the database cannot be reached now: nothing was done, try again in a"
+			" few seconds");
+		return;
+	}
 	if (status == 500) {
 		r->log_cause = arena_strdup(&r->arena, msg);
 		http_reply_status(r, 500, NULL, "internal error (the server's log says more)");
@@ -649,6 +663,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		http_reply_status(r, 413, NULL, arena_printf(&r->arena, "the body is larger than %zu bytes", r->body_cap));
 	else
 		handle(r);
+	/* A connection the database dropped (a restart) is not used again: the thread opens a
+	 * new one with its next request. */
+	if (r->status == 503 && my_app && my_app->open) {
+		app_close(&my_app->app);
+		my_app->open = false;
+	}
 	return send_answer(r);
 }
 

@@ -51,12 +51,23 @@ static PGconn *conn(struct db *db)
 	return ((struct pg_conn *)db->handle)->conn;
 }
 
+/* TP_EUNAVAILABLE when the server has gone away (the connection is lost), else code. */
+static int lost_or(struct db *db, int code)
+{
+	return db->handle && PQstatus(((struct pg_conn *)db->handle)->conn) == CONNECTION_BAD ? TP_EUNAVAILABLE : code;
+}
+
 /* Maps a failed result to an error: integrity violations are the user's (exit 2). */
 static int fail(struct db *db, PGresult *res, struct tp_error *err, const char *what)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn(db));
 	int code = state && strncmp(state, "23", 2) == 0 ? TP_EUSAGE : TP_ERR;
+
+	/* The server went away (a restart, a shutdown): the connection is lost, not the data. */
+	if (PQstatus(conn(db)) == CONNECTION_BAD || (state && (strncmp(state, "08", 2) == 0 ||
+	    strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0)))
+		code = TP_EUNAVAILABLE;
 	char clean[400];
 	size_t n;
 
@@ -90,7 +101,7 @@ static int settle(struct db *db, struct tp_error *err)
 		return 0;
 	pc->queued = 0;
 	if (!PQpipelineSync(pc->conn))
-		rc = tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
+		rc = tp_error_set(err, lost_or(db, TP_ERR), "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
 	/* Each query's results end with a NULL; the sync's result comes last. */
 	while (rc == 0 || PQstatus(pc->conn) == CONNECTION_OK) {
 		struct db_stmt *target = idx < n ? pc->target[idx] : NULL;
@@ -103,7 +114,7 @@ static int settle(struct db *db, struct tp_error *err)
 			got = false;
 			if (++idx > n + 1 || PQstatus(pc->conn) != CONNECTION_OK) {
 				if (rc == 0)
-					rc = tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
+					rc = tp_error_set(err, lost_or(db, TP_ERR), "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
 				break;
 			}
 			continue;
@@ -128,7 +139,7 @@ static int settle(struct db *db, struct tp_error *err)
 		if (pc->target[i])
 			pc->target[i]->awaiting = false;
 	if (!PQexitPipelineMode(pc->conn) && rc == 0)
-		rc = tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
+		rc = tp_error_set(err, lost_or(db, TP_ERR), "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
 	return rc;
 }
 
@@ -141,12 +152,12 @@ static int send_queued(struct db *db, const char *sql, struct db_stmt *st, struc
 	if (pc->queued == PG_QUEUE_MAX && (rc = settle(db, err)))
 		return rc;
 	if (!pc->queued && PQpipelineStatus(pc->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode(pc->conn))
-		return tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
+		return tp_error_set(err, lost_or(db, TP_ERR), "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
 	ok = !st ? PQsendQueryParams(pc->conn, sql, 0, NULL, NULL, NULL, NULL, 0)
 		: st->text ? PQsendQueryParams(pc->conn, st->text, st->nparams, NULL, (const char *const *)st->values, NULL,
 		NULL, 0) : PQsendQueryPrepared(pc->conn, st->name, st->nparams, (const char *const *)st->values, NULL, NULL, 0);
 	if (!ok)
-		return tp_error_set(err, TP_ERR, "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
+		return tp_error_set(err, lost_or(db, TP_ERR), "PostgreSQL pipeline: %s", PQerrorMessage(pc->conn));
 	if (target)
 		target->awaiting = true;
 	pc->target[pc->queued++] = target;
@@ -213,7 +224,7 @@ static int pg_open(struct db *db, const char *target, struct tp_error *err)
 
 		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(pc->conn));
 		msg[strcspn(msg, "\n")] = '\0';
-		tp_error_set(err, TP_ERR, "cannot connect to PostgreSQL: %s", msg);
+		tp_error_set(err, TP_EUNAVAILABLE, "cannot connect to PostgreSQL: %s", msg);
 		PQfinish(pc->conn);
 		free(pc);
 		return TP_ERR;
@@ -383,7 +394,7 @@ static int pg_step(struct db_stmt *st, struct tp_error *err)
 		if (rc == 0)
 			rc = settle(st->db, err);
 		if (rc == 0 && !st->res)
-			rc = tp_error_set(err, TP_ERR, "running a statement: no answer (an earlier statement failed)");
+			rc = tp_error_set(err, lost_or(st->db, TP_ERR), "running a statement: no answer (an earlier statement failed)");
 		if (rc) {
 			clear_result(st);
 			return rc;
@@ -526,12 +537,12 @@ static int pg_copy_in(struct db *db, const char *copy_sql, const char *data, siz
 		int chunk = len > (1 << 20) ? (1 << 20) : (int)len;
 
 		if (PQputCopyData(conn(db), data, chunk) != 1)
-			rc = tp_error_set(err, TP_ERR, "bulk load: %s", PQerrorMessage(conn(db)));
+			rc = tp_error_set(err, lost_or(db, TP_ERR), "bulk load: %s", PQerrorMessage(conn(db)));
 		data += chunk;
 		len -= (size_t)chunk;
 	}
 	if (PQputCopyEnd(conn(db), rc ? "aborted" : NULL) != 1 && rc == 0)
-		rc = tp_error_set(err, TP_ERR, "bulk load: %s", PQerrorMessage(conn(db)));
+		rc = tp_error_set(err, lost_or(db, TP_ERR), "bulk load: %s", PQerrorMessage(conn(db)));
 	while ((res = PQgetResult(conn(db))) != NULL) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
 			rc = fail(db, res, err, "bulk load");
