@@ -32,11 +32,22 @@ static sqlite3 *conn(struct db *db)
 	return db->handle;
 }
 
+/* A full disk said as such: SQLite calls it "disk I/O error" when the journal cannot grow
+ * (ENOSPC), "database or disk is full" when the file cannot. NULL when it is not that. */
+static const char *disk_full(sqlite3 *h, int rc)
+{
+	if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && sqlite3_system_errno(h) == ENOSPC))
+		return "database or disk is full: nothing was done; free some space and try again";
+	return NULL;
+}
+
 static int fail(struct db *db, struct tp_error *err, const char *what)
 {
 	int rc = sqlite3_extended_errcode(conn(db));
 	int code = (rc & 0xff) == SQLITE_CONSTRAINT ? TP_EUSAGE : TP_ERR;
 
+	if (disk_full(conn(db), rc))
+		return tp_error_set(err, TP_ERR, "%s: %s", what, disk_full(conn(db), rc));
 	if ((rc & 0xff) == SQLITE_BUSY && db->tx_file)
 		return tp_error_set(err, code, "%s: database busy (our write transaction began at %s:%d)",
 			what, db->tx_file, db->tx_line);
@@ -47,8 +58,12 @@ static int sq_exec(struct db *db, const char *sql, struct tp_error *err)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(conn(db), sql, NULL, NULL, &msg) != SQLITE_OK) {
-		tp_error_set(err, TP_ERR, "%s: %s", db->url, msg ? msg : "error");
+	int rc = sqlite3_exec(conn(db), sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		const char *full = disk_full(conn(db), sqlite3_extended_errcode(conn(db)));
+
+		tp_error_set(err, TP_ERR, "%s: %s", db->url, full ? full : msg ? msg : "error");
 		sqlite3_free(msg);
 		return TP_ERR;
 	}
