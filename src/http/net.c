@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/utf8.h"
 #include "http/net.h"
 
 static bool parse_addr(const char *text, int *family, unsigned char addr[16])
@@ -117,4 +118,65 @@ void net_client(const struct net_cidrs *trusted, const char *peer, const char *x
 			return;
 		end = start > 0 ? start - 1 : 0;
 	}
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decodes s[0..len) ('+' a space) and says whether the result is text: UTF-8
+ * without a NUL byte. */
+static bool decodes_to_text(const char *s, size_t len)
+{
+	char buf[NET_URI_MAX];
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n < sizeof(buf); i++) {
+		if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			buf[n++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else {
+			buf[n++] = s[i] == '+' ? ' ' : s[i];
+		}
+	}
+	return !memchr(buf, '\0', n) && utf8_valid(buf, n);
+}
+
+int net_uri_refusal(const char *uri, const char **reason)
+{
+	const char *q = strchr(uri, '?');
+	size_t len = strlen(uri), path_len = q ? (size_t)(q - uri) : len, params = 0;
+
+	if (len > NET_URI_MAX) {
+		*reason = "the request line is too long (at most 8 KB)";
+		return 414;
+	}
+	if (!decodes_to_text(uri, path_len)) {
+		*reason = "the path is not text (a NUL byte, or not UTF-8)";
+		return 400;
+	}
+	for (const char *p = q ? q + 1 : NULL; p && *p;) {
+		size_t n = strcspn(p, "&");
+
+		if (n && ++params > NET_QUERY_MAX) {
+			*reason = "too many query parameters (at most 64)";
+			return 414;
+		}
+		if (n && !decodes_to_text(p, n)) {
+			*reason = "a query parameter is not text (a NUL byte, or not UTF-8)";
+			return 400;
+		}
+		p += n;
+		if (*p == '&')
+			p++;
+	}
+	*reason = NULL;
+	return 0;
 }

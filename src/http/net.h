@@ -38,4 +38,15 @@ bool net_cidrs_has(const struct net_cidrs *list, const char *ip);
  */
 void net_client(const struct net_cidrs *trusted, const char *peer, const char *xff, char *out, size_t size);
 
+/* The request line's limits: what libmicrohttpd would parse a query into must fit a
+ * connection's memory (beyond, it closes the connection without a word). */
+#define NET_QUERY_MAX 64
+#define NET_URI_MAX 8192
+
+/* The refusal a raw request target (path?query, as sent) deserves: 400 when the path or
+ * a query parameter does not percent-decode to text (a NUL byte, invalid UTF-8), 414 when
+ * it is longer than NET_URI_MAX or has more than NET_QUERY_MAX parameters; 0 when fine.
+ * *reason gets a static sentence. */
+int net_uri_refusal(const char *uri, const char **reason);
+
 #endif

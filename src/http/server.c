@@ -781,29 +781,6 @@ bad:
 	return tp_error_at(err, TP_EUSAGE, NULL, 0, "listen", "'%s': HOST:PORT, e.g. 127.0.0.1:8080", listen);
 }
 
-/* The request line's limits: what MHD would parse a query into must fit the connection's
- * memory (beyond, it closes the connection without a word). */
-#define HTTP_QUERY_MAX 64
-#define HTTP_URI_MAX 8192
-
-/* Percent-decodes s[0..len) ('+' a space) and says whether the result is text: UTF-8
- * without a NUL byte. */
-static bool decodes_to_text(const char *s, size_t len)
-{
-	char buf[HTTP_URI_MAX];
-	size_t n = 0;
-
-	for (size_t i = 0; i < len && n < sizeof(buf); i++) {
-		if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			buf[n++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-			i += 2;
-		} else {
-			buf[n++] = s[i] == '+' ? ' ' : s[i];
-		}
-	}
-	return !memchr(buf, '\0', n) && utf8_valid(buf, n);
-}
-
 /*
  * The request line, as it came, before MHD parses or decodes it (MHD_OPTION_URI_LOG_
  * CALLBACK): the request's context is made here, marked with the refusal to answer when
@@ -816,32 +793,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct http_req *r = xcalloc(1, sizeof(*r));
 	const char *q = strchr(uri, '?');
-	size_t len = strlen(uri), path_len = q ? (size_t)(q - uri) : len, params = 0;
 
 	(void)cls;
 	(void)conn;
-	if (len > HTTP_URI_MAX) {
-		r->refusal = 414;
-		r->refusal_reason = "the request line is too long (at most 8 KB)";
-	} else if (!decodes_to_text(uri, path_len)) {
-		r->refusal = 400;
-		r->refusal_reason = "the path is not text (a NUL byte, or not UTF-8)";
-	}
-	for (const char *p = q ? q + 1 : NULL; p && *p;) {
-		size_t n = strcspn(p, "&");
-
-		if (n && ++params > HTTP_QUERY_MAX && !r->refusal) {
-			r->refusal = 414;
-			r->refusal_reason = "too many query parameters (at most 64)";
-		}
-		if (n && !decodes_to_text(p, n) && !r->refusal) {
-			r->refusal = 400;
-			r->refusal_reason = "a query parameter is not text (a NUL byte, or not UTF-8)";
-		}
-		p += n;
-		if (*p == '&')
-			p++;
-	}
+	r->refusal = net_uri_refusal(uri, &r->refusal_reason);
 	if (r->refusal == 414 && q)
 		((char *)q)[1] = '\0';
 	return r;
