@@ -90,12 +90,16 @@ int app_user_passwd(struct app *a, const char *name, const char *current, const 
 int app_user_set_role(struct app *a, const char *name, const char *role, struct tp_error *err)
 {
 	struct store_who who = app_who(a);
+	struct user u;
 	int rc = app_require(a, APP_ADMIN, "user role", err);
 
 	if (rc)
 		return rc;
 	if (!app_role_of(role))
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "role", "'%s': agent, sales, manager or admin", role ? role : "");
+	/* The same role again changes nothing (the users page sends it with every save). */
+	if ((rc = store_user_get(a->store, name, &u, err)) || strcmp(u.role, role) == 0)
+		return rc;
 	return store_user_set_role(a->store, &who, name, role, err);
 }
 

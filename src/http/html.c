@@ -95,6 +95,7 @@ static const struct {
 	{"/campaigns", N_("Campaigns"), "campaigns", APP_MANAGER | APP_ADMIN},
 	{"/appointments", N_("Appointments"), "appointments", APP_SALES | APP_MANAGER | APP_ADMIN},
 	{"/users", N_("Users"), "users", APP_ADMIN | APP_MANAGER},
+	{"/account", N_("My account"), "account", APP_AGENT | APP_SALES | APP_MANAGER | APP_ADMIN},
 };
 
 void html_begin(struct http_req *r, const char *title, const char *active)

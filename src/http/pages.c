@@ -436,9 +436,16 @@ static void users(struct http_req *r)
 		if (admin) {
 			html_f(r, "<td><form method=\"post\" action=\"/users/%S\" class=\"inline\">", html_url(r, name));
 			html_csrf(r);
-			html_f(r, "<label>%s <input type=\"password\" name=\"password\" autocomplete=\"new-password\" "
-				"minlength=\"8\" size=\"12\"></label> <label><input type=\"checkbox\" name=\"disabled\" "
-				"value=\"1\"%S> %s</label> <button type=\"submit\">%s</button></form></td>",
+			html_f(r, "<label>%s <select name=\"role\">", T(r, "Role"));
+			for (size_t k = 0; k < 4; k++) {
+				static const char *const roles[] = {"agent", "sales", "manager", "admin"};
+
+				html_f(r, "<option value=\"%s\"%S>%s</option>", roles[k],
+					strcmp(jstr(u, "role"), roles[k]) == 0 ? " selected" : "", T(r, roles[k]));
+			}
+			html_f(r, "</select></label> <label>%s <input type=\"password\" name=\"password\" "
+				"autocomplete=\"new-password\" minlength=\"8\" size=\"12\"></label> <label><input type=\"checkbox\" "
+				"name=\"disabled\" value=\"1\"%S> %s</label> <button type=\"submit\">%s</button></form></td>",
 				T(r, "New password"), disabled ? " checked" : "", T(r, "disabled"), T(r, "Save"));
 		}
 		html_f(r, "</tr>");
@@ -459,6 +466,54 @@ static void users(struct http_req *r)
 			T(r, "Password"), T(r, "Add"));
 	}
 	html_end(r);
+}
+
+/* GET /account: every user's own page, their password and language. */
+static void account(struct http_req *r)
+{
+	const char *lang = r->session.user.lang;
+
+	html_begin(r, T(r, "My account"), "account");
+	if (http_query(r, "saved"))
+		html_f(r, "<p class=\"message ok\" role=\"status\">%s</p>", T(r, "Saved."));
+	html_f(r, "<p>%s <strong>%s</strong> (%s)</p>", T(r, "Signed in as"), r->session.user.name,
+		T(r, r->session.user.role));
+	html_f(r, "<h2>%s</h2><form method=\"post\" action=\"/account\" class=\"card narrow\">", T(r, "Change my password"));
+	html_csrf(r);
+	html_f(r, "<label for=\"ac-cur\">%s</label><input id=\"ac-cur\" name=\"current_password\" type=\"password\" "
+		"autocomplete=\"current-password\" required>"
+		"<label for=\"ac-new\">%s</label><input id=\"ac-new\" name=\"password\" type=\"password\" "
+		"autocomplete=\"new-password\" minlength=\"8\" required>"
+		"<p class=\"hint\">%s</p><button type=\"submit\" class=\"primary\">%s</button></form>",
+		T(r, "Current password"), T(r, "New password"),
+		T(r, "At least 8 characters. Your other sessions end: sign in again on your other devices."), T(r, "Save"));
+	html_f(r, "<h2>%s</h2><form method=\"post\" action=\"/account\" class=\"card narrow\">", T(r, "Language"));
+	html_csrf(r);
+	html_f(r, "<label for=\"ac-lang\">%s</label><select id=\"ac-lang\" name=\"lang\">"
+		"<option value=\"\"%S>%s</option><option value=\"fr\"%S>Français</option><option value=\"en\"%S>English</option>"
+		"</select><button type=\"submit\">%s</button></form>", T(r, "Language of the pages"),
+		!*lang ? " selected" : "", T(r, "the browser's"), strcmp(lang, "fr") == 0 ? " selected" : "",
+		strcmp(lang, "en") == 0 ? " selected" : "", T(r, "Save"));
+	html_end(r);
+}
+
+static void account_post(struct http_req *r)
+{
+	struct tp_error err;
+	const char *pw = http_form(r, "password"), *lang = http_form(r, "lang");
+	int rc = 0;
+
+	tp_error_clear(&err);
+	if (pw)
+		rc = app_user_passwd(r->app, r->session.user.name, http_form(r, "current_password"), pw,
+			MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, HTTP_COOKIE), &err);
+	if (!rc && lang)
+		rc = app_user_set_lang(r->app, r->session.user.name, lang, &err);
+	if (rc) {
+		html_message(r, http_status_of(err.code), T(r, "My account"), err.reason);
+		return;
+	}
+	http_redirect(r, "/account?saved=1");
 }
 
 static void user_add_post(struct http_req *r)
@@ -501,6 +556,8 @@ const struct http_route page_routes[] = {
 	{"POST", "/login", login_post, 0, HTTP_PUBLIC | HTTP_PAGE},
 	{"POST", "/logout", logout_post, 0, HTTP_PAGE},
 	{"POST", "/lang", lang_post, 0, HTTP_PAGE},
+	{"GET", "/account", account, 0, HTTP_PAGE},
+	{"POST", "/account", account_post, 0, HTTP_PAGE},
 	{"GET", "/static/app.css", app_css, 0, HTTP_PUBLIC},
 	{"GET", "/static/app.js", app_js, 0, HTTP_PUBLIC},
 	{"GET", "/desk", desk, APP_AGENT | APP_MANAGER | APP_ADMIN, HTTP_PAGE},

@@ -278,6 +278,7 @@ EXPECTED = {
     "GET /campaigns/{id}": "manager,admin", "POST /campaigns/{id}": "manager,admin",
     "GET /appointments": "sales,manager,admin", "POST /appointments/{id}": "sales,manager,admin",
     "GET /users": "manager,admin", "POST /users": "admin", "POST /users/{name}": "admin",
+    "GET /account": "signed-in", "POST /account": "signed-in",
 }
 routes = {}
 for line in open(os.path.join(WORK, "routes.txt")):

@@ -166,6 +166,27 @@ async function tileValue(page, kpi) {
     const row = await mia.textContent('#team-agents tbody tr');
     check('team screen: ana, 5 calls of 40, calling now', row.includes('ana') && row.includes('5 / 40') && row.includes('en appel'), row);
     await mia.screenshot({ path: path.join(out, 'team.png'), fullPage: true });
+
+    // Every user changes their own password on their account page, giving the current one;
+    // their other sessions end.
+    const sam2 = await signIn(browser, 'sam', 'pw-sam-12345');
+    await sam.goto(base + '/account');
+    check('my account: who I am', (await sam.textContent('main')).includes('Connecté en tant que sam'));
+    await sam.fill('#ac-cur', 'not-my-password');
+    await sam.fill('#ac-new', 'pw-sam-67890');
+    await Promise.all([sam.waitForNavigation(), sam.press('#ac-new', 'Enter')]);
+    check('a wrong current password is refused', (await sam.textContent('main')).includes('current password is wrong'),
+      await sam.textContent('main'));
+    await sam.goto(base + '/account');
+    await sam.fill('#ac-cur', 'pw-sam-12345');
+    await sam.fill('#ac-new', 'pw-sam-67890');
+    await Promise.all([sam.waitForNavigation(), sam.press('#ac-new', 'Enter')]);
+    check('password changed', (await sam.textContent('.message.ok')).includes('Enregistré'));
+    await sam.screenshot({ path: path.join(out, 'account.png'), fullPage: true });
+    await sam2.goto(base + '/appointments');
+    check('the other session is over', sam2.url().includes('/login'), sam2.url());
+    const samAgain = await signIn(browser, 'sam', 'pw-sam-67890');
+    check('the new password signs in', samAgain.url().endsWith('/appointments'), samAgain.url());
   } finally {
     await browser.close();
   }
