@@ -60,7 +60,7 @@ if [ ! -f "$fuzzbuild/build.ninja" ]; then
     || die "meson setup of the fuzzing build failed"
 fi
 if ninja -C "$fuzzbuild" >/dev/null; then
-  for h in fuzz_csv fuzz_phone fuzz_mapping fuzz_callmap fuzz_import fuzz_request; do
+  for h in fuzz_csv fuzz_phone fuzz_mapping fuzz_callmap fuzz_import fuzz_request fuzz_http; do
     if fuzz/run.sh "$fuzzbuild" "${FUZZ_CHECK_SECONDS:-10}" "$h" >"$fuzzbuild/$h.log" 2>&1; then
       echo "fuzz $h: ok"; passed=$((passed + 1))
     else

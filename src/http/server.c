@@ -392,7 +392,7 @@ static bool route_match(struct http_req *r, const char *pattern, const char *pat
 }
 
 /* The route for method and path; *path_known says whether another method would do. */
-static const struct http_route *route_find(struct http_req *r, bool *path_known)
+const struct http_route *http_route_find(struct http_req *r, bool *path_known)
 {
 	const struct http_route *table = is_api(r) ? api_routes : page_routes;
 	size_t n = is_api(r) ? api_nroutes : page_nroutes;
@@ -606,7 +606,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			http_reply_status(r, r->refusal, NULL, r->refusal_reason);
 			return send_answer(r);
 		}
-		r->route = route_find(r, &path_known);
+		r->route = http_route_find(r, &path_known);
 		if (!r->route) {
 			if (path_known) {
 				http_reply_status(r, 405, NULL, "method not allowed on this path");
