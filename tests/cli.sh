@@ -408,6 +408,34 @@ expect_eq "why no lead rc" 2 $?
 expect_eq "why no lead" "telepro: lead: no lead 7" "$(cat err)"
 unset TELEPRO_NOW
 
+# SQLite, a writer that holds the database past the busy timeout: the desk's operation is
+# tried again (app.h, APP_TRIES) and goes in once the other writer is done; past the
+# bound, a clear error, nothing recorded. (Busy timeout shortened for the test; the
+# other writer waits for a state, the flag file, not for time.)
+if [ "$TEST_BACKEND" = sqlite ]; then
+  TELEPRO_DB=$(new_db busy)
+  "$T" campaign add B --window "mon-sun 00:00-24:00" >/dev/null
+  printf 'nom;telephone\nA;04 72 00 00 01\nB;04 72 00 00 02\n' >busy.csv
+  "$T" import prospects busy.csv --campaign B >/dev/null
+  echo "correct horse" | "$T" user add alice --role agent --password-stdin >/dev/null
+  hold() { # SECONDS: holds the write lock that long, from the moment busy.flag appears
+    rm -f busy.flag
+    python3 -c "import sqlite3, time, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute('BEGIN IMMEDIATE'); open('busy.flag', 'w').close(); time.sleep(float(sys.argv[2])); c.execute('COMMIT')" \
+      "${TELEPRO_DB#sqlite:}" "$1" &
+    for _ in $(seq 500); do [ -e busy.flag ] && break; sleep 0.01; done
+  }
+  hold 1.0
+  expect_eq "busy for a while: the call goes in on another try" "call 1 recorded" \
+    "$(TELEPRO_SQLITE_BUSY_MS=700 "$T" call log --agent alice --lead 1 --result busy --at 2026-12-01T10:00 2>&1)"
+  wait
+  hold 3
+  TELEPRO_SQLITE_BUSY_MS=200 "$T" call log --agent alice --lead 2 --result busy --at 2026-12-01T10:00 >/dev/null 2>err
+  expect_eq "busy past the bound: a clear error" "1 telepro: sqlite:$work/busy.db: database busy: another writer held it too long" "$? $(cat err)"
+  wait
+  expect_eq "busy past the bound: nothing recorded" 1 "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM calls")"
+fi
+
 # Cells a spreadsheet would run as formulas leave a CSV export as text (an apostrophe
 # first), numbers stay numbers; the import takes the apostrophe off; --raw writes them as
 # they are.

@@ -52,6 +52,11 @@ TP_MUST_USE int app_require(const struct app *a, unsigned roles, const char *wha
 unsigned app_role_of(const char *role);
 TP_MUST_USE int app_schema_version(struct app *a, int64_t *version, struct tp_error *err);
 
+/* A desk operation (next, call log, session) that found the database busy past its
+ * timeout, or its connection lost, did nothing: it is tried again, this many times in all,
+ * before the error reaches the agent. */
+#define APP_TRIES 3
+
 /* Users (app_users.c) ------------------------------------------------------------------ */
 
 #define APP_PASSWORD_MIN 8

@@ -146,8 +146,12 @@ int app_next(struct app *a, const char *agent, const char *campaign, const char 
 	else if (!at)
 		when = app_now(a);
 	campaign_release(&c);
-	if (rc == 0 && (rc = store_next_lead(a->store, agent, campaign, when, &lead, err)) == 0 &&
-	    (rc = lead_json(a, lead.lead_id, out, err)) == 0)
+	for (int tries = 1; rc == 0 && (rc = store_next_lead(a->store, agent, campaign, when, &lead, err)) ==
+	     TP_EUNAVAILABLE && tries < APP_TRIES; tries++) {
+		tp_error_clear(err);
+		rc = 0;
+	}
+	if (rc == 0 && (rc = lead_json(a, lead.lead_id, out, err)) == 0)
 		json_object_set_new(*out, "reason", json_string(lead.reason));
 	return rc;
 }
@@ -240,7 +244,12 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 		if ((rc = store_lead_holder(a->store, in->lead_id, &h, err)) == 0)
 			rc = calling_may_log(a->actor, !(a->role & APP_AGENT), in->lead_id, &h, app_now(a), err);
 	}
-	if (rc || (rc = store_call_log(a->store, &ci, &call_id, &appointment_id, &replayed, err)))
+	if (rc)
+		return rc;
+	for (int tries = 1; (rc = store_call_log(a->store, &ci, &call_id, &appointment_id, &replayed, err)) ==
+	     TP_EUNAVAILABLE && tries < APP_TRIES; tries++)
+		tp_error_clear(err);
+	if (rc)
 		return rc;
 	/* A manager who logs a call for an agent is on record as such. */
 	if (!replayed && (a->role & (APP_MANAGER | APP_ADMIN)) && strcmp(a->actor, in->agent) != 0) {

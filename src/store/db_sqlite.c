@@ -48,9 +48,12 @@ static int fail(struct db *db, struct tp_error *err, const char *what)
 
 	if (disk_full(conn(db), rc))
 		return tp_error_set(err, TP_ERR, "%s: %s", what, disk_full(conn(db), rc));
+	/* Busy past the timeout: nothing was done, another try may do it (app.h, APP_TRIES). */
 	if ((rc & 0xff) == SQLITE_BUSY && db->tx_file)
-		return tp_error_set(err, code, "%s: database busy (our write transaction began at %s:%d)",
+		return tp_error_set(err, TP_EUNAVAILABLE, "%s: database busy (our write transaction began at %s:%d)",
 			what, db->tx_file, db->tx_line);
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return tp_error_set(err, TP_EUNAVAILABLE, "%s: database busy: another writer held it too long", what);
 	return tp_error_set(err, code, "%s: %s", what, sqlite3_errmsg(conn(db)));
 }
 
@@ -63,6 +66,11 @@ static int sq_exec(struct db *db, const char *sql, struct tp_error *err)
 	if (rc != SQLITE_OK) {
 		const char *full = disk_full(conn(db), sqlite3_extended_errcode(conn(db)));
 
+		if ((rc & 0xff) == SQLITE_BUSY) {
+			tp_error_set(err, TP_EUNAVAILABLE, "%s: database busy: another writer held it too long", db->url);
+			sqlite3_free(msg);
+			return TP_EUNAVAILABLE;
+		}
 		tp_error_set(err, TP_ERR, "%s: %s", db->url, full ? full : msg ? msg : "error");
 		sqlite3_free(msg);
 		return TP_ERR;
@@ -92,7 +100,14 @@ static int sq_open(struct db *db, const char *path, struct tp_error *err)
 		return TP_ERR;
 	}
 	db->handle = h;
-	sqlite3_busy_timeout(h, 10000);
+	/* Writers take turns; one waits this long for another (TELEPRO_SQLITE_BUSY_MS, for
+	 * tests and tuning: docs/DEPLOY.md). */
+	{
+		const char *ms = getenv("TELEPRO_SQLITE_BUSY_MS");
+		long v = ms ? strtol(ms, NULL, 10) : 0;
+
+		sqlite3_busy_timeout(h, v > 0 && v <= 600000 ? (int)v : 10000);
+	}
 	sqlite3_extended_result_codes(h, 1);
 	if (sq_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;", err)) {
 		sqlite3_close(h);
