@@ -208,8 +208,12 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 				"low", w.low, "high", w.high, "n", (json_int_t)sl->s[i].trials, "calls_per_hour",
 				interval(kpi_per_hour(sl->s[i].calls, sl->s[i].calling_seconds))));
 		} else {
+			/* At least what ranking takes, more when the lift to be seen needs more. */
 			int64_t need = overall > 0 && overall * INSIGHTS_LIFT < 1
 				? stats_trials_needed(overall, overall * INSIGHTS_LIFT) - sl->s[i].trials : 0;
+
+			if (need < INSIGHTS_MIN_TRIALS - sl->s[i].trials)
+				need = INSIGHTS_MIN_TRIALS - sl->s[i].trials;
 
 			json_array_append_new(few, json_pack("{s:s,s:I,s:o,s:I}", "key", sl->s[i].key, "n",
 				(json_int_t)sl->s[i].trials, "value", w.defined ? json_real(w.value) : json_null(), "needed",

@@ -123,6 +123,30 @@ static void test_planted_effects(void **state)
 	assert_string_equal(json_string_value(json_object_get(p, "key")), "18");
 	assert_int_equal(json_integer_value(json_object_get(p, "n")), 12);
 	assert_true(json_integer_value(json_object_get(p, "needed")) > 500);
+	json_decref(out);
+	/* A rate so high (85 %) that a 25 % lift is out of reach: a slot of 25 trials still
+	 * needs the 5 more that ranking takes, not "0 more". */
+	{
+		struct campaign high;
+		struct app_insights_query q = {"High", NULL, NULL, NULL, "hour", "contact_rate"};
+
+		campaign_init(&high);
+		check(app_campaign_add(&a, "High", none, 1, &high, &err), &err);
+		for (int h = 9; h <= 11; h++)
+			history(a.store, high.id, h, 300, 0.85);
+		history(a.store, high.id, 15, 25, 0.85);
+		check(app_insights_slots(&a, &q, &out, &err), &err);
+		p = json_array_get(json_object_get(out, "too_few"), 0);
+		assert_string_equal(json_string_value(json_object_get(p, "key")), "15");
+		assert_int_equal(json_integer_value(json_object_get(p, "needed")), 5);
+		campaign_release(&high);
+	}
+	json_decref(out);
+	{
+		struct app_insights_query q = {"Planted", NULL, NULL, NULL, "hour", "contact_rate"};
+
+		check(app_insights_slots(&a, &q, &out, &err), &err);
+	}
 	pairs = json_object_get(out, "pairs");
 	assert_int_equal(json_array_size(pairs), 21);
 	/* The planted differences are found, the better hour first... */
