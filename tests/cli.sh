@@ -408,6 +408,12 @@ expect_eq "why no lead rc" 2 $?
 expect_eq "why no lead" "telepro: lead: no lead 7" "$(cat err)"
 unset TELEPRO_NOW
 
+# A period whose start is after its end is refused, not answered with zeros.
+"$T" --db "$demo_sqlite" kpi --from 2026-12-10 --to 2026-12-01 2>err >/dev/null
+expect_eq "from after to" "2 telepro: from: 2026-12-10 is after the end of the period (2026-12-01): no day in between" "$? $(cat err)"
+"$T" --db "$demo_sqlite" insights agents --from 2026-12-10 --to 2026-12-01 2>err >/dev/null
+expect_eq "from after to (insights)" 2 $?
+
 # SQLite, a writer that holds the database past the busy timeout: the desk's operation is
 # tried again (app.h, APP_TRIES) and goes in once the other writer is done; past the
 # bound, a clear error, nothing recorded. (Busy timeout shortened for the test; the

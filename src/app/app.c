@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "app/app_int.h"
+#include "core/date.h"
 
 int app_open(struct app *a, const char *url, const char *os_user, int *migrated, struct tp_error *err)
 {
@@ -95,4 +96,17 @@ int app_require_self(const struct app *a, const char *agent, const char *what, s
 int app_schema_version(struct app *a, int64_t *version, struct tp_error *err)
 {
 	return store_schema_version(a->store, version, err);
+}
+
+int app_period(const char *from, const char *to, int *from_day, int *to_day, struct tp_error *err)
+{
+	int rc;
+
+	if ((from && (rc = date_parse_day(from, "from", from_day, err))) ||
+	    (to && (rc = date_parse_day(to, "to", to_day, err))))
+		return rc;
+	if (from && to && *from_day > *to_day)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "from", "%s is after the end of the period (%s): no day in"
+			" between", from, to);
+	return 0;
 }

@@ -126,8 +126,7 @@ static int insight_filter(struct app *a, const struct app_insights_query *q, uns
 		return rc;
 	if (!q->campaign)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "which campaign: --campaign NAME");
-	if ((q->from && (rc = date_parse_day(q->from, "from", &f->from_day, err))) ||
-	    (q->to && (rc = date_parse_day(q->to, "to", &f->to_day, err))) ||
+	if ((rc = app_period(q->from, q->to, &f->from_day, &f->to_day, err)) ||
 	    (rc = store_campaign_settings(a->store, q->campaign, c, err)))
 		return rc;
 	f->campaign_id = c->id;
@@ -451,8 +450,7 @@ int app_insights_agents(struct app *a, const struct app_insights_query *q, json_
 	campaign_init(&c);
 	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "insights agents", err)))
 		goto out;
-	if ((q->from && (rc = date_parse_day(q->from, "from", &f.from_day, err))) ||
-	    (q->to && (rc = date_parse_day(q->to, "to", &f.to_day, err))))
+	if ((rc = app_period(q->from, q->to, &f.from_day, &f.to_day, err)))
 		goto out;
 	if (q->campaign) {
 		if ((rc = store_campaign_settings(a->store, q->campaign, &c, err)))

@@ -14,4 +14,9 @@ TP_MUST_USE int app_require_self(const struct app *a, const char *agent, const c
 TP_MUST_USE int app_appointment_values(const char *status, const char *relevant, const char *result,
 	const char *amount, int *rel, int64_t *cents, struct tp_error *err);
 
+/* A report's period: from and to (YYYY-MM-DD, either may be NULL: open) into *from_day
+ * and *to_day (yyyymmdd, left as they are when NULL); a "from" after the "to" is refused
+ * (TP_EUSAGE naming from) rather than answered with zeros. */
+TP_MUST_USE int app_period(const char *from, const char *to, int *from_day, int *to_day, struct tp_error *err);
+
 #endif

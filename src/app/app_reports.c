@@ -114,8 +114,7 @@ int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct t
 			return tp_error_at(err, TP_EUSAGE, NULL, 0, "by",
 				"'%s': hour, weekday, weekday-hour, day, week, month, agent, campaign, outcome or block", q->by);
 	}
-	if ((q->from && (rc = date_parse_day(q->from, "from", &f.from_day, err))) ||
-	    (q->to && (rc = date_parse_day(q->to, "to", &f.to_day, err))))
+	if ((rc = app_period(q->from, q->to, &f.from_day, &f.to_day, err)))
 		return rc;
 	campaign_init(&c);
 	if (q->campaign) {

@@ -120,7 +120,7 @@ void net_client(const struct net_cidrs *trusted, const char *peer, const char *x
 	}
 }
 
-static int hexval(char c)
+int net_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -139,8 +139,8 @@ static bool decodes_to_text(const char *s, size_t len)
 	size_t n = 0;
 
 	for (size_t i = 0; i < len && n < sizeof(buf); i++) {
-		if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			buf[n++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < len && net_hexval(s[i + 1]) >= 0 && net_hexval(s[i + 2]) >= 0) {
+			buf[n++] = (char)(net_hexval(s[i + 1]) * 16 + net_hexval(s[i + 2]));
 			i += 2;
 		} else {
 			buf[n++] = s[i] == '+' ? ' ' : s[i];

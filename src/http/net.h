@@ -38,6 +38,9 @@ bool net_cidrs_has(const struct net_cidrs *list, const char *ip);
  */
 void net_client(const struct net_cidrs *trusted, const char *peer, const char *xff, char *out, size_t size);
 
+/* The value of a hexadecimal digit, -1 when c is none. */
+int net_hexval(char c);
+
 /* The request line's limits: what libmicrohttpd would parse a query into must fit a
  * connection's memory (beyond, it closes the connection without a word). */
 #define NET_QUERY_MAX 64

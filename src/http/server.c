@@ -194,17 +194,6 @@ json_t *http_json_body(struct http_req *r, const char *const *fields)
 	return j;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes one x-www-form-urlencoded component into the arena. */
 static char *form_decode(struct arena *a, const char *s, size_t n)
 {
@@ -213,8 +202,8 @@ static char *form_decode(struct arena *a, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '+') {
 			*o++ = ' ';
-		} else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			*o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		} else if (s[i] == '%' && i + 2 < n && net_hexval(s[i + 1]) >= 0 && net_hexval(s[i + 2]) >= 0) {
+			*o++ = (char)(net_hexval(s[i + 1]) * 16 + net_hexval(s[i + 2]));
 			i += 2;
 		} else {
 			*o++ = s[i];
