@@ -80,6 +80,10 @@ async function tileValue(page, kpi) {
       await ana.keyboard.press('Enter');
       await ana.waitForFunction((n) => document.querySelector('#status').textContent.startsWith('Enregistré') &&
         document.querySelector('#progress').textContent.includes(n + ' / 40'), i + 1, { timeout: 5000 });
+      // The next lead comes after the save is said: wait for it (a state), or the phone read
+      // next would still be this one's.
+      await ana.waitForFunction((p) => document.querySelector('#dial') &&
+        document.querySelector('#dial').textContent.trim() !== p, phone, { timeout: 5000 });
     }
     // Dialling by hand: may the current lead be called? (the B2B test campaign has no legal rules)
     await ana.fill('#why-lead', '1');
