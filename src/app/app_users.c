@@ -82,9 +82,10 @@ int app_user_passwd(struct app *a, const char *name, const char *current, const 
 	if ((rc = hash_password(password, hash, err)) || (rc = store_user_set_password(a->store, &who, name, hash, err)))
 		return rc;
 	/* Whoever had the old password (or a session opened with it) is out. */
-	if (keep_token && strlen(keep_token) == 64)
-		app_web_token_hash(keep_token, keep);
-	return store_web_sessions_end(a->store, name, keep_token && strlen(keep_token) == 64 ? keep : NULL, err);
+	if (!keep_token || strlen(keep_token) != 64)
+		return store_web_sessions_end(a->store, name, NULL, err);
+	app_web_token_hash(keep_token, keep);
+	return store_web_sessions_end(a->store, name, keep, err);
 }
 
 int app_user_set_role(struct app *a, const char *name, const char *role, struct tp_error *err)

@@ -212,7 +212,7 @@ bool csv_needs_neutral(const char *cell)
 {
 	const char *p = cell;
 
-	if (!cell || !strchr("=+-@\t\r", cell[0]) || !cell[0])
+	if (!cell || !cell[0] || !strchr("=+-@\t\r", cell[0]))
 		return false;
 	if (*p == '+' || *p == '-')
 		p++;

@@ -128,18 +128,27 @@ void guard_close(void **ctx)
 	*ctx = NULL;
 }
 
-void guard_head_done(void *ctx)
+/* Moves the watch to a phase: the head (from now), the body (from now, no byte yet), or
+ * neither (the answer being made). */
+static void phase(void *ctx, bool in_head, bool in_body)
 {
 	struct watch *w = ctx;
 
 	if (!w)
 		return;
 	pthread_mutex_lock(&mu);
-	w->in_head = false;
-	w->in_body = true;
-	w->body_bytes = 0;
-	w->since_ms = now_ms();
+	w->in_head = in_head;
+	w->in_body = in_body;
+	if (in_head || in_body) {
+		w->since_ms = now_ms();
+		w->body_bytes = 0;
+	}
 	pthread_mutex_unlock(&mu);
+}
+
+void guard_head_done(void *ctx)
+{
+	phase(ctx, false, true);
 }
 
 void guard_body(void *ctx, size_t bytes)
@@ -155,25 +164,10 @@ void guard_body(void *ctx, size_t bytes)
 
 void guard_processing(void *ctx)
 {
-	struct watch *w = ctx;
-
-	if (!w)
-		return;
-	pthread_mutex_lock(&mu);
-	w->in_head = false;
-	w->in_body = false;
-	pthread_mutex_unlock(&mu);
+	phase(ctx, false, false);
 }
 
 void guard_answered(void *ctx)
 {
-	struct watch *w = ctx;
-
-	if (!w)
-		return;
-	pthread_mutex_lock(&mu);
-	w->in_body = false;
-	w->in_head = true;
-	w->since_ms = now_ms();
-	pthread_mutex_unlock(&mu);
+	phase(ctx, true, false);
 }

@@ -67,12 +67,10 @@ static struct app *thread_app(const struct http_options *o, struct tp_error *err
 		pthread_mutex_unlock(&apps_lock);
 	}
 	if (!my_app->open) {
-		if (app_open(&my_app->app, o->db_url, o->os_user, NULL, err)) {
-			/* Whatever the cause, the next request tries again. */
-			if (err->code != TP_EUNAVAILABLE && strstr(err->reason, "cannot connect"))
-				err->code = TP_EUNAVAILABLE;
+		/* A database that cannot be reached says so (TP_EUNAVAILABLE: 503); the next
+		 * request tries again. */
+		if (app_open(&my_app->app, o->db_url, o->os_user, NULL, err))
 			return NULL;
-		}
 		my_app->open = true;
 		if (app_set_cache_kib(&my_app->app, (int64_t)o->db_cache_kib, err))
 			return NULL;
