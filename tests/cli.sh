@@ -17,9 +17,9 @@ expect_eq() { # what expected actual
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 # init creates, then is idempotent
-expect_eq "init creates" "$TELEPRO_DB: schema version 5 (5 migrations applied)" "$("$T" init)"
-expect_eq "init again" "$TELEPRO_DB: schema version 5, up to date" "$("$T" init)"
-expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 5 (5 migrations applied)" "$("$T" --db sqlite:other.db init)"
+expect_eq "init creates" "$TELEPRO_DB: schema version 6 (6 migrations applied)" "$("$T" init)"
+expect_eq "init again" "$TELEPRO_DB: schema version 6, up to date" "$("$T" init)"
+expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 6 (6 migrations applied)" "$("$T" --db sqlite:other.db init)"
 
 # TELEPRO_NOW fixes the clock (scripted days, golden tests); anything but seconds is refused
 TELEPRO_NOW=soon "$T" user list 2>err >/dev/null
@@ -619,8 +619,8 @@ expect_eq "insights weekday keys" "mon,tue,wed,thu,fri" \
 "$T" insights slots --campaign "RDV PME Rhône" --by block --format json >out
 expect_eq "insights by block" "inside,outside" "$(json "','.join(sorted(g['key'] for g in d['groups']))" <out)"
 expect_eq "insights by block: productivity" "inside,outside,p_value,ratio" "$(json "','.join(sorted(d['productivity']))" <out)"
-"$T" insights slots --campaign "RDV PME Rhône" --by month 2>err >/dev/null
-expect_eq "insights bad by" "telepro: by: 'month': hour, weekday, weekday-hour or block" "$(cat err)"
+"$T" insights slots --campaign "RDV PME Rhône" --by season 2>err >/dev/null
+expect_eq "insights bad by" "telepro: by: 'season': hour, weekday, weekday-hour, block or month" "$(cat err)"
 expect_eq "insights agents: one row an agent, by name" \
   "$("$T" kpi --by agent --format json | json "','.join(sorted(g['key'] for g in d['groups'] if g['calls']))")" \
   "$("$T" insights agents --format json | json "','.join(a['agent'] for a in d['agents'])")"
@@ -664,13 +664,12 @@ statut = appointment_status
 pertinent = appointment_relevant
 vente = appointment_result
 montant = amount
-effectif = qualify.effectif
 campagne = campaign
 tentative = attempt
 EOT
 "$T" import calls h.csv --campaign A --mapping h.mapping >out 2>err
 expect_eq "history with appointments: imported" "h.csv: 3 calls imported, 0 duplicates, 4 rejected into A" "$(cat out)"
-expect_eq "history with appointments: rejects" "h.csv:5: appointment_at: '2026-11-31 15:00': there is no such day in that month|h.csv:6: appointment_relevant: 'peut-être': yes or no|h.csv:7: appointment_at: an appointment's result needs the appointment (its date and time)|h.csv:8: campaign: no campaign named 'Z' (telepro campaign list shows them)" "$(paste -sd'|' err)"
+expect_eq "history with appointments: rejects" "h.csv:5: rdv (appointment_at): '2026-11-31 15:00': there is no such day in that month|h.csv:6: pertinent (appointment_relevant): 'peut-être': yes or no|h.csv:7: rdv (appointment_at): an appointment's result needs the appointment (its date and time)|h.csv:8: campagne (campaign): no campaign named 'Z' (telepro campaign list shows them)" "$(paste -sd'|' err)"
 expect_eq "history with appointments: results" "A held True won 120050|B no_show None pending None" \
   "$("$T" appointment list --format json | json "'|'.join(' '.join(str(a[k]) for k in ('campaign', 'status', 'relevant', 'result', 'amount_cents')) for a in d)")"
 expect_eq "history with appointments: campaign and attempt per row" "1:1|2:2|1:1" \

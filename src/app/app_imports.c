@@ -292,22 +292,40 @@ static uint32_t row_occurrence(struct row_seen *s, uint64_t h)
 
 static int calls_header(struct app_import *im, const struct csv_record *rec)
 {
-	bool mapped[CM_COUNT] = {false};
-
 	if (rec->error)
 		return tp_error_at(&im->fatal, TP_EUSAGE, im->o.file, rec->line, "header", "%s", rec->error);
+	/* The whole mapping is checked against the header before a row is read: a broken
+	 * mapping is one message, not one per row. */
+	if (callmap_check(&im->map, im->o.file, (const char *const *)rec->fields, rec->nfields, &im->fatal))
+		return im->fatal.code;
 	im->ncols = rec->nfields;
-	for (size_t i = 0; i < rec->nfields; i++) {
+	for (size_t i = 0; i < rec->nfields; i++)
 		im->col_target[i] = callmap_column(&im->map, rec->fields[i], &im->col_key[i]);
-		if (im->col_target[i] >= 0)
-			mapped[im->col_target[i]] = true;
-	}
-	for (size_t i = 0; i < im->map.ncolumns; i++)
-		if (!mapped[im->map.columns[i].target])
-			return tp_error_at(&im->fatal, TP_EUSAGE, im->map.file, im->map.columns[i].line, NULL,
-				"the mapping names a column that %s does not have", im->o.file);
 	im->header_done = true;
 	return 0;
+}
+
+/* A row's field at fault, as the file names it: "mois (month)", or "[fixed] year". */
+static void calls_field(const struct app_import *im, const char *target, char *buf, size_t size)
+{
+	int t = -1;
+	const char *column;
+
+	for (int i = 0; i < CM_COUNT && t < 0; i++)
+		if (strcmp(callmap_target_name(i), target) == 0)
+			t = i;
+	if (t < 0) {
+		snprintf(buf, size, "%s", target);
+	} else if ((column = callmap_column_name(&im->map, t))) {
+		if (strcmp(column, target) == 0)
+			snprintf(buf, size, "%s", target);
+		else
+			snprintf(buf, size, "%s (%s)", column, target);
+	} else if (im->map.fixed[t]) {
+		snprintf(buf, size, "[fixed] %s", target);
+	} else {
+		snprintf(buf, size, "%s", target);
+	}
 }
 
 /* A history row read and checked, waiting in its batch to be stored (calls_flush): the
@@ -352,6 +370,14 @@ static void pending_reject(struct pending_call *p, const char *field, const char
 {
 	p->field = xstrdup(field ? field : "");
 	p->reason = xstrdup(reason);
+}
+
+static void calls_reject(const struct app_import *im, struct pending_call *p, const char *target, const char *reason)
+{
+	char field[160];
+
+	calls_field(im, target, field, sizeof(field));
+	pending_reject(p, field, reason);
 }
 
 /* Copies the row's strings into p->mem and points p's fields at them. */
@@ -457,7 +483,10 @@ static int calls_flush(struct app_import *im)
 		p->in.key_new = !known[nkeys++];
 		rc = store_call_log(im->a->store, &p->in, &call_id, &appointment_id, &replayed, &e);
 		if (rc == TP_EUSAGE || rc == TP_ENOTFOUND) {
-			reject(im, p->line, e.field, e.reason);
+			char field[160];
+
+			calls_field(im, e.field, field, sizeof(field));
+			reject(im, p->line, field, e.reason);
 			rc = 0;
 			continue;
 		}
@@ -513,7 +542,7 @@ static int calls_read(struct app_import *im, const struct csv_record *rec, struc
 			row.v[im->col_target[i]] = rec->fields[i];
 	}
 	if (callmap_row(&im->map, &row, &im->year_state, &im->last_month, &parts, &e)) {
-		pending_reject(p, e.field, e.reason);
+		calls_reject(im, p, e.field, e.reason);
 		return 0;
 	}
 	/* Known already, mostly: the bulk transaction keeps the agents it met. */
@@ -528,7 +557,7 @@ static int calls_read(struct app_import *im, const struct csv_record *rec, struc
 			if (rc == TP_ENOTFOUND) {
 				campaign_release(&im->row_c);
 				campaign_init(&im->row_c);
-				pending_reject(p, "campaign", e.reason);
+				calls_reject(im, p, "campaign", e.reason);
 				return 0;
 			}
 			if (rc) {
@@ -546,8 +575,12 @@ static int calls_read(struct app_import *im, const struct csv_record *rec, struc
 	in->ring_seconds = parts.ring_seconds;
 	in->attempt = parts.attempt;
 	in->note = parts.notes;
-	in->started_at = tz_utc(c->timezone, parts.year, parts.month, parts.day, parts.hour, parts.minute,
-		parts.second);
+	/* What the row does not say stays unknown (core/when.h): the start is then only the
+	 * order of the calls, at the start of their day or month. */
+	in->known = parts.known;
+	in->weekday = parts.weekday;
+	in->started_at = tz_utc(c->timezone, parts.year, parts.month, parts.day ? parts.day : 1, parts.hour,
+		parts.minute, parts.second);
 	/* Qualification values of the row (qualify.KEY columns), empty ones left out. */
 	for (size_t i = 0; i < rec->nfields; i++) {
 		if (im->col_target[i] == CM_QUALIFY && rec->fields[i][0]) {
@@ -559,19 +592,19 @@ static int calls_read(struct app_import *im, const struct csv_record *rec, struc
 	/* What sales made of the appointment, checked before anything is written. */
 	if (parts.appointment_at && tz_parse_local(c->timezone, parts.appointment_at, "appointment_at",
 		&in->appointment_at, &e)) {
-		pending_reject(p, "appointment_at", e.reason);
+		calls_reject(im, p, "appointment_at", e.reason);
 		return 0;
 	}
 	if ((parts.appointment_status || parts.appointment_relevant || parts.appointment_result || parts.amount) &&
 	    !parts.appointment_at) {
-		pending_reject(p, "appointment_at", "an appointment's result needs the appointment (its date and time)");
+		calls_reject(im, p, "appointment_at", "an appointment's result needs the appointment (its date and time)");
 		return 0;
 	}
 	p->relevant = -1;
 	p->cents = -1;
 	if (app_appointment_values(parts.appointment_status, parts.appointment_relevant, parts.appointment_result,
 		parts.amount, &p->relevant, &p->cents, &e)) {
-		pending_reject(p, strcmp(e.field, "status") == 0 ? "appointment_status" : strcmp(e.field, "relevant") == 0
+		calls_reject(im, p, strcmp(e.field, "status") == 0 ? "appointment_status" : strcmp(e.field, "relevant") == 0
 			? "appointment_relevant" : strcmp(e.field, "result") == 0 ? "appointment_result" : e.field, e.reason);
 		return 0;
 	}
@@ -584,7 +617,7 @@ static int calls_read(struct app_import *im, const struct csv_record *rec, struc
 		if (phone_normalize(parts.phone, strlen(parts.phone), c->region, p->phone, &why) != PHONE_OK) {
 			p->phone[0] = '\0';
 			snprintf(reason, sizeof(reason), "'%.40s': %s", parts.phone, why);
-			pending_reject(p, "phone", reason);
+			calls_reject(im, p, "phone", reason);
 			return 0;
 		}
 	}

@@ -39,6 +39,8 @@ static const struct {
 		appointments, conversations},
 	{"sales_per_conversation", "les ventes par conversation", "sales per conversation", sales, conversations},
 	{"sales_per_appointment", "les ventes par rendez-vous", "sales per appointment", won, appointments},
+	{"appointments_per_call", "les rendez-vous par appel", "appointments per call", appointments, calls},
+	{"sales_per_call", "les ventes par appel", "sales per call", sales, calls},
 };
 #define NRATES (sizeof(rates) / sizeof(rates[0]))
 
@@ -54,25 +56,56 @@ struct slots {
 	struct slot s[INSIGHTS_GROUPS_MAX];
 	int n;
 	int rate;
+	bool months;                      /* by month of the year: "2008-05" goes to "may" */
+	int64_t unplaced;                 /* calls whose history did not say the slot */
 };
+
+static const char *const month_keys[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+	"dec"};
 
 static int keep_slot(void *ctx, const char *key, const struct kpi_counts *c)
 {
 	struct slots *sl = ctx;
+	struct slot *s = NULL;
+	char k[32];
 
+	if (!key) {
+		sl->unplaced += c->calls;
+		return 0;
+	}
 	/* A slot with calling time but no trial of the rate has nothing to say. */
 	if (rates[sl->rate].trials(c) == 0)
 		return 0;
-	if (sl->n < INSIGHTS_GROUPS_MAX) {
-		struct slot *s = &sl->s[sl->n++];
-
-		snprintf(s->key, sizeof(s->key), "%s", key);
-		s->hits = rates[sl->rate].hits(c);
-		s->trials = rates[sl->rate].trials(c);
-		s->calls = c->calls;
-		s->calling_seconds = c->calling_seconds;
+	snprintf(k, sizeof(k), "%s", sl->months && strlen(key) == 7 ? month_keys[(key[5] - '0') * 10 + key[6] - '1'] : key);
+	for (int i = 0; i < sl->n && !s; i++)
+		if (strcmp(sl->s[i].key, k) == 0)
+			s = &sl->s[i];
+	if (!s && sl->n < INSIGHTS_GROUPS_MAX) {
+		s = &sl->s[sl->n++];
+		memset(s, 0, sizeof(*s));
+		snprintf(s->key, sizeof(s->key), "%s", k);
+	}
+	if (s) {
+		s->hits += rates[sl->rate].hits(c);
+		s->trials += rates[sl->rate].trials(c);
+		s->calls += c->calls - c->untimed_calls;     /* per hour: the calls with a time */
+		s->calling_seconds += c->calling_seconds;
 	}
 	return 0;
+}
+
+/* Month slots in the year's order (they come in calendar order, years apart). */
+static int by_month_of_year(const void *a, const void *b)
+{
+	int x = 0, y = 0;
+
+	for (int i = 0; i < 12; i++) {
+		if (strcmp(((const struct slot *)a)->key, month_keys[i]) == 0)
+			x = i;
+		if (strcmp(((const struct slot *)b)->key, month_keys[i]) == 0)
+			y = i;
+	}
+	return x - y;
 }
 
 /* A slot as a manager reads it: "16 h", "ven.", "mer. 14 h" (French) or "16:00", "fri",
@@ -81,8 +114,19 @@ static void slot_words(const char *key, bool french, char *buf, size_t size)
 {
 	static const char *const en[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 	static const char *const fr[] = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"};
+	static const char *const months_fr[] = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+		"septembre", "octobre", "novembre", "décembre"};
+	static const char *const months_en[] = {"January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December"};
 	const char *day = NULL;
 	int hour = -1;
+
+	for (int i = 0; i < 12; i++) {
+		if (strcmp(key, month_keys[i]) == 0) {
+			snprintf(buf, size, "%s", french ? months_fr[i] : months_en[i]);
+			return;
+		}
+	}
 
 	/* Inside or outside the campaign's calling blocks. */
 	if (strcmp(key, "inside") == 0 || strcmp(key, "outside") == 0) {
@@ -160,8 +204,10 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 		by = KPI_BY_WEEKDAY_HOUR;
 	else if (!strcmp(q->by, "block"))
 		by = KPI_BY_BLOCK;
+	else if (!strcmp(q->by, "month"))
+		by = KPI_BY_MONTH;
 	else
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "by", "'%s': hour, weekday, weekday-hour or block", q->by);
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "by", "'%s': hour, weekday, weekday-hour, block or month", q->by);
 	sl = xcalloc(1, sizeof(*sl));
 	sl->rate = -1;
 	for (size_t i = 0; i < NRATES; i++)
@@ -170,7 +216,8 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 	campaign_init(&c);
 	if (sl->rate < 0) {
 		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "rate", "'%s': contact_rate, appointment_rate,"
-			" appointments_per_conversation, sales_per_conversation or sales_per_appointment", q->rate);
+			" appointments_per_conversation, sales_per_conversation, sales_per_appointment,"
+			" appointments_per_call or sales_per_call", q->rate);
 		goto out;
 	}
 	if ((rc = insight_filter(a, q, APP_AGENT | APP_MANAGER | APP_ADMIN, "insights", &c, &f, err)))
@@ -182,8 +229,11 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 			goto out;
 		f.agent_id = u.id;
 	}
+	sl->months = by == KPI_BY_MONTH;
 	if ((rc = store_kpi_groups(a->store, &f, by, keep_slot, sl, err)))
 		goto out;
+	if (sl->months)
+		qsort(sl->s, (size_t)sl->n, sizeof(sl->s[0]), by_month_of_year);
 
 	/* Slots with enough trials are ranked and tested; the others wait for more calls. */
 	for (int i = 0; i < sl->n; i++) {
@@ -308,6 +358,12 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 		*out = json_pack("{s:s,s:s,s:{s:f,s:i,s:f},s:o,s:o,s:o,s:s,s:s}", "rate", rates[sl->rate].name, "by",
 			q->by ? q->by : "hour", "test", "statistic", chi.statistic, "df", chi.df, "p_value", chi.p_value,
 			"groups", groups, "too_few", few, "pairs", pairs, "summary", fr, "summary_en", en);
+		/* Calls whose history did not say their slot are in no slot, and said so. */
+		if (sl->unplaced) {
+			json_object_set_new(*out, "unplaced_calls", json_integer(sl->unplaced));
+			json_object_set_new(*out, "unknown", json_string(by == KPI_BY_WEEKDAY ? "no weekday in this history"
+				: "no time of day in this history"));
+		}
 		/* Inside against outside the blocks, productivity too: calls per calling hour
 		 * compared as Poisson rates. */
 		if (by == KPI_BY_BLOCK) {

@@ -20,14 +20,21 @@ struct groups_ctx {
 	int64_t hourly_cost_cents;
 	json_t *groups;
 	struct kpi_counts sum;      /* of the groups: the totals, for groupings that partition */
+	struct kpi_counts unplaced; /* calls whose history did not say their group */
 };
 
 static int on_group(void *ctx, const char *key, const struct kpi_counts *c)
 {
 	struct groups_ctx *g = ctx;
-	json_t *o = json_pack("{s:s}", "key", key), *k = kpi_json(c, g->hourly_cost_cents);
+	json_t *o, *k;
 
 	kpi_add(&g->sum, c);
+	if (!key) {
+		g->unplaced = *c;
+		return 0;
+	}
+	o = json_pack("{s:s}", "key", key);
+	k = kpi_json(c, g->hourly_cost_cents);
 	json_object_update(o, k);
 	json_decref(k);
 	json_array_append_new(g->groups, o);
@@ -89,7 +96,7 @@ static int objectives(struct store *s, const struct campaign *c, int64_t agent_i
 
 int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct tp_error *err)
 {
-	struct groups_ctx g = {-1, NULL, {0}};
+	struct groups_ctx g = {-1, NULL, {0}, {0}};
 	struct kpi_filter f = {0};
 	enum kpi_group by = KPI_BY_NONE;
 	const char *agent = q->agent;
@@ -156,6 +163,13 @@ int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct t
 	*out = json_pack("{s:{s:o,s:o,s:o,s:o,s:o},s:o,s:O}", "filter", "campaign", str_json(q->campaign), "agent",
 		str_json(q->agent), "from", day_json(f.from_day), "to", day_json(f.to_day), "by", str_json(q->by),
 		"totals", kpi_json(&totals, g.hourly_cost_cents), "groups", g.groups);
+	/* The groups leave out the calls whose history did not say what they group by
+	 * (core/when.h); the totals have them. */
+	if (g.unplaced.calls) {
+		json_object_set_new(*out, "unplaced_calls", json_integer(g.unplaced.calls));
+		json_object_set_new(*out, "unknown", json_string(by == KPI_BY_WEEKDAY ? "no weekday in this history"
+			: "no time of day in this history"));
+	}
 	if (obj)
 		json_object_set_new(*out, "objectives", obj);
 	obj = NULL;

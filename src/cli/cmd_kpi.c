@@ -27,7 +27,19 @@ static const char *const rate_keys[] = {"calls_per_hour", "conversations_per_hou
 static const char *const count_keys[] = {"calls", "conversations", "appointments", "sales", "calling_seconds",
 	"talk_seconds", "hot_prospects", "callbacks", "refusals", "appointments_won", "appointments_held",
 	"appointments_no_show", "amount_cents"};
+/* Columns added since, after the costs so that the first ones keep their places. */
+static const char *const later_rate_keys[] = {"appointments_per_call", "sales_per_call"};
 #define N(a) (sizeof(a) / sizeof(a[0]))
+
+static void csv_rate(json_t *r)
+{
+	if (json_is_null(json_object_get(r, "value")))
+		printf(",,,,%lld", (long long)json_integer_value(json_object_get(r, "n")));
+	else
+		printf(",%.6f,%.6f,%.6f,%lld", json_real_value(json_object_get(r, "value")),
+			json_real_value(json_object_get(r, "low")), json_real_value(json_object_get(r, "high")),
+			(long long)json_integer_value(json_object_get(r, "n")));
+}
 
 static void csv_row(const char *key, json_t *k, bool header)
 {
@@ -37,21 +49,21 @@ static void csv_row(const char *key, json_t *k, bool header)
 			printf(",%s", count_keys[i]);
 		for (size_t i = 0; i < N(rate_keys); i++)
 			printf(",%s,%s_low,%s_high,%s_n", rate_keys[i], rate_keys[i], rate_keys[i], rate_keys[i]);
-		fputs(",cost_per_appointment,cost_per_sale\r\n", stdout);
+		fputs(",cost_per_appointment,cost_per_sale,untimed_calls", stdout);
+		for (size_t i = 0; i < N(later_rate_keys); i++)
+			printf(",%s,%s_low,%s_high,%s_n", later_rate_keys[i], later_rate_keys[i], later_rate_keys[i],
+				later_rate_keys[i]);
+		fputs("\r\n", stdout);
 	}
 	cli_csv_field(stdout, key, ',', false);
+	/* A count the history does not know (calling time without times of day) is empty. */
 	for (size_t i = 0; i < N(count_keys); i++)
-		printf(",%lld", (long long)json_integer_value(json_object_get(k, count_keys[i])));
-	for (size_t i = 0; i < N(rate_keys); i++) {
-		json_t *r = json_object_get(k, rate_keys[i]);
-
-		if (json_is_null(json_object_get(r, "value")))
-			printf(",,,,%lld", (long long)json_integer_value(json_object_get(r, "n")));
+		if (json_is_null(json_object_get(k, count_keys[i])))
+			fputs(",", stdout);
 		else
-			printf(",%.6f,%.6f,%.6f,%lld", json_real_value(json_object_get(r, "value")),
-				json_real_value(json_object_get(r, "low")), json_real_value(json_object_get(r, "high")),
-				(long long)json_integer_value(json_object_get(r, "n")));
-	}
+			printf(",%lld", (long long)json_integer_value(json_object_get(k, count_keys[i])));
+	for (size_t i = 0; i < N(rate_keys); i++)
+		csv_rate(json_object_get(k, rate_keys[i]));
 	for (int i = 0; i < 2; i++) {
 		json_t *c = json_object_get(k, i ? "cost_per_sale" : "cost_per_appointment");
 
@@ -60,6 +72,9 @@ static void csv_row(const char *key, json_t *k, bool header)
 		else
 			printf(",%.2f", json_real_value(c));
 	}
+	printf(",%lld", (long long)json_integer_value(json_object_get(k, "untimed_calls")));
+	for (size_t i = 0; i < N(later_rate_keys); i++)
+		csv_rate(json_object_get(k, later_rate_keys[i]));
 	fputs("\r\n", stdout);
 }
 
@@ -168,8 +183,18 @@ int cmd_kpi(int argc, char **argv)
 	else if (format == FORMAT_TEXT)
 		table_row("total", json_object_get(out, "totals"), json_array_size(json_object_get(out, "groups")) == 0);
 	if (format == FORMAT_TEXT) {
-		json_t *obj = json_object_get(out, "objectives"), *v;
+		json_t *obj = json_object_get(out, "objectives"), *v, *totals = json_object_get(out, "totals");
 		const char *key;
+
+		/* What the history did not say, instead of figures made up. */
+		if (json_object_get(out, "unplaced_calls"))
+			printf("not in the groups: %lld calls (%s)\n",
+				(long long)json_integer_value(json_object_get(out, "unplaced_calls")),
+				json_string_value(json_object_get(out, "unknown")));
+		if (json_object_get(totals, "unknown"))
+			printf("calls/h, conv/h: %s (%lld of %lld calls)\n", json_string_value(json_object_get(totals, "unknown")),
+				(long long)json_integer_value(json_object_get(totals, "untimed_calls")),
+				(long long)json_integer_value(json_object_get(totals, "calls")));
 
 		json_object_foreach(obj, key, v)
 			if (json_is_object(v))

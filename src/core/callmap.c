@@ -7,13 +7,19 @@
 #include "core/date.h"
 #include "core/calling.h"
 #include "core/fields.h"
+#include "core/tz.h"
 #include "core/xalloc.h"
 
 static const char *const target_names[CM_COUNT] = {
 	"agent", "phone", "date", "time", "datetime", "year", "month", "day", "result", "outcome", "talk_seconds",
 	"ring_seconds", "notes", "ignore", "attempt", "appointment_at", "appointment_status", "appointment_relevant",
-	"appointment_result", "amount", "campaign", "qualify",
+	"appointment_result", "amount", "campaign", "weekday", "qualify",
 };
+
+/* The targets a [columns] line may name, for the message that lists them. */
+static const char target_list[] = "agent, phone, date, time, datetime, year, month, day, weekday, result, outcome,"
+	" talk_seconds, ring_seconds, notes, attempt, appointment_at, appointment_status, appointment_relevant,"
+	" appointment_result, amount, campaign, qualify.KEY, ignore";
 
 const char *callmap_target_name(int t)
 {
@@ -38,6 +44,7 @@ static void free_pairs(struct callmap_pair *p, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(p[i].from);
 		free(p[i].to);
+		free(p[i].name);
 	}
 	free(p);
 }
@@ -64,14 +71,35 @@ static char *trim(char *s)
 	return s;
 }
 
-static void push(struct callmap_pair **arr, size_t *n, const char *from, const char *to, int target, long line)
+static void push(struct callmap_pair **arr, size_t *n, const char *from, const char *to, const char *name, int target,
+	long line)
 {
 	*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
 	(*arr)[*n].from = xstrdup(from);
 	(*arr)[*n].to = to ? xstrdup(to) : NULL;
+	(*arr)[*n].name = name ? xstrdup(name) : NULL;
 	(*arr)[*n].target = target;
 	(*arr)[*n].line = line;
 	(*n)++;
+}
+
+/* Why a constant of target t would make up what the file does not say, or NULL. */
+static const char *made_up(int t)
+{
+	switch (t) {
+	case CM_DAY:
+		return "the same day of the month for every call would be made up: leave it out (calls then keep"
+			" their month, and their weekday when a column gives it)";
+	case CM_WEEKDAY:
+		return "the same weekday for every call would be made up: leave it out";
+	case CM_TIME:
+		return "the same time of day for every call would be made up: leave it out (calls then have no"
+			" time of day, and the reports say so)";
+	case CM_APPOINTMENT_AT:
+		return "every call would book an appointment at the same time: map the column that has it";
+	default:
+		return NULL;
+	}
 }
 
 int callmap_parse(struct callmap *m, const char *file, const char *text, size_t len, struct tp_error *err)
@@ -87,6 +115,7 @@ int callmap_parse(struct callmap *m, const char *file, const char *text, size_t 
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t ll = nl ? (size_t)(nl - text - pos) : len - pos;
 		char *buf, *line, *eq, *left, *right;
+		const char *why;
 		int t;
 
 		lineno++;
@@ -146,25 +175,27 @@ int callmap_parse(struct callmap *m, const char *file, const char *text, size_t 
 			/* qualify.KEY: the column is a qualification value of that key. */
 			if (strncmp(right, "qualify.", 8) == 0 && right[8]) {
 				field_fold(left, folded, sizeof(folded));
-				push(&m->columns, &m->ncolumns, folded, right + 8, CM_QUALIFY, lineno);
+				push(&m->columns, &m->ncolumns, folded, right + 8, left, CM_QUALIFY, lineno);
 				free(buf);
 				continue;
 			}
 			if ((t = target_by_name(right)) < 0 || t == CM_QUALIFY) {
-				tp_error_at(err, TP_EUSAGE, file, lineno, NULL, "unknown target '%.64s' (agent, phone, date, time,"
-					" datetime, year, month, day, result, outcome, talk_seconds, ring_seconds, notes, attempt, appointment_at,"
-					" appointment_status, appointment_relevant, appointment_result, amount, campaign, qualify.KEY, ignore)",
-					right);
+				tp_error_at(err, TP_EUSAGE, file, lineno, NULL, "unknown target '%.64s' (%s)", right, target_list);
 				free(buf);
 				goto fail;
 			}
 			field_fold(left, folded, sizeof(folded));
-			push(&m->columns, &m->ncolumns, folded, NULL, t, lineno);
+			push(&m->columns, &m->ncolumns, folded, NULL, left, t, lineno);
 		} else if (section == VALUES) {
-			push(&m->values, &m->nvalues, left, right, values_target, lineno);
+			push(&m->values, &m->nvalues, left, right, NULL, values_target, lineno);
 		} else {
 			if ((t = target_by_name(left)) < 0 || t == CM_IGNORE || t == CM_QUALIFY) {
 				tp_error_at(err, TP_EUSAGE, file, lineno, NULL, "unknown target '%.64s'", left);
+				free(buf);
+				goto fail;
+			}
+			if ((why = made_up(t))) {
+				tp_error_at(err, TP_EUSAGE, file, lineno, NULL, "[fixed] %s: %s", left, why);
 				free(buf);
 				goto fail;
 			}
@@ -174,6 +205,7 @@ int callmap_parse(struct callmap *m, const char *file, const char *text, size_t 
 			}
 			free(m->fixed[t]);
 			m->fixed[t] = xstrdup(trim(right));
+			m->fixed_line[t] = lineno;
 		}
 		free(buf);
 	}
@@ -181,6 +213,101 @@ int callmap_parse(struct callmap *m, const char *file, const char *text, size_t 
 fail:
 	callmap_release(m);
 	return TP_EUSAGE;
+}
+
+const char *callmap_column_name(const struct callmap *m, int target)
+{
+	for (size_t i = 0; i < m->ncolumns; i++)
+		if (m->columns[i].target == target)
+			return m->columns[i].name;
+	return NULL;
+}
+
+/* The mapping's line of a [columns] target, or 0. */
+static long column_line(const struct callmap *m, int target)
+{
+	for (size_t i = 0; i < m->ncolumns; i++)
+		if (m->columns[i].target == target)
+			return m->columns[i].line;
+	return 0;
+}
+
+int callmap_check(const struct callmap *m, const char *file, const char *const *headers, size_t nheaders,
+	struct tp_error *err)
+{
+	/* Targets that say the same as another: a date column and a constant day, say. */
+	static const struct {
+		int a, b;
+	} overlaps[] = {
+		{CM_DATETIME, CM_DATE}, {CM_DATETIME, CM_TIME}, {CM_DATETIME, CM_YEAR}, {CM_DATETIME, CM_MONTH},
+		{CM_DATETIME, CM_DAY}, {CM_DATE, CM_YEAR}, {CM_DATE, CM_MONTH}, {CM_DATE, CM_DAY},
+	};
+	bool column[CM_COUNT] = {false}, in_file;
+	char folded[256];
+	int t;
+
+	for (size_t i = 0; i < m->ncolumns; i++) {
+		in_file = false;
+		for (size_t h = 0; h < nheaders && !in_file; h++) {
+			field_fold(headers[h], folded, sizeof(folded));
+			in_file = strcmp(folded, m->columns[i].from) == 0;
+		}
+		if (!in_file)
+			return tp_error_at(err, TP_EUSAGE, m->file, m->columns[i].line, NULL,
+				"column '%s' (mapped to %s) is not in %s", m->columns[i].name,
+				m->columns[i].target == CM_QUALIFY ? "a qualification" : callmap_target_name(m->columns[i].target),
+				file);
+		column[m->columns[i].target] = true;
+	}
+	for (t = 0; t < CM_COUNT; t++) {
+		if (column[t] && m->fixed[t])
+			return tp_error_at(err, TP_EUSAGE, m->file, m->fixed_line[t], NULL, "%s is both column '%s' and"
+				" [fixed] %s = %s: keep one", callmap_target_name(t), callmap_column_name(m, t),
+				callmap_target_name(t), m->fixed[t]);
+	}
+	for (size_t i = 0; i < sizeof(overlaps) / sizeof(overlaps[0]); i++) {
+		int a = overlaps[i].a, b = overlaps[i].b;
+
+		if ((column[a] || m->fixed[a]) && (column[b] || m->fixed[b]))
+			return tp_error_at(err, TP_EUSAGE, m->file, m->fixed[b] ? m->fixed_line[b] : column_line(m, b), NULL,
+				"%s and %s say the same thing twice (the %s has the %s): keep one", callmap_target_name(a),
+				callmap_target_name(b), callmap_target_name(a), callmap_target_name(b));
+	}
+	for (size_t i = 0; i < m->nvalues; i++) {
+		t = m->values[i].target;
+		if (!column[t])
+			return tp_error_at(err, TP_EUSAGE, m->file, m->values[i].line, NULL, "[values %s] translates a"
+				" column's values, but no column is mapped to %s", callmap_target_name(t), callmap_target_name(t));
+	}
+	if (!column[CM_AGENT] && !m->fixed[CM_AGENT])
+		return tp_error_at(err, TP_EUSAGE, m->file, 0, NULL, "no agent: map the column that names who called"
+			" (COLUMN = agent), or give [fixed] agent = NAME for a history of one agent or team");
+	if (!column[CM_RESULT] && !m->fixed[CM_RESULT])
+		return tp_error_at(err, TP_EUSAGE, m->file, 0, NULL, "no result: map the column that says how each call"
+			" ended (COLUMN = result, its values translated in [values result]), or give [fixed] result ="
+			" conversation for a history of conversations only");
+	if (!column[CM_DATETIME] && !column[CM_DATE] && !m->fixed[CM_DATETIME] && !m->fixed[CM_DATE]) {
+		if (!column[CM_MONTH] && !m->fixed[CM_MONTH])
+			return tp_error_at(err, TP_EUSAGE, m->file, 0, NULL, "no date: map a datetime or date column, or"
+				" at least the month (with the year): a call is counted in its month at least");
+		if (!column[CM_YEAR] && !m->fixed[CM_YEAR])
+			return tp_error_at(err, TP_EUSAGE, m->file, column_line(m, CM_MONTH), NULL, "a month needs its year:"
+				" map the year column, or give [fixed] year = YYYY (YYYY increasing when rows are in date order"
+				" and the year is not written)");
+		if (column[CM_TIME] && !column[CM_DAY])
+			return tp_error_at(err, TP_EUSAGE, m->file, column_line(m, CM_TIME), NULL, "a time of day needs"
+				" its day: map the day (or a date) column, or leave the time out");
+	}
+	if (column[CM_QUALIFY] && !column[CM_PHONE])
+		return tp_error_at(err, TP_EUSAGE, m->file, column_line(m, CM_QUALIFY), NULL, "qualification columns"
+			" need a phone column: a qualification answer belongs to a prospect, found by the call's number,"
+			" and %s has none mapped", file);
+	for (t = CM_APPOINTMENT_STATUS; t <= CM_AMOUNT; t++)
+		if ((column[t] || m->fixed[t]) && !column[CM_APPOINTMENT_AT])
+			return tp_error_at(err, TP_EUSAGE, m->file, m->fixed[t] ? m->fixed_line[t] : column_line(m, t), NULL,
+				"%s needs an appointment_at column: what sales made of an appointment goes with the rows that"
+				" book one", callmap_target_name(t));
+	return 0;
 }
 
 int callmap_column(const struct callmap *m, const char *header, const char **key)
@@ -260,9 +387,15 @@ int callmap_row(const struct callmap *m, const struct call_row *row, int *year_s
 	int64_t n;
 
 	memset(out, 0, sizeof(*out));
+	out->weekday = -1;
 	for (int t = 0; t < CM_COUNT; t++) {
 		v[t] = row->v[t] && *row->v[t] ? callmap_value(m, t, row->v[t]) : m->fixed[t];
 	}
+	/* A constant result of an appointment is the result of the rows that book one. */
+	if (!row->v[CM_APPOINTMENT_AT] || !*row->v[CM_APPOINTMENT_AT])
+		for (int t = CM_APPOINTMENT_STATUS; t <= CM_AMOUNT; t++)
+			if (!row->v[t] || !*row->v[t])
+				v[t] = NULL;
 	out->agent = v[CM_AGENT];
 	out->phone = v[CM_PHONE];
 	out->result = v[CM_RESULT];
@@ -287,6 +420,9 @@ int callmap_row(const struct callmap *m, const struct call_row *row, int *year_s
 	if (v[CM_ATTEMPT] && !parse_int(v[CM_ATTEMPT], 1, 1000, &out->attempt))
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "attempt", "'%s' is not an attempt number (1, 2, ...)",
 			v[CM_ATTEMPT]);
+	if (v[CM_WEEKDAY] && (out->weekday = when_weekday_parse(v[CM_WEEKDAY])) < 0)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "weekday", "'%s' is not a weekday (mon...sun, lundi...dimanche,"
+			" 1-7 from Monday; other words through [values weekday])", v[CM_WEEKDAY]);
 	if (v[CM_DATETIME]) {
 		struct date_time t;
 
@@ -294,7 +430,9 @@ int callmap_row(const struct callmap *m, const struct call_row *row, int *year_s
 			return err->code;
 		set_day(out, t.year, t.month, t.day);
 		set_time(out, &t);
+		out->known = WHEN_FULL;
 	} else {
+		out->known = WHEN_DAY;
 		if (v[CM_DATE]) {
 			int day;
 
@@ -305,10 +443,9 @@ int callmap_row(const struct callmap *m, const struct call_row *row, int *year_s
 			if (!v[CM_MONTH] || !(out->month = month_number(v[CM_MONTH])))
 				return tp_error_at(err, TP_EUSAGE, NULL, 0, "month", "'%s' is not a month",
 					v[CM_MONTH] ? v[CM_MONTH] : "");
-			if (!parse_int(v[CM_DAY], 1, 31, &n))
-				return tp_error_at(err, TP_EUSAGE, NULL, 0, "day", "'%s' is not a day of the month",
-					v[CM_DAY] ? v[CM_DAY] : "");
-			out->day = (int)n;
+			if (v[CM_DAY] && !parse_int(v[CM_DAY], 1, 31, &n))
+				return tp_error_at(err, TP_EUSAGE, NULL, 0, "day", "'%s' is not a day of the month", v[CM_DAY]);
+			out->day = v[CM_DAY] ? (int)n : 0;
 			if (!parse_int(v[CM_YEAR], DATE_YEAR_MIN, DATE_YEAR_MAX, &n))
 				return tp_error_at(err, TP_EUSAGE, NULL, 0, "year", "'%s' is not a year",
 					v[CM_YEAR] ? v[CM_YEAR] : "");
@@ -321,17 +458,30 @@ int callmap_row(const struct callmap *m, const struct call_row *row, int *year_s
 				out->year = *year_state;
 				*last_month = out->month;
 			}
-			if (!date_valid(out->year, out->month, out->day))
+			if (!out->day)
+				out->known = out->weekday >= 0 ? WHEN_WEEKDAY : WHEN_MONTH;
+			else if (!date_valid(out->year, out->month, out->day))
 				return tp_error_at(err, TP_EUSAGE, NULL, 0, "day", "%d/%02d/%04d: there is no such day in that month",
 					out->day, out->month, out->year);
 		}
-		if (v[CM_TIME]) {
+		if (v[CM_TIME] && out->day) {
 			struct date_time t;
 
 			if (date_parse_time(v[CM_TIME], "time", &t, err))
 				return err->code;
 			set_time(out, &t);
+			out->known = WHEN_FULL;
 		}
+	}
+	if (out->day) {
+		int day = out->year * 10000 + out->month * 100 + out->day, wd = tz_weekday(day);
+		static const char *const names[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+			"Saturday"};
+
+		if (out->weekday >= 0 && out->weekday != wd)
+			return tp_error_at(err, TP_EUSAGE, NULL, 0, "weekday", "%d/%02d/%04d is a %s, the row says '%s'",
+				out->day, out->month, out->year, names[wd], v[CM_WEEKDAY]);
+		out->weekday = wd;
 	}
 	return 0;
 }

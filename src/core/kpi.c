@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdbool.h>
 
 #include "core/kpi_json.h"
 
@@ -22,6 +23,8 @@ void kpi_add(struct kpi_counts *a, const struct kpi_counts *c)
 	a->appointments_rated += c->appointments_rated;
 	a->amount_cents += c->amount_cents;
 	a->calling_seconds += c->calling_seconds;
+	a->untimed_calls += c->untimed_calls;
+	a->untimed_conversations += c->untimed_conversations;
 }
 
 struct kpi_interval kpi_wilson(int64_t k, int64_t n)
@@ -103,13 +106,17 @@ static json_t *cost_per(int64_t calling_seconds, int64_t hourly_cost_cents, int6
 json_t *kpi_json(const struct kpi_counts *c, int64_t hourly_cost_cents)
 {
 	json_t *o = json_object();
+	/* Calls that did not say their time of day have no calling time: the per-hour rates
+	 * are those of the timed calls, absent when there are none (docs/KPI.md). */
+	bool timeless = c->calls > 0 && c->untimed_calls == c->calls;
+	int64_t timed_calls = c->calls - c->untimed_calls, timed_conversations = c->conversations - c->untimed_conversations;
 
 	/* Counts (DESIGN.md: calls, conversations, appointments, sales, ...). */
 	json_object_set_new(o, "calls", json_integer(c->calls));
 	json_object_set_new(o, "conversations", json_integer(c->conversations));
 	json_object_set_new(o, "appointments", json_integer(c->appointments));
 	json_object_set_new(o, "sales", json_integer(c->sales));
-	json_object_set_new(o, "calling_seconds", json_integer(c->calling_seconds));
+	json_object_set_new(o, "calling_seconds", timeless ? json_null() : json_integer(c->calling_seconds));
 	json_object_set_new(o, "talk_seconds", json_integer(c->talk_seconds));
 	json_object_set_new(o, "hot_prospects", json_integer(c->hot));
 	json_object_set_new(o, "callbacks", json_integer(c->callbacks));
@@ -118,10 +125,13 @@ json_t *kpi_json(const struct kpi_counts *c, int64_t hourly_cost_cents)
 	json_object_set_new(o, "appointments_held", json_integer(c->appointments_held));
 	json_object_set_new(o, "appointments_no_show", json_integer(c->appointments_no_show));
 	json_object_set_new(o, "amount_cents", json_integer(c->amount_cents));
+	json_object_set_new(o, "untimed_calls", json_integer(c->untimed_calls));
+	if (c->untimed_calls)
+		json_object_set_new(o, "unknown", json_string("no time of day in this history"));
 	/* Rates and their intervals. */
-	json_object_set_new(o, "calls_per_hour", interval_json(kpi_per_hour(c->calls, c->calling_seconds)));
+	json_object_set_new(o, "calls_per_hour", interval_json(kpi_per_hour(timed_calls, c->calling_seconds)));
 	json_object_set_new(o, "conversations_per_hour",
-		interval_json(kpi_per_hour(c->conversations, c->calling_seconds)));
+		interval_json(kpi_per_hour(timed_conversations, c->calling_seconds)));
 	json_object_set_new(o, "contact_rate", interval_json(kpi_wilson(c->conversations, c->calls)));
 	json_object_set_new(o, "appointment_rate", interval_json(kpi_wilson(c->appointments, c->calls)));
 	json_object_set_new(o, "appointments_per_conversation",
@@ -131,6 +141,8 @@ json_t *kpi_json(const struct kpi_counts *c, int64_t hourly_cost_cents)
 	json_object_set_new(o, "sales_per_known_appointment",
 		interval_json(kpi_wilson(c->appointments_won, c->appointments_known)));
 	json_object_set_new(o, "sales_per_conversation", interval_json(kpi_wilson(c->sales, c->conversations)));
+	json_object_set_new(o, "appointments_per_call", interval_json(kpi_wilson(c->appointments, c->calls)));
+	json_object_set_new(o, "sales_per_call", interval_json(kpi_wilson(c->sales, c->calls)));
 	json_object_set_new(o, "avg_conversation_seconds",
 		interval_json(kpi_mean(c->conversations, c->talk_seconds, c->talk_seconds_sq)));
 	json_object_set_new(o, "qualification_rate", interval_json(kpi_wilson(c->qualified, c->conversations)));
@@ -138,6 +150,9 @@ json_t *kpi_json(const struct kpi_counts *c, int64_t hourly_cost_cents)
 		interval_json(kpi_wilson(c->appointments_relevant, c->appointments_rated)));
 	json_object_set_new(o, "show_rate",
 		interval_json(kpi_wilson(c->appointments_held, c->appointments_held + c->appointments_no_show)));
+	/* The cost of calls whose calling time is unknown is unknown too. */
+	if (c->untimed_calls)
+		hourly_cost_cents = -1;
 	json_object_set_new(o, "cost_per_appointment", cost_per(c->calling_seconds, hourly_cost_cents, c->appointments));
 	json_object_set_new(o, "cost_per_sale", cost_per(c->calling_seconds, hourly_cost_cents, c->sales));
 	return o;

@@ -28,6 +28,10 @@ struct kpi_counts {
 	int64_t appointments_rated;   /* relevance recorded (yes or no) */
 	int64_t amount_cents;         /* of won appointments and sales */
 	int64_t calling_seconds;
+	/* Calls of a history that did not say their time of day (core/when.h): counted in
+	 * calls and conversations, left out of the per-hour rates (no calling time is known). */
+	int64_t untimed_calls;
+	int64_t untimed_conversations;
 };
 
 void kpi_add(struct kpi_counts *acc, const struct kpi_counts *c);

@@ -82,6 +82,19 @@ static void tile_count(struct http_req *r, json_t *t, const char *key, const cha
 
 /* Hour of day: bars of calls and conversations per hour, contact rate as dots with their
  * interval (right axis, 0–100 %). */
+/* Says how many calls of an imported history the hours cannot show (docs/IMPORT.md);
+ * true when no call has a time of day, so that there is no chart to draw. */
+static bool unplaced_note(struct http_req *r, json_t *report)
+{
+	json_t *n = json_object_get(report, "unplaced_calls");
+
+	if (!n)
+		return false;
+	html_f(r, "<p class=\"muted\" data-unplaced=\"%lld\">%s %s</p>", (long long)json_integer_value(n),
+		num(r, (double)json_integer_value(n), 0), T(r, "calls of an imported history have no time of day: no hour shows them."));
+	return json_array_size(json_object_get(report, "groups")) == 0;
+}
+
 static void chart_hours(struct http_req *r, json_t *groups)
 {
 	const int W = 720, H = 260, L = 40, B = 30, top = 10;
@@ -374,8 +387,13 @@ void page_dashboard(struct http_req *r)
 	tile_count(r, t, "conversations", T(r, "Conversations"));
 	tile_count(r, t, "appointments", T(r, "Appointments"));
 	tile_count(r, t, "sales", T(r, "Sales"));
-	html_f(r, "<div class=\"tile\" data-kpi=\"calling_seconds\"><span class=\"label\">%s</span><span class=\"value\">%s h</span></div>",
-		T(r, "Calling hours"), num(r, (double)count_of(t, "calling_seconds") / 3600.0, 1));
+	/* Unknown for a history without times of day (docs/KPI.md): said, not shown as 0. */
+	if (json_is_null(json_object_get(t, "calling_seconds")))
+		html_f(r, "<div class=\"tile\" data-kpi=\"calling_seconds\"><span class=\"label\">%s</span><span class=\"value\""
+			" title=\"%s\">—</span></div>", T(r, "Calling hours"), T(r, "No time of day in this history"));
+	else
+		html_f(r, "<div class=\"tile\" data-kpi=\"calling_seconds\"><span class=\"label\">%s</span><span class=\"value\">%s h</span></div>",
+			T(r, "Calling hours"), num(r, (double)count_of(t, "calling_seconds") / 3600.0, 1));
 	tile_rate(r, t, "calls_per_hour", T(r, "Calls per hour"), false, 1);
 	tile_rate(r, t, "conversations_per_hour", T(r, "Conversations per hour"), false, 1);
 	tile_rate(r, t, "contact_rate", T(r, "Contact rate"), true, 1);
@@ -424,11 +442,13 @@ void page_dashboard(struct http_req *r)
 	if (q.campaign && strcmp(r->session.user.role, "sales") != 0)
 		insights_section(r, &q);
 	html_f(r, "<section aria-labelledby=\"hours-h\"><h2 id=\"hours-h\">%s</h2>", T(r, "By hour of day"));
-	chart_hours(r, json_object_get(hours, "groups"));
+	if (!unplaced_note(r, hours))
+		chart_hours(r, json_object_get(hours, "groups"));
 	html_f(r, "</section><section aria-labelledby=\"heat-h\"><h2 id=\"heat-h\">%s</h2>", T(r, "Contact rate, weekday × hour"));
 	if (kpi(r, &q, "weekday-hour", &heat))
 		goto out;
-	chart_heatmap(r, json_object_get(heat, "groups"));
+	if (!unplaced_note(r, heat))
+		chart_heatmap(r, json_object_get(heat, "groups"));
 	html_f(r, "</section>");
 	{
 		const char *labels[] = {T(r, "Calls"), T(r, "Conversations"), T(r, "Appointments"), T(r, "Sales")};
@@ -508,13 +528,33 @@ void page_dashboard(struct http_req *r)
 		}
 		html_f(r, "</tbody></table></section>");
 	}
-	if (kpi(r, &q, "week", &weeks))
-		goto out;
-	html_f(r, "<section class=\"half\" aria-labelledby=\"wk1-h\"><h2 id=\"wk1-h\">%s</h2>", T(r, "Calls per hour, by week"));
-	chart_weeks(r, json_object_get(weeks, "groups"), "calls_per_hour", T(r, "Calls per hour, by week"), false);
-	html_f(r, "</section><section class=\"half\" aria-labelledby=\"wk2-h\"><h2 id=\"wk2-h\">%s</h2>", T(r, "Contact rate, by week"));
-	chart_weeks(r, json_object_get(weeks, "groups"), "contact_rate", T(r, "Contact rate, by week"), true);
-	html_f(r, "</section>");
+	{
+		/* By week; by month when the period has history calls that did not say their day
+		 * (docs/IMPORT.md), which no week can hold. */
+		struct app_kpi_query wq = q;
+		bool monthly = false;
+		const char *t1, *t2;
+
+		wq.by = "week";
+		tp_error_clear(&err);
+		if (app_kpi(r->app, &wq, &weeks, &err) == TP_EUSAGE && strcmp(err.field, "by") == 0)
+			monthly = true;
+		else if (err.code)
+			weeks = NULL;
+		if (monthly && kpi(r, &q, "month", &weeks))
+			goto out;
+		if (!weeks) {
+			html_f(r, "<p class=\"message error\" role=\"alert\">%s</p>", err.reason);
+			goto out;
+		}
+		t1 = monthly ? T(r, "Calls per hour, by month") : T(r, "Calls per hour, by week");
+		t2 = monthly ? T(r, "Contact rate, by month") : T(r, "Contact rate, by week");
+		html_f(r, "<section class=\"half\" aria-labelledby=\"wk1-h\"><h2 id=\"wk1-h\">%s</h2>", t1);
+		chart_weeks(r, json_object_get(weeks, "groups"), "calls_per_hour", t1, false);
+		html_f(r, "</section><section class=\"half\" aria-labelledby=\"wk2-h\"><h2 id=\"wk2-h\">%s</h2>", t2);
+		chart_weeks(r, json_object_get(weeks, "groups"), "contact_rate", t2, true);
+		html_f(r, "</section>");
+	}
 out:
 	json_decref(hours);
 	json_decref(heat);

@@ -297,12 +297,22 @@ static const char m5_privacy[] =
 	"CREATE INDEX opposition_hashed ON opposition (hashed) WHERE hashed = 1;"
 	"UPDATE audit_log SET detail = NULL WHERE action = 'consent.add';";
 
+/* 6: calls of a history that did not say their time of day (core/when.h): counted apart
+ * in every counters table, so that the per-hour rates leave them out (docs/KPI.md). */
+#define UNTIMED(table) "ALTER TABLE " table " ADD COLUMN untimed_calls BIGINT NOT NULL DEFAULT 0;" \
+	"ALTER TABLE " table " ADD COLUMN untimed_conversations BIGINT NOT NULL DEFAULT 0;"
+static const char m6_untimed[] =
+	UNTIMED("kpi_counters") UNTIMED("kpi_agent_month") UNTIMED("kpi_hour_month") UNTIMED("kpi_day")
+	UNTIMED("kpi_outcome_day") UNTIMED("kpi_outcome_month");
+#undef UNTIMED
+
 static const char *const migrations[] = {
 	m1_schema,
 	m2_web,
 	m3_revision,
 	m4_held,
 	m5_privacy,
+	m6_untimed,
 };
 
 int migrations_latest(void)

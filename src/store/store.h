@@ -16,6 +16,7 @@
 #include "core/import.h"
 #include "core/kpi.h"
 #include "core/rules.h"
+#include "core/when.h"
 
 /* A connection and its cached statements; opaque outside src/store. */
 struct store;
@@ -253,6 +254,11 @@ struct call_input {
 	const char *result;
 	const char *outcome;        /* code; required for conversations */
 	int64_t started_at;
+	/* What a history knows of the call's time (core/when.h; WHEN_FULL, 0, at the desk):
+	 * with less, started_at only orders the calls, no calling time is credited, and the
+	 * call counts in its month (and weekday), never in an hour or a day it did not say. */
+	enum when_known known;
+	int weekday;                /* WHEN_WEEKDAY: 0 = Sunday */
 	int64_t ring_seconds;
 	int64_t talk_seconds;
 	int64_t callback_at;        /* 0: none */
@@ -336,7 +342,10 @@ enum kpi_group {
 };
 
 /* Calls fn with each group (key as text, its counts) in key order, from the counters
- * (from raw calls for KPI_BY_OUTCOME, which counters do not split). */
+ * (from raw calls for KPI_BY_OUTCOME, which counters do not split). History calls that
+ * did not say what the grouping needs (their hour for hour, weekday-hour and block, their
+ * weekday for weekday; core/when.h) come last, once, with key NULL; for day and week
+ * they are refused (TP_EUSAGE naming "by"). */
 typedef int (*store_kpi_fn)(void *ctx, const char *key, const struct kpi_counts *c);
 TP_MUST_USE int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group by, store_kpi_fn fn, void *ctx,
 	struct tp_error *err);

@@ -1491,9 +1491,15 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 		goto out;
 	call_end = in->started_at + in->ring_seconds + in->talk_seconds;
 	tz_local(c.timezone, in->started_at, &l);
+	if (in->known != WHEN_FULL) {
+		/* A history's call that did not say its time: its day (or month) only. */
+		l.yyyymmdd = when_day_code(in->known, l.yyyymmdd, in->weekday);
+		l.weekday = when_weekday(l.yyyymmdd);
+		l.hour = -1;
+	}
 
 	/* Calling time: the open session on this campaign, else the day's span. */
-	if (ses.id && ses.campaign_id == c.id) {
+	if (ses.id && ses.campaign_id == c.id && in->known == WHEN_FULL) {
 		/* Idle is judged at the call's start; a long call is activity till its end. */
 		if ((rc = session_advance_from(s, agent_id, &ses, in->started_at, call_end, true, &closed, err)))
 			goto out;
@@ -1503,7 +1509,8 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 				goto out;
 		}
 	}
-	if (!session_id && (rc = extend_span(s, &c, agent_id, l.yyyymmdd, in->started_at, call_end, err)))
+	if (!session_id && in->known == WHEN_FULL &&
+	    (rc = extend_span(s, &c, agent_id, l.yyyymmdd, in->started_at, call_end, err)))
 		goto out;
 
 	/* Nothing here needs the new call's id but the caller, who may not want it, or may
@@ -1585,6 +1592,10 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 		store__bulk_lead_called(s, in->lead_id);
 	}
 	calling_call_counts(in->result, o, in->talk_seconds, qualified, &delta);
+	if (l.hour < 0) {
+		delta.untimed_calls = delta.calls;
+		delta.untimed_conversations = delta.conversations;
+	}
 	rc = store__counters_add(s, c.id, agent_id, l.yyyymmdd, l.hour, &delta, err);
 	if (rc == 0 && o && call_result_is_conversation(in->result))
 		rc = store__outcome_counters_add(s, c.id, agent_id, l.yyyymmdd, o->id, &delta, err);

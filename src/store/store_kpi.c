@@ -12,6 +12,7 @@
 #include "core/calling.h"
 #include "core/hash.h"
 #include "core/tz.h"
+#include "core/when.h"
 #include "core/xalloc.h"
 #include "store/store_int.h"
 
@@ -37,6 +38,8 @@ static const struct {
 	{"appointments_rated", offsetof(struct kpi_counts, appointments_rated)},
 	{"amount_cents", offsetof(struct kpi_counts, amount_cents)},
 	{"calling_seconds", offsetof(struct kpi_counts, calling_seconds)},
+	{"untimed_calls", offsetof(struct kpi_counts, untimed_calls)},
+	{"untimed_conversations", offsetof(struct kpi_counts, untimed_conversations)},
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
@@ -169,7 +172,7 @@ int store__counters_add(struct store *s, int64_t campaign_id, int64_t agent_id, 
 	const int64_t keys[NHOURLY][4] = {
 		{campaign_id, agent_id, day, hour},
 		{campaign_id, agent_id, day / 100, 0},
-		{campaign_id, day / 100, tz_weekday(day), hour},
+		{campaign_id, day / 100, when_weekday(day), hour},
 		{campaign_id, day, 0, 0},
 	};
 
@@ -258,8 +261,10 @@ int store__credit_calling_time(struct store *s, int64_t campaign_id, int64_t age
 }
 
 /* WHERE conditions for a filter; only the ones in use, so that indexes serve them.
- * day_col is the column holding the day, or the month (bind_filter_as then binds months). */
-static void where(struct strbuf *sb, const struct kpi_filter *f, const char *day_col)
+ * day_col is the column holding the day, or the month (by_month: bind_filter_as then binds
+ * months). A day column also holds the codes of history calls that did not say their day
+ * (core/when.h): they are in a period that covers their whole month, never in part of it. */
+static void where_as(struct strbuf *sb, const struct kpi_filter *f, const char *day_col, bool by_month)
 {
 	sb_adds(sb, " WHERE 1 = 1");
 	if (f->campaign_id)
@@ -268,8 +273,15 @@ static void where(struct strbuf *sb, const struct kpi_filter *f, const char *day
 		sb_adds(sb, " AND agent_id = ?");
 	if (f->from_day)
 		sb_addf(sb, " AND %s >= ?", day_col);
+	if (f->from_day && !by_month && when_period_from(f->from_day) != f->from_day)
+		sb_addf(sb, " AND (%s %% 100 <= 31 OR %s >= ?)", day_col, day_col);
 	if (f->to_day)
 		sb_addf(sb, " AND %s <= ?", day_col);
+}
+
+static void where(struct strbuf *sb, const struct kpi_filter *f, const char *day_col)
+{
+	where_as(sb, f, day_col, false);
 }
 
 static int bind_filter_as(struct db_stmt *st, const struct kpi_filter *f, int idx, bool by_month)
@@ -280,8 +292,10 @@ static int bind_filter_as(struct db_stmt *st, const struct kpi_filter *f, int id
 		db_bind_int64(st, idx++, f->agent_id);
 	if (f->from_day)
 		db_bind_int64(st, idx++, by_month ? f->from_day / 100 : f->from_day);
+	if (f->from_day && !by_month && when_period_from(f->from_day) != f->from_day)
+		db_bind_int64(st, idx++, when_period_from(f->from_day));
 	if (f->to_day)
-		db_bind_int64(st, idx++, by_month ? f->to_day / 100 : f->to_day);
+		db_bind_int64(st, idx++, by_month ? f->to_day / 100 : when_period_to(f->to_day));
 	return idx;
 }
 
@@ -408,7 +422,7 @@ int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_cou
 	sb_adds(&sb, "SELECT 0");
 	add_sums(&sb);
 	sb_addf(&sb, " FROM %s", sources[src].table);
-	where(&sb, f, sources[src].day_col);
+	where_as(&sb, f, sources[src].day_col, sources[src].by_month);
 	sb_adds(&sb, " /* scan-ok: a rollup, a few rows per month */");
 	st = db_prepare(s->db, sb.buf, err);
 	sb_release(&sb);
@@ -469,7 +483,7 @@ static int64_t row_key(enum kpi_group by, int day, int hour, int weekday, int64_
 	const struct campaign *blocks_of)
 {
 	if (weekday < 0 && day)
-		weekday = tz_weekday(day);
+		weekday = when_weekday(day);
 	switch (by) {
 	case KPI_BY_HOUR:
 		return hour;
@@ -491,6 +505,28 @@ static int64_t row_key(enum kpi_group by, int day, int hour, int weekday, int64_
 		return blocks_of && calling_in_blocks(blocks_of->blocks, blocks_of->nblocks, weekday, hour * 60) ? 0 : 1;
 	default:
 		return 0;
+	}
+}
+
+/* Whether a counters row (day code, hour, weekday or -1) can be placed in a group of by:
+ * a history's call that did not say its hour has none, nor its day or weekday. */
+static bool row_placed(enum kpi_group by, int day, int hour, int weekday)
+{
+	if (weekday < 0 && day)
+		weekday = when_weekday(day);
+	switch (by) {
+	case KPI_BY_HOUR:
+	case KPI_BY_BLOCK:
+		return hour >= 0;
+	case KPI_BY_WEEKDAY_HOUR:
+		return hour >= 0 && weekday >= 0;
+	case KPI_BY_WEEKDAY:
+		return weekday >= 0;
+	case KPI_BY_DAY:
+	case KPI_BY_WEEK:
+		return when_day_known(day);
+	default:
+		return true;
 	}
 }
 
@@ -581,7 +617,7 @@ static int groups_by_outcome(struct store *s, const struct kpi_filter *f, struct
 	sb_adds(&sb, "SELECT outcome_id");
 	add_columns(&sb);
 	sb_addf(&sb, " FROM %s", monthly ? "kpi_outcome_month" : "kpi_outcome_day");
-	where(&sb, f, monthly ? "month" : "local_day");
+	where_as(&sb, f, monthly ? "month" : "local_day", monthly);
 	sb_adds(&sb, " /* scan-ok: a rollup */");
 	st = db_prepare(s->db, sb.buf, err);
 	sb_release(&sb);
@@ -667,8 +703,9 @@ int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group
 	struct strbuf sb;
 	struct db_stmt *st;
 	struct campaign blocks_of;
+	struct kpi_counts unplaced = {0};
 	int64_t blocks_campaign = -1;
-	int rc = 0;
+	int rc = 0, day, hour, weekday;
 
 	campaign_init(&blocks_of);
 	if (by == KPI_BY_OUTCOME) {
@@ -683,7 +720,7 @@ int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group
 	sb_addf(&sb, "SELECT %s", select);
 	add_columns(&sb);
 	sb_addf(&sb, " FROM %s", sources[src].table);
-	where(&sb, f, sources[src].day_col);
+	where_as(&sb, f, sources[src].day_col, sources[src].by_month);
 	sb_adds(&sb, " /* scan-ok: a rollup, or one agent's hours */");
 	st = db_prepare(s->db, sb.buf, err);
 	sb_release(&sb);
@@ -703,12 +740,22 @@ int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group
 			blocks_campaign = campaign_id;
 		}
 		read_sums(st, 5, &row);
-		kpi_add(group_get(&gs, row_key(by, (int)db_col_int64(st, 0), (int)db_col_int64(st, 1),
-			(int)db_col_int64(st, 4), campaign_id, db_col_int64(st, 3), &blocks_of)), &row);
+		day = (int)db_col_int64(st, 0);
+		hour = (int)db_col_int64(st, 1);
+		weekday = (int)db_col_int64(st, 4);
+		if (!row_placed(by, day, hour, weekday)) {
+			kpi_add(&unplaced, &row);
+			continue;
+		}
+		kpi_add(group_get(&gs, row_key(by, day, hour, weekday, campaign_id, db_col_int64(st, 3), &blocks_of)), &row);
 	}
 	db_finalize(st);
 	if (rc > 0)
 		rc = 0;
+	if (rc == 0 && (by == KPI_BY_DAY || by == KPI_BY_WEEK) && unplaced.calls)
+		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "by", "%lld calls of this period have no day of the month (their"
+			" history gives the month, or the month and weekday): --by %s cannot place them; use --by month or"
+			" --by weekday, or a period without them", (long long)unplaced.calls, by == KPI_BY_DAY ? "day" : "week");
 emit:
 	if (rc == 0) {
 		struct db_stmt *names = NULL;
@@ -727,6 +774,8 @@ emit:
 			qsort(gs.g, gs.n, sizeof(*gs.g), by_label);
 		for (size_t i = 0; i < gs.n && rc == 0; i++)
 			rc = fn(ctx, gs.g[i].label, &gs.g[i].c);
+		if (rc == 0 && unplaced.calls)
+			rc = fn(ctx, NULL, &unplaced);
 	}
 out:
 	campaign_release(&blocks_of);
@@ -771,7 +820,8 @@ int store_kpi_recompute(struct store *s, const struct kpi_filter *f, struct kpi_
 {
 	struct kpi_filter no_days = {f->campaign_id, f->agent_id, 0, 0};
 	int64_t *const from_calls[] = {&out->calls, &out->conversations, &out->appointments, &out->sales,
-		&out->talk_seconds, &out->talk_seconds_sq, &out->qualified, &out->hot, &out->callbacks, &out->refusals};
+		&out->talk_seconds, &out->talk_seconds_sq, &out->qualified, &out->hot, &out->callbacks, &out->refusals,
+		&out->untimed_calls, &out->untimed_conversations};
 	int64_t *const from_appointments[] = {&out->appointments_won, &out->appointments_known,
 		&out->appointments_held, &out->appointments_no_show, &out->appointments_relevant,
 		&out->appointments_rated, &out->amount_cents, &out->sales};
@@ -791,11 +841,13 @@ int store_kpi_recompute(struct store *s, const struct kpi_filter *f, struct kpi_
 		" COALESCE(SUM(CASE WHEN c.result = 'conversation' THEN c.qualification_changed ELSE 0 END), 0),"
 		" COALESCE(SUM(CASE WHEN c.result = 'conversation' AND o.is_hot = 1 THEN 1 ELSE 0 END), 0),"
 		" COALESCE(SUM(CASE WHEN c.result = 'conversation' AND o.is_callback = 1 THEN 1 ELSE 0 END), 0),"
-		" COALESCE(SUM(CASE WHEN c.result = 'conversation' AND o.is_refusal = 1 THEN 1 ELSE 0 END), 0)"
+		" COALESCE(SUM(CASE WHEN c.result = 'conversation' AND o.is_refusal = 1 THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN c.local_hour < 0 THEN 1 ELSE 0 END), 0),"
+		" COALESCE(SUM(CASE WHEN c.local_hour < 0 AND c.result = 'conversation' THEN 1 ELSE 0 END), 0)"
 		" FROM (SELECT * FROM calls");
 	where(&sb, f, "local_day");
 	sb_adds(&sb, ") c LEFT JOIN outcomes o ON o.id = c.outcome_id /* scan-ok: the reference */");
-	if ((rc = add_row(s, &sb, f, from_calls, 10, err)))
+	if ((rc = add_row(s, &sb, f, from_calls, 12, err)))
 		return rc;
 	/* Appointment results, counted at the call that set the appointment; won ones are sales. */
 	sb_init(&sb);
@@ -824,7 +876,7 @@ int store_kpi_recompute(struct store *s, const struct kpi_filter *f, struct kpi_
 	sb_adds(&sb, "SELECT COALESCE(SUM(span), 0) FROM (SELECT MAX(started_at + ring_seconds + talk_seconds)"
 		" - MIN(started_at) AS span FROM calls");
 	where(&sb, f, "local_day");
-	sb_adds(&sb, " AND session_id IS NULL GROUP BY campaign_id, agent_id, local_day) spans"
+	sb_adds(&sb, " AND session_id IS NULL AND local_hour >= 0 GROUP BY campaign_id, agent_id, local_day) spans"
 		" /* scan-ok: the reference */");
 	return add_row(s, &sb, f, calling, 1, err);
 }
@@ -865,7 +917,7 @@ int store_agent_days(struct store *s, const struct kpi_filter *f, store_agent_da
 	sb_init(&sb);
 	sb_adds(&sb, "SELECT u.name, k.local_day, SUM(k.calls) FROM kpi_counters k JOIN users u ON u.id = k.agent_id");
 	where(&sb, f, "k.local_day");
-	sb_adds(&sb, " GROUP BY u.name, k.local_day ORDER BY u.name, k.local_day /* scan-ok: an agent-day a row */");
+	sb_adds(&sb, " AND k.local_day % 100 <= 31 GROUP BY u.name, k.local_day ORDER BY u.name, k.local_day /* scan-ok: an agent-day a row */");
 	st = db_prepare(s->db, sb.buf, err);
 	sb_release(&sb);
 	if (!st)

@@ -191,7 +191,7 @@ static void test_planted_effects(void **state)
 
 	/* Refusals say which input is wrong; an agent sees their own figures only. */
 	{
-		struct app_insights_query q = {"Planted", NULL, NULL, NULL, "month", NULL};
+		struct app_insights_query q = {"Planted", NULL, NULL, NULL, "season", NULL};
 
 		assert_int_equal(app_insights_slots(&a, &q, &out, &err), TP_EUSAGE);
 		assert_string_equal(err.field, "by");
