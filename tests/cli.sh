@@ -585,7 +585,7 @@ expect_eq "not the company's" "Employeur SA||" "$(sql "$TELEPRO_DB" "SELECT name
 echo "correct horse" | "$T" user add alice --role agent --password-stdin >/dev/null
 echo "correct horse" | "$T" user add sam --role sales --password-stdin >/dev/null
 "$T" call log --agent alice --lead 1 --result conversation --outcome appointment --appointment-at 2026-11-26T15:00 --sales sam --talk 300 --note "Zythomanie: cave à bières" >/dev/null
-"$T" appointment result 1 --status held --relevant yes --result won --amount 1200.50 >/dev/null
+TELEPRO_NOW=1795712400 "$T" appointment result 1 --status held --relevant yes --result won --amount 1200.50 >/dev/null
 expect_eq "the export carries the appointment's amount, relevance and sales person" "120050|1|sam|alice|won|12 rue des Goyaviers" \
   "$("$T" person export --phone "0262 41 00 00" | json "'|'.join(str(x) for x in [d['people'][0]['appointments'][0]['amount_cents'], d['people'][0]['appointments'][0]['relevant'], d['people'][0]['appointments'][0]['sales_person'], d['people'][0]['appointments'][0]['agent'], d['people'][0]['appointments'][0]['result'], d['people'][0]['contact']['address']])")"
 if [ "$TEST_BACKEND" = sqlite ]; then
@@ -678,6 +678,43 @@ expect_eq "history with appointments: sales counted" "1" "$("$T" kpi --campaign 
 printf '[columns]\nx = qualify.\n' >bad.mapping
 "$T" import calls h.csv --campaign A --mapping bad.mapping 2>err >/dev/null
 expect_eq "qualify needs a key" "2" "$?"
+
+# Callbacks and appointments an agent sets: after the call, with a sales person when there
+# is one, inside the calling hours or confirmed; what sales record follows the state.
+TELEPRO_DB=$(new_db booking)
+export TELEPRO_NOW=1795078800   # Thursday 2026-11-19 10:00 in Paris
+"$T" campaign add B --kind appointment >/dev/null
+(cd "$TEST_ROOT/examples" && "$T" import prospects prospects.csv --campaign B >/dev/null 2>&1)
+echo "correct horse" | "$T" user add ana --role agent --password-stdin >/dev/null
+echo "correct horse" | "$T" user add sam --role sales --password-stdin >/dev/null
+booking() { # NAME RC MESSAGE ARGS...
+  local name=$1 rc=$2 msg=$3
+  shift 3
+  "$T" call log --agent ana --result conversation --talk 60 "$@" >/dev/null 2>err
+  expect_eq "$name: exit" "$rc" "$?"
+  expect_eq "$name: why" "$msg" "$(cat err)"
+}
+booking "an appointment in the past" 2 "telepro: appointment-at: the appointment must be after the call" \
+  --lead 1 --outcome appointment --appointment-at 2026-11-18T10:00 --sales sam
+booking "an appointment with nobody to hold it" 2 "telepro: sales: choose the sales person who will hold the appointment" \
+  --lead 1 --outcome appointment --appointment-at 2026-11-20T10:00
+booking "an appointment on a Sunday" 2 "telepro: appointment-at: 2026-11-22 10:00 is outside the campaign's calling hours: confirm to keep it" \
+  --lead 1 --outcome appointment --appointment-at 2026-11-22T10:00 --sales sam
+booking "a callback at 03:00" 2 "telepro: callback-at: 2026-11-20 03:00 is outside the campaign's calling hours: confirm to keep it" \
+  --lead 2 --outcome callback --callback-at 2026-11-20T03:00
+booking "a callback before the call" 2 "telepro: callback-at: the callback must be after the call" \
+  --lead 2 --outcome callback --callback-at 2026-11-19T09:00
+expect_eq "nothing recorded" 0 "$("$T" kpi --format json | json "d['totals']['calls']")"
+booking "an appointment on a Sunday, confirmed" 0 "" --lead 1 --outcome appointment --appointment-at 2026-11-22T10:00 --sales sam --confirm
+booking "a callback the next morning" 0 "" --lead 2 --outcome callback --callback-at 2026-11-20T09:30
+"$T" appointment result 1 --status held >/dev/null 2>err
+expect_eq "held before its time: exit" 2 $?
+expect_eq "held before its time: why" "telepro: status: the appointment is on 2026-11-22 10:00: it cannot be held before then" "$(cat err)"
+TELEPRO_NOW=1795870800 "$T" appointment result 1 --result won >/dev/null 2>err
+expect_eq "won before held: why" "telepro: result: an appointment is won once held, and this one is scheduled: record it held first (or with its status held)" "$(cat err)"
+expect_eq "held and won once its time has come" "appointment 1 updated" \
+  "$(TELEPRO_NOW=1795870800 "$T" appointment result 1 --status held --result won --amount 900)"
+unset TELEPRO_NOW
 
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -20,6 +20,7 @@ async function api(method, path, body, raw) {
   if (!res.ok) {
     const err = new Error((json.field ? json.field + ': ' : '') + (json.error || res.statusText));
     err.status = res.status;
+    err.confirm = json.confirm === true;   // allowed once the user confirms (a callback at 03:00)
     throw err;
   }
   return json;
@@ -65,9 +66,13 @@ function initDesk(root) {
   const campaignId = root.dataset.campaignId, campaign = root.dataset.campaign, agent = root.dataset.agent;
   const outcomes = JSON.parse(root.dataset.outcomes || '[]');
   const salesPeople = JSON.parse(root.dataset.sales || '[]');
+  // Nobody is chosen for the agent: an appointment names its sales person on purpose.
+  $('#sales').append(el('option', { value: '', text: t('Choose…') }));
   for (const s of salesPeople) $('#sales').append(el('option', { value: s, text: s }));
   const lang = (document.querySelector('meta[name=lang]') || {}).content || 'fr';
   let fields = [], lead = null, result = null, outcome = null, started = Date.now(), key = null, busy = false;
+  let confirmWhen = false;   // the agent confirmed a date outside the calling hours
+  let session = 'none';      // none, calling, paused: calling time counts only while calling
 
   const status = (msg, bad) => { const s = $('#status'); s.textContent = msg; s.className = bad ? 'bad' : ''; };
 
@@ -98,15 +103,10 @@ function initDesk(root) {
     const needsWhen = o && (o.callback || o.appointment);
     $('#when-box').hidden = !needsWhen;
     $('#sales-box').hidden = !(o && o.appointment && salesPeople.length);
-    if (needsWhen) {
-      $('#when-label').textContent = o.appointment ? t('Appointment date and time') : t('Callback date and time');
-      if (!$('#when').value) {
-        const d = new Date(Date.now() + 86400000);
-        d.setMinutes(0, 0, 0);
-        $('#when').value = new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-      }
-    }
+    // No date is offered: the agent types the one agreed with the prospect.
+    if (needsWhen) $('#when-label').textContent = o.appointment ? t('Appointment date and time') : t('Callback date and time');
   }
+  $('#when').addEventListener('input', () => { confirmWhen = false; });
   $('#results').addEventListener('click', (e) => { const b = e.target.closest('button'); if (b) chooseResult(b.dataset.result); });
   $('#outcomes').addEventListener('click', (e) => { const b = e.target.closest('button'); if (b) chooseOutcome(b.dataset.outcome); });
 
@@ -158,7 +158,33 @@ function initDesk(root) {
         (call.outcome ? ' → ' + t(call.outcome) : '') + ' (' + call.agent + ')' + (call.note ? ' — ' + call.note : '')));
     }
     if (!(j.calls || []).length) calls.append(el('li', { class: 'muted', text: t('First call.') }));
+    $('#why-lead').value = j.lead_id;   // "may I call?" asks about the current lead unless told another
     renderFields(j.qualification);
+  }
+
+  // Calling time is counted while the agent calls: from the first lead offered, not while
+  // the desk has nothing to call, paused or stopped (docs/CALLING.md, "Calling time").
+  async function startSession() {
+    await api('POST', '/sessions/start', { campaign }).catch(async (e) => {
+      if (e.status !== 409) throw e;
+      await api('POST', '/sessions/stop', {});    // one left open here or on another campaign
+      await api('POST', '/sessions/start', { campaign });
+    });
+    setSession('calling');
+  }
+  async function stopSession() {
+    if (session === 'none') return;
+    await api('POST', '/sessions/stop', {}).catch((e) => { if (e.status !== 404) throw e; });
+    setSession('none');
+  }
+  function setSession(s) {
+    session = s;
+    $('#session-state').textContent = s === 'calling' ? t('Calling time is counted.')
+      : s === 'paused' ? t('Paused: no calling time is counted.') : t('Not calling: no calling time is counted.');
+    $('#session-state').className = 'session ' + s;
+    $('#pause').textContent = s === 'paused' ? t('Resume') : t('Pause');
+    $('#pause').disabled = s === 'none';
+    $('#stop').disabled = s === 'none';
   }
 
   async function loadNext() {
@@ -166,10 +192,14 @@ function initDesk(root) {
     chooseResult(null);
     $('#note').value = '';
     $('#when').value = '';
+    $('#sales').value = '';
+    confirmWhen = false;
     try {
       const j = await api('POST', '/campaigns/' + campaignId + '/next?script=html', {});
       lead = j.lead_id ? j : null;
       key = lead ? lead.lead_id + '-' + Date.now() + '-' + Math.random().toString(36).slice(2) : null;
+      if (lead && session === 'none') await startSession();
+      if (!lead) await stopSession();
       started = Date.now();
       renderLead(j);
     } catch (e) {
@@ -213,9 +243,14 @@ function initDesk(root) {
       body.talk = Math.max(1, Math.round((Date.now() - started) / 1000));
     }
     if (o && (o.callback || o.appointment)) {
-      if (!$('#when').value) { status(t('Give a date and time.'), true); $('#when').focus(); return; }
+      const label = o.appointment ? t('Appointment date and time') : t('Callback date and time');
+      if (!$('#when').value) { status(label + ' : ' + t('Give a date and time.'), true); $('#when').focus(); return; }
+      if (o.appointment && salesPeople.length && !$('#sales').value) {
+        status(t('Sales person') + ' : ' + t('Choose the sales person.'), true); $('#sales').focus(); return;
+      }
       body[o.appointment ? 'appointment_at' : 'callback_at'] = $('#when').value.replace('T', ' ');
       if (o.appointment && $('#sales').value) body.sales = $('#sales').value;
+      if (confirmWhen) body.confirm = true;
     }
     if ($('#note').value.trim()) body.note = $('#note').value.trim();
     const qual = {};
@@ -225,11 +260,20 @@ function initDesk(root) {
     $('#save').disabled = true;
     try {
       const r = await api('POST', '/calls', body);
+      // The keys work on the next lead at once, whatever field the save came from.
+      if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
       status(t('Saved') + ' (' + t(result) + (outcome ? ' → ' + t(outcome) : '') + ')' +
         (r.appointment_id ? ' · ' + t('appointment') + ' #' + r.appointment_id : ''));
       await Promise.all([loadNext(), loadToday()]);
     } catch (e) {
-      status(e.message, true);
+      // A date outside the calling hours: said, and kept when the agent saves again.
+      if (e.confirm) {
+        confirmWhen = true;
+        status(e.message + ' — ' + t('Save again to keep it.'), true);
+        $('#when').focus();
+      } else {
+        status(e.message, true);
+      }
     } finally {
       busy = false;
       $('#save').disabled = false;
@@ -269,7 +313,30 @@ function initDesk(root) {
       out.replaceChildren(el('p', { class: 'message error', text: err.message }));
     }
   });
+  $('#pause').addEventListener('click', async () => {
+    try {
+      await api('POST', session === 'paused' ? '/sessions/resume' : '/sessions/pause', {});
+      setSession(session === 'paused' ? 'calling' : 'paused');
+    } catch (e) {
+      status(e.message, true);
+    }
+  });
+  $('#stop').addEventListener('click', async () => {
+    try {
+      await stopSession();
+      lead = null;
+      renderLead({ reason: t('Session ended.') });
+    } catch (e) {
+      status(e.message, true);
+    }
+  });
   document.addEventListener('keydown', (e) => {
+    // Ctrl+Enter saves from anywhere, the notes included.
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.target.closest('#why, #consent')) {
+      e.preventDefault();
+      save();
+      return;
+    }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const typing = e.target.closest('input, textarea, select');
     if (e.key === 'Enter') {
@@ -300,16 +367,10 @@ function initDesk(root) {
   }, 1000);
 
   (async () => {
+    setSession('none');
     try {
       const c = await api('GET', '/campaigns/' + campaignId);
       fields = c.qualification_fields || [];
-      // Calling time counts from here; a session left open (here or on another campaign) is
-      // closed first.
-      await api('POST', '/sessions/start', { campaign }).catch(async (e) => {
-        if (e.status !== 409) throw e;
-        await api('POST', '/sessions/stop', {});
-        await api('POST', '/sessions/start', { campaign });
-      });
     } catch (e) {
       status(e.message, true);
     }
@@ -318,6 +379,9 @@ function initDesk(root) {
 }
 
 // The team screen ---------------------------------------------------------------------------
+
+// A rate per hour, null until there is enough calling time to say it (docs/KPI.md).
+const perHour = (r) => (r && !r.short ? r.value : null);
 
 function initTeam(root) {
   words = JSON.parse(root.dataset.t || '{}');
@@ -338,7 +402,7 @@ function initTeam(root) {
       const goal = (o) => (o && o.team_target ? ' / ' + o.team_target : '');
       for (const [label, v, extra] of [[t('Calls'), tot.calls, goal(obj.daily_calls)],
         [t('Conversations'), tot.conversations, ''], [t('Appointments'), tot.appointments, goal(obj.daily_appointments)],
-        [t('Calls per hour'), tot.calls_per_hour.value, '']]) {
+        [t('Calls per hour'), perHour(tot.calls_per_hour), '']]) {
         tiles.append(el('div', { class: 'tile' }, el('span', { class: 'label', text: label }),
           el('span', { class: 'value', text: (v === null ? '–' : fmtNumber(v, 1)) + extra })));
       }
@@ -348,10 +412,14 @@ function initTeam(root) {
       const active = new Map((working.agents || []).map((a) => [a.agent, a]));
       for (const g of k.groups) {
         const a = active.get(g.key);
-        body.append(el('tr', {}, el('th', { scope: 'row', text: g.key + (a ? ' ● ' + t(a.state) : '') }),
+        // A coloured dot: calling, paused, idle (an open session without activity), or out.
+        const state = a ? a.state : 'out';
+        body.append(el('tr', { 'data-state': state }, el('th', { scope: 'row' }, g.key + ' ',
+          el('span', { class: 'dot ' + state, 'aria-hidden': 'true', text: '●' }), ' ',
+          el('small', { text: t(state === 'out' ? 'not calling' : state) })),
           el('td', { class: target && g.calls >= target ? 'ok-target' : null, text: g.calls + (target ? ' / ' + target : '') }),
           el('td', { text: String(g.conversations) }), el('td', { text: String(g.appointments) }),
-          el('td', { text: g.calls_per_hour.value === null ? '–' : fmtNumber(g.calls_per_hour.value, 1) })));
+          el('td', { text: perHour(g.calls_per_hour) === null ? '–' : fmtNumber(g.calls_per_hour.value, 1) })));
       }
       $('#team-updated').textContent = t('Updated') + ' ' + new Date().toLocaleTimeString();
     } catch (e) {

@@ -256,6 +256,7 @@ struct app_call {
 	const char *sales, *note, *idempotency_key;
 	size_t nqual;
 	const char *const *qual_key, *const *qual_value;
+	bool confirm;               /* keep a callback or appointment outside the calling hours */
 };
 
 /* {"call_id":N,"appointment_id":N|null[,"replayed":true]} */

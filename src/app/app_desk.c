@@ -186,6 +186,8 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 	ci.nqual = in->nqual;
 	ci.qual_key = in->qual_key;
 	ci.qual_value = in->qual_value;
+	ci.live = true;
+	ci.confirmed = in->confirm;
 	if ((in->talk && (rc = units_parse_duration(in->talk, "talk", 0, 6 * 3600, &ci.talk_seconds, err))) ||
 	    (in->ring && (rc = units_parse_duration(in->ring, "ring", 0, 3600, &ci.ring_seconds, err))))
 		return rc;
@@ -209,6 +211,10 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 		rc = tz_parse_local(c.timezone, in->appointment_at, "appointment-at", &ci.appointment_at, err);
 	if (rc == 0)
 		rc = resolve_at(a, &c, in->at, "at", &ci.started_at, err);
+	/* Logged as it ends: without --at, the call started its ring and talk ago (its calling
+	 * time ends now, not in the future). */
+	if (rc == 0 && !in->at)
+		ci.started_at -= ci.talk_seconds + ci.ring_seconds;
 	campaign_release(&c);
 	/* An idempotency key is the agent's own (another agent's same key is another call);
 	 * the same request again gets the first answer, another request with it a 409. */

@@ -123,8 +123,18 @@ int app_web_logout(struct app *a, const char *token, struct tp_error *err)
 {
 	char hash[65];
 
+	int64_t seconds;
+	int rc;
+
 	if (!token || strlen(token) != 64)
 		return 0;
+	/* Signing out ends the agent's calling session: no calling time is counted after it. */
+	if (a->role & (APP_AGENT | APP_MANAGER | APP_ADMIN)) {
+		rc = store_session_stop(a->store, a->actor, app_now(a), &seconds, err);
+		if (rc && rc != TP_ENOTFOUND && rc != TP_EUSAGE)
+			return rc;
+		tp_error_clear(err);
+	}
 	app_web_token_hash(token, hash);
 	return store_web_session_delete(a->store, hash, err);
 }

@@ -37,12 +37,14 @@ static const char call_help[] =
 	"usage: telepro call log --agent NAME --lead ID --result RESULT [--outcome OUTCOME]\n"
 	"          [--talk SECONDS] [--ring SECONDS] [--callback-at TIME] [--appointment-at TIME]\n"
 	"          [--sales NAME] [--qualify KEY=VALUE]... [--note TEXT] [--idempotency-key KEY]\n"
-	"          [--at TIME] [--format text|json]\n"
+	"          [--at TIME] [--confirm] [--format text|json]\n"
 	"\n"
 	"Results: " CALL_RESULTS ".\n"
 	"A conversation needs an outcome: refused hot_short hot_medium hot_long callback\n"
 	"appointment sale do_not_call not_target, or one of the campaign's own. A callback\n"
-	"needs --callback-at, an appointment --appointment-at. --at is when the call started.\n"
+	"needs --callback-at, an appointment --appointment-at (and --sales when there are sales\n"
+	"people), both after the call; a time outside the campaign's calling hours is refused\n"
+	"(exit 2) unless --confirm. --at is when the call started.\n"
 	"Everything is recorded in one transaction; bad input records nothing (exit 2).\n"
 	"JSON: {\"call_id\":N,\"appointment_id\":N|null}\n";
 
@@ -310,7 +312,7 @@ int cmd_consent(int argc, char **argv)
 static int call_log(int argc, char **argv)
 {
 	enum { O_AGENT = 1, O_LEAD, O_RESULT, O_OUTCOME, O_TALK, O_RING, O_CALLBACK, O_APPT, O_SALES, O_QUALIFY,
-	       O_NOTE, O_KEY, O_AT, O_FORMAT, O_CAMPAIGN };
+	       O_NOTE, O_KEY, O_AT, O_FORMAT, O_CAMPAIGN, O_CONFIRM };
 	static const struct option opts[] = {
 		{"agent", required_argument, NULL, O_AGENT},
 		{"lead", required_argument, NULL, O_LEAD},
@@ -327,6 +329,7 @@ static int call_log(int argc, char **argv)
 		{"at", required_argument, NULL, O_AT},
 		{"format", required_argument, NULL, O_FORMAT},
 		{"campaign", required_argument, NULL, O_CAMPAIGN},
+		{"confirm", no_argument, NULL, O_CONFIRM},
 		{NULL, 0, NULL, 0},
 	};
 	struct app_call in = {0};
@@ -371,6 +374,7 @@ static int call_log(int argc, char **argv)
 		case O_KEY: in.idempotency_key = optarg; break;
 		case O_AT: in.at = optarg; break;
 		case O_FORMAT: format_text = optarg; break;
+		case O_CONFIRM: in.confirm = true; break;
 		default:
 			return cli_usage("call", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}

@@ -5,6 +5,7 @@
 
 #include "core/calling.h"
 #include "core/date.h"
+#include "core/tz.h"
 #include "core/units.h"
 
 static const char *const results[] = {"no_answer", "busy", "voicemail", "gatekeeper", "wrong_number",
@@ -221,5 +222,52 @@ int calling_check_result(const char *result, const char *outcome, struct tp_erro
 	if (!call_result_is_conversation(result) && outcome && *outcome)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "only a conversation has an outcome (result %s)",
 			result);
+	return 0;
+}
+
+int calling_check_booking(const struct calling_booking *b, struct tp_error *err)
+{
+	const char *field = b->appointment ? "appointment-at" : "callback-at";
+	struct campaign defaults;
+	struct tz_local l;
+	bool inside;
+	char when[32];
+
+	if (b->at <= b->call_at)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, field, b->appointment ? "the appointment must be after the call"
+			: "the callback must be after the call");
+	if (!b->live)
+		return 0;
+	if (b->appointment && b->sales_available && !(b->sales && *b->sales))
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "sales", "choose the sales person who will hold the appointment");
+	if (b->confirmed)
+		return 0;
+	tz_local(b->zone, b->at, &l);
+	campaign_init(&defaults);
+	if (b->nwindows == 0)
+		calling_default_windows(b->audience, &defaults);
+	inside = b->nwindows ? calling_in_blocks(b->windows, b->nwindows, l.weekday, l.hour * 60 + l.minute)
+		: calling_in_blocks(defaults.windows, defaults.nwindows, l.weekday, l.hour * 60 + l.minute);
+	campaign_release(&defaults);
+	if (inside)
+		return 0;
+	tz_format(b->zone, b->at, when, sizeof(when));
+	return tp_error_at(err, TP_ECONFIRM, NULL, 0, field, "%s is outside the campaign's calling hours: confirm to keep it",
+		when);
+}
+
+int calling_check_appointment(const char *status, const char *result, int64_t scheduled_at, int64_t now,
+	const char *zone, struct tp_error *err)
+{
+	char when[32];
+
+	if ((strcmp(result, "won") == 0 || strcmp(result, "lost") == 0) && strcmp(status, "held") != 0)
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "an appointment is %s once held, and this one is %s:"
+			" record it held first (or with its status held)", result, status);
+	if ((strcmp(status, "held") == 0 || strcmp(status, "no_show") == 0) && scheduled_at > now) {
+		tz_format(zone, scheduled_at, when, sizeof(when));
+		return tp_error_at(err, TP_EUSAGE, NULL, 0, "status", "the appointment is on %s: it cannot be %s before then",
+			when, strcmp(status, "held") == 0 ? "held" : "missed");
+	}
 	return 0;
 }

@@ -54,6 +54,35 @@ void calling_call_counts(const char *result, const struct outcome *outcome, int6
  * for nothing else. TP_EUSAGE naming the field. */
 int calling_check_result(const char *result, const char *outcome, struct tp_error *err);
 
+/*
+ * A callback or an appointment an agent sets (docs/CALLING.md, "Callbacks and
+ * appointments"). Both come after the call; a call logged as it is made (live: the desk,
+ * the API, `telepro call log`, not a history) books an appointment with a sales person
+ * when the team has any, and a time outside the campaign's calling windows (03:00, a
+ * Sunday) is asked again: TP_ECONFIRM unless confirmed. TP_EUSAGE naming the field.
+ */
+struct calling_booking {
+	bool appointment;           /* else a callback */
+	int64_t at, call_at;        /* the time set; the call's start (UTC seconds) */
+	bool live, confirmed;
+	const char *sales;          /* the sales person named, NULL or "" when none */
+	bool sales_available;       /* the team has a sales person to choose */
+	const char *zone;           /* the campaign's time zone */
+	const struct calling_block *windows;
+	int nwindows;               /* 0: the audience's default windows (audience) */
+	const char *audience;
+};
+int calling_check_booking(const struct calling_booking *b, struct tp_error *err);
+
+/*
+ * What sales record of an appointment follows its state (docs/CALLING.md): an
+ * appointment is won or lost once held, and held or missed (no_show) once its time has
+ * come. status and result are the new values (the old ones kept when not given);
+ * TP_EUSAGE naming the field.
+ */
+int calling_check_appointment(const char *status, const char *result, int64_t scheduled_at, int64_t now,
+	const char *zone, struct tp_error *err);
+
 /* Who holds a lead, for the ownership of its calls (store_lead_holder fills it). */
 struct lead_holder {
 	char state[24];

@@ -64,6 +64,7 @@ int tp_error_exit_code(int code)
 	case TP_EEXIST:
 	case TP_EFORBIDDEN:
 	case TP_ECONFLICT:
+	case TP_ECONFIRM:
 		return 2;
 	case TP_ENOTHING:
 		return 3;

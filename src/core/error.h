@@ -24,6 +24,9 @@ enum tp_status {
 	                       reused with another request): exit code 2 (HTTP 409) */
 	TP_EUNAVAILABLE = -9, /* the database cannot be reached now (restarting): exit code 1
 	                         (HTTP 503 with Retry-After); nothing was done */
+	TP_ECONFIRM = -10,  /* allowed, but unusual enough to be asked again (a callback at
+	                       03:00): nothing was done; the same request confirmed goes
+	                       through: exit code 2 (HTTP 409 with "confirm": true) */
 };
 
 struct tp_error {

@@ -96,6 +96,16 @@ static json_t *interval_json(struct kpi_interval r)
 		"n", (json_int_t)r.n);
 }
 
+/* A rate per hour, said short when its calling time is too short to show. */
+static json_t *per_hour_json(int64_t events, int64_t seconds)
+{
+	json_t *o = interval_json(kpi_per_hour(events, seconds));
+
+	if (seconds > 0 && seconds < KPI_PER_HOUR_MIN_SECONDS)
+		json_object_set_new(o, "short", json_true());
+	return o;
+}
+
 static json_t *cost_per(int64_t calling_seconds, int64_t hourly_cost_cents, int64_t count)
 {
 	if (hourly_cost_cents < 0 || count <= 0)
@@ -129,9 +139,8 @@ json_t *kpi_json(const struct kpi_counts *c, int64_t hourly_cost_cents)
 	if (c->untimed_calls)
 		json_object_set_new(o, "unknown", json_string("no time of day in this history"));
 	/* Rates and their intervals. */
-	json_object_set_new(o, "calls_per_hour", interval_json(kpi_per_hour(timed_calls, c->calling_seconds)));
-	json_object_set_new(o, "conversations_per_hour",
-		interval_json(kpi_per_hour(timed_conversations, c->calling_seconds)));
+	json_object_set_new(o, "calls_per_hour", per_hour_json(timed_calls, c->calling_seconds));
+	json_object_set_new(o, "conversations_per_hour", per_hour_json(timed_conversations, c->calling_seconds));
 	json_object_set_new(o, "contact_rate", interval_json(kpi_wilson(c->conversations, c->calls)));
 	json_object_set_new(o, "appointment_rate", interval_json(kpi_wilson(c->appointments, c->calls)));
 	json_object_set_new(o, "appointments_per_conversation",

@@ -44,6 +44,10 @@ struct kpi_interval {
 
 #define KPI_Z95 1.959964
 
+/* Below this calling time a rate per hour is noise (4 calls in 4 minutes read 60 an hour):
+ * its JSON says "short": true and the pages show "—" (docs/KPI.md). */
+#define KPI_PER_HOUR_MIN_SECONDS 900
+
 /* Wilson score interval for k successes out of n trials. */
 struct kpi_interval kpi_wilson(int64_t k, int64_t n);
 

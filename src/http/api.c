@@ -319,7 +319,8 @@ static void next(struct http_req *r)
 static void call_log(struct http_req *r)
 {
 	json_t *j = http_json_body(r, HTTP_FIELDS("agent", "lead_id", "campaign", "result", "outcome", "talk", "ring",
-		"callback_at", "appointment_at", "at", "sales", "note", "idempotency_key", "qualification")), *qual, *v, *out = NULL;
+		"callback_at", "appointment_at", "at", "sales", "note", "idempotency_key", "qualification", "confirm")), *qual,
+		*v, *out = NULL;
 	struct app_call in = {0};
 	struct tp_error err;
 	const char **keys = NULL, **values = NULL;
@@ -345,6 +346,11 @@ static void call_log(struct http_req *r)
 	in.sales = api_text(r, j, "sales");
 	in.note = api_text(r, j, "note");
 	in.idempotency_key = api_text(r, j, "idempotency_key");
+	if (json_object_get(j, "confirm") && !json_is_boolean(json_object_get(j, "confirm"))) {
+		http_reply_status(r, 400, "confirm", "true or false");
+		return;
+	}
+	in.confirm = json_is_true(json_object_get(j, "confirm"));
 	if (!in.idempotency_key)
 		in.idempotency_key = http_header(r, "Idempotency-Key");
 	qual = json_object_get(j, "qualification");

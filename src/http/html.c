@@ -166,6 +166,10 @@ static const char *const script_words[] = {
 	N_("your callback, due"), N_("shared callback, due"), N_("hot prospect, follow-up due"), N_("new lead"),
 	N_("the lead you hold"), N_("retry: attempt {n} of {max}"),
 	N_("This lead may be called now."), N_("This lead may not be called now:"),
+	/* The desk's own words: the sales person, dates to confirm, calling time. */
+	N_("Choose…"), N_("Choose the sales person."), N_("Sales person"), N_("Save again to keep it."),
+	N_("Calling time is counted."), N_("Paused: no calling time is counted."),
+	N_("Not calling: no calling time is counted."), N_("Resume"), N_("Pause"), N_("Session ended."), N_("not calling"),
 };
 
 void html_script_words(struct http_req *r)

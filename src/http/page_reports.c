@@ -24,10 +24,13 @@ static const char *jstr_key(json_t *g)
 	return json_is_string(k) ? json_string_value(k) : "";
 }
 
+/* A part of a rate; a rate per hour over too short a calling time is not shown (docs/KPI.md). */
 static double rate_value(json_t *g, const char *key, const char *part)
 {
-	json_t *v = json_object_get(json_object_get(g, key), part);
+	json_t *rate = json_object_get(g, key), *v = json_object_get(rate, part);
 
+	if (json_is_true(json_object_get(rate, "short")) && strcmp(part, "n") != 0)
+		return NAN;
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
@@ -60,8 +63,10 @@ static void tile_rate(struct http_req *r, json_t *t, const char *key, const char
 	double v = rate_value(t, key, "value"), lo = rate_value(t, key, "low"), hi = rate_value(t, key, "high");
 	long long n = (long long)json_integer_value(json_object_get(json_object_get(t, key), "n"));
 
-	html_f(r, "<div class=\"tile\" data-kpi=\"%s\"><span class=\"label\">%s</span><span class=\"value\">%s</span>",
-		key, label, percent ? pct(r, v) : num(r, v, decimals));
+	html_f(r, "<div class=\"tile\" data-kpi=\"%s\"><span class=\"label\">%s</span><span class=\"value\"%s>%s</span>",
+		key, label, json_is_true(json_object_get(json_object_get(t, key), "short"))
+		? arena_printf(&r->arena, " title=\"%s\"", T(r, "Less than 15 minutes of calling time: too early for a rate per hour"))
+		: "", percent ? pct(r, v) : num(r, v, decimals));
 	if (!isnan(lo))
 		html_f(r, "<span class=\"ci\">%s %s – %s</span>", T(r, "95% interval"), percent ? pct(r, lo) : num(r, lo, decimals),
 			percent ? pct(r, hi) : num(r, hi, decimals));

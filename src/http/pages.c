@@ -229,21 +229,30 @@ static void desk(struct http_req *r)
 	free(outcomes_text);
 	html_f(r, "<section class=\"today card\" aria-labelledby=\"today-h\"><h2 id=\"today-h\">%s</h2>"
 		"<div class=\"progress\" id=\"progress\" aria-live=\"polite\"></div>"
-		"<p id=\"block\" class=\"block\"></p></section>", T(r, "Today"));
+		"<p id=\"block\" class=\"block\"></p>"
+		"<p class=\"session-bar\"><output id=\"session-state\" class=\"session\"></output> "
+		"<button type=\"button\" id=\"pause\" disabled>%s</button> <button type=\"button\" id=\"stop\" disabled>%s</button>"
+		"</p></section>", T(r, "Today"), T(r, "Pause"), T(r, "Stop"));
 	html_f(r, "<section class=\"lead card\" aria-labelledby=\"lead-h\"><h2 id=\"lead-h\">%s</h2>"
 		"<div id=\"lead\"><p class=\"muted\">%s</p></div>"
 		"<p class=\"timer\">%s <output id=\"timer\">0:00</output></p>"
-		"<details id=\"consent-box\"><summary>%s</summary><form id=\"consent\">"
+		/* Consents are consumers' (B2C): a B2B desk has no such form. */
+		"<details id=\"consent-box\"%s><summary>%s</summary><form id=\"consent\">"
 		"<label for=\"consent-source\">%s</label><input id=\"consent-source\" required maxlength=\"200\">"
 		"<label for=\"consent-date\">%s</label><input id=\"consent-date\" type=\"date\">"
 		"<label for=\"consent-wording\">%s</label><input id=\"consent-wording\" maxlength=\"2000\">"
 		"<button type=\"submit\">%s</button> <output id=\"consent-status\" role=\"status\"></output>"
 		"</form></details></section>",
-		T(r, "Current lead"), T(r, "Loading…"), T(r, "Call time"), T(r, "The consumer's consent to be called"),
+		T(r, "Current lead"), T(r, "Loading…"), T(r, "Call time"),
+		c.audience && strcmp(c.audience, "b2c") == 0 ? "" : " hidden", T(r, "The consumer's consent to be called"),
 		T(r, "Where it was given (web form, contest…)"), T(r, "On (default today)"), T(r, "The words agreed to"),
 		T(r, "Record the consent"));
 	html_f(r, "<section class=\"script card\" aria-labelledby=\"script-h\"><h2 id=\"script-h\">%s</h2>"
 		"<div id=\"script\" class=\"script-text\"></div></section>", T(r, "Script"));
+	/* Qualification beside the lead, out of the result bar (which stays small at the bottom);
+	 * saved with the call (app.js reads the fields by id). */
+	html_f(r, "<fieldset id=\"qual-box\" class=\"card qual\" form=\"call\" hidden><legend>%s</legend><div id=\"qual\"></div>"
+		"</fieldset>", T(r, "Qualification"));
 	html_f(r, "<section class=\"history card\" aria-labelledby=\"hist-h\"><h2 id=\"hist-h\">%s</h2>"
 		"<ol id=\"calls\" class=\"calls\"></ol></section>", T(r, "Earlier calls"));
 	/* Before dialling a number by hand: may this lead be called now, and if not, why. */
@@ -258,13 +267,12 @@ static void desk(struct http_req *r)
 		"<div id=\"when-box\" hidden><label for=\"when\" id=\"when-label\">%s</label>"
 		"<input type=\"datetime-local\" id=\"when\" name=\"when\">"
 		"<span id=\"sales-box\" hidden><label for=\"sales\">%s</label><select id=\"sales\" name=\"sales\"></select></span></div>"
-		"<fieldset id=\"qual-box\" hidden><legend>%s</legend><div id=\"qual\"></div></fieldset>"
 		"<label for=\"note\">%s</label><textarea id=\"note\" name=\"note\" rows=\"2\" maxlength=\"2000\"></textarea>"
 		"<p class=\"keys muted\">%s</p>"
 		"<button type=\"submit\" class=\"primary\" id=\"save\">%s</button> "
 		"<output id=\"status\" role=\"status\"></output></form></div>",
 		T(r, "Result"), T(r, "What happened"), T(r, "Outcome of the conversation"), T(r, "When"), T(r, "Sales person"),
-		T(r, "Qualification"), T(r, "Notes"),
+		T(r, "Notes"),
 		T(r, "Keys: 1–6 results, C conversation, then 1–9 outcome; Enter saves and shows the next lead; D dials."),
 		T(r, "Save and next (Enter)"));
 	html_end(r);

@@ -274,6 +274,7 @@ int http_status_of(int code)
 	case TP_EFORBIDDEN:
 		return 403;
 	case TP_ECONFLICT:
+	case TP_ECONFIRM:
 		return 409;
 	case TP_EUNAVAILABLE:
 		return 503;
@@ -313,6 +314,15 @@ void http_reply_error(struct http_req *r, const struct tp_error *err)
 		return;
 	}
 	r->log_cause = arena_strdup(&r->arena, msg);
+	if (err->code == TP_ECONFIRM) {
+		/* The client asks the user, then sends the same request with "confirm": true. */
+		json_t *j = json_pack("{s:s,s:b}", "error", err->reason, "confirm", 1);
+
+		if (err->field[0])
+			json_object_set_new(j, "field", json_string(err->field));
+		http_reply_json(r, status, j);
+		return;
+	}
 	http_reply_status(r, status, err->field[0] ? err->field : NULL, err->reason);
 }
 

@@ -279,6 +279,10 @@ struct call_input {
 	 * id_unread in a bulk transaction, may be written with the calls after it, before the
 	 * next store_calls_known (PostgreSQL: COPY). Nothing reads calls in between. */
 	bool key_new;
+	/* Logged as it is made (the desk, the API, `telepro call log`), not from a history:
+	 * an appointment names its sales person when there is one to name, and a callback or
+	 * appointment outside the calling windows needs confirmed (core calling_check_booking). */
+	bool live, confirmed;
 };
 
 /* For each of the n idempotency keys, whether a call has it (known[i]): one query per 64

@@ -1398,8 +1398,6 @@ static int validate_call(const struct call_input *in, const struct outcome *o, c
 	if (in->appointment_at && !(o && o->appointment))
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "appointment-at",
 			"only an appointment outcome takes an appointment time");
-	if (in->callback_at && in->callback_at <= in->started_at)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "callback-at", "the callback must be after the call");
 	if (in->note && strlen(in->note) > 4000)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "note", "at most 4000 bytes");
 	for (size_t i = 0; i < in->nqual; i++) {
@@ -1415,6 +1413,37 @@ static int validate_call(const struct call_input *in, const struct outcome *o, c
 			return rc;
 	}
 	return 0;
+}
+
+/* The callback or appointment the call sets, checked by core with what it needs to know. */
+static int check_booking(struct store *s, const struct call_input *in, const struct outcome *o, const struct campaign *c,
+	struct tp_error *err)
+{
+	struct calling_booking b = {0};
+	int rc;
+
+	if (!in->callback_at && !in->appointment_at)
+		return 0;
+	b.appointment = in->appointment_at != 0;
+	b.at = b.appointment ? in->appointment_at : in->callback_at;
+	b.call_at = in->started_at;
+	b.live = in->live;
+	b.confirmed = in->confirmed;
+	b.sales = in->sales;
+	b.zone = c->timezone;
+	b.windows = c->windows;
+	b.nwindows = c->nwindows;
+	b.audience = c->audience;
+	if (b.live && b.appointment && !(in->sales && *in->sales)) {
+		int64_t n = 0;
+
+		if ((rc = db_query_int64(s->db, "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE role = 'sales'"
+			" AND disabled = 0 LIMIT 1) x /* scan-ok: is there a sales person */", &n, err)))
+			return rc;
+		b.sales_available = n > 0;
+	}
+	(void)o;
+	return calling_check_booking(&b, err);
 }
 
 int store_call_log(struct store *s, const struct call_input *in, int64_t *call_id, int64_t *appointment_id,
@@ -1485,7 +1514,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 			goto out;
 		o = &outcome;
 	}
-	if ((rc = validate_call(in, o, &c, err)))
+	if ((rc = validate_call(in, o, &c, err)) || (rc = check_booking(s, in, o, &c, err)))
 		goto out;
 	if (in->sales && *in->sales && (rc = user_id(s, in->sales, "sales", &sales_id, err)))
 		goto out;
@@ -1636,9 +1665,9 @@ int store_appointment_result(struct store *s, const struct store_who *who, int64
 {
 	struct db_stmt *st;
 	struct kpi_counts before, after, delta;
-	int64_t campaign_id = 0, agent_id = 0, old_amount = 0;
+	int64_t campaign_id = 0, agent_id = 0, old_amount = 0, scheduled_at = 0;
 	int day = 0, hour = 0, old_relevant = -1, new_relevant;
-	char old_status[16], old_result[16];
+	char old_status[16], old_result[16], zone[64];
 	const char *new_status, *new_result;
 	int rc;
 
@@ -1654,8 +1683,9 @@ int store_appointment_result(struct store *s, const struct store_who *who, int64
 
 		/* The counters move by the difference from the old values: nobody else may change
 		 * them in between. */
-		snprintf(sql, sizeof(sql), "SELECT campaign_id, COALESCE(agent_id, 0), local_day, local_hour, status,"
-			" COALESCE(relevant, -1), result, COALESCE(amount_cents, 0) FROM appointments WHERE id = ?%s",
+		snprintf(sql, sizeof(sql), "SELECT a.campaign_id, COALESCE(a.agent_id, 0), a.local_day, a.local_hour,"
+			" a.status, COALESCE(a.relevant, -1), a.result, COALESCE(a.amount_cents, 0), a.scheduled_at,"
+			" (SELECT timezone FROM campaigns WHERE id = a.campaign_id) FROM appointments a WHERE a.id = ?%s",
 			db_lock_row(s->db));
 		st = db_prepare(s->db, sql, err);
 	}
@@ -1674,6 +1704,8 @@ int store_appointment_result(struct store *s, const struct store_who *who, int64
 		old_relevant = (int)db_col_int64(st, 5);
 		snprintf(old_result, sizeof(old_result), "%s", db_col_text(st, 6));
 		old_amount = db_col_int64(st, 7);
+		scheduled_at = db_col_int64(st, 8);
+		snprintf(zone, sizeof(zone), "%s", db_col_text(st, 9));
 	}
 	db_finalize(st);
 	if (rc < 0)
@@ -1687,10 +1719,8 @@ int store_appointment_result(struct store *s, const struct store_who *who, int64
 	new_relevant = relevant >= 0 ? relevant : old_relevant;
 	if (amount_cents < 0)
 		amount_cents = old_amount;
-	if (strcmp(new_result, "won") == 0 && strcmp(new_status, "held") != 0 && strcmp(new_status, "scheduled") != 0) {
-		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "an appointment %s cannot be won", new_status);
+	if ((rc = calling_check_appointment(new_status, new_result, scheduled_at, who->at, zone, err)))
 		goto out;
-	}
 	appointment_counts(old_status, old_relevant, old_result, old_amount, &before);
 	appointment_counts(new_status, new_relevant, new_result, amount_cents, &after);
 	memset(&delta, 0, sizeof(delta));

@@ -230,7 +230,9 @@ static void appointments_of(struct store *s, int64_t campaign_id, const char *ag
 		in.started_at = tz_utc("Europe/Paris", 2026, 11, 2 + i % 20, 10, i % 50, 0);
 		in.appointment_at = in.started_at + 7 * 86400;
 		check(store_call_log(s, &in, &call_id, &appt, &replayed, &err), &err);
-		check(store_appointment_result(s, &test_who, appt, "held", rel ? 1 : 0, win ? "won" : "lost", win ? 100000 : -1,
+		/* Recorded once the appointment has taken place. */
+		const struct store_who sales = {"test", in.appointment_at + 3600};
+		check(store_appointment_result(s, &sales, appt, "held", rel ? 1 : 0, win ? "won" : "lost", win ? 100000 : -1,
 			&err), &err);
 	}
 }

@@ -3,6 +3,7 @@
 
 Usage: api_test.py BASE_URL TELEPRO WORKDIR. Checks status codes, JSON, errors, limits,
 sessions, CSRF, roles on every route, escaping, and that the KPI JSON is the CLI's."""
+import datetime
 import time
 import http.client
 import json
@@ -342,8 +343,11 @@ check("an agent logs only their own calls", status == 403, (status, text))
 export = json.loads(cli("export", "prospects", "--campaign", "Web test", "--format", "json"))
 xss = [p for p in export if p.get("company") == "<script>alert(1)</script>"][0]
 # Each person acts on what is theirs: ana holds no such lead, so she may not log a call on it.
+# The call was two days ago and the appointment yesterday: sales can record what took place.
+days_ago = lambda n, hm: (datetime.datetime.now() - datetime.timedelta(days=n)).strftime("%Y-%m-%d ") + hm
 appt_call = {"lead_id": xss["lead_id"], "result": "conversation", "outcome": "appointment", "talk": "270",
-             "appointment_at": "2030-01-15 10:00", "sales": "sam", "qualification": {"sector": "industry"}}
+             "at": days_ago(2, "10:00"), "appointment_at": days_ago(1, "15:00"), "sales": "sam",
+             "qualification": {"sector": "industry"}}
 status, h, text = request("POST", "/api/v1/calls", appt_call, cookie=cookie, csrf=csrf)
 check("an agent may not log a call on a lead she does not hold", status == 403 and
       "is not yours" in jbody(text)["error"], (status, text))
@@ -407,6 +411,28 @@ status, h, text = request("GET", "/api/v1/leads/99999/why", cookie=cookie)
 check("why of no lead 404", status == 404 and jbody(text)["field"] == "lead", text)
 
 # --- appointments ------------------------------------------------------------------------------
+# A callback outside the calling hours is asked again, then kept once confirmed; an
+# appointment names its sales person.
+cli("campaign", "add", "Heures", "--kind", "appointment", "--audience", "b2b")
+with open(os.path.join(WORK, "heures.csv"), "w", encoding="utf-8") as f:
+    f.write("company;phone\nAlpha;04 78 12 35 01\nBeta;04 78 12 35 02\n")
+cli("import", "prospects", os.path.join(WORK, "heures.csv"), "--campaign", "Heures")
+hours = json.loads(cli("export", "prospects", "--campaign", "Heures", "--format", "json"))
+night = (datetime.date.today() + datetime.timedelta(days=1)).strftime("%Y-%m-%d") + " 03:00"
+late_call = {"lead_id": hours[0]["lead_id"], "agent": "ana", "result": "conversation", "outcome": "callback",
+             "callback_at": night}
+status, h, text = request("POST", "/api/v1/calls", late_call, cookie=mcookie, csrf=mcsrf)
+check("a callback at 03:00 is asked again", status == 409 and jbody(text).get("confirm") is True and
+      jbody(text).get("field") == "callback_at" and "outside the campaign's calling hours" in jbody(text)["error"],
+      (status, text))
+status, h, text = request("POST", "/api/v1/calls", {**late_call, "confirm": True}, cookie=mcookie, csrf=mcsrf)
+check("a callback at 03:00, confirmed", status == 201, (status, text))
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": hours[1]["lead_id"], "agent": "ana",
+                                                    "result": "conversation", "outcome": "appointment",
+                                                    "appointment_at": night.replace("03:00", "10:00")},
+                          cookie=mcookie, csrf=mcsrf)
+check("an appointment without its sales person", status == 400 and jbody(text) ==
+      {"error": "choose the sales person who will hold the appointment", "field": "sales"}, (status, text))
 cookie, csrf = sessions["sam"]
 status, h, text = request("GET", "/api/v1/appointments", cookie=cookie)
 mine = jbody(text)
@@ -441,15 +467,17 @@ for query, cli_args in ((f"campaign={q('Web test')}&by=hour", ["--campaign", "We
     if got and "objectives" in got:
         got["objectives"].pop("day", None)
         expected.get("objectives", {}).pop("day", None)
-    check(f"kpi {query} equals the CLI's JSON", status == 200 and got == expected, (status, text[:300]))
+    check(f"kpi {query} equals the CLI's JSON", status == 200 and got == expected,
+          (status, [(k, got["totals"].get(k), v) for k, v in expected["totals"].items() if got["totals"].get(k) != v]))
 status, h, text = request("GET", "/api/v1/kpi", cookie=sessions["mia"][0])
 k = jbody(text)
-check("kpi counts the calls (ana's three, bob's one)", k["totals"]["calls"] == 4 and k["totals"]["appointments"] == 1 and
+check("kpi counts the calls (ana's three, bob's one, the callback confirmed)", k["totals"]["calls"] == 5 and k["totals"]["appointments"] == 1 and
       k["totals"]["sales"] == 1, k["totals"])
 status, h, text = request("GET", "/api/v1/kpi?campaign=" + q("Web test"), cookie=sessions["mia"][0])
 obj = jbody(text)["objectives"]["daily_calls"]
+# Today's calls: the appointment's call was two days ago.
 check("the team's objective: the target times the agents who called", obj == {
-    "target": 40, "done": 4, "progress": 0.05, "agents": 2, "team_target": 80}, obj)
+    "target": 40, "done": 3, "progress": 0.0375, "agents": 2, "team_target": 80}, obj)
 status, h, text = request("GET", "/api/v1/kpi?agent=bob", cookie=sessions["ana"][0])
 check("an agent may not see another's KPIs", status == 403, status)
 status, h, text = request("GET", "/api/v1/kpi?campaign=" + q("Web test"), cookie=sessions["ana"][0])

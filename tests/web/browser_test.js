@@ -5,6 +5,7 @@
 // change. Screenshots of the desk, the dashboard and the team screen are saved.
 'use strict';
 const path = require('path');
+const { execFileSync } = require('child_process');
 const { chromium } = require(path.join(__dirname, 'node_modules', 'playwright-core'));
 
 const [base, out] = process.argv.slice(2);
@@ -25,6 +26,17 @@ async function signIn(browser, login, password, lang) {
   await page.fill('#password', password);
   await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
   return page;
+}
+
+// A local date and time as a datetime-local input takes it: days from today at hour:00.
+function dayAt(days, hour) {
+  const d = new Date(Date.now() + days * 86400000);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(hour)}:00`;
+}
+
+async function statusSays(page, text) {
+  await page.waitForFunction((t) => document.querySelector('#status').textContent.includes(t), text, { timeout: 5000 });
 }
 
 async function tileValue(page, kpi) {
@@ -69,12 +81,30 @@ async function tileValue(page, kpi) {
       if (i === 0) check('why the lead is offered, in French', (await ana.textContent('#lead-why')).includes('nouvelle fiche'));
       if (company.startsWith('<script>')) check('a script tag in data shows as text', company.startsWith('<script>alert(1)</script>'));
       for (const k of keys[i]) await ana.keyboard.press(k);
+      if (i === 0) check('calling time counts once a lead is offered', (await ana.textContent('#session-state')).includes('compté'),
+        await ana.textContent('#session-state'));
+      if (keys[i][1] === '5' || keys[i][1] === '6') {
+        // No date nor sales person chosen for the agent: the save says which is missing.
+        check('no date offered', await ana.inputValue('#when') === '', await ana.inputValue('#when'));
+        await ana.keyboard.press('Enter');
+        await statusSays(ana, 'Indiquez une date et une heure.');
+        await ana.fill('#when', dayAt(1, 10 + i));
+      }
       if (keys[i][1] === '6') {
         check('the appointment asks for a date and a sales person', await ana.isVisible('#when') && await ana.isVisible('#sales'));
+        check('no sales person chosen', await ana.inputValue('#sales') === '', await ana.inputValue('#sales'));
+        await ana.keyboard.press('Enter');
+        await statusSays(ana, 'Choisissez le commercial.');
         await ana.selectOption('#sales', 'sam');
         await ana.focus('#note');
         await ana.keyboard.type('Intéressé, rendez-vous pris');
-        await ana.evaluate(() => document.activeElement.blur());
+        // Ctrl+Enter saves from the notes, where Enter adds a line.
+        await ana.keyboard.press('Control+Enter');
+        await ana.waitForFunction((n) => document.querySelector('#status').textContent.startsWith('Enregistré') &&
+          document.querySelector('#progress').textContent.includes(n + ' / 40'), i + 1, { timeout: 5000 });
+        await ana.waitForFunction((p) => document.querySelector('#dial') &&
+          document.querySelector('#dial').textContent.trim() !== p, phone, { timeout: 5000 });
+        continue;
       }
       if (i === 0) await ana.screenshot({ path: path.join(out, 'desk.png'), fullPage: true });
       await ana.keyboard.press('Enter');
@@ -92,43 +122,58 @@ async function tileValue(page, kpi) {
     const verdict = await ana.textContent('#why-out');
     check('lead 1, a no-answer retried in 2 h, may not be called yet, and the desk says why',
       verdict.includes('ne peut pas') && verdict.includes('lead.due') && verdict.includes('its next call is due at'), verdict);
-    // The consumer on the line consented elsewhere: the agent records it.
-    await ana.click('#consent-box summary');
-    await ana.fill('#consent-source', 'salon de l\'habitat');
-    await ana.fill('#consent-date', '2026-09-12');
-    await ana.click('#consent button[type=submit]');
-    await ana.waitForFunction(() => document.querySelector('#consent-status').textContent.length > 0);
-    check('consent recorded from the desk', (await ana.textContent('#consent-status')) === 'Enregistré',
-      await ana.textContent('#consent-status'));
+    // Consents are consumers': a B2B desk has no consent form.
+    check('no consent form on a B2B desk', !(await ana.isVisible('#consent-box')));
+    // Pause: no calling time; resume.
+    await ana.click('#pause');
+    await ana.waitForFunction(() => document.querySelector('#session-state').textContent.startsWith('En pause'));
+    await ana.click('#pause');
+    await ana.waitForFunction(() => document.querySelector('#session-state').textContent.includes('est compté'));
     const progress = await ana.textContent('#progress');
     check('today: 5 calls against 40, 1 appointment against 2', progress.includes('5 / 40') && progress.includes('1 / 2'), progress);
     check('the script is merged', (await ana.textContent('#script')).includes('Je suis ana'), await ana.textContent('#script'));
     check('the call link is a tel: link', (await ana.getAttribute('#dial', 'href')).startsWith('tel:%2B33'));
     await ana.screenshot({ path: path.join(out, 'desk-after.png'), fullPage: true });
 
-    // Sales: my appointments; held, relevant, won, 1 500 euros.
+    // Sales: my appointments. Tomorrow's cannot be held yet.
     const sam = await signIn(browser, 'sam', 'pw-sam-12345');
     check('sales lands on appointments', sam.url().endsWith('/appointments'), sam.url());
-    const cards = await sam.$$('article.appointment');
+    let cards = await sam.$$('article.appointment');
     check('one appointment for sam', cards.length === 1, cards.length);
     const heading = await sam.textContent('article.appointment h2');
     check('its date written the French way', /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2} — /.test(heading), heading);
-    const form = 'article.appointment form';
+    await sam.selectOption('article.appointment form select[name=status]', 'held');
+    await Promise.all([sam.waitForNavigation(), sam.click('article.appointment form button[type=submit]')]);
+    check('an appointment to come cannot be held', (await sam.textContent('main')).includes('cannot be held before then'),
+      await sam.textContent('main'));
+    // One that took place yesterday (booked the day before by bob): held, relevant, won, 1 500 euros.
+    execFileSync(process.env.TELEPRO_BIN, ['call', 'log', '--agent', 'bob', '--campaign', 'Web test', '--result',
+      'conversation', '--outcome', 'appointment', '--talk', '300', '--sales', 'sam', '--at', dayAt(-2, 10),
+      '--appointment-at', dayAt(-1, 15)]);
+    await sam.goto(base + '/appointments');
+    cards = await sam.$$('article.appointment');
+    check('two appointments for sam', cards.length === 2, cards.length);
+    const pastId = await sam.evaluate(() => [...document.querySelectorAll('article.appointment')]
+      .find((a) => a.querySelector('h2').textContent.startsWith(new Date(Date.now() - 86400000).toLocaleDateString('fr-FR'))).id);
+    const form = '#' + pastId + ' form';
     await sam.selectOption(form + ' select[name=status]', 'held');
     await sam.selectOption(form + ' select[name=relevant]', 'yes');
     await sam.selectOption(form + ' select[name=result]', 'won');
     await sam.fill(form + ' input[name=amount]', '1500');
     await Promise.all([sam.waitForNavigation(), sam.click(form + ' button[type=submit]')]);
     check('saved', (await sam.textContent('.message.ok')).includes('Enregistré'));
+    await sam.goto(base + '/appointments?show=all');
     check('the amount is kept', await sam.inputValue(form + ' input[name=amount]') === '1500,00');
 
-    // The manager, after: the KPIs changed.
+    // The manager, after: the KPIs changed (ana's five calls and bob's of two days ago).
     await mia.reload();
-    check('dashboard after: 5 calls', await tileValue(mia, 'calls') === '5', await tileValue(mia, 'calls'));
-    check('dashboard after: 2 conversations', await tileValue(mia, 'conversations') === '2');
-    check('dashboard after: 1 appointment', await tileValue(mia, 'appointments') === '1');
+    check('dashboard after: 6 calls', await tileValue(mia, 'calls') === '6', await tileValue(mia, 'calls'));
+    check('dashboard after: 3 conversations', await tileValue(mia, 'conversations') === '3');
+    check('dashboard after: 2 appointments', await tileValue(mia, 'appointments') === '2');
     check('dashboard after: 1 sale', await tileValue(mia, 'sales') === '1');
-    check('contact rate with its denominator', (await mia.textContent('.tile[data-kpi="contact_rate"]')).includes('n = 5'));
+    check('contact rate with its denominator', (await mia.textContent('.tile[data-kpi="contact_rate"]')).includes('n = 6'));
+    check('calls per hour: too early to say after a few minutes', await tileValue(mia, 'calls_per_hour') === '–',
+      await tileValue(mia, 'calls_per_hour'));
     check('the charts are SVG from the server', (await mia.$$('svg.chart')).length >= 4);
     check('what the figures say: too few calls yet', (await mia.textContent('section.insights')).includes('Trop peu d\'appels'),
       await mia.textContent('section.insights'));
@@ -160,16 +205,31 @@ async function tileValue(page, kpi) {
     check('the mapped column became the company', exported.some((p) => p.company === 'Delta SARL' && p.last_name === 'Dupuis'));
     await mia.screenshot({ path: path.join(out, 'import.png'), fullPage: true });
 
-    // The desk on a tablet: one column, nothing cut.
+    // The result buttons in reach without scrolling: laptop, tablet, phone.
+    const resultsInView = () => ana.evaluate(() => {
+      window.scrollTo(0, 0);
+      const b = document.querySelector('#results button').getBoundingClientRect();
+      return b.top >= 0 && b.bottom <= window.innerHeight;
+    });
+    for (const [name, w, h] of [['laptop', 1440, 900], ['tablet', 800, 1100], ['phone', 390, 844]]) {
+      await ana.setViewportSize({ width: w, height: h });
+      check('the result buttons in view without scrolling on a ' + name, await resultsInView());
+      check('no horizontal scrolling on a ' + name,
+        !(await ana.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)));
+      await ana.screenshot({ path: path.join(out, 'desk-' + name + '.png') });
+    }
     await ana.setViewportSize({ width: 800, height: 1100 });
-    await ana.screenshot({ path: path.join(out, 'desk-tablet.png'), fullPage: true });
-    const overflow = await ana.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-    check('no horizontal scrolling on a tablet', !overflow);
     await mia.goto(base + '/team?campaign=' + campaignId);
     await mia.waitForFunction(() => document.querySelectorAll('#team-agents tbody tr').length > 0, null, { timeout: 8000 });
     const row = await mia.textContent('#team-agents tbody tr');
     check('team screen: ana, 5 calls of 40, calling now', row.includes('ana') && row.includes('5 / 40') && row.includes('en appel'), row);
+    check('team screen: a green dot for calling', await mia.getAttribute('#team-agents tbody tr', 'data-state') === 'calling');
     await mia.screenshot({ path: path.join(out, 'team.png'), fullPage: true });
+    // The agent stops: no calling time from then on, and the team screen says so.
+    await ana.click('#stop');
+    await ana.waitForFunction(() => document.querySelector('#session-state').textContent.startsWith('Hors appel'));
+    await mia.waitForFunction(() => document.querySelector('#team-agents tbody tr').dataset.state === 'out', null,
+      { timeout: 8000 });
 
     // Every user changes their own password on their account page, giving the current one;
     // their other sessions end.

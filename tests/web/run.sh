@@ -76,7 +76,7 @@ case "$what" in
     "$here/setup.sh" >/dev/null
     out=${TELEPRO_WEB_ARTEFACTS:-$(pwd)/web-artefacts}
     mkdir -p "$out"
-    node "$here/browser_test.js" "http://127.0.0.1:$port" "$out" || rc=$?
+    TELEPRO_BIN=$T node "$here/browser_test.js" "http://127.0.0.1:$port" "$out" || rc=$?
     ;;
   *) echo "usage: $0 TELEPRO api|browser" >&2; exit 2 ;;
 esac
