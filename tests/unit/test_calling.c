@@ -132,12 +132,76 @@ static void test_parsing_and_windows(void **state)
 	campaign_release(&c);
 }
 
+/* Callbacks and appointments: after the call; live ones with a sales person when there is
+ * one, and inside the calling hours unless confirmed (Thursday 2026-11-19 10:00 Paris). */
+static void test_booking(void **state)
+{
+	const int64_t call = 1795078800, day = 86400, hour = 3600;
+	struct calling_booking b = {true, call + day, call, true, false, "sam", true, "Europe/Paris", NULL, 0, "b2b"};
+	struct tp_error err;
+
+	(void)state;
+	tp_error_clear(&err);
+	assert_int_equal(calling_check_booking(&b, &err), 0);                     /* Friday 10:00 */
+	b.at = call - hour;
+	assert_int_equal(calling_check_booking(&b, &err), TP_EUSAGE);
+	assert_string_equal(err.field, "appointment-at");
+	assert_string_equal(err.reason, "the appointment must be after the call");
+	b.at = call + day;
+	b.sales = "";
+	assert_int_equal(calling_check_booking(&b, &err), TP_EUSAGE);
+	assert_string_equal(err.field, "sales");
+	b.sales_available = false;                                                 /* nobody to choose */
+	assert_int_equal(calling_check_booking(&b, &err), 0);
+	b.sales = "sam";
+	b.at = call + 3 * day;                                                     /* Sunday 10:00 */
+	assert_int_equal(calling_check_booking(&b, &err), TP_ECONFIRM);
+	assert_string_equal(err.reason, "2026-11-22 10:00 is outside the campaign's calling hours: confirm to keep it");
+	b.confirmed = true;
+	assert_int_equal(calling_check_booking(&b, &err), 0);
+	b.confirmed = false;
+	b.live = false;                                                            /* a history says what was */
+	assert_int_equal(calling_check_booking(&b, &err), 0);
+	b.live = true;
+	b.appointment = false;
+	b.at = call + day - 7 * hour;                                              /* Friday 03:00 */
+	assert_int_equal(calling_check_booking(&b, &err), TP_ECONFIRM);
+	assert_string_equal(err.field, "callback-at");
+	b.audience = "b2c";
+	b.at = call + day + 3 * hour + 30 * 60;                                    /* Friday 13:30, the B2C lunch */
+	assert_int_equal(calling_check_booking(&b, &err), TP_ECONFIRM);
+	b.at = call + day + 4 * hour;                                              /* Friday 14:00 */
+	assert_int_equal(calling_check_booking(&b, &err), 0);
+}
+
+/* Sales record what the appointment's state allows. */
+static void test_appointment_state(void **state)
+{
+	const int64_t at = 1795078800;
+	struct tp_error err;
+
+	(void)state;
+	tp_error_clear(&err);
+	assert_int_equal(calling_check_appointment("held", "won", at, at + 60, "Europe/Paris", &err), 0);
+	assert_int_equal(calling_check_appointment("scheduled", "won", at, at + 60, "Europe/Paris", &err), TP_EUSAGE);
+	assert_string_equal(err.field, "result");
+	assert_int_equal(calling_check_appointment("no_show", "lost", at, at + 60, "Europe/Paris", &err), TP_EUSAGE);
+	assert_int_equal(calling_check_appointment("cancelled", "pending", at, at + 60, "Europe/Paris", &err), 0);
+	assert_int_equal(calling_check_appointment("held", "pending", at, at - 60, "Europe/Paris", &err), TP_EUSAGE);
+	assert_string_equal(err.field, "status");
+	assert_string_equal(err.reason, "the appointment is on 2026-11-19 10:00: it cannot be held before then");
+	assert_int_equal(calling_check_appointment("no_show", "pending", at, at - 60, "Europe/Paris", &err), TP_EUSAGE);
+	assert_int_equal(calling_check_appointment("cancelled", "pending", at, at - 60, "Europe/Paris", &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lead_changes),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_parsing_and_windows),
+		cmocka_unit_test(test_booking),
+		cmocka_unit_test(test_appointment_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
