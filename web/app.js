@@ -48,6 +48,9 @@ function fmtNumber(v, digits) {
   return Number(v).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: digits });
 }
 
+// Calling blocks as the page's language writes their days ("lun-ven 14:00-16:00").
+const days = (text) => (text || '').replace(/\b(mon|tue|wed|thu|fri|sat|sun)\b/g, (d) => t(d));
+
 // Why a lead is offered, in the page's language ("retry: attempt 2 of 6" has numbers in it).
 function why(reason) {
   const m = /^retry: attempt (\d+) of (\d+)$/.exec(reason || '');
@@ -226,7 +229,7 @@ function initDesk(root) {
       const b = $('#block');
       b.className = 'block ' + (now.in_block ? 'in' : 'out');
       b.textContent = (now.in_block ? t('In a calling block now') : t('Outside the calling blocks')) +
-        (now.blocks ? ' (' + now.blocks + ')' : '') + ' · ' + fmtWhen(now.now);
+        (now.blocks ? ' (' + days(now.blocks) + ')' : '') + ' · ' + fmtWhen(now.now);
     } catch (e) {
       status(e.message, true);
     }
@@ -393,7 +396,7 @@ function initTeam(root) {
       const k = await api('GET', '/kpi?campaign=' + encodeURIComponent(campaign) + '&from=' + day + '&to=' + day + '&by=agent');
       const working = await api('GET', '/campaigns/' + campaignId + '/agents-now');
       $('#team-now').textContent = (now.in_block ? t('In a calling block now') : t('Outside the calling blocks')) +
-        (now.blocks ? ' (' + now.blocks + ')' : '') + ' · ' + fmtWhen(now.now);
+        (now.blocks ? ' (' + days(now.blocks) + ')' : '') + ' · ' + fmtWhen(now.now);
       $('#team-now').className = 'big block ' + (now.in_block ? 'in' : 'out');
       const tot = k.totals, obj = k.objectives || {};
       const tiles = $('#team-totals');

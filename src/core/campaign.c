@@ -13,6 +13,8 @@
 
 static const char *const kinds[] = {"appointment", "event", "qualification", "survey", "sales", "custom"};
 static const char *const day_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+/* French users write their days in French: "lun-ven 14:00-16:00" reads the same. */
+static const char *const day_names_fr[] = {"dim", "lun", "mar", "mer", "jeu", "ven", "sam"};
 
 void campaign_init(struct campaign *c)
 {
@@ -93,7 +95,7 @@ static int parse_hhmm(const char *s, const char **end)
 static int day_index(const char *s, size_t len)
 {
 	for (int i = 0; i < 7; i++)
-		if (len == 3 && strncmp(s, day_names[i], 3) == 0)
+		if (len == 3 && (strncmp(s, day_names[i], 3) == 0 || strncmp(s, day_names_fr[i], 3) == 0))
 			return i;
 	return -1;
 }
@@ -141,7 +143,7 @@ static int add_slots(struct calling_block *slots, int *n, const char *text, cons
 		days = parse_days(text, (size_t)(sp - text));
 		if (!days)
 			return tp_error_at(err, TP_EUSAGE, NULL, 0, field,
-				"'%s': days are written mon-fri, mon,wed,fri or sat", text);
+				"'%s': days are written mon-fri, mon,wed,fri or sat (lun-ven, lun,mer,ven or sam)", text);
 		p = sp + 1;
 	}
 	start = parse_hhmm(p, &p);
@@ -177,8 +179,13 @@ int campaign_add_windows(struct campaign *c, const char *text, struct tp_error *
 	return add_slots(c->windows, &c->nwindows, text, "window", err);
 }
 
-/* Blocks with the same hours on consecutive days are written once: "mon-fri 14:00-16:00". */
 void campaign_format_slots(const struct calling_block *b, int n, char *buf, size_t size)
+{
+	campaign_format_slots_sep(b, n, ", ", buf, size);
+}
+
+/* Blocks with the same hours on consecutive days are written once: "mon-fri 14:00-16:00". */
+void campaign_format_slots_sep(const struct calling_block *b, int n, const char *sep, char *buf, size_t size)
 {
 	size_t len = 0;
 	bool done[CAMPAIGN_BLOCKS_MAX] = {false};
@@ -217,7 +224,7 @@ void campaign_format_slots(const struct calling_block *b, int n, char *buf, size
 					dl += (size_t)snprintf(daytext + dl, sizeof(daytext) - dl, "%s%s", dl ? "," : "",
 						day_names[k % 7]);
 		}
-		len += (size_t)snprintf(buf + len, size - len, "%s%s %02d:%02d-%02d:%02d", len ? ", " : "", daytext,
+		len += (size_t)snprintf(buf + len, size - len, "%s%s %02d:%02d-%02d:%02d", len ? sep : "", daytext,
 			b[i].start_minute / 60, b[i].start_minute % 60, b[i].end_minute / 60, b[i].end_minute % 60);
 	}
 }
@@ -456,7 +463,7 @@ void campaign_defaults(struct campaign *c)
 enum setting_id {
 	S_KIND, S_AUDIENCE, S_TIMEZONE, S_REGION, S_SCRIPT, S_CALL_LENGTH, S_DAILY_CALLS, S_WEEKLY_CALLS,
 	S_DAILY_APPTS, S_WEEKLY_APPTS, S_MAX_ATTEMPTS, S_HOURLY_COST, S_BLOCK, S_NO_BLOCKS, S_WINDOW, S_NO_WINDOWS,
-	S_RETRY, S_FIELD, S_HOLD, S_IDLE, S_ARCHIVE, S_UNARCHIVE, S_OUTCOME, S_RULES,
+	S_RETRY, S_FIELD, S_HOLD, S_IDLE, S_ARCHIVE, S_UNARCHIVE, S_OUTCOME, S_RULES, S_NAME,
 };
 
 static const struct {
@@ -472,7 +479,7 @@ static const struct {
 	[S_NO_WINDOWS] = {"no-windows", false}, [S_RETRY] = {"retry", true}, [S_FIELD] = {"field", true},
 	[S_HOLD] = {"hold", true}, [S_IDLE] = {"idle-limit", true}, [S_ARCHIVE] = {"archive", false},
 	[S_UNARCHIVE] = {"unarchive", false}, [S_OUTCOME] = {"outcome", true},
-	[S_RULES] = {"rules", true},
+	[S_RULES] = {"rules", true}, [S_NAME] = {"name", true},
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
@@ -523,6 +530,12 @@ int campaign_apply_settings(struct campaign *c, const struct campaign_setting *s
 		if (takes_value && !v)
 			return tp_error_at(err, TP_EUSAGE, NULL, 0, key, "needs a value");
 		switch ((enum setting_id)id) {
+		case S_NAME:
+			/* A new name: the calls, leads and KPIs stay the campaign's (they hold its id). */
+			if (!*v || strlen(v) > 200)
+				return tp_error_at(err, TP_EUSAGE, NULL, 0, key, "a campaign's name has 1 to 200 characters");
+			campaign_set_str(&c->name, v);
+			break;
 		case S_KIND: campaign_set_str(&c->kind, v); break;
 		case S_AUDIENCE: campaign_set_str(&c->audience, v); break;
 		case S_TIMEZONE: campaign_set_str(&c->timezone, v); break;

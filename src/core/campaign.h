@@ -112,6 +112,8 @@ int campaign_add_windows(struct campaign *c, const char *text, struct tp_error *
 
 /* Writes "mon-fri 14:00-16:00"-like text for blocks into buf. */
 void campaign_format_slots(const struct calling_block *b, int n, char *buf, size_t size);
+/* The same with another separator: "\n" writes one a line, as the campaign form reads them. */
+void campaign_format_slots_sep(const struct calling_block *b, int n, const char *sep, char *buf, size_t size);
 
 /* The retry delay after result: the campaign's rule, else the default. */
 int64_t campaign_retry_seconds(const struct campaign *c, const char *result);

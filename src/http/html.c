@@ -170,6 +170,7 @@ static const char *const script_words[] = {
 	N_("Choose…"), N_("Choose the sales person."), N_("Sales person"), N_("Save again to keep it."),
 	N_("Calling time is counted."), N_("Paused: no calling time is counted."),
 	N_("Not calling: no calling time is counted."), N_("Resume"), N_("Pause"), N_("Session ended."), N_("not calling"),
+	N_("mon"), N_("tue"), N_("wed"), N_("thu"), N_("fri"), N_("sat"), N_("sun"),
 };
 
 void html_script_words(struct http_req *r)

@@ -41,31 +41,92 @@ void page_campaigns(struct http_req *r)
 	html_end(r);
 }
 
-static void select_of(struct http_req *r, const char *name, const char *label, const char *const *values, size_t n,
-	const char *current)
+/* Slots as the reader writes their days ("lun-ven 14:00-16:00" on a French page): the
+ * three-letter names have the same length in both languages. */
+static void days_in_lang(struct http_req *r, char *text)
 {
-	html_f(r, "<label for=\"c-%s\">%s</label><select id=\"c-%s\" name=\"%s\">", name, label, name, name);
+	static const char *const en[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+	for (char *p = text; *p; p++) {
+		if (p != text && !strchr(" ,-\n", p[-1]))
+			continue;
+		for (int i = 0; i < 7; i++)
+			if (strncmp(p, en[i], 3) == 0 && (!p[3] || strchr(" ,-", p[3])))
+				memcpy(p, T(r, en[i]), 3);
+	}
+}
+
+/* The form being drawn: after a refused save, what was typed (not the stored campaign),
+ * and the refusal beside the field it names. */
+struct form_state {
+	bool posted;
+	const char *field, *message;
+};
+
+static const char *typed(struct http_req *r, const struct form_state *fs, const char *name, const char *stored)
+{
+	const char *v = fs->posted ? http_form(r, name) : NULL;
+
+	return v ? v : stored ? stored : "";
+}
+
+/* The refusal under its field (aria-describedby names it), when it is this field's. */
+static const char *field_attrs(struct http_req *r, const struct form_state *fs, const char *name)
+{
+	if (!fs->field || strcmp(fs->field, name) != 0)
+		return "";
+	return arena_printf(&r->arena, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", name);
+}
+
+static void field_error(struct http_req *r, const struct form_state *fs, const char *name)
+{
+	if (fs->field && strcmp(fs->field, name) == 0)
+		html_f(r, "<p class=\"field-error\" id=\"e-%s\" role=\"alert\">%s</p>", name, fs->message);
+}
+
+static void select_of(struct http_req *r, const struct form_state *fs, const char *name, const char *label,
+	const char *const *values, size_t n, const char *current)
+{
+	current = typed(r, fs, name, current);
+	html_f(r, "<label for=\"c-%s\">%s</label><select id=\"c-%s\" name=\"%s\"%S>", name, label, name, name,
+		field_attrs(r, fs, name));
 	for (size_t i = 0; i < n; i++)
 		html_f(r, "<option value=\"%s\"%S>%s</option>", values[i],
-			current && strcmp(current, values[i]) == 0 ? " selected" : "", T(r, values[i]));
+			strcmp(current, values[i]) == 0 ? " selected" : "", T(r, values[i]));
 	html_f(r, "</select>");
+	field_error(r, fs, name);
 }
 
-static void number_input(struct http_req *r, const char *name, const char *label, int64_t v, const char *hint)
+static void number_input(struct http_req *r, const struct form_state *fs, const char *name, const char *label,
+	int64_t v, const char *hint)
 {
-	html_f(r, "<label for=\"c-%s\">%s</label><input id=\"c-%s\" name=\"%s\" inputmode=\"numeric\" value=\"%S\">"
-		"<small>%s</small>", name, label, name, name, v >= 0 ? arena_printf(&r->arena, "%lld", (long long)v) : "",
-		hint ? hint : "");
+	const char *value = typed(r, fs, name, v >= 0 ? arena_printf(&r->arena, "%lld", (long long)v) : "");
+
+	html_f(r, "<label for=\"c-%s\">%s</label><input id=\"c-%s\" name=\"%s\" inputmode=\"numeric\" value=\"%s\"%S>"
+		"<small>%s</small>", name, label, name, name, value, field_attrs(r, fs, name), hint ? hint : "");
+	field_error(r, fs, name);
 }
 
-/* The form of a campaign (c NULL: a new one). */
-static void campaign_form(struct http_req *r, const struct campaign *c, const char *error)
+/* A textarea of one setting a line. */
+static void lines_input(struct http_req *r, const struct form_state *fs, const char *name, const char *label,
+	const char *stored, int rows, const char *hint)
+{
+	html_f(r, "<label for=\"c-%s\">%s</label><textarea id=\"c-%s\" name=\"%s\" rows=\"%d\"%S>%s</textarea>"
+		"<small>%s</small>", name, label, name, name, rows, field_attrs(r, fs, name), typed(r, fs, name, stored), hint);
+	field_error(r, fs, name);
+}
+
+/* The form of a campaign (c NULL: a new one); fs says whether it comes back refused. */
+static void campaign_form(struct http_req *r, const struct campaign *c, const struct form_state *fs)
 {
 	static const char *const kinds[] = {"appointment", "event", "qualification", "survey", "sales", "custom"};
 	static const char *const audiences[] = {"b2b", "b2c"};
-	char blocks[512] = "", windows[512] = "";
+	static const struct form_state fresh = {false, NULL, NULL};
+	char blocks[1024] = "", windows[1024] = "";
 	struct strbuf fields, outcomes;
 
+	if (!fs)
+		fs = &fresh;
 	sb_init(&fields);
 	sb_init(&outcomes);
 	if (c) {
@@ -75,45 +136,45 @@ static void campaign_form(struct http_req *r, const struct campaign *c, const ch
 			campaign_format_outcome(&c->outcomes[i], text, sizeof(text));
 			sb_addf(&outcomes, "%s\n", text);
 		}
-		campaign_format_slots(c->blocks, c->nblocks, blocks, sizeof(blocks));
-		campaign_format_slots(c->windows, c->nwindows, windows, sizeof(windows));
+		/* One a line, as the form reads them back. */
+		campaign_format_slots_sep(c->blocks, c->nblocks, "\n", blocks, sizeof(blocks));
+		campaign_format_slots_sep(c->windows, c->nwindows, "\n", windows, sizeof(windows));
+		days_in_lang(r, blocks);
+		days_in_lang(r, windows);
 		for (int i = 0; i < c->nfields; i++)
 			sb_addf(&fields, "%s=%s%s%s\n", c->fields[i].key, c->fields[i].type, c->fields[i].choices[0] ? ":" : "",
 				c->fields[i].choices);
 	}
 	html_begin(r, c ? c->name : T(r, "New campaign"), "campaigns");
-	if (error)
-		html_f(r, "<p class=\"message error\" role=\"alert\" id=\"form-error\">%s</p>", error);
+	if (fs->message)
+		html_f(r, "<p class=\"message error\" role=\"alert\" id=\"form-error\">%s%s%s</p>", T(r, "Not saved:"),
+			" ", fs->field ? T(r, "a field below says why.") : fs->message);
 	else if (http_query(r, "saved"))
 		html_f(r, "<p class=\"message ok\" role=\"status\">%s</p>", T(r, "Saved."));
 	html_f(r, "<form method=\"post\" action=\"%S\" class=\"card campaign-form\">",
 		c ? arena_printf(&r->arena, "/campaigns/%lld", (long long)c->id) : "/campaigns");
 	html_csrf(r);
-	if (!c)
-		html_f(r, "<label for=\"c-name\">%s</label><input id=\"c-name\" name=\"name\" required maxlength=\"200\" value=\"%s\">",
-			T(r, "Name"), http_form(r, "name"));
-	select_of(r, "kind", T(r, "Kind"), kinds, 6, c ? c->kind : NULL);
-	select_of(r, "audience", T(r, "Audience"), audiences, 2, c ? c->audience : NULL);
-	html_f(r, "<label for=\"c-timezone\">%s</label><input id=\"c-timezone\" name=\"timezone\" value=\"%s\">",
-		T(r, "Time zone"), c ? c->timezone : "Europe/Paris");
-	number_input(r, "daily-calls", T(r, "Calls a day (per agent)"), c ? c->daily_calls : 40, NULL);
-	number_input(r, "weekly-calls", T(r, "Calls a week"), c ? c->weekly_calls : -1, NULL);
-	number_input(r, "daily-appointments", T(r, "Appointments a day"), c ? c->daily_appointments : -1, NULL);
-	number_input(r, "weekly-appointments", T(r, "Appointments a week"), c ? c->weekly_appointments : -1, NULL);
-	number_input(r, "max-attempts", T(r, "Attempts per lead at most"), c ? c->max_attempts : 6, NULL);
-	html_f(r, "<label for=\"c-block\">%s</label><textarea id=\"c-block\" name=\"block\" rows=\"2\">%s</textarea>"
-		"<small>%s</small>", T(r, "Calling blocks"), blocks, T(r, "One a line, e.g. mon-fri 14:00-16:00"));
-	html_f(r, "<label for=\"c-window\">%s</label><textarea id=\"c-window\" name=\"window\" rows=\"2\">%s</textarea>"
-		"<small>%s</small>", T(r, "Calling windows"), windows,
+	html_f(r, "<label for=\"c-name\">%s</label><input id=\"c-name\" name=\"name\" required maxlength=\"200\" value=\"%s\"%S>",
+		T(r, "Name"), typed(r, fs, "name", c ? c->name : ""), field_attrs(r, fs, "name"));
+	field_error(r, fs, "name");
+	select_of(r, fs, "kind", T(r, "Kind"), kinds, 6, c ? c->kind : NULL);
+	select_of(r, fs, "audience", T(r, "Audience"), audiences, 2, c ? c->audience : NULL);
+	html_f(r, "<label for=\"c-timezone\">%s</label><input id=\"c-timezone\" name=\"timezone\" value=\"%s\"%S>",
+		T(r, "Time zone"), typed(r, fs, "timezone", c ? c->timezone : "Europe/Paris"), field_attrs(r, fs, "timezone"));
+	field_error(r, fs, "timezone");
+	number_input(r, fs, "daily-calls", T(r, "Calls a day (per agent)"), c ? c->daily_calls : 40, NULL);
+	number_input(r, fs, "weekly-calls", T(r, "Calls a week"), c ? c->weekly_calls : -1, NULL);
+	number_input(r, fs, "daily-appointments", T(r, "Appointments a day"), c ? c->daily_appointments : -1, NULL);
+	number_input(r, fs, "weekly-appointments", T(r, "Appointments a week"), c ? c->weekly_appointments : -1, NULL);
+	number_input(r, fs, "max-attempts", T(r, "Attempts per lead at most"), c ? c->max_attempts : 6, NULL);
+	lines_input(r, fs, "block", T(r, "Calling blocks"), blocks, 2, T(r, "One a line, e.g. mon-fri 14:00-16:00"));
+	lines_input(r, fs, "window", T(r, "Calling windows"), windows, 2,
 		T(r, "No lead is offered outside them. Empty: the default of the audience."));
-	html_f(r, "<label for=\"c-field\">%s</label><textarea id=\"c-field\" name=\"field\" rows=\"3\">%s</textarea>"
-		"<small>%s</small>", T(r, "Qualification fields"), fields.buf,
+	lines_input(r, fs, "field", T(r, "Qualification fields"), fields.buf, 3,
 		T(r, "One a line: KEY=text, number, date, yesno or choice:a|b|c"));
-	html_f(r, "<label for=\"c-outcome\">%s</label><textarea id=\"c-outcome\" name=\"outcome\" rows=\"2\">%s</textarea>"
-		"<small>%s</small>", T(r, "Outcomes of the campaign's own"), outcomes.buf,
+	lines_input(r, fs, "outcome", T(r, "Outcomes of the campaign's own"), outcomes.buf, 2,
 		T(r, "Beside the built-in ones. One a line: CODE=Libellé|Label;flags (refusal, final, callback, appointment, sale, do_not_call). Added or relabelled, never dropped."));
-	html_f(r, "<label for=\"c-script\">%s</label><textarea id=\"c-script\" name=\"script\" rows=\"8\">%s</textarea>"
-		"<small>%s</small>", T(r, "Script (Markdown)"), c && c->script ? c->script : "",
+	lines_input(r, fs, "script", T(r, "Script (Markdown)"), c && c->script ? c->script : "", 8,
 		T(r, "Merge fields: {{first_name}}, {{last_name}}, {{company}}, {{city}}, {{agent}}"));
 	html_f(r, "<button type=\"submit\" class=\"primary\">%s</button></form>", T(r, "Save"));
 	sb_release(&fields);
@@ -193,6 +254,17 @@ void page_campaign_post(struct http_req *r)
 	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++) {
 		const char *v = http_form(r, simple[i]);
 
+		/* A browser sends a textarea's lines with CRLF (HTML's form encoding): stored as
+		 * they were written, with LF, so that a form saved unchanged changes nothing. */
+		if (v && strchr(v, '\r')) {
+			char *lf = arena_strdup(&r->arena, v), *o = lf;
+
+			for (const char *p = v; *p; p++)
+				if (!(p[0] == '\r' && p[1] == '\n'))
+					*o++ = *p;
+			*o = '\0';
+			v = lf;
+		}
 		/* An objective left empty is not set; other empty fields keep their value. */
 		if (v && *v)
 			set[n++] = (struct campaign_setting){simple[i], v};
@@ -205,21 +277,33 @@ void page_campaign_post(struct http_req *r)
 	campaign_init(&c);
 	if (id) {
 		rc = app_campaign_get_by_id(r->app, id, &c, &err);
+		/* Renamed on the form: the new name, the campaign's calls and figures kept. */
+		if (rc == 0 && http_form(r, "name") && *http_form(r, "name") && strcmp(http_form(r, "name"), c.name) != 0 &&
+		    n < cap)
+			set[n++] = (struct campaign_setting){"name", http_form(r, "name")};
 		if (rc == 0)
 			rc = app_campaign_set(r->app, c.name, set, n, &err);
 	} else {
 		rc = app_campaign_add(r->app, http_form(r, "name"), set, n, &c, &err);
 	}
 	if (rc) {
-		char *msg = arena_printf(&r->arena, "%s%s%s", err.field, err.field[0] ? ": " : "", err.reason);
+		static const char *const inputs[] = {"name", "kind", "audience", "timezone", "daily-calls", "weekly-calls",
+			"daily-appointments", "weekly-appointments", "max-attempts", "block", "window", "field", "outcome",
+			"script"};
+		struct form_state fs = {true, NULL, NULL};
 
-		r->status = http_status_of(err.code);
+		/* The refusal beside its field when the form has it, else at the top with its name. */
+		for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
+			if (strcmp(err.field, inputs[i]) == 0)
+				fs.field = inputs[i];
+		fs.message = fs.field ? arena_strdup(&r->arena, err.reason)
+			: arena_printf(&r->arena, "%s%s%s", err.field, err.field[0] ? ": " : "", err.reason);
 		if (id && c.name) {
-			campaign_form(r, &c, msg);
+			campaign_form(r, &c, &fs);
 		} else {
 			campaign_release(&c);
 			campaign_init(&c);
-			campaign_form(r, NULL, msg);
+			campaign_form(r, NULL, &fs);
 		}
 		r->status = http_status_of(err.code);
 		http_reply_html(r, r->status);

@@ -33,6 +33,13 @@ static void test_blocks(void **state)
 	assert_int_equal(campaign_add_blocks(&c, "14h-16h", &err), TP_EUSAGE);
 	assert_int_equal(campaign_add_blocks(&c, "xyz 14:00-16:00", &err), TP_EUSAGE);
 	assert_int_equal(campaign_add_blocks(&c, "25:00-26:00", &err), TP_EUSAGE);
+	/* Days in French read the same; one a line as the campaign form shows them. */
+	c.nblocks = 0;
+	assert_int_equal(campaign_add_blocks(&c, "lun-ven 09:30-11:30", &err), 0);
+	assert_int_equal(campaign_add_blocks(&c, "mer,sam 14:00-16:00", &err), 0);
+	assert_int_equal(c.nblocks, 7);
+	campaign_format_slots_sep(c.blocks, c.nblocks, "\n", buf, sizeof(buf));
+	assert_string_equal(buf, "mon-fri 09:30-11:30\nwed,sat 14:00-16:00");
 	campaign_release(&c);
 }
 

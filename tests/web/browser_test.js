@@ -6,27 +6,10 @@
 'use strict';
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { chromium } = require(path.join(__dirname, 'node_modules', 'playwright-core'));
+const { check, launch, signIn: signInAt, finish } = require('./lib');
 
 const [base, out] = process.argv.slice(2);
-let failures = 0, checks = 0;
-function check(name, cond, detail) {
-  checks++;
-  if (!cond) { failures++; console.log('FAIL: ' + name + (detail === undefined ? '' : ' ' + JSON.stringify(detail))); }
-}
-
-async function signIn(browser, login, password, lang) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: lang || 'fr-FR' });
-  const page = await context.newPage();
-  page.on('dialog', async (d) => { check('no script ever runs from data (dialog: ' + d.message() + ')', false); await d.dismiss(); });
-  page.on('pageerror', (e) => check('no script error on ' + page.url(), false, e.message));
-  page.on('console', (m) => { if (m.type() === 'error') console.log('console error on ' + page.url() + ': ' + m.text()); });
-  await page.goto(base + '/');
-  await page.fill('#login', login);
-  await page.fill('#password', password);
-  await Promise.all([page.waitForNavigation(), page.press('#password', 'Enter')]);
-  return page;
-}
+const signIn = (browser, login, password, lang) => signInAt(browser, base, login, password, lang);
 
 // A local date and time as a datetime-local input takes it: days from today at hour:00.
 function dayAt(days, hour) {
@@ -44,11 +27,7 @@ async function tileValue(page, kpi) {
 }
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update',
-      '--no-first-run', '--disable-sync'],
-  });
+  const browser = await launch();
   try {
     // The manager, before: no call yet.
     const mia = await signIn(browser, 'mia', 'pw-mia-12345');
@@ -254,6 +233,5 @@ async function tileValue(page, kpi) {
   } finally {
     await browser.close();
   }
-  console.log(`browser: ${checks - failures}/${checks} checks passed; screenshots in ${out}`);
-  process.exit(failures ? 1 : 0);
+  finish('browser', '; screenshots in ' + out);
 })().catch((e) => { console.log('FAIL: ' + (e.stack || e)); process.exit(1); });

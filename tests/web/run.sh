@@ -4,7 +4,8 @@
 # `telepro serve` on a free port of 127.0.0.1 and, against it, either the API tests
 # (api_test.py) or the browser tests (browser_test.js, headless Chromium). The server is
 # stopped with SIGTERM and must stop cleanly.
-# Usage: tests/web/run.sh TELEPRO api|browser
+# (forms: the same with the demo's campaigns, forms_test.js.)
+# Usage: tests/web/run.sh TELEPRO api|browser|forms
 set -euo pipefail
 T=$1
 what=$2
@@ -26,6 +27,9 @@ TELEPRO_DB=$(new_db "web_$what")
 for u in ana:agent bob:agent sam:sales mia:manager root:admin; do
   printf '%s\n' "pw-${u%%:*}-12345" | "$T" user add "${u%%:*}" --role "${u#*:}" --password-stdin >/dev/null
 done
+if [ "$what" = forms ]; then
+  "$T" demo --weeks 1 >/dev/null
+fi
 cat >"$work/script.md" <<'EOF'
 # Bonjour {{first_name}} {{last_name}}
 
@@ -78,7 +82,13 @@ case "$what" in
     mkdir -p "$out"
     TELEPRO_BIN=$T node "$here/browser_test.js" "http://127.0.0.1:$port" "$out" || rc=$?
     ;;
-  *) echo "usage: $0 TELEPRO api|browser" >&2; exit 2 ;;
+  forms)
+    "$here/setup.sh" >/dev/null
+    out=${TELEPRO_WEB_ARTEFACTS:-$(pwd)/web-artefacts}
+    mkdir -p "$out"
+    node "$here/forms_test.js" "http://127.0.0.1:$port" "$out" || rc=$?
+    ;;
+  *) echo "usage: $0 TELEPRO api|browser|forms" >&2; exit 2 ;;
 esac
 
 # SIGTERM: the server finishes what is under way and says so.

@@ -1,0 +1,64 @@
+// The campaign form round-trips (tests/web/run.sh forms sets up a demo database): every
+// campaign of the demo saved from its page unchanged stays the same; one change changes
+// that only; a refused save keeps what was typed and says why beside the field; a campaign
+// can be renamed and keeps its leads.
+// Usage: node forms_test.js BASE_URL ARTEFACT_DIR
+'use strict';
+const path = require('path');
+const { check, launch, signIn, finish } = require('./lib');
+
+const [base, out] = process.argv.slice(2);
+
+(async () => {
+  const browser = await launch();
+  try {
+    const page = await signIn(browser, base, 'root', 'pw-root-12345');
+    const get = (p) => page.evaluate(async (u) => (await fetch(u)).json(), p);
+    const campaigns = await get('/api/v1/campaigns');
+    check('the demo\'s campaigns and the test\'s', campaigns.length === 4, campaigns.map((c) => c.name));
+    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+    for (const c of campaigns) {
+      const before = await get('/api/v1/campaigns/' + c.id);
+      await page.goto(base + '/campaigns/' + c.id);
+      await Promise.all([page.waitForNavigation(), page.click('form.campaign-form button[type=submit]')]);
+      check(c.name + ': saved unchanged', (await page.textContent('main')).includes('Enregistré'),
+        (await page.textContent('main')).slice(0, 300));
+      const after = await get('/api/v1/campaigns/' + c.id);
+      check(c.name + ': nothing changed', same(before, after), [before, after]);
+      // One change: that one only.
+      const daily = (before.objectives.daily_calls || 40) + 5;
+      await page.fill('#c-daily-calls', String(daily));
+      await Promise.all([page.waitForNavigation(), page.click('form.campaign-form button[type=submit]')]);
+      const changed = await get('/api/v1/campaigns/' + c.id);
+      check(c.name + ': the daily calls changed', changed.objectives.daily_calls === daily, changed.objectives);
+      check(c.name + ': nothing else', same({ ...changed, objectives: null }, { ...before, objectives: null }));
+    }
+    // Two blocks, one a line, saved back as they are shown.
+    const rdv = campaigns.find((c) => c.name === 'RDV PME Rhône');
+    await page.goto(base + '/campaigns/' + rdv.id);
+    check('two blocks, one a line, days in French', await page.inputValue('#c-block') === 'lun-ven 09:30-11:30\nlun-ven 14:00-16:00',
+      await page.inputValue('#c-block'));
+    // A refused save: said beside the field, in the form's language, what was typed kept.
+    const before = await get('/api/v1/campaigns/' + rdv.id);
+    await page.fill('#c-block', 'lun-ven 09:30-11:30\nlun-ven 14h-16h');
+    await page.fill('#c-max-attempts', '8');
+    await Promise.all([page.waitForNavigation(), page.click('form.campaign-form button[type=submit]')]);
+    check('refused: said at the top', (await page.textContent('#form-error')).includes('Non enregistré'),
+      await page.textContent('#form-error'));
+    check('refused: said beside the blocks', await page.isVisible('#e-block') &&
+      await page.getAttribute('#c-block', 'aria-invalid') === 'true', await page.textContent('main'));
+    check('refused: the typed blocks kept', await page.inputValue('#c-block') === 'lun-ven 09:30-11:30\nlun-ven 14h-16h');
+    check('refused: the typed attempts kept', await page.inputValue('#c-max-attempts') === '8');
+    check('refused: nothing saved', same(before, await get('/api/v1/campaigns/' + rdv.id)));
+    await page.screenshot({ path: path.join(out, 'campaign-refused.png'), fullPage: true });
+    // Renamed: the same campaign, its leads kept.
+    await page.goto(base + '/campaigns/' + rdv.id);
+    await page.fill('#c-name', 'RDV PME Lyon');
+    await Promise.all([page.waitForNavigation(), page.click('form.campaign-form button[type=submit]')]);
+    const renamed = await get('/api/v1/campaigns/' + rdv.id);
+    check('renamed', renamed.name === 'RDV PME Lyon' && renamed.leads === before.leads, [renamed.name, renamed.leads]);
+  } finally {
+    await browser.close();
+  }
+  finish('forms');
+})().catch((e) => { console.log('FAIL: ' + (e.stack || e)); process.exit(1); });
