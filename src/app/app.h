@@ -263,8 +263,9 @@ struct app_call {
 TP_MUST_USE int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct tp_error *err);
 
 /* [{"id","call_id","lead_id","campaign","scheduled_at","agent","sales","status","result",
- * "relevant","amount_cents","contact","company","phone","due"}], soonest first ("due":
- * its time has come). */
+ * "relevant","amount_cents","contact","company","phone","due","notes","qualification":{}}],
+ * soonest first ("due": its time has come; "notes": the agent's on the call that set it;
+ * "qualification": the prospect's latest answers). */
 TP_MUST_USE int app_appointment_list(struct app *a, const char *sales, const char *campaign, json_t **out,
 	struct tp_error *err);
 /* relevant: "yes"/"oui", "no"/"non" or NULL; amount: euros (units_parse_money) or NULL. */

@@ -12,6 +12,19 @@
 #include "core/tz.h"
 #include "core/units.h"
 
+/* A number as the agent or sales person reads it aloud: the national form of the campaign's
+ * country; a French campaign dials overseas numbers in the French plan too (02 62 20 00 01). */
+static int phone_display(const char *phone, const char *region, char *shown, size_t size)
+{
+	char digits[11];
+
+	if (phone_fr_plan(region ? region : "FR") && phone_fr_national(phone, digits) == 0) {
+		snprintf(shown, size, "%.2s %.2s %.2s %.2s %.2s", digits, digits + 2, digits + 4, digits + 6, digits + 8);
+		return 0;
+	}
+	return phone_format_for(phone, region, shown, size);
+}
+
 /* The time of at (local to c) or now. */
 static int resolve_at(const struct app *a, const struct campaign *c, const char *at, const char *field, int64_t *out,
 	struct tp_error *err)
@@ -111,17 +124,8 @@ static int lead_json(struct app *a, int64_t lead_id, json_t **out, struct tp_err
 			v.qual);
 		char shown[64];
 
-		char digits[11];
-
-		/* As the agent reads it aloud: national form for the campaign's country; a French
-		 * campaign dials overseas numbers in the French plan too (02 62 20 00 01). */
-		if (phone_fr_plan(lv.region ? lv.region : "FR") && phone_fr_national(lv.phone, digits) == 0) {
-			snprintf(shown, sizeof(shown), "%.2s %.2s %.2s %.2s %.2s", digits, digits + 2, digits + 4, digits + 6,
-				digits + 8);
+		if (phone_display(lv.phone, lv.region, shown, sizeof(shown)) == 0)
 			json_object_set_new(*out, "phone_display", json_string(shown));
-		} else if (phone_format_for(lv.phone, lv.region, shown, sizeof(shown)) == 0) {
-			json_object_set_new(*out, "phone_display", json_string(shown));
-		}
 	}
 	lead_view_release(&lv);
 	json_decref(v.calls);
@@ -293,6 +297,15 @@ static int list_one(void *vctx, const struct appointment_row *r)
 		"amount_cents", r->amount_cents ? json_integer(r->amount_cents) : json_null(),
 		"contact", r->contact, "company", r->company, "phone", r->phone));
 	json_object_set_new(o, "due", json_boolean(r->scheduled_at <= ctx->now));
+	if (*r->phone && phone_display(r->phone, r->region, when, sizeof(when)) == 0)
+		json_object_set_new(o, "phone_display", json_string(when));
+	/* What sales need before the meeting: the agent's notes and the prospect's answers. */
+	json_object_set_new(o, "notes", json_string(r->notes));
+	json_t *q = json_object();
+
+	for (size_t i = 0; i < r->nqual; i++)
+		json_object_set_new(q, r->qual_key[i], json_string(r->qual_value[i]));
+	json_object_set_new(o, "qualification", q);
 	return 0;
 }
 

@@ -334,25 +334,62 @@ static void appointments(struct http_req *r)
 	html_begin(r, T(r, "Appointments"), "appointments");
 	if (http_query(r, "saved"))
 		html_f(r, "<p class=\"message ok\" role=\"status\">%s</p>", T(r, "Saved."));
-	/* What sales work on: past appointments still without their outcome, then those to come
-	 * (soonest first); "all" adds the finished ones. */
-	const char *show = http_query(r, "show");
-	static const char *const shows[][2] = {{"current", N_("To record and upcoming")}, {"all", N_("All")}};
+	/* What sales work on: by default the past appointments still to record (newest first)
+	 * and those to come (soonest first); "upcoming", "past" (newest first) and "all" too,
+	 * and one agent's. */
+	const char *show = http_query(r, "show"), *agent = http_query(r, "agent");
+	static const char *const shows[][2] = {{"current", N_("To record and upcoming")}, {"record", N_("To record")},
+		{"upcoming", N_("Upcoming")}, {"past", N_("Past")}, {"all", N_("All")}};
+	size_t nshows = sizeof(shows) / sizeof(shows[0]), which = 0;
 
-	if (!show || strcmp(show, "all"))
-		show = "current";
+	for (size_t t = 0; t < nshows; t++)
+		if (show && strcmp(show, shows[t][0]) == 0)
+			which = t;
+	show = shows[which][0];
+	if (agent && !*agent)
+		agent = NULL;
 	html_f(r, "<nav class=\"tabs\" aria-label=\"%s\"><ul>", T(r, "Appointments"));
-	for (size_t t = 0; t < 2; t++)
-		html_f(r, "<li><a href=\"/appointments?show=%s\"%S>%s</a></li>", shows[t][0],
-			strcmp(show, shows[t][0]) == 0 ? " aria-current=\"page\"" : "", T(r, shows[t][1]));
-	html_f(r, "</ul></nav>");
-	size_t shown = 0, matching = 0;
+	for (size_t t = 0; t < nshows; t++)
+		html_f(r, "<li><a href=\"/appointments?show=%s%S\"%S>%s</a></li>", shows[t][0],
+			agent ? arena_printf(&r->arena, "&amp;agent=%s", html_url(r, agent)) : "",
+			t == which ? " aria-current=\"page\"" : "", T(r, shows[t][1]));
+	html_f(r, "</ul></nav><form method=\"get\" action=\"/appointments\" class=\"inline\">"
+		"<input type=\"hidden\" name=\"show\" value=\"%s\"><label>%s <select name=\"agent\" id=\"ap-agent\">"
+		"<option value=\"\">%s</option>", show, T(r, "Set by"), T(r, "Every agent"));
+	{
+		/* The agents of these appointments, each once. */
+		json_t *seen = json_object();
 
-	json_array_foreach(list, i, a) {
-		bool due = json_is_true(json_object_get(a, "due"));
-		bool open = strcmp(jstr(a, "status"), "scheduled") == 0 || !*jstr(a, "result");
+		json_array_foreach(list, i, a) {
+			const char *who = jstr(a, "agent");
 
-		if (strcmp(show, "current") == 0 && due && !open)
+			if (*who && !json_object_get(seen, who)) {
+				json_object_set_new(seen, who, json_true());
+				html_f(r, "<option value=\"%s\"%S>%s</option>", who, agent && strcmp(agent, who) == 0 ? " selected" : "",
+					who);
+			}
+		}
+		json_decref(seen);
+	}
+	html_f(r, "</select></label> <button type=\"submit\">%s</button></form>", T(r, "Show"));
+	size_t shown = 0, matching = 0, n = json_array_size(list), ndue = 0;
+	/* Upcoming ones soonest first, the others newest first (the list comes soonest first);
+	 * "current": those to record, newest first, then those to come, soonest first. */
+	bool newest_first = strcmp(show, "upcoming") != 0 && strcmp(show, "current") != 0;
+
+	json_array_foreach(list, i, a)
+		ndue += json_is_true(json_object_get(a, "due"));
+	for (size_t k = 0; k < n; k++) {
+		size_t at = strcmp(show, "current") == 0 ? (k < ndue ? ndue - 1 - k : k) : newest_first ? n - 1 - k : k;
+		bool due, open;
+
+		a = json_array_get(list, at);
+		due = json_is_true(json_object_get(a, "due"));
+		open = strcmp(jstr(a, "status"), "scheduled") == 0 || strcmp(jstr(a, "result"), "pending") == 0;
+		if (agent && strcmp(agent, jstr(a, "agent")) != 0)
+			continue;
+		if ((strcmp(show, "current") == 0 && due && !open) || (strcmp(show, "record") == 0 && !(due && open)) ||
+		    (strcmp(show, "upcoming") == 0 && due) || (strcmp(show, "past") == 0 && !due))
 			continue;
 		if (++matching > 200)
 			continue;   /* the first 200; the count says how many more */
@@ -369,10 +406,29 @@ static void appointments(struct http_req *r)
 				(long long)json_integer_value(amount) % 100);
 		char when[48];
 
-		html_f(r, "<article class=\"card appointment\" id=\"appointment-%lld\"><h2>%s — %s</h2>"
-			"<p><strong>%s</strong> · %s · <a href=\"%s\">%s</a> · %s %s</p>",
-			id, i18n_datetime(r->lang, jstr(a, "scheduled_at"), when, sizeof(when)), jstr(a, "company"), jstr(a, "contact"), jstr(a, "campaign"),
-			arena_printf(&r->arena, "tel:%s", jstr(a, "phone")), jstr(a, "phone"), T(r, "set by"), jstr(a, "agent"));
+		/* The prospect (company, contact, number) when the appointment has one, its campaign, who set it. */
+		html_f(r, "<article class=\"card appointment\" id=\"appointment-%lld\" data-due=\"%s\"><h2>%s%s%s</h2><p>",
+			id, due ? "yes" : "no", i18n_datetime(r->lang, jstr(a, "scheduled_at"), when, sizeof(when)),
+			*jstr(a, "company") ? " — " : "", jstr(a, "company"));
+		if (*jstr(a, "contact"))
+			html_f(r, "<strong>%s</strong> · ", jstr(a, "contact"));
+		html_f(r, "%s · ", jstr(a, "campaign"));
+		if (*jstr(a, "phone"))
+			html_f(r, "<a href=\"%s\">%s</a> · ", arena_printf(&r->arena, "tel:%s", jstr(a, "phone")),
+				*jstr(a, "phone_display") ? jstr(a, "phone_display") : jstr(a, "phone"));
+		html_f(r, "%s %s</p>", T(r, "set by"), jstr(a, "agent"));
+		/* What the agent learnt on the call: notes and qualification answers. */
+		if (*jstr(a, "notes"))
+			html_f(r, "<blockquote class=\"notes\"><p>%s</p></blockquote>", jstr(a, "notes"));
+		if (json_object_size(json_object_get(a, "qualification"))) {
+			const char *key;
+			json_t *v;
+
+			html_f(r, "<dl class=\"qualification\">");
+			json_object_foreach(json_object_get(a, "qualification"), key, v)
+				html_f(r, "<dt>%s</dt><dd>%s</dd>", key, json_string_value(v));
+			html_f(r, "</dl>");
+		}
 		html_f(r, "<form method=\"post\" action=\"/appointments/%lld\" class=\"inline\">", id);
 		html_csrf(r);
 		html_f(r, "<label>%s <select name=\"status\">", T(r, "Status"));

@@ -308,6 +308,11 @@ struct appointment_row {
 	int64_t id, call_id, lead_id, scheduled_at, amount_cents;
 	const char *campaign, *timezone, *agent, *sales, *status, *result, *contact, *company, *phone;
 	int relevant;               /* -1 unknown */
+	const char *notes;          /* the agent's notes on the call that set it, "" when none */
+	const char *region;         /* the campaign's, for the number's national form */
+	/* The lead's qualification answers, latest value of each key (what sales need to know). */
+	size_t nqual;
+	const char *const *qual_key, *const *qual_value;
 };
 typedef int (*store_appointment_fn)(void *ctx, const struct appointment_row *row);
 /* Appointments, soonest first; sales and campaign (may be NULL) filter. */

@@ -1756,15 +1756,19 @@ int store_appointment_list(struct store *s, const char *sales, const char *campa
 	void *ctx, struct tp_error *err)
 {
 	struct strbuf sb;
-	struct db_stmt *st;
-	int rc, idx = 1;
+	struct db_stmt *st, *qual;
+	const char *keys[CAMPAIGN_FIELDS_MAX], *values[CAMPAIGN_FIELDS_MAX];
+	static _Thread_local char mem[16384];
+	size_t used = 0;
+	int rc, qrc, idx = 1;
 
 	sb_init(&sb);
 	sb_adds(&sb, "SELECT a.id, a.call_id, COALESCE(a.lead_id, 0), a.scheduled_at, COALESCE(a.amount_cents, 0),"
 		" ca.name, ca.timezone, COALESCE(ag.name, ''), COALESCE(sa.name, ''), a.status, a.result,"
 		" COALESCE(TRIM(COALESCE(ct.first_name, '') || ' ' || COALESCE(ct.last_name, '')), ''),"
-		" COALESCE(co.name, ''), COALESCE(l.phone, ''), COALESCE(a.relevant, -1)"
-		" FROM appointments a JOIN campaigns ca ON ca.id = a.campaign_id"
+		" COALESCE(co.name, ''), COALESCE(l.phone, ''), COALESCE(a.relevant, -1), COALESCE(c.notes, ''),"
+		" COALESCE(l.contact_id, 0), ca.region"
+		" FROM appointments a JOIN campaigns ca ON ca.id = a.campaign_id JOIN calls c ON c.id = a.call_id"
 		" LEFT JOIN users ag ON ag.id = a.agent_id LEFT JOIN users sa ON sa.id = a.sales_id"
 		" LEFT JOIN leads l ON l.id = a.lead_id LEFT JOIN contacts ct ON ct.id = l.contact_id"
 		" LEFT JOIN companies co ON co.id = ct.company_id WHERE 1 = 1");
@@ -1781,17 +1785,54 @@ int store_appointment_list(struct store *s, const char *sales, const char *campa
 		db_bind_text(st, idx++, sales);
 	if (campaign)
 		db_bind_text(st, idx++, campaign);
+	if (!(qual = db_prepare(s->db, "SELECT key, value FROM qualification_values WHERE contact_id = ? ORDER BY id", err))) {
+		db_finalize(st);
+		return err->code;
+	}
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		struct appointment_row r = {
 			db_col_int64(st, 0), db_col_int64(st, 1), db_col_int64(st, 2), db_col_int64(st, 3),
 			db_col_int64(st, 4), db_col_text(st, 5), db_col_text(st, 6), db_col_text(st, 7),
 			db_col_text(st, 8), db_col_text(st, 9), db_col_text(st, 10), db_col_text(st, 11),
-			db_col_text(st, 12), db_col_text(st, 13), (int)db_col_int64(st, 14),
+			db_col_text(st, 12), db_col_text(st, 13), (int)db_col_int64(st, 14), db_col_text(st, 15),
+			db_col_text(st, 17), 0, keys, values,
 		};
+		int64_t contact = db_col_int64(st, 16);
+		size_t n = 0;
 
+		/* The contact's answers, the latest of each key (an indexed look per appointment). */
+		if (contact) {
+			db_bind_int64(qual, 1, contact);
+			while ((qrc = db_step(qual, err)) == DB_ROW) {
+				const char *k = db_col_text(qual, 0), *v = db_col_text(qual, 1);
+				size_t i;
+
+				for (i = 0; i < n && strcmp(keys[i], k) != 0; i++)
+					;
+				if (i == n && n == sizeof(keys) / sizeof(keys[0]))
+					continue;
+				if (i == n) {
+					keys[n] = mem + used;
+					used += (size_t)snprintf(mem + used, sizeof(mem) - used, "%s", k) + 1;
+					n++;
+				}
+				values[i] = mem + used;
+				used += (size_t)snprintf(mem + used, sizeof(mem) - used, "%s", v) + 1;
+				if (used >= sizeof(mem) - 1100)
+					break;   /* a contact with that much history: its first answers */
+			}
+			db_reset(qual);
+			if (qrc < 0) {
+				rc = qrc;
+				break;
+			}
+		}
+		used = 0;
+		r.nqual = n;
 		if (fn(ctx, &r))
 			break;
 	}
+	db_finalize(qual);
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
 }

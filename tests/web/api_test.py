@@ -438,6 +438,9 @@ status, h, text = request("GET", "/api/v1/appointments", cookie=cookie)
 mine = jbody(text)
 check("sales sees the appointment", status == 200 and [a["id"] for a in mine] == [appt["appointment_id"]], text)
 check("appointment JSON", mine and mine[0]["company"] == "<script>alert(1)</script>" and mine[0]["sales"] == "sam", text)
+check("sales see the call: the qualification answers and the notes", mine and
+      mine[0]["qualification"] == {"sector": "industry"} and mine[0]["notes"] == "" and
+      mine[0]["phone_display"] == "04 78 12 34 01", text)
 status, h, text = request("GET", "/appointments", cookie=cookie)
 check("appointments page escapes", "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert(1)" not in text,
       text[:200])

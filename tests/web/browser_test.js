@@ -75,6 +75,7 @@ async function tileValue(page, kpi) {
         await ana.keyboard.press('Enter');
         await statusSays(ana, 'Choisissez le commercial.');
         await ana.selectOption('#sales', 'sam');
+        await ana.selectOption('#q-sector', 'services');
         await ana.focus('#note');
         await ana.keyboard.type('Intéressé, rendez-vous pris');
         // Ctrl+Enter saves from the notes, where Enter adds a line.
@@ -121,6 +122,10 @@ async function tileValue(page, kpi) {
     check('one appointment for sam', cards.length === 1, cards.length);
     const heading = await sam.textContent('article.appointment h2');
     check('its date written the French way', /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2} — /.test(heading), heading);
+    // Sales see what the agent learnt: the notes and the qualification answers.
+    check('the agent\'s notes on the card', (await sam.textContent('article.appointment .notes')).includes('Intéressé, rendez-vous pris'));
+    const answers = await sam.textContent('article.appointment dl.qualification');
+    check('the qualification answers on the card', answers.includes('sector') && answers.includes('services'), answers);
     await sam.selectOption('article.appointment form select[name=status]', 'held');
     await Promise.all([sam.waitForNavigation(), sam.click('article.appointment form button[type=submit]')]);
     check('an appointment to come cannot be held', (await sam.textContent('main')).includes('cannot be held before then'),
@@ -132,6 +137,18 @@ async function tileValue(page, kpi) {
     await sam.goto(base + '/appointments');
     cards = await sam.$$('article.appointment');
     check('two appointments for sam', cards.length === 2, cards.length);
+    check('to record first, then to come', (await sam.$$eval('article.appointment', (l) => l.map((a) => a.dataset.due)))
+      .join() === 'yes,no');
+    await sam.screenshot({ path: path.join(out, 'appointments.png'), fullPage: true });
+    for (const [show, due] of [['upcoming', 'no'], ['past', 'yes'], ['record', 'yes']]) {
+      await sam.goto(base + '/appointments?show=' + show);
+      const dues = await sam.$$eval('article.appointment', (l) => l.map((a) => a.dataset.due));
+      check('filter ' + show, dues.join() === due, dues);
+    }
+    await sam.goto(base + '/appointments?show=all&agent=bob');
+    check('filter by agent', (await sam.$$('article.appointment')).length === 1 &&
+      (await sam.textContent('article.appointment')).includes('bob'));
+    await sam.goto(base + '/appointments');
     const pastId = await sam.evaluate(() => [...document.querySelectorAll('article.appointment')]
       .find((a) => a.querySelector('h2').textContent.startsWith(new Date(Date.now() - 86400000).toLocaleDateString('fr-FR'))).id);
     const form = '#' + pastId + ' form';
