@@ -77,6 +77,30 @@ static void tile_rate(struct http_req *r, json_t *t, const char *key, const char
 		html_f(r, "<span class=\"n\">n = %lld</span></div>", n);
 }
 
+/* Seconds as a call's length reads: 18:45 (minutes and seconds). */
+static const char *mmss(struct http_req *r, double seconds)
+{
+	long s;
+
+	if (isnan(seconds))
+		return "–";
+	s = lround(seconds);
+	return arena_printf(&r->arena, "%ld:%02ld", s / 60, s % 60);
+}
+
+/* A tile of a mean duration: the value and its interval as minutes and seconds. */
+static void tile_duration(struct http_req *r, json_t *t, const char *key, const char *label)
+{
+	double v = rate_value(t, key, "value"), lo = rate_value(t, key, "low"), hi = rate_value(t, key, "high");
+	long long n = (long long)json_integer_value(json_object_get(json_object_get(t, key), "n"));
+
+	html_f(r, "<div class=\"tile\" data-kpi=\"%s\"><span class=\"label\">%s</span><span class=\"value\">%s</span>",
+		key, label, mmss(r, v));
+	if (!isnan(lo))
+		html_f(r, "<span class=\"ci\">%s %s – %s</span>", T(r, "95% interval"), mmss(r, lo), mmss(r, hi));
+	html_f(r, "<span class=\"n\">n = %lld</span></div>", n);
+}
+
 static void tile_count(struct http_req *r, json_t *t, const char *key, const char *label)
 {
 	html_f(r, "<div class=\"tile\" data-kpi=\"%s\"><span class=\"label\">%s</span><span class=\"value\">%s</span></div>",
@@ -122,7 +146,10 @@ static void chart_hours(struct http_req *r, json_t *groups)
 	double step = (double)(W - L - 40) / (double)n, ph = H - B - top;
 
 	html_f(r, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"hours-t\">"
-		"<title id=\"hours-t\">%s</title>", W, H, T(r, "Calls and conversations per hour, contact rate, by hour of day"));
+		"<title id=\"hours-t\">%s</title>", W, H + 14, T(r, "Calls and conversations per hour, contact rate, by hour of day"));
+	/* The axes' units: per calling hour on the left, the contact rate on the right. */
+	html_f(r, "<text class=\"axis unit\" x=\"%d\" y=\"%d\">%s</text><text class=\"axis unit\" x=\"%d\" y=\"%d\""
+		" text-anchor=\"end\">%s</text>", 2, H + 10, T(r, "per calling hour"), W - 2, H + 10, T(r, "contact rate"));
 	for (int k = 0; k <= 4; k++) {
 		double y = top + ph - ph * k / 4.0;
 
@@ -130,7 +157,7 @@ static void chart_hours(struct http_req *r, json_t *groups)
 			"<text x=\"%d\" y=\"%S\" class=\"axis\" text-anchor=\"end\">%s</text>"
 			"<text x=\"%d\" y=\"%S\" class=\"axis\">%d%%</text>",
 			L, W - 40, arena_printf(&r->arena, "%.1f", y), arena_printf(&r->arena, "%.1f", y), L - 4,
-			arena_printf(&r->arena, "%.1f", y + 4), num(r, max * k / 4.0, 0), W - 36,
+			arena_printf(&r->arena, "%.1f", y + 4), num(r, max * k / 4.0, max < 8 ? 1 : 0), W - 36,
 			arena_printf(&r->arena, "%.1f", y + 4), k * 25);
 	}
 	json_array_foreach(groups, i, g) {
@@ -189,8 +216,9 @@ static void chart_heatmap(struct http_req *r, json_t *groups)
 	}
 	int cw = 44, ch = 26, L = 46, top = 22, W = L + cw * (hmax - hmin + 1) + 4, H = top + ch * 7 + 4;
 
-	html_f(r, "<svg class=\"chart heat\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"heat-t\">"
-		"<title id=\"heat-t\">%s</title>", W, H, T(r, "Contact rate by weekday and hour"));
+	/* Drawn at its own size (a few hours are not blown up to the page's width). */
+	html_f(r, "<svg class=\"chart heat\" viewBox=\"0 0 %d %d\" width=\"%d\" role=\"img\" aria-labelledby=\"heat-t\">"
+		"<title id=\"heat-t\">%s</title>", W, H, W * 3 / 2, T(r, "Contact rate by weekday and hour"));
 	for (int h = hmin; h <= hmax; h++)
 		html_f(r, "<text class=\"axis\" x=\"%d\" y=\"16\" text-anchor=\"middle\">%d h</text>", L + cw * (h - hmin) + cw / 2, h);
 	for (int d = 0; d < 7; d++)
@@ -217,7 +245,8 @@ static void chart_heatmap(struct http_req *r, json_t *groups)
 			arena_printf(&r->arena, "%.2f", op), T(r, days[d]), h, pct(r, v), n, shade < 150 ? " dark" : "",
 			L + cw * (h - hmin) + cw / 2 - 1, top + ch * d + 17, arena_printf(&r->arena, "%.0f", v * 100));
 	}
-	html_f(r, "</svg>");
+	html_f(r, "</svg><p class=\"legend\" id=\"heat-legend\">%s</p>",
+		T(r, "Each cell: the contact rate in % of that weekday and hour; darker is higher, paler has fewer calls (full colour from 30)."));
 }
 
 /* Horizontal bars: label, count, share of the first bar. */
@@ -292,6 +321,7 @@ static void chart_weeks(struct http_req *r, json_t *groups, const char *key, con
 struct campaign_opts {
 	struct http_req *r;
 	const char *selected;
+	json_t *kinds;              /* name: kind, for one funnel per kind */
 };
 
 static int campaign_option(void *ctx, const struct campaign *c)
@@ -299,7 +329,23 @@ static int campaign_option(void *ctx, const struct campaign *c)
 	struct campaign_opts *o = ctx;
 
 	html_f(o->r, "<option%S>%s</option>", o->selected && strcmp(o->selected, c->name) == 0 ? " selected" : "", c->name);
+	json_object_set_new(o->kinds, c->name, json_string(c->kind));
 	return 0;
+}
+
+/* The funnel of one kind of campaign: a sales campaign sells on the call (calls,
+ * conversations, sales); the others set appointments that sales win. */
+static void funnel(struct http_req *r, const char *kind, const char *title, const long long counts[4])
+{
+	bool sales = kind && strcmp(kind, "sales") == 0;
+	const char *labels[] = {T(r, "Calls"), T(r, "Conversations"), sales ? T(r, "Sales") : T(r, "Appointments"),
+		T(r, "Sales")};
+	long long values[] = {counts[0], counts[1], sales ? counts[3] : counts[2], counts[3]};
+
+	html_f(r, "<section class=\"half funnel\" data-kind=\"%s\" aria-labelledby=\"funnel-h-%s\"><h2 id=\"funnel-h-%s\">%s</h2>",
+		kind ? kind : "", kind ? kind : "all", kind ? kind : "all", title);
+	bars(r, title, sales ? 3 : 4, labels, values);
+	html_f(r, "</section>");
 }
 
 static int kpi(struct http_req *r, const struct app_kpi_query *base, const char *by, json_t **out)
@@ -339,20 +385,26 @@ static void insights_section(struct http_req *r, const struct app_kpi_query *q)
 	struct tp_error err;
 	bool french = strcmp(r->lang, "fr") == 0;
 
+	char said[512] = "";
+
 	html_f(r, "<section class=\"insights card\" aria-labelledby=\"ins-h\"><h2 id=\"ins-h\">%s</h2><ul>",
 		T(r, "What the figures say"));
 	for (size_t i = 0; i < sizeof(bys) / sizeof(bys[0]); i++) {
 		struct app_insights_query iq = {q->campaign, q->agent, q->from, q->to, bys[i], "contact_rate"};
 		json_t *out = NULL;
+		const char *sentence;
 
 		tp_error_clear(&err);
-		if (app_insights_slots(r->app, &iq, &out, &err) == 0)
-			html_f(r, "<li data-insight=\"%s\">%s</li>", bys[i],
-				json_string_value(json_object_get(out, french ? "summary" : "summary_en")));
+		/* Each finding once ("too few calls" is the same by hour and by weekday). */
+		if (app_insights_slots(r->app, &iq, &out, &err) == 0 &&
+		    strcmp(sentence = json_string_value(json_object_get(out, french ? "summary" : "summary_en")), said) != 0) {
+			html_f(r, "<li data-insight=\"%s\">%s</li>", bys[i], sentence);
+			snprintf(said, sizeof(said), "%s", sentence);
+		}
 		json_decref(out);
 	}
 	html_f(r, "</ul><p class=\"muted\">%s</p></section>",
-		T(r, "Differences are called significant when chance alone would rarely make them (q ≤ 0.05 after Benjamini-Hochberg); telepro insights gives the details."));
+		T(r, "Differences are called significant when chance alone would rarely make them (q ≤ 0.05 after Benjamini-Hochberg)."));
 }
 
 void page_dashboard(struct http_req *r)
@@ -360,7 +412,7 @@ void page_dashboard(struct http_req *r)
 	const char *campaign = http_query(r, "campaign"), *agent = http_query(r, "agent");
 	struct app_kpi_query q = {campaign && *campaign ? campaign : NULL, agent && *agent ? agent : NULL,
 		http_query(r, "from"), http_query(r, "to"), NULL};
-	struct campaign_opts co = {r, q.campaign};
+	struct campaign_opts co = {r, q.campaign, json_object()};
 	json_t *hours = NULL, *heat = NULL, *weeks = NULL, *agents = NULL, *outcomes = NULL, *insights = NULL, *t, *g;
 	struct tp_error err;
 	bool is_agent = strcmp(r->session.user.role, "agent") == 0;
@@ -407,7 +459,7 @@ void page_dashboard(struct http_req *r)
 	tile_rate(r, t, "sales_per_appointment", T(r, "Sales per appointment"), true, 1);
 	tile_rate(r, t, "relevant_appointment_rate", T(r, "Relevant appointments"), true, 1);
 	tile_rate(r, t, "qualification_rate", T(r, "Qualification rate"), true, 1);
-	tile_rate(r, t, "avg_conversation_seconds", T(r, "Average conversation (s)"), false, 0);
+	tile_duration(r, t, "avg_conversation_seconds", T(r, "Average conversation"));
 	html_f(r, "</div></section>");
 	if (json_object_get(hours, "objectives")) {
 		json_t *o = json_object_get(hours, "objectives");
@@ -432,6 +484,13 @@ void page_dashboard(struct http_req *r)
 			/* The team's target when no agent is chosen (the target times the agents who called). */
 			long long goal = json_object_get(x, "team_target") ? count_of(x, "team_target") : count_of(x, "target");
 
+			if (goal <= 0) {
+				/* The team's target counts the agents who called: none yet. */
+				html_f(r, "<div class=\"tile\" data-objective=\"%s\"><span class=\"label\">%s</span>"
+					"<span class=\"value\">–</span><span class=\"n\">%s (%lld %s)</span></div>", keys[k],
+					T(r, labels[k]), T(r, "nobody has called yet"), count_of(x, "target"), T(r, "per agent"));
+				continue;
+			}
 			html_f(r, "<div class=\"tile\" data-objective=\"%s\"><span class=\"label\">%s</span>"
 				"<span class=\"value\">%lld / %lld</span>", keys[k], T(r, labels[k]), count_of(x, "done"), goal);
 			if (!isnan(progress))
@@ -455,14 +514,44 @@ void page_dashboard(struct http_req *r)
 	if (!unplaced_note(r, heat))
 		chart_heatmap(r, json_object_get(heat, "groups"));
 	html_f(r, "</section>");
-	{
-		const char *labels[] = {T(r, "Calls"), T(r, "Conversations"), T(r, "Appointments"), T(r, "Sales")};
-		long long values[] = {count_of(t, "calls"), count_of(t, "conversations"), count_of(t, "appointments"),
+	if (q.campaign) {
+		long long counts[] = {count_of(t, "calls"), count_of(t, "conversations"), count_of(t, "appointments"),
 			count_of(t, "sales")};
+		json_t *k = json_object_get(co.kinds, q.campaign);
 
-		html_f(r, "<section class=\"half\" aria-labelledby=\"funnel-h\"><h2 id=\"funnel-h\">%s</h2>", T(r, "Funnel"));
-		bars(r, T(r, "Funnel"), 4, labels, values);
-		html_f(r, "</section>");
+		funnel(r, json_is_string(k) ? json_string_value(k) : NULL, T(r, "Funnel"), counts);
+	} else {
+		/* All campaigns: one funnel per kind, so that sales made on the call do not outnumber
+		 * the appointments of appointment-setting campaigns. */
+		json_t *by = NULL, *sums = json_object(), *x;
+		const char *kind;
+
+		if (kpi(r, &q, "campaign", &by)) {
+			json_decref(sums);
+			goto out;
+		}
+		json_array_foreach(json_object_get(by, "groups"), i, g) {
+			json_t *k = json_object_get(co.kinds, jstr_key(g)), *s;
+			const char *name = json_is_string(k) ? json_string_value(k) : "custom";
+
+			if (!(s = json_object_get(sums, name)))
+				json_object_set_new(sums, name, s = json_pack("[I,I,I,I]", (json_int_t)0, (json_int_t)0, (json_int_t)0,
+					(json_int_t)0));
+			for (size_t c = 0; c < 4; c++) {
+				static const char *const keys[] = {"calls", "conversations", "appointments", "sales"};
+
+				json_array_set_new(s, c, json_integer(json_integer_value(json_array_get(s, c)) + count_of(g, keys[c])));
+			}
+		}
+		json_object_foreach(sums, kind, x) {
+			long long counts[4];
+
+			for (size_t c = 0; c < 4; c++)
+				counts[c] = (long long)json_integer_value(json_array_get(x, c));
+			funnel(r, kind, arena_printf(&r->arena, "%s — %s", T(r, "Funnel"), T(r, kind)), counts);
+		}
+		json_decref(sums);
+		json_decref(by);
 	}
 	if (kpi(r, &q, "outcome", &outcomes))
 		goto out;
@@ -567,6 +656,7 @@ out:
 	json_decref(agents);
 	json_decref(outcomes);
 	json_decref(insights);
+	json_decref(co.kinds);
 	html_end(r);
 }
 

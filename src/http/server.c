@@ -21,6 +21,7 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
+#include "http/html.h"
 #include "http/http.h"
 #include "http/i18n.h"
 #include "http/net.h"
@@ -461,10 +462,7 @@ static bool same_origin(struct http_req *r)
 static void forbidden(struct http_req *r, const char *why)
 {
 	if (r->route->flags & HTTP_PAGE) {
-		sb_reset(&r->out);
-		sb_addf(&r->out, "<!doctype html><meta charset=utf-8><title>403</title><p>%s</p><p><a href=\"/\">%s</a>",
-			i18n(r->lang, why), i18n(r->lang, "Home"));
-		http_reply_html(r, 403);
+		html_message(r, 403, T(r, "Access refused"), T(r, why));   /* in the site's layout */
 	} else {
 		http_reply_status(r, 403, NULL, why);
 	}
@@ -610,9 +608,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			} else if (is_api(r)) {
 				http_reply_status(r, 404, NULL, "no such API path (docs/API.md)");
 			} else {
-				sb_adds(&r->out, "<!doctype html><meta charset=utf-8><title>404</title><p>Page introuvable / "
-					"page not found. <a href=\"/\">Telepro</a>");
-				http_reply_html(r, 404);
+				r->lang = accept_language(r);
+				html_message(r, 404, T(r, "Page not found"), T(r, "There is no page at this address."));
 			}
 			return send_answer(r);
 		}

@@ -171,9 +171,25 @@ async function tileValue(page, kpi) {
     check('calls per hour: too early to say after a few minutes', await tileValue(mia, 'calls_per_hour') === '–',
       await tileValue(mia, 'calls_per_hour'));
     check('the charts are SVG from the server', (await mia.$$('svg.chart')).length >= 4);
-    check('what the figures say: too few calls yet', (await mia.textContent('section.insights')).includes('Trop peu d\'appels'),
-      await mia.textContent('section.insights'));
+    check('what the figures say: too few calls yet, said once', (await mia.$$('section.insights li')).length === 1 &&
+      (await mia.textContent('section.insights')).includes('Trop peu d\'appels'), await mia.textContent('section.insights'));
+    check('no CLI command on a page', !(await mia.textContent('main')).includes('telepro '));
+    check('average conversation as minutes and seconds', /^\d+:\d{2}$/.test(await tileValue(mia, 'avg_conversation_seconds')),
+      await tileValue(mia, 'avg_conversation_seconds'));
+    check('the heatmap has its legend', (await mia.textContent('#heat-legend')).includes('taux de contact'));
+    check('one funnel, the campaign\'s kind', (await mia.$$eval('section.funnel', (l) => l.map((f) => f.dataset.kind)))
+      .join() === 'appointment');
     await mia.screenshot({ path: path.join(out, 'dashboard.png'), fullPage: true });
+    // Pages that are refused or do not exist look like the others.
+    const refused = await ana.goto(base + '/users');
+    check('403 in the site\'s layout', refused.status() === 403 && await ana.isVisible('header.top') &&
+      (await ana.textContent('main')).includes('Accès refusé'), await ana.textContent('body'));
+    const missing = await ana.goto(base + '/nowhere');
+    check('404 in the site\'s layout', missing.status() === 404 && await ana.isVisible('header.top') &&
+      (await ana.textContent('main')).includes('Page introuvable'), await ana.textContent('body'));
+    await ana.goto(base + '/desk');
+    await Promise.all([ana.waitForNavigation(), ana.click('text=Web test')]);
+    await ana.waitForSelector('#dial');
 
     const campaignId = await mia.evaluate(async () => (await (await fetch('/api/v1/campaigns')).json())
       .find((c) => c.name === 'Web test').id);
@@ -220,6 +236,17 @@ async function tileValue(page, kpi) {
     const row = await mia.textContent('#team-agents tbody tr');
     check('team screen: ana, 5 calls of 40, calling now', row.includes('ana') && row.includes('5 / 40') && row.includes('en appel'), row);
     check('team screen: a green dot for calling', await mia.getAttribute('#team-agents tbody tr', 'data-state') === 'calling');
+    // The team screen and the dashboard on a 768 px tablet: nothing wider than the screen.
+    await mia.setViewportSize({ width: 768, height: 1024 });
+    check('team screen fits 768 px', !(await mia.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)));
+    await mia.screenshot({ path: path.join(out, 'team-768.png'), fullPage: true });
+    await mia.goto(base + '/dashboard?campaign=' + encodeURIComponent('Web test'));
+    check('dashboard fits 768 px', !(await mia.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)),
+      await mia.evaluate(() => document.documentElement.scrollWidth));
+    await mia.screenshot({ path: path.join(out, 'dashboard-768.png'), fullPage: true });
+    await mia.goto(base + '/team?campaign=' + campaignId);
+    await mia.setViewportSize({ width: 1280, height: 900 });
+    await mia.waitForFunction(() => document.querySelectorAll('#team-agents tbody tr').length > 0, null, { timeout: 8000 });
     await mia.screenshot({ path: path.join(out, 'team.png'), fullPage: true });
     // The agent stops: no calling time from then on, and the team screen says so.
     await ana.click('#stop');
