@@ -679,6 +679,18 @@ printf '[columns]\nx = qualify.\n' >bad.mapping
 "$T" import calls h.csv --campaign A --mapping bad.mapping 2>err >/dev/null
 expect_eq "qualify needs a key" "2" "$?"
 
+# Fields that would mislead are left out with a note, the row kept: an e-mail that is not
+# one, a French postcode that is not one (a Swiss one stays).
+TELEPRO_DB=$(new_db checked_fields)
+"$T" campaign add F >/dev/null
+printf 'société;téléphone;email;code postal\nAlpha;04 78 12 36 01;pas-un-mail;ABCDE\nBeta;04 78 12 36 02;a@b.fr, c@d.fr;69001\nGamma;+41 22 345 67 89;contact@gamma.ch;1204\n' >f.csv
+"$T" import prospects f.csv --campaign F --format json >out 2>err
+expect_eq "checked fields: rows kept" "3 0" "$(json "f\"{d['imported']} {d['rejected']}\"" <out)"
+expect_eq "checked fields: notes" "f.csv:2: email: 'pas-un-mail' is not an e-mail address: left out, the row is kept|f.csv:2: postcode: 'ABCDE' is not a French postcode (five digits): left out, the row is kept|f.csv:3: email: 'a@b.fr, c@d.fr' is not an e-mail address: left out, the row is kept" \
+  "$(json "'|'.join(f\"f.csv:{n['line']}: {n['field']}: {n['reason']}\" for n in d['notes'])" <out)"
+expect_eq "checked fields: what is kept" "Alpha||,Beta|69001|,Gamma|1204|contact@gamma.ch" \
+  "$("$T" export prospects --campaign F --format json | json "','.join(f\"{p['company']}|{p.get('postcode') or ''}|{p.get('email') or ''}\" for p in d)")"
+
 # Callbacks and appointments an agent sets: after the call, with a sales person when there
 # is one, inside the calling hours or confirmed; what sales record follows the state.
 TELEPRO_DB=$(new_db booking)

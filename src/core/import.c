@@ -196,6 +196,56 @@ static const char *row_place(struct importer *im, long line, struct prospect *p)
 	return where.country[0] ? where.country : im->opts.region;
 }
 
+/* An e-mail address as mail systems take it: one '@', something before it, a domain with a
+ * dot after it, no spaces or commas (two addresses in one cell are not one address). */
+static bool email_valid(const char *s)
+{
+	const char *at = strchr(s, '@'), *dot;
+
+	if (!at || at == s || strchr(at + 1, '@') || strpbrk(s, " \t,;<>\"()[]\\"))
+		return false;
+	dot = strrchr(at + 1, '.');
+	return dot && dot > at + 1 && dot[1] && strlen(dot + 1) >= 2;
+}
+
+/* A French postcode: five digits, a département's (01-95, 97x overseas, 98x Monaco and the
+ * Pacific; Corsica's are 20xxx). */
+static bool fr_postcode_valid(const char *s)
+{
+	if (strlen(s) != 5 || strspn(s, "0123456789") != 5)
+		return false;
+	return !(s[0] == '0' && s[1] == '0') && !(s[0] == '9' && s[1] == '6') && !(s[0] == '9' && s[1] == '9');
+}
+
+/*
+ * Fields that would mislead if kept as written (docs/IMPORT.md, "Checked fields"): an
+ * e-mail that is not one, a French postcode that is not one. The row is kept (its number is
+ * what calls it); the field is left out, and a note says which and why.
+ */
+static void check_fields(struct importer *im, long line, struct prospect *p)
+{
+	char msg[200], region[3] = "";
+
+	/* French when the country column says a French territory, else when the number does (a
+	 * Geneva hotel's 1204 is a Swiss postcode). */
+	if (p->field[F_COUNTRY][0])
+		snprintf(region, sizeof(region), "%.2s", p->field[F_COUNTRY]);
+	else if (phone_region_of(p->lead_phone, region) != 0)
+		region[0] = '\0';
+
+	if (p->field[F_EMAIL][0] && !email_valid(p->field[F_EMAIL])) {
+		snprintf(msg, sizeof(msg), "'%.60s' is not an e-mail address: left out, the row is kept", p->field[F_EMAIL]);
+		note(im, line, "email", msg);
+		p->field[F_EMAIL] = "";
+	}
+	if (p->field[F_POSTCODE][0] && region[0] && phone_fr_plan(region) && !fr_postcode_valid(p->field[F_POSTCODE])) {
+		snprintf(msg, sizeof(msg), "'%.40s' is not a French postcode (five digits): left out, the row is kept",
+			p->field[F_POSTCODE]);
+		note(im, line, "postcode", msg);
+		p->field[F_POSTCODE] = "";
+	}
+}
+
 /* Normalises one phone column into out; returns false (row rejected) when invalid. */
 static bool check_phone(struct importer *im, long line, int id, const char *region, const char *raw, char *out)
 {
@@ -310,6 +360,7 @@ static int read_row(struct importer *im, const struct csv_record *rec)
 		reject(im, rec->line, "phone", "%s%s", "missing: the row has neither a phone nor a mobile number", "");
 		return 0;
 	}
+	check_fields(im, rec->line, &p);
 	if (im->opts.forgotten && ((p.phone[0] && im->opts.forgotten(im->opts.forgotten_ctx, p.phone)) ||
 	    (p.mobile[0] && im->opts.forgotten(im->opts.forgotten_ctx, p.mobile)))) {
 		reject(im, rec->line, p.phone[0] && im->opts.forgotten(im->opts.forgotten_ctx, p.phone) ? "phone" : "mobile",
