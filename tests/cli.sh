@@ -561,7 +561,7 @@ unset TELEPRO_NOW
 # called); --keep-callable erases without that, and the number may come back.
 "$T" campaign add G2 --window "mon-sun 00:00-24:00" >/dev/null
 "$T" import prospects g.csv --campaign G2 2>err >out
-expect_eq "an erased person is refused" "g.csv:2: phone: left out: this person's data was erased at their request and they asked not to be called again (docs/PRIVACY.md)" "$(cat err)"
+expect_eq "an erased person is refused (the other found again)" "g.csv:2: phone: left out: this person's data was erased at their request and they asked not to be called again (docs/PRIVACY.md)|note: g.csv:3: phone: the number is contact 2's (Luc Durand, campaign 'G'): the row is a lead of that contact, kept as it is" "$(paste -sd'|' err)"
 expect_eq "the others come in" "g.csv: 1 imported, 0 duplicates, 1 rejected into G2" "$(cat out)"
 expect_eq "erase, callable" "1 contact erased" "$("$T" person erase --phone 0142685302 --keep-callable)"
 expect_eq "no hash of a callable erasure" "1" "$(sql "$TELEPRO_DB" "SELECT COUNT(*) FROM opposition")"
@@ -690,6 +690,21 @@ expect_eq "checked fields: notes" "f.csv:2: email: 'pas-un-mail' is not an e-mai
   "$(json "'|'.join(f\"f.csv:{n['line']}: {n['field']}: {n['reason']}\" for n in d['notes'])" <out)"
 expect_eq "checked fields: what is kept" "Alpha||,Beta|69001|,Gamma|1204|contact@gamma.ch" \
   "$("$T" export prospects --campaign F --format json | json "','.join(f\"{p['company']}|{p.get('postcode') or ''}|{p.get('email') or ''}\" for p in d)")"
+
+# A row whose number is a contact of another campaign becomes a lead of that contact, and
+# the import says so: which contact, its campaign, what the file says otherwise.
+TELEPRO_DB=$(new_db merged)
+"$T" campaign add A >/dev/null
+"$T" campaign add B >/dev/null
+printf 'société;nom;prénom;téléphone;email\nAlpha;Durand;Anne;04 78 12 37 01;anne@alpha.fr\nBeta;Martin;Paul;04 78 12 37 02;\n' >ma.csv
+printf 'société;nom;prénom;téléphone;email\nAlpha;Dupont;Anne;04 78 12 37 01;a.dupont@alpha.fr\nBeta;Martin;Paul;04 78 12 37 02;\nGamma;Roux;Léa;04 78 12 37 03;\n' >mb.csv
+"$T" import prospects ma.csv --campaign A >/dev/null
+"$T" import prospects mb.csv --campaign B --format json >out 2>/dev/null
+expect_eq "merged: three leads" "3 2" "$(json "f\"{d['imported']} {d['noted']}\"" <out)"
+expect_eq "merged: said with what differs" "2: the number is contact 1's (Anne Durand, campaign 'A'): the row is a lead of that contact, kept as it is; it keeps last_name 'Durand' (the file: 'Dupont'), email 'anne@alpha.fr' (the file: 'a.dupont@alpha.fr')|3: the number is contact 2's (Paul Martin, campaign 'A'): the row is a lead of that contact, kept as it is" \
+  "$(json "'|'.join(f\"{n['line']}: {n['reason']}\" for n in d['notes'] if n['field'] == 'phone')" <out)"
+expect_eq "merged: the contact kept as it is" "Durand|anne@alpha.fr" \
+  "$("$T" export prospects --campaign B --format json | json "'|'.join([d[0]['last_name'], d[0]['email']])")"
 
 # Callbacks and appointments an agent sets: after the call, with a sales person when there
 # is one, inside the calling hours or confirmed; what sales record follows the state.

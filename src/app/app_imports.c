@@ -60,6 +60,7 @@ struct app_import {
 	struct campaign row_c;      /* the campaign a row names (campaign column), kept for the next rows */
 	int year_state, last_month;
 	struct row_seen seen;
+	long merges;                /* rows that found a contact of another campaign */
 	struct pending_call *pending;   /* the batch read, not stored yet (CALLS_BATCH rows) */
 	size_t npending;
 };
@@ -114,6 +115,20 @@ static void sink_reject(void *ctx, const struct tp_error *e)
 
 	if (im->o.on_reject)
 		im->o.on_reject(im->o.arg, e);
+}
+
+/* A row that found a contact of another campaign, said as a note on its phone (the store
+ * says it after its commit, on this thread). */
+static void merge_note(void *ctx, long line, const char *reason)
+{
+	struct app_import *im = ctx;
+	struct tp_error e;
+
+	tp_error_clear(&e);
+	tp_error_at(&e, TP_EUSAGE, im->o.file, line, "phone", "%s", reason);
+	im->merges++;
+	if (im->o.on_note)
+		im->o.on_note(im->o.arg, &e);
 }
 
 static void sink_note(void *ctx, const struct tp_error *e)
@@ -744,6 +759,7 @@ struct app_import *app_import_begin(struct app *a, const struct app_import_opts 
 		} else {
 			im->writer_ready = true;
 			store_import_cancel_on(im->imp, o->cancel);
+			store_import_on_merge(im->imp, merge_note, im);
 			importer_init(&im->im, &iopts, &sink);
 			im->importer_ready = true;
 		}
@@ -824,7 +840,7 @@ int app_import_finish(struct app_import *im, struct app_import_result *res, stru
 		im->added = im->im.stats.imported;
 		im->duplicates = im->im.stats.duplicates;
 		im->rejected = im->im.stats.rejected;
-		im->notes = im->im.stats.notes;
+		im->notes = im->im.stats.notes + im->merges;
 	} else {
 		if (im->csv_ready && (rc = csv_reader_finish(&im->csv)))
 			*err = im->fatal;

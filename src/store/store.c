@@ -1080,7 +1080,56 @@ struct store_import {
 	bool fresh;
 	struct keyed leads, phones, mobiles, sirens, names;
 	char *index_sql[FRESH_NINDEX];
+	/* Rows that found a contact of another campaign: said after the commit. */
+	struct import_merge {
+		long line;
+		char *reason;
+	} *merges;
+	size_t nmerges, merges_cap;
+	store_merge_fn on_merge;
+	void *merge_ctx;
+	struct db_stmt *contact_known;
 };
+
+/* The fields a row and the contact it found are compared on. */
+static const int merge_fields[] = {F_CIVILITY, F_FIRST_NAME, F_LAST_NAME, F_ROLE, F_EMAIL};
+#define NMERGE_FIELDS (sizeof(merge_fields) / sizeof(merge_fields[0]))
+
+/* Keeps what a row that found contact_id (of campaign) says otherwise: file[] against
+ * known[], by merge_fields. */
+static void merge_keep(struct store_import *imp, long line, int64_t contact_id, const char *campaign,
+	const char *const *file, const char *const *known)
+{
+	struct strbuf sb;
+	const char *first = known[1] && *known[1] ? known[1] : "", *last = known[2] && *known[2] ? known[2] : "";
+	size_t differ = 0;
+
+	if (!campaign)
+		return;   /* a contact of this campaign, or of this file: not another campaign's */
+	sb_init(&sb);
+	sb_addf(&sb, "the number is contact %lld's (%s%s%s, campaign '%s'): the row is a lead of that contact, kept as it"
+		" is", (long long)contact_id, first, *first && *last ? " " : "", last, campaign);
+	for (size_t i = 0; i < NMERGE_FIELDS; i++) {
+		const char *f = file[i] ? file[i] : "", *k = known[i] ? known[i] : "";
+
+		if (!*f || strcmp(f, k) == 0)
+			continue;
+		sb_addf(&sb, "%s %s '%s' (the file: '%s')", differ++ ? "," : "; it keeps", field_name(merge_fields[i]),
+			k, f);
+	}
+	if (imp->nmerges == imp->merges_cap) {
+		imp->merges_cap = imp->merges_cap ? imp->merges_cap * 2 : 16;
+		imp->merges = xrealloc(imp->merges, imp->merges_cap * sizeof(*imp->merges));
+	}
+	imp->merges[imp->nmerges].line = line;
+	imp->merges[imp->nmerges].reason = xstrdup(sb.buf);
+	imp->nmerges++;
+	sb_release(&sb);
+}
+
+/* What the contact a row found says, and the campaign it came from. */
+#define CONTACT_KNOWN_SQL "SELECT c.civility, c.first_name, c.last_name, c.role, c.email, (SELECT ca.name FROM leads l" \
+	" JOIN campaigns ca ON ca.id = l.campaign_id WHERE l.contact_id = c.id AND l.campaign_id <> ? ORDER BY l.id LIMIT 1)"
 
 /* The page cache of a row-by-row import (SQLite): a real file's phones and names land at
  * random places in four indexes, which stop fitting in a command's 32 MiB cache from a
@@ -1198,6 +1247,10 @@ static void import_free(struct store_import *imp)
 	db_finalize(imp->lead_add);
 	db_finalize(imp->qual_has);
 	db_finalize(imp->qual_add);
+	db_finalize(imp->contact_known);
+	for (size_t i = 0; i < imp->nmerges; i++)
+		free(imp->merges[i].reason);
+	free(imp->merges);
 	keyed_free(&imp->leads);
 	keyed_free(&imp->phones);
 	keyed_free(&imp->mobiles);
@@ -1667,6 +1720,30 @@ static int bulk_direct_settle(struct store_import *imp, long *added, long *dups,
 	return rc;
 }
 
+/* The bulk path's rows that found a contact (tp_import.contact_id), compared set-based. */
+static int bulk_merges(struct store_import *imp, struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(imp->s->db, CONTACT_KNOWN_SQL ", t.line, c.id, t.civility, t.first_name,"
+		" t.last_name, t.role, t.email FROM tp_import t JOIN contacts c ON c.id = t.contact_id WHERE NOT t.dup"
+		" ORDER BY t.seq", err);
+	const char *file[NMERGE_FIELDS], *known[NMERGE_FIELDS];
+	int rc;
+
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, imp->campaign_id);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		for (size_t i = 0; i < NMERGE_FIELDS; i++) {
+			known[i] = db_col_is_null(st, (int)i) ? "" : db_col_text(st, (int)i);
+			file[i] = db_col_is_null(st, 8 + (int)i) ? "" : db_col_text(st, 8 + (int)i);
+		}
+		merge_keep(imp, (long)db_col_int64(st, 6), db_col_int64(st, 7), db_col_is_null(st, 5) ? NULL
+			: db_col_text(st, 5), file, known);
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
 static int bulk_settle(struct store_import *imp, long *added, long *dups, struct tp_error *err)
 {
 	struct db_stmt *st;
@@ -1707,6 +1784,8 @@ static int bulk_settle(struct store_import *imp, long *added, long *dups, struct
 		*dups = (long)db_col_int64(st, 1);
 	}
 	db_finalize(st);
+	if (rc >= 0 && imp->on_merge)
+		rc = bulk_merges(imp, err);
 	/* Dropped now, not at commit: an outer transaction may import again (demo). */
 	return rc < 0 ? rc : db_exec(imp->s->db, "DROP TABLE tp_import, tp_import_qual, tp_new, tp_newco", err);
 }
@@ -1948,6 +2027,35 @@ static int import_contact(struct store_import *imp, const struct prospect *p, in
 	return keyed_put(&imp->mobiles, p->mobile, NULL, *id, err);
 }
 
+/* A row (of the row-by-row path) that found contact_id: compared with it. */
+static int row_merge(struct store_import *imp, const struct prospect *p, int64_t contact_id, struct tp_error *err)
+{
+	const char *file[NMERGE_FIELDS], *known[NMERGE_FIELDS];
+	int rc;
+
+	if (!imp->contact_known && !(imp->contact_known = db_prepare(imp->s->db, CONTACT_KNOWN_SQL
+		" FROM contacts c WHERE c.id = ?", err)))
+		return err->code;
+	db_bind_int64(imp->contact_known, 1, imp->campaign_id);
+	db_bind_int64(imp->contact_known, 2, contact_id);
+	if ((rc = db_step(imp->contact_known, err)) == DB_ROW) {
+		for (size_t i = 0; i < NMERGE_FIELDS; i++) {
+			file[i] = p->field[merge_fields[i]];
+			known[i] = db_col_is_null(imp->contact_known, (int)i) ? "" : db_col_text(imp->contact_known, (int)i);
+		}
+		merge_keep(imp, p->line, contact_id, db_col_is_null(imp->contact_known, 5) ? NULL
+			: db_col_text(imp->contact_known, 5), file, known);
+	}
+	db_reset(imp->contact_known);
+	return rc < 0 ? rc : 0;
+}
+
+void store_import_on_merge(struct store_import *imp, store_merge_fn fn, void *ctx)
+{
+	imp->on_merge = fn;
+	imp->merge_ctx = ctx;
+}
+
 int store_import_prospect(struct store_import *imp, const struct prospect *p, struct tp_error *err)
 {
 	int64_t exists, contact_id, lead_id;
@@ -1968,6 +2076,8 @@ int store_import_prospect(struct store_import *imp, const struct prospect *p, st
 	if (exists)
 		return IMPORT_DUPLICATE;
 	if ((rc = import_contact(imp, p, &contact_id, &reused, err)))
+		return rc;
+	if (reused && imp->on_merge && !imp->fresh && (rc = row_merge(imp, p, contact_id, err)))
 		return rc;
 	db_bind_int64(imp->lead_add, 1, imp->campaign_id);
 	db_bind_int64(imp->lead_add, 2, contact_id);
@@ -2052,6 +2162,8 @@ int store_import_commit(struct store_import *imp, const char *file, struct impor
 		store_import_abort(imp);
 		return rc;
 	}
+	for (size_t i = 0; i < imp->nmerges; i++)
+		imp->on_merge(imp->merge_ctx, imp->merges[i].line, imp->merges[i].reason);
 	import_free(imp);
 	return 0;
 }

@@ -135,6 +135,13 @@ TP_MUST_USE int store_import_commit(struct store_import *imp, const char *file, 
 /* Rolls back and frees. */
 void store_import_abort(struct store_import *imp);
 
+/* A row that found a contact of another campaign (by its number) becomes a lead of that
+ * contact, whose names and e-mail stay as they are (docs/IMPORT.md, "Contacts found
+ * again"): fn hears of each such row after the commit, in file order, with the reason in
+ * words (which contact, its campaign, the fields the file says otherwise). */
+typedef void (*store_merge_fn)(void *ctx, long line, const char *reason);
+void store_import_on_merge(struct store_import *imp, store_merge_fn fn, void *ctx);
+
 /* While *flag is 0 the import goes on; once set (e.g. by a SIGINT handler), the commit
  * stops at its next step and rolls back ("interrupted: nothing was imported"). */
 void store_import_cancel_on(struct store_import *imp, volatile sig_atomic_t *flag);
