@@ -705,6 +705,20 @@ expect_eq "merged: said with what differs" "2: the number is contact 1's (Anne D
   "$(json "'|'.join(f\"{n['line']}: {n['reason']}\" for n in d['notes'] if n['field'] == 'phone')" <out)"
 expect_eq "merged: the contact kept as it is" "Durand|anne@alpha.fr" \
   "$("$T" export prospects --campaign B --format json | json "'|'.join([d[0]['last_name'], d[0]['email']])")"
+# Or, by choice, the contact takes the file's names and e-mail, or the row is rejected.
+"$T" campaign add C >/dev/null
+"$T" campaign add D >/dev/null
+"$T" import prospects mb.csv --campaign C --existing update --format json >out 2>/dev/null
+expect_eq "merged, updated: said" "2: the number is contact 1's (Anne Durand, campaign 'A'): the row is a lead of that contact, updated from the file; now last_name 'Dupont' (was 'Durand'), email 'a.dupont@alpha.fr' (was 'anne@alpha.fr')" \
+  "$(json "'|'.join(f\"{n['line']}: {n['reason']}\" for n in d['notes'] if n['line'] == 2)" <out)"
+expect_eq "merged, updated: the contact took the file's" "Dupont|a.dupont@alpha.fr" \
+  "$("$T" export prospects --campaign A --format json | json "'|'.join([d[0]['last_name'], d[0]['email']])")"
+"$T" import prospects mb.csv --campaign D --existing reject --format json >out 2>/dev/null
+expect_eq "merged, rejected: nothing imported" "0 3" "$(json "f\"{d['imported']} {d['rejected']}\"" <out)"
+expect_eq "merged, rejected: why" "4: the number is contact 3's (Léa Roux, campaign 'B'): the row is rejected (--existing reject)" \
+  "$(json "'|'.join(f\"{e['line']}: {e['reason']}\" for e in d['errors'] if e['line'] == 4)" <out)"
+"$T" import prospects mb.csv --campaign D --existing maybe 2>err >/dev/null
+expect_eq "--existing takes keep, update or reject" "2|telepro: existing: 'maybe': keep, update or reject" "$?|$(cat err)"
 
 # Callbacks and appointments an agent sets: after the call, with a sales person when there
 # is one, inside the calling hours or confirmed; what sales record follows the state.

@@ -491,6 +491,7 @@ function initImport(box) {
       delimiter: box.dataset.sep || '' });
     if (box.dataset.latin1) q.set('encoding', 'latin1');
     if (lines.length) q.set('mapping', lines.join('\n') + '\n');
+    q.set('existing', $('#imp-existing').value);
     $('#imp-go').disabled = true;
     const report = $('#imp-report');
     report.replaceChildren(el('p', { text: t('Importing…') }));

@@ -167,6 +167,9 @@ struct app_import_opts {
 	const char *source;         /* dnc: internal, bloctel or other */
 	const char *region;         /* dnc: of national numbers (default FR) */
 	const char *screened;       /* dnc from bloctel: the day the list was produced (default today) */
+	/* prospects: a row whose number is a contact of another campaign: "keep" (default: the
+	 * contact as it is), "update" (from the file's names, role, e-mail) or "reject". */
+	const char *existing;
 	/* Each rejected row, as it is found (may be NULL). */
 	void (*on_reject)(void *arg, const struct tp_error *e);
 	/* Each row kept with a remark, in the same form (prospects; may be NULL). */

@@ -119,13 +119,18 @@ static void sink_reject(void *ctx, const struct tp_error *e)
 
 /* A row that found a contact of another campaign, said as a note on its phone (the store
  * says it after its commit, on this thread). */
-static void merge_note(void *ctx, long line, const char *reason)
+static void merge_note(void *ctx, long line, bool refused, const char *reason)
 {
 	struct app_import *im = ctx;
 	struct tp_error e;
 
 	tp_error_clear(&e);
 	tp_error_at(&e, TP_EUSAGE, im->o.file, line, "phone", "%s", reason);
+	if (refused) {
+		if (im->o.on_reject)   /* counted with the import's rejections (store_import_commit) */
+			im->o.on_reject(im->o.arg, &e);
+		return;
+	}
 	im->merges++;
 	if (im->o.on_note)
 		im->o.on_note(im->o.arg, &e);
@@ -699,6 +704,8 @@ static void import_free(struct app_import *im)
 struct app_import *app_import_begin(struct app *a, const struct app_import_opts *o, struct tp_error *err)
 {
 	struct app_import *im;
+	enum store_existing existing = !o->existing || !strcmp(o->existing, "keep") ? STORE_EXISTING_KEEP
+		: !strcmp(o->existing, "update") ? STORE_EXISTING_UPDATE : STORE_EXISTING_REJECT;
 	int rc;
 
 	if (app_require(a, APP_MANAGER | APP_ADMIN, "import", err))
@@ -706,6 +713,10 @@ struct app_import *app_import_begin(struct app *a, const struct app_import_opts 
 	if (o->kind == APP_IMPORT_DNC && (!o->source || (strcmp(o->source, "internal") && strcmp(o->source, "bloctel") &&
 	    strcmp(o->source, "other")))) {
 		tp_error_at(err, TP_EUSAGE, NULL, 0, "source", "internal, bloctel or other");
+		return NULL;
+	}
+	if (o->existing && strcmp(o->existing, "keep") && strcmp(o->existing, "update") && strcmp(o->existing, "reject")) {
+		tp_error_at(err, TP_EUSAGE, NULL, 0, "existing", "'%s': keep, update or reject", o->existing);
 		return NULL;
 	}
 	if (o->kind == APP_IMPORT_CALLS && !o->mapping_text) {
@@ -760,6 +771,7 @@ struct app_import *app_import_begin(struct app *a, const struct app_import_opts 
 			im->writer_ready = true;
 			store_import_cancel_on(im->imp, o->cancel);
 			store_import_on_merge(im->imp, merge_note, im);
+			store_import_existing(im->imp, existing);
 			importer_init(&im->im, &iopts, &sink);
 			im->importer_ready = true;
 		}
@@ -831,6 +843,7 @@ int app_import_finish(struct app_import *im, struct app_import_result *res, stru
 		/* The writer's verdicts (the bulk path leaves them to its commit). */
 		st->imported += im->writer.added;
 		st->duplicates += im->writer.duplicates;
+		st->rejected += im->writer.refused;
 		st->pending = im->writer.pending;
 		if (rc == 0)
 			rc = store_import_commit(im->imp, im->o.file, st, err);

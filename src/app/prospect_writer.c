@@ -33,6 +33,8 @@ static void write_batch(struct prospect_writer *w, struct pw_batch *b)
 			w->pending++;
 		} else if (rc == IMPORT_DUPLICATE) {
 			w->duplicates++;
+		} else if (rc == IMPORT_REFUSED) {
+			w->refused++;
 		} else {
 			w->added++;
 		}

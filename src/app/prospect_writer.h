@@ -42,7 +42,7 @@ struct prospect_writer {
 	size_t head, count;         /* full batches: head .. head + count - 1 (mod PW_QUEUE) */
 	struct pw_batch *fill;      /* the caller's batch being filled; NULL: take the next */
 	bool started, done, quit, failed;
-	long added, duplicates, pending;
+	long added, duplicates, pending, refused;
 	struct tp_error err;
 };
 

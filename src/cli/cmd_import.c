@@ -14,7 +14,7 @@
 
 static const char help[] =
 	"usage: telepro import prospects FILE --campaign NAME [--delimiter C] [--encoding utf-8|latin1]\n"
-	"                                [--mapping FILE] [--format text|json]\n"
+	"                                [--mapping FILE] [--existing keep|update|reject] [--format text|json]\n"
 	"       telepro import dnc FILE --source internal|bloctel|other [--screened YYYY-MM-DD]\n"
 	"\n"
 	"import prospects reads a CSV file (RFC 4180; ',' ';' or tab, detected when not given;\n"
@@ -27,6 +27,8 @@ static const char help[] =
 	"imported, all in one transaction (an interrupted import leaves nothing behind). A row\n"
 	"kept with a remark (a country and a postcode that disagree, an unknown country) is\n"
 	"reported as note: FILE:LINE: FIELD: remark. Countries are stored as ISO codes.\n"
+	"A row whose number is a contact of another campaign becomes its lead with a note;\n"
+	"--existing update takes the file's names, role and e-mail, --existing reject refuses it.\n"
 	"--format json prints {\"imported\":N,\"duplicates\":N,\"rejected\":N,\"errors\":[...],\n"
 	"\"noted\":N,\"notes\":[...]}.\n"
 	"Exit 0 when the file was processed, 2 when it is unusable.\n"
@@ -149,7 +151,7 @@ static const struct {
 	const char *k1, *k2;        /* the JSON summary's two counts */
 	const char *text;           /* the text summary */
 } kinds[] = {
-	[APP_IMPORT_PROSPECTS] = {"prospects", "cdemf", "give exactly one prospect file", "imported", "duplicates",
+	[APP_IMPORT_PROSPECTS] = {"prospects", "cdemfk", "give exactly one prospect file", "imported", "duplicates",
 		"%s: %ld imported, %ld duplicates, %ld rejected into %s\n"},
 	[APP_IMPORT_DNC] = {"dnc", "srfx", "give exactly one opposition list file", "added", "already_listed",
 		"%s: %ld added, %ld already listed, %ld rejected (source %s)\n"},
@@ -286,6 +288,7 @@ static int import_kind(enum app_import_kind kind, int argc, char **argv)
 		{"source", required_argument, NULL, 's'},
 		{"region", required_argument, NULL, 'r'},
 		{"screened", required_argument, NULL, 'x'},
+		{"existing", required_argument, NULL, 'k'},
 		{NULL, 0, NULL, 0},
 	};
 	struct app_import_opts o = {.kind = kind, .region = "FR"};
@@ -315,6 +318,7 @@ static int import_kind(enum app_import_kind kind, int argc, char **argv)
 		case 's': o.source = optarg; break;
 		case 'r': o.region = optarg; break;
 		case 'x': o.screened = optarg; break;
+		case 'k': o.existing = optarg; break;
 		case 'd':
 			if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
 				o.delimiter = '\t';

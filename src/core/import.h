@@ -33,6 +33,8 @@ enum import_verdict {
 	IMPORT_ADDED = 0,
 	IMPORT_DUPLICATE = 1,
 	IMPORT_PENDING = 2,          /* taken; added or duplicate is known at commit (bulk) */
+	IMPORT_REFUSED = 3,          /* turned away by the store (a contact of another campaign
+	                                with --existing reject), said after the commit */
 };
 
 struct import_sink {

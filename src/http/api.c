@@ -685,6 +685,7 @@ static void import(struct http_req *r)
 	o.campaign = http_query(r, "campaign");
 	o.delimiter = delim && strlen(delim) == 1 ? delim[0] : 0;
 	o.latin1 = http_query(r, "encoding") && strcmp(http_query(r, "encoding"), "latin1") == 0;
+	o.existing = http_query(r, "existing");
 	o.mapping_text = http_query(r, "mapping");
 	o.mapping_file = o.mapping_text ? "mapping" : NULL;
 	o.mapping_len = o.mapping_text ? strlen(o.mapping_text) : 0;

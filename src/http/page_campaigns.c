@@ -184,9 +184,13 @@ static void campaign_form(struct http_req *r, const struct campaign *c, const st
 		html_script_words(r);
 		html_f(r, " aria-labelledby=\"imp-h\"><h2 id=\"imp-h\">%s</h2><label for=\"imp-file\">%s</label>"
 			"<input type=\"file\" id=\"imp-file\" accept=\".csv,.txt,text/csv\">"
+			"<label for=\"imp-existing\">%s</label><select id=\"imp-existing\"><option value=\"keep\">%s</option>"
+			"<option value=\"update\">%s</option><option value=\"reject\">%s</option></select>"
 			"<div id=\"imp-preview\"></div><button type=\"button\" id=\"imp-go\" class=\"primary\" disabled>%s</button>"
 			"<div id=\"imp-report\" role=\"status\"></div></section>",
 			T(r, "Import a prospect file"), T(r, "CSV file (comma or semicolon, UTF-8 or Latin-1)"),
+			T(r, "A number already a contact of another campaign"), T(r, "keep the contact as it is (said in the report)"),
+			T(r, "update the contact from the file"), T(r, "reject the row"),
 			T(r, "Import"));
 		html_f(r, "<template id=\"imp-targets\">");
 		for (int f = 0; f < F_COUNT; f++)

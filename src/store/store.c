@@ -1083,23 +1083,29 @@ struct store_import {
 	/* Rows that found a contact of another campaign: said after the commit. */
 	struct import_merge {
 		long line;
+		bool refused;
 		char *reason;
 	} *merges;
 	size_t nmerges, merges_cap;
 	store_merge_fn on_merge;
 	void *merge_ctx;
-	struct db_stmt *contact_known;
+	enum store_existing existing;
+	long refused;               /* rows turned away (bulk: known at its settlement) */
+	struct db_stmt *contact_known, *contact_update;
 };
 
 /* The fields a row and the contact it found are compared on. */
 static const int merge_fields[] = {F_CIVILITY, F_FIRST_NAME, F_LAST_NAME, F_ROLE, F_EMAIL};
 #define NMERGE_FIELDS (sizeof(merge_fields) / sizeof(merge_fields[0]))
 
-/* Keeps what a row that found contact_id (of campaign) says otherwise: file[] against
- * known[], by merge_fields. */
-static void merge_keep(struct store_import *imp, long line, int64_t contact_id, const char *campaign,
+/* Says what became of a row that found contact_id (of campaign), by the import's mode:
+ * file[] against known[], by merge_fields. */
+static void merge_record(struct store_import *imp, long line, int64_t contact_id, const char *campaign,
 	const char *const *file, const char *const *known)
 {
+	static const char *const lead[] = {"the row is a lead of that contact, kept as it is",
+		"the row is a lead of that contact, updated from the file", "the row is rejected (--existing reject)"};
+	static const char *const told[] = {"; it keeps", "; now", "; the contact has"};
 	struct strbuf sb;
 	const char *first = known[1] && *known[1] ? known[1] : "", *last = known[2] && *known[2] ? known[2] : "";
 	size_t differ = 0;
@@ -1107,21 +1113,27 @@ static void merge_keep(struct store_import *imp, long line, int64_t contact_id, 
 	if (!campaign)
 		return;   /* a contact of this campaign, or of this file: not another campaign's */
 	sb_init(&sb);
-	sb_addf(&sb, "the number is contact %lld's (%s%s%s, campaign '%s'): the row is a lead of that contact, kept as it"
-		" is", (long long)contact_id, first, *first && *last ? " " : "", last, campaign);
+	sb_addf(&sb, "the number is contact %lld's (%s%s%s, campaign '%s'): %s", (long long)contact_id, first,
+		*first && *last ? " " : "", last, campaign, lead[imp->existing]);
 	for (size_t i = 0; i < NMERGE_FIELDS; i++) {
 		const char *f = file[i] ? file[i] : "", *k = known[i] ? known[i] : "";
 
 		if (!*f || strcmp(f, k) == 0)
 			continue;
-		sb_addf(&sb, "%s %s '%s' (the file: '%s')", differ++ ? "," : "; it keeps", field_name(merge_fields[i]),
-			k, f);
+		if (imp->existing == STORE_EXISTING_UPDATE)
+			sb_addf(&sb, "%s %s '%s' (was '%s')", differ++ ? "," : told[imp->existing], field_name(merge_fields[i]),
+				f, k);
+		else
+			sb_addf(&sb, "%s %s '%s' (the file: '%s')", differ++ ? "," : told[imp->existing],
+				field_name(merge_fields[i]), k, f);
 	}
+	imp->refused += imp->existing == STORE_EXISTING_REJECT;
 	if (imp->nmerges == imp->merges_cap) {
 		imp->merges_cap = imp->merges_cap ? imp->merges_cap * 2 : 16;
 		imp->merges = xrealloc(imp->merges, imp->merges_cap * sizeof(*imp->merges));
 	}
 	imp->merges[imp->nmerges].line = line;
+	imp->merges[imp->nmerges].refused = imp->existing == STORE_EXISTING_REJECT;
 	imp->merges[imp->nmerges].reason = xstrdup(sb.buf);
 	imp->nmerges++;
 	sb_release(&sb);
@@ -1248,6 +1260,7 @@ static void import_free(struct store_import *imp)
 	db_finalize(imp->qual_has);
 	db_finalize(imp->qual_add);
 	db_finalize(imp->contact_known);
+	db_finalize(imp->contact_update);
 	for (size_t i = 0; i < imp->nmerges; i++)
 		free(imp->merges[i].reason);
 	free(imp->merges);
@@ -1295,7 +1308,8 @@ static const char *const bulk_setup[] = {
 	"CREATE TEMP TABLE tp_import (seq BIGINT PRIMARY KEY, line BIGINT, company TEXT, last_name TEXT,"
 	" first_name TEXT, civility TEXT, role TEXT, phone TEXT, mobile TEXT, email TEXT, siren TEXT, siret TEXT,"
 	" address TEXT, postcode TEXT, city TEXT, country TEXT, sector TEXT, size_band TEXT, website TEXT,"
-	" lead_phone TEXT NOT NULL, dup BOOLEAN NOT NULL DEFAULT false, contact_id BIGINT, company_id BIGINT,"
+	" lead_phone TEXT NOT NULL, dup BOOLEAN NOT NULL DEFAULT false, refused BOOLEAN NOT NULL DEFAULT false,"
+	" contact_id BIGINT, company_id BIGINT,"
 	" siren_eff TEXT, ckey BIGINT) WITH (fillfactor = 50) ON COMMIT DROP",
 	"CREATE TEMP TABLE tp_import_qual (seq BIGINT, ord INTEGER, key TEXT, value TEXT) ON COMMIT DROP",
 	/* The new contacts: their rows, ids, companies found, and the key of the new company
@@ -1337,6 +1351,17 @@ static const struct {
 	{"", "UPDATE tp_import i SET contact_id = m.id FROM (SELECT j.seq, MIN(c.id) AS id FROM tp_import j"
 	 " JOIN contacts c ON c.mobile = j.lead_phone WHERE NOT j.dup AND j.contact_id IS NULL GROUP BY j.seq) m"
 	 " WHERE i.seq = m.seq"},
+	/* Here the rows that found a contact of another campaign are said (bulk_merges); then,
+	 * by the import's mode (?2: 1 update, 2 reject), the contacts take the file's non-empty
+	 * names, role and e-mail, or the rows are turned away. */
+	{"", NULL},
+	{"cx", "UPDATE contacts c SET civility = COALESCE(t.civility, c.civility), first_name = COALESCE(t.first_name,"
+	 " c.first_name), last_name = COALESCE(t.last_name, c.last_name), role = COALESCE(t.role, c.role),"
+	 " email = COALESCE(t.email, c.email) FROM tp_import t WHERE CAST(?2 AS BIGINT) = 1 AND NOT t.dup"
+	 " AND c.id = t.contact_id AND EXISTS (SELECT 1 FROM leads l WHERE l.contact_id = t.contact_id"
+	 " AND l.campaign_id <> CAST(?1 AS BIGINT))"},
+	{"cx", "UPDATE tp_import t SET refused = true WHERE CAST(?2 AS BIGINT) = 2 AND NOT t.dup AND t.contact_id IS NOT NULL"
+	 " AND EXISTS (SELECT 1 FROM leads l WHERE l.contact_id = t.contact_id AND l.campaign_id <> CAST(?1 AS BIGINT))"},
 	/* A known company for a new contact: by SIREN, else by name and postcode. */
 	{"", "UPDATE tp_import i SET company_id = m.id FROM (SELECT j.seq, MIN(co.id) AS id FROM tp_import j"
 	 " JOIN companies co ON co.siren = j.siren_eff WHERE NOT j.dup AND j.contact_id IS NULL GROUP BY j.seq"
@@ -1377,12 +1402,12 @@ static const struct {
 	 " JOIN tp_import t ON t.seq = n.seq"},
 	{"ct", "INSERT INTO leads (campaign_id, contact_id, phone, source_line, created_at)"
 	 " SELECT CAST(?1 AS BIGINT), COALESCE(t.contact_id, n.contact_id), t.lead_phone, t.line, CAST(?2 AS BIGINT)"
-	 " FROM tp_import t LEFT JOIN tp_new n ON n.seq = t.seq WHERE NOT t.dup ORDER BY t.seq"},
+	 " FROM tp_import t LEFT JOIN tp_new n ON n.seq = t.seq WHERE NOT t.dup AND NOT t.refused ORDER BY t.seq"},
 	/* All the values of a new contact; a known contact's only for keys it has none of. */
 	{"t", "INSERT INTO qualification_values (contact_id, key, value, set_at) SELECT COALESCE(i.contact_id,"
 	 " n.contact_id), q.key, q.value, CAST(?1 AS BIGINT)"
 	 " FROM tp_import_qual q JOIN tp_import i ON i.seq = q.seq LEFT JOIN tp_new n ON n.seq = q.seq"
-	 " WHERE NOT i.dup AND (n.seq IS NOT NULL"
+	 " WHERE NOT i.dup AND NOT i.refused AND (n.seq IS NOT NULL"
 	 " OR NOT EXISTS (SELECT 1 FROM qualification_values v WHERE v.contact_id = i.contact_id AND v.key = q.key))"
 	 " ORDER BY q.seq, q.ord"},
 };
@@ -1737,7 +1762,7 @@ static int bulk_merges(struct store_import *imp, struct tp_error *err)
 			known[i] = db_col_is_null(st, (int)i) ? "" : db_col_text(st, (int)i);
 			file[i] = db_col_is_null(st, 8 + (int)i) ? "" : db_col_text(st, 8 + (int)i);
 		}
-		merge_keep(imp, (long)db_col_int64(st, 6), db_col_int64(st, 7), db_col_is_null(st, 5) ? NULL
+		merge_record(imp, (long)db_col_int64(st, 6), db_col_int64(st, 7), db_col_is_null(st, 5) ? NULL
 			: db_col_text(st, 5), file, known);
 	}
 	db_finalize(st);
@@ -1760,6 +1785,10 @@ static int bulk_settle(struct store_import *imp, long *added, long *dups, struct
 			break;
 		}
 		sql = bulk_settle_sql[i].sql;
+		if (!sql) {
+			rc = bulk_merges(imp, err);
+			continue;
+		}
 		if (!*params) {
 			rc = db_exec(imp->s->db, sql, err);
 			continue;
@@ -1769,14 +1798,15 @@ static int bulk_settle(struct store_import *imp, long *added, long *dups, struct
 			break;
 		}
 		for (int k = 0; params[k]; k++)
-			db_bind_int64(st, k + 1, params[k] == 'c' ? imp->campaign_id : params[k] == 'p' ? imp->consumers : imp->now);
+			db_bind_int64(st, k + 1, params[k] == 'c' ? imp->campaign_id : params[k] == 'p' ? imp->consumers
+				: params[k] == 'x' ? (int64_t)imp->existing : imp->now);
 		rc = db_step(st, err);
 		db_finalize(st);
 		rc = rc < 0 ? rc : 0;
 	}
 	if (rc)
 		return rc;
-	if (!(st = db_prepare(imp->s->db, "SELECT COUNT(*) FILTER (WHERE NOT dup), COUNT(*) FILTER (WHERE dup)"
+	if (!(st = db_prepare(imp->s->db, "SELECT COUNT(*) FILTER (WHERE NOT dup AND NOT refused), COUNT(*) FILTER (WHERE dup)"
 		" FROM tp_import", err)))
 		return err->code;
 	if ((rc = db_step(st, err)) == DB_ROW) {
@@ -1784,8 +1814,6 @@ static int bulk_settle(struct store_import *imp, long *added, long *dups, struct
 		*dups = (long)db_col_int64(st, 1);
 	}
 	db_finalize(st);
-	if (rc >= 0 && imp->on_merge)
-		rc = bulk_merges(imp, err);
 	/* Dropped now, not at commit: an outer transaction may import again (demo). */
 	return rc < 0 ? rc : db_exec(imp->s->db, "DROP TABLE tp_import, tp_import_qual, tp_new, tp_newco", err);
 }
@@ -2027,12 +2055,16 @@ static int import_contact(struct store_import *imp, const struct prospect *p, in
 	return keyed_put(&imp->mobiles, p->mobile, NULL, *id, err);
 }
 
-/* A row (of the row-by-row path) that found contact_id: compared with it. */
-static int row_merge(struct store_import *imp, const struct prospect *p, int64_t contact_id, struct tp_error *err)
+/* A row (of the row-by-row path) that found contact_id: compared with it, and, by the
+ * import's mode, the contact updated from the row or the row refused (*refused). */
+static int row_merge(struct store_import *imp, const struct prospect *p, int64_t contact_id, bool *refused,
+	struct tp_error *err)
 {
 	const char *file[NMERGE_FIELDS], *known[NMERGE_FIELDS];
+	bool other = false;
 	int rc;
 
+	*refused = false;
 	if (!imp->contact_known && !(imp->contact_known = db_prepare(imp->s->db, CONTACT_KNOWN_SQL
 		" FROM contacts c WHERE c.id = ?", err)))
 		return err->code;
@@ -2043,17 +2075,35 @@ static int row_merge(struct store_import *imp, const struct prospect *p, int64_t
 			file[i] = p->field[merge_fields[i]];
 			known[i] = db_col_is_null(imp->contact_known, (int)i) ? "" : db_col_text(imp->contact_known, (int)i);
 		}
-		merge_keep(imp, p->line, contact_id, db_col_is_null(imp->contact_known, 5) ? NULL
-			: db_col_text(imp->contact_known, 5), file, known);
+		other = !db_col_is_null(imp->contact_known, 5);
+		merge_record(imp, p->line, contact_id, other ? db_col_text(imp->contact_known, 5) : NULL, file, known);
 	}
 	db_reset(imp->contact_known);
-	return rc < 0 ? rc : 0;
+	if (rc < 0 || !other)
+		return rc < 0 ? rc : 0;
+	*refused = imp->existing == STORE_EXISTING_REJECT;
+	if (imp->existing != STORE_EXISTING_UPDATE)
+		return 0;
+	/* The file's non-empty names, role and e-mail replace the contact's. */
+	if (!imp->contact_update && !(imp->contact_update = db_prepare(imp->s->db, "UPDATE contacts SET"
+		" civility = COALESCE(?, civility), first_name = COALESCE(?, first_name), last_name = COALESCE(?, last_name),"
+		" role = COALESCE(?, role), email = COALESCE(?, email) WHERE id = ?", err)))
+		return err->code;
+	for (size_t i = 0; i < NMERGE_FIELDS; i++)
+		db_bind_text_or_null(imp->contact_update, (int)i + 1, p->field[merge_fields[i]]);
+	db_bind_int64(imp->contact_update, 6, contact_id);
+	return store__run_done(imp->contact_update, err);
 }
 
 void store_import_on_merge(struct store_import *imp, store_merge_fn fn, void *ctx)
 {
 	imp->on_merge = fn;
 	imp->merge_ctx = ctx;
+}
+
+void store_import_existing(struct store_import *imp, enum store_existing mode)
+{
+	imp->existing = mode;
 }
 
 int store_import_prospect(struct store_import *imp, const struct prospect *p, struct tp_error *err)
@@ -2077,8 +2127,14 @@ int store_import_prospect(struct store_import *imp, const struct prospect *p, st
 		return IMPORT_DUPLICATE;
 	if ((rc = import_contact(imp, p, &contact_id, &reused, err)))
 		return rc;
-	if (reused && imp->on_merge && !imp->fresh && (rc = row_merge(imp, p, contact_id, err)))
-		return rc;
+	if (reused && !imp->fresh) {
+		bool refused;
+
+		if ((rc = row_merge(imp, p, contact_id, &refused, err)))
+			return rc;
+		if (refused)
+			return IMPORT_REFUSED;
+	}
 	db_bind_int64(imp->lead_add, 1, imp->campaign_id);
 	db_bind_int64(imp->lead_add, 2, contact_id);
 	db_bind_text(imp->lead_add, 3, p->lead_phone);
@@ -2126,6 +2182,7 @@ int store_import_commit(struct store_import *imp, const char *file, struct impor
 		}
 		stats->imported += added;
 		stats->duplicates += dups;
+		stats->rejected += imp->refused;   /* turned away at the settlement (--existing reject) */
 		stats->pending = 0;
 	}
 	if (imp->fresh && fresh_end(imp, err)) {
@@ -2162,8 +2219,8 @@ int store_import_commit(struct store_import *imp, const char *file, struct impor
 		store_import_abort(imp);
 		return rc;
 	}
-	for (size_t i = 0; i < imp->nmerges; i++)
-		imp->on_merge(imp->merge_ctx, imp->merges[i].line, imp->merges[i].reason);
+	for (size_t i = 0; i < imp->nmerges && imp->on_merge; i++)
+		imp->on_merge(imp->merge_ctx, imp->merges[i].line, imp->merges[i].refused, imp->merges[i].reason);
 	import_free(imp);
 	return 0;
 }

@@ -139,8 +139,13 @@ void store_import_abort(struct store_import *imp);
  * contact, whose names and e-mail stay as they are (docs/IMPORT.md, "Contacts found
  * again"): fn hears of each such row after the commit, in file order, with the reason in
  * words (which contact, its campaign, the fields the file says otherwise). */
-typedef void (*store_merge_fn)(void *ctx, long line, const char *reason);
+typedef void (*store_merge_fn)(void *ctx, long line, bool refused, const char *reason);
 void store_import_on_merge(struct store_import *imp, store_merge_fn fn, void *ctx);
+/* What such a row does (default keep): keep the contact as it is, update its names, role
+ * and e-mail from the file's non-empty ones, or reject the row (refused true, counted in
+ * st->rejected at the commit). */
+enum store_existing { STORE_EXISTING_KEEP, STORE_EXISTING_UPDATE, STORE_EXISTING_REJECT };
+void store_import_existing(struct store_import *imp, enum store_existing mode);
 
 /* While *flag is 0 the import goes on; once set (e.g. by a SIGINT handler), the commit
  * stops at its next step and rolls back ("interrupted: nothing was imported"). */

@@ -203,6 +203,8 @@ async function tileValue(page, kpi) {
     await mia.waitForSelector('#imp-table');
     check('the preview shows the rows', (await mia.textContent('#imp-table tbody')).includes('Delta SARL'));
     await mia.selectOption('select[data-col="0"]', 'company');
+    check('the import asks what to do with contacts of other campaigns, keep by default',
+      await mia.inputValue('#imp-existing') === 'keep' && (await mia.$$('#imp-existing option')).length === 3);
     await mia.click('#imp-go');
     await mia.waitForSelector('#imp-summary', { timeout: 10000 });
     const summary = await mia.textContent('#imp-summary');
