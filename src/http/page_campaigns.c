@@ -107,12 +107,15 @@ static void number_input(struct http_req *r, const struct form_state *fs, const 
 	field_error(r, fs, name);
 }
 
-/* A textarea of one setting a line. */
+/* A textarea of one setting a line; its hint, then the syntax to type (code, may be NULL). */
 static void lines_input(struct http_req *r, const struct form_state *fs, const char *name, const char *label,
-	const char *stored, int rows, const char *hint)
+	const char *stored, int rows, const char *hint, const char *code)
 {
 	html_f(r, "<label for=\"c-%s\">%s</label><textarea id=\"c-%s\" name=\"%s\" rows=\"%d\"%S>%s</textarea>"
-		"<small>%s</small>", name, label, name, name, rows, field_attrs(r, fs, name), typed(r, fs, name, stored), hint);
+		"<small>%s", name, label, name, name, rows, field_attrs(r, fs, name), typed(r, fs, name, stored), hint);
+	if (code)
+		html_f(r, " <code>%s</code>", code);
+	html_f(r, "</small>");
 	field_error(r, fs, name);
 }
 
@@ -167,15 +170,16 @@ static void campaign_form(struct http_req *r, const struct campaign *c, const st
 	number_input(r, fs, "daily-appointments", T(r, "Appointments a day"), c ? c->daily_appointments : -1, NULL);
 	number_input(r, fs, "weekly-appointments", T(r, "Appointments a week"), c ? c->weekly_appointments : -1, NULL);
 	number_input(r, fs, "max-attempts", T(r, "Attempts per lead at most"), c ? c->max_attempts : 6, NULL);
-	lines_input(r, fs, "block", T(r, "Calling blocks"), blocks, 2, T(r, "One a line, e.g. mon-fri 14:00-16:00"));
+	lines_input(r, fs, "block", T(r, "Calling blocks"), blocks, 2, T(r, "One a line, e.g. mon-fri 14:00-16:00"), NULL);
 	lines_input(r, fs, "window", T(r, "Calling windows"), windows, 2,
-		T(r, "No lead is offered outside them. Empty: the default of the audience."));
-	lines_input(r, fs, "field", T(r, "Qualification fields"), fields.buf, 3,
-		T(r, "One a line: KEY=text, number, date, yesno or choice:a|b|c"));
+		T(r, "No lead is offered outside them. Empty: the default of the audience."), NULL);
+	lines_input(r, fs, "field", T(r, "Qualification fields"), fields.buf, 3, T(r, "One a line, with its type:"),
+		"KEY=text|number|date|yesno|choice:a|b|c");
 	lines_input(r, fs, "outcome", T(r, "Outcomes of the campaign's own"), outcomes.buf, 2,
-		T(r, "Beside the built-in ones. One a line: CODE=Libellé|Label;flags (refusal, final, callback, appointment, sale, do_not_call). Added or relabelled, never dropped."));
-	lines_input(r, fs, "script", T(r, "Script (Markdown)"), c && c->script ? c->script : "", 8,
-		T(r, "Merge fields: {{first_name}}, {{last_name}}, {{company}}, {{city}}, {{agent}}"));
+		T(r, "Beside the built-in ones, added or relabelled, never dropped. One a line, with its flags:"),
+		"CODE=Libellé|Label;refusal,final,callback,appointment,sale,do_not_call");
+	lines_input(r, fs, "script", T(r, "Script (Markdown)"), c && c->script ? c->script : "", 8, T(r, "Merge fields:"),
+		"{{first_name}} {{last_name}} {{company}} {{city}} {{agent}}");
 	html_f(r, "<button type=\"submit\" class=\"primary\">%s</button></form>", T(r, "Save"));
 	sb_release(&fields);
 	sb_release(&outcomes);

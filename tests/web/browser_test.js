@@ -276,6 +276,39 @@ async function tileValue(page, kpi) {
     check('the other session is over', sam2.url().includes('/login'), sam2.url());
     const samAgain = await signIn(browser, 'sam', 'pw-sam-67890');
     check('the new password signs in', samAgain.url().endsWith('/appointments'), samAgain.url());
+
+    // Every page, per role, in French: no English sentence (the data shown aside).
+    const english = /\b(the|is|are|not|and|with|must|cannot|may|until|yet|which|from|this|that|your|its|per|calls|call|appointment|appointments|lead|leads|outside|inside|between|first|next|day|days|hour|hours|none|only|when|after|before)\b/i;
+    const pagesOf = {
+      mia: ['/dashboard', '/dashboard?campaign=' + encodeURIComponent('Web test'), '/team?campaign=' + campaignId,
+        '/campaigns', '/campaigns/' + campaignId, '/campaigns/new', '/account', '/desk'],
+      ana: ['/desk', '/dashboard', '/account'],
+      sam2: ['/appointments', '/appointments?show=all', '/dashboard', '/account'],
+    };
+    const users = { mia, ana, sam2: samAgain };
+    for (const [who, paths] of Object.entries(pagesOf)) {
+      const page = users[who];
+      for (const p of paths) {
+        await page.goto(base + p);
+        if (p.startsWith('/team')) await page.waitForFunction(() => document.querySelectorAll('#team-agents tbody tr').length > 0);
+        if (p === '/desk') {
+          const link = await page.$('text=Web test');
+          if (link) { await Promise.all([page.waitForNavigation(), link.click()]); await page.waitForSelector('#lead p'); }
+        }
+        // Text the page writes, without the data it shows (names, scripts, notes, codes of the file).
+        const text = await page.evaluate(() => {
+          const skip = document.querySelectorAll('#script, #lead, #calls, .notes, .qualification, textarea, select[name=agent], #team-agents tbody th');
+          skip.forEach((e) => e.setAttribute('data-skip', ''));
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          const out = [];
+          for (let n = walker.nextNode(); n; n = walker.nextNode())
+            if (!n.parentElement.closest('[data-skip], script, style, code, [lang="en"]')) out.push(n.textContent);
+          return out.join(' ').replace(/\s+/g, ' ');
+        });
+        const m = english.exec(text);
+        check(`${who} ${p}: every word in French`, !m, m && text.slice(Math.max(0, m.index - 80), m.index + 80));
+      }
+    }
   } finally {
     await browser.close();
   }
