@@ -309,7 +309,7 @@ function initDesk(root) {
       out.replaceChildren(el('p', { class: w.callable ? 'message ok' : 'message error', id: 'why-verdict',
         text: w.callable ? t('This lead may be called now.') : t('This lead may not be called now:') }));
       if (no.length) {
-        out.append(el('ul', {}, ...no.map((v) => el('li', {}, el('strong', { text: v.rule }), ' ' + v.reason,
+        out.append(el('ul', {}, ...no.map((v) => el('li', {}, el('strong', { text: v.label || v.rule }), ' ' + v.reason,
           el('br'), el('small', { text: v.source })))));
       }
     } catch (err) {

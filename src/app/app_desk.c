@@ -414,8 +414,18 @@ int app_why(struct app *a, int64_t lead_id, const char *at_text, json_t **out, s
 	rules_explain(campaign_rules(&c), at, &rl, &rc_, &r);
 	rules = json_array();
 	for (int i = 0; i < r.n; i++) {
-		json_t *v = json_pack("{s:s,s:s,s:b,s:s}", "rule", r.v[i].rule, "source", r.v[i].source, "ok", r.v[i].ok,
-			"reason", r.v[i].reason);
+		json_t *v = json_pack("{s:s,s:s,s:s,s:b,s:s}", "rule", r.v[i].rule, "label", rules_label(r.v[i].rule),
+			"source", r.v[i].source, "ok", r.v[i].ok, "reason", r.v[i].reason);
+
+		/* The reason as a message (its English text and arguments): a page says it in its
+		 * reader's language. */
+		if (r.v[i].fmt) {
+			json_t *args = json_array();
+
+			for (int k = 0; k < r.v[i].nargs; k++)
+				json_array_append_new(args, json_string(r.v[i].args[k]));
+			json_object_set_new(v, "message", json_pack("{s:s,s:o}", "id", r.v[i].fmt, "args", args));
+		}
 
 		if (r.v[i].allowed_from) {
 			tz_format(c.timezone, r.v[i].allowed_from, when, sizeof(when));

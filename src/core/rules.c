@@ -1,3 +1,4 @@
+#include <stdarg.h>
 /* The rules of the trade (rules.h, docs/RULES.md). */
 #include <stdio.h>
 #include <string.h>
@@ -106,7 +107,63 @@ static struct rule_verdict *add(struct rules_result *out, const char *rule, cons
 	return v;
 }
 
-static const char *const weekdays[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+static const char *const weekdays[] = {RULES_MSG("Sunday"), RULES_MSG("Monday"), RULES_MSG("Tuesday"),
+	RULES_MSG("Wednesday"), RULES_MSG("Thursday"), RULES_MSG("Friday"), RULES_MSG("Saturday")};
+
+void rules_format(const char *fmt, const struct rule_verdict *v, char *out, size_t size)
+{
+	size_t len = 0;
+	int arg = 0;
+
+	for (const char *p = fmt; *p && len + 1 < size; p++) {
+		if (p[0] == '%' && p[1] == 's') {
+			len += (size_t)snprintf(out + len, size - len, "%s", arg < v->nargs ? v->args[arg] : "");
+			if (len >= size)
+				len = size - 1;
+			arg++;
+			p++;
+		} else {
+			out[len++] = *p;
+		}
+	}
+	out[len] = '\0';
+}
+
+/* The verdict refuses, for the reason fmt (a message id with a %s for each of the n
+ * string arguments); its English text is rendered in v->reason. */
+static void say(struct rule_verdict *v, const char *fmt, int n, ...)
+{
+	va_list ap;
+
+	v->ok = false;
+	v->fmt = fmt;
+	v->nargs = n < RULES_ARGS ? n : RULES_ARGS;
+	va_start(ap, n);
+	for (int i = 0; i < v->nargs; i++)
+		snprintf(v->args[i], sizeof(v->args[i]), "%s", va_arg(ap, const char *));
+	va_end(ap);
+	rules_format(fmt, v, v->reason, sizeof(v->reason));
+}
+
+const char *rules_label(const char *rule)
+{
+	static const struct {
+		const char *rule, *label;
+	} labels[] = {
+		{"lead.state", RULES_MSG("The lead's state")}, {"lead.due", RULES_MSG("The lead's next call")},
+		{"lead.held", RULES_MSG("Another agent's lead")}, {"opposition", RULES_MSG("Opposition lists")},
+		{"campaign.windows", RULES_MSG("The campaign's calling windows")},
+		{"fr.days", RULES_MSG("Days consumers are called")}, {"fr.hours", RULES_MSG("Hours consumers are called")},
+		{"fr.holidays", RULES_MSG("Public holidays")}, {"fr.frequency", RULES_MSG("Calls in 30 days")},
+		{"fr.refusal", RULES_MSG("After a refusal")}, {"fr.bloctel", RULES_MSG("Bloctel screening")},
+		{"fr.consent", RULES_MSG("The consumer's consent")},
+	};
+
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(labels[i].rule, rule) == 0)
+			return labels[i].label;
+	return rule;
+}
 
 /* Calendar days in the consumer's zone (docs/RULES.md, "Days are calendar days"): the
  * day an instant falls on, as a day number, and the instant a day begins. */
@@ -140,7 +197,7 @@ static void check_set(int set, int64_t at, const struct rules_consumer *c, struc
 	struct rule_verdict *v;
 	struct tz_local l;
 	const char *holiday;
-	char from[16], until[16];
+	char from[16], until[16], hm[8], count[16], most[16];
 	int64_t today;
 	int minute, n;
 
@@ -152,21 +209,18 @@ static void check_set(int set, int64_t at, const struct rules_consumer *c, struc
 
 	v = add(out, "fr.days", d223_9);
 	if (l.weekday == 0 || l.weekday == 6) {
-		v->ok = false;
-		snprintf(v->reason, sizeof(v->reason), "%s %02d:%02d in %s: consumers are called Monday to Friday only",
-			weekdays[l.weekday], l.hour, l.minute, zone);
+		snprintf(hm, sizeof(hm), "%02d:%02d", l.hour, l.minute);
+		say(v, RULES_MSG("%s %s in %s: consumers are called Monday to Friday only"), 3, weekdays[l.weekday], hm, zone);
 	}
 	v = add(out, "fr.hours", d223_9);
 	if (!((minute >= 600 && minute < 780) || (minute >= 840 && minute < 1200))) {
-		v->ok = false;
-		snprintf(v->reason, sizeof(v->reason), "%02d:%02d in %s: consumers are called 10:00-13:00 and 14:00-20:00 only",
-			l.hour, l.minute, zone);
+		snprintf(hm, sizeof(hm), "%02d:%02d", l.hour, l.minute);
+		say(v, RULES_MSG("%s in %s: consumers are called 10:00-13:00 and 14:00-20:00 only"), 2, hm, zone);
 	}
 	v = add(out, "fr.holidays", d223_9);
 	if ((holiday = rules_fr_holiday(l.yyyymmdd, &c->where)) != NULL) {
-		v->ok = false;
-		snprintf(v->reason, sizeof(v->reason), "%04d-%02d-%02d is a public holiday where the consumer lives: %s",
-			l.year, l.month, l.day, holiday);
+		day_text(today, from);
+		say(v, RULES_MSG("%s is a public holiday where the consumer lives: %s"), 2, from, holiday);
 	}
 	/* A call on day D counts in the 30 days that follow it (D + 1 .. D + 30): with four
 	 * of them on days D >= today - 30, a fifth waits for the day after the fourth latest's
@@ -179,12 +233,13 @@ static void check_set(int set, int64_t at, const struct rules_consumer *c, struc
 	if (n >= RULES_CALLS_30D) {
 		int64_t oldest = local_day(zone, c->f.recent[RULES_CALLS_30D - 1]);
 
-		v->ok = false;
 		v->allowed_from = day_start(zone, oldest + 31);
 		day_text(oldest, until);
 		day_text(oldest + 31, from);
-		snprintf(v->reason, sizeof(v->reason), "%d calls or attempts to this number since %s (at most %d in 30"
-			" calendar days): the first day allowed is %s", n, until, RULES_CALLS_30D, from);
+		snprintf(count, sizeof(count), "%d", n);
+		snprintf(most, sizeof(most), "%d", RULES_CALLS_30D);
+		say(v, RULES_MSG("%s calls or attempts to this number since %s (at most %s in 30 calendar days): the first"
+			" day allowed is %s"), 4, count, until, most, from);
 	}
 	/* A refusal on day R: none on R + 1 .. R + 60; calls again from R + 61. */
 	v = add(out, "fr.refusal", d223_9);
@@ -192,34 +247,32 @@ static void check_set(int set, int64_t at, const struct rules_consumer *c, struc
 		int64_t refused = local_day(zone, c->f.last_refusal);
 
 		if (today <= refused + RULES_REFUSAL_DAYS) {
-			v->ok = false;
 			v->allowed_from = day_start(zone, refused + RULES_REFUSAL_DAYS + 1);
 			day_text(refused, until);
 			day_text(refused + RULES_REFUSAL_DAYS + 1, from);
-			snprintf(v->reason, sizeof(v->reason), "refused during a call on %s: none for %d calendar days after a"
-				" refusal: the first day allowed is %s", until, RULES_REFUSAL_DAYS, from);
+			snprintf(most, sizeof(most), "%d", RULES_REFUSAL_DAYS);
+			say(v, RULES_MSG("refused during a call on %s: none for %s calendar days after a refusal: the first day"
+				" allowed is %s"), 3, until, most, from);
 		}
 	}
 	/* A screening on day S is good through S + 30. */
 	v = add(out, "fr.bloctel", "Code de la consommation, art. L.223-1 ff. (Bloctel)");
 	if (!c->f.screened_at || c->f.screened_at < c->f.created_at) {
-		v->ok = false;
-		snprintf(v->reason, sizeof(v->reason), "the number was not screened against Bloctel since its file came in:"
-			" telepro export screening, then telepro import dnc --source bloctel");
+		say(v, RULES_MSG("the number was not screened against Bloctel since its file came in: telepro export"
+			" screening, then telepro import dnc --source bloctel"), 0);
 	} else if (today > local_day(zone, c->f.screened_at) + RULES_SCREENING_DAYS) {
 		int64_t screened = local_day(zone, c->f.screened_at);
 
-		v->ok = false;
 		day_text(screened, from);
 		day_text(screened + RULES_SCREENING_DAYS, until);
-		snprintf(v->reason, sizeof(v->reason), "the file was last screened against Bloctel on %s, good through %s"
-			" (%d calendar days): screen it again", from, until, RULES_SCREENING_DAYS);
+		snprintf(most, sizeof(most), "%d", RULES_SCREENING_DAYS);
+		say(v, RULES_MSG("the file was last screened against Bloctel on %s, good through %s (%s calendar days):"
+			" screen it again"), 3, from, until, most);
 	}
-	v = add(out, "fr.consent", "loi 2025-594, Code de la consommation, art. L.223-1 (since 2026-08-11)");
+	v = add(out, "fr.consent", RULES_MSG("loi 2025-594, Code de la consommation, art. L.223-1 (since 2026-08-11)"));
 	if (at >= RULES_CONSENT_FROM && !c->f.consent_at) {
-		v->ok = false;
-		snprintf(v->reason, sizeof(v->reason), "no recorded consent of this consumer to be called (required since"
-			" 2026-08-11; import it with the file or record it at the desk)");
+		say(v, RULES_MSG("no recorded consent of this consumer to be called (required since 2026-08-11; import it"
+			" with the file or record it at the desk)"), 0);
 	}
 }
 
@@ -251,38 +304,34 @@ void rules_explain(int set, int64_t at, const struct rules_lead *l, const struct
 	for (size_t i = 0; i < sizeof(open_states) / sizeof(open_states[0]); i++)
 		if (l->state && strcmp(l->state, open_states[i]) == 0)
 			open = true;
-	v = add(out, "lead.state", "the campaign's calling rules (docs/CALLING.md)");
+	v = add(out, "lead.state", RULES_MSG("the campaign's calling rules"));
 	if (!open) {
-		v->ok = false;
-		snprintf(v->reason, sizeof(v->reason), "the lead is %s: it is not called again", l->state ? l->state : "?");
+		say(v, RULES_MSG("the lead is %s: it is not called again"), 1, l->state ? l->state : "?");
 	}
-	v = add(out, "lead.due", "the campaign's retry delays, callbacks and follow-ups");
+	v = add(out, "lead.due", RULES_MSG("the campaign's retry delays, callbacks and follow-ups"));
 	if (open && l->next_call_at > at) {
-		v->ok = false;
 		v->allowed_from = l->next_call_at;
 		tz_format(l->campaign_zone, l->next_call_at, when, sizeof(when));
-		snprintf(v->reason, sizeof(v->reason), "its next call is due at %s", when);
+		say(v, RULES_MSG("its next call is due at %s"), 1, when);
 	}
-	v = add(out, "lead.held", "the desk: a lead is given to one agent at a time");
+	v = add(out, "lead.held", RULES_MSG("the desk: a lead is given to one agent at a time"));
 	if (l->held_by && l->held_until > at) {
-		v->ok = false;
 		v->allowed_from = l->held_until;
 		tz_format(l->campaign_zone, l->held_until, when, sizeof(when));
-		snprintf(v->reason, sizeof(v->reason), "%s holds it until %s", l->held_by, when);
+		say(v, RULES_MSG("%s holds it until %s"), 2, l->held_by, when);
 	}
-	v = add(out, "opposition", "Code de la consommation, art. L.223-1 (Bloctel); the internal do-not-call list");
+	v = add(out, "opposition", RULES_MSG("Code de la consommation, art. L.223-1 (Bloctel); the internal do-not-call list"));
 	if (l->opposition) {
-		v->ok = false;
-		snprintf(v->reason, sizeof(v->reason), "the number is on the %s opposition list",
-			strcmp(l->opposition, "bloctel") == 0 ? "Bloctel" : strcmp(l->opposition, "internal") == 0
-				? "internal (do not call)" : "other");
+		say(v, strcmp(l->opposition, "bloctel") == 0 ? RULES_MSG("the number is on the Bloctel opposition list")
+			: strcmp(l->opposition, "internal") == 0 ? RULES_MSG("the number is on the internal (do not call) opposition list")
+			: RULES_MSG("the number is on the other opposition list"), 0);
 	}
-	v = add(out, "campaign.windows", "the campaign's calling windows");
+	v = add(out, "campaign.windows", RULES_MSG("the campaign's calling windows"));
 	tz_local(l->campaign_zone, at, &lt);
 	if (!calling_in_blocks(l->windows, l->nwindows, lt.weekday, lt.hour * 60 + lt.minute)) {
-		v->ok = false;
-		snprintf(v->reason, sizeof(v->reason), "%s %02d:%02d in %s is outside the campaign's calling windows",
-			weekdays[lt.weekday], lt.hour, lt.minute, l->campaign_zone);
+		snprintf(when, sizeof(when), "%02d:%02d", lt.hour, lt.minute);
+		say(v, RULES_MSG("%s %s in %s is outside the campaign's calling windows"), 3, weekdays[lt.weekday], when,
+			l->campaign_zone);
 	}
 	check_set(set, at, c, out);
 	conclude(out);

@@ -62,14 +62,30 @@ struct rules_consumer {
 void rules_consumer_of(const struct rules_facts *f, const char *region, const char *campaign_zone,
 	struct rules_consumer *out);
 
+/* A message the catalogue translates (po/fr.po; tests/web/po_check.sh extracts them): the
+ * reasons' and sources' English text is their message id. */
+#define RULES_MSG(text) text
+#define RULES_ARGS 4
+
 struct rule_verdict {
 	const char *rule;            /* "fr.days", "fr.hours", "fr.holidays", "fr.frequency", "fr.refusal",
 	                                "fr.consent", "fr.bloctel" */
-	const char *source;          /* the text it enforces */
+	const char *source;          /* the text it enforces (a message id) */
 	bool ok;
 	char reason[256];            /* in English, for the desk, `telepro why` and `next` */
+	/* The reason as a message: its id (English, a %s for each argument, in order) and its
+	 * arguments, so that a page renders it in its reader's language (rules_format). */
+	const char *fmt;
+	char args[RULES_ARGS][64];
+	int nargs;
 	int64_t allowed_from;        /* when this rule allows the call again (UTC), 0 when unknown */
 };
+
+/* fmt (a reason's message id or its translation) with v's arguments in place of its %s. */
+void rules_format(const char *fmt, const struct rule_verdict *v, char *out, size_t size);
+
+/* The rule's name as a reader sees it (a message id): "lead.due" is "The lead's next call". */
+const char *rules_label(const char *rule);
 
 struct rules_result {
 	bool callable;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "http/i18n.h"
 #include "http/pages.h"
 
 /* A JSON member as the text the app layer parses (numbers and booleans written out);
@@ -433,7 +434,34 @@ static void why(struct http_req *r)
 		return;
 	}
 	tp_error_clear(&err);
-	answer(r, app_why(r->app, id, http_query(r, "at"), &out, &err), &out, &err);
+	if (app_why(r->app, id, http_query(r, "at"), &out, &err) == 0) {
+		size_t i;
+		json_t *v;
+
+		/* Each rule in the reader's language: its name, its source, its reason. */
+		json_array_foreach(json_object_get(out, "rules"), i, v) {
+			json_t *m = json_object_get(v, "message");
+
+			json_object_set_new(v, "label", json_string(i18n(r->lang, json_string_value(json_object_get(v, "label")))));
+			json_object_set_new(v, "source", json_string(i18n(r->lang, json_string_value(json_object_get(v, "source")))));
+			if (m) {
+				struct rule_verdict rv = {0};
+				char text[512];
+				size_t k;
+				json_t *a;
+
+				json_array_foreach(json_object_get(m, "args"), k, a)
+					if (k < RULES_ARGS) {
+						/* A weekday or a state is a word of the catalogue too. */
+						snprintf(rv.args[k], sizeof(rv.args[k]), "%s", i18n(r->lang, json_string_value(a)));
+						rv.nargs = (int)k + 1;
+					}
+				rules_format(i18n(r->lang, json_string_value(json_object_get(m, "id"))), &rv, text, sizeof(text));
+				json_object_set_new(v, "reason", json_string(text));
+			}
+		}
+	}
+	answer(r, err.code, &out, &err);
 }
 
 /* POST /leads/{id}/consent {"source","date","wording"}: the consumer's consent, recorded. */

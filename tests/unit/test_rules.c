@@ -331,6 +331,21 @@ static void test_frequency_and_refusal(void **state)
 		" (at most 4 in 30 calendar days): the first day allowed is 2026-11-26");
 	assert_int_equal(verdict(&r, "fr.frequency")->allowed_from, paris(2026, 11, 26, 0, 0));
 	assert_string_equal(verdict(&r, "fr.frequency")->source, "Code de la consommation, art. D.223-9 (décret 2022-1313)");
+	/* The reason as a message: its id and arguments say it again, in any language's words. */
+	{
+		const struct rule_verdict *v = verdict(&r, "fr.frequency");
+		char text[256];
+
+		assert_int_equal(v->nargs, 4);
+		assert_string_equal(v->args[0], "4");
+		assert_string_equal(v->args[3], "2026-11-26");
+		rules_format(v->fmt, v, text, sizeof(text));
+		assert_string_equal(text, v->reason);
+		rules_format("%s appels depuis le %s (au plus %s) : premier jour, le %s", v, text, sizeof(text));
+		assert_string_equal(text, "4 appels depuis le 2026-10-26 (au plus 4) : premier jour, le 2026-11-26");
+		assert_string_equal(rules_label("fr.frequency"), "Calls in 30 days");
+		assert_string_equal(rules_label("no.such"), "no.such");
+	}
 	/* At 10:30 on 11-25, 30 times 24 hours after the oldest: still refused (the old rule let it through). */
 	check(RULES_FR_B2C, paris(2026, 11, 25, 10, 30), &c, &r);
 	assert_false(verdict(&r, "fr.frequency")->ok);

@@ -100,8 +100,9 @@ async function tileValue(page, kpi) {
     await ana.press('#why-lead', 'Enter');
     await ana.waitForSelector('#why-verdict');
     const verdict = await ana.textContent('#why-out');
-    check('lead 1, a no-answer retried in 2 h, may not be called yet, and the desk says why',
-      verdict.includes('ne peut pas') && verdict.includes('lead.due') && verdict.includes('its next call is due at'), verdict);
+    check('lead 1, a no-answer retried in 2 h, may not be called yet, and the desk says why in French',
+      verdict.includes('ne peut pas') && verdict.includes('Prochain appel de la fiche') &&
+      verdict.includes('son prochain appel est prévu le') && !/\b(the|is|its|due)\b/.test(verdict), verdict);
     // Consents are consumers': a B2B desk has no consent form.
     check('no consent form on a B2B desk', !(await ana.isVisible('#consent-box')));
     // Pause: no calling time; resume.

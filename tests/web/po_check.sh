@@ -1,11 +1,12 @@
 #!/bin/sh
-# Every string the pages translate (T(), N_(), i18n()) has a French translation in
+# Every string the pages translate (T(), N_(), i18n(), and the rules' reasons, RULES_MSG)
+# has a French translation in
 # po/fr.po: xgettext extracts them, msgcmp fails on any without one.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 pot=$(mktemp /tmp/telepro-pot.XXXXXX)
 trap 'rm -f "$pot"' EXIT
 xgettext --from-code=UTF-8 --keyword=T:2 --keyword=N_ --keyword=forbidden:2 --keyword=i18n:2 \
-  -o "$pot" "$root"/src/http/*.c
+  --keyword=RULES_MSG -o "$pot" "$root"/src/http/*.c "$root"/src/core/rules.c
 msgcmp "$root/po/fr.po" "$pot"
 echo "catalogue: every string of src/http has its French translation"
