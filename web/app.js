@@ -90,6 +90,12 @@ function initDesk(root) {
       lang === 'fr' ? o.label_fr : o.label_en));
   });
 
+  // An outcome by its label in the page's language (the campaign's own ones have theirs).
+  const outcomeLabel = (code) => {
+    const o = outcomes.find((x) => x.code === code);
+    return o ? (lang === 'fr' ? o.label_fr : o.label_en) : t(code);
+  };
+
   function press(box, attr, value) {
     for (const b of box.querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset[attr] === value));
   }
@@ -158,7 +164,7 @@ function initDesk(root) {
     calls.replaceChildren();
     for (const call of j.calls || []) {
       calls.append(el('li', {}, el('strong', { text: fmtWhen(call.at) }), ' ' + t(call.result) +
-        (call.outcome ? ' → ' + t(call.outcome) : '') + ' (' + call.agent + ')' + (call.note ? ' — ' + call.note : '')));
+        (call.outcome ? ' → ' + outcomeLabel(call.outcome) : '') + ' (' + call.agent + ')' + (call.note ? ' — ' + call.note : '')));
     }
     if (!(j.calls || []).length) calls.append(el('li', { class: 'muted', text: t('First call.') }));
     $('#why-lead').value = j.lead_id;   // "may I call?" asks about the current lead unless told another
@@ -265,7 +271,7 @@ function initDesk(root) {
       const r = await api('POST', '/calls', body);
       // The keys work on the next lead at once, whatever field the save came from.
       if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
-      status(t('Saved') + ' (' + t(result) + (outcome ? ' → ' + t(outcome) : '') + ')' +
+      status(t('Saved') + ' (' + t(result) + (outcome ? ' → ' + outcomeLabel(outcome) : '') + ')' +
         (r.appointment_id ? ' · ' + t('appointment') + ' #' + r.appointment_id : ''));
       await Promise.all([loadNext(), loadToday()]);
     } catch (e) {

@@ -561,10 +561,25 @@ void page_dashboard(struct http_req *r)
 		const char **labels = arena_alloc(&r->arena, (n + 1) * sizeof(*labels));
 		long long *values = arena_alloc(&r->arena, (n + 1) * sizeof(*values));
 
+		json_t *known = NULL;
+		struct tp_error oerr;
+
+		/* Outcomes by their labels in the reader's language (a campaign's own ones too). */
+		tp_error_clear(&oerr);
+		if (q.campaign && app_outcomes(r->app, q.campaign, &known, &oerr))
+			known = NULL;
 		json_array_foreach(og, i, g) {
+			size_t k;
+			json_t *o;
+
 			labels[i] = T(r, jstr_key(g));
+			json_array_foreach(known, k, o)
+				if (strcmp(jstr_key(g), json_string_value(json_object_get(o, "code"))) == 0)
+					labels[i] = arena_strdup(&r->arena, json_string_value(json_object_get(o,
+						strcmp(r->lang, "fr") == 0 ? "label_fr" : "label_en")));
 			values[i] = count_of(g, "conversations");
 		}
+		json_decref(known);
 		html_f(r, "<section class=\"half\" aria-labelledby=\"out-h\"><h2 id=\"out-h\">%s</h2>", T(r, "Outcomes of conversations"));
 		if (n)
 			bars(r, T(r, "Outcomes of conversations"), (int)n, labels, values);

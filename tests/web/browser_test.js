@@ -178,6 +178,8 @@ async function tileValue(page, kpi) {
     check('average conversation as minutes and seconds', /^\d+:\d{2}$/.test(await tileValue(mia, 'avg_conversation_seconds')),
       await tileValue(mia, 'avg_conversation_seconds'));
     check('the heatmap has its legend', (await mia.textContent('#heat-legend')).includes('taux de contact'));
+    const outcomesText = await mia.$$eval('section[aria-labelledby="out-h"] text', (l) => l.map((t) => t.textContent));
+    check('outcomes by their labels', outcomesText.includes('Rendez-vous') && outcomesText.includes('Rappel'), outcomesText);
     check('one funnel, the campaign\'s kind', (await mia.$$eval('section.funnel', (l) => l.map((f) => f.dataset.kind)))
       .join() === 'appointment');
     await mia.screenshot({ path: path.join(out, 'dashboard.png'), fullPage: true });
