@@ -18,7 +18,7 @@ async function api(method, path, body, raw) {
   let json = {};
   try { json = await res.json(); } catch (e) { /* an empty or non-JSON answer */ }
   if (!res.ok) {
-    const err = new Error((json.field ? json.field + ': ' : '') + (json.error || res.statusText));
+    const err = new Error((json.field ? t(json.field) + ' : ' : '') + (json.error || res.statusText));
     err.status = res.status;
     err.confirm = json.confirm === true;   // allowed once the user confirms (a callback at 03:00)
     throw err;
@@ -507,13 +507,13 @@ function initImport(box) {
         t('imported') + ': ' + r.added + ' · ' + t('duplicates') + ': ' + r.duplicates + ' · ' + t('rejected') + ': ' + r.rejected }));
       if (r.rejects.length) {
         const tb = el('tbody');
-        for (const x of r.rejects) tb.append(el('tr', {}, el('td', { text: String(x.line) }), el('td', { text: x.field }), el('td', { text: x.reason })));
+        for (const x of r.rejects) tb.append(el('tr', {}, el('td', { text: String(x.line) }), el('td', { text: t(x.field) }), el('td', { text: x.reason })));
         report.append(el('table', { id: 'imp-rejects' }, el('caption', { text: t('Rejected rows') }),
           el('thead', {}, el('tr', {}, el('th', { text: t('Line') }), el('th', { text: t('Field') }), el('th', { text: t('Reason') }))), tb));
       }
       if (r.notes && r.notes.length) {
         const tb = el('tbody');
-        for (const x of r.notes) tb.append(el('tr', {}, el('td', { text: String(x.line) }), el('td', { text: x.field }), el('td', { text: x.reason })));
+        for (const x of r.notes) tb.append(el('tr', {}, el('td', { text: String(x.line) }), el('td', { text: t(x.field) }), el('td', { text: x.reason })));
         report.append(el('table', { id: 'imp-notes' }, el('caption', { text: t('Rows kept with a remark') }),
           el('thead', {}, el('tr', {}, el('th', { text: t('Line') }), el('th', { text: t('Field') }), el('th', { text: t('Remark') }))), tb));
       }

@@ -234,12 +234,13 @@ int calling_check_booking(const struct calling_booking *b, struct tp_error *err)
 	char when[32];
 
 	if (b->at <= b->call_at)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, field, b->appointment ? "the appointment must be after the call"
-			: "the callback must be after the call");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, field, 0, b->appointment ? TP_MSG("the appointment must be after"
+			" the call") : TP_MSG("the callback must be after the call"), 0);
 	if (!b->live)
 		return 0;
 	if (b->appointment && b->sales_available && !(b->sales && *b->sales))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "sales", "choose the sales person who will hold the appointment");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "sales", 0, TP_MSG("choose the sales person who will hold the"
+			" appointment"), 0);
 	if (b->confirmed)
 		return 0;
 	tz_local(b->zone, b->at, &l);
@@ -252,8 +253,8 @@ int calling_check_booking(const struct calling_booking *b, struct tp_error *err)
 	if (inside)
 		return 0;
 	tz_format(b->zone, b->at, when, sizeof(when));
-	return tp_error_at(err, TP_ECONFIRM, NULL, 0, field, "%s is outside the campaign's calling hours: confirm to keep it",
-		when);
+	return tp_error_msg(err, TP_ECONFIRM, NULL, 0, field, 0, TP_MSG("%s is outside the campaign's calling hours:"
+		" confirm to keep it"), 1, when);
 }
 
 int calling_check_appointment(const char *status, const char *result, int64_t scheduled_at, int64_t now,
@@ -262,12 +263,13 @@ int calling_check_appointment(const char *status, const char *result, int64_t sc
 	char when[32];
 
 	if ((strcmp(result, "won") == 0 || strcmp(result, "lost") == 0) && strcmp(status, "held") != 0)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "an appointment is %s once held, and this one is %s:"
-			" record it held first (or with its status held)", result, status);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "result", 3, TP_MSG("an appointment is %s once held, and this one"
+			" is %s: record it held first (or with its status held)"), 2, result, status);
 	if ((strcmp(status, "held") == 0 || strcmp(status, "no_show") == 0) && scheduled_at > now) {
 		tz_format(zone, scheduled_at, when, sizeof(when));
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "status", "the appointment is on %s: it cannot be %s before then",
-			when, strcmp(status, "held") == 0 ? "held" : "missed");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "status", 0, strcmp(status, "held") == 0
+			? TP_MSG("the appointment is on %s: it cannot be held before then")
+			: TP_MSG("the appointment is on %s: it cannot be missed before then"), 1, when);
 	}
 	return 0;
 }

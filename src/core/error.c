@@ -18,6 +18,8 @@ int tp_error_set(struct tp_error *err, int code, const char *fmt, ...)
 	va_list ap;
 
 	err->code = code;
+	err->msgid = NULL;
+	err->nargs = 0;
 	va_start(ap, fmt);
 	vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
 	va_end(ap);
@@ -30,12 +32,56 @@ int tp_error_at(struct tp_error *err, int code, const char *file, long line, con
 	va_list ap;
 
 	err->code = code;
+	err->msgid = NULL;
+	err->nargs = 0;
 	copy_str(err->file, sizeof(err->file), file);
 	err->line = line;
 	copy_str(err->field, sizeof(err->field), field);
 	va_start(ap, fmt);
 	vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
 	va_end(ap);
+	return code;
+}
+
+void tp_format_args(const char *fmt, const char *const *args, int nargs, char *out, size_t size)
+{
+	size_t len = 0;
+	int arg = 0;
+
+	for (const char *p = fmt; *p && len + 1 < size; p++) {
+		if (p[0] == '%' && p[1] == 's') {
+			len += (size_t)snprintf(out + len, size - len, "%s", arg < nargs && args[arg] ? args[arg] : "");
+			if (len >= size)
+				len = size - 1;
+			arg++;
+			p++;
+		} else {
+			out[len++] = *p;
+		}
+	}
+	out[len] = '\0';
+}
+
+int tp_error_msg(struct tp_error *err, int code, const char *file, long line, const char *field, unsigned words,
+	const char *msgid, int nargs, ...)
+{
+	const char *args[TP_ERROR_ARGS];
+	va_list ap;
+
+	err->code = code;
+	copy_str(err->file, sizeof(err->file), file);
+	err->line = line;
+	copy_str(err->field, sizeof(err->field), field);
+	err->msgid = msgid;
+	err->words = words;
+	err->nargs = nargs < TP_ERROR_ARGS ? nargs : TP_ERROR_ARGS;
+	va_start(ap, nargs);
+	for (int i = 0; i < err->nargs; i++) {
+		copy_str(err->args[i], sizeof(err->args[i]), va_arg(ap, const char *));
+		args[i] = err->args[i];
+	}
+	va_end(ap);
+	tp_format_args(msgid, args, err->nargs, err->reason, sizeof(err->reason));
 	return code;
 }
 

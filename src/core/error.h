@@ -29,12 +29,23 @@ enum tp_status {
 	                       through: exit code 2 (HTTP 409 with "confirm": true) */
 };
 
+/* A message the catalogue translates (po/fr.po; tests/web/po_check.sh extracts them). */
+#define TP_MSG(text) text
+#define TP_ERROR_ARGS 4
+
 struct tp_error {
 	int code;               /* one of enum tp_status, 0 when no error */
 	char file[256];         /* file at fault, "" when none */
 	long line;              /* line in that file, 0 when none */
 	char field[64];         /* field at fault, "" when none */
-	char reason[512];
+	char reason[512];       /* in English */
+	/* The reason as a message (tp_error_msg), NULL when it is not one: its English text
+	 * with a %s for each argument, the arguments, and which of them are words of the
+	 * catalogue too (bit i: argument i), so that a page says it in its reader's language. */
+	const char *msgid;
+	char args[TP_ERROR_ARGS][160];
+	int nargs;
+	unsigned words;
 };
 
 void tp_error_clear(struct tp_error *err);
@@ -46,6 +57,14 @@ int tp_error_set(struct tp_error *err, int code, const char *fmt, ...)
 /* Sets everything at once; file or field may be NULL. Returns code. */
 int tp_error_at(struct tp_error *err, int code, const char *file, long line, const char *field,
 	const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Sets everything, the reason as a message: msgid (English, a %s for each of the nargs
+ * string arguments that follow), words its arguments that are messages too. Returns code. */
+int tp_error_msg(struct tp_error *err, int code, const char *file, long line, const char *field, unsigned words,
+	const char *msgid, int nargs, ...);
+
+/* fmt with args[0..nargs) in place of its %s, in order, into out. */
+void tp_format_args(const char *fmt, const char *const *args, int nargs, char *out, size_t size);
 
 /* Writes "FILE:LINE: FIELD: reason" (parts that are unset are left out) into buf. */
 void tp_error_format(const struct tp_error *err, char *buf, size_t size);

@@ -30,24 +30,28 @@ void importer_release(struct importer *im)
 	im->ncols = 0;
 }
 
-static void reject(struct importer *im, long line, const char *field, const char *fmt, const char *a,
-	const char *b)
+/* A rejected row: its reason a message (msgid, a %s for each of a and b when given;
+ * words: which of them are messages too), said in the reader's language by the pages. */
+static void reject(struct importer *im, long line, const char *field, unsigned words, const char *msgid,
+	const char *a, const char *b)
 {
 	struct tp_error e;
 
 	tp_error_clear(&e);
-	tp_error_at(&e, TP_EUSAGE, im->opts.file, line, field, fmt, a, b);
+	tp_error_msg(&e, TP_EUSAGE, im->opts.file, line, field, words, msgid, b ? 2 : a ? 1 : 0, a, b);
 	im->stats.rejected++;
 	if (im->sink.reject)
 		im->sink.reject(im->sink.ctx, &e);
 }
 
-static void note(struct importer *im, long line, const char *field, const char *message)
+/* A row kept with a remark (a message with up to four arguments, as reject's). */
+static void note(struct importer *im, long line, const char *field, const char *msgid, int nargs, const char *a,
+	const char *b, const char *c, const char *d)
 {
 	struct tp_error e;
 
 	tp_error_clear(&e);
-	tp_error_at(&e, TP_OK, im->opts.file, line, field, "%s", message);
+	tp_error_msg(&e, TP_OK, im->opts.file, line, field, 0, msgid, nargs, a, b, c, d);
 	im->stats.notes++;
 	if (im->sink.note)
 		im->sink.note(im->sink.ctx, &e);
@@ -177,19 +181,16 @@ static const char *row_place(struct importer *im, long line, struct prospect *p)
 {
 	const char *written = p->field[F_COUNTRY], *postcode = p->field[F_POSTCODE];
 	struct place where;
-	char msg[320];
 
 	if (written[0] && !place_country_code(written)) {
-		snprintf(msg, sizeof(msg), "'%.60s' is not a country Telepro knows: kept as written; the campaign's"
-			" region (%s) reads its numbers and sets its rules", written, im->opts.region);
-		note(im, line, "country", msg);
+		note(im, line, "country", TP_MSG("'%s' is not a country Telepro knows: kept as written; the campaign's"
+			" region (%s) reads its numbers and sets its rules"), 2, written, im->opts.region, NULL, NULL);
 		return im->opts.region;
 	}
 	place_decide(written, postcode, NULL, im->opts.region, NULL, &where);
 	if (where.disagree) {
-		snprintf(msg, sizeof(msg), "'%.60s' (%s) and postcode %s (%s) disagree: the postcode wins", written,
+		note(im, line, "country", TP_MSG("'%s' (%s) and postcode %s (%s) disagree: the postcode wins"), 4, written,
 			place_name(where.written), postcode, place_name(where.country));
-		note(im, line, "country", msg);
 	}
 	if (written[0])
 		p->field[F_COUNTRY] = where.country;
@@ -224,7 +225,7 @@ static bool fr_postcode_valid(const char *s)
  */
 static void check_fields(struct importer *im, long line, struct prospect *p)
 {
-	char msg[200], region[3] = "";
+	char region[3] = "";
 
 	/* French when the country column says a French territory, else when the number does (a
 	 * Geneva hotel's 1204 is a Swiss postcode). */
@@ -234,14 +235,13 @@ static void check_fields(struct importer *im, long line, struct prospect *p)
 		region[0] = '\0';
 
 	if (p->field[F_EMAIL][0] && !email_valid(p->field[F_EMAIL])) {
-		snprintf(msg, sizeof(msg), "'%.60s' is not an e-mail address: left out, the row is kept", p->field[F_EMAIL]);
-		note(im, line, "email", msg);
+		note(im, line, "email", TP_MSG("'%s' is not an e-mail address: left out, the row is kept"), 1,
+			p->field[F_EMAIL], NULL, NULL, NULL);
 		p->field[F_EMAIL] = "";
 	}
 	if (p->field[F_POSTCODE][0] && region[0] && phone_fr_plan(region) && !fr_postcode_valid(p->field[F_POSTCODE])) {
-		snprintf(msg, sizeof(msg), "'%.40s' is not a French postcode (five digits): left out, the row is kept",
-			p->field[F_POSTCODE]);
-		note(im, line, "postcode", msg);
+		note(im, line, "postcode", TP_MSG("'%s' is not a French postcode (five digits): left out, the row is kept"), 1,
+			p->field[F_POSTCODE], NULL, NULL, NULL);
 		p->field[F_POSTCODE] = "";
 	}
 }
@@ -259,7 +259,7 @@ static bool check_phone(struct importer *im, long line, int id, const char *regi
 		return true;
 	default:
 		snprintf(shown, sizeof(shown), "%.40s%s", raw, strlen(raw) > 40 ? "..." : "");
-		reject(im, line, field_name(id), "'%s': %s", shown, why);
+		reject(im, line, field_name(id), 2, TP_MSG("'%s': %s"), shown, why);
 		return false;
 	}
 }
@@ -274,22 +274,22 @@ static bool check_consent(struct importer *im, long line, struct prospect *p)
 
 	if (!day_text[0] && !source[0]) {
 		if (p->field[F_CONSENT_WORDING][0]) {
-			reject(im, line, "consent_date", "%s%s", "a consent's wording needs its date and source", "");
+			reject(im, line, "consent_date", 0, TP_MSG("a consent's wording needs its date and source"), NULL, NULL);
 			return false;
 		}
 		return true;
 	}
 	if (!day_text[0]) {
-		reject(im, line, "consent_date", "%s%s", "missing: a consent needs the day it was given", "");
+		reject(im, line, "consent_date", 0, TP_MSG("missing: a consent needs the day it was given"), NULL, NULL);
 		return false;
 	}
 	if (!source[0]) {
-		reject(im, line, "consent_source", "%s%s", "missing: a consent needs where it was given", "");
+		reject(im, line, "consent_source", 0, TP_MSG("missing: a consent needs where it was given"), NULL, NULL);
 		return false;
 	}
 	tp_error_clear(&e);
 	if (date_parse_day(day_text, "consent_date", &day, &e)) {
-		reject(im, line, "consent_date", "%s%s", e.reason, "");
+		reject(im, line, "consent_date", 0, "%s", e.reason, NULL);
 		return false;
 	}
 	p->consent_at = tz_day_number(day) * 86400;
@@ -307,7 +307,7 @@ static int read_row(struct importer *im, const struct csv_record *rec)
 
 	if (rec->error) {
 		im->stats.rows++;
-		reject(im, rec->line, "record", "%s%s", rec->error, "");
+		reject(im, rec->line, "record", 0, "%s", rec->error, NULL);
 		return 0;
 	}
 	if (all_empty(rec)) {
@@ -320,8 +320,8 @@ static int read_row(struct importer *im, const struct csv_record *rec)
 
 		snprintf(got, sizeof(got), "%zu", rec->nfields);
 		snprintf(want, sizeof(want), "%zu", im->ncols);
-		reject(im, rec->line, "record", "%s fields where the header has %s "
-			"(a delimiter or quote inside an unquoted value?)", got, want);
+		reject(im, rec->line, "record", 0, TP_MSG("%s fields where the header has %s (a delimiter or quote inside an"
+			" unquoted value?)"), got, want);
 		return 0;
 	}
 	bad = to_utf8(im, rec, values); /* extra empty fields are valid UTF-8 */
@@ -329,7 +329,7 @@ static int read_row(struct importer *im, const struct csv_record *rec)
 		int id = im->col_field[bad];
 
 		reject(im, rec->line, id >= 0 && id < F_COUNT ? field_name(id) : im->col_name[bad],
-			"%s%s", "invalid UTF-8 (is the file Latin-1? try --encoding latin1)", "");
+			0, TP_MSG("invalid UTF-8 (is the file Latin-1? try --encoding latin1)"), NULL, NULL);
 		return 0;
 	}
 	memset(&p, 0, sizeof(p));
@@ -357,15 +357,15 @@ static int read_row(struct importer *im, const struct csv_record *rec)
 		return 0;
 	p.lead_phone = p.phone[0] ? p.phone : p.mobile;
 	if (!p.lead_phone[0]) {
-		reject(im, rec->line, "phone", "%s%s", "missing: the row has neither a phone nor a mobile number", "");
+		reject(im, rec->line, "phone", 0, TP_MSG("missing: the row has neither a phone nor a mobile number"), NULL, NULL);
 		return 0;
 	}
 	check_fields(im, rec->line, &p);
 	if (im->opts.forgotten && ((p.phone[0] && im->opts.forgotten(im->opts.forgotten_ctx, p.phone)) ||
 	    (p.mobile[0] && im->opts.forgotten(im->opts.forgotten_ctx, p.mobile)))) {
 		reject(im, rec->line, p.phone[0] && im->opts.forgotten(im->opts.forgotten_ctx, p.phone) ? "phone" : "mobile",
-			"%s%s", "left out: this person's data was erased at their request and they asked not to be called"
-			" again (docs/PRIVACY.md)", "");
+			0, TP_MSG("left out: this person's data was erased at their request and they asked not to be called"
+			" again (docs/PRIVACY.md)"), NULL, NULL);
 		return 0;
 	}
 	if (!check_consent(im, rec->line, &p))

@@ -8,6 +8,7 @@
 #include <phonenumbers/phonenumberutil.h>
 
 extern "C" {
+#include "core/error.h"
 #include "core/phone.h"
 }
 
@@ -71,7 +72,7 @@ extern "C" int phone_lpn_normalize(const char *text, size_t len, const char *reg
 						? "too short" : "wrong number of digits";
 					break;
 				case PhoneNumberUtil::TOO_LONG:
-					why = "too long";
+					why = TP_MSG("too long");
 					break;
 				default:
 					why = overseas ? "not a valid number (no such range in the plan of the overseas territory"
@@ -81,7 +82,7 @@ extern "C" int phone_lpn_normalize(const char *text, size_t len, const char *reg
 				std::string e164;
 				util()->Format(number, PhoneNumberUtil::E164, &e164);
 				if (e164.size() >= PHONE_E164_MAX) {
-					why = "number too long";
+					why = TP_MSG("number too long");
 				} else {
 					e164.copy(out, e164.size());
 					out[e164.size()] = '\0';
@@ -90,21 +91,21 @@ extern "C" int phone_lpn_normalize(const char *text, size_t len, const char *reg
 			}
 			break;
 		case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
-			why = "unknown country code (write international numbers as +CC ...)";
+			why = TP_MSG("unknown country code (write international numbers as +CC ...)");
 			break;
 		case PhoneNumberUtil::NOT_A_NUMBER:
-			why = "not a phone number";
+			why = TP_MSG("not a phone number");
 			break;
 		case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
 		case PhoneNumberUtil::TOO_SHORT_NSN:
-			why = "too short";
+			why = TP_MSG("too short");
 			break;
 		case PhoneNumberUtil::TOO_LONG_NSN:
-			why = "too long";
+			why = TP_MSG("too long");
 			break;
 		}
 	} catch (...) {
-		why = "not a phone number";
+		why = TP_MSG("not a phone number");
 	}
 	if (status != PHONE_OK && reason)
 		*reason = why ? why : "not a phone number";

@@ -112,21 +112,11 @@ static const char *const weekdays[] = {RULES_MSG("Sunday"), RULES_MSG("Monday"),
 
 void rules_format(const char *fmt, const struct rule_verdict *v, char *out, size_t size)
 {
-	size_t len = 0;
-	int arg = 0;
+	const char *args[RULES_ARGS];
 
-	for (const char *p = fmt; *p && len + 1 < size; p++) {
-		if (p[0] == '%' && p[1] == 's') {
-			len += (size_t)snprintf(out + len, size - len, "%s", arg < v->nargs ? v->args[arg] : "");
-			if (len >= size)
-				len = size - 1;
-			arg++;
-			p++;
-		} else {
-			out[len++] = *p;
-		}
-	}
-	out[len] = '\0';
+	for (int i = 0; i < v->nargs && i < RULES_ARGS; i++)
+		args[i] = v->args[i];
+	tp_format_args(fmt, args, v->nargs, out, size);
 }
 
 /* The verdict refuses, for the reason fmt (a message id with a %s for each of the n

@@ -671,21 +671,22 @@ struct rejects {
 };
 
 /* The first thousand of a list are listed; the count says the rest. */
-static void list_row(json_t *list, const struct tp_error *e)
+/* A rejected row or a remark, its reason in the reader's language. */
+static void list_row(struct http_req *r, json_t *list, const struct tp_error *e)
 {
 	if (json_array_size(list) < 1000)
 		json_array_append_new(list, json_pack("{s:I,s:s,s:s}", "line", (json_int_t)e->line, "field", e->field,
-			"reason", e->reason));
+			"reason", http_reason(r, e)));
 }
 
 static void on_reject(void *arg, const struct tp_error *e)
 {
-	list_row(((struct rejects *)arg)->list, e);
+	list_row(((struct rejects *)arg)->r, ((struct rejects *)arg)->list, e);
 }
 
 static void on_note(void *arg, const struct tp_error *e)
 {
-	list_row(((struct rejects *)arg)->notes, e);
+	list_row(((struct rejects *)arg)->r, ((struct rejects *)arg)->notes, e);
 }
 
 /* POST /imports?kind=prospects|dnc&campaign=…: the body is the file itself. */

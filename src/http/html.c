@@ -171,6 +171,11 @@ static const char *const script_words[] = {
 	N_("Calling time is counted."), N_("Paused: no calling time is counted."),
 	N_("Not calling: no calling time is counted."), N_("Resume"), N_("Pause"), N_("Session ended."), N_("not calling"),
 	N_("mon"), N_("tue"), N_("wed"), N_("thu"), N_("fri"), N_("sat"), N_("sun"),
+	/* The fields a refusal names (a file's columns, a call's). */
+	N_("company"), N_("last_name"), N_("first_name"), N_("civility"), N_("role"), N_("phone"), N_("mobile"),
+	N_("email"), N_("siren"), N_("siret"), N_("address"), N_("postcode"), N_("city"), N_("country"), N_("sector"),
+	N_("size_band"), N_("website"), N_("consent_date"), N_("consent_source"), N_("consent_wording"), N_("record"),
+	N_("appointment_at"), N_("callback_at"), N_("sales"),
 };
 
 void html_script_words(struct http_req *r)

@@ -133,6 +133,9 @@ void http_reply_json(struct http_req *r, int status, json_t *j);
 /* {"error":reason,"field":field} with the status that err's code calls for; an internal
  * error is logged with its cause and answered without it. */
 void http_reply_error(struct http_req *r, const struct tp_error *err);
+/* err's reason in the reader's language when it is a message (tp_error_msg), else as it
+ * is (in the request's arena). */
+const char *http_reason(struct http_req *r, const struct tp_error *err);
 /* The same for an error of the request itself. */
 void http_reply_status(struct http_req *r, int status, const char *field, const char *reason);
 void http_redirect(struct http_req *r, const char *location);

@@ -198,7 +198,7 @@ static void campaign_form(struct http_req *r, const struct campaign *c, const st
 			T(r, "Import"));
 		html_f(r, "<template id=\"imp-targets\">");
 		for (int f = 0; f < F_COUNT; f++)
-			html_f(r, "<option value=\"%s\">%s</option>", field_name(f), field_name(f));
+			html_f(r, "<option value=\"%s\">%s</option>", field_name(f), T(r, field_name(f)));
 		html_f(r, "</template>");
 	}
 	html_end(r);
@@ -304,8 +304,8 @@ void page_campaign_post(struct http_req *r)
 		for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
 			if (strcmp(err.field, inputs[i]) == 0)
 				fs.field = inputs[i];
-		fs.message = fs.field ? arena_strdup(&r->arena, err.reason)
-			: arena_printf(&r->arena, "%s%s%s", err.field, err.field[0] ? ": " : "", err.reason);
+		fs.message = fs.field ? http_reason(r, &err)
+			: arena_printf(&r->arena, "%s%s%s", err.field, err.field[0] ? ": " : "", http_reason(r, &err));
 		if (id && c.name) {
 			campaign_form(r, &c, &fs);
 		} else {

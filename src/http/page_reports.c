@@ -356,7 +356,8 @@ static int kpi(struct http_req *r, const struct app_kpi_query *base, const char 
 	q.by = by;
 	tp_error_clear(&err);
 	if (app_kpi(r->app, &q, out, &err)) {
-		html_f(r, "<p class=\"message error\" role=\"alert\">%s%s%s</p>", err.field, err.field[0] ? ": " : "", err.reason);
+		html_f(r, "<p class=\"message error\" role=\"alert\">%s%s%s</p>", err.field, err.field[0] ? ": " : "",
+			http_reason(r, &err));
 		return -1;
 	}
 	return 0;
@@ -653,7 +654,7 @@ void page_dashboard(struct http_req *r)
 		if (monthly && kpi(r, &q, "month", &weeks))
 			goto out;
 		if (!weeks) {
-			html_f(r, "<p class=\"message error\" role=\"alert\">%s</p>", err.reason);
+			html_f(r, "<p class=\"message error\" role=\"alert\">%s</p>", http_reason(r, &err));
 			goto out;
 		}
 		t1 = monthly ? T(r, "Calls per hour, by month") : T(r, "Calls per hour, by week");

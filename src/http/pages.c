@@ -115,7 +115,7 @@ static void lang_post(struct http_req *r)
 
 	tp_error_clear(&err);
 	if (app_user_set_lang(r->app, r->session.user.name, to ? to : "", &err)) {
-		html_message(r, http_status_of(err.code), T(r, "Language"), err.reason);
+		html_message(r, http_status_of(err.code), T(r, "Language"), http_reason(r, &err));
 		return;
 	}
 	http_redirect(r, "/");
@@ -328,7 +328,7 @@ static void appointments(struct http_req *r)
 		sales = r->session.user.name;
 	tp_error_clear(&err);
 	if (app_appointment_list(r->app, sales && *sales ? sales : NULL, NULL, &list, &err)) {
-		html_message(r, http_status_of(err.code), T(r, "Appointments"), err.reason);
+		html_message(r, http_status_of(err.code), T(r, "Appointments"), http_reason(r, &err));
 		return;
 	}
 	html_begin(r, T(r, "Appointments"), "appointments");
@@ -465,7 +465,8 @@ static void appointment_post(struct http_req *r)
 	if (app_appointment_result(r->app, http_param_id(r, 0), status && *status ? status : NULL,
 		rel && *rel ? rel : NULL, res && *res ? res : NULL, amount && *amount ? amount : NULL, &err)) {
 		html_message(r, http_status_of(err.code), T(r, "Appointments"),
-			arena_printf(&r->arena, "%s%s%s", err.field[0] ? err.field : "", err.field[0] ? ": " : "", err.reason));
+			arena_printf(&r->arena, "%s%s%s", err.field[0] ? T(r, err.field) : "", err.field[0] ? " : " : "",
+				http_reason(r, &err)));
 		return;
 	}
 	http_redirect(r, "/appointments?saved=1");
@@ -482,7 +483,7 @@ static void users(struct http_req *r)
 
 	tp_error_clear(&err);
 	if (app_user_list(r->app, &list, &err)) {
-		html_message(r, http_status_of(err.code), T(r, "Users"), err.reason);
+		html_message(r, http_status_of(err.code), T(r, "Users"), http_reason(r, &err));
 		return;
 	}
 	html_begin(r, T(r, "Users"), "users");
@@ -574,7 +575,7 @@ static void account_post(struct http_req *r)
 	if (!rc && lang)
 		rc = app_user_set_lang(r->app, r->session.user.name, lang, &err);
 	if (rc) {
-		html_message(r, http_status_of(err.code), T(r, "My account"), err.reason);
+		html_message(r, http_status_of(err.code), T(r, "My account"), http_reason(r, &err));
 		return;
 	}
 	http_redirect(r, "/account?saved=1");
@@ -587,7 +588,7 @@ static void user_add_post(struct http_req *r)
 
 	tp_error_clear(&err);
 	if (app_user_add(r->app, http_form(r, "name"), http_form(r, "role"), http_form(r, "password"), &id, &err)) {
-		html_message(r, http_status_of(err.code), T(r, "Users"), err.reason);
+		html_message(r, http_status_of(err.code), T(r, "Users"), http_reason(r, &err));
 		return;
 	}
 	http_redirect(r, "/users?saved=1");
@@ -608,7 +609,7 @@ static void user_set_post(struct http_req *r)
 	if (!rc)
 		rc = app_user_set_disabled(r->app, r->params[0], http_form(r, "disabled") != NULL, &err);
 	if (rc) {
-		html_message(r, http_status_of(err.code), T(r, "Users"), err.reason);
+		html_message(r, http_status_of(err.code), T(r, "Users"), http_reason(r, &err));
 		return;
 	}
 	http_redirect(r, "/users?saved=1");

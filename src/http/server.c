@@ -295,6 +295,19 @@ void http_reply_status(struct http_req *r, int status, const char *field, const 
 	http_reply_json(r, status, j);
 }
 
+const char *http_reason(struct http_req *r, const struct tp_error *err)
+{
+	const char *args[TP_ERROR_ARGS];
+	char text[1024];
+
+	if (!err->msgid)
+		return err->reason;
+	for (int i = 0; i < err->nargs && i < TP_ERROR_ARGS; i++)
+		args[i] = (err->words & (1u << i)) ? i18n(r->lang, err->args[i]) : err->args[i];
+	tp_format_args(i18n(r->lang, err->msgid), args, err->nargs, text, sizeof(text));
+	return arena_strdup(&r->arena, text);
+}
+
 void http_reply_error(struct http_req *r, const struct tp_error *err)
 {
 	int status = http_status_of(err->code);
@@ -317,14 +330,14 @@ void http_reply_error(struct http_req *r, const struct tp_error *err)
 	r->log_cause = arena_strdup(&r->arena, msg);
 	if (err->code == TP_ECONFIRM) {
 		/* The client asks the user, then sends the same request with "confirm": true. */
-		json_t *j = json_pack("{s:s,s:b}", "error", err->reason, "confirm", 1);
+		json_t *j = json_pack("{s:s,s:b}", "error", http_reason(r, err), "confirm", 1);
 
 		if (err->field[0])
 			json_object_set_new(j, "field", json_string(err->field));
 		http_reply_json(r, status, j);
 		return;
 	}
-	http_reply_status(r, status, err->field[0] ? err->field : NULL, err->reason);
+	http_reply_status(r, status, err->field[0] ? err->field : NULL, http_reason(r, err));
 }
 
 void http_redirect(struct http_req *r, const char *location)

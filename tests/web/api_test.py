@@ -423,7 +423,7 @@ late_call = {"lead_id": hours[0]["lead_id"], "agent": "ana", "result": "conversa
              "callback_at": night}
 status, h, text = request("POST", "/api/v1/calls", late_call, cookie=mcookie, csrf=mcsrf)
 check("a callback at 03:00 is asked again", status == 409 and jbody(text).get("confirm") is True and
-      jbody(text).get("field") == "callback_at" and "outside the campaign's calling hours" in jbody(text)["error"],
+      jbody(text).get("field") == "callback_at" and "en dehors des heures d'appel" in jbody(text)["error"],
       (status, text))
 status, h, text = request("POST", "/api/v1/calls", {**late_call, "confirm": True}, cookie=mcookie, csrf=mcsrf)
 check("a callback at 03:00, confirmed", status == 201, (status, text))
@@ -431,8 +431,9 @@ status, h, text = request("POST", "/api/v1/calls", {"lead_id": hours[1]["lead_id
                                                     "result": "conversation", "outcome": "appointment",
                                                     "appointment_at": night.replace("03:00", "10:00")},
                           cookie=mcookie, csrf=mcsrf)
+# (in the reader's language: French, this user's default)
 check("an appointment without its sales person", status == 400 and jbody(text) ==
-      {"error": "choose the sales person who will hold the appointment", "field": "sales"}, (status, text))
+      {"error": "choisissez le commercial qui tiendra le rendez-vous", "field": "sales"}, (status, text))
 cookie, csrf = sessions["sam"]
 status, h, text = request("GET", "/api/v1/appointments", cookie=cookie)
 mine = jbody(text)

@@ -129,7 +129,7 @@ async function tileValue(page, kpi) {
     check('the qualification answers on the card', answers.includes('sector') && answers.includes('services'), answers);
     await sam.selectOption('article.appointment form select[name=status]', 'held');
     await Promise.all([sam.waitForNavigation(), sam.click('article.appointment form button[type=submit]')]);
-    check('an appointment to come cannot be held', (await sam.textContent('main')).includes('cannot be held before then'),
+    check('an appointment to come cannot be held, said in French', (await sam.textContent('main')).includes('il ne peut pas être tenu avant'),
       await sam.textContent('main'));
     // One that took place yesterday (booked the day before by bob): held, relevant, won, 1 500 euros.
     execFileSync(process.env.TELEPRO_BIN, ['call', 'log', '--agent', 'bob', '--campaign', 'Web test', '--result',
@@ -214,10 +214,11 @@ async function tileValue(page, kpi) {
     check('import summary', summary.includes('Lignes : 3') || summary.includes('Lignes: 3'), summary);
     check('two imported, one rejected', /importées ?: 2/.test(summary) && /rejetées ?: 1/.test(summary), summary);
     const rejects = await mia.textContent('#imp-rejects tbody');
-    check('the reject names line 3 and the phone', rejects.includes('3') && rejects.includes('phone'), rejects);
+    check('the reject names line 3 and the phone, in French', rejects.includes('3') && rejects.includes('téléphone') &&
+      rejects.includes('trop court'), rejects);
     const notes = await mia.textContent('#imp-notes tbody');
-    check('the note names line 4: the postcode wins over the country', notes.includes('4') && notes.includes('country') &&
-      notes.includes('the postcode wins'), notes);
+    check('the note names line 4: the postcode wins over the country, in French', notes.includes('4') &&
+      notes.includes('pays') && notes.includes('le code postal l\'emporte'), notes);
     const exported = await mia.evaluate(async () => (await (await fetch('/api/v1/prospects?campaign=Web%20test&limit=5000')).json()).prospects);
     check('the mapped column became the company', exported.some((p) => p.company === 'Delta SARL' && p.last_name === 'Dupuis'));
     await mia.screenshot({ path: path.join(out, 'import.png'), fullPage: true });
