@@ -142,8 +142,8 @@ static int add_slots(struct calling_block *slots, int *n, const char *text, cons
 	if (sp) {
 		days = parse_days(text, (size_t)(sp - text));
 		if (!days)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, field,
-				"'%s': days are written mon-fri, mon,wed,fri or sat (lun-ven, lun,mer,ven or sam)", text);
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, field, 0,
+				TP_MSG("'%s': days are written mon-fri, mon,wed,fri or sat (lun-ven, lun,mer,ven or sam)"), 1, text);
 		p = sp + 1;
 	}
 	start = parse_hhmm(p, &p);
@@ -153,7 +153,7 @@ static int add_slots(struct calling_block *slots, int *n, const char *text, cons
 	if (end < 0 || *p != '\0')
 		goto bad;
 	if (end <= start)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "'%s': it ends before it starts", text);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, field, 0, TP_MSG("'%s': it ends before it starts"), 1, text);
 	for (int d = 0; d < 7; d++) {
 		if (!(days & (1 << d)))
 			continue;
@@ -166,7 +166,8 @@ static int add_slots(struct calling_block *slots, int *n, const char *text, cons
 	}
 	return 0;
 bad:
-	return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "'%s': expected HH:MM-HH:MM, e.g. 14:00-16:00", text);
+	return tp_error_msg(err, TP_EUSAGE, NULL, 0, field, 0, TP_MSG("'%s': expected HH:MM-HH:MM, e.g. 14:00-16:00"), 1,
+		text);
 }
 
 int campaign_add_blocks(struct campaign *c, const char *text, struct tp_error *err)
@@ -507,8 +508,8 @@ static int objective(const char *key, const char *v, int64_t *out, struct tp_err
 	long long n;
 
 	if (!*v || !isdigit((unsigned char)*v) || (n = strtoll(v, &end, 10), *end) || n > 1000000)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, key, "'%.40s': a whole number from 0 to 1000000 (0 removes it)",
-			v);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, key, 0, TP_MSG("'%s': a whole number from 0 to 1000000 (0 removes"
+			" it)"), 1, v);
 	*out = n == 0 ? -1 : n;
 	return 0;
 }

@@ -363,6 +363,13 @@ static int kpi(struct http_req *r, const struct app_kpi_query *base, const char 
 	return 0;
 }
 
+/* A q-value as a reader reads it: "< 0,001" when tiny, else three decimals, in the page's
+ * number format. */
+static const char *q_text(struct http_req *r, double q)
+{
+	return q < 0.001 ? arena_printf(&r->arena, "< %s", num(r, 0.001, 3)) : arena_printf(&r->arena, "= %s", num(r, q, 3));
+}
+
 /* The fates of appointments the forced-appointment tests look at, for the catalogue. */
 static const char *const fates[] __attribute__((unused)) = {N_("irrelevant"), N_("no_show"), N_("lost")};
 
@@ -616,11 +623,11 @@ void page_dashboard(struct http_req *r)
 			sb_init(&why);
 			json_array_foreach(evidence, e, x)
 				if (json_is_true(json_object_get(x, "significant")))
-					sb_addf(&why, "%s%s: %.0f%% / %.0f%% (q = %.3g)", why.len ? "; " : "",
-						T(r, json_string_value(json_object_get(x, "test"))),
-						100 * json_real_value(json_object_get(x, "agent_share")),
-						100 * json_real_value(json_object_get(x, "team_share")),
-						json_real_value(json_object_get(x, "q_value")));
+					sb_addf(&why, "%s%s%s%s / %s (q %s)", why.len ? "; " : "",
+						T(r, json_string_value(json_object_get(x, "test"))), strcmp(r->lang, "fr") == 0 ? " : " : ": ",
+						pct(r, json_real_value(json_object_get(x, "agent_share"))),
+						pct(r, json_real_value(json_object_get(x, "team_share"))),
+						q_text(r, json_real_value(json_object_get(x, "q_value"))));
 
 			html_f(r, "<tr%S><th scope=\"row\">%s</th><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s <small>n=%lld</small></td>"
 				"<td>%s <small>n=%lld</small></td><td>%s</td><td>%s</td></tr>",

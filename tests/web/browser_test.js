@@ -281,8 +281,10 @@ async function tileValue(page, kpi) {
     const samAgain = await signIn(browser, 'sam', 'pw-sam-67890');
     check('the new password signs in', samAgain.url().endsWith('/appointments'), samAgain.url());
 
-    // Every page, per role, in French: no English sentence (the data shown aside).
+    // Every page, per role, in French: no English sentence (the data shown aside); then in
+    // English: no French one.
     const english = /\b(the|is|are|not|and|with|must|cannot|may|until|yet|which|from|this|that|your|its|per|calls|call|appointment|appointments|lead|leads|outside|inside|between|first|next|day|days|hour|hours|none|only|when|after|before)\b/i;
+    const french = /(\b(le|la|les|des|du|est|pas|une|aux|appels|aujourd'hui|tableau|campagne|campagnes|enregistrer|heure|heures|jour|jours|rendez-vous|fiche|fiches|téléprospecteur|commercial)\b|[éèàç])/i;
     const pagesOf = {
       mia: ['/dashboard', '/dashboard?campaign=' + encodeURIComponent('Web test'), '/team?campaign=' + campaignId,
         '/campaigns', '/campaigns/' + campaignId, '/campaigns/new', '/account', '/desk'],
@@ -290,29 +292,34 @@ async function tileValue(page, kpi) {
       sam2: ['/appointments', '/appointments?show=all', '/dashboard', '/account'],
     };
     const users = { mia, ana, sam2: samAgain };
-    for (const [who, paths] of Object.entries(pagesOf)) {
-      const page = users[who];
-      for (const p of paths) {
-        await page.goto(base + p);
-        if (p.startsWith('/team')) await page.waitForFunction(() => document.querySelectorAll('#team-agents tbody tr').length > 0);
-        if (p === '/desk') {
-          const link = await page.$('text=Web test');
-          if (link) { await Promise.all([page.waitForNavigation(), link.click()]); await page.waitForSelector('#lead p'); }
-        }
-        // Text the page writes, without the data it shows (names, scripts, notes, codes of the file).
-        const text = await page.evaluate(() => {
-          const skip = document.querySelectorAll('#script, #lead, #calls, .notes, .qualification, textarea, select[name=agent], #team-agents tbody th');
-          skip.forEach((e) => e.setAttribute('data-skip', ''));
-          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-          const out = [];
-          for (let n = walker.nextNode(); n; n = walker.nextNode())
-            if (!n.parentElement.closest('[data-skip], script, style, code, [lang="en"]')) out.push(n.textContent);
-          return out.join(' ').replace(/\s+/g, ' ');
-        });
-        const m = english.exec(text);
-        check(`${who} ${p}: every word in French`, !m, m && text.slice(Math.max(0, m.index - 80), m.index + 80));
+    const scan = async (page, p, words, lang) => {
+      await page.goto(base + p);
+      if (p.startsWith('/team')) await page.waitForFunction(() => document.querySelectorAll('#team-agents tbody tr').length > 0);
+      if (p === '/desk') {
+        const link = await page.$('text=Web test');
+        if (link) { await Promise.all([page.waitForNavigation(), link.click()]); await page.waitForSelector('#lead p'); }
       }
-    }
+      // Text the page writes, without the data it shows (names, scripts, notes, codes of the file).
+      const text = await page.evaluate(() => {
+        const skip = document.querySelectorAll('#script, #lead, #calls, .notes, .qualification, textarea, input, select[name=agent], select[name=campaign], #team-agents tbody th, .agents tbody th, h1, article.appointment h2, article.appointment p, .who span, section[aria-labelledby="out-h"]');
+        skip.forEach((e) => e.setAttribute('data-skip', ''));
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        const out = [];
+        for (let n = walker.nextNode(); n; n = walker.nextNode())
+          if (!n.parentElement.closest('[data-skip], script, style, code, [lang]')) out.push(n.textContent);
+        return out.join(' ').replace(/\s+/g, ' ');
+      });
+      const m = words.exec(text);
+      check(`${p}: every word in ${lang}`, !m, m && text.slice(Math.max(0, m.index - 80), m.index + 80));
+    };
+    for (const [who, paths] of Object.entries(pagesOf))
+      for (const p of paths) await scan(users[who], p, english, 'French (' + who + ')');
+    // The manager switches to English.
+    await mia.goto(base + '/dashboard');
+    await Promise.all([mia.waitForNavigation(), mia.click('.who button[value=en]')]);
+    check('the manager reads English now', (await mia.textContent('h1')).trim() === 'Dashboard', await mia.textContent('h1'));
+    check('the scan sees French when there is', french.test('Appels du jour') && english.test('the next call'));
+    for (const p of pagesOf.mia) await scan(mia, p, french, 'English (mia)');
   } finally {
     await browser.close();
   }

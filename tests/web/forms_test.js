@@ -45,8 +45,9 @@ const [base, out] = process.argv.slice(2);
     await Promise.all([page.waitForNavigation(), page.click('form.campaign-form button[type=submit]')]);
     check('refused: said at the top', (await page.textContent('#form-error')).includes('Non enregistré'),
       await page.textContent('#form-error'));
-    check('refused: said beside the blocks', await page.isVisible('#e-block') &&
-      await page.getAttribute('#c-block', 'aria-invalid') === 'true', await page.textContent('main'));
+    check('refused: said beside the blocks, in French', await page.isVisible('#e-block') &&
+      await page.getAttribute('#c-block', 'aria-invalid') === 'true' &&
+      (await page.textContent('#e-block')).includes('attendu HH:MM-HH:MM'), await page.textContent('main'));
     check('refused: the typed blocks kept', await page.inputValue('#c-block') === 'lun-ven 09:30-11:30\nlun-ven 14h-16h');
     check('refused: the typed attempts kept', await page.inputValue('#c-max-attempts') === '8');
     check('refused: nothing saved', same(before, await get('/api/v1/campaigns/' + rdv.id)));
