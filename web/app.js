@@ -310,7 +310,10 @@ function initDesk(root) {
     e.preventDefault();
     const out = $('#why-out');
     try {
-      const w = await api('GET', '/leads/' + encodeURIComponent($('#why-lead').value.trim()) + '/why');
+      // A lead's number, or a phone number as it was given (04 78 12 34 01, +33 ...).
+      const asked = $('#why-lead').value.trim();
+      const w = /^\d{1,8}$/.test(asked) ? await api('GET', '/leads/' + asked + '/why')
+        : await api('GET', '/campaigns/' + campaignId + '/why?phone=' + encodeURIComponent(asked));
       const no = w.rules.filter((v) => !v.ok);
       out.replaceChildren(el('p', { class: w.callable ? 'message ok' : 'message error', id: 'why-verdict',
         text: w.callable ? t('This lead may be called now.') : t('This lead may not be called now:') }));

@@ -241,6 +241,10 @@ TP_MUST_USE int app_next(struct app *a, const char *agent, const char *campaign,
  * by rule: {"lead_id","campaign","at","rules_set","callable",
  * "rules":[{"rule","source","ok","reason","allowed_from"}]}. */
 TP_MUST_USE int app_why(struct app *a, int64_t lead_id, const char *at, json_t **out, struct tp_error *err);
+/* The same for the lead of campaign with that number (as typed: 04 78 12 34 01, +33...):
+ * "may I call this number I was given?". TP_ENOTFOUND naming "phone" when it is none. */
+TP_MUST_USE int app_why_phone(struct app *a, const char *campaign, const char *phone, const char *at, json_t **out,
+	struct tp_error *err);
 
 /* Records that the person lead calls consented to be called: source (where: "web form",
  * "contest", "call"), day (date_parse_day's forms, NULL: today in the campaign's zone),

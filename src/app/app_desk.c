@@ -383,6 +383,36 @@ int app_appointment_result(struct app *a, int64_t id, const char *status, const 
 	return store_appointment_result(a->store, &who, id, status, rel, result, cents, err);
 }
 
+int app_why_phone(struct app *a, const char *campaign, const char *phone, const char *at, json_t **out,
+	struct tp_error *err)
+{
+	struct campaign c;
+	char e164[PHONE_E164_MAX];
+	const char *why = "not a phone number", *phones[1] = {e164};
+	int64_t lead_id = 0;
+	int rc;
+
+	if ((rc = app_require(a, APP_AGENT | APP_MANAGER | APP_ADMIN, "why", err)))
+		return rc;
+	campaign_init(&c);
+	if ((rc = store_campaign_settings(a->store, campaign ? campaign : "", &c, err)))
+		goto out;
+	if (!phone || phone_normalize(phone, strlen(phone), c.region ? c.region : "FR", e164, &why) != PHONE_OK) {
+		rc = tp_error_msg(err, TP_EUSAGE, NULL, 0, "phone", 2, TP_MSG("'%s': %s"), 2, phone ? phone : "", why);
+		goto out;
+	}
+	if ((rc = store_leads_by_phone(a->store, c.id, phones, 1, &lead_id, err)))
+		goto out;
+	if (!lead_id) {
+		rc = tp_error_msg(err, TP_ENOTFOUND, NULL, 0, "phone", 0, TP_MSG("%s is not a lead of this campaign"), 1, phone);
+		goto out;
+	}
+	rc = app_why(a, lead_id, at, out, err);
+out:
+	campaign_release(&c);
+	return rc;
+}
+
 int app_why(struct app *a, int64_t lead_id, const char *at_text, json_t **out, struct tp_error *err)
 {
 	struct lead_facts f;

@@ -422,19 +422,44 @@ static void session(struct http_req *r)
 		ops[op].op == APP_SESSION_STOP ? json_integer(res.calling_seconds) : json_null()));
 }
 
+/* The answer of app_why in the reader's language. */
+static void why_answer(struct http_req *r, int rc, json_t *out, struct tp_error *err);
+
 /* GET /leads/{id}/why?at=…: why the lead may or may not be called, rule by rule. */
 static void why(struct http_req *r)
 {
 	struct tp_error err;
 	json_t *out = NULL;
 	int64_t id = http_param_id(r, 0);
+	int rc;
 
 	if (!id) {
 		http_reply_status(r, 404, "lead", "no such lead");
 		return;
 	}
 	tp_error_clear(&err);
-	if (app_why(r->app, id, http_query(r, "at"), &out, &err) == 0) {
+	rc = app_why(r->app, id, http_query(r, "at"), &out, &err);
+	why_answer(r, rc, out, &err);
+}
+
+/* GET /campaigns/{id}/why?phone=…&at=…: the same for the campaign's lead with that number. */
+static void why_phone(struct http_req *r)
+{
+	const char *name = api_campaign_name(r, 0);
+	struct tp_error err;
+	json_t *out = NULL;
+	int rc;
+
+	if (!name)
+		return;
+	tp_error_clear(&err);
+	rc = app_why_phone(r->app, name, http_query(r, "phone"), http_query(r, "at"), &out, &err);
+	why_answer(r, rc, out, &err);
+}
+
+static void why_answer(struct http_req *r, int rc, json_t *out, struct tp_error *err)
+{
+	if (rc == 0) {
 		size_t i;
 		json_t *v;
 
@@ -461,7 +486,7 @@ static void why(struct http_req *r)
 			}
 		}
 	}
-	answer(r, err.code, &out, &err);
+	answer(r, rc, &out, err);
 }
 
 /* POST /leads/{id}/consent {"source","date","wording"}: the consumer's consent, recorded. */
@@ -761,6 +786,7 @@ const struct http_route api_routes[] = {
 	{"GET", "/api/v1/campaigns/{id}/agents-now", campaign_agents_now, APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/campaigns/{id}/next", next, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"GET", "/api/v1/leads/{id}/why", why, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
+	{"GET", "/api/v1/campaigns/{id}/why", why_phone, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/leads/{id}/consent", consent, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/calls", call_log, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/sessions/{action}", session, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},

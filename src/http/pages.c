@@ -258,9 +258,9 @@ static void desk(struct http_req *r)
 	/* Before dialling a number by hand: may this lead be called now, and if not, why. */
 	html_f(r, "<section class=\"check card\" aria-labelledby=\"check-h\"><h2 id=\"check-h\">%s</h2>"
 		"<form id=\"why\" class=\"inline\"><label for=\"why-lead\">%s</label> "
-		"<input id=\"why-lead\" inputmode=\"numeric\" size=\"8\" required> <button type=\"submit\">%s</button></form>"
+		"<input id=\"why-lead\" size=\"16\" required> <button type=\"submit\">%s</button></form>"
 		"<div id=\"why-out\" role=\"status\"></div></section>",
-		T(r, "Before dialling by hand"), T(r, "Lead number"), T(r, "May I call?"));
+		T(r, "Before dialling by hand"), T(r, "Lead number or phone number"), T(r, "May I call?"));
 	html_f(r, "<form id=\"call\" class=\"call card\" aria-labelledby=\"call-h\"><h2 id=\"call-h\">%s</h2>"
 		"<fieldset><legend>%s</legend><div id=\"results\" class=\"buttons\"></div></fieldset>"
 		"<fieldset id=\"outcome-box\" hidden><legend>%s</legend><div id=\"outcomes\" class=\"buttons\"></div></fieldset>"

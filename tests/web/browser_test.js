@@ -103,6 +103,15 @@ async function tileValue(page, kpi) {
     check('lead 1, a no-answer retried in 2 h, may not be called yet, and the desk says why in French',
       verdict.includes('ne peut pas') && verdict.includes('Prochain appel de la fiche') &&
       verdict.includes('son prochain appel est prévu le') && !/\b(the|is|its|due)\b/.test(verdict), verdict);
+    // Or asked by the number given on the phone.
+    await ana.fill('#why-lead', '04 78 12 34 01');
+    await ana.press('#why-lead', 'Enter');
+    await ana.waitForFunction(() => document.querySelector('#why-out').textContent.includes('Prochain appel'));
+    check('may I call a number: the same answer', (await ana.textContent('#why-out')).includes('son prochain appel est prévu le'),
+      await ana.textContent('#why-out'));
+    await ana.fill('#why-lead', '04 99 99 99 99');
+    await ana.press('#why-lead', 'Enter');
+    await ana.waitForFunction(() => document.querySelector('#why-out').textContent.includes('fiche de cette campagne'));
     // Consents are consumers': a B2B desk has no consent form.
     check('no consent form on a B2B desk', !(await ana.isVisible('#consent-box')));
     // Pause: no calling time; resume.
