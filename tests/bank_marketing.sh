@@ -36,6 +36,26 @@ for g in d['groups']:
 print(' '.join(f'{n[m]}/{y[m]}' for m in range(1, 13)))")
 expect_eq "per month n/yes" "1403/142 2649/441 477/248 2932/577 13766/925 5341/546 6895/627 6247/688 579/269 738/323 3970/403 214/100" "$months"
 
+# Per weekday, from the dates the file gives (day and month, the year going up each time
+# the month goes back), computed here by Python: the same counts.
+weekdays=$(python3 - "$root/tests/data/bank-marketing/bank-full.csv" <<'PY'
+import csv, sys, datetime, collections
+months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+year, last, n = 2008, 0, collections.Counter()
+for r in csv.DictReader(open(sys.argv[1]), delimiter=';'):
+    m = months.index(r['month']) + 1
+    if last and m < last:
+        year += 1
+    last = m
+    n[datetime.date(year, m, int(r['day'])).strftime('%a').lower()] += 1
+print(' '.join(f'{d}:{n[d]}' for d in ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] if n[d]))
+PY
+)
+expect_eq "per weekday" "$weekdays" "$("$T" kpi --campaign Bank --by weekday --format json | json "' '.join(f\"{g['key']}:{g['calls']}\" for g in d['groups'])")"
+# No time of day in the file: no hour, no calls per hour, and the reason.
+expect_eq "no time of day" "0 45211 None no time of day in this history" "$("$T" kpi --campaign Bank --by hour --format json | \
+  json "f\"{len(d['groups'])} {d['unplaced_calls']} {d['totals']['calls_per_hour']['value']} {d['totals']['unknown']}\"")"
+
 # By attempt (the data set's "campaign" column): success falls from 14.6 % after one call
 # to 5.8 % after six or more, where calls bring less than half what a first one does.
 attempts=$("$T" insights attempts --campaign Bank --format json)
