@@ -317,6 +317,20 @@ static const char *jstr(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : "";
 }
 
+/* A qualification key as a label: "date_projet" reads "Date projet" (keys are the file's
+ * own words, usually the reader's). */
+static const char *key_label(struct http_req *r, const char *key)
+{
+	char *label = arena_strdup(&r->arena, key);
+
+	for (char *p = label; *p; p++)
+		if (*p == '_')
+			*p = ' ';
+	if (label[0] >= 'a' && label[0] <= 'z')
+		label[0] = (char)(label[0] - 'a' + 'A');
+	return label;
+}
+
 static void appointments(struct http_req *r)
 {
 	const char *sales = http_query(r, "sales");
@@ -426,7 +440,7 @@ static void appointments(struct http_req *r)
 
 			html_f(r, "<dl class=\"qualification\">");
 			json_object_foreach(json_object_get(a, "qualification"), key, v)
-				html_f(r, "<dt>%s</dt><dd>%s</dd>", key, json_string_value(v));
+				html_f(r, "<dt>%s</dt><dd>%s</dd>", key_label(r, key), json_string_value(v));
 			html_f(r, "</dl>");
 		}
 		html_f(r, "<form method=\"post\" action=\"/appointments/%lld\" class=\"inline\">", id);

@@ -135,7 +135,8 @@ async function tileValue(page, kpi) {
     // Sales see what the agent learnt: the notes and the qualification answers.
     check('the agent\'s notes on the card', (await sam.textContent('article.appointment .notes')).includes('Intéressé, rendez-vous pris'));
     const answers = await sam.textContent('article.appointment dl.qualification');
-    check('the qualification answers on the card', answers.includes('sector') && answers.includes('services'), answers);
+    check('the qualification answers on the card, keys as labels', answers.includes('Sector') && answers.includes('services'),
+      answers);
     await sam.selectOption('article.appointment form select[name=status]', 'held');
     await Promise.all([sam.waitForNavigation(), sam.click('article.appointment form button[type=submit]')]);
     check('an appointment to come cannot be held, said in French', (await sam.textContent('main')).includes('il ne peut pas être tenu avant'),
