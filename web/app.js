@@ -146,7 +146,7 @@ function initDesk(root) {
     const box = $('#lead');
     box.replaceChildren();
     if (!j.lead_id) {
-      box.append(el('p', { class: 'muted', id: 'no-lead', text: j.reason || t('No lead to call now.') }),
+      box.append(el('p', { class: 'muted', id: 'no-lead', text: days(j.reason) || t('No lead to call now.') }),
         el('button', { type: 'button', id: 'retry', text: t('Try again') }));
       $('#retry').addEventListener('click', loadNext);
       $('#script').replaceChildren();

@@ -308,7 +308,7 @@ static void next(struct http_req *r)
 	rc = app_next(r->app, agent_of(r, j), name, api_text(r, j, "at"), &out, &err);
 	if (rc == TP_ENOTHING) {
 		/* Nothing to call now is an answer, not a failure. */
-		http_reply_json(r, 200, json_pack("{s:n,s:s}", "lead_id", "reason", err.reason));
+		http_reply_json(r, 200, json_pack("{s:n,s:s}", "lead_id", "reason", http_reason(r, &err)));
 		return;
 	}
 	/* ?script=html: the script merged with the lead and rendered, for the desk. */

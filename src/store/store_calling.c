@@ -650,8 +650,9 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 
 		next_window(&c, at, when, sizeof(when));
 		campaign_format_slots(c.windows, c.nwindows, windows, sizeof(windows));
-		rc = tp_error_set(err, TP_ENOTHING, "outside the calling windows (%s)%s%s", windows,
-			when[0] ? "; they open again at " : "", when);
+		rc = when[0] ? tp_error_msg(err, TP_ENOTHING, NULL, 0, NULL, 0, TP_MSG("outside the calling windows (%s);"
+			" they open again at %s"), 2, windows, when)
+			: tp_error_msg(err, TP_ENOTHING, NULL, 0, NULL, 0, TP_MSG("outside the calling windows (%s)"), 1, windows);
 		goto out;
 	}
 	/* The lead the agent already holds comes back (if the rules still allow it). In the

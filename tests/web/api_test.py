@@ -428,6 +428,13 @@ check("a callback at 03:00 is asked again", status == 409 and jbody(text).get("c
       (status, text))
 status, h, text = request("POST", "/api/v1/calls", {**late_call, "confirm": True}, cookie=mcookie, csrf=mcsrf)
 check("a callback at 03:00, confirmed", status == 201, (status, text))
+# Nothing to call on a Sunday night: said in the reader's language, the windows' days too.
+heures_id = [c for c in jbody(request("GET", "/api/v1/campaigns", cookie=mcookie)[2]) if c["name"] == "Heures"][0]["id"]
+status, h, text = request("POST", f"/api/v1/campaigns/{heures_id}/next", {"agent": "ana", "at": "2026-12-06 23:00"},
+                          cookie=mcookie, csrf=mcsrf)
+check("no lead outside the windows, in French", status == 200 and jbody(text)["lead_id"] is None and
+      jbody(text)["reason"] == "en dehors des plages autorisées (mon-fri 09:00-19:00) ; elles rouvrent le 2026-12-07 09:00",
+      (status, text))
 status, h, text = request("POST", "/api/v1/calls", {"lead_id": hours[1]["lead_id"], "agent": "ana",
                                                     "result": "conversation", "outcome": "appointment",
                                                     "appointment_at": night.replace("03:00", "10:00")},

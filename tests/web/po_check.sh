@@ -8,6 +8,6 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 pot=$(mktemp /tmp/telepro-pot.XXXXXX)
 trap 'rm -f "$pot"' EXIT
 xgettext --from-code=UTF-8 --keyword=T:2 --keyword=N_ --keyword=forbidden:2 --keyword=i18n:2 \
-  --keyword=RULES_MSG --keyword=TP_MSG -o "$pot" "$root"/src/http/*.c "$root"/src/core/*.c "$root"/src/core/*.cc "$root"/src/app/*.c
+  --keyword=RULES_MSG --keyword=TP_MSG -o "$pot" "$root"/src/http/*.c "$root"/src/core/*.c "$root"/src/core/*.cc "$root"/src/app/*.c "$root"/src/store/*.c
 msgcmp "$root/po/fr.po" "$pot"
 echo "catalogue: every string of src/http has its French translation"
