@@ -717,6 +717,20 @@ expect_eq "merged, updated: the contact took the file's" "Dupont|a.dupont@alpha.
 expect_eq "merged, rejected: nothing imported" "0 3" "$(json "f\"{d['imported']} {d['rejected']}\"" <out)"
 expect_eq "merged, rejected: why" "4: the number is contact 3's (Léa Roux, campaign 'B'): the row is rejected (--existing reject)" \
   "$(json "'|'.join(f\"{e['line']}: {e['reason']}\" for e in d['errors'] if e['line'] == 4)" <out)"
+# A file bought twice: the first thousand rows found again are listed, the others counted.
+python3 -c "
+print('société;téléphone')
+for i in range(1005): print(f'Société {i};04 78 {i // 100:02d} {i % 100:02d} 11')" >big.csv
+"$T" campaign add E >/dev/null
+"$T" campaign add F2 >/dev/null
+"$T" import prospects big.csv --campaign E >/dev/null 2>&1
+"$T" import prospects big.csv --campaign F2 --format json >out 2>/dev/null
+expect_eq "a file bought twice: counted, the first 1000 listed and one line for the rest" "1005 1005 1001" \
+  "$(json "f\"{d['imported']} {d['noted']} {len(d['notes'])}\"" <out)"
+"$T" campaign add G3 >/dev/null
+"$T" import prospects big.csv --campaign G3 2>err >/dev/null
+expect_eq "a file bought twice: the others said in one line" "big.csv: phone: and 5 more rows whose numbers are contacts of other campaigns (kept as they are; the first 1000 are listed)" \
+  "$(grep -v '^note: big.csv:[0-9]' err | sed 's/^note: //')"
 "$T" import prospects mb.csv --campaign D --existing maybe 2>err >/dev/null
 expect_eq "--existing takes keep, update or reject" "2|telepro: existing: 'maybe': keep, update or reject" "$?|$(cat err)"
 

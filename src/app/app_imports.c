@@ -119,7 +119,7 @@ static void sink_reject(void *ctx, const struct tp_error *e)
 
 /* A row that found a contact of another campaign, said as a note on its phone (the store
  * says it after its commit, on this thread). */
-static void merge_note(void *ctx, long line, bool refused, const char *reason)
+static void merge_note(void *ctx, long line, bool refused, const char *reason, long rows)
 {
 	struct app_import *im = ctx;
 	struct tp_error e;
@@ -131,7 +131,7 @@ static void merge_note(void *ctx, long line, bool refused, const char *reason)
 			im->o.on_reject(im->o.arg, &e);
 		return;
 	}
-	im->merges++;
+	im->merges += rows;
 	if (im->o.on_note)
 		im->o.on_note(im->o.arg, &e);
 }

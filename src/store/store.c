@@ -1087,12 +1087,15 @@ struct store_import {
 		char *reason;
 	} *merges;
 	size_t nmerges, merges_cap;
+	long merges_more;           /* beyond the listed ones: counted, said in one line */
 	store_merge_fn on_merge;
 	void *merge_ctx;
 	enum store_existing existing;
 	long refused;               /* rows turned away (bulk: known at its settlement) */
 	struct db_stmt *contact_known, *contact_update;
 };
+
+#define IMPORT_MERGES_LISTED 1000
 
 /* The fields a row and the contact it found are compared on. */
 static const int merge_fields[] = {F_CIVILITY, F_FIRST_NAME, F_LAST_NAME, F_ROLE, F_EMAIL};
@@ -1112,6 +1115,13 @@ static void merge_record(struct store_import *imp, long line, int64_t contact_id
 
 	if (!campaign)
 		return;   /* a contact of this campaign, or of this file: not another campaign's */
+	imp->refused += imp->existing == STORE_EXISTING_REJECT;
+	/* A file bought twice finds every contact again: the first ones are listed, the others
+	 * counted (the report stays readable, the memory small). */
+	if (imp->nmerges == IMPORT_MERGES_LISTED) {
+		imp->merges_more++;
+		return;
+	}
 	sb_init(&sb);
 	sb_addf(&sb, "the number is contact %lld's (%s%s%s, campaign '%s'): %s", (long long)contact_id, first,
 		*first && *last ? " " : "", last, campaign, lead[imp->existing]);
@@ -1127,7 +1137,6 @@ static void merge_record(struct store_import *imp, long line, int64_t contact_id
 			sb_addf(&sb, "%s %s '%s' (the file: '%s')", differ++ ? "," : told[imp->existing],
 				field_name(merge_fields[i]), k, f);
 	}
-	imp->refused += imp->existing == STORE_EXISTING_REJECT;
 	if (imp->nmerges == imp->merges_cap) {
 		imp->merges_cap = imp->merges_cap ? imp->merges_cap * 2 : 16;
 		imp->merges = xrealloc(imp->merges, imp->merges_cap * sizeof(*imp->merges));
@@ -2220,7 +2229,15 @@ int store_import_commit(struct store_import *imp, const char *file, struct impor
 		return rc;
 	}
 	for (size_t i = 0; i < imp->nmerges && imp->on_merge; i++)
-		imp->on_merge(imp->merge_ctx, imp->merges[i].line, imp->merges[i].refused, imp->merges[i].reason);
+		imp->on_merge(imp->merge_ctx, imp->merges[i].line, imp->merges[i].refused, imp->merges[i].reason, 1);
+	if (imp->merges_more && imp->on_merge) {
+		char more[256];
+
+		snprintf(more, sizeof(more), "and %ld more rows whose numbers are contacts of other campaigns (%s; the first %d"
+			" are listed)", imp->merges_more, imp->existing == STORE_EXISTING_REJECT ? "rejected" : imp->existing ==
+			STORE_EXISTING_UPDATE ? "updated from the file" : "kept as they are", IMPORT_MERGES_LISTED);
+		imp->on_merge(imp->merge_ctx, 0, imp->existing == STORE_EXISTING_REJECT, more, imp->merges_more);
+	}
 	import_free(imp);
 	return 0;
 }
