@@ -717,6 +717,13 @@ expect_eq "merged, updated: the contact took the file's" "Dupont|a.dupont@alpha.
 expect_eq "merged, rejected: nothing imported" "0 3" "$(json "f\"{d['imported']} {d['rejected']}\"" <out)"
 expect_eq "merged, rejected: why" "4: the number is contact 3's (Léa Roux, campaign 'B'): the row is rejected (--existing reject)" \
   "$(json "'|'.join(f\"{e['line']}: {e['reason']}\" for e in d['errors'] if e['line'] == 4)" <out)"
+# With a French locale, the CLI says its messages in French (its JSON stays English).
+"$T" campaign add Fr >/dev/null
+env -u LC_MESSAGES LANG=fr_FR.UTF-8 "$T" import prospects f.csv --campaign Fr --format json >out 2>err
+expect_eq "the CLI in French" "note: f.csv:2: e-mail: « pas-un-mail » n'est pas une adresse e-mail : écartée, la ligne est gardée" \
+  "$(grep -m1 'e-mail' err)"
+expect_eq "its JSON in English" "'pas-un-mail' is not an e-mail address: left out, the row is kept" \
+  "$(json "d['notes'][0]['reason']" <out)"
 # A file bought twice: the first thousand rows found again are listed, the others counted.
 python3 -c "
 print('société;téléphone')

@@ -2,6 +2,10 @@
 # TELEPRO_TEST_BACKEND: sqlite (default) or pg, the latter with TELEPRO_TEST_PG set to the
 # directory of a cluster started by scripts/pg.sh (scripts/check.sh does both).
 TEST_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The CLI speaks French when the locale is French (cli_lang): the tests expect its English
+# whatever the machine's locale, unless a test asks for French itself.
+unset LC_ALL
+export LC_MESSAGES=C
 TEST_BACKEND=${TELEPRO_TEST_BACKEND:-sqlite}
 test_db_seq=0
 

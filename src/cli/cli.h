@@ -50,6 +50,11 @@ int cmd_insights(int argc, char **argv);
  * 0, or prints the error and returns the exit code. *migrated may be NULL. */
 int cli_open_app(struct app *a, int *migrated);
 
+/* The language of the CLI's messages: "fr" when the locale (LC_ALL, LC_MESSAGES, LANG)
+ * is French, else "en"; and an error as "FILE:LINE: FIELD: reason" in it (a message,
+ * tp_error_msg, is translated; JSON output stays English). */
+const char *cli_lang(void);
+void cli_format(const struct tp_error *err, char *buf, size_t size);
 /* Prints "telepro: " and the formatted error on stderr; returns the exit code for it. */
 int cli_fail(const struct tp_error *err);
 

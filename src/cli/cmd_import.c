@@ -115,7 +115,7 @@ static void report(struct import_run *run, const struct tp_error *e, const char 
 {
 	char msg[1024];
 
-	tp_error_format(e, msg, sizeof(msg));
+	cli_format(e, msg, sizeof(msg));
 	if (run->progress && run->progress->enabled)
 		fputs("\r\033[K", stderr); /* the message replaces the progress line */
 	fprintf(stderr, "%s%s\n", prefix, msg);

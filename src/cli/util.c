@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "http/i18n.h"
 #include "core/csv.h"
 #include "core/xalloc.h"
 
@@ -46,11 +47,47 @@ int cli_open_app(struct app *a, int *migrated)
 	return 0;
 }
 
+const char *cli_lang(void)
+{
+	/* POSIX's order: LC_ALL, then LC_MESSAGES, then LANG; the first set one decides. */
+	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			return strncmp(v, "fr", 2) == 0 ? "fr" : "en";
+	}
+	return "en";
+}
+
+void cli_format(const struct tp_error *err, char *buf, size_t size)
+{
+	static bool catalogue;
+	struct tp_error said = *err, ignored;
+	const char *lang = cli_lang();
+
+	/* A message (tp_error_msg) in the user's language, the field it names too (the
+	 * embedded catalogue, checked once; a broken one leaves English). */
+	if (err->msgid && strcmp(lang, "en") != 0 && !catalogue)
+		catalogue = i18n_init(&ignored) == 0;
+	if (err->msgid && catalogue) {
+		const char *args[TP_ERROR_ARGS];
+
+		for (int i = 0; i < err->nargs && i < TP_ERROR_ARGS; i++)
+			args[i] = (err->words & (1u << i)) ? i18n(lang, err->args[i]) : err->args[i];
+		tp_format_args(i18n(lang, err->msgid), args, err->nargs, said.reason, sizeof(said.reason));
+		if (err->field[0])
+			snprintf(said.field, sizeof(said.field), "%s", i18n(lang, err->field));
+	}
+	tp_error_format(&said, buf, size);
+}
+
 int cli_fail(const struct tp_error *err)
 {
 	char msg[1024];
 
-	tp_error_format(err, msg, sizeof(msg));
+	cli_format(err, msg, sizeof(msg));
 	fprintf(stderr, "telepro: %s\n", msg);
 	return tp_error_exit_code(err->code ? err->code : TP_ERR);
 }
