@@ -1,4 +1,4 @@
-/* telepro kpi: the KPIs of DESIGN.md from the counters, as a table, JSON or CSV. */
+/* telepro kpi: the KPIs of docs/KPI.md from the counters, as a table, JSON or CSV. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>

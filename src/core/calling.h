@@ -1,7 +1,7 @@
 #ifndef TP_CALLING_H
 #define TP_CALLING_H
 /*
- * The calling desk's rules on plain data (DESIGN.md, "Results and outcomes"; issue
+ * The calling desk's rules on plain data (docs/CALLING.md, "Results, outcomes and what they do to the lead"; issue
  * "Calling and KPIs"): which results exist, what a call does to its lead, what it adds to
  * the KPI counters, retry delays, calling windows, qualification value types.
  */

@@ -1,7 +1,7 @@
 #ifndef TP_CAMPAIGN_H
 #define TP_CAMPAIGN_H
 /*
- * A campaign's settings and the rules on their values (DESIGN.md, "Data model"). Plain
+ * A campaign's settings and the rules on their values (docs/DOMAIN.md). Plain
  * data: the store reads and writes it, the CLI fills it from options. Strings are owned
  * by the struct (campaign_release frees them). A value of -1 in an integer setting
  * means "not set".
@@ -27,7 +27,7 @@ struct retry_rule {
 	int64_t seconds;
 };
 
-/* A qualification field the campaign asks for (DESIGN.md "qualification field"). */
+/* A qualification field the campaign asks for (docs/DOMAIN.md, "qualification field"). */
 struct qual_field {
 	char key[64];
 	char type[16];      /* text, number, date, yesno, choice */
@@ -36,7 +36,7 @@ struct qual_field {
 
 #define CAMPAIGN_OUTCOMES_MAX 16
 
-/* Flags of an outcome (DESIGN.md "Results and outcomes"): KPIs read the flags only. */
+/* Flags of an outcome (docs/CALLING.md, "Results, outcomes and what they do to the lead"): KPIs read the flags only. */
 enum outcome_flag {
 	OUTCOME_REFUSAL = 1,
 	OUTCOME_FINAL = 2,

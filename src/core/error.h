@@ -69,7 +69,7 @@ void tp_format_args(const char *fmt, const char *const *args, int nargs, char *o
 /* Writes "FILE:LINE: FIELD: reason" (parts that are unset are left out) into buf. */
 void tp_error_format(const struct tp_error *err, char *buf, size_t size);
 
-/* Maps an error code to the process exit code of DESIGN.md: 0, 1 runtime, 2 usage/input. */
+/* Maps an error code to the process exit code (docs/API.md and the commands' help): 0, 1 runtime, 2 usage/input. */
 int tp_error_exit_code(int code);
 
 #endif

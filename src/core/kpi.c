@@ -121,7 +121,7 @@ json_t *kpi_json(const struct kpi_counts *c, int64_t hourly_cost_cents)
 	bool timeless = c->calls > 0 && c->untimed_calls == c->calls;
 	int64_t timed_calls = c->calls - c->untimed_calls, timed_conversations = c->conversations - c->untimed_conversations;
 
-	/* Counts (DESIGN.md: calls, conversations, appointments, sales, ...). */
+	/* Counts (docs/KPI.md: calls, conversations, appointments, sales, ...). */
 	json_object_set_new(o, "calls", json_integer(c->calls));
 	json_object_set_new(o, "conversations", json_integer(c->conversations));
 	json_object_set_new(o, "appointments", json_integer(c->appointments));

@@ -75,8 +75,9 @@ extern "C" int phone_lpn_normalize(const char *text, size_t len, const char *reg
 					why = TP_MSG("too long");
 					break;
 				default:
-					why = overseas ? "not a valid number (no such range in the plan of the overseas territory"
-						" its prefix belongs to)" : "not a valid number (no such range in its country's numbering plan)";
+					why = overseas ? TP_MSG("not a valid number (no such range in the plan of the overseas territory"
+						" its prefix belongs to)") : TP_MSG("not a valid number (no such range in its country's numbering"
+						" plan)");
 				}
 			} else {
 				std::string e164;

@@ -10,7 +10,7 @@
  * CHECK constraints on enumerations are written as OR chains, not IN lists: SQLite
  * builds a temporary index for an IN list on every row it checks.
  *
- * Migration 1: the whole logical model of DESIGN.md ("Data model"). Times are integer UTC
+ * Migration 1: the whole logical model of docs/DOMAIN.md. Times are integer UTC
  * seconds; local_day is YYYYMMDD and local_hour 0..23 in the campaign's time zone.
  */
 /* The counter columns of kpi_counters and its rollups (store_kpi.c lists them too). */
@@ -172,7 +172,7 @@ static const char m1_schema[] =
 	"CREATE INDEX kpi_day_day ON kpi_day (local_day);"
 
 	/* Calling time of calls recorded without a session (imported history): the span from
-	 * the agent's first call start to last call end of each local day (DESIGN.md). */
+	 * the agent's first call start to last call end of each local day (docs/KPI.md). */
 	"CREATE TABLE agent_day_spans ("
 	" campaign_id BIGINT NOT NULL REFERENCES campaigns (id), agent_id BIGINT NOT NULL,"
 	" local_day INTEGER NOT NULL, first_start BIGINT NOT NULL, last_end BIGINT NOT NULL,"
@@ -199,7 +199,7 @@ static const char m1_schema[] =
 	" entity TEXT NOT NULL, entity_id BIGINT, detail TEXT);"
 	"CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);"
 
-	/* Built-in outcomes (DESIGN.md, "Results and outcomes"); campaign_id NULL. */
+	/* Built-in outcomes (docs/CALLING.md, "Results, outcomes and what they do to the lead"); campaign_id NULL. */
 	"INSERT INTO outcomes (campaign_id, code, label_fr, label_en, is_refusal, is_final, is_hot,"
 	" followup_days, is_callback, is_appointment, is_sale, is_do_not_call) VALUES"
 	" (NULL, 'refused', 'Pas intéressé', 'Not interested', 1, 1, 0, NULL, 0, 0, 0, 0),"

@@ -2,7 +2,7 @@
 #define TP_STORE_H
 /*
  * The store: every read and write of Telepro's data, behind one interface whatever the
- * database (DESIGN.md, "Architecture"). Callers pass and get plain structs; no SQL leaves
+ * database (docs/ARCHITECTURE.md). Callers pass and get plain structs; no SQL leaves
  * this folder. Functions return 0 (or a documented positive value) on success and a
  * negative tp_status with err filled on failure. A store is used by one thread at a time.
  */
