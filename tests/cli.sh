@@ -778,5 +778,20 @@ expect_eq "held and won once its time has come" "appointment 1 updated" \
   "$(TELEPRO_NOW=1795870800 "$T" appointment result 1 --status held --result won --amount 900)"
 unset TELEPRO_NOW
 
+# Nothing to call: why, in the CLI's language (a message and its sentences).
+TELEPRO_DB=$(new_db nothing)
+export TELEPRO_NOW=1795078800   # Thursday 2026-11-19 10:00 in Paris
+"$T" campaign add N >/dev/null
+printf 'société;téléphone\nAlpha;04 78 12 39 01\n' >n.csv
+"$T" import prospects n.csv --campaign N >/dev/null
+echo "correct horse" | "$T" user add ana --role agent --password-stdin >/dev/null
+"$T" next --agent ana --campaign N >/dev/null
+"$T" call log --agent ana --lead 1 --result no_answer >/dev/null
+"$T" next --agent ana --campaign N 2>err >/dev/null
+expect_eq "nothing to call, why" "3|telepro: nothing to call now; 1 leads wait for their retry delay" "$?|$(cat err)"
+env -u LC_MESSAGES LANG=fr_FR.UTF-8 "$T" next --agent ana --campaign N 2>err >/dev/null
+expect_eq "nothing to call, why, in French" "telepro: rien à appeler maintenant; 1 fiches attendent leur délai de relance" "$(cat err)"
+unset TELEPRO_NOW
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -61,6 +61,11 @@ const char *cli_lang(void)
 	return "en";
 }
 
+static const char *translate(void *lang, const char *msgid)
+{
+	return i18n(lang, msgid);
+}
+
 void cli_format(const struct tp_error *err, char *buf, size_t size)
 {
 	static bool catalogue;
@@ -72,11 +77,7 @@ void cli_format(const struct tp_error *err, char *buf, size_t size)
 	if (err->msgid && strcmp(lang, "en") != 0 && !catalogue)
 		catalogue = i18n_init(&ignored) == 0;
 	if (err->msgid && catalogue) {
-		const char *args[TP_ERROR_ARGS];
-
-		for (int i = 0; i < err->nargs && i < TP_ERROR_ARGS; i++)
-			args[i] = (err->words & (1u << i)) ? i18n(lang, err->args[i]) : err->args[i];
-		tp_format_args(i18n(lang, err->msgid), args, err->nargs, said.reason, sizeof(said.reason));
+		tp_error_say(err, translate, (void *)lang, said.reason, sizeof(said.reason));
 		if (err->field[0])
 			snprintf(said.field, sizeof(said.field), "%s", i18n(lang, err->field));
 	}

@@ -20,6 +20,7 @@ int tp_error_set(struct tp_error *err, int code, const char *fmt, ...)
 	err->code = code;
 	err->msgid = NULL;
 	err->nargs = 0;
+	err->nparts = 0;
 	va_start(ap, fmt);
 	vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
 	va_end(ap);
@@ -34,6 +35,7 @@ int tp_error_at(struct tp_error *err, int code, const char *file, long line, con
 	err->code = code;
 	err->msgid = NULL;
 	err->nargs = 0;
+	err->nparts = 0;
 	copy_str(err->file, sizeof(err->file), file);
 	err->line = line;
 	copy_str(err->field, sizeof(err->field), field);
@@ -74,6 +76,7 @@ int tp_error_msg(struct tp_error *err, int code, const char *file, long line, co
 	copy_str(err->field, sizeof(err->field), field);
 	err->msgid = msgid;
 	err->words = words;
+	err->nparts = 0;
 	err->nargs = nargs < TP_ERROR_ARGS ? nargs : TP_ERROR_ARGS;
 	va_start(ap, nargs);
 	for (int i = 0; i < err->nargs; i++) {
@@ -116,5 +119,43 @@ int tp_error_exit_code(int code)
 		return 3;
 	default:
 		return 1;
+	}
+}
+
+int tp_error_part(struct tp_error *err, const char *msgid, const char *arg)
+{
+	size_t len = strlen(err->reason);
+	const char *args[1] = {arg};
+
+	if (err->nparts < TP_ERROR_PARTS) {
+		err->part_msgid[err->nparts] = msgid;
+		copy_str(err->part_arg[err->nparts], sizeof(err->part_arg[0]), arg);
+		err->nparts++;
+	}
+	if (len + 2 < sizeof(err->reason)) {
+		memcpy(err->reason + len, "; ", 3);
+		tp_format_args(msgid, args, 1, err->reason + len + 2, sizeof(err->reason) - len - 2);
+	}
+	return err->code;
+}
+
+void tp_error_say(const struct tp_error *err, const char *(*tr)(void *ctx, const char *msgid), void *ctx, char *out,
+	size_t size)
+{
+	const char *args[TP_ERROR_ARGS];
+	size_t len;
+
+	if (!err->msgid || !tr) {
+		copy_str(out, size, err->reason);
+		return;
+	}
+	for (int i = 0; i < err->nargs && i < TP_ERROR_ARGS; i++)
+		args[i] = (err->words & (1u << i)) ? tr(ctx, err->args[i]) : err->args[i];
+	tp_format_args(tr(ctx, err->msgid), args, err->nargs, out, size);
+	for (int i = 0; i < err->nparts && (len = strlen(out)) + 2 < size; i++) {
+		const char *arg[1] = {err->part_arg[i]};
+
+		memcpy(out + len, "; ", 3);
+		tp_format_args(tr(ctx, err->part_msgid[i]), arg, 1, out + len + 2, size - len - 2);
 	}
 }

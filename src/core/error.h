@@ -32,6 +32,7 @@ enum tp_status {
 /* A message the catalogue translates (po/fr.po; tests/web/po_check.sh extracts them). */
 #define TP_MSG(text) text
 #define TP_ERROR_ARGS 4
+#define TP_ERROR_PARTS 5
 
 struct tp_error {
 	int code;               /* one of enum tp_status, 0 when no error */
@@ -46,6 +47,11 @@ struct tp_error {
 	char args[TP_ERROR_ARGS][160];
 	int nargs;
 	unsigned words;
+	/* Further sentences of the message (tp_error_part), each a message id with one
+	 * argument, said after it separated by "; ". */
+	const char *part_msgid[TP_ERROR_PARTS];
+	char part_arg[TP_ERROR_PARTS][64];
+	int nparts;
 };
 
 void tp_error_clear(struct tp_error *err);
@@ -62,6 +68,15 @@ int tp_error_at(struct tp_error *err, int code, const char *file, long line, con
  * string arguments that follow), words its arguments that are messages too. Returns code. */
 int tp_error_msg(struct tp_error *err, int code, const char *file, long line, const char *field, unsigned words,
 	const char *msgid, int nargs, ...);
+
+/* Adds a sentence to err's message (a message id with one %s, arg); the English reason
+ * grows by "; " and the sentence. Returns err->code. */
+int tp_error_part(struct tp_error *err, const char *msgid, const char *arg);
+
+/* err's reason in a language: each message id and word argument through tr (NULL: the
+ * English reason as it is), into out. */
+void tp_error_say(const struct tp_error *err, const char *(*tr)(void *ctx, const char *msgid), void *ctx, char *out,
+	size_t size);
 
 /* fmt with args[0..nargs) in place of its %s, in order, into out. */
 void tp_format_args(const char *fmt, const char *const *args, int nargs, char *out, size_t size);

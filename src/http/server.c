@@ -295,16 +295,18 @@ void http_reply_status(struct http_req *r, int status, const char *field, const 
 	http_reply_json(r, status, j);
 }
 
+static const char *translate(void *lang, const char *msgid)
+{
+	return i18n(lang, msgid);
+}
+
 const char *http_reason(struct http_req *r, const struct tp_error *err)
 {
-	const char *args[TP_ERROR_ARGS];
 	char text[1024];
 
 	if (!err->msgid)
 		return err->reason;
-	for (int i = 0; i < err->nargs && i < TP_ERROR_ARGS; i++)
-		args[i] = (err->words & (1u << i)) ? i18n(r->lang, err->args[i]) : err->args[i];
-	tp_format_args(i18n(r->lang, err->msgid), args, err->nargs, text, sizeof(text));
+	tp_error_say(err, translate, (void *)r->lang, text, sizeof(text));
 	return arena_strdup(&r->arena, text);
 }
 

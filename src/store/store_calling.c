@@ -457,7 +457,6 @@ static int explain_nothing(struct store *s, const struct campaign *c, int64_t at
 		" (SELECT COUNT(*) FROM leads l WHERE l.campaign_id = ?1 AND (l.state = 'new' OR l.state = 'in_progress'"
 		" OR l.state = 'callback' OR l.state = 'hot') AND EXISTS (SELECT 1 FROM opposition o WHERE o.phone = l.phone))"
 		" /* scan-ok: only when there is nothing to call */", err);
-	struct strbuf sb;
 	int rc;
 
 	if (!st)
@@ -465,30 +464,39 @@ static int explain_nothing(struct store *s, const struct campaign *c, int64_t at
 	db_bind_int64(st, 1, c->id);
 	db_bind_int64(st, 2, at);
 	rc = db_step(st, err);
-	sb_init(&sb);
-	sb_adds(&sb, "nothing to call now");
 	if (rc == DB_ROW) {
-		char when[32];
+		/* A message and its sentences, said in the reader's language by the pages. */
+		char when[32], count[24];
+		struct tp_error said;
 
+		tp_error_clear(&said);
+		tp_error_msg(&said, TP_ENOTHING, NULL, 0, NULL, 0, TP_MSG("nothing to call now"), 0);
 		if (!db_col_is_null(st, 0)) {
 			tz_format(c->timezone, db_col_int64(st, 0), when, sizeof(when));
-			sb_addf(&sb, "; next callback at %s", when);
+			tp_error_part(&said, TP_MSG("next callback at %s"), when);
 		}
-		if (db_col_int64(st, 1))
-			sb_addf(&sb, "; %lld leads wait for their retry delay", (long long)db_col_int64(st, 1));
+		if (db_col_int64(st, 1)) {
+			snprintf(count, sizeof(count), "%lld", (long long)db_col_int64(st, 1));
+			tp_error_part(&said, TP_MSG("%s leads wait for their retry delay"), count);
+		}
 		if (!db_col_is_null(st, 2)) {
 			tz_format(c->timezone, db_col_int64(st, 2), when, sizeof(when));
-			sb_addf(&sb, "; next hot follow-up at %s", when);
+			tp_error_part(&said, TP_MSG("next hot follow-up at %s"), when);
 		}
-		if (db_col_int64(st, 3))
-			sb_addf(&sb, "; %lld leads are held by other agents", (long long)db_col_int64(st, 3));
-		if (db_col_int64(st, 4))
-			sb_addf(&sb, "; %lld leads are on the opposition list", (long long)db_col_int64(st, 4));
+		if (db_col_int64(st, 3)) {
+			snprintf(count, sizeof(count), "%lld", (long long)db_col_int64(st, 3));
+			tp_error_part(&said, TP_MSG("%s leads are held by other agents"), count);
+		}
+		if (db_col_int64(st, 4)) {
+			snprintf(count, sizeof(count), "%lld", (long long)db_col_int64(st, 4));
+			tp_error_part(&said, TP_MSG("%s leads are on the opposition list"), count);
+		}
+		*err = said;
+		rc = TP_ENOTHING;
 	}
 	db_finalize(st);
-	if (rc >= 0)
-		rc = tp_error_set(err, TP_ENOTHING, "%s", sb.buf);
-	sb_release(&sb);
+	if (rc == DB_DONE)
+		rc = tp_error_msg(err, TP_ENOTHING, NULL, 0, NULL, 0, TP_MSG("nothing to call now"), 0);
 	return rc;
 }
 
