@@ -701,7 +701,7 @@ printf 'société;nom;prénom;téléphone;email\nAlpha;Dupont;Anne;04 78 12 37 0
 "$T" import prospects ma.csv --campaign A >/dev/null
 "$T" import prospects mb.csv --campaign B --format json >out 2>/dev/null
 expect_eq "merged: three leads" "3 2" "$(json "f\"{d['imported']} {d['noted']}\"" <out)"
-expect_eq "merged: said with what differs" "2: the number is contact 1's (Anne Durand, campaign 'A'): the row is a lead of that contact, kept as it is; it keeps last_name 'Durand' (the file: 'Dupont'), email 'anne@alpha.fr' (the file: 'a.dupont@alpha.fr')|3: the number is contact 2's (Paul Martin, campaign 'A'): the row is a lead of that contact, kept as it is" \
+expect_eq "merged: said with what differs" "2: the number is contact 1's (Anne Durand, campaign 'A'): the row is a lead of that contact, kept as it is; it keeps last_name 'Durand' (the file: 'Dupont'); it keeps email 'anne@alpha.fr' (the file: 'a.dupont@alpha.fr')|3: the number is contact 2's (Paul Martin, campaign 'A'): the row is a lead of that contact, kept as it is" \
   "$(json "'|'.join(f\"{n['line']}: {n['reason']}\" for n in d['notes'] if n['field'] == 'phone')" <out)"
 expect_eq "merged: the contact kept as it is" "Durand|anne@alpha.fr" \
   "$("$T" export prospects --campaign B --format json | json "'|'.join([d[0]['last_name'], d[0]['email']])")"
@@ -709,7 +709,7 @@ expect_eq "merged: the contact kept as it is" "Durand|anne@alpha.fr" \
 "$T" campaign add C >/dev/null
 "$T" campaign add D >/dev/null
 "$T" import prospects mb.csv --campaign C --existing update --format json >out 2>/dev/null
-expect_eq "merged, updated: said" "2: the number is contact 1's (Anne Durand, campaign 'A'): the row is a lead of that contact, updated from the file; now last_name 'Dupont' (was 'Durand'), email 'a.dupont@alpha.fr' (was 'anne@alpha.fr')" \
+expect_eq "merged, updated: said" "2: the number is contact 1's (Anne Durand, campaign 'A'): the row is a lead of that contact, updated from the file; now last_name 'Dupont' (was 'Durand'); now email 'a.dupont@alpha.fr' (was 'anne@alpha.fr')" \
   "$(json "'|'.join(f\"{n['line']}: {n['reason']}\" for n in d['notes'] if n['line'] == 2)" <out)"
 expect_eq "merged, updated: the contact took the file's" "Dupont|a.dupont@alpha.fr" \
   "$("$T" export prospects --campaign A --format json | json "'|'.join([d[0]['last_name'], d[0]['email']])")"

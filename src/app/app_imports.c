@@ -119,13 +119,16 @@ static void sink_reject(void *ctx, const struct tp_error *e)
 
 /* A row that found a contact of another campaign, said as a note on its phone (the store
  * says it after its commit, on this thread). */
-static void merge_note(void *ctx, long line, bool refused, const char *reason, long rows)
+static void merge_note(void *ctx, long line, bool refused, const struct tp_error *said, long rows)
 {
 	struct app_import *im = ctx;
-	struct tp_error e;
+	struct tp_error e = *said;
 
-	tp_error_clear(&e);
-	tp_error_at(&e, TP_EUSAGE, im->o.file, line, "phone", "%s", reason);
+	/* The store's message, placed: the file, the row's line, its phone. */
+	e.code = refused ? TP_EUSAGE : TP_OK;
+	snprintf(e.file, sizeof(e.file), "%s", im->o.file ? im->o.file : "");
+	e.line = line;
+	snprintf(e.field, sizeof(e.field), "phone");
 	if (refused) {
 		if (im->o.on_reject)   /* counted with the import's rejections (store_import_commit) */
 			im->o.on_reject(im->o.arg, &e);

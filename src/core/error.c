@@ -122,19 +122,29 @@ int tp_error_exit_code(int code)
 	}
 }
 
-int tp_error_part(struct tp_error *err, const char *msgid, const char *arg)
+int tp_error_part(struct tp_error *err, unsigned words, const char *msgid, int nargs, ...)
 {
 	size_t len = strlen(err->reason);
-	const char *args[1] = {arg};
+	const char *args[3] = {"", "", ""};
+	va_list ap;
 
+	nargs = nargs < 3 ? nargs : 3;
+	va_start(ap, nargs);
+	for (int i = 0; i < nargs; i++)
+		args[i] = va_arg(ap, const char *);
+	va_end(ap);
 	if (err->nparts < TP_ERROR_PARTS) {
-		err->part_msgid[err->nparts] = msgid;
-		copy_str(err->part_arg[err->nparts], sizeof(err->part_arg[0]), arg);
-		err->nparts++;
+		int k = err->nparts++;
+
+		err->part_msgid[k] = msgid;
+		err->part_nargs[k] = nargs;
+		err->part_words[k] = words;
+		for (int i = 0; i < nargs; i++)
+			copy_str(err->part_args[k][i], sizeof(err->part_args[k][i]), args[i]);
 	}
 	if (len + 2 < sizeof(err->reason)) {
 		memcpy(err->reason + len, "; ", 3);
-		tp_format_args(msgid, args, 1, err->reason + len + 2, sizeof(err->reason) - len - 2);
+		tp_format_args(msgid, args, nargs, err->reason + len + 2, sizeof(err->reason) - len - 2);
 	}
 	return err->code;
 }
@@ -152,10 +162,12 @@ void tp_error_say(const struct tp_error *err, const char *(*tr)(void *ctx, const
 	for (int i = 0; i < err->nargs && i < TP_ERROR_ARGS; i++)
 		args[i] = (err->words & (1u << i)) ? tr(ctx, err->args[i]) : err->args[i];
 	tp_format_args(tr(ctx, err->msgid), args, err->nargs, out, size);
-	for (int i = 0; i < err->nparts && (len = strlen(out)) + 2 < size; i++) {
-		const char *arg[1] = {err->part_arg[i]};
+	for (int k = 0; k < err->nparts && (len = strlen(out)) + 2 < size; k++) {
+		const char *part[3];
 
+		for (int i = 0; i < err->part_nargs[k]; i++)
+			part[i] = (err->part_words[k] & (1u << i)) ? tr(ctx, err->part_args[k][i]) : err->part_args[k][i];
 		memcpy(out + len, "; ", 3);
-		tp_format_args(tr(ctx, err->part_msgid[i]), arg, 1, out + len + 2, size - len - 2);
+		tp_format_args(tr(ctx, err->part_msgid[k]), part, err->part_nargs[k], out + len + 2, size - len - 2);
 	}
 }

@@ -47,10 +47,12 @@ struct tp_error {
 	char args[TP_ERROR_ARGS][160];
 	int nargs;
 	unsigned words;
-	/* Further sentences of the message (tp_error_part), each a message id with one
-	 * argument, said after it separated by "; ". */
+	/* Further sentences of the message (tp_error_part), each a message id with up to
+	 * three arguments (part_words: which are words), said after it, separated by "; ". */
 	const char *part_msgid[TP_ERROR_PARTS];
-	char part_arg[TP_ERROR_PARTS][64];
+	char part_args[TP_ERROR_PARTS][3][96];
+	int part_nargs[TP_ERROR_PARTS];
+	unsigned part_words[TP_ERROR_PARTS];
 	int nparts;
 };
 
@@ -69,9 +71,10 @@ int tp_error_at(struct tp_error *err, int code, const char *file, long line, con
 int tp_error_msg(struct tp_error *err, int code, const char *file, long line, const char *field, unsigned words,
 	const char *msgid, int nargs, ...);
 
-/* Adds a sentence to err's message (a message id with one %s, arg); the English reason
+/* Adds a sentence to err's message (a message id with a %s for each of the nargs, at most
+ * three, string arguments; words: which are words of the catalogue); the English reason
  * grows by "; " and the sentence. Returns err->code. */
-int tp_error_part(struct tp_error *err, const char *msgid, const char *arg);
+int tp_error_part(struct tp_error *err, unsigned words, const char *msgid, int nargs, ...);
 
 /* err's reason in a language: each message id and word argument through tr (NULL: the
  * English reason as it is), into out. */

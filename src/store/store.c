@@ -1084,7 +1084,7 @@ struct store_import {
 	struct import_merge {
 		long line;
 		bool refused;
-		char *reason;
+		struct tp_error *said;      /* the message (tp_error_msg and its sentences) */
 	} *merges;
 	size_t nmerges, merges_cap;
 	long merges_more;           /* beyond the listed ones: counted, said in one line */
@@ -1102,16 +1102,21 @@ static const int merge_fields[] = {F_CIVILITY, F_FIRST_NAME, F_LAST_NAME, F_ROLE
 #define NMERGE_FIELDS (sizeof(merge_fields) / sizeof(merge_fields[0]))
 
 /* Says what became of a row that found contact_id (of campaign), by the import's mode:
- * file[] against known[], by merge_fields. */
+ * file[] against known[], by merge_fields; a message with a sentence a field, so that the
+ * report says it in its reader's language. */
 static void merge_record(struct store_import *imp, long line, int64_t contact_id, const char *campaign,
 	const char *const *file, const char *const *known)
 {
-	static const char *const lead[] = {"the row is a lead of that contact, kept as it is",
-		"the row is a lead of that contact, updated from the file", "the row is rejected (--existing reject)"};
-	static const char *const told[] = {"; it keeps", "; now", "; the contact has"};
-	struct strbuf sb;
+	static const char *const lead[] = {
+		TP_MSG("the number is contact %s's (%s, campaign '%s'): the row is a lead of that contact, kept as it is"),
+		TP_MSG("the number is contact %s's (%s, campaign '%s'): the row is a lead of that contact, updated from the file"),
+		TP_MSG("the number is contact %s's (%s, campaign '%s'): the row is rejected (--existing reject)"),
+	};
+	static const char *const told[] = {TP_MSG("it keeps %s '%s' (the file: '%s')"), TP_MSG("now %s '%s' (was '%s')"),
+		TP_MSG("the contact has %s '%s' (the file: '%s')")};
 	const char *first = known[1] && *known[1] ? known[1] : "", *last = known[2] && *known[2] ? known[2] : "";
-	size_t differ = 0;
+	struct tp_error *said;
+	char id[24], name[200];
 
 	if (!campaign)
 		return;   /* a contact of this campaign, or of this file: not another campaign's */
@@ -1122,20 +1127,19 @@ static void merge_record(struct store_import *imp, long line, int64_t contact_id
 		imp->merges_more++;
 		return;
 	}
-	sb_init(&sb);
-	sb_addf(&sb, "the number is contact %lld's (%s%s%s, campaign '%s'): %s", (long long)contact_id, first,
-		*first && *last ? " " : "", last, campaign, lead[imp->existing]);
+	snprintf(id, sizeof(id), "%lld", (long long)contact_id);
+	snprintf(name, sizeof(name), "%s%s%s", first, *first && *last ? " " : "", last);
+	said = xcalloc(1, sizeof(*said));
+	tp_error_msg(said, TP_OK, NULL, 0, NULL, 0, lead[imp->existing], 3, id, name, campaign);
 	for (size_t i = 0; i < NMERGE_FIELDS; i++) {
 		const char *f = file[i] ? file[i] : "", *k = known[i] ? known[i] : "";
 
 		if (!*f || strcmp(f, k) == 0)
 			continue;
 		if (imp->existing == STORE_EXISTING_UPDATE)
-			sb_addf(&sb, "%s %s '%s' (was '%s')", differ++ ? "," : told[imp->existing], field_name(merge_fields[i]),
-				f, k);
+			tp_error_part(said, 1, told[imp->existing], 3, field_name(merge_fields[i]), f, k);
 		else
-			sb_addf(&sb, "%s %s '%s' (the file: '%s')", differ++ ? "," : told[imp->existing],
-				field_name(merge_fields[i]), k, f);
+			tp_error_part(said, 1, told[imp->existing], 3, field_name(merge_fields[i]), k, f);
 	}
 	if (imp->nmerges == imp->merges_cap) {
 		imp->merges_cap = imp->merges_cap ? imp->merges_cap * 2 : 16;
@@ -1143,9 +1147,8 @@ static void merge_record(struct store_import *imp, long line, int64_t contact_id
 	}
 	imp->merges[imp->nmerges].line = line;
 	imp->merges[imp->nmerges].refused = imp->existing == STORE_EXISTING_REJECT;
-	imp->merges[imp->nmerges].reason = xstrdup(sb.buf);
+	imp->merges[imp->nmerges].said = said;
 	imp->nmerges++;
-	sb_release(&sb);
 }
 
 /* What the contact a row found says, and the campaign it came from. */
@@ -1271,7 +1274,7 @@ static void import_free(struct store_import *imp)
 	db_finalize(imp->contact_known);
 	db_finalize(imp->contact_update);
 	for (size_t i = 0; i < imp->nmerges; i++)
-		free(imp->merges[i].reason);
+		free(imp->merges[i].said);
 	free(imp->merges);
 	keyed_free(&imp->leads);
 	keyed_free(&imp->phones);
@@ -2229,14 +2232,19 @@ int store_import_commit(struct store_import *imp, const char *file, struct impor
 		return rc;
 	}
 	for (size_t i = 0; i < imp->nmerges && imp->on_merge; i++)
-		imp->on_merge(imp->merge_ctx, imp->merges[i].line, imp->merges[i].refused, imp->merges[i].reason, 1);
+		imp->on_merge(imp->merge_ctx, imp->merges[i].line, imp->merges[i].refused, imp->merges[i].said, 1);
 	if (imp->merges_more && imp->on_merge) {
-		char more[256];
+		struct tp_error more;
+		char n[24], listed[24];
 
-		snprintf(more, sizeof(more), "and %ld more rows whose numbers are contacts of other campaigns (%s; the first %d"
-			" are listed)", imp->merges_more, imp->existing == STORE_EXISTING_REJECT ? "rejected" : imp->existing ==
-			STORE_EXISTING_UPDATE ? "updated from the file" : "kept as they are", IMPORT_MERGES_LISTED);
-		imp->on_merge(imp->merge_ctx, 0, imp->existing == STORE_EXISTING_REJECT, more, imp->merges_more);
+		snprintf(n, sizeof(n), "%ld", imp->merges_more);
+		snprintf(listed, sizeof(listed), "%d", IMPORT_MERGES_LISTED);
+		tp_error_clear(&more);
+		tp_error_msg(&more, TP_OK, NULL, 0, NULL, 2, TP_MSG("and %s more rows whose numbers are contacts of other"
+			" campaigns (%s; the first %s are listed)"), 3, n, imp->existing == STORE_EXISTING_REJECT ? TP_MSG("rejected")
+			: imp->existing == STORE_EXISTING_UPDATE ? TP_MSG("updated from the file") : TP_MSG("kept as they are"),
+			listed);
+		imp->on_merge(imp->merge_ctx, 0, imp->existing == STORE_EXISTING_REJECT, &more, imp->merges_more);
 	}
 	import_free(imp);
 	return 0;

@@ -138,9 +138,9 @@ void store_import_abort(struct store_import *imp);
 /* A row that found a contact of another campaign (by its number) becomes a lead of that
  * contact, whose names and e-mail stay as they are (docs/IMPORT.md, "Contacts found
  * again"): fn hears of each such row after the commit, in file order, with the reason in
- * words (which contact, its campaign, the fields the file says otherwise), rows 1; beyond
+ * words, a message (which contact, its campaign, the fields the file says otherwise), rows 1; beyond
  * the first 1000, once more for all the others (line 0, rows their number). */
-typedef void (*store_merge_fn)(void *ctx, long line, bool refused, const char *reason, long rows);
+typedef void (*store_merge_fn)(void *ctx, long line, bool refused, const struct tp_error *said, long rows);
 void store_import_on_merge(struct store_import *imp, store_merge_fn fn, void *ctx);
 /* What such a row does (default keep): keep the contact as it is, update its names, role
  * and e-mail from the file's non-empty ones, or reject the row (refused true, counted in

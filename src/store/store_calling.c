@@ -473,23 +473,23 @@ static int explain_nothing(struct store *s, const struct campaign *c, int64_t at
 		tp_error_msg(&said, TP_ENOTHING, NULL, 0, NULL, 0, TP_MSG("nothing to call now"), 0);
 		if (!db_col_is_null(st, 0)) {
 			tz_format(c->timezone, db_col_int64(st, 0), when, sizeof(when));
-			tp_error_part(&said, TP_MSG("next callback at %s"), when);
+			tp_error_part(&said, 0, TP_MSG("next callback at %s"), 1, when);
 		}
 		if (db_col_int64(st, 1)) {
 			snprintf(count, sizeof(count), "%lld", (long long)db_col_int64(st, 1));
-			tp_error_part(&said, TP_MSG("%s leads wait for their retry delay"), count);
+			tp_error_part(&said, 0, TP_MSG("%s leads wait for their retry delay"), 1, count);
 		}
 		if (!db_col_is_null(st, 2)) {
 			tz_format(c->timezone, db_col_int64(st, 2), when, sizeof(when));
-			tp_error_part(&said, TP_MSG("next hot follow-up at %s"), when);
+			tp_error_part(&said, 0, TP_MSG("next hot follow-up at %s"), 1, when);
 		}
 		if (db_col_int64(st, 3)) {
 			snprintf(count, sizeof(count), "%lld", (long long)db_col_int64(st, 3));
-			tp_error_part(&said, TP_MSG("%s leads are held by other agents"), count);
+			tp_error_part(&said, 0, TP_MSG("%s leads are held by other agents"), 1, count);
 		}
 		if (db_col_int64(st, 4)) {
 			snprintf(count, sizeof(count), "%lld", (long long)db_col_int64(st, 4));
-			tp_error_part(&said, TP_MSG("%s leads are on the opposition list"), count);
+			tp_error_part(&said, 0, TP_MSG("%s leads are on the opposition list"), 1, count);
 		}
 		*err = said;
 		rc = TP_ENOTHING;

@@ -41,8 +41,8 @@ static void test_messages(void **state)
 	assert_string_equal(out, "'too short': too short");
 	/* Sentences after the message, each said in turn. */
 	tp_error_msg(&err, TP_ENOTHING, NULL, 0, NULL, 0, "nothing to call now", 0);
-	tp_error_part(&err, "next callback at %s", "2026-12-07 10:00");
-	tp_error_part(&err, "%s leads wait", "3");
+	tp_error_part(&err, 0, "next callback at %s", 1, "2026-12-07 10:00");
+	tp_error_part(&err, 0, "%s leads wait", 1, "3");
 	assert_string_equal(err.reason, "nothing to call now; next callback at 2026-12-07 10:00; 3 leads wait");
 	tp_error_say(&err, french, NULL, out, sizeof(out));
 	assert_string_equal(out, "rien à appeler; prochain rappel le 2026-12-07 10:00; 3 fiches attendent");

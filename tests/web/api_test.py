@@ -516,6 +516,14 @@ r = jbody(text)
 check("import counts", status == 200 and (r["rows"], r["added"], r["duplicates"], r["rejected"]) == (4, 2, 1, 1), text)
 check("reject report names line and field", r and r["rejects"] and r["rejects"][0]["line"] == 3 and
       r["rejects"][0]["field"] == "phone", text)
+# A number of another campaign's contact: said, in the reader's language, with what differs.
+status, h, text = request("POST", "/api/v1/imports?kind=prospects&campaign=Heures&file=again.csv",
+                          "entreprise;nom;telephone\nAlpha;Autre;04 72 00 00 01\n", cookie=cookie, csrf=csrf, raw=True,
+                          headers={"Content-Type": "text/csv"})
+r = jbody(text)
+check("a contact found again, said in French", status == 200 and r["added"] == 1 and r["notes"] and
+      r["notes"][0]["reason"].startswith("le numéro est celui du contact") and "campagne « Web test »" in
+      r["notes"][0]["reason"] and "il garde nom « Un » (le fichier : « Autre »)" in r["notes"][0]["reason"], text)
 status, h, text = request("POST", "/api/v1/imports?kind=prospects&campaign=Nope", csv_text, cookie=cookie, csrf=csrf,
                           raw=True)
 check("import into an unknown campaign", status == 404 and "Nope" in text, (status, text))
