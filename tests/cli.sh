@@ -399,6 +399,8 @@ echo "correct horse" | "$T" user add alice --role agent --password-stdin >/dev/n
 "$T" next --agent alice --campaign Conso --at 2026-11-11T11:00 2>err >/dev/null
 expect_eq "next on a holiday rc" 3 $?
 expect_eq "next on a holiday says why" "telepro: no lead may be called now under the rules of the trade (fr-b2c): 3 passed over; lead 1: 2026-11-11 is a public holiday where the consumer lives: Armistice Day (11 novembre)" "$(cat err)"
+env -u LC_MESSAGES LANG=fr_FR.UTF-8 "$T" next --agent alice --campaign Conso --at 2026-11-11T11:00 2>err >/dev/null
+expect_eq "next on a holiday says why, in French" "telepro: aucune fiche ne peut être appelée maintenant selon les règles (fr-b2c) : 3 écartées ; fiche 1 : le 2026-11-11 est férié là où vit le consommateur : Armistice Day (11 novembre)" "$(cat err)"
 "$T" campaign set Conso --rules none >/dev/null
 expect_eq "rules none" "rules                  none" "$("$T" campaign show Conso | grep '^rules')"
 "$T" campaign set Conso --rules us 2>err >/dev/null
@@ -790,7 +792,7 @@ echo "correct horse" | "$T" user add ana --role agent --password-stdin >/dev/nul
 "$T" next --agent ana --campaign N 2>err >/dev/null
 expect_eq "nothing to call, why" "3|telepro: nothing to call now; 1 leads wait for their retry delay" "$?|$(cat err)"
 env -u LC_MESSAGES LANG=fr_FR.UTF-8 "$T" next --agent ana --campaign N 2>err >/dev/null
-expect_eq "nothing to call, why, in French" "telepro: rien à appeler maintenant; 1 fiches attendent leur délai de relance" "$(cat err)"
+expect_eq "nothing to call, why, in French" "telepro: rien à appeler maintenant ; 1 fiches attendent leur délai de relance" "$(cat err)"
 unset TELEPRO_NOW
 
 echo "cli: $pass passed, $fail failed"

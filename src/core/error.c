@@ -122,31 +122,51 @@ int tp_error_exit_code(int code)
 	}
 }
 
-int tp_error_part(struct tp_error *err, unsigned words, const char *msgid, int nargs, ...)
+static int vpart(struct tp_error *err, const char *sep, unsigned words, const char *msgid, int nargs, va_list ap)
 {
-	size_t len = strlen(err->reason);
-	const char *args[3] = {"", "", ""};
-	va_list ap;
+	size_t len = strlen(err->reason), seplen = strlen(sep);
+	const char *args[4] = {"", "", "", ""};
 
-	nargs = nargs < 3 ? nargs : 3;
-	va_start(ap, nargs);
+	nargs = nargs < 4 ? nargs : 4;
 	for (int i = 0; i < nargs; i++)
 		args[i] = va_arg(ap, const char *);
-	va_end(ap);
 	if (err->nparts < TP_ERROR_PARTS) {
 		int k = err->nparts++;
 
 		err->part_msgid[k] = msgid;
+		err->part_sep[k] = sep;
 		err->part_nargs[k] = nargs;
 		err->part_words[k] = words;
 		for (int i = 0; i < nargs; i++)
 			copy_str(err->part_args[k][i], sizeof(err->part_args[k][i]), args[i]);
 	}
-	if (len + 2 < sizeof(err->reason)) {
-		memcpy(err->reason + len, "; ", 3);
-		tp_format_args(msgid, args, nargs, err->reason + len + 2, sizeof(err->reason) - len - 2);
+	if (len + seplen < sizeof(err->reason)) {
+		memcpy(err->reason + len, sep, seplen + 1);
+		tp_format_args(msgid, args, nargs, err->reason + len + seplen, sizeof(err->reason) - len - seplen);
 	}
 	return err->code;
+}
+
+int tp_error_part(struct tp_error *err, unsigned words, const char *msgid, int nargs, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, nargs);
+	rc = vpart(err, TP_MSG("; "), words, msgid, nargs, ap);
+	va_end(ap);
+	return rc;
+}
+
+int tp_error_part_after(struct tp_error *err, const char *sep, unsigned words, const char *msgid, int nargs, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, nargs);
+	rc = vpart(err, sep, words, msgid, nargs, ap);
+	va_end(ap);
+	return rc;
 }
 
 void tp_error_say(const struct tp_error *err, const char *(*tr)(void *ctx, const char *msgid), void *ctx, char *out,
@@ -162,12 +182,15 @@ void tp_error_say(const struct tp_error *err, const char *(*tr)(void *ctx, const
 	for (int i = 0; i < err->nargs && i < TP_ERROR_ARGS; i++)
 		args[i] = (err->words & (1u << i)) ? tr(ctx, err->args[i]) : err->args[i];
 	tp_format_args(tr(ctx, err->msgid), args, err->nargs, out, size);
-	for (int k = 0; k < err->nparts && (len = strlen(out)) + 2 < size; k++) {
-		const char *part[3];
+	for (int k = 0; k < err->nparts; k++) {
+		const char *part[4], *sep = tr(ctx, err->part_sep[k]);   /* French: " ; ", " : " */
+		size_t seplen = strlen(sep);
 
+		if ((len = strlen(out)) + seplen >= size)
+			break;
 		for (int i = 0; i < err->part_nargs[k]; i++)
 			part[i] = (err->part_words[k] & (1u << i)) ? tr(ctx, err->part_args[k][i]) : err->part_args[k][i];
-		memcpy(out + len, "; ", 3);
-		tp_format_args(tr(ctx, err->part_msgid[k]), part, err->part_nargs[k], out + len + 2, size - len - 2);
+		memcpy(out + len, sep, seplen + 1);
+		tp_format_args(tr(ctx, err->part_msgid[k]), part, err->part_nargs[k], out + len + seplen, size - len - seplen);
 	}
 }

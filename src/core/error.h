@@ -48,9 +48,10 @@ struct tp_error {
 	int nargs;
 	unsigned words;
 	/* Further sentences of the message (tp_error_part), each a message id with up to
-	 * three arguments (part_words: which are words), said after it, separated by "; ". */
-	const char *part_msgid[TP_ERROR_PARTS];
-	char part_args[TP_ERROR_PARTS][3][96];
+	 * four arguments (part_words: which are words), said after it, each after its
+	 * separator ("; " unless said otherwise). */
+	const char *part_msgid[TP_ERROR_PARTS], *part_sep[TP_ERROR_PARTS];
+	char part_args[TP_ERROR_PARTS][4][96];
 	int part_nargs[TP_ERROR_PARTS];
 	unsigned part_words[TP_ERROR_PARTS];
 	int nparts;
@@ -72,9 +73,10 @@ int tp_error_msg(struct tp_error *err, int code, const char *file, long line, co
 	const char *msgid, int nargs, ...);
 
 /* Adds a sentence to err's message (a message id with a %s for each of the nargs, at most
- * three, string arguments; words: which are words of the catalogue); the English reason
- * grows by "; " and the sentence. Returns err->code. */
+ * four, string arguments; words: which are words of the catalogue); the English reason
+ * grows by "; " and the sentence (tp_error_part_after: by sep). Returns err->code. */
 int tp_error_part(struct tp_error *err, unsigned words, const char *msgid, int nargs, ...);
+int tp_error_part_after(struct tp_error *err, const char *sep, unsigned words, const char *msgid, int nargs, ...);
 
 /* err's reason in a language: each message id and word argument through tr (NULL: the
  * English reason as it is), into out. */

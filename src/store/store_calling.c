@@ -536,7 +536,7 @@ static void next_window(const struct campaign *c, int64_t at, char *buf, size_t 
 struct refusals {
 	int n;
 	int64_t lead_id;
-	char reason[256];
+	struct rule_verdict why;        /* the first lead's first refusal (a message) */
 };
 
 /* Whether the campaign's rules of the trade allow calling lead at at; *ok false with the
@@ -563,7 +563,7 @@ static int lawful(struct store *s, const struct campaign *c, int64_t lead_id, in
 		refused->lead_id = lead_id;
 		for (int i = 0; i < r.n; i++)
 			if (!r.v[i].ok) {
-				snprintf(refused->reason, sizeof(refused->reason), "%s", r.v[i].reason);
+				refused->why = r.v[i];
 				break;
 			}
 	}
@@ -761,8 +761,19 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		}
 	}
 	if (!lead_id && refused.n) {
-		rc = tp_error_set(err, TP_ENOTHING, "no lead may be called now under the rules of the trade (%s): %d passed over;"
-			" lead %lld: %s", rules_set_name(rules), refused.n, (long long)refused.lead_id, refused.reason);
+		char n[24], lead[24];
+		const struct rule_verdict *v = &refused.why;
+
+		/* A message, then the rule's own (its arguments words of the catalogue: weekdays). */
+		snprintf(n, sizeof(n), "%d", refused.n);
+		snprintf(lead, sizeof(lead), "%lld", (long long)refused.lead_id);
+		tp_error_msg(err, TP_ENOTHING, NULL, 0, NULL, 0, TP_MSG("no lead may be called now under the rules of the"
+			" trade (%s): %s passed over; lead %s"), 3, rules_set_name(rules), n, lead);
+		if (v->fmt)
+			tp_error_part_after(err, TP_MSG(": "), 0xF, v->fmt, v->nargs, v->args[0], v->args[1], v->args[2], v->args[3]);
+		else
+			tp_error_part_after(err, TP_MSG(": "), 0, "%s", 1, v->reason);
+		rc = TP_ENOTHING;
 		goto out;
 	}
 	if (!lead_id)

@@ -14,7 +14,7 @@ static const char *french(void *ctx, const char *msgid)
 {
 	static const char *const pairs[][2] = {
 		{"'%s': %s", "« %s » : %s"}, {"too short", "trop court"}, {"nothing to call now", "rien à appeler"},
-		{"next callback at %s", "prochain rappel le %s"}, {"%s leads wait", "%s fiches attendent"},
+		{"next callback at %s", "prochain rappel le %s"}, {"%s leads wait", "%s fiches attendent"}, {"; ", " ; "},
 	};
 
 	(void)ctx;
@@ -45,7 +45,8 @@ static void test_messages(void **state)
 	tp_error_part(&err, 0, "%s leads wait", 1, "3");
 	assert_string_equal(err.reason, "nothing to call now; next callback at 2026-12-07 10:00; 3 leads wait");
 	tp_error_say(&err, french, NULL, out, sizeof(out));
-	assert_string_equal(out, "rien à appeler; prochain rappel le 2026-12-07 10:00; 3 fiches attendent");
+	/* The separators are words too (" ; " in French). */
+	assert_string_equal(out, "rien à appeler ; prochain rappel le 2026-12-07 10:00 ; 3 fiches attendent");
 	/* A plain error says its reason as it is, and forgets an earlier message. */
 	tp_error_at(&err, TP_EUSAGE, NULL, 0, "x", "plain %d", 1);
 	assert_null(err.msgid);
