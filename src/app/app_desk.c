@@ -338,12 +338,13 @@ int app_appointment_values(const char *status, const char *relevant, const char 
 	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]) && !ok; i++)
 		ok = strcmp(status, statuses[i]) == 0;
 	if (!ok)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "status", "'%s': scheduled, held, no_show or cancelled", status);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "status", 0, TP_MSG("'%s': scheduled, held, no_show or cancelled"), 1,
+			status);
 	ok = !result;
 	for (size_t i = 0; i < sizeof(results) / sizeof(results[0]) && !ok; i++)
 		ok = strcmp(result, results[i]) == 0;
 	if (!ok)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "'%s': pending, won or lost", result);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "result", 0, TP_MSG("'%s': pending, won or lost"), 1, result);
 	*rel = -1;
 	*cents = -1;
 	if (relevant) {
@@ -352,7 +353,7 @@ int app_appointment_values(const char *status, const char *relevant, const char 
 		else if (strcmp(relevant, "no") == 0 || strcmp(relevant, "non") == 0)
 			*rel = 0;
 		else
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "relevant", "'%s': yes or no", relevant);
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "relevant", 0, TP_MSG("'%s': yes or no"), 1, relevant);
 	}
 	return amount ? units_parse_money(amount, "amount", 100000000000, cents, err) : 0;
 }

@@ -10,9 +10,11 @@ int app_password_check(const char *password, struct tp_error *err)
 	size_t n = password ? strlen(password) : 0;
 
 	if (n < APP_PASSWORD_MIN)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "password", "at least %d characters", APP_PASSWORD_MIN);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "password", 0, TP_MSG("at least %s characters"), 1,
+			TP_STR(APP_PASSWORD_MIN));
 	if (n > APP_PASSWORD_MAX)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "password", "at most %d bytes", APP_PASSWORD_MAX);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "password", 0, TP_MSG("at most %s bytes"), 1,
+			TP_STR(APP_PASSWORD_MAX));
 	return 0;
 }
 
@@ -31,7 +33,7 @@ static int hash_password(const char *password, char hash[crypto_pwhash_STRBYTES]
 static int check_name(const char *name, struct tp_error *err)
 {
 	if (!name || !*name || strlen(name) > 100)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "name", "a user name has 1 to 100 bytes");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "name", 0, TP_MSG("a user name has 1 to 100 bytes"), 0);
 	return 0;
 }
 
@@ -45,7 +47,8 @@ int app_user_add(struct app *a, const char *name, const char *role, const char *
 	if ((rc = app_require(a, APP_ADMIN, "user add", err)) || (rc = check_name(name, err)))
 		return rc;
 	if (!app_role_of(role))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "role", "'%s': agent, sales, manager or admin", role ? role : "");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "role", 0, TP_MSG("'%s': agent, sales, manager or admin"), 1,
+			role ? role : "");
 	if ((rc = hash_password(password, hash, err)))
 		return rc;
 	rc = store_user_add(a->store, &who, name, role, hash, id, err);
@@ -75,9 +78,9 @@ int app_user_passwd(struct app *a, const char *name, const char *current, const 
 		struct user me;
 
 		if (!current || !*current)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "current_password", "give your current password");
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "current_password", 0, TP_MSG("give your current password"), 0);
 		if (app_user_login(a, name, current, &me, err))
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "current_password", "the current password is wrong");
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "current_password", 0, TP_MSG("the current password is wrong"), 0);
 	}
 	if ((rc = hash_password(password, hash, err)) || (rc = store_user_set_password(a->store, &who, name, hash, err)))
 		return rc;
@@ -97,7 +100,8 @@ int app_user_set_role(struct app *a, const char *name, const char *role, struct 
 	if (rc)
 		return rc;
 	if (!app_role_of(role))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "role", "'%s': agent, sales, manager or admin", role ? role : "");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "role", 0, TP_MSG("'%s': agent, sales, manager or admin"), 1,
+			role ? role : "");
 	/* The same role again changes nothing (the users page sends it with every save). */
 	if ((rc = store_user_get(a->store, name, &u, err)) || strcmp(u.role, role) == 0)
 		return rc;

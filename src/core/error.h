@@ -31,6 +31,9 @@ enum tp_status {
 
 /* A message the catalogue translates (po/fr.po; tests/web/po_check.sh extracts them). */
 #define TP_MSG(text) text
+/* A number constant as a message's argument: TP_STR(APP_PASSWORD_MIN) is "8". */
+#define TP_STR_(x) #x
+#define TP_STR(x) TP_STR_(x)
 #define TP_ERROR_ARGS 4
 #define TP_ERROR_PARTS 5
 

@@ -22,7 +22,7 @@ int units_parse_duration(const char *text, const char *field, int64_t min, int64
 {
 	const char *p = text ? text : "";
 	int64_t v = 0, mult = 1;
-	char lo[32], hi[32];
+	char lo[32], hi[32], shown[48];
 	int ndigits = 0;
 
 	for (; *p >= '0' && *p <= '9'; p++, ndigits++) {
@@ -48,12 +48,15 @@ int units_parse_duration(const char *text, const char *field, int64_t min, int64
 	*seconds = v;
 	return 0;
 bad:
-	return tp_error_at(err, TP_EUSAGE, NULL, 0, field,
-		"'%.40s': expected a duration such as 90 (seconds), 90s, 15m, 2h or 3d", text ? text : "");
+	snprintf(shown, sizeof(shown), "%.40s", text ? text : "");
+	return tp_error_msg(err, TP_EUSAGE, NULL, 0, field, 0,
+		TP_MSG("'%s': expected a duration such as 90 (seconds), 90s, 15m, 2h or 3d"), 1, shown);
 range:
 	duration_text(min, lo, sizeof(lo));
 	duration_text(max, hi, sizeof(hi));
-	return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "'%.40s': the duration must be from %s to %s", text, lo, hi);
+	snprintf(shown, sizeof(shown), "%.40s", text);
+	return tp_error_msg(err, TP_EUSAGE, NULL, 0, field, 0, TP_MSG("'%s': the duration must be from %s to %s"), 3, shown,
+		lo, hi);
 }
 
 int units_parse_money(const char *text, const char *field, int64_t max_cents, int64_t *cents, struct tp_error *err)
@@ -62,6 +65,7 @@ int units_parse_money(const char *text, const char *field, int64_t max_cents, in
 	int64_t units = 0, frac = 0;
 	int ndigits = 0, nfrac = 0;
 	bool group = false;
+	char shown[48], most[32];
 
 	for (; (*p >= '0' && *p <= '9') || (*p == ' ' && ndigits > 0 && p[1] >= '0' && p[1] <= '9'); p++) {
 		if (*p == ' ') {
@@ -78,7 +82,7 @@ int units_parse_money(const char *text, const char *field, int64_t max_cents, in
 	if (*p == '.' || *p == ',') {
 		for (p++; *p >= '0' && *p <= '9'; p++, nfrac++) {
 			if (nfrac == 2)
-				return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "'%.40s': at most two decimals (cents)", text);
+				goto decimals;
 			frac = frac * 10 + (*p - '0');
 		}
 		if (nfrac == 0)
@@ -93,9 +97,14 @@ int units_parse_money(const char *text, const char *field, int64_t max_cents, in
 		goto range;
 	return 0;
 bad:
-	return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "'%.40s': expected an amount in euros, e.g. 4800 or 4800,50",
-		text ? text : "");
+	snprintf(shown, sizeof(shown), "%.40s", text ? text : "");
+	return tp_error_msg(err, TP_EUSAGE, NULL, 0, field, 0, TP_MSG("'%s': expected an amount in euros, e.g. 4800 or"
+		" 4800,50"), 1, shown);
+decimals:
+	snprintf(shown, sizeof(shown), "%.40s", text);
+	return tp_error_msg(err, TP_EUSAGE, NULL, 0, field, 0, TP_MSG("'%s': at most two decimals (cents)"), 1, shown);
 range:
-	return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "'%.40s': at most %lld euros", text,
-		(long long)(max_cents / 100));
+	snprintf(shown, sizeof(shown), "%.40s", text);
+	snprintf(most, sizeof(most), "%lld", (long long)(max_cents / 100));
+	return tp_error_msg(err, TP_EUSAGE, NULL, 0, field, 0, TP_MSG("'%s': at most %s euros"), 2, shown, most);
 }

@@ -175,7 +175,8 @@ static const char *const script_words[] = {
 	N_("company"), N_("last_name"), N_("first_name"), N_("civility"), N_("role"), N_("phone"), N_("mobile"),
 	N_("email"), N_("siren"), N_("siret"), N_("address"), N_("postcode"), N_("city"), N_("country"), N_("sector"),
 	N_("size_band"), N_("website"), N_("consent_date"), N_("consent_source"), N_("consent_wording"), N_("record"),
-	N_("appointment_at"), N_("callback_at"), N_("sales"),
+	N_("appointment_at"), N_("callback_at"), N_("sales"), N_("relevant"), N_("result"), N_("amount"), N_("password"),
+	N_("current_password"), N_("name"), N_("status"),
 };
 
 void html_script_words(struct http_req *r)

@@ -631,7 +631,7 @@ check("a new password needs the current one", status == 400 and jbody(text)["fie
 status, h, text = request("PATCH", "/api/v1/users/zoe", {"password": "pw-zoe-67890", "current_password": "guess-1234"},
                           cookie=zc1, csrf=zx1)
 check("a wrong current password: 400", status == 400 and jbody(text) ==
-      {"error": "the current password is wrong", "field": "current_password"}, text)
+      {"error": "le mot de passe actuel est faux", "field": "current_password"}, text)
 status, h, text = request("PATCH", "/api/v1/users/zoe", {"password": "pw-zoe-67890", "current_password": "pw-zoe-12345"},
                           cookie=zc1, csrf=zx1)
 check("password changed", status == 200, (status, text))

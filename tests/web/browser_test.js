@@ -278,7 +278,7 @@ async function tileValue(page, kpi) {
     await sam.fill('#ac-cur', 'not-my-password');
     await sam.fill('#ac-new', 'pw-sam-67890');
     await Promise.all([sam.waitForNavigation(), sam.press('#ac-new', 'Enter')]);
-    check('a wrong current password is refused', (await sam.textContent('main')).includes('current password is wrong'),
+    check('a wrong current password is refused, said in French', (await sam.textContent('main')).includes('le mot de passe actuel est faux'),
       await sam.textContent('main'));
     await sam.goto(base + '/account');
     await sam.fill('#ac-cur', 'pw-sam-12345');
