@@ -778,6 +778,9 @@ TELEPRO_NOW=1795870800 "$T" appointment result 1 --result won >/dev/null 2>err
 expect_eq "won before held: why" "telepro: result: an appointment is won once held, and this one is scheduled: record it held first (or with its status held)" "$(cat err)"
 expect_eq "held and won once its time has come" "appointment 1 updated" \
   "$(TELEPRO_NOW=1795870800 "$T" appointment result 1 --status held --result won --amount 900)"
+# A sales person's own appointments by default, from the CLI as from the pages.
+expect_eq "a sales person's own appointments by default" "1 sam" \
+  "$("$T" --as sam appointment list --format json | json "f\"{len(d)} {d[0]['sales']}\"")"
 unset TELEPRO_NOW
 
 # Nothing to call: why, in the CLI's language (a message and its sentences).

@@ -269,7 +269,9 @@ struct app_call {
 /* {"call_id":N,"appointment_id":N|null[,"replayed":true]} */
 TP_MUST_USE int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct tp_error *err);
 
-/* [{"id","call_id","lead_id","campaign","scheduled_at","agent","sales","status","result",
+/* A sales person's own appointments when sales is NULL (and only theirs); managers' and
+ * admins' of sales, or everyone's.
+ * [{"id","call_id","lead_id","campaign","scheduled_at","agent","sales","status","result",
  * "relevant","amount_cents","contact","company","phone","due","notes","qualification":{}}],
  * soonest first ("due": its time has come; "notes": the agent's on the call that set it;
  * "qualification": the prospect's latest answers). */

@@ -314,8 +314,11 @@ int app_appointment_list(struct app *a, const char *sales, const char *campaign,
 	struct appointment_list ctx = {NULL, app_now(a)};
 	int rc;
 
-	/* Sales see their own appointments; managers and admins everyone's. */
-	if ((a->role & APP_SALES) && !(sales && strcmp(sales, a->actor) == 0))
+	/* Sales see their own appointments (theirs by default, for every front end); managers
+	 * and admins everyone's. */
+	if ((a->role & APP_SALES) && !sales)
+		sales = a->actor;
+	if ((a->role & APP_SALES) && strcmp(sales, a->actor) != 0)
 		return tp_error_set(err, TP_EFORBIDDEN, "appointment list: sales see their own (--sales %s)", a->actor);
 	if ((rc = app_require(a, APP_SALES | APP_MANAGER | APP_ADMIN, "appointment list", err)))
 		return rc;

@@ -338,9 +338,8 @@ static void appointments(struct http_req *r)
 	struct tp_error err;
 	size_t i;
 
-	if (!sales && strcmp(r->session.user.role, "sales") == 0)
-		sales = r->session.user.name;
 	tp_error_clear(&err);
+	/* A sales person's own by default (the app's rule). */
 	if (app_appointment_list(r->app, sales && *sales ? sales : NULL, NULL, &list, &err)) {
 		html_message(r, http_status_of(err.code), T(r, "Appointments"), http_reason(r, &err));
 		return;
