@@ -61,11 +61,6 @@ const char *cli_lang(void)
 	return "en";
 }
 
-static const char *translate(void *lang, const char *msgid)
-{
-	return i18n(lang, msgid);
-}
-
 void cli_format(const struct tp_error *err, char *buf, size_t size)
 {
 	static bool catalogue;
@@ -77,7 +72,7 @@ void cli_format(const struct tp_error *err, char *buf, size_t size)
 	if (err->msgid && strcmp(lang, "en") != 0 && !catalogue)
 		catalogue = i18n_init(&ignored) == 0;
 	if (err->msgid && catalogue) {
-		tp_error_say(err, translate, (void *)lang, said.reason, sizeof(said.reason));
+		tp_error_say(err, i18n_tr, (void *)lang, said.reason, sizeof(said.reason));
 		if (err->field[0])
 			snprintf(said.field, sizeof(said.field), "%s", i18n(lang, err->field));
 	}

@@ -90,6 +90,11 @@ const char *i18n(const char *lang, const char *msgid)
 	return msgid;
 }
 
+const char *i18n_tr(void *lang, const char *msgid)
+{
+	return i18n(lang, msgid);
+}
+
 const char *i18n_number(const char *lang, double v, int decimals, char *buf, size_t size)
 {
 	char raw[48], *dot;

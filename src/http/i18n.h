@@ -20,6 +20,8 @@ TP_MUST_USE int i18n_init(struct tp_error *err);
 void i18n_release(void);
 /* The translation of msgid in lang ("fr", "en"), or msgid itself. */
 const char *i18n(const char *lang, const char *msgid);
+/* The same as tp_error_say's translator (ctx: the language). */
+const char *i18n_tr(void *lang, const char *msgid);
 /* v with decimals digits after the point, in lang's format (buf of 48 bytes). */
 const char *i18n_number(const char *lang, double v, int decimals, char *buf, size_t size);
 /* A day yyyymmdd as lang writes it: "25/11/2026" or "2026-11-25". */

@@ -295,18 +295,13 @@ void http_reply_status(struct http_req *r, int status, const char *field, const 
 	http_reply_json(r, status, j);
 }
 
-static const char *translate(void *lang, const char *msgid)
-{
-	return i18n(lang, msgid);
-}
-
 const char *http_reason(struct http_req *r, const struct tp_error *err)
 {
 	char text[1024];
 
 	if (!err->msgid)
 		return err->reason;
-	tp_error_say(err, translate, (void *)r->lang, text, sizeof(text));
+	tp_error_say(err, i18n_tr, (void *)r->lang, text, sizeof(text));
 	return arena_strdup(&r->arena, text);
 }
 
