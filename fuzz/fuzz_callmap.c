@@ -38,9 +38,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		tp_error_clear(&err);
 		if (callmap_row(&m, &row, &year, &month, &parts, &err) == 0) {
-			/* A row taken has a real date and time. */
-			if (parts.month < 1 || parts.month > 12 || parts.day < 1 || parts.day > 31 || parts.hour > 23 ||
-			    parts.minute > 59 || parts.second > 59 || !parts.agent || !parts.result)
+			/* A row taken has a real month, and a day, weekday and time exactly as far
+			 * as it says it knows them: none made up. */
+			int has_day = parts.known == WHEN_FULL || parts.known == WHEN_DAY;
+
+			if (parts.month < 1 || parts.month > 12 || !parts.agent || !parts.result)
+				abort();
+			if (has_day ? parts.day < 1 || parts.day > 31 : parts.day != 0)
+				abort();
+			if (parts.known == WHEN_FULL ? parts.hour > 23 || parts.minute > 59 || parts.second > 59
+						     : parts.hour != 0 || parts.minute != 0 || parts.second != 0)
+				abort();
+			if (parts.known == WHEN_WEEKDAY && (parts.weekday < 0 || parts.weekday > 6))
 				abort();
 		} else if (!err.field[0]) {
 			abort();
