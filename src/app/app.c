@@ -56,11 +56,11 @@ int app_act_as(struct app *a, const char *login, struct tp_error *err)
 	int rc = store_user_get(a->store, login, &u, err);
 
 	if (rc == TP_ENOTFOUND)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "as", "no user named '%s' to act as", login);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "as", 0, TP_MSG("no user named '%s' to act as"), 1, login);
 	if (rc)
 		return rc;
 	if (u.disabled)
-		return tp_error_at(err, TP_EFORBIDDEN, NULL, 0, "as", "user '%s' is disabled", login);
+		return tp_error_msg(err, TP_EFORBIDDEN, NULL, 0, "as", 0, TP_MSG("user '%s' is disabled"), 1, login);
 	app_act_as_user(a, &u);
 	return 0;
 }
@@ -74,7 +74,8 @@ int app_require(const struct app *a, unsigned roles, const char *what, struct tp
 {
 	if (a->role & (roles | APP_SYSTEM))
 		return 0;
-	return tp_error_set(err, TP_EFORBIDDEN, "%s: your role may not do that (%s)", what, a->actor);
+	return tp_error_msg(err, TP_EFORBIDDEN, NULL, 0, NULL, 0, TP_MSG("%s: your role may not do that (%s)"), 2, what,
+		a->actor);
 }
 
 struct store_who app_who(const struct app *a)
@@ -90,7 +91,8 @@ int app_require_self(const struct app *a, const char *agent, const char *what, s
 		return 0;
 	if ((a->role & APP_AGENT) && agent && strcmp(agent, a->actor) == 0)
 		return 0;
-	return tp_error_set(err, TP_EFORBIDDEN, "%s: an agent acts for themselves only (%s)", what, a->actor);
+	return tp_error_msg(err, TP_EFORBIDDEN, NULL, 0, NULL, 0, TP_MSG("%s: an agent acts for themselves only (%s)"), 2,
+		what, a->actor);
 }
 
 int app_schema_version(struct app *a, int64_t *version, struct tp_error *err)
@@ -106,7 +108,7 @@ int app_period(const char *from, const char *to, int *from_day, int *to_day, str
 	    (to && (rc = date_parse_day(to, "to", to_day, err))))
 		return rc;
 	if (from && to && *from_day > *to_day)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "from", "%s is after the end of the period (%s): no day in"
-			" between", from, to);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "from", 0, TP_MSG("%s is after the end of the period (%s): no day"
+			" in between"), 2, from, to);
 	return 0;
 }

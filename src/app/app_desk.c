@@ -47,7 +47,7 @@ int app_session(struct app *a, enum app_session_op op, const char *agent, const 
 	if ((rc = app_require_self(a, agent, "session", err)))
 		return rc;
 	if (op == APP_SESSION_START && !campaign)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "campaign", "a session starts on a campaign");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "campaign", 0, TP_MSG("a session starts on a campaign"), 0);
 	campaign_init(&c);
 	rc = campaign ? store_campaign_settings(a->store, campaign, &c, err)
 		      : store_session_campaign(a->store, agent, &c, err);
@@ -172,11 +172,12 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 	if ((rc = app_require_self(a, in->agent, "call log", err)))
 		return rc;
 	if (!in->agent || !*in->agent)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "agent", "the agent who called is required");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "agent", 0, TP_MSG("the agent who called is required"), 0);
 	if (!in->lead_id && !in->campaign)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "the lead called (or, without one, the campaign) is required");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "lead", 0,
+			TP_MSG("the lead called (or, without one, the campaign) is required"), 0);
 	if (!in->result || !*in->result)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "the result of the call is required");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "result", 0, TP_MSG("the result of the call is required"), 0);
 	if ((rc = calling_check_result(in->result, in->outcome, err)))
 		return rc;
 	ci.agent = in->agent;
@@ -200,11 +201,12 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 		struct user u;
 
 		if ((rc = store_user_get(a->store, in->sales, &u, err)))
-			return rc == TP_ENOTFOUND ? tp_error_at(err, TP_EUSAGE, NULL, 0, "sales", "no user named '%s'", in->sales)
+			return rc == TP_ENOTFOUND ? tp_error_msg(err, TP_EUSAGE, NULL, 0, "sales", 0, TP_MSG("no user named '%s'"), 1,
+							 in->sales)
 				: rc;
 		if (strcmp(u.role, "sales") != 0)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "sales", "'%s' is not a sales person (role %s)", in->sales,
-				u.role);
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "sales", 2, TP_MSG("'%s' is not a sales person (role %s)"), 2,
+				in->sales, u.role);
 	}
 	campaign_init(&c);
 	rc = in->lead_id ? store_lead_campaign(a->store, in->lead_id, &c, err)
@@ -227,7 +229,7 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 		bool found;
 
 		if (strlen(in->idempotency_key) > 200)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "idempotency_key", "at most 200 bytes");
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "idempotency_key", 0, TP_MSG("at most 200 bytes"), 0);
 		snprintf(key, sizeof(key), "%zu:%s:%s", strlen(in->agent), in->agent, in->idempotency_key);
 		ci.idempotency_key = key;
 		if ((rc = store_call_by_key(a->store, key, &prev, &found, err)))
@@ -239,9 +241,13 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 				strcmp(prev.note ? prev.note : "", in->note ? in->note : "") == 0;
 
 			free(prev.note);
-			if (!same)
-				return tp_error_at(err, TP_ECONFLICT, NULL, 0, "idempotency_key", "'%s' was used for another call"
-					" (call %lld): a new call takes a new key", in->idempotency_key, (long long)prev.id);
+			if (!same) {
+				char call[24];
+
+				snprintf(call, sizeof(call), "%lld", (long long)prev.id);
+				return tp_error_msg(err, TP_ECONFLICT, NULL, 0, "idempotency_key", 0, TP_MSG("'%s' was used"
+					" for another call (call %s): a new call takes a new key"), 2, in->idempotency_key, call);
+			}
 			*out = json_pack("{s:I,s:o,s:b}", "call_id", (json_int_t)prev.id, "appointment_id",
 				prev.appointment_id ? json_integer(prev.appointment_id) : json_null(), "replayed", 1);
 			return 0;
@@ -319,7 +325,8 @@ int app_appointment_list(struct app *a, const char *sales, const char *campaign,
 	if ((a->role & APP_SALES) && !sales)
 		sales = a->actor;
 	if ((a->role & APP_SALES) && strcmp(sales, a->actor) != 0)
-		return tp_error_set(err, TP_EFORBIDDEN, "appointment list: sales see their own (--sales %s)", a->actor);
+		return tp_error_msg(err, TP_EFORBIDDEN, NULL, 0, "sales", 0,
+			TP_MSG("appointment list: sales see their own (--sales %s)"), 1, a->actor);
 	if ((rc = app_require(a, APP_SALES | APP_MANAGER | APP_ADMIN, "appointment list", err)))
 		return rc;
 	ctx.list = json_array();
@@ -373,16 +380,19 @@ int app_appointment_result(struct app *a, int64_t id, const char *status, const 
 	if ((rc = app_appointment_values(status, relevant, result, amount, &rel, &cents, err)))
 		return rc;
 	if (!status && !result && rel < 0 && cents < 0)
-		return tp_error_set(err, TP_EUSAGE, "give at least one of --status, --relevant, --result, --amount");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, NULL, 0,
+			TP_MSG("give at least one of --status, --relevant, --result, --amount"), 0);
 	/* Sales record what became of their own appointments; managers and admins of any. */
 	if (a->role & APP_SALES) {
-		char sales[128];
+		char sales[128], idtext[24];
 
 		if ((rc = store_appointment_sales(a->store, id, sales, sizeof(sales), err)))
 			return rc;
+		snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
 		if (strcmp(sales, a->actor) != 0)
-			return tp_error_set(err, TP_EFORBIDDEN, "appointment %lld is %s's: sales record the results of their"
-				" own appointments", (long long)id, sales[0] ? sales : "nobody");
+			return tp_error_msg(err, TP_EFORBIDDEN, NULL, 0, NULL, 0, sales[0] ? TP_MSG("appointment %s is %s's:"
+				" sales record the results of their own appointments") : TP_MSG("appointment %s is"
+				" nobody's: sales record the results of their own appointments"), 2, idtext, sales);
 	}
 	return store_appointment_result(a->store, &who, id, status, rel, result, cents, err);
 }
@@ -489,9 +499,9 @@ int app_consent_record(struct app *a, int64_t lead_id, const char *source, const
 	if ((rc = app_require(a, APP_AGENT | APP_MANAGER | APP_ADMIN, "consent", err)))
 		return rc;
 	if (!source || !*source || strlen(source) > 200)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "source", "where the consent was given: 1 to 200 bytes");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "source", 0, TP_MSG("where the consent was given: 1 to 200 bytes"), 0);
 	if (wording && strlen(wording) > 2000)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "wording", "at most 2000 bytes");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "wording", 0, TP_MSG("at most 2000 bytes"), 0);
 	campaign_init(&c);
 	if ((rc = store_lead_facts(a->store, lead_id, who.at, &f, err)) ||
 	    (rc = store_campaign_settings_by_id(a->store, f.campaign_id, &c, err)))
@@ -505,7 +515,7 @@ int app_consent_record(struct app *a, int64_t lead_id, const char *source, const
 	}
 	/* A consent is given before the call it allows, never in the future. */
 	if (tz_day_number(day) * 86400 > who.at) {
-		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "date", "a consent is not given in the future");
+		rc = tp_error_msg(err, TP_EUSAGE, NULL, 0, "date", 0, TP_MSG("a consent is not given in the future"), 0);
 		goto out;
 	}
 	if ((rc = store_begin(a->store, err)))

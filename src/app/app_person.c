@@ -16,11 +16,13 @@ static int who_is_it(const char *phone, const char *email, char e164[PHONE_E164_
 	const char *reason = NULL;
 
 	if ((phone && *phone) == (email && *email))
-		return tp_error_set(err, TP_EUSAGE, "give the person's --phone or --email (one of them)");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, NULL, 0, TP_MSG("give the person's --phone or --email (one of them)"),
+			0);
 	if (email && (!strchr(email, '@') || strlen(email) > 254))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "email", "'%s' is not an email address", email);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "email", 0, TP_MSG("'%s' is not an email address"), 1, email);
 	if (phone && phone_normalize(phone, strlen(phone), "FR", e164, &reason) != PHONE_OK)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "phone", "'%s': %s", phone, reason ? reason : "not a phone number");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "phone", 2, TP_MSG("'%s': %s"), 2, phone,
+			reason ? reason : TP_MSG("not a phone number"));
 	return 0;
 }
 
@@ -148,7 +150,8 @@ int app_person_erase(struct app *a, const char *phone, const char *email, bool k
 	if ((rc = find(a, phone, email, &ids, err)))
 		return rc;
 	if (ids.n == 0)
-		return tp_error_set(err, TP_ENOTFOUND, "nobody with that %s", phone ? "number" : "email");
+		return tp_error_msg(err, TP_ENOTFOUND, NULL, 0, NULL, 0, phone ? TP_MSG("nobody with that number")
+			: TP_MSG("nobody with that email"), 0);
 	randombytes_buf(fresh, sizeof(fresh));
 	if ((rc = store_privacy_key(a->store, fresh, key, err)))
 		return rc < 0 ? rc : tp_error_set(err, TP_ERR, "no privacy key could be stored");

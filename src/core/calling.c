@@ -54,11 +54,11 @@ int calling_parse_retry(const char *text, char *result, size_t size, int64_t *se
 	memcpy(result, text, len);
 	result[len] = '\0';
 	if (!call_result_valid(result) || never_retried(result) || strcmp(result, "conversation") == 0)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "retry",
-			"'%s': retry delays are set for no_answer, busy, voicemail or gatekeeper", result);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "retry", 0,
+			TP_MSG("'%s': retry delays are set for no_answer, busy, voicemail or gatekeeper"), 1, result);
 	return units_parse_duration(eq + 1, "retry", 1, 366 * 86400, seconds, err);
 bad:
-	return tp_error_at(err, TP_EUSAGE, NULL, 0, "retry", "'%s': expected RESULT=DELAY, e.g. no_answer=2h", text);
+	return tp_error_msg(err, TP_EUSAGE, NULL, 0, "retry", 0, TP_MSG("'%s': expected RESULT=DELAY, e.g. no_answer=2h"), 1, text);
 }
 
 struct lead_change calling_lead_change(const char *result, const struct outcome *o, int64_t call_end,
@@ -153,23 +153,24 @@ int calling_check_value(const char *key, const char *type, const char *choices, 
 	struct tp_error *err)
 {
 	if (strlen(value) > 1000)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "%s: at most 1000 bytes", key);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "qualify", 0, TP_MSG("%s: at most 1000 bytes"), 1, key);
 	if (strcmp(type, "number") == 0) {
 		char *end;
 
 		strtod(value, &end);
 		if (!*value || *end)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "%s: '%s' is not a number", key, value);
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "qualify", 0, TP_MSG("%s: '%s' is not a number"), 2, key, value);
 	} else if (strcmp(type, "yesno") == 0) {
 		if (strcmp(value, "yes") && strcmp(value, "no") && strcmp(value, "oui") && strcmp(value, "non"))
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "%s: '%s': answer yes or no", key, value);
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "qualify", 0, TP_MSG("%s: '%s': answer yes or no"), 2, key, value);
 	} else if (strcmp(type, "date") == 0) {
 		struct tp_error why;
 		int day;
 
 		tp_error_clear(&why);
 		if (date_parse_day(value, "qualify", &day, &why))
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "%s: %s", key, why.reason);
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "qualify", 4, TP_MSG("%s: '%s': %s"), 3, key, why.args[0],
+				why.args[1]);
 	} else if (strcmp(type, "choice") == 0) {
 		const char *p = choices ? choices : "";
 		size_t len = strlen(value);
@@ -182,8 +183,8 @@ int calling_check_value(const char *key, const char *type, const char *choices, 
 				return 0;
 			p += l + (bar ? 1 : 0);
 		}
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "%s: '%s' is not one of %s", key, value,
-			choices ? choices : "(no choices)");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "qualify", 0, TP_MSG("%s: '%s' is not one of %s"), 3, key, value,
+			choices ? choices : "");
 	}
 	return 0;
 }
@@ -193,34 +194,37 @@ int calling_may_log(const char *actor, bool for_anyone, int64_t lead_id, const s
 {
 	static const char *const open_states[] = {"new", "in_progress", "callback", "hot"};
 	bool open = false;
+	char id[24];
+
+	snprintf(id, sizeof(id), "%lld", (long long)lead_id);
 
 	for (size_t i = 0; i < sizeof(open_states) / sizeof(open_states[0]); i++)
 		open = open || strcmp(h->state, open_states[i]) == 0;
 	if (!open)
-		return tp_error_at(err, TP_ECONFLICT, NULL, 0, "lead", "lead %lld is closed (%s): no call is logged on it",
-			(long long)lead_id, h->state);
+		return tp_error_msg(err, TP_ECONFLICT, NULL, 0, "lead", 2, TP_MSG("lead %s is closed (%s): no call is logged on it"),
+			2, id, h->state);
 	if (for_anyone)
 		return 0;
 	if (h->held_by[0] && strcmp(h->held_by, actor) != 0 && h->held_until > at)
-		return tp_error_at(err, TP_EFORBIDDEN, NULL, 0, "lead", "lead %lld is held by %s: an agent logs calls on"
-			" the lead they hold", (long long)lead_id, h->held_by);
+		return tp_error_msg(err, TP_EFORBIDDEN, NULL, 0, "lead", 0, TP_MSG("lead %s is held by %s: an agent logs calls"
+			" on the lead they hold"), 2, id, h->held_by);
 	if (strcmp(h->held_by, actor) == 0 || strcmp(h->callback_agent, actor) == 0)
 		return 0;
 	if (h->callback_agent[0])
-		return tp_error_at(err, TP_EFORBIDDEN, NULL, 0, "lead", "lead %lld is %s's callback: an agent logs calls on"
-			" the lead they hold or their own callbacks", (long long)lead_id, h->callback_agent);
-	return tp_error_at(err, TP_EFORBIDDEN, NULL, 0, "lead", "lead %lld is not yours: take it with 'next' (the"
-		" desk) before logging a call on it", (long long)lead_id);
+		return tp_error_msg(err, TP_EFORBIDDEN, NULL, 0, "lead", 0, TP_MSG("lead %s is %s's callback: an agent logs"
+			" calls on the lead they hold or their own callbacks"), 2, id, h->callback_agent);
+	return tp_error_msg(err, TP_EFORBIDDEN, NULL, 0, "lead", 0, TP_MSG("lead %s is not yours: take it with 'next'"
+		" (the desk) before logging a call on it"), 1, id);
 }
 
 int calling_check_result(const char *result, const char *outcome, struct tp_error *err)
 {
 	if (!call_result_valid(result))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "'%s': one of " CALL_RESULTS, result ? result : "");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "result", 0, TP_MSG("'%s': one of %s"), 2, result ? result : "", CALL_RESULTS);
 	if (call_result_is_conversation(result) && (!outcome || !*outcome))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "a conversation needs an outcome");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "outcome", 0, TP_MSG("a conversation needs an outcome"), 0);
 	if (!call_result_is_conversation(result) && outcome && *outcome)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "only a conversation has an outcome (result %s)",
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "outcome", 2, TP_MSG("only a conversation has an outcome (result %s)"), 1,
 			result);
 	return 0;
 }

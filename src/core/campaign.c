@@ -158,7 +158,7 @@ static int add_slots(struct calling_block *slots, int *n, const char *text, cons
 		if (!(days & (1 << d)))
 			continue;
 		if (*n == CAMPAIGN_BLOCKS_MAX)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "at most %d a campaign", CAMPAIGN_BLOCKS_MAX);
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, field, 0, TP_MSG("at most %s a campaign"), 1, TP_STR(CAMPAIGN_BLOCKS_MAX));
 		slots[*n].weekday = d;
 		slots[*n].start_minute = start;
 		slots[*n].end_minute = end;
@@ -249,7 +249,7 @@ int campaign_set_retry(struct campaign *c, const char *text, struct tp_error *er
 		if (strcmp(c->retry[i].result, r.result) == 0)
 			break;
 	if (i == CAMPAIGN_RETRY_MAX)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "retry", "too many retry rules");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "retry", 0, TP_MSG("too many retry rules"), 0);
 	c->retry[i] = r;
 	if (i == c->nretry)
 		c->nretry++;
@@ -267,13 +267,13 @@ int campaign_set_field(struct campaign *c, const char *text, struct tp_error *er
 
 	memset(&f, 0, sizeof(f));
 	if (!eq || eq == text || (size_t)(eq - text) >= sizeof(f.key))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "field", "'%s': expected KEY=TYPE, e.g. effectif=number", text);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "field", 0, TP_MSG("'%s': expected KEY=TYPE, e.g. effectif=number"), 1, text);
 	memcpy(f.key, text, (size_t)(eq - text));
 	type = eq + 1;
 	if (strncmp(type, "choice:", 7) == 0) {
 		snprintf(f.type, sizeof(f.type), "choice");
 		if (snprintf(f.choices, sizeof(f.choices), "%s", type + 7) >= (int)sizeof(f.choices) || !f.choices[0])
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "field", "'%s': choices are a|b|c, under 255 bytes", text);
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "field", 0, TP_MSG("'%s': choices are a|b|c, under 255 bytes"), 1, text);
 		known = true;
 	} else {
 		for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++)
@@ -282,13 +282,14 @@ int campaign_set_field(struct campaign *c, const char *text, struct tp_error *er
 		snprintf(f.type, sizeof(f.type), "%s", type);
 	}
 	if (!known)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "field",
-			"'%s': the type is text, number, date, yesno or choice:a|b|c", text);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "field", 0,
+			TP_MSG("'%s': the type is text, number, date, yesno or choice:a|b|c"), 1, text);
 	for (i = 0; i < c->nfields; i++)
 		if (strcmp(c->fields[i].key, f.key) == 0)
 			break;
 	if (i == CAMPAIGN_FIELDS_MAX)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "field", "at most %d qualification fields", CAMPAIGN_FIELDS_MAX);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "field", 0, TP_MSG("at most %s qualification fields"), 1,
+			TP_STR(CAMPAIGN_FIELDS_MAX));
 	c->fields[i] = f;
 	if (i == c->nfields)
 		c->nfields++;
@@ -331,18 +332,19 @@ int campaign_set_outcome(struct campaign *c, const char *text, struct tp_error *
 		goto bad;
 	for (const char *p = o.code; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "'%s': a code has a-z, 0-9 and _ only", o.code);
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "outcome", 0, TP_MSG("'%s': a code has a-z, 0-9 and _ only"), 1,
+				o.code);
 	for (size_t k = 0; k < sizeof(builtin_outcomes) / sizeof(builtin_outcomes[0]); k++)
 		if (strcmp(o.code, builtin_outcomes[k]) == 0)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "'%s' is a built-in outcome: choose another code",
-				o.code);
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "outcome", 0,
+				TP_MSG("'%s' is a built-in outcome: choose another code"), 1, o.code);
 	semi = strchr(eq + 1, ';');
 	if (!semi)
 		semi = end;
 	bar = memchr(eq + 1, '|', (size_t)(semi - eq - 1));
 	if (!copy_trimmed(eq + 1, bar ? bar : semi, o.label_fr, sizeof(o.label_fr)) ||
 	    !copy_trimmed(bar ? bar + 1 : eq + 1, semi, o.label_en, sizeof(o.label_en)))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "'%s': a label has 1 to 95 bytes", text);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "outcome", 0, TP_MSG("'%s': a label has 1 to 95 bytes"), 1, text);
 	for (const char *p = semi; p < end;) {
 		const char *q;
 		char flag[32];
@@ -358,26 +360,28 @@ int campaign_set_outcome(struct campaign *c, const char *text, struct tp_error *
 			if (strcmp(flag, flag_names[k]) == 0)
 				f = k;
 		if (f < 0)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome",
-				"'%s': flags are refusal, final, callback, appointment, sale and do_not_call", flag);
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "outcome", 0,
+				TP_MSG("'%s': flags are refusal, final, callback, appointment, sale and do_not_call"), 1, flag);
 		o.flags |= 1u << f;
 		p = q;
 	}
 	if ((o.flags & OUTCOME_CALLBACK) && (o.flags & OUTCOME_APPOINTMENT))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "'%s': a callback or an appointment, not both", o.code);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "outcome", 0, TP_MSG("'%s': a callback or an appointment, not both"), 1,
+			o.code);
 	for (i = 0; i < c->noutcomes; i++)
 		if (strcmp(c->outcomes[i].code, o.code) == 0)
 			break;
 	if (i == CAMPAIGN_OUTCOMES_MAX)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "at most %d outcomes of a campaign's own",
-			CAMPAIGN_OUTCOMES_MAX);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "outcome", 0, TP_MSG("at most %s outcomes of a campaign's own"), 1,
+			TP_STR(CAMPAIGN_OUTCOMES_MAX));
 	c->outcomes[i] = o;
 	if (i == c->noutcomes)
 		c->noutcomes++;
 	return 0;
 bad:
-	return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome",
-		"'%s': expected CODE=Libellé|Label;flags, e.g. already_customer=Déjà client|Already a customer;final", text);
+	return tp_error_msg(err, TP_EUSAGE, NULL, 0, "outcome", 0,
+		TP_MSG("'%s': expected CODE=Libellé|Label;flags, e.g. already_customer=Déjà client|Already a customer;final"), 1,
+		text);
 }
 
 void campaign_format_outcome(const struct outcome_def *o, char *buf, size_t size)
@@ -427,29 +431,30 @@ const struct qual_field *campaign_field(const struct campaign *c, const char *ke
 int campaign_validate(const struct campaign *c, struct tp_error *err)
 {
 	if (!c->name || !*c->name)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "name", "a campaign needs a name");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "name", 0, TP_MSG("a campaign needs a name"), 0);
 	if (strlen(c->name) > 200)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "name", "at most 200 bytes");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "name", 0, TP_MSG("at most 200 bytes"), 0);
 	if (!campaign_kind_valid(c->kind))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "kind",
-			"'%s': use appointment, event, qualification, survey, sales or custom",
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "kind", 0,
+			TP_MSG("'%s': use appointment, event, qualification, survey, sales or custom"), 1,
 			c->kind ? c->kind : "");
 	if (!campaign_audience_valid(c->audience))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "audience", "'%s': use b2b or b2c",
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "audience", 0, TP_MSG("'%s': use b2b or b2c"), 1,
 			c->audience ? c->audience : "");
 	if (!campaign_timezone_valid(c->timezone))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "timezone",
-			"'%s': not a time zone this system knows (e.g. Europe/Paris)", c->timezone ? c->timezone : "");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "timezone", 0,
+			TP_MSG("'%s': not a time zone this system knows (e.g. Europe/Paris)"), 1,
+			c->timezone ? c->timezone : "");
 	if (!c->region || strlen(c->region) != 2 || !isupper((unsigned char)c->region[0]) ||
 	    !isupper((unsigned char)c->region[1]))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "region", "'%s': a two-letter country code such as FR",
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "region", 0, TP_MSG("'%s': a two-letter country code such as FR"), 1,
 			c->region ? c->region : "");
 	if (c->hold_seconds < 60 || c->hold_seconds > 86400)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "hold", "between 1m and 1d");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "hold", 0, TP_MSG("between 1m and 1d"), 0);
 	if (c->idle_limit_seconds < 60 || c->idle_limit_seconds > 86400)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "idle-limit", "between 1m and 1d");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "idle-limit", 0, TP_MSG("between 1m and 1d"), 0);
 	if (c->max_attempts < 1 || c->max_attempts > 100)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "max-attempts", "between 1 and 100");
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "max-attempts", 0, TP_MSG("between 1 and 100"), 0);
 	return 0;
 }
 
@@ -527,14 +532,14 @@ int campaign_apply_settings(struct campaign *c, const struct campaign_setting *s
 		int rc = 0;
 
 		if (id < 0)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, key, "not a campaign setting");
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, key, 0, TP_MSG("not a campaign setting"), 0);
 		if (takes_value && !v)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, key, "needs a value");
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, key, 0, TP_MSG("needs a value"), 0);
 		switch ((enum setting_id)id) {
 		case S_NAME:
 			/* A new name: the calls, leads and KPIs stay the campaign's (they hold its id). */
 			if (!*v || strlen(v) > 200)
-				return tp_error_at(err, TP_EUSAGE, NULL, 0, key, "a campaign's name has 1 to 200 characters");
+				return tp_error_msg(err, TP_EUSAGE, NULL, 0, key, 0, TP_MSG("a campaign's name has 1 to 200 characters"), 0);
 			campaign_set_str(&c->name, v);
 			break;
 		case S_KIND: campaign_set_str(&c->kind, v); break;
@@ -543,8 +548,8 @@ int campaign_apply_settings(struct campaign *c, const struct campaign_setting *s
 		case S_REGION: campaign_set_str(&c->region, v); break;
 		case S_SCRIPT:
 			if (strlen(v) > CAMPAIGN_SCRIPT_MAX)
-				return tp_error_at(err, TP_EUSAGE, NULL, 0, key, "a script has at most %d KiB",
-					CAMPAIGN_SCRIPT_MAX / 1024);
+				return tp_error_msg(err, TP_EUSAGE, NULL, 0, key, 0, TP_MSG("a script has at most %s KiB"), 1,
+					CAMPAIGN_SCRIPT_KIB);
 			campaign_set_str(&c->script, *v ? v : NULL);
 			break;
 		case S_CALL_LENGTH:
@@ -559,7 +564,7 @@ int campaign_apply_settings(struct campaign *c, const struct campaign_setting *s
 			long long m = isdigit((unsigned char)*v) ? strtoll(v, &end, 10) : -1;
 
 			if (m < 1 || m > 100 || *end)
-				return tp_error_at(err, TP_EUSAGE, NULL, 0, key, "'%.40s': a number of calls from 1 to 100", v);
+				return tp_error_msg(err, TP_EUSAGE, NULL, 0, key, 0, TP_MSG("'%s': a number of calls from 1 to 100"), 1, v);
 			c->max_attempts = m;
 			break;
 		}
@@ -591,7 +596,8 @@ int campaign_apply_settings(struct campaign *c, const struct campaign_setting *s
 			if (strcmp(v, "default") == 0)
 				c->rule_set = -1;
 			else if ((c->rule_set = rules_set_of(v)) < 0)
-				rc = tp_error_at(err, TP_EUSAGE, NULL, 0, key, "'%s': fr-b2c, none or default (of the audience)", v);
+				rc = tp_error_msg(err, TP_EUSAGE, NULL, 0, key, 0, TP_MSG("'%s': fr-b2c, none or default (of the audience)"), 1,
+					v);
 			break;
 		}
 		if (rc)

@@ -149,7 +149,9 @@ const struct qual_field *campaign_field(const struct campaign *c, const char *ke
  * (campaign_init gives the numbers: 6 attempts, 15 min hold, 30 min idle limit). */
 void campaign_defaults(struct campaign *c);
 
-#define CAMPAIGN_SCRIPT_MAX (256 * 1024)
+#define CAMPAIGN_SCRIPT_KIB_ 256
+#define CAMPAIGN_SCRIPT_MAX (CAMPAIGN_SCRIPT_KIB_ * 1024)
+#define CAMPAIGN_SCRIPT_KIB TP_STR(CAMPAIGN_SCRIPT_KIB_) /* as a message's argument */
 
 /* One setting as the CLI's option (without "--") and the API name it, e.g.
  * {"daily-calls", "40"}, {"block", "14:00-16:00"}, {"no-blocks", NULL}; value is the

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "core/date.h"
@@ -34,12 +35,19 @@ static bool digits(const char **p, int n, int *out)
 	return true;
 }
 
+/* The text as a message shows it: its first 40 bytes. */
+static const char *shown(const char *text, char buf[48])
+{
+	snprintf(buf, 48, "%.40s", text ? text : "");
+	return buf;
+}
+
 /* Reads a day at *p, leaving *p after it; false when it is not one. *why says what. */
 static bool day_at(const char **p, struct date_time *t, const char **why)
 {
 	const char *s = *p;
 
-	*why = "expected a date YYYY-MM-DD or DD/MM/YYYY";
+	*why = TP_MSG("expected a date YYYY-MM-DD or DD/MM/YYYY");
 	if (digits(&s, 4, &t->year) && *s == '-') {
 		s++;
 		if (!digits(&s, 2, &t->month) || *s++ != '-' || !digits(&s, 2, &t->day))
@@ -51,15 +59,15 @@ static bool day_at(const char **p, struct date_time *t, const char **why)
 			return false;
 	}
 	if (t->year < DATE_YEAR_MIN || t->year > DATE_YEAR_MAX) {
-		*why = "the year is out of range (1970 to 2200)";
+		*why = TP_MSG("the year is out of range (1970 to 2200)");
 		return false;
 	}
 	if (t->month < 1 || t->month > 12) {
-		*why = "there is no such month";
+		*why = TP_MSG("there is no such month");
 		return false;
 	}
 	if (!date_valid(t->year, t->month, t->day)) {
-		*why = "there is no such day in that month";
+		*why = TP_MSG("there is no such day in that month");
 		return false;
 	}
 	*p = s;
@@ -70,7 +78,7 @@ static bool time_at(const char **p, struct date_time *t, const char **why)
 {
 	const char *s = *p;
 
-	*why = "expected a time HH:MM or HH:MM:SS";
+	*why = TP_MSG("expected a time HH:MM or HH:MM:SS");
 	t->second = 0;
 	if (!digits(&s, 2, &t->hour) || *s++ != ':' || !digits(&s, 2, &t->minute))
 		return false;
@@ -80,7 +88,7 @@ static bool time_at(const char **p, struct date_time *t, const char **why)
 			return false;
 	}
 	if (t->hour > 23 || t->minute > 59 || t->second > 59) {
-		*why = "there is no such time of day";
+		*why = TP_MSG("there is no such time of day");
 		return false;
 	}
 	*p = s;
@@ -89,45 +97,48 @@ static bool time_at(const char **p, struct date_time *t, const char **why)
 
 int date_parse_day(const char *text, const char *field, int *yyyymmdd, struct tp_error *err)
 {
+	char buf[48];
 	struct date_time t;
 	const char *p = text ? text : "", *why;
 
 	bool ok = day_at(&p, &t, &why);
 
 	if (!ok || *p)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "'%.40s': %s", text ? text : "",
-			ok ? "expected a date YYYY-MM-DD or DD/MM/YYYY" : why);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, field, 2, TP_MSG("'%s': %s"), 2, shown(text, buf),
+			ok ? TP_MSG("expected a date YYYY-MM-DD or DD/MM/YYYY") : why);
 	*yyyymmdd = t.year * 10000 + t.month * 100 + t.day;
 	return 0;
 }
 
 int date_parse_time(const char *text, const char *field, struct date_time *out, struct tp_error *err)
 {
+	char buf[48];
 	const char *p = text ? text : "", *why;
 
 	bool ok = time_at(&p, out, &why);
 
 	if (!ok || *p)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "'%.40s': %s", text ? text : "",
-			ok ? "expected a time HH:MM or HH:MM:SS" : why);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, field, 2, TP_MSG("'%s': %s"), 2, shown(text, buf),
+			ok ? TP_MSG("expected a time HH:MM or HH:MM:SS") : why);
 	return 0;
 }
 
 int date_parse_datetime(const char *text, const char *field, struct date_time *out, struct tp_error *err)
 {
-	const char *p = text ? text : "", *why = "expected a date and time YYYY-MM-DDTHH:MM[:SS]";
+	char buf[48];
+	const char *p = text ? text : "", *why = TP_MSG("expected a date and time YYYY-MM-DDTHH:MM[:SS]");
 
 	if (day_at(&p, out, &why) && (*p == 'T' || *p == ' ')) {
 		p++;
 		if (time_at(&p, out, &why)) {
 			if (!*p)
 				return 0;
-			why = "expected a date and time YYYY-MM-DDTHH:MM[:SS]";
+			why = TP_MSG("expected a date and time YYYY-MM-DDTHH:MM[:SS]");
 		} else if (strstr(why, "expected")) {
-			why = "expected a date and time YYYY-MM-DDTHH:MM[:SS]";
+			why = TP_MSG("expected a date and time YYYY-MM-DDTHH:MM[:SS]");
 		}
 	} else if (strstr(why, "expected")) {
-		why = "expected a date and time YYYY-MM-DDTHH:MM[:SS]";
+		why = TP_MSG("expected a date and time YYYY-MM-DDTHH:MM[:SS]");
 	}
-	return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "'%.40s': %s", text ? text : "", why);
+	return tp_error_msg(err, TP_EUSAGE, NULL, 0, field, 2, TP_MSG("'%s': %s"), 2, shown(text, buf), why);
 }

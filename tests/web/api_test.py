@@ -224,7 +224,7 @@ check("bad JSON 400 with position", status == 400 and "not JSON" in text and "li
 status, h, text = request("POST", "/api/v1/calls", {"lead_id": "x", "result": "no_answer"}, cookie=cookie, csrf=csrf)
 check("lead_id must be a number", status == 400 and jbody(text).get("field") == "lead_id", text)
 status, h, text = request("POST", "/api/v1/calls", {"lead_id": 1}, cookie=cookie, csrf=csrf)
-check("a call needs a result", status == 400 and jbody(text) == {"error": "the result of the call is required",
+check("a call needs a result", status == 400 and jbody(text) == {"error": "le résultat de l'appel est requis",
                                                                  "field": "result"}, text)
 status, h, text = request("POST", "/api/v1/calls", {"result": "busy"}, cookie=cookie, csrf=csrf)
 check("a call needs a lead", status == 400 and jbody(text)["field"] == "lead_id", text)
@@ -351,20 +351,21 @@ appt_call = {"lead_id": xss["lead_id"], "result": "conversation", "outcome": "ap
              "qualification": {"sector": "industry"}}
 status, h, text = request("POST", "/api/v1/calls", appt_call, cookie=cookie, csrf=csrf)
 check("an agent may not log a call on a lead she does not hold", status == 403 and
-      "is not yours" in jbody(text)["error"], (status, text))
+      "n'est pas la vôtre" in jbody(text)["error"], (status, text))
 # A manager may, for her (audited as such); an appointment goes to a sales person only.
 mcookie, mcsrf = sessions["mia"]
 status, h, text = request("POST", "/api/v1/calls", {**appt_call, "agent": "ana", "sales": "bob"},
                           cookie=mcookie, csrf=mcsrf)
 check("an appointment goes to a sales person only", status == 400 and jbody(text) ==
-      {"error": "'bob' is not a sales person (role agent)", "field": "sales"}, (status, text))
+      {"error": "« bob » n'est pas commercial (rôle : téléprospecteur)", "field": "sales"}, (status, text))
 status, h, text = request("POST", "/api/v1/calls", {**appt_call, "agent": "ana"}, cookie=mcookie, csrf=mcsrf)
 appt = jbody(text)
 check("appointment set by the manager for the agent", status == 201 and appt["appointment_id"], text)
 status, h, text = request("POST", "/api/v1/calls", {"lead_id": xss["lead_id"], "agent": "ana", "result": "conversation",
                                                     "outcome": "appointment"}, cookie=mcookie, csrf=mcsrf)
 check("a call on a closed lead: 409", status == 409 and jbody(text) == {
-    "error": f"lead {xss['lead_id']} is closed (appointment): no call is logged on it", "field": "lead_id"}, text)
+    "error": f"la fiche {xss['lead_id']} est close (rendez-vous) : aucun appel ne s'y enregistre",
+    "field": "lead_id"}, text)
 status, h, text = request("POST", f"/api/v1/campaigns/{campaign_id}/next", {}, cookie=cookie, csrf=csrf)
 held = jbody(text)
 check("ana holds a lead", status == 200 and held.get("lead_id"), text[:200])
@@ -376,7 +377,8 @@ status, bcookie, bcsrf, h = login("bob", remote="127.0.0.2")
 status, h, text = request("POST", "/api/v1/calls", {"lead_id": held["lead_id"], "result": "busy"},
                           cookie=bcookie, csrf=bcsrf)
 check("an agent may not log a call on the lead another holds", status == 403 and
-      jbody(text)["error"] == f"lead {held['lead_id']} is held by ana: an agent logs calls on the lead they hold",
+      jbody(text)["error"] == f"la fiche {held['lead_id']} est tenue par ana : un agent enregistre ses appels sur la"
+      " fiche qu'il tient",
       (status, text))
 status, h, text = request("POST", "/api/v1/calls", {"lead_id": held["lead_id"], "result": "no_answer",
                                                     "idempotency_key": "k-2"}, cookie=cookie, csrf=csrf)
@@ -385,7 +387,7 @@ check("ana's call with her key", status == 201, text)
 status, h, text = request("POST", "/api/v1/calls", {"lead_id": held["lead_id"], "result": "busy",
                                                     "idempotency_key": "k-2"}, cookie=cookie, csrf=csrf)
 check("the same key for another call: 409", status == 409 and jbody(text)["field"] == "idempotency_key" and
-      f"(call {first['call_id']})" in jbody(text)["error"], (status, text))
+      f"(appel {first['call_id']})" in jbody(text)["error"], (status, text))
 status, h, text = request("POST", f"/api/v1/campaigns/{campaign_id}/next", {}, cookie=bcookie, csrf=bcsrf)
 bheld = jbody(text)
 status, h, text = request("POST", "/api/v1/calls", {"lead_id": bheld["lead_id"], "result": "no_answer",
@@ -406,7 +408,7 @@ status, h, text = request("POST", f"/api/v1/leads/{lead['lead_id']}/consent", {"
 check("a consent needs its source", status == 400 and jbody(text)["field"] == "source", text)
 status, h, text = request("POST", f"/api/v1/leads/{lead['lead_id']}/consent", {"source": "x", "date": "2099-01-01"},
                           cookie=cookie, csrf=csrf)
-check("no consent from the future", status == 400 and jbody(text) == {"error": "a consent is not given in the future",
+check("no consent from the future", status == 400 and jbody(text) == {"error": "un consentement ne se donne pas dans le futur",
                                                                       "field": "date"}, text)
 status, h, text = request("GET", "/api/v1/leads/99999/why", cookie=cookie)
 check("why of no lead 404", status == 404 and jbody(text)["field"] == "lead", text)
@@ -466,8 +468,8 @@ status, scookie, scsrf, h = login("sue", password=PASSWORDS["ana"])
 status, h, text = request("POST", f"/api/v1/appointments/{appt['appointment_id']}/result", {"result": "lost"},
                           cookie=scookie, csrf=scsrf)
 check("a sales person may not record another's appointment", status == 403 and
-      jbody(text)["error"] == f"appointment {appt['appointment_id']} is sam's: sales record the results of their own"
-      " appointments", (status, text))
+      jbody(text)["error"] == f"le rendez-vous {appt['appointment_id']} est celui de sam : un commercial enregistre"
+      " les résultats de ses propres rendez-vous", (status, text))
 
 # --- KPIs: the same JSON as the CLI ---------------------------------------------------------
 for query, cli_args in ((f"campaign={q('Web test')}&by=hour", ["--campaign", "Web test", "--by", "hour"]),
