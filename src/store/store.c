@@ -223,6 +223,18 @@ int store_audit(struct store *s, const struct store_who *who, const char *action
 }
 
 /* Commits, or rolls back when rc says the work failed; returns rc or the commit's error. */
+int store__no_such(struct tp_error *err, const char *what, int64_t id)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lld", (long long)id);
+	if (strcmp(what, "lead") == 0)
+		return tp_error_msg(err, TP_ENOTFOUND, NULL, 0, what, 0, TP_MSG("no lead %s"), 1, text);
+	if (strcmp(what, "appointment") == 0)
+		return tp_error_msg(err, TP_ENOTFOUND, NULL, 0, what, 0, TP_MSG("no appointment %s"), 1, text);
+	return tp_error_msg(err, TP_ENOTFOUND, NULL, 0, what, 0, TP_MSG("no campaign with id %s"), 1, text);
+}
+
 int store__finish(struct store *s, int rc, struct tp_error *err)
 {
 	if (rc < 0) {
@@ -894,10 +906,10 @@ static int campaign_get(struct store *s, const char *sql, const char *name, int6
 		read_campaign(st, c);
 	db_finalize(st);
 	if (rc == DB_DONE && name)
-		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "campaign",
-			"no campaign named '%s' (telepro campaign list shows them)", name);
+		return tp_error_msg(err, TP_ENOTFOUND, NULL, 0, "campaign", 0,
+			TP_MSG("no campaign named '%s' (telepro campaign list shows them)"), 1, name);
 	if (rc == DB_DONE)
-		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "campaign", "no campaign with id %lld", (long long)id);
+		return store__no_such(err, "campaign", id);
 	if (rc < 0)
 		return rc;
 	if (!store__rules_cached(s, c)) {

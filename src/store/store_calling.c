@@ -17,9 +17,9 @@
 static int user_refusal(const char *name, const char *field, int64_t id, bool disabled, struct tp_error *err)
 {
 	if (disabled)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, field, "user '%s' is disabled", name);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, field, 0, TP_MSG("user '%s' is disabled"), 1, name);
 	if (!id)
-		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, field, "no user named '%s'", name);
+		return tp_error_msg(err, TP_ENOTFOUND, NULL, 0, field, 0, TP_MSG("no user named '%s'"), 1, name);
 	return 0;
 }
 
@@ -235,8 +235,9 @@ int store_session_start(struct store *s, const char *agent, const char *campaign
 			rc = session_zone(s, ses.campaign_id, &oc, err);
 			if (rc == 0) {
 				tz_format(oc.timezone, ses.started_at, since, sizeof(since));
-				rc = tp_error_at(err, TP_EEXIST, NULL, 0, "agent",
-					"%s is already in a session of '%s' since %s; stop it first", agent, oc.name, since);
+				rc = tp_error_msg(err, TP_EEXIST, NULL, 0, "agent", 0,
+					TP_MSG("%s is already in a session of '%s' since %s; stop it first"), 3, agent, oc.name,
+					since);
 			}
 			campaign_release(&oc);
 			goto out;
@@ -274,17 +275,18 @@ static int session_change(struct store *s, const char *agent, int64_t at, char w
 	if ((rc = agent_session(s, agent, &agent_id, &ses, err)))
 		goto out;
 	if (!ses.id) {
-		rc = tp_error_at(err, TP_ENOTFOUND, NULL, 0, "agent", "%s has no open session (telepro session start)",
-			agent);
+		rc = tp_error_msg(err, TP_ENOTFOUND, NULL, 0, "agent", 0,
+			TP_MSG("%s has no open session (telepro session start)"), 1, agent);
 		goto out;
 	}
 	if (at < ses.last_activity_at) {
-		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "at", "the session's last activity is later than that time");
+		rc = tp_error_msg(err, TP_EUSAGE, NULL, 0, "at", 0, TP_MSG("the session's last activity is later than that time"),
+			0);
 		goto out;
 	}
 	if (what == 'r') {
 		if (!ses.paused_since) {
-			rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "agent", "%s's session is not paused", agent);
+			rc = tp_error_msg(err, TP_EUSAGE, NULL, 0, "agent", 0, TP_MSG("%s's session is not paused"), 1, agent);
 			goto out;
 		}
 		ses.paused_seconds += at - ses.paused_since;
@@ -297,14 +299,14 @@ static int session_change(struct store *s, const char *agent, int64_t at, char w
 	if ((rc = session_advance(s, agent_id, &ses, at, &closed, err)))
 		goto out;
 	if (closed) {
-		rc = tp_error_at(err, TP_ENOTFOUND, NULL, 0, "agent", "%s's session was idle too long and was closed"
-			" at its last activity", agent);
+		rc = tp_error_msg(err, TP_ENOTFOUND, NULL, 0, "agent", 0, TP_MSG("%s's session was idle too long and"
+			" was closed at its last activity"), 1, agent);
 		/* The close itself must be kept. */
 		return store__commit_keeping(s, rc, err);
 	}
 	if (what == 'p') {
 		if (ses.paused_since) {
-			rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "agent", "%s's session is already paused", agent);
+			rc = tp_error_msg(err, TP_EUSAGE, NULL, 0, "agent", 0, TP_MSG("%s's session is already paused"), 1, agent);
 			goto out;
 		}
 		ses.paused_since = at;
@@ -853,7 +855,7 @@ int store_lead_view(struct store *s, int64_t lead_id, struct lead_view *v, store
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)
-		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "lead", "no lead %lld", (long long)lead_id);
+		return store__no_such(err, "lead", lead_id);
 	if (on_call) {
 		if (!(st = db_prepare(s->db, "SELECT c.id, c.started_at, c.result, o.code, c.talk_seconds, u.name, c.notes"
 			" FROM calls c LEFT JOIN outcomes o ON o.id = c.outcome_id LEFT JOIN users u ON u.id = c.agent_id"
@@ -913,7 +915,7 @@ int store_lead_consumer(struct store *s, int64_t lead_id, int64_t at, struct rul
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)
-		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "lead", "no lead %lld", (long long)lead_id);
+		return store__no_such(err, "lead", lead_id);
 	/* Every call to the number, whatever the campaign: the law counts per person. */
 	if (!(st = db_prepare(s->db, "SELECT c.started_at FROM leads l JOIN calls c ON c.lead_id = l.id"
 		" WHERE l.phone = ? AND c.started_at > ? AND c.started_at <= ? ORDER BY c.started_at DESC LIMIT 4", err)))
@@ -1026,7 +1028,7 @@ int store_lead_facts(struct store *s, int64_t lead_id, int64_t at, struct lead_f
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)
-		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "lead", "no lead %lld", (long long)lead_id);
+		return store__no_such(err, "lead", lead_id);
 	return store_lead_consumer(s, lead_id, at, &out->consumer, err);
 }
 
@@ -1107,8 +1109,9 @@ static int find_outcome(struct store *s, int64_t campaign_id, const char *code, 
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "outcome", "'%s' is not an outcome of this campaign (built in:"
-			" refused hot_short hot_medium hot_long callback appointment sale do_not_call not_target)", code);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "outcome", 0, TP_MSG("'%s' is not an outcome of this campaign"
+			" (built in: refused hot_short hot_medium hot_long callback appointment sale do_not_call"
+			" not_target)"), 1, code);
 	store__bulk_outcome_keep(s, campaign_id, o);
 	return 0;
 }
@@ -1236,7 +1239,7 @@ static int load_lead(struct store *s, int64_t id, struct lead_row *l, struct tp_
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)
-		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "lead", "no lead %lld", (long long)id);
+		return store__no_such(err, "lead", id);
 	return 0;
 }
 
@@ -1693,9 +1696,10 @@ int store_appointment_result(struct store *s, const struct store_who *who, int64
 
 	if (status && strcmp(status, "scheduled") && strcmp(status, "held") && strcmp(status, "no_show") &&
 	    strcmp(status, "cancelled"))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "status", "'%s': scheduled, held, no_show or cancelled", status);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "status", 0, TP_MSG("'%s': scheduled, held, no_show or cancelled"),
+			1, status);
 	if (result && strcmp(result, "pending") && strcmp(result, "won") && strcmp(result, "lost"))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "'%s': pending, won or lost", result);
+		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "result", 0, TP_MSG("'%s': pending, won or lost"), 1, result);
 	if (db_begin(s->db, err))
 		return err->code;
 	{
@@ -1731,7 +1735,7 @@ int store_appointment_result(struct store *s, const struct store_who *who, int64
 	if (rc < 0)
 		goto out;
 	if (rc == DB_DONE) {
-		rc = tp_error_at(err, TP_ENOTFOUND, NULL, 0, "appointment", "no appointment %lld", (long long)id);
+		rc = store__no_such(err, "appointment", id);
 		goto out;
 	}
 	new_status = status ? status : old_status;
@@ -1866,8 +1870,8 @@ int store_session_campaign(struct store *s, const char *agent, struct campaign *
 	if ((rc = agent_session(s, agent, &agent_id, &ses, err)))
 		return rc;
 	if (!ses.id)
-		return tp_error_at(err, TP_ENOTFOUND, NULL, 0, "agent", "%s has no open session (telepro session start)",
-			agent);
+		return tp_error_msg(err, TP_ENOTFOUND, NULL, 0, "agent", 0,
+			TP_MSG("%s has no open session (telepro session start)"), 1, agent);
 	return store__campaign_rules(s, ses.campaign_id, c, err);
 }
 
@@ -1899,7 +1903,7 @@ int store_lead_holder(struct store *s, int64_t lead_id, struct lead_holder *out,
 	db_finalize(st);
 	if (rc < 0)
 		return rc;
-	return rc == DB_ROW ? 0 : tp_error_at(err, TP_ENOTFOUND, NULL, 0, "lead", "no lead %lld", (long long)lead_id);
+	return rc == DB_ROW ? 0 : store__no_such(err, "lead", lead_id);
 }
 
 int store_appointment_sales(struct store *s, int64_t id, char *sales, size_t size, struct tp_error *err)
@@ -1917,8 +1921,7 @@ int store_appointment_sales(struct store *s, int64_t id, char *sales, size_t siz
 	db_finalize(st);
 	if (rc < 0)
 		return rc;
-	return rc == DB_ROW ? 0 : tp_error_at(err, TP_ENOTFOUND, NULL, 0, "appointment", "no appointment %lld",
-		(long long)id);
+	return rc == DB_ROW ? 0 : store__no_such(err, "appointment", id);
 }
 
 int store_call_by_key(struct store *s, const char *key, struct call_summary *out, bool *found, struct tp_error *err)

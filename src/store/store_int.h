@@ -143,6 +143,8 @@ TP_MUST_USE int store__find_id(struct db_stmt *st, int64_t *id, struct tp_error 
  * error. */
 TP_MUST_USE int store__commit_keeping(struct store *s, int rc, struct tp_error *err);
 /* Commits when rc >= 0, else rolls back; returns rc or the commit's error. */
+/* TP_ENOTFOUND: "no lead 12" (what: "lead", "appointment" or "campaign"), as a message. */
+int store__no_such(struct tp_error *err, const char *what, int64_t id);
 TP_MUST_USE int store__finish(struct store *s, int rc, struct tp_error *err);
 /* Optional integers: -1 is SQL NULL. */
 int64_t store__col_opt(struct db_stmt *st, int col);
