@@ -8,6 +8,7 @@
 #include "core/date.h"
 #include "core/rules.h"
 #include "core/phone.h"
+#include "core/appointment.h"
 #include "core/calling.h"
 #include "core/tz.h"
 #include "core/units.h"
@@ -193,8 +194,8 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 	ci.qual_value = in->qual_value;
 	ci.live = true;
 	ci.confirmed = in->confirm;
-	if ((in->talk && (rc = units_parse_duration(in->talk, "talk", 0, 6 * 3600, &ci.talk_seconds, err))) ||
-	    (in->ring && (rc = units_parse_duration(in->ring, "ring", 0, 3600, &ci.ring_seconds, err))))
+	if ((in->talk && (rc = units_parse_duration(in->talk, "talk", 0, CALL_TALK_MAX, &ci.talk_seconds, err))) ||
+	    (in->ring && (rc = units_parse_duration(in->ring, "ring", 0, CALL_RING_MAX, &ci.ring_seconds, err))))
 		return rc;
 	/* Appointments go to sales people only. */
 	if (in->sales && *in->sales) {
@@ -338,36 +339,6 @@ int app_appointment_list(struct app *a, const char *sales, const char *campaign,
 	return 0;
 }
 
-int app_appointment_values(const char *status, const char *relevant, const char *result, const char *amount, int *rel,
-	int64_t *cents, struct tp_error *err)
-{
-	static const char *const statuses[] = {"scheduled", "held", "no_show", "cancelled"};
-	static const char *const results[] = {"pending", "won", "lost"};
-	bool ok = !status;
-
-	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]) && !ok; i++)
-		ok = strcmp(status, statuses[i]) == 0;
-	if (!ok)
-		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "status", 0, TP_MSG("'%s': scheduled, held, no_show or cancelled"), 1,
-			status);
-	ok = !result;
-	for (size_t i = 0; i < sizeof(results) / sizeof(results[0]) && !ok; i++)
-		ok = strcmp(result, results[i]) == 0;
-	if (!ok)
-		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "result", 0, TP_MSG("'%s': pending, won or lost"), 1, result);
-	*rel = -1;
-	*cents = -1;
-	if (relevant) {
-		if (strcmp(relevant, "yes") == 0 || strcmp(relevant, "oui") == 0)
-			*rel = 1;
-		else if (strcmp(relevant, "no") == 0 || strcmp(relevant, "non") == 0)
-			*rel = 0;
-		else
-			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "relevant", 0, TP_MSG("'%s': yes or no"), 1, relevant);
-	}
-	return amount ? units_parse_money(amount, "amount", 100000000000, cents, err) : 0;
-}
-
 int app_appointment_result(struct app *a, int64_t id, const char *status, const char *relevant, const char *result,
 	const char *amount, struct tp_error *err)
 {
@@ -377,7 +348,7 @@ int app_appointment_result(struct app *a, int64_t id, const char *status, const 
 
 	if ((rc = app_require(a, APP_SALES | APP_MANAGER | APP_ADMIN, "appointment result", err)))
 		return rc;
-	if ((rc = app_appointment_values(status, relevant, result, amount, &rel, &cents, err)))
+	if ((rc = appointment_values(status, relevant, result, amount, &rel, &cents, err)))
 		return rc;
 	if (!status && !result && rel < 0 && cents < 0)
 		return tp_error_msg(err, TP_EUSAGE, NULL, 0, NULL, 0,

@@ -15,6 +15,7 @@
 #include "core/privacy.h"
 #include "core/date.h"
 #include "core/rules.h"
+#include "core/appointment.h"
 #include "core/calling.h"
 #include "core/import.h"
 #include "core/tz.h"
@@ -625,7 +626,7 @@ static int calls_read(struct app_import *im, const struct csv_record *rec, struc
 	}
 	p->relevant = -1;
 	p->cents = -1;
-	if (app_appointment_values(parts.appointment_status, parts.appointment_relevant, parts.appointment_result,
+	if (appointment_values(parts.appointment_status, parts.appointment_relevant, parts.appointment_result,
 		parts.amount, &p->relevant, &p->cents, &e)) {
 		calls_reject(im, p, strcmp(e.field, "status") == 0 ? "appointment_status" : strcmp(e.field, "relevant") == 0
 			? "appointment_relevant" : strcmp(e.field, "result") == 0 ? "appointment_result" : e.field, e.reason);

@@ -8,12 +8,6 @@ struct store_who app_who(const struct app *a);
 /* An agent may act for themselves; managers, admins and the system for anyone. */
 TP_MUST_USE int app_require_self(const struct app *a, const char *agent, const char *what, struct tp_error *err);
 
-/* The values of an appointment's result as users type them, checked: status (scheduled,
- * held, no_show, cancelled), relevant (yes/oui, no/non: 1/0, -1 when NULL), result
- * (pending, won, lost), amount in euros (cents, -1 when NULL). */
-TP_MUST_USE int app_appointment_values(const char *status, const char *relevant, const char *result,
-	const char *amount, int *rel, int64_t *cents, struct tp_error *err);
-
 /* A report's period: from and to (YYYY-MM-DD, either may be NULL: open) into *from_day
  * and *to_day (yyyymmdd, left as they are when NULL); a "from" after the "to" is refused
  * (TP_EUSAGE naming from) rather than answered with zeros. */

@@ -260,20 +260,3 @@ int calling_check_booking(const struct calling_booking *b, struct tp_error *err)
 	return tp_error_msg(err, TP_ECONFIRM, NULL, 0, field, 0, TP_MSG("%s is outside the campaign's calling hours:"
 		" confirm to keep it"), 1, when);
 }
-
-int calling_check_appointment(const char *status, const char *result, int64_t scheduled_at, int64_t now,
-	const char *zone, struct tp_error *err)
-{
-	char when[32];
-
-	if ((strcmp(result, "won") == 0 || strcmp(result, "lost") == 0) && strcmp(status, "held") != 0)
-		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "result", 3, TP_MSG("an appointment is %s once held, and this one"
-			" is %s: record it held first (or with its status held)"), 2, result, status);
-	if ((strcmp(status, "held") == 0 || strcmp(status, "no_show") == 0) && scheduled_at > now) {
-		tz_format(zone, scheduled_at, when, sizeof(when));
-		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "status", 0, strcmp(status, "held") == 0
-			? TP_MSG("the appointment is on %s: it cannot be held before then")
-			: TP_MSG("the appointment is on %s: it cannot be missed before then"), 1, when);
-	}
-	return 0;
-}

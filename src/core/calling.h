@@ -74,15 +74,6 @@ struct calling_booking {
 };
 int calling_check_booking(const struct calling_booking *b, struct tp_error *err);
 
-/*
- * What sales record of an appointment follows its state (docs/CALLING.md): an
- * appointment is won or lost once held, and held or missed (no_show) once its time has
- * come. status and result are the new values (the old ones kept when not given);
- * TP_EUSAGE naming the field.
- */
-int calling_check_appointment(const char *status, const char *result, int64_t scheduled_at, int64_t now,
-	const char *zone, struct tp_error *err);
-
 /* Who holds a lead, for the ownership of its calls (store_lead_holder fills it). */
 struct lead_holder {
 	char state[24];

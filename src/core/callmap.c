@@ -5,9 +5,11 @@
 
 #include "core/callmap.h"
 #include "core/date.h"
+#include "core/call_log.h"
 #include "core/calling.h"
 #include "core/fields.h"
 #include "core/tz.h"
+#include "core/units.h"
 #include "core/xalloc.h"
 
 static const char *const target_names[CM_COUNT] = {
@@ -413,10 +415,11 @@ int callmap_row(const struct callmap *m, const struct call_row *row, int *year_s
 	if (!out->result || !call_result_valid(out->result))
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "result", "'%s' is not a result (" CALL_RESULTS ")",
 			out->result ? out->result : "");
-	if (v[CM_TALK] && !parse_int(v[CM_TALK], 0, 6 * 3600, &out->talk_seconds))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "talk_seconds", "'%s' is not a number of seconds", v[CM_TALK]);
-	if (v[CM_RING] && !parse_int(v[CM_RING], 0, 3600, &out->ring_seconds))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "ring_seconds", "'%s' is not a number of seconds", v[CM_RING]);
+	/* Seconds (261), or with their unit (4m): the one duration parser, the call's limits. */
+	if (v[CM_TALK] && units_parse_duration(v[CM_TALK], "talk_seconds", 0, CALL_TALK_MAX, &out->talk_seconds, err))
+		return err->code;
+	if (v[CM_RING] && units_parse_duration(v[CM_RING], "ring_seconds", 0, CALL_RING_MAX, &out->ring_seconds, err))
+		return err->code;
 	if (v[CM_ATTEMPT] && !parse_int(v[CM_ATTEMPT], 1, 1000, &out->attempt))
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "attempt", "'%s' is not an attempt number (1, 2, ...)",
 			v[CM_ATTEMPT]);

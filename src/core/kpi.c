@@ -5,26 +5,16 @@
 
 void kpi_add(struct kpi_counts *a, const struct kpi_counts *c)
 {
-	a->calls += c->calls;
-	a->conversations += c->conversations;
-	a->appointments += c->appointments;
-	a->sales += c->sales;
-	a->talk_seconds += c->talk_seconds;
-	a->talk_seconds_sq += c->talk_seconds_sq;
-	a->qualified += c->qualified;
-	a->hot += c->hot;
-	a->callbacks += c->callbacks;
-	a->refusals += c->refusals;
-	a->appointments_won += c->appointments_won;
-	a->appointments_known += c->appointments_known;
-	a->appointments_held += c->appointments_held;
-	a->appointments_no_show += c->appointments_no_show;
-	a->appointments_relevant += c->appointments_relevant;
-	a->appointments_rated += c->appointments_rated;
-	a->amount_cents += c->amount_cents;
-	a->calling_seconds += c->calling_seconds;
-	a->untimed_calls += c->untimed_calls;
-	a->untimed_conversations += c->untimed_conversations;
+#define ADD_(name, json, from) a->name += c->name;
+	KPI_COUNTERS(ADD_)
+#undef ADD_
+}
+
+void kpi_sub(struct kpi_counts *a, const struct kpi_counts *c)
+{
+#define SUB_(name, json, from) a->name -= c->name;
+	KPI_COUNTERS(SUB_)
+#undef SUB_
 }
 
 struct kpi_interval kpi_wilson(int64_t k, int64_t n)
@@ -122,20 +112,12 @@ json_t *kpi_json(const struct kpi_counts *c, int64_t hourly_cost_cents)
 	int64_t timed_calls = c->calls - c->untimed_calls, timed_conversations = c->conversations - c->untimed_conversations;
 
 	/* Counts (docs/KPI.md: calls, conversations, appointments, sales, ...). */
-	json_object_set_new(o, "calls", json_integer(c->calls));
-	json_object_set_new(o, "conversations", json_integer(c->conversations));
-	json_object_set_new(o, "appointments", json_integer(c->appointments));
-	json_object_set_new(o, "sales", json_integer(c->sales));
-	json_object_set_new(o, "calling_seconds", timeless ? json_null() : json_integer(c->calling_seconds));
-	json_object_set_new(o, "talk_seconds", json_integer(c->talk_seconds));
-	json_object_set_new(o, "hot_prospects", json_integer(c->hot));
-	json_object_set_new(o, "callbacks", json_integer(c->callbacks));
-	json_object_set_new(o, "refusals", json_integer(c->refusals));
-	json_object_set_new(o, "appointments_won", json_integer(c->appointments_won));
-	json_object_set_new(o, "appointments_held", json_integer(c->appointments_held));
-	json_object_set_new(o, "appointments_no_show", json_integer(c->appointments_no_show));
-	json_object_set_new(o, "amount_cents", json_integer(c->amount_cents));
-	json_object_set_new(o, "untimed_calls", json_integer(c->untimed_calls));
+#define COUNT_(name, json, from) \
+	if (json) \
+		json_object_set_new(o, json ? json : "", &c->name == &c->calling_seconds && timeless ? json_null() \
+			: json_integer(c->name));
+	KPI_COUNTERS(COUNT_)
+#undef COUNT_
 	if (c->untimed_calls)
 		json_object_set_new(o, "unknown", json_string("no time of day in this history"));
 	/* Rates and their intervals. */

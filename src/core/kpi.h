@@ -9,32 +9,55 @@
 #include <stdint.h>
 
 /* What the counters hold for one (campaign, agent, local day, local hour), or a sum. */
+/*
+ * Every KPI counter, declared once (docs/ARCHITECTURE.md, "A new counter"):
+ * X(name, json, from) — the field of struct kpi_counts and the column of every counters
+ * table (a migration adds the column: migrations are history, never generated; every
+ * query of the counters names every column, so a missing one fails the first test), its
+ * name in the KPI JSON (NULL: not shown), and the rows it is counted from (CALLS,
+ * APPOINTMENTS, SESSIONS; store_kpi_recompute, the reference, counts each on its own).
+ */
+#define KPI_COUNTERS(X) \
+	X(calls, "calls", CALLS) \
+	X(conversations, "conversations", CALLS) \
+	/* conversations whose outcome has the appointment flag */ \
+	X(appointments, "appointments", CALLS) \
+	/* sale outcomes + appointments won */ \
+	X(sales, "sales", CALLS) \
+	X(calling_seconds, "calling_seconds", SESSIONS) \
+	/* of conversations; the sum of squares, for the interval of the mean */ \
+	X(talk_seconds, "talk_seconds", CALLS) \
+	X(talk_seconds_sq, NULL, CALLS) \
+	/* conversations that added or changed qualification */ \
+	X(qualified, NULL, CALLS) \
+	X(hot, "hot_prospects", CALLS) \
+	X(callbacks, "callbacks", CALLS) \
+	X(refusals, "refusals", CALLS) \
+	X(appointments_won, "appointments_won", APPOINTMENTS) \
+	/* result won or lost */ \
+	X(appointments_known, NULL, APPOINTMENTS) \
+	X(appointments_held, "appointments_held", APPOINTMENTS) \
+	X(appointments_no_show, "appointments_no_show", APPOINTMENTS) \
+	X(appointments_relevant, NULL, APPOINTMENTS) \
+	/* relevance recorded (yes or no) */ \
+	X(appointments_rated, NULL, APPOINTMENTS) \
+	/* of won appointments and sales */ \
+	X(amount_cents, "amount_cents", APPOINTMENTS) \
+	/* Calls of a history that did not say their time of day (core/when.h): counted in \
+	 * calls and conversations, left out of the per-hour rates (no calling time is known). */ \
+	X(untimed_calls, "untimed_calls", CALLS) \
+	X(untimed_conversations, NULL, CALLS)
+
 struct kpi_counts {
-	int64_t calls;
-	int64_t conversations;
-	int64_t appointments;         /* conversations whose outcome has the appointment flag */
-	int64_t sales;                /* sale outcomes + appointments won */
-	int64_t talk_seconds;         /* of conversations */
-	int64_t talk_seconds_sq;      /* sum of squares, for the interval of the mean */
-	int64_t qualified;            /* conversations that added or changed qualification */
-	int64_t hot;
-	int64_t callbacks;
-	int64_t refusals;
-	int64_t appointments_won;
-	int64_t appointments_known;   /* result won or lost */
-	int64_t appointments_held;
-	int64_t appointments_no_show;
-	int64_t appointments_relevant;
-	int64_t appointments_rated;   /* relevance recorded (yes or no) */
-	int64_t amount_cents;         /* of won appointments and sales */
-	int64_t calling_seconds;
-	/* Calls of a history that did not say their time of day (core/when.h): counted in
-	 * calls and conversations, left out of the per-hour rates (no calling time is known). */
-	int64_t untimed_calls;
-	int64_t untimed_conversations;
+#define KPI_FIELD_(name, json, from) int64_t name;
+	KPI_COUNTERS(KPI_FIELD_)
+#undef KPI_FIELD_
 };
 
+
 void kpi_add(struct kpi_counts *acc, const struct kpi_counts *c);
+/* acc -= c, counter by counter. */
+void kpi_sub(struct kpi_counts *acc, const struct kpi_counts *c);
 
 struct kpi_interval {
 	bool defined;                 /* false when the denominator is 0 */

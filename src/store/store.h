@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/call_log.h"
 #include "core/calling.h"
 #include "core/campaign.h"
 #include "core/error.h"
@@ -259,44 +260,7 @@ typedef int (*store_lead_qual_fn)(void *ctx, const char *key, const char *value)
 TP_MUST_USE int store_lead_view(struct store *s, int64_t lead_id, struct lead_view *out, store_lead_call_fn on_call,
 	store_lead_qual_fn on_qual, void *ctx, struct tp_error *err);
 
-struct call_input {
-	const char *agent;
-	int64_t lead_id;            /* 0: a call with no lead (imported history); campaign then required */
-	const char *campaign;       /* NULL: the lead's campaign */
-	int64_t campaign_id;        /* instead of campaign, when known */
-	const char *result;
-	const char *outcome;        /* code; required for conversations */
-	int64_t started_at;
-	/* What a history knows of the call's time (core/when.h; WHEN_FULL, 0, at the desk):
-	 * with less, started_at only orders the calls, no calling time is credited, and the
-	 * call counts in its month (and weekday), never in an hour or a day it did not say. */
-	enum when_known known;
-	int weekday;                /* WHEN_WEEKDAY: 0 = Sunday */
-	int64_t ring_seconds;
-	int64_t talk_seconds;
-	int64_t callback_at;        /* 0: none */
-	int64_t appointment_at;     /* 0: none */
-	const char *sales;          /* sales person for the appointment, may be NULL */
-	const char *note;
-	const char *idempotency_key;
-	int64_t attempt;            /* the call's rank among its lead's calls (histories); 0: counted */
-	size_t nqual;
-	const char *const *qual_key;
-	const char *const *qual_value;
-	/* The caller does not read *call_id (a call history): a call with no appointment and
-	 * no qualification may then be written with the next statement that waits (*call_id
-	 * 0), one round trip less on PostgreSQL. */
-	bool id_unread;
-	/* The caller found no call with idempotency_key in this transaction (store_calls_known)
-	 * and writes none with it meanwhile: the call is not looked for again, and, with
-	 * id_unread in a bulk transaction, may be written with the calls after it, before the
-	 * next store_calls_known (PostgreSQL: COPY). Nothing reads calls in between. */
-	bool key_new;
-	/* Logged as it is made (the desk, the API, `telepro call log`), not from a history:
-	 * an appointment names its sales person when there is one to name, and a callback or
-	 * appointment outside the calling windows needs confirmed (core calling_check_booking). */
-	bool live, confirmed;
-};
+/* struct call_input: core/call_log.h. */
 
 /* For each of the n idempotency keys, whether a call has it (known[i]): one query per 64
  * keys, where the call log asks once per call. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/appointment.h"
 #include "core/calling.h"
 #include "core/tz.h"
 #include "core/xalloc.h"
@@ -170,43 +171,17 @@ static int session_save(struct store *s, int64_t agent_id, const struct session 
 	return 0;
 }
 
-/*
- * Brings an open session up to time at: credits calling time since the last credit (not
- * while paused), or, when it sat idle longer than the campaign's limit before the
- * activity that began at active_from, closes it at its last activity so that a forgotten
- * stop does not count as calling time. *closed tells which. Times before the last credit
- * (back-dated calls) credit nothing. With credit false (a "next", whose call comes soon
- * after it and credits the time since), only the activity is noted: the time up to it
- * is credited by the session's next call, pause, stop or idle close.
- */
-static int session_advance_from(struct store *s, int64_t agent_id, struct session *ses, int64_t active_from,
-	int64_t at, bool credit, bool *closed, struct tp_error *err)
+/* Applies a step of the session core decided (core/session.h): the calling time it
+ * credits, then the session as it leaves it (closed, or open). */
+static int session_apply(struct store *s, int64_t agent_id, const struct session *ses,
+	const struct session_step *step, struct tp_error *err)
 {
 	int rc = 0;
 
-	*closed = false;
-	if (!ses->paused_since && active_from - ses->last_activity_at > ses->idle_limit) {
-		*closed = true;
-		if (ses->last_activity_at > ses->credited_until) {
-			rc = store__credit_calling_time(s, ses->campaign_id, agent_id, ses->zone, ses->credited_until,
-				ses->last_activity_at, err);
-			ses->credited_until = ses->last_activity_at;
-		}
-		return rc ? rc : session_save(s, agent_id, ses, ses->last_activity_at, err);
-	}
-	if (credit && !ses->paused_since && at > ses->credited_until) {
-		rc = store__credit_calling_time(s, ses->campaign_id, agent_id, ses->zone, ses->credited_until, at, err);
-		ses->credited_until = at;
-	}
-	if (rc == 0 && at > ses->last_activity_at)
-		ses->last_activity_at = at;
-	return rc;
-}
-
-static int session_advance(struct store *s, int64_t agent_id, struct session *ses, int64_t at, bool *closed,
-	struct tp_error *err)
-{
-	return session_advance_from(s, agent_id, ses, at, at, true, closed, err);
+	if (step->credit_to > step->credit_from)
+		rc = store__credit_calling_time(s, ses->campaign_id, agent_id, ses->zone, step->credit_from, step->credit_to,
+			err);
+	return rc ? rc : session_save(s, agent_id, ses, step->closed ? step->ended_at : 0, err);
 }
 
 int store_session_start(struct store *s, const char *agent, const char *campaign, int64_t at, int64_t *session_id,
@@ -216,7 +191,6 @@ int store_session_start(struct store *s, const char *agent, const char *campaign
 	struct session ses;
 	struct db_stmt *st;
 	int64_t agent_id;
-	bool closed;
 	int rc;
 
 	campaign_init(&c);
@@ -225,9 +199,11 @@ int store_session_start(struct store *s, const char *agent, const char *campaign
 	if ((rc = agent_session(s, agent, &agent_id, &ses, err)) || (rc = store_campaign_settings(s, campaign, &c, err)))
 		goto out;
 	if (ses.id) {
-		if ((rc = session_advance(s, agent_id, &ses, at, &closed, err)))
+		struct session_step step = session_advance(&ses, at, at, true);
+
+		if ((rc = session_apply(s, agent_id, &ses, &step, err)))
 			goto out;
-		if (!closed) {
+		if (!step.closed) {
 			char since[32];
 			struct campaign oc;
 
@@ -262,12 +238,12 @@ out:
 }
 
 /* Pause, resume or stop: what = 'p', 'r' or 's'. */
-static int session_change(struct store *s, const char *agent, int64_t at, char what, int64_t *calling_seconds,
-	struct tp_error *err)
+static int session_move(struct store *s, const char *agent, int64_t at, enum session_change what,
+	int64_t *calling_seconds, struct tp_error *err)
 {
 	struct session ses;
+	struct session_step step;
 	int64_t agent_id;
-	bool closed = false;
 	int rc;
 
 	if (db_begin(s->db, err))
@@ -279,65 +255,36 @@ static int session_change(struct store *s, const char *agent, int64_t at, char w
 			TP_MSG("%s has no open session (telepro session start)"), 1, agent);
 		goto out;
 	}
-	if (at < ses.last_activity_at) {
-		rc = tp_error_msg(err, TP_EUSAGE, NULL, 0, "at", 0, TP_MSG("the session's last activity is later than that time"),
-			0);
-		goto out;
-	}
-	if (what == 'r') {
-		if (!ses.paused_since) {
-			rc = tp_error_msg(err, TP_EUSAGE, NULL, 0, "agent", 0, TP_MSG("%s's session is not paused"), 1, agent);
-			goto out;
+	rc = session_change(&ses, what, agent, at, &step, calling_seconds, err);
+	if (rc && step.closed) {
+		struct tp_error said = *err;
+
+		/* Closed for being idle too long: the close itself is kept. */
+		if ((rc = session_apply(s, agent_id, &ses, &step, err)) == 0) {
+			*err = said;
+			return store__commit_keeping(s, said.code, err);
 		}
-		ses.paused_seconds += at - ses.paused_since;
-		ses.paused_since = 0;
-		ses.credited_until = at;
-		ses.last_activity_at = at;
-		rc = session_save(s, agent_id, &ses, 0, err);
-		goto out;
 	}
-	if ((rc = session_advance(s, agent_id, &ses, at, &closed, err)))
-		goto out;
-	if (closed) {
-		rc = tp_error_msg(err, TP_ENOTFOUND, NULL, 0, "agent", 0, TP_MSG("%s's session was idle too long and"
-			" was closed at its last activity"), 1, agent);
-		/* The close itself must be kept. */
-		return store__commit_keeping(s, rc, err);
-	}
-	if (what == 'p') {
-		if (ses.paused_since) {
-			rc = tp_error_msg(err, TP_EUSAGE, NULL, 0, "agent", 0, TP_MSG("%s's session is already paused"), 1, agent);
-			goto out;
-		}
-		ses.paused_since = at;
-		rc = session_save(s, agent_id, &ses, 0, err);
-	} else {
-		ses.paused_seconds += ses.paused_since ? at - ses.paused_since : 0;
-		ses.paused_since = 0;
-		ses.last_activity_at = at;
-		rc = session_save(s, agent_id, &ses, at, err);
-		if (calling_seconds)
-			*calling_seconds = at - ses.started_at - ses.paused_seconds;
-	}
+	if (rc == 0)
+		rc = session_apply(s, agent_id, &ses, &step, err);
 out:
 	return store__finish(s, rc, err);
 }
 
 int store_session_pause(struct store *s, const char *agent, int64_t at, struct tp_error *err)
 {
-	return session_change(s, agent, at, 'p', NULL, err);
+	return session_move(s, agent, at, SESSION_PAUSE, NULL, err);
 }
 
 int store_session_resume(struct store *s, const char *agent, int64_t at, struct tp_error *err)
 {
-	return session_change(s, agent, at, 'r', NULL, err);
+	return session_move(s, agent, at, SESSION_RESUME, NULL, err);
 }
 
 int store_session_stop(struct store *s, const char *agent, int64_t at, int64_t *calling_seconds, struct tp_error *err)
 {
-	return session_change(s, agent, at, 's', calling_seconds, err);
+	return session_move(s, agent, at, SESSION_STOP, calling_seconds, err);
 }
-
 /* Next lead ------------------------------------------------------------------------------ */
 
 /* Leads that may be offered: not held by someone else, not on the opposition list. */
@@ -615,7 +562,6 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	struct refusals refused = {0};
 	struct db_stmt *ahead = NULL, *later = NULL, *pre = NULL;
 	int64_t agent_id, lead_id = 0, contact_id = 0, early_agent = 0, early_campaign = 0;
-	bool closed;
 	bool queue_empty[PREFLIGHT_QUEUES];
 	int rc, rules;
 
@@ -646,11 +592,12 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 	desk_ids_keep(s, agent, campaign, agent_id, c.id);
 	rules = campaign_rules(&c);
 	/* Asking counts as activity of the agent's session. */
-	if (ses.id && ses.campaign_id == c.id &&
-	    (rc = session_advance_from(s, agent_id, &ses, at, at, false, &closed, err)) == 0 && !closed)
-		rc = session_save(s, agent_id, &ses, 0, err);
-	if (rc)
-		goto out;
+	if (ses.id && ses.campaign_id == c.id) {
+		struct session_step step = session_advance(&ses, at, at, false);
+
+		if ((rc = session_apply(s, agent_id, &ses, &step, err)))
+			goto out;
+	}
 	tz_local(c.timezone, at, &l);
 	/* Never a lead outside the calling windows, not even one already held. */
 	if (c.nwindows == 0)
@@ -1404,69 +1351,23 @@ int store_calls_known(struct store *s, const char *const *keys, size_t n, bool *
 	return rc;
 }
 
-/* Checks what does not need the database; TP_EUSAGE naming the field at fault. */
-static int validate_call(const struct call_input *in, const struct outcome *o, const struct campaign *c,
-	struct tp_error *err)
+static int not_in_campaign(int64_t lead_id, const char *campaign, struct tp_error *err)
 {
-	if (in->ring_seconds < 0 || in->ring_seconds > 3600)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "ring", "between 0 and 3600 seconds");
-	if (in->talk_seconds < 0 || in->talk_seconds > 6 * 3600)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "talk", "between 0 and 21600 seconds");
-	if (o && o->callback && !in->callback_at)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "callback-at", "a callback needs its date and time");
-	if (o && o->appointment && !in->appointment_at)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "appointment-at", "an appointment needs its date and time");
-	if (in->callback_at && !(o && o->callback))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "callback-at", "only a callback outcome takes a callback time");
-	if (in->appointment_at && !(o && o->appointment))
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "appointment-at",
-			"only an appointment outcome takes an appointment time");
-	if (in->note && strlen(in->note) > 4000)
-		return tp_error_at(err, TP_EUSAGE, NULL, 0, "note", "at most 4000 bytes");
-	for (size_t i = 0; i < in->nqual; i++) {
-		const struct qual_field *f = campaign_field(c, in->qual_key[i]);
-		int rc;
+	char id[24];
 
-		if (!in->qual_key[i][0] || strlen(in->qual_key[i]) > 63)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "a key has 1 to 63 bytes");
-		if (c->nfields && !f)
-			return tp_error_at(err, TP_EUSAGE, NULL, 0, "qualify", "'%s' is not a qualification field of '%s'",
-				in->qual_key[i], c->name);
-		if (f && (rc = calling_check_value(f->key, f->type, f->choices, in->qual_value[i], err)))
-			return rc;
-	}
-	return 0;
+	snprintf(id, sizeof(id), "%lld", (long long)lead_id);
+	return tp_error_msg(err, TP_EUSAGE, NULL, 0, "lead", 0, TP_MSG("lead %s is not in campaign '%s'"), 2, id, campaign);
 }
 
-/* The callback or appointment the call sets, checked by core with what it needs to know. */
-static int check_booking(struct store *s, const struct call_input *in, const struct outcome *o, const struct campaign *c,
-	struct tp_error *err)
+/* Whether the team has an enabled sales person (a fact call_decide may ask for). */
+static int sales_available(struct store *s, bool *yes, struct tp_error *err)
 {
-	struct calling_booking b = {0};
-	int rc;
+	int64_t n = 0;
+	int rc = db_query_int64(s->db, "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE role = 'sales'"
+		" AND disabled = 0 LIMIT 1) x /* scan-ok: is there a sales person */", &n, err);
 
-	if (!in->callback_at && !in->appointment_at)
-		return 0;
-	b.appointment = in->appointment_at != 0;
-	b.at = b.appointment ? in->appointment_at : in->callback_at;
-	b.call_at = in->started_at;
-	b.live = in->live;
-	b.confirmed = in->confirmed;
-	b.sales = in->sales;
-	b.zone = c->timezone;
-	b.windows = c->windows;
-	b.nwindows = c->nwindows;
-	b.audience = c->audience;
-	if (b.live && b.appointment && !(in->sales && *in->sales)) {
-		int64_t n = 0;
-
-		if ((rc = db_query_int64(s->db, "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE role = 'sales'"
-			" AND disabled = 0 LIMIT 1) x /* scan-ok: is there a sales person */", &n, err)))
-			return rc;
-		b.sales_available = n > 0;
-	}
-	(void)o;
-	return calling_check_booking(&b, err);
+	*yes = n > 0;
+	return rc;
 }
 
 int store_call_log(struct store *s, const struct call_input *in, int64_t *call_id, int64_t *appointment_id,
@@ -1474,13 +1375,14 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 {
 	struct campaign c;
 	struct lead_row lead = {0};
-	struct outcome outcome, *o = NULL;
+	struct outcome outcome;
+	struct call_facts facts = {0};
+	struct call_effects e;
 	struct session ses;
-	struct tz_local l;
 	struct kpi_counts delta;
 	struct db_stmt *st, *ahead = NULL;
-	int64_t agent_id, sales_id = 0, session_id = 0, call_end;
-	bool qualified = false, closed = false, found = false, id_later, lead_known;
+	int64_t agent_id, sales_id = 0, session_id = 0;
+	bool qualified = false, found = false, lead_known;
 	int rc;
 
 	*call_id = 0;
@@ -1491,8 +1393,8 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 		return rc;
 	if (db_begin(s->db, err))
 		return err->code;
-	/* The agent, the lead and the replay check in one round trip (the lead a bulk
-	 * transaction's "next" just gave is known already). */
+	/* The facts. The agent, the lead and the replay check in one round trip (the lead a
+	 * bulk transaction's "next" just gave is known already). */
 	lead_known = store__bulk_lead_get(s, in->lead_id, &lead);
 	if ((rc = store__hold_flush(s, in->lead_id, err)) || (rc = agent_session_send(s, in->agent, err)) ||
 	    (in->lead_id && !lead_known && (rc = load_lead_send(s, in->lead_id, err))))
@@ -1513,78 +1415,69 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 		if ((rc = call_campaign(s, in->campaign_id, in->lead_id ? &lead : NULL, &c, err)))
 			goto out;
 		if (in->lead_id && lead.campaign_id != c.id) {
-			rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "lead %lld is not in campaign '%s'",
-				(long long)in->lead_id, c.name);
+			rc = not_in_campaign(in->lead_id, c.name, err);
 			goto out;
 		}
 	} else if (in->campaign) {
 		if ((rc = store_campaign_settings(s, in->campaign, &c, err)))
 			goto out;
 		if (in->lead_id && lead.campaign_id != c.id) {
-			rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "lead %lld is not in campaign '%s'",
-				(long long)in->lead_id, in->campaign);
+			rc = not_in_campaign(in->lead_id, in->campaign, err);
 			goto out;
 		}
 	} else if (in->lead_id) {
 		if ((rc = call_campaign(s, lead.campaign_id, &lead, &c, err)))
 			goto out;
 	} else {
-		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "lead", "give a lead, or a campaign for a call without one");
+		rc = tp_error_msg(err, TP_EUSAGE, NULL, 0, "lead", 0, TP_MSG("give a lead, or a campaign for a call without"
+			" one"), 0);
 		goto out;
 	}
+	facts.campaign = &c;
 	if (in->outcome && *in->outcome) {
 		if ((rc = find_outcome(s, c.id, in->outcome, &outcome, err)))
 			goto out;
-		o = &outcome;
+		facts.outcome = &outcome;
 	}
-	if ((rc = validate_call(in, o, &c, err)) || (rc = check_booking(s, in, o, &c, err)))
+	facts.lead_attempts = in->lead_id ? lead.attempts : 0;
+	facts.session_here = ses.id && ses.campaign_id == c.id;
+	if (call_needs_sales(in, facts.outcome) && (rc = sales_available(s, &facts.sales_available, err)))
+		goto out;
+
+	/* The decision (core/call_log.h), then each of its effects. */
+	if ((rc = call_decide(in, &facts, &e, err)))
 		goto out;
 	if (in->sales && *in->sales && (rc = user_id(s, in->sales, "sales", &sales_id, err)))
 		goto out;
-	call_end = in->started_at + in->ring_seconds + in->talk_seconds;
-	tz_local(c.timezone, in->started_at, &l);
-	if (in->known != WHEN_FULL) {
-		/* A history's call that did not say its time: its day (or month) only. */
-		l.yyyymmdd = when_day_code(in->known, l.yyyymmdd, in->weekday);
-		l.weekday = when_weekday(l.yyyymmdd);
-		l.hour = -1;
-	}
-
 	/* Calling time: the open session on this campaign, else the day's span. */
-	if (ses.id && ses.campaign_id == c.id && in->known == WHEN_FULL) {
+	if (e.calling_time == CALL_TIME_SESSION) {
 		/* Idle is judged at the call's start; a long call is activity till its end. */
-		if ((rc = session_advance_from(s, agent_id, &ses, in->started_at, call_end, true, &closed, err)))
+		struct session_step step = session_advance(&ses, in->started_at, e.end, true);
+
+		if ((rc = session_apply(s, agent_id, &ses, &step, err)))
 			goto out;
-		if (!closed) {
-			session_id = ses.id;
-			if ((rc = session_save(s, agent_id, &ses, 0, err)))
-				goto out;
-		}
+		session_id = step.closed ? 0 : ses.id;
 	}
-	if (!session_id && in->known == WHEN_FULL &&
-	    (rc = extend_span(s, &c, agent_id, l.yyyymmdd, in->started_at, call_end, err)))
+	if (e.calling_time != CALL_TIME_NONE && !session_id &&
+	    (rc = extend_span(s, &c, agent_id, e.local_day, in->started_at, e.end, err)))
 		goto out;
 
 	/* Nothing here needs the new call's id but the caller, who may not want it, or may
 	 * read it after the commit. */
-	id_later = !(o && o->appointment) && !in->nqual;
 	{
 		struct call_values v = {{c.id, in->lead_id ? in->lead_id : -1, agent_id, session_id ? session_id : -1,
-			in->started_at, in->ring_seconds, in->talk_seconds, 0, o ? o->id : -1, 0,
-			in->callback_at ? in->callback_at : -1, l.yyyymmdd, l.hour, l.weekday, 0,
-			/* The call's rank among its lead's calls: given by a history, else counted here. */
-			in->attempt ? in->attempt : in->lead_id ? lead.attempts + 1 : -1},
+			in->started_at, in->ring_seconds, in->talk_seconds, 0, facts.outcome ? facts.outcome->id : -1, 0,
+			in->callback_at ? in->callback_at : -1, e.local_day, e.local_hour, e.weekday, 0, e.attempt},
 			{[7] = in->result, [9] = in->note, [14] = in->idempotency_key}};
 
-		if ((rc = call_write(s, in, &v, id_later, call_id, &ahead, err)))
+		if ((rc = call_write(s, in, &v, !e.id_needed, call_id, &ahead, err)))
 			goto out;
 	}
 
 	if (in->nqual && in->lead_id &&
 	    (rc = record_qualification(s, &c, lead.contact_id, agent_id, *call_id, in->started_at, in, &qualified, err)))
 		goto out;
-	if (in->nqual && !in->lead_id)
-		qualified = true;
+	qualified = call_qualified(in, qualified);
 	if (qualified) {
 		if (!(st = db_prepare(s->db, "UPDATE calls SET qualification_changed = 1 WHERE id = ?", err))) {
 			rc = err->code;
@@ -1595,7 +1488,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 			goto out;
 	}
 
-	if (o && o->appointment) {
+	if (e.appointment) {
 		if (!(st = store__cached_insert(s, SLOT_APPOINTMENT_ADD, "INSERT INTO appointments (call_id, lead_id, campaign_id,"
 			" agent_id, sales_id, scheduled_at, local_day, local_hour, updated_at)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err))) {
@@ -1608,32 +1501,28 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 		db_bind_int64(st, 4, agent_id);
 		store__bind_opt(st, 5, sales_id ? sales_id : -1);
 		db_bind_int64(st, 6, in->appointment_at);
-		db_bind_int64(st, 7, l.yyyymmdd);
-		db_bind_int64(st, 8, l.hour);
+		db_bind_int64(st, 7, e.local_day);
+		db_bind_int64(st, 8, e.local_hour);
 		db_bind_int64(st, 9, in->started_at);
 		if ((rc = db_insert(st, appointment_id, err)))
 			goto out;
 	}
-	/* "Do not call me": the number joins the opposition list, for good. */
-	if (o && o->do_not_call && in->lead_id && (rc = store_opposition_add(s, lead.phone, "internal", call_end, err)) < 0)
+	if (e.opposition && (rc = store_opposition_add(s, lead.phone, "internal", e.end, err)) < 0)
 		goto out;
 	rc = 0;
 
-	if (in->lead_id) {
-		struct lead_change ch = calling_lead_change(in->result, o, call_end, in->callback_at, lead.attempts + 1,
-			c.max_attempts, campaign_retry_seconds(&c, in->result));
-
+	if (e.lead_update) {
 		if (!(st = store__cached(s, SLOT_LEAD_UPDATE, "UPDATE leads SET state = ?, next_call_at = ?, attempts = attempts + 1,"
 			" last_call_at = ?, last_result = ?, callback_agent_id = ?, held_by = NULL, held_until = NULL"
 			" WHERE id = ?", err))) {
 			rc = err->code;
 			goto out;
 		}
-		db_bind_text(st, 1, ch.state);
-		store__bind_opt(st, 2, ch.next_call_at ? ch.next_call_at : -1);
+		db_bind_text(st, 1, e.lead.state);
+		store__bind_opt(st, 2, e.lead.next_call_at ? e.lead.next_call_at : -1);
 		db_bind_int64(st, 3, in->started_at);
 		db_bind_text(st, 4, in->result);
-		store__bind_opt(st, 5, ch.callback_mine ? agent_id : -1);
+		store__bind_opt(st, 5, e.lead.callback_mine ? agent_id : -1);
 		db_bind_int64(st, 6, in->lead_id);
 		rc = db_step_later(st, err);
 		db_reset(st);
@@ -1643,14 +1532,10 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 		store__bulk_hold_clear(s, in->lead_id);
 		store__bulk_lead_called(s, in->lead_id);
 	}
-	calling_call_counts(in->result, o, in->talk_seconds, qualified, &delta);
-	if (l.hour < 0) {
-		delta.untimed_calls = delta.calls;
-		delta.untimed_conversations = delta.conversations;
-	}
-	rc = store__counters_add(s, c.id, agent_id, l.yyyymmdd, l.hour, &delta, err);
-	if (rc == 0 && o && call_result_is_conversation(in->result))
-		rc = store__outcome_counters_add(s, c.id, agent_id, l.yyyymmdd, o->id, &delta, err);
+	call_counts(in, &facts, &e, qualified, &delta);
+	rc = store__counters_add(s, c.id, agent_id, e.local_day, e.local_hour, &delta, err);
+	if (rc == 0 && facts.outcome && call_result_is_conversation(in->result))
+		rc = store__outcome_counters_add(s, c.id, agent_id, e.local_day, facts.outcome->id, &delta, err);
 out:
 	agent_session_done(s);
 	if (s->cache[SLOT_LEAD_FOR_CALL])
@@ -1666,40 +1551,19 @@ out:
 
 /* Appointments ----------------------------------------------------------------------------- */
 
-/* What an appointment's state adds to the counters of the call that set it. */
-static void appointment_counts(const char *status, int relevant, const char *result, int64_t amount_cents,
-	struct kpi_counts *c)
-{
-	bool won = strcmp(result, "won") == 0;
-
-	memset(c, 0, sizeof(*c));
-	c->appointments_won = won;
-	c->sales = won;
-	c->appointments_known = won || strcmp(result, "lost") == 0;
-	c->appointments_held = strcmp(status, "held") == 0;
-	c->appointments_no_show = strcmp(status, "no_show") == 0;
-	c->appointments_relevant = relevant == 1;
-	c->appointments_rated = relevant >= 0;
-	c->amount_cents = won && amount_cents > 0 ? amount_cents : 0;
-}
-
 int store_appointment_result(struct store *s, const struct store_who *who, int64_t id, const char *status,
 	int relevant, const char *result, int64_t amount_cents, struct tp_error *err)
 {
 	struct db_stmt *st;
-	struct kpi_counts before, after, delta;
-	int64_t campaign_id = 0, agent_id = 0, old_amount = 0, scheduled_at = 0;
-	int day = 0, hour = 0, old_relevant = -1, new_relevant;
-	char old_status[16], old_result[16], zone[64];
-	const char *new_status, *new_result;
+	struct appointment_state old = {"", -1, "", 0}, now;
+	struct kpi_counts delta;
+	int64_t campaign_id = 0, agent_id = 0, scheduled_at = 0;
+	int day = 0, hour = 0;
+	char zone[64];
 	int rc;
 
-	if (status && strcmp(status, "scheduled") && strcmp(status, "held") && strcmp(status, "no_show") &&
-	    strcmp(status, "cancelled"))
-		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "status", 0, TP_MSG("'%s': scheduled, held, no_show or cancelled"),
-			1, status);
-	if (result && strcmp(result, "pending") && strcmp(result, "won") && strcmp(result, "lost"))
-		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "result", 0, TP_MSG("'%s': pending, won or lost"), 1, result);
+	if ((rc = appointment_values(status, NULL, result, NULL, &(int){0}, &(int64_t){0}, err)))
+		return rc;
 	if (db_begin(s->db, err))
 		return err->code;
 	{
@@ -1724,10 +1588,10 @@ int store_appointment_result(struct store *s, const struct store_who *who, int64
 		agent_id = db_col_int64(st, 1);
 		day = (int)db_col_int64(st, 2);
 		hour = (int)db_col_int64(st, 3);
-		snprintf(old_status, sizeof(old_status), "%s", db_col_text(st, 4));
-		old_relevant = (int)db_col_int64(st, 5);
-		snprintf(old_result, sizeof(old_result), "%s", db_col_text(st, 6));
-		old_amount = db_col_int64(st, 7);
+		snprintf(old.status, sizeof(old.status), "%s", db_col_text(st, 4));
+		old.relevant = (int)db_col_int64(st, 5);
+		snprintf(old.result, sizeof(old.result), "%s", db_col_text(st, 6));
+		old.amount_cents = db_col_int64(st, 7);
 		scheduled_at = db_col_int64(st, 8);
 		snprintf(zone, sizeof(zone), "%s", db_col_text(st, 9));
 	}
@@ -1738,40 +1602,26 @@ int store_appointment_result(struct store *s, const struct store_who *who, int64
 		rc = store__no_such(err, "appointment", id);
 		goto out;
 	}
-	new_status = status ? status : old_status;
-	new_result = result ? result : old_result;
-	new_relevant = relevant >= 0 ? relevant : old_relevant;
-	if (amount_cents < 0)
-		amount_cents = old_amount;
-	if ((rc = calling_check_appointment(new_status, new_result, scheduled_at, who->at, zone, err)))
+	/* Core decides what the appointment becomes and what the counters move by. */
+	if ((rc = appointment_decide(&old, status, relevant, result, amount_cents, scheduled_at, who->at, zone, &now,
+		&delta, err)))
 		goto out;
-	appointment_counts(old_status, old_relevant, old_result, old_amount, &before);
-	appointment_counts(new_status, new_relevant, new_result, amount_cents, &after);
-	memset(&delta, 0, sizeof(delta));
-	delta.sales = after.sales - before.sales;
-	delta.appointments_won = after.appointments_won - before.appointments_won;
-	delta.appointments_known = after.appointments_known - before.appointments_known;
-	delta.appointments_held = after.appointments_held - before.appointments_held;
-	delta.appointments_no_show = after.appointments_no_show - before.appointments_no_show;
-	delta.appointments_relevant = after.appointments_relevant - before.appointments_relevant;
-	delta.appointments_rated = after.appointments_rated - before.appointments_rated;
-	delta.amount_cents = after.amount_cents - before.amount_cents;
 	st = db_prepare(s->db, "UPDATE appointments SET status = ?, relevant = ?, result = ?, amount_cents = ?,"
 		" updated_at = ? WHERE id = ?", err);
 	if (!st) {
 		rc = err->code;
 		goto out;
 	}
-	db_bind_text(st, 1, new_status);
-	store__bind_opt(st, 2, new_relevant);
-	db_bind_text(st, 3, new_result);
-	store__bind_opt(st, 4, amount_cents > 0 ? amount_cents : -1);
+	db_bind_text(st, 1, now.status);
+	store__bind_opt(st, 2, now.relevant);
+	db_bind_text(st, 3, now.result);
+	store__bind_opt(st, 4, now.amount_cents > 0 ? now.amount_cents : -1);
 	db_bind_int64(st, 5, who->at);
 	db_bind_int64(st, 6, id);
 	if ((rc = store__run_done(st, err)) == 0)
 		rc = store__counters_add(s, campaign_id, agent_id, day, hour, &delta, err);
 	if (rc == 0)
-		rc = store_audit(s, who, "appointment.result", "appointment", id, new_result, err);
+		rc = store_audit(s, who, "appointment.result", "appointment", id, now.result, err);
 out:
 	return store__finish(s, rc, err);
 }

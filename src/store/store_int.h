@@ -3,6 +3,7 @@
 /* Helpers shared by the store's files (store.c, store_calling.c, store_kpi.c); not for
  * use outside src/store. */
 #include "core/calling.h"
+#include "core/session.h"
 #include "core/campaign.h"
 #include "core/xalloc.h"
 #include "store/db.h"
@@ -77,11 +78,6 @@ bool store__bulk_outcome(struct store *s, int64_t campaign_id, const char *code,
 void store__bulk_outcome_keep(struct store *s, int64_t campaign_id, const struct outcome *o);
 bool store__bulk_user(struct store *s, const char *name, int64_t *id);
 /* An agent's open session (id 0: none), with what it needs of its campaign. */
-struct session {
-	int64_t id, campaign_id, started_at, paused_since, paused_seconds, last_activity_at, credited_until;
-	char zone[64];              /* its campaign's time zone and idle limit */
-	int64_t idle_limit;
-};
 /* Agents' sessions as the bulk transaction found or left them (the demo's agents are its
  * own; a call history's have none): read once, then kept as it writes them. */
 bool store__bulk_session(struct store *s, int64_t agent_id, struct session *ses);

@@ -20,26 +20,9 @@ static const struct {
 	const char *name;
 	size_t offset;
 } cols[] = {
-	{"calls", offsetof(struct kpi_counts, calls)},
-	{"conversations", offsetof(struct kpi_counts, conversations)},
-	{"appointments", offsetof(struct kpi_counts, appointments)},
-	{"sales", offsetof(struct kpi_counts, sales)},
-	{"talk_seconds", offsetof(struct kpi_counts, talk_seconds)},
-	{"talk_seconds_sq", offsetof(struct kpi_counts, talk_seconds_sq)},
-	{"qualified", offsetof(struct kpi_counts, qualified)},
-	{"hot", offsetof(struct kpi_counts, hot)},
-	{"callbacks", offsetof(struct kpi_counts, callbacks)},
-	{"refusals", offsetof(struct kpi_counts, refusals)},
-	{"appointments_won", offsetof(struct kpi_counts, appointments_won)},
-	{"appointments_known", offsetof(struct kpi_counts, appointments_known)},
-	{"appointments_held", offsetof(struct kpi_counts, appointments_held)},
-	{"appointments_no_show", offsetof(struct kpi_counts, appointments_no_show)},
-	{"appointments_relevant", offsetof(struct kpi_counts, appointments_relevant)},
-	{"appointments_rated", offsetof(struct kpi_counts, appointments_rated)},
-	{"amount_cents", offsetof(struct kpi_counts, amount_cents)},
-	{"calling_seconds", offsetof(struct kpi_counts, calling_seconds)},
-	{"untimed_calls", offsetof(struct kpi_counts, untimed_calls)},
-	{"untimed_conversations", offsetof(struct kpi_counts, untimed_conversations)},
+#define COL_(name, json, from) {#name, offsetof(struct kpi_counts, name)},
+	KPI_COUNTERS(COL_)
+#undef COL_
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/appointment.h"
 #include "core/calling.h"
 
 static struct outcome make(const char *code)
@@ -182,16 +183,16 @@ static void test_appointment_state(void **state)
 
 	(void)state;
 	tp_error_clear(&err);
-	assert_int_equal(calling_check_appointment("held", "won", at, at + 60, "Europe/Paris", &err), 0);
-	assert_int_equal(calling_check_appointment("scheduled", "won", at, at + 60, "Europe/Paris", &err), TP_EUSAGE);
+	assert_int_equal(appointment_check("held", "won", at, at + 60, "Europe/Paris", &err), 0);
+	assert_int_equal(appointment_check("scheduled", "won", at, at + 60, "Europe/Paris", &err), TP_EUSAGE);
 	assert_string_equal(err.field, "result");
-	assert_int_equal(calling_check_appointment("no_show", "lost", at, at + 60, "Europe/Paris", &err), TP_EUSAGE);
-	assert_int_equal(calling_check_appointment("cancelled", "pending", at, at + 60, "Europe/Paris", &err), 0);
-	assert_int_equal(calling_check_appointment("held", "pending", at, at - 60, "Europe/Paris", &err), TP_EUSAGE);
+	assert_int_equal(appointment_check("no_show", "lost", at, at + 60, "Europe/Paris", &err), TP_EUSAGE);
+	assert_int_equal(appointment_check("cancelled", "pending", at, at + 60, "Europe/Paris", &err), 0);
+	assert_int_equal(appointment_check("held", "pending", at, at - 60, "Europe/Paris", &err), TP_EUSAGE);
 	assert_string_equal(err.field, "status");
 	assert_string_equal(err.reason, "the appointment is on 2026-11-19 10:00: it cannot be held before then");
-	assert_int_equal(calling_check_appointment("no_show", "pending", at, at - 60, "Europe/Paris", &err), TP_EUSAGE);
-	assert_int_equal(calling_check_appointment("cancelled", "pending", at, at - 60, "Europe/Paris", &err), 0);
+	assert_int_equal(appointment_check("no_show", "pending", at, at - 60, "Europe/Paris", &err), TP_EUSAGE);
+	assert_int_equal(appointment_check("cancelled", "pending", at, at - 60, "Europe/Paris", &err), 0);
 }
 
 int main(void)
