@@ -9,6 +9,7 @@
 
 #include "core/appointment.h"
 #include "core/calling.h"
+#include "core/next_lead.h"
 #include "core/tz.h"
 #include "core/xalloc.h"
 #include "core/rules.h"
@@ -296,19 +297,19 @@ int store_session_stop(struct store *s, const char *agent, int64_t at, int64_t *
  * plan made once for all values and plans the query again at every execution. */
 static const struct {
 	const char *sql;
-	const char *why;
+	enum next_queue q;
 } queues[] = {
 	{"SELECT l.id, l.phone, l.state, l.attempts, l.contact_id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
-	 " AND l.callback_agent_id = ?3" OFFERABLE " ORDER BY l.next_call_at ", "your callback, due"},
+	 " AND l.callback_agent_id = ?3" OFFERABLE " ORDER BY l.next_call_at ", NEXT_MY_CALLBACK},
 	{"SELECT l.id, l.phone, l.state, l.attempts, l.contact_id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'callback' AND l.next_call_at <= ?2"
-	 " AND (l.callback_agent_id IS NULL OR l.next_call_at <= CAST(?2 AS BIGINT) - 3600)" OFFERABLE
-	 " ORDER BY l.next_call_at ", "shared callback, due"},
+	 " AND (l.callback_agent_id IS NULL OR l.next_call_at <= CAST(?2 AS BIGINT) - "
+	 TP_STR(NEXT_SHARED_CALLBACK_AFTER) ")" OFFERABLE " ORDER BY l.next_call_at ", NEXT_SHARED_CALLBACK},
 	{"SELECT l.id, l.phone, l.state, l.attempts, l.contact_id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'hot' AND l.next_call_at <= ?2" OFFERABLE
-	 " ORDER BY l.next_call_at ", "hot prospect, follow-up due"},
+	 " ORDER BY l.next_call_at ", NEXT_HOT},
 	{"SELECT l.id, l.phone, l.state, l.attempts, l.contact_id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'new'" OFFERABLE
-	 " ORDER BY l.priority DESC, l.id ", "new lead"},
+	 " ORDER BY l.priority DESC, l.id ", NEXT_NEW},
 	{"SELECT l.id, l.phone, l.state, l.attempts, l.contact_id FROM leads l WHERE l.campaign_id = ?1 AND l.state = 'in_progress' AND l.next_call_at <= ?2"
-	 OFFERABLE " ORDER BY l.next_call_at ", "retry"},
+	 OFFERABLE " ORDER BY l.next_call_at ", NEXT_RETRY},
 };
 
 /* The queues before the new leads are often empty: the preflight asks about them. */
@@ -395,7 +396,7 @@ static int lead_summary(struct store *s, int64_t lead_id, struct next_lead *out,
 	return rc < 0 ? rc : 0;
 }
 
-/* Why there is nothing to call: the next due time and what waits. */
+/* What waits in a campaign with nothing to call now; core says it (next_nothing). */
 static int explain_nothing(struct store *s, const struct campaign *c, int64_t at, struct tp_error *err)
 {
 	struct db_stmt *st = db_prepare(s->db, "SELECT"
@@ -406,6 +407,7 @@ static int explain_nothing(struct store *s, const struct campaign *c, int64_t at
 		" (SELECT COUNT(*) FROM leads l WHERE l.campaign_id = ?1 AND (l.state = 'new' OR l.state = 'in_progress'"
 		" OR l.state = 'callback' OR l.state = 'hot') AND EXISTS (SELECT 1 FROM opposition o WHERE o.phone = l.phone))"
 		" /* scan-ok: only when there is nothing to call */", err);
+	struct next_waiting w = {0};
 	int rc;
 
 	if (!st)
@@ -414,108 +416,32 @@ static int explain_nothing(struct store *s, const struct campaign *c, int64_t at
 	db_bind_int64(st, 2, at);
 	rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		/* A message and its sentences, said in the reader's language by the pages. */
-		char when[32], count[24];
-		struct tp_error said;
-
-		tp_error_clear(&said);
-		tp_error_msg(&said, TP_ENOTHING, NULL, 0, NULL, 0, TP_MSG("nothing to call now"), 0);
-		if (!db_col_is_null(st, 0)) {
-			tz_format(c->timezone, db_col_int64(st, 0), when, sizeof(when));
-			tp_error_part(&said, 0, TP_MSG("next callback at %s"), 1, when);
-		}
-		if (db_col_int64(st, 1)) {
-			snprintf(count, sizeof(count), "%lld", (long long)db_col_int64(st, 1));
-			tp_error_part(&said, 0, TP_MSG("%s leads wait for their retry delay"), 1, count);
-		}
-		if (!db_col_is_null(st, 2)) {
-			tz_format(c->timezone, db_col_int64(st, 2), when, sizeof(when));
-			tp_error_part(&said, 0, TP_MSG("next hot follow-up at %s"), 1, when);
-		}
-		if (db_col_int64(st, 3)) {
-			snprintf(count, sizeof(count), "%lld", (long long)db_col_int64(st, 3));
-			tp_error_part(&said, 0, TP_MSG("%s leads are held by other agents"), 1, count);
-		}
-		if (db_col_int64(st, 4)) {
-			snprintf(count, sizeof(count), "%lld", (long long)db_col_int64(st, 4));
-			tp_error_part(&said, 0, TP_MSG("%s leads are on the opposition list"), 1, count);
-		}
-		*err = said;
-		rc = TP_ENOTHING;
+		w.next_callback = db_col_is_null(st, 0) ? 0 : db_col_int64(st, 0);
+		w.retrying = db_col_int64(st, 1);
+		w.next_hot = db_col_is_null(st, 2) ? 0 : db_col_int64(st, 2);
+		w.held = db_col_int64(st, 3);
+		w.opposed = db_col_int64(st, 4);
 	}
 	db_finalize(st);
-	if (rc == DB_DONE)
-		rc = tp_error_msg(err, TP_ENOTHING, NULL, 0, NULL, 0, TP_MSG("nothing to call now"), 0);
-	return rc;
+	if (rc < 0)
+		return rc;
+	return next_nothing(c, rc == DB_ROW ? &w : NULL, err);
 }
 
-/* When the next calling window opens after at, as text; "" when there is no window. */
-static void next_window(const struct campaign *c, int64_t at, char *buf, size_t size)
-{
-	struct tz_local l;
-	int64_t best = 0;
-
-	buf[0] = '\0';
-	tz_local(c->timezone, at, &l);
-	for (int k = 0; k <= 7; k++) {
-		int day = tz_day_from_number(tz_day_number(l.yyyymmdd) + k), wd = tz_weekday(day);
-
-		for (int i = 0; i < c->nwindows; i++) {
-			int64_t t;
-
-			if (c->windows[i].weekday != wd)
-				continue;
-			t = tz_utc(c->timezone, day / 10000, day / 100 % 100, day % 100, c->windows[i].start_minute / 60,
-				c->windows[i].start_minute % 60, 0);
-			if (t > at && (!best || t < best))
-				best = t;
-		}
-		if (best)
-			break;
-	}
-	if (best)
-		tz_format(c->timezone, best, buf, size);
-}
-
-/* How many leads of a queue the rules of the trade may pass over before the desk says
- * nothing may be called now (they are the queue's first ones, in its order). */
-#define NEXT_RULES_CANDIDATES 25
-
-/* The leads the rules passed over in this search, and the first one's reason. */
-struct refusals {
-	int n;
-	int64_t lead_id;
-	struct rule_verdict why;        /* the first lead's first refusal (a message) */
-};
-
-/* Whether the campaign's rules of the trade allow calling lead at at; *ok false with the
- * reason kept in *refused when not. */
+/* Whether the campaign's rules of the trade allow calling lead at at (core decides on the
+ * facts loaded here); *ok false with the reason kept in *refused when not. */
 static int lawful(struct store *s, const struct campaign *c, int64_t lead_id, int64_t at, bool *ok,
-	struct refusals *refused, struct tp_error *err)
+	struct next_refusals *refused, struct tp_error *err)
 {
-	struct rules_facts lc;
-	struct rules_consumer rc_;
-	struct rules_result r;
-	int set = campaign_rules(c), rc;
+	struct rules_facts facts;
+	int rc;
 
 	*ok = true;
-	if (set == RULES_NONE)
+	if (!next_rules_apply(c))
 		return 0;
-	if ((rc = store_lead_consumer(s, lead_id, at, &lc, err)))
+	if ((rc = store_lead_consumer(s, lead_id, at, &facts, err)))
 		return rc;
-	rules_consumer_of(&lc, c->region, c->timezone, &rc_);
-	rules_check(set, at, &rc_, &r);
-	if (r.callable)
-		return 0;
-	*ok = false;
-	if (refused->n++ == 0) {
-		refused->lead_id = lead_id;
-		for (int i = 0; i < r.n; i++)
-			if (!r.v[i].ok) {
-				refused->why = r.v[i];
-				break;
-			}
-	}
+	*ok = next_lawful(c, lead_id, &facts, at, refused);
 	return 0;
 }
 
@@ -558,12 +484,11 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 {
 	struct campaign c;
 	struct session ses;
-	struct tz_local l;
-	struct refusals refused = {0};
+	struct next_refusals refused = {0};
 	struct db_stmt *ahead = NULL, *later = NULL, *pre = NULL;
 	int64_t agent_id, lead_id = 0, contact_id = 0, early_agent = 0, early_campaign = 0;
 	bool queue_empty[PREFLIGHT_QUEUES];
-	int rc, rules;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	campaign_init(&c);
@@ -590,7 +515,6 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		pre = NULL;
 	}
 	desk_ids_keep(s, agent, campaign, agent_id, c.id);
-	rules = campaign_rules(&c);
 	/* Asking counts as activity of the agent's session. */
 	if (ses.id && ses.campaign_id == c.id) {
 		struct session_step step = session_advance(&ses, at, at, false);
@@ -598,20 +522,8 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		if ((rc = session_apply(s, agent_id, &ses, &step, err)))
 			goto out;
 	}
-	tz_local(c.timezone, at, &l);
-	/* Never a lead outside the calling windows, not even one already held. */
-	if (c.nwindows == 0)
-		calling_default_windows(c.audience, &c);
-	if (!calling_in_blocks(c.windows, c.nwindows, l.weekday, l.hour * 60 + l.minute)) {
-		char when[32], windows[512];
-
-		next_window(&c, at, when, sizeof(when));
-		campaign_format_slots(c.windows, c.nwindows, windows, sizeof(windows));
-		rc = when[0] ? tp_error_msg(err, TP_ENOTHING, NULL, 0, NULL, 0, TP_MSG("outside the calling windows (%s);"
-			" they open again at %s"), 2, windows, when)
-			: tp_error_msg(err, TP_ENOTHING, NULL, 0, NULL, 0, TP_MSG("outside the calling windows (%s)"), 1, windows);
+	if ((rc = next_check_windows(&c, at, err)))
 		goto out;
-	}
 	/* The lead the agent already holds comes back (if the rules still allow it). In the
 	 * same round trip: which of the first queues have a lead at all, so that empty ones
 	 * cost no claiming query (a queue found empty here while a lead joins it is looked
@@ -640,7 +552,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 			goto out;
 		if (lead_id && ok) {
 			rc = lead_summary(s, lead_id, out, err);
-			snprintf(out->reason, sizeof(out->reason), "the lead you hold");
+			snprintf(out->reason, sizeof(out->reason), NEXT_HELD);
 			goto out;
 		}
 		lead_id = 0;
@@ -655,7 +567,7 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 		/* Under rules of the trade, a lead they forbid now is passed over for the next. */
 		db_finalize(later);
 		later = NULL;
-		for (int skip = 0; !ok && skip < (rules ? NEXT_RULES_CANDIDATES : 1); skip++) {
+		for (int skip = 0; !ok && skip < (next_rules_apply(&c) ? NEXT_RULES_CANDIDATES : 1); skip++) {
 			if (skip == 1 && !(later = claim_stmt(s, q, skip, err))) {
 				rc = err->code;
 				goto out;
@@ -702,27 +614,11 @@ int store_next_lead(struct store *s, const char *agent, const char *campaign, in
 				store__bulk_leads_clear(s);
 				store__bulk_lead_keep(s, &lr);
 			}
-			if (strcmp(queues[q].why, "retry") == 0)
-				snprintf(out->reason, sizeof(out->reason), "retry: attempt %d of %lld", out->attempts + 1,
-					(long long)c.max_attempts);
-			else
-				snprintf(out->reason, sizeof(out->reason), "%s", queues[q].why);
+			next_reason(queues[q].q, out->attempts, c.max_attempts, out->reason, sizeof(out->reason));
 		}
 	}
 	if (!lead_id && refused.n) {
-		char n[24], lead[24];
-		const struct rule_verdict *v = &refused.why;
-
-		/* A message, then the rule's own (its arguments words of the catalogue: weekdays). */
-		snprintf(n, sizeof(n), "%d", refused.n);
-		snprintf(lead, sizeof(lead), "%lld", (long long)refused.lead_id);
-		tp_error_msg(err, TP_ENOTHING, NULL, 0, NULL, 0, TP_MSG("no lead may be called now under the rules of the"
-			" trade (%s): %s passed over; lead %s"), 3, rules_set_name(rules), n, lead);
-		if (v->fmt)
-			tp_error_part_after(err, TP_MSG(": "), 0xF, v->fmt, v->nargs, v->args[0], v->args[1], v->args[2], v->args[3]);
-		else
-			tp_error_part_after(err, TP_MSG(": "), 0, "%s", 1, v->reason);
-		rc = TP_ENOTHING;
+		rc = next_refused(&c, &refused, err);
 		goto out;
 	}
 	if (!lead_id)
