@@ -112,3 +112,13 @@ int app_period(const char *from, const char *to, int *from_day, int *to_day, str
 			" in between"), 2, from, to);
 	return 0;
 }
+
+/* A session token as the store keeps it (its hash: a stolen database opens no session);
+ * here, below the users and the web sessions that both need it. */
+void app_web_token_hash(const char *token, char out[65])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}

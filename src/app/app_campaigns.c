@@ -112,8 +112,8 @@ int app_campaign_now(struct app *a, const char *campaign, json_t **out, struct t
 		campaign_format_slots(c.windows, c.nwindows, windows, sizeof(windows));
 		snprintf(now, sizeof(now), "%04d-%02d-%02d %02d:%02d", l.year, l.month, l.day, l.hour, l.minute);
 		*out = json_pack("{s:s,s:s,s:s,s:b,s:b,s:s,s:s,s:s}", "campaign", c.name, "now", now, "weekday",
-			days[l.weekday], "in_block", calling_in_blocks(c.blocks, c.nblocks, l.weekday, minute), "in_window",
-			calling_in_blocks(c.windows, c.nwindows, l.weekday, minute), "blocks", blocks, "windows", windows,
+			days[l.weekday], "in_block", slots_in(c.blocks, c.nblocks, l.weekday, minute), "in_window",
+			slots_in(c.windows, c.nwindows, l.weekday, minute), "blocks", blocks, "windows", windows,
 			"timezone", c.timezone);
 	}
 	campaign_release(&c);

@@ -22,14 +22,6 @@ static void random_hex(char out[65])
 }
 
 /* The stored name of a token: its hash, so that a copy of the database opens nothing. */
-void app_web_token_hash(const char *token, char out[65])
-{
-	unsigned char h[32];
-
-	crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
-	sodium_bin2hex(out, 65, h, sizeof(h));
-}
-
 int64_t app_login_wait(int64_t failures, int64_t last, int64_t free, int64_t now)
 {
 	int64_t wait = APP_LOGIN_WAIT_FIRST;

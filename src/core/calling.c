@@ -8,65 +8,12 @@
 #include "core/tz.h"
 #include "core/units.h"
 
-static const char *const results[] = {"no_answer", "busy", "voicemail", "gatekeeper", "wrong_number",
-	"invalid_number", "conversation"};
-
-bool call_result_valid(const char *result)
-{
-	for (size_t i = 0; i < sizeof(results) / sizeof(results[0]); i++)
-		if (result && strcmp(result, results[i]) == 0)
-			return true;
-	return false;
-}
-
-bool call_result_is_conversation(const char *result)
-{
-	return strcmp(result, "conversation") == 0;
-}
-
-static bool never_retried(const char *result)
-{
-	return strcmp(result, "wrong_number") == 0 || strcmp(result, "invalid_number") == 0;
-}
-
-int64_t calling_default_retry(const char *result)
-{
-	if (strcmp(result, "no_answer") == 0)
-		return 2 * 3600;
-	if (strcmp(result, "busy") == 0)
-		return 15 * 60;
-	if (strcmp(result, "voicemail") == 0)
-		return 4 * 3600;
-	if (strcmp(result, "gatekeeper") == 0)
-		return 24 * 3600;
-	if (strcmp(result, "conversation") == 0)
-		return 24 * 3600; /* a conversation with an outcome that is not final */
-	return 0;
-}
-
-int calling_parse_retry(const char *text, char *result, size_t size, int64_t *seconds, struct tp_error *err)
-{
-	const char *eq = strchr(text, '=');
-	size_t len = eq ? (size_t)(eq - text) : 0;
-
-	if (!eq || len == 0 || len >= size)
-		goto bad;
-	memcpy(result, text, len);
-	result[len] = '\0';
-	if (!call_result_valid(result) || never_retried(result) || strcmp(result, "conversation") == 0)
-		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "retry", 0,
-			TP_MSG("'%s': retry delays are set for no_answer, busy, voicemail or gatekeeper"), 1, result);
-	return units_parse_duration(eq + 1, "retry", 1, 366 * 86400, seconds, err);
-bad:
-	return tp_error_msg(err, TP_EUSAGE, NULL, 0, "retry", 0, TP_MSG("'%s': expected RESULT=DELAY, e.g. no_answer=2h"), 1, text);
-}
-
 struct lead_change calling_lead_change(const char *result, const struct outcome *o, int64_t call_end,
 	int64_t callback_at, int attempts_after, int64_t max_attempts, int64_t retry_seconds)
 {
 	struct lead_change c = {"in_progress", 0, false};
 
-	if (never_retried(result)) {
+	if (call_result_never_retried(result)) {
 		c.state = "invalid";
 		return c;
 	}
@@ -129,24 +76,7 @@ void calling_call_counts(const char *result, const struct outcome *o, int64_t ta
 
 void calling_default_windows(const char *audience, struct campaign *c)
 {
-	struct tp_error ignored;
-
-	tp_error_clear(&ignored);
-	c->nwindows = 0;
-	if (audience && strcmp(audience, "b2c") == 0) {
-		campaign_add_windows(c, "mon-fri 10:00-13:00", &ignored);
-		campaign_add_windows(c, "mon-fri 14:00-20:00", &ignored);
-	} else {
-		campaign_add_windows(c, "mon-fri 09:00-19:00", &ignored);
-	}
-}
-
-bool calling_in_blocks(const struct calling_block *blocks, int n, int weekday, int minute)
-{
-	for (int i = 0; i < n; i++)
-		if (blocks[i].weekday == weekday && minute >= blocks[i].start_minute && minute < blocks[i].end_minute)
-			return true;
-	return false;
+	slots_default_windows(audience, c->windows, &c->nwindows);
 }
 
 int calling_check_value(const char *key, const char *type, const char *choices, const char *value,
@@ -232,7 +162,8 @@ int calling_check_result(const char *result, const char *outcome, struct tp_erro
 int calling_check_booking(const struct calling_booking *b, struct tp_error *err)
 {
 	const char *field = b->appointment ? "appointment-at" : "callback-at";
-	struct campaign defaults;
+	struct calling_block defaults[SLOTS_MAX];
+	int ndefaults = 0;
 	struct tz_local l;
 	bool inside;
 	char when[32];
@@ -248,12 +179,10 @@ int calling_check_booking(const struct calling_booking *b, struct tp_error *err)
 	if (b->confirmed)
 		return 0;
 	tz_local(b->zone, b->at, &l);
-	campaign_init(&defaults);
 	if (b->nwindows == 0)
-		calling_default_windows(b->audience, &defaults);
-	inside = b->nwindows ? calling_in_blocks(b->windows, b->nwindows, l.weekday, l.hour * 60 + l.minute)
-		: calling_in_blocks(defaults.windows, defaults.nwindows, l.weekday, l.hour * 60 + l.minute);
-	campaign_release(&defaults);
+		slots_default_windows(b->audience, defaults, &ndefaults);
+	inside = b->nwindows ? slots_in(b->windows, b->nwindows, l.weekday, l.hour * 60 + l.minute)
+		: slots_in(defaults, ndefaults, l.weekday, l.hour * 60 + l.minute);
 	if (inside)
 		return 0;
 	tz_format(b->zone, b->at, when, sizeof(when));

@@ -11,11 +11,8 @@
 #include "core/campaign.h"
 #include "core/error.h"
 #include "core/kpi.h"
+#include "core/result.h"
 
-#define CALL_RESULTS "no_answer busy voicemail gatekeeper wrong_number invalid_number conversation"
-
-bool call_result_valid(const char *result);
-bool call_result_is_conversation(const char *result);
 
 /* An outcome and its flags; KPIs read the flags only. */
 struct outcome {
@@ -25,11 +22,6 @@ struct outcome {
 	int followup_days;          /* hot outcomes: days until the follow-up; 0 otherwise */
 };
 
-/* Default retry delay (seconds) after a result; 0 for results never retried. */
-int64_t calling_default_retry(const char *result);
-
-/* Parses "no_answer=2h" / "busy=15m" / "voicemail=1d" into result and seconds. */
-int calling_parse_retry(const char *text, char *result, size_t size, int64_t *seconds, struct tp_error *err);
 
 /* What a call does to its lead. */
 struct lead_change {
@@ -96,8 +88,6 @@ int calling_may_log(const char *actor, bool for_anyone, int64_t lead_id, const s
  * Monday-Friday 10:00-13:00 and 14:00-20:00 (Code de la consommation, art. D.223-9). */
 void calling_default_windows(const char *audience, struct campaign *c);
 
-/* True when (weekday, minute of day) falls in one of the blocks. */
-bool calling_in_blocks(const struct calling_block *blocks, int n, int weekday, int minute);
 
 /* Checks a qualification value against its field type (text, number, date, yesno,
  * choice with '|'-separated choices). */

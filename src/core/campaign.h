@@ -10,14 +10,9 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/slots.h"
 
-#define CAMPAIGN_BLOCKS_MAX 32
-
-struct calling_block {
-	int weekday;        /* 0 = Sunday .. 6 = Saturday, as tm_wday */
-	int start_minute;   /* minutes after local midnight */
-	int end_minute;
-};
+#define CAMPAIGN_BLOCKS_MAX SLOTS_MAX
 
 #define CAMPAIGN_RETRY_MAX 8
 #define CAMPAIGN_FIELDS_MAX 32

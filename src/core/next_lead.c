@@ -58,7 +58,7 @@ int next_check_windows(const struct campaign *c, int64_t at, struct tp_error *er
 	}
 	tz_local(c->timezone, at, &l);
 	/* Never a lead outside the calling windows, not even one already held. */
-	if (!calling_in_blocks(windows, n, l.weekday, l.hour * 60 + l.minute)) {
+	if (!slots_in(windows, n, l.weekday, l.hour * 60 + l.minute)) {
 		char when[32], text[512];
 
 		next_window(c->timezone, windows, n, at, when, sizeof(when));

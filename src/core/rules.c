@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/calling.h"
+#include "core/slots.h"
 #include "core/rules.h"
 #include "core/tz.h"
 
@@ -190,6 +190,7 @@ static void check_set(int set, int64_t at, const struct rules_consumer *c, struc
 	char from[16], until[16], hm[8], count[16], most[16];
 	int64_t today;
 	int minute, n;
+	bool inside;
 
 	if (set != RULES_FR_B2C)
 		return;
@@ -203,7 +204,10 @@ static void check_set(int set, int64_t at, const struct rules_consumer *c, struc
 		say(v, RULES_MSG("%s %s in %s: consumers are called Monday to Friday only"), 3, weekdays[l.weekday], hm, zone);
 	}
 	v = add(out, "fr.hours", d223_9);
-	if (!((minute >= 600 && minute < 780) || (minute >= 840 && minute < 1200))) {
+	inside = false;
+	for (int k = 0; k < SLOTS_FR_CONSUMER_N; k++)
+		inside = inside || (minute >= slots_fr_consumer[k].start_minute && minute < slots_fr_consumer[k].end_minute);
+	if (!inside) {
 		snprintf(hm, sizeof(hm), "%02d:%02d", l.hour, l.minute);
 		say(v, RULES_MSG("%s in %s: consumers are called 10:00-13:00 and 14:00-20:00 only"), 2, hm, zone);
 	}
@@ -318,7 +322,7 @@ void rules_explain(int set, int64_t at, const struct rules_lead *l, const struct
 	}
 	v = add(out, "campaign.windows", RULES_MSG("the campaign's calling windows"));
 	tz_local(l->campaign_zone, at, &lt);
-	if (!calling_in_blocks(l->windows, l->nwindows, lt.weekday, lt.hour * 60 + lt.minute)) {
+	if (!slots_in(l->windows, l->nwindows, lt.weekday, lt.hour * 60 + lt.minute)) {
 		snprintf(when, sizeof(when), "%02d:%02d", lt.hour, lt.minute);
 		say(v, RULES_MSG("%s %s in %s is outside the campaign's calling windows"), 3, weekdays[lt.weekday], when,
 			l->campaign_zone);

@@ -485,7 +485,7 @@ static int64_t row_key(enum kpi_group by, int day, int hour, int weekday, int64_
 	case KPI_BY_CAMPAIGN:
 		return campaign_id;
 	case KPI_BY_BLOCK:
-		return blocks_of && calling_in_blocks(blocks_of->blocks, blocks_of->nblocks, weekday, hour * 60) ? 0 : 1;
+		return blocks_of && slots_in(blocks_of->blocks, blocks_of->nblocks, weekday, hour * 60) ? 0 : 1;
 	default:
 		return 0;
 	}

@@ -109,14 +109,14 @@ static void test_parsing_and_windows(void **state)
 	campaign_init(&c);
 	calling_default_windows("b2c", &c);
 	/* Code de la consommation art. D.223-9: weekdays 10-13 and 14-20. */
-	assert_true(calling_in_blocks(c.windows, c.nwindows, 1, 10 * 60));
-	assert_false(calling_in_blocks(c.windows, c.nwindows, 1, 13 * 60 + 30));
-	assert_true(calling_in_blocks(c.windows, c.nwindows, 5, 19 * 60 + 59));
-	assert_false(calling_in_blocks(c.windows, c.nwindows, 5, 20 * 60));
-	assert_false(calling_in_blocks(c.windows, c.nwindows, 6, 11 * 60));
+	assert_true(slots_in(c.windows, c.nwindows, 1, 10 * 60));
+	assert_false(slots_in(c.windows, c.nwindows, 1, 13 * 60 + 30));
+	assert_true(slots_in(c.windows, c.nwindows, 5, 19 * 60 + 59));
+	assert_false(slots_in(c.windows, c.nwindows, 5, 20 * 60));
+	assert_false(slots_in(c.windows, c.nwindows, 6, 11 * 60));
 	calling_default_windows("b2b", &c);
-	assert_true(calling_in_blocks(c.windows, c.nwindows, 2, 9 * 60));
-	assert_false(calling_in_blocks(c.windows, c.nwindows, 0, 11 * 60));
+	assert_true(slots_in(c.windows, c.nwindows, 2, 9 * 60));
+	assert_false(slots_in(c.windows, c.nwindows, 0, 11 * 60));
 	assert_int_equal(calling_check_value("effectif", "number", "", "50", &err), 0);
 	assert_int_equal(calling_check_value("effectif", "number", "", "cinquante", &err), TP_EUSAGE);
 	assert_int_equal(calling_check_value("equipe", "choice", "oui|non|nsp", "nsp", &err), 0);
