@@ -40,9 +40,6 @@ static const char usage[] =
 	"Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.\n"
 	"'telepro COMMAND --help' describes each command.\n";
 
-const char *cli_db_url;
-const char *cli_as;
-
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);

@@ -11,6 +11,10 @@
 #include "core/csv.h"
 #include "core/xalloc.h"
 
+/* The global options (main.c sets them from --db and --as; every command reads them). */
+const char *cli_db_url;
+const char *cli_as;
+
 /* TELEPRO_NOW=SECONDS (UTC, since 1970) fixes the commands' clock: scripted days and
  * golden tests replay the same way whatever the date. */
 static int64_t fixed_now(void *arg)

@@ -112,6 +112,9 @@ const char *http_form(struct http_req *r, const char *key);
 /* The route r->method and r->path reach (r->params filled), NULL when none; *path_known
  * when some route has that path (another method: 405). */
 const struct http_route *http_route_find(struct http_req *r, bool *path_known);
+
+/* Reads the request's x-www-form-urlencoded body into its form fields (http_form). */
+void http_parse_form(struct http_req *r);
 /* Path parameter i as a positive id; 0 when it is not one. */
 int64_t http_param_id(struct http_req *r, int i);
 /* The body parsed as a JSON object; NULL after answering 400 when it is not one. The

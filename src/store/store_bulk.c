@@ -433,17 +433,13 @@ struct strbuf *store__bulk_calls(struct store *s)
 	return &bc->calls;
 }
 
-int store__bulk_flush(struct store *s, struct tp_error *err)
+int store__bulk_spans_flush(struct store *s, struct tp_error *err)
 {
 	struct bulk_cache *bc = s->bc;
-	int rc = store__calls_flush(s, err);
+	int rc = 0;
 
-	if (rc == 0)
-		rc = store__hold_flush(s, 0, err);
-	if (rc == 0)
-		rc = store__sessions_write(s, err);
-	if (rc || !bc || !bc->nspans)
-		return rc;
+	if (!bc || !bc->nspans)
+		return 0;
 	/* In one global order, as the counters are, so that writers never wait in a cycle. */
 	qsort(bc->spans, bc->nspans, sizeof(*bc->spans), by_key);
 	for (size_t i = 0; i < bc->nspans && rc == 0; i++)

@@ -28,8 +28,22 @@ void store__name_id_keep(struct name_ids *t, int cap, const char *name, int64_t 
 /* Forgets every name (the table stays usable). */
 void store__name_ids_clear(struct name_ids *t);
 
+/*
+ * What the end of a unit of work does, in order (store_open.c names them, so that no part
+ * of the store calls another in a loop): flush writes what the unit kept in memory before
+ * its commit (spans, then counters: the order the desk writes them), discard forgets it
+ * after a rollback, bulk_ended forgets what a bulk transaction kept. NULL ends a list.
+ */
+#define STORE_HOOKS_MAX 8
+struct store_hooks {
+	int (*flush[STORE_HOOKS_MAX])(struct store *s, struct tp_error *err);
+	void (*discard[STORE_HOOKS_MAX])(struct store *s);
+	void (*bulk_ended[STORE_HOOKS_MAX])(struct store *s);
+};
+
 struct store {
 	struct db *db;
+	const struct store_hooks *hooks;
 	/* Statements of hot paths, prepared on first use and kept until store_close
 	 * (the slots are named below). */
 	struct db_stmt *cache[STORE_CACHE_SIZE];
@@ -64,8 +78,8 @@ void store__rules_changed(struct store *s);
  * revision (a change of any setting bumps it). */
 bool store__campaign_known(struct store *s, int64_t id, int64_t revision, int64_t created_at, struct campaign *c);
 
-/* Writes what a bulk transaction kept in memory (agent day spans). */
-TP_MUST_USE int store__bulk_flush(struct store *s, struct tp_error *err);
+/* Writes the agents' day spans a bulk transaction kept in memory (a commit hook). */
+TP_MUST_USE int store__bulk_spans_flush(struct store *s, struct tp_error *err);
 /* Forgets all it kept (the transaction ended), or only what it read (rules changed). */
 void store__bulk_forget(struct store *s);
 void store__bulk_forget_rules(struct store *s);
