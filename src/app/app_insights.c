@@ -47,7 +47,9 @@ static const struct {
 static json_t *interval(struct kpi_interval v);
 
 struct slot {
-	char key[32];
+	char key[32];                     /* as the JSON says it: "mon 09", "may", "inside" */
+	int weekday, hour, month;         /* typed, as the store gave it (struct kpi_group_key) */
+	int block;                        /* 1 inside the calling blocks, 2 outside, 0 not a block */
 	int64_t hits, trials;
 	int64_t calls, calling_seconds;   /* productivity */
 };
@@ -63,20 +65,21 @@ struct slots {
 static const char *const month_keys[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
 	"dec"};
 
-static int keep_slot(void *ctx, const char *key, const struct kpi_counts *c)
+static int keep_slot(void *ctx, const struct kpi_group_key *key, const struct kpi_counts *c)
 {
 	struct slots *sl = ctx;
 	struct slot *s = NULL;
 	char k[32];
 
-	if (!key) {
+	if (!key->label) {
 		sl->unplaced += c->calls;
 		return 0;
 	}
 	/* A slot with calling time but no trial of the rate has nothing to say. */
 	if (rates[sl->rate].trials(c) == 0)
 		return 0;
-	snprintf(k, sizeof(k), "%s", sl->months && strlen(key) == 7 ? month_keys[(key[5] - '0') * 10 + key[6] - '1'] : key);
+	/* By month of the year: May 2008 and May 2009 are one slot, "may". */
+	snprintf(k, sizeof(k), "%s", sl->months ? month_keys[key->month - 1] : key->label);
 	for (int i = 0; i < sl->n && !s; i++)
 		if (strcmp(sl->s[i].key, k) == 0)
 			s = &sl->s[i];
@@ -84,6 +87,10 @@ static int keep_slot(void *ctx, const char *key, const struct kpi_counts *c)
 		s = &sl->s[sl->n++];
 		memset(s, 0, sizeof(*s));
 		snprintf(s->key, sizeof(s->key), "%s", k);
+		s->weekday = key->weekday;
+		s->hour = key->hour;
+		s->month = sl->months ? key->month : 0;
+		s->block = key->by == KPI_BY_BLOCK ? (key->inside ? 1 : 2) : 0;
 	}
 	if (s) {
 		s->hits += rates[sl->rate].hits(c);
@@ -97,20 +104,12 @@ static int keep_slot(void *ctx, const char *key, const struct kpi_counts *c)
 /* Month slots in the year's order (they come in calendar order, years apart). */
 static int by_month_of_year(const void *a, const void *b)
 {
-	int x = 0, y = 0;
-
-	for (int i = 0; i < 12; i++) {
-		if (strcmp(((const struct slot *)a)->key, month_keys[i]) == 0)
-			x = i;
-		if (strcmp(((const struct slot *)b)->key, month_keys[i]) == 0)
-			y = i;
-	}
-	return x - y;
+	return ((const struct slot *)a)->month - ((const struct slot *)b)->month;
 }
 
 /* A slot as a manager reads it: "16 h", "ven.", "mer. 14 h" (French) or "16:00", "fri",
  * "wed 14:00". */
-static void slot_words(const char *key, bool french, char *buf, size_t size)
+static void slot_words(const struct slot *s, bool french, char *buf, size_t size)
 {
 	static const char *const en[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 	static const char *const fr[] = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"};
@@ -118,35 +117,20 @@ static void slot_words(const char *key, bool french, char *buf, size_t size)
 		"septembre", "octobre", "novembre", "décembre"};
 	static const char *const months_en[] = {"January", "February", "March", "April", "May", "June", "July",
 		"August", "September", "October", "November", "December"};
-	const char *day = NULL;
-	int hour = -1;
+	const char *day = s->weekday ? (french ? fr : en)[s->weekday - 1] : NULL;
 
-	for (int i = 0; i < 12; i++) {
-		if (strcmp(key, month_keys[i]) == 0) {
-			snprintf(buf, size, "%s", french ? months_fr[i] : months_en[i]);
-			return;
-		}
-	}
-
-	/* Inside or outside the campaign's calling blocks. */
-	if (strcmp(key, "inside") == 0 || strcmp(key, "outside") == 0) {
-		snprintf(buf, size, "%s", key[0] == 'i' ? (french ? "dans les créneaux" : "inside the blocks")
+	if (s->month)
+		snprintf(buf, size, "%s", french ? months_fr[s->month - 1] : months_en[s->month - 1]);
+	else if (s->block)
+		/* Inside or outside the campaign's calling blocks. */
+		snprintf(buf, size, "%s", s->block == 1 ? (french ? "dans les créneaux" : "inside the blocks")
 			: (french ? "hors des créneaux" : "outside the blocks"));
-		return;
-	}
-	for (int i = 0; i < 7; i++)
-		if (strncmp(key, en[i], 3) == 0)
-			day = french ? fr[i] : en[i];
-	if (!day)
-		hour = (int)strtol(key, NULL, 10);
-	else if (key[3] == ' ')
-		hour = (int)strtol(key + 4, NULL, 10);
-	if (day && hour >= 0)
-		snprintf(buf, size, french ? "%s %d h" : "%s %02d:00", day, hour);
+	else if (day && s->hour >= 0)
+		snprintf(buf, size, french ? "%s %d h" : "%s %02d:00", day, s->hour);
 	else if (day)
 		snprintf(buf, size, "%s", day);
 	else
-		snprintf(buf, size, french ? "%d h" : "%02d:00", hour);
+		snprintf(buf, size, french ? "%d h" : "%02d:00", s->hour);
 }
 
 /* v with digits decimals, a decimal comma in French. */
@@ -320,8 +304,8 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 			snprintf(en, sizeof(en), "No difference shown between the slots for %s yet (chi-square p = %.2f):"
 				" keep measuring.", rates[sl->rate].en, chi.p_value);
 		} else {
-			slot_words(sl->s[ab[best][0]].key, true, wa, sizeof(wa));
-			slot_words(sl->s[ab[best][1]].key, true, wb, sizeof(wb));
+			slot_words(&sl->s[ab[best][0]], true, wa, sizeof(wa));
+			slot_words(&sl->s[ab[best][1]], true, wb, sizeof(wb));
 			char qtext[32];
 
 			if (qv[best] < 0.001)
@@ -332,8 +316,8 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 			snprintf(fr, sizeof(fr), "%s : %s× %s %s%s — significatif (q %s)", wa,
 				decimal(best_ratio, 1, true, r, sizeof(r)), rates[sl->rate].fr,
 				strncmp(wb, "hors", 4) == 0 ? "" : "de ", wb, qtext);
-			slot_words(sl->s[ab[best][0]].key, false, wa, sizeof(wa));
-			slot_words(sl->s[ab[best][1]].key, false, wb, sizeof(wb));
+			slot_words(&sl->s[ab[best][0]], false, wa, sizeof(wa));
+			slot_words(&sl->s[ab[best][1]], false, wb, sizeof(wb));
 			if (qv[best] < 0.001)
 				snprintf(qtext, sizeof(qtext), "< 0.001");
 			else
@@ -344,11 +328,11 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 			if (blur >= 0) {
 				size_t lf = strlen(fr), le = strlen(en);
 
-				slot_words(sl->s[ab[blur][0]].key, true, wa, sizeof(wa));
-				slot_words(sl->s[ab[blur][1]].key, true, wb, sizeof(wb));
+				slot_words(&sl->s[ab[blur][0]], true, wa, sizeof(wa));
+				slot_words(&sl->s[ab[blur][1]], true, wb, sizeof(wb));
 				snprintf(fr + lf, sizeof(fr) - lf, " ; %s et %s — pas encore distinguables", wa, wb);
-				slot_words(sl->s[ab[blur][0]].key, false, wa, sizeof(wa));
-				slot_words(sl->s[ab[blur][1]].key, false, wb, sizeof(wb));
+				slot_words(&sl->s[ab[blur][0]], false, wa, sizeof(wa));
+				slot_words(&sl->s[ab[blur][1]], false, wb, sizeof(wb));
 				snprintf(en + le, sizeof(en) - le, "; %s vs %s — not distinguishable yet", wa, wb);
 			}
 		}
@@ -405,12 +389,12 @@ struct agent_rows {
 	int n;
 };
 
-static int keep_agent(void *ctx, const char *key, const struct kpi_counts *c)
+static int keep_agent(void *ctx, const struct kpi_group_key *key, const struct kpi_counts *c)
 {
 	struct agent_rows *ar = ctx;
 
 	if (ar->n < AGENTS_MAX && c->calls > 0) {
-		snprintf(ar->r[ar->n].name, sizeof(ar->r[0].name), "%s", key);
+		snprintf(ar->r[ar->n].name, sizeof(ar->r[0].name), "%s", key->label);
 		ar->r[ar->n].c = *c;
 		ar->n++;
 	}

@@ -23,17 +23,22 @@ struct groups_ctx {
 	struct kpi_counts unplaced; /* calls whose history did not say their group */
 };
 
-static int on_group(void *ctx, const char *key, const struct kpi_counts *c)
+static int on_group(void *ctx, const struct kpi_group_key *key, const struct kpi_counts *c)
 {
 	struct groups_ctx *g = ctx;
 	json_t *o, *k;
 
 	kpi_add(&g->sum, c);
-	if (!key) {
+	if (!key->label) {
 		g->unplaced = *c;
 		return 0;
 	}
-	o = json_pack("{s:s}", "key", key);
+	o = json_pack("{s:s}", "key", key->label);
+	/* The slot typed too, so that nobody parses "mon 09" again: ISO weekday, hour. */
+	if (key->weekday)
+		json_object_set_new(o, "weekday", json_integer(key->weekday));
+	if (key->hour >= 0)
+		json_object_set_new(o, "hour", json_integer(key->hour));
 	k = kpi_json(c, g->hourly_cost_cents);
 	json_object_update(o, k);
 	json_decref(k);

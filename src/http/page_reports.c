@@ -11,6 +11,7 @@
 #include <cmark.h>
 
 #include "core/script.h"
+#include "core/date.h"
 #include "http/html.h"
 #include "http/pages.h"
 
@@ -203,7 +204,7 @@ static void chart_heatmap(struct http_req *r, json_t *groups)
 	json_t *g;
 
 	json_array_foreach(groups, i, g) {
-		int h = (int)strtol(jstr_key(g) + 4, NULL, 10);
+		int h = (int)json_integer_value(json_object_get(g, "hour"));
 
 		if (h < hmin)
 			hmin = h;
@@ -225,14 +226,12 @@ static void chart_heatmap(struct http_req *r, json_t *groups)
 		html_f(r, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", L - 6, top + ch * d + 17,
 			T(r, days[d]));
 	json_array_foreach(groups, i, g) {
-		const char *key = jstr_key(g);
-		int d = -1, h = (int)strtol(key + 4, NULL, 10);
+		/* The group typed (ISO weekday, hour), never its label parsed again. */
+		int d = (int)json_integer_value(json_object_get(g, "weekday")) - 1,
+			h = (int)json_integer_value(json_object_get(g, "hour"));
 		double v = rate_value(g, "contact_rate", "value");
 		long long n = count_of(g, "calls");
 
-		for (int k = 0; k < 7; k++)
-			if (strncmp(key, days[k], 3) == 0)
-				d = k;
 		if (d < 0 || isnan(v))
 			continue;
 		/* Colour by rate (white to dark teal), opacity by evidence (30 calls and more: full). */
@@ -478,8 +477,13 @@ void page_dashboard(struct http_req *r)
 		json_t *d = json_object_get(o, "day");
 
 		const char *dt = json_is_string(d) ? json_string_value(d) : "";
-		int ymd = strlen(dt) == 10 ? (int)(strtol(dt, NULL, 10) * 10000 + strtol(dt + 5, NULL, 10) * 100 +
-			strtol(dt + 8, NULL, 10)) : 0;
+		struct tp_error derr;
+		int ymd = 0;
+
+		/* The one parser of dates (core/date.h). */
+		tp_error_clear(&derr);
+		if (date_parse_day(dt, "day", &ymd, &derr))
+			ymd = 0;
 
 		html_f(r, "<section aria-labelledby=\"obj-h\"><h2 id=\"obj-h\">%s, %s</h2><div class=\"tiles\">",
 			T(r, "Objectives against actual"), ymd ? i18n_day(r->lang, ymd, day, sizeof(day)) : dt);

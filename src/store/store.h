@@ -327,12 +327,26 @@ enum kpi_group {
 	KPI_BY_CAMPAIGN, KPI_BY_OUTCOME, KPI_BY_BLOCK, KPI_BY_WEEKDAY,
 };
 
-/* Calls fn with each group (key as text, its counts) in key order, from the counters
+/* A group of counters, typed (what it stands for) and as reports print it (label: "mon
+ * 09", "2026-12-07", "2026-W49", "2026-12", an agent's or campaign's name, an outcome's
+ * code, inside/outside). The calls a grouping cannot place come with label NULL. */
+struct kpi_group_key {
+	enum kpi_group by;
+	const char *label;
+	int weekday;                /* ISO 1 = Monday .. 7 = Sunday (weekday, weekday-hour), else 0 */
+	int hour;                   /* 0..23 (hour, weekday-hour), else -1 */
+	int year, month, day;       /* day: all three; week: year and week (ISO); month: year and month */
+	int week;
+	int64_t id;                 /* agent, campaign or outcome id (0: no outcome) */
+	bool inside;                /* block: inside the campaign's calling blocks */
+};
+
+/* Calls fn with each group (its key, its counts) in key order, from the counters
  * (from raw calls for KPI_BY_OUTCOME, which counters do not split). History calls that
  * did not say what the grouping needs (their hour for hour, weekday-hour and block, their
  * weekday for weekday; core/when.h) come last, once, with key NULL; for day and week
  * they are refused (TP_EUSAGE naming "by"). */
-typedef int (*store_kpi_fn)(void *ctx, const char *key, const struct kpi_counts *c);
+typedef int (*store_kpi_fn)(void *ctx, const struct kpi_group_key *key, const struct kpi_counts *c);
 TP_MUST_USE int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group by, store_kpi_fn fn, void *ctx,
 	struct tp_error *err);
 TP_MUST_USE int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err);

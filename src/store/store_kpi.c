@@ -562,6 +562,48 @@ static int label(enum kpi_group by, struct group *g, struct db_stmt *names_st, s
 	return rc < 0 ? rc : 0;
 }
 
+/* The typed key of group g of grouping by (its label made). */
+static struct kpi_group_key typed(enum kpi_group by, const struct group *g)
+{
+	struct kpi_group_key k = {.by = by, .label = g->label, .hour = -1};
+
+	switch (by) {
+	case KPI_BY_HOUR: k.hour = (int)g->key; break;
+	case KPI_BY_WEEKDAY_HOUR: k.weekday = (int)(g->key / 100) + 1; k.hour = (int)(g->key % 100); break;
+	case KPI_BY_WEEKDAY: k.weekday = (int)g->key + 1; break;
+	case KPI_BY_DAY:
+		k.year = (int)(g->key / 10000);
+		k.month = (int)(g->key / 100 % 100);
+		k.day = (int)(g->key % 100);
+		break;
+	case KPI_BY_WEEK: k.year = (int)(g->key / 100); k.week = (int)(g->key % 100); break;
+	case KPI_BY_MONTH: k.year = (int)(g->key / 100); k.month = (int)(g->key % 100); break;
+	case KPI_BY_AGENT: case KPI_BY_CAMPAIGN: case KPI_BY_OUTCOME: k.id = g->key; break;
+	case KPI_BY_BLOCK: k.inside = g->key == 0; break;
+	default: break;
+	}
+	return k;
+}
+
+/* Each group to fn, typed, then the calls no group could place (label NULL). */
+static int emit_groups(enum kpi_group by, const struct groups *gs, const struct kpi_counts *unplaced, store_kpi_fn fn,
+	void *ctx)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < gs->n && rc == 0; i++) {
+		struct kpi_group_key k = typed(by, &gs->g[i]);
+
+		rc = fn(ctx, &k, &gs->g[i].c);
+	}
+	if (rc == 0 && unplaced && unplaced->calls) {
+		struct kpi_group_key none = {.by = by, .hour = -1};
+
+		rc = fn(ctx, &none, unplaced);
+	}
+	return rc;
+}
+
 static int by_label(const void *a, const void *b)
 {
 	return strcmp(((const struct group *)a)->label, ((const struct group *)b)->label);
@@ -755,10 +797,8 @@ emit:
 		db_finalize(names);
 		if ((by == KPI_BY_AGENT || by == KPI_BY_CAMPAIGN || by == KPI_BY_OUTCOME) && gs.n > 1)
 			qsort(gs.g, gs.n, sizeof(*gs.g), by_label);
-		for (size_t i = 0; i < gs.n && rc == 0; i++)
-			rc = fn(ctx, gs.g[i].label, &gs.g[i].c);
-		if (rc == 0 && unplaced.calls)
-			rc = fn(ctx, NULL, &unplaced);
+		if (rc == 0)
+			rc = emit_groups(by, &gs, &unplaced, fn, ctx);
 	}
 out:
 	campaign_release(&blocks_of);
@@ -774,8 +814,8 @@ int store_kpi_recompute_by_outcome(struct store *s, const struct kpi_filter *f, 
 
 	if (rc == 0 && gs.n > 1)
 		qsort(gs.g, gs.n, sizeof(*gs.g), by_label);
-	for (size_t i = 0; i < gs.n && rc == 0; i++)
-		rc = fn(ctx, gs.g[i].label, &gs.g[i].c);
+	if (rc == 0)
+		rc = emit_groups(KPI_BY_OUTCOME, &gs, NULL, fn, ctx);
 	free(gs.g);
 	return rc < 0 ? rc : 0;
 }

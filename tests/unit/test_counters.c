@@ -106,7 +106,7 @@ static void assert_same(const struct kpi_counts *a, const struct kpi_counts *b, 
 			(long long)b->amount_cents, (long long)a->calling_seconds, (long long)b->calling_seconds);
 }
 
-static int sum_group(void *ctx, const char *key, const struct kpi_counts *c)
+static int sum_group(void *ctx, const struct kpi_group_key *key, const struct kpi_counts *c)
 {
 	(void)key;
 	kpi_add(ctx, c);
@@ -122,12 +122,13 @@ struct outcome_groups {
 	struct kpi_counts c[16];
 };
 
-static int keep_group(void *ctx, const char *key, const struct kpi_counts *c)
+static int keep_group(void *ctx, const struct kpi_group_key *key, const struct kpi_counts *c)
 {
 	struct outcome_groups *g = ctx;
 
 	assert_true(g->n < 16);
-	snprintf(g->key[g->n], sizeof(g->key[g->n]), "%s", key);
+	assert_int_equal(key->by, KPI_BY_OUTCOME);
+	snprintf(g->key[g->n], sizeof(g->key[g->n]), "%s", key->label);
 	g->c[g->n++] = *c;
 	return 0;
 }
@@ -159,17 +160,20 @@ struct by_agent {
 	int seen;
 };
 
-static int check_agent_group(void *ctx, const char *key, const struct kpi_counts *c)
+static int check_agent_group(void *ctx, const struct kpi_group_key *group, const struct kpi_counts *c)
 {
 	struct by_agent *b = ctx;
 	struct kpi_filter f = b->f;
 	struct kpi_counts want;
 	struct tp_error err;
+	const char *key = group->label;
 
 	tp_error_clear(&err);
 	for (int a = 0; a < 3; a++)
 		if (strcmp(key, agents[a]) == 0)
 			f.agent_id = a + 1;
+	/* The typed key is the agent's id. */
+	assert_int_equal(group->id, f.agent_id);
 	if (!f.agent_id)
 		fail_msg("unexpected agent group '%s'", key);
 	check(store_kpi_totals(b->s, &f, &want, &err), &err);

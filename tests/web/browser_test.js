@@ -188,6 +188,10 @@ async function tileValue(page, kpi) {
     check('average conversation as minutes and seconds', /^\d+:\d{2}$/.test(await tileValue(mia, 'avg_conversation_seconds')),
       await tileValue(mia, 'avg_conversation_seconds'));
     check('the heatmap has its legend', (await mia.textContent('#heat-legend')).includes('taux de contact'));
+    // Its cells come from the typed groups (ISO weekday, hour): one per weekday and hour called.
+    const heatCells = await mia.$$eval('svg.heat rect title', (l) => l.map((t) => t.textContent));
+    check('the heatmap places its cells by weekday and hour', heatCells.length >= 1 &&
+      heatCells.every((t) => /^(lun|mar|mer|jeu|ven|sam|dim)\.? \d{1,2} h/.test(t)), heatCells);
     const outcomesText = await mia.$$eval('section[aria-labelledby="out-h"] text', (l) => l.map((t) => t.textContent));
     check('outcomes by their labels', outcomesText.includes('Rendez-vous') && outcomesText.includes('Rappel'), outcomesText);
     check('one funnel, the campaign\'s kind', (await mia.$$eval('section.funnel', (l) => l.map((f) => f.dataset.kind)))
