@@ -24,8 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	tp_error_clear(&err);
 	importer_init(&im, &opts, &sink);
-	if (importer_feed(&im, (const char *)data, size, &err) == 0)
-		importer_finish(&im, &err);
+	/* A file refused says why. */
+	if ((importer_feed(&im, (const char *)data, size, &err) || importer_finish(&im, &err)) && !err.reason[0])
+		abort();
 	if (im.stats.imported + im.stats.duplicates + im.stats.rejected > im.stats.rows)
 		abort();
 	importer_release(&im);

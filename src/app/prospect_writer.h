@@ -50,7 +50,7 @@ struct prospect_writer {
 TP_MUST_USE int pw_start(struct prospect_writer *w, int (*write)(void *ctx, const struct prospect *p,
 	struct tp_error *err), void *ctx, struct tp_error *err);
 /* Queues a copy of p; IMPORT_PENDING, or the writer's error. */
-int pw_add(struct prospect_writer *w, const struct prospect *p, struct tp_error *err);
+TP_MUST_USE int pw_add(struct prospect_writer *w, const struct prospect *p, struct tp_error *err);
 /* Writes what is queued and stops the thread: 0, or the writer's first error. */
 TP_MUST_USE int pw_finish(struct prospect_writer *w, struct tp_error *err);
 /* Stops the thread without writing what is left; frees. Safe after pw_finish. */

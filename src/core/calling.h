@@ -44,7 +44,7 @@ void calling_call_counts(const char *result, const struct outcome *outcome, int6
 
 /* A call's result and outcome, as given: a known result; an outcome for a conversation and
  * for nothing else. TP_EUSAGE naming the field. */
-int calling_check_result(const char *result, const char *outcome, struct tp_error *err);
+TP_MUST_USE int calling_check_result(const char *result, const char *outcome, struct tp_error *err);
 
 /*
  * A callback or an appointment an agent sets (docs/CALLING.md, "Callbacks and
@@ -64,7 +64,7 @@ struct calling_booking {
 	int nwindows;               /* 0: the audience's default windows (audience) */
 	const char *audience;
 };
-int calling_check_booking(const struct calling_booking *b, struct tp_error *err);
+TP_MUST_USE int calling_check_booking(const struct calling_booking *b, struct tp_error *err);
 
 /* Who holds a lead, for the ownership of its calls (store_lead_holder fills it). */
 struct lead_holder {
@@ -81,7 +81,7 @@ struct lead_holder {
  * callback it is (TP_EFORBIDDEN, with the reason); a manager may log for anyone
  * (for_anyone true). 0 when allowed.
  */
-int calling_may_log(const char *actor, bool for_anyone, int64_t lead_id, const struct lead_holder *h, int64_t at,
+TP_MUST_USE int calling_may_log(const char *actor, bool for_anyone, int64_t lead_id, const struct lead_holder *h, int64_t at,
 	struct tp_error *err);
 
 /* The default calling windows of an audience: B2B Monday-Friday 09:00-19:00; B2C
@@ -91,7 +91,7 @@ void calling_default_windows(const char *audience, struct campaign *c);
 
 /* Checks a qualification value against its field type (text, number, date, yesno,
  * choice with '|'-separated choices). */
-int calling_check_value(const char *key, const char *type, const char *choices, const char *value,
+TP_MUST_USE int calling_check_value(const char *key, const char *type, const char *choices, const char *value,
 	struct tp_error *err);
 
 #endif

@@ -54,7 +54,7 @@ struct callmap {
 const char *callmap_target_name(int t);
 void callmap_init(struct callmap *m);
 void callmap_release(struct callmap *m);
-int callmap_parse(struct callmap *m, const char *file, const char *text, size_t len, struct tp_error *err);
+TP_MUST_USE int callmap_parse(struct callmap *m, const char *file, const char *text, size_t len, struct tp_error *err);
 
 /*
  * Checks the mapping against a file's header before any row is read: every column it
@@ -64,7 +64,7 @@ int callmap_parse(struct callmap *m, const char *file, const char *text, size_t 
  * column to reach their lead. TP_EUSAGE with one message naming the mapping's line (or
  * the file) and what to do.
  */
-int callmap_check(const struct callmap *m, const char *file, const char *const *headers, size_t nheaders,
+TP_MUST_USE int callmap_check(const struct callmap *m, const char *file, const char *const *headers, size_t nheaders,
 	struct tp_error *err);
 
 /* The column a target is read from ("as written"), or NULL when it is a constant or absent. */
@@ -97,7 +97,7 @@ struct call_parts {
 /* Reads the parts of a row; *year_state carries the increasing-year inference across rows
  * (start it at 0). TP_EUSAGE with the target at fault in err->field. [fixed] appointment
  * fields are left out of a row with no appointment_at. */
-int callmap_row(const struct callmap *m, const struct call_row *row, int *year_state, int *last_month,
+TP_MUST_USE int callmap_row(const struct callmap *m, const struct call_row *row, int *year_state, int *last_month,
 	struct call_parts *out, struct tp_error *err);
 
 #endif

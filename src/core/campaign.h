@@ -100,10 +100,10 @@ bool campaign_timezone_valid(const char *name);
  * Monday to Friday) and appends one block per day to c. TP_EUSAGE with a reason when the
  * text is not such a block or there are too many blocks.
  */
-int campaign_add_blocks(struct campaign *c, const char *text, struct tp_error *err);
+TP_MUST_USE int campaign_add_blocks(struct campaign *c, const char *text, struct tp_error *err);
 
 /* The same for calling windows ("mon-fri 09:00-19:00"). */
-int campaign_add_windows(struct campaign *c, const char *text, struct tp_error *err);
+TP_MUST_USE int campaign_add_windows(struct campaign *c, const char *text, struct tp_error *err);
 
 /* Writes "mon-fri 14:00-16:00"-like text for blocks into buf. */
 void campaign_format_slots(const struct calling_block *b, int n, char *buf, size_t size);
@@ -114,15 +114,15 @@ void campaign_format_slots_sep(const struct calling_block *b, int n, const char 
 int64_t campaign_retry_seconds(const struct campaign *c, const char *result);
 
 /* Sets (or replaces) a retry rule "RESULT=DELAY". */
-int campaign_set_retry(struct campaign *c, const char *text, struct tp_error *err);
+TP_MUST_USE int campaign_set_retry(struct campaign *c, const char *text, struct tp_error *err);
 
 /* Adds or replaces a qualification field from "KEY=TYPE" or "KEY=choice:a|b|c". */
-int campaign_set_field(struct campaign *c, const char *text, struct tp_error *err);
+TP_MUST_USE int campaign_set_field(struct campaign *c, const char *text, struct tp_error *err);
 
 /* Parses "CODE=Libellé|Label;flag,flag" (the English label and the flags optional; flags:
  * refusal, final, callback, appointment, sale, do_not_call) and adds or replaces that
  * outcome of c. TP_EUSAGE naming "outcome" when it is not one or is a built-in code. */
-int campaign_set_outcome(struct campaign *c, const char *text, struct tp_error *err);
+TP_MUST_USE int campaign_set_outcome(struct campaign *c, const char *text, struct tp_error *err);
 /* Writes an outcome back in that form. */
 void campaign_format_outcome(const struct outcome_def *o, char *buf, size_t size);
 /* The flags' names, for messages and JSON: flag i of OUTCOME_FLAG_COUNT. */
@@ -164,10 +164,10 @@ const char *campaign_setting_name(int i);
 /* Applies settings in order: durations, money and objectives through their one parser,
  * blocks and windows given replace the old ones (the first of a list clears them).
  * TP_EUSAGE naming the setting; c may be half changed then (the caller drops it). */
-int campaign_apply_settings(struct campaign *c, const struct campaign_setting *set, size_t n,
+TP_MUST_USE int campaign_apply_settings(struct campaign *c, const struct campaign_setting *set, size_t n,
 	struct tp_error *err);
 
 /* Checks the whole struct (kind, audience, time zone, numbers); TP_EUSAGE naming the field. */
-int campaign_validate(const struct campaign *c, struct tp_error *err);
+TP_MUST_USE int campaign_validate(const struct campaign *c, struct tp_error *err);
 
 #endif

@@ -24,12 +24,12 @@ int date_days_in_month(int year, int month);
 bool date_valid(int year, int month, int day);
 
 /* "YYYY-MM-DD" or "DD/MM/YYYY" into *yyyymmdd (e.g. 20261203). TP_EUSAGE naming field. */
-int date_parse_day(const char *text, const char *field, int *yyyymmdd, struct tp_error *err);
+TP_MUST_USE int date_parse_day(const char *text, const char *field, int *yyyymmdd, struct tp_error *err);
 
 /* "HH:MM" or "HH:MM:SS" (00:00:00 to 23:59:59). TP_EUSAGE naming field. */
-int date_parse_time(const char *text, const char *field, struct date_time *out, struct tp_error *err);
+TP_MUST_USE int date_parse_time(const char *text, const char *field, struct date_time *out, struct tp_error *err);
 
 /* A day then 'T' or one space then a time, e.g. "2026-12-03T10:00" or "03/12/2026 10:00:30". */
-int date_parse_datetime(const char *text, const char *field, struct date_time *out, struct tp_error *err);
+TP_MUST_USE int date_parse_datetime(const char *text, const char *field, struct date_time *out, struct tp_error *err);
 
 #endif

@@ -73,7 +73,7 @@ void mapping_release(struct mapping *m);
 
 /* Parses text[0..len) read from file (the name is kept for messages). On error fills err
  * with file, line and reason and returns TP_EUSAGE; m then holds nothing. */
-int mapping_parse(struct mapping *m, const char *file, const char *text, size_t len,
+TP_MUST_USE int mapping_parse(struct mapping *m, const char *file, const char *text, size_t len,
 	struct tp_error *err);
 
 /* The entry naming header (compared folded), or NULL. */

@@ -90,7 +90,7 @@ void importer_release(struct importer *im);
 
 /* Feeds bytes; returns 0, or a negative tp_status with err filled when the import must
  * stop (unusable header, sink failure). */
-int importer_feed(struct importer *im, const char *buf, size_t len, struct tp_error *err);
-int importer_finish(struct importer *im, struct tp_error *err);
+TP_MUST_USE int importer_feed(struct importer *im, const char *buf, size_t len, struct tp_error *err);
+TP_MUST_USE int importer_finish(struct importer *im, struct tp_error *err);
 
 #endif

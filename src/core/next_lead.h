@@ -58,7 +58,7 @@ bool next_lawful(const struct campaign *c, int64_t lead_id, const struct rules_f
 
 /* TP_ENOTHING: no lead may be called now under the rules, how many were passed over and
  * the first one's reason. */
-int next_refused(const struct campaign *c, const struct next_refusals *refused, struct tp_error *err);
+TP_MUST_USE int next_refused(const struct campaign *c, const struct next_refusals *refused, struct tp_error *err);
 
 /* What waits in a campaign with nothing to call now (the store counts them). */
 struct next_waiting {
@@ -70,6 +70,6 @@ struct next_waiting {
 };
 
 /* TP_ENOTHING: nothing to call now, and what waits (w NULL: nothing at all). */
-int next_nothing(const struct campaign *c, const struct next_waiting *w, struct tp_error *err);
+TP_MUST_USE int next_nothing(const struct campaign *c, const struct next_waiting *w, struct tp_error *err);
 
 #endif

@@ -44,7 +44,7 @@ enum session_change { SESSION_PAUSE, SESSION_RESUME, SESSION_STOP };
  * TP_EUSAGE for a pause of a paused session, a resume of a running one, or a time before
  * its last activity.
  */
-int session_change(struct session *ses, enum session_change what, const char *agent, int64_t at,
+TP_MUST_USE int session_change(struct session *ses, enum session_change what, const char *agent, int64_t at,
 	struct session_step *step, int64_t *calling_seconds, struct tp_error *err);
 
 #endif

@@ -39,7 +39,7 @@ int64_t tz_hour_end(const char *zone, int64_t utc);
 
 /* Parses a local date and time in zone (date_parse_datetime's forms, e.g.
  * "2026-12-03T10:00"). TP_EUSAGE naming field when the text is not such a time. */
-int tz_parse_local(const char *zone, const char *text, const char *field, int64_t *utc, struct tp_error *err);
+TP_MUST_USE int tz_parse_local(const char *zone, const char *text, const char *field, int64_t *utc, struct tp_error *err);
 
 /* Formats utc as "YYYY-MM-DD HH:MM" local time in zone. */
 void tz_format(const char *zone, int64_t utc, char *buf, size_t size);

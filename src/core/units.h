@@ -10,12 +10,12 @@
 #include "core/error.h"
 
 /* A duration into seconds within [min, max]. TP_EUSAGE naming field. */
-int units_parse_duration(const char *text, const char *field, int64_t min, int64_t max, int64_t *seconds,
+TP_MUST_USE int units_parse_duration(const char *text, const char *field, int64_t min, int64_t max, int64_t *seconds,
 	struct tp_error *err);
 
 /* Euros with at most two decimals ('.' or ',' before them; spaces between thousands)
  * into cents within [0, max_cents]. TP_EUSAGE naming field. */
-int units_parse_money(const char *text, const char *field, int64_t max_cents, int64_t *cents,
+TP_MUST_USE int units_parse_money(const char *text, const char *field, int64_t max_cents, int64_t *cents,
 	struct tp_error *err);
 
 #endif

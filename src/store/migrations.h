@@ -9,7 +9,7 @@
 
 /* Brings the schema up to the latest version; *applied (may be NULL) gets the number of
  * migrations run. Safe to run from several processes at once. */
-int migrations_apply(struct db *db, int *applied, struct tp_error *err);
+TP_MUST_USE int migrations_apply(struct db *db, int *applied, struct tp_error *err);
 
 /* The version a fully migrated database has. */
 int migrations_latest(void);

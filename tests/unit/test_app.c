@@ -152,11 +152,154 @@ static void test_campaign_set(void **state)
 	campaign_release(&c);
 }
 
+/* Each use case as each role (docs/API.md, "Who may do what"): the roles it is refused
+ * to get TP_EFORBIDDEN naming the use case and the actor; the others get past the role
+ * check (their own refusal, if any, is another one). */
+enum { AGENT = 1, SALES = 2, MANAGER = 4, ADMIN = 8 };
+
+static const struct {
+	const char *what;           /* the use case, as its refusal names it */
+	unsigned roles;             /* the roles allowed */
+} use_cases[] = {
+	{"campaign add", MANAGER | ADMIN}, {"campaign set", MANAGER | ADMIN}, {"team", MANAGER | ADMIN},
+	{"appointment list", SALES | MANAGER | ADMIN}, {"appointment result", SALES | MANAGER | ADMIN},
+	{"why", AGENT | MANAGER | ADMIN}, {"consent", AGENT | MANAGER | ADMIN}, {"export", MANAGER | ADMIN},
+	{"export screening", MANAGER | ADMIN}, {"insights", AGENT | MANAGER | ADMIN},
+	{"insights agents", MANAGER | ADMIN}, {"person", ADMIN}, {"person review", ADMIN},
+	{"kpi", AGENT | SALES | MANAGER | ADMIN}, {"user add", ADMIN}, {"user role", ADMIN},
+	{"user list", MANAGER | ADMIN}, {"sales people", AGENT | SALES | MANAGER | ADMIN}, {"demo", ADMIN},
+	{"backup", ADMIN},
+};
+
+static void no_number(void *ctx, const char *number)
+{
+	(void)ctx;
+	(void)number;
+}
+
+static int no_row(void *ctx, const struct export_row *row)
+{
+	(void)ctx;
+	(void)row;
+	return 0;
+}
+
+/* Runs use case i as the current actor; the result code. */
+static int run_use_case(struct app *a, size_t i, struct tp_error *err)
+{
+	static const struct campaign_setting calls30[] = {{"daily-calls", "30"}};
+	const char *what = use_cases[i].what;
+	struct app_kpi_query kq = {"R", NULL, NULL, NULL, NULL};
+	struct app_insights_query iq = {"R", NULL, NULL, NULL, "hour", "contact_rate"};
+	struct app_demo_result demo;
+	struct campaign c;
+	json_t *out = NULL;
+	int64_t id = 0;
+	long n = 0;
+	int erased = 0, rc;
+
+	campaign_init(&c);
+	if (!strcmp(what, "campaign add"))
+		rc = app_campaign_add(a, "R2", NULL, 0, &c, err);
+	else if (!strcmp(what, "campaign set"))
+		rc = app_campaign_set(a, "R", calls30, 1, err);
+	else if (!strcmp(what, "team"))
+		rc = app_campaign_agents_now(a, "R", &out, err);
+	else if (!strcmp(what, "appointment list"))
+		rc = app_appointment_list(a, NULL, NULL, &out, err);
+	else if (!strcmp(what, "appointment result"))
+		rc = app_appointment_result(a, 999999, "held", NULL, NULL, NULL, err);
+	else if (!strcmp(what, "why"))
+		rc = app_why(a, 999999, NULL, &out, err);
+	else if (!strcmp(what, "consent"))
+		rc = app_consent_record(a, 999999, "web form", NULL, NULL, err);
+	else if (!strcmp(what, "export"))
+		rc = app_export_prospects(a, "R", NULL, no_row, NULL, err);
+	else if (!strcmp(what, "export screening"))
+		rc = app_export_screening(a, "R", no_number, NULL, &n, err);
+	else if (!strcmp(what, "insights"))
+		rc = app_insights_slots(a, &iq, &out, err);
+	else if (!strcmp(what, "insights agents"))
+		rc = app_insights_agents(a, &iq, &out, err);
+	else if (!strcmp(what, "person"))
+		rc = app_person_erase(a, "+33612345678", NULL, false, &erased, err);
+	else if (!strcmp(what, "person review"))
+		rc = app_person_review(a, 3, &out, err);
+	else if (!strcmp(what, "kpi"))
+		rc = app_kpi(a, &kq, &out, err);
+	else if (!strcmp(what, "user add"))
+		rc = app_user_add(a, "newcomer", "agent", "correct horse", &id, err);
+	else if (!strcmp(what, "user role"))
+		rc = app_user_set_role(a, "r_sales", "sales", err);
+	else if (!strcmp(what, "user list"))
+		rc = app_user_list(a, &out, err);
+	else if (!strcmp(what, "sales people"))
+		rc = app_sales_people(a, &out, err);
+	else if (!strcmp(what, "demo"))
+		rc = app_demo(a, 1, 0, "nonsense", &demo, err);
+	else if (!strcmp(what, "backup"))
+		rc = app_backup(a, "", err);
+	else
+		fail_msg("no way to run '%s'", what);
+	json_decref(out);
+	campaign_release(&c);
+	return rc;
+}
+
+static void test_roles_of_each_use_case(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *login, *role;
+		unsigned bit;
+	} actors[] = {{"r_agent", "agent", AGENT}, {"r_sales", "sales", SALES}, {"r_manager", "manager", MANAGER},
+		{"r_admin", "admin", ADMIN}};
+	struct campaign c;
+	struct tp_error err;
+	int64_t id;
+	int allowed = 0, refused = 0;
+
+	tp_error_clear(&err);
+	f->a.role = APP_SYSTEM;
+	snprintf(f->a.actor, sizeof(f->a.actor), "root");
+	for (size_t k = 0; k < sizeof(actors) / sizeof(actors[0]); k++)
+		assert_int_equal(app_user_add(&f->a, actors[k].login, actors[k].role, "correct horse", &id, &err), 0);
+	campaign_init(&c);
+	assert_int_equal(app_campaign_add(&f->a, "R", NULL, 0, &c, &err), 0);
+	campaign_release(&c);
+	for (size_t i = 0; i < sizeof(use_cases) / sizeof(use_cases[0]); i++) {
+		for (size_t k = 0; k < sizeof(actors) / sizeof(actors[0]); k++) {
+			char want[160];
+			int rc;
+
+			assert_int_equal(app_act_as(&f->a, actors[k].login, &err), 0);
+			tp_error_clear(&err);
+			rc = run_use_case(&f->a, i, &err);
+			if (use_cases[i].roles & actors[k].bit) {
+				if (rc == TP_EFORBIDDEN && strstr(err.reason, "your role may not do that"))
+					fail_msg("%s as %s: refused by role (%s)", use_cases[i].what, actors[k].role, err.reason);
+				allowed++;
+			} else {
+				snprintf(want, sizeof(want), "%s: your role may not do that (%s)", use_cases[i].what,
+					actors[k].login);
+				if (rc != TP_EFORBIDDEN || strcmp(err.reason, want) != 0)
+					fail_msg("%s as %s: expected '%s', got %d '%s'", use_cases[i].what, actors[k].role, want, rc,
+						err.reason);
+				refused++;
+			}
+		}
+	}
+	/* Every use case was tried by every role, some allowed, some refused. */
+	assert_int_equal(allowed + refused, 4 * (int)(sizeof(use_cases) / sizeof(use_cases[0])));
+	assert_true(allowed > 20 && refused > 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_actor_and_roles),
 		cmocka_unit_test(test_campaign_set),
+		cmocka_unit_test(test_roles_of_each_use_case),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
