@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The prospect import gives the same leads, contacts, companies and qualification values on
 # the test backend as on SQLite: PostgreSQL settles set-based what SQLite does row by row
-# (src/store/store.c), and the two must agree on every dedupe rule. A file shaped like a
+# (src/store/store_import.c), and the two must agree on every dedupe rule. A file shaped like a
 # real one (bench/gen_realistic.py), then one with SIREN, SIRET and mobile numbers, each
 # into a new campaign and again into the first, on both.
 set -uo pipefail
@@ -57,7 +57,7 @@ expect_eq "companies of b.csv" "Dupont SA|Durand|Durand" \
   "$(sql "$ref" "SELECT name FROM companies WHERE name IN ('Dupont SA', 'Dupont', 'Durand') ORDER BY name, postcode" | paste -sd'|')"
 
 # A first import into a database (SQLite, no contact or company yet) finds its own earlier
-# rows in memory and builds nine indexes after the rows (store.c, fresh_begin): each file
+# rows in memory and builds nine indexes after the rows (store_import.c, fresh_begin): each file
 # gives the same campaign as in a database that already held a contact, and the indexes
 # are back after it.
 printf 'Nom;Téléphone\nAilleurs;+32 2 555 12 34\n' > "$work/z.csv"

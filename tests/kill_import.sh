@@ -56,7 +56,7 @@ for sig in KILL INT; do
 done
 
 # A first import into a new database drops indexes (and, on PostgreSQL, foreign keys)
-# while its rows go in (store.c, fresh_begin, bulk_fresh_begin): stopped half way, it
+# while its rows go in (store_import.c, fresh_begin, bulk_fresh_begin): stopped half way, it
 # leaves them all there and no row.
 k_db=$TELEPRO_DB
 if [ "$TEST_BACKEND" = sqlite ]; then

@@ -191,7 +191,7 @@ TP_MUST_USE int store_opposition_add(struct store *s, const char *phone, const c
 	struct tp_error *err);
 TP_MUST_USE int store_opposition_count(struct store *s, const char *source, int64_t *n, struct tp_error *err);
 
-/* Calling desk (store_calling.c) ------------------------------------------------------ */
+/* Calling desk (store_sessions.c, store_next.c, store_leads.c, store_calls.c, store_appointments.c) */
 
 /* Sessions: calling time, the denominator of every per-hour KPI. start fails with
  * TP_EEXIST when the agent has an open session; the others with TP_ENOTFOUND when not. */

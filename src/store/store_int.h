@@ -1,6 +1,6 @@
 #ifndef TP_STORE_INT_H
 #define TP_STORE_INT_H
-/* Helpers shared by the store's files (store.c, store_calling.c, store_kpi.c); not for
+/* Helpers shared by the store's files (store_base.c and the others); not for
  * use outside src/store. */
 #include "core/calling.h"
 #include "core/session.h"
@@ -65,7 +65,7 @@ struct store {
 	bool bulk;
 	struct bulk_cache *bc;
 	/* Agents' and campaigns' ids as this connection's "next" found them by their names
-	 * (store_calling.c: its claim goes with the queries that read them again). */
+	 * (store_next.c: its claim goes with the queries that read them again). */
 	struct name_ids desk_agents, desk_campaigns;
 };
 
@@ -99,7 +99,7 @@ bool store__bulk_session(struct store *s, int64_t agent_id, struct session *ses)
 bool store__bulk_session_keep(struct store *s, int64_t agent_id, const struct session *ses);
 void store__bulk_session_forget(struct store *s, int64_t agent_id);
 /* A session's row as the bulk transaction leaves it (ended_at 0: open), written once at the
- * commit (store__sessions_write, store_calling.c): only for a session kept above, which
+ * commit (store__sessions_write, store_sessions.c): only for a session kept above, which
  * the transaction then reads from the cache, not from its row. */
 void store__bulk_session_write(struct store *s, const struct session *ses, int64_t ended_at);
 TP_MUST_USE int store__sessions_write(struct store *s, struct tp_error *err);
@@ -130,7 +130,7 @@ void store__bulk_leads_clear(struct store *s);
 bool store__bulk_hold_keep(struct store *s, int64_t lead_id, int64_t agent_id, int64_t until);
 bool store__bulk_hold_peek(struct store *s, int64_t *lead_id, int64_t *agent_id, int64_t *until);
 void store__bulk_hold_clear(struct store *s, int64_t lead_id);
-/* Writes the pending hold unless it is lead except's (store_calling.c). */
+/* Writes the pending hold unless it is lead except's (store_next.c). */
 TP_MUST_USE int store__hold_flush(struct store *s, int64_t except, struct tp_error *err);
 void store__bulk_user_keep(struct store *s, const char *name, int64_t id);
 /* An agent's first call start and last call end of a day on a campaign: kept in memory
@@ -182,7 +182,7 @@ TP_MUST_USE int store__copy_in(struct db *db, const char *copy_sql, struct strbu
  * rows to be written together where the driver bulk loads (copy_in); NULL elsewhere and
  * outside a bulk transaction. */
 struct strbuf *store__bulk_calls(struct store *s);
-/* Writes them (store_calling.c): before a call is written otherwise (ids keep the order of
+/* Writes them (store_calls.c): before a call is written otherwise (ids keep the order of
  * the calls), before calls are looked up by key, and at the commit. Only calls whose
  * caller checked their keys go there (call_input.key_new: a call history, which reads no
  * call between two checks). */
@@ -222,5 +222,20 @@ void store__counters_discard(struct store *s);
 /* Credits calling time [from, to) to the counters, split at local hour boundaries. */
 TP_MUST_USE int store__credit_calling_time(struct store *s, int64_t campaign_id, int64_t agent_id, const char *zone, int64_t from,
 	int64_t to, struct tp_error *err);
+
+/* Shared by the desk's files (store_sessions.c): a user's id by name, refused when
+ * disabled (field names the input); the agent and their open session, its query sent
+ * ahead (send), read (store__agent_session), then its statement released (done); a step
+ * of a session core decided, applied (calling time, then the session saved or closed). */
+TP_MUST_USE int store__user_id(struct store *s, const char *name, const char *field, int64_t *id, struct tp_error *err);
+TP_MUST_USE int store__agent_session_send(struct store *s, const char *name, struct tp_error *err);
+void store__agent_session_done(struct store *s);
+TP_MUST_USE int store__agent_session(struct store *s, const char *name, int64_t *agent_id, struct session *ses,
+	struct tp_error *err);
+TP_MUST_USE int store__session_apply(struct store *s, int64_t agent_id, const struct session *ses,
+	const struct session_step *step, struct tp_error *err);
+/* A lead as the call log reads it (store_leads.c), its query sent ahead first (send). */
+TP_MUST_USE int store__load_lead_send(struct store *s, int64_t id, struct tp_error *err);
+TP_MUST_USE int store__load_lead(struct store *s, int64_t id, struct lead_row *l, struct tp_error *err);
 
 #endif

@@ -162,7 +162,7 @@ static int collect(void *ctx, const struct export_row *row)
 }
 
 /* The database's indexes and foreign keys, as their definitions (a first import drops
- * some while its rows go in, SQLite's and PostgreSQL's: store.c), into out. */
+ * some while its rows go in, SQLite's and PostgreSQL's: store_import.c), into out. */
 static void schema_defs(char *out, size_t size)
 {
 	struct tp_error err;
