@@ -487,3 +487,8 @@ void db_note_write(struct db *db)
 {
 	db->writes++;
 }
+
+bool db_can(const struct db *db, enum db_capability cap)
+{
+	return (db->driver->caps & (unsigned)cap) != 0;
+}

@@ -25,8 +25,14 @@ enum {
 struct db;
 struct db_stmt;
 
+/* What a driver can do beyond the common statements (db_can). */
+enum db_capability {
+	DB_CAP_COPY = 1,            /* bulk load (copy_in): the prospect import's bulk path, COPY of calls */
+};
+
 struct db_driver {
 	const char *name;
+	unsigned caps;              /* enum db_capability bits */
 	/* SQL type for an auto-increment primary key column ("INTEGER PRIMARY KEY"). */
 	const char *id_column;
 	/* Appended to a SELECT that picks a row to claim: rows claimed by another open
@@ -217,5 +223,8 @@ TP_MUST_USE int db_query_int64(struct db *db, const char *sql, int64_t *out, str
  * a read-modify-write (lock_row). */
 const char *db_lock_rows(struct db *db);
 const char *db_lock_row(struct db *db);
+
+/* Whether the database's driver can (enum db_capability). */
+bool db_can(const struct db *db, enum db_capability cap);
 
 #endif

@@ -591,6 +591,7 @@ const struct db_driver db_pg_driver = {
 	.reset = pg_reset,
 	.finalize = pg_finalize,
 	.begin_write = pg_begin_write,
+	.caps = DB_CAP_COPY,
 	.copy_in = pg_copy_in,
 	.lock_schema = pg_lock_schema,
 };

@@ -422,7 +422,7 @@ static int by_key(const void *a, const void *b)
 
 struct strbuf *store__bulk_calls(struct store *s)
 {
-	struct bulk_cache *bc = s->db->driver->copy_in ? cache(s) : NULL;
+	struct bulk_cache *bc = db_can(s->db, DB_CAP_COPY) ? cache(s) : NULL;
 
 	if (!bc)
 		return NULL;

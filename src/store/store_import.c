@@ -1,4 +1,5 @@
-/* Prospect import (the PostgreSQL COPY path included) and leads found by phone. */
+/* Prospect import, row by row (the bulk path of drivers that COPY: store_import_copy.c), and leads
+ * found by phone. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "store/migrations.h"
 #include "core/rules.h"
 #include "store/store_int.h"
+#include "store/store_import_int.h"
 #include "core/hash.h"
 #include "core/xalloc.h"
 
@@ -53,147 +55,6 @@ int store_leads_by_phone(struct store *s, int64_t campaign_id, const char *const
 }
 
 /* Prospect import ---------------------------------------------------------------------- */
-
-/* Keys met by a first import, by hash; a candidate is confirmed by reading its row by id
- * (check: two text columns, the key's two parts). Each key is stored once, with the first
- * id that had it, as the index look-up it replaces would find it. */
-struct keyed {
-	struct hashids ids;
-	struct db_stmt *check;
-};
-
-/* Indexes that a first import does not read: built after the rows. The first five take
- * keys in random order from a real file; the others are appended to, but one sort at the
- * end still costs less than a million appends. The last, qualification_values_contact,
- * only on PostgreSQL (bulk_fresh_begin), whose first import finds no contact again: on
- * SQLite a contact found again by a later row is asked which values it has. */
-static const char *const fresh_indexes[] = {
-	"companies_siren", "companies_name", "contacts_phone", "contacts_mobile", "leads_phone",
-	"contacts_company", "leads_contact", "leads_queue", "leads_new", "qualification_values_contact",
-};
-#define FRESH_NINDEX_ALL (sizeof(fresh_indexes) / sizeof(fresh_indexes[0]))
-#define FRESH_NINDEX (FRESH_NINDEX_ALL - 1)   /* SQLite's */
-
-/* Whether the database has a contact or a company (a first import: none). */
-#define ANY_CONTACT_SQL "SELECT CASE WHEN EXISTS (SELECT 1 FROM contacts) OR EXISTS (SELECT 1 FROM companies)" \
-	" THEN 1 ELSE 0 END"
-
-struct store_import {
-	struct store *s;
-	struct store_who who;
-	int64_t campaign_id;
-	bool consumers;             /* B2C: a row's address is the person's */
-	int64_t now;
-	/* The bulk path (backends with COPY): prospects staged, settled set-based at commit. */
-	bool bulk;
-	long seq, staged;
-	struct strbuf rows, quals;
-	/* The lead numbers and company keys of the file's rows staged so far: a number met
-	 * again makes its row a duplicate as it is staged; a company key's number groups
-	 * its rows for the settlement (bulk_add). */
-	struct hashkeys numbers, companies;
-	struct strbuf key;          /* a row's company key, made again for each row */
-	/* A first import (no contact or company yet): rows go straight into the tables by
-	 * COPY, ids given from the sequences' values at its start (bulk_direct_add), and the
-	 * indexes and keys dropped at its start are made again at its end (remake). */
-	bool direct;
-	int64_t contact_base, company_base;
-	char now_text[24], campaign_text[24];   /* as COPY writes them in every row */
-	long added, dups;
-	struct strbuf companies_rows, contacts_rows, leads_rows;
-	char **remake;
-	size_t nremake;
-	volatile sig_atomic_t *cancel;
-	struct db_stmt *lead_exists;
-	struct db_stmt *contact_find;
-	struct db_stmt *company_by_siren;
-	struct db_stmt *company_by_name;
-	struct db_stmt *company_add;
-	struct db_stmt *contact_add;
-	struct db_stmt *lead_add;
-	struct db_stmt *qual_has;
-	struct db_stmt *qual_add;
-	int64_t cache_kib_before;   /* the page cache an import resized, given back at its end */
-	bool sort_threads;          /* a first import's index builds sort with worker threads */
-	/* A first import (SQLite, no company or contact yet): look-ups in memory, and the
-	 * indexes they would have read built once after the rows (fresh_begin). */
-	bool fresh;
-	struct keyed leads, phones, mobiles, sirens, names;
-	char *index_sql[FRESH_NINDEX];
-	/* Rows that found a contact of another campaign: said after the commit. */
-	struct import_merge {
-		long line;
-		bool refused;
-		struct tp_error *said;      /* the message (tp_error_msg and its sentences) */
-	} *merges;
-	size_t nmerges, merges_cap;
-	long merges_more;           /* beyond the listed ones: counted, said in one line */
-	store_merge_fn on_merge;
-	void *merge_ctx;
-	enum store_existing existing;
-	long refused;               /* rows turned away (bulk: known at its settlement) */
-	struct db_stmt *contact_known, *contact_update;
-};
-
-#define IMPORT_MERGES_LISTED 1000
-
-/* The fields a row and the contact it found are compared on. */
-static const int merge_fields[] = {F_CIVILITY, F_FIRST_NAME, F_LAST_NAME, F_ROLE, F_EMAIL};
-#define NMERGE_FIELDS (sizeof(merge_fields) / sizeof(merge_fields[0]))
-
-/* Says what became of a row that found contact_id (of campaign), by the import's mode:
- * file[] against known[], by merge_fields; a message with a sentence a field, so that the
- * report says it in its reader's language. */
-static void merge_record(struct store_import *imp, long line, int64_t contact_id, const char *campaign,
-	const char *const *file, const char *const *known)
-{
-	static const char *const lead[] = {
-		TP_MSG("the number is contact %s's (%s, campaign '%s'): the row is a lead of that contact, kept as it is"),
-		TP_MSG("the number is contact %s's (%s, campaign '%s'): the row is a lead of that contact, updated from the file"),
-		TP_MSG("the number is contact %s's (%s, campaign '%s'): the row is rejected (--existing reject)"),
-	};
-	static const char *const told[] = {TP_MSG("it keeps %s '%s' (the file: '%s')"), TP_MSG("now %s '%s' (was '%s')"),
-		TP_MSG("the contact has %s '%s' (the file: '%s')")};
-	const char *first = known[1] && *known[1] ? known[1] : "", *last = known[2] && *known[2] ? known[2] : "";
-	struct tp_error *said;
-	char id[24], name[200];
-
-	if (!campaign)
-		return;   /* a contact of this campaign, or of this file: not another campaign's */
-	imp->refused += imp->existing == STORE_EXISTING_REJECT;
-	/* A file bought twice finds every contact again: the first ones are listed, the others
-	 * counted (the report stays readable, the memory small). */
-	if (imp->nmerges == IMPORT_MERGES_LISTED) {
-		imp->merges_more++;
-		return;
-	}
-	snprintf(id, sizeof(id), "%lld", (long long)contact_id);
-	snprintf(name, sizeof(name), "%s%s%s", first, *first && *last ? " " : "", last);
-	said = xcalloc(1, sizeof(*said));
-	tp_error_msg(said, TP_OK, NULL, 0, NULL, 0, lead[imp->existing], 3, id, name, campaign);
-	for (size_t i = 0; i < NMERGE_FIELDS; i++) {
-		const char *f = file[i] ? file[i] : "", *k = known[i] ? known[i] : "";
-
-		if (!*f || strcmp(f, k) == 0)
-			continue;
-		if (imp->existing == STORE_EXISTING_UPDATE)
-			tp_error_part(said, 1, told[imp->existing], 3, field_name(merge_fields[i]), f, k);
-		else
-			tp_error_part(said, 1, told[imp->existing], 3, field_name(merge_fields[i]), k, f);
-	}
-	if (imp->nmerges == imp->merges_cap) {
-		imp->merges_cap = imp->merges_cap ? imp->merges_cap * 2 : 16;
-		imp->merges = xrealloc(imp->merges, imp->merges_cap * sizeof(*imp->merges));
-	}
-	imp->merges[imp->nmerges].line = line;
-	imp->merges[imp->nmerges].refused = imp->existing == STORE_EXISTING_REJECT;
-	imp->merges[imp->nmerges].said = said;
-	imp->nmerges++;
-}
-
-/* What the contact a row found says, and the campaign it came from. */
-#define CONTACT_KNOWN_SQL "SELECT c.civility, c.first_name, c.last_name, c.role, c.email, (SELECT ca.name FROM leads l" \
-	" JOIN campaigns ca ON ca.id = l.campaign_id WHERE l.contact_id = c.id AND l.campaign_id <> ? ORDER BY l.id LIMIT 1)"
 
 /* The page cache of a row-by-row import (SQLite): a real file's phones and names land at
  * random places in four indexes, which stop fitting in a command's 32 MiB cache from a
@@ -326,519 +187,6 @@ static void import_free(struct store_import *imp)
 	free(imp);
 }
 
-/* The SIREN that identifies a prospect's company: its own, else the first nine digits of
- * its SIRET; NULL when neither (buf holds a SIREN taken from the SIRET). */
-static const char *effective_siren(const struct prospect *p, char buf[10])
-{
-	const char *const *f = p->field;
-
-	if (f[F_SIREN][0])
-		return f[F_SIREN];
-	if (strlen(f[F_SIRET]) < 9)
-		return NULL;
-	memcpy(buf, f[F_SIRET], 9);
-	buf[9] = '\0';
-	return buf;
-}
-
-/* Bulk import (PostgreSQL: COPY) ----------------------------------------------------------
- *
- * Rows are staged in temporary tables with the backend's bulk load, then settled with a
- * few set-based statements that follow the row-by-row rules above: duplicates (a lead of
- * the campaign, or an earlier row of the file, with the same number), contacts found
- * again by number, companies by SIREN or name and postcode (the first row of a new one
- * gives its fields), one lead per new row in file order, qualification values of new
- * contacts and new keys of known ones. The file's own repeated numbers and company keys
- * are recognised in memory as rows are staged. A first import (no contact or company
- * yet: nothing to find again) skips the staging: the same rules in memory, its rows go
- * straight into the tables (bulk_direct_add). The SQL is PostgreSQL's (sequences): only
- * backends with copy_in take this path.
- */
-#define BULK_BATCH 20000
-
-static const char *const bulk_setup[] = {
-	"CREATE TEMP TABLE tp_import (seq BIGINT PRIMARY KEY, line BIGINT, company TEXT, last_name TEXT,"
-	" first_name TEXT, civility TEXT, role TEXT, phone TEXT, mobile TEXT, email TEXT, siren TEXT, siret TEXT,"
-	" address TEXT, postcode TEXT, city TEXT, country TEXT, sector TEXT, size_band TEXT, website TEXT,"
-	" lead_phone TEXT NOT NULL, dup BOOLEAN NOT NULL DEFAULT false, refused BOOLEAN NOT NULL DEFAULT false,"
-	" contact_id BIGINT, company_id BIGINT,"
-	" siren_eff TEXT, ckey BIGINT) WITH (fillfactor = 50) ON COMMIT DROP",
-	"CREATE TEMP TABLE tp_import_qual (seq BIGINT, ord INTEGER, key TEXT, value TEXT) ON COMMIT DROP",
-	/* The new contacts: their rows, ids, companies found, and the key of the new company
-	 * each belongs to; the new companies: their keys, first rows and ids. */
-	"CREATE TEMP TABLE tp_new (seq BIGINT, contact_id BIGINT, company_id BIGINT, ckey BIGINT) ON COMMIT DROP",
-	"CREATE TEMP TABLE tp_newco (ckey BIGINT, first BIGINT, id BIGINT) ON COMMIT DROP",
-};
-
-#define BULK_COLUMNS "seq, line, company, last_name, first_name, civility, role, phone, mobile, email, siren," \
-	" siret, address, postcode, city, country, sector, size_band, website, lead_phone, siren_eff, dup, ckey"
-
-/* Steps of the settlement of an import that is not a first one (a first one goes straight
- * into the tables: bulk_direct_add), with their parameters: c the campaign, t the import
- * time (in that order). Rows are matched by joins, never
- * by a look-up per row: with a table's statistics older than its last import (before
- * autovacuum's next pass), PostgreSQL may answer a look-up such as "the lowest id with
- * this phone" by walking the whole table in id order, once per row. */
-static const struct {
-	const char *params;
-	const char *sql;
-} bulk_settle_sql[] = {
-	/* The planner's statistics of the file's rows (a sample of a few thousand is enough
-	 * to choose its joins: the default takes ten times more). */
-	{"", "SET LOCAL default_statistics_target = 10"},
-	/* The settlement's sorts and hashes of the file's rows in memory (the default 4 MB
-	 * sends those of 100,000 rows to temporary files). */
-	{"", "SET LOCAL work_mem = '64MB'"},
-	/* Compiling plans (JIT) costs more than these few scans of in-memory rows save. */
-	{"", "SET LOCAL jit = off"},
-	{"", "ANALYZE tp_import"},
-	/* A lead of the campaign with the same number (an earlier row of the file with it was
-	 * found as the rows were staged: bulk_seen). */
-	{"c", "UPDATE tp_import SET dup = true WHERE NOT dup AND lead_phone IN (SELECT l.phone FROM leads l"
-	 " WHERE l.campaign_id = CAST(?1 AS BIGINT))"},
-	/* A known contact: the first with the number as phone, else as mobile. Only the rows
-	 * that find one are rewritten. */
-	{"", "UPDATE tp_import i SET contact_id = m.id FROM (SELECT j.seq, MIN(c.id) AS id FROM tp_import j"
-	 " JOIN contacts c ON c.phone = j.lead_phone WHERE NOT j.dup GROUP BY j.seq) m WHERE i.seq = m.seq"},
-	{"", "UPDATE tp_import i SET contact_id = m.id FROM (SELECT j.seq, MIN(c.id) AS id FROM tp_import j"
-	 " JOIN contacts c ON c.mobile = j.lead_phone WHERE NOT j.dup AND j.contact_id IS NULL GROUP BY j.seq) m"
-	 " WHERE i.seq = m.seq"},
-	/* Here the rows that found a contact of another campaign are said (bulk_merges); then,
-	 * by the import's mode (?2: 1 update, 2 reject), the contacts take the file's non-empty
-	 * names, role and e-mail, or the rows are turned away. */
-	{"", NULL},
-	{"cx", "UPDATE contacts c SET civility = COALESCE(t.civility, c.civility), first_name = COALESCE(t.first_name,"
-	 " c.first_name), last_name = COALESCE(t.last_name, c.last_name), role = COALESCE(t.role, c.role),"
-	 " email = COALESCE(t.email, c.email) FROM tp_import t WHERE CAST(?2 AS BIGINT) = 1 AND NOT t.dup"
-	 " AND c.id = t.contact_id AND EXISTS (SELECT 1 FROM leads l WHERE l.contact_id = t.contact_id"
-	 " AND l.campaign_id <> CAST(?1 AS BIGINT))"},
-	{"cx", "UPDATE tp_import t SET refused = true WHERE CAST(?2 AS BIGINT) = 2 AND NOT t.dup AND t.contact_id IS NOT NULL"
-	 " AND EXISTS (SELECT 1 FROM leads l WHERE l.contact_id = t.contact_id AND l.campaign_id <> CAST(?1 AS BIGINT))"},
-	/* A known company for a new contact: by SIREN, else by name and postcode. */
-	{"", "UPDATE tp_import i SET company_id = m.id FROM (SELECT j.seq, MIN(co.id) AS id FROM tp_import j"
-	 " JOIN companies co ON co.siren = j.siren_eff WHERE NOT j.dup AND j.contact_id IS NULL GROUP BY j.seq"
-	 " UNION ALL SELECT j.seq, MIN(co.id) FROM tp_import j JOIN companies co ON co.name = j.company"
-	 " AND COALESCE(co.postcode, '') = COALESCE(j.postcode, '') WHERE NOT j.dup AND j.contact_id IS NULL"
-	 " AND j.siren_eff IS NULL GROUP BY j.seq) m WHERE i.seq = m.seq"},
-	/* New contacts get their ids in file order, and the rows that make a new company
-	 * keep its key (ckey: the number bulk_stage gave its SIREN, else its name and
-	 * postcode). The wide staging rows are not rewritten. The identity columns' sequences
-	 * are named by their names (a constant of the plan), not by pg_get_serial_sequence
-	 * (a catalog look-up per row). */
-	{"", "INSERT INTO tp_new (seq, contact_id, company_id, ckey) SELECT seq, nextval('contacts_id_seq'),"
-	 " company_id, CASE WHEN company_id IS NULL THEN ckey END FROM tp_import WHERE NOT dup AND contact_id IS NULL"
-	 " ORDER BY seq"},
-	/* New companies: ids in the order of their first rows, which give their fields. (Rows
-	 * whose ids are given go in in any order; leads and values, whose ids are made as
-	 * they go in, in file order.) */
-	{"", "ANALYZE tp_new"},
-	{"", "INSERT INTO tp_newco (ckey, first, id) SELECT ckey, first, nextval('companies_id_seq')"
-	 " FROM (SELECT ckey, MIN(seq) AS first FROM tp_new WHERE ckey IS NOT NULL GROUP BY ckey ORDER BY first) f"},
-	{"", "ANALYZE tp_newco"},
-	/* The address is the company's, but a consumer's own (?2: 1 in a B2C campaign). */
-	{"tp", "INSERT INTO companies (id, name, siren, siret, sector, size_band, address, postcode, city, country,"
-	 " website, created_at) SELECT n.id, t.company, t.siren_eff, t.siret, t.sector, t.size_band,"
-	 " CASE WHEN CAST(?2 AS BIGINT) = 0 THEN t.address END, CASE WHEN CAST(?2 AS BIGINT) = 0 THEN t.postcode END,"
-	 " CASE WHEN CAST(?2 AS BIGINT) = 0 THEN t.city END, CASE WHEN CAST(?2 AS BIGINT) = 0 THEN t.country END,"
-	 " t.website, CAST(?1 AS BIGINT)"
-	 " FROM tp_newco n JOIN tp_import t ON t.seq = n.first"},
-	/* A contact with a company keeps no address of its own, but a consumer does. */
-	{"tp", "INSERT INTO contacts (id, company_id, civility, first_name, last_name, role, phone, mobile, email, address,"
-	 " postcode, city, country, created_at) SELECT n.contact_id, x.company_id, t.civility, t.first_name,"
-	 " t.last_name, t.role, t.phone, t.mobile, t.email, CASE WHEN x.own_address THEN t.address END,"
-	 " CASE WHEN x.own_address THEN t.postcode END, CASE WHEN x.own_address THEN t.city END,"
-	 " CASE WHEN x.own_address THEN t.country END, CAST(?1 AS BIGINT)"
-	 " FROM tp_new n LEFT JOIN tp_newco co ON co.ckey = n.ckey"
-	 " CROSS JOIN LATERAL (SELECT COALESCE(n.company_id, co.id) AS company_id,"
-	 " COALESCE(n.company_id, co.id) IS NULL OR CAST(?2 AS BIGINT) = 1 AS own_address) x"
-	 " JOIN tp_import t ON t.seq = n.seq"},
-	{"ct", "INSERT INTO leads (campaign_id, contact_id, phone, source_line, created_at)"
-	 " SELECT CAST(?1 AS BIGINT), COALESCE(t.contact_id, n.contact_id), t.lead_phone, t.line, CAST(?2 AS BIGINT)"
-	 " FROM tp_import t LEFT JOIN tp_new n ON n.seq = t.seq WHERE NOT t.dup AND NOT t.refused ORDER BY t.seq"},
-	/* All the values of a new contact; a known contact's only for keys it has none of. */
-	{"t", "INSERT INTO qualification_values (contact_id, key, value, set_at) SELECT COALESCE(i.contact_id,"
-	 " n.contact_id), q.key, q.value, CAST(?1 AS BIGINT)"
-	 " FROM tp_import_qual q JOIN tp_import i ON i.seq = q.seq LEFT JOIN tp_new n ON n.seq = q.seq"
-	 " WHERE NOT i.dup AND NOT i.refused AND (n.seq IS NOT NULL"
-	 " OR NOT EXISTS (SELECT 1 FROM qualification_values v WHERE v.contact_id = i.contact_id AND v.key = q.key))"
-	 " ORDER BY q.seq, q.ord"},
-};
-
-static int bulk_fresh_begin(struct store_import *imp, char ***remake, size_t *n, struct tp_error *err);
-
-static int bulk_begin(struct store_import *imp, struct tp_error *err)
-{
-	struct db_stmt *st;
-	int rc;
-
-	/* One prospect import at a time: a second waits for the first's commit, then finds
-	 * its contacts (two at once would each add the same new contact, and two first
-	 * imports would deadlock on the indexes they drop). */
-	if ((rc = db_exec(imp->s->db, "SELECT pg_advisory_xact_lock(7357002)", err)))
-		return rc;
-	imp->bulk = true;
-	sb_init(&imp->rows);
-	sb_init(&imp->quals);
-	sb_init(&imp->companies_rows);
-	sb_init(&imp->contacts_rows);
-	sb_init(&imp->leads_rows);
-	hashkeys_init(&imp->numbers);
-	hashkeys_init(&imp->companies);
-	sb_init(&imp->key);
-	snprintf(imp->now_text, sizeof(imp->now_text), "%lld", (long long)imp->now);
-	snprintf(imp->campaign_text, sizeof(imp->campaign_text), "%lld", (long long)imp->campaign_id);
-	if ((rc = bulk_fresh_begin(imp, &imp->remake, &imp->nremake, err)))
-		return rc;
-	if (imp->remake) {
-		/* The tables are locked by the dropping of their indexes: no other transaction
-		 * takes an id from these sequences before the commit sets them past ours. */
-		imp->direct = true;
-		if (!(st = db_prepare(imp->s->db, "SELECT nextval('contacts_id_seq'), nextval('companies_id_seq')", err)))
-			return err->code;
-		if ((rc = db_step(st, err)) == DB_ROW) {
-			imp->contact_base = db_col_int64(st, 0);
-			imp->company_base = db_col_int64(st, 1);
-		}
-		db_finalize(st);
-		return rc == DB_ROW ? 0 : rc < 0 ? rc : tp_error_set(err, TP_ERR, "reading the ids' sequences");
-	}
-	for (size_t i = 0; i < sizeof(bulk_setup) / sizeof(bulk_setup[0]); i++)
-		if (db_exec(imp->s->db, bulk_setup[i], err))
-			return err->code;
-	return 0;
-}
-
-static int bulk_flush(struct store_import *imp, struct tp_error *err)
-{
-	struct db *db = imp->s->db;
-	int rc;
-
-	imp->staged = 0;
-	if ((rc = store__copy_in(db, "COPY tp_import (" BULK_COLUMNS ") FROM STDIN", &imp->rows, err)) ||
-	    (rc = store__copy_in(db, "COPY companies (id, name, siren, siret, sector, size_band, address, postcode,"
-		" city, country, website, created_at) FROM STDIN", &imp->companies_rows, err)) ||
-	    (rc = store__copy_in(db, "COPY contacts (id, company_id, civility, first_name, last_name, role, phone,"
-		" mobile, email, address, postcode, city, country, created_at) FROM STDIN", &imp->contacts_rows, err)) ||
-	    (rc = store__copy_in(db, "COPY leads (campaign_id, contact_id, phone, source_line, created_at) FROM STDIN",
-		&imp->leads_rows, err)))
-		return rc;
-	return store__copy_in(db, imp->direct ? "COPY qualification_values (contact_id, key, value, set_at) FROM STDIN"
-		: "COPY tp_import_qual (seq, ord, key, value) FROM STDIN", &imp->quals, err);
-}
-
-/* Whether an earlier row of the file had this lead number (then noted for later rows). */
-static bool bulk_seen(struct store_import *imp, const char *phone)
-{
-	bool added;
-
-	hashkeys_number(&imp->numbers, phone, strlen(phone), &added);
-	return !added;
-}
-
-/* The number of the row's company key (its SIREN, else its name and postcode; an empty
- * field is none, as NULL in the staging table), 0 without one; *added: met first here. */
-static int64_t bulk_company_key(struct store_import *imp, const struct prospect *p, const char *siren, bool *added)
-{
-	const char *name = p->field[F_COMPANY], *postcode = p->field[F_POSTCODE];
-	struct strbuf *key = &imp->key;
-
-	*added = false;
-	if ((!siren || !*siren) && !*name)
-		return 0;
-	sb_reset(key);
-	if (siren && *siren) {
-		sb_addc(key, 'S');
-		sb_adds(key, siren);
-	} else {
-		sb_addc(key, 'N');
-		sb_add(key, name, strlen(name) + 1);
-		sb_adds(key, postcode);
-	}
-	return hashkeys_number(&imp->companies, key->buf, key->len, added);
-}
-
-/* The fields of a row's address: its company's, or a consumer's own (store_import_begin). */
-static bool is_address(int field)
-{
-	return field == F_ADDRESS || field == F_POSTCODE || field == F_CITY || field == F_COUNTRY;
-}
-
-/* A first import's row, straight into the tables (the settlement's rules, row by row in
- * memory: a repeated number is a duplicate; every other row a new contact, of the new
- * company its keys name, whose first row gives its fields; a contact with a company keeps
- * no address of its own, but a consumer does). */
-static void bulk_direct_add(struct store_import *imp, const struct prospect *p)
-{
-	static const int company_fields[] = {F_SIRET, F_SECTOR, F_SIZE_BAND, F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY,
-		F_WEBSITE};
-	static const int contact_fields[] = {F_CIVILITY, F_FIRST_NAME, F_LAST_NAME, F_ROLE};
-	static const int address[] = {F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY};
-	const char *const *f = p->field;
-	const char *now = imp->now_text;
-	char num[32], contact[32], company[32], siren[10];
-	const char *siren_eff = effective_siren(p, siren);
-	int64_t k;
-	bool added;
-
-	if (bulk_seen(imp, p->lead_phone)) {
-		imp->dups++;
-		return;
-	}
-	imp->added++;
-	snprintf(contact, sizeof(contact), "%lld", (long long)(imp->contact_base + imp->added - 1));
-	k = bulk_company_key(imp, p, siren_eff, &added);
-	snprintf(company, sizeof(company), "%lld", (long long)(imp->company_base + k - 1));
-	if (added) {
-		store__copy_field(&imp->companies_rows, company, '\t');
-		store__copy_field(&imp->companies_rows, f[F_COMPANY], '\t');
-		store__copy_field(&imp->companies_rows, siren_eff, '\t');
-		for (size_t i = 0; i < sizeof(company_fields) / sizeof(company_fields[0]); i++)
-			store__copy_field(&imp->companies_rows, imp->consumers && is_address(company_fields[i]) ? NULL
-				: f[company_fields[i]], '\t');
-		store__copy_field(&imp->companies_rows, now, '\n');
-	}
-	store__copy_field(&imp->contacts_rows, contact, '\t');
-	store__copy_field(&imp->contacts_rows, k ? company : NULL, '\t');
-	for (size_t i = 0; i < sizeof(contact_fields) / sizeof(contact_fields[0]); i++)
-		store__copy_field(&imp->contacts_rows, f[contact_fields[i]], '\t');
-	store__copy_field(&imp->contacts_rows, p->phone, '\t');
-	store__copy_field(&imp->contacts_rows, p->mobile, '\t');
-	store__copy_field(&imp->contacts_rows, f[F_EMAIL], '\t');
-	for (size_t i = 0; i < sizeof(address) / sizeof(address[0]); i++)
-		store__copy_field(&imp->contacts_rows, k && !imp->consumers ? NULL : f[address[i]], '\t');
-	store__copy_field(&imp->contacts_rows, now, '\n');
-	store__copy_field(&imp->leads_rows, imp->campaign_text, '\t');
-	store__copy_field(&imp->leads_rows, contact, '\t');
-	store__copy_field(&imp->leads_rows, p->lead_phone, '\t');
-	snprintf(num, sizeof(num), "%ld", p->line);
-	store__copy_field(&imp->leads_rows, num, '\t');
-	store__copy_field(&imp->leads_rows, now, '\n');
-	for (size_t q = 0; q < p->nqual; q++) {
-		store__copy_field(&imp->quals, contact, '\t');
-		store__copy_field(&imp->quals, p->qual_key[q], '\t');
-		store__copy_field(&imp->quals, p->qual_value[q], '\t');
-		store__copy_field(&imp->quals, now, '\n');
-	}
-}
-
-/* A row of an import that is not a first one, into the staging tables. */
-static void bulk_stage(struct store_import *imp, const struct prospect *p)
-{
-	static const int order[] = {F_COMPANY, F_LAST_NAME, F_FIRST_NAME, F_CIVILITY, F_ROLE};
-	static const int rest[] = {F_EMAIL, F_SIREN, F_SIRET, F_ADDRESS, F_POSTCODE, F_CITY, F_COUNTRY, F_SECTOR,
-		F_SIZE_BAND, F_WEBSITE};
-	char num[32], siren[10], ckey[32];
-	const char *siren_eff = effective_siren(p, siren);
-	bool added;
-	int64_t k = bulk_company_key(imp, p, siren_eff, &added);
-
-	imp->seq++;
-	snprintf(num, sizeof(num), "%ld", imp->seq);
-	store__copy_field(&imp->rows, num, '\t');
-	snprintf(num, sizeof(num), "%ld", p->line);
-	store__copy_field(&imp->rows, num, '\t');
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		store__copy_field(&imp->rows, p->field[order[i]], '\t');
-	store__copy_field(&imp->rows, p->phone, '\t');
-	store__copy_field(&imp->rows, p->mobile, '\t');
-	for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
-		store__copy_field(&imp->rows, p->field[rest[i]], '\t');
-	store__copy_field(&imp->rows, p->lead_phone, '\t');
-	store__copy_field(&imp->rows, siren_eff, '\t');
-	store__copy_field(&imp->rows, bulk_seen(imp, p->lead_phone) ? "t" : "f", '\t');
-	snprintf(ckey, sizeof(ckey), "%lld", (long long)k);
-	store__copy_field(&imp->rows, k ? ckey : NULL, '\n');
-	for (size_t q = 0; q < p->nqual; q++) {
-		snprintf(num, sizeof(num), "%ld", imp->seq);
-		store__copy_field(&imp->quals, num, '\t');
-		snprintf(num, sizeof(num), "%zu", q);
-		store__copy_field(&imp->quals, num, '\t');
-		store__copy_field(&imp->quals, p->qual_key[q], '\t');
-		store__copy_field(&imp->quals, p->qual_value[q], '\n');
-	}
-}
-
-static int bulk_add(struct store_import *imp, const struct prospect *p, struct tp_error *err)
-{
-	if (imp->direct)
-		bulk_direct_add(imp, p);
-	else
-		bulk_stage(imp, p);
-	if (++imp->staged >= BULK_BATCH) {
-		int rc = bulk_flush(imp, err);
-
-		if (rc)
-			return rc;
-	}
-	return IMPORT_PENDING;
-}
-
-/* A first import into a PostgreSQL database (no company or contact yet, so no lead
- * either: a new team's file). The foreign keys of the tables it fills and their indexes
- * other than primary keys (leads' unique number per campaign too: the import adds no
- * number twice, and making it again checks that) are dropped before its rows go in and
- * made again after them: one sort per index and one check per key, rather than one index
- * entry and one look-up per row and key. Inside the import's transaction: a failed import
- * leaves them as they were; the tables stay locked till its end, with nothing in them for
- * others to read. */
-static const char bulk_fresh_sql[] =
-	"SELECT 'ALTER TABLE ' || conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(conname),"
-	" 'ALTER TABLE ' || conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(conname) || ' '"
-	" || pg_get_constraintdef(oid) FROM pg_constraint WHERE (contype = 'f' AND conrelid IN ('companies'::regclass,"
-	" 'contacts'::regclass, 'leads'::regclass, 'qualification_values'::regclass)) OR (contype = 'u'"
-	" AND conrelid = 'leads'::regclass)"
-	" UNION ALL SELECT 'DROP INDEX ' || quote_ident(indexname), indexdef FROM pg_indexes"
-	" WHERE schemaname = current_schema() AND indexname IN (";   /* fresh_indexes, all of them */
-
-/* The statements that make again what bulk_fresh_begin dropped (NULL: not a first
- * import); *n of them. */
-static int bulk_fresh_begin(struct store_import *imp, char ***remake, size_t *n, struct tp_error *err)
-{
-	struct db *db = imp->s->db;
-	struct db_stmt *st;
-	struct strbuf sql;
-	int64_t any;
-	size_t cap = 0;
-	int rc;
-
-	*remake = NULL;
-	*n = 0;
-	if ((rc = db_query_int64(db, ANY_CONTACT_SQL, &any, err)) || any)
-		return rc;
-	sb_init(&sql);
-	sb_adds(&sql, bulk_fresh_sql);
-	for (size_t i = 0; i < FRESH_NINDEX_ALL; i++)
-		sb_addf(&sql, "%s'%s'", i ? ", " : "", fresh_indexes[i]);
-	sb_adds(&sql, ") /* scan-ok: the catalog */");
-	st = db_prepare(db, sql.buf, err);
-	sb_release(&sql);
-	if (!st)
-		return err->code;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		int drc;
-
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 16;
-			*remake = xrealloc(*remake, cap * sizeof(**remake));
-		}
-		(*remake)[(*n)++] = xstrdup(db_col_text(st, 1));
-		if ((drc = db_exec(db, db_col_text(st, 0), err))) {
-			rc = drc;
-			break;
-		}
-	}
-	db_finalize(st);
-	if (rc < 0)
-		return rc;
-	/* Another first import may have held the tables while this one waited to drop their
-	 * indexes: its rows, committed meanwhile, are seen now that this one holds them. */
-	if ((rc = db_query_int64(db, ANY_CONTACT_SQL, &any, err)))
-		return rc;
-	return any ? tp_error_set(err, TP_ERR, "another import added contacts while this one began: nothing was"
-		" imported; run it again") : 0;
-}
-
-/* A first import's end: the sequences past the ids it gave, then the indexes and keys it
- * dropped made again (which checks every row's parents and numbers). */
-static int bulk_direct_settle(struct store_import *imp, long *added, long *dups, struct tp_error *err)
-{
-	struct db_stmt *st;
-	int rc = bulk_flush(imp, err);
-
-	if (rc == 0 && !(st = db_prepare(imp->s->db, "SELECT setval('contacts_id_seq', CAST(?1 AS BIGINT), false),"
-		" setval('companies_id_seq', CAST(?2 AS BIGINT), false)", err)))
-		rc = err->code;
-	if (rc == 0) {
-		db_bind_int64(st, 1, imp->contact_base + imp->added);
-		db_bind_int64(st, 2, imp->company_base + (int64_t)imp->companies.n);
-		rc = db_step(st, err);
-		db_finalize(st);
-		rc = rc < 0 ? rc : 0;
-	}
-	for (size_t i = 0; i < imp->nremake && rc == 0; i++) {
-		if (imp->cancel && *imp->cancel)
-			rc = tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
-		else
-			rc = db_exec(imp->s->db, imp->remake[i], err);
-	}
-	*added = imp->added;
-	*dups = imp->dups;
-	return rc;
-}
-
-/* The bulk path's rows that found a contact (tp_import.contact_id), compared set-based. */
-static int bulk_merges(struct store_import *imp, struct tp_error *err)
-{
-	struct db_stmt *st = db_prepare(imp->s->db, CONTACT_KNOWN_SQL ", t.line, c.id, t.civility, t.first_name,"
-		" t.last_name, t.role, t.email FROM tp_import t JOIN contacts c ON c.id = t.contact_id WHERE NOT t.dup"
-		" ORDER BY t.seq", err);
-	const char *file[NMERGE_FIELDS], *known[NMERGE_FIELDS];
-	int rc;
-
-	if (!st)
-		return err->code;
-	db_bind_int64(st, 1, imp->campaign_id);
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		for (size_t i = 0; i < NMERGE_FIELDS; i++) {
-			known[i] = db_col_is_null(st, (int)i) ? "" : db_col_text(st, (int)i);
-			file[i] = db_col_is_null(st, 8 + (int)i) ? "" : db_col_text(st, 8 + (int)i);
-		}
-		merge_record(imp, (long)db_col_int64(st, 6), db_col_int64(st, 7), db_col_is_null(st, 5) ? NULL
-			: db_col_text(st, 5), file, known);
-	}
-	db_finalize(st);
-	return rc < 0 ? rc : 0;
-}
-
-static int bulk_settle(struct store_import *imp, long *added, long *dups, struct tp_error *err)
-{
-	struct db_stmt *st;
-	int rc;
-
-	if (imp->direct)
-		return bulk_direct_settle(imp, added, dups, err);
-	rc = bulk_flush(imp, err);
-	for (size_t i = 0; i < sizeof(bulk_settle_sql) / sizeof(bulk_settle_sql[0]) && rc == 0; i++) {
-		const char *params = bulk_settle_sql[i].params, *sql;
-
-		if (imp->cancel && *imp->cancel) {
-			rc = tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
-			break;
-		}
-		sql = bulk_settle_sql[i].sql;
-		if (!sql) {
-			rc = bulk_merges(imp, err);
-			continue;
-		}
-		if (!*params) {
-			rc = db_exec(imp->s->db, sql, err);
-			continue;
-		}
-		if (!(st = db_prepare(imp->s->db, sql, err))) {
-			rc = err->code;
-			break;
-		}
-		for (int k = 0; params[k]; k++)
-			db_bind_int64(st, k + 1, params[k] == 'c' ? imp->campaign_id : params[k] == 'p' ? imp->consumers
-				: params[k] == 'x' ? (int64_t)imp->existing : imp->now);
-		rc = db_step(st, err);
-		db_finalize(st);
-		rc = rc < 0 ? rc : 0;
-	}
-	if (rc)
-		return rc;
-	if (!(st = db_prepare(imp->s->db, "SELECT COUNT(*) FILTER (WHERE NOT dup AND NOT refused), COUNT(*) FILTER (WHERE dup)"
-		" FROM tp_import", err)))
-		return err->code;
-	if ((rc = db_step(st, err)) == DB_ROW) {
-		*added = (long)db_col_int64(st, 0);
-		*dups = (long)db_col_int64(st, 1);
-	}
-	db_finalize(st);
-	/* Dropped now, not at commit: an outer transaction may import again (demo). */
-	return rc < 0 ? rc : db_exec(imp->s->db, "DROP TABLE tp_import, tp_import_qual, tp_new, tp_newco", err);
-}
-
 /* A first import into a database (SQLite, no company or contact yet: a new team's file).
  * A real file's phones and names would land at random places in five indexes that stop
  * fitting in memory from a few hundred thousand rows on; the import finds its own earlier
@@ -859,13 +207,13 @@ static int fresh_begin(struct store_import *imp, struct tp_error *err)
 	if (!(st = db_prepare(db, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ? /* scan-ok: the schema, a few dozen rows */", err)))
 		return err->code;
 	for (size_t i = 0; i < FRESH_NINDEX && rc == 0; i++) {
-		db_bind_text(st, 1, fresh_indexes[i]);
+		db_bind_text(st, 1, store__fresh_indexes[i]);
 		rc = db_step(st, err);
 		if (rc == DB_ROW && db_col_text(st, 0)) {
 			imp->index_sql[i] = xstrdup(db_col_text(st, 0));
 			rc = 0;
 		} else if (rc >= 0) {
-			rc = tp_error_set(err, TP_ERR, "the index %s is missing: run 'telepro migrate'", fresh_indexes[i]);
+			rc = tp_error_set(err, TP_ERR, "the index %s is missing: run 'telepro migrate'", store__fresh_indexes[i]);
 		}
 		db_reset(st);
 	}
@@ -873,7 +221,7 @@ static int fresh_begin(struct store_import *imp, struct tp_error *err)
 	for (size_t i = 0; i < FRESH_NINDEX && rc == 0; i++) {
 		char sql[64];
 
-		snprintf(sql, sizeof(sql), "DROP INDEX %s", fresh_indexes[i]);
+		snprintf(sql, sizeof(sql), "DROP INDEX %s", store__fresh_indexes[i]);
 		rc = db_exec(db, sql, err);
 	}
 	if (rc)
@@ -935,8 +283,8 @@ struct store_import *store_import_begin(struct store *s, const struct store_who 
 		free(imp);
 		return NULL;
 	}
-	if (db->driver->copy_in) {
-		if (bulk_begin(imp, err)) {
+	if (db_can(db, DB_CAP_COPY)) {
+		if (store__copy_import_begin(imp, err)) {
 			db_rollback(db);
 			import_free(imp);
 			return NULL;
@@ -973,7 +321,7 @@ static int import_company(struct store_import *imp, const struct prospect *p, in
 {
 	const char *const *f = p->field;
 	char siren_from_siret[10];
-	const char *siren = effective_siren(p, siren_from_siret);
+	const char *siren = store__effective_siren(p, siren_from_siret);
 	int rc;
 
 	*id = 0;
@@ -1083,11 +431,11 @@ static int row_merge(struct store_import *imp, const struct prospect *p, int64_t
 	db_bind_int64(imp->contact_known, 2, contact_id);
 	if ((rc = db_step(imp->contact_known, err)) == DB_ROW) {
 		for (size_t i = 0; i < NMERGE_FIELDS; i++) {
-			file[i] = p->field[merge_fields[i]];
+			file[i] = p->field[store__merge_fields[i]];
 			known[i] = db_col_is_null(imp->contact_known, (int)i) ? "" : db_col_text(imp->contact_known, (int)i);
 		}
 		other = !db_col_is_null(imp->contact_known, 5);
-		merge_record(imp, p->line, contact_id, other ? db_col_text(imp->contact_known, 5) : NULL, file, known);
+		store__import_merge(imp, p->line, contact_id, other ? db_col_text(imp->contact_known, 5) : NULL, file, known);
 	}
 	db_reset(imp->contact_known);
 	if (rc < 0 || !other)
@@ -1101,7 +449,7 @@ static int row_merge(struct store_import *imp, const struct prospect *p, int64_t
 		" role = COALESCE(?, role), email = COALESCE(?, email) WHERE id = ?", err)))
 		return err->code;
 	for (size_t i = 0; i < NMERGE_FIELDS; i++)
-		db_bind_text_or_null(imp->contact_update, (int)i + 1, p->field[merge_fields[i]]);
+		db_bind_text_or_null(imp->contact_update, (int)i + 1, p->field[store__merge_fields[i]]);
 	db_bind_int64(imp->contact_update, 6, contact_id);
 	return store__run_done(imp->contact_update, err);
 }
@@ -1124,7 +472,7 @@ int store_import_prospect(struct store_import *imp, const struct prospect *p, st
 	int rc;
 
 	if (imp->bulk)
-		return bulk_add(imp, p, err);
+		return store__copy_import_add(imp, p, err);
 	if (imp->fresh) {
 		rc = keyed_find(&imp->leads, p->lead_phone, NULL, &exists, err);
 	} else {
@@ -1187,7 +535,7 @@ int store_import_commit(struct store_import *imp, const char *file, struct impor
 	if (imp->bulk) {
 		long added = 0, dups = 0;
 
-		if (bulk_settle(imp, &added, &dups, err)) {
+		if (store__copy_import_settle(imp, &added, &dups, err)) {
 			store_import_abort(imp);
 			return err->code;
 		}

@@ -53,7 +53,7 @@ struct store *store_open_scratch(struct tp_error *err)
 
 bool store_bulk_loads(const struct store *s)
 {
-	return s->db->driver->copy_in != NULL;
+	return db_can(s->db, DB_CAP_COPY);
 }
 
 int store_set_cache_kib(struct store *s, int64_t kib, struct tp_error *err)
