@@ -17,9 +17,9 @@ expect_eq() { # what expected actual
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 # init creates, then is idempotent
-expect_eq "init creates" "$TELEPRO_DB: schema version 6 (6 migrations applied)" "$("$T" init)"
-expect_eq "init again" "$TELEPRO_DB: schema version 6, up to date" "$("$T" init)"
-expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 6 (6 migrations applied)" "$("$T" --db sqlite:other.db init)"
+expect_eq "init creates" "$TELEPRO_DB: schema version 7 (7 migrations applied)" "$("$T" init)"
+expect_eq "init again" "$TELEPRO_DB: schema version 7, up to date" "$("$T" init)"
+expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 7 (7 migrations applied)" "$("$T" --db sqlite:other.db init)"
 
 # TELEPRO_NOW fixes the clock (scripted days, golden tests); anything but seconds is refused
 TELEPRO_NOW=soon "$T" user list 2>err >/dev/null
@@ -59,6 +59,14 @@ expect_eq "the last admin stays" "2 telepro: user: 'root' is the last admin: mak
 expect_eq "nor is demoted" 2 $?
 expect_eq "role change audited" "user.role|manager" "$(sql "$TELEPRO_DB" "SELECT action, detail FROM audit_log WHERE action = 'user.role'")"
 "$T" user set alice --role agent >/dev/null
+# The phone that rings for an agent when Telepro dials (docs/TELEPHONY.md).
+expect_eq "user set phone" "user alice: phone sip:201@pbx.example" "$("$T" user set alice --phone sip:201@pbx.example)"
+expect_eq "phone listed" "sip:201@pbx.example" "$("$T" user list --format json | python3 -c 'import json,sys; print([u["phone"] for u in json.load(sys.stdin) if u["name"] == "alice"][0])')"
+"$T" user set alice --phone 201 2>err >/dev/null
+expect_eq "a phone is a SIP address" "2 telepro: phone: '201': the agent's phone is a SIP address, e.g. sip:201@pbx.example, or tel:+33..." "$? $(cat err)"
+"$T" --as alice user set root --phone sip:999@pbx.example 2>err >/dev/null
+expect_eq "an agent sets their own phone only" "2 telepro: user phone: your role may not do that (alice)" "$? $(cat err)"
+expect_eq "phone change audited" "user.phone|sip:201@pbx.example" "$(sql "$TELEPRO_DB" "SELECT action, detail FROM audit_log WHERE action = 'user.phone'")"
 "$T" user passwd nobody --password-stdin </dev/null 2>err >/dev/null
 expect_eq "passwd unknown rc" 2 $?
 expect_eq "passwd unknown message" "telepro: user: no user named 'nobody'" "$(cat err)"
@@ -68,6 +76,19 @@ expect_eq "empty password message" "telepro: no password on standard input (one 
 
 # the actor: the operating-system user, or --as LOGIN with that user's role
 USER=carol "$T" campaign add "Audit" >/dev/null
+# How a campaign dials and the number it presents (ARCEP, décision n° 2022-1583).
+"$T" campaign set Audit --dialing progressive 2>err >/dev/null
+expect_eq "progressive dialing needs a caller ID" "2 telepro: caller-id: progressive dialing presents a number of the ranges for automated calling systems (ARCEP, décision n° 2022-1583 du 1er septembre 2022 (plan national de numérotation)): set the campaign's --caller-id" "$? $(cat err)"
+"$T" campaign set Audit --dialing progressive --caller-id "06 12 34 56 78" 2>err >/dev/null
+expect_eq "never a mobile" "2" "$?"
+expect_eq "never a mobile, said" "telepro: caller-id: +33612345678 is a mobile number: an automated calling system never presents one" "$(cut -d';' -f1 err)"
+"$T" campaign set Audit --dialing progressive --caller-id "01 62 12 34 56" --ring-timeout 30s >/dev/null
+expect_eq "a number of the ranges" "progressive +33162123456 30" "$("$T" campaign show Audit --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["dialing"], d["caller_id"], d["ring_timeout_seconds"])')"
+"$T" campaign set Audit --dialing click --caller-id "04 78 12 34 56" >/dev/null
+expect_eq "click-to-call from another number: a word" "True" "$("$T" campaign show Audit --format json | python3 -c 'import json,sys; print("click-to-call" in json.load(sys.stdin)["caller_id_warning"])')"
+"$T" campaign set Audit --dialing predictive 2>err >/dev/null
+expect_eq "dialing modes" "2 telepro: dialing: 'predictive': manual, click or progressive" "$? $(cat err)"
+"$T" campaign set Audit --dialing manual --caller-id none >/dev/null
 expect_eq "audit names the OS user" "carol" "$(sql "$TELEPRO_DB" "SELECT actor FROM audit_log WHERE action='campaign.add' ORDER BY id DESC LIMIT 1")"
 "$T" --as alice campaign add "Forbidden" 2>err >/dev/null
 expect_eq "agent may not add a campaign rc" 2 $?

@@ -88,6 +88,9 @@ TP_MUST_USE int app_user_login(struct app *a, const char *name, const char *pass
 /* The language of a user's web pages: "fr", "en", or "" to follow the browser. A user
  * sets their own; admins anyone's. */
 TP_MUST_USE int app_user_set_lang(struct app *a, const char *name, const char *lang, struct tp_error *err);
+/* The phone that rings for name when Telepro connects a call (a SIP URI; "" removes it):
+ * the user themself or an admin. */
+TP_MUST_USE int app_user_set_phone(struct app *a, const char *name, const char *phone, struct tp_error *err);
 
 /* Web sessions (app_web.c) -------------------------------------------------------------- */
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app/app_int.h"
+#include "core/dialing.h"
 #include "core/calling.h"
 #include "core/rules.h"
 #include "core/tz.h"
@@ -222,5 +223,21 @@ json_t *app_campaign_json(const struct campaign *c)
 	json_object_set_new(o, "rules", json_string(rules_set_name(campaign_rules(c))));
 	json_object_set_new(o, "hold_seconds", json_integer(c->hold_seconds));
 	json_object_set_new(o, "idle_limit_seconds", json_integer(c->idle_limit_seconds));
+	/* How it dials (docs/TELEPHONY.md), the number it presents, and a word when that number
+	 * is allowed but outside the ranges for automated calling systems (click-to-call). */
+	{
+		struct tp_error ignored;
+		bool warned = false;
+
+		tp_error_clear(&ignored);
+		json_object_set_new(o, "dialing", json_string(dialing_name((enum dialing)c->dialing)));
+		json_object_set_new(o, "caller_id", c->caller_id ? json_string(c->caller_id) : json_null());
+		json_object_set_new(o, "ring_timeout_seconds", json_integer(c->ring_timeout_seconds));
+		if (dialing_check_caller_id(c->caller_id, c->region, (enum dialing)c->dialing, &warned, &ignored) == 0 &&
+		    warned)
+			json_object_set_new(o, "caller_id_warning", json_string("outside the ranges for automated calling"
+				" systems: allowed for click-to-call (one person calling one person), refused for progressive"
+				" dialing (" DIALING_CALLERID_SOURCE ")"));
+	}
 	return o;
 }

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "app/app_int.h"
+#include "core/dialing.h"
 
 int app_password_check(const char *password, struct tp_error *err)
 {
@@ -129,10 +130,23 @@ int app_user_set_lang(struct app *a, const char *name, const char *lang, struct 
 	return store_user_set_lang(a->store, &who, name, lang, err);
 }
 
+int app_user_set_phone(struct app *a, const char *name, const char *phone, struct tp_error *err)
+{
+	struct store_who who = app_who(a);
+	int rc;
+
+	if (strcmp(name, a->actor) != 0 && (rc = app_require(a, APP_ADMIN, "user phone", err)))
+		return rc;
+	if ((rc = dialing_check_phone_address(phone, err)))
+		return rc;
+	return store_user_set_phone(a->store, &who, name, phone, err);
+}
+
 static int list_one(void *ctx, const struct user *u)
 {
-	json_array_append_new(ctx, json_pack("{s:I,s:s,s:s,s:b,s:I,s:s}", "id", (json_int_t)u->id, "name", u->name, "role",
-		u->role, "disabled", u->disabled, "created_at", (json_int_t)u->created_at, "lang", u->lang));
+	json_array_append_new(ctx, json_pack("{s:I,s:s,s:s,s:b,s:I,s:s,s:o}", "id", (json_int_t)u->id, "name", u->name,
+		"role", u->role, "disabled", u->disabled, "created_at", (json_int_t)u->created_at, "lang", u->lang, "phone",
+		u->phone[0] ? json_string(u->phone) : json_null()));
 	return 0;
 }
 

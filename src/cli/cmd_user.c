@@ -11,19 +11,23 @@ static const char help[] =
 	"       telepro user list [--format text|json]\n"
 	"       telepro user passwd NAME [--password-stdin]\n"
 	"       telepro user disable NAME | enable NAME\n"
-	"       telepro user set NAME --role agent|sales|manager|admin\n"
+	"       telepro user set NAME [--role agent|sales|manager|admin] [--phone SIP-URI]\n"
 	"\n"
 	"Passwords are read from the terminal (asked twice, not echoed) or, with\n"
 	"--password-stdin, as one line of standard input; at least 8 characters. They are\n"
 	"stored as Argon2id hashes (libsodium) and never printed or logged. A new password\n"
 	"ends the user's web sessions. The last enabled admin can be neither disabled nor\n"
-	"given another role.\n";
+	"given another role. --phone is the desk phone or softphone that rings when Telepro\n"
+	"connects a call (docs/TELEPHONY.md): a SIP address such as sip:201@pbx.example, or\n"
+	"\"\" to remove it.\n";
 
-/* Parses NAME [--role R] [--password-stdin] for add and passwd. */
-static int parse_user_args(int argc, char **argv, const char **name, const char **role, bool *from_stdin)
+/* Parses NAME [--role R] [--phone URI] [--password-stdin] for add, passwd and set. */
+static int parse_user_args(int argc, char **argv, const char **name, const char **role, const char **phone,
+	bool *from_stdin)
 {
 	static const struct option opts[] = {
 		{"role", required_argument, NULL, 'r'},
+		{"phone", required_argument, NULL, 'P'},
 		{"password-stdin", no_argument, NULL, 'p'},
 		{NULL, 0, NULL, 0},
 	};
@@ -37,6 +41,11 @@ static int parse_user_args(int argc, char **argv, const char **name, const char 
 			if (!role)
 				return cli_usage("user", "--role goes with 'user add' and 'user set'");
 			*role = optarg;
+			break;
+		case 'P':
+			if (!phone)
+				return cli_usage("user", "--phone goes with 'user set'");
+			*phone = optarg;
 			break;
 		case 'p':
 			*from_stdin = true;
@@ -61,7 +70,7 @@ static int user_add(int argc, char **argv)
 	struct tp_error err;
 	struct app a;
 	int64_t id = 0;
-	int rc = parse_user_args(argc, argv, &name, &role, &from_stdin);
+	int rc = parse_user_args(argc, argv, &name, &role, NULL, &from_stdin);
 
 	if (rc)
 		return rc;
@@ -89,7 +98,7 @@ static int user_passwd(int argc, char **argv)
 	struct tp_error err;
 	struct app a;
 	struct user u;
-	int rc = parse_user_args(argc, argv, &name, NULL, &from_stdin);
+	int rc = parse_user_args(argc, argv, &name, NULL, NULL, &from_stdin);
 
 	if (rc || (rc = cli_open_app(&a, NULL)))
 		return rc;
@@ -130,23 +139,27 @@ static int user_set_disabled(int argc, char **argv, bool disabled)
 
 static int user_set(int argc, char **argv)
 {
-	const char *name = NULL, *role = NULL;
+	const char *name = NULL, *role = NULL, *phone = NULL;
 	struct tp_error err;
 	struct app a;
 	bool unused = false;
-	int rc = parse_user_args(argc, argv, &name, &role, &unused);
+	int rc = parse_user_args(argc, argv, &name, &role, &phone, &unused);
 
 	if (rc)
 		return rc;
-	if (!role)
-		return cli_usage("user", "set takes --role agent|sales|manager|admin");
+	if (!role && !phone)
+		return cli_usage("user", "set takes --role agent|sales|manager|admin or --phone SIP-URI");
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (app_user_set_role(&a, name, role, &err))
+	if (role && app_user_set_role(&a, name, role, &err))
 		rc = cli_fail(&err);
-	else
+	else if (role)
 		printf("user %s is now %s\n", name, role);
+	if (rc == 0 && phone && app_user_set_phone(&a, name, phone, &err))
+		rc = cli_fail(&err);
+	else if (rc == 0 && phone)
+		printf(*phone ? "user %s: phone %s\n" : "user %s: no phone%s\n", name, phone);
 	app_close(&a);
 	return rc;
 }

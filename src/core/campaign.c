@@ -6,6 +6,8 @@
 
 #include "core/calling.h"
 #include "core/campaign.h"
+#include "core/dialing.h"
+#include "core/phone.h"
 #include "core/rules.h"
 #include "core/slots.h"
 #include "core/tz.h"
@@ -27,6 +29,7 @@ void campaign_init(struct campaign *c)
 	c->hold_seconds = 900;
 	c->idle_limit_seconds = 1800;
 	c->rule_set = -1;
+	c->ring_timeout_seconds = 25;
 }
 
 void campaign_release(struct campaign *c)
@@ -37,6 +40,7 @@ void campaign_release(struct campaign *c)
 	free(c->timezone);
 	free(c->region);
 	free(c->script);
+	free(c->caller_id);
 	campaign_init(c);
 }
 
@@ -49,6 +53,7 @@ void campaign_copy(struct campaign *dst, const struct campaign *src)
 	dst->timezone = src->timezone ? xstrdup(src->timezone) : NULL;
 	dst->region = src->region ? xstrdup(src->region) : NULL;
 	dst->script = src->script ? xstrdup(src->script) : NULL;
+	dst->caller_id = src->caller_id ? xstrdup(src->caller_id) : NULL;
 }
 
 void campaign_set_str(char **slot, const char *value)
@@ -321,6 +326,9 @@ int campaign_validate(const struct campaign *c, struct tp_error *err)
 		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "idle-limit", 0, TP_MSG("between 1m and 1d"), 0);
 	if (c->max_attempts < 1 || c->max_attempts > 100)
 		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "max-attempts", 0, TP_MSG("between 1 and 100"), 0);
+	/* The number it presents, under the rule of its country (core/dialing.h). */
+	if (dialing_check_caller_id(c->caller_id, c->region, (enum dialing)c->dialing, NULL, err))
+		return err->code;
 	return 0;
 }
 
@@ -335,7 +343,8 @@ void campaign_defaults(struct campaign *c)
 enum setting_id {
 	S_KIND, S_AUDIENCE, S_TIMEZONE, S_REGION, S_SCRIPT, S_CALL_LENGTH, S_DAILY_CALLS, S_WEEKLY_CALLS,
 	S_DAILY_APPTS, S_WEEKLY_APPTS, S_MAX_ATTEMPTS, S_HOURLY_COST, S_BLOCK, S_NO_BLOCKS, S_WINDOW, S_NO_WINDOWS,
-	S_RETRY, S_FIELD, S_HOLD, S_IDLE, S_ARCHIVE, S_UNARCHIVE, S_OUTCOME, S_RULES, S_NAME,
+	S_RETRY, S_FIELD, S_HOLD, S_IDLE, S_ARCHIVE, S_UNARCHIVE, S_OUTCOME, S_RULES, S_NAME, S_DIALING, S_CALLER_ID,
+	S_RING_TIMEOUT,
 };
 
 static const struct {
@@ -351,7 +360,8 @@ static const struct {
 	[S_NO_WINDOWS] = {"no-windows", false}, [S_RETRY] = {"retry", true}, [S_FIELD] = {"field", true},
 	[S_HOLD] = {"hold", true}, [S_IDLE] = {"idle-limit", true}, [S_ARCHIVE] = {"archive", false},
 	[S_UNARCHIVE] = {"unarchive", false}, [S_OUTCOME] = {"outcome", true},
-	[S_RULES] = {"rules", true}, [S_NAME] = {"name", true},
+	[S_RULES] = {"rules", true}, [S_NAME] = {"name", true}, [S_DIALING] = {"dialing", true},
+	[S_CALLER_ID] = {"caller-id", true}, [S_RING_TIMEOUT] = {"ring-timeout", true},
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
@@ -458,6 +468,33 @@ int campaign_apply_settings(struct campaign *c, const struct campaign_setting *s
 		case S_ARCHIVE: c->archived = true; break;
 		case S_UNARCHIVE: c->archived = false; break;
 		case S_OUTCOME: rc = campaign_set_outcome(c, v, err); break;
+		case S_DIALING: {
+			enum dialing d;
+
+			if (dialing_parse(v, &d))
+				return tp_error_msg(err, TP_EUSAGE, NULL, 0, key, 0, TP_MSG("'%s': manual, click or progressive"), 1,
+					v);
+			c->dialing = (int)d;
+			break;
+		}
+		case S_CALLER_ID: {
+			char e164[PHONE_E164_MAX];
+			const char *why = NULL;
+
+			/* As typed, in the campaign's region; empty or "none" removes it. */
+			if (!*v || strcmp(v, "none") == 0) {
+				campaign_set_str(&c->caller_id, NULL);
+				break;
+			}
+			if (phone_normalize(v, strlen(v), c->region ? c->region : "FR", e164, &why) != PHONE_OK)
+				return tp_error_msg(err, TP_EUSAGE, NULL, 0, key, 2, TP_MSG("'%s': %s"), 2, v,
+					why ? why : TP_MSG("not a phone number"));
+			campaign_set_str(&c->caller_id, e164);
+			break;
+		}
+		case S_RING_TIMEOUT:
+			rc = units_parse_duration(v, key, CAMPAIGN_RING_MIN, CAMPAIGN_RING_MAX, &c->ring_timeout_seconds, err);
+			break;
 		case S_RULES:
 			if (strcmp(v, "default") == 0)
 				c->rule_set = -1;

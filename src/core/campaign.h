@@ -78,6 +78,11 @@ struct campaign {
 	int rule_set;               /* enum rules_set (core/rules.h); -1: the default of the audience */
 	int noutcomes;              /* the campaign's own outcomes, added or relabelled, never dropped */
 	struct outcome_def outcomes[CAMPAIGN_OUTCOMES_MAX];
+	/* Telepro dials (core/dialing.h): how, from which number (E.164, NULL: none), and how
+	 * long an attempt rings before it is cancelled. */
+	int dialing;                /* enum dialing */
+	char *caller_id;
+	int64_t ring_timeout_seconds;
 	int64_t leads;      /* filled by store_campaign_get: number of leads */
 	int64_t revision;   /* read from the store: counts the changes of its settings */
 };
@@ -143,6 +148,10 @@ const struct qual_field *campaign_field(const struct campaign *c, const char *ke
 /* The defaults of a new campaign: kind appointment, audience b2b, Europe/Paris, region FR
  * (campaign_init gives the numbers: 6 attempts, 15 min hold, 30 min idle limit). */
 void campaign_defaults(struct campaign *c);
+
+/* How long an attempt may ring before Telepro cancels it (seconds). */
+#define CAMPAIGN_RING_MIN 5
+#define CAMPAIGN_RING_MAX 120
 
 #define CAMPAIGN_SCRIPT_KIB_ 256
 #define CAMPAIGN_SCRIPT_MAX (CAMPAIGN_SCRIPT_KIB_ * 1024)

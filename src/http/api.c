@@ -599,11 +599,12 @@ static void user_add(struct http_req *r)
 }
 
 /* PATCH /users/{name}: {"password", "current_password"}, {"role"}, {"disabled": bool},
- * {"lang"}; each optional. */
+ * {"lang"}, {"phone"} (the SIP address that rings for them, "" none); each optional. */
 static void user_set(struct http_req *r)
 {
-	json_t *j = http_json_body(r, HTTP_FIELDS("password", "current_password", "role", "disabled", "lang")), *dis;
-	const char *name = r->params[0], *pw, *lang;
+	json_t *j = http_json_body(r, HTTP_FIELDS("password", "current_password", "role", "disabled", "lang",
+		"phone")), *dis;
+	const char *name = r->params[0], *pw, *lang, *phone;
 	struct tp_error err;
 	int rc = 0;
 
@@ -612,6 +613,7 @@ static void user_set(struct http_req *r)
 	tp_error_clear(&err);
 	pw = api_text(r, j, "password");
 	lang = api_text(r, j, "lang");
+	phone = api_text(r, j, "phone");
 	dis = json_object_get(j, "disabled");
 	if (dis && !json_is_boolean(dis)) {
 		http_reply_status(r, 400, "disabled", "true or false");
@@ -626,6 +628,8 @@ static void user_set(struct http_req *r)
 		rc = app_user_set_lang(r->app, name, lang, &err);
 	if (!rc && dis)
 		rc = app_user_set_disabled(r->app, name, json_is_true(dis), &err);
+	if (!rc && phone)
+		rc = app_user_set_phone(r->app, name, phone, &err);
 	if (rc)
 		http_reply_error(r, &err);
 	else

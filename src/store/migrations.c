@@ -306,6 +306,15 @@ static const char m6_untimed[] =
 	UNTIMED("kpi_outcome_day") UNTIMED("kpi_outcome_month");
 #undef UNTIMED
 
+/* 7: Telepro dials (docs/TELEPHONY.md): how a campaign dials, the number it presents and
+ * how long an attempt rings; the phone that rings for an agent. */
+static const char m7_dialing[] =
+	"ALTER TABLE campaigns ADD COLUMN caller_id TEXT;"
+	"ALTER TABLE campaigns ADD COLUMN dialing TEXT NOT NULL DEFAULT 'manual'"
+	" CHECK (dialing = 'manual' OR dialing = 'click' OR dialing = 'progressive');"
+	"ALTER TABLE campaigns ADD COLUMN ring_timeout_seconds BIGINT NOT NULL DEFAULT 25;"
+	"ALTER TABLE users ADD COLUMN phone TEXT;";
+
 static const char *const migrations[] = {
 	m1_schema,
 	m2_web,
@@ -313,6 +322,7 @@ static const char *const migrations[] = {
 	m4_held,
 	m5_privacy,
 	m6_untimed,
+	m7_dialing,
 };
 
 int migrations_latest(void)

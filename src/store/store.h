@@ -64,9 +64,13 @@ struct user {
 	bool disabled;
 	int64_t created_at;
 	char lang[8];               /* the language of the web pages ("fr", "en"), "" to follow the browser */
+	char phone[256];            /* the phone that rings when Telepro connects a call (a SIP URI), "" none */
 };
 typedef int (*store_user_fn)(void *ctx, const struct user *u);
 
+/* The phone that rings for user name (core/dialing.h checked it; NULL or "": none). */
+TP_MUST_USE int store_user_set_phone(struct store *s, const struct store_who *who, const char *name, const char *phone,
+	struct tp_error *err);
 /* Adds a user; TP_EEXIST when the name is taken. *id gets the new id. */
 TP_MUST_USE int store_user_add(struct store *s, const struct store_who *who, const char *name, const char *role,
 	const char *password_hash, int64_t *id, struct tp_error *err);

@@ -8,6 +8,7 @@
 #include "store/migrations.h"
 #include "core/rules.h"
 #include "store/store_int.h"
+#include "core/dialing.h"
 #include "core/hash.h"
 #include "core/xalloc.h"
 
@@ -15,9 +16,10 @@
 
 #define CAMPAIGN_COLUMNS "id, name, kind, audience, timezone, region, script, expected_call_seconds," \
 	" daily_calls, weekly_calls, daily_appointments, weekly_appointments, max_attempts," \
-	" hourly_cost_cents, archived, created_at, hold_seconds, idle_limit_seconds, rule_set, revision"
+	" hourly_cost_cents, archived, created_at, hold_seconds, idle_limit_seconds, rule_set, revision," \
+	" dialing, caller_id, ring_timeout_seconds"
 /* How many: a query that selects more reads them from this index on. */
-#define CAMPAIGN_NCOLUMNS 20
+#define CAMPAIGN_NCOLUMNS 23
 
 static void read_campaign(struct db_stmt *st, struct campaign *c)
 {
@@ -41,9 +43,17 @@ static void read_campaign(struct db_stmt *st, struct campaign *c)
 	c->idle_limit_seconds = db_col_int64(st, 17);
 	c->rule_set = db_col_is_null(st, 18) ? -1 : rules_set_of(db_col_text(st, 18));
 	c->revision = db_col_int64(st, 19);
+	{
+		enum dialing d = DIALING_MANUAL;
+
+		(void)dialing_parse(db_col_text(st, 20), &d);
+		c->dialing = (int)d;
+	}
+	campaign_set_str(&c->caller_id, db_col_is_null(st, 21) ? NULL : db_col_text(st, 21));
+	c->ring_timeout_seconds = db_col_int64(st, 22);
 }
 
-/* Binds the settings shared by INSERT and UPDATE, parameters 1..17. */
+/* Binds the settings shared by INSERT and UPDATE, parameters 1..17 and 19..21. */
 static void bind_campaign(struct db_stmt *st, const struct campaign *c)
 {
 	db_bind_text(st, 1, c->name);
@@ -63,6 +73,9 @@ static void bind_campaign(struct db_stmt *st, const struct campaign *c)
 	db_bind_int64(st, 15, c->hold_seconds);
 	db_bind_int64(st, 16, c->idle_limit_seconds);
 	db_bind_text(st, 17, c->rule_set >= 0 ? rules_set_name(c->rule_set) : NULL);
+	db_bind_text(st, 19, dialing_name((enum dialing)c->dialing));
+	db_bind_text(st, 20, c->caller_id);
+	db_bind_int64(st, 21, c->ring_timeout_seconds);
 }
 
 /* Blocks and windows share a shape; table is a constant of ours, never user input. */
@@ -280,8 +293,10 @@ int store_campaign_add(struct store *s, const struct store_who *who, struct camp
 		return err->code;
 	st = db_prepare(s->db, "INSERT INTO campaigns (name, kind, audience, timezone, region, script,"
 		" expected_call_seconds, daily_calls, weekly_calls, daily_appointments, weekly_appointments,"
-		" max_attempts, hourly_cost_cents, archived, hold_seconds, idle_limit_seconds, rule_set, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id", err);
+		" max_attempts, hourly_cost_cents, archived, hold_seconds, idle_limit_seconds, rule_set, created_at, dialing,"
+		" caller_id, ring_timeout_seconds)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING"
+		" RETURNING id", err);
 	if (!st) {
 		db_rollback(s->db);
 		return err->code;
@@ -489,10 +504,11 @@ int store_campaign_update(struct store *s, const struct store_who *who, const st
 	store__rules_changed(s);
 	if (db_begin(s->db, err))
 		return err->code;
-	st = db_prepare(s->db, "UPDATE campaigns SET name = ?, kind = ?, audience = ?, timezone = ?, region = ?,"
-		" script = ?, expected_call_seconds = ?, daily_calls = ?, weekly_calls = ?, daily_appointments = ?,"
-		" weekly_appointments = ?, max_attempts = ?, hourly_cost_cents = ?, archived = ?, hold_seconds = ?,"
-		" idle_limit_seconds = ?, rule_set = ?, revision = revision + 1 WHERE id = ?", err);
+	st = db_prepare(s->db, "UPDATE campaigns SET name = ?1, kind = ?2, audience = ?3, timezone = ?4, region = ?5,"
+		" script = ?6, expected_call_seconds = ?7, daily_calls = ?8, weekly_calls = ?9, daily_appointments = ?10,"
+		" weekly_appointments = ?11, max_attempts = ?12, hourly_cost_cents = ?13, archived = ?14, hold_seconds = ?15,"
+		" idle_limit_seconds = ?16, rule_set = ?17, dialing = ?19, caller_id = ?20, ring_timeout_seconds = ?21,"
+		" revision = revision + 1 WHERE id = ?18", err);
 	if (!st) {
 		db_rollback(s->db);
 		return err->code;

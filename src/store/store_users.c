@@ -50,12 +50,13 @@ static void read_user(struct db_stmt *st, struct user *u)
 	u->disabled = db_col_int64(st, 3) != 0;
 	u->created_at = db_col_int64(st, 4);
 	snprintf(u->lang, sizeof(u->lang), "%s", db_col_text(st, 5));
+	snprintf(u->phone, sizeof(u->phone), "%s", db_col_text(st, 6));
 }
 
 int store_user_list(struct store *s, store_user_fn fn, void *ctx, struct tp_error *err)
 {
 	struct db_stmt *st = db_prepare(s->db,
-		"SELECT id, name, role, disabled, created_at, lang FROM users ORDER BY name /* scan-ok */", err);
+		"SELECT id, name, role, disabled, created_at, lang, COALESCE(phone, '') FROM users ORDER BY name /* scan-ok */", err);
 	int rc;
 
 	if (!st)
@@ -74,7 +75,7 @@ int store_user_list(struct store *s, store_user_fn fn, void *ctx, struct tp_erro
 int store_user_get(struct store *s, const char *name, struct user *u, struct tp_error *err)
 {
 	struct db_stmt *st = db_prepare(s->db,
-		"SELECT id, name, role, disabled, created_at, lang FROM users WHERE name = ?", err);
+		"SELECT id, name, role, disabled, created_at, lang, COALESCE(phone, '') FROM users WHERE name = ?", err);
 	int rc;
 
 	if (!st)
@@ -142,7 +143,8 @@ static int update_user(struct store *s, const struct store_who *who, const char 
 				" before disabling or demoting them", name);
 	}
 	if (rc == 0)
-		rc = store_audit(s, who, action, "user", u.id, text && strcmp(action, "user.role") == 0 ? text : NULL, err);
+		rc = store_audit(s, who, action, "user", u.id, text && (strcmp(action, "user.role") == 0 ||
+			strcmp(action, "user.phone") == 0) ? text : NULL, err);
 	return store__finish(s, rc, err);
 }
 
@@ -157,6 +159,14 @@ int store_user_set_lang(struct store *s, const struct store_who *who, const char
 	struct tp_error *err)
 {
 	return update_user(s, who, "UPDATE users SET lang = ? WHERE id = ?", name, lang, 0, "user.lang", false, err);
+}
+
+int store_user_set_phone(struct store *s, const struct store_who *who, const char *name, const char *phone,
+	struct tp_error *err)
+{
+	/* "" is none (never NULL here: update_user binds a number in its place). */
+	return update_user(s, who, "UPDATE users SET phone = NULLIF(?, '') WHERE id = ?", name, phone ? phone : "", 0,
+		"user.phone", false, err);
 }
 
 int store_user_set_role(struct store *s, const struct store_who *who, const char *name, const char *role,

@@ -83,7 +83,7 @@ q = urllib.parse.quote
 # --- health, security headers, unknown paths ---------------------------------------------
 status, h, text = request("GET", "/api/v1/health")
 check("health 200", status == 200, status)
-check("health JSON", jbody(text) == {"status": "ok", "schema": 6}, text)
+check("health JSON", jbody(text) == {"status": "ok", "schema": 7}, text)
 csp = h.get("content-security-policy", "")
 check("CSP forbids inline script", "script-src 'self'" in csp and "unsafe-inline" not in csp, csp)
 check("CSP frame-ancestors none", "frame-ancestors 'none'" in csp, csp)
@@ -610,8 +610,16 @@ status, h, text = request("PATCH", "/api/v1/users/ana", {"role": "admin"}, cooki
 check("an agent may not give herself a role", status == 403, (status, text))
 status, h, text = request("PATCH", "/api/v1/users/ana", {"rank": "admin"}, cookie=cookie, csrf=csrf)
 check("an unknown field: 400 naming it", status == 400 and jbody(text) == {
-    "error": "unknown field 'rank' (this request takes password, current_password, role, disabled, lang)",
+    "error": "unknown field 'rank' (this request takes password, current_password, role, disabled, lang, phone)",
     "field": "rank"}, text)
+# The phone that rings for an agent when Telepro dials: their own, a SIP address.
+status, h, text = request("PATCH", "/api/v1/users/ana", {"phone": "sip:201@pbx.example"}, cookie=cookie, csrf=csrf)
+check("an agent sets her own phone", status == 200, (status, text))
+status, h, text = request("PATCH", "/api/v1/users/ana", {"phone": "201"}, cookie=cookie, csrf=csrf)
+check("a phone is a SIP address: 400 in French", status == 400 and jbody(text)["field"] == "phone" and
+      "adresse SIP" in jbody(text)["error"], text)
+status, h, text = request("PATCH", "/api/v1/users/root", {"phone": "sip:999@pbx.example"}, cookie=cookie, csrf=csrf)
+check("nobody else's phone", status == 403, (status, text))
 status, h, text = request("POST", "/api/v1/calls", {"lead_id": 1, "result": "busy", "talk_time": 3},
                           cookie=cookie, csrf=csrf)
 check("an unknown call field: 400", status == 400 and jbody(text)["field"] == "talk_time", text)
@@ -622,6 +630,8 @@ check("the last admin cannot disable themself: 409", status == 409 and "the last
 status, h, text = request("PATCH", "/api/v1/users/root", {"role": "manager"}, cookie=cookie, csrf=csrf)
 check("nor demote themself", status == 409, (status, text))
 status, h, text = request("PATCH", "/api/v1/users/zoe", {"role": "sales"}, cookie=cookie, csrf=csrf)
+check("the admin sees the agents' phones", [u["phone"] for u in jbody(request("GET", "/api/v1/users", cookie=cookie)[2])
+                                            if u["name"] == "ana"] == ["sip:201@pbx.example"], text)
 check("an admin changes a role", status == 200 and
       [u["role"] for u in jbody(request("GET", "/api/v1/users", cookie=cookie)[2]) if u["name"] == "zoe"] == ["sales"],
       text)
