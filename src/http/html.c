@@ -154,6 +154,8 @@ static const char *const data_words[] __attribute__((unused)) = {
 static const char *const script_words[] = {
 	N_("no_answer"), N_("busy"), N_("voicemail"), N_("gatekeeper"), N_("wrong_number"), N_("invalid_number"), N_("conversation"),
 	N_("refused"), N_("hot_short"), N_("hot_medium"), N_("hot_long"), N_("callback"), N_("appointment"), N_("sale"), N_("do_not_call"), N_("not_target"),
+	/* How a campaign dials (core/dialing.h). */
+	N_("manual"), N_("click"), N_("progressive"),
 	N_("new"), N_("in_progress"), N_("hot"), N_("do_not_call"), N_("exhausted"), N_("invalid"), N_("done"), N_("calling"), N_("paused"), N_("idle"),
 	N_("yes"), N_("no"), N_("Attempts"), N_("First call."), N_("No lead to call now."), N_("Try again"), N_("Calls"), N_("Conversations"),
 	N_("Appointments"), N_("Calls per hour"), N_("In a calling block now"), N_("Outside the calling blocks"),

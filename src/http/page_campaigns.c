@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "core/fields.h"
+#include "core/dialing.h"
+#include "core/phone.h"
 #include "http/html.h"
 #include "http/pages.h"
 
@@ -170,6 +172,26 @@ static void campaign_form(struct http_req *r, const struct campaign *c, const st
 	number_input(r, fs, "daily-appointments", T(r, "Appointments a day"), c ? c->daily_appointments : -1, NULL);
 	number_input(r, fs, "weekly-appointments", T(r, "Appointments a week"), c ? c->weekly_appointments : -1, NULL);
 	number_input(r, fs, "max-attempts", T(r, "Attempts per lead at most"), c ? c->max_attempts : 6, NULL);
+	/* How the campaign dials and the number it presents (docs/TELEPHONY.md). */
+	{
+		static const char *const dialings[] = {"manual", "click", "progressive"};
+		char shown[64] = "";
+
+		/* The number as people read it (04 78 ..., +44 ...), read back to the same one. */
+		if (c && c->caller_id && phone_format_for(c->caller_id, c->region ? c->region : "FR", shown, sizeof(shown)))
+			snprintf(shown, sizeof(shown), "%s", c->caller_id);
+
+		select_of(r, fs, "dialing", T(r, "Dialing"), dialings, 3, dialing_name(c ? (enum dialing)c->dialing
+			: DIALING_MANUAL));
+		html_f(r, "<label for=\"c-caller-id\">%s</label><input id=\"c-caller-id\" name=\"caller-id\" value=\"%s\""
+			" inputmode=\"tel\" maxlength=\"40\"%S><small>%s</small>", T(r, "Number presented (caller ID)"),
+			typed(r, fs, "caller-id", shown), field_attrs(r, fs, "caller-id"),
+			T(r, "Progressive dialing in France presents a number of 01 62, 01 63, 02 70, 02 71, 03 77, 03 78,"
+			" 04 24, 04 25, 05 68, 05 69, 09 48, 09 49 or 09 475 to 09 479 (ARCEP), never a mobile."));
+		field_error(r, fs, "caller-id");
+		number_input(r, fs, "ring-timeout", T(r, "Seconds an attempt rings before it is given up"),
+			c ? c->ring_timeout_seconds : 25, NULL);
+	}
 	lines_input(r, fs, "block", T(r, "Calling blocks"), blocks, 2, T(r, "One a line, e.g. mon-fri 14:00-16:00"), NULL);
 	lines_input(r, fs, "window", T(r, "Calling windows"), windows, 2,
 		T(r, "No lead is offered outside them. Empty: the default of the audience."), NULL);
@@ -251,7 +273,7 @@ static void lines_to_settings(struct http_req *r, const char *key, const char *c
 void page_campaign_post(struct http_req *r)
 {
 	static const char *const simple[] = {"kind", "audience", "timezone", "daily-calls", "weekly-calls",
-		"daily-appointments", "weekly-appointments", "max-attempts", "script"};
+		"daily-appointments", "weekly-appointments", "max-attempts", "script", "dialing", "ring-timeout"};
 	struct campaign_setting set[3 * CAMPAIGN_BLOCKS_MAX + CAMPAIGN_FIELDS_MAX + CAMPAIGN_OUTCOMES_MAX + 16];
 	size_t n = 0, cap = sizeof(set) / sizeof(set[0]);
 	struct campaign c;
@@ -277,6 +299,9 @@ void page_campaign_post(struct http_req *r)
 		if (v && *v)
 			set[n++] = (struct campaign_setting){simple[i], v};
 	}
+	/* The number presented: emptied on the form, it is removed. */
+	if (http_form(r, "caller-id") && n < cap)
+		set[n++] = (struct campaign_setting){"caller-id", http_form(r, "caller-id")};
 	lines_to_settings(r, "block", "no-blocks", set, &n, cap);
 	lines_to_settings(r, "window", "no-windows", set, &n, cap);
 	lines_to_settings(r, "field", NULL, set, &n, cap);
@@ -297,7 +322,7 @@ void page_campaign_post(struct http_req *r)
 	if (rc) {
 		static const char *const inputs[] = {"name", "kind", "audience", "timezone", "daily-calls", "weekly-calls",
 			"daily-appointments", "weekly-appointments", "max-attempts", "block", "window", "field", "outcome",
-			"script"};
+			"script", "dialing", "caller-id", "ring-timeout"};
 		struct form_state fs = {true, NULL, NULL};
 
 		/* The refusal beside its field when the form has it, else at the top with its name. */

@@ -502,15 +502,18 @@ static void users(struct http_req *r)
 	html_begin(r, T(r, "Users"), "users");
 	if (http_query(r, "saved"))
 		html_f(r, "<p class=\"message ok\" role=\"status\">%s</p>", T(r, "Saved."));
-	html_f(r, "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>%S"
-		"</tr></thead><tbody>", T(r, "Login"), T(r, "Role"), T(r, "State"),
+	html_f(r, "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		"<th scope=\"col\">%s</th>%S</tr></thead><tbody>", T(r, "Login"), T(r, "Role"), T(r, "State"),
+		T(r, "Phone (SIP)"),
 		admin ? arena_printf(&r->arena, "<th scope=\"col\">%s</th>", T(r, "Change")) : "");
 	json_array_foreach(list, i, u) {
 		const char *name = jstr(u, "name");
 		bool disabled = json_is_true(json_object_get(u, "disabled"));
 
-		html_f(r, "<tr><td>%s</td><td>%s</td><td>%s</td>", name, T(r, jstr(u, "role")),
-			disabled ? T(r, "disabled") : T(r, "active"));
+		const char *phone = json_is_string(json_object_get(u, "phone")) ? jstr(u, "phone") : "";
+
+		html_f(r, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"phone\">%s</td>", name, T(r, jstr(u, "role")),
+			disabled ? T(r, "disabled") : T(r, "active"), *phone ? phone : "—");
 		if (admin) {
 			html_f(r, "<td><form method=\"post\" action=\"/users/%S\" class=\"inline\">", html_url(r, name));
 			html_csrf(r);
@@ -521,7 +524,10 @@ static void users(struct http_req *r)
 				html_f(r, "<option value=\"%s\"%S>%s</option>", roles[k],
 					strcmp(jstr(u, "role"), roles[k]) == 0 ? " selected" : "", T(r, roles[k]));
 			}
-			html_f(r, "</select></label> <label>%s <input type=\"password\" name=\"password\" "
+			/* The phone that rings when Telepro connects a call (docs/TELEPHONY.md). */
+			html_f(r, "</select></label> <label>%s <input name=\"phone\" value=\"%s\" size=\"20\" "
+				"placeholder=\"sip:201@pbx.example\" maxlength=\"255\"></label>", T(r, "Phone (SIP)"), phone);
+			html_f(r, " <label>%s <input type=\"password\" name=\"password\" "
 				"autocomplete=\"new-password\" minlength=\"8\" size=\"12\"></label> <label><input type=\"checkbox\" "
 				"name=\"disabled\" value=\"1\"%S> %s</label> <button type=\"submit\">%s</button></form></td>",
 				T(r, "New password"), disabled ? " checked" : "", T(r, "disabled"), T(r, "Save"));
@@ -621,6 +627,13 @@ static void user_set_post(struct http_req *r)
 			MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, HTTP_COOKIE), &err);
 	if (!rc)
 		rc = app_user_set_disabled(r->app, r->params[0], http_form(r, "disabled") != NULL, &err);
+	/* The phone, when the form changed it (each change is audited). */
+	if (!rc && http_form(r, "phone")) {
+		struct user u;
+
+		if ((rc = app_user_get(r->app, r->params[0], &u, &err)) == 0 && strcmp(u.phone, http_form(r, "phone")) != 0)
+			rc = app_user_set_phone(r->app, r->params[0], http_form(r, "phone"), &err);
+	}
 	if (rc) {
 		html_message(r, http_status_of(err.code), T(r, "Users"), http_reason(r, &err));
 		return;

@@ -58,6 +58,33 @@ const [base, out] = process.argv.slice(2);
     await Promise.all([page.waitForNavigation(), page.click('form.campaign-form button[type=submit]')]);
     const renamed = await get('/api/v1/campaigns/' + rdv.id);
     check('renamed', renamed.name === 'RDV PME Lyon' && renamed.leads === before.leads, [renamed.name, renamed.leads]);
+    // How it dials: progressive dialing from a mobile is refused beside the number, in French
+    // (ARCEP's ranges); from a number of the ranges it is saved, kept in E.164.
+    await page.goto(base + '/campaigns/' + rdv.id);
+    await page.selectOption('#c-dialing', 'progressive');
+    await page.fill('#c-caller-id', '06 12 34 56 78');
+    await Promise.all([page.waitForNavigation(), page.click('form.campaign-form button[type=submit]')]);
+    check('progressive from a mobile: refused beside the number, in French', await page.isVisible('#e-caller-id') &&
+      (await page.textContent('#e-caller-id')).includes('numéro mobile'), await page.textContent('main'));
+    check('the typed number kept', await page.inputValue('#c-caller-id') === '06 12 34 56 78');
+    await page.fill('#c-caller-id', '01 62 12 34 56');
+    await page.fill('#c-ring-timeout', '30');
+    await Promise.all([page.waitForNavigation(), page.click('form.campaign-form button[type=submit]')]);
+    const dialing = await get('/api/v1/campaigns/' + rdv.id);
+    check('progressive from a number of the ranges: saved', dialing.dialing === 'progressive' &&
+      dialing.caller_id === '+33162123456' && dialing.ring_timeout_seconds === 30, dialing);
+    check('the number shown as people read it', await page.inputValue('#c-caller-id') === '01 62 12 34 56',
+      await page.inputValue('#c-caller-id'));
+    await page.screenshot({ path: path.join(out, 'campaign-dialing.png'), fullPage: true });
+    // The phone that rings for an agent, on the users page.
+    await page.goto(base + '/users');
+    const row = page.locator('tr', { hasText: 'ana' }).first();
+    await row.locator('input[name=phone]').fill('sip:201@pbx.example');
+    await Promise.all([page.waitForNavigation(), row.locator('button[type=submit]').click()]);
+    const users = await get('/api/v1/users');
+    check('the agent\'s phone set on the users page', users.find((u) => u.name === 'ana').phone === 'sip:201@pbx.example',
+      users.map((u) => [u.name, u.phone]));
+    check('and shown there', (await page.textContent('main')).includes('sip:201@pbx.example'));
   } finally {
     await browser.close();
   }
