@@ -12,14 +12,11 @@
 
 #include "app/app_int.h"
 #include "core/date.h"
+#include "core/insight.h"
 #include "core/kpi.h"
 #include "core/stats.h"
 #include "core/tz.h"
 
-/* Fewer trials than this in a slot and it is not ranked. */
-#define INSIGHTS_MIN_TRIALS 30
-/* The difference a slot with too few calls should be able to show: 25 % of the rate. */
-#define INSIGHTS_LIFT 1.25
 #define INSIGHTS_GROUPS_MAX 200
 
 static int64_t calls(const struct kpi_counts *c) { return c->calls; }
@@ -107,43 +104,6 @@ static int by_month_of_year(const void *a, const void *b)
 	return ((const struct slot *)a)->month - ((const struct slot *)b)->month;
 }
 
-/* A slot as a manager reads it: "16 h", "ven.", "mer. 14 h" (French) or "16:00", "fri",
- * "wed 14:00". */
-static void slot_words(const struct slot *s, bool french, char *buf, size_t size)
-{
-	static const char *const en[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-	static const char *const fr[] = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"};
-	static const char *const months_fr[] = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-		"septembre", "octobre", "novembre", "décembre"};
-	static const char *const months_en[] = {"January", "February", "March", "April", "May", "June", "July",
-		"August", "September", "October", "November", "December"};
-	const char *day = s->weekday ? (french ? fr : en)[s->weekday - 1] : NULL;
-
-	if (s->month)
-		snprintf(buf, size, "%s", french ? months_fr[s->month - 1] : months_en[s->month - 1]);
-	else if (s->block)
-		/* Inside or outside the campaign's calling blocks. */
-		snprintf(buf, size, "%s", s->block == 1 ? (french ? "dans les créneaux" : "inside the blocks")
-			: (french ? "hors des créneaux" : "outside the blocks"));
-	else if (day && s->hour >= 0)
-		snprintf(buf, size, french ? "%s %d h" : "%s %02d:00", day, s->hour);
-	else if (day)
-		snprintf(buf, size, "%s", day);
-	else
-		snprintf(buf, size, french ? "%d h" : "%02d:00", s->hour);
-}
-
-/* v with digits decimals, a decimal comma in French. */
-static const char *decimal(double v, int digits, bool french, char *buf, size_t size)
-{
-	snprintf(buf, size, "%.*f", digits, v);
-	if (french)
-		for (char *p = buf; *p; p++)
-			if (*p == '.')
-				*p = ',';
-	return buf;
-}
-
 /* The filter of an insight: the role it needs, its campaign (required), the period. */
 static int insight_filter(struct app *a, const struct app_insights_query *q, unsigned roles, const char *what,
 	struct campaign *c, struct kpi_filter *f, struct tp_error *err)
@@ -168,9 +128,11 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 	struct slots *sl;
 	struct campaign c;
 	const char *agent = q->agent;
-	int ranked[INSIGHTS_GROUPS_MAX], nr = 0, rc;
-	int64_t hits = 0, trials = 0, h[INSIGHTS_GROUPS_MAX], t[INSIGHTS_GROUPS_MAX];
-	struct stats_chi2 chi;
+	int rc;
+	int64_t hits = 0, trials = 0;
+	struct insight_slot *is = NULL;
+	struct insight_comparison cmp = {0};
+	char fr[512], en[512];
 	json_t *groups, *few, *pairs;
 
 	if ((rc = app_require(a, APP_AGENT | APP_MANAGER | APP_ADMIN, "insights", err)))
@@ -219,157 +181,72 @@ int app_insights_slots(struct app *a, const struct app_insights_query *q, json_t
 	if (sl->months)
 		qsort(sl->s, (size_t)sl->n, sizeof(sl->s[0]), by_month_of_year);
 
-	/* Slots with enough trials are ranked and tested; the others wait for more calls. */
+	/* Core compares the slots and says the finding (core/insight.h); here, the JSON. */
+	is = xcalloc((size_t)sl->n + 1, sizeof(*is));
 	for (int i = 0; i < sl->n; i++) {
+		is[i] = (struct insight_slot){sl->s[i].key, sl->s[i].weekday, sl->s[i].hour, sl->s[i].month, sl->s[i].block,
+			sl->s[i].hits, sl->s[i].trials};
 		hits += sl->s[i].hits;
 		trials += sl->s[i].trials;
-		if (sl->s[i].trials >= INSIGHTS_MIN_TRIALS) {
-			h[nr] = sl->s[i].hits;
-			t[nr] = sl->s[i].trials;
-			ranked[nr++] = i;
-		}
 	}
-	stats_chi2_homogeneity(h, t, (size_t)nr, &chi);
+	insight_compare(is, sl->n, &cmp);
 	groups = json_array();
 	few = json_array();
 	for (int i = 0; i < sl->n; i++) {
 		struct kpi_interval w = kpi_wilson(sl->s[i].hits, sl->s[i].trials);
 		double overall = trials ? (double)hits / (double)trials : 0;
 
-		if (sl->s[i].trials >= INSIGHTS_MIN_TRIALS) {
+		if (sl->s[i].trials >= INSIGHTS_MIN_TRIALS)
 			json_array_append_new(groups, json_pack("{s:s,s:f,s:f,s:f,s:I,s:o}", "key", sl->s[i].key, "value", w.value,
 				"low", w.low, "high", w.high, "n", (json_int_t)sl->s[i].trials, "calls_per_hour",
 				interval(kpi_per_hour(sl->s[i].calls, sl->s[i].calling_seconds))));
-		} else {
-			/* At least what ranking takes, more when the lift to be seen needs more. */
-			int64_t need = overall > 0 && overall * INSIGHTS_LIFT < 1
-				? stats_trials_needed(overall, overall * INSIGHTS_LIFT) - sl->s[i].trials : 0;
-
-			if (need < INSIGHTS_MIN_TRIALS - sl->s[i].trials)
-				need = INSIGHTS_MIN_TRIALS - sl->s[i].trials;
-
+		else
 			json_array_append_new(few, json_pack("{s:s,s:I,s:o,s:I}", "key", sl->s[i].key, "n",
 				(json_int_t)sl->s[i].trials, "value", w.defined ? json_real(w.value) : json_null(), "needed",
-				(json_int_t)(need > 0 ? need : 0)));
-		}
+				(json_int_t)insight_trials_needed(&is[i], overall)));
 	}
-	/* Every pair of ranked slots, the better one first, q-values over all the pairs. */
-	{
-		int npairs = nr * (nr - 1) / 2, k = 0;
-		double *p = xcalloc((size_t)npairs + 1, sizeof(double)), *qv = xcalloc((size_t)npairs + 1, sizeof(double));
-		int (*ab)[2] = xcalloc((size_t)npairs + 1, sizeof(*ab));
-		double best_ratio = 0, blur_ratio = 0;
-		int best = -1, blur = -1;
-		char wa[48], wb[48], r[16], fr[512], en[512];
+	pairs = json_array();
+	for (int k = 0; k < cmp.npairs; k++) {
+		const struct insight_pair *pr = &cmp.pairs[k];
 
-		for (int i = 0; i < nr; i++) {
-			for (int j = i + 1; j < nr; j++) {
-				struct slot *x = &sl->s[ranked[i]], *y = &sl->s[ranked[j]];
-				bool x_first = (double)x->hits * (double)y->trials >= (double)y->hits * (double)x->trials;
+		json_array_append_new(pairs, json_pack("{s:s,s:s,s:o,s:f,s:f,s:b}", "a", sl->s[pr->a].key, "b",
+			sl->s[pr->b].key, "ratio", sl->s[pr->b].hits > 0 ? json_real(pr->ratio) : json_null(), "p_value", pr->p,
+			"q_value", pr->q, "significant", pr->significant));
+	}
+	insight_summary(is, &cmp, rates[sl->rate].fr, true, fr, sizeof(fr));
+	insight_summary(is, &cmp, rates[sl->rate].en, false, en, sizeof(en));
+	*out = json_pack("{s:s,s:s,s:{s:f,s:i,s:f},s:o,s:o,s:o,s:s,s:s}", "rate", rates[sl->rate].name, "by",
+		q->by ? q->by : "hour", "test", "statistic", cmp.chi.statistic, "df", cmp.chi.df, "p_value", cmp.chi.p_value,
+		"groups", groups, "too_few", few, "pairs", pairs, "summary", fr, "summary_en", en);
+	/* Calls whose history did not say their slot are in no slot, and said so. */
+	if (sl->unplaced) {
+		json_object_set_new(*out, "unplaced_calls", json_integer(sl->unplaced));
+		json_object_set_new(*out, "unknown", json_string(by == KPI_BY_WEEKDAY ? "no weekday in this history"
+			: "no time of day in this history"));
+	}
+	/* Inside against outside the blocks, productivity too: calls per calling hour
+	 * compared as Poisson rates. */
+	if (by == KPI_BY_BLOCK) {
+		const struct slot *in = NULL, *outside = NULL;
 
-				ab[k][0] = x_first ? ranked[i] : ranked[j];
-				ab[k][1] = x_first ? ranked[j] : ranked[i];
-				p[k] = stats_two_proportions(x->hits, x->trials, y->hits, y->trials);
-				k++;
-			}
+		for (int i = 0; i < sl->n; i++) {
+			if (strcmp(sl->s[i].key, "inside") == 0)
+				in = &sl->s[i];
+			else if (strcmp(sl->s[i].key, "outside") == 0)
+				outside = &sl->s[i];
 		}
-		stats_bh(p, qv, (size_t)npairs);
-		pairs = json_array();
-		for (k = 0; k < npairs; k++) {
-			struct slot *x = &sl->s[ab[k][0]], *y = &sl->s[ab[k][1]];
-			double vx = (double)x->hits / (double)x->trials, vy = (double)y->hits / (double)y->trials;
-			bool significant = qv[k] <= 0.05;
-			double ratio = vy > 0 ? vx / vy : 0;
-
-			json_array_append_new(pairs, json_pack("{s:s,s:s,s:o,s:f,s:f,s:b}", "a", x->key, "b", y->key, "ratio",
-				vy > 0 ? json_real(ratio) : json_null(), "p_value", p[k], "q_value", qv[k], "significant",
-				significant));
-			if (significant && vy > 0 && ratio > best_ratio) {
-				best_ratio = ratio;
-				best = k;
-			}
-			if (!significant && vy > 0 && ratio > blur_ratio) {
-				blur_ratio = ratio;
-				blur = k;
-			}
-		}
-		/* The finding in a sentence, French and English. */
-		if (nr < 2) {
-			snprintf(fr, sizeof(fr), "Trop peu d'appels pour comparer les créneaux : au moins %d par créneau.",
-				INSIGHTS_MIN_TRIALS);
-			snprintf(en, sizeof(en), "Too few calls to compare the slots: at least %d a slot.", INSIGHTS_MIN_TRIALS);
-		} else if (best < 0) {
-			snprintf(fr, sizeof(fr), "Aucune différence démontrée entre les créneaux pour %s (khi², p = %s) :"
-				" continuer à mesurer.", rates[sl->rate].fr, decimal(chi.p_value, 2, true, r, sizeof(r)));
-			snprintf(en, sizeof(en), "No difference shown between the slots for %s yet (chi-square p = %.2f):"
-				" keep measuring.", rates[sl->rate].en, chi.p_value);
-		} else {
-			slot_words(&sl->s[ab[best][0]], true, wa, sizeof(wa));
-			slot_words(&sl->s[ab[best][1]], true, wb, sizeof(wb));
-			char qtext[32];
-
-			if (qv[best] < 0.001)
-				snprintf(qtext, sizeof(qtext), "< 0,001");
-			else
-				snprintf(qtext, sizeof(qtext), "= %s", decimal(qv[best], 3, true, r, sizeof(r)));
-			/* "le taux de contact de 9 h", but "le taux de contact hors des créneaux". */
-			snprintf(fr, sizeof(fr), "%s : %s× %s %s%s — significatif (q %s)", wa,
-				decimal(best_ratio, 1, true, r, sizeof(r)), rates[sl->rate].fr,
-				strncmp(wb, "hors", 4) == 0 ? "" : "de ", wb, qtext);
-			slot_words(&sl->s[ab[best][0]], false, wa, sizeof(wa));
-			slot_words(&sl->s[ab[best][1]], false, wb, sizeof(wb));
-			if (qv[best] < 0.001)
-				snprintf(qtext, sizeof(qtext), "< 0.001");
-			else
-				snprintf(qtext, sizeof(qtext), "= %.3f", qv[best]);
-			snprintf(en, sizeof(en), "%s: %s× %s %s%s — significant (q %s)", wa,
-				decimal(best_ratio, 1, false, r, sizeof(r)), rates[sl->rate].en,
-				strncmp(wb, "outside", 7) == 0 ? "" : "of ", wb, qtext);
-			if (blur >= 0) {
-				size_t lf = strlen(fr), le = strlen(en);
-
-				slot_words(&sl->s[ab[blur][0]], true, wa, sizeof(wa));
-				slot_words(&sl->s[ab[blur][1]], true, wb, sizeof(wb));
-				snprintf(fr + lf, sizeof(fr) - lf, " ; %s et %s — pas encore distinguables", wa, wb);
-				slot_words(&sl->s[ab[blur][0]], false, wa, sizeof(wa));
-				slot_words(&sl->s[ab[blur][1]], false, wb, sizeof(wb));
-				snprintf(en + le, sizeof(en) - le, "; %s vs %s — not distinguishable yet", wa, wb);
-			}
-		}
-		free(p);
-		free(qv);
-		free(ab);
-		*out = json_pack("{s:s,s:s,s:{s:f,s:i,s:f},s:o,s:o,s:o,s:s,s:s}", "rate", rates[sl->rate].name, "by",
-			q->by ? q->by : "hour", "test", "statistic", chi.statistic, "df", chi.df, "p_value", chi.p_value,
-			"groups", groups, "too_few", few, "pairs", pairs, "summary", fr, "summary_en", en);
-		/* Calls whose history did not say their slot are in no slot, and said so. */
-		if (sl->unplaced) {
-			json_object_set_new(*out, "unplaced_calls", json_integer(sl->unplaced));
-			json_object_set_new(*out, "unknown", json_string(by == KPI_BY_WEEKDAY ? "no weekday in this history"
-				: "no time of day in this history"));
-		}
-		/* Inside against outside the blocks, productivity too: calls per calling hour
-		 * compared as Poisson rates. */
-		if (by == KPI_BY_BLOCK) {
-			const struct slot *in = NULL, *outside = NULL;
-
-			for (int i = 0; i < sl->n; i++) {
-				if (strcmp(sl->s[i].key, "inside") == 0)
-					in = &sl->s[i];
-				else if (strcmp(sl->s[i].key, "outside") == 0)
-					outside = &sl->s[i];
-			}
-			if (in && outside && in->calling_seconds > 0 && outside->calling_seconds > 0)
-				json_object_set_new(*out, "productivity", json_pack("{s:o,s:o,s:f,s:f}",
-					"inside", interval(kpi_per_hour(in->calls, in->calling_seconds)),
-					"outside", interval(kpi_per_hour(outside->calls, outside->calling_seconds)),
-					"ratio", ((double)in->calls / (double)in->calling_seconds) /
-						((double)outside->calls / (double)outside->calling_seconds),
-					"p_value", stats_two_rates(in->calls, (double)in->calling_seconds, outside->calls,
-						(double)outside->calling_seconds)));
-		}
+		if (in && outside && in->calling_seconds > 0 && outside->calling_seconds > 0)
+			json_object_set_new(*out, "productivity", json_pack("{s:o,s:o,s:f,s:f}",
+				"inside", interval(kpi_per_hour(in->calls, in->calling_seconds)),
+				"outside", interval(kpi_per_hour(outside->calls, outside->calling_seconds)),
+				"ratio", ((double)in->calls / (double)in->calling_seconds) /
+					((double)outside->calls / (double)outside->calling_seconds),
+				"p_value", stats_two_rates(in->calls, (double)in->calling_seconds, outside->calls,
+					(double)outside->calling_seconds)));
 	}
 out:
+	insight_comparison_release(&cmp);
+	free(is);
 	campaign_release(&c);
 	free(sl);
 	return rc;
@@ -624,12 +501,12 @@ int app_insights_attempts(struct app *a, const struct app_insights_query *q, jso
 		snprintf(key, sizeof(key), stop == ATTEMPTS_CAP ? "%d+" : "%d", stop);
 		snprintf(fr, sizeof(fr), "À partir de la %de tentative, un appel rapporte moins de la moitié d'un premier appel"
 			" (%s %% contre %s %%) : cesser d'insister.", stop,
-			decimal(100.0 * (double)at.success[stop] / (double)at.calls[stop], 1, true, v1, sizeof(v1)),
-			decimal(100.0 * first, 1, true, v2, sizeof(v2)));
+			insight_decimal(100.0 * (double)at.success[stop] / (double)at.calls[stop], 1, true, v1, sizeof(v1)),
+			insight_decimal(100.0 * first, 1, true, v2, sizeof(v2)));
 		snprintf(en, sizeof(en), "From attempt %d on, a call brings less than half what a first call does (%s%% against"
 			" %s%%): stop insisting.", stop,
-			decimal(100.0 * (double)at.success[stop] / (double)at.calls[stop], 1, false, v1, sizeof(v1)),
-			decimal(100.0 * first, 1, false, v2, sizeof(v2)));
+			insight_decimal(100.0 * (double)at.success[stop] / (double)at.calls[stop], 1, false, v1, sizeof(v1)),
+			insight_decimal(100.0 * first, 1, false, v2, sizeof(v2)));
 	} else {
 		snprintf(fr, sizeof(fr), "Aucune tentative ne rapporte sûrement moins de la moitié d'un premier appel.");
 		snprintf(en, sizeof(en), "No attempt surely brings less than half what a first call does.");
