@@ -1,29 +1,51 @@
 /* The application context: store, actor, clock (app.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sodium.h>
 
 #include "app/app_int.h"
+#include "core/xalloc.h"
 #include "core/date.h"
 
-int app_open(struct app *a, const char *url, const char *os_user, int *migrated, struct tp_error *err)
+int app_open(struct app **out, const char *url, const char *os_user, int *migrated, struct tp_error *err)
 {
-	memset(a, 0, sizeof(*a));
-	snprintf(a->actor, sizeof(a->actor), "%s", os_user && *os_user ? os_user : "system");
-	a->role = APP_SYSTEM;
+	struct app *a;
+
+	*out = NULL;
 	/* Password hashes and row hashes of imports come from libsodium. */
 	if (sodium_init() < 0)
 		return tp_error_set(err, TP_ERR, "libsodium could not start");
-	if (!(a->store = store_open(url, migrated, err)))
+	a = xcalloc(1, sizeof(*a));
+	snprintf(a->actor, sizeof(a->actor), "%s", os_user && *os_user ? os_user : "system");
+	a->role = APP_SYSTEM;
+	if (!(a->store = store_open(url, migrated, err))) {
+		free(a);
 		return err->code ? err->code : TP_ERR;
+	}
+	*out = a;
 	return 0;
 }
 
 void app_close(struct app *a)
 {
+	if (!a)
+		return;
 	store_close(a->store);
-	a->store = NULL;
+	free(a);
+}
+
+void app_set_clock(struct app *a, int64_t (*clock)(void *arg), void *arg)
+{
+	a->clock = clock;
+	a->clock_arg = arg;
+}
+
+void app_act_as_nobody(struct app *a)
+{
+	snprintf(a->actor, sizeof(a->actor), "%s", "anonymous");
+	a->role = 0;
 }
 
 int app_set_cache_kib(struct app *a, int64_t kib, struct tp_error *err)

@@ -16,7 +16,7 @@
 
 #include "core/campaign.h"
 #include "core/error.h"
-#include "store/store.h"
+#include "store/store_types.h"
 
 /* Roles, as a mask for the checks. The operating-system user of the CLI is "system":
  * whoever can open the database file can do everything. */
@@ -28,18 +28,19 @@ enum app_role {
 	APP_SYSTEM = 16,
 };
 
-struct app {
-	struct store *store;
-	char actor[128];            /* the login recorded in the audit log */
-	unsigned role;              /* one enum app_role */
-	int64_t (*clock)(void *arg);  /* UTC seconds now; NULL: the system clock */
-	void *clock_arg;
-};
+/* The use cases' context: a database connection, who acts, and the clock; opaque outside
+ * src/app (app_int.h). */
+struct app;
 
 /* Opens the database at url (applying migrations: *migrated says how many, may be NULL),
- * acting as the system actor named os_user until app_act_as. */
-TP_MUST_USE int app_open(struct app *a, const char *url, const char *os_user, int *migrated, struct tp_error *err);
+ * acting as the system actor named os_user until app_act_as; *out, closed and freed by
+ * app_close (NULL: nothing). */
+TP_MUST_USE int app_open(struct app **out, const char *url, const char *os_user, int *migrated, struct tp_error *err);
 void app_close(struct app *a);
+/* The clock the app reads (NULL: the system's), e.g. a fixed time for tests and demos. */
+void app_set_clock(struct app *a, int64_t (*clock)(void *arg), void *arg);
+/* Acts as nobody (a request not signed in): no role, named "anonymous" in the logs. */
+void app_act_as_nobody(struct app *a);
 /* Sizes the database connection's page cache (store_set_cache_kib). */
 TP_MUST_USE int app_set_cache_kib(struct app *a, int64_t kib, struct tp_error *err);
 /* Acts as the Telepro user login from now on (it must exist and be enabled). */

@@ -2,6 +2,17 @@
 #define TP_APP_INT_H
 /* Helpers shared by the app layer's files; not for use outside src/app. */
 #include "app/app.h"
+#include "store/store.h"
+
+/* The use cases' context (app.h). */
+struct app {
+	struct store *store;
+	char actor[128];            /* the login recorded in the audit log */
+	unsigned role;              /* one enum app_role */
+	int64_t (*clock)(void *arg);  /* UTC seconds now; NULL: the system clock */
+	void *clock_arg;
+};
+
 
 /* The actor and the clock's now, for the store's audited writes. */
 struct store_who app_who(const struct app *a);

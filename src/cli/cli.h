@@ -48,7 +48,7 @@ int cmd_insights(int argc, char **argv);
 
 /* Opens the app on cli_db_url acting as cli_as, or as the operating-system user. Returns
  * 0, or prints the error and returns the exit code. *migrated may be NULL. */
-int cli_open_app(struct app *a, int *migrated);
+int cli_open_app(struct app **a, int *migrated);
 
 /* The language of the CLI's messages: "fr" when the locale (LC_ALL, LC_MESSAGES, LANG)
  * is French, else "en"; and an error as "FILE:LINE: FIELD: reason" in it (a message,

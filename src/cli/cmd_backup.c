@@ -25,7 +25,7 @@ int cmd_backup(int argc, char **argv)
 	static const struct option opts[] = {{"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
 	const char *output = NULL;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	int opt, rc;
 
 	if (cli_wants_help(argc, argv))
@@ -43,11 +43,11 @@ int cmd_backup(int argc, char **argv)
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (app_backup(&a, output, &err))
+	if (app_backup(a, output, &err))
 		rc = cli_fail(&err);
 	else
 		printf("backed up %s to %s\n", cli_db_url, output);
-	app_close(&a);
+	app_close(a);
 	return rc;
 }
 

@@ -77,7 +77,7 @@ static int cmd_session(int argc, char **argv)
 	const char *agent = NULL, *campaign = NULL, *at = NULL;
 	struct app_session_result res;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	int opt, rc, op = -1;
 
 	if (argc < 2 || cli_wants_help(argc, argv))
@@ -106,7 +106,7 @@ static int cmd_session(int argc, char **argv)
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (app_session(&a, (enum app_session_op)op, agent, campaign, at, &res, &err))
+	if (app_session(a, (enum app_session_op)op, agent, campaign, at, &res, &err))
 		rc = cli_fail(&err);
 	else if (op == APP_SESSION_START)
 		printf("session %lld started for %s on %s\n", (long long)res.session_id, agent, res.campaign);
@@ -115,7 +115,7 @@ static int cmd_session(int argc, char **argv)
 			(long long)(res.calling_seconds % 3600 / 60));
 	else
 		printf("session of %s %s\n", agent, op == APP_SESSION_PAUSE ? "paused" : "resumed");
-	app_close(&a);
+	app_close(a);
 	return rc;
 }
 
@@ -133,7 +133,7 @@ int cmd_next(int argc, char **argv)
 	const char *agent = NULL, *campaign = NULL, *at = NULL, *format_text = NULL;
 	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	json_t *j = NULL;
 	int opt, rc;
 
@@ -158,7 +158,7 @@ int cmd_next(int argc, char **argv)
 	if ((rc = parse_format("next", format_text, &format)) || (rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (app_next(&a, agent, campaign, at, &j, &err)) {
+	if (app_next(a, agent, campaign, at, &j, &err)) {
 		rc = cli_fail(&err);
 	} else if (format == FORMAT_JSON) {
 		cli_print_json(j);
@@ -175,7 +175,7 @@ int cmd_next(int argc, char **argv)
 			json_string_value(json_object_get(j, "state")), (long long)json_integer_value(json_object_get(j, "attempts")));
 	}
 	json_decref(j);
-	app_close(&a);
+	app_close(a);
 	return rc;
 }
 
@@ -201,7 +201,7 @@ int cmd_why(int argc, char **argv)
 	const char *at = NULL, *format_text = NULL;
 	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	json_t *j = NULL, *v;
 	int64_t lead;
 	size_t i;
@@ -224,7 +224,7 @@ int cmd_why(int argc, char **argv)
 	if ((rc = parse_format("why", format_text, &format)) || (rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (app_why(&a, lead, at, &j, &err)) {
+	if (app_why(a, lead, at, &j, &err)) {
 		rc = cli_fail(&err);
 	} else {
 		bool callable = json_is_true(json_object_get(j, "callable"));
@@ -251,7 +251,7 @@ int cmd_why(int argc, char **argv)
 		rc = callable ? 0 : 3;
 	}
 	json_decref(j);
-	app_close(&a);
+	app_close(a);
 	return rc;
 }
 
@@ -274,7 +274,7 @@ int cmd_consent(int argc, char **argv)
 	};
 	const char *source = NULL, *day = NULL, *wording = NULL;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	int64_t lead;
 	int opt, rc;
 
@@ -297,11 +297,11 @@ int cmd_consent(int argc, char **argv)
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (app_consent_record(&a, lead, source, day, wording, &err))
+	if (app_consent_record(a, lead, source, day, wording, &err))
 		rc = cli_fail(&err);
 	else
 		printf("consent of lead %lld recorded\n", (long long)lead);
-	app_close(&a);
+	app_close(a);
 	return rc;
 }
 
@@ -336,7 +336,7 @@ static int call_log(int argc, char **argv)
 	const char *keys[QUALIFY_MAX], *values[QUALIFY_MAX], *format_text = NULL;
 	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	json_t *j = NULL;
 	size_t nq = 0;
 	int opt, rc;
@@ -389,7 +389,7 @@ static int call_log(int argc, char **argv)
 	in.qual_key = keys;
 	in.qual_value = values;
 	tp_error_clear(&err);
-	if (app_call_log(&a, &in, &j, &err)) {
+	if (app_call_log(a, &in, &j, &err)) {
 		rc = cli_fail(&err);
 	} else if (format == FORMAT_JSON) {
 		json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -404,7 +404,7 @@ static int call_log(int argc, char **argv)
 		putchar('\n');
 	}
 	json_decref(j);
-	app_close(&a);
+	app_close(a);
 	return rc;
 }
 
@@ -440,7 +440,7 @@ static int appointment_list(int argc, char **argv)
 	const char *sales = NULL, *campaign = NULL;
 	struct tp_error err;
 	json_t *list = NULL, *r;
-	struct app a;
+	struct app *a = NULL;
 	size_t i;
 	int opt, rc;
 
@@ -460,7 +460,7 @@ static int appointment_list(int argc, char **argv)
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (app_appointment_list(&a, sales, campaign, &list, &err)) {
+	if (app_appointment_list(a, sales, campaign, &list, &err)) {
 		rc = cli_fail(&err);
 	} else if (format == FORMAT_JSON) {
 		cli_print_json(list);
@@ -476,7 +476,7 @@ static int appointment_list(int argc, char **argv)
 		}
 	}
 	json_decref(list);
-	app_close(&a);
+	app_close(a);
 	return rc;
 }
 
@@ -491,7 +491,7 @@ static int appointment_result(int argc, char **argv)
 	};
 	const char *status = NULL, *result = NULL, *relevant = NULL, *amount = NULL;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	int64_t id;
 	int opt, rc;
 
@@ -514,11 +514,11 @@ static int appointment_result(int argc, char **argv)
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (app_appointment_result(&a, id, status, relevant, result, amount, &err))
+	if (app_appointment_result(a, id, status, relevant, result, amount, &err))
 		rc = cli_fail(&err);
 	else
 		printf("appointment %lld updated\n", (long long)id);
-	app_close(&a);
+	app_close(a);
 	return rc;
 }
 

@@ -187,7 +187,7 @@ static int campaign_add(int argc, char **argv)
 	struct parsed p;
 	struct campaign c;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	int rc = parse(argc, argv, true, &p);
 
 	if (rc == 0 && p.format_given)
@@ -195,12 +195,12 @@ static int campaign_add(int argc, char **argv)
 	if (rc == 0 && (rc = cli_open_app(&a, NULL)) == 0) {
 		tp_error_clear(&err);
 		campaign_init(&c);
-		if (app_campaign_add(&a, p.name, p.set, p.n, &c, &err))
+		if (app_campaign_add(a, p.name, p.set, p.n, &c, &err))
 			rc = cli_fail(&err);
 		else
 			printf("campaign %s added (id %lld)\n", c.name, (long long)c.id);
 		campaign_release(&c);
-		app_close(&a);
+		app_close(a);
 	}
 	parsed_release(&p);
 	return rc;
@@ -210,7 +210,7 @@ static int campaign_set(int argc, char **argv)
 {
 	struct parsed p;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	int rc = parse(argc, argv, true, &p);
 
 	if (rc == 0 && p.format_given)
@@ -219,11 +219,11 @@ static int campaign_set(int argc, char **argv)
 		rc = cli_usage("campaign", "set needs at least one setting");
 	if (rc == 0 && (rc = cli_open_app(&a, NULL)) == 0) {
 		tp_error_clear(&err);
-		if (app_campaign_set(&a, p.name, p.set, p.n, &err))
+		if (app_campaign_set(a, p.name, p.set, p.n, &err))
 			rc = cli_fail(&err);
 		else
 			printf("campaign %s updated\n", p.name);
-		app_close(&a);
+		app_close(a);
 	}
 	parsed_release(&p);
 	return rc;
@@ -234,7 +234,7 @@ static int campaign_show(int argc, char **argv)
 	struct parsed p;
 	struct campaign c;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	int rc = parse(argc, argv, true, &p);
 
 	if (rc == 0 && p.n)
@@ -242,7 +242,7 @@ static int campaign_show(int argc, char **argv)
 	if (rc == 0 && (rc = cli_open_app(&a, NULL)) == 0) {
 		tp_error_clear(&err);
 		campaign_init(&c);
-		if (app_campaign_get(&a, p.name, &c, &err)) {
+		if (app_campaign_get(a, p.name, &c, &err)) {
 			rc = cli_fail(&err);
 		} else if (p.format == FORMAT_JSON) {
 			json_t *j = app_campaign_json(&c);
@@ -253,7 +253,7 @@ static int campaign_show(int argc, char **argv)
 			campaign_print(&c);
 		}
 		campaign_release(&c);
-		app_close(&a);
+		app_close(a);
 	}
 	parsed_release(&p);
 	return rc;
@@ -281,7 +281,7 @@ static int campaign_list(int argc, char **argv)
 	struct list_ctx lc = {FORMAT_TEXT, NULL};
 	struct parsed p;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	int rc = parse(argc, argv, false, &p);
 
 	if (rc == 0 && p.n)
@@ -290,12 +290,12 @@ static int campaign_list(int argc, char **argv)
 		tp_error_clear(&err);
 		lc.format = p.format;
 		lc.array = json_array();
-		if (app_campaign_list(&a, list_one, &lc, &err))
+		if (app_campaign_list(a, list_one, &lc, &err))
 			rc = cli_fail(&err);
 		else if (lc.format == FORMAT_JSON)
 			cli_print_json(lc.array);
 		json_decref(lc.array);
-		app_close(&a);
+		app_close(a);
 	}
 	parsed_release(&p);
 	return rc;

@@ -26,7 +26,7 @@ int cmd_demo(int argc, char **argv)
 	const char *start = NULL;
 	struct app_demo_result res;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	int opt, rc;
 
 	if (cli_wants_help(argc, argv))
@@ -49,7 +49,7 @@ int cmd_demo(int argc, char **argv)
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (app_demo(&a, seed, weeks, start, &res, &err)) {
+	if (app_demo(a, seed, weeks, start, &res, &err)) {
 		rc = cli_fail(&err);
 		if (err.code == TP_EEXIST)
 			fprintf(stderr, "telepro: demo fills a new database: use --db sqlite:demo.db\n");
@@ -58,6 +58,6 @@ int cmd_demo(int argc, char **argv)
 			res.campaigns, res.agents, (long long)weeks, res.start / 10000, res.start / 100 % 100, res.start % 100,
 			res.calls, (long long)seed);
 	}
-	app_close(&a);
+	app_close(a);
 	return rc;
 }

@@ -92,7 +92,7 @@ static int export_prospects(int argc, char **argv)
 	const char *campaign_name = NULL, *output = NULL;
 	struct campaign c;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	int opt, rc;
 
 	optind = 0;
@@ -132,7 +132,7 @@ static int export_prospects(int argc, char **argv)
 		return rc;
 	tp_error_clear(&err);
 	campaign_init(&c);
-	if ((rc = app_campaign_get(&a, campaign_name, &c, &err))) {
+	if ((rc = app_campaign_get(a, campaign_name, &c, &err))) {
 		rc = cli_fail(&err);
 		goto out;
 	}
@@ -141,7 +141,7 @@ static int export_prospects(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	rc = app_export_prospects(&a, campaign_name, write_header, write_row, &ctx, &err);
+	rc = app_export_prospects(a, campaign_name, write_header, write_row, &ctx, &err);
 	if (rc == 0 && ctx.format == FORMAT_JSON)
 		fputs(ctx.rows ? "\n]\n" : "[]\n", ctx.out);
 	if (rc < 0)
@@ -152,7 +152,7 @@ static int export_prospects(int argc, char **argv)
 		fclose(ctx.out);
 out:
 	campaign_release(&c);
-	app_close(&a);
+	app_close(a);
 	return rc;
 }
 
@@ -172,7 +172,7 @@ static int export_screening(int argc, char **argv)
 	};
 	const char *campaign = NULL, *output = NULL;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	FILE *out = stdout;
 	long n = 0;
 	int opt, rc;
@@ -193,11 +193,11 @@ static int export_screening(int argc, char **argv)
 		return rc;
 	if (output && !(out = fopen(output, "w"))) {
 		fprintf(stderr, "telepro: %s: %s\n", output, strerror(errno));
-		app_close(&a);
+		app_close(a);
 		return 1;
 	}
 	tp_error_clear(&err);
-	if (app_export_screening(&a, campaign, print_number, out, &n, &err))
+	if (app_export_screening(a, campaign, print_number, out, &n, &err))
 		rc = cli_fail(&err);
 	if (out != stdout && fclose(out) != 0 && rc == 0) {
 		fprintf(stderr, "telepro: %s: %s\n", output, strerror(errno));
@@ -205,7 +205,7 @@ static int export_screening(int argc, char **argv)
 	}
 	if (rc == 0)
 		fprintf(stderr, "%ld numbers to screen\n", n);
-	app_close(&a);
+	app_close(a);
 	return rc;
 }
 

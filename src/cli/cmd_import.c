@@ -172,7 +172,7 @@ static int run_import(struct app_import_opts *o, const char *path, enum output_f
 	struct app_import *im;
 	struct tp_error err;
 	struct stat stbuf;
-	struct app a;
+	struct app *a = NULL;
 	char *buf = NULL;
 	size_t n;
 	FILE *f;
@@ -203,7 +203,7 @@ static int run_import(struct app_import_opts *o, const char *path, enum output_f
 	if ((rc = cli_open_app(&a, NULL)))
 		goto out;
 	tp_error_clear(&err);
-	if (!(im = app_import_begin(&a, o, &err))) {
+	if (!(im = app_import_begin(a, o, &err))) {
 		rc = cli_fail(&err);
 		goto close;
 	}
@@ -250,7 +250,7 @@ static int run_import(struct app_import_opts *o, const char *path, enum output_f
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 close:
-	app_close(&a);
+	app_close(a);
 out:
 	free(buf);
 	json_decref(run.errors);

@@ -11,7 +11,7 @@ static const char help[] =
 int cmd_init(int argc, char **argv)
 {
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	int migrated = 0, rc;
 	int64_t version = 0;
 
@@ -22,8 +22,8 @@ int cmd_init(int argc, char **argv)
 	tp_error_clear(&err);
 	if ((rc = cli_open_app(&a, &migrated)))
 		return rc;
-	if (app_schema_version(&a, &version, &err)) {
-		app_close(&a);
+	if (app_schema_version(a, &version, &err)) {
+		app_close(a);
 		return cli_fail(&err);
 	}
 	if (migrated)
@@ -31,6 +31,6 @@ int cmd_init(int argc, char **argv)
 			migrated == 1 ? "" : "s");
 	else
 		printf("%s: schema version %lld, up to date\n", cli_db_url, (long long)version);
-	app_close(&a);
+	app_close(a);
 	return 0;
 }

@@ -94,7 +94,7 @@ int cmd_insights(int argc, char **argv)
 	struct app_insights_query q = {0};
 	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	json_t *j = NULL, *g;
 	size_t i;
 	int opt, rc;
@@ -131,7 +131,7 @@ int cmd_insights(int argc, char **argv)
 		return rc;
 	tp_error_clear(&err);
 	if (strcmp(argv[1], "file") == 0) {
-		if (app_insights_file(&a, &q, &j, &err)) {
+		if (app_insights_file(a, &q, &j, &err)) {
 			rc = cli_fail(&err);
 		} else if (format == FORMAT_JSON) {
 			cli_print_json(j);
@@ -158,7 +158,7 @@ int cmd_insights(int argc, char **argv)
 					(long long)json_integer_value(json_object_get(g, "rejected")));
 		}
 	} else if (strcmp(argv[1], "followups") == 0) {
-		if (app_insights_followups(&a, &q, &j, &err)) {
+		if (app_insights_followups(a, &q, &j, &err)) {
 			rc = cli_fail(&err);
 		} else if (format == FORMAT_JSON) {
 			cli_print_json(j);
@@ -181,7 +181,7 @@ int cmd_insights(int argc, char **argv)
 					(long long)json_integer_value(json_object_get(sale, "n")), json_real_value(json_object_get(sale, "median_days")));
 		}
 	} else if (strcmp(argv[1], "objectives") == 0) {
-		if (app_insights_objectives(&a, &q, &j, &err)) {
+		if (app_insights_objectives(a, &q, &j, &err)) {
 			rc = cli_fail(&err);
 		} else if (format == FORMAT_JSON) {
 			cli_print_json(j);
@@ -208,7 +208,7 @@ int cmd_insights(int argc, char **argv)
 			}
 		}
 	} else if (strcmp(argv[1], "attempts") == 0) {
-		if (app_insights_attempts(&a, &q, &j, &err)) {
+		if (app_insights_attempts(a, &q, &j, &err)) {
 			rc = cli_fail(&err);
 		} else if (format == FORMAT_JSON) {
 			cli_print_json(j);
@@ -226,13 +226,13 @@ int cmd_insights(int argc, char **argv)
 			printf("%s\n", json_string_value(json_object_get(j, "summary")));
 		}
 	} else if (strcmp(argv[1], "agents") == 0) {
-		if (app_insights_agents(&a, &q, &j, &err))
+		if (app_insights_agents(a, &q, &j, &err))
 			rc = cli_fail(&err);
 		else if (format == FORMAT_JSON)
 			cli_print_json(j);
 		else
 			print_agents(j);
-	} else if (app_insights_slots(&a, &q, &j, &err)) {
+	} else if (app_insights_slots(a, &q, &j, &err)) {
 		rc = cli_fail(&err);
 	} else if (format == FORMAT_JSON) {
 		cli_print_json(j);
@@ -260,6 +260,6 @@ int cmd_insights(int argc, char **argv)
 		printf("%s\n", json_string_value(json_object_get(j, "summary")));
 	}
 	json_decref(j);
-	app_close(&a);
+	app_close(a);
 	return rc;
 }

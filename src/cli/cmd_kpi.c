@@ -136,7 +136,7 @@ int cmd_kpi(int argc, char **argv)
 	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
 	json_t *out = NULL, *g;
-	struct app a;
+	struct app *a = NULL;
 	size_t i;
 	int opt, rc;
 
@@ -164,7 +164,7 @@ int cmd_kpi(int argc, char **argv)
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (app_kpi(&a, &q, &out, &err)) {
+	if (app_kpi(a, &q, &out, &err)) {
 		rc = cli_fail(&err);
 		goto out;
 	}
@@ -203,6 +203,6 @@ int cmd_kpi(int argc, char **argv)
 	}
 out:
 	json_decref(out);
-	app_close(&a);
+	app_close(a);
 	return rc;
 }

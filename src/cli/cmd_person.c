@@ -33,7 +33,7 @@ int cmd_person(int argc, char **argv)
 	enum output_format format = FORMAT_TEXT;
 	int64_t years = 3;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	json_t *j = NULL, *p;
 	size_t i;
 	int opt, rc, erased;
@@ -66,16 +66,16 @@ int cmd_person(int argc, char **argv)
 		return rc;
 	tp_error_clear(&err);
 	if (strcmp(what, "export") == 0) {
-		if (app_person_export(&a, phone, email, &j, &err))
+		if (app_person_export(a, phone, email, &j, &err))
 			rc = cli_fail(&err);
 		else
 			cli_print_json(j);
 	} else if (strcmp(what, "erase") == 0) {
-		if (app_person_erase(&a, phone, email, keep_callable, &erased, &err))
+		if (app_person_erase(a, phone, email, keep_callable, &erased, &err))
 			rc = cli_fail(&err);
 		else
 			printf("%d contact%s erased\n", erased, erased == 1 ? "" : "s");
-	} else if (app_person_review(&a, (int)years, &j, &err)) {
+	} else if (app_person_review(a, (int)years, &j, &err)) {
 		rc = cli_fail(&err);
 	} else if (format == FORMAT_JSON) {
 		cli_print_json(j);
@@ -95,6 +95,6 @@ int cmd_person(int argc, char **argv)
 			(long long)years);
 	}
 	json_decref(j);
-	app_close(&a);
+	app_close(a);
 	return rc;
 }

@@ -68,7 +68,7 @@ static int user_add(int argc, char **argv)
 	bool from_stdin = false;
 	char password[256] = "";
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	int64_t id = 0;
 	int rc = parse_user_args(argc, argv, &name, &role, NULL, &from_stdin);
 
@@ -80,11 +80,11 @@ static int user_add(int argc, char **argv)
 		return rc;
 	if ((rc = cli_open_app(&a, NULL)) == 0) {
 		tp_error_clear(&err);
-		if (app_user_add(&a, name, role, password, &id, &err))
+		if (app_user_add(a, name, role, password, &id, &err))
 			rc = cli_fail(&err);
 		else
 			printf("user %s added (%s, id %lld)\n", name, role, (long long)id);
-		app_close(&a);
+		app_close(a);
 	}
 	sodium_memzero(password, sizeof(password));
 	return rc;
@@ -96,7 +96,7 @@ static int user_passwd(int argc, char **argv)
 	bool from_stdin = false;
 	char password[256] = "";
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	struct user u;
 	int rc = parse_user_args(argc, argv, &name, NULL, NULL, &from_stdin);
 
@@ -104,24 +104,24 @@ static int user_passwd(int argc, char **argv)
 		return rc;
 	tp_error_clear(&err);
 	/* Check the user exists before asking for a password. */
-	if (app_user_get(&a, name, &u, &err))
+	if (app_user_get(a, name, &u, &err))
 		rc = cli_fail(&err);
 	else if ((rc = cli_read_password(from_stdin, password, sizeof(password))) == 0) {
 		/* The system actor (no --as) needs no current password: it owns the database. */
-		if (app_user_passwd(&a, name, NULL, password, NULL, &err))
+		if (app_user_passwd(a, name, NULL, password, NULL, &err))
 			rc = cli_fail(&err);
 		else
 			printf("password of %s changed\n", name);
 	}
 	sodium_memzero(password, sizeof(password));
-	app_close(&a);
+	app_close(a);
 	return rc;
 }
 
 static int user_set_disabled(int argc, char **argv, bool disabled)
 {
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	int rc;
 
 	if (argc != 2)
@@ -129,11 +129,11 @@ static int user_set_disabled(int argc, char **argv, bool disabled)
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (app_user_set_disabled(&a, argv[1], disabled, &err))
+	if (app_user_set_disabled(a, argv[1], disabled, &err))
 		rc = cli_fail(&err);
 	else
 		printf("user %s %s\n", argv[1], disabled ? "disabled" : "enabled");
-	app_close(&a);
+	app_close(a);
 	return rc;
 }
 
@@ -141,7 +141,7 @@ static int user_set(int argc, char **argv)
 {
 	const char *name = NULL, *role = NULL, *phone = NULL;
 	struct tp_error err;
-	struct app a;
+	struct app *a = NULL;
 	bool unused = false;
 	int rc = parse_user_args(argc, argv, &name, &role, &phone, &unused);
 
@@ -152,15 +152,15 @@ static int user_set(int argc, char **argv)
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (role && app_user_set_role(&a, name, role, &err))
+	if (role && app_user_set_role(a, name, role, &err))
 		rc = cli_fail(&err);
 	else if (role)
 		printf("user %s is now %s\n", name, role);
-	if (rc == 0 && phone && app_user_set_phone(&a, name, phone, &err))
+	if (rc == 0 && phone && app_user_set_phone(a, name, phone, &err))
 		rc = cli_fail(&err);
 	else if (rc == 0 && phone)
 		printf(*phone ? "user %s: phone %s\n" : "user %s: no phone%s\n", name, phone);
-	app_close(&a);
+	app_close(a);
 	return rc;
 }
 
@@ -169,7 +169,7 @@ static int user_list(int argc, char **argv)
 	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
 	json_t *list = NULL, *u;
-	struct app a;
+	struct app *a = NULL;
 	size_t i;
 	int rc;
 
@@ -182,7 +182,7 @@ static int user_list(int argc, char **argv)
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
-	if (app_user_list(&a, &list, &err)) {
+	if (app_user_list(a, &list, &err)) {
 		rc = cli_fail(&err);
 	} else if (format == FORMAT_JSON) {
 		cli_print_json(list);
@@ -193,7 +193,7 @@ static int user_list(int argc, char **argv)
 				json_is_true(json_object_get(u, "disabled")) ? "disabled" : "active");
 	}
 	json_decref(list);
-	app_close(&a);
+	app_close(a);
 	return rc;
 }
 

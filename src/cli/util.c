@@ -22,7 +22,7 @@ static int64_t fixed_now(void *arg)
 	return *(const int64_t *)arg;
 }
 
-int cli_open_app(struct app *a, int *migrated)
+int cli_open_app(struct app **a, int *migrated)
 {
 	static int64_t now;
 	const char *os_user = getenv("USER"), *fixed = getenv("TELEPRO_NOW");
@@ -40,12 +40,11 @@ int cli_open_app(struct app *a, int *migrated)
 	}
 	if (app_open(a, cli_db_url, os_user, migrated, &err))
 		return cli_fail(&err);
-	if (fixed) {
-		a->clock = fixed_now;
-		a->clock_arg = &now;
-	}
-	if (cli_as && app_act_as(a, cli_as, &err)) {
-		app_close(a);
+	if (fixed)
+		app_set_clock(*a, fixed_now, &now);
+	if (cli_as && app_act_as(*a, cli_as, &err)) {
+		app_close(*a);
+		*a = NULL;
 		return cli_fail(&err);
 	}
 	return 0;

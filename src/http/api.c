@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rules.h"
 #include "http/api.h"
 #include "http/i18n.h"
 #include "http/pages.h"

@@ -42,7 +42,7 @@ static void *watch_of(struct MHD_Connection *conn)
 /* One struct app (one database connection) per pool thread, opened on first use; the list
  * lets the main thread close them all when the server stops. */
 struct thread_app {
-	struct app app;
+	struct app *app;
 	bool open;
 	struct thread_app *next;
 };
@@ -73,10 +73,10 @@ static struct app *thread_app(const struct http_options *o, struct tp_error *err
 		if (app_open(&my_app->app, o->db_url, o->os_user, NULL, err))
 			return NULL;
 		my_app->open = true;
-		if (app_set_cache_kib(&my_app->app, (int64_t)o->db_cache_kib, err))
+		if (app_set_cache_kib(my_app->app, (int64_t)o->db_cache_kib, err))
 			return NULL;
 	}
-	return &my_app->app;
+	return my_app->app;
 }
 
 static void close_apps(void)
@@ -87,7 +87,7 @@ static void close_apps(void)
 
 		apps = t->next;
 		if (t->open)
-			app_close(&t->app);
+			app_close(t->app);
 		free(t);
 	}
 	pthread_mutex_unlock(&apps_lock);
@@ -220,8 +220,7 @@ static void handle(struct http_req *r)
 		return;
 	}
 	/* Each request starts as nobody: the previous request's user is forgotten. */
-	snprintf(r->app->actor, sizeof(r->app->actor), "%s", "anonymous");
-	r->app->role = 0;
+	app_act_as_nobody(r->app);
 	if (load_session(r, &err)) {
 		http_reply_error(r, &err);
 		return;
@@ -400,7 +399,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	/* A connection the database dropped (a restart) is not used again: the thread opens a
 	 * new one with its next request. */
 	if (r->status == 503 && my_app && my_app->open) {
-		app_close(&my_app->app);
+		app_close(my_app->app);
+		my_app->app = NULL;
 		my_app->open = false;
 	}
 	return send_answer(r);
@@ -554,7 +554,7 @@ int http_serve(const struct http_options *o)
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	struct tp_error err;
-	struct app probe;
+	struct app *probe = NULL;
 	struct MHD_Daemon *d;
 	sigset_t stop;
 	int migrated = 0, sig = 0;
@@ -567,7 +567,7 @@ int http_serve(const struct http_options *o)
 	 * URL is said now rather than on every request. */
 	if (app_open(&probe, o->db_url, o->os_user, &migrated, &err))
 		goto fail;
-	app_close(&probe);
+	app_close(probe);
 	if (i18n_init(&err))
 		goto fail;
 	if (guard_start(o->header_seconds ? o->header_seconds : 10, 1024)) {

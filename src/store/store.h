@@ -18,6 +18,7 @@
 #include "core/kpi.h"
 #include "core/rules.h"
 #include "core/when.h"
+#include "store/store_types.h"
 
 /* A connection and its cached statements; opaque outside src/store. */
 struct store;
@@ -56,17 +57,6 @@ TP_MUST_USE int store_begin_bulk(struct store *s, struct tp_error *err);
 TP_MUST_USE int store_audit(struct store *s, const struct store_who *who, const char *action, const char *entity,
 	int64_t entity_id, const char *detail, struct tp_error *err);
 
-/* Users. */
-struct user {
-	int64_t id;
-	char name[128];
-	char role[16];
-	bool disabled;
-	int64_t created_at;
-	char lang[8];               /* the language of the web pages ("fr", "en"), "" to follow the browser */
-	char phone[256];            /* the phone that rings when Telepro connects a call (a SIP URI), "" none */
-};
-typedef int (*store_user_fn)(void *ctx, const struct user *u);
 
 /* The phone that rings for user name (core/dialing.h checked it; NULL or "": none). */
 TP_MUST_USE int store_user_set_phone(struct store *s, const struct store_who *who, const char *name, const char *phone,
@@ -110,7 +100,6 @@ TP_MUST_USE int store_campaign_get(struct store *s, const char *name, struct cam
 TP_MUST_USE int store_campaign_get_by_id(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
 /* The same without the lead count (which counts every lead of the campaign). */
 TP_MUST_USE int store_campaign_settings_by_id(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
-typedef int (*store_campaign_fn)(void *ctx, const struct campaign *c);
 TP_MUST_USE int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err);
 TP_MUST_USE int store_campaign_update(struct store *s, const struct store_who *who, const struct campaign *c,
 	struct tp_error *err);
@@ -157,15 +146,6 @@ void store_import_existing(struct store_import *imp, enum store_existing mode);
  * stops at its next step and rolls back ("interrupted: nothing was imported"). */
 void store_import_cancel_on(struct store_import *imp, volatile sig_atomic_t *flag);
 
-/* One prospect of a campaign, as exported. Strings valid during the callback only. */
-struct export_row {
-	int64_t lead_id;
-	const char *field[F_COUNT];
-	size_t nqual;
-	const char *const *qual_key;    /* the campaign's qualification keys, in key order */
-	const char *const *qual_value;  /* "" where this prospect has none */
-};
-typedef int (*store_export_fn)(void *ctx, const struct export_row *row);
 
 /* Calls fn for each lead of the campaign in import order; qualification keys are the
  * same for every row (all keys used in the campaign). keys_fn (may be NULL) is called
@@ -302,7 +282,6 @@ TP_MUST_USE int store_appointment_list(struct store *s, const char *sales, const
 
 /* Copies every row of from into to (a new, empty database: TP_EUSAGE otherwise), in one
  * transaction, checking each table's row count; fn (may be NULL) hears of each table. */
-typedef void (*store_copy_fn)(void *ctx, const char *table, int64_t rows);
 TP_MUST_USE int store_copy(struct store *from, struct store *to, store_copy_fn fn, void *ctx, struct tp_error *err);
 /* What s holds: nothing but its schema and built-in outcomes (a new database), or besides
  * them only users and the audit of their creation (a new team's first users), or more. */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "app/app.h"
+#include "app/app_int.h"
 #include "testdb.h"
 
 static int64_t fixed_clock(void *arg)
@@ -19,7 +19,7 @@ static int64_t fixed_clock(void *arg)
 
 struct fixture {
 	char url[512];
-	struct app a;
+	struct app *a;
 	int64_t now;
 };
 
@@ -33,8 +33,7 @@ static int setup(void **state)
 	if (app_open(&f.a, f.url, "root", NULL, &err))
 		return -1;
 	f.now = 1764000000;
-	f.a.clock = fixed_clock;
-	f.a.clock_arg = &f.now;
+	app_set_clock(f.a, fixed_clock, &f.now);
 	*state = &f;
 	return 0;
 }
@@ -43,7 +42,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	app_close(&f->a);
+	app_close(f->a);
 	testdb_drop(f->url);
 	return 0;
 }
@@ -60,50 +59,50 @@ static void test_actor_and_roles(void **state)
 
 	tp_error_clear(&err);
 	/* The system actor (the OS user of the CLI) may do everything. */
-	assert_int_equal(app_user_add(&f->a, "ana", "agent", "correct horse", &id, &err), 0);
-	assert_int_equal(app_user_add(&f->a, "max", "manager", "battery staple", &id, &err), 0);
-	assert_int_equal(app_user_add(&f->a, "zed", "boss", "battery staple", &id, &err), TP_EUSAGE);
+	assert_int_equal(app_user_add(f->a, "ana", "agent", "correct horse", &id, &err), 0);
+	assert_int_equal(app_user_add(f->a, "max", "manager", "battery staple", &id, &err), 0);
+	assert_int_equal(app_user_add(f->a, "zed", "boss", "battery staple", &id, &err), TP_EUSAGE);
 	assert_string_equal(err.field, "role");
-	assert_int_equal(app_user_add(&f->a, "bob", "agent", "short", &id, &err), TP_EUSAGE);
+	assert_int_equal(app_user_add(f->a, "bob", "agent", "short", &id, &err), TP_EUSAGE);
 	assert_string_equal(err.reason, "at least 8 characters");
 
 	/* Logins: the right password, and the same refusal for every wrong case. */
-	assert_int_equal(app_user_login(&f->a, "ana", "correct horse", &u, &err), 0);
+	assert_int_equal(app_user_login(f->a, "ana", "correct horse", &u, &err), 0);
 	assert_string_equal(u.role, "agent");
-	assert_int_equal(app_user_login(&f->a, "ana", "wrong horse", &u, &err), TP_EUSAGE);
+	assert_int_equal(app_user_login(f->a, "ana", "wrong horse", &u, &err), TP_EUSAGE);
 	assert_string_equal(err.reason, "wrong login or password");
-	assert_int_equal(app_user_login(&f->a, "nobody", "correct horse", &u, &err), TP_EUSAGE);
+	assert_int_equal(app_user_login(f->a, "nobody", "correct horse", &u, &err), TP_EUSAGE);
 	assert_string_equal(err.reason, "wrong login or password");
 
 	/* An agent may not add a campaign nor list users; a manager may. */
-	assert_int_equal(app_act_as(&f->a, "ana", &err), 0);
+	assert_int_equal(app_act_as(f->a, "ana", &err), 0);
 	campaign_init(&c);
-	assert_int_equal(app_campaign_add(&f->a, "C", NULL, 0, &c, &err), TP_EFORBIDDEN);
+	assert_int_equal(app_campaign_add(f->a, "C", NULL, 0, &c, &err), TP_EFORBIDDEN);
 	assert_string_equal(err.reason, "campaign add: your role may not do that (ana)");
-	assert_int_equal(app_user_list(&f->a, &list, &err), TP_EFORBIDDEN);
+	assert_int_equal(app_user_list(f->a, &list, &err), TP_EFORBIDDEN);
 	/* ... but may change their own password, giving the current one, not someone else's. */
-	assert_int_equal(app_user_passwd(&f->a, "ana", NULL, "new password", NULL, &err), TP_EUSAGE);
+	assert_int_equal(app_user_passwd(f->a, "ana", NULL, "new password", NULL, &err), TP_EUSAGE);
 	assert_string_equal(err.field, "current_password");
 	assert_string_equal(err.reason, "give your current password");
-	assert_int_equal(app_user_passwd(&f->a, "ana", "wrong horse", "new password", NULL, &err), TP_EUSAGE);
+	assert_int_equal(app_user_passwd(f->a, "ana", "wrong horse", "new password", NULL, &err), TP_EUSAGE);
 	assert_string_equal(err.reason, "the current password is wrong");
-	assert_int_equal(app_user_passwd(&f->a, "ana", "correct horse", "new password", NULL, &err), 0);
-	assert_int_equal(app_user_passwd(&f->a, "max", NULL, "new password", NULL, &err), TP_EFORBIDDEN);
-	assert_int_equal(app_user_set_role(&f->a, "ana", "admin", &err), TP_EFORBIDDEN);
-	assert_int_equal(app_act_as(&f->a, "max", &err), 0);
-	assert_int_equal(app_campaign_add(&f->a, "C", calls40, 1, &c, &err), 0);
+	assert_int_equal(app_user_passwd(f->a, "ana", "correct horse", "new password", NULL, &err), 0);
+	assert_int_equal(app_user_passwd(f->a, "max", NULL, "new password", NULL, &err), TP_EFORBIDDEN);
+	assert_int_equal(app_user_set_role(f->a, "ana", "admin", &err), TP_EFORBIDDEN);
+	assert_int_equal(app_act_as(f->a, "max", &err), 0);
+	assert_int_equal(app_campaign_add(f->a, "C", calls40, 1, &c, &err), 0);
 	assert_int_equal(c.daily_calls, 40);
 	assert_string_equal(c.timezone, "Europe/Paris");
 	assert_int_equal(c.created_at, f->now);
 	campaign_release(&c);
 
 	/* Disabled users can neither log in nor be acted as. */
-	assert_int_equal(app_user_set_disabled(&f->a, "ana", true, &err), TP_EFORBIDDEN);
-	f->a.role = APP_SYSTEM;
-	assert_int_equal(app_user_set_disabled(&f->a, "ana", true, &err), 0);
-	assert_int_equal(app_user_login(&f->a, "ana", "new password", &u, &err), TP_EUSAGE);
-	assert_int_equal(app_act_as(&f->a, "ana", &err), TP_EFORBIDDEN);
-	assert_int_equal(app_act_as(&f->a, "ghost", &err), TP_EUSAGE);
+	assert_int_equal(app_user_set_disabled(f->a, "ana", true, &err), TP_EFORBIDDEN);
+	f->a->role = APP_SYSTEM;
+	assert_int_equal(app_user_set_disabled(f->a, "ana", true, &err), 0);
+	assert_int_equal(app_user_login(f->a, "ana", "new password", &u, &err), TP_EUSAGE);
+	assert_int_equal(app_act_as(f->a, "ana", &err), TP_EFORBIDDEN);
+	assert_int_equal(app_act_as(f->a, "ghost", &err), TP_EUSAGE);
 
 	assert_string_equal(err.reason, "no user named 'ghost' to act as");
 
@@ -111,17 +110,17 @@ static void test_actor_and_roles(void **state)
 	{
 		int64_t id;
 
-		assert_int_equal(app_user_add(&f->a, "root", "admin", "correct horse", &id, &err), 0);
-		assert_int_equal(app_user_set_disabled(&f->a, "root", true, &err), TP_ECONFLICT);
+		assert_int_equal(app_user_add(f->a, "root", "admin", "correct horse", &id, &err), 0);
+		assert_int_equal(app_user_set_disabled(f->a, "root", true, &err), TP_ECONFLICT);
 		assert_string_equal(err.reason, "'root' is the last admin: make another user admin before disabling or"
 			" demoting them");
-		assert_int_equal(app_user_set_role(&f->a, "root", "manager", &err), TP_ECONFLICT);
-		assert_int_equal(app_user_set_role(&f->a, "max", "emperor", &err), TP_EUSAGE);
-		assert_int_equal(app_user_set_role(&f->a, "max", "admin", &err), 0);
-		assert_int_equal(app_user_set_role(&f->a, "root", "manager", &err), 0);
-		assert_int_equal(app_user_get(&f->a, "root", &u, &err), 0);
+		assert_int_equal(app_user_set_role(f->a, "root", "manager", &err), TP_ECONFLICT);
+		assert_int_equal(app_user_set_role(f->a, "max", "emperor", &err), TP_EUSAGE);
+		assert_int_equal(app_user_set_role(f->a, "max", "admin", &err), 0);
+		assert_int_equal(app_user_set_role(f->a, "root", "manager", &err), 0);
+		assert_int_equal(app_user_get(f->a, "root", &u, &err), 0);
 		assert_string_equal(u.role, "manager");
-		assert_int_equal(app_user_set_disabled(&f->a, "max", true, &err), TP_ECONFLICT);
+		assert_int_equal(app_user_set_disabled(f->a, "max", true, &err), TP_ECONFLICT);
 	}
 }
 
@@ -137,14 +136,14 @@ static void test_campaign_set(void **state)
 	struct tp_error err;
 
 	tp_error_clear(&err);
-	assert_int_equal(app_campaign_set(&f->a, "C", good, 2, &err), 0);
-	assert_int_equal(app_campaign_set(&f->a, "C", bad, 2, &err), TP_EUSAGE);
+	assert_int_equal(app_campaign_set(f->a, "C", good, 2, &err), 0);
+	assert_int_equal(app_campaign_set(f->a, "C", bad, 2, &err), TP_EUSAGE);
 	assert_string_equal(err.field, "idle-limit");
-	assert_int_equal(app_campaign_set(&f->a, "C", unknown, 1, &err), TP_EUSAGE);
+	assert_int_equal(app_campaign_set(f->a, "C", unknown, 1, &err), TP_EUSAGE);
 	assert_string_equal(err.reason, "not a campaign setting");
-	assert_int_equal(app_campaign_set(&f->a, "Nope", good, 2, &err), TP_ENOTFOUND);
+	assert_int_equal(app_campaign_set(f->a, "Nope", good, 2, &err), TP_ENOTFOUND);
 	campaign_init(&c);
-	assert_int_equal(app_campaign_get(&f->a, "C", &c, &err), 0);
+	assert_int_equal(app_campaign_get(f->a, "C", &c, &err), 0);
 	assert_int_equal(c.hourly_cost_cents, 2850);
 	assert_int_equal(c.daily_calls, 40);
 	assert_int_equal(c.weekly_calls, -1);
@@ -260,21 +259,21 @@ static void test_roles_of_each_use_case(void **state)
 	int allowed = 0, refused = 0;
 
 	tp_error_clear(&err);
-	f->a.role = APP_SYSTEM;
-	snprintf(f->a.actor, sizeof(f->a.actor), "root");
+	f->a->role = APP_SYSTEM;
+	snprintf(f->a->actor, sizeof(f->a->actor), "root");
 	for (size_t k = 0; k < sizeof(actors) / sizeof(actors[0]); k++)
-		assert_int_equal(app_user_add(&f->a, actors[k].login, actors[k].role, "correct horse", &id, &err), 0);
+		assert_int_equal(app_user_add(f->a, actors[k].login, actors[k].role, "correct horse", &id, &err), 0);
 	campaign_init(&c);
-	assert_int_equal(app_campaign_add(&f->a, "R", NULL, 0, &c, &err), 0);
+	assert_int_equal(app_campaign_add(f->a, "R", NULL, 0, &c, &err), 0);
 	campaign_release(&c);
 	for (size_t i = 0; i < sizeof(use_cases) / sizeof(use_cases[0]); i++) {
 		for (size_t k = 0; k < sizeof(actors) / sizeof(actors[0]); k++) {
 			char want[160];
 			int rc;
 
-			assert_int_equal(app_act_as(&f->a, actors[k].login, &err), 0);
+			assert_int_equal(app_act_as(f->a, actors[k].login, &err), 0);
 			tp_error_clear(&err);
-			rc = run_use_case(&f->a, i, &err);
+			rc = run_use_case(f->a, i, &err);
 			if (use_cases[i].roles & actors[k].bit) {
 				if (rc == TP_EFORBIDDEN && strstr(err.reason, "your role may not do that"))
 					fail_msg("%s as %s: refused by role (%s)", use_cases[i].what, actors[k].role, err.reason);

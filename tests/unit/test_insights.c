@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "app/app.h"
+#include "app/app_int.h"
 #include "core/tz.h"
 #include "testdb.h"
 
@@ -84,7 +84,7 @@ static void test_planted_effects(void **state)
 	static const struct campaign_setting none[] = {{"kind", "appointment"}};
 	struct tp_error err;
 	struct campaign c, flat;
-	struct app a;
+	struct app *a = NULL;
 	char url[512];
 	int64_t uid;
 	json_t *out = NULL, *pairs, *p;
@@ -94,27 +94,27 @@ static void test_planted_effects(void **state)
 	tp_error_clear(&err);
 	testdb_url("insights", url, sizeof(url));
 	check(app_open(&a, url, "root", NULL, &err), &err);
-	check(app_user_add(&a, "alice", "agent", "pw-alice-12345", &uid, &err), &err);
-	check(app_user_add(&a, "bruno", "agent", "pw-bruno-12345", &uid, &err), &err);
+	check(app_user_add(a, "alice", "agent", "pw-alice-12345", &uid, &err), &err);
+	check(app_user_add(a, "bruno", "agent", "pw-bruno-12345", &uid, &err), &err);
 	campaign_init(&c);
 	campaign_init(&flat);
-	check(app_campaign_add(&a, "Planted", none, 1, &c, &err), &err);
-	check(app_campaign_add(&a, "Flat", none, 1, &flat, &err), &err);
+	check(app_campaign_add(a, "Planted", none, 1, &c, &err), &err);
+	check(app_campaign_add(a, "Flat", none, 1, &flat, &err), &err);
 
 	/* Five hours truly equal (25 %), 16 h truly better (40 %), 12 h truly worse (12 %), and
 	 * 18 h with too few calls to say anything. */
 	for (size_t h = 0; h < sizeof(equal) / sizeof(equal[0]); h++)
-		history(a.store, c.id, (int)strtol(equal[h], NULL, 10), 400, 0.25);
-	history(a.store, c.id, 16, 400, 0.40);
-	history(a.store, c.id, 12, 400, 0.12);
-	history(a.store, c.id, 18, 12, 0.25);
+		history(a->store, c.id, (int)strtol(equal[h], NULL, 10), 400, 0.25);
+	history(a->store, c.id, 16, 400, 0.40);
+	history(a->store, c.id, 12, 400, 0.12);
+	history(a->store, c.id, 18, 12, 0.25);
 	for (int h = 9; h <= 12; h++)
-		history(a.store, flat.id, h, 300, 0.25);
+		history(a->store, flat.id, h, 300, 0.25);
 
 	{
 		struct app_insights_query q = {"Planted", NULL, NULL, NULL, "hour", "contact_rate"};
 
-		check(app_insights_slots(&a, &q, &out, &err), &err);
+		check(app_insights_slots(a, &q, &out, &err), &err);
 	}
 	assert_int_equal(json_array_size(json_object_get(out, "groups")), 7);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "test"), "df")), 6);
@@ -131,11 +131,11 @@ static void test_planted_effects(void **state)
 		struct app_insights_query q = {"High", NULL, NULL, NULL, "hour", "contact_rate"};
 
 		campaign_init(&high);
-		check(app_campaign_add(&a, "High", none, 1, &high, &err), &err);
+		check(app_campaign_add(a, "High", none, 1, &high, &err), &err);
 		for (int h = 9; h <= 11; h++)
-			history(a.store, high.id, h, 300, 0.85);
-		history(a.store, high.id, 15, 25, 0.85);
-		check(app_insights_slots(&a, &q, &out, &err), &err);
+			history(a->store, high.id, h, 300, 0.85);
+		history(a->store, high.id, 15, 25, 0.85);
+		check(app_insights_slots(a, &q, &out, &err), &err);
 		p = json_array_get(json_object_get(out, "too_few"), 0);
 		assert_string_equal(json_string_value(json_object_get(p, "key")), "15");
 		assert_int_equal(json_integer_value(json_object_get(p, "needed")), 5);
@@ -145,7 +145,7 @@ static void test_planted_effects(void **state)
 	{
 		struct app_insights_query q = {"Planted", NULL, NULL, NULL, "hour", "contact_rate"};
 
-		check(app_insights_slots(&a, &q, &out, &err), &err);
+		check(app_insights_slots(a, &q, &out, &err), &err);
 	}
 	pairs = json_object_get(out, "pairs");
 	assert_int_equal(json_array_size(pairs), 21);
@@ -180,7 +180,7 @@ static void test_planted_effects(void **state)
 	{
 		struct app_insights_query q = {"Flat", NULL, NULL, NULL, "hour", NULL};
 
-		check(app_insights_slots(&a, &q, &out, &err), &err);
+		check(app_insights_slots(a, &q, &out, &err), &err);
 	}
 	assert_true(json_real_value(json_object_get(json_object_get(out, "test"), "p_value")) > 0.05);
 	json_array_foreach(json_object_get(out, "pairs"), i, p)
@@ -193,20 +193,20 @@ static void test_planted_effects(void **state)
 	{
 		struct app_insights_query q = {"Planted", NULL, NULL, NULL, "season", NULL};
 
-		assert_int_equal(app_insights_slots(&a, &q, &out, &err), TP_EUSAGE);
+		assert_int_equal(app_insights_slots(a, &q, &out, &err), TP_EUSAGE);
 		assert_string_equal(err.field, "by");
 		q.by = "weekday";
 		q.rate = "happiness";
-		assert_int_equal(app_insights_slots(&a, &q, &out, &err), TP_EUSAGE);
+		assert_int_equal(app_insights_slots(a, &q, &out, &err), TP_EUSAGE);
 		assert_string_equal(err.field, "rate");
 		q.rate = NULL;
 		q.agent = "bruno";
-		check(app_act_as(&a, "alice", &err), &err);
-		assert_int_equal(app_insights_slots(&a, &q, &out, &err), TP_EFORBIDDEN);
+		check(app_act_as(a, "alice", &err), &err);
+		assert_int_equal(app_insights_slots(a, &q, &out, &err), TP_EFORBIDDEN);
 	}
 	campaign_release(&c);
 	campaign_release(&flat);
-	app_close(&a);
+	app_close(a);
 	testdb_drop(url);
 }
 
@@ -244,7 +244,7 @@ static void test_forced_appointments(void **state)
 	static const struct campaign_setting none[] = {{"kind", "appointment"}};
 	struct tp_error err;
 	struct campaign c;
-	struct app a;
+	struct app *a = NULL;
 	char url[512];
 	int64_t uid;
 	json_t *out = NULL, *g;
@@ -255,16 +255,16 @@ static void test_forced_appointments(void **state)
 	testdb_url("agents", url, sizeof(url));
 	check(app_open(&a, url, "root", NULL, &err), &err);
 	for (const char *const *n = (const char *const[]){"alice", "bruno", "chloe", "dora", NULL}; *n; n++)
-		check(app_user_add(&a, *n, "agent", "pw-agent-12345", &uid, &err), &err);
+		check(app_user_add(a, *n, "agent", "pw-agent-12345", &uid, &err), &err);
 	campaign_init(&c);
-	check(app_campaign_add(&a, "Agents", none, 1, &c, &err), &err);
-	appointments_of(a.store, c.id, "alice", 40, 0.9, 0.4);
-	appointments_of(a.store, c.id, "chloe", 40, 0.9, 0.4);
-	appointments_of(a.store, c.id, "bruno", 40, 0.35, 0.4);
+	check(app_campaign_add(a, "Agents", none, 1, &c, &err), &err);
+	appointments_of(a->store, c.id, "alice", 40, 0.9, 0.4);
+	appointments_of(a->store, c.id, "chloe", 40, 0.9, 0.4);
+	appointments_of(a->store, c.id, "bruno", 40, 0.35, 0.4);
 	/* Everyone's other calls: a quarter reach someone (the appointments come on top). */
-	calls_of(a.store, c.id, "alice", 10, 300, 0.25);
-	calls_of(a.store, c.id, "bruno", 11, 300, 0.25);
-	calls_of(a.store, c.id, "chloe", 14, 300, 0.25);
+	calls_of(a->store, c.id, "alice", 10, 300, 0.25);
+	calls_of(a->store, c.id, "bruno", 11, 300, 0.25);
+	calls_of(a->store, c.id, "chloe", 14, 300, 0.25);
 	{
 		struct tp_error e2;
 		tp_error_clear(&e2);
@@ -279,13 +279,13 @@ static void test_forced_appointments(void **state)
 			in.outcome = i < 9 ? "refused" : NULL;
 			in.talk_seconds = i < 9 ? 60 : 0;
 			in.started_at = tz_utc("Europe/Paris", 2026, 11, 25, 11, i, 0);
-			check(store_call_log(a.store, &in, &call_id, &appt, &replayed, &e2), &e2);
+			check(store_call_log(a->store, &in, &call_id, &appt, &replayed, &e2), &e2);
 		}
 	}
 	{
 		struct app_insights_query q = {"Agents", NULL, NULL, NULL, NULL, NULL};
 
-		check(app_insights_agents(&a, &q, &out, &err), &err);
+		check(app_insights_agents(a, &q, &out, &err), &err);
 	}
 	assert_int_equal(json_array_size(json_object_get(out, "agents")), 4);
 	json_array_foreach(json_object_get(out, "agents"), i, g) {
@@ -314,14 +314,14 @@ static void test_forced_appointments(void **state)
 		}
 	}
 	json_decref(out);
-	check(app_act_as(&a, "alice", &err), &err);
+	check(app_act_as(a, "alice", &err), &err);
 	{
 		struct app_insights_query q = {"Agents", NULL, NULL, NULL, NULL, NULL};
 
-		assert_int_equal(app_insights_agents(&a, &q, &out, &err), TP_EFORBIDDEN);
+		assert_int_equal(app_insights_agents(a, &q, &out, &err), TP_EFORBIDDEN);
 	}
 	campaign_release(&c);
-	app_close(&a);
+	app_close(a);
 	testdb_drop(url);
 }
 
@@ -332,7 +332,7 @@ static void test_objectives(void **state)
 		{"weekly-calls", "50"}};
 	struct tp_error err;
 	struct campaign c;
-	struct app a;
+	struct app *a = NULL;
 	char url[512];
 	int64_t uid;
 	json_t *out = NULL, *d, *w;
@@ -341,16 +341,16 @@ static void test_objectives(void **state)
 	tp_error_clear(&err);
 	testdb_url("objectives", url, sizeof(url));
 	check(app_open(&a, url, "root", NULL, &err), &err);
-	check(app_user_add(&a, "alice", "agent", "pw-agent-12345", &uid, &err), &err);
-	check(app_user_add(&a, "bruno", "agent", "pw-agent-12345", &uid, &err), &err);
+	check(app_user_add(a, "alice", "agent", "pw-agent-12345", &uid, &err), &err);
+	check(app_user_add(a, "bruno", "agent", "pw-agent-12345", &uid, &err), &err);
 	campaign_init(&c);
-	check(app_campaign_add(&a, "Obj", set, 3, &c, &err), &err);
+	check(app_campaign_add(a, "Obj", set, 3, &c, &err), &err);
 	/* 400 calls over 15 days by two agents: 13 or 14 calls an agent-day, about 67 a week. */
-	history(a.store, c.id, 14, 400, 0.25);
+	history(a->store, c.id, 14, 400, 0.25);
 	{
 		struct app_insights_query q = {"Obj", NULL, NULL, NULL, NULL, NULL};
 
-		check(app_insights_objectives(&a, &q, &out, &err), &err);
+		check(app_insights_objectives(a, &q, &out, &err), &err);
 	}
 	assert_true(json_real_value(json_object_get(out, "hours_per_day")) == 2.0);
 	assert_true(json_real_value(json_object_get(out, "hours_per_week")) == 10.0);
@@ -370,7 +370,7 @@ static void test_objectives(void **state)
 		assert_null(strstr(json_string_value(json_array_get(json_object_get(d, "warnings"), i)), "ever did"));
 	json_decref(out);
 	campaign_release(&c);
-	app_close(&a);
+	app_close(a);
 	testdb_drop(url);
 }
 
@@ -381,7 +381,7 @@ static void test_followups(void **state)
 	static const struct campaign_setting none[] = {{"kind", "appointment"}};
 	struct tp_error err;
 	struct campaign c;
-	struct app a;
+	struct app *a = NULL;
 	struct store_import *imp;
 	struct import_stats st = {0};
 	char url[512];
@@ -393,10 +393,10 @@ static void test_followups(void **state)
 	tp_error_clear(&err);
 	testdb_url("followups", url, sizeof(url));
 	check(app_open(&a, url, "root", NULL, &err), &err);
-	check(app_user_add(&a, "alice", "agent", "pw-agent-12345", &uid, &err), &err);
+	check(app_user_add(a, "alice", "agent", "pw-agent-12345", &uid, &err), &err);
 	campaign_init(&c);
-	check(app_campaign_add(&a, "Follow", none, 1, &c, &err), &err);
-	imp = store_import_begin(a.store, &test_who, c.id, false, &err);
+	check(app_campaign_add(a, "Follow", none, 1, &c, &err), &err);
+	imp = store_import_begin(a->store, &test_who, c.id, false, &err);
 	for (int l = 1; l <= 3; l++) {
 		struct prospect p;
 
@@ -432,7 +432,7 @@ static void test_followups(void **state)
 				in.callback_at = in.started_at + 86400 - 600;
 			if (strcmp(calls[k].outcome, "appointment") == 0)
 				in.appointment_at = in.started_at + 5 * 86400;
-			check(store_call_log(a.store, &in, &call_id, &ap, &replayed, &err), &err);
+			check(store_call_log(a->store, &in, &call_id, &ap, &replayed, &err), &err);
 			if (ap)
 				appt = ap;
 		}
@@ -440,12 +440,12 @@ static void test_followups(void **state)
 	{
 		struct store_who later = {"sophie", day + 30 * 86400 + 5 * 60};
 
-		check(store_appointment_result(a.store, &later, appt, "held", 1, "won", 150000, &err), &err);
+		check(store_appointment_result(a->store, &later, appt, "held", 1, "won", 150000, &err), &err);
 	}
 	{
 		struct app_insights_query q = {"Follow", NULL, NULL, NULL, NULL, NULL};
 
-		check(app_insights_followups(&a, &q, &out, &err), &err);
+		check(app_insights_followups(a, &q, &out, &err), &err);
 	}
 	json_array_foreach(json_object_get(out, "followups"), i, g) {
 		const char *code = json_string_value(json_object_get(g, "outcome"));
@@ -471,7 +471,7 @@ static void test_followups(void **state)
 	assert_true(fabs(json_real_value(json_object_get(g, "median_days")) - 5) < 1e-9);
 	json_decref(out);
 	campaign_release(&c);
-	app_close(&a);
+	app_close(a);
 	testdb_drop(url);
 }
 
