@@ -50,7 +50,12 @@ static const char help[] =
 	"                                (default: fr-b2c for b2c, none for b2b; docs/RULES.md)\n"
 	"  --hold DURATION               how long a lead given by next stays held (15m)\n"
 	"  --idle-limit DURATION         a session idle longer is closed (30m)\n"
-	"  --archive, --unarchive\n";
+	"  --archive, --unarchive\n"
+	"  --dialing manual|click|progressive  how the campaign dials (docs/TELEPHONY.md; manual)\n"
+	"  --caller-id NUMBER            the number it presents; a French campaign dialing\n"
+	"                                progressively presents one of ARCEP's ranges for\n"
+	"                                automated calling systems (docs/RULES.md); none removes it\n"
+	"  --ring-timeout DURATION       how long an attempt rings before it is given up (25s)\n";
 
 #define SETTINGS_MAX 128
 
