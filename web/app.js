@@ -50,6 +50,11 @@ function fmtNumber(v, digits) {
 
 // A qualification key as a label: "date_projet" reads "Date projet" (keys are the file's words).
 const keyLabel = (key) => (key.charAt(0).toUpperCase() + key.slice(1)).replace(/_/g, ' ');
+// A qualification field as the desk names it: its label in the page's language, else its key.
+function fieldLabel(f) {
+  const lang = (document.querySelector('meta[name=lang]') || {}).content || 'fr';
+  return (lang === 'en' ? f.label_en : f.label_fr) || keyLabel(f.key);
+}
 
 // Calling blocks as the page's language writes their days ("lun-ven 14:00-16:00").
 const days = (text) => (text || '').replace(/\b(mon|tue|wed|thu|fri|sat|sun)\b/g, (d) => t(d));
@@ -128,7 +133,7 @@ function initDesk(root) {
     $('#qual-box').hidden = fields.length === 0;
     for (const f of fields) {
       const id = 'q-' + f.key, v = (values || {})[f.key] || '';
-      box.append(el('label', { for: id, text: keyLabel(f.key) }));
+      box.append(el('label', { for: id, text: fieldLabel(f) }));
       let input;
       if (f.type === 'choice' || f.type === 'yesno') {
         const choices = f.type === 'yesno' ? ['yes', 'no'] : (f.choices || '').split('|');

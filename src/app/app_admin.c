@@ -168,8 +168,8 @@ static int setup(struct store *s, const struct store_who *who, int64_t *ids, str
 			campaign_release(&c);
 			return rc;
 		}
-		if (i == 2 && ((rc = campaign_set_field(&c, "effectif=number", err)) ||
-			       (rc = campaign_set_field(&c, "equipe=choice:oui|non|en projet", err)))) {
+		if (i == 2 && ((rc = campaign_set_field(&c, "effectif=number;Effectif de l'entreprise|Company head count", err)) ||
+			       (rc = campaign_set_field(&c, "equipe=choice:oui|non|en projet;Équipe commerciale|Sales team", err)))) {
 			campaign_release(&c);
 			return rc;
 		}

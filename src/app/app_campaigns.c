@@ -192,8 +192,10 @@ json_t *app_campaign_json(const struct campaign *c)
 	for (int i = 0; i < c->nretry; i++)
 		json_object_set_new(retry, c->retry[i].result, json_integer(c->retry[i].seconds));
 	for (int i = 0; i < c->nfields; i++)
-		json_array_append_new(fields, json_pack("{s:s,s:s,s:o}", "key", c->fields[i].key, "type", c->fields[i].type,
-			"choices", c->fields[i].choices[0] ? json_string(c->fields[i].choices) : json_null()));
+		json_array_append_new(fields, json_pack("{s:s,s:s,s:o,s:o,s:o}", "key", c->fields[i].key, "type",
+			c->fields[i].type, "choices", c->fields[i].choices[0] ? json_string(c->fields[i].choices) : json_null(),
+			"label_fr", c->fields[i].label_fr[0] ? json_string(c->fields[i].label_fr) : json_null(),
+			"label_en", c->fields[i].label_en[0] ? json_string(c->fields[i].label_en) : json_null()));
 	o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:I,s:o,s:b,s:o,s:I,s:I}",
 		"id", (json_int_t)c->id, "name", c->name, "kind", c->kind, "audience", c->audience,
 		"timezone", c->timezone, "region", c->region,

@@ -316,6 +316,42 @@ static int list_one(void *vctx, const struct appointment_row *r)
 	return 0;
 }
 
+/* The labels of the qualification answers an appointment shows, as its campaign names its
+ * fields ({"key": {"fr", "en"}}; keys without a label are left out): each campaign read once. */
+static int label_answers(struct app *a, json_t *list, struct tp_error *err)
+{
+	json_t *seen = json_object(), *o;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(list, i, o) {
+		const char *name = json_string_value(json_object_get(o, "campaign"));
+		json_t *labels;
+
+		if (!json_object_size(json_object_get(o, "qualification")) || !name)
+			continue;
+		if (!(labels = json_object_get(seen, name))) {
+			struct campaign c;
+
+			campaign_init(&c);
+			labels = json_object();
+			if ((rc = store_campaign_settings(a->store, name, &c, err)) == 0)
+				for (int k = 0; k < c.nfields; k++)
+					if (c.fields[k].label_fr[0])
+						json_object_set_new(labels, c.fields[k].key, json_pack("{s:s,s:s}", "fr",
+							c.fields[k].label_fr, "en", c.fields[k].label_en));
+			campaign_release(&c);
+			json_object_set_new(seen, name, labels);
+			if (rc)
+				break;
+		}
+		if (json_object_size(labels))
+			json_object_set(o, "qualification_labels", labels);
+	}
+	json_decref(seen);
+	return rc;
+}
+
 int app_appointment_list(struct app *a, const char *sales, const char *campaign, json_t **out, struct tp_error *err)
 {
 	struct appointment_list ctx = {NULL, app_now(a)};
@@ -331,7 +367,8 @@ int app_appointment_list(struct app *a, const char *sales, const char *campaign,
 	if ((rc = app_require(a, APP_SALES | APP_MANAGER | APP_ADMIN, "appointment list", err)))
 		return rc;
 	ctx.list = json_array();
-	if ((rc = store_appointment_list(a->store, sales, campaign, list_one, &ctx, err))) {
+	if ((rc = store_appointment_list(a->store, sales, campaign, list_one, &ctx, err)) ||
+	    (rc = label_answers(a, ctx.list, err))) {
 		json_decref(ctx.list);
 		return rc;
 	}

@@ -127,16 +127,69 @@ int campaign_set_retry(struct campaign *c, const char *text, struct tp_error *er
 	return 0;
 }
 
+void campaign_field_labels_read(struct qual_field *f, const char *text)
+{
+	const char *bar = text ? strchr(text, '|') : NULL;
+
+	f->label_fr[0] = f->label_en[0] = '\0';
+	if (!text || !*text || strcmp(text, f->key) == 0)
+		return;
+	if (bar) {
+		snprintf(f->label_fr, sizeof(f->label_fr), "%.*s", (int)(bar - text), text);
+		snprintf(f->label_en, sizeof(f->label_en), "%s", bar + 1);
+	} else {
+		snprintf(f->label_fr, sizeof(f->label_fr), "%s", text);
+		snprintf(f->label_en, sizeof(f->label_en), "%s", text);
+	}
+}
+
+void campaign_field_labels_text(const struct qual_field *f, char *buf, size_t size)
+{
+	if (!f->label_fr[0])
+		snprintf(buf, size, "%s", f->key);
+	else if (strcmp(f->label_fr, f->label_en) == 0)
+		snprintf(buf, size, "%s", f->label_fr);
+	else
+		snprintf(buf, size, "%s|%s", f->label_fr, f->label_en);
+}
+
+void campaign_format_field(const struct qual_field *f, char *buf, size_t size)
+{
+	char labels[200];
+
+	campaign_field_labels_text(f, labels, sizeof(labels));
+	snprintf(buf, size, "%s=%s%s%s%s%s", f->key, f->type, f->choices[0] ? ":" : "", f->choices,
+		f->label_fr[0] ? ";" : "", f->label_fr[0] ? labels : "");
+}
+
 int campaign_set_field(struct campaign *c, const char *text, struct tp_error *err)
 {
 	static const char *const types[] = {"text", "number", "date", "yesno", "choice"};
-	const char *eq = strchr(text, '=');
+	const char *eq = strchr(text, '='), *semi;
 	struct qual_field f;
 	const char *type;
+	char typetext[300];
 	bool known = false;
 	int i;
 
 	memset(&f, 0, sizeof(f));
+	/* Its labels after a ';' ("date_projet=date;Date du projet|Project date"). */
+	if (eq && (semi = strchr(eq, ';')) != NULL) {
+		const char *bar = strchr(semi + 1, '|');
+		size_t lf = bar ? (size_t)(bar - semi - 1) : strlen(semi + 1), le = bar ? strlen(bar + 1) : lf;
+
+		if (lf == 0 || lf >= sizeof(f.label_fr) || le == 0 || le >= sizeof(f.label_en))
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "field", 0, TP_MSG("'%s': a label has 1 to 95 bytes"), 1,
+				text);
+		memcpy(f.label_fr, semi + 1, lf);
+		memcpy(f.label_en, bar ? bar + 1 : semi + 1, le);
+		if ((size_t)(semi - text) >= sizeof(typetext))
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "field", 0,
+				TP_MSG("'%s': expected KEY=TYPE, e.g. effectif=number"), 1, text);
+		snprintf(typetext, sizeof(typetext), "%.*s", (int)(semi - text), text);
+		text = typetext;
+		eq = strchr(text, '=');
+	}
 	if (!eq || eq == text || (size_t)(eq - text) >= sizeof(f.key))
 		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "field", 0, TP_MSG("'%s': expected KEY=TYPE, e.g. effectif=number"), 1, text);
 	memcpy(f.key, text, (size_t)(eq - text));

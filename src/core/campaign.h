@@ -27,7 +27,14 @@ struct qual_field {
 	char key[64];
 	char type[16];      /* text, number, date, yesno, choice */
 	char choices[256];  /* choice: values separated by '|' */
+	char label_fr[96], label_en[96];   /* what the desk says ("" none: the key, humanised) */
 };
+
+/* "KEY=TYPE[:choices][;Libellé|Label]" as the form and --field write it, into buf. */
+void campaign_format_field(const struct qual_field *f, char *buf, size_t size);
+/* A field's labels as the store keeps them ("Libellé|Label", "" none) and back. */
+void campaign_field_labels_text(const struct qual_field *f, char *buf, size_t size);
+void campaign_field_labels_read(struct qual_field *f, const char *text);
 
 #define CAMPAIGN_OUTCOMES_MAX 16
 

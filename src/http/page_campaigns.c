@@ -146,9 +146,12 @@ static void campaign_form(struct http_req *r, const struct campaign *c, const st
 		campaign_format_slots_sep(c->windows, c->nwindows, "\n", windows, sizeof(windows));
 		days_in_lang(r, blocks);
 		days_in_lang(r, windows);
-		for (int i = 0; i < c->nfields; i++)
-			sb_addf(&fields, "%s=%s%s%s\n", c->fields[i].key, c->fields[i].type, c->fields[i].choices[0] ? ":" : "",
-				c->fields[i].choices);
+		for (int i = 0; i < c->nfields; i++) {
+			char text[600];
+
+			campaign_format_field(&c->fields[i], text, sizeof(text));
+			sb_addf(&fields, "%s\n", text);
+		}
 	}
 	html_begin(r, c ? c->name : T(r, "New campaign"), "campaigns");
 	if (fs->message)
@@ -196,7 +199,7 @@ static void campaign_form(struct http_req *r, const struct campaign *c, const st
 	lines_input(r, fs, "window", T(r, "Calling windows"), windows, 2,
 		T(r, "No lead is offered outside them. Empty: the default of the audience."), NULL);
 	lines_input(r, fs, "field", T(r, "Qualification fields"), fields.buf, 3, T(r, "One a line, with its type:"),
-		"KEY=text|number|date|yesno|choice:a|b|c");
+		"KEY=text|number|date|yesno|choice:a|b|c;Libellé|Label");
 	lines_input(r, fs, "outcome", T(r, "Outcomes of the campaign's own"), outcomes.buf, 2,
 		T(r, "Beside the built-in ones, added or relabelled, never dropped. One a line, with its flags:"),
 		"CODE=Libellé|Label;refusal,final,callback,appointment,sale,do_not_call");

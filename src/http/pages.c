@@ -438,8 +438,14 @@ static void appointments(struct http_req *r)
 			json_t *v;
 
 			html_f(r, "<dl class=\"qualification\">");
-			json_object_foreach(json_object_get(a, "qualification"), key, v)
-				html_f(r, "<dt>%s</dt><dd>%s</dd>", key_label(r, key), json_string_value(v));
+			json_object_foreach(json_object_get(a, "qualification"), key, v) {
+				/* The field's label in the reader's language, else its key humanised. */
+				json_t *l = json_object_get(json_object_get(json_object_get(a, "qualification_labels"), key),
+					strcmp(r->lang, "en") == 0 ? "en" : "fr");
+
+				html_f(r, "<dt>%s</dt><dd>%s</dd>", json_is_string(l) ? json_string_value(l) : key_label(r, key),
+					json_string_value(v));
+			}
 			html_f(r, "</dl>");
 		}
 		html_f(r, "<form method=\"post\" action=\"/appointments/%lld\" class=\"inline\">", id);

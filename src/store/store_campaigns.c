@@ -152,7 +152,7 @@ static int load_rules(struct store *s, struct campaign *c, struct tp_error *err)
 	db_finalize(st);
 	if (rc < 0)
 		return rc;
-	if (!(st = db_prepare(s->db, "SELECT key, type, choices FROM qualification_fields WHERE campaign_id = ?"
+	if (!(st = db_prepare(s->db, "SELECT key, type, choices, label FROM qualification_fields WHERE campaign_id = ?"
 		" ORDER BY id", err)))
 		return err->code;
 	db_bind_int64(st, 1, c->id);
@@ -163,6 +163,8 @@ static int load_rules(struct store *s, struct campaign *c, struct tp_error *err)
 		snprintf(f->key, sizeof(f->key), "%s", db_col_text(st, 0));
 		snprintf(f->type, sizeof(f->type), "%s", db_col_text(st, 1));
 		snprintf(f->choices, sizeof(f->choices), "%s", db_col_text(st, 2));
+		/* Its labels ("Libellé|Label"; the key itself when it has none). */
+		campaign_field_labels_read(f, db_col_text(st, 3));
 	}
 	db_finalize(st);
 	if (rc < 0)
@@ -267,12 +269,15 @@ static int save_rules(struct store *s, const struct campaign *c, struct tp_error
 	/* Fields are added or changed, never dropped: values already recorded keep their key. */
 	if (!(st = db_prepare(s->db, "INSERT INTO qualification_fields (campaign_id, key, label, type, choices)"
 		" VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, key) DO UPDATE SET type = excluded.type,"
-		" choices = excluded.choices", err)))
+		" choices = excluded.choices, label = excluded.label", err)))
 		return err->code;
 	for (int i = 0; i < c->nfields && rc >= 0; i++) {
 		db_bind_int64(st, 1, c->id);
 		db_bind_text(st, 2, c->fields[i].key);
-		db_bind_text(st, 3, c->fields[i].key);
+		char labels[200];
+
+		campaign_field_labels_text(&c->fields[i], labels, sizeof(labels));
+		db_bind_text(st, 3, labels);
 		db_bind_text(st, 4, c->fields[i].type);
 		db_bind_text_or_null(st, 5, c->fields[i].choices);
 		rc = db_step(st, err);

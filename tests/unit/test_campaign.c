@@ -73,11 +73,48 @@ static void test_validate(void **state)
 	campaign_release(&c);
 }
 
+/* A qualification field's labels: written after its type, read back as written. */
+static void test_field_labels(void **state)
+{
+	struct campaign c;
+	struct tp_error err;
+	char text[600];
+
+	(void)state;
+	tp_error_clear(&err);
+	campaign_init(&c);
+	assert_int_equal(campaign_set_field(&c, "date_projet=date;Date du projet|Project date", &err), 0);
+	assert_string_equal(c.fields[0].key, "date_projet");
+	assert_string_equal(c.fields[0].type, "date");
+	assert_string_equal(c.fields[0].label_fr, "Date du projet");
+	assert_string_equal(c.fields[0].label_en, "Project date");
+	campaign_format_field(&c.fields[0], text, sizeof(text));
+	assert_string_equal(text, "date_projet=date;Date du projet|Project date");
+	/* Choices keep their bars; one label serves both languages. */
+	assert_int_equal(campaign_set_field(&c, "equipe=choice:oui|non|en projet;Équipe", &err), 0);
+	assert_string_equal(c.fields[1].choices, "oui|non|en projet");
+	assert_string_equal(c.fields[1].label_en, "Équipe");
+	campaign_format_field(&c.fields[1], text, sizeof(text));
+	assert_string_equal(text, "equipe=choice:oui|non|en projet;Équipe");
+	/* Without one: the key, as before. */
+	assert_int_equal(campaign_set_field(&c, "effectif=number", &err), 0);
+	campaign_format_field(&c.fields[2], text, sizeof(text));
+	assert_string_equal(text, "effectif=number");
+	campaign_field_labels_text(&c.fields[2], text, sizeof(text));
+	assert_string_equal(text, "effectif");
+	campaign_field_labels_read(&c.fields[2], "effectif");
+	assert_string_equal(c.fields[2].label_fr, "");
+	assert_int_equal(campaign_set_field(&c, "budget=number;", &err), TP_EUSAGE);
+	assert_string_equal(err.reason, "'budget=number;': a label has 1 to 95 bytes");
+	campaign_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blocks),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_field_labels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

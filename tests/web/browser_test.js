@@ -75,6 +75,8 @@ async function tileValue(page, kpi) {
         await ana.keyboard.press('Enter');
         await statusSays(ana, 'Choisissez le commercial.');
         await ana.selectOption('#sales', 'sam');
+        check('the desk names the field by its label', (await ana.textContent('label[for=q-sector]')) === 'Secteur d\'activité',
+          await ana.textContent('label[for=q-sector]'));
         await ana.selectOption('#q-sector', 'services');
         await ana.focus('#note');
         await ana.keyboard.type('Intéressé, rendez-vous pris');
@@ -135,8 +137,8 @@ async function tileValue(page, kpi) {
     // Sales see what the agent learnt: the notes and the qualification answers.
     check('the agent\'s notes on the card', (await sam.textContent('article.appointment .notes')).includes('Intéressé, rendez-vous pris'));
     const answers = await sam.textContent('article.appointment dl.qualification');
-    check('the qualification answers on the card, keys as labels', answers.includes('Sector') && answers.includes('services'),
-      answers);
+    check('the qualification answers on the card, by their French labels', answers.includes('Secteur d\'activité') &&
+      answers.includes('services'), answers);
     await sam.selectOption('article.appointment form select[name=status]', 'held');
     await Promise.all([sam.waitForNavigation(), sam.click('article.appointment form button[type=submit]')]);
     check('an appointment to come cannot be held, said in French', (await sam.textContent('main')).includes('il ne peut pas être tenu avant'),

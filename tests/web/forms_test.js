@@ -33,6 +33,11 @@ const [base, out] = process.argv.slice(2);
       check(c.name + ': the daily calls changed', changed.objectives.daily_calls === daily, changed.objectives);
       check(c.name + ': nothing else', same({ ...changed, objectives: null }, { ...before, objectives: null }));
     }
+    // A qualification field named in French and English (the demo's), kept by the round trips.
+    const labelled = (await Promise.all(campaigns.map((c) => get('/api/v1/campaigns/' + c.id))))
+      .flatMap((c) => c.qualification_fields).find((f) => f.key === 'effectif');
+    check('a field\'s labels', labelled && labelled.label_fr === 'Effectif de l\'entreprise' &&
+      labelled.label_en === 'Company head count', labelled);
     // Two blocks, one a line, saved back as they are shown.
     const rdv = campaigns.find((c) => c.name === 'RDV PME Rhône');
     await page.goto(base + '/campaigns/' + rdv.id);

@@ -37,7 +37,7 @@ Je suis **{{agent}}** et j'appelle **{{company}}**. <script>alert('script')</scr
 EOF
 "$T" campaign add "Web test" --kind appointment --audience b2b --window "mon-sun 00:00-24:00" \
   --daily-calls 40 --daily-appointments 2 --block "mon-sun 00:00-24:00" --script "$work/script.md" \
-  --field "sector=choice:industry|services|retail" >/dev/null
+  --field "sector=choice:industry|services|retail;Secteur d'activité|Sector" >/dev/null
 cat >"$work/prospects.csv" <<'EOF'
 company;last_name;first_name;phone;city;sector
 <script>alert(1)</script>;Durand;Anne;04 78 12 34 01;Lyon;industry
