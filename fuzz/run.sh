@@ -6,7 +6,7 @@ set -euo pipefail
 build=$1 seconds=$2; shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 harnesses=("$@")
-[ ${#harnesses[@]} -eq 0 ] && harnesses=(fuzz_csv fuzz_phone fuzz_mapping fuzz_callmap fuzz_import fuzz_request fuzz_http)
+[ ${#harnesses[@]} -eq 0 ] && harnesses=(fuzz_csv fuzz_phone fuzz_mapping fuzz_callmap fuzz_import fuzz_sipconf fuzz_request fuzz_http)
 for h in "${harnesses[@]}"; do
   corpus="$build/corpus-$h"
   mkdir -p "$corpus"
