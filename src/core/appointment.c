@@ -13,8 +13,8 @@ static bool one_of(const char *v, const char *const *set, size_t n)
 	return false;
 }
 
-int appointment_values(const char *status, const char *relevant, const char *result, const char *amount, int *rel,
-	int64_t *cents, struct tp_error *err)
+/* A status and a result as given (NULL: not given): known values, else TP_EUSAGE. */
+static int check_names(const char *status, const char *result, struct tp_error *err)
 {
 	static const char *const statuses[] = {"scheduled", "held", "no_show", "cancelled"};
 	static const char *const results[] = {"pending", "won", "lost"};
@@ -24,6 +24,16 @@ int appointment_values(const char *status, const char *relevant, const char *res
 			1, status);
 	if (result && !one_of(result, results, sizeof(results) / sizeof(results[0])))
 		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "result", 0, TP_MSG("'%s': pending, won or lost"), 1, result);
+	return 0;
+}
+
+int appointment_values(const char *status, const char *relevant, const char *result, const char *amount, int *rel,
+	int64_t *cents, struct tp_error *err)
+{
+	int rc;
+
+	if ((rc = check_names(status, result, err)))
+		return rc;
 	*rel = -1;
 	*cents = -1;
 	if (relevant) {
@@ -76,6 +86,8 @@ int appointment_decide(const struct appointment_state *old, const char *status, 
 	struct kpi_counts before, after;
 	int rc;
 
+	if ((rc = check_names(status, result, err)))
+		return rc;
 	snprintf(now->status, sizeof(now->status), "%s", status ? status : old->status);
 	snprintf(now->result, sizeof(now->result), "%s", result ? result : old->result);
 	now->relevant = relevant >= 0 ? relevant : old->relevant;

@@ -42,8 +42,8 @@ void appointment_counts(const struct appointment_state *s, struct kpi_counts *c)
 /*
  * A change of an appointment scheduled at scheduled_at from old: status, result NULL and
  * relevant, amount_cents -1 keep the old values. *now is the state to store, *delta what
- * the counters of the call that set it move by. TP_EUSAGE (appointment_check) when the
- * change may not be made.
+ * the counters of the call that set it move by. TP_EUSAGE when a value is unknown or the
+ * change may not be made (appointment_check).
  */
 TP_MUST_USE int appointment_decide(const struct appointment_state *old, const char *status, int relevant,
 	const char *result, int64_t amount_cents, int64_t scheduled_at, int64_t at, const char *zone,

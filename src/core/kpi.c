@@ -114,10 +114,11 @@ json_t *kpi_json(const struct kpi_counts *c, int64_t hourly_cost_cents)
 	/* Counts (docs/KPI.md: calls, conversations, appointments, sales, ...). */
 #define COUNT_(name, json, from) \
 	if (json) \
-		json_object_set_new(o, json ? json : "", &c->name == &c->calling_seconds && timeless ? json_null() \
-			: json_integer(c->name));
+		json_object_set_new(o, json ? json : "", json_integer(c->name));
 	KPI_COUNTERS(COUNT_)
 #undef COUNT_
+	if (timeless)
+		json_object_set_new(o, "calling_seconds", json_null());   /* in its place: nothing known */
 	if (c->untimed_calls)
 		json_object_set_new(o, "unknown", json_string("no time of day in this history"));
 	/* Rates and their intervals. */

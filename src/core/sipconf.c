@@ -18,8 +18,20 @@ static bool host_port(const char *v)
 
 	if (!*v || strchr(v, ' '))
 		return false;
-	if (!colon || (v[0] == '[' && colon < strchr(v, ']')))
+	if (v[0] == '[') {
+		const char *close = strchr(v, ']');
+
+		/* [IPv6] alone, or [IPv6]:PORT. */
+		if (!close)
+			return false;
+		if (!close[1])
+			return true;
+		if (close[1] != ':')
+			return false;
+		colon = close + 1;
+	} else if (!colon) {
 		return true;
+	}
 	port = strtol(colon + 1, &end, 10);
 	return colon > v && !*end && port >= 1 && port <= 65535;
 }

@@ -24,8 +24,6 @@ int store_appointment_result(struct store *s, const struct store_who *who, int64
 	char zone[64];
 	int rc;
 
-	if ((rc = appointment_values(status, NULL, result, NULL, &(int){0}, &(int64_t){0}, err)))
-		return rc;
 	if (db_begin(s->db, err))
 		return err->code;
 	{

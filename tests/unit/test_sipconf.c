@@ -70,6 +70,10 @@ static void test_refusals(void **state)
 	assert_string_equal(err.reason, "'sctp': udp, tcp or tls");
 	assert_int_equal(parse(&c, "[sip]\nuri = sip:{e164}@t\nring_timeout = 2\n", &err), TP_EUSAGE);
 	assert_int_equal(parse(&c, "[sip]\nuri = sip:{e164}@t\nlocal = 127.0.0.1:99999\n", &err), TP_EUSAGE);
+	assert_int_equal(parse(&c, "[sip]\nuri = sip:{e164}@t\nlocal = [::1]:5060\n", &err), 0);
+	assert_string_equal(c.local, "[::1]:5060");
+	assert_int_equal(parse(&c, "[sip]\nuri = sip:{e164}@t\nlocal = [::1:5060\n", &err), TP_EUSAGE);
+	assert_string_equal(err.field, "local");
 	assert_int_equal(parse(&c, "uri = sip:{e164}@t\n", &err), TP_EUSAGE);
 	assert_string_equal(err.reason, "settings go under [sip]");
 	assert_int_equal(parse(&c, "[phone]\n", &err), TP_EUSAGE);
