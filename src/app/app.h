@@ -268,10 +268,39 @@ struct app_call {
 	size_t nqual;
 	const char *const *qual_key, *const *qual_value;
 	bool confirm;               /* keep a callback or appointment outside the calling hours */
+	int64_t dial;               /* the call Telepro placed for it (its times are the call's), 0: none */
 };
 
 /* {"call_id":N,"appointment_id":N|null[,"replayed":true]} */
 TP_MUST_USE int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct tp_error *err);
+
+/* Telepro dials (app_dialer.c, docs/TELEPHONY.md) ---------------------------------------- */
+
+/* The server's dialer: its SIP user agent (src/sip) and a database connection of its own,
+ * on the SIP thread. Started by `telepro serve --sip-config`; absent otherwise. */
+struct app_dialer;
+struct sipconf;
+/* Starts it (db_url: the server's database; password: the SIP account's, NULL when none),
+ * ending first the calls a stopped server left going (logged once, never twice). */
+TP_MUST_USE int app_dialer_start(struct app_dialer **out, const char *db_url, const struct sipconf *c,
+	const char *password, struct tp_error *err);
+/* Hangs up what is going on and stops (NULL is fine). */
+void app_dialer_stop(struct app_dialer *d);
+/* {"register":"off"|"trying"|"registered"|"failed","status":N,"reason":"..."} */
+json_t *app_dialer_status(struct app_dialer *d);
+
+/* Click-to-call: the acting agent has Telepro ring their phone, then lead_id's number (a
+ * lead they hold, in a campaign that dials), and join them; *dial_id the call placed.
+ * TP_ECONFLICT when the server has no SIP account (d NULL), the campaign dials by hand,
+ * the agent has no phone or a call going on already; the rules' refusal when the lead may
+ * not be called now. */
+TP_MUST_USE int app_dial(struct app *a, struct app_dialer *d, int64_t lead_id, int64_t *dial_id,
+	struct tp_error *err);
+/* The agent's hang-up button (their own calls; managers' and admins' any). */
+TP_MUST_USE int app_dial_hangup(struct app *a, struct app_dialer *d, int64_t dial_id, struct tp_error *err);
+/* {"id","lead_id","agent","campaign","mode","state","end","result","sip_status",
+ * "ring_seconds","talk_seconds","call_id"}: so far while it goes on. */
+TP_MUST_USE int app_dial_get(struct app *a, int64_t dial_id, json_t **out, struct tp_error *err);
 
 /* A sales person's own appointments when sales is NULL (and only theirs); managers' and
  * admins' of sales, or everyone's.

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "app/app_int.h"
+#include "core/call_log.h"
 #include "core/date.h"
+#include "core/dial.h"
 #include "core/rules.h"
 #include "core/phone.h"
 #include "core/appointment.h"
@@ -223,6 +225,13 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 	if (rc == 0 && !in->at)
 		ci.started_at -= ci.talk_seconds + ci.ring_seconds;
 	campaign_release(&c);
+	/* A call Telepro placed says its own times (the signalling's). */
+	if (rc == 0 && in->dial) {
+		if (in->talk || in->ring || in->at)
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, in->talk ? "talk" : in->ring ? "ring" : "at", 0,
+				TP_MSG("a call Telepro placed has its own times"), 0);
+		rc = app__dial_call(a, in->dial, in->agent, in->lead_id, &ci, err);
+	}
 	/* An idempotency key is the agent's own (another agent's same key is another call);
 	 * the same request again gets the first answer, another request with it a 409. */
 	if (rc == 0 && in->idempotency_key && *in->idempotency_key) {
@@ -281,6 +290,38 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 		appointment_id ? json_integer(appointment_id) : json_null());
 	if (replayed)
 		json_object_set_new(*out, "replayed", json_true());
+	return 0;
+}
+
+/* The call placed, as a logged call: result, times and the agent's and lead's ids. */
+int app__dial_call(struct app *a, int64_t dial_id, const char *agent, int64_t lead_id, struct call_input *ci,
+	struct tp_error *err)
+{
+	struct dial_row r;
+	int rc;
+
+	if (a->placing && a->placing->id == dial_id)
+		r = *a->placing;
+	else if ((rc = store_dial_get(a->store, dial_id, &r, err)))
+		return rc;
+	if (strcmp(r.agent, agent) != 0 || r.lead_id != lead_id)
+		return tp_error_msg(err, TP_ECONFLICT, NULL, 0, "dial", 0, TP_MSG("this call was placed for another agent"
+			" or another lead"), 0);
+	if (r.d.state != DIAL_ENDED)
+		return tp_error_msg(err, TP_ECONFLICT, NULL, 0, "dial", 0, TP_MSG("the call is still going on: hang up"
+			" first"), 0);
+	/* Logged already: the same request again is answered as the first time (its key),
+	 * another is refused as it is written (store_call_log). */
+	if (!r.d.result)
+		return tp_error_msg(err, TP_ECONFLICT, NULL, 0, "dial", 0, TP_MSG("this call reached nobody: there is"
+			" nothing to log"), 0);
+	if (!ci->result || strcmp(ci->result, r.d.result) != 0)
+		return tp_error_msg(err, TP_ECONFLICT, NULL, 0, "result", 0, TP_MSG("the call placed says '%s'"), 1,
+			r.d.result);
+	ci->dial_id = dial_id;
+	ci->ring_seconds = dial_ring_seconds(&r.d);
+	ci->talk_seconds = dial_talk_seconds(&r.d);
+	ci->started_at = (r.d.prospect_ms ? r.d.prospect_ms : r.d.started_ms) / 1000;
 	return 0;
 }
 
@@ -435,14 +476,38 @@ out:
 	return rc;
 }
 
-int app_why(struct app *a, int64_t lead_id, const char *at_text, json_t **out, struct tp_error *err)
+/* The rules' verdict on lead_id at at (a time in c's zone, or NULL: now) for agent (a lead
+ * agent holds is theirs to call): c (initialised by the caller), *when and *r filled. */
+int app__lead_verdict(struct app *a, int64_t lead_id, const char *at_text, const char *agent, struct campaign *c,
+	int64_t *when, struct rules_consumer *cons, struct rules_result *r, struct tp_error *err)
 {
 	struct lead_facts f;
-	struct campaign c;
 	struct rules_lead rl;
+	int rc;
+
+	*when = app_now(a);
+	if ((rc = store_lead_facts(a->store, lead_id, *when, &f, err)) ||
+	    (rc = store_campaign_settings_by_id(a->store, f.campaign_id, c, err)))
+		return rc;
+	if (at_text && ((rc = resolve_at(a, c, at_text, "at", when, err)) ||
+	    (rc = store_lead_facts(a->store, lead_id, *when, &f, err))))
+		return rc;
+	if (c->nwindows == 0)
+		calling_default_windows(c->audience, c);
+	rl = (struct rules_lead){f.state, f.next_call_at, f.held_by[0] && strcmp(f.held_by, agent) ? f.held_by : NULL,
+		f.held_until,
+		f.opposition[0] ? f.opposition : NULL, c->timezone, c->windows, c->nwindows};
+	rules_consumer_of(&f.consumer, c->region, c->timezone, cons);
+	rules_explain(campaign_rules(c), *when, &rl, cons, r);
+	return 0;
+}
+
+int app_why(struct app *a, int64_t lead_id, const char *at_text, json_t **out, struct tp_error *err)
+{
+	struct campaign c;
 	struct rules_consumer rc_;
 	struct rules_result r;
-	int64_t at = app_now(a);
+	int64_t at;
 	json_t *rules;
 	char when[32];
 	int rc;
@@ -450,20 +515,8 @@ int app_why(struct app *a, int64_t lead_id, const char *at_text, json_t **out, s
 	if ((rc = app_require(a, APP_AGENT | APP_MANAGER | APP_ADMIN, "why", err)))
 		return rc;
 	campaign_init(&c);
-	if ((rc = store_lead_facts(a->store, lead_id, at, &f, err)) ||
-	    (rc = store_campaign_settings_by_id(a->store, f.campaign_id, &c, err)))
+	if ((rc = app__lead_verdict(a, lead_id, at_text, a->actor, &c, &at, &rc_, &r, err)))
 		goto out;
-	if (at_text && ((rc = resolve_at(a, &c, at_text, "at", &at, err)) ||
-	    (rc = store_lead_facts(a->store, lead_id, at, &f, err))))
-		goto out;
-	if (c.nwindows == 0)
-		calling_default_windows(c.audience, &c);
-	/* A lead the asking agent holds is theirs to call. */
-	rl = (struct rules_lead){f.state, f.next_call_at, f.held_by[0] && strcmp(f.held_by, a->actor) ? f.held_by : NULL,
-		f.held_until,
-		f.opposition[0] ? f.opposition : NULL, c.timezone, c.windows, c.nwindows};
-	rules_consumer_of(&f.consumer, c.region, c.timezone, &rc_);
-	rules_explain(campaign_rules(&c), at, &rl, &rc_, &r);
 	rules = json_array();
 	for (int i = 0; i < r.n; i++) {
 		json_t *v = json_pack("{s:s,s:s,s:s,s:b,s:s}", "rule", r.v[i].rule, "label", rules_label(r.v[i].rule),

@@ -11,6 +11,9 @@ struct app {
 	unsigned role;              /* one enum app_role */
 	int64_t (*clock)(void *arg);  /* UTC seconds now; NULL: the system clock */
 	void *clock_arg;
+	/* The dialer's connection only: the call placed it is logging, as it stands before it
+	 * is saved ended (app_dialer.c). */
+	const struct dial_row *placing;
 };
 
 
@@ -18,6 +21,20 @@ struct app {
 struct store_who app_who(const struct app *a);
 /* An agent may act for themselves; managers, admins and the system for anyone. */
 TP_MUST_USE int app_require_self(const struct app *a, const char *agent, const char *what, struct tp_error *err);
+
+/* The rules' verdict on lead_id at at_text (a local time of its campaign, NULL: now) for
+ * agent (a lead agent holds is theirs to call): c (initialised by the caller, released by
+ * it), *when, the consumer (its phone among the facts) and *r filled. */
+struct rules_consumer;
+struct rules_result;
+TP_MUST_USE int app__lead_verdict(struct app *a, int64_t lead_id, const char *at_text, const char *agent,
+	struct campaign *c, int64_t *when, struct rules_consumer *cons, struct rules_result *r, struct tp_error *err);
+/* The call placed dial_id (app_dialer.c) as the call the agent logs for lead_id: its
+ * result, times and started_at put in ci; TP_ECONFLICT when it is not theirs to log
+ * (another's, another lead, still going on, logged already, not a conversation). */
+struct call_input;
+TP_MUST_USE int app__dial_call(struct app *a, int64_t dial_id, const char *agent, int64_t lead_id,
+	struct call_input *ci, struct tp_error *err);
 
 /* A report's period: from and to (YYYY-MM-DD, either may be NULL: open) into *from_day
  * and *to_day (yyyymmdd, left as they are when NULL); a "from" after the "to" is refused

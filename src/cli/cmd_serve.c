@@ -1,10 +1,12 @@
 /* telepro serve: the web application and the JSON API (docs/WEB.md, docs/API.md). */
 #include <getopt.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/sipconf.h"
 #include "http/http.h"
 
 static const char help[] =
@@ -12,6 +14,7 @@ static const char help[] =
 	"                     [--max-connections N] [--max-per-ip N] [--timeout SECONDS]\n"
 	"                     [--max-upload MB] [--db-cache MB] [--secure-cookies]\n"
 	"                     [--trust-proxy CIDR[,CIDR...]] [--header-timeout SECONDS]\n"
+	"                     [--sip-config FILE]\n"
 	"       telepro serve --routes\n"
 	"\n"
 	"Serves the pages (calling desk, team screen, dashboard, campaigns, appointments,\n"
@@ -26,8 +29,47 @@ static const char help[] =
 	"--trust-proxy names the reverse proxies (e.g. 127.0.0.1/32,10.0.0.0/8) whose\n"
 	"X-Forwarded-For gives the client's address (sign-in throttling, logs); from any other\n"
 	"peer the header is ignored.\n"
+	"--sip-config FILE: Telepro dials through the SIP account of FILE (docs/TELEPHONY.md):\n"
+	"click-to-call and progressive dialing; its password comes from the variable or the\n"
+	"file the account names, never from the command line.\n"
 	"Sessions live in the database: several servers can share one PostgreSQL database.\n"
 	"--routes lists every route and who may use it.\n";
+
+/* The SIP account of path, and its password from the variable or the file it names
+ * (trailing newline dropped); 0, or 2 after saying why. */
+static int sip_account(const char *path, struct sipconf *c, char *password, size_t size)
+{
+	struct tp_error err;
+	char *text = NULL, *pw = NULL;
+	size_t len;
+	int rc;
+
+	if ((rc = cli_read_file(path, 64 * 1024, &text, &len)))
+		return rc;
+	tp_error_clear(&err);
+	rc = sipconf_parse(c, path, text, len, &err);
+	free(text);
+	if (rc)
+		return cli_fail(&err);
+	password[0] = '\0';
+	if (c->password_env[0]) {
+		const char *v = getenv(c->password_env);
+
+		if (!v || !*v) {
+			fprintf(stderr, "telepro serve: %s: password_env: the variable %s is not set\n", path, c->password_env);
+			return 2;
+		}
+		snprintf(password, size, "%s", v);
+	} else if (c->password_file[0]) {
+		if ((rc = cli_read_file(c->password_file, 4096, &pw, &len)))
+			return rc;
+		while (len && (pw[len - 1] == '\n' || pw[len - 1] == '\r'))
+			pw[--len] = '\0';
+		snprintf(password, size, "%s", pw);
+		free(pw);
+	}
+	return 0;
+}
 
 /* A positive integer option no larger than max; 0 after a usage message. */
 static long positive(const char *name, const char *text, long max)
@@ -52,6 +94,7 @@ int cmd_serve(int argc, char **argv)
 		{"db-cache", required_argument, NULL, 'k'}, {"secure-cookies", no_argument, NULL, 's'},
 		{"routes", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
 		{"trust-proxy", required_argument, NULL, 'x'}, {"header-timeout", required_argument, NULL, 'H'},
+		{"sip-config", required_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
 	struct http_options o = {
@@ -73,8 +116,9 @@ int cmd_serve(int argc, char **argv)
 		{'H', "header-timeout", 600, &o.header_seconds, NULL, 0},
 		{'u', "max-upload", 1024, NULL, &o.max_upload, 20}, {'k', "db-cache", 4096, NULL, &o.db_cache_kib, 10},
 	};
+	const char *sip_config = NULL;
 	long v;
-	int opt;
+	int opt, rc;
 
 	optind = 1;
 	opterr = 0;
@@ -111,6 +155,9 @@ int cmd_serve(int argc, char **argv)
 		case 'x':
 			o.trust_proxy = optarg;
 			break;
+		case 'S':
+			sip_config = optarg;
+			break;
 		case 'r':
 			http_print_routes(stdout);
 			return 0;
@@ -123,5 +170,22 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage("serve", "unexpected argument '%s'", argv[optind]);
-	return http_serve(&o);
+	if (sip_config) {
+		struct sipconf c;
+		struct tp_error err;
+		char password[512];
+
+		if ((rc = sip_account(sip_config, &c, password, sizeof(password))))
+			return rc;
+		tp_error_clear(&err);
+		rc = app_dialer_start(&o.dialer, o.db_url, &c, password[0] ? password : NULL, &err);
+		sodium_memzero(password, sizeof(password));
+		if (rc)
+			return cli_fail(&err);
+		fprintf(stderr, "serve: dialing through SIP from %s (%s)\n", c.local,
+			c.do_register ? "registering" : "no registration");
+	}
+	rc = http_serve(&o);
+	app_dialer_stop(o.dialer);
+	return rc;
 }

@@ -89,7 +89,7 @@ int call_decide(const struct call_input *in, const struct call_facts *f, struct 
 	/* The call's rank among its lead's calls: given by a history, else counted here. */
 	e->attempt = in->attempt ? in->attempt : in->lead_id ? f->lead_attempts + 1 : -1;
 	e->appointment = o && o->appointment;
-	e->id_needed = e->appointment || in->nqual;
+	e->id_needed = e->appointment || in->nqual || in->dial_id;
 	/* "Do not call me": the number joins the opposition list, for good. */
 	e->opposition = o && o->do_not_call && in->lead_id;
 	if (in->lead_id) {

@@ -43,6 +43,7 @@ struct call_input {
 	const char *sales;          /* sales person for the appointment, may be NULL */
 	const char *note;
 	const char *idempotency_key;
+	int64_t dial_id;            /* the call Telepro placed for it (core/dial.h), 0: none */
 	int64_t attempt;            /* the call's rank among its lead's calls (histories); 0: counted */
 	size_t nqual;
 	const char *const *qual_key;

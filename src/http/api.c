@@ -321,7 +321,8 @@ static void next(struct http_req *r)
 static void call_log(struct http_req *r)
 {
 	json_t *j = http_json_body(r, HTTP_FIELDS("agent", "lead_id", "campaign", "result", "outcome", "talk", "ring",
-		"callback_at", "appointment_at", "at", "sales", "note", "idempotency_key", "qualification", "confirm")), *qual,
+		"callback_at", "appointment_at", "at", "sales", "note", "idempotency_key", "qualification", "confirm", "dial")),
+		*qual,
 		*v, *out = NULL;
 	struct app_call in = {0};
 	struct tp_error err;
@@ -353,6 +354,11 @@ static void call_log(struct http_req *r)
 		return;
 	}
 	in.confirm = json_is_true(json_object_get(j, "confirm"));
+	if (json_object_get(j, "dial") && !json_is_integer(json_object_get(j, "dial"))) {
+		http_reply_status(r, 400, "dial", "the id of the call Telepro placed");
+		return;
+	}
+	in.dial = json_integer_value(json_object_get(j, "dial"));
 	if (!in.idempotency_key)
 		in.idempotency_key = http_header(r, "Idempotency-Key");
 	qual = json_object_get(j, "qualification");
@@ -505,6 +511,55 @@ static void consent(struct http_req *r)
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 201, json_pack("{s:I,s:b}", "lead_id", (json_int_t)id, "recorded", 1));
+}
+
+/* Telepro dials (docs/TELEPHONY.md) ----------------------------------------------------- */
+
+static const char *const no_fields[] = {NULL};
+
+static void dial(struct http_req *r)
+{
+	struct tp_error err;
+	int64_t id = http_param_id(r, 0), dial_id;
+
+	if (r->body_len && !http_json_body(r, no_fields))
+		return;
+	tp_error_clear(&err);
+	if (!id)
+		http_reply_status(r, 404, "lead", "no such lead");
+	else if (app_dial(r->app, r->opt->dialer, id, &dial_id, &err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 202, json_pack("{s:I,s:s}", "id", (json_int_t)dial_id, "state", "ringing_agent"));
+}
+
+static void dial_get(struct http_req *r)
+{
+	struct tp_error err;
+	json_t *out = NULL;
+	int64_t id = http_param_id(r, 0);
+
+	tp_error_clear(&err);
+	answer(r, app_dial_get(r->app, id, &out, &err), &out, &err);
+}
+
+static void dial_hangup(struct http_req *r)
+{
+	struct tp_error err;
+	int64_t id = http_param_id(r, 0);
+
+	if (r->body_len && !http_json_body(r, no_fields))
+		return;
+	tp_error_clear(&err);
+	if (app_dial_hangup(r->app, r->opt->dialer, id, &err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 202, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+static void dialer_status(struct http_req *r)
+{
+	http_reply_json(r, 200, app_dialer_status(r->opt->dialer));
 }
 
 /* Appointments ------------------------------------------------------------------------- */
@@ -791,6 +846,10 @@ const struct http_route api_routes[] = {
 	{"GET", "/api/v1/campaigns/{id}/why", why_phone, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/leads/{id}/consent", consent, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/calls", call_log, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
+	{"POST", "/api/v1/leads/{id}/dial", dial, APP_AGENT, 0},
+	{"GET", "/api/v1/dialer", dialer_status, APP_MANAGER | APP_ADMIN, 0},
+	{"GET", "/api/v1/dialer/{id}", dial_get, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
+	{"POST", "/api/v1/dialer/{id}/hangup", dial_hangup, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/sessions/{action}", session, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"GET", "/api/v1/appointments", appointments, APP_SALES | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/appointments/{id}/result", appointment_result, APP_SALES | APP_MANAGER | APP_ADMIN, 0},

@@ -36,6 +36,7 @@ struct http_options {
 	bool secure_cookies;         /* always mark cookies Secure (behind TLS) */
 	const char *trust_proxy;     /* CIDRs whose X-Forwarded-For is believed (http/net.h), may be NULL */
 	const char *os_user;
+	struct app_dialer *dialer;   /* Telepro dials (--sip-config), NULL: it does not */
 };
 
 /* Runs the server until SIGINT or SIGTERM; returns the exit code. */

@@ -315,6 +315,25 @@ static const char m7_dialing[] =
 	"ALTER TABLE campaigns ADD COLUMN ring_timeout_seconds BIGINT NOT NULL DEFAULT 25;"
 	"ALTER TABLE users ADD COLUMN phone TEXT;";
 
+/* 8: the calls Telepro places (docs/TELEPHONY.md, core/dial.h): one row per attempt, kept
+ * as the signalling goes (times in milliseconds), so that a server restarted mid-call
+ * finds what it was doing; call_id is the call logged for it (written with that call). */
+static const char m8_dials[] =
+	"CREATE TABLE dials ("
+	" id %ID%, lead_id BIGINT NOT NULL REFERENCES leads (id),"
+	" agent_id BIGINT NOT NULL REFERENCES users (id),"
+	" campaign_id BIGINT NOT NULL REFERENCES campaigns (id),"
+	" mode TEXT NOT NULL CHECK (mode = 'click' OR mode = 'progressive'),"
+	" state TEXT NOT NULL CHECK (state = 'ringing_agent' OR state = 'ringing_prospect' OR state = 'joining'"
+	" OR state = 'connected' OR state = 'ended'),"
+	" end_reason TEXT, result TEXT, sip_status INTEGER NOT NULL DEFAULT 0,"
+	" agent_status INTEGER NOT NULL DEFAULT 0, started_ms BIGINT NOT NULL DEFAULT 0,"
+	" prospect_ms BIGINT NOT NULL DEFAULT 0, answered_ms BIGINT NOT NULL DEFAULT 0,"
+	" ended_ms BIGINT NOT NULL DEFAULT 0, updated_ms BIGINT NOT NULL,"
+	" call_id BIGINT REFERENCES calls (id));"
+	"CREATE INDEX dials_live ON dials (state) WHERE state <> 'ended';"
+	"CREATE INDEX dials_agent ON dials (agent_id, id);";
+
 static const char *const migrations[] = {
 	m1_schema,
 	m2_web,
@@ -323,6 +342,7 @@ static const char *const migrations[] = {
 	m5_privacy,
 	m6_untimed,
 	m7_dialing,
+	m8_dials,
 };
 
 int migrations_latest(void)

@@ -200,6 +200,13 @@ struct call_summary {
 };
 TP_MUST_USE int store_call_by_key(struct store *s, const char *key, struct call_summary *out, bool *found,
 	struct tp_error *err);
+/* Calls Telepro places (store_dials.c). store_dial_add writes r (its id set); save writes
+ * its state as the signalling goes; get reads one; store_dials_live gives those not ended
+ * (a server restarted mid-call), in an array the caller frees. */
+TP_MUST_USE int store_dial_add(struct store *s, struct dial_row *r, struct tp_error *err);
+TP_MUST_USE int store_dial_save(struct store *s, const struct dial_row *r, struct tp_error *err);
+TP_MUST_USE int store_dial_get(struct store *s, int64_t id, struct dial_row *r, struct tp_error *err);
+TP_MUST_USE int store_dials_live(struct store *s, struct dial_row **rows, size_t *n, struct tp_error *err);
 /* Who holds the lead and whose callback it is (core/calling.h). */
 TP_MUST_USE int store_lead_holder(struct store *s, int64_t lead_id, struct lead_holder *out, struct tp_error *err);
 /* The sales person of an appointment ("" when none). */

@@ -174,6 +174,8 @@ int store__no_such(struct tp_error *err, const char *what, int64_t id)
 		return tp_error_msg(err, TP_ENOTFOUND, NULL, 0, what, 0, TP_MSG("no lead %s"), 1, text);
 	if (strcmp(what, "appointment") == 0)
 		return tp_error_msg(err, TP_ENOTFOUND, NULL, 0, what, 0, TP_MSG("no appointment %s"), 1, text);
+	if (strcmp(what, "dial") == 0)
+		return tp_error_msg(err, TP_ENOTFOUND, NULL, 0, what, 0, TP_MSG("no call placed with id %s"), 1, text);
 	return tp_error_msg(err, TP_ENOTFOUND, NULL, 0, what, 0, TP_MSG("no campaign with id %s"), 1, text);
 }
 

@@ -442,6 +442,20 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 			goto out;
 	}
 
+	/* The call placed for it is logged once. */
+	if (in->dial_id) {
+		if (!(st = db_prepare(s->db, "UPDATE dials SET call_id = ? WHERE id = ? AND call_id IS NULL", err))) {
+			rc = err->code;
+			goto out;
+		}
+		db_bind_int64(st, 1, *call_id);
+		db_bind_int64(st, 2, in->dial_id);
+		if ((rc = db_step(st, err)) >= 0 && db_changes(st) == 0)
+			rc = tp_error_msg(err, TP_ECONFLICT, NULL, 0, "dial", 0, TP_MSG("this call was logged already"), 0);
+		db_finalize(st);
+		if (rc < 0)
+			goto out;
+	}
 	if (in->nqual && in->lead_id &&
 	    (rc = record_qualification(s, &c, lead.contact_id, agent_id, *call_id, in->started_at, in, &qualified, err)))
 		goto out;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/campaign.h"
+#include "core/dial.h"
 #include "core/fields.h"
 
 /* Users. */
@@ -35,6 +36,17 @@ struct export_row {
 	const char *const *qual_value;  /* "" where this prospect has none */
 };
 typedef int (*store_export_fn)(void *ctx, const struct export_row *row);
+
+/* A call Telepro placed (core/dial.h), as stored. d.result points into result. */
+struct dial_row {
+	int64_t id, lead_id, agent_id, campaign_id;
+	char agent[128], campaign[256];
+	char mode[16];              /* click, progressive */
+	struct dial d;
+	char result[24];            /* "" when none */
+	int64_t call_id;            /* the call logged for it, 0 while none */
+	int64_t updated_ms;
+};
 
 /* Rows copied, per table (store_copy, app_migrate). */
 typedef void (*store_copy_fn)(void *ctx, const char *table, int64_t rows);

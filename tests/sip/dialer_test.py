@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""The dialer's tests against `telepro serve --sip-config` and SIPp (tests/sip/run.sh sets
+them up). Each number of the campaign is a prospect SIPp plays (prospects.xml): the result,
+SIP status, ring and talk seconds of each call placed are checked (times within 1 s), the
+calls logged for them, one prospect line per agent, the rules checked as the number is
+dialed, and who may see and end a call.
+
+Usage: dialer_test.py BASE_URL TELEPRO WORKDIR"""
+import http.client
+import json
+import subprocess
+import sys
+import time
+import urllib.parse
+
+BASE, TELEPRO, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+HOST, PORT = urllib.parse.urlparse(BASE).hostname, urllib.parse.urlparse(BASE).port
+failures = 0
+checks = 0
+
+
+def check(name, cond, detail=""):
+    global failures, checks
+    checks += 1
+    if not cond:
+        failures += 1
+        print(f"FAIL: {name} {detail}")
+
+
+class Agent:
+    """A signed-in user of the API."""
+
+    def __init__(self, name):
+        self.name = name
+        status, cookie, csrf = self.login()
+        if status != 200:
+            raise SystemExit(f"FAIL: {name} cannot sign in ({status})")
+        self.cookie, self.csrf = cookie, csrf
+
+    def login(self):
+        st, h, text = self.raw("POST", "/api/v1/login", {"login": self.name, "password": f"pw-{self.name}-12345"})
+        cookie = next((c.split(";")[0] for c in h.get_all("Set-Cookie") or [] if c.startswith("tp_session=")), None)
+        return st, cookie, json.loads(text).get("csrf")
+
+    def raw(self, method, path, body=None):
+        conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+        h = {"Accept-Language": "en"}
+        if getattr(self, "cookie", None):
+            h["Cookie"] = self.cookie
+            h["X-CSRF-Token"] = self.csrf
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            h["Content-Type"] = "application/json"
+        conn.request(method, path, body=data, headers=h)
+        res = conn.getresponse()
+        text = res.read().decode()
+        conn.close()
+        return res.status, res.headers, text
+
+    def call(self, method, path, body=None):
+        st, _, text = self.raw(method, path, body)
+        try:
+            return st, json.loads(text)
+        except ValueError:
+            return st, text
+
+    def next_lead(self, campaign_id):
+        st, j = self.call("POST", f"/api/v1/campaigns/{campaign_id}/next", {})
+        check(f"{self.name}: next", st == 200 and j.get("lead_id"), f"{st} {j}")
+        return j
+
+    def dial(self, lead_id):
+        st, j = self.call("POST", f"/api/v1/leads/{lead_id}/dial", {})
+        check(f"{self.name}: dial lead {lead_id} is accepted (202)", st == 202 and j.get("state") == "ringing_agent",
+              f"{st} {j}")
+        return j.get("id")
+
+    def wait(self, dial_id, states, seconds=30):
+        """Polls the call placed until its state is one of states; returns its JSON."""
+        deadline = time.monotonic() + seconds
+        seen = []
+        while True:
+            st, j = self.call("GET", f"/api/v1/dialer/{dial_id}")
+            if st != 200:
+                check(f"GET dialer/{dial_id}", False, f"{st} {j}")
+                return j
+            if not seen or seen[-1] != j["state"]:
+                seen.append(j["state"])
+            if j["state"] in states:
+                j["seen"] = seen
+                return j
+            if time.monotonic() > deadline:
+                check(f"call {dial_id} reaches {states}", False, f"stuck in {seen}")
+                return j
+            time.sleep(0.05)
+
+
+def near(value, expected):
+    return value is not None and abs(value - expected) <= 1
+
+
+def cli_json(*args):
+    out = subprocess.run([TELEPRO, *args], check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+campaign = next(c for c in cli_json("campaign", "list", "--format", "json") if c["name"] == "Dial test")
+cid = campaign["id"]
+ana, leo, zoe, eve, mia = (Agent(n) for n in ("ana", "leo", "zoe", "eve", "mia"))
+
+# What each number does (prospects.xml), and what Telepro must make of it: result, SIP
+# status, ring and talk seconds, how it ended, whether Telepro logged it itself.
+EXPECT = {
+    "+33478100001": ("conversation", 200, 1, 2, "prospect_hung_up"),
+    "+33478100002": ("busy", 486, 0, 0, "not_connected"),
+    "+33478100003": ("no_answer", 487, 5, 0, "not_connected"),
+    "+33478100004": ("invalid_number", 404, 0, 0, "not_connected"),
+    "+33478100005": ("conversation", 200, 1, 1, "agent_hung_up"),
+    "+33478100006": ("no_answer", 480, 0, 0, "not_connected"),
+    "+33478100007": ("conversation", 200, 0, 0, "prospect_hung_up"),
+}
+
+# Ana calls the seven numbers in the order `next` gives them (the file's).
+for n in range(1, 8):
+    lead = ana.next_lead(cid)
+    phone = lead.get("phone")
+    check(f"lead {n} is the file's next", phone == f"+3347810000{n}", phone)
+    result, status, ring, talk, end = EXPECT[phone]
+    dial_id = ana.dial(lead["lead_id"])
+    if n == 1:
+        # One prospect line per agent: a second dial while the first goes on is refused.
+        st, j = ana.call("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {})
+        check("a second call while one goes on: 409", st == 409 and "going on" in j.get("error", ""), f"{st} {j}")
+        # Another agent does not see it.
+        st, _ = leo.call("GET", f"/api/v1/dialer/{dial_id}")
+        check("another agent's call placed: 404", st == 404, st)
+        st, _ = leo.call("POST", f"/api/v1/dialer/{dial_id}/hangup", {})
+        check("another agent's hang-up: 404", st == 404, st)
+        st, j = mia.call("GET", f"/api/v1/dialer/{dial_id}")
+        check("a manager sees it", st == 200 and j["agent"] == "ana", f"{st} {j}")
+    if phone == "+33478100005":
+        j = ana.wait(dial_id, ("connected", "ended"))
+        check(f"{phone}: connected", j["state"] == "connected", j)
+        time.sleep(1)
+        st, _ = ana.call("POST", f"/api/v1/dialer/{dial_id}/hangup", {})
+        check(f"{phone}: hang-up accepted", st == 202, st)
+    j = ana.wait(dial_id, ("ended",))
+    check(f"{phone}: result {result}", j.get("result") == result, j)
+    check(f"{phone}: SIP status {status}", j.get("sip_status") == status, j)
+    check(f"{phone}: ended as {end}", j.get("end") == end, j)
+    check(f"{phone}: ring {ring} s", near(j.get("ring_seconds"), ring), j)
+    check(f"{phone}: talk {talk} s", near(j.get("talk_seconds"), talk), j)
+    if result == "conversation":
+        check(f"{phone}: went through the states", j["seen"][-2:] == ["connected", "ended"] or j["seen"] == ["ended"]
+              or "connected" in j["seen"] or talk == 0, j["seen"])
+        check(f"{phone}: waits for the agent's outcome", j.get("call_id") is None, j)
+        # The talk time is the signalling's: the desk gives none.
+        st, k = ana.call("POST", "/api/v1/calls", {"lead_id": lead["lead_id"], "result": "conversation",
+                                                  "outcome": "refused", "dial": dial_id, "talk": "40s"})
+        check(f"{phone}: a talk time with a call placed is refused", st == 400 and k.get("field") == "talk", f"{st} {k}")
+        st, k = ana.call("POST", "/api/v1/calls", {"lead_id": lead["lead_id"], "result": "conversation",
+                                                  "outcome": "refused", "dial": dial_id,
+                                                  "idempotency_key": f"k{dial_id}"})
+        check(f"{phone}: the outcome logged", st == 201 and k.get("call_id"), f"{st} {k}")
+        st, again = ana.call("POST", "/api/v1/calls", {"lead_id": lead["lead_id"], "result": "conversation",
+                                                      "outcome": "refused", "dial": dial_id,
+                                                      "idempotency_key": f"k{dial_id}"})
+        check(f"{phone}: the same request replayed", st == 201 and again.get("replayed") is True, f"{st} {again}")
+        st, other = ana.call("POST", "/api/v1/calls", {"lead_id": lead["lead_id"], "result": "conversation",
+                                                      "outcome": "refused", "dial": dial_id,
+                                                      "idempotency_key": f"other{dial_id}"})
+        check(f"{phone}: logged twice: 409", st == 409 and "is closed" in other.get("error", ""), f"{st} {other}")
+        j = ana.wait(dial_id, ("ended",))
+        check(f"{phone}: the call placed names its call", j.get("call_id") == k.get("call_id"), j)
+    else:
+        check(f"{phone}: logged by Telepro", isinstance(j.get("call_id"), int), j)
+        st, k = ana.call("POST", "/api/v1/calls", {"lead_id": lead["lead_id"], "result": result, "dial": dial_id})
+        # An invalid number closes its lead; another leaves it, no longer held by ana.
+        check(f"{phone}: logged again by hand: refused", (st, (k.get("error", "") + " is ").split(" is ", 1)[1][:6]) ==
+              ((409, "closed") if result == "invalid_number" else (403, "not yo")), f"{st} {k}")
+
+# Leo's phone hangs up itself a second after it is joined.
+lead = leo.next_lead(cid)
+dial_id = leo.dial(lead["lead_id"])
+j = leo.wait(dial_id, ("ended",))
+check("the agent's phone hangs up: agent_hung_up", j.get("end") == "agent_hung_up" and j.get("result") ==
+      "conversation", j)
+check("the agent's phone hangs up: talk 1 s", near(j.get("talk_seconds"), 1), j)
+st, k = leo.call("POST", "/api/v1/calls", {"lead_id": lead["lead_id"], "result": "conversation",
+                                          "outcome": "refused", "dial": dial_id})
+check("leo logs the outcome", st == 201, f"{st} {k}")
+
+# Eve's phone takes three seconds to answer; meanwhile her lead's number is opposed: it is
+# not dialed (the rules are checked as the number is dialed, not when it was given).
+lead = eve.next_lead(cid)
+dial_id = eve.dial(lead["lead_id"])
+time.sleep(0.5)
+with open(f"{WORK}/opposed.csv", "w") as f:
+    f.write("phone\n" + lead["phone"] + "\n")
+subprocess.run([TELEPRO, "import", "dnc", f"{WORK}/opposed.csv", "--source", "internal"], check=True,
+               capture_output=True)
+j = eve.wait(dial_id, ("ended",))
+check("a lead opposed between selection and dial is not dialed", j.get("end") == "refused" and j.get("result") is None
+      and j.get("sip_status") == 0 and j.get("ring_seconds") == 0 and j.get("call_id") is None, j)
+
+# Zoe's phone is nowhere: the prospect is never called, nothing is logged.
+lead = zoe.next_lead(cid)
+dial_id = zoe.dial(lead["lead_id"])
+j = zoe.wait(dial_id, ("ended",))
+check("an agent's phone that cannot be reached: agent_unreachable", j.get("end") == "agent_unreachable" and
+      j.get("result") is None and j.get("call_id") is None, j)
+
+# A manager does not dial (they hold no lead); a campaign dialed by hand refuses.
+st, j = mia.call("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {})
+check("a manager does not dial: 403", st == 403, f"{st} {j}")
+
+# The KPIs count what was placed: ana's seven calls, leo's one.
+k = cli_json("kpi", "--campaign", "Dial test", "--by", "agent", "--format", "json")
+by = {g["key"]: g for g in k["groups"]}
+check("kpi: ana's seven calls", by.get("ana", {}).get("calls") == 7, by.get("ana"))
+check("kpi: ana's three conversations", by.get("ana", {}).get("conversations") == 3, by.get("ana"))
+check("kpi: leo's one call", by.get("leo", {}).get("calls") == 1, by.get("leo"))
+check("kpi: nothing for eve and zoe", "eve" not in by and "zoe" not in by, list(by))
+
+print(f"dialer: {checks} checks, {failures} failed")
+sys.exit(1 if failures else 0)

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The dialer's tests (docs/TELEPHONY.md): SIPp plays the agents' phones (phone.xml) and the
+# prospects (prospects.xml) on loopback; `telepro serve --sip-config` dials them for a
+# click-to-call campaign; dialer_test.py drives the API and checks the calls placed, their
+# results, ring and talk times and the calls logged. The SIPp processes must end with
+# every call they expected completed (exit 0): each line Telepro opened was closed.
+# Usage: tests/sip/run.sh TELEPRO
+set -euo pipefail
+T=$1
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../lib.sh"
+work=$(mktemp -d /tmp/telepro-sip.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+command -v sipp >/dev/null || { echo "FAIL: sipp (Debian sip-tester) is not installed"; exit 1; }
+
+free_port() {
+  python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1]=="udp" else socket.SOCK_STREAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"
+}
+phones=$(free_port udp)
+prospects=$(free_port udp)
+sip=$(free_port udp)
+dead=$(free_port udp)
+web=$(free_port tcp)
+
+export TELEPRO_DB
+TELEPRO_DB=$(new_db sip)
+"$T" init >/dev/null
+for u in ana:agent leo:agent zoe:agent eve:agent mia:manager; do
+  printf '%s\n' "pw-${u%%:*}-12345" | "$T" user add "${u%%:*}" --role "${u#*:}" --password-stdin >/dev/null
+done
+"$T" user set ana --phone "sip:201@127.0.0.1:$phones" >/dev/null
+"$T" user set leo --phone "sip:hangs-202@127.0.0.1:$phones" >/dev/null
+"$T" user set zoe --phone "sip:203@127.0.0.1:$dead" >/dev/null
+"$T" user set eve --phone "sip:slow-204@127.0.0.1:$phones" >/dev/null
+"$T" campaign add "Dial test" --kind appointment --audience b2b --window "mon-sun 00:00-24:00" \
+  --block "mon-sun 00:00-24:00" --dialing click --caller-id "01 62 00 00 01" --ring-timeout 5s >/dev/null
+{
+  echo "company;last_name;phone"
+  for n in 01 02 03 04 05 06 07 08 09 10; do echo "Société $n;Nom$n;04 78 10 00 $n"; done
+} >"$work/prospects.csv"
+"$T" import prospects "$work/prospects.csv" --campaign "Dial test" >/dev/null
+
+cat >"$work/sip.conf" <<CONF
+[sip]
+register = no
+uri = sip:{e164}@127.0.0.1:$prospects
+local = 127.0.0.1:$sip
+transport = udp
+ring_timeout = 25
+CONF
+
+# The phones: ana's seven calls, leo's and eve's one each (zoe's rings nowhere); the
+# prospects: ana's seven and leo's one (eve's lead is refused as it is dialed).
+sipp -sf "$here/phone.xml" -i 127.0.0.1 -p "$phones" -m 9 -d 1000 -recv_timeout 60000 \
+  -trace_err -error_file "$work/phone_errors.log" -nostdin >"$work/phones.out" 2>&1 &
+phones_pid=$!
+pids+=("$phones_pid")
+sipp -sf "$here/prospects.xml" -i 127.0.0.1 -p "$prospects" -m 8 -recv_timeout 60000 \
+  -trace_err -error_file "$work/prospect_errors.log" -nostdin >"$work/prospects.out" 2>&1 &
+prospects_pid=$!
+pids+=("$prospects_pid")
+
+serve() {
+  "$T" serve --listen "127.0.0.1:$web" --threads 2 --sip-config "$work/sip.conf" >>"$work/serve.log" 2>&1 &
+  server=$!
+  pids+=("$server")
+  for _ in $(seq 100); do
+    curl -sf "http://127.0.0.1:$web/api/v1/health" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "FAIL: the server did not start"; cat "$work/serve.log"; exit 1
+}
+serve
+
+rc=0
+python3 "$here/dialer_test.py" "http://127.0.0.1:$web" "$T" "$work" || rc=$?
+
+kill -TERM "$server"; wait "$server" || { echo "FAIL: the server did not exit 0"; rc=1; }
+# Every call each SIPp expected came and went through its scenario's end.
+for who in phones prospects; do
+  pid=${who}_pid
+  for _ in $(seq 300); do kill -0 "${!pid}" 2>/dev/null || break; sleep 0.1; done
+  if ! wait "${!pid}"; then
+    echo "FAIL: SIPp's $who did not complete every call"; cat "$work/$who.out" "$work/"*_errors.log 2>/dev/null | tail -40; rc=1
+  fi
+done
+[ $rc -eq 0 ] || { echo "--- serve.log"; tail -40 "$work/serve.log"; }
+exit $rc
