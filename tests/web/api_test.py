@@ -270,6 +270,8 @@ EXPECTED = {
     "POST /api/v1/campaigns/{id}/next": "agent,manager,admin", "POST /api/v1/calls": "agent,manager,admin",
     "GET /api/v1/leads/{id}/why": "agent,manager,admin", "GET /api/v1/campaigns/{id}/why": "agent,manager,admin",
     "POST /api/v1/leads/{id}/consent": "agent,manager,admin",
+    "POST /api/v1/leads/{id}/dial": "agent", "GET /api/v1/dialer": "manager,admin",
+    "GET /api/v1/dialer/{id}": "agent,manager,admin", "POST /api/v1/dialer/{id}/hangup": "agent,manager,admin",
     "POST /api/v1/sessions/{action}": "agent,manager,admin", "GET /api/v1/appointments": "sales,manager,admin",
     "POST /api/v1/appointments/{id}/result": "sales,manager,admin", "GET /api/v1/kpi": "signed-in",
     "GET /api/v1/prospects": "manager,admin", "POST /api/v1/imports": "manager,admin", "GET /api/v1/insights/{kind}": "signed-in", "GET /api/v1/users": "manager,admin", "POST /api/v1/users": "admin",
@@ -668,6 +670,19 @@ check("logout 200 clears the cookie", status == 200 and any(c.startswith("tp_ses
                                                            for c in h["set-cookie-all"]), h["set-cookie-all"])
 status, h, text = request("GET", "/api/v1/me", cookie=cookie)
 check("the session is gone", status == 401, status)
+
+# --- a server without a SIP account does not dial (tests/sip: one that does) -----------------
+_, ana_cookie, ana_csrf, _ = login("ana")   # ana chose English above
+_, mia_cookie, _, _ = login("mia")
+status, h, text = request("GET", "/api/v1/dialer", cookie=mia_cookie)
+check("no SIP account: the dialer says so", status == 200 and jbody(text) == {"sip": False}, text)
+status, h, text = request("POST", "/api/v1/campaigns/%d/next" % campaign_id, {}, cookie=ana_cookie, csrf=ana_csrf)
+lead_id = (jbody(text) or {}).get("lead_id")
+status, h, text = request("POST", f"/api/v1/leads/{lead_id}/dial", {}, cookie=ana_cookie, csrf=ana_csrf)
+check("no SIP account: dial is refused, in ana's English", status == 409 and (jbody(text) or {}).get("error", "") ==
+      "Telepro does not dial here: the server has no SIP account (telepro serve --sip-config)", f"{status} {text}")
+status, h, text = request("GET", "/api/v1/dialer/1", cookie=ana_cookie)
+check("no call placed: 404", status == 404 and "no call placed with id 1" in text, f"{status} {text}")
 
 print(f"api: {checks - failures}/{checks} checks passed")
 sys.exit(1 if failures else 0)
