@@ -84,6 +84,9 @@ function initDesk(root) {
   let fields = [], lead = null, result = null, outcome = null, started = Date.now(), key = null, busy = false;
   let confirmWhen = false;   // the agent confirmed a date outside the calling hours
   let session = 'none';      // none, calling, paused: calling time counts only while calling
+  // Telepro places the calls (docs/TELEPHONY.md): the call placed, as the server last said.
+  const dialing = root.dataset.dialing || 'manual';
+  let dial = null;           // {id, state, result, ...} of the current lead's call placed
 
   const status = (msg, bad) => { const s = $('#status'); s.textContent = msg; s.className = bad ? 'bad' : ''; };
 
@@ -161,12 +164,18 @@ function initDesk(root) {
     const c = j.contact || {}, co = j.company || {};
     const name = [c.civility, c.first_name, c.last_name].filter(Boolean).join(' ');
     const link = root.dataset.callLink.replace('{phone}', encodeURIComponent(j.phone));
+    // Telepro dials: a button that has it ring the agent's phone, then the prospect.
+    const phone = dialing === 'click'
+      ? el('button', { type: 'button', class: 'phone', id: 'dial', 'aria-keyshortcuts': 'D' },
+        el('kbd', { text: 'D' }), ' ' + t('Call') + ' ' + (j.phone_display || j.phone))
+      : el('a', { class: 'phone', id: 'dial', href: link, 'aria-keyshortcuts': 'D', text: j.phone_display || j.phone });
     box.append(
       el('p', { class: 'company', id: 'lead-company' }, el('strong', { text: co.name || '—' }),
         co.city ? ' · ' + co.city : '', co.sector ? ' · ' + co.sector : ''),
       el('p', { id: 'lead-contact', text: name + (c.role ? ' — ' + c.role : '') }),
-      el('p', {}, el('a', { class: 'phone', id: 'dial', href: link, 'aria-keyshortcuts': 'D', text: j.phone_display || j.phone })),
+      el('p', {}, phone),
       el('p', { class: 'muted', id: 'lead-why', text: t('Attempts') + ': ' + j.attempts + ' · ' + t(j.state) + ' · ' + why(j.reason) }));
+    if (dialing === 'click') $('#dial').addEventListener('click', placeCall);
     $('#script').innerHTML = j.script_html || '';  // rendered by the server (cmark, safe mode)
     const calls = $('#calls');
     calls.replaceChildren();
@@ -178,6 +187,69 @@ function initDesk(root) {
     $('#why-lead').value = j.lead_id;   // "may I call?" asks about the current lead unless told another
     renderFields(j.qualification);
   }
+
+  // The call placed: its state followed until it ends (a poll every 400 ms; the server has
+  // it from the signalling). A call that reached no conversation is logged by Telepro: the
+  // desk moves on; a conversation waits for its outcome, with the signalling's talk time.
+  const DIAL_WORDS = { ringing_agent: 'Ringing your phone…', ringing_prospect: 'Ringing the prospect…',
+    joining: 'Connecting…', connected: 'On the line' };
+  const END_WORDS = { agent_unreachable: 'your phone did not answer: the prospect was not called',
+    refused: 'not called: the rules refuse this lead now', failed: 'the call failed on the telephony\'s side',
+    interrupted: 'the server stopped during the call' };
+  const mmss = (s) => Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
+  async function placeCall() {
+    if (!lead || busy || (dial && dial.state !== 'ended')) return;
+    try {
+      const j = await api('POST', '/leads/' + lead.lead_id + '/dial', {});
+      dial = { id: j.id, state: j.state };
+      $('#dial-bar').hidden = false;
+      $('#hangup').hidden = false;
+      showDial();
+      followCall(j.id);
+    } catch (e) {
+      status(e.message, true);
+    }
+  }
+  function showDial() {
+    const d = dial;
+    let text = t(DIAL_WORDS[d.state] || 'Call ended');
+    if (d.state === 'ringing_prospect' && d.ring_seconds) text += ' ' + d.ring_seconds + ' s';
+    if (d.state === 'connected') { text += ' ' + mmss(d.talk_seconds || 0); started = Date.now() - (d.talk_seconds || 0) * 1000; }
+    if (d.state === 'ended') {
+      text += d.result ? ' : ' + t(d.result) + (d.result === 'conversation' ? ' — ' + t('give the outcome')
+        : ' (' + t('logged') + ')') : ' : ' + t(END_WORDS[d.end] || '');
+    }
+    $('#dial-state').textContent = text;
+    $('#dial-state').dataset.state = d.state;
+    $('#hangup').hidden = d.state === 'ended';
+  }
+  async function followCall(id) {
+    while (dial && dial.id === id) {
+      try {
+        dial = await api('GET', '/dialer/' + id);
+      } catch (e) {
+        status(e.message, true);
+        return;
+      }
+      showDial();
+      if (dial.state === 'ended') break;
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    if (!dial || dial.id !== id) return;
+    if (dial.result === 'conversation') {
+      started = Date.now() - (dial.talk_seconds || 0) * 1000;
+      chooseResult('conversation');
+    } else if (dial.call_id) {
+      // Logged by Telepro (no answer, busy, invalid number): the next lead.
+      status(t('Saved') + ' (' + t(dial.result) + ')');
+      await Promise.all([loadNext(), loadToday()]);
+    }
+  }
+  async function hangUp() {
+    if (!dial || dial.state === 'ended') return;
+    await api('POST', '/dialer/' + dial.id + '/hangup', {}).catch((e) => status(e.message, true));
+  }
+  $('#hangup').addEventListener('click', hangUp);
 
   // Calling time is counted while the agent calls: from the first lead offered, not while
   // the desk has nothing to call, paused or stopped (docs/CALLING.md, "Calling time").
@@ -206,6 +278,8 @@ function initDesk(root) {
 
   async function loadNext() {
     lead = null;
+    dial = null;
+    $('#dial-bar').hidden = true;
     chooseResult(null);
     $('#note').value = '';
     $('#when').value = '';
@@ -254,10 +328,17 @@ function initDesk(root) {
     if (!result) { status(t('Choose a result first.'), true); return; }
     if (result === 'conversation' && !outcome) { status(t('Choose the outcome of the conversation.'), true); return; }
     const o = outcomes.find((x) => x.code === outcome);
+    // A call placed still going on is hung up first: its times are the signalling's.
+    if (dial && dial.state !== 'ended') {
+      await hangUp();
+      for (let i = 0; i < 50 && dial && dial.state !== 'ended'; i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    const placed = dial && dial.state === 'ended' && dial.result === result && !dial.call_id;
     const body = { lead_id: lead.lead_id, result, idempotency_key: key };
+    if (placed) body.dial = dial.id;
     if (result === 'conversation') {
       body.outcome = outcome;
-      body.talk = Math.max(1, Math.round((Date.now() - started) / 1000));
+      if (!placed) body.talk = Math.max(1, Math.round((Date.now() - started) / 1000));
     }
     if (o && (o.callback || o.appointment)) {
       const label = o.appointment ? t('Appointment date and time') : t('Callback date and time');
@@ -368,7 +449,7 @@ function initDesk(root) {
     if (typing) return;
     const k = e.key.toLowerCase();
     if (k === 'escape') { chooseResult(null); return; }
-    if (k === 'd' && $('#dial')) { $('#dial').click(); started = Date.now(); return; }
+    if (k === 'd' && $('#dial')) { $('#dial').click(); if (dialing !== 'click') started = Date.now(); return; }
     if (k === 'c') { chooseResult('conversation'); e.preventDefault(); return; }
     if (/^[1-9]$/.test(k)) {
       e.preventDefault();

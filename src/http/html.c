@@ -173,6 +173,11 @@ static const char *const script_words[] = {
 	N_("Calling time is counted."), N_("Paused: no calling time is counted."),
 	N_("Not calling: no calling time is counted."), N_("Resume"), N_("Pause"), N_("Session ended."), N_("not calling"),
 	N_("mon"), N_("tue"), N_("wed"), N_("thu"), N_("fri"), N_("sat"), N_("sun"),
+	/* Telepro dials (docs/TELEPHONY.md): the call's live states on the desk. */
+	N_("Call"), N_("Hang up"), N_("Ringing your phone…"), N_("Ringing the prospect…"), N_("Connecting…"),
+	N_("On the line"), N_("Call ended"), N_("logged"), N_("give the outcome"),
+	N_("your phone did not answer: the prospect was not called"), N_("not called: the rules refuse this lead now"),
+	N_("the call failed on the telephony's side"), N_("the server stopped during the call"),
 	/* The fields a refusal names (a file's columns, a call's). */
 	N_("company"), N_("last_name"), N_("first_name"), N_("civility"), N_("role"), N_("phone"), N_("mobile"),
 	N_("email"), N_("siren"), N_("siret"), N_("address"), N_("postcode"), N_("city"), N_("country"), N_("sector"),

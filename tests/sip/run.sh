@@ -30,18 +30,19 @@ web=$(free_port tcp)
 export TELEPRO_DB
 TELEPRO_DB=$(new_db sip)
 "$T" init >/dev/null
-for u in ana:agent leo:agent zoe:agent eve:agent mia:manager; do
+for u in ana:agent leo:agent zoe:agent eve:agent kim:agent mia:manager; do
   printf '%s\n' "pw-${u%%:*}-12345" | "$T" user add "${u%%:*}" --role "${u#*:}" --password-stdin >/dev/null
 done
 "$T" user set ana --phone "sip:201@127.0.0.1:$phones" >/dev/null
 "$T" user set leo --phone "sip:hangs-202@127.0.0.1:$phones" >/dev/null
 "$T" user set zoe --phone "sip:203@127.0.0.1:$dead" >/dev/null
 "$T" user set eve --phone "sip:slow-204@127.0.0.1:$phones" >/dev/null
+"$T" user set kim --phone "sip:205@127.0.0.1:$phones" >/dev/null
 "$T" campaign add "Dial test" --kind appointment --audience b2b --window "mon-sun 00:00-24:00" \
   --block "mon-sun 00:00-24:00" --dialing click --caller-id "01 62 00 00 01" --ring-timeout 5s >/dev/null
 {
   echo "company;last_name;phone"
-  for n in 01 02 03 04 05 06 07 08 09 10; do echo "Société $n;Nom$n;04 78 10 00 $n"; done
+  for n in 01 02 03 04 05 06 07 08 09 10 15 12; do echo "Société $n;Nom$n;04 78 10 00 $n"; done
 } >"$work/prospects.csv"
 "$T" import prospects "$work/prospects.csv" --campaign "Dial test" >/dev/null
 
@@ -54,13 +55,14 @@ transport = udp
 ring_timeout = 25
 CONF
 
-# The phones: ana's seven calls, leo's and eve's one each (zoe's rings nowhere); the
-# prospects: ana's seven and leo's one (eve's lead is refused as it is dialed).
-sipp -sf "$here/phone.xml" -i 127.0.0.1 -p "$phones" -m 9 -d 1000 -recv_timeout 60000 \
+# The phones: ana's seven calls, leo's and eve's one each (zoe's rings nowhere), kim's two
+# at the desk; the prospects: ana's seven, leo's one (eve's lead is refused as it is
+# dialed) and kim's two.
+sipp -sf "$here/phone.xml" -i 127.0.0.1 -p "$phones" -m 11 -d 1000 -recv_timeout 60000 \
   -trace_err -error_file "$work/phone_errors.log" -nostdin >"$work/phones.out" 2>&1 &
 phones_pid=$!
 pids+=("$phones_pid")
-sipp -sf "$here/prospects.xml" -i 127.0.0.1 -p "$prospects" -m 8 -recv_timeout 60000 \
+sipp -sf "$here/prospects.xml" -i 127.0.0.1 -p "$prospects" -m 10 -recv_timeout 60000 \
   -trace_err -error_file "$work/prospect_errors.log" -nostdin >"$work/prospects.out" 2>&1 &
 prospects_pid=$!
 pids+=("$prospects_pid")
@@ -79,6 +81,11 @@ serve
 
 rc=0
 python3 "$here/dialer_test.py" "http://127.0.0.1:$web" "$T" "$work" || rc=$?
+# The desk in a browser: the live states, the outcome saved with the signalling's time.
+"$here/../web/setup.sh" >/dev/null
+out=${TELEPRO_WEB_ARTEFACTS:-$work}
+mkdir -p "$out"
+node "$here/desk_test.js" "http://127.0.0.1:$web" "$out" "$T" || rc=$?
 
 kill -TERM "$server"; wait "$server" || { echo "FAIL: the server did not exit 0"; rc=1; }
 # Every call each SIPp expected came and went through its scenario's end.
