@@ -25,12 +25,14 @@ phones=$(free_port udp)
 prospects=$(free_port udp)
 sip=$(free_port udp)
 dead=$(free_port udp)
+phones2=$(free_port udp)
+prospects2=$(free_port udp)
 web=$(free_port tcp)
 
 export TELEPRO_DB
 TELEPRO_DB=$(new_db sip)
 "$T" init >/dev/null
-for u in ana:agent leo:agent zoe:agent eve:agent kim:agent mia:manager; do
+for u in ana:agent leo:agent zoe:agent eve:agent kim:agent max:agent mia:manager; do
   printf '%s\n' "pw-${u%%:*}-12345" | "$T" user add "${u%%:*}" --role "${u#*:}" --password-stdin >/dev/null
 done
 "$T" user set ana --phone "sip:201@127.0.0.1:$phones" >/dev/null
@@ -38,6 +40,7 @@ done
 "$T" user set zoe --phone "sip:203@127.0.0.1:$dead" >/dev/null
 "$T" user set eve --phone "sip:slow-204@127.0.0.1:$phones" >/dev/null
 "$T" user set kim --phone "sip:205@127.0.0.1:$phones" >/dev/null
+"$T" user set max --phone "sip:206@127.0.0.1:$phones2" >/dev/null
 "$T" campaign add "Dial test" --kind appointment --audience b2b --window "mon-sun 00:00-24:00" \
   --block "mon-sun 00:00-24:00" --dialing click --caller-id "01 62 00 00 01" --ring-timeout 5s >/dev/null
 {
@@ -88,6 +91,16 @@ mkdir -p "$out"
 node "$here/desk_test.js" "http://127.0.0.1:$web" "$out" "$T" || rc=$?
 
 kill -TERM "$server"; wait "$server" || { echo "FAIL: the server did not exit 0"; rc=1; }
+
+# A server killed mid-call: its own SIPp (calls cut by the kill never complete there).
+sipp -sf "$here/phone.xml" -i 127.0.0.1 -p "$phones2" -recv_timeout 20000 -nostdin >/dev/null 2>&1 &
+pids+=($!)
+sipp -sf "$here/prospects.xml" -i 127.0.0.1 -p "$prospects2" -recv_timeout 20000 -nostdin >/dev/null 2>&1 &
+pids+=($!)
+sed "s/127.0.0.1:$prospects/127.0.0.1:$prospects2/" "$work/sip.conf" >"$work/sip2.conf"
+printf 'company;last_name;phone\nSociété 25;Nom25;04 78 10 00 25\nSociété 23;Nom23;04 78 10 00 23\n' >"$work/more.csv"
+"$T" import prospects "$work/more.csv" --campaign "Dial test" >/dev/null
+python3 "$here/restart_test.py" "$T" "$work" "$web" "$work/sip2.conf" || { rc=1; tail -30 "$work/restart-serve.log"; }
 # Every call each SIPp expected came and went through its scenario's end.
 for who in phones prospects; do
   pid=${who}_pid

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""A server killed mid-call (kill -9) restarts without a call logged twice or lost
+(tests/sip/run.sh sets up the database and SIPp; this script runs the server itself).
+
+Max's first call is answered when the server dies: at restart it is ended ("interrupted"),
+not logged, and max gives its outcome. His second call is ringing when the server dies:
+at restart Telepro logs it (no answer), once, however often the server restarts.
+
+Usage: restart_test.py TELEPRO WORKDIR WEB_PORT SIP_CONF"""
+import http.client
+import json
+import subprocess
+import sys
+import time
+
+TELEPRO, WORK, PORT, CONF = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+failures = 0
+checks = 0
+
+
+def check(name, cond, detail=""):
+    global failures, checks
+    checks += 1
+    if not cond:
+        failures += 1
+        print(f"FAIL: {name} {detail}")
+
+
+def start():
+    log = open(f"{WORK}/restart-serve.log", "a")
+    p = subprocess.Popen([TELEPRO, "serve", "--listen", f"127.0.0.1:{PORT}", "--threads", "2", "--sip-config", CONF],
+                         stdout=log, stderr=log)
+    for _ in range(200):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            c.request("GET", "/api/v1/health")
+            if c.getresponse().status == 200:
+                return p
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit("FAIL: the server did not start")
+
+
+def api(method, path, body=None, session=None):
+    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    h = {"Accept-Language": "en"}
+    if session:
+        h["Cookie"], h["X-CSRF-Token"] = session
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        h["Content-Type"] = "application/json"
+    c.request(method, path, body=data, headers=h)
+    r = c.getresponse()
+    text = r.read().decode()
+    cookies = r.headers.get_all("Set-Cookie") or []
+    try:
+        j = json.loads(text)
+    except ValueError:
+        j = text
+    return r.status, j, cookies
+
+
+def login():
+    st, j, cookies = api("POST", "/api/v1/login", {"login": "max", "password": "pw-max-12345"})
+    cookie = next(c.split(";")[0] for c in cookies if c.startswith("tp_session="))
+    return cookie, j["csrf"]
+
+
+def wait(session, dial_id, states):
+    deadline = time.monotonic() + 30
+    while True:
+        st, j, _ = api("GET", f"/api/v1/dialer/{dial_id}", session=session)
+        if st == 200 and j["state"] in states:
+            return j
+        if time.monotonic() > deadline:
+            check(f"call {dial_id} reaches {states}", False, j)
+            return j
+        time.sleep(0.05)
+
+
+def calls_of_max():
+    k = json.loads(subprocess.run([TELEPRO, "kpi", "--campaign", "Dial test", "--by", "agent", "--format", "json"],
+                                  check=True, capture_output=True, text=True).stdout)
+    return next((g["calls"] for g in k["groups"] if g["key"] == "max"), 0)
+
+
+cid = next(c["id"] for c in json.loads(subprocess.run([TELEPRO, "campaign", "list", "--format", "json"], check=True,
+                                                      capture_output=True, text=True).stdout)
+           if c["name"] == "Dial test")
+
+# 1. Answered when the server dies.
+server = start()
+session = login()
+st, lead, _ = api("POST", f"/api/v1/campaigns/{cid}/next", {}, session)
+check("max's first lead", lead.get("phone") == "+33478100025", lead)
+st, d, _ = api("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {}, session)
+dial_id = d["id"]
+wait(session, dial_id, ("connected",))
+server.kill()
+server.wait()
+server = start()
+session = login()
+j = wait(session, dial_id, ("ended",))
+check("answered, then the server died: ended as interrupted, a conversation waiting for its outcome",
+      j.get("end") == "interrupted" and j.get("result") == "conversation" and j.get("call_id") is None, j)
+st, k, _ = api("POST", "/api/v1/calls", {"lead_id": lead["lead_id"], "result": "conversation", "outcome": "refused",
+                                         "dial": dial_id}, session)
+check("its outcome logged after the restart", st == 201, f"{st} {k}")
+check("one call for max", calls_of_max() == 1, calls_of_max())
+
+# 2. Ringing when the server dies: logged by the restart, once.
+st, lead, _ = api("POST", f"/api/v1/campaigns/{cid}/next", {}, session)
+check("max's second lead", lead.get("phone") == "+33478100023", lead)
+st, d, _ = api("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {}, session)
+dial_id = d["id"]
+wait(session, dial_id, ("ringing_prospect",))
+time.sleep(0.5)
+server.kill()
+server.wait()
+for restart in range(2):
+    server = start()
+    session = login()
+    j = wait(session, dial_id, ("ended",))
+    check(f"ringing, then the server died (restart {restart + 1}): logged as no answer",
+          j.get("end") == "interrupted" and j.get("result") == "no_answer" and isinstance(j.get("call_id"), int), j)
+    check(f"restart {restart + 1}: two calls for max, never three", calls_of_max() == 2, calls_of_max())
+    server.terminate()
+    check("the server stops cleanly", server.wait() == 0)
+
+print(f"restart: {checks} checks, {failures} failed")
+sys.exit(1 if failures else 0)
