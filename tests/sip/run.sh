@@ -27,6 +27,8 @@ sip=$(free_port udp)
 dead=$(free_port udp)
 phones2=$(free_port udp)
 prospects2=$(free_port udp)
+registrar=$(free_port udp)
+trunk=$(free_port udp)
 web=$(free_port tcp)
 
 export TELEPRO_DB
@@ -100,7 +102,22 @@ pids+=($!)
 sed "s/127.0.0.1:$prospects/127.0.0.1:$prospects2/" "$work/sip.conf" >"$work/sip2.conf"
 printf 'company;last_name;phone\nSociété 25;Nom25;04 78 10 00 25\nSociété 23;Nom23;04 78 10 00 23\n' >"$work/more.csv"
 "$T" import prospects "$work/more.csv" --campaign "Dial test" >/dev/null
-python3 "$here/restart_test.py" "$T" "$work" "$web" "$work/sip2.conf" || { rc=1; tail -30 "$work/restart-serve.log"; }
+# Digest on the account: a registrar (401) and a trunk (407) that check the password.
+sipp -sf "$here/registrar.xml" -i 127.0.0.1 -p "$registrar" -recv_timeout 20000 -nostdin >/dev/null 2>&1 &
+pids+=($!)
+sipp -sf "$here/trunk.xml" -i 127.0.0.1 -p "$trunk" -recv_timeout 20000 -nostdin >/dev/null 2>&1 &
+pids+=($!)
+cat >"$work/sip3.conf" <<CONF
+[sip]
+register = yes
+registrar = sip:127.0.0.1:$registrar
+uri = sip:{e164}@127.0.0.1:$trunk
+local = 127.0.0.1:$sip
+user = telepro
+password_env = TELEPRO_SIP_PASSWORD
+CONF
+python3 "$here/server_test.py" "$T" "$work" "$web" "$work/sip2.conf" "$work/sip3.conf" ||
+  { rc=1; tail -30 "$work/restart-serve.log"; }
 # Every call each SIPp expected came and went through its scenario's end.
 for who in phones prospects; do
   pid=${who}_pid

@@ -1,19 +1,25 @@
 #!/usr/bin/env python3
-"""A server killed mid-call (kill -9) restarts without a call logged twice or lost
+"""The dialer's server: killed mid-call, and its SIP account's digest authentication
 (tests/sip/run.sh sets up the database and SIPp; this script runs the server itself).
 
-Max's first call is answered when the server dies: at restart it is ended ("interrupted"),
-not logged, and max gives its outcome. His second call is ringing when the server dies:
-at restart Telepro logs it (no answer), once, however often the server restarts.
+Restart: max's first call is answered when the server dies (kill -9): at restart it is
+ended ("interrupted"), not logged, and max gives its outcome. His second call is ringing
+when the server dies: at restart Telepro logs it (no answer), once, however often the
+server restarts.
 
-Usage: restart_test.py TELEPRO WORKDIR WEB_PORT SIP_CONF"""
+Account: the server registers (401, digest) and its calls are authenticated by the trunk
+(407); with a wrong password, the registration fails (403) and so does the call, which
+reached nobody and is not logged.
+
+Usage: server_test.py TELEPRO WORKDIR WEB_PORT RESTART_CONF ACCOUNT_CONF"""
+import os
 import http.client
 import json
 import subprocess
 import sys
 import time
 
-TELEPRO, WORK, PORT, CONF = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+TELEPRO, WORK, PORT, CONF, ACCOUNT = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 failures = 0
 checks = 0
 
@@ -26,10 +32,13 @@ def check(name, cond, detail=""):
         print(f"FAIL: {name} {detail}")
 
 
-def start():
+def start(conf=CONF, password=None):
     log = open(f"{WORK}/restart-serve.log", "a")
-    p = subprocess.Popen([TELEPRO, "serve", "--listen", f"127.0.0.1:{PORT}", "--threads", "2", "--sip-config", CONF],
-                         stdout=log, stderr=log)
+    env = dict(os.environ)
+    if password:
+        env["TELEPRO_SIP_PASSWORD"] = password
+    p = subprocess.Popen([TELEPRO, "serve", "--listen", f"127.0.0.1:{PORT}", "--threads", "2", "--sip-config", conf],
+                         stdout=log, stderr=log, env=env)
     for _ in range(200):
         try:
             c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
@@ -62,8 +71,8 @@ def api(method, path, body=None, session=None):
     return r.status, j, cookies
 
 
-def login():
-    st, j, cookies = api("POST", "/api/v1/login", {"login": "max", "password": "pw-max-12345"})
+def login(user="max"):
+    st, j, cookies = api("POST", "/api/v1/login", {"login": user, "password": f"pw-{user}-12345"})
     cookie = next(c.split(";")[0] for c in cookies if c.startswith("tp_session="))
     return cookie, j["csrf"]
 
@@ -129,5 +138,36 @@ for restart in range(2):
     server.terminate()
     check("the server stops cleanly", server.wait() == 0)
 
-print(f"restart: {checks} checks, {failures} failed")
+# 3. The account: registered with digest, calls authenticated by the trunk.
+with open(f"{WORK}/auth.csv", "w") as f:
+    f.write("company;last_name;phone\nSociété 32;Nom32;04 78 10 00 32\nSociété 42;Nom42;04 78 10 00 42\n")
+subprocess.run([TELEPRO, "import", "prospects", f"{WORK}/auth.csv", "--campaign", "Dial test"], check=True,
+               capture_output=True)
+for password, registered, lead_phone in (("s3cret-Pass", ("registered", 200), "+33478100032"),
+                                         ("wrong", ("failed", 403), "+33478100042")):
+    server = start(ACCOUNT, password)
+    mia = login("mia")
+    deadline = time.monotonic() + 20
+    while True:
+        st, reg, _ = api("GET", "/api/v1/dialer", session=mia)
+        if reg.get("register") not in ("trying",) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    check(f"password {password}: registration {registered}", (reg.get("register"), reg.get("status")) == registered,
+          reg)
+    session = login()
+    st, lead, _ = api("POST", f"/api/v1/campaigns/{cid}/next", {}, session)
+    check(f"password {password}: the lead", lead.get("phone") == lead_phone, lead)
+    st, d, _ = api("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {}, session)
+    j = wait(session, d.get("id"), ("ended",))
+    if registered[1] == 200:
+        check("the trunk's 407 answered: the call goes through (busy)", j.get("result") == "busy" and
+              j.get("sip_status") == 486 and isinstance(j.get("call_id"), int), j)
+    else:
+        check("a wrong password: the call fails on our side, nothing logged", j.get("end") == "failed" and
+              j.get("result") is None and j.get("sip_status") == 403 and j.get("call_id") is None, j)
+    server.terminate()
+    check(f"password {password}: the server stops cleanly", server.wait() == 0)
+
+print(f"server: {checks} checks, {failures} failed")
 sys.exit(1 if failures else 0)
