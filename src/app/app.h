@@ -298,6 +298,18 @@ TP_MUST_USE int app_dial(struct app *a, struct app_dialer *d, int64_t lead_id, i
 	struct tp_error *err);
 /* The agent's hang-up button (their own calls; managers' and admins' any). */
 TP_MUST_USE int app_dial_hangup(struct app *a, struct app_dialer *d, int64_t dial_id, struct tp_error *err);
+/* Progressive dialing: the acting agent's line for campaign (one that dials progressively):
+ * Telepro rings their phone once and keeps the line while they call; whenever they are
+ * free it takes the next lead (the rules of `next`, checked again as it dials) and joins it
+ * on answer. Refusals as app_dial's. Their session is theirs to start (calling time). */
+TP_MUST_USE int app_line_start(struct app *a, struct app_dialer *d, const char *campaign, struct tp_error *err);
+/* {"state":"none"|"ringing"|"ready"|"dialing"|"wrapup"|"paused"|"waiting"|"ended",
+ * "campaign","dial":N|null (the latest call placed),"reason"} of the acting agent's line. */
+TP_MUST_USE int app_line_get(struct app *a, struct app_dialer *d, json_t **out, struct tp_error *err);
+/* What changes an agent's line: their session paused (no new call), resumed, stopped (the
+ * line ends), or a conversation's outcome logged (free again). d NULL: nothing. */
+enum app_line_event { APP_LINE_PAUSED, APP_LINE_RESUMED, APP_LINE_STOPPED, APP_LINE_LOGGED };
+void app_dialer_notify(struct app_dialer *d, const char *agent, enum app_line_event e);
 /* {"id","lead_id","agent","campaign","mode","state","end","result","sip_status",
  * "ring_seconds","talk_seconds","call_id"}: so far while it goes on. */
 TP_MUST_USE int app_dial_get(struct app *a, int64_t dial_id, json_t **out, struct tp_error *err);

@@ -22,9 +22,16 @@
 
 #define SDP_MAX 8192
 
+/* What a leg belongs to: a call placed, or an agent's line (progressive dialing). */
+enum owner { OWNER_CALL, OWNER_LINE };
+
+struct line;
+
 /* One call going on (SIP thread only). */
 struct live {
+	enum owner kind;            /* OWNER_CALL */
 	struct app_dialer *dialer;
+	struct line *line;          /* progressive: the agent's line it is joined to, else NULL */
 	struct dial_row row;
 	struct sipua_leg *agent, *prospect;
 	struct sipua_timer *ring_timer;
@@ -35,11 +42,45 @@ struct live {
 	struct live *next;
 };
 
+/* An agent's line (progressive dialing, SIP thread only): their phone, called once and
+ * kept while they call; Telepro dials the next lead whenever they are free. */
+enum line_state { LINE_RINGING, LINE_READY, LINE_DIALING, LINE_WRAPUP, LINE_PAUSED, LINE_WAITING, LINE_ENDED };
+static const char *const line_names[] = {"ringing", "ready", "dialing", "wrapup", "paused", "waiting", "ended"};
+
+struct line {
+	enum owner kind;            /* OWNER_LINE */
+	struct app_dialer *dialer;
+	enum line_state state;
+	struct sipua_leg *leg;
+	struct live *attempt;       /* the call placed going on, at most one (never two prospects) */
+	struct sipua_timer *retry;  /* nothing to call: asked again later */
+	struct campaign c;          /* its settings, read when the line opened */
+	int64_t agent_id;
+	char agent[128], agent_uri[256], reason[256];
+	int64_t last_dial;
+	bool awaiting;              /* its last call placed was a conversation whose outcome is due */
+	struct line *next;
+};
+
+/* What the web's threads see of the lines (under the dialer's lock). */
+struct line_view {
+	char agent[128], campaign[256], reason[256];
+	enum line_state state;
+	int64_t dial_id;
+};
+
+#define LINE_RETRY_MS 30000     /* nothing to call now: asked again this much later */
+#define LINE_VIEWS_MAX 512
+
 /* Work from the web's threads. */
 struct command {
-	enum { CMD_DIAL, CMD_HANGUP } kind;
+	enum { CMD_DIAL, CMD_HANGUP, CMD_LINE_START, CMD_LINE_EVENT } kind;
 	struct dial_row row;        /* CMD_DIAL */
 	int64_t dial_id;            /* CMD_HANGUP */
+	enum app_line_event event;  /* CMD_LINE_EVENT, for agent */
+	char agent[128];            /* CMD_LINE_START, CMD_LINE_EVENT */
+	int64_t agent_id;
+	struct campaign c;          /* CMD_LINE_START (owned) */
 	char agent_uri[256], prospect_uri[300], caller_id[32];
 	int ring_timeout;
 	struct command *next;
@@ -50,8 +91,11 @@ struct app_dialer {
 	struct sipua *ua;
 	struct app *app;            /* the SIP thread's connection (acts as the system) */
 	struct live *live;
+	struct line *lines;
 	pthread_mutex_t lock;
 	struct command *queue, **tail;
+	struct line_view views[LINE_VIEWS_MAX];     /* under lock */
+	size_t nviews;
 };
 
 static int64_t now_ms(void)
@@ -120,6 +164,7 @@ static void live_free(struct live *l)
 }
 
 static void step(struct live *l, enum dial_event e, int status);
+static void line_attempt_over(struct line *ln, struct live *l);
 
 static void on_ring_timeout(void *arg)
 {
@@ -173,14 +218,17 @@ static void run_actions(struct live *l, unsigned act)
 		}
 		l->ring_timer = sipua_timer_start(d->ua, (int64_t)l->ring_timeout * 1000, on_ring_timeout, l);
 	}
-	if ((act & DIAL_DO_REINVITE_AGENT) && l->agent)
-		sipua_reoffer(l->agent, l->prospect_sdp);
+	struct sipua_leg *agent = l->line ? l->line->leg : l->agent;
+
+	if ((act & DIAL_DO_REINVITE_AGENT) && agent)
+		sipua_reoffer(agent, l->prospect_sdp);
 	if ((act & (DIAL_DO_CANCEL_PROSPECT | DIAL_DO_BYE_PROSPECT)) && l->prospect)
 		sipua_hangup(l->prospect);
 	if ((act & DIAL_DO_END_AGENT) && l->agent)
 		sipua_hangup(l->agent);
-	if ((act & DIAL_DO_HOLD_AGENT) && l->agent)
-		sipua_reoffer(l->agent, sipua_black_hole(d->ua));
+	/* The kept line goes back to no media once it had the prospect's. */
+	if ((act & DIAL_DO_HOLD_AGENT) && agent && l->row.d.answered_ms)
+		sipua_reoffer(agent, sipua_black_hole(d->ua));
 	if (l->row.d.state == DIAL_ENDED || l->row.d.answered_ms) {
 		sipua_timer_cancel(l->ring_timer);
 		l->ring_timer = NULL;
@@ -190,6 +238,8 @@ static void run_actions(struct live *l, unsigned act)
 		log_call(l);
 	if (act & DIAL_DO_SAVE)
 		save(l);
+	if (l->row.d.state == DIAL_ENDED && l->line && l->line->attempt == l)
+		line_attempt_over(l->line, l);
 	if (l->row.d.state == DIAL_ENDED && !l->agent && !l->prospect)
 		live_free(l);
 }
@@ -199,13 +249,273 @@ static void step(struct live *l, enum dial_event e, int status)
 	run_actions(l, dial_step(&l->row.d, e, status, now_ms()));
 }
 
+
+/* Progressive dialing: the agent's line -------------------------------------------------- */
+
+static void line_publish(struct line *ln)
+{
+	struct app_dialer *d = ln->dialer;
+	struct line_view *v = NULL;
+
+	pthread_mutex_lock(&d->lock);
+	for (size_t i = 0; i < d->nviews && !v; i++)
+		if (strcmp(d->views[i].agent, ln->agent) == 0)
+			v = &d->views[i];
+	if (!v && d->nviews < LINE_VIEWS_MAX)
+		v = &d->views[d->nviews++];
+	if (v) {
+		snprintf(v->agent, sizeof(v->agent), "%s", ln->agent);
+		snprintf(v->campaign, sizeof(v->campaign), "%s", ln->c.name ? ln->c.name : "");
+		snprintf(v->reason, sizeof(v->reason), "%s", ln->reason);
+		v->state = ln->state;
+		v->dial_id = ln->last_dial;
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+static void line_set(struct line *ln, enum line_state state, const char *reason)
+{
+	ln->state = state;
+	snprintf(ln->reason, sizeof(ln->reason), "%s", reason ? reason : "");
+	line_publish(ln);
+}
+
+static void line_free(struct line *ln)
+{
+	struct line **p = &ln->dialer->lines;
+
+	while (*p && *p != ln)
+		p = &(*p)->next;
+	if (*p)
+		*p = ln->next;
+	sipua_timer_cancel(ln->retry);
+	campaign_release(&ln->c);
+	free(ln);
+}
+
+static void line_next(struct line *ln);
+
+static void on_line_retry(void *arg)
+{
+	struct line *ln = arg;
+
+	ln->retry = NULL;
+	if (ln->state == LINE_WAITING)
+		line_next(ln);
+}
+
+/* Nothing to dial now (no lead, outside the blocks, a failure): asked again later. */
+static void line_wait(struct line *ln, const char *why)
+{
+	line_set(ln, LINE_WAITING, why);
+	sipua_timer_cancel(ln->retry);
+	ln->retry = sipua_timer_start(ln->dialer->ua, LINE_RETRY_MS, on_line_retry, ln);
+}
+
+/* The agent is free: the next lead under the same rules as `next`, dialed at once. */
+static void line_next(struct line *ln)
+{
+	struct app_dialer *d = ln->dialer;
+	struct live *l;
+	struct tp_error err;
+	json_t *out = NULL;
+	char phone[PHONE_E164_MAX];
+	int rc;
+
+	if (ln->attempt || !ln->leg || (ln->state != LINE_READY && ln->state != LINE_WAITING))
+		return;
+	tp_error_clear(&err);
+	if ((rc = app_next(d->app, ln->agent, ln->c.name, NULL, &out, &err))) {
+		line_wait(ln, err.reason);
+		return;
+	}
+	l = xcalloc(1, sizeof(*l));
+	l->kind = OWNER_CALL;
+	l->dialer = d;
+	l->line = ln;
+	snprintf(phone, sizeof(phone), "%s", json_string_value(json_object_get(out, "phone")) ?
+		json_string_value(json_object_get(out, "phone")) : "");
+	l->row.lead_id = json_integer_value(json_object_get(out, "lead_id"));
+	json_decref(out);
+	l->row.agent_id = ln->agent_id;
+	l->row.campaign_id = ln->c.id;
+	snprintf(l->row.agent, sizeof(l->row.agent), "%s", ln->agent);
+	snprintf(l->row.campaign, sizeof(l->row.campaign), "%s", ln->c.name);
+	snprintf(l->row.mode, sizeof(l->row.mode), "progressive");
+	dial_init(&l->row.d, true);
+	l->row.updated_ms = now_ms();
+	snprintf(l->caller_id, sizeof(l->caller_id), "%s", ln->c.caller_id ? ln->c.caller_id : "");
+	l->ring_timeout = (int)ln->c.ring_timeout_seconds;
+	if (d->conf.ring_timeout > 0 && d->conf.ring_timeout < l->ring_timeout)
+		l->ring_timeout = d->conf.ring_timeout;
+	if (!phone[0] || sipconf_uri(&d->conf, phone, l->prospect_uri, sizeof(l->prospect_uri)) ||
+	    store_dial_add(d->app->store, &l->row, &err)) {
+		line_wait(ln, err.code ? err.reason : "this number does not fit the SIP account's uri template");
+		free(l);
+		return;
+	}
+	l->next = d->live;
+	d->live = l;
+	ln->attempt = l;
+	ln->last_dial = l->row.id;
+	line_set(ln, LINE_DIALING, NULL);
+	step(l, DIAL_EV_START, 0);
+}
+
+/* The line's call placed is over: a conversation waits for the agent's outcome; anything
+ * else, and the next lead is dialed. */
+static void line_attempt_over(struct line *ln, struct live *l)
+{
+	ln->attempt = NULL;
+	ln->awaiting = l->row.d.result && strcmp(l->row.d.result, "conversation") == 0;
+	if (ln->state != LINE_DIALING)
+		return;     /* paused or ended meanwhile: it stays so */
+	if (ln->awaiting) {
+		line_set(ln, LINE_WRAPUP, NULL);
+		return;
+	}
+	if (!l->row.d.result && l->row.d.end == DIAL_END_FAILED) {
+		line_wait(ln, "the telephony refused the call: dialing again later");
+		return;
+	}
+	line_set(ln, LINE_READY, NULL);
+	line_next(ln);
+}
+
+static void line_end(struct line *ln, const char *why)
+{
+	if (ln->attempt)
+		step(ln->attempt, DIAL_EV_AGENT_BYE, 0);
+	sipua_timer_cancel(ln->retry);
+	ln->retry = NULL;
+	line_set(ln, LINE_ENDED, why);
+	if (ln->leg)
+		sipua_hangup(ln->leg);
+	else
+		line_free(ln);
+}
+
+static void on_line_leg(struct line *ln, struct sipua_leg *leg, enum sipua_event e, int status, const char *sdp)
+{
+	struct live *l = ln->attempt;
+
+	switch (e) {
+	case SIPUA_RINGING:
+		return;
+	case SIPUA_ANSWERED:
+		sipua_ack(leg, NULL);
+		if (ln->state == LINE_RINGING) {
+			line_set(ln, LINE_READY, NULL);
+			line_next(ln);
+		}
+		return;
+	case SIPUA_FAILED:
+		line_set(ln, LINE_ENDED, "your phone did not answer");
+		return;
+	case SIPUA_REOFFERED:
+		if (l && l->row.d.state == DIAL_JOINING && l->prospect) {
+			unsigned act = dial_step(&l->row.d, DIAL_EV_JOINED, status, now_ms());
+
+			if (act & DIAL_DO_ACK_PROSPECT)
+				sipua_ack(l->prospect, sdp);
+			run_actions(l, act);
+		}
+		return;
+	case SIPUA_REOFFER_FAILED:
+		if (l)
+			step(l, DIAL_EV_JOIN_FAILED, status);
+		return;
+	case SIPUA_BYE:
+		/* The agent hung up their phone: the line, and whatever goes on, end. */
+		line_end(ln, "the agent's phone hung up");
+		return;
+	case SIPUA_GONE:
+		ln->leg = NULL;
+		if (ln->state != LINE_ENDED)
+			line_set(ln, LINE_ENDED, "the agent's line was lost");
+		if (ln->attempt)
+			step(ln->attempt, DIAL_EV_AGENT_BYE, 0);
+		line_free(ln);
+		return;
+	}
+}
+
+static struct line *find_line(struct app_dialer *d, const char *agent)
+{
+	for (struct line *ln = d->lines; ln; ln = ln->next)
+		if (strcmp(ln->agent, agent) == 0)
+			return ln;
+	return NULL;
+}
+
+static void line_event(struct app_dialer *d, const char *agent, enum app_line_event e)
+{
+	struct line *ln = find_line(d, agent);
+
+	if (!ln || ln->state == LINE_ENDED)
+		return;
+	switch (e) {
+	case APP_LINE_PAUSED:
+		/* The call going on goes on; no other is dialed. */
+		sipua_timer_cancel(ln->retry);
+		ln->retry = NULL;
+		line_set(ln, LINE_PAUSED, NULL);
+		return;
+	case APP_LINE_RESUMED:
+		/* Back to where the pause found it: a call going on, an outcome due, or free. */
+		if (ln->state == LINE_PAUSED) {
+			line_set(ln, ln->attempt ? LINE_DIALING : ln->awaiting ? LINE_WRAPUP : LINE_READY, NULL);
+			line_next(ln);
+		}
+		return;
+	case APP_LINE_LOGGED:
+		ln->awaiting = false;
+		if (ln->state == LINE_WRAPUP) {
+			line_set(ln, LINE_READY, NULL);
+			line_next(ln);
+		}
+		return;
+	case APP_LINE_STOPPED:
+		line_end(ln, "stopped");
+		return;
+	}
+}
+
+static void line_start(struct app_dialer *d, struct command *c)
+{
+	struct line *ln = find_line(d, c->agent);
+
+	if (ln && ln->state != LINE_ENDED)
+		return;     /* one line per agent */
+	if (ln)
+		line_free(ln);
+	ln = xcalloc(1, sizeof(*ln));
+	ln->kind = OWNER_LINE;
+	ln->dialer = d;
+	ln->c = c->c;       /* taken over */
+	campaign_init(&c->c);
+	ln->agent_id = c->agent_id;
+	snprintf(ln->agent, sizeof(ln->agent), "%s", c->agent);
+	snprintf(ln->agent_uri, sizeof(ln->agent_uri), "%s", c->agent_uri);
+	ln->next = d->lines;
+	d->lines = ln;
+	line_set(ln, LINE_RINGING, NULL);
+	if (!(ln->leg = sipua_invite(d->ua, ln->agent_uri, NULL, sipua_black_hole(d->ua), ln)))
+		line_set(ln, LINE_ENDED, "your phone's address is not a SIP address");
+}
+
 static void on_leg(void *arg, struct sipua_leg *leg, void *leg_arg, enum sipua_event e, int status,
 	const char *phrase, const char *sdp)
 {
 	struct live *l = leg_arg;
-	bool agent = leg == l->agent;
+	bool agent;
 
 	(void)arg, (void)phrase;
+	if (*(enum owner *)leg_arg == OWNER_LINE) {
+		on_line_leg(leg_arg, leg, e, status, sdp);
+		return;
+	}
+	agent = leg == l->agent;
 	if (!agent && leg != l->prospect)
 		return;
 	switch (e) {
@@ -282,9 +592,14 @@ static void on_wake(void *arg)
 	pthread_mutex_unlock(&d->lock);
 	for (; c; c = next) {
 		next = c->next;
-		if (c->kind == CMD_DIAL) {
+		if (c->kind == CMD_LINE_START) {
+			line_start(d, c);
+		} else if (c->kind == CMD_LINE_EVENT) {
+			line_event(d, c->agent, c->event);
+		} else if (c->kind == CMD_DIAL) {
 			struct live *l = xcalloc(1, sizeof(*l));
 
+			l->kind = OWNER_CALL;
 			l->dialer = d;
 			l->row = c->row;
 			memcpy(l->agent_uri, c->agent_uri, sizeof(l->agent_uri));
@@ -300,6 +615,7 @@ static void on_wake(void *arg)
 			if (l)
 				step(l, DIAL_EV_HANGUP, 0);
 		}
+		campaign_release(&c->c);
 		free(c);
 	}
 }
@@ -366,10 +682,13 @@ void app_dialer_stop(struct app_dialer *d)
 	sipua_stop(d->ua);
 	while (d->live)
 		live_free(d->live);
+	while (d->lines)
+		line_free(d->lines);
 	while (d->queue) {
 		struct command *c = d->queue;
 
 		d->queue = c->next;
+		campaign_release(&c->c);
 		free(c);
 	}
 	app_close(d->app);
@@ -448,6 +767,7 @@ int app_dial(struct app *a, struct app_dialer *d, int64_t lead_id, int64_t *dial
 		goto out;
 	}
 	cmd = xcalloc(1, sizeof(*cmd));
+	campaign_init(&cmd->c);
 	cmd->kind = CMD_DIAL;
 	snprintf(cmd->agent_uri, sizeof(cmd->agent_uri), "%s", u.phone);
 	if (sipconf_uri(&d->conf, cons.f.phone, cmd->prospect_uri, sizeof(cmd->prospect_uri))) {
@@ -475,6 +795,8 @@ int app_dial(struct app *a, struct app_dialer *d, int64_t lead_id, int64_t *dial
 	submit(d, cmd);
 	cmd = NULL;
 out:
+	if (cmd)
+		campaign_release(&cmd->c);
 	free(cmd);
 	campaign_release(&c);
 	return rc;
@@ -505,6 +827,7 @@ int app_dial_hangup(struct app *a, struct app_dialer *d, int64_t dial_id, struct
 	if (r.d.state == DIAL_ENDED || !d)
 		return 0;   /* over already: nothing to hang up */
 	cmd = xcalloc(1, sizeof(*cmd));
+	campaign_init(&cmd->c);
 	cmd->kind = CMD_HANGUP;
 	cmd->dial_id = dial_id;
 	submit(d, cmd);
@@ -530,5 +853,85 @@ int app_dial_get(struct app *a, int64_t dial_id, json_t **out, struct tp_error *
 		r.d.result ? json_string(r.d.result) : json_null(), "sip_status", r.d.status,
 		"ring_seconds", (json_int_t)dial_ring_seconds(&so_far), "talk_seconds", (json_int_t)dial_talk_seconds(&so_far),
 		"call_id", r.call_id ? json_integer(r.call_id) : json_null());
+	/* When it started and ended (Unix time in milliseconds; ended_ms null while it goes on). */
+	json_object_set_new(*out, "started_ms", json_integer(r.d.started_ms));
+	json_object_set_new(*out, "ended_ms", r.d.state == DIAL_ENDED ? json_integer(r.d.ended_ms) : json_null());
+	return 0;
+}
+
+/* Progressive dialing (web threads) ------------------------------------------------------ */
+
+int app_line_start(struct app *a, struct app_dialer *d, const char *campaign, struct tp_error *err)
+{
+	struct command *cmd;
+	struct user u;
+	int rc;
+
+	if ((rc = app_require(a, APP_AGENT, "dial", err)))
+		return rc;
+	if (!d)
+		return tp_error_msg(err, TP_ECONFLICT, NULL, 0, "dial", 0, TP_MSG("Telepro does not dial here: the server"
+			" has no SIP account (telepro serve --sip-config)"), 0);
+	cmd = xcalloc(1, sizeof(*cmd));
+	campaign_init(&cmd->c);
+	if ((rc = store_campaign_settings(a->store, campaign ? campaign : "", &cmd->c, err)) ||
+	    (rc = store_user_get(a->store, a->actor, &u, err)))
+		goto out;
+	if (cmd->c.dialing != DIALING_PROGRESSIVE) {
+		rc = tp_error_msg(err, TP_ECONFLICT, NULL, 0, "campaign", 0, TP_MSG("campaign '%s' does not dial"
+			" progressively (--dialing progressive)"), 1, cmd->c.name);
+		goto out;
+	}
+	if (!u.phone[0]) {
+		rc = tp_error_msg(err, TP_ECONFLICT, NULL, 0, "phone", 0, TP_MSG("you have no phone for Telepro to ring:"
+			" set it on the users page (telepro user set %s --phone sip:...)"), 1, a->actor);
+		goto out;
+	}
+	cmd->kind = CMD_LINE_START;
+	snprintf(cmd->agent, sizeof(cmd->agent), "%s", u.name);
+	snprintf(cmd->agent_uri, sizeof(cmd->agent_uri), "%s", u.phone);
+	cmd->agent_id = u.id;
+	submit(d, cmd);
+	return 0;
+out:
+	campaign_release(&cmd->c);
+	free(cmd);
+	return rc;
+}
+
+void app_dialer_notify(struct app_dialer *d, const char *agent, enum app_line_event e)
+{
+	struct command *cmd;
+
+	if (!d || !agent)
+		return;
+	cmd = xcalloc(1, sizeof(*cmd));
+	campaign_init(&cmd->c);
+	cmd->kind = CMD_LINE_EVENT;
+	cmd->event = e;
+	snprintf(cmd->agent, sizeof(cmd->agent), "%s", agent);
+	submit(d, cmd);
+}
+
+int app_line_get(struct app *a, struct app_dialer *d, json_t **out, struct tp_error *err)
+{
+	struct line_view v = {.state = LINE_ENDED};
+	bool found = false;
+	int rc;
+
+	if ((rc = app_require(a, APP_AGENT, "dial", err)))
+		return rc;
+	if (d) {
+		pthread_mutex_lock(&d->lock);
+		for (size_t i = 0; i < d->nviews && !found; i++)
+			if (strcmp(d->views[i].agent, a->actor) == 0) {
+				v = d->views[i];
+				found = true;
+			}
+		pthread_mutex_unlock(&d->lock);
+	}
+	*out = json_pack("{s:s,s:o,s:o,s:o}", "state", found ? line_names[v.state] : "none", "campaign",
+		found ? json_string(v.campaign) : json_null(), "dial", found && v.dial_id ? json_integer(v.dial_id)
+		: json_null(), "reason", found && v.reason[0] ? json_string(v.reason) : json_null());
 	return 0;
 }

@@ -393,6 +393,9 @@ static void call_log(struct http_req *r)
 			snprintf(err.field, sizeof(err.field), "lead_id");
 		http_reply_error(r, &err);
 	} else {
+		/* The outcome of a call placed on a line: the agent is free for the next. */
+		if (in.dial)
+			app_dialer_notify(r->opt->dialer, in.agent, APP_LINE_LOGGED);
 		http_reply_json(r, 201, out);
 	}
 }
@@ -424,6 +427,10 @@ static void session(struct http_req *r)
 		http_reply_error(r, &err);
 		return;
 	}
+	/* Progressive dialing follows the agent's session (this server's dialer). */
+	if (ops[op].op != APP_SESSION_START)
+		app_dialer_notify(r->opt->dialer, agent_of(r, j), ops[op].op == APP_SESSION_PAUSE ? APP_LINE_PAUSED
+			: ops[op].op == APP_SESSION_RESUME ? APP_LINE_RESUMED : APP_LINE_STOPPED);
 	http_reply_json(r, 200, json_pack("{s:s,s:s,s:o,s:o}", "action", ops[op].name, "agent", agent_of(r, j),
 		"session_id", res.session_id ? json_integer(res.session_id) : json_null(), "calling_seconds",
 		ops[op].op == APP_SESSION_STOP ? json_integer(res.calling_seconds) : json_null()));
@@ -555,6 +562,38 @@ static void dial_hangup(struct http_req *r)
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 202, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+/* Progressive dialing: the agent's line. */
+static void line_start(struct http_req *r)
+{
+	const char *name = api_campaign_name(r, 0);
+	struct tp_error err;
+
+	if (!name || (r->body_len && !http_json_body(r, no_fields)))
+		return;
+	tp_error_clear(&err);
+	if (app_line_start(r->app, r->opt->dialer, name, &err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 202, json_pack("{s:s}", "state", "ringing"));
+}
+
+static void line_get(struct http_req *r)
+{
+	struct tp_error err;
+	json_t *out = NULL;
+
+	tp_error_clear(&err);
+	answer(r, app_line_get(r->app, r->opt->dialer, &out, &err), &out, &err);
+}
+
+static void line_stop(struct http_req *r)
+{
+	if (r->body_len && !http_json_body(r, no_fields))
+		return;
+	app_dialer_notify(r->opt->dialer, r->session.user.name, APP_LINE_STOPPED);
+	http_reply_json(r, 202, json_pack("{s:s}", "state", "ended"));
 }
 
 static void dialer_status(struct http_req *r)
@@ -847,6 +886,9 @@ const struct http_route api_routes[] = {
 	{"POST", "/api/v1/leads/{id}/consent", consent, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/calls", call_log, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/leads/{id}/dial", dial, APP_AGENT, 0},
+	{"POST", "/api/v1/campaigns/{id}/line", line_start, APP_AGENT, 0},
+	{"GET", "/api/v1/line", line_get, APP_AGENT, 0},
+	{"POST", "/api/v1/line/stop", line_stop, APP_AGENT, 0},
 	{"GET", "/api/v1/dialer", dialer_status, APP_MANAGER | APP_ADMIN, 0},
 	{"GET", "/api/v1/dialer/{id}", dial_get, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/dialer/{id}/hangup", dial_hangup, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},

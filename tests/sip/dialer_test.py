@@ -211,9 +211,79 @@ j = zoe.wait(dial_id, ("ended",))
 check("an agent's phone that cannot be reached: agent_unreachable", j.get("end") == "agent_unreachable" and
       j.get("result") is None and j.get("call_id") is None, j)
 
+last_before_pat = dial_id
+
 # A manager does not dial (they hold no lead); a campaign dialed by hand refuses.
 st, j = mia.call("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {})
 check("a manager does not dial: 403", st == 403, f"{st} {j}")
+
+# Progressive dialing: pat's line rings her phone once; Telepro dials the busy number, then
+# the unavailable one (both logged by Telepro, no one waiting), then one who answers and
+# hangs up after 2 s; pat gives the outcome, and the line goes on (nothing left: waiting).
+pat = Agent("pat")
+pcid = next(c for c in cli_json("campaign", "list", "--format", "json") if c["name"] == "Progressive test")["id"]
+st, j = pat.call("GET", "/api/v1/line")
+check("no line yet", st == 200 and j["state"] == "none", j)
+st, j = mia.call("POST", f"/api/v1/campaigns/{pcid}/line", {})
+check("a manager has no line: 403", st == 403, f"{st} {j}")
+st, j = pat.call("POST", f"/api/v1/campaigns/{cid}/line", {})
+check("a line on a click-to-call campaign: 409", st == 409 and j.get("field") == "campaign", f"{st} {j}")
+st, j = pat.call("POST", "/api/v1/sessions/start", {"campaign": "Progressive test"})
+check("pat's session", st == 200, f"{st} {j}")
+st, j = pat.call("POST", f"/api/v1/campaigns/{pcid}/line", {})
+check("pat's line is rung", st == 202 and j.get("state") == "ringing", f"{st} {j}")
+states, dials, deadline = [], [], time.monotonic() + 40
+while time.monotonic() < deadline:
+    st, line = pat.call("GET", "/api/v1/line")
+    if not states or states[-1] != line["state"]:
+        states.append(line["state"])
+    if line["dial"] and line["dial"] not in dials:
+        # Never two prospects: the call placed before is over when the next starts.
+        if dials:
+            st, prev = pat.call("GET", f"/api/v1/dialer/{dials[-1]}")
+            check(f"call {dials[-1]} ended before {line['dial']} started", prev["state"] == "ended", prev)
+        dials.append(line["dial"])
+    if line["state"] == "wrapup":
+        break
+    time.sleep(0.05)
+check("the line: rung, then dialing, until a conversation waits for its outcome",
+      states[0] in ("ringing", "ready", "dialing") and states[-1] == "wrapup", states)
+# Only pat's line dials meanwhile: her calls placed are the ids after zoe's, up to the last
+# the line showed (a call that fails at once may come and go between two looks).
+dials = list(range(last_before_pat + 1, dials[-1] + 1)) if dials else []
+got = [pat.call("GET", f"/api/v1/dialer/{x}")[1] for x in dials]
+check("three calls placed, one after the other", len(got) == 3 and all(
+    a["agent"] == "pat" and a["ended_ms"] <= b["started_ms"] for a, b in zip(got, got[1:])), got)
+check("what each one made", [(g["mode"], g["result"], g["sip_status"]) for g in got] ==
+      [("progressive", "busy", 486), ("progressive", "no_answer", 480), ("progressive", "conversation", 200)],
+      [(g["mode"], g["result"], g["sip_status"]) for g in got])
+check("the conversation's times", near(got[2]["ring_seconds"], 1) and near(got[2]["talk_seconds"], 2), got[2])
+# Paused in the wrap-up: logging the outcome does not dial; resuming does (nothing left).
+st, _ = pat.call("POST", "/api/v1/sessions/pause", {})
+st, k = pat.call("POST", "/api/v1/calls", {"lead_id": got[2]["lead_id"], "result": "conversation",
+                                          "outcome": "refused", "dial": dials[2]})
+check("pat logs the outcome", st == 201, f"{st} {k}")
+time.sleep(0.3)
+st, line = pat.call("GET", "/api/v1/line")
+check("paused: the line waits", line["state"] == "paused", line)
+st, _ = pat.call("POST", "/api/v1/sessions/resume", {})
+deadline = time.monotonic() + 10
+while time.monotonic() < deadline:
+    st, line = pat.call("GET", "/api/v1/line")
+    if line["state"] == "waiting":
+        break
+    time.sleep(0.05)
+check("resumed: nothing left to call, the line waits and says why", line["state"] == "waiting" and
+      line["reason"], line)
+st, j = pat.call("POST", "/api/v1/line/stop", {})
+deadline = time.monotonic() + 10
+while time.monotonic() < deadline:
+    st, line = pat.call("GET", "/api/v1/line")
+    if line["state"] == "ended":
+        break
+    time.sleep(0.05)
+check("the line stops", line["state"] == "ended", line)
+st, j = pat.call("POST", "/api/v1/sessions/stop", {})
 
 # The KPIs count what was placed: ana's seven calls, leo's one.
 k = cli_json("kpi", "--campaign", "Dial test", "--by", "agent", "--format", "json")

@@ -13,7 +13,7 @@ work=$(mktemp -d /tmp/telepro-sip.XXXXXX)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$work"
+  if [ -n "${TELEPRO_TEST_KEEP:-}" ]; then echo "kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 command -v sipp >/dev/null || { echo "FAIL: sipp (Debian sip-tester) is not installed"; exit 1; }
@@ -34,7 +34,7 @@ web=$(free_port tcp)
 export TELEPRO_DB
 TELEPRO_DB=$(new_db sip)
 "$T" init >/dev/null
-for u in ana:agent leo:agent zoe:agent eve:agent kim:agent max:agent mia:manager; do
+for u in ana:agent leo:agent zoe:agent eve:agent kim:agent max:agent pat:agent mia:manager; do
   printf '%s\n' "pw-${u%%:*}-12345" | "$T" user add "${u%%:*}" --role "${u#*:}" --password-stdin >/dev/null
 done
 "$T" user set ana --phone "sip:201@127.0.0.1:$phones" >/dev/null
@@ -43,6 +43,7 @@ done
 "$T" user set eve --phone "sip:slow-204@127.0.0.1:$phones" >/dev/null
 "$T" user set kim --phone "sip:205@127.0.0.1:$phones" >/dev/null
 "$T" user set max --phone "sip:206@127.0.0.1:$phones2" >/dev/null
+"$T" user set pat --phone "sip:207@127.0.0.1:$phones" >/dev/null
 "$T" campaign add "Dial test" --kind appointment --audience b2b --window "mon-sun 00:00-24:00" \
   --block "mon-sun 00:00-24:00" --dialing click --caller-id "01 62 00 00 01" --ring-timeout 5s >/dev/null
 {
@@ -50,6 +51,12 @@ done
   for n in 01 02 03 04 05 06 07 08 09 10 15 12; do echo "Société $n;Nom$n;04 78 10 00 $n"; done
 } >"$work/prospects.csv"
 "$T" import prospects "$work/prospects.csv" --campaign "Dial test" >/dev/null
+# Progressive dialing, from a number of the ranges for automated calling systems (ARCEP).
+"$T" campaign add "Progressive test" --kind appointment --audience b2b --window "mon-sun 00:00-24:00" \
+  --block "mon-sun 00:00-24:00" --dialing progressive --caller-id "01 62 00 00 01" >/dev/null
+printf 'company;last_name;phone\nSociété 52;Nom52;04 78 10 00 52\nSociété 56;Nom56;04 78 10 00 56\nSociété 51;Nom51;04 78 10 00 51\n' \
+  >"$work/progressive.csv"
+"$T" import prospects "$work/progressive.csv" --campaign "Progressive test" >/dev/null
 
 cat >"$work/sip.conf" <<CONF
 [sip]
@@ -61,13 +68,13 @@ ring_timeout = 25
 CONF
 
 # The phones: ana's seven calls, leo's and eve's one each (zoe's rings nowhere), kim's two
-# at the desk; the prospects: ana's seven, leo's one (eve's lead is refused as it is
-# dialed) and kim's two.
-sipp -sf "$here/phone.xml" -i 127.0.0.1 -p "$phones" -m 11 -d 1000 -recv_timeout 60000 \
+# at the desk, pat's line; the prospects: ana's seven, leo's one (eve's lead is refused as
+# it is dialed), kim's two and the three pat's line dials.
+sipp -sf "$here/phone.xml" -i 127.0.0.1 -p "$phones" -m 12 -d 1000 -recv_timeout 60000 \
   -trace_err -error_file "$work/phone_errors.log" -nostdin >"$work/phones.out" 2>&1 &
 phones_pid=$!
 pids+=("$phones_pid")
-sipp -sf "$here/prospects.xml" -i 127.0.0.1 -p "$prospects" -m 10 -recv_timeout 60000 \
+sipp -sf "$here/prospects.xml" -i 127.0.0.1 -p "$prospects" -m 13 -recv_timeout 60000 \
   -trace_err -error_file "$work/prospect_errors.log" -nostdin >"$work/prospects.out" 2>&1 &
 prospects_pid=$!
 pids+=("$prospects_pid")
@@ -122,6 +129,8 @@ python3 "$here/server_test.py" "$T" "$work" "$web" "$work/sip2.conf" "$work/sip3
 for who in phones prospects; do
   pid=${who}_pid
   for _ in $(seq 300); do kill -0 "${!pid}" 2>/dev/null || break; sleep 0.1; done
+  # Still waiting for a call after 30 s: one never came or never ended.
+  kill "${!pid}" 2>/dev/null && echo "FAIL: SIPp's $who still waited for calls"
   if ! wait "${!pid}"; then
     echo "FAIL: SIPp's $who did not complete every call"; cat "$work/$who.out" "$work/"*_errors.log 2>/dev/null | tail -40; rc=1
   fi

@@ -271,6 +271,7 @@ EXPECTED = {
     "GET /api/v1/leads/{id}/why": "agent,manager,admin", "GET /api/v1/campaigns/{id}/why": "agent,manager,admin",
     "POST /api/v1/leads/{id}/consent": "agent,manager,admin",
     "POST /api/v1/leads/{id}/dial": "agent", "GET /api/v1/dialer": "manager,admin",
+    "POST /api/v1/campaigns/{id}/line": "agent", "GET /api/v1/line": "agent", "POST /api/v1/line/stop": "agent",
     "GET /api/v1/dialer/{id}": "agent,manager,admin", "POST /api/v1/dialer/{id}/hangup": "agent,manager,admin",
     "POST /api/v1/sessions/{action}": "agent,manager,admin", "GET /api/v1/appointments": "sales,manager,admin",
     "POST /api/v1/appointments/{id}/result": "sales,manager,admin", "GET /api/v1/kpi": "signed-in",
