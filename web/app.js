@@ -165,7 +165,8 @@ function initDesk(root) {
     const name = [c.civility, c.first_name, c.last_name].filter(Boolean).join(' ');
     const link = root.dataset.callLink.replace('{phone}', encodeURIComponent(j.phone));
     // Telepro dials: a button that has it ring the agent's phone, then the prospect.
-    const phone = dialing === 'click'
+    const phone = dialing === 'progressive' ? el('span', { class: 'phone', id: 'dial', text: j.phone_display || j.phone })
+      : dialing === 'click'
       ? el('button', { type: 'button', class: 'phone', id: 'dial', 'aria-keyshortcuts': 'D' },
         el('kbd', { text: 'D' }), ' ' + t('Call') + ' ' + (j.phone_display || j.phone))
       : el('a', { class: 'phone', id: 'dial', href: link, 'aria-keyshortcuts': 'D', text: j.phone_display || j.phone });
@@ -240,10 +241,50 @@ function initDesk(root) {
       started = Date.now() - (dial.talk_seconds || 0) * 1000;
       chooseResult('conversation');
     } else if (dial.call_id) {
-      // Logged by Telepro (no answer, busy, invalid number): the next lead.
+      // Logged by Telepro (no answer, busy, invalid number): the next lead (progressive:
+      // the line dials it, and the desk shows it as it does).
       status(t('Saved') + ' (' + t(dial.result) + ')');
-      await Promise.all([loadNext(), loadToday()]);
+      if (dialing === 'progressive') await loadToday();
+      else await Promise.all([loadNext(), loadToday()]);
     }
+  }
+
+  // Progressive dialing: the agent's line, rung once and kept; each call it places is
+  // shown with its lead as it starts (the lead the line holds for the agent).
+  let lineTimer = null, lineDial = null;
+  async function startLine() {
+    try {
+      if (session === 'none') await startSession();
+      await api('POST', '/campaigns/' + campaignId + '/line', {});
+      $('#line-start').hidden = true;
+      if (!lineTimer) lineTimer = setInterval(followLine, 400);
+    } catch (e) {
+      status(e.message, true);
+    }
+  }
+  async function followLine() {
+    let line;
+    try {
+      line = await api('GET', '/line');
+    } catch (e) {
+      return;
+    }
+    $('#line-state').textContent = t('Progressive dialing:') + ' ' + t('line_' + line.state) +
+      (line.reason ? ' — ' + line.reason : '');
+    $('#line-state').dataset.state = line.state;
+    $('#line-start').hidden = !['none', 'ended'].includes(line.state);
+    if (line.dial && line.dial !== lineDial) {
+      lineDial = line.dial;
+      await Promise.all([loadNext(), loadToday()]);   // the lead the line dials (held for the agent)
+      dial = { id: line.dial, state: 'ringing_prospect' };
+      $('#dial-bar').hidden = false;
+      showDial();
+      followCall(line.dial);
+    }
+  }
+  if (dialing === 'progressive') {
+    $('#line-bar').hidden = false;
+    $('#line-start').addEventListener('click', startLine);
   }
   async function hangUp() {
     if (!dial || dial.state === 'ended') return;
@@ -290,7 +331,8 @@ function initDesk(root) {
       lead = j.lead_id ? j : null;
       key = lead ? lead.lead_id + '-' + Date.now() + '-' + Math.random().toString(36).slice(2) : null;
       if (lead && session === 'none') await startSession();
-      if (!lead) await stopSession();
+      // Progressive: the line waits for a lead and asks again; the session stays open.
+      if (!lead && dialing !== 'progressive') await stopSession();
       started = Date.now();
       renderLead(j);
     } catch (e) {

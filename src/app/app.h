@@ -303,9 +303,16 @@ TP_MUST_USE int app_dial_hangup(struct app *a, struct app_dialer *d, int64_t dia
  * free it takes the next lead (the rules of `next`, checked again as it dials) and joins it
  * on answer. Refusals as app_dial's. Their session is theirs to start (calling time). */
 TP_MUST_USE int app_line_start(struct app *a, struct app_dialer *d, const char *campaign, struct tp_error *err);
-/* {"state":"none"|"ringing"|"ready"|"dialing"|"wrapup"|"paused"|"waiting"|"ended",
- * "campaign","dial":N|null (the latest call placed),"reason"} of the acting agent's line. */
-TP_MUST_USE int app_line_get(struct app *a, struct app_dialer *d, json_t **out, struct tp_error *err);
+/* The acting agent's line: its state ("none", "ringing", "ready", "dialing", "wrapup",
+ * "paused", "waiting", "ended"), campaign, latest call placed (0: none) and why it waits
+ * or ended (why.code 0: nothing to say; a message, said in the reader's language). */
+struct app_line {
+	const char *state;
+	char campaign[256];
+	int64_t dial_id;
+	struct tp_error why;
+};
+TP_MUST_USE int app_line_get(struct app *a, struct app_dialer *d, struct app_line *out, struct tp_error *err);
 /* What changes an agent's line: their session paused (no new call), resumed, stopped (the
  * line ends), or a conversation's outcome logged (free again). d NULL: nothing. */
 enum app_line_event { APP_LINE_PAUSED, APP_LINE_RESUMED, APP_LINE_STOPPED, APP_LINE_LOGGED };

@@ -56,7 +56,8 @@ struct line {
 	struct sipua_timer *retry;  /* nothing to call: asked again later */
 	struct campaign c;          /* its settings, read when the line opened */
 	int64_t agent_id;
-	char agent[128], agent_uri[256], reason[256];
+	char agent[128], agent_uri[256];
+	struct tp_error why;        /* why it waits or ended (code 0: nothing to say) */
 	int64_t last_dial;
 	bool awaiting;              /* its last call placed was a conversation whose outcome is due */
 	struct line *next;
@@ -64,13 +65,14 @@ struct line {
 
 /* What the web's threads see of the lines (under the dialer's lock). */
 struct line_view {
-	char agent[128], campaign[256], reason[256];
+	char agent[128], campaign[256];
+	struct tp_error why;
 	enum line_state state;
 	int64_t dial_id;
 };
 
 #define LINE_RETRY_MS 30000     /* nothing to call now: asked again this much later */
-#define LINE_VIEWS_MAX 512
+#define LINE_VIEWS_MAX 256
 
 /* Work from the web's threads. */
 struct command {
@@ -266,18 +268,28 @@ static void line_publish(struct line *ln)
 	if (v) {
 		snprintf(v->agent, sizeof(v->agent), "%s", ln->agent);
 		snprintf(v->campaign, sizeof(v->campaign), "%s", ln->c.name ? ln->c.name : "");
-		snprintf(v->reason, sizeof(v->reason), "%s", ln->reason);
+		v->why = ln->why;
 		v->state = ln->state;
 		v->dial_id = ln->last_dial;
 	}
 	pthread_mutex_unlock(&d->lock);
 }
 
-static void line_set(struct line *ln, enum line_state state, const char *reason)
+static void line_set(struct line *ln, enum line_state state, const struct tp_error *why)
 {
 	ln->state = state;
-	snprintf(ln->reason, sizeof(ln->reason), "%s", reason ? reason : "");
+	if (why)
+		ln->why = *why;
+	else
+		tp_error_clear(&ln->why);
 	line_publish(ln);
+}
+
+/* A reason of the line's, as a message of the catalogue (msgid: TP_MSG). */
+static const struct tp_error *say(struct tp_error *e, const char *msgid)
+{
+	tp_error_msg(e, TP_ECONFLICT, NULL, 0, NULL, 0, msgid, 0);
+	return e;
 }
 
 static void line_free(struct line *ln)
@@ -305,7 +317,7 @@ static void on_line_retry(void *arg)
 }
 
 /* Nothing to dial now (no lead, outside the blocks, a failure): asked again later. */
-static void line_wait(struct line *ln, const char *why)
+static void line_wait(struct line *ln, const struct tp_error *why)
 {
 	line_set(ln, LINE_WAITING, why);
 	sipua_timer_cancel(ln->retry);
@@ -326,7 +338,7 @@ static void line_next(struct line *ln)
 		return;
 	tp_error_clear(&err);
 	if ((rc = app_next(d->app, ln->agent, ln->c.name, NULL, &out, &err))) {
-		line_wait(ln, err.reason);
+		line_wait(ln, &err);
 		return;
 	}
 	l = xcalloc(1, sizeof(*l));
@@ -350,7 +362,7 @@ static void line_next(struct line *ln)
 		l->ring_timeout = d->conf.ring_timeout;
 	if (!phone[0] || sipconf_uri(&d->conf, phone, l->prospect_uri, sizeof(l->prospect_uri)) ||
 	    store_dial_add(d->app->store, &l->row, &err)) {
-		line_wait(ln, err.code ? err.reason : "this number does not fit the SIP account's uri template");
+		line_wait(ln, err.code ? &err : say(&err, TP_MSG("this number does not fit the SIP account's uri template")));
 		free(l);
 		return;
 	}
@@ -375,14 +387,16 @@ static void line_attempt_over(struct line *ln, struct live *l)
 		return;
 	}
 	if (!l->row.d.result && l->row.d.end == DIAL_END_FAILED) {
-		line_wait(ln, "the telephony refused the call: dialing again later");
+		struct tp_error e;
+
+		line_wait(ln, say(&e, TP_MSG("the telephony refused the call: dialing again later")));
 		return;
 	}
 	line_set(ln, LINE_READY, NULL);
 	line_next(ln);
 }
 
-static void line_end(struct line *ln, const char *why)
+static void line_end(struct line *ln, const struct tp_error *why)
 {
 	if (ln->attempt)
 		step(ln->attempt, DIAL_EV_AGENT_BYE, 0);
@@ -395,11 +409,12 @@ static void line_end(struct line *ln, const char *why)
 		line_free(ln);
 }
 
-static void on_line_leg(struct line *ln, struct sipua_leg *leg, enum sipua_event e, int status, const char *sdp)
+static void on_line_leg(struct line *ln, struct sipua_leg *leg, enum sipua_event ev, int status, const char *sdp)
 {
 	struct live *l = ln->attempt;
+	struct tp_error e;
 
-	switch (e) {
+	switch (ev) {
 	case SIPUA_RINGING:
 		return;
 	case SIPUA_ANSWERED:
@@ -410,7 +425,7 @@ static void on_line_leg(struct line *ln, struct sipua_leg *leg, enum sipua_event
 		}
 		return;
 	case SIPUA_FAILED:
-		line_set(ln, LINE_ENDED, "your phone did not answer");
+		line_set(ln, LINE_ENDED, say(&e, TP_MSG("your phone did not answer")));
 		return;
 	case SIPUA_REOFFERED:
 		if (l && l->row.d.state == DIAL_JOINING && l->prospect) {
@@ -427,12 +442,12 @@ static void on_line_leg(struct line *ln, struct sipua_leg *leg, enum sipua_event
 		return;
 	case SIPUA_BYE:
 		/* The agent hung up their phone: the line, and whatever goes on, end. */
-		line_end(ln, "the agent's phone hung up");
+		line_end(ln, say(&e, TP_MSG("your phone hung up")));
 		return;
 	case SIPUA_GONE:
 		ln->leg = NULL;
 		if (ln->state != LINE_ENDED)
-			line_set(ln, LINE_ENDED, "the agent's line was lost");
+			line_set(ln, LINE_ENDED, say(&e, TP_MSG("the line to your phone was lost")));
 		if (ln->attempt)
 			step(ln->attempt, DIAL_EV_AGENT_BYE, 0);
 		line_free(ln);
@@ -476,7 +491,7 @@ static void line_event(struct app_dialer *d, const char *agent, enum app_line_ev
 		}
 		return;
 	case APP_LINE_STOPPED:
-		line_end(ln, "stopped");
+		line_end(ln, NULL);
 		return;
 	}
 }
@@ -487,6 +502,8 @@ static void line_start(struct app_dialer *d, struct command *c)
 
 	if (ln && ln->state != LINE_ENDED)
 		return;     /* one line per agent */
+	struct tp_error e;
+
 	if (ln)
 		line_free(ln);
 	ln = xcalloc(1, sizeof(*ln));
@@ -501,7 +518,7 @@ static void line_start(struct app_dialer *d, struct command *c)
 	d->lines = ln;
 	line_set(ln, LINE_RINGING, NULL);
 	if (!(ln->leg = sipua_invite(d->ua, ln->agent_uri, NULL, sipua_black_hole(d->ua), ln)))
-		line_set(ln, LINE_ENDED, "your phone's address is not a SIP address");
+		line_set(ln, LINE_ENDED, say(&e, TP_MSG("your phone's address is not a SIP address")));
 }
 
 static void on_leg(void *arg, struct sipua_leg *leg, void *leg_arg, enum sipua_event e, int status,
@@ -913,25 +930,25 @@ void app_dialer_notify(struct app_dialer *d, const char *agent, enum app_line_ev
 	submit(d, cmd);
 }
 
-int app_line_get(struct app *a, struct app_dialer *d, json_t **out, struct tp_error *err)
+int app_line_get(struct app *a, struct app_dialer *d, struct app_line *out, struct tp_error *err)
 {
-	struct line_view v = {.state = LINE_ENDED};
-	bool found = false;
 	int rc;
 
+	memset(out, 0, sizeof(*out));
+	out->state = "none";
 	if ((rc = app_require(a, APP_AGENT, "dial", err)))
 		return rc;
-	if (d) {
-		pthread_mutex_lock(&d->lock);
-		for (size_t i = 0; i < d->nviews && !found; i++)
-			if (strcmp(d->views[i].agent, a->actor) == 0) {
-				v = d->views[i];
-				found = true;
-			}
-		pthread_mutex_unlock(&d->lock);
-	}
-	*out = json_pack("{s:s,s:o,s:o,s:o}", "state", found ? line_names[v.state] : "none", "campaign",
-		found ? json_string(v.campaign) : json_null(), "dial", found && v.dial_id ? json_integer(v.dial_id)
-		: json_null(), "reason", found && v.reason[0] ? json_string(v.reason) : json_null());
+	if (!d)
+		return 0;
+	pthread_mutex_lock(&d->lock);
+	for (size_t i = 0; i < d->nviews; i++)
+		if (strcmp(d->views[i].agent, a->actor) == 0) {
+			out->state = line_names[d->views[i].state];
+			snprintf(out->campaign, sizeof(out->campaign), "%s", d->views[i].campaign);
+			out->dial_id = d->views[i].dial_id;
+			out->why = d->views[i].why;
+			break;
+		}
+	pthread_mutex_unlock(&d->lock);
 	return 0;
 }

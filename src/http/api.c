@@ -582,10 +582,16 @@ static void line_start(struct http_req *r)
 static void line_get(struct http_req *r)
 {
 	struct tp_error err;
-	json_t *out = NULL;
+	struct app_line line;
 
 	tp_error_clear(&err);
-	answer(r, app_line_get(r->app, r->opt->dialer, &out, &err), &out, &err);
+	if (app_line_get(r->app, r->opt->dialer, &line, &err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	http_reply_json(r, 200, json_pack("{s:s,s:o,s:o,s:o}", "state", line.state, "campaign", line.campaign[0] ?
+		json_string(line.campaign) : json_null(), "dial", line.dial_id ? json_integer(line.dial_id) : json_null(),
+		"reason", line.why.code ? json_string(http_reason(r, &line.why)) : json_null()));
 }
 
 static void line_stop(struct http_req *r)

@@ -220,12 +220,13 @@ static void desk(struct http_req *r)
 	sales_text = json_dumps(sales, JSON_COMPACT);
 	html_begin(r, c.name, "desk");
 	/* The page is a shell: app.js reads these attributes, then drives the API. */
-	/* data-dialing: "click" when Telepro places the calls (the campaign dials and the
-	 * server has a SIP account), else "manual" (the tel: link). */
+	/* data-dialing: "click" or "progressive" when Telepro places the calls (the campaign
+	 * dials so and the server has a SIP account), else "manual" (the tel: link). */
 	html_f(r, "<div id=\"desk\" data-campaign-id=\"%lld\" data-campaign=\"%s\" data-agent=\"%s\" "
 		"data-call-link=\"%s\" data-outcomes=\"%s\" data-sales=\"%s\" data-dialing=\"%s\"",
 		(long long)c.id, c.name, r->session.user.name, r->opt->call_link ? r->opt->call_link : "tel:{phone}",
-		outcomes_text, sales_text, r->opt->dialer && c.dialing != DIALING_MANUAL ? "click" : "manual");
+		outcomes_text, sales_text, !r->opt->dialer || c.dialing == DIALING_MANUAL ? "manual"
+		: c.dialing == DIALING_PROGRESSIVE ? "progressive" : "click");
 	free(sales_text);
 	html_script_words(r);
 	html_f(r, ">");
@@ -239,6 +240,8 @@ static void desk(struct http_req *r)
 	html_f(r, "<section class=\"lead card\" aria-labelledby=\"lead-h\"><h2 id=\"lead-h\">%s</h2>"
 		"<div id=\"lead\"><p class=\"muted\">%s</p></div>"
 		"<p class=\"timer\">%s <output id=\"timer\">0:00</output></p>"
+		"<p class=\"dial-bar\" id=\"line-bar\" hidden><output id=\"line-state\" aria-live=\"polite\"></output> "
+		"<button type=\"button\" id=\"line-start\">%s</button></p>"
 		"<p class=\"dial-bar\" id=\"dial-bar\" hidden><output id=\"dial-state\" aria-live=\"polite\"></output> "
 		"<button type=\"button\" id=\"hangup\" hidden>%s</button></p>"
 		/* Consents are consumers' (B2C): a B2B desk has no such form. */
@@ -248,7 +251,7 @@ static void desk(struct http_req *r)
 		"<label for=\"consent-wording\">%s</label><input id=\"consent-wording\" maxlength=\"2000\">"
 		"<button type=\"submit\">%s</button> <output id=\"consent-status\" role=\"status\"></output>"
 		"</form></details></section>",
-		T(r, "Current lead"), T(r, "Loading…"), T(r, "Call time"), T(r, "Hang up"),
+		T(r, "Current lead"), T(r, "Loading…"), T(r, "Call time"), T(r, "Start dialing"), T(r, "Hang up"),
 		c.audience && strcmp(c.audience, "b2c") == 0 ? "" : " hidden", T(r, "The consumer's consent to be called"),
 		T(r, "Where it was given (web form, contest…)"), T(r, "On (default today)"), T(r, "The words agreed to"),
 		T(r, "Record the consent"));

@@ -2,7 +2,10 @@
 // up the server and SIPp). Kim presses D: the desk says her phone rings, then that she is
 // on the line, with the signalling's time; she gives the outcome and saves (the desk hangs
 // up first); the call logged has the talk time of the call placed. Her next number is
-// busy: Telepro logs it and the desk moves to the next lead by itself.
+// busy: Telepro logs it and the desk moves to the next lead by itself. Then pia's desk on a
+// progressive campaign: she starts dialing; Telepro logs the busy number and puts her
+// through to the next, who answers; she saves the outcome and the line, with nothing left
+// to call, says it waits.
 // Usage: node desk_test.js BASE_URL ARTEFACT_DIR TELEPRO
 'use strict';
 const path = require('path');
@@ -18,9 +21,9 @@ async function stateIs(page, state, timeout) {
 
 (async () => {
   const browser = await launch();
-  let kim;
+  let kim, cur;
   try {
-    kim = await signIn(browser, base, 'kim', 'pw-kim-12345');
+    kim = cur = await signIn(browser, base, 'kim', 'pw-kim-12345');
     const campaigns = JSON.parse(execFileSync(telepro, ['campaign', 'list', '--format', 'json']));
     const id = campaigns.find((c) => c.name === 'Dial test').id;
     await kim.goto(base + '/desk?campaign=' + id);
@@ -62,9 +65,38 @@ async function stateIs(page, state, timeout) {
     check('then the next lead (none left), the call\'s bar gone', !(await kim.isVisible('#dial-bar')) &&
       !(await kim.isVisible('#hangup')));
     await kim.screenshot({ path: path.join(out, 'desk-busy.png'), fullPage: true });
+
+    const pia = cur = await signIn(browser, base, 'pia', 'pw-pia-12345');
+    const pid = campaigns.find((c) => c.name === 'Progressive test').id;
+    await pia.goto(base + '/desk?campaign=' + pid);
+    await pia.waitForSelector('#line-start');
+    check('a progressive desk offers to start dialing', (await pia.textContent('#line-start')) === 'Lancer la numérotation',
+      await pia.textContent('#line-start'));
+    await pia.click('#line-start');
+    // The busy number comes and goes in a moment (logged by Telepro); the next answers.
+    await pia.waitForFunction(() => (document.querySelector('#dial-state') || {}).dataset &&
+      document.querySelector('#dial-state').dataset.state === 'connected', null, { timeout: 20000 });
+    check('then on the line with the next lead, shown', (await pia.textContent('#dial')).includes('04 78 10 00 65'),
+      await pia.textContent('#dial'));
+    await pia.screenshot({ path: path.join(out, 'desk-progressive.png'), fullPage: true });
+    await pia.keyboard.press('c');
+    await pia.keyboard.press('1');
+    await pia.keyboard.press('Enter');
+    await pia.waitForFunction(() => document.querySelector('#line-state').dataset.state === 'waiting', null,
+      { timeout: 20000 });
+    const waiting = await pia.textContent('#line-state');
+    check('nothing left: the line waits and says why, in French', waiting.startsWith('Numérotation progressive : en attente — rien'),
+      waiting);
+    const p = JSON.parse(execFileSync(telepro, ['kpi', '--campaign', 'Progressive test', '--by', 'agent', '--format', 'json']))
+      .groups.find((g) => g.key === 'pia');
+    check('pia: two calls, one conversation', p && p.calls === 2 && p.conversations === 1, p);
+    await pia.click('#stop');
+    await pia.waitForFunction(() => document.querySelector('#line-state').dataset.state === 'ended', null,
+      { timeout: 20000 });
   } catch (e) {
-    check('the desk test ran to its end', false, e.message + (kim ? ' — status: ' +
-      await kim.textContent('#status').catch(() => '?') + ' — call: ' + await kim.textContent('#dial-state').catch(() => '?') : ''));
+    check('the desk test ran to its end', false, e.message + (cur ? ' — status: ' +
+      await cur.textContent('#status').catch(() => '?') + ' — call: ' + await cur.textContent('#dial-state').catch(() => '?') +
+      ' — line: ' + await cur.textContent('#line-state').catch(() => '?') : ''));
   } finally {
     await browser.close();
   }

@@ -34,7 +34,7 @@ web=$(free_port tcp)
 export TELEPRO_DB
 TELEPRO_DB=$(new_db sip)
 "$T" init >/dev/null
-for u in ana:agent leo:agent zoe:agent eve:agent kim:agent max:agent pat:agent mia:manager; do
+for u in ana:agent leo:agent zoe:agent eve:agent kim:agent max:agent pat:agent pia:agent mia:manager; do
   printf '%s\n' "pw-${u%%:*}-12345" | "$T" user add "${u%%:*}" --role "${u#*:}" --password-stdin >/dev/null
 done
 "$T" user set ana --phone "sip:201@127.0.0.1:$phones" >/dev/null
@@ -44,6 +44,7 @@ done
 "$T" user set kim --phone "sip:205@127.0.0.1:$phones" >/dev/null
 "$T" user set max --phone "sip:206@127.0.0.1:$phones2" >/dev/null
 "$T" user set pat --phone "sip:207@127.0.0.1:$phones" >/dev/null
+"$T" user set pia --phone "sip:208@127.0.0.1:$phones" >/dev/null
 "$T" campaign add "Dial test" --kind appointment --audience b2b --window "mon-sun 00:00-24:00" \
   --block "mon-sun 00:00-24:00" --dialing click --caller-id "01 62 00 00 01" --ring-timeout 5s >/dev/null
 {
@@ -68,13 +69,13 @@ ring_timeout = 25
 CONF
 
 # The phones: ana's seven calls, leo's and eve's one each (zoe's rings nowhere), kim's two
-# at the desk, pat's line; the prospects: ana's seven, leo's one (eve's lead is refused as
-# it is dialed), kim's two and the three pat's line dials.
-sipp -sf "$here/phone.xml" -i 127.0.0.1 -p "$phones" -m 12 -d 1000 -recv_timeout 60000 \
+# at the desk, pat's and pia's lines; the prospects: ana's seven, leo's one (eve's lead is
+# refused as it is dialed), kim's two, the three pat's line dials and pia's two.
+sipp -sf "$here/phone.xml" -i 127.0.0.1 -p "$phones" -m 13 -d 1000 -recv_timeout 60000 \
   -trace_err -error_file "$work/phone_errors.log" -nostdin >"$work/phones.out" 2>&1 &
 phones_pid=$!
 pids+=("$phones_pid")
-sipp -sf "$here/prospects.xml" -i 127.0.0.1 -p "$prospects" -m 13 -recv_timeout 60000 \
+sipp -sf "$here/prospects.xml" -i 127.0.0.1 -p "$prospects" -m 15 -recv_timeout 60000 \
   -trace_err -error_file "$work/prospect_errors.log" -nostdin >"$work/prospects.out" 2>&1 &
 prospects_pid=$!
 pids+=("$prospects_pid")
@@ -93,7 +94,10 @@ serve
 
 rc=0
 python3 "$here/dialer_test.py" "http://127.0.0.1:$web" "$T" "$work" || rc=$?
-# The desk in a browser: the live states, the outcome saved with the signalling's time.
+# The desk in a browser: the live states, the outcome saved with the signalling's time;
+# then pia's progressive line on two more numbers (one busy, one who answers).
+printf 'company;last_name;phone\nSociété 62;Nom62;04 78 10 00 62\nSociété 65;Nom65;04 78 10 00 65\n' >"$work/pia.csv"
+"$T" import prospects "$work/pia.csv" --campaign "Progressive test" >/dev/null
 "$here/../web/setup.sh" >/dev/null
 out=${TELEPRO_WEB_ARTEFACTS:-$work}
 mkdir -p "$out"
