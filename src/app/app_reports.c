@@ -99,6 +99,54 @@ static int objectives(struct store *s, const struct campaign *c, int64_t agent_i
 	return 0;
 }
 
+/* The dialing breakdown (core/kpi.h): one group per way of dialing that made calls. */
+struct dialing_fold {
+	struct kpi_dialing_group g[KPI_DIAL_COUNT];
+	struct kpi_dialing_call prev;
+	bool any;
+};
+
+static int fold_dialing(void *ctx, const struct kpi_dialing_call *c)
+{
+	struct dialing_fold *f = ctx;
+
+	kpi_dialing_add(f->g, f->any ? &f->prev : NULL, c);
+	f->prev = *c;
+	f->any = true;
+	return 0;
+}
+
+static json_t *mean_or_null(int64_t sum, int64_t n)
+{
+	return n ? json_real((double)sum / (double)n) : json_null();
+}
+
+static int dialing_groups(struct store *s, const struct kpi_filter *f, json_t *groups, struct tp_error *err)
+{
+	struct dialing_fold fold = {0};
+	int rc = store_kpi_dialing(s, f, fold_dialing, &fold, err);
+
+	for (int i = 0; rc == 0 && i < KPI_DIAL_COUNT; i++) {
+		const struct kpi_dialing_group *k = &fold.g[i];
+		/* The agents' busy time around these calls: ringing, talking and waiting between. */
+		int64_t busy = k->ring_seconds + k->talk_seconds + k->idle_seconds;
+		struct kpi_interval connected = kpi_wilson(k->conversations, k->calls);
+
+		if (!k->calls)
+			continue;
+		json_array_append_new(groups, json_pack("{s:s,s:I,s:I,s:{s:o,s:o,s:o,s:I},s:o,s:o,s:o,s:I,s:o}",
+			"key", kpi_dialing_name((enum kpi_dialing)i), "calls", (json_int_t)k->calls,
+			"conversations", (json_int_t)k->conversations, "connected", "value", json_real(connected.value),
+			"low", json_real(connected.low), "high", json_real(connected.high), "n", (json_int_t)connected.n,
+			"ring_seconds_mean", mean_or_null(k->ring_seconds, k->calls),
+			"talk_seconds_mean", mean_or_null(k->talk_seconds, k->conversations),
+			"idle_seconds_mean", mean_or_null(k->idle_seconds, k->idle_gaps), "idle_gaps", (json_int_t)k->idle_gaps,
+			"calls_per_busy_hour", busy >= KPI_PER_HOUR_MIN_SECONDS ? json_real(3600.0 * (double)k->calls /
+			(double)busy) : json_null()));
+	}
+	return rc;
+}
+
 int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct tp_error *err)
 {
 	struct groups_ctx g = {-1, NULL, {0}, {0}};
@@ -108,6 +156,7 @@ int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct t
 	struct kpi_counts totals;
 	struct campaign c;
 	json_t *obj = NULL;
+	bool dialing;
 	int rc;
 
 	if ((rc = app_require(a, APP_AGENT | APP_SALES | APP_MANAGER | APP_ADMIN, "kpi", err)))
@@ -118,13 +167,15 @@ int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct t
 			return tp_error_set(err, TP_EFORBIDDEN, "kpi: an agent sees their own KPIs only (%s)", a->actor);
 		agent = a->actor;
 	}
-	if (q->by) {
+	dialing = q->by && strcmp(q->by, "dialing") == 0;
+	if (q->by && !dialing) {
 		for (size_t i = 0; i < sizeof(groupings) / sizeof(groupings[0]); i++)
 			if (strcmp(q->by, groupings[i].name) == 0)
 				by = groupings[i].by;
 		if (by == KPI_BY_NONE)
 			return tp_error_at(err, TP_EUSAGE, NULL, 0, "by",
-				"'%s': hour, weekday, weekday-hour, day, week, month, agent, campaign, outcome or block", q->by);
+				"'%s': hour, weekday, weekday-hour, day, week, month, agent, campaign, outcome, block or dialing",
+				q->by);
 	}
 	if ((rc = app_period(q->from, q->to, &f.from_day, &f.to_day, err)))
 		return rc;
@@ -146,6 +197,8 @@ int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct t
 	/* Every grouping but outcome partitions the calls and the calling time: its groups
 	 * add up to the totals (tests/unit/test_counters.c checks it), one read fewer. */
 	if (by != KPI_BY_NONE && (rc = store_kpi_groups(a->store, &f, by, on_group, &g, err)))
+		goto out;
+	if (dialing && (rc = dialing_groups(a->store, &f, g.groups, err)))
 		goto out;
 	if (by == KPI_BY_NONE || by == KPI_BY_OUTCOME) {
 		if ((rc = store_kpi_totals(a->store, &f, &totals, err)))

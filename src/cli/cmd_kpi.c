@@ -9,7 +9,7 @@
 
 static const char help[] =
 	"usage: telepro kpi [--campaign NAME] [--agent NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-	"                   [--by hour|weekday|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
+	"                   [--by hour|weekday|weekday-hour|day|week|month|agent|campaign|outcome|block|dialing]\n"
 	"                   [--format table|json|csv]\n"
 	"\n"
 	"Every KPI of the design with its denominator; each rate as value, 95% interval and n\n"
@@ -17,7 +17,9 @@ static const char help[] =
 	"Days are local days of each campaign. --by block splits inside and outside the\n"
 	"campaign's calling blocks (an hour counts as inside when a block covers its first\n"
 	"minute). With --campaign, progress against the daily and weekly objectives (of the\n"
-	"--to day, default today) is shown too.\n"
+	"--to day, default today) is shown too. --by dialing: how the calls were dialed\n"
+	"(manual, click, progressive), each with its calls, share connected, mean ring, talk and\n"
+	"idle time between calls, and calls per busy hour (docs/KPI.md).\n"
 	"JSON: {\"filter\":{...},\"totals\":{KPIS},\"groups\":[{\"key\":\"...\",KPIS}],\"objectives\":{...}}\n";
 
 static const char *const rate_keys[] = {"calls_per_hour", "conversations_per_hour", "contact_rate",
@@ -99,6 +101,56 @@ static void num(json_t *r, char *buf, size_t size)
 		snprintf(buf, size, "%.1f", json_real_value(v));
 }
 
+/* The dialing breakdown's own columns (its groups are not KPI groups). */
+static void dialing_rows(json_t *groups, bool csv)
+{
+	static const char *const means[] = {"ring_seconds_mean", "talk_seconds_mean", "idle_seconds_mean",
+		"calls_per_busy_hour"};
+	size_t i;
+	json_t *g;
+
+	if (csv)
+		puts("key,calls,conversations,connected,connected_low,connected_high,ring_seconds_mean,"
+			"talk_seconds_mean,idle_seconds_mean,calls_per_busy_hour");
+	else
+		printf("%-12s %7s %7s %-22s %7s %7s %7s %9s\n", "dialing", "calls", "conv", "connected", "ring s", "talk s",
+			"idle s", "calls/h*");
+	json_array_foreach(groups, i, g) {
+		json_t *c = json_object_get(g, "connected");
+		char cell[64];
+
+		if (csv) {
+			printf("%s,%lld,%lld,%f,%f,%f", json_string_value(json_object_get(g, "key")),
+				(long long)json_integer_value(json_object_get(g, "calls")),
+				(long long)json_integer_value(json_object_get(g, "conversations")),
+				json_number_value(json_object_get(c, "value")), json_number_value(json_object_get(c, "low")),
+				json_number_value(json_object_get(c, "high")));
+			for (size_t k = 0; k < sizeof(means) / sizeof(means[0]); k++)
+				if (json_is_number(json_object_get(g, means[k])))
+					printf(",%f", json_number_value(json_object_get(g, means[k])));
+				else
+					printf(",");
+			putchar('\n');
+			continue;
+		}
+		pct(c, cell, sizeof(cell));
+		printf("%-12s %7lld %7lld %-22s", json_string_value(json_object_get(g, "key")),
+			(long long)json_integer_value(json_object_get(g, "calls")),
+			(long long)json_integer_value(json_object_get(g, "conversations")), cell);
+		for (size_t k = 0; k < sizeof(means) / sizeof(means[0]); k++) {
+			json_t *m = json_object_get(g, means[k]);
+
+			if (json_is_number(m))
+				printf(k == 3 ? " %9.1f" : " %7.1f", json_number_value(m));
+			else
+				printf(k == 3 ? " %9s" : " %7s", "—");
+		}
+		putchar('\n');
+	}
+	if (!csv)
+		puts("* calls per hour of the agents' busy time: ringing, talking and waiting between calls");
+}
+
 static void table_row(const char *key, json_t *k, bool header)
 {
 	char contact[40], appt[40], perconv[40], sales[40], cph[16], convph[16], avg[16];
@@ -170,6 +222,10 @@ int cmd_kpi(int argc, char **argv)
 	}
 	if (format == FORMAT_JSON) {
 		cli_print_json(out);
+		goto out;
+	}
+	if (q.by && strcmp(q.by, "dialing") == 0) {
+		dialing_rows(json_object_get(out, "groups"), format == FORMAT_CSV);
 		goto out;
 	}
 	json_array_foreach(json_object_get(out, "groups"), i, g) {

@@ -1,5 +1,6 @@
 #include <math.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "core/kpi_json.h"
 
@@ -148,4 +149,40 @@ json_t *kpi_json(const struct kpi_counts *c, int64_t hourly_cost_cents)
 	json_object_set_new(o, "cost_per_appointment", cost_per(c->calling_seconds, hourly_cost_cents, c->appointments));
 	json_object_set_new(o, "cost_per_sale", cost_per(c->calling_seconds, hourly_cost_cents, c->sales));
 	return o;
+}
+
+static const char *const dialing_names[KPI_DIAL_COUNT] = {"manual", "click", "progressive"};
+
+int kpi_dialing_parse(const char *name, enum kpi_dialing *out)
+{
+	for (int i = 0; i < KPI_DIAL_COUNT; i++)
+		if (name && strcmp(name, dialing_names[i]) == 0) {
+			*out = (enum kpi_dialing)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *kpi_dialing_name(enum kpi_dialing d)
+{
+	return d >= 0 && d < KPI_DIAL_COUNT ? dialing_names[d] : "manual";
+}
+
+void kpi_dialing_add(struct kpi_dialing_group g[KPI_DIAL_COUNT], const struct kpi_dialing_call *prev,
+	const struct kpi_dialing_call *cur)
+{
+	struct kpi_dialing_group *k = &g[cur->mode >= 0 && cur->mode < KPI_DIAL_COUNT ? cur->mode : KPI_DIAL_MANUAL];
+
+	k->calls++;
+	k->conversations += cur->conversation;
+	k->ring_seconds += cur->ring_seconds;
+	k->talk_seconds += cur->talk_seconds;
+	if (prev && cur->timed && prev->timed && prev->agent_id == cur->agent_id && prev->local_day == cur->local_day) {
+		int64_t gap = cur->started_at - (prev->started_at + prev->ring_seconds + prev->talk_seconds);
+
+		if (gap >= 0 && gap <= KPI_IDLE_GAP_MAX) {
+			k->idle_seconds += gap;
+			k->idle_gaps++;
+		}
+	}
 }

@@ -81,4 +81,36 @@ struct kpi_interval kpi_per_hour(int64_t events, int64_t seconds);
 /* Mean of n values from their sum and sum of squares, with a normal 95 % interval. */
 struct kpi_interval kpi_mean(int64_t n, int64_t sum, int64_t sum_sq);
 
+/*
+ * How calls were dialed (docs/KPI.md, "How the calls were dialed"): by hand, click-to-call
+ * or progressive (core/dial.h), so that a manager sees what Telepro's dialing changed.
+ * The calls are folded in each agent's order of time: the idle time before a call is the
+ * gap since the end of the agent's previous call that day (ring and talk), counted when it
+ * is under KPI_IDLE_GAP_MAX (a longer one is a break, not time between calls).
+ */
+enum kpi_dialing { KPI_DIAL_MANUAL, KPI_DIAL_CLICK, KPI_DIAL_PROGRESSIVE, KPI_DIAL_COUNT };
+#define KPI_IDLE_GAP_MAX 1800
+
+struct kpi_dialing_call {
+	enum kpi_dialing mode;
+	int64_t agent_id;
+	int local_day;
+	bool timed;                 /* its time of day is known (a history's may not be) */
+	int64_t started_at, ring_seconds, talk_seconds;
+	bool conversation;
+};
+
+struct kpi_dialing_group {
+	int64_t calls, conversations;
+	int64_t ring_seconds, talk_seconds;
+	int64_t idle_seconds, idle_gaps;    /* the gaps before its calls, and how many */
+};
+
+/* "manual", "click", "progressive": 0 and *out, or -1. */
+int kpi_dialing_parse(const char *name, enum kpi_dialing *out);
+const char *kpi_dialing_name(enum kpi_dialing d);
+/* Adds cur (prev: the call before it in the same fold, NULL for the first) to its group. */
+void kpi_dialing_add(struct kpi_dialing_group g[KPI_DIAL_COUNT], const struct kpi_dialing_call *prev,
+	const struct kpi_dialing_call *cur);
+
 #endif

@@ -332,7 +332,8 @@ static const char m8_dials[] =
 	" ended_ms BIGINT NOT NULL DEFAULT 0, updated_ms BIGINT NOT NULL,"
 	" call_id BIGINT REFERENCES calls (id));"
 	"CREATE INDEX dials_live ON dials (state) WHERE state <> 'ended';"
-	"CREATE INDEX dials_agent ON dials (agent_id, id);";
+	"CREATE INDEX dials_agent ON dials (agent_id, id);"
+	"CREATE INDEX dials_call ON dials (call_id) WHERE call_id IS NOT NULL;";
 
 static const char *const migrations[] = {
 	m1_schema,

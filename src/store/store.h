@@ -339,6 +339,11 @@ struct kpi_group_key {
 typedef int (*store_kpi_fn)(void *ctx, const struct kpi_group_key *key, const struct kpi_counts *c);
 TP_MUST_USE int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group by, store_kpi_fn fn, void *ctx,
 	struct tp_error *err);
+/* The calls of f with how each was dialed (dials.mode, "manual" without one), each
+ * agent's in their order of time, for the dialing breakdown (core/kpi.h). */
+typedef int (*store_dialing_fn)(void *ctx, const struct kpi_dialing_call *c);
+TP_MUST_USE int store_kpi_dialing(struct store *s, const struct kpi_filter *f, store_dialing_fn fn, void *ctx,
+	struct tp_error *err);
 TP_MUST_USE int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err);
 
 /* The follow-ups of a campaign: each conversation with a hot or callback outcome (its

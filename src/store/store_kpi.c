@@ -834,3 +834,41 @@ int store_kpi_agents_active(struct store *s, int64_t campaign_id, int from_day, 
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
 }
+
+int store_kpi_dialing(struct store *s, const struct kpi_filter *f, store_dialing_fn fn, void *ctx,
+	struct tp_error *err)
+{
+	struct strbuf sb;
+	struct db_stmt *st;
+	int rc;
+
+	sb_init(&sb);
+	/* The dials' columns under names of their own: the filter names the calls' columns. */
+	sb_adds(&sb, "SELECT COALESCE(dm.dial_mode, 'manual'), agent_id, local_day, local_hour, started_at,"
+		" ring_seconds, talk_seconds, result FROM calls LEFT JOIN (SELECT call_id AS dial_call, mode AS dial_mode"
+		" FROM dials WHERE call_id IS NOT NULL) dm ON dm.dial_call = calls.id");
+	where(&sb, f, "local_day");
+	sb_adds(&sb, " ORDER BY agent_id, started_at, calls.id /* scan-ok: a period's calls, in each agent's order */");
+	st = db_prepare(s->db, sb.buf, err);
+	sb_release(&sb);
+	if (!st)
+		return err->code;
+	bind_filter_as(st, f, 1, false);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		struct kpi_dialing_call c = {0};
+
+		if (kpi_dialing_parse(db_col_text(st, 0), &c.mode))
+			c.mode = KPI_DIAL_MANUAL;
+		c.agent_id = db_col_int64(st, 1);
+		c.local_day = (int)db_col_int64(st, 2);
+		c.timed = db_col_int64(st, 3) >= 0;
+		c.started_at = db_col_int64(st, 4);
+		c.ring_seconds = db_col_int64(st, 5);
+		c.talk_seconds = db_col_int64(st, 6);
+		c.conversation = strcmp(db_col_text(st, 7), "conversation") == 0;
+		if ((rc = fn(ctx, &c)))
+			break;
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}

@@ -293,5 +293,18 @@ check("kpi: ana's three conversations", by.get("ana", {}).get("conversations") =
 check("kpi: leo's one call", by.get("leo", {}).get("calls") == 1, by.get("leo"))
 check("kpi: nothing for eve and zoe", "eve" not in by and "zoe" not in by, list(by))
 
+# How the calls were dialed (kpi --by dialing): the click-to-call campaign's, and the line's.
+k = cli_json("kpi", "--campaign", "Dial test", "--by", "dialing", "--format", "json")
+g = {x["key"]: x for x in k["groups"]}
+check("dialing: click-to-call only (ana's seven, leo's one)", list(g) == ["click"] and g["click"]["calls"] == 8 and
+      g["click"]["conversations"] == 4 and g["click"]["connected"]["n"] == 8, k["groups"])
+check("dialing: the mean ring of the calls placed", g.get("click", {}).get("ring_seconds_mean") is not None and
+      abs(g["click"]["ring_seconds_mean"] - sum(x[2] for x in EXPECT.values()) / 8) < 1.0, g.get("click"))
+k = cli_json("kpi", "--campaign", "Progressive test", "--by", "dialing", "--format", "json")
+g = {x["key"]: x for x in k["groups"]}
+check("dialing: the line's three calls, idle time between them", list(g) == ["progressive"] and
+      g["progressive"]["calls"] == 3 and g["progressive"]["idle_gaps"] == 2 and
+      0 <= g["progressive"]["idle_seconds_mean"] <= 2, k["groups"])
+
 print(f"dialer: {checks} checks, {failures} failed")
 sys.exit(1 if failures else 0)

@@ -133,9 +133,51 @@ static void test_calendar(void **state)
 	assert_int_equal(tz_hour_end("Asia/Kolkata", 1795000000), 1795001400);
 }
 
+/* The dialing breakdown: each call in its way's group; the idle time before a call is the
+ * gap since the same agent's previous call ended that day, under half an hour. */
+static void test_dialing(void **state)
+{
+	struct kpi_dialing_group g[KPI_DIAL_COUNT] = {{0}};
+	const struct kpi_dialing_call calls[] = {
+		/* agent 1, day 1: manual at 9:00 (20 s ring, 60 s talk), progressive 10 s later, click 2 h later */
+		{KPI_DIAL_MANUAL, 1, 20261207, true, 32400, 20, 60, true},
+		{KPI_DIAL_PROGRESSIVE, 1, 20261207, true, 32490, 25, 0, false},
+		{KPI_DIAL_PROGRESSIVE, 1, 20261207, true, 32520, 3, 100, true},
+		{KPI_DIAL_CLICK, 1, 20261207, true, 40000, 5, 0, false},
+		/* agent 2: its first call has no gap before it; a history's untimed call none either */
+		{KPI_DIAL_PROGRESSIVE, 2, 20261207, true, 32600, 4, 0, false},
+		{KPI_DIAL_MANUAL, 2, 20261207, false, 32610, 0, 0, false},
+		/* agent 2 the next day: no gap across days */
+		{KPI_DIAL_PROGRESSIVE, 2, 20261208, true, 32700, 4, 0, false},
+	};
+	enum kpi_dialing d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		kpi_dialing_add(g, i ? &calls[i - 1] : NULL, &calls[i]);
+	assert_int_equal(g[KPI_DIAL_MANUAL].calls, 2);
+	assert_int_equal(g[KPI_DIAL_MANUAL].conversations, 1);
+	assert_int_equal(g[KPI_DIAL_MANUAL].idle_gaps, 0);
+	assert_int_equal(g[KPI_DIAL_PROGRESSIVE].calls, 4);
+	assert_int_equal(g[KPI_DIAL_PROGRESSIVE].conversations, 1);
+	assert_int_equal(g[KPI_DIAL_PROGRESSIVE].ring_seconds, 36);
+	assert_int_equal(g[KPI_DIAL_PROGRESSIVE].talk_seconds, 100);
+	/* 32490 - (32400 + 80) = 10, then 32520 - (32490 + 25) = 5 */
+	assert_int_equal(g[KPI_DIAL_PROGRESSIVE].idle_gaps, 2);
+	assert_int_equal(g[KPI_DIAL_PROGRESSIVE].idle_seconds, 15);
+	/* 40000 - (32520 + 103) = 7377 s: a break, not time between calls */
+	assert_int_equal(g[KPI_DIAL_CLICK].calls, 1);
+	assert_int_equal(g[KPI_DIAL_CLICK].idle_gaps, 0);
+	assert_int_equal(kpi_dialing_parse("progressive", &d), 0);
+	assert_int_equal(d, KPI_DIAL_PROGRESSIVE);
+	assert_int_equal(kpi_dialing_parse("predictive", &d), -1);
+	assert_string_equal(kpi_dialing_name(KPI_DIAL_CLICK), "click");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dialing),
 		cmocka_unit_test(test_wilson_published),
 		cmocka_unit_test(test_zero_denominators),
 		cmocka_unit_test(test_hand_computed_day),
