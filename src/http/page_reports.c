@@ -420,7 +420,8 @@ void page_dashboard(struct http_req *r)
 	struct app_kpi_query q = {campaign && *campaign ? campaign : NULL, agent && *agent ? agent : NULL,
 		http_query(r, "from"), http_query(r, "to"), NULL};
 	struct campaign_opts co = {r, q.campaign, json_object()};
-	json_t *hours = NULL, *heat = NULL, *weeks = NULL, *agents = NULL, *outcomes = NULL, *insights = NULL, *t, *g;
+	json_t *hours = NULL, *heat = NULL, *weeks = NULL, *agents = NULL, *outcomes = NULL, *insights = NULL, *dialed = NULL,
+		*t, *g;
 	struct tp_error err;
 	bool is_agent = strcmp(r->session.user.role, "agent") == 0;
 	size_t i;
@@ -517,6 +518,39 @@ void page_dashboard(struct http_req *r)
 	}
 	if (q.campaign && strcmp(r->session.user.role, "sales") != 0)
 		insights_section(r, &q);
+	/* How the calls were dialed, once Telepro placed some (docs/KPI.md): what its dialing
+	 * changed, beside the calls dialed by hand. */
+	if (kpi(r, &q, "dialing", &dialed))
+		goto out;
+	if (json_array_size(json_object_get(dialed, "groups")) > 1 ||
+	    (json_array_size(json_object_get(dialed, "groups")) == 1 &&
+	     strcmp(jstr_key(json_array_get(json_object_get(dialed, "groups"), 0)), "manual") != 0)) {
+		html_f(r, "<section aria-labelledby=\"dial-h\"><h2 id=\"dial-h\">%s</h2><table class=\"agents\" id=\"dialing\">"
+			"<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+			"<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+			"</tr></thead><tbody>", T(r, "How the calls were dialed"), T(r, "Dialing"), T(r, "Calls"),
+			T(r, "Connected"), T(r, "Mean ring"), T(r, "Mean wait between calls"), T(r, "Average conversation"),
+			T(r, "Calls per busy hour"));
+		json_array_foreach(json_object_get(dialed, "groups"), i, g) {
+			json_t *c = json_object_get(g, "connected");
+			const char *cells[4];
+			static const char *const keys[] = {"ring_seconds_mean", "idle_seconds_mean", "talk_seconds_mean",
+				"calls_per_busy_hour"};
+
+			for (int k = 0; k < 4; k++) {
+				json_t *v = json_object_get(g, keys[k]);
+
+				cells[k] = json_is_number(v) ? arena_printf(&r->arena, k == 3 ? "%s" : "%s s",
+					num(r, json_number_value(v), k == 3 ? 1 : 0)) : "—";
+			}
+			html_f(r, "<tr data-dialing=\"%s\"><th scope=\"row\">%s</th><td>%lld</td><td>%s [%s–%s]</td><td>%s</td>"
+				"<td>%s</td><td>%s</td><td>%s</td></tr>", jstr_key(g), T(r, jstr_key(g)), count_of(g, "calls"),
+				pct(r, json_number_value(json_object_get(c, "value"))), pct(r, json_number_value(json_object_get(c, "low"))),
+				pct(r, json_number_value(json_object_get(c, "high"))), cells[0], cells[1], cells[2], cells[3]);
+		}
+		html_f(r, "</tbody></table><p class=\"muted\">%s</p></section>",
+			T(r, "Calls per busy hour: the calls over the agents' time ringing, talking and waiting between calls (a wait over 30 min is a break)."));
+	}
 	html_f(r, "<section aria-labelledby=\"hours-h\"><h2 id=\"hours-h\">%s</h2>", T(r, "By hour of day"));
 	if (!unplaced_note(r, hours))
 		chart_hours(r, json_object_get(hours, "groups"));
@@ -683,6 +717,7 @@ out:
 	json_decref(agents);
 	json_decref(outcomes);
 	json_decref(insights);
+	json_decref(dialed);
 	json_decref(co.kinds);
 	html_end(r);
 }

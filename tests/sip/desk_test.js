@@ -93,6 +93,15 @@ async function stateIs(page, state, timeout) {
     await pia.click('#stop');
     await pia.waitForFunction(() => document.querySelector('#line-state').dataset.state === 'ended', null,
       { timeout: 20000 });
+
+    // The manager's dashboard says how the calls were dialed.
+    const mia = cur = await signIn(browser, base, 'mia', 'pw-mia-12345');
+    await mia.goto(base + '/dashboard?campaign=' + encodeURIComponent('Dial test'));
+    // Ana's seven, leo's one, kim's two; five reached someone.
+    const cells = await mia.$$eval('#dialing tr[data-dialing="click"] > *', (c) => c.map((x) => x.textContent));
+    check('the dashboard: the click-to-call calls and their connected share', cells[0] === 'clic pour appeler' &&
+      cells[1] === '10' && cells[2].startsWith('50,0 %'), cells);
+    await mia.screenshot({ path: path.join(out, 'dashboard-dialing.png'), fullPage: true });
   } catch (e) {
     check('the desk test ran to its end', false, e.message + (cur ? ' — status: ' +
       await cur.textContent('#status').catch(() => '?') + ' — call: ' + await cur.textContent('#dial-state').catch(() => '?') +
