@@ -178,6 +178,7 @@ static const char *const script_words[] = {
 	N_("On the line"), N_("Call ended"), N_("logged"), N_("give the outcome"),
 	N_("your phone did not answer: the prospect was not called"), N_("not called: the rules refuse this lead now"),
 	N_("the call failed on the telephony's side"), N_("the server stopped during the call"),
+	N_("sip_off"), N_("sip_trying"), N_("sip_registered"), N_("sip_failed"),
 	N_("Start dialing"), N_("Progressive dialing:"), N_("line_ringing"), N_("line_ready"), N_("line_dialing"),
 	N_("line_wrapup"), N_("line_paused"), N_("line_waiting"), N_("line_ended"),
 	/* The fields a refusal names (a file's columns, a call's). */

@@ -516,6 +516,22 @@ static void users(struct http_req *r)
 	html_begin(r, T(r, "Users"), "users");
 	if (http_query(r, "saved"))
 		html_f(r, "<p class=\"message ok\" role=\"status\">%s</p>", T(r, "Saved."));
+	/* The server's SIP account: whether Telepro dials, and its registration. */
+	{
+		json_t *sip = app_dialer_status(r->opt->dialer);
+		const char *reg = json_string_value(json_object_get(sip, "register"));
+
+		if (!json_is_true(json_object_get(sip, "sip")))
+			html_f(r, "<p class=\"muted\" id=\"sip-status\" data-register=\"none\">%s</p>",
+				T(r, "Telephony: this server has no SIP account; agents dial by hand."));
+		else
+			html_f(r, "<p id=\"sip-status\" data-register=\"%s\">%s %s · %s%s%s</p>", reg, T(r, "Telephony:"),
+				jstr(sip, "local"), T(r, arena_printf(&r->arena, "sip_%s", reg)),
+				json_integer_value(json_object_get(sip, "status")) > 0 ? " — " : "",
+				json_integer_value(json_object_get(sip, "status")) > 0 ? arena_printf(&r->arena, "%lld %s",
+					(long long)json_integer_value(json_object_get(sip, "status")), jstr(sip, "reason")) : "");
+		json_decref(sip);
+	}
 	html_f(r, "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		"<th scope=\"col\">%s</th>%S</tr></thead><tbody>", T(r, "Login"), T(r, "Role"), T(r, "State"),
 		T(r, "Phone (SIP)"),

@@ -155,6 +155,13 @@ for password, registered, lead_phone in (("s3cret-Pass", ("registered", 200), "+
         time.sleep(0.05)
     check(f"password {password}: registration {registered}", (reg.get("register"), reg.get("status")) == registered,
           reg)
+    # The users page says it too, in French.
+    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    c.request("GET", "/users", headers={"Cookie": mia[0], "Accept-Language": "fr"})
+    page = c.getresponse().read().decode()
+    said = {"registered": "enregistré — 200 OK", "failed": "enregistrement refusé — 403 Forbidden"}[registered[0]]
+    check(f"password {password}: the users page says '{said}'", f'data-register="{registered[0]}"' in page and
+          said in page, page[page.find('id="sip-status"'):][:200])
     session = login()
     st, lead, _ = api("POST", f"/api/v1/campaigns/{cid}/next", {}, session)
     check(f"password {password}: the lead", lead.get("phone") == lead_phone, lead)
