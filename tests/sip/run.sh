@@ -29,12 +29,15 @@ phones2=$(free_port udp)
 prospects2=$(free_port udp)
 registrar=$(free_port udp)
 trunk=$(free_port udp)
+phones_tcp=$(free_port tcp)
+prospects_tcp=$(free_port tcp)
+sip_tcp=$(free_port tcp)
 web=$(free_port tcp)
 
 export TELEPRO_DB
 TELEPRO_DB=$(new_db sip)
 "$T" init >/dev/null
-for u in ana:agent leo:agent zoe:agent eve:agent kim:agent max:agent pat:agent pia:agent mia:manager; do
+for u in ana:agent leo:agent zoe:agent eve:agent kim:agent max:agent pat:agent pia:agent tom:agent mia:manager; do
   printf '%s\n' "pw-${u%%:*}-12345" | "$T" user add "${u%%:*}" --role "${u#*:}" --password-stdin >/dev/null
 done
 "$T" user set ana --phone "sip:201@127.0.0.1:$phones" >/dev/null
@@ -45,6 +48,7 @@ done
 "$T" user set max --phone "sip:206@127.0.0.1:$phones2" >/dev/null
 "$T" user set pat --phone "sip:207@127.0.0.1:$phones" >/dev/null
 "$T" user set pia --phone "sip:208@127.0.0.1:$phones" >/dev/null
+"$T" user set tom --phone "sip:209@127.0.0.1:$phones_tcp;transport=tcp" >/dev/null
 "$T" campaign add "Dial test" --kind appointment --audience b2b --window "mon-sun 00:00-24:00" \
   --block "mon-sun 00:00-24:00" --dialing click --caller-id "01 62 00 00 01" --ring-timeout 5s >/dev/null
 {
@@ -127,7 +131,19 @@ local = 127.0.0.1:$sip
 user = telepro
 password_env = TELEPRO_SIP_PASSWORD
 CONF
-python3 "$here/server_test.py" "$T" "$work" "$web" "$work/sip2.conf" "$work/sip3.conf" ||
+# TCP: the same click-to-call, every message over TCP.
+sipp -sf "$here/phone.xml" -t t1 -i 127.0.0.1 -p "$phones_tcp" -recv_timeout 20000 -nostdin >/dev/null 2>&1 &
+pids+=($!)
+sipp -sf "$here/prospects.xml" -t t1 -i 127.0.0.1 -p "$prospects_tcp" -recv_timeout 20000 -nostdin >/dev/null 2>&1 &
+pids+=($!)
+cat >"$work/sip4.conf" <<CONF
+[sip]
+register = no
+uri = sip:{e164}@127.0.0.1:$prospects_tcp;transport=tcp
+local = 127.0.0.1:$sip_tcp
+transport = tcp
+CONF
+python3 "$here/server_test.py" "$T" "$work" "$web" "$work/sip2.conf" "$work/sip3.conf" "$work/sip4.conf" ||
   { rc=1; tail -30 "$work/restart-serve.log"; }
 # Every call each SIPp expected came and went through its scenario's end.
 for who in phones prospects; do

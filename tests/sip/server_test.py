@@ -11,7 +11,9 @@ Account: the server registers (401, digest) and its calls are authenticated by t
 (407); with a wrong password, the registration fails (403) and so does the call, which
 reached nobody and is not logged.
 
-Usage: server_test.py TELEPRO WORKDIR WEB_PORT RESTART_CONF ACCOUNT_CONF"""
+TCP: tom's click-to-call with every message over TCP (his phone, the prospect, Telepro).
+
+Usage: server_test.py TELEPRO WORKDIR WEB_PORT RESTART_CONF ACCOUNT_CONF TCP_CONF"""
 import os
 import http.client
 import json
@@ -19,7 +21,8 @@ import subprocess
 import sys
 import time
 
-TELEPRO, WORK, PORT, CONF, ACCOUNT = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+TELEPRO, WORK, PORT, CONF, ACCOUNT, TCP = sys.argv[1:7]
+PORT = int(PORT)
 failures = 0
 checks = 0
 
@@ -175,6 +178,22 @@ for password, registered, lead_phone in (("s3cret-Pass", ("registered", 200), "+
               j.get("result") is None and j.get("sip_status") == 403 and j.get("call_id") is None, j)
     server.terminate()
     check(f"password {password}: the server stops cleanly", server.wait() == 0)
+
+# 4. TCP: a prospect who answers and hangs up after 2 s, over TCP end to end.
+with open(f"{WORK}/tcp.csv", "w") as f:
+    f.write("company;last_name;phone\nSociété 71;Nom71;04 78 10 00 71\n")
+subprocess.run([TELEPRO, "import", "prospects", f"{WORK}/tcp.csv", "--campaign", "Dial test"], check=True,
+               capture_output=True)
+server = start(TCP)
+session = login("tom")
+st, lead, _ = api("POST", f"/api/v1/campaigns/{cid}/next", {}, session)
+check("tom's lead", lead.get("phone") == "+33478100071", lead)
+st, d, _ = api("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {}, session)
+j = wait(session, d.get("id"), ("ended",))
+check("over TCP: answered, joined, hung up by the prospect", j.get("result") == "conversation" and
+      j.get("end") == "prospect_hung_up" and abs(j.get("talk_seconds", -9) - 2) <= 1, j)
+server.terminate()
+check("over TCP: the server stops cleanly", server.wait() == 0)
 
 print(f"server: {checks} checks, {failures} failed")
 sys.exit(1 if failures else 0)
