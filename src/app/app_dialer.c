@@ -218,6 +218,8 @@ static void run_actions(struct live *l, unsigned act)
 			step(l, DIAL_EV_PROSPECT_FAILED, 400);
 			return;
 		}
+		/* Its ring counts from the INVITE sent, the rules' check done. */
+		l->row.d.prospect_ms = now_ms();
 		l->ring_timer = sipua_timer_start(d->ua, (int64_t)l->ring_timeout * 1000, on_ring_timeout, l);
 	}
 	struct sipua_leg *agent = l->line ? l->line->leg : l->agent;
@@ -870,8 +872,10 @@ int app_dial_get(struct app *a, int64_t dial_id, json_t **out, struct tp_error *
 		r.d.result ? json_string(r.d.result) : json_null(), "sip_status", r.d.status,
 		"ring_seconds", (json_int_t)dial_ring_seconds(&so_far), "talk_seconds", (json_int_t)dial_talk_seconds(&so_far),
 		"call_id", r.call_id ? json_integer(r.call_id) : json_null());
-	/* When it started and ended (Unix time in milliseconds; ended_ms null while it goes on). */
+	/* When it started, the prospect's INVITE was sent and it ended (Unix time in
+	 * milliseconds; null when not, or not yet). */
 	json_object_set_new(*out, "started_ms", json_integer(r.d.started_ms));
+	json_object_set_new(*out, "invited_ms", r.d.prospect_ms ? json_integer(r.d.prospect_ms) : json_null());
 	json_object_set_new(*out, "ended_ms", r.d.state == DIAL_ENDED ? json_integer(r.d.ended_ms) : json_null());
 	return 0;
 }
