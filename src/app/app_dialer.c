@@ -254,6 +254,25 @@ static void step(struct live *l, enum dial_event e, int status)
 }
 
 
+/* The agent's phone answered a re-offer (accepted, with its answer sdp, or refused): the
+ * prospect's media given to it, the prospect's 200 is acknowledged with that answer. A
+ * re-offer back to no media (a kept line between calls) changes nothing. */
+static void agent_reoffered(struct live *l, bool accepted, int status, const char *sdp)
+{
+	unsigned act;
+
+	if (l->row.d.state != DIAL_JOINING || !l->prospect)
+		return;
+	if (!accepted) {
+		step(l, DIAL_EV_JOIN_FAILED, status);
+		return;
+	}
+	act = dial_step(&l->row.d, DIAL_EV_JOINED, status, now_ms());
+	if (act & DIAL_DO_ACK_PROSPECT)
+		sipua_ack(l->prospect, sdp);
+	run_actions(l, act);
+}
+
 /* Progressive dialing: the agent's line -------------------------------------------------- */
 
 static void line_publish(struct line *ln)
@@ -297,6 +316,11 @@ static const struct tp_error *say(struct tp_error *e, const char *msgid)
 static void line_free(struct line *ln)
 {
 	struct line **p = &ln->dialer->lines;
+
+	/* A call placed on it may outlive it (its prospect still hanging up). */
+	for (struct live *l = ln->dialer->live; l; l = l->next)
+		if (l->line == ln)
+			l->line = NULL;
 
 	while (*p && *p != ln)
 		p = &(*p)->next;
@@ -430,17 +454,9 @@ static void on_line_leg(struct line *ln, struct sipua_leg *leg, enum sipua_event
 		line_set(ln, LINE_ENDED, say(&e, TP_MSG("your phone did not answer")));
 		return;
 	case SIPUA_REOFFERED:
-		if (l && l->row.d.state == DIAL_JOINING && l->prospect) {
-			unsigned act = dial_step(&l->row.d, DIAL_EV_JOINED, status, now_ms());
-
-			if (act & DIAL_DO_ACK_PROSPECT)
-				sipua_ack(l->prospect, sdp);
-			run_actions(l, act);
-		}
-		return;
 	case SIPUA_REOFFER_FAILED:
 		if (l)
-			step(l, DIAL_EV_JOIN_FAILED, status);
+			agent_reoffered(l, ev == SIPUA_REOFFERED, status, sdp);
 		return;
 	case SIPUA_BYE:
 		/* The agent hung up their phone: the line, and whatever goes on, end. */
@@ -559,19 +575,9 @@ static void on_leg(void *arg, struct sipua_leg *leg, void *leg_arg, enum sipua_e
 		step(l, agent ? DIAL_EV_AGENT_FAILED : DIAL_EV_PROSPECT_FAILED, status);
 		return;
 	case SIPUA_REOFFERED:
-		if (!agent)
-			return;
-		if (l->row.d.state == DIAL_JOINING && l->prospect) {
-			unsigned act = dial_step(&l->row.d, DIAL_EV_JOINED, status, now_ms());
-
-			if (act & DIAL_DO_ACK_PROSPECT)
-				sipua_ack(l->prospect, sdp);
-			run_actions(l, act);
-		}
-		return;
 	case SIPUA_REOFFER_FAILED:
 		if (agent)
-			step(l, DIAL_EV_JOIN_FAILED, status);
+			agent_reoffered(l, e == SIPUA_REOFFERED, status, sdp);
 		return;
 	case SIPUA_BYE:
 		step(l, agent ? DIAL_EV_AGENT_BYE : DIAL_EV_PROSPECT_BYE, status);

@@ -37,6 +37,7 @@ struct sipua {
 	su_root_t *root;
 	nua_t *nua;
 	nua_handle_t *reg;
+	int reg_tries;              /* challenges answered since the last final answer */
 	int wake_fd[2];             /* a byte written wakes the SIP thread */
 	su_wait_t wait[1];
 	struct sipua_leg *legs;     /* live legs, to hang up at the end */
@@ -136,10 +137,13 @@ static void on_event(nua_event_t event, int status, char const *phrase, nua_t *n
 		}
 		return;
 	case nua_r_register:
-		if ((status == 401 || status == 407) && authenticate(ua, nh, &(int){0}, sip))
+		/* One answer per challenge: a registrar that challenges again refuses us. */
+		if ((status == 401 || status == 407) && authenticate(ua, nh, &ua->reg_tries, sip))
 			return;
-		if (status >= 200)
+		if (status >= 200) {
+			ua->reg_tries = 0;
 			set_reg(ua, status, phrase);
+		}
 		return;
 	case nua_i_invite:
 		/* Telepro calls out only. */

@@ -6,103 +6,25 @@ calls logged for them, one prospect line per agent, the rules checked as the num
 dialed, and who may see and end a call.
 
 Usage: dialer_test.py BASE_URL TELEPRO WORKDIR"""
-import http.client
-import json
 import subprocess
 import sys
 import time
 import urllib.parse
 
+from sip_lib import Agent as SignedIn, check, cli_json as cli_json_of, finish
+
 BASE, TELEPRO, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 HOST, PORT = urllib.parse.urlparse(BASE).hostname, urllib.parse.urlparse(BASE).port
-failures = 0
-checks = 0
-
-
-def check(name, cond, detail=""):
-    global failures, checks
-    checks += 1
-    if not cond:
-        failures += 1
-        print(f"FAIL: {name} {detail}")
-
-
-class Agent:
-    """A signed-in user of the API."""
-
-    def __init__(self, name):
-        self.name = name
-        status, cookie, csrf = self.login()
-        if status != 200:
-            raise SystemExit(f"FAIL: {name} cannot sign in ({status})")
-        self.cookie, self.csrf = cookie, csrf
-
-    def login(self):
-        st, h, text = self.raw("POST", "/api/v1/login", {"login": self.name, "password": f"pw-{self.name}-12345"})
-        cookie = next((c.split(";")[0] for c in h.get_all("Set-Cookie") or [] if c.startswith("tp_session=")), None)
-        return st, cookie, json.loads(text).get("csrf")
-
-    def raw(self, method, path, body=None):
-        conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-        h = {"Accept-Language": "en"}
-        if getattr(self, "cookie", None):
-            h["Cookie"] = self.cookie
-            h["X-CSRF-Token"] = self.csrf
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            h["Content-Type"] = "application/json"
-        conn.request(method, path, body=data, headers=h)
-        res = conn.getresponse()
-        text = res.read().decode()
-        conn.close()
-        return res.status, res.headers, text
-
-    def call(self, method, path, body=None):
-        st, _, text = self.raw(method, path, body)
-        try:
-            return st, json.loads(text)
-        except ValueError:
-            return st, text
-
-    def next_lead(self, campaign_id):
-        st, j = self.call("POST", f"/api/v1/campaigns/{campaign_id}/next", {})
-        check(f"{self.name}: next", st == 200 and j.get("lead_id"), f"{st} {j}")
-        return j
-
-    def dial(self, lead_id):
-        st, j = self.call("POST", f"/api/v1/leads/{lead_id}/dial", {})
-        check(f"{self.name}: dial lead {lead_id} is accepted (202)", st == 202 and j.get("state") == "ringing_agent",
-              f"{st} {j}")
-        return j.get("id")
-
-    def wait(self, dial_id, states, seconds=30):
-        """Polls the call placed until its state is one of states; returns its JSON."""
-        deadline = time.monotonic() + seconds
-        seen = []
-        while True:
-            st, j = self.call("GET", f"/api/v1/dialer/{dial_id}")
-            if st != 200:
-                check(f"GET dialer/{dial_id}", False, f"{st} {j}")
-                return j
-            if not seen or seen[-1] != j["state"]:
-                seen.append(j["state"])
-            if j["state"] in states:
-                j["seen"] = seen
-                return j
-            if time.monotonic() > deadline:
-                check(f"call {dial_id} reaches {states}", False, f"stuck in {seen}")
-                return j
-            time.sleep(0.05)
-
-
 def near(value, expected):
     return value is not None and abs(value - expected) <= 1
 
 
+def Agent(name):
+    return SignedIn(HOST, PORT, name)
+
+
 def cli_json(*args):
-    out = subprocess.run([TELEPRO, *args], check=True, capture_output=True, text=True).stdout
-    return json.loads(out)
+    return cli_json_of(TELEPRO, *args)
 
 
 campaign = next(c for c in cli_json("campaign", "list", "--format", "json") if c["name"] == "Dial test")
@@ -267,21 +189,11 @@ time.sleep(0.3)
 st, line = pat.call("GET", "/api/v1/line")
 check("paused: the line waits", line["state"] == "paused", line)
 st, _ = pat.call("POST", "/api/v1/sessions/resume", {})
-deadline = time.monotonic() + 10
-while time.monotonic() < deadline:
-    st, line = pat.call("GET", "/api/v1/line")
-    if line["state"] == "waiting":
-        break
-    time.sleep(0.05)
+line = pat.wait_line("waiting")
 check("resumed: nothing left to call, the line waits and says why", line["state"] == "waiting" and
       line["reason"], line)
 st, j = pat.call("POST", "/api/v1/line/stop", {})
-deadline = time.monotonic() + 10
-while time.monotonic() < deadline:
-    st, line = pat.call("GET", "/api/v1/line")
-    if line["state"] == "ended":
-        break
-    time.sleep(0.05)
+line = pat.wait_line("ended")
 check("the line stops", line["state"] == "ended", line)
 st, j = pat.call("POST", "/api/v1/sessions/stop", {})
 
@@ -306,5 +218,4 @@ check("dialing: the line's three calls, idle time between them", list(g) == ["pr
       g["progressive"]["calls"] == 3 and g["progressive"]["idle_gaps"] == 2 and
       0 <= g["progressive"]["idle_seconds_mean"] <= 2, k["groups"])
 
-print(f"dialer: {checks} checks, {failures} failed")
-sys.exit(1 if failures else 0)
+finish("dialer")

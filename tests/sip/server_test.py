@@ -16,25 +16,14 @@ TCP: tom's click-to-call with every message over TCP (his phone, the prospect, T
 Usage: server_test.py TELEPRO WORKDIR WEB_PORT RESTART_CONF ACCOUNT_CONF TCP_CONF"""
 import os
 import http.client
-import json
 import subprocess
 import sys
 import time
 
+from sip_lib import Agent, check, cli_json, finish
+
 TELEPRO, WORK, PORT, CONF, ACCOUNT, TCP = sys.argv[1:7]
 PORT = int(PORT)
-failures = 0
-checks = 0
-
-
-def check(name, cond, detail=""):
-    global failures, checks
-    checks += 1
-    if not cond:
-        failures += 1
-        print(f"FAIL: {name} {detail}")
-
-
 def start(conf=CONF, password=None):
     log = open(f"{WORK}/restart-serve.log", "a")
     env = dict(os.environ)
@@ -54,87 +43,50 @@ def start(conf=CONF, password=None):
     raise SystemExit("FAIL: the server did not start")
 
 
-def api(method, path, body=None, session=None):
-    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    h = {"Accept-Language": "en"}
-    if session:
-        h["Cookie"], h["X-CSRF-Token"] = session
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        h["Content-Type"] = "application/json"
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    text = r.read().decode()
-    cookies = r.headers.get_all("Set-Cookie") or []
-    try:
-        j = json.loads(text)
-    except ValueError:
-        j = text
-    return r.status, j, cookies
-
-
 def login(user="max"):
-    st, j, cookies = api("POST", "/api/v1/login", {"login": user, "password": f"pw-{user}-12345"})
-    cookie = next(c.split(";")[0] for c in cookies if c.startswith("tp_session="))
-    return cookie, j["csrf"]
-
-
-def wait(session, dial_id, states):
-    deadline = time.monotonic() + 30
-    while True:
-        st, j, _ = api("GET", f"/api/v1/dialer/{dial_id}", session=session)
-        if st == 200 and j["state"] in states:
-            return j
-        if time.monotonic() > deadline:
-            check(f"call {dial_id} reaches {states}", False, j)
-            return j
-        time.sleep(0.05)
+    return Agent("127.0.0.1", PORT, user)
 
 
 def calls_of_max():
-    k = json.loads(subprocess.run([TELEPRO, "kpi", "--campaign", "Dial test", "--by", "agent", "--format", "json"],
-                                  check=True, capture_output=True, text=True).stdout)
+    k = cli_json(TELEPRO, "kpi", "--campaign", "Dial test", "--by", "agent", "--format", "json")
     return next((g["calls"] for g in k["groups"] if g["key"] == "max"), 0)
 
 
-cid = next(c["id"] for c in json.loads(subprocess.run([TELEPRO, "campaign", "list", "--format", "json"], check=True,
-                                                      capture_output=True, text=True).stdout)
-           if c["name"] == "Dial test")
+cid = next(c["id"] for c in cli_json(TELEPRO, "campaign", "list", "--format", "json") if c["name"] == "Dial test")
 
 # 1. Answered when the server dies.
 server = start()
 session = login()
-st, lead, _ = api("POST", f"/api/v1/campaigns/{cid}/next", {}, session)
+st, lead = session.call("POST", f"/api/v1/campaigns/{cid}/next", {})
 check("max's first lead", lead.get("phone") == "+33478100025", lead)
-st, d, _ = api("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {}, session)
+st, d = session.call("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {})
 dial_id = d["id"]
-wait(session, dial_id, ("connected",))
+session.wait(dial_id, ("connected",))
 server.kill()
 server.wait()
 server = start()
 session = login()
-j = wait(session, dial_id, ("ended",))
+j = session.wait(dial_id, ("ended",))
 check("answered, then the server died: ended as interrupted, a conversation waiting for its outcome",
       j.get("end") == "interrupted" and j.get("result") == "conversation" and j.get("call_id") is None, j)
-st, k, _ = api("POST", "/api/v1/calls", {"lead_id": lead["lead_id"], "result": "conversation", "outcome": "refused",
-                                         "dial": dial_id}, session)
+st, k = session.call("POST", "/api/v1/calls", {"lead_id": lead["lead_id"], "result": "conversation", "outcome": "refused",
+                                         "dial": dial_id})
 check("its outcome logged after the restart", st == 201, f"{st} {k}")
 check("one call for max", calls_of_max() == 1, calls_of_max())
 
 # 2. Ringing when the server dies: logged by the restart, once.
-st, lead, _ = api("POST", f"/api/v1/campaigns/{cid}/next", {}, session)
+st, lead = session.call("POST", f"/api/v1/campaigns/{cid}/next", {})
 check("max's second lead", lead.get("phone") == "+33478100023", lead)
-st, d, _ = api("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {}, session)
+st, d = session.call("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {})
 dial_id = d["id"]
-wait(session, dial_id, ("ringing_prospect",))
+session.wait(dial_id, ("ringing_prospect",))
 time.sleep(0.5)
 server.kill()
 server.wait()
 for restart in range(2):
     server = start()
     session = login()
-    j = wait(session, dial_id, ("ended",))
+    j = session.wait(dial_id, ("ended",))
     check(f"ringing, then the server died (restart {restart + 1}): logged as no answer",
           j.get("end") == "interrupted" and j.get("result") == "no_answer" and isinstance(j.get("call_id"), int), j)
     check(f"restart {restart + 1}: two calls for max, never three", calls_of_max() == 2, calls_of_max())
@@ -152,7 +104,7 @@ for password, registered, lead_phone in (("s3cret-Pass", ("registered", 200), "+
     mia = login("mia")
     deadline = time.monotonic() + 20
     while True:
-        st, reg, _ = api("GET", "/api/v1/dialer", session=mia)
+        st, reg = mia.call("GET", "/api/v1/dialer")
         if reg.get("register") not in ("trying",) or time.monotonic() > deadline:
             break
         time.sleep(0.05)
@@ -160,16 +112,16 @@ for password, registered, lead_phone in (("s3cret-Pass", ("registered", 200), "+
           reg)
     # The users page says it too, in French.
     c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    c.request("GET", "/users", headers={"Cookie": mia[0], "Accept-Language": "fr"})
+    c.request("GET", "/users", headers={"Cookie": mia.cookie, "Accept-Language": "fr"})
     page = c.getresponse().read().decode()
     said = {"registered": "enregistré — 200 OK", "failed": "enregistrement refusé — 403 Forbidden"}[registered[0]]
     check(f"password {password}: the users page says '{said}'", f'data-register="{registered[0]}"' in page and
           said in page, page[page.find('id="sip-status"'):][:200])
     session = login()
-    st, lead, _ = api("POST", f"/api/v1/campaigns/{cid}/next", {}, session)
+    st, lead = session.call("POST", f"/api/v1/campaigns/{cid}/next", {})
     check(f"password {password}: the lead", lead.get("phone") == lead_phone, lead)
-    st, d, _ = api("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {}, session)
-    j = wait(session, d.get("id"), ("ended",))
+    st, d = session.call("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {})
+    j = session.wait(d.get("id"), ("ended",))
     if registered[1] == 200:
         check("the trunk's 407 answered: the call goes through (busy)", j.get("result") == "busy" and
               j.get("sip_status") == 486 and isinstance(j.get("call_id"), int), j)
@@ -186,14 +138,13 @@ subprocess.run([TELEPRO, "import", "prospects", f"{WORK}/tcp.csv", "--campaign",
                capture_output=True)
 server = start(TCP)
 session = login("tom")
-st, lead, _ = api("POST", f"/api/v1/campaigns/{cid}/next", {}, session)
+st, lead = session.call("POST", f"/api/v1/campaigns/{cid}/next", {})
 check("tom's lead", lead.get("phone") == "+33478100071", lead)
-st, d, _ = api("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {}, session)
-j = wait(session, d.get("id"), ("ended",))
+st, d = session.call("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {})
+j = session.wait(d.get("id"), ("ended",))
 check("over TCP: answered, joined, hung up by the prospect", j.get("result") == "conversation" and
       j.get("end") == "prospect_hung_up" and abs(j.get("talk_seconds", -9) - 2) <= 1, j)
 server.terminate()
 check("over TCP: the server stops cleanly", server.wait() == 0)
 
-print(f"server: {checks} checks, {failures} failed")
-sys.exit(1 if failures else 0)
+finish("server")
