@@ -363,6 +363,11 @@ static void line_next(struct line *ln)
 	if (ln->attempt || !ln->leg || (ln->state != LINE_READY && ln->state != LINE_WAITING))
 		return;
 	tp_error_clear(&err);
+	/* The end of a calling block stops the dialing; the next block starts it again. */
+	if (!dialing_in_block(&ln->c, app_now(d->app))) {
+		line_wait(ln, say(&err, TP_MSG("outside the campaign's calling blocks: dialing resumes with the next one")));
+		return;
+	}
 	if ((rc = app_next(d->app, ln->agent, ln->c.name, NULL, &out, &err))) {
 		line_wait(ln, &err);
 		return;

@@ -1,7 +1,10 @@
 #include <string.h>
 
+#include "core/campaign.h"
 #include "core/dialing.h"
 #include "core/phone.h"
+#include "core/slots.h"
+#include "core/tz.h"
 
 static const char *const names[] = {"manual", "click", "progressive"};
 
@@ -92,4 +95,14 @@ int dialing_check_phone_address(const char *text, struct tp_error *err)
 			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "phone", 0, TP_MSG("'%s': a SIP address has no spaces,"
 				" quotes or angle brackets"), 1, text);
 	return 0;
+}
+
+bool dialing_in_block(const struct campaign *c, int64_t at)
+{
+	struct tz_local l;
+
+	if (c->nblocks == 0)
+		return true;
+	tz_local(c->timezone, at, &l);
+	return slots_in(c->blocks, c->nblocks, l.weekday, l.hour * 60 + l.minute);
 }

@@ -11,8 +11,11 @@
  * system; click-to-call, an agent calling one person, is not, and is only warned.
  */
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/error.h"
+
+struct campaign;
 
 enum dialing {
 	DIALING_MANUAL,             /* the agent dials (a tel: link), and logs the result */
@@ -48,5 +51,10 @@ TP_MUST_USE int dialing_check_caller_id(const char *caller_id, const char *regio
  * TP_EUSAGE naming "phone" otherwise. The SIP stack reads it; this only refuses what no
  * stack would take. */
 TP_MUST_USE int dialing_check_phone_address(const char *text, struct tp_error *err);
+
+/* Whether progressive dialing may dial for campaign c at at (UTC): inside one of its calling
+ * blocks when it has some (their end stops the dialing: docs/TELEPHONY.md), at any time its
+ * windows allow when it has none (the rules of `next` decide the rest). */
+bool dialing_in_block(const struct campaign *c, int64_t at);
 
 #endif

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/campaign.h"
 #include "core/dialing.h"
+#include "core/xalloc.h"
 
 static void test_ranges(void **state)
 {
@@ -86,10 +88,34 @@ static void test_names_and_phones(void **state)
 	assert_int_equal(dialing_check_phone_address("tel:+33 4", &err), TP_EUSAGE);
 }
 
+/* Progressive dialing stops at the end of a calling block (Paris time), and goes on at any
+ * time when the campaign has no blocks. 2026-12-07 is a Monday; Paris is UTC+1 in winter. */
+static void test_in_block(void **state)
+{
+	struct campaign c;
+	struct tp_error err;
+	const int64_t monday_0000_utc = 1796601600;     /* 2026-12-07 00:00 UTC */
+
+	(void)state;
+	campaign_init(&c);
+	free(c.timezone);
+	c.timezone = xstrdup("Europe/Paris");
+	assert_true(dialing_in_block(&c, monday_0000_utc));
+	tp_error_clear(&err);
+	assert_int_equal(campaign_add_blocks(&c, "mon-fri 14:00-16:00", &err), 0);
+	assert_false(dialing_in_block(&c, monday_0000_utc + 12 * 3600 + 59 * 60));     /* 13:59 Paris */
+	assert_true(dialing_in_block(&c, monday_0000_utc + 13 * 3600));                /* 14:00 Paris */
+	assert_true(dialing_in_block(&c, monday_0000_utc + 14 * 3600 + 59 * 60));      /* 15:59 Paris */
+	assert_false(dialing_in_block(&c, monday_0000_utc + 15 * 3600));               /* 16:00 Paris */
+	assert_false(dialing_in_block(&c, monday_0000_utc - 24 * 3600 + 13 * 3600));   /* Sunday 14:00 */
+	campaign_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_in_block),
 		cmocka_unit_test(test_caller_id),
 		cmocka_unit_test(test_names_and_phones),
 	};
