@@ -48,7 +48,7 @@ struct sipua {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int started;                /* 0 starting, 1 running, -1 failed */
-	char start_error[256];
+	char start_error[320];
 	int reg_status;
 	char reg_phrase[128];
 	bool stopping, shut_down;
