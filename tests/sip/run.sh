@@ -84,6 +84,14 @@ sipp -sf "$here/prospects.xml" -i 127.0.0.1 -p "$prospects" -m 15 -recv_timeout 
 prospects_pid=$!
 pids+=("$prospects_pid")
 
+# TLS is refused at start, clearly, rather than failing every call later.
+sed 's/^transport = udp/transport = tls/' "$work/sip.conf" >"$work/tls.conf"
+if "$T" serve --listen "127.0.0.1:$web" --sip-config "$work/tls.conf" >"$work/tls.out" 2>&1; then
+  echo "FAIL: a TLS account was accepted"; exit 1
+fi
+grep -q "transport = tls is not available yet: use udp or tcp" "$work/tls.out" ||
+  { echo "FAIL: the TLS refusal does not say why"; cat "$work/tls.out"; exit 1; }
+
 serve() {
   "$T" serve --listen "127.0.0.1:$web" --threads 2 --sip-config "$work/sip.conf" >>"$work/serve.log" 2>&1 &
   server=$!
