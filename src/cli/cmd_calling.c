@@ -9,22 +9,23 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "core/calling.h"
 #include "core/tz.h"
 
-static const char session_help[] =
+static const char session_usage[] =
 	"usage: telepro session start --agent NAME --campaign NAME [--at TIME]\n"
-	"       telepro session pause|resume|stop --agent NAME [--at TIME]\n"
-	"\n"
+	"       telepro session pause|resume|stop --agent NAME [--at TIME]\n";
+static const char session_about[] =
 	"Calling time, the denominator of every per-hour KPI, runs from start to stop, pauses\n"
 	"excluded. A session idle longer than the campaign's idle limit (default 30 min) is\n"
 	"closed at its last activity (start, next, call log, pause, resume), so a forgotten\n"
 	"stop does not count. TIME is local time of the campaign: YYYY-MM-DDTHH:MM[:SS];\n"
 	"the default is now.\n";
 
-static const char next_help[] =
-	"usage: telepro next --agent NAME --campaign NAME [--at TIME] [--format text|json]\n"
-	"\n"
+static const char next_usage[] =
+	"usage: telepro next --agent NAME --campaign NAME [--at TIME] [--format text|json]\n";
+static const char next_about[] =
 	"The lead to call now, and why. Order: callbacks due (the agent's own, then shared),\n"
 	"hot prospects whose follow-up is due, new leads by priority, then retries. The lead\n"
 	"is held for the agent (campaign setting --hold, default 15 min); asking again returns\n"
@@ -67,33 +68,26 @@ static int parse_format(const char *cmd, const char *text, enum output_format *f
 
 static int cmd_session(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"agent", required_argument, NULL, 'a'},
-		{"campaign", required_argument, NULL, 'c'},
-		{"at", required_argument, NULL, 't'},
-		{NULL, 0, NULL, 0},
-	};
 	static const char *const ops[] = {"start", "pause", "resume", "stop"};
 	const char *agent = NULL, *campaign = NULL, *at = NULL;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("agent", &agent, "NAME", "the agent whose calling time it is"),
+		CLI_OPT_STRING("campaign", &campaign, "NAME", "the campaign (start)"),
+		CLI_OPT_STRING("at", &at, "TIME", "a local time of the campaign (default now)"),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"session", session_usage, session_about, opts};
 	struct app_session_result res;
 	struct tp_error err;
 	struct app *a = NULL;
-	int opt, rc, op = -1;
+	int nargs, rc, op = -1;
 
-	if (argc < 2 || cli_wants_help(argc, argv))
-		return argc < 2 ? cli_usage("session", "start, pause, resume or stop?") : cli_help(session_help);
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc - 1, argv + 1, ":", opts, NULL)) != -1) {
-		if (opt == 'a')
-			agent = optarg;
-		else if (opt == 'c')
-			campaign = optarg;
-		else if (opt == 't')
-			at = optarg;
-		else
-			return cli_usage("session", "unknown or incomplete option '%s'", argv[optind]);
-	}
+	if (argc < 2 && !cli_wants_help(argc, argv))
+		return cli_usage("session", "start, pause, resume or stop?");
+	if ((rc = cli_options(&cmd, 2, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (nargs)
+		return cli_usage("session", "unexpected argument '%s'", argv[2]);
 	for (int i = 0; i < 4; i++)
 		if (strcmp(argv[1], ops[i]) == 0)
 			op = i;
@@ -123,36 +117,25 @@ static int cmd_session(int argc, char **argv)
 
 int cmd_next(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"agent", required_argument, NULL, 'a'},
-		{"campaign", required_argument, NULL, 'c'},
-		{"at", required_argument, NULL, 't'},
-		{"format", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *agent = NULL, *campaign = NULL, *at = NULL, *format_text = NULL;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("agent", &agent, "NAME", "the agent who calls"),
+		CLI_OPT_STRING("campaign", &campaign, "NAME", "the campaign"),
+		CLI_OPT_STRING("at", &at, "TIME", "a local time of the campaign (default now)"),
+		CLI_OPT_STRING("format", &format_text, "FORMAT", "text (default) or json"),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"next", next_usage, next_about, opts};
 	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
-	struct app *a = NULL;
 	json_t *j = NULL;
-	int opt, rc;
+	struct app *a = NULL;
+	int nargs, rc;
 
-	if (cli_wants_help(argc, argv))
-		return cli_help(next_help);
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (opt == 'a')
-			agent = optarg;
-		else if (opt == 'c')
-			campaign = optarg;
-		else if (opt == 't')
-			at = optarg;
-		else if (opt == 'f')
-			format_text = optarg;
-		else
-			return cli_usage("next", "unknown or incomplete option '%s'", argv[optind - 1]);
-	}
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (nargs)
+		return cli_usage("next", "unexpected argument '%s'", argv[1]);
 	if (!agent || !campaign)
 		return cli_usage("next", "--agent NAME and --campaign NAME are required");
 	if ((rc = parse_format("next", format_text, &format)) || (rc = cli_open_app(&a, NULL)))

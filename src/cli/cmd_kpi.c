@@ -6,12 +6,13 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 
-static const char help[] =
+static const char usage[] =
 	"usage: telepro kpi [--campaign NAME] [--agent NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
 	"                   [--by hour|weekday|weekday-hour|day|week|month|agent|campaign|outcome|block|dialing]\n"
-	"                   [--format table|json|csv]\n"
-	"\n"
+	"                   [--format table|json|csv]\n";
+static const char about[] =
 	"Every KPI of the design with its denominator; each rate as value, 95% interval and n\n"
 	"(Wilson for proportions, Poisson for per-hour rates, normal for the mean duration).\n"
 	"Days are local days of each campaign. --by block splits inside and outside the\n"
@@ -173,46 +174,38 @@ static void table_row(const char *key, json_t *k, bool header)
 		(long long)json_integer_value(json_object_get(k, "sales")), sales, cph, convph, avg);
 }
 
+/* --format table|json|csv */
+static int kpi_format(void *target, const char *value)
+{
+	if (!cli_parse_format(value, 1u << FORMAT_TEXT | 1u << FORMAT_JSON | 1u << FORMAT_CSV, target))
+		return cli_usage("kpi", "--format table|json|csv");
+	return 0;
+}
+
 int cmd_kpi(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"campaign", required_argument, NULL, 'c'},
-		{"agent", required_argument, NULL, 'a'},
-		{"from", required_argument, NULL, 'f'},
-		{"to", required_argument, NULL, 't'},
-		{"by", required_argument, NULL, 'b'},
-		{"format", required_argument, NULL, 'o'},
-		{NULL, 0, NULL, 0},
-	};
 	struct app_kpi_query q = {0};
 	enum output_format format = FORMAT_TEXT;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("campaign", &q.campaign, "NAME", "one campaign (default: all)"),
+		CLI_OPT_STRING("agent", &q.agent, "NAME", "one agent (an agent sees their own only)"),
+		CLI_OPT_STRING("from", &q.from, "YYYY-MM-DD", "first local day of the period"),
+		CLI_OPT_STRING("to", &q.to, "YYYY-MM-DD", "last local day of the period"),
+		CLI_OPT_STRING("by", &q.by, "GROUPING", "groups of the report (see usage)"),
+		CLI_OPT_CALL("format", &format, "FORMAT", "table (default), json or csv", kpi_format),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"kpi", usage, about, opts};
 	struct tp_error err;
 	json_t *out = NULL, *g;
 	struct app *a = NULL;
 	size_t i;
-	int opt, rc;
+	int nargs, rc;
 
-	if (cli_wants_help(argc, argv))
-		return cli_help(help);
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'c': q.campaign = optarg; break;
-		case 'a': q.agent = optarg; break;
-		case 'f': q.from = optarg; break;
-		case 't': q.to = optarg; break;
-		case 'b': q.by = optarg; break;
-		case 'o':
-			if (!cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON | 1u << FORMAT_CSV, &format))
-				return cli_usage("kpi", "--format table|json|csv");
-			break;
-		default:
-			return cli_usage("kpi", "unknown or incomplete option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc)
-		return cli_usage("kpi", "unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (nargs)
+		return cli_usage("kpi", "unexpected argument '%s'", argv[1]);
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);

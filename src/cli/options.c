@@ -1,0 +1,122 @@
+/* A command's options from its table (options.h), on getopt_long. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "core/xalloc.h"
+
+static size_t count(const struct cli_opt *o)
+{
+	size_t n = 0;
+
+	while (o[n].name)
+		n++;
+	return n;
+}
+
+void cli_options_help(const struct cli_command *cmd, FILE *out)
+{
+	fputs(cmd->usage, out);
+	if (cmd->about && *cmd->about)
+		fprintf(out, "\n%s", cmd->about);
+	if (!cmd->opts || !cmd->opts[0].name)
+		return;
+	fputs("\nOptions:\n", out);
+	for (const struct cli_opt *o = cmd->opts; o->name; o++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(out, "  %-28s %s%s\n", left, o->help, o->kind == CLI_LIST ? " (repeatable)" : "");
+	}
+}
+
+void cli_options_free(const struct cli_command *cmd)
+{
+	for (const struct cli_opt *o = cmd->opts; o && o->name; o++)
+		if (o->kind == CLI_LIST) {
+			struct cli_list *l = o->target;
+
+			free(l->v);
+			l->v = NULL;
+			l->n = 0;
+		}
+}
+
+int cli_options(const struct cli_command *cmd, int first, int argc, char **argv, int *nargs)
+{
+	size_t n = cmd->opts ? count(cmd->opts) : 0;
+	struct option *longs = xcalloc(n + 1, sizeof(*longs));
+	int opt, rc = 0;
+
+	*nargs = 0;
+	/* -h or --help anywhere after the command's name, its subcommand's place included. */
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			cli_options_help(cmd, stdout);
+			free(longs);
+			return -1;
+		}
+	for (size_t i = 0; i < n; i++) {
+		longs[i].name = cmd->opts[i].name;
+		longs[i].has_arg = cmd->opts[i].kind == CLI_FLAG ? no_argument : required_argument;
+		longs[i].val = 256 + (int)i;
+		if (cmd->opts[i].kind == CLI_LIST) {
+			struct cli_list *l = cmd->opts[i].target;
+
+			l->v = xcalloc((size_t)argc + 1, sizeof(*l->v));
+			l->n = 0;
+		}
+	}
+	/* getopt_long moves the operands after the options, keeping their order. */
+	optind = 0;
+	opterr = 0;
+	while (rc == 0 && (opt = getopt_long(argc - first + 1, argv + first - 1, ":", longs, NULL)) != -1) {
+		const struct cli_opt *o;
+		int64_t v;
+
+		if (opt < 256 || opt >= 256 + (int)n) {
+			rc = cli_usage(cmd->name, "unknown or incomplete option '%s'", argv[first - 1 + optind - 1]);
+			break;
+		}
+		o = &cmd->opts[opt - 256];
+		switch (o->kind) {
+		case CLI_STRING:
+			*(const char **)o->target = optarg;
+			break;
+		case CLI_FLAG:
+			*(bool *)o->target = true;
+			break;
+		case CLI_INT:
+			if (!cli_parse_int(optarg, o->min, o->max, &v)) {
+				fprintf(stderr, "telepro %s: --%s: '%s': a whole number from %lld to %lld\n", cmd->name, o->name,
+					optarg, (long long)o->min, (long long)o->max);
+				rc = 2;
+				break;
+			}
+			*(int64_t *)o->target = v;
+			break;
+		case CLI_LIST: {
+			struct cli_list *l = o->target;
+
+			l->v[l->n++] = optarg;
+			break;
+		}
+		case CLI_CALL:
+			rc = o->call(o->target, optarg);
+			break;
+		}
+	}
+	if (rc == 0) {
+		/* The operands, in order, right after argv[first - 1]. */
+		int operands = argc - (first - 1 + optind);
+
+		memmove(argv + first, argv + first - 1 + optind, (size_t)operands * sizeof(*argv));
+		*nargs = operands;
+	}
+	free(longs);
+	if (rc)
+		cli_options_free(cmd);
+	return rc;
+}

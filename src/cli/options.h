@@ -1,0 +1,64 @@
+#ifndef TP_CLI_OPTIONS_H
+#define TP_CLI_OPTIONS_H
+/*
+ * A command's options, declared once (git's parse-options is the model): each option is a
+ * row — its name, what it takes, where its value goes, and its line of help — and both the
+ * parsing and the "Options:" part of --help come from the table. A command's usage lines
+ * and its prose (what it does, what it prints) are written by hand beside it.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum cli_opt_kind {
+	CLI_STRING,     /* const char **target: the value (the last one given wins) */
+	CLI_FLAG,       /* bool *target: set */
+	CLI_INT,        /* int64_t *target: a whole number within [min, max] */
+	CLI_LIST,       /* struct cli_list *target: every value given, in order */
+	CLI_CALL,       /* call(target, value): 0, or the exit code after saying why */
+};
+
+/* The values of a repeatable option; v has room for every argument of the command line. */
+struct cli_list {
+	const char **v;
+	size_t n;
+};
+
+struct cli_opt {
+	const char *name;           /* without "--"; NULL ends the table */
+	enum cli_opt_kind kind;
+	void *target;
+	const char *arg;            /* the value's name in --help ("NAME"); NULL for a flag */
+	const char *help;           /* one line */
+	int64_t min, max;           /* CLI_INT */
+	int (*call)(void *target, const char *value);   /* CLI_CALL */
+};
+
+/* The rows, as git's OPT_STRING and friends. */
+#define CLI_OPT_STRING(n, t, a, h) {.name = (n), .kind = CLI_STRING, .target = (t), .arg = (a), .help = (h)}
+#define CLI_OPT_FLAG(n, t, h) {.name = (n), .kind = CLI_FLAG, .target = (t), .help = (h)}
+#define CLI_OPT_INT(n, t, a, lo, hi, h) \
+	{.name = (n), .kind = CLI_INT, .target = (t), .arg = (a), .help = (h), .min = (lo), .max = (hi)}
+#define CLI_OPT_LIST(n, t, a, h) {.name = (n), .kind = CLI_LIST, .target = (t), .arg = (a), .help = (h)}
+#define CLI_OPT_CALL(n, t, a, h, f) {.name = (n), .kind = CLI_CALL, .target = (t), .arg = (a), .help = (h), .call = (f)}
+#define CLI_OPT_END {.name = NULL}
+
+struct cli_command {
+	const char *name;           /* "kpi", "session": messages say "telepro NAME: ..." */
+	const char *usage;          /* "usage: telepro kpi [--campaign NAME] ...\n" lines */
+	const char *about;          /* what it does (paragraphs, each line ending with \n) */
+	const struct cli_opt *opts;
+};
+
+/* Parses argv[first..argc) for cmd: every option into its target, the operands moved, in
+ * order, to argv[first..first + *nargs). Returns 0; 2 after a usage message (an unknown
+ * option, a missing or bad value); -1 after printing --help (-h or --help anywhere after
+ * argv[0]: the
+ * caller returns 0). Lists are given room for argc values (freed with cli_options_free). */
+int cli_options(const struct cli_command *cmd, int first, int argc, char **argv, int *nargs);
+void cli_options_free(const struct cli_command *cmd);
+/* The command's --help: its usage, its prose, then "Options:" from the table. */
+void cli_options_help(const struct cli_command *cmd, FILE *out);
+
+#endif
