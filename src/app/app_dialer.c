@@ -750,6 +750,25 @@ static void submit(struct app_dialer *d, struct command *c)
 	sipua_wake(d->ua);
 }
 
+/* Whether the acting agent may have Telepro dial for them: an agent, a server with a SIP
+ * account, and a phone to ring (*u: the agent). */
+static int agent_may_dial(struct app *a, struct app_dialer *d, struct user *u, struct tp_error *err)
+{
+	int rc;
+
+	if ((rc = app_require(a, APP_AGENT, "dial", err)))
+		return rc;
+	if (!d)
+		return tp_error_msg(err, TP_ECONFLICT, NULL, 0, "dial", 0, TP_MSG("Telepro does not dial here: the server"
+			" has no SIP account (telepro serve --sip-config)"), 0);
+	if ((rc = store_user_get(a->store, a->actor, u, err)))
+		return rc;
+	if (!u->phone[0])
+		return tp_error_msg(err, TP_ECONFLICT, NULL, 0, "phone", 0, TP_MSG("you have no phone for Telepro to ring:"
+			" set it on the users page (telepro user set %s --phone sip:...)"), 1, a->actor);
+	return 0;
+}
+
 int app_dial(struct app *a, struct app_dialer *d, int64_t lead_id, int64_t *dial_id, struct tp_error *err)
 {
 	struct command *cmd = NULL;
@@ -762,26 +781,17 @@ int app_dial(struct app *a, struct app_dialer *d, int64_t lead_id, int64_t *dial
 	int rc;
 
 	*dial_id = 0;
-	if ((rc = app_require(a, APP_AGENT, "dial", err)))
+	if ((rc = agent_may_dial(a, d, &u, err)))
 		return rc;
-	if (!d)
-		return tp_error_msg(err, TP_ECONFLICT, NULL, 0, "dial", 0, TP_MSG("Telepro does not dial here: the server"
-			" has no SIP account (telepro serve --sip-config)"), 0);
 	campaign_init(&c);
 	/* Whose lead (an agent's own), then how its campaign dials, then the rules now. */
 	if ((rc = store_lead_holder(a->store, lead_id, &h, err)) ||
 	    (rc = calling_may_log(a->actor, false, lead_id, &h, app_now(a), err)) ||
-	    (rc = app__lead_verdict(a, lead_id, NULL, a->actor, &c, &when, &cons, &r, err)) ||
-	    (rc = store_user_get(a->store, a->actor, &u, err)))
+	    (rc = app__lead_verdict(a, lead_id, NULL, a->actor, &c, &when, &cons, &r, err)))
 		goto out;
 	if (c.dialing == DIALING_MANUAL) {
 		rc = tp_error_msg(err, TP_ECONFLICT, NULL, 0, "dial", 0, TP_MSG("campaign '%s' is dialed by hand"
 			" (--dialing manual)"), 1, c.name);
-		goto out;
-	}
-	if (!u.phone[0]) {
-		rc = tp_error_msg(err, TP_ECONFLICT, NULL, 0, "phone", 0, TP_MSG("you have no phone for Telepro to ring:"
-			" set it on the users page (telepro user set %s --phone sip:...)"), 1, a->actor);
 		goto out;
 	}
 	if (!r.callable) {
@@ -899,24 +909,15 @@ int app_line_start(struct app *a, struct app_dialer *d, const char *campaign, st
 	struct user u;
 	int rc;
 
-	if ((rc = app_require(a, APP_AGENT, "dial", err)))
+	if ((rc = agent_may_dial(a, d, &u, err)))
 		return rc;
-	if (!d)
-		return tp_error_msg(err, TP_ECONFLICT, NULL, 0, "dial", 0, TP_MSG("Telepro does not dial here: the server"
-			" has no SIP account (telepro serve --sip-config)"), 0);
 	cmd = xcalloc(1, sizeof(*cmd));
 	campaign_init(&cmd->c);
-	if ((rc = store_campaign_settings(a->store, campaign ? campaign : "", &cmd->c, err)) ||
-	    (rc = store_user_get(a->store, a->actor, &u, err)))
+	if ((rc = store_campaign_settings(a->store, campaign ? campaign : "", &cmd->c, err)))
 		goto out;
 	if (cmd->c.dialing != DIALING_PROGRESSIVE) {
 		rc = tp_error_msg(err, TP_ECONFLICT, NULL, 0, "campaign", 0, TP_MSG("campaign '%s' does not dial"
 			" progressively (--dialing progressive)"), 1, cmd->c.name);
-		goto out;
-	}
-	if (!u.phone[0]) {
-		rc = tp_error_msg(err, TP_ECONFLICT, NULL, 0, "phone", 0, TP_MSG("you have no phone for Telepro to ring:"
-			" set it on the users page (telepro user set %s --phone sip:...)"), 1, a->actor);
 		goto out;
 	}
 	cmd->kind = CMD_LINE_START;
