@@ -1,5 +1,4 @@
 /* The calling desk: telepro session, next, call log, appointment. */
-#include <getopt.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,12 +33,12 @@ static const char next_about[] =
 	"JSON: {\"lead_id\":N,\"phone\":\"+33...\",\"reason\":\"...\",\"contact\":{...},\n"
 	"\"company\":{...},\"calls\":[...],\"qualification\":{...},...}\n";
 
-static const char call_help[] =
+static const char call_usage[] =
 	"usage: telepro call log --agent NAME --lead ID --result RESULT [--outcome OUTCOME]\n"
 	"          [--talk SECONDS] [--ring SECONDS] [--callback-at TIME] [--appointment-at TIME]\n"
 	"          [--sales NAME] [--qualify KEY=VALUE]... [--note TEXT] [--idempotency-key KEY]\n"
-	"          [--at TIME] [--confirm] [--format text|json]\n"
-	"\n"
+	"          [--at TIME] [--confirm] [--format text|json]\n";
+static const char call_about[] =
 	"Results: " CALL_RESULTS ".\n"
 	"A conversation needs an outcome: refused hot_short hot_medium hot_long callback\n"
 	"appointment sale do_not_call not_target, or one of the campaign's own. A callback\n"
@@ -49,11 +48,11 @@ static const char call_help[] =
 	"Everything is recorded in one transaction; bad input records nothing (exit 2).\n"
 	"JSON: {\"call_id\":N,\"appointment_id\":N|null}\n";
 
-static const char appointment_help[] =
+static const char appointment_usage[] =
 	"usage: telepro appointment list [--sales NAME] [--campaign NAME] [--format text|json]\n"
 	"       telepro appointment result ID [--status held|no_show|cancelled|scheduled]\n"
-	"          [--relevant yes|no] [--result won|lost|pending] [--amount EUR]\n"
-	"\n"
+	"          [--relevant yes|no] [--result won|lost|pending] [--amount EUR]\n";
+static const char appointment_about[] =
 	"Sales record what became of each appointment; a won appointment is a sale counted\n"
 	"for the call, agent, campaign and local hour that set it.\n";
 
@@ -164,9 +163,9 @@ int cmd_next(int argc, char **argv)
 
 /* why -------------------------------------------------------------------------------------- */
 
-static const char why_help[] =
-	"usage: telepro why LEAD [--at YYYY-MM-DDTHH:MM] [--format text|json]\n"
-	"\n"
+static const char why_usage[] =
+	"usage: telepro why LEAD [--at YYYY-MM-DDTHH:MM] [--format text|json]\n";
+static const char why_about[] =
 	"Explains, rule by rule, why the lead may or may not be called at that time (default\n"
 	"now; a local time of its campaign): its state and due time, who holds it, the\n"
 	"opposition lists, the campaign's calling windows, then the rules of the trade of the\n"
@@ -176,33 +175,24 @@ static const char why_help[] =
 
 int cmd_why(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"at", required_argument, NULL, 't'},
-		{"format", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *at = NULL, *format_text = NULL;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("at", &at, "TIME", "a local time of the lead's campaign (default now)"),
+		CLI_OPT_STRING("format", &format_text, "FORMAT", "text (default) or json"),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"why", why_usage, why_about, opts};
 	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
 	struct app *a = NULL;
 	json_t *j = NULL, *v;
 	int64_t lead;
 	size_t i;
-	int opt, rc;
+	int nargs, rc;
 
-	if (cli_wants_help(argc, argv))
-		return cli_help(why_help);
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (opt == 't')
-			at = optarg;
-		else if (opt == 'f')
-			format_text = optarg;
-		else
-			return cli_usage("why", "unknown or incomplete option '%s'", argv[optind - 1]);
-	}
-	if (optind != argc - 1 || !cli_parse_int(argv[optind], 1, INT64_MAX, &lead))
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (nargs != 1 || !cli_parse_int(argv[1], 1, INT64_MAX, &lead))
 		return cli_usage("why", "one LEAD, a lead's number, is required");
 	if ((rc = parse_format("why", format_text, &format)) || (rc = cli_open_app(&a, NULL)))
 		return rc;
@@ -240,42 +230,31 @@ int cmd_why(int argc, char **argv)
 
 /* consent ---------------------------------------------------------------------------------- */
 
-static const char consent_help[] =
-	"usage: telepro consent LEAD --source WHERE [--date YYYY-MM-DD] [--wording TEXT]\n"
-	"\n"
+static const char consent_usage[] =
+	"usage: telepro consent LEAD --source WHERE [--date YYYY-MM-DD] [--wording TEXT]\n";
+static const char consent_about[] =
 	"Records that the person the lead calls consented to be called (B2C campaigns need it\n"
 	"since 2026-08-11): where (a web form, a contest, a shop), the day (default today), and\n"
 	"the words they agreed to. Recorded for their number, in every campaign; audited.\n";
 
 int cmd_consent(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"source", required_argument, NULL, 's'},
-		{"date", required_argument, NULL, 'd'},
-		{"wording", required_argument, NULL, 'w'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *source = NULL, *day = NULL, *wording = NULL;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("source", &source, "WHERE", "where the consent was given (web form, contest...)"),
+		CLI_OPT_STRING("date", &day, "YYYY-MM-DD", "the day it was given (default today)"),
+		CLI_OPT_STRING("wording", &wording, "TEXT", "the words agreed to"),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"consent", consent_usage, consent_about, opts};
 	struct tp_error err;
 	struct app *a = NULL;
 	int64_t lead;
-	int opt, rc;
+	int nargs, rc;
 
-	if (cli_wants_help(argc, argv))
-		return cli_help(consent_help);
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (opt == 's')
-			source = optarg;
-		else if (opt == 'd')
-			day = optarg;
-		else if (opt == 'w')
-			wording = optarg;
-		else
-			return cli_usage("consent", "unknown or incomplete option '%s'", argv[optind - 1]);
-	}
-	if (optind != argc - 1 || !cli_parse_int(argv[optind], 1, INT64_MAX, &lead))
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (nargs != 1 || !cli_parse_int(argv[1], 1, INT64_MAX, &lead))
 		return cli_usage("consent", "one LEAD, a lead's number, is required");
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
@@ -292,78 +271,69 @@ int cmd_consent(int argc, char **argv)
 
 #define QUALIFY_MAX 64
 
+/* --lead ID */
+static int lead_id(void *target, const char *value)
+{
+	return cli_parse_int(value, 1, INT64_MAX, target) ? 0 : cli_usage("call", "--lead takes a lead id");
+}
+
+/* --qualify KEY=VALUE, split where the value starts. */
+static int qualify(void *target, const char *value)
+{
+	struct cli_list *l = target;
+	char *eq = strchr(value, '=');
+
+	if (l->n == QUALIFY_MAX)
+		return cli_usage("call", "at most %d --qualify", QUALIFY_MAX);
+	if (!eq)
+		return cli_usage("call", "--qualify takes KEY=VALUE");
+	l->v[l->n++] = value;
+	return 0;
+}
+
 static int call_log(int argc, char **argv)
 {
-	enum { O_AGENT = 1, O_LEAD, O_RESULT, O_OUTCOME, O_TALK, O_RING, O_CALLBACK, O_APPT, O_SALES, O_QUALIFY,
-	       O_NOTE, O_KEY, O_AT, O_FORMAT, O_CAMPAIGN, O_CONFIRM };
-	static const struct option opts[] = {
-		{"agent", required_argument, NULL, O_AGENT},
-		{"lead", required_argument, NULL, O_LEAD},
-		{"result", required_argument, NULL, O_RESULT},
-		{"outcome", required_argument, NULL, O_OUTCOME},
-		{"talk", required_argument, NULL, O_TALK},
-		{"ring", required_argument, NULL, O_RING},
-		{"callback-at", required_argument, NULL, O_CALLBACK},
-		{"appointment-at", required_argument, NULL, O_APPT},
-		{"sales", required_argument, NULL, O_SALES},
-		{"qualify", required_argument, NULL, O_QUALIFY},
-		{"note", required_argument, NULL, O_NOTE},
-		{"idempotency-key", required_argument, NULL, O_KEY},
-		{"at", required_argument, NULL, O_AT},
-		{"format", required_argument, NULL, O_FORMAT},
-		{"campaign", required_argument, NULL, O_CAMPAIGN},
-		{"confirm", no_argument, NULL, O_CONFIRM},
-		{NULL, 0, NULL, 0},
-	};
 	struct app_call in = {0};
-	const char *keys[QUALIFY_MAX], *values[QUALIFY_MAX], *format_text = NULL;
+	const char *keys[QUALIFY_MAX], *values[QUALIFY_MAX], *quals[QUALIFY_MAX + 1], *format_text = NULL;
+	struct cli_list qual = {quals, 0};
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("agent", &in.agent, "NAME", "the agent who called"),
+		CLI_OPT_CALL("lead", &in.lead_id, "ID", "the lead called", lead_id),
+		CLI_OPT_STRING("campaign", &in.campaign, "NAME", "the campaign of a call without a lead"),
+		CLI_OPT_STRING("result", &in.result, "RESULT", "what happened (see the results above)"),
+		CLI_OPT_STRING("outcome", &in.outcome, "OUTCOME", "a conversation's outcome"),
+		CLI_OPT_STRING("talk", &in.talk, "DURATION", "talk time (240, 4m)"),
+		CLI_OPT_STRING("ring", &in.ring, "DURATION", "ring time"),
+		CLI_OPT_STRING("callback-at", &in.callback_at, "TIME", "the callback's local time"),
+		CLI_OPT_STRING("appointment-at", &in.appointment_at, "TIME", "the appointment's local time"),
+		CLI_OPT_STRING("sales", &in.sales, "NAME", "the appointment's sales person"),
+		CLI_OPT_CALL("qualify", &qual, "KEY=VALUE", "a qualification answer (repeatable)", qualify),
+		CLI_OPT_STRING("note", &in.note, "TEXT", "the agent's note"),
+		CLI_OPT_STRING("idempotency-key", &in.idempotency_key, "KEY", "the same key again logs nothing twice"),
+		CLI_OPT_STRING("at", &in.at, "TIME", "when the call started (default: it ends now)"),
+		CLI_OPT_STRING("format", &format_text, "FORMAT", "text (default) or json"),
+		CLI_OPT_FLAG("confirm", &in.confirm, "keep a callback or appointment outside the calling hours"),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"call log", NULL, NULL, opts};
 	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
 	struct app *a = NULL;
 	json_t *j = NULL;
 	size_t nq = 0;
-	int opt, rc;
+	int nargs, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		char *eq;
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (nargs)
+		return cli_usage("call", "unexpected argument '%s'", argv[1]);
+	for (; nq < qual.n; nq++) {
+		char *eq = strchr(quals[nq], '=');
 
-		switch (opt) {
-		case O_AGENT: in.agent = optarg; break;
-		case O_CAMPAIGN: in.campaign = optarg; break;
-		case O_LEAD:
-			if (!cli_parse_int(optarg, 1, INT64_MAX, &in.lead_id))
-				return cli_usage("call", "--lead takes a lead id");
-			break;
-		case O_RESULT: in.result = optarg; break;
-		case O_OUTCOME: in.outcome = optarg; break;
-		case O_TALK: in.talk = optarg; break;
-		case O_RING: in.ring = optarg; break;
-		case O_CALLBACK: in.callback_at = optarg; break;
-		case O_APPT: in.appointment_at = optarg; break;
-		case O_SALES: in.sales = optarg; break;
-		case O_QUALIFY:
-			if (nq == QUALIFY_MAX)
-				return cli_usage("call", "at most %d --qualify", QUALIFY_MAX);
-			if (!(eq = strchr(optarg, '=')))
-				return cli_usage("call", "--qualify takes KEY=VALUE");
-			keys[nq] = optarg;
-			*eq = '\0';
-			values[nq] = eq + 1;
-			nq++;
-			break;
-		case O_NOTE: in.note = optarg; break;
-		case O_KEY: in.idempotency_key = optarg; break;
-		case O_AT: in.at = optarg; break;
-		case O_FORMAT: format_text = optarg; break;
-		case O_CONFIRM: in.confirm = true; break;
-		default:
-			return cli_usage("call", "unknown or incomplete option '%s'", argv[optind - 1]);
-		}
+		*eq = '\0';
+		keys[nq] = quals[nq];
+		values[nq] = eq + 1;
 	}
-	if (optind != argc)
-		return cli_usage("call", "unexpected argument '%s'", argv[optind]);
 	if (!in.agent || !in.result || (!in.lead_id && !in.campaign))
 		return cli_usage("call", "--agent, --lead and --result are required");
 	if ((rc = parse_format("call", format_text, &format)) || (rc = cli_open_app(&a, NULL)))
@@ -395,8 +365,10 @@ static int cmd_call_group(int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_usage("call", "log?");
-	if (cli_wants_help(argc, argv))
-		return cli_help(call_help);
+	if (cli_wants_help(argc, argv)) {
+		printf("%s\n%s", call_usage, call_about);
+		return call_log(2, (char *[]){"log", "--help", NULL});
+	}
 	if (strcmp(argv[1], "log") == 0)
 		return call_log(argc - 1, argv + 1);
 	return cli_usage("call", "unknown subcommand '%s' (log)", argv[1]);
@@ -411,35 +383,33 @@ static const char *text_of(json_t *o, const char *key)
 	return s ? s : "";
 }
 
+/* --format text|json */
+static int appointment_format(void *target, const char *value)
+{
+	return parse_format("appointment", value, target);
+}
+
 static int appointment_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"sales", required_argument, NULL, 's'},
-		{"campaign", required_argument, NULL, 'c'},
-		{"format", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
-	};
 	enum output_format format = FORMAT_TEXT;
 	const char *sales = NULL, *campaign = NULL;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("sales", &sales, "NAME", "one sales person's (a sales person: their own)"),
+		CLI_OPT_STRING("campaign", &campaign, "NAME", "one campaign's"),
+		CLI_OPT_CALL("format", &format, "FORMAT", "text (default) or json", appointment_format),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"appointment list", NULL, NULL, opts};
 	struct tp_error err;
 	json_t *list = NULL, *r;
 	struct app *a = NULL;
 	size_t i;
-	int opt, rc;
+	int nargs, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (opt == 's')
-			sales = optarg;
-		else if (opt == 'c')
-			campaign = optarg;
-		else if (opt == 'f') {
-			if ((rc = parse_format("appointment", optarg, &format)))
-				return rc;
-		} else
-			return cli_usage("appointment", "unknown or incomplete option '%s'", argv[optind - 1]);
-	}
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (nargs)
+		return cli_usage("appointment", "unexpected argument '%s'", argv[1]);
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
@@ -465,32 +435,23 @@ static int appointment_list(int argc, char **argv)
 
 static int appointment_result(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"status", required_argument, NULL, 's'},
-		{"relevant", required_argument, NULL, 'r'},
-		{"result", required_argument, NULL, 'x'},
-		{"amount", required_argument, NULL, 'a'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *status = NULL, *result = NULL, *relevant = NULL, *amount = NULL;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("status", &status, "STATUS", "held, no_show, cancelled or scheduled"),
+		CLI_OPT_STRING("relevant", &relevant, "yes|no", "whether it was worth the sales person's time"),
+		CLI_OPT_STRING("result", &result, "RESULT", "won, lost or pending"),
+		CLI_OPT_STRING("amount", &amount, "EUR", "what was sold"),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"appointment result", NULL, NULL, opts};
 	struct tp_error err;
 	struct app *a = NULL;
 	int64_t id;
-	int opt, rc;
+	int nargs, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (opt) {
-		case 's': status = optarg; break;
-		case 'x': result = optarg; break;
-		case 'r': relevant = optarg; break;
-		case 'a': amount = optarg; break;
-		default:
-			return cli_usage("appointment", "unknown or incomplete option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1 || !cli_parse_int(argv[optind], 1, INT64_MAX, &id))
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (nargs != 1 || !cli_parse_int(argv[1], 1, INT64_MAX, &id))
 		return cli_usage("appointment", "give one appointment id");
 	if (!status && !result && !relevant && !amount)
 		return cli_usage("appointment", "give at least one of --status, --relevant, --result, --amount");
@@ -509,8 +470,11 @@ static int cmd_appointment_group(int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_usage("appointment", "list or result?");
-	if (cli_wants_help(argc, argv))
-		return cli_help(appointment_help);
+	if (cli_wants_help(argc, argv)) {
+		printf("%s\n%s", appointment_usage, appointment_about);
+		return appointment_list(2, (char *[]){"list", "--help", NULL}) ||
+			appointment_result(2, (char *[]){"result", "--help", NULL});
+	}
 	if (strcmp(argv[1], "list") == 0)
 		return appointment_list(argc - 1, argv + 1);
 	if (strcmp(argv[1], "result") == 0)

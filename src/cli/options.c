@@ -18,12 +18,17 @@ static size_t count(const struct cli_opt *o)
 
 void cli_options_help(const struct cli_command *cmd, FILE *out)
 {
-	fputs(cmd->usage, out);
+	if (cmd->usage)
+		fputs(cmd->usage, out);
 	if (cmd->about && *cmd->about)
 		fprintf(out, "\n%s", cmd->about);
 	if (!cmd->opts || !cmd->opts[0].name)
 		return;
-	fputs("\nOptions:\n", out);
+	/* A subcommand's (no usage of its own): its options under its name, after its group's. */
+	if (cmd->usage)
+		fputs("\nOptions:\n", out);
+	else
+		fprintf(out, "\nOptions of telepro %s:\n", cmd->name);
 	for (const struct cli_opt *o = cmd->opts; o->name; o++) {
 		char left[64];
 

@@ -46,7 +46,8 @@ struct cli_opt {
 
 struct cli_command {
 	const char *name;           /* "kpi", "session": messages say "telepro NAME: ..." */
-	const char *usage;          /* "usage: telepro kpi [--campaign NAME] ...\n" lines */
+	const char *usage;          /* "usage: telepro kpi [--campaign NAME] ...\n" lines; NULL for a
+				     * subcommand, whose group prints them (then its options) */
 	const char *about;          /* what it does (paragraphs, each line ending with \n) */
 	const struct cli_opt *opts;
 };
@@ -58,7 +59,8 @@ struct cli_command {
  * caller returns 0). Lists are given room for argc values (freed with cli_options_free). */
 int cli_options(const struct cli_command *cmd, int first, int argc, char **argv, int *nargs);
 void cli_options_free(const struct cli_command *cmd);
-/* The command's --help: its usage, its prose, then "Options:" from the table. */
+/* The command's --help: its usage, its prose, then "Options:" from the table (a
+ * subcommand's: "Options of telepro GROUP SUB:" only). */
 void cli_options_help(const struct cli_command *cmd, FILE *out);
 
 #endif
