@@ -1,9 +1,9 @@
 /* telepro backup and telepro restore (docs/DEPLOY.md, "Backups"). */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 
 static const char backup_help[] =
 	"usage: telepro backup --output FILE\n"
@@ -22,23 +22,19 @@ static const char restore_help[] =
 
 int cmd_backup(int argc, char **argv)
 {
-	static const struct option opts[] = {{"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
 	const char *output = NULL;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("output", &output, "FILE", "the backup file to write (a new file)"),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"backup", backup_help, NULL, opts};
 	struct tp_error err;
 	struct app *a = NULL;
-	int opt, rc;
+	int nargs, rc;
 
-	if (cli_wants_help(argc, argv))
-		return cli_help(backup_help);
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (opt == 'o')
-			output = optarg;
-		else
-			return cli_usage("backup", "unknown or incomplete option '%s'", argv[optind - 1]);
-	}
-	if (optind != argc || !output)
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (nargs || !output)
 		return cli_usage("backup", "--output FILE is required");
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;

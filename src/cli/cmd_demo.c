@@ -1,10 +1,10 @@
 /* telepro demo: believable demo data (app_demo in src/app/app_admin.c). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 
 static const char help[] =
 	"usage: telepro demo [--seed N] [--weeks W] [--start YYYY-MM-DD]\n"
@@ -16,36 +16,24 @@ static const char help[] =
 
 int cmd_demo(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"seed", required_argument, NULL, 's'},
-		{"weeks", required_argument, NULL, 'w'},
-		{"start", required_argument, NULL, 'd'},
-		{NULL, 0, NULL, 0},
-	};
 	int64_t seed = 7, weeks = 6;
 	const char *start = NULL;
+	const struct cli_opt opts[] = {
+		CLI_OPT_INT("seed", &seed, "N", 0, INT64_MAX, "the same seed makes the same data (default 7)"),
+		CLI_OPT_INT("weeks", &weeks, "W", 1, 104, "weeks of calls (default 6)"),
+		CLI_OPT_STRING("start", &start, "YYYY-MM-DD", "from the Monday of that day (default 2026-10-05)"),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"demo", help, NULL, opts};
 	struct app_demo_result res;
 	struct tp_error err;
 	struct app *a = NULL;
-	int opt, rc;
+	int nargs, rc;
 
-	if (cli_wants_help(argc, argv))
-		return cli_help(help);
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (opt == 's' && cli_parse_int(optarg, 0, INT64_MAX, &seed))
-			continue;
-		if (opt == 'w' && cli_parse_int(optarg, 1, 104, &weeks))
-			continue;
-		if (opt == 'd') {
-			start = optarg;
-			continue;
-		}
-		return cli_usage("demo", "--seed N, --weeks 1..104, --start YYYY-MM-DD");
-	}
-	if (optind != argc)
-		return cli_usage("demo", "unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (nargs)
+		return cli_usage("demo", "unexpected argument '%s'", argv[1]);
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);

@@ -1,10 +1,10 @@
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 
 static const char help[] =
 	"usage: telepro export prospects --campaign NAME [--format csv|json] [--delimiter C]\n"
@@ -78,54 +78,50 @@ static int write_row(void *vctx, const struct export_row *row)
 	return ferror(ctx->out) ? 1 : 0;
 }
 
+/* --format csv|json */
+static int export_format(void *target, const char *value)
+{
+	if (!cli_parse_format(value, 1u << FORMAT_CSV | 1u << FORMAT_JSON, target))
+		return cli_usage("export", "--format is csv or json");
+	return 0;
+}
+
+/* --delimiter , ; or tab */
+static int export_delimiter(void *target, const char *value)
+{
+	char *d = target;
+
+	if (strcmp(value, "tab") == 0)
+		*d = '\t';
+	else if (strlen(value) == 1 && strchr(",;\t", value[0]))
+		*d = value[0];
+	else
+		return cli_usage("export", "--delimiter is one of , ; or tab");
+	return 0;
+}
+
 static int export_prospects(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"campaign", required_argument, NULL, 'c'},
-		{"format", required_argument, NULL, 'f'},
-		{"delimiter", required_argument, NULL, 'd'},
-		{"output", required_argument, NULL, 'o'},
-		{"raw", no_argument, NULL, 'r'},
-		{NULL, 0, NULL, 0},
-	};
 	struct export_ctx ctx = {stdout, FORMAT_CSV, ',', 0, false};
 	const char *campaign_name = NULL, *output = NULL;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("campaign", &campaign_name, "NAME", "the campaign"),
+		CLI_OPT_CALL("format", &ctx.format, "FORMAT", "csv (default) or json", export_format),
+		CLI_OPT_CALL("delimiter", &ctx.delimiter, "C", "the CSV delimiter: , (default), ; or tab", export_delimiter),
+		CLI_OPT_STRING("output", &output, "FILE", "write there (default: standard output)"),
+		CLI_OPT_FLAG("raw", &ctx.raw, "cells as they are, without the formula guard"),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"export prospects", NULL, NULL, opts};
 	struct campaign c;
 	struct tp_error err;
 	struct app *a = NULL;
-	int opt, rc;
+	int nargs, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			campaign_name = optarg;
-			break;
-		case 'f':
-			if (!cli_parse_format(optarg, 1u << FORMAT_CSV | 1u << FORMAT_JSON, &ctx.format))
-				return cli_usage("export", "--format is csv or json");
-			break;
-		case 'd':
-			if (strcmp(optarg, "tab") == 0)
-				ctx.delimiter = '\t';
-			else if (strlen(optarg) == 1 && strchr(",;\t", optarg[0]))
-				ctx.delimiter = optarg[0];
-			else
-				return cli_usage("export", "--delimiter is one of , ; or tab");
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'r':
-			ctx.raw = true;
-			break;
-		default:
-			return cli_usage("export", "unknown or incomplete option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc)
-		return cli_usage("export", "unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (nargs)
+		return cli_usage("export", "unexpected argument '%s'", argv[1]);
 	if (!campaign_name)
 		return cli_usage("export", "--campaign NAME is required");
 	if ((rc = cli_open_app(&a, NULL)))
@@ -164,31 +160,23 @@ static void print_number(void *ctx, const char *number)
 /* telepro export screening [--campaign NAME] [--output FILE]: the numbers to screen. */
 static int export_screening(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"campaign", required_argument, NULL, 'c'},
-		{"output", required_argument, NULL, 'o'},
-		{"raw", no_argument, NULL, 'r'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *campaign = NULL, *output = NULL;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("campaign", &campaign, "NAME", "one campaign (default: every one under the consumer rules)"),
+		CLI_OPT_STRING("output", &output, "FILE", "write there (default: standard output)"),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"export screening", NULL, NULL, opts};
 	struct tp_error err;
 	struct app *a = NULL;
 	FILE *out = stdout;
 	long n = 0;
-	int opt, rc;
+	int nargs, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (opt == 'c')
-			campaign = optarg;
-		else if (opt == 'o')
-			output = optarg;
-		else
-			return cli_usage("export", "unknown or incomplete option '%s'", argv[optind - 1]);
-	}
-	if (optind != argc)
-		return cli_usage("export", "unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (nargs)
+		return cli_usage("export", "unexpected argument '%s'", argv[1]);
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	if (output && !(out = fopen(output, "w"))) {
@@ -213,8 +201,11 @@ int cmd_export(int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_usage("export", "prospects or screening?");
-	if (cli_wants_help(argc, argv))
-		return cli_help(help);
+	if (cli_wants_help(argc, argv)) {
+		fputs(help, stdout);
+		return export_prospects(2, (char *[]){"prospects", "--help", NULL}) ||
+			export_screening(2, (char *[]){"screening", "--help", NULL});
+	}
 	if (strcmp(argv[1], "prospects") == 0)
 		return export_prospects(argc - 1, argv + 1);
 	if (strcmp(argv[1], "screening") == 0)

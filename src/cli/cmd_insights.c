@@ -1,9 +1,9 @@
 /* telepro insights: which differences in the KPIs are real (docs/INSIGHTS.md). */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 
 static const char help[] =
 	"usage: telepro insights slots --campaign NAME [--agent NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
@@ -83,49 +83,53 @@ static void print_agents(json_t *j)
 	}
 }
 
+/* --format table|json */
+static int insights_format(void *target, const char *value)
+{
+	if (strcmp(value, "table") == 0) {
+		*(enum output_format *)target = FORMAT_TEXT;
+		return 0;
+	}
+	if (!cli_parse_format(value, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, target))
+		return cli_usage("insights", "--format is table or json");
+	return 0;
+}
+
 int cmd_insights(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"campaign", required_argument, NULL, 'c'}, {"agent", required_argument, NULL, 'a'},
-		{"from", required_argument, NULL, 'F'}, {"to", required_argument, NULL, 'T'},
-		{"by", required_argument, NULL, 'b'}, {"rate", required_argument, NULL, 'r'},
-		{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0},
-	};
 	struct app_insights_query q = {0};
 	enum output_format format = FORMAT_TEXT;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("campaign", &q.campaign, "NAME", "one campaign"),
+		CLI_OPT_STRING("agent", &q.agent, "NAME", "one agent"),
+		CLI_OPT_STRING("from", &q.from, "YYYY-MM-DD", "first local day of the period"),
+		CLI_OPT_STRING("to", &q.to, "YYYY-MM-DD", "last local day of the period"),
+		CLI_OPT_STRING("by", &q.by, "GROUPING", "slots: hour, weekday, weekday-hour or month"),
+		CLI_OPT_STRING("rate", &q.rate, "RATE", "slots: the rate compared (default contact_rate)"),
+		CLI_OPT_CALL("format", &format, "FORMAT", "table (default) or json", insights_format),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"insights", help, NULL, opts};
+	int nargs;
 	struct tp_error err;
 	struct app *a = NULL;
 	json_t *j = NULL, *g;
 	size_t i;
-	int opt, rc;
+	int rc;
 
-	if (cli_wants_help(argc, argv) || argc < 2)
-		return argc < 2 ? cli_usage("insights", "slots, agents, attempts, objectives, followups or file?")
-				: cli_help(help);
+	if (cli_wants_help(argc, argv)) {
+		cli_options_help(&cmd, stdout);
+		return 0;
+	}
+	if (argc < 2)
+		return cli_usage("insights", "slots, agents, attempts, objectives, followups or file?");
 	if (strcmp(argv[1], "slots") != 0 && strcmp(argv[1], "agents") != 0 && strcmp(argv[1], "attempts") != 0 &&
 	    strcmp(argv[1], "objectives") != 0 && strcmp(argv[1], "followups") != 0 && strcmp(argv[1], "file") != 0)
 		return cli_usage("insights", "unknown subcommand '%s' (slots, agents, attempts, objectives, followups or file)",
 			argv[1]);
-	optind = 2;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'c': q.campaign = optarg; break;
-		case 'a': q.agent = optarg; break;
-		case 'F': q.from = optarg; break;
-		case 'T': q.to = optarg; break;
-		case 'b': q.by = optarg; break;
-		case 'r': q.rate = optarg; break;
-		case 'f':
-			if (!cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &format) &&
-			    strcmp(optarg, "table") != 0)
-				return cli_usage("insights", "--format is table or json");
-			break;
-		default:
-			return cli_usage("insights", "unknown or incomplete option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc)
+	if ((rc = cli_options(&cmd, 2, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (nargs)
 		return cli_usage("insights", "unexpected argument '%s'", argv[optind]);
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;

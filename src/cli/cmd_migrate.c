@@ -1,9 +1,9 @@
 /* telepro migrate: copy a whole database to another backend. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 
 static const char help[] =
 	"usage: telepro migrate --from URL --to URL\n"
@@ -21,29 +21,20 @@ static void on_table(void *ctx, const char *table, int64_t rows)
 
 int cmd_migrate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"from", required_argument, NULL, 'f'},
-		{"to", required_argument, NULL, 't'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *from_url = NULL, *to_url = NULL;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("from", &from_url, "URL", "the database copied"),
+		CLI_OPT_STRING("to", &to_url, "URL", "a new, empty database"),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"migrate", help, NULL, opts};
 	struct tp_error err;
 	int64_t calls = 0;
-	int opt, rc;
+	int nargs, rc;
 
-	if (cli_wants_help(argc, argv))
-		return cli_help(help);
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (opt == 'f')
-			from_url = optarg;
-		else if (opt == 't')
-			to_url = optarg;
-		else
-			return cli_usage("migrate", "unknown or incomplete option '%s'", argv[optind - 1]);
-	}
-	if (!from_url || !to_url || optind != argc)
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (!from_url || !to_url || nargs)
 		return cli_usage("migrate", "--from URL and --to URL are required");
 	tp_error_clear(&err);
 	if ((rc = app_migrate(from_url, to_url, on_table, NULL, &calls, &err)))

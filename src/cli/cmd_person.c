@@ -1,9 +1,9 @@
 /* telepro person: a person's rights under the GDPR (docs/PRIVACY.md). */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "core/tz.h"
 
 static const char help[] =
@@ -21,14 +21,16 @@ static const char help[] =
 	"review lists the people nobody contacted for --years (default 3): keep or erase them.\n"
 	"Admins only; every export and erasure is in the audit log.\n";
 
+/* --format text|json */
+static int person_format(void *target, const char *value)
+{
+	if (!cli_parse_format(value, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, target))
+		return cli_usage("person", "--format is text or json");
+	return 0;
+}
+
 int cmd_person(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"phone", required_argument, NULL, 'p'}, {"email", required_argument, NULL, 'e'},
-		{"years", required_argument, NULL, 'y'}, {"format", required_argument, NULL, 'f'},
-		{"keep-callable", no_argument, NULL, 'k'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *phone = NULL, *email = NULL, *what;
 	enum output_format format = FORMAT_TEXT;
 	int64_t years = 3;
@@ -36,31 +38,33 @@ int cmd_person(int argc, char **argv)
 	struct app *a = NULL;
 	json_t *j = NULL, *p;
 	size_t i;
-	int opt, rc, erased;
+	int rc, erased;
 	bool keep_callable = false;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("phone", &phone, "NUMBER", "the person's number, as written"),
+		CLI_OPT_STRING("email", &email, "ADDRESS", "the person's e-mail address"),
+		CLI_OPT_INT("years", &years, "N", 1, 50, "review: not contacted for N years (default 3)"),
+		CLI_OPT_CALL("format", &format, "FORMAT", "text (default) or json", person_format),
+		CLI_OPT_FLAG("keep-callable", &keep_callable, "erase: without the opposition entry (they may be called again)"),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"person", help, NULL, opts};
+	int nargs;
 
-	if (cli_wants_help(argc, argv) || argc < 2)
-		return argc < 2 ? cli_usage("person", "export, erase or review?") : cli_help(help);
+	if (cli_wants_help(argc, argv)) {
+		cli_options_help(&cmd, stdout);
+		return 0;
+	}
+	if (argc < 2)
+		return cli_usage("person", "export, erase or review?");
 	what = argv[1];
 	if (strcmp(what, "export") && strcmp(what, "erase") && strcmp(what, "review"))
 		return cli_usage("person", "unknown subcommand '%s' (export, erase or review)", what);
-	optind = 2;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (opt == 'p')
-			phone = optarg;
-		else if (opt == 'e')
-			email = optarg;
-		else if (opt == 'k' && strcmp(what, "erase") == 0)
-			keep_callable = true;
-		else if (opt == 'y' && cli_parse_int(optarg, 1, 50, &years))
-			;
-		else if (opt == 'f' && cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &format))
-			;
-		else
-			return cli_usage("person", "unknown, incomplete or bad option '%s'", argv[optind - 1]);
-	}
-	if (optind != argc)
+	if ((rc = cli_options(&cmd, 2, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (keep_callable && strcmp(what, "erase") != 0)
+		return cli_usage("person", "--keep-callable goes with 'person erase'");
+	if (nargs)
 		return cli_usage("person", "unexpected argument '%s'", argv[optind]);
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
