@@ -1,10 +1,10 @@
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <jansson.h>
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 
 static const char help[] =
 	"usage: telepro user add NAME --role agent|sales|manager|admin [--password-stdin]\n"
@@ -21,42 +21,34 @@ static const char help[] =
 	"connects a call (docs/TELEPHONY.md): a SIP address such as sip:201@pbx.example, or\n"
 	"\"\" to remove it.\n";
 
-/* Parses NAME [--role R] [--phone URI] [--password-stdin] for add, passwd and set. */
+/* Parses NAME [--role R] [--phone URI] [--password-stdin] for add, passwd and set (role
+ * and phone NULL where the subcommand takes none). -1 after printing the help. */
 static int parse_user_args(int argc, char **argv, const char **name, const char **role, const char **phone,
 	bool *from_stdin)
 {
-	static const struct option opts[] = {
-		{"role", required_argument, NULL, 'r'},
-		{"phone", required_argument, NULL, 'P'},
-		{"password-stdin", no_argument, NULL, 'p'},
-		{NULL, 0, NULL, 0},
+	const char *given_role = NULL, *given_phone = NULL;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("role", &given_role, "ROLE", "agent, sales, manager or admin (add, set)"),
+		CLI_OPT_STRING("phone", &given_phone, "SIP-URI", "the phone Telepro rings for them (set; \"\" removes it)"),
+		CLI_OPT_FLAG("password-stdin", from_stdin, "the password as one line of standard input (add, passwd)"),
+		CLI_OPT_END,
 	};
-	int c;
+	const struct cli_command cmd = {"user", help, NULL, opts};
+	int nargs, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			if (!role)
-				return cli_usage("user", "--role goes with 'user add' and 'user set'");
-			*role = optarg;
-			break;
-		case 'P':
-			if (!phone)
-				return cli_usage("user", "--phone goes with 'user set'");
-			*phone = optarg;
-			break;
-		case 'p':
-			*from_stdin = true;
-			break;
-		default:
-			return cli_usage("user", "unknown or incomplete option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1)
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc;
+	if (given_role && !role)
+		return cli_usage("user", "--role goes with 'user add' and 'user set'");
+	if (given_phone && !phone)
+		return cli_usage("user", "--phone goes with 'user set'");
+	if (role)
+		*role = given_role;
+	if (phone)
+		*phone = given_phone;
+	if (nargs != 1)
 		return cli_usage("user", "give exactly one user name");
-	*name = argv[optind];
+	*name = argv[1];
 	if (!**name || strlen(*name) > 100)
 		return cli_usage("user", "a user name has 1 to 100 bytes");
 	return 0;
@@ -199,8 +191,14 @@ static int user_list(int argc, char **argv)
 
 int cmd_user(int argc, char **argv)
 {
-	if (argc < 2 || cli_wants_help(argc, argv))
-		return argc < 2 ? cli_usage("user", "add, list, passwd, set, disable or enable?") : cli_help(help);
+	if (cli_wants_help(argc, argv)) {
+		const char *name, *role, *phone;
+		bool from_stdin;
+
+		return parse_user_args(2, (char *[]){"set", "--help", NULL}, &name, &role, &phone, &from_stdin) < 0 ? 0 : 2;
+	}
+	if (argc < 2)
+		return cli_usage("user", "add, list, passwd, set, disable or enable?");
 	if (strcmp(argv[1], "add") == 0)
 		return user_add(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
