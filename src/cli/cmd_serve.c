@@ -1,11 +1,11 @@
 /* telepro serve: the web application and the JSON API (docs/WEB.md, docs/API.md). */
-#include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "core/sipconf.h"
 #include "http/http.h"
 
@@ -71,105 +71,60 @@ static int sip_account(const char *path, struct sipconf *c, char *password, size
 	return 0;
 }
 
-/* A positive integer option no larger than max; 0 after a usage message. */
-static long positive(const char *name, const char *text, long max)
+/* --call-link: a template with {phone}. */
+static int call_link(void *target, const char *value)
 {
-	char *end;
-	long v = strtol(text, &end, 10);
-
-	if (*end || v < 1 || v > max) {
-		fprintf(stderr, "telepro serve: --%s: '%s': a whole number from 1 to %ld\n", name, text, max);
-		return 0;
+	if (!strstr(value, "{phone}")) {
+		fprintf(stderr, "telepro serve: --call-link: '%s' must contain {phone}\n", value);
+		return 2;
 	}
-	return v;
+	*(const char **)target = value;
+	return 0;
 }
 
 int cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"listen", required_argument, NULL, 'l'}, {"threads", required_argument, NULL, 't'},
-		{"call-link", required_argument, NULL, 'c'}, {"max-connections", required_argument, NULL, 'm'},
-		{"max-per-ip", required_argument, NULL, 'p'}, {"timeout", required_argument, NULL, 'o'},
-		{"max-upload", required_argument, NULL, 'u'},
-		{"db-cache", required_argument, NULL, 'k'}, {"secure-cookies", no_argument, NULL, 's'},
-		{"routes", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
-		{"trust-proxy", required_argument, NULL, 'x'}, {"header-timeout", required_argument, NULL, 'H'},
-		{"sip-config", required_argument, NULL, 'S'},
-		{NULL, 0, NULL, 0},
-	};
 	struct http_options o = {
-		.db_url = cli_db_url, .listen = "127.0.0.1:8080", .threads = 4, .max_connections = 1000,
-		.max_per_ip = 50, .timeout_seconds = 30, .max_body = 64 * 1024, .max_upload = 32u << 20,
-		.call_link = "tel:{phone}", .os_user = getenv("USER"), .db_cache_kib = 8192,
+		.db_url = cli_db_url, .listen = "127.0.0.1:8080", .call_link = "tel:{phone}", .os_user = getenv("USER"),
+		.max_body = 64 * 1024,
 	};
-	/* The numeric options: each a whole number from 1 to max, times 2^shift. */
-	const struct {
-		int opt;
-		const char *name;
-		long max;
-		unsigned *u;
-		size_t *z;
-		int shift;
-	} numbers[] = {
-		{'t', "threads", 256, &o.threads, NULL, 0}, {'m', "max-connections", 100000, &o.max_connections, NULL, 0},
-		{'p', "max-per-ip", 100000, &o.max_per_ip, NULL, 0}, {'o', "timeout", 3600, &o.timeout_seconds, NULL, 0},
-		{'H', "header-timeout", 600, &o.header_seconds, NULL, 0},
-		{'u', "max-upload", 1024, NULL, &o.max_upload, 20}, {'k', "db-cache", 4096, NULL, &o.db_cache_kib, 10},
-	};
+	int64_t threads = 4, connections = 1000, per_ip = 50, timeout = 30, header = 0, upload_mb = 32, cache_mb = 8;
 	const char *sip_config = NULL;
-	long v;
-	int opt, rc;
+	bool routes = false;
+	const struct cli_opt opts[] = {
+		CLI_OPT_STRING("listen", &o.listen, "HOST:PORT", "where to listen (default 127.0.0.1:8080)"),
+		CLI_OPT_INT("threads", &threads, "N", 1, 256, "worker threads, one database connection each (4)"),
+		CLI_OPT_CALL("call-link", &o.call_link, "TEMPLATE", "the desk's link to dial by hand (tel:{phone})", call_link),
+		CLI_OPT_INT("max-connections", &connections, "N", 1, 100000, "connections in total (1000)"),
+		CLI_OPT_INT("max-per-ip", &per_ip, "N", 1, 100000, "connections per address (50)"),
+		CLI_OPT_INT("timeout", &timeout, "SECONDS", 1, 3600, "an idle connection is closed (30)"),
+		CLI_OPT_INT("header-timeout", &header, "SECONDS", 1, 600, "a request's head takes at most (10)"),
+		CLI_OPT_INT("max-upload", &upload_mb, "MB", 1, 1024, "the largest prospect file (32)"),
+		CLI_OPT_INT("db-cache", &cache_mb, "MB", 1, 4096, "each thread's database page cache (8)"),
+		CLI_OPT_FLAG("secure-cookies", &o.secure_cookies, "mark the session cookie Secure (behind TLS)"),
+		CLI_OPT_STRING("trust-proxy", &o.trust_proxy, "CIDR[,CIDR...]", "proxies whose X-Forwarded-For is believed"),
+		CLI_OPT_STRING("sip-config", &sip_config, "FILE", "Telepro dials through this SIP account"),
+		CLI_OPT_FLAG("routes", &routes, "list every route and who may use it, then exit"),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"serve", help, NULL, opts};
+	int nargs, rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		bool number = false;
-
-		for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
-			if (numbers[i].opt != opt)
-				continue;
-			if (!(v = positive(numbers[i].name, optarg, numbers[i].max)))
-				return 2;
-			if (numbers[i].u)
-				*numbers[i].u = (unsigned)v;
-			else
-				*numbers[i].z = (size_t)v << numbers[i].shift;
-			number = true;
-		}
-		if (number)
-			continue;
-		switch (opt) {
-		case 'l':
-			o.listen = optarg;
-			break;
-		case 'c':
-			if (!strstr(optarg, "{phone}")) {
-				fprintf(stderr, "telepro serve: --call-link: '%s' must contain {phone}\n", optarg);
-				return 2;
-			}
-			o.call_link = optarg;
-			break;
-		case 's':
-			o.secure_cookies = true;
-			break;
-		case 'x':
-			o.trust_proxy = optarg;
-			break;
-		case 'S':
-			sip_config = optarg;
-			break;
-		case 'r':
-			http_print_routes(stdout);
-			return 0;
-		case 'h':
-			fputs(help, stdout);
-			return 0;
-		default:
-			return cli_usage("serve", "%s: unknown option or missing value", argv[optind - 1]);
-		}
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (routes) {
+		http_print_routes(stdout);
+		return 0;
 	}
-	if (optind < argc)
-		return cli_usage("serve", "unexpected argument '%s'", argv[optind]);
+	if (nargs)
+		return cli_usage("serve", "unexpected argument '%s'", argv[1]);
+	o.threads = (unsigned)threads;
+	o.max_connections = (unsigned)connections;
+	o.max_per_ip = (unsigned)per_ip;
+	o.timeout_seconds = (unsigned)timeout;
+	o.header_seconds = (unsigned)header;
+	o.max_upload = (size_t)upload_mb << 20;
+	o.db_cache_kib = (size_t)cache_mb << 10;
 	if (sip_config) {
 		struct sipconf c;
 		struct tp_error err;
