@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "core/xalloc.h"
 
 static const char help[] =
@@ -277,69 +277,72 @@ static int read_mapping(const char *path, struct app_import_opts *o, char **text
 }
 
 /* import prospects|dnc|calls FILE [options]: parse, read the mapping, run. */
+/* --delimiter , ; | or tab */
+static int import_delimiter(void *target, const char *value)
+{
+	char *d = target;
+
+	if (strcmp(value, "tab") == 0 || strcmp(value, "\\t") == 0)
+		*d = '\t';
+	else if (strlen(value) == 1 && strchr(",;\t|", value[0]))
+		*d = value[0];
+	else
+		return cli_usage("import", "--delimiter is one of , ; | or tab");
+	return 0;
+}
+
+/* --encoding utf-8|latin1 */
+static int import_encoding(void *target, const char *value)
+{
+	if (strcmp(value, "latin1") == 0 || strcmp(value, "iso-8859-1") == 0)
+		*(bool *)target = true;
+	else if (strcmp(value, "utf-8") != 0 && strcmp(value, "utf8") != 0)
+		return cli_usage("import", "--encoding is utf-8 or latin1");
+	return 0;
+}
+
+/* --format text|json */
+static int import_format(void *target, const char *value)
+{
+	if (!cli_parse_format(value, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, target))
+		return cli_usage("import", "--format is text or json");
+	return 0;
+}
+
 static int import_kind(enum app_import_kind kind, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"campaign", required_argument, NULL, 'c'},
-		{"delimiter", required_argument, NULL, 'd'},
-		{"encoding", required_argument, NULL, 'e'},
-		{"mapping", required_argument, NULL, 'm'},
-		{"format", required_argument, NULL, 'f'},
-		{"source", required_argument, NULL, 's'},
-		{"region", required_argument, NULL, 'r'},
-		{"screened", required_argument, NULL, 'x'},
-		{"existing", required_argument, NULL, 'k'},
-		{NULL, 0, NULL, 0},
-	};
 	struct app_import_opts o = {.kind = kind, .region = "FR"};
 	enum output_format format = FORMAT_TEXT;
 	const char *mapping_path = NULL;
 	char *mapping = NULL;
-	int opt, rc;
+	/* One table for the three kinds; a kind refuses, by name, what it does not take. */
+	struct cli_opt opts[] = {
+		CLI_OPT_STRING("campaign", &o.campaign, "NAME", "the campaign (prospects, calls)"),
+		CLI_OPT_CALL("delimiter", &o.delimiter, "C", "the file's delimiter: , ; | or tab (default: found)",
+			import_delimiter),
+		CLI_OPT_CALL("encoding", &o.latin1, "ENCODING", "utf-8 (default) or latin1", import_encoding),
+		CLI_OPT_STRING("mapping", &mapping_path, "FILE", "the columns' mapping (calls; prospects: optional)"),
+		CLI_OPT_CALL("format", &format, "FORMAT", "text (default) or json", import_format),
+		CLI_OPT_STRING("source", &o.source, "SOURCE", "internal, bloctel or other (dnc)"),
+		CLI_OPT_STRING("region", &o.region, "REGION", "the country of national numbers (dnc; default FR)"),
+		CLI_OPT_STRING("screened", &o.screened, "YYYY-MM-DD", "the day Bloctel produced the list (dnc)"),
+		CLI_OPT_STRING("existing", &o.existing, "keep|update|reject", "a number already a contact (prospects)"),
+		CLI_OPT_END,
+	};
+	static const char letters[] = "cdemfsrxk";     /* the rows above, as kinds[].options names them */
+	char refusals[sizeof(letters)][96];
+	const struct cli_command cmd = {kind == APP_IMPORT_PROSPECTS ? "import prospects" : kind == APP_IMPORT_DNC
+		? "import dnc" : "import calls", NULL, NULL, opts};
+	int nargs, rc;
 
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (opt == ':')
-			return cli_usage("import", "option '%s' needs a value", argv[optind - 1]);
-		if (opt == '?')
-			return cli_usage("import", "unknown option '%s'", argv[optind - 1]);
-		if (!strchr(kinds[kind].options, opt)) {
-			const char *name = "";
-
-			for (size_t i = 0; opts[i].name; i++)
-				if (opts[i].val == opt)
-					name = opts[i].name;
-			return cli_usage("import", "import %s does not take --%s", kinds[kind].name, name);
+	for (size_t i = 0; i + 1 < sizeof(letters); i++)
+		if (!strchr(kinds[kind].options, letters[i])) {
+			snprintf(refusals[i], sizeof(refusals[i]), "import %s does not take --%s", kinds[kind].name, opts[i].name);
+			opts[i].refused = refusals[i];
 		}
-		switch (opt) {
-		case 'c': o.campaign = optarg; break;
-		case 'm': mapping_path = optarg; break;
-		case 's': o.source = optarg; break;
-		case 'r': o.region = optarg; break;
-		case 'x': o.screened = optarg; break;
-		case 'k': o.existing = optarg; break;
-		case 'd':
-			if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
-				o.delimiter = '\t';
-			else if (strlen(optarg) == 1 && strchr(",;\t|", optarg[0]))
-				o.delimiter = optarg[0];
-			else
-				return cli_usage("import", "--delimiter is one of , ; | or tab");
-			break;
-		case 'e':
-			if (strcmp(optarg, "latin1") == 0 || strcmp(optarg, "iso-8859-1") == 0)
-				o.latin1 = true;
-			else if (strcmp(optarg, "utf-8") != 0 && strcmp(optarg, "utf8") != 0)
-				return cli_usage("import", "--encoding is utf-8 or latin1");
-			break;
-		case 'f':
-			if (!cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &format))
-				return cli_usage("import", "--format is text or json");
-			break;
-		}
-	}
-	if (optind != argc - 1 || (kind == APP_IMPORT_CALLS && (!o.campaign || !mapping_path)))
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		return rc < 0 ? 0 : rc;
+	if (nargs != 1 || (kind == APP_IMPORT_CALLS && (!o.campaign || !mapping_path)))
 		return cli_usage("import", "%s", kinds[kind].one_file);
 	if (kind != APP_IMPORT_DNC && !o.campaign)
 		return cli_usage("import", "--campaign NAME is required");
@@ -347,7 +350,7 @@ static int import_kind(enum app_import_kind kind, int argc, char **argv)
 	    strcmp(o.source, "other"))))
 		return cli_usage("import", "--source internal|bloctel|other is required");
 	if ((rc = read_mapping(mapping_path, &o, &mapping)) == 0)
-		rc = run_import(&o, argv[optind], format);
+		rc = run_import(&o, argv[1], format);
 	free(mapping);
 	return rc;
 }
@@ -356,8 +359,12 @@ int cmd_import(int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_usage("import", "prospects, dnc or calls?");
-	if (cli_wants_help(argc, argv))
-		return cli_help(help);
+	if (cli_wants_help(argc, argv)) {
+		fputs(help, stdout);
+		return import_kind(APP_IMPORT_PROSPECTS, 2, (char *[]){"prospects", "--help", NULL}) ||
+			import_kind(APP_IMPORT_DNC, 2, (char *[]){"dnc", "--help", NULL}) ||
+			import_kind(APP_IMPORT_CALLS, 2, (char *[]){"calls", "--help", NULL});
+	}
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		if (strcmp(argv[1], kinds[k].name) == 0)
 			return import_kind((enum app_import_kind)k, argc - 1, argv + 1);

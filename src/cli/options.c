@@ -32,6 +32,8 @@ void cli_options_help(const struct cli_command *cmd, FILE *out)
 	for (const struct cli_opt *o = cmd->opts; o->name; o++) {
 		char left[64];
 
+		if (o->refused)
+			continue;
 		snprintf(left, sizeof(left), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
 		fprintf(out, "  %-28s %s%s\n", left, o->help, o->kind == CLI_LIST ? " (repeatable)" : "");
 	}
@@ -53,8 +55,11 @@ int cli_options(const struct cli_command *cmd, int first, int argc, char **argv,
 {
 	size_t n = cmd->opts ? count(cmd->opts) : 0;
 	struct option *longs = xcalloc(n + 1, sizeof(*longs));
+	char group[64];
 	int opt, rc = 0;
 
+	/* Messages name the command as typed first ("telepro import: ..."), its help the group's. */
+	snprintf(group, sizeof(group), "%.*s", (int)strcspn(cmd->name, " "), cmd->name);
 	*nargs = 0;
 	/* -h or --help anywhere after the command's name, its subcommand's place included. */
 	for (int i = 1; i < argc; i++)
@@ -82,10 +87,14 @@ int cli_options(const struct cli_command *cmd, int first, int argc, char **argv,
 		int64_t v;
 
 		if (opt < 256 || opt >= 256 + (int)n) {
-			rc = cli_usage(cmd->name, "unknown or incomplete option '%s'", argv[first - 1 + optind - 1]);
+			rc = cli_usage(group, "unknown or incomplete option '%s'", argv[first - 1 + optind - 1]);
 			break;
 		}
 		o = &cmd->opts[opt - 256];
+		if (o->refused) {
+			rc = cli_usage(group, "%s", o->refused);
+			break;
+		}
 		switch (o->kind) {
 		case CLI_STRING:
 			*(const char **)o->target = optarg;
@@ -95,7 +104,7 @@ int cli_options(const struct cli_command *cmd, int first, int argc, char **argv,
 			break;
 		case CLI_INT:
 			if (!cli_parse_int(optarg, o->min, o->max, &v)) {
-				fprintf(stderr, "telepro %s: --%s: '%s': a whole number from %lld to %lld\n", cmd->name, o->name,
+				fprintf(stderr, "telepro %s: --%s: '%s': a whole number from %lld to %lld\n", group, o->name,
 					optarg, (long long)o->min, (long long)o->max);
 				rc = 2;
 				break;

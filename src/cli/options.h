@@ -33,6 +33,9 @@ struct cli_opt {
 	const char *help;           /* one line */
 	int64_t min, max;           /* CLI_INT */
 	int (*call)(void *target, const char *value);   /* CLI_CALL */
+	/* The command does not take it here (a subcommand of a group that shares the table):
+	 * giving it is refused with this sentence, and --help leaves it out. */
+	const char *refused;
 };
 
 /* The rows, as git's OPT_STRING and friends. */
@@ -45,7 +48,8 @@ struct cli_opt {
 #define CLI_OPT_END {.name = NULL}
 
 struct cli_command {
-	const char *name;           /* "kpi", "session": messages say "telepro NAME: ..." */
+	const char *name;           /* "kpi", "appointment list": messages say "telepro kpi: ...",
+				     * "telepro appointment: ..." (its first word) */
 	const char *usage;          /* "usage: telepro kpi [--campaign NAME] ...\n" lines; NULL for a
 				     * subcommand, whose group prints them (then its options) */
 	const char *about;          /* what it does (paragraphs, each line ending with \n) */
