@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,76 +6,63 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "core/rules.h"
 #include "core/calling.h"
 #include "core/xalloc.h"
 
-static const char help[] =
+static const char usage[] =
 	"usage: telepro campaign add NAME [SETTINGS]\n"
 	"       telepro campaign list [--format text|json]\n"
 	"       telepro campaign show NAME [--format text|json]\n"
-	"       telepro campaign set NAME SETTINGS\n"
-	"\n"
-	"Settings:\n"
-	"  --kind appointment|event|qualification|survey|sales|custom   (default appointment)\n"
-	"  --audience b2b|b2c            (default b2b; B2C campaigns follow consumer rules)\n"
-	"  --timezone ZONE               IANA time zone of the people called (default Europe/Paris)\n"
-	"  --region CC                   country of national phone numbers in files (default FR)\n"
-	"  --script FILE                 the call script, Markdown\n"
-	"  --call-length SECONDS         expected length of a conversation (also 5m, 90s)\n"
-	"  --daily-calls N, --weekly-calls N, --daily-appointments N, --weekly-appointments N\n"
-	"                                objectives (0 removes one)\n"
-	"  --max-attempts N              calls to a lead before it is exhausted (default 6)\n"
-	"  --hourly-cost EUR             cost of an hour of calling, for cost per appointment\n"
-	"  --block '[DAYS ]HH:MM-HH:MM'  a calling block, e.g. 14:00-16:00 (Monday to Friday)\n"
-	"                                or 'sat 10:00-12:00'; repeat for several; on set,\n"
-	"                                the blocks given replace the old ones\n"
-	"  --no-blocks                   remove every calling block\n"
-	"  --window '[DAYS ]HH:MM-HH:MM' a calling window: no lead is offered outside the\n"
-	"                                windows (default B2B mon-fri 09:00-19:00; B2C\n"
-	"                                mon-fri 10:00-13:00 and 14:00-20:00, art. D.223-9)\n"
-	"  --no-windows                  back to the default windows\n"
-	"  --retry RESULT=DELAY          retry delay after no_answer, busy, voicemail or\n"
-	"                                gatekeeper (defaults 2h, 15m, 4h, 1d)\n"
-	"  --field KEY=TYPE[;LIBELLÉ|LABEL]  a qualification field: text, number, date, yesno or\n"
-	"                                choice:a|b|c, and what the desk calls it in French and\n"
-	"                                English (default: the key); once a campaign has fields,\n"
-	"                                calls may only qualify those\n"
-	"  --outcome CODE=LIBELLÉ|LABEL;FLAGS   an outcome of the campaign's own, beside the\n"
-	"                                built-in ones; flags: refusal, final, callback,\n"
-	"                                appointment, sale, do_not_call (e.g. --outcome\n"
-	"                                'already_customer=Déjà client|Already a customer;final');\n"
-	"                                added or relabelled, never dropped\n"
-	"  --rules fr-b2c|none|default   the rules of the trade applied on top of the windows\n"
-	"                                (default: fr-b2c for b2c, none for b2b; docs/RULES.md)\n"
-	"  --hold DURATION               how long a lead given by next stays held (15m)\n"
-	"  --idle-limit DURATION         a session idle longer is closed (30m)\n"
-	"  --archive, --unarchive\n"
-	"  --dialing manual|click|progressive  how the campaign dials (docs/TELEPHONY.md; manual)\n"
-	"  --caller-id NUMBER            the number it presents; a French campaign dialing\n"
-	"                                progressively presents one of ARCEP's ranges for\n"
-	"                                automated calling systems (docs/RULES.md); none removes it\n"
-	"  --ring-timeout DURATION       how long an attempt rings before it is given up (25s)\n";
+	"       telepro campaign set NAME SETTINGS\n";
+static const char about[] =
+	"The settings are the options below (core/campaign.c names them, in the order given).\n"
+	"--format goes with list and show.\n";
 
 #define SETTINGS_MAX 128
 
-/* The settings' options come from core's list of campaign settings (one name each). */
-static struct option settings_opts[64];
-
-static void build_options(void)
-{
-	size_t n = 0;
-
-	for (int i = 0; campaign_setting_name(i); i++) {
-		bool takes_value;
-		const char *name = campaign_setting_name(i);
-
-		campaign_setting_find(name, &takes_value);
-		settings_opts[n++] = (struct option){name, takes_value ? required_argument : no_argument, NULL, 256 + i};
-	}
-	settings_opts[n++] = (struct option){"format", required_argument, NULL, 'f'};
-	settings_opts[n] = (struct option){NULL, 0, NULL, 0};
-}
+/* What --help says of each setting of core's list (the names are core's). */
+static const struct {
+	const char *name, *arg, *help;
+} setting_help[] = {
+	{"kind", "KIND", "appointment, event, qualification, survey, sales or custom (appointment)"},
+	{"audience", "b2b|b2c", "b2b (default), or b2c: consumer campaigns follow the consumer rules"},
+	{"timezone", "ZONE", "IANA time zone of the people called (Europe/Paris)"},
+	{"region", "CC", "country of the national phone numbers in files (FR)"},
+	{"script", "FILE", "the call script, Markdown"},
+	{"call-length", "SECONDS", "expected length of a conversation (also 5m, 90s)"},
+	{"daily-calls", "N", "objective: calls a day per agent (0 removes it)"},
+	{"weekly-calls", "N", "objective: calls a week per agent"},
+	{"daily-appointments", "N", "objective: appointments a day per agent"},
+	{"weekly-appointments", "N", "objective: appointments a week per agent"},
+	{"max-attempts", "N", "calls to a lead before it is exhausted (6)"},
+	{"hourly-cost", "EUR", "cost of an hour of calling, for cost per appointment"},
+	{"block", "'[DAYS ]HH:MM-HH:MM'", "a calling block, e.g. 14:00-16:00 (Monday to Friday) or\n"
+		"'sat 10:00-12:00'; repeat for several; on set, the blocks given\nreplace the old ones"},
+	{"no-blocks", NULL, "remove every calling block"},
+	{"window", "'[DAYS ]HH:MM-HH:MM'", "a calling window: no lead is offered outside the windows\n"
+		"(default B2B mon-fri 09:00-19:00; B2C mon-fri 10:00-13:00 and\n14:00-20:00, art. D.223-9)"},
+	{"no-windows", NULL, "back to the default windows"},
+	{"retry", "RESULT=DELAY", "retry delay after no_answer, busy, voicemail or gatekeeper\n(defaults 2h, 15m, 4h, 1d)"},
+	{"field", "KEY=TYPE[;LIBELLÉ|LABEL]", "a qualification field: text, number, date, yesno or\n"
+		"choice:a|b|c, and what the desk calls it in French and English\n"
+		"(default: the key); once a campaign has fields, calls may only\nqualify those"},
+	{"hold", "DURATION", "how long a lead given by next stays held (15m)"},
+	{"idle-limit", "DURATION", "a session idle longer is closed (30m)"},
+	{"archive", NULL, "archive the campaign"},
+	{"unarchive", NULL, "bring it back"},
+	{"outcome", "CODE=LIBELLÉ|LABEL;FLAGS", "an outcome of the campaign's own, beside the built-in\n"
+		"ones; flags: refusal, final, callback, appointment, sale, do_not_call\n"
+		"(e.g. 'already_customer=Déjà client|Already a customer;final');\nadded or relabelled, never dropped"},
+	{"rules", "fr-b2c|none|default", "the rules of the trade applied on top of the windows\n"
+		"(default: fr-b2c for b2c, none for b2b; docs/RULES.md)"},
+	{"name", "NAME", "a new name (set)"},
+	{"dialing", "manual|click|progressive", "how the campaign dials (docs/TELEPHONY.md; manual)"},
+	{"caller-id", "NUMBER", "the number it presents; a French campaign dialing progressively\n"
+		"presents one of ARCEP's ranges for automated calling systems\n(docs/RULES.md); none removes it"},
+	{"ring-timeout", "DURATION", "how long an attempt rings before it is given up (25s)"},
+};
 
 struct parsed {
 	const char *name;
@@ -94,52 +80,87 @@ static void parsed_release(struct parsed *p)
 		free(p->scripts[i]);
 }
 
+/* A setting given on the command line: its text kept for the app (a script: its file's). */
+struct setting_arg {
+	struct parsed *p;
+	const char *key;
+};
+
+static int add_setting(void *target, const char *value)
+{
+	struct setting_arg *s = target;
+	struct parsed *p = s->p;
+
+	if (p->n == SETTINGS_MAX)
+		return cli_usage("campaign", "at most %d settings at once", SETTINGS_MAX);
+	if (strcmp(s->key, "script") == 0) {
+		char *text;
+		size_t len;
+
+		if (p->nscripts == 4)
+			return cli_usage("campaign", "--script once");
+		if (cli_read_file(value, CAMPAIGN_SCRIPT_MAX, &text, &len))
+			return 2;
+		value = p->scripts[p->nscripts++] = text;
+	}
+	p->set[p->n++] = (struct campaign_setting){s->key, value};
+	return 0;
+}
+
+static int campaign_format(void *target, const char *value)
+{
+	struct parsed *p = target;
+
+	if (!cli_parse_format(value, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &p->format))
+		return cli_usage("campaign", "--format text|json goes with list and show");
+	p->format_given = true;
+	return 0;
+}
+
 /*
- * Reads NAME and settings (want_name), or only --format. --script FILE is read here: the
- * app gets its text. Returns 0 or an exit code after printing why.
+ * Reads NAME and settings (want_name), or only --format: the options are core's list of
+ * campaign settings (one row each, its help from setting_help) and --format. --script FILE
+ * is read here: the app gets its text. Returns 0, -1 after the help, or an exit code
+ * after printing why.
  */
 static int parse(int argc, char **argv, bool want_name, struct parsed *p)
 {
-	int opt;
+	struct cli_opt opts[64];
+	struct setting_arg args[64];
+	size_t n = 0;
+	int nargs, rc;
 
 	memset(p, 0, sizeof(*p));
-	if (!settings_opts[0].name)
-		build_options();
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", settings_opts, NULL)) != -1) {
-		if (opt == 'f') {
-			if (!cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &p->format))
-				return cli_usage("campaign", "--format text|json goes with list and show");
-			p->format_given = true;
-		} else if (opt >= 256) {
-			const char *key = campaign_setting_name(opt - 256), *value = optarg;
+	for (int i = 0; campaign_setting_name(i) && n + 2 < sizeof(opts) / sizeof(opts[0]); i++) {
+		const char *name = campaign_setting_name(i), *arg = "VALUE", *text = "";
+		bool takes_value;
 
-			if (p->n == SETTINGS_MAX)
-				return cli_usage("campaign", "at most %d settings at once", SETTINGS_MAX);
-			if (strcmp(key, "script") == 0) {
-				char *text;
-				size_t len;
-
-				if (p->nscripts == 4)
-					return cli_usage("campaign", "--script once");
-				if (cli_read_file(optarg, CAMPAIGN_SCRIPT_MAX, &text, &len))
-					return 2;
-				value = p->scripts[p->nscripts++] = text;
+		campaign_setting_find(name, &takes_value);
+		for (size_t k = 0; k < sizeof(setting_help) / sizeof(setting_help[0]); k++)
+			if (strcmp(setting_help[k].name, name) == 0) {
+				arg = setting_help[k].arg;
+				text = setting_help[k].help;
 			}
-			p->set[p->n++] = (struct campaign_setting){key, value};
-		} else if (opt == ':') {
-			return cli_usage("campaign", "option '%s' needs a value", argv[optind - 1]);
-		} else {
-			return cli_usage("campaign", "unknown option '%s'", argv[optind - 1]);
-		}
+		args[n] = (struct setting_arg){p, name};
+		/* A setting that takes no value (--no-blocks) is a row without arg: called with "". */
+		opts[n] = (struct cli_opt)CLI_OPT_CALL(name, &args[n], takes_value ? arg : NULL, text, add_setting);
+		n++;
+	}
+	opts[n++] = (struct cli_opt)CLI_OPT_CALL("format", p, "FORMAT", "text (default) or json (list, show)",
+		campaign_format);
+	opts[n] = (struct cli_opt)CLI_OPT_END;
+	{
+		const struct cli_command cmd = {"campaign", usage, about, opts};
+
+		if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+			return rc;
 	}
 	if (want_name) {
-		if (optind != argc - 1)
+		if (nargs != 1)
 			return cli_usage("campaign", "give exactly one campaign name (quote names with spaces)");
-		p->name = argv[optind];
-	} else if (optind != argc) {
-		return cli_usage("campaign", "unexpected argument '%s'", argv[optind]);
+		p->name = argv[1];
+	} else if (nargs) {
+		return cli_usage("campaign", "unexpected argument '%s'", argv[1]);
 	}
 	return 0;
 }
@@ -311,8 +332,11 @@ int cmd_campaign(int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_usage("campaign", "add, list, show or set?");
-	if (cli_wants_help(argc, argv))
-		return cli_help(help);
+	if (cli_wants_help(argc, argv)) {
+		struct parsed p;
+
+		return parse(2, (char *[]){"set", "--help", NULL}, false, &p) < 0 ? 0 : 2;
+	}
 	if (strcmp(argv[1], "add") == 0)
 		return campaign_add(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)

@@ -35,7 +35,17 @@ void cli_options_help(const struct cli_command *cmd, FILE *out)
 		if (o->refused)
 			continue;
 		snprintf(left, sizeof(left), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(out, "  %-28s %s%s\n", left, o->help, o->kind == CLI_LIST ? " (repeatable)" : "");
+		/* A long name takes its own line; a help of several lines keeps the column. */
+		if (strlen(left) > 28)
+			fprintf(out, "  %s\n  %-28s ", left, "");
+		else
+			fprintf(out, "  %-28s ", left);
+		for (const char *h = o->help; *h; h++)
+			if (*h == '\n')
+				fprintf(out, "\n  %-28s ", "");
+			else
+				fputc(*h, out);
+		fprintf(out, "%s\n", o->kind == CLI_LIST ? " (repeatable)" : "");
 	}
 }
 
@@ -70,7 +80,9 @@ int cli_options(const struct cli_command *cmd, int first, int argc, char **argv,
 		}
 	for (size_t i = 0; i < n; i++) {
 		longs[i].name = cmd->opts[i].name;
-		longs[i].has_arg = cmd->opts[i].kind == CLI_FLAG ? no_argument : required_argument;
+		/* A flag, or a call without a value's name (called with ""). */
+		longs[i].has_arg = cmd->opts[i].kind == CLI_FLAG || (cmd->opts[i].kind == CLI_CALL && !cmd->opts[i].arg)
+			? no_argument : required_argument;
 		longs[i].val = 256 + (int)i;
 		if (cmd->opts[i].kind == CLI_LIST) {
 			struct cli_list *l = cmd->opts[i].target;
@@ -118,7 +130,7 @@ int cli_options(const struct cli_command *cmd, int first, int argc, char **argv,
 			break;
 		}
 		case CLI_CALL:
-			rc = o->call(o->target, optarg);
+			rc = o->call(o->target, o->arg ? optarg : "");
 			break;
 		}
 	}

@@ -16,7 +16,8 @@ enum cli_opt_kind {
 	CLI_FLAG,       /* bool *target: set */
 	CLI_INT,        /* int64_t *target: a whole number within [min, max] */
 	CLI_LIST,       /* struct cli_list *target: every value given, in order */
-	CLI_CALL,       /* call(target, value): 0, or the exit code after saying why */
+	CLI_CALL,       /* call(target, value): 0, or the exit code after saying why; a row
+			 * without arg takes no value and is called with "" */
 };
 
 /* The values of a repeatable option; v has room for every argument of the command line. */
