@@ -1,5 +1,4 @@
 /* telepro kpi: the KPIs of docs/KPI.md from the counters, as a table, JSON or CSV. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
