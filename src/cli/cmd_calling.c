@@ -56,13 +56,6 @@ static const char appointment_about[] =
 	"Sales record what became of each appointment; a won appointment is a sale counted\n"
 	"for the call, agent, campaign and local hour that set it.\n";
 
-static int parse_format(const char *cmd, const char *text, enum output_format *f)
-{
-	if (text && !cli_parse_format(text, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, f))
-		return cli_usage(cmd, "--format is text or json");
-	return 0;
-}
-
 /* session -------------------------------------------------------------------------------- */
 
 static int cmd_session(int argc, char **argv)
@@ -116,16 +109,16 @@ static int cmd_session(int argc, char **argv)
 
 int cmd_next(int argc, char **argv)
 {
-	const char *agent = NULL, *campaign = NULL, *at = NULL, *format_text = NULL;
+	enum output_format format = FORMAT_TEXT;
+	const char *agent = NULL, *campaign = NULL, *at = NULL;
 	const struct cli_opt opts[] = {
 		CLI_OPT_STRING("agent", &agent, "NAME", "the agent who calls"),
 		CLI_OPT_STRING("campaign", &campaign, "NAME", "the campaign"),
 		CLI_OPT_STRING("at", &at, "TIME", "a local time of the campaign (default now)"),
-		CLI_OPT_STRING("format", &format_text, "FORMAT", "text (default) or json"),
+		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, "text (default) or json"),
 		CLI_OPT_END,
 	};
 	const struct cli_command cmd = {"next", next_usage, next_about, opts};
-	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
 	json_t *j = NULL;
 	struct app *a = NULL;
@@ -137,7 +130,7 @@ int cmd_next(int argc, char **argv)
 		return cli_usage("next", "unexpected argument '%s'", argv[1]);
 	if (!agent || !campaign)
 		return cli_usage("next", "--agent NAME and --campaign NAME are required");
-	if ((rc = parse_format("next", format_text, &format)) || (rc = cli_open_app(&a, NULL)))
+	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
 	if (app_next(a, agent, campaign, at, &j, &err)) {
@@ -175,14 +168,14 @@ static const char why_about[] =
 
 int cmd_why(int argc, char **argv)
 {
-	const char *at = NULL, *format_text = NULL;
+	enum output_format format = FORMAT_TEXT;
+	const char *at = NULL;
 	const struct cli_opt opts[] = {
 		CLI_OPT_STRING("at", &at, "TIME", "a local time of the lead's campaign (default now)"),
-		CLI_OPT_STRING("format", &format_text, "FORMAT", "text (default) or json"),
+		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, "text (default) or json"),
 		CLI_OPT_END,
 	};
 	const struct cli_command cmd = {"why", why_usage, why_about, opts};
-	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
 	struct app *a = NULL;
 	json_t *j = NULL, *v;
@@ -194,7 +187,7 @@ int cmd_why(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (nargs != 1 || !cli_parse_int(argv[1], 1, INT64_MAX, &lead))
 		return cli_usage("why", "one LEAD, a lead's number, is required");
-	if ((rc = parse_format("why", format_text, &format)) || (rc = cli_open_app(&a, NULL)))
+	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
 	if (app_why(a, lead, at, &j, &err)) {
@@ -277,10 +270,16 @@ static int lead_id(void *target, const char *value)
 	return cli_parse_int(value, 1, INT64_MAX, target) ? 0 : cli_usage("call", "--lead takes a lead id");
 }
 
+/* The --qualify values given, in order. */
+struct qualify_args {
+	const char **v;
+	size_t n;
+};
+
 /* --qualify KEY=VALUE, split where the value starts. */
 static int qualify(void *target, const char *value)
 {
-	struct cli_list *l = target;
+	struct qualify_args *l = target;
 	char *eq = strchr(value, '=');
 
 	if (l->n == QUALIFY_MAX)
@@ -293,9 +292,10 @@ static int qualify(void *target, const char *value)
 
 static int call_log(int argc, char **argv)
 {
+	enum output_format format = FORMAT_TEXT;
 	struct app_call in = {0};
-	const char *keys[QUALIFY_MAX], *values[QUALIFY_MAX], *quals[QUALIFY_MAX + 1], *format_text = NULL;
-	struct cli_list qual = {quals, 0};
+	const char *keys[QUALIFY_MAX], *values[QUALIFY_MAX], *quals[QUALIFY_MAX + 1];
+	struct qualify_args qual = {quals, 0};
 	const struct cli_opt opts[] = {
 		CLI_OPT_STRING("agent", &in.agent, "NAME", "the agent who called"),
 		CLI_OPT_CALL("lead", &in.lead_id, "ID", "the lead called", lead_id),
@@ -311,12 +311,11 @@ static int call_log(int argc, char **argv)
 		CLI_OPT_STRING("note", &in.note, "TEXT", "the agent's note"),
 		CLI_OPT_STRING("idempotency-key", &in.idempotency_key, "KEY", "the same key again logs nothing twice"),
 		CLI_OPT_STRING("at", &in.at, "TIME", "when the call started (default: it ends now)"),
-		CLI_OPT_STRING("format", &format_text, "FORMAT", "text (default) or json"),
+		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, "text (default) or json"),
 		CLI_OPT_FLAG("confirm", &in.confirm, "keep a callback or appointment outside the calling hours"),
 		CLI_OPT_END,
 	};
 	const struct cli_command cmd = {"call log", NULL, NULL, opts};
-	enum output_format format = FORMAT_TEXT;
 	struct tp_error err;
 	struct app *a = NULL;
 	json_t *j = NULL;
@@ -336,7 +335,7 @@ static int call_log(int argc, char **argv)
 	}
 	if (!in.agent || !in.result || (!in.lead_id && !in.campaign))
 		return cli_usage("call", "--agent, --lead and --result are required");
-	if ((rc = parse_format("call", format_text, &format)) || (rc = cli_open_app(&a, NULL)))
+	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	in.nqual = nq;
 	in.qual_key = keys;
@@ -383,12 +382,6 @@ static const char *text_of(json_t *o, const char *key)
 	return s ? s : "";
 }
 
-/* --format text|json */
-static int appointment_format(void *target, const char *value)
-{
-	return parse_format("appointment", value, target);
-}
-
 static int appointment_list(int argc, char **argv)
 {
 	enum output_format format = FORMAT_TEXT;
@@ -396,7 +389,7 @@ static int appointment_list(int argc, char **argv)
 	const struct cli_opt opts[] = {
 		CLI_OPT_STRING("sales", &sales, "NAME", "one sales person's (a sales person: their own)"),
 		CLI_OPT_STRING("campaign", &campaign, "NAME", "one campaign's"),
-		CLI_OPT_CALL("format", &format, "FORMAT", "text (default) or json", appointment_format),
+		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, "text (default) or json"),
 		CLI_OPT_END,
 	};
 	const struct cli_command cmd = {"appointment list", NULL, NULL, opts};

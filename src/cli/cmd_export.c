@@ -78,14 +78,6 @@ static int write_row(void *vctx, const struct export_row *row)
 	return ferror(ctx->out) ? 1 : 0;
 }
 
-/* --format csv|json */
-static int export_format(void *target, const char *value)
-{
-	if (!cli_parse_format(value, 1u << FORMAT_CSV | 1u << FORMAT_JSON, target))
-		return cli_usage("export", "--format is csv or json");
-	return 0;
-}
-
 /* --delimiter , ; or tab */
 static int export_delimiter(void *target, const char *value)
 {
@@ -106,7 +98,7 @@ static int export_prospects(int argc, char **argv)
 	const char *campaign_name = NULL, *output = NULL;
 	const struct cli_opt opts[] = {
 		CLI_OPT_STRING("campaign", &campaign_name, "NAME", "the campaign"),
-		CLI_OPT_CALL("format", &ctx.format, "FORMAT", "csv (default) or json", export_format),
+		CLI_OPT_FORMAT(&ctx.format, 1u << FORMAT_CSV | 1u << FORMAT_JSON, "csv (default) or json"),
 		CLI_OPT_CALL("delimiter", &ctx.delimiter, "C", "the CSV delimiter: , (default), ; or tab", export_delimiter),
 		CLI_OPT_STRING("output", &output, "FILE", "write there (default: standard output)"),
 		CLI_OPT_FLAG("raw", &ctx.raw, "cells as they are, without the formula guard"),

@@ -301,14 +301,6 @@ static int import_encoding(void *target, const char *value)
 	return 0;
 }
 
-/* --format text|json */
-static int import_format(void *target, const char *value)
-{
-	if (!cli_parse_format(value, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, target))
-		return cli_usage("import", "--format is text or json");
-	return 0;
-}
-
 static int import_kind(enum app_import_kind kind, int argc, char **argv)
 {
 	struct app_import_opts o = {.kind = kind, .region = "FR"};
@@ -322,7 +314,7 @@ static int import_kind(enum app_import_kind kind, int argc, char **argv)
 			import_delimiter),
 		CLI_OPT_CALL("encoding", &o.latin1, "ENCODING", "utf-8 (default) or latin1", import_encoding),
 		CLI_OPT_STRING("mapping", &mapping_path, "FILE", "the columns' mapping (calls; prospects: optional)"),
-		CLI_OPT_CALL("format", &format, "FORMAT", "text (default) or json", import_format),
+		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, "text (default) or json"),
 		CLI_OPT_STRING("source", &o.source, "SOURCE", "internal, bloctel or other (dnc)"),
 		CLI_OPT_STRING("region", &o.region, "REGION", "the country of national numbers (dnc; default FR)"),
 		CLI_OPT_STRING("screened", &o.screened, "YYYY-MM-DD", "the day Bloctel produced the list (dnc)"),

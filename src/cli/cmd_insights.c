@@ -83,18 +83,6 @@ static void print_agents(json_t *j)
 	}
 }
 
-/* --format table|json */
-static int insights_format(void *target, const char *value)
-{
-	if (strcmp(value, "table") == 0) {
-		*(enum output_format *)target = FORMAT_TEXT;
-		return 0;
-	}
-	if (!cli_parse_format(value, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, target))
-		return cli_usage("insights", "--format is table or json");
-	return 0;
-}
-
 int cmd_insights(int argc, char **argv)
 {
 	struct app_insights_query q = {0};
@@ -106,7 +94,7 @@ int cmd_insights(int argc, char **argv)
 		CLI_OPT_STRING("to", &q.to, "YYYY-MM-DD", "last local day of the period"),
 		CLI_OPT_STRING("by", &q.by, "GROUPING", "slots: hour, weekday, weekday-hour or month"),
 		CLI_OPT_STRING("rate", &q.rate, "RATE", "slots: the rate compared (default contact_rate)"),
-		CLI_OPT_CALL("format", &format, "FORMAT", "table (default) or json", insights_format),
+		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, "table (default) or json"),
 		CLI_OPT_END,
 	};
 	const struct cli_command cmd = {"insights", help, NULL, opts};

@@ -173,14 +173,6 @@ static void table_row(const char *key, json_t *k, bool header)
 		(long long)json_integer_value(json_object_get(k, "sales")), sales, cph, convph, avg);
 }
 
-/* --format table|json|csv */
-static int kpi_format(void *target, const char *value)
-{
-	if (!cli_parse_format(value, 1u << FORMAT_TEXT | 1u << FORMAT_JSON | 1u << FORMAT_CSV, target))
-		return cli_usage("kpi", "--format table|json|csv");
-	return 0;
-}
-
 int cmd_kpi(int argc, char **argv)
 {
 	struct app_kpi_query q = {0};
@@ -191,7 +183,7 @@ int cmd_kpi(int argc, char **argv)
 		CLI_OPT_STRING("from", &q.from, "YYYY-MM-DD", "first local day of the period"),
 		CLI_OPT_STRING("to", &q.to, "YYYY-MM-DD", "last local day of the period"),
 		CLI_OPT_STRING("by", &q.by, "GROUPING", "groups of the report (see usage)"),
-		CLI_OPT_CALL("format", &format, "FORMAT", "table (default), json or csv", kpi_format),
+		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON | 1u << FORMAT_CSV, "table (default), json or csv"),
 		CLI_OPT_END,
 	};
 	const struct cli_command cmd = {"kpi", usage, about, opts};

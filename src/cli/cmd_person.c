@@ -21,14 +21,6 @@ static const char help[] =
 	"review lists the people nobody contacted for --years (default 3): keep or erase them.\n"
 	"Admins only; every export and erasure is in the audit log.\n";
 
-/* --format text|json */
-static int person_format(void *target, const char *value)
-{
-	if (!cli_parse_format(value, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, target))
-		return cli_usage("person", "--format is text or json");
-	return 0;
-}
-
 int cmd_person(int argc, char **argv)
 {
 	const char *phone = NULL, *email = NULL, *what;
@@ -44,7 +36,7 @@ int cmd_person(int argc, char **argv)
 		CLI_OPT_STRING("phone", &phone, "NUMBER", "the person's number, as written"),
 		CLI_OPT_STRING("email", &email, "ADDRESS", "the person's e-mail address"),
 		CLI_OPT_INT("years", &years, "N", 1, 50, "review: not contacted for N years (default 3)"),
-		CLI_OPT_CALL("format", &format, "FORMAT", "text (default) or json", person_format),
+		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, "text (default) or json"),
 		CLI_OPT_FLAG("keep-callable", &keep_callable, "erase: without the opposition entry (they may be called again)"),
 		CLI_OPT_END,
 	};

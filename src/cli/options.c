@@ -45,20 +45,8 @@ void cli_options_help(const struct cli_command *cmd, FILE *out)
 				fprintf(out, "\n  %-28s ", "");
 			else
 				fputc(*h, out);
-		fprintf(out, "%s\n", o->kind == CLI_LIST ? " (repeatable)" : "");
+		fputc('\n', out);
 	}
-}
-
-void cli_options_free(const struct cli_command *cmd)
-{
-	for (const struct cli_opt *o = cmd->opts; o && o->name; o++)
-		if (o->kind == CLI_LIST) {
-			struct cli_list *l = o->target;
-
-			free(l->v);
-			l->v = NULL;
-			l->n = 0;
-		}
 }
 
 int cli_options(const struct cli_command *cmd, int first, int argc, char **argv, int *nargs)
@@ -84,12 +72,6 @@ int cli_options(const struct cli_command *cmd, int first, int argc, char **argv,
 		longs[i].has_arg = cmd->opts[i].kind == CLI_FLAG || (cmd->opts[i].kind == CLI_CALL && !cmd->opts[i].arg)
 			? no_argument : required_argument;
 		longs[i].val = 256 + (int)i;
-		if (cmd->opts[i].kind == CLI_LIST) {
-			struct cli_list *l = cmd->opts[i].target;
-
-			l->v = xcalloc((size_t)argc + 1, sizeof(*l->v));
-			l->n = 0;
-		}
 	}
 	/* getopt_long moves the operands after the options, keeping their order. */
 	optind = 0;
@@ -123,12 +105,18 @@ int cli_options(const struct cli_command *cmd, int first, int argc, char **argv,
 			}
 			*(int64_t *)o->target = v;
 			break;
-		case CLI_LIST: {
-			struct cli_list *l = o->target;
+		case CLI_FORMAT:
+			if (!cli_parse_format(optarg, (unsigned)o->min, o->target)) {
+				static const char *const names[] = {"text", "json", "csv"};
+				char allowed[32] = "";
 
-			l->v[l->n++] = optarg;
+				for (int f = 0; f < 3; f++)
+					if (o->min & (1 << f))
+						snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed), "%s%s",
+							allowed[0] ? "|" : "", names[f]);
+				rc = cli_usage(group, "--format %s", allowed);
+			}
 			break;
-		}
 		case CLI_CALL:
 			rc = o->call(o->target, o->arg ? optarg : "");
 			break;
@@ -142,7 +130,5 @@ int cli_options(const struct cli_command *cmd, int first, int argc, char **argv,
 		*nargs = operands;
 	}
 	free(longs);
-	if (rc)
-		cli_options_free(cmd);
 	return rc;
 }

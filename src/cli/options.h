@@ -15,15 +15,10 @@ enum cli_opt_kind {
 	CLI_STRING,     /* const char **target: the value (the last one given wins) */
 	CLI_FLAG,       /* bool *target: set */
 	CLI_INT,        /* int64_t *target: a whole number within [min, max] */
-	CLI_LIST,       /* struct cli_list *target: every value given, in order */
+	CLI_FORMAT,     /* enum output_format *target: one of the formats of the mask in min
+			 * (1 << FORMAT_TEXT ...), "table" for text */
 	CLI_CALL,       /* call(target, value): 0, or the exit code after saying why; a row
 			 * without arg takes no value and is called with "" */
-};
-
-/* The values of a repeatable option; v has room for every argument of the command line. */
-struct cli_list {
-	const char **v;
-	size_t n;
 };
 
 struct cli_opt {
@@ -44,8 +39,9 @@ struct cli_opt {
 #define CLI_OPT_FLAG(n, t, h) {.name = (n), .kind = CLI_FLAG, .target = (t), .help = (h)}
 #define CLI_OPT_INT(n, t, a, lo, hi, h) \
 	{.name = (n), .kind = CLI_INT, .target = (t), .arg = (a), .help = (h), .min = (lo), .max = (hi)}
-#define CLI_OPT_LIST(n, t, a, h) {.name = (n), .kind = CLI_LIST, .target = (t), .arg = (a), .help = (h)}
 #define CLI_OPT_CALL(n, t, a, h, f) {.name = (n), .kind = CLI_CALL, .target = (t), .arg = (a), .help = (h), .call = (f)}
+#define CLI_OPT_FORMAT(t, mask, h) {.name = "format", .kind = CLI_FORMAT, .target = (t), .arg = "FORMAT", .help = (h), \
+	.min = (mask)}
 #define CLI_OPT_END {.name = NULL}
 
 struct cli_command {
@@ -61,9 +57,8 @@ struct cli_command {
  * order, to argv[first..first + *nargs). Returns 0; 2 after a usage message (an unknown
  * option, a missing or bad value); -1 after printing --help (-h or --help anywhere after
  * argv[0]: the
- * caller returns 0). Lists are given room for argc values (freed with cli_options_free). */
+ * caller returns 0). A repeatable option is a CLI_CALL row that keeps each value. */
 int cli_options(const struct cli_command *cmd, int first, int argc, char **argv, int *nargs);
-void cli_options_free(const struct cli_command *cmd);
 /* The command's --help: its usage, its prose, then "Options:" from the table (a
  * subcommand's: "Options of telepro GROUP SUB:" only). */
 void cli_options_help(const struct cli_command *cmd, FILE *out);
