@@ -456,6 +456,7 @@ static void on_line_leg(struct line *ln, struct sipua_leg *leg, enum sipua_event
 		}
 		return;
 	case SIPUA_FAILED:
+	case SIPUA_UNREACHED:
 		line_set(ln, LINE_ENDED, say(&e, TP_MSG("your phone did not answer")));
 		return;
 	case SIPUA_REOFFERED:
@@ -579,6 +580,9 @@ static void on_leg(void *arg, struct sipua_leg *leg, void *leg_arg, enum sipua_e
 	case SIPUA_FAILED:
 		step(l, agent ? DIAL_EV_AGENT_FAILED : DIAL_EV_PROSPECT_FAILED, status);
 		return;
+	case SIPUA_UNREACHED:
+		step(l, agent ? DIAL_EV_AGENT_FAILED : DIAL_EV_PROSPECT_UNREACHED, status);
+		return;
 	case SIPUA_REOFFERED:
 	case SIPUA_REOFFER_FAILED:
 		if (agent)
@@ -595,7 +599,7 @@ static void on_leg(void *arg, struct sipua_leg *leg, void *leg_arg, enum sipua_e
 		/* A leg gone before its end was said (a transport error): the call is over. */
 		if (l->row.d.state != DIAL_ENDED)
 			step(l, agent ? (l->row.d.state == DIAL_AGENT ? DIAL_EV_AGENT_FAILED : DIAL_EV_AGENT_BYE)
-				: (l->row.d.answered_ms ? DIAL_EV_PROSPECT_BYE : DIAL_EV_PROSPECT_FAILED), 503);
+				: (l->row.d.answered_ms ? DIAL_EV_PROSPECT_BYE : DIAL_EV_PROSPECT_UNREACHED), 503);
 		else if (!l->agent && !l->prospect)
 			live_free(l);
 		return;

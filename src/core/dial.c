@@ -99,6 +99,12 @@ unsigned dial_step(struct dial *d, enum dial_event event, int status, int64_t no
 		d->status = status;
 		result = dial_result_of_status(status);
 		return end(d, result ? DIAL_END_NOT_CONNECTED : DIAL_END_FAILED, result, now_ms);
+	case DIAL_EV_PROSPECT_UNREACHED:
+		/* Whatever the status our stack made up, nobody's phone rang: no call to log. */
+		if (d->state != DIAL_PROSPECT)
+			return 0;
+		d->status = status;
+		return end(d, DIAL_END_FAILED, NULL, now_ms);
 	case DIAL_EV_RING_TIMEOUT:
 		if (d->state != DIAL_PROSPECT)
 			return 0;

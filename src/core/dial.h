@@ -33,6 +33,9 @@ enum dial_event {
 	DIAL_EV_PROSPECT_RINGING,   /* 180/183 */
 	DIAL_EV_PROSPECT_ANSWERED,  /* 200 with the prospect's offer */
 	DIAL_EV_PROSPECT_FAILED,    /* a final refusal (status), or 487 after our CANCEL */
+	DIAL_EV_PROSPECT_UNREACHED, /* no answer came from the network (status: our stack's own):
+				     * the trunk or PBX could not be reached, its certificate was
+				     * refused: no call reached the prospect */
 	DIAL_EV_PROSPECT_BYE,       /* the prospect hung up */
 	DIAL_EV_JOINED,             /* the agent's phone accepted the prospect's media */
 	DIAL_EV_JOIN_FAILED,        /* it refused them (status) */
@@ -66,7 +69,8 @@ enum dial_end {
 	DIAL_END_AGENT_HUNG_UP,
 	DIAL_END_AGENT_UNREACHABLE, /* the agent's phone did not answer: the prospect was never called */
 	DIAL_END_REFUSED,           /* the rules refused the lead as it was dialed */
-	DIAL_END_FAILED,            /* our side failed (the account refused, a media mismatch) */
+	DIAL_END_FAILED,            /* our side failed (the account refused, a media mismatch, the
+				     * trunk unreachable) */
 	DIAL_END_INTERRUPTED,       /* the server stopped during the call */
 };
 

@@ -103,11 +103,13 @@ static int set_key(struct sipconf *c, const char *key, const char *v, const char
 		c->ring_timeout = (int)s;
 		return 0;
 	}
+	if (strcmp(key, "tls_certificates") == 0)
+		return set_text(c->tls_certificates, sizeof(c->tls_certificates), v, file, line, key, err);
 	if (strcmp(key, "password") == 0)
 		return bad(err, file, line, key, TP_MSG("'%s': the password is not written here: password_env ="
 			" VARIABLE or password_file = PATH"), "password");
 	return bad(err, file, line, key, TP_MSG("'%s' is not a SIP setting (register, registrar, outbound_proxy, uri,"
-		" local, transport, user, password_env, password_file, ring_timeout)"), key);
+		" local, transport, user, password_env, password_file, ring_timeout, tls_certificates)"), key);
 }
 
 /* Trims blanks at both ends of [*s, *e). */
@@ -117,6 +119,37 @@ static void trim(const char **s, const char **e)
 		(*s)++;
 	while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t' || (*e)[-1] == '\r'))
 		(*e)--;
+}
+
+/* True when uri is reached over TLS: sips:, or ;transport=tls. */
+static bool over_tls(const char *uri)
+{
+	return strncmp(uri, "sips:", 5) == 0 || strstr(uri, ";transport=tls");
+}
+
+/* TLS needs the certificates, and a first hop reached over it (else the request would
+ * find no transport, or leave in clear text); the certificates mean nothing without it. */
+static int tls_check(const struct sipconf *c, const char *file, struct tp_error *err)
+{
+	const char *hop = c->outbound_proxy[0] ? c->outbound_proxy : c->uri;
+
+	if (c->transport != SIP_TLS) {
+		if (c->tls_certificates[0])
+			return tp_error_msg(err, TP_EUSAGE, file, 0, "tls_certificates", 0,
+				TP_MSG("goes with transport = tls only"), 0);
+		return 0;
+	}
+	if (!c->tls_certificates[0])
+		return tp_error_msg(err, TP_EUSAGE, file, 0, "tls_certificates", 0, TP_MSG("missing: transport = tls needs"
+			" the directory of cafile.pem (the authorities that signed the PBX's certificate) and agent.pem"
+			" (Telepro's certificate and key)"), 0);
+	if (!over_tls(hop))
+		return tp_error_msg(err, TP_EUSAGE, file, 0, c->outbound_proxy[0] ? "outbound_proxy" : "uri", 0,
+			TP_MSG("'%s': with transport = tls, a sips: URI or one with ;transport=tls"), 1, hop);
+	if (c->do_register && !c->outbound_proxy[0] && !over_tls(c->registrar))
+		return tp_error_msg(err, TP_EUSAGE, file, 0, "registrar", 0,
+			TP_MSG("'%s': with transport = tls, a sips: URI or one with ;transport=tls"), 1, c->registrar);
+	return 0;
 }
 
 int sipconf_parse(struct sipconf *c, const char *file, const char *text, size_t len, struct tp_error *err)
@@ -189,7 +222,7 @@ int sipconf_parse(struct sipconf *c, const char *file, const char *text, size_t 
 	if (c->do_register && (!c->registrar[0] || !c->user[0] || (!c->password_env[0] && !c->password_file[0])))
 		return tp_error_msg(err, TP_EUSAGE, file, 0, "register", 0, TP_MSG("register = yes needs registrar, user,"
 			" and password_env or password_file"), 0);
-	return 0;
+	return tls_check(c, file, err);
 }
 
 int sipconf_uri(const struct sipconf *c, const char *e164, char *out, size_t size)

@@ -4,7 +4,7 @@
  * The server's SIP account (docs/TELEPHONY.md): the [sip] file `telepro serve --sip-config`
  * reads, checked whole before anything is dialed. Key names are a contract: register,
  * registrar, outbound_proxy, uri, local, transport, user, password_env or password_file,
- * ring_timeout (more may come). Unknown keys and sections are refused, naming the file,
+ * ring_timeout (more may come), and tls_certificates for transport = tls. Unknown keys and sections are refused, naming the file,
  * the line and the key; a value may be followed by a comment (" # ..."). The password
  * itself never is in the file's text handled here: its environment variable's name or its
  * file's path is, and the caller reads it (never from the command line: it shows in ps).
@@ -27,6 +27,8 @@ struct sipconf {
 	char password_env[128];     /* the variable holding the password, "" none */
 	char password_file[256];    /* the file holding it, "" none */
 	int ring_timeout;           /* seconds before an unanswered attempt is cancelled (25) */
+	char tls_certificates[256]; /* transport = tls: the directory of cafile.pem (the authorities
+				     * trusted for the far end's certificate) and agent.pem (ours) */
 };
 
 /* Parses text (len bytes) of file into *c: 0, or TP_EUSAGE with file, line and field. */

@@ -20,6 +20,8 @@
 #include <sofia-sip/su.h>
 #include <sofia-sip/su_alloc.h>
 #include <sofia-sip/su_wait.h>
+#include <sofia-sip/tport_tag.h>
+#include <sofia-sip/nta.h>
 
 #include "core/xalloc.h"
 #include "sip/sipua.h"
@@ -169,8 +171,10 @@ static void on_event(nua_event_t event, int status, char const *phrase, nua_t *n
 				leg->answered = true;
 				leg_event(leg, SIPUA_ANSWERED, status, phrase, body(sip));
 			} else {
+				/* No answer from the network: our stack's own (a transport or TLS
+				 * failure, no response in time). */
 				leg->hung_up = true;
-				leg_event(leg, SIPUA_FAILED, status, phrase, NULL);
+				leg_event(leg, nta_sip_is_internal(sip) ? SIPUA_UNREACHED : SIPUA_FAILED, status, phrase, NULL);
 			}
 		} else if (leg->reoffering) {
 			leg->reoffering = false;
@@ -257,9 +261,16 @@ static void *run(void *p)
 		host[colon - host] = '\0';
 	}
 	snprintf(from, sizeof(from), "<%s:%s@%s>", scheme, ua->conf.user[0] ? ua->conf.user : "telepro", host);
+	/* TLS: the far end's certificate must be signed by an authority of cafile.pem, be in
+	 * its dates, and name the host we connect to (sofia-sip's "subjects out" policy). A
+	 * connection closed (a certificate refused, the far end gone) fails the requests that
+	 * waited on it at once (SDWN_ERROR) instead of letting them time out. */
 	ua->nua = nua_create(ua->root, on_event, ua, NUTAG_URL(url), NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOACK(0),
 		NUTAG_AUTOANSWER(0), NUTAG_ENABLEINVITE(1), SIPTAG_FROM_STR(from), SIPTAG_USER_AGENT_STR("Telepro"),
-		TAG_IF(ua->conf.outbound_proxy[0], NUTAG_PROXY(ua->conf.outbound_proxy)), TAG_END());
+		TAG_IF(ua->conf.outbound_proxy[0], NUTAG_PROXY(ua->conf.outbound_proxy)),
+		TAG_IF(ua->conf.transport == SIP_TLS, NUTAG_CERTIFICATE_DIR(ua->conf.tls_certificates)),
+		TAG_IF(ua->conf.transport == SIP_TLS, TPTAG_TLS_VERIFY_POLICY(TPTLS_VERIFY_SUBJECTS_OUT)),
+		TAG_IF(ua->conf.transport == SIP_TLS, TPTAG_TLS_VERIFY_DATE(1)), TPTAG_SDWN_ERROR(1), TAG_END());
 	if (!ua->nua) {
 		char why[300];
 
@@ -299,6 +310,25 @@ out:
 	return NULL;
 }
 
+/* The TLS directory holds cafile.pem (the authorities trusted for the far end's
+ * certificate) and agent.pem (our certificate and its key, for the connections the PBX
+ * opens to us), both readable. */
+static int tls_files(const struct sipconf *c, struct tp_error *err)
+{
+	static const char *const names[] = {"cafile.pem", "agent.pem"};
+	static const char *const what[] = {"the authorities that signed the PBX's certificate",
+		"Telepro's certificate and its key"};
+	char path[300];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", c->tls_certificates, names[i]);
+		if (access(path, R_OK) != 0)
+			return tp_error_set(err, TP_EUNAVAILABLE, "sip: tls_certificates: %s: %s (%s, PEM)", path,
+				strerror(errno), what[i]);
+	}
+	return 0;
+}
+
 int sipua_start(struct sipua **out, const struct sipconf *c, const char *password,
 	const struct sipua_handlers *handlers, void *arg, struct tp_error *err)
 {
@@ -308,11 +338,10 @@ int sipua_start(struct sipua **out, const struct sipconf *c, const char *passwor
 	int rc;
 
 	*out = NULL;
-	/* sofia-sip's TLS needs a certificate directory Telepro does not configure yet: said
-	 * at start rather than failing every call later (docs/TELEPHONY.md). */
-	if (c->transport == SIP_TLS) {
+	/* sofia-sip would only log a missing file and fail every call: said at start. */
+	if (c->transport == SIP_TLS && (rc = tls_files(c, err)) != 0) {
 		free(ua);
-		return tp_error_set(err, TP_EUNAVAILABLE, "sip: transport = tls is not available yet: use udp or tcp");
+		return rc;
 	}
 	ua->conf = *c;
 	snprintf(ua->password, sizeof(ua->password), "%s", password ? password : "");

@@ -26,6 +26,9 @@ enum sipua_event {
 	SIPUA_RINGING,              /* 180/183 to the first INVITE */
 	SIPUA_ANSWERED,             /* 2xx to the first INVITE (sdp: its body): ack it (sipua_ack) */
 	SIPUA_FAILED,               /* a final refusal of the first INVITE (status, phrase) */
+	SIPUA_UNREACHED,            /* the first INVITE's end said by our own stack, nothing
+				     * from the network: the far end could not be reached (a
+				     * transport or TLS failure, no response in time) */
 	SIPUA_REOFFERED,            /* 2xx to a re-INVITE (sdp: the answer); acknowledged already */
 	SIPUA_REOFFER_FAILED,       /* a refusal of a re-INVITE (status) */
 	SIPUA_BYE,                  /* the far end hung up */

@@ -32,12 +32,17 @@ trunk=$(free_port udp)
 phones_tcp=$(free_port tcp)
 prospects_tcp=$(free_port tcp)
 sip_tcp=$(free_port tcp)
+phones_tls=$(free_port tcp)      # SIPp over TCP, behind the TLS proxy's ports
+prospects_tls=$(free_port tcp)
+phones_tls_proxy=$(free_port tcp)
+prospects_tls_proxy=$(free_port tcp)
+sip_tls=$(free_port tcp)
 web=$(free_port tcp)
 
 export TELEPRO_DB
 TELEPRO_DB=$(new_db sip)
 "$T" init >/dev/null
-for u in ana:agent leo:agent zoe:agent eve:agent kim:agent max:agent pat:agent pia:agent tom:agent mia:manager; do
+for u in ana:agent leo:agent zoe:agent eve:agent kim:agent max:agent pat:agent pia:agent tom:agent una:agent mia:manager; do
   printf '%s\n' "pw-${u%%:*}-12345" | "$T" user add "${u%%:*}" --role "${u#*:}" --password-stdin >/dev/null
 done
 "$T" user set ana --phone "sip:201@127.0.0.1:$phones" >/dev/null
@@ -49,6 +54,7 @@ done
 "$T" user set pat --phone "sip:207@127.0.0.1:$phones" >/dev/null
 "$T" user set pia --phone "sip:208@127.0.0.1:$phones" >/dev/null
 "$T" user set tom --phone "sip:209@127.0.0.1:$phones_tcp;transport=tcp" >/dev/null
+"$T" user set una --phone "sip:210@127.0.0.1:$phones_tls_proxy;transport=tls" >/dev/null
 "$T" campaign add "Dial test" --kind appointment --audience b2b --window "mon-sun 00:00-24:00" \
   --block "mon-sun 00:00-24:00" --dialing click --caller-id "01 62 00 00 01" --ring-timeout 5s >/dev/null
 {
@@ -84,13 +90,43 @@ sipp -sf "$here/prospects.xml" -i 127.0.0.1 -p "$prospects" -m 15 -recv_timeout 
 prospects_pid=$!
 pids+=("$prospects_pid")
 
-# TLS is refused at start, clearly, rather than failing every call later.
-sed 's/^transport = udp/transport = tls/' "$work/sip.conf" >"$work/tls.conf"
-if "$T" serve --listen "127.0.0.1:$web" --sip-config "$work/tls.conf" >"$work/tls.out" 2>&1; then
-  echo "FAIL: a TLS account was accepted"; exit 1
+# TLS: two authorities, the PBX's (it signs the trunk's certificate, the one in front of the
+# prospects) and the phones' (the phones' and Telepro's own); each certificate names
+# 127.0.0.1, the host Telepro connects to. tls holds both authorities; tls-phones-only trusts
+# the phones' alone, so the trunk's certificate is refused.
+tls=$work/tls
+mkdir -p "$tls/tls" "$tls/tls-phones-only" "$tls/no-agent"
+authority() { # NAME
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Telepro test $1" -keyout "$tls/$1.key" \
+    -out "$tls/$1.pem" -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" 2>/dev/null
+}
+certificate() { # NAME AUTHORITY: NAME.pem, the certificate and its key
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$tls/$1.key" -out "$tls/$1.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1\n' >"$tls/ext"
+  openssl x509 -req -in "$tls/$1.csr" -CA "$tls/$2.pem" -CAkey "$tls/$2.key" -CAcreateserial -days 2 \
+    -extfile "$tls/ext" -out "$tls/$1.crt" 2>/dev/null
+  cat "$tls/$1.crt" "$tls/$1.key" >"$tls/$1.pem"
+}
+authority pbx-ca && authority phones-ca && certificate trunk pbx-ca && certificate phones phones-ca &&
+  certificate telepro phones-ca || { echo "FAIL: openssl could not make the test certificates"; exit 1; }
+cat "$tls/pbx-ca.pem" "$tls/phones-ca.pem" >"$tls/tls/cafile.pem"
+cp "$tls/phones-ca.pem" "$tls/tls-phones-only/cafile.pem"
+cp "$tls/phones-ca.pem" "$tls/no-agent/cafile.pem"
+cp "$tls/telepro.pem" "$tls/tls/agent.pem"
+cp "$tls/telepro.pem" "$tls/tls-phones-only/agent.pem"
+tls_conf() { # DIR
+  printf '[sip]\nregister = no\nuri = sip:{e164}@127.0.0.1:%s;transport=tls\nlocal = 127.0.0.1:%s\ntransport = tls\ntls_certificates = %s\n' \
+    "$prospects_tls_proxy" "$sip_tls" "$1"
+}
+tls_conf "$tls/tls" >"$work/sip5.conf"
+tls_conf "$tls/tls-phones-only" >"$work/sip6.conf"
+tls_conf "$tls/no-agent" >"$work/tls-no-agent.conf"
+# A TLS account without its own certificate is refused at start, saying which file.
+if "$T" serve --listen "127.0.0.1:$web" --sip-config "$work/tls-no-agent.conf" >"$work/tls.out" 2>&1; then
+  echo "FAIL: a TLS account without agent.pem was accepted"; exit 1
 fi
-grep -q "transport = tls is not available yet: use udp or tcp" "$work/tls.out" ||
-  { echo "FAIL: the TLS refusal does not say why"; cat "$work/tls.out"; exit 1; }
+grep -q "sip: tls_certificates: $tls/no-agent/agent.pem: No such file or directory (Telepro's certificate and its key, PEM)" \
+  "$work/tls.out" || { echo "FAIL: the TLS refusal does not say why"; cat "$work/tls.out"; exit 1; }
 
 serve() {
   "$T" serve --listen "127.0.0.1:$web" --threads 2 --sip-config "$work/sip.conf" >>"$work/serve.log" 2>&1 &
@@ -151,7 +187,23 @@ uri = sip:{e164}@127.0.0.1:$prospects_tcp;transport=tcp
 local = 127.0.0.1:$sip_tcp
 transport = tcp
 CONF
-python3 "$here/server_test.py" "$T" "$work" "$web" "$work/sip2.conf" "$work/sip3.conf" "$work/sip4.conf" ||
+# TLS: SIPp over TCP behind tls_proxy.py; the scenarios' own Contact and Via name the
+# proxy's TLS port, as a PBX reached over TLS would.
+for who in phone:$phones_tls_proxy prospects:$prospects_tls_proxy; do
+  sed -e "s|Contact: <sip:\[local_ip\]:\[local_port\];transport=\[transport\]>|Contact: <sip:[local_ip]:${who#*:};transport=tls>|" \
+    -e "s|Via: SIP/2.0/\[transport\] \[local_ip\]:\[local_port\]|Via: SIP/2.0/TLS [local_ip]:${who#*:}|" \
+    "$here/${who%%:*}.xml" >"$work/${who%%:*}-tls.xml"
+done
+sipp -sf "$work/phone-tls.xml" -t t1 -i 127.0.0.1 -p "$phones_tls" -recv_timeout 20000 -nostdin >/dev/null 2>&1 &
+pids+=($!)
+sipp -sf "$work/prospects-tls.xml" -t t1 -i 127.0.0.1 -p "$prospects_tls" -recv_timeout 20000 -nostdin >/dev/null 2>&1 &
+pids+=($!)
+python3 -u "$here/tls_proxy.py" "$phones_tls_proxy:$phones_tls:$tls/phones.pem" \
+  "$prospects_tls_proxy:$prospects_tls:$tls/trunk.pem" >"$work/tls-proxy.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do grep -q ready "$work/tls-proxy.log" && break; sleep 0.1; done
+python3 "$here/server_test.py" "$T" "$work" "$web" "$work/sip2.conf" "$work/sip3.conf" "$work/sip4.conf" \
+  "$work/sip5.conf" "$work/sip6.conf" "$work/tls-proxy.log" ||
   { rc=1; tail -30 "$work/restart-serve.log"; }
 # Every call each SIPp expected came and went through its scenario's end.
 for who in phones prospects; do

@@ -13,7 +13,12 @@ reached nobody and is not logged.
 
 TCP: tom's click-to-call with every message over TCP (his phone, the prospect, Telepro).
 
-Usage: server_test.py TELEPRO WORKDIR WEB_PORT RESTART_CONF ACCOUNT_CONF TCP_CONF"""
+TLS: una's click-to-call with every message over TLS (tls_proxy.py in front of SIPp),
+each certificate checked; then with an account that does not trust the trunk's authority:
+the call fails on our side (no network answer came), nothing is logged.
+
+Usage: server_test.py TELEPRO WORKDIR WEB_PORT RESTART_CONF ACCOUNT_CONF TCP_CONF TLS_CONF
+       TLS_UNTRUSTED_CONF TLS_PROXY_LOG"""
 import os
 import http.client
 import subprocess
@@ -22,7 +27,7 @@ import time
 
 from sip_lib import Agent, check, cli_json, finish
 
-TELEPRO, WORK, PORT, CONF, ACCOUNT, TCP = sys.argv[1:7]
+TELEPRO, WORK, PORT, CONF, ACCOUNT, TCP, TLS, TLS_UNTRUSTED, TLS_LOG = sys.argv[1:10]
 PORT = int(PORT)
 def start(conf=CONF, password=None):
     log = open(f"{WORK}/restart-serve.log", "a")
@@ -146,5 +151,61 @@ check("over TCP: answered, joined, hung up by the prospect", j.get("result") == 
       j.get("end") == "prospect_hung_up" and abs(j.get("talk_seconds", -9) - 2) <= 1, j)
 server.terminate()
 check("over TCP: the server stops cleanly", server.wait() == 0)
+
+# 5. TLS: a prospect who answers and hangs up after 2 s; then the trunk's certificate refused.
+with open(f"{WORK}/tls.csv", "w") as f:
+    f.write("company;last_name;phone\nSociété 81;Nom81;04 78 10 00 81\nSociété 82;Nom82;04 78 10 00 82\n")
+subprocess.run([TELEPRO, "import", "prospects", f"{WORK}/tls.csv", "--campaign", "Dial test"], check=True,
+               capture_output=True)
+
+
+def proxy_said(what):
+    with open(TLS_LOG) as f:
+        return [line.split()[1:] for line in f if line.startswith(what)]
+
+
+def handshakes():
+    return proxy_said("handshake")
+
+
+server = start(TLS)
+session = login("una")
+st, lead = session.call("POST", f"/api/v1/campaigns/{cid}/next", {})
+check("una's first lead", lead.get("phone") == "+33478100081", lead)
+st, d = session.call("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {})
+j = session.wait(d.get("id"), ("ended",))
+check("over TLS: answered, joined, hung up by the prospect", j.get("result") == "conversation" and
+      j.get("end") == "prospect_hung_up" and abs(j.get("talk_seconds", -9) - 2) <= 1, j)
+st, k = session.call("POST", "/api/v1/calls", {"lead_id": lead["lead_id"], "result": "conversation", "outcome": "refused",
+                                         "dial": d.get("id")})
+check("over TLS: its outcome logged", st == 201, f"{st} {k}")
+seen = handshakes()
+check("over TLS: one handshake with the phone's side, one with the trunk's, both TLS 1.2 or later",
+      sorted(h[1] for h in seen) == ["ok", "ok"] and all(h[2] in ("TLSv1.2", "TLSv1.3") for h in seen), seen)
+server.terminate()
+check("over TLS: the server stops cleanly", server.wait() == 0)
+
+server = start(TLS_UNTRUSTED)
+session = login("una")
+st, lead = session.call("POST", f"/api/v1/campaigns/{cid}/next", {})
+check("una's second lead", lead.get("phone") == "+33478100082", lead)
+st, d = session.call("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {})
+j = session.wait(d.get("id"), ("ended",))
+check("the trunk's certificate untrusted: the call fails on our side, nothing logged", j.get("end") == "failed" and
+      j.get("result") is None and j.get("call_id") is None and j.get("sip_status") == 503, j)
+calls = cli_json(TELEPRO, "kpi", "--campaign", "Dial test", "--by", "agent", "--format", "json")
+check("una: one call logged, the conversation", next((g["calls"] for g in calls["groups"] if g["key"] == "una"), 0) == 1,
+      calls["groups"])
+trunk_port = next(line for line in open(TLS) if line.startswith("uri")).split("127.0.0.1:")[1].split(";")[0]
+# Telepro checks the certificate once the handshake is over, and closes the connection
+# before a byte of SIP goes through it.
+for _ in range(100):
+    if [trunk_port, "0"] in proxy_said("closed"):
+        break
+    time.sleep(0.05)
+check("the trunk's side: Telepro closed the connection without sending anything",
+      [trunk_port, "0"] in proxy_said("closed"), proxy_said("closed"))
+server.terminate()
+check("untrusted: the server stops cleanly", server.wait() == 0)
 
 finish("server")

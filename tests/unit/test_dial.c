@@ -77,6 +77,34 @@ static void test_refusals(void **state)
 	}
 }
 
+/* Our stack's own answer (the trunk unreachable, its TLS certificate refused, no response
+ * in time): whatever its status, no phone rang, nothing is logged; the line is kept. */
+static void test_unreached(void **state)
+{
+	static const int statuses[] = {503, 408, 500};
+	struct dial d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		ringing_prospect(&d);
+		assert_int_equal(dial_step(&d, DIAL_EV_PROSPECT_UNREACHED, statuses[i], 4600),
+			DIAL_DO_END_AGENT | DIAL_DO_SAVE);
+		assert_null(d.result);
+		assert_int_equal(d.end, DIAL_END_FAILED);
+		assert_int_equal(d.status, statuses[i]);
+		/* A late network answer changes nothing. */
+		assert_int_equal(dial_step(&d, DIAL_EV_PROSPECT_FAILED, 486, 5000), 0);
+		assert_null(d.result);
+	}
+	dial_init(&d, true);
+	assert_int_equal(dial_step(&d, DIAL_EV_START, 0, 1000), DIAL_DO_CHECK_LEAD | DIAL_DO_SAVE);
+	assert_int_equal(dial_step(&d, DIAL_EV_PROSPECT_UNREACHED, 503, 1200), DIAL_DO_HOLD_AGENT | DIAL_DO_SAVE);
+	/* Before the prospect is dialed, it does not fit. */
+	dial_init(&d, false);
+	assert_int_equal(dial_step(&d, DIAL_EV_START, 0, 1000), DIAL_DO_INVITE_AGENT | DIAL_DO_SAVE);
+	assert_int_equal(dial_step(&d, DIAL_EV_PROSPECT_UNREACHED, 503, 1200), 0);
+}
+
 static void test_ring_timeout(void **state)
 {
 	struct dial d;
@@ -185,6 +213,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conversation),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_unreached),
 		cmocka_unit_test(test_ring_timeout),
 		cmocka_unit_test(test_agent_side),
 		cmocka_unit_test(test_rules_and_restart),

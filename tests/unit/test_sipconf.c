@@ -85,12 +85,41 @@ static void test_refusals(void **state)
 	assert_int_equal(parse(&c, "[sip]\nuri = sip:{e164}@t\npassword_env = A\npassword_file = /x\n", &err), TP_EUSAGE);
 	/* Registering, over TLS, the number without its +. */
 	assert_int_equal(parse(&c, "[sip]\r\nuri = sips:{digits}@trunk.example;user=phone\r\nregister = yes\r\n"
-		"registrar = sips:pbx.example\r\nuser = telepro\r\npassword_file = /etc/telepro/sip.pw\r\ntransport = tls\r\n",
-		&err), 0);
+		"registrar = sips:pbx.example\r\nuser = telepro\r\npassword_file = /etc/telepro/sip.pw\r\ntransport = tls\r\n"
+		"tls_certificates = /etc/telepro/tls\r\n", &err), 0);
+	assert_string_equal(c.tls_certificates, "/etc/telepro/tls");
 	assert_true(c.do_register);
 	assert_int_equal(c.transport, SIP_TLS);
 	assert_int_equal(sipconf_uri(&c, "+33478123456", uri, sizeof(uri)), 0);
 	assert_string_equal(uri, "sips:33478123456@trunk.example;user=phone");
+}
+
+/* TLS: its certificates, a first hop reached over it, and the certificates with it only. */
+static void test_tls(void **state)
+{
+	struct sipconf c;
+	struct tp_error err;
+
+	(void)state;
+	assert_int_equal(parse(&c, "[sip]\nuri = sips:{e164}@t\ntransport = tls\n", &err), TP_EUSAGE);
+	assert_string_equal(err.field, "tls_certificates");
+	assert_non_null(strstr(err.reason, "missing: transport = tls needs the directory of cafile.pem"));
+	assert_int_equal(parse(&c, "[sip]\nuri = sip:{e164}@t\ntransport = tls\ntls_certificates = d\n", &err),
+		TP_EUSAGE);
+	assert_string_equal(err.field, "uri");
+	assert_string_equal(err.reason, "'sip:{e164}@t': with transport = tls, a sips: URI or one with ;transport=tls");
+	/* The proxy is the first hop: it decides. */
+	assert_int_equal(parse(&c, "[sip]\nuri = sip:{e164}@t\noutbound_proxy = sip:p;transport=tls\ntransport = tls\n"
+		"tls_certificates = d\n", &err), 0);
+	assert_int_equal(parse(&c, "[sip]\nuri = sips:{e164}@t\noutbound_proxy = sip:p\ntransport = tls\n"
+		"tls_certificates = d\n", &err), TP_EUSAGE);
+	assert_string_equal(err.field, "outbound_proxy");
+	assert_int_equal(parse(&c, "[sip]\nuri = sips:{e164}@t\ntransport = tls\ntls_certificates = d\nregister = yes\n"
+		"registrar = sip:pbx\nuser = u\npassword_env = P\n", &err), TP_EUSAGE);
+	assert_string_equal(err.field, "registrar");
+	assert_int_equal(parse(&c, "[sip]\nuri = sip:{e164}@t\ntls_certificates = d\n", &err), TP_EUSAGE);
+	assert_string_equal(err.field, "tls_certificates");
+	assert_string_equal(err.reason, "goes with transport = tls only");
 }
 
 int main(void)
@@ -98,6 +127,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_the_documented_file),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_tls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
