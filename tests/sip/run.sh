@@ -36,6 +36,7 @@ phones_tls=$(free_port tcp)      # SIPp over TCP, behind the TLS proxy's ports
 prospects_tls=$(free_port tcp)
 phones_tls_proxy=$(free_port tcp)
 prospects_tls_proxy=$(free_port tcp)
+misnamed_tls_proxy=$(free_port tcp)
 sip_tls=$(free_port tcp)
 web=$(free_port tcp)
 
@@ -100,26 +101,27 @@ authority() { # NAME
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Telepro test $1" -keyout "$tls/$1.key" \
     -out "$tls/$1.pem" -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" 2>/dev/null
 }
-certificate() { # NAME AUTHORITY: NAME.pem, the certificate and its key
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$tls/$1.key" -out "$tls/$1.csr" 2>/dev/null
-  printf 'subjectAltName=IP:127.0.0.1\n' >"$tls/ext"
+certificate() { # NAME AUTHORITY [HOST]: NAME.pem, the certificate and its key, for 127.0.0.1 or HOST
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=${3:-127.0.0.1}" -keyout "$tls/$1.key" -out "$tls/$1.csr" 2>/dev/null
+  if [ -n "${3:-}" ]; then printf 'subjectAltName=DNS:%s\n' "$3"; else printf 'subjectAltName=IP:127.0.0.1\n'; fi >"$tls/ext"
   openssl x509 -req -in "$tls/$1.csr" -CA "$tls/$2.pem" -CAkey "$tls/$2.key" -CAcreateserial -days 2 \
     -extfile "$tls/ext" -out "$tls/$1.crt" 2>/dev/null
   cat "$tls/$1.crt" "$tls/$1.key" >"$tls/$1.pem"
 }
 authority pbx-ca && authority phones-ca && certificate trunk pbx-ca && certificate phones phones-ca &&
-  certificate telepro phones-ca || { echo "FAIL: openssl could not make the test certificates"; exit 1; }
+  certificate telepro phones-ca && certificate misnamed pbx-ca pbx.example || { echo "FAIL: openssl could not make the test certificates"; exit 1; }
 cat "$tls/pbx-ca.pem" "$tls/phones-ca.pem" >"$tls/tls/cafile.pem"
 cp "$tls/phones-ca.pem" "$tls/tls-phones-only/cafile.pem"
 cp "$tls/phones-ca.pem" "$tls/no-agent/cafile.pem"
 cp "$tls/telepro.pem" "$tls/tls/agent.pem"
 cp "$tls/telepro.pem" "$tls/tls-phones-only/agent.pem"
-tls_conf() { # DIR
+tls_conf() { # DIR [TRUNK-PORT]
   printf '[sip]\nregister = no\nuri = sip:{e164}@127.0.0.1:%s;transport=tls\nlocal = 127.0.0.1:%s\ntransport = tls\ntls_certificates = %s\n' \
-    "$prospects_tls_proxy" "$sip_tls" "$1"
+    "${2:-$prospects_tls_proxy}" "$sip_tls" "$1"
 }
 tls_conf "$tls/tls" >"$work/sip5.conf"
 tls_conf "$tls/tls-phones-only" >"$work/sip6.conf"
+tls_conf "$tls/tls" "$misnamed_tls_proxy" >"$work/sip7.conf"  # a trunk whose certificate names another host
 tls_conf "$tls/no-agent" >"$work/tls-no-agent.conf"
 # A TLS account without its own certificate is refused at start, saying which file.
 if "$T" serve --listen "127.0.0.1:$web" --sip-config "$work/tls-no-agent.conf" >"$work/tls.out" 2>&1; then
@@ -199,11 +201,12 @@ pids+=($!)
 sipp -sf "$work/prospects-tls.xml" -t t1 -i 127.0.0.1 -p "$prospects_tls" -recv_timeout 20000 -nostdin >/dev/null 2>&1 &
 pids+=($!)
 python3 -u "$here/tls_proxy.py" "$phones_tls_proxy:$phones_tls:$tls/phones.pem" \
-  "$prospects_tls_proxy:$prospects_tls:$tls/trunk.pem" >"$work/tls-proxy.log" 2>&1 &
+  "$prospects_tls_proxy:$prospects_tls:$tls/trunk.pem" "$misnamed_tls_proxy:$prospects_tls:$tls/misnamed.pem" \
+  >"$work/tls-proxy.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do grep -q ready "$work/tls-proxy.log" && break; sleep 0.1; done
 python3 "$here/server_test.py" "$T" "$work" "$web" "$work/sip2.conf" "$work/sip3.conf" "$work/sip4.conf" \
-  "$work/sip5.conf" "$work/sip6.conf" "$work/tls-proxy.log" ||
+  "$work/sip5.conf" "$work/sip6.conf" "$work/sip7.conf" "$work/tls-proxy.log" ||
   { rc=1; tail -30 "$work/restart-serve.log"; }
 # Every call each SIPp expected came and went through its scenario's end.
 for who in phones prospects; do

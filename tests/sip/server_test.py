@@ -14,11 +14,12 @@ reached nobody and is not logged.
 TCP: tom's click-to-call with every message over TCP (his phone, the prospect, Telepro).
 
 TLS: una's click-to-call with every message over TLS (tls_proxy.py in front of SIPp),
-each certificate checked; then with an account that does not trust the trunk's authority:
-the call fails on our side (no network answer came), nothing is logged.
+each certificate checked; then with an account that does not trust the trunk's authority,
+and with a trunk whose certificate names another host: the call fails on our side (no
+network answer came), nothing is logged.
 
 Usage: server_test.py TELEPRO WORKDIR WEB_PORT RESTART_CONF ACCOUNT_CONF TCP_CONF TLS_CONF
-       TLS_UNTRUSTED_CONF TLS_PROXY_LOG"""
+       TLS_UNTRUSTED_CONF TLS_MISNAMED_CONF TLS_PROXY_LOG"""
 import os
 import http.client
 import subprocess
@@ -27,7 +28,7 @@ import time
 
 from sip_lib import Agent, check, cli_json, finish
 
-TELEPRO, WORK, PORT, CONF, ACCOUNT, TCP, TLS, TLS_UNTRUSTED, TLS_LOG = sys.argv[1:10]
+TELEPRO, WORK, PORT, CONF, ACCOUNT, TCP, TLS, TLS_UNTRUSTED, TLS_MISNAMED, TLS_LOG = sys.argv[1:11]
 PORT = int(PORT)
 def start(conf=CONF, password=None):
     log = open(f"{WORK}/restart-serve.log", "a")
@@ -185,27 +186,29 @@ check("over TLS: one handshake with the phone's side, one with the trunk's, both
 server.terminate()
 check("over TLS: the server stops cleanly", server.wait() == 0)
 
-server = start(TLS_UNTRUSTED)
-session = login("una")
-st, lead = session.call("POST", f"/api/v1/campaigns/{cid}/next", {})
-check("una's second lead", lead.get("phone") == "+33478100082", lead)
-st, d = session.call("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {})
-j = session.wait(d.get("id"), ("ended",))
-check("the trunk's certificate untrusted: the call fails on our side, nothing logged", j.get("end") == "failed" and
-      j.get("result") is None and j.get("call_id") is None and j.get("sip_status") == 503, j)
-calls = cli_json(TELEPRO, "kpi", "--campaign", "Dial test", "--by", "agent", "--format", "json")
-check("una: one call logged, the conversation", next((g["calls"] for g in calls["groups"] if g["key"] == "una"), 0) == 1,
-      calls["groups"])
-trunk_port = next(line for line in open(TLS) if line.startswith("uri")).split("127.0.0.1:")[1].split(";")[0]
-# Telepro checks the certificate once the handshake is over, and closes the connection
-# before a byte of SIP goes through it.
-for _ in range(100):
-    if [trunk_port, "0"] in proxy_said("closed"):
-        break
-    time.sleep(0.05)
-check("the trunk's side: Telepro closed the connection without sending anything",
-      [trunk_port, "0"] in proxy_said("closed"), proxy_said("closed"))
-server.terminate()
-check("untrusted: the server stops cleanly", server.wait() == 0)
+# The trunk's certificate refused: Telepro checks it once the handshake is over, and
+# closes the connection before a byte of SIP goes through it. No call was made: una keeps
+# the lead for the next try.
+for case, conf in (("untrusted authority", TLS_UNTRUSTED), ("another host's name", TLS_MISNAMED)):
+    server = start(conf)
+    session = login("una")
+    st, lead = session.call("POST", f"/api/v1/campaigns/{cid}/next", {})
+    check(f"{case}: una's lead", lead.get("phone") == "+33478100082", lead)
+    st, d = session.call("POST", f"/api/v1/leads/{lead['lead_id']}/dial", {})
+    j = session.wait(d.get("id"), ("ended",))
+    check(f"{case}: the call fails on our side, nothing logged", j.get("end") == "failed" and
+          j.get("result") is None and j.get("call_id") is None and j.get("sip_status") == 503, j)
+    calls = cli_json(TELEPRO, "kpi", "--campaign", "Dial test", "--by", "agent", "--format", "json")
+    check(f"{case}: una has one call logged, the conversation",
+          next((g["calls"] for g in calls["groups"] if g["key"] == "una"), 0) == 1, calls["groups"])
+    trunk_port = next(line for line in open(conf) if line.startswith("uri")).split("127.0.0.1:")[1].split(";")[0]
+    for _ in range(100):
+        if [trunk_port, "0"] in proxy_said("closed"):
+            break
+        time.sleep(0.05)
+    check(f"{case}: the trunk's side saw its connection closed before any SIP",
+          [trunk_port, "0"] in proxy_said("closed"), proxy_said("closed"))
+    server.terminate()
+    check(f"{case}: the server stops cleanly", server.wait() == 0)
 
 finish("server")
