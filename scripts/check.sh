@@ -17,6 +17,7 @@ fi
 ninja -C "$build" || die "build failed"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export TELEPRO_SQL_CHECK=1
 meson test -C "$build" --print-errorlogs --num-processes 2
