@@ -178,6 +178,8 @@ function initDesk(root) {
       el('p', { class: 'muted', id: 'lead-why', text: t('Attempts') + ': ' + j.attempts + ' · ' + t(j.state) + ' · ' + why(j.reason) }));
     if (dialing === 'click') $('#dial').addEventListener('click', placeCall);
     $('#script').innerHTML = j.script_html || '';  // rendered by the server (cmark, safe mode)
+    $('#script').dataset.variant = j.script_variant || '';
+    $('#script').dataset.version = j.script_version || '';
     const calls = $('#calls');
     calls.replaceChildren();
     for (const call of j.calls || []) {
@@ -378,6 +380,8 @@ function initDesk(root) {
     const placed = dial && dial.state === 'ended' && dial.result === result && !dial.call_id;
     const body = { lead_id: lead.lead_id, result, idempotency_key: key };
     if (placed) body.dial = dial.id;
+    // The script version on screen (docs/SCRIPTS.md): the comparison counts the call with it.
+    if (lead.script_variant) { body.script_variant = lead.script_variant; body.script_version = lead.script_version; }
     if (result === 'conversation') {
       body.outcome = outcome;
       if (!placed) body.talk = Math.max(1, Math.round((Date.now() - started) / 1000));

@@ -269,10 +269,29 @@ struct app_call {
 	const char *const *qual_key, *const *qual_value;
 	bool confirm;               /* keep a callback or appointment outside the calling hours */
 	int64_t dial;               /* the call Telepro placed for it (its times are the call's), 0: none */
+	const char *script_variant; /* the script on the agent's screen (next's script_variant and */
+	int64_t script_version;     /* script_version); NULL: what the lead reads now */
 };
 
 /* {"call_id":N,"appointment_id":N|null[,"replayed":true]} */
 TP_MUST_USE int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct tp_error *err);
+
+/* Call scripts (app_scripts.c, docs/SCRIPTS.md) ------------------------------------------ */
+
+struct app_script_variant {
+	const char *name, *body;
+};
+/* Makes v[0..n) the campaign's running variants (the others stopped; a changed text a new
+ * version), with weights ("50,50"; NULL: equal) and the primary rate (NULL: kept).
+ * Managers and admins. */
+TP_MUST_USE int app_scripts_set(struct app *a, const char *campaign, const struct app_script_variant *v, size_t n,
+	const char *weights, const char *primary, struct tp_error *err);
+/* {"campaign","primary","expected_call_seconds","variants":[{"variant","weight","stopped",
+ * "version","author","created_at","words","reading_seconds","text"}]} */
+TP_MUST_USE int app_scripts_get(struct app *a, const char *campaign, json_t **out, struct tp_error *err);
+/* {"campaign","variant","versions":[{"version","author","created_at","text"}]}, newest first. */
+TP_MUST_USE int app_script_history(struct app *a, const char *campaign, const char *variant, json_t **out,
+	struct tp_error *err);
 
 /* Telepro dials (app_dialer.c, docs/TELEPHONY.md) ---------------------------------------- */
 
@@ -371,6 +390,16 @@ TP_MUST_USE int app_insights_slots(struct app *a, const struct app_insights_quer
  * uses campaign, from and to of q. {"agents":[{"agent","calls",...,"flags":[],
  * "evidence":[]}],"team":{...}}, agents in name order. */
 TP_MUST_USE int app_insights_agents(struct app *a, const struct app_insights_query *q, json_t **out,
+	struct tp_error *err);
+
+/* Scripts compared (docs/SCRIPTS.md): campaign required; managers and admins.
+ * {"campaign","primary","expected_call_seconds","variants":[{"variant","weight","stopped",
+ * "version","words","reading_seconds","calls","conversations","appointments",
+ * "calling_seconds", every rate as {"value","low","high","n"}}],"verdict":{"state":
+ * "decided"|"continue"|"stop","winner","variant","ratio","lambda","needed","unit","summary",
+ * "summary_en"},"secondary":[{"rate","variant","against","ratio","p_value","q_value",
+ * "significant"}],"unassigned_calls"}. */
+TP_MUST_USE int app_insights_scripts(struct app *a, const struct app_insights_query *q, json_t **out,
 	struct tp_error *err);
 
 /* Contact and success (appointment or sale) rates by attempt number (1 … 5, then 6+

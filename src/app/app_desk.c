@@ -8,6 +8,7 @@
 #include "core/call_log.h"
 #include "core/date.h"
 #include "core/dial.h"
+#include "core/scripts.h"
 #include "core/rules.h"
 #include "core/phone.h"
 #include "core/appointment.h"
@@ -125,6 +126,8 @@ static int lead_json(struct app *a, int64_t lead_id, json_t **out, struct tp_err
 			str_or_null(lv.siren), "sector", str_or_null(lv.sector), "city", str_or_null(lv.city), "postcode",
 			str_or_null(lv.postcode), "script", str_or_null(lv.script), "calls", v.calls, "qualification",
 			v.qual);
+		json_object_set_new(*out, "script_variant", str_or_null(lv.script_variant));
+		json_object_set_new(*out, "script_version", lv.script_version ? json_integer(lv.script_version) : json_null());
 		char shown[64];
 
 		if (phone_display(lv.phone, lv.region, shown, sizeof(shown)) == 0)
@@ -158,6 +161,9 @@ int app_next(struct app *a, const char *agent, const char *campaign, const char 
 		tp_error_clear(err);
 		rc = 0;
 	}
+	/* Its script variant, given at its first call and kept. */
+	if (rc == 0)
+		rc = app__script_assign(a, lead.lead_id, err);
 	if (rc == 0 && (rc = lead_json(a, lead.lead_id, out, err)) == 0)
 		json_object_set_new(*out, "reason", json_string(lead.reason));
 	return rc;
@@ -168,7 +174,7 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 	struct call_input ci = {0};
 	struct campaign c;
 	int64_t call_id, appointment_id;
-	char key[340];
+	char key[340], script_variant[SCRIPT_NAME_MAX + 2];
 	bool replayed;
 	int rc;
 
@@ -225,6 +231,12 @@ int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct 
 	if (rc == 0 && !in->at)
 		ci.started_at -= ci.talk_seconds + ci.ring_seconds;
 	campaign_release(&c);
+	/* The script the agent had on screen, or what the lead reads now. */
+	if (rc == 0)
+		rc = app__script_of_call(a, in->lead_id, in->script_variant, in->script_version, script_variant,
+			sizeof(script_variant), &ci.script_version, err);
+	if (rc == 0 && script_variant[0])
+		ci.script_variant = script_variant;
 	/* A call Telepro placed says its own times (the signalling's). */
 	if (rc == 0 && in->dial) {
 		if (in->talk || in->ring || in->at)

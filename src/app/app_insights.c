@@ -14,6 +14,7 @@
 #include "core/date.h"
 #include "core/insight.h"
 #include "core/kpi.h"
+#include "core/scripts.h"
 #include "core/stats.h"
 #include "core/tz.h"
 
@@ -825,6 +826,143 @@ int app_insights_file(struct app *a, const struct app_insights_query *q, json_t 
 out:
 	json_decref(fh.states);
 	json_decref(imports);
+	campaign_release(&c);
+	return rc;
+}
+
+/* Scripts compared (docs/SCRIPTS.md): the campaign's calls folded in order of time by
+ * core/scripts.c, each variant's rates, the sequential verdict on the primary rate, and
+ * the other rates against the first variant (Benjamini-Hochberg across them). */
+struct scripts_fold {
+	struct script_compare cmp;
+	char names[SCRIPT_VARIANTS_MAX][SCRIPT_NAME_MAX + 1];
+	json_t *variants;           /* the rows of store_scripts, in order */
+};
+
+static int scripts_variant(void *ctx, const struct script_row *r)
+{
+	struct scripts_fold *f = ctx;
+	int64_t words = script_words(r->body);
+
+	if (f->cmp.narms == SCRIPT_VARIANTS_MAX)
+		return 0;
+	snprintf(f->names[f->cmp.narms++], SCRIPT_NAME_MAX + 1, "%s", r->variant);
+	json_array_append_new(f->variants, json_pack("{s:s,s:i,s:b,s:I,s:I,s:I}", "variant", r->variant, "weight",
+		r->weight, "stopped", r->stopped, "version", (json_int_t)r->version, "words", (json_int_t)words,
+		"reading_seconds", (json_int_t)(words * 60 / SCRIPT_WORDS_PER_MINUTE)));
+	return 0;
+}
+
+static int scripts_call(void *ctx, const char *variant, const struct script_call *c)
+{
+	struct scripts_fold *f = ctx;
+	struct script_call k = *c;
+
+	k.arm = -1;
+	for (int i = 0; variant && i < f->cmp.narms; i++)
+		if (strcmp(f->names[i], variant) == 0)
+			k.arm = i;
+	script_compare_add(&f->cmp, &k);
+	return 0;
+}
+
+int app_insights_scripts(struct app *a, const struct app_insights_query *q, json_t **out, struct tp_error *err)
+{
+	struct scripts_fold f = {.variants = json_array()};
+	struct script_verdict v;
+	struct campaign c;
+	enum script_rate primary = SCRIPT_APPOINTMENTS_PER_CONVERSATION;
+	const char *names[SCRIPT_VARIANTS_MAX];
+	char pname[64], fr[300], en[300];
+	double p[SCRIPT_VARIANTS_MAX * SCRIPT_RATE_COUNT], qv[SCRIPT_VARIANTS_MAX * SCRIPT_RATE_COUNT];
+	int np = 0;
+	uint64_t seed;
+	json_t *secondary = json_array();
+	int rc;
+
+	*out = NULL;
+	campaign_init(&c);
+	if ((rc = app_require(a, APP_MANAGER | APP_ADMIN, "insights scripts", err)))
+		goto out;
+	if (!q->campaign) {
+		rc = tp_error_msg(err, TP_EUSAGE, NULL, 0, "campaign", 0, TP_MSG("the campaign is required"), 0);
+		goto out;
+	}
+	if ((rc = store_campaign_settings(a->store, q->campaign, &c, err)) ||
+	    (rc = store_scripts_meta(a->store, c.id, pname, sizeof(pname), &seed, err)))
+		goto out;
+	if (pname[0] && (rc = script_rate_parse(pname, &primary, err)))
+		goto out;
+	/* Stopped variants stay in the comparison: every call as it was made. */
+	if ((rc = store_scripts(a->store, c.id, true, scripts_variant, &f, err)))
+		goto out;
+	{
+		int narms = f.cmp.narms;
+
+		script_compare_init(&f.cmp, narms, primary);
+	}
+	if ((rc = store_script_calls(a->store, c.id, scripts_call, &f, err)))
+		goto out;
+	script_verdict(&f.cmp, &v);
+	for (int i = 0; i < f.cmp.narms; i++)
+		names[i] = f.names[i];
+	script_verdict_words(&f.cmp, &v, names, true, fr, sizeof(fr));
+	script_verdict_words(&f.cmp, &v, names, false, en, sizeof(en));
+	for (int i = 0; i < f.cmp.narms; i++) {
+		const struct script_counts *k = &f.cmp.counts[i];
+		json_t *o = json_array_get(f.variants, (size_t)i);
+
+		json_object_set_new(o, "calls", json_integer(k->calls));
+		json_object_set_new(o, "conversations", json_integer(k->conversations));
+		json_object_set_new(o, "appointments", json_integer(k->appointments));
+		json_object_set_new(o, "calling_seconds", json_integer(k->calling_seconds));
+		for (int r = 0; r < SCRIPT_RATE_COUNT; r++)
+			json_object_set_new(o, script_rate_name((enum script_rate)r), interval(script_rate_of(k,
+				(enum script_rate)r)));
+		json_object_set_new(o, "avg_conversation_seconds", interval(kpi_mean(k->conversations, k->talk_seconds,
+			k->talk_seconds_sq)));
+	}
+	/* The other rates, each variant against the first: a fixed-sample test each, q-values
+	 * over them all (they are looked at together, not decided on). */
+	for (int i = 1; i < f.cmp.narms; i++)
+		for (int r = 0; r < SCRIPT_RATE_COUNT; r++) {
+			const struct script_counts *x = &f.cmp.counts[0], *y = &f.cmp.counts[i];
+			struct kpi_interval ra = script_rate_of(x, (enum script_rate)r), rb = script_rate_of(y, (enum script_rate)r);
+			int64_t xa, na, xb, nb;
+
+			if (r == (int)primary || !ra.defined || !rb.defined)
+				continue;
+			script_rate_parts(x, (enum script_rate)r, &xa, &na);
+			script_rate_parts(y, (enum script_rate)r, &xb, &nb);
+			p[np] = r == SCRIPT_CONVERSATIONS_PER_HOUR ? stats_two_rates(xb, (double)nb, xa, (double)na)
+				: stats_two_proportions(xb, nb, xa, na);
+			json_array_append_new(secondary, json_pack("{s:s,s:s,s:s,s:o}", "rate", script_rate_name((enum script_rate)r),
+				"variant", f.names[i], "against", f.names[0], "ratio",
+				ra.value > 0 ? json_real(rb.value / ra.value) : json_null()));
+			np++;
+		}
+	stats_bh(p, qv, (size_t)np);
+	for (int i = 0; i < np; i++) {
+		json_t *o = json_array_get(secondary, (size_t)i);
+
+		json_object_set_new(o, "p_value", json_real(p[i]));
+		json_object_set_new(o, "q_value", json_real(qv[i]));
+		json_object_set_new(o, "significant", json_boolean(qv[i] <= 0.05));
+	}
+	*out = json_pack("{s:s,s:s,s:o,s:O,s:{s:s,s:o,s:o,s:o,s:f,s:o,s:s,s:s,s:s},s:O,s:I}", "campaign", c.name,
+		"primary", script_rate_name(primary), "expected_call_seconds",
+		c.expected_call_seconds > 0 ? json_integer(c.expected_call_seconds) : json_null(),
+		"variants", f.variants, "verdict", "state",
+		v.state == SCRIPT_DECIDED ? "decided" : v.state == SCRIPT_STOP ? "stop" : "continue", "winner",
+		v.state == SCRIPT_DECIDED ? json_string(f.names[v.arm]) : v.state == SCRIPT_STOP ? json_string(f.names[0])
+		: json_null(), "variant", v.arm >= 0 ? json_string(f.names[v.arm]) : json_null(), "ratio",
+		v.arm >= 0 && v.ratio > 0 ? json_real(v.ratio) : json_null(), "lambda", v.lambda, "needed",
+		v.needed >= 0 ? json_integer(v.needed) : json_null(), "unit", script_trials_unit(primary), "summary", fr,
+		"summary_en", en, "secondary", secondary, "unassigned_calls", (json_int_t)f.cmp.unassigned);
+out:
+	script_compare_release(&f.cmp);
+	json_decref(f.variants);
+	json_decref(secondary);
 	campaign_release(&c);
 	return rc;
 }

@@ -27,6 +27,12 @@ TP_MUST_USE int app_require_self(const struct app *a, const char *agent, const c
  * it), *when, the consumer (its phone among the facts) and *r filled. */
 struct rules_consumer;
 struct rules_result;
+/* Scripts (app_scripts.c): gives the lead its variant when it has none running yet; the
+ * variant and version a call of the lead records (given: the one the agent had on
+ * screen, checked; NULL: what the lead reads now; variant "" and version 0 when none). */
+TP_MUST_USE int app__script_assign(struct app *a, int64_t lead_id, struct tp_error *err);
+TP_MUST_USE int app__script_of_call(struct app *a, int64_t lead_id, const char *given, int64_t given_version,
+	char *variant, size_t size, int64_t *version, struct tp_error *err);
 TP_MUST_USE int app__lead_verdict(struct app *a, int64_t lead_id, const char *at_text, const char *agent,
 	struct campaign *c, int64_t *when, struct rules_consumer *cons, struct rules_result *r, struct tp_error *err);
 /* The call placed dial_id (app_dialer.c) as the call the agent logs for lead_id: its

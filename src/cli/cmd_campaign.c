@@ -9,16 +9,26 @@
 #include "cli/options.h"
 #include "core/rules.h"
 #include "core/calling.h"
+#include "core/scripts.h"
+#include "core/tz.h"
 #include "core/xalloc.h"
 
 static const char usage[] =
 	"usage: telepro campaign add NAME [SETTINGS]\n"
 	"       telepro campaign list [--format text|json]\n"
 	"       telepro campaign show NAME [--format text|json]\n"
-	"       telepro campaign set NAME SETTINGS\n";
+	"       telepro campaign set NAME SETTINGS\n"
+	"       telepro campaign script NAME [--variant NAME=FILE ...] [--weights 50,50] [--primary RATE]\n"
+	"                                   [--history VARIANT] [--format text|json]\n";
 static const char about[] =
 	"The settings are the options below (core/campaign.c names them, in the order given).\n"
-	"--format goes with list and show.\n";
+	"--format goes with list and show.\n"
+	"\n"
+	"script runs the campaign's call scripts: each --variant NAME=FILE (Markdown) is a script\n"
+	"the campaign runs, in that order, with --weights (equal by default); a variant not named\n"
+	"is stopped (its leads move to the others at their next call); a changed text is a new\n"
+	"version. --primary names the rate the comparison decides on (telepro insights scripts).\n"
+	"Without --variant it shows the variants; --history VARIANT its versions.\n";
 
 #define SETTINGS_MAX 128
 
@@ -328,10 +338,115 @@ static int campaign_list(int argc, char **argv)
 	return rc;
 }
 
+struct script_args {
+	struct app_script_variant v[SCRIPT_VARIANTS_MAX];
+	char *bodies[SCRIPT_VARIANTS_MAX];
+	size_t n;
+};
+
+static int add_variant(void *target, const char *value)
+{
+	struct script_args *s = target;
+	const char *eq = strchr(value, '=');
+	size_t len;
+
+	if (!eq || eq == value || !eq[1])
+		return cli_usage("campaign", "--variant NAME=FILE, e.g. --variant A=a.md");
+	if (s->n == SCRIPT_VARIANTS_MAX)
+		return cli_usage("campaign", "at most %d variants", SCRIPT_VARIANTS_MAX);
+	if (cli_read_file(eq + 1, SCRIPT_BODY_MAX, &s->bodies[s->n], &len))
+		return 2;
+	s->v[s->n].name = xstrndup(value, (size_t)(eq - value));
+	s->v[s->n].body = s->bodies[s->n];
+	s->n++;
+	return 0;
+}
+
+static void print_scripts(json_t *j, bool history)
+{
+	json_t *g;
+	size_t i;
+
+	if (history) {
+		json_array_foreach(json_object_get(j, "versions"), i, g) {
+			int64_t at = json_integer_value(json_object_get(g, "created_at"));
+			char when[32] = "-";
+
+			if (at > 0)
+				tz_format("UTC", at, when, sizeof(when));
+			printf("version %-4lld %-16s %s UTC\n", (long long)json_integer_value(json_object_get(g, "version")),
+				json_is_string(json_object_get(g, "author")) ? json_string_value(json_object_get(g, "author")) : "-",
+				when);
+		}
+		return;
+	}
+	printf("%-16s %6s %8s %8s %7s  %s\n", "variant", "weight", "version", "words", "reading", "state");
+	json_array_foreach(json_object_get(j, "variants"), i, g)
+		printf("%-16s %6lld %8lld %8lld %5llds  %s\n", json_string_value(json_object_get(g, "variant")),
+			(long long)json_integer_value(json_object_get(g, "weight")),
+			(long long)json_integer_value(json_object_get(g, "version")),
+			(long long)json_integer_value(json_object_get(g, "words")),
+			(long long)json_integer_value(json_object_get(g, "reading_seconds")),
+			json_is_true(json_object_get(g, "stopped")) ? "stopped" : "running");
+	printf("primary rate: %s\n", json_is_string(json_object_get(j, "primary")) ?
+		json_string_value(json_object_get(j, "primary")) : "- (appointments_per_conversation)");
+}
+
+static int campaign_script(int argc, char **argv)
+{
+	struct script_args s = {0};
+	const char *weights = NULL, *primary = NULL, *history = NULL;
+	enum output_format format = FORMAT_TEXT;
+	const struct cli_opt opts[] = {
+		CLI_OPT_CALL("variant", &s, "NAME=FILE", "a script the campaign runs (repeat, in order)", add_variant),
+		CLI_OPT_STRING("weights", &weights, "W,W", "the variants' weights, in order (equal by default)"),
+		CLI_OPT_STRING("primary", &primary, "RATE", "the rate the comparison decides on"),
+		CLI_OPT_STRING("history", &history, "VARIANT", "the versions of a variant"),
+		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, "text (default) or json"),
+		CLI_OPT_END,
+	};
+	const struct cli_command cmd = {"campaign script", NULL, NULL, opts};
+	struct tp_error err;
+	struct app *a = NULL;
+	json_t *j = NULL;
+	int nargs, rc;
+
+	if ((rc = cli_options(&cmd, 1, argc, argv, &nargs)))
+		rc = rc < 0 ? 0 : rc;
+	else if (nargs != 1)
+		rc = cli_usage("campaign", "give exactly one campaign name (quote names with spaces)");
+	else if (s.n == 0 && (weights || primary))
+		rc = cli_usage("campaign", "--weights and --primary go with --variant");
+	else if (s.n && history)
+		rc = cli_usage("campaign", "--history goes without --variant");
+	if (rc == 0 && (rc = cli_open_app(&a, NULL)) == 0) {
+		tp_error_clear(&err);
+		if (s.n) {
+			if (app_scripts_set(a, argv[1], s.v, s.n, weights, primary, &err) ||
+			    app_scripts_get(a, argv[1], &j, &err))
+				rc = cli_fail(&err);
+		} else if (history ? app_script_history(a, argv[1], history, &j, &err) : app_scripts_get(a, argv[1], &j,
+				   &err)) {
+			rc = cli_fail(&err);
+		}
+		if (rc == 0 && format == FORMAT_JSON)
+			cli_print_json(j);
+		else if (rc == 0)
+			print_scripts(j, history != NULL);
+		json_decref(j);
+		app_close(a);
+	}
+	for (size_t i = 0; i < s.n; i++) {
+		free((char *)s.v[i].name);
+		free(s.bodies[i]);
+	}
+	return rc;
+}
+
 int cmd_campaign(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage("campaign", "add, list, show or set?");
+		return cli_usage("campaign", "add, list, show, set or script?");
 	if (cli_wants_help(argc, argv)) {
 		struct parsed p;
 
@@ -345,5 +460,7 @@ int cmd_campaign(int argc, char **argv)
 		return campaign_show(argc - 1, argv + 1);
 	if (strcmp(argv[1], "set") == 0)
 		return campaign_set(argc - 1, argv + 1);
+	if (strcmp(argv[1], "script") == 0)
+		return campaign_script(argc - 1, argv + 1);
 	return cli_usage("campaign", "unknown subcommand '%s'", argv[1]);
 }

@@ -19,6 +19,7 @@ static const char help[] =
 	"                                   [--format table|json]\n"
 	"       telepro insights followups --campaign NAME [--format table|json]\n"
 	"       telepro insights file --campaign NAME [--format table|json]\n"
+	"       telepro insights scripts --campaign NAME [--format table|json]\n"
 	"\n"
 	"The best calling slots, with the evidence: the rate of each slot (hour of day by\n"
 	"default) with its 95% interval; a chi-square test of whether the slots differ at all;\n"
@@ -49,7 +50,11 @@ static const char help[] =
 	"\n"
 	"file gives the prospect file's health: leads by state, completeness of their identity,\n"
 	"shares exhausted, invalid and stale (open, nobody called for 90 days), and each import\n"
-	"with its duplicate and rejected rates.\n";
+	"with its duplicate and rejected rates.\n"
+	"\n"
+	"scripts compares the campaign's script variants (telepro campaign script): each rate a\n"
+	"script can change, with its interval and n, and the verdict on the primary rate by a\n"
+	"sequential test that stays valid however often it is looked at (docs/SCRIPTS.md).\n";
 
 /* A shrunk rate as "23.4% (raw 25.0%)". */
 static void print_rate(json_t *agent, const char *key)
@@ -61,6 +66,52 @@ static void print_rate(json_t *agent, const char *key)
 			100 * json_real_value(json_object_get(r, "value")));
 	else
 		printf("  %16s", "-");
+}
+
+/* A rate as "12.3% [10.1-14.8] n=400", or per hour. */
+static void print_interval(json_t *r, bool per_hour)
+{
+	if (!json_is_number(json_object_get(r, "value"))) {
+		printf("  %-28s", "-");
+		return;
+	}
+	if (per_hour)
+		printf("  %6.1f [%.1f-%.1f]        ", json_real_value(json_object_get(r, "value")),
+			json_real_value(json_object_get(r, "low")), json_real_value(json_object_get(r, "high")));
+	else
+		printf("  %5.1f%% [%.1f-%.1f] n=%-6lld", 100 * json_real_value(json_object_get(r, "value")),
+			100 * json_real_value(json_object_get(r, "low")), 100 * json_real_value(json_object_get(r, "high")),
+			(long long)json_integer_value(json_object_get(r, "n")));
+}
+
+static void print_scripts(json_t *j)
+{
+	static const char *const rates[] = {"contact_rate", "conversations_per_hour", "qualification_rate",
+		"appointments_per_conversation", "relevant_appointments_per_conversation", "relevant_appointment_rate",
+		"sales_per_appointment"};
+	json_t *g;
+	size_t i;
+
+	printf("%-40s", "");
+	json_array_foreach(json_object_get(j, "variants"), i, g)
+		printf("  %-28s", json_string_value(json_object_get(g, "variant")));
+	printf("\n%-40s", "calls / conversations");
+	json_array_foreach(json_object_get(j, "variants"), i, g) {
+		char both[64];
+
+		snprintf(both, sizeof(both), "%lld / %lld", (long long)json_integer_value(json_object_get(g, "calls")),
+			(long long)json_integer_value(json_object_get(g, "conversations")));
+		printf("  %-28s", both);
+	}
+	printf("\n");
+	for (size_t r = 0; r < sizeof(rates) / sizeof(rates[0]); r++) {
+		printf("%-40s", rates[r]);
+		json_array_foreach(json_object_get(j, "variants"), i, g)
+			print_interval(json_object_get(g, rates[r]), r == 1);
+		printf("\n");
+	}
+	printf("primary: %s\n%s\n", json_string_value(json_object_get(j, "primary")),
+		json_string_value(json_object_get(json_object_get(j, "verdict"), "summary_en")));
 }
 
 static void print_agents(json_t *j)
@@ -110,11 +161,12 @@ int cmd_insights(int argc, char **argv)
 		return 0;
 	}
 	if (argc < 2)
-		return cli_usage("insights", "slots, agents, attempts, objectives, followups or file?");
+		return cli_usage("insights", "slots, agents, attempts, objectives, followups, file or scripts?");
 	if (strcmp(argv[1], "slots") != 0 && strcmp(argv[1], "agents") != 0 && strcmp(argv[1], "attempts") != 0 &&
-	    strcmp(argv[1], "objectives") != 0 && strcmp(argv[1], "followups") != 0 && strcmp(argv[1], "file") != 0)
-		return cli_usage("insights", "unknown subcommand '%s' (slots, agents, attempts, objectives, followups or file)",
-			argv[1]);
+	    strcmp(argv[1], "objectives") != 0 && strcmp(argv[1], "followups") != 0 && strcmp(argv[1], "file") != 0 &&
+	    strcmp(argv[1], "scripts") != 0)
+		return cli_usage("insights", "unknown subcommand '%s' (slots, agents, attempts, objectives, followups, file or"
+			" scripts)", argv[1]);
 	if ((rc = cli_options(&cmd, 2, argc, argv, &nargs)))
 		return rc < 0 ? 0 : rc;
 	if (nargs)
@@ -217,6 +269,13 @@ int cmd_insights(int argc, char **argv)
 			}
 			printf("%s\n", json_string_value(json_object_get(j, "summary")));
 		}
+	} else if (strcmp(argv[1], "scripts") == 0) {
+		if (app_insights_scripts(a, &q, &j, &err))
+			rc = cli_fail(&err);
+		else if (format == FORMAT_JSON)
+			cli_print_json(j);
+		else
+			print_scripts(j);
 	} else if (strcmp(argv[1], "agents") == 0) {
 		if (app_insights_agents(a, &q, &j, &err))
 			rc = cli_fail(&err);

@@ -44,6 +44,8 @@ struct call_input {
 	const char *note;
 	const char *idempotency_key;
 	int64_t dial_id;            /* the call Telepro placed for it (core/dial.h), 0: none */
+	const char *script_variant; /* the script on the agent's screen (NULL: none), and its */
+	int64_t script_version;     /* version (docs/SCRIPTS.md) */
 	int64_t attempt;            /* the call's rank among its lead's calls (histories); 0: counted */
 	size_t nqual;
 	const char *const *qual_key;

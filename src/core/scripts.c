@@ -170,26 +170,42 @@ const char *script_trials_unit(enum script_rate r)
 	}
 }
 
-struct kpi_interval script_rate_of(const struct script_counts *c, enum script_rate r)
+void script_rate_parts(const struct script_counts *c, enum script_rate r, int64_t *hits, int64_t *trials)
 {
 	switch (r) {
 	case SCRIPT_CONTACT_RATE:
-		return kpi_wilson(c->conversations, c->calls);
+		*hits = c->conversations, *trials = c->calls;
+		return;
 	case SCRIPT_CONVERSATIONS_PER_HOUR:
-		return kpi_per_hour(c->conversations, c->calling_seconds);
+		*hits = c->conversations, *trials = c->calling_seconds;
+		return;
 	case SCRIPT_QUALIFICATION_RATE:
-		return kpi_wilson(c->qualified, c->conversations);
+		*hits = c->qualified, *trials = c->conversations;
+		return;
 	case SCRIPT_APPOINTMENTS_PER_CONVERSATION:
-		return kpi_wilson(c->appointments, c->conversations);
+		*hits = c->appointments, *trials = c->conversations;
+		return;
 	case SCRIPT_RELEVANT_PER_CONVERSATION:
-		return kpi_wilson(c->relevant, c->conversations);
+		*hits = c->relevant, *trials = c->conversations;
+		return;
 	case SCRIPT_RELEVANT_APPOINTMENT_RATE:
-		return kpi_wilson(c->relevant, c->rated);
+		*hits = c->relevant, *trials = c->rated;
+		return;
 	case SCRIPT_SALES_PER_APPOINTMENT:
-		return kpi_wilson(c->won, c->known);
+		*hits = c->won, *trials = c->known;
+		return;
 	default:
-		return (struct kpi_interval){0};
+		*hits = *trials = 0;
+		return;
 	}
+}
+
+struct kpi_interval script_rate_of(const struct script_counts *c, enum script_rate r)
+{
+	int64_t hits, trials;
+
+	script_rate_parts(c, r, &hits, &trials);
+	return r == SCRIPT_CONVERSATIONS_PER_HOUR ? kpi_per_hour(hits, trials) : kpi_wilson(hits, trials);
 }
 
 void script_compare_init(struct script_compare *c, int narms, enum script_rate primary)

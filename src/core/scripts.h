@@ -89,6 +89,8 @@ struct script_counts {
 	int64_t talk_seconds, talk_seconds_sq;
 };
 
+/* The rate r of counts as its numerator and denominator (per hour: seconds). */
+void script_rate_parts(const struct script_counts *c, enum script_rate r, int64_t *hits, int64_t *trials);
 /* The rate r of counts: its interval (Wilson, or Poisson per hour). */
 struct kpi_interval script_rate_of(const struct script_counts *c, enum script_rate r);
 

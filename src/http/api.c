@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/rules.h"
+#include "core/scripts.h"
 #include "http/api.h"
 #include "http/i18n.h"
 #include "http/pages.h"
@@ -286,6 +287,84 @@ static void campaign_agents_now(struct http_req *r)
 	campaign_view(r, app_campaign_agents_now);
 }
 
+static void campaign_scripts(struct http_req *r)
+{
+	campaign_view(r, app_scripts_get);
+}
+
+/* PUT {"variants":[{"variant":"A","text":"..."}],"weights":[50,50],"primary":RATE}: the
+ * running variants, as `telepro campaign script`. */
+static void campaign_scripts_set(struct http_req *r)
+{
+	const char *name = api_campaign_name(r, 0), *weights = NULL;
+	struct app_script_variant v[SCRIPT_VARIANTS_MAX];
+	json_t *j, *list, *w, *o;
+	struct tp_error err;
+	size_t i, n;
+
+	if (!name || !(j = http_json_body(r, HTTP_FIELDS("variants", "weights", "primary"))))
+		return;
+	list = json_object_get(j, "variants");
+	if (!json_is_array(list) || (n = json_array_size(list)) == 0 || n > SCRIPT_VARIANTS_MAX) {
+		http_reply_status(r, 400, "variants", "1 to 8 variants: [{\"variant\":\"A\",\"text\":\"...\"}]");
+		return;
+	}
+	json_array_foreach(list, i, o) {
+		const char *key;
+		json_t *val;
+
+		json_object_foreach(o, key, val)
+			if (strcmp(key, "variant") && strcmp(key, "text")) {
+				http_reply_status(r, 400, "variants", "a variant has \"variant\" and \"text\" only");
+				return;
+			}
+		if (!json_is_string(json_object_get(o, "variant")) || !json_is_string(json_object_get(o, "text"))) {
+			http_reply_status(r, 400, "variants", "each variant: {\"variant\":\"A\",\"text\":\"...\"}");
+			return;
+		}
+		v[i].name = json_string_value(json_object_get(o, "variant"));
+		v[i].body = json_string_value(json_object_get(o, "text"));
+	}
+	if ((w = json_object_get(j, "weights")) && !json_is_null(w)) {
+		struct strbuf sb;
+		json_t *x;
+
+		if (!json_is_array(w)) {
+			http_reply_status(r, 400, "weights", "an array of whole numbers, one per variant");
+			return;
+		}
+		sb_init(&sb);
+		json_array_foreach(w, i, x) {
+			if (!json_is_integer(x)) {
+				sb_release(&sb);
+				http_reply_status(r, 400, "weights", "an array of whole numbers, one per variant");
+				return;
+			}
+			sb_addf(&sb, "%s%lld", i ? "," : "", (long long)json_integer_value(x));
+		}
+		weights = arena_strdup(&r->arena, sb.buf ? sb.buf : "");
+		sb_release(&sb);
+	}
+	tp_error_clear(&err);
+	if (app_scripts_set(r->app, name, v, n, weights, api_text(r, j, "primary"), &err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	campaign_scripts(r);
+}
+
+static void campaign_script_versions(struct http_req *r)
+{
+	const char *name = api_campaign_name(r, 0);
+	struct tp_error err;
+	json_t *out = NULL;
+
+	if (!name)
+		return;
+	tp_error_clear(&err);
+	answer(r, app_script_history(r->app, name, r->params[1], &out, &err), &out, &err);
+}
+
 /* Calling desk -------------------------------------------------------------------------- */
 
 /* The agent a desk call is for: the body's "agent", else the signed-in user. */
@@ -321,7 +400,8 @@ static void next(struct http_req *r)
 static void call_log(struct http_req *r)
 {
 	json_t *j = http_json_body(r, HTTP_FIELDS("agent", "lead_id", "campaign", "result", "outcome", "talk", "ring",
-		"callback_at", "appointment_at", "at", "sales", "note", "idempotency_key", "qualification", "confirm", "dial")),
+		"callback_at", "appointment_at", "at", "sales", "note", "idempotency_key", "qualification", "confirm", "dial",
+		"script_variant", "script_version")),
 		*qual,
 		*v, *out = NULL;
 	struct app_call in = {0};
@@ -359,6 +439,14 @@ static void call_log(struct http_req *r)
 		return;
 	}
 	in.dial = json_integer_value(json_object_get(j, "dial"));
+	/* The script on the agent's screen: next's script_variant and script_version. */
+	in.script_variant = api_text(r, j, "script_variant");
+	if ((json_object_get(j, "script_version") && !json_is_integer(json_object_get(j, "script_version"))) ||
+	    (!in.script_variant != !json_object_get(j, "script_version"))) {
+		http_reply_status(r, 400, "script_version", "script_variant and script_version (a number) go together");
+		return;
+	}
+	in.script_version = json_integer_value(json_object_get(j, "script_version"));
 	if (!in.idempotency_key)
 		in.idempotency_key = http_header(r, "Idempotency-Key");
 	qual = json_object_get(j, "qualification");
@@ -657,7 +745,8 @@ static void insights(struct http_req *r)
 		const char *kind;
 		int (*fn)(struct app *, const struct app_insights_query *, json_t **, struct tp_error *);
 	} kinds[] = {{"slots", app_insights_slots}, {"agents", app_insights_agents}, {"attempts", app_insights_attempts},
-		{"objectives", app_insights_objectives}, {"followups", app_insights_followups}, {"file", app_insights_file}};
+		{"objectives", app_insights_objectives}, {"followups", app_insights_followups}, {"file", app_insights_file},
+		{"scripts", app_insights_scripts}};
 	struct app_insights_query q = {http_query(r, "campaign"), http_query(r, "agent"), http_query(r, "from"),
 		http_query(r, "to"), http_query(r, "by"), http_query(r, "rate")};
 	struct tp_error err;
@@ -670,7 +759,7 @@ static void insights(struct http_req *r)
 			return;
 		}
 	}
-	http_reply_status(r, 404, "kind", "slots, agents, attempts, objectives, followups or file");
+	http_reply_status(r, 404, "kind", "slots, agents, attempts, objectives, followups, file or scripts");
 }
 
 /* Users -------------------------------------------------------------------------------- */
@@ -886,6 +975,9 @@ const struct http_route api_routes[] = {
 	{"GET", "/api/v1/campaigns/{id}/outcomes", campaign_outcomes, 0, 0},
 	{"GET", "/api/v1/campaigns/{id}/now", campaign_now, 0, 0},
 	{"GET", "/api/v1/campaigns/{id}/agents-now", campaign_agents_now, APP_MANAGER | APP_ADMIN, 0},
+	{"GET", "/api/v1/campaigns/{id}/scripts", campaign_scripts, 0, 0},
+	{"PUT", "/api/v1/campaigns/{id}/scripts", campaign_scripts_set, APP_MANAGER | APP_ADMIN, 0},
+	{"GET", "/api/v1/campaigns/{id}/scripts/{variant}/versions", campaign_script_versions, APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/campaigns/{id}/next", next, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"GET", "/api/v1/leads/{id}/why", why, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"GET", "/api/v1/campaigns/{id}/why", why_phone, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},

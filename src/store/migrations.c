@@ -335,6 +335,29 @@ static const char m8_dials[] =
 	"CREATE INDEX dials_agent ON dials (agent_id, id);"
 	"CREATE INDEX dials_call ON dials (call_id) WHERE call_id IS NOT NULL;";
 
+/* 9: call scripts versioned and compared (docs/SCRIPTS.md, core/scripts.h): every save of
+ * a variant's text is a version; a campaign's variants with their weights (stopped ones
+ * kept); the variant each lead got, and the variant and version each call was made with.
+ * A campaign's script so far becomes version 1 of its variant A. */
+static const char m9_scripts[] =
+	"CREATE TABLE script_versions ("
+	" id %ID%, campaign_id BIGINT NOT NULL REFERENCES campaigns (id), variant TEXT NOT NULL,"
+	" version BIGINT NOT NULL, body TEXT NOT NULL, author TEXT, created_at BIGINT NOT NULL,"
+	" UNIQUE (campaign_id, variant, version));"
+	"CREATE TABLE script_variants ("
+	" campaign_id BIGINT NOT NULL REFERENCES campaigns (id), variant TEXT NOT NULL,"
+	" position BIGINT NOT NULL, weight BIGINT NOT NULL, stopped_at BIGINT,"
+	" PRIMARY KEY (campaign_id, variant));"
+	"ALTER TABLE campaigns ADD COLUMN script_primary TEXT;"
+	"ALTER TABLE campaigns ADD COLUMN script_seed BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE leads ADD COLUMN script_variant TEXT;"
+	"ALTER TABLE calls ADD COLUMN script_variant TEXT;"
+	"ALTER TABLE calls ADD COLUMN script_version BIGINT;"
+	"INSERT INTO script_versions (campaign_id, variant, version, body, created_at)"
+	" SELECT id, 'A', 1, script, 0 FROM campaigns WHERE script IS NOT NULL;"
+	"INSERT INTO script_variants (campaign_id, variant, position, weight)"
+	" SELECT id, 'A', 0, 1 FROM campaigns WHERE script IS NOT NULL;";
+
 static const char *const migrations[] = {
 	m1_schema,
 	m2_web,
@@ -344,6 +367,7 @@ static const char *const migrations[] = {
 	m6_untimed,
 	m7_dialing,
 	m8_dials,
+	m9_scripts,
 };
 
 int migrations_latest(void)

@@ -110,6 +110,51 @@ TP_MUST_USE int store_campaign_settings(struct store *s, const char *name, struc
 TP_MUST_USE int store_campaign_get_for_update(struct store *s, const char *name, struct campaign *c, struct tp_error *err);
 
 /*
+ * Call scripts (store_scripts.c, docs/SCRIPTS.md; core/scripts.h decides): a campaign's
+ * variants, each with its latest version; every save of a text that changed is a new
+ * version. store_scripts_set makes v[0..n) the running variants in that order (the others
+ * stopped), the campaign's script the first one's text, primary (NULL: kept) its primary
+ * rate, and seed its assignment's seed unless it has one.
+ */
+struct script_row {
+	const char *variant;
+	int position, weight;
+	bool stopped;
+	int64_t version;
+	const char *body, *author;  /* author NULL: unknown (a script from before versions) */
+	int64_t created_at;
+};
+typedef int (*store_script_fn)(void *ctx, const struct script_row *r);
+struct store_script_in {
+	const char *variant, *body;
+	int weight;
+};
+TP_MUST_USE int store_scripts_set(struct store *s, const struct store_who *who, int64_t campaign_id,
+	const struct store_script_in *v, size_t n, const char *primary, uint64_t seed, struct tp_error *err);
+/* The variants, running ones first in their order (stopped ones only when with_stopped). */
+TP_MUST_USE int store_scripts(struct store *s, int64_t campaign_id, bool with_stopped, store_script_fn fn, void *ctx,
+	struct tp_error *err);
+/* A variant's versions, the newest first. */
+TP_MUST_USE int store_script_history(struct store *s, int64_t campaign_id, const char *variant, store_script_fn fn,
+	void *ctx, struct tp_error *err);
+/* The campaign's primary rate ("" none) and assignment seed. */
+TP_MUST_USE int store_scripts_meta(struct store *s, int64_t campaign_id, char *primary, size_t size, uint64_t *seed,
+	struct tp_error *err);
+TP_MUST_USE int store_lead_script_set(struct store *s, int64_t lead_id, const char *variant, struct tp_error *err);
+/* A lead's campaign and variant ("" none yet). */
+TP_MUST_USE int store_lead_script(struct store *s, int64_t lead_id, int64_t *campaign_id, char *variant, size_t size,
+	struct tp_error *err);
+/* The latest version of a variant (0: no such variant). */
+TP_MUST_USE int store_script_version_of(struct store *s, int64_t campaign_id, const char *variant, int64_t *version,
+	struct tp_error *err);
+/* The campaign's calls in order of time, as the comparison folds them (variant: the one
+ * each was made with, NULL before the variants). */
+struct script_call;
+typedef int (*store_script_call_fn)(void *ctx, const char *variant, const struct script_call *c);
+TP_MUST_USE int store_script_calls(struct store *s, int64_t campaign_id, store_script_call_fn fn, void *ctx,
+	struct tp_error *err);
+
+/*
  * Prospect import into one campaign, as one write transaction: begin, one call per
  * prospect (IMPORT_ADDED or IMPORT_DUPLICATE: the phone is already a lead of the
  * campaign), then commit or abort. A contact whose phone is already known is reused.
@@ -230,8 +275,12 @@ TP_MUST_USE int store_next_lead(struct store *s, const char *agent, const char *
 /* What the desk shows about a lead. Strings are owned by the struct (NULL where the
  * database has none); lead_view_release frees them. */
 struct lead_view {
-	int64_t lead_id, attempts;
-	char *phone, *state, *campaign, *timezone, *script, *region;
+	int64_t lead_id, attempts, campaign_id;
+	char *phone, *state, *campaign, *timezone, *region;
+	/* The script the lead reads: its variant's latest version (script_variant NULL: none
+	 * given yet, script the campaign's, script_version 0). */
+	char *script, *script_variant;
+	int64_t script_version;
 	char *civility, *first_name, *last_name, *role, *contact_phone, *mobile, *email;
 	char *company, *siren, *sector, *city, *postcode;
 };

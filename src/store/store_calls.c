@@ -170,15 +170,16 @@ static int call_campaign(struct store *s, int64_t id, const struct lead_row *lea
 }
 
 #define CALL_COLUMNS "campaign_id, lead_id, agent_id, session_id, started_at, ring_seconds, talk_seconds, result," \
-	" outcome_id, notes, callback_at, local_day, local_hour, local_weekday, idempotency_key, attempt"
-#define CALL_NCOLS 16
+	" outcome_id, notes, callback_at, local_day, local_hour, local_weekday, idempotency_key, attempt," \
+	" script_variant, script_version"
+#define CALL_NCOLS 18
 
 static const char call_add_sql[] = "INSERT INTO calls (" CALL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	" ?, ?, ?, ?, ?)";
+	" ?, ?, ?, ?, ?, ?, ?)";
 
 /* A new call's values, in CALL_COLUMNS' order: by column, a number ('n'), a number or NULL
  * when negative ('o'), or text, NULL when NULL or empty ('t'). */
-static const char call_kind[CALL_NCOLS + 1] = "nononnntotonnnto";
+static const char call_kind[CALL_NCOLS + 1] = "nononnntotonnntoto";
 
 struct call_values {
 	int64_t n[CALL_NCOLS];
@@ -435,8 +436,9 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	{
 		struct call_values v = {{c.id, in->lead_id ? in->lead_id : -1, agent_id, session_id ? session_id : -1,
 			in->started_at, in->ring_seconds, in->talk_seconds, 0, facts.outcome ? facts.outcome->id : -1, 0,
-			in->callback_at ? in->callback_at : -1, e.local_day, e.local_hour, e.weekday, 0, e.attempt},
-			{[7] = in->result, [9] = in->note, [14] = in->idempotency_key}};
+			in->callback_at ? in->callback_at : -1, e.local_day, e.local_hour, e.weekday, 0, e.attempt, 0,
+			in->script_variant ? in->script_version : -1},
+			{[7] = in->result, [9] = in->note, [14] = in->idempotency_key, [16] = in->script_variant}};
 
 		if ((rc = call_write(s, in, &v, !e.id_needed, call_id, &ahead, err)))
 			goto out;

@@ -318,6 +318,8 @@ int store_campaign_add(struct store *s, const struct store_who *who, struct camp
 	if (rc >= 0)
 		rc = save_rules(s, c, err);
 	if (rc >= 0)
+		rc = store__script_campaign_saved(s, who, c->id, c->script, err);
+	if (rc >= 0)
 		rc = store_audit(s, who, "campaign.add", "campaign", c->id, c->name, err);
 	return store__finish(s, rc, err);
 }
@@ -523,6 +525,8 @@ int store_campaign_update(struct store *s, const struct store_who *who, const st
 	rc = store__run_done(st, err);
 	if (rc == 0)
 		rc = save_rules(s, c, err);
+	if (rc == 0)
+		rc = store__script_campaign_saved(s, who, c->id, c->script, err);
 	if (rc == 0)
 		rc = store_audit(s, who, "campaign.set", "campaign", c->id, c->name, err);
 	return store__finish(s, rc, err);

@@ -13,7 +13,7 @@
 
 /* Tables in an order where every row's references are already copied. */
 static const char *const tables[] = {
-	"users", "companies", "contacts", "campaigns", "calling_blocks", "calling_windows", "retry_rules",
+	"users", "companies", "contacts", "campaigns", "script_versions", "script_variants", "calling_blocks", "calling_windows", "retry_rules",
 	"outcomes", "qualification_fields", "leads", "qualification_values", "agent_sessions", "calls",
 	"appointments", "dials", "kpi_counters", "kpi_agent_month", "kpi_hour_month", "kpi_day", "kpi_outcome_day", "kpi_outcome_month", "agent_day_spans",
 	"opposition", "consents", "screenings", "imports", "audit_log", "settings",
@@ -24,7 +24,7 @@ static const char *const tables[] = {
 static bool has_id(const char *table)
 {
 	return strcmp(table, "retry_rules") && strncmp(table, "kpi_", 4) && strcmp(table, "agent_day_spans") &&
-		strcmp(table, "settings");
+		strcmp(table, "settings") && strcmp(table, "script_variants");
 }
 
 static int count_rows(struct store *s, const char *table, const char *where, int64_t *n, struct tp_error *err)

@@ -74,6 +74,12 @@ struct store {
 bool store__rules_cached(struct store *s, struct campaign *c);
 void store__rules_keep(struct store *s, const struct campaign *c);
 void store__rules_changed(struct store *s);
+/* Scripts (store_scripts.c): a new version of variant's text when it changed; the text a
+ * campaign's settings saved, as a version of its first variant. */
+TP_MUST_USE int store__script_save(struct store *s, const struct store_who *who, int64_t campaign_id,
+	const char *variant, const char *body, struct tp_error *err);
+TP_MUST_USE int store__script_campaign_saved(struct store *s, const struct store_who *who, int64_t campaign_id,
+	const char *body, struct tp_error *err);
 /* The whole campaign (settings and rules) into c when this connection read it at that
  * revision (a change of any setting bumps it). */
 bool store__campaign_known(struct store *s, int64_t id, int64_t revision, int64_t created_at, struct campaign *c);

@@ -13,7 +13,8 @@
 
 void lead_view_release(struct lead_view *v)
 {
-	char **strs[] = {&v->phone, &v->state, &v->campaign, &v->timezone, &v->script, &v->civility, &v->first_name,
+	char **strs[] = {&v->phone, &v->state, &v->campaign, &v->timezone, &v->script, &v->script_variant, &v->civility,
+		&v->first_name,
 		&v->last_name, &v->role, &v->contact_phone, &v->mobile, &v->email, &v->company, &v->siren, &v->sector,
 		&v->city, &v->postcode, &v->region};
 
@@ -34,9 +35,12 @@ int store_lead_view(struct store *s, int64_t lead_id, struct lead_view *v, store
 {
 	struct db_stmt *st = db_prepare(s->db, "SELECT l.id, l.phone, l.state, l.attempts, l.contact_id,"
 		" c.civility, c.first_name, c.last_name, c.role, c.phone, c.mobile, c.email,"
-		" co.name, co.siren, co.sector, co.city, co.postcode, ca.name, ca.timezone, ca.script, ca.region"
+		" co.name, co.siren, co.sector, co.city, co.postcode, ca.name, ca.timezone, COALESCE(sv.body, ca.script),"
+		" ca.region, l.campaign_id, sv.variant, sv.version"
 		" FROM leads l JOIN contacts c ON c.id = l.contact_id LEFT JOIN companies co ON co.id = c.company_id"
-		" JOIN campaigns ca ON ca.id = l.campaign_id WHERE l.id = ?", err);
+		" JOIN campaigns ca ON ca.id = l.campaign_id LEFT JOIN script_versions sv ON sv.campaign_id = l.campaign_id"
+		" AND sv.variant = l.script_variant AND sv.version = (SELECT MAX(version) FROM script_versions"
+		" WHERE campaign_id = l.campaign_id AND variant = l.script_variant) WHERE l.id = ?", err);
 	int64_t contact_id = 0;
 	int rc;
 
@@ -67,6 +71,9 @@ int store_lead_view(struct store *s, int64_t lead_id, struct lead_view *v, store
 		v->timezone = col_dup(st, 18);
 		v->script = col_dup(st, 19);
 		v->region = col_dup(st, 20);
+		v->campaign_id = db_col_int64(st, 21);
+		v->script_variant = col_dup(st, 22);
+		v->script_version = db_col_is_null(st, 23) ? 0 : db_col_int64(st, 23);
 	}
 	db_finalize(st);
 	if (rc < 0)

@@ -83,7 +83,7 @@ q = urllib.parse.quote
 # --- health, security headers, unknown paths ---------------------------------------------
 status, h, text = request("GET", "/api/v1/health")
 check("health 200", status == 200, status)
-check("health JSON", jbody(text) == {"status": "ok", "schema": 8}, text)
+check("health JSON", jbody(text) == {"status": "ok", "schema": 9}, text)
 csp = h.get("content-security-policy", "")
 check("CSP forbids inline script", "script-src 'self'" in csp and "unsafe-inline" not in csp, csp)
 check("CSP frame-ancestors none", "frame-ancestors 'none'" in csp, csp)
@@ -266,7 +266,9 @@ EXPECTED = {
     "GET /api/v1/me": "signed-in", "GET /api/v1/campaigns": "signed-in", "POST /api/v1/campaigns": "manager,admin",
     "GET /api/v1/campaigns/{id}": "signed-in", "PATCH /api/v1/campaigns/{id}": "manager,admin",
     "GET /api/v1/campaigns/{id}/outcomes": "signed-in", "GET /api/v1/campaigns/{id}/now": "signed-in",
-    "GET /api/v1/campaigns/{id}/agents-now": "manager,admin",
+    "GET /api/v1/campaigns/{id}/agents-now": "manager,admin", "GET /api/v1/campaigns/{id}/scripts": "signed-in",
+    "PUT /api/v1/campaigns/{id}/scripts": "manager,admin",
+    "GET /api/v1/campaigns/{id}/scripts/{variant}/versions": "manager,admin",
     "POST /api/v1/campaigns/{id}/next": "agent,manager,admin", "POST /api/v1/calls": "agent,manager,admin",
     "GET /api/v1/leads/{id}/why": "agent,manager,admin", "GET /api/v1/campaigns/{id}/why": "agent,manager,admin",
     "POST /api/v1/leads/{id}/consent": "agent,manager,admin",
@@ -299,7 +301,8 @@ for route, who in EXPECTED.items():
     if route in ("POST /api/v1/logout", "POST /logout", "POST /api/v1/login", "POST /login"):
         continue  # sessions are checked on their own
     for user in [None, *ROLES]:
-        path = pattern.replace("{id}", str(campaign_id)).replace("{action}", "pause").replace("{name}", user or "x")
+        path = pattern.replace("{id}", str(campaign_id)).replace("{action}", "pause").replace("{name}", user or "x") \
+            .replace("{variant}", "A")
         if user is None:
             status, h, text = request(method, path, {} if method != "GET" else None)
             if who == "public":

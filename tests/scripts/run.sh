@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Scripts compared (docs/SCRIPTS.md): a campaign with two script variants driven through
+# the API as the desk drives it, with planted effects; ab_test.py checks the comparison.
+# Usage: tests/scripts/run.sh TELEPRO
+set -euo pipefail
+T=$1
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d /tmp/telepro-scripts.XXXXXX)
+source "$here/../lib.sh"
+server=
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null
+  if [ -n "${TELEPRO_TEST_KEEP:-}" ]; then echo "kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+web=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+export TELEPRO_DB
+TELEPRO_DB=$(new_db scripts)
+"$T" init >/dev/null
+for u in ana:agent leo:agent mia:manager sam:sales; do
+  printf '%s\n' "pw-${u%%:*}-12345" | "$T" user add "${u%%:*}" --role "${u#*:}" --password-stdin >/dev/null
+done
+"$T" campaign add "AB test" --kind appointment --audience b2b --window "mon-sun 00:00-24:00" --call-length 5m >/dev/null
+"$T" campaign add "Conso" --kind appointment --audience b2c --region FR --timezone Europe/Paris >/dev/null
+python3 - "$work/prospects.csv" <<'PY'
+import random, sys
+r = random.Random(7)
+numbers = r.sample(range(10000000, 99999999), 1800)   # keys in random order
+with open(sys.argv[1], "w") as f:
+    f.write("company;last_name;phone\n")
+    for n in numbers:
+        f.write(f"Société {n};Nom{n % 997};01{n:08d}\n")
+PY
+"$T" import prospects "$work/prospects.csv" --campaign "AB test" >/dev/null
+
+"$T" serve --listen "127.0.0.1:$web" --threads 2 >"$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$web/api/v1/health" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+rc=0
+python3 "$here/ab_test.py" "http://127.0.0.1:$web" "$T" "$work" || rc=$?
+kill -TERM "$server"; wait "$server" || { echo "FAIL: the server did not exit 0"; rc=1; }
+server=
+[ $rc -eq 0 ] || tail -20 "$work/serve.log"
+exit $rc
