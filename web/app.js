@@ -663,8 +663,80 @@ function initImport(box) {
   });
 }
 
+// What changed between two texts, line by line (longest common subsequence): each line of
+// the new text kept, added ("+") or removed ("-") — a version's diff on the campaign page.
+function lineDiff(before, after) {
+  const a = before.split('\n'), b = after.split('\n');
+  const n = a.length, m = b.length;
+  const lcs = Array.from({ length: n + 1 }, () => new Int32Array(m + 1));
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const out = [];
+  let i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) { out.push([' ', a[i]]); i++; j++; }
+    else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) out.push(['+', b[j++]]);
+    else out.push(['-', a[i++]]);
+  }
+  return out;
+}
+
+// Scripts compared (docs/SCRIPTS.md) on the campaign page: the variants saved together
+// (PUT /campaigns/{id}/scripts), and each variant's versions with what each one changed.
+function initScripts(box) {
+  words = Object.assign(words, JSON.parse(box.dataset.t || '{}'));
+  const id = box.dataset.campaignId, form = $('#scripts-form');
+  $('#variant-add').addEventListener('click', () => {
+    const f = $('#variant-blank').content.firstElementChild.cloneNode(true);
+    const taken = [...form.querySelectorAll('input[name=variant]')].map((x) => x.value);
+    f.querySelector('input[name=variant]').value = 'ABCDEFGH'.split('').find((l) => !taken.includes(l)) || '';
+    $('#variant-add').before(f);
+    f.querySelector('textarea').focus();
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const sets = [...form.querySelectorAll('fieldset.variant')].filter((f) => f.querySelector('textarea').value.trim());
+    const body = {
+      variants: sets.map((f) => ({ variant: f.querySelector('input[name=variant]').value.trim(),
+        text: f.querySelector('textarea').value })),
+      weights: sets.map((f) => Number(f.querySelector('input[name=weight]').value) || 1),
+      primary: $('#primary').value,
+    };
+    const status = $('#scripts-status');
+    try {
+      await api('PUT', '/campaigns/' + id + '/scripts', body);
+      status.replaceChildren(el('p', { class: 'message ok', text: t('Saved') }));
+      location.reload();
+    } catch (err) {
+      status.replaceChildren(el('p', { class: 'message error', role: 'alert', text: err.message }));
+    }
+  });
+  for (const d of box.querySelectorAll('details.versions')) {
+    d.addEventListener('toggle', async () => {
+      if (!d.open || d.dataset.loaded) return;
+      d.dataset.loaded = '1';
+      const h = await api('GET', '/campaigns/' + id + '/scripts/' + encodeURIComponent(d.dataset.variant) + '/versions');
+      const list = el('ul', { class: 'version-list' });
+      h.versions.forEach((v, k) => {
+        const older = h.versions[k + 1];
+        const when = v.created_at ? new Date(v.created_at * 1000).toISOString().slice(0, 16).replace('T', ' ') : '';
+        const pre = el('pre', { class: 'diff' });
+        for (const [mark, line] of lineDiff(older ? older.text : '', v.text)) {
+          if (older && mark === ' ') continue;  // what changed only
+          pre.append(el('span', { class: mark === '+' ? 'ins' : mark === '-' ? 'del' : '', text: mark + ' ' + line + '\n' }));
+        }
+        list.append(el('li', { 'data-version': String(v.version) },
+          el('p', { text: 'v' + v.version + (v.author ? ' · ' + v.author : '') + (when ? ' · ' + fmtWhen(when) + ' UTC' : '') +
+            (older ? '' : ' · ' + t('first version')) }), pre));
+      });
+      d.querySelector('div').replaceChildren(list);
+    });
+  }
+}
+
 document.addEventListener('DOMContentLoaded', () => {
   if ($('#desk')) initDesk($('#desk'));
   if ($('#team')) initTeam($('#team'));
   if ($('#import')) initImport($('#import'));
+  if ($('#scripts')) initScripts($('#scripts'));
 });

@@ -187,6 +187,8 @@ static const char *const script_words[] = {
 	N_("size_band"), N_("website"), N_("consent_date"), N_("consent_source"), N_("consent_wording"), N_("record"),
 	N_("appointment_at"), N_("callback_at"), N_("sales"), N_("relevant"), N_("result"), N_("amount"), N_("password"),
 	N_("current_password"), N_("name"), N_("status"),
+	/* Scripts compared (the campaign page). */
+	N_("first version"), N_("variant"), N_("weights"), N_("primary"), N_("script"),
 };
 
 void html_script_words(struct http_req *r)

@@ -12,6 +12,7 @@
 #include "core/dialing.h"
 #include "core/phone.h"
 #include "http/html.h"
+#include "http/i18n.h"
 #include "http/pages.h"
 
 static int row(void *ctx, const struct campaign *c)
@@ -122,6 +123,79 @@ static void lines_input(struct http_req *r, const struct form_state *fs, const c
 }
 
 /* The form of a campaign (c NULL: a new one); fs says whether it comes back refused. */
+/* Scripts compared (docs/SCRIPTS.md): the variants with their version, words and reading
+ * time beside the expected call length; an editor of the running ones (app.js PUTs them to
+ * /api/v1/campaigns/{id}/scripts); each variant's versions, with what changed (app.js). */
+static void scripts_card(struct http_req *r, const struct campaign *c)
+{
+	static const char *const rates[] = {"appointments_per_conversation", "relevant_appointments_per_conversation",
+		"contact_rate", "conversations_per_hour", "qualification_rate", "relevant_appointment_rate",
+		"sales_per_appointment"};
+	static const char *const rate_labels[] = {N_("Appointments per conversation"),
+		N_("Relevant appointments per conversation"), N_("Contact rate"), N_("Conversations per hour"),
+		N_("Qualification rate"), N_("Relevant appointments"), N_("Sales per appointment")};
+	struct tp_error err;
+	json_t *out = NULL, *v;
+	const char *primary;
+	size_t i;
+
+	tp_error_clear(&err);
+	if (app_scripts_get(r->app, c->name, &out, &err))
+		return;
+	primary = json_is_string(json_object_get(out, "primary")) ? json_string_value(json_object_get(out, "primary"))
+		: "appointments_per_conversation";
+	html_f(r, "<section class=\"card\" id=\"scripts\" data-campaign-id=\"%lld\"", (long long)c->id);
+	html_script_words(r);
+	html_f(r, " aria-labelledby=\"scripts-h\"><h2 id=\"scripts-h\">%s</h2><p class=\"muted\">%s</p>",
+		T(r, "Scripts compared"), T(r, "Run several scripts at once: each lead gets one at its first call, and keeps"
+		" it. Every change of a text is a new version, kept. The dashboard says which one works."));
+	html_f(r, "<table class=\"agents\" id=\"variants\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		"<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr>"
+		"</thead><tbody>", T(r, "Script"), T(r, "Weight"), T(r, "Version"), T(r, "Words"), T(r, "Reading time"),
+		T(r, "State"));
+	json_array_foreach(json_object_get(out, "variants"), i, v)
+		html_f(r, "<tr data-variant=\"%s\"><th scope=\"row\">%s</th><td>%lld</td><td>%lld</td><td>%lld</td>"
+			"<td>%lld s</td><td>%s</td></tr>", json_string_value(json_object_get(v, "variant")),
+			json_string_value(json_object_get(v, "variant")), (long long)json_integer_value(json_object_get(v, "weight")),
+			(long long)json_integer_value(json_object_get(v, "version")),
+			(long long)json_integer_value(json_object_get(v, "words")),
+			(long long)json_integer_value(json_object_get(v, "reading_seconds")),
+			json_is_true(json_object_get(v, "stopped")) ? T(r, "stopped") : T(r, "running"));
+	html_f(r, "</tbody></table>");
+	if (c->expected_call_seconds > 0)
+		html_f(r, "<p class=\"muted\" id=\"call-length\">%s %lld s</p>", T(r, "Expected call length:"),
+			(long long)c->expected_call_seconds);
+	html_f(r, "<form id=\"scripts-form\">");
+	json_array_foreach(json_object_get(out, "variants"), i, v) {
+		if (json_is_true(json_object_get(v, "stopped")))
+			continue;
+		html_f(r, "<fieldset class=\"variant\"><label>%s <input name=\"variant\" maxlength=\"16\" required"
+			" value=\"%s\"></label><label>%s <input type=\"number\" name=\"weight\" min=\"1\" max=\"1000\""
+			" value=\"%lld\"></label><label>%s<textarea name=\"text\" rows=\"6\">%s</textarea></label></fieldset>",
+			T(r, "Script"), json_string_value(json_object_get(v, "variant")), T(r, "Weight"),
+			(long long)json_integer_value(json_object_get(v, "weight")), T(r, "Text (Markdown)"),
+			json_string_value(json_object_get(v, "text")));
+	}
+	html_f(r, "<template id=\"variant-blank\"><fieldset class=\"variant\"><label>%s <input name=\"variant\""
+		" maxlength=\"16\" required></label><label>%s <input type=\"number\" name=\"weight\" min=\"1\" max=\"1000\""
+		" value=\"50\"></label><label>%s<textarea name=\"text\" rows=\"6\"></textarea></label></fieldset></template>",
+		T(r, "Script"), T(r, "Weight"), T(r, "Text (Markdown)"));
+	html_f(r, "<button type=\"button\" id=\"variant-add\">%s</button><label>%s <select name=\"primary\" id=\"primary\">",
+		T(r, "Add a script"), T(r, "Decide on"));
+	for (size_t k = 0; k < sizeof(rates) / sizeof(rates[0]); k++)
+		html_f(r, "<option value=\"%s\"%S>%s</option>", rates[k], strcmp(rates[k], primary) == 0 ? " selected" : "",
+			T(r, rate_labels[k]));
+	html_f(r, "</select></label><button type=\"submit\" class=\"primary\" id=\"scripts-save\">%s</button>"
+		"<p class=\"muted\">%s</p><div id=\"scripts-status\" role=\"status\"></div></form>", T(r, "Save the scripts"),
+		T(r, "A script left out of the list is stopped: its leads get the others at their next call."));
+	json_array_foreach(json_object_get(out, "variants"), i, v)
+		html_f(r, "<details class=\"versions\" data-variant=\"%s\"><summary>%s %s</summary><div></div></details>",
+			json_string_value(json_object_get(v, "variant")), T(r, "Versions of"),
+			json_string_value(json_object_get(v, "variant")));
+	html_f(r, "</section>");
+	json_decref(out);
+}
+
 static void campaign_form(struct http_req *r, const struct campaign *c, const struct form_state *fs)
 {
 	static const char *const kinds[] = {"appointment", "event", "qualification", "survey", "sales", "custom"};
@@ -208,6 +282,8 @@ static void campaign_form(struct http_req *r, const struct campaign *c, const st
 	html_f(r, "<button type=\"submit\" class=\"primary\">%s</button></form>", T(r, "Save"));
 	sb_release(&fields);
 	sb_release(&outcomes);
+	if (c)
+		scripts_card(r, c);
 	if (c) {
 		html_f(r, "<section class=\"card\" id=\"import\" data-campaign=\"%s\"", c->name);
 		html_script_words(r);

@@ -18,9 +18,17 @@
 /* JSON helpers --------------------------------------------------------------------------- */
 
 /* A group's key ("16", "mon 14", "2026-W49", an agent's name). */
+static const char *jstr(json_t *o, const char *key);
+
 static const char *jstr_key(json_t *g)
 {
-	json_t *k = json_object_get(g, "key");
+	return jstr(g, "key");
+}
+
+/* A string member of o, "" when it is none. */
+static const char *jstr(json_t *o, const char *key)
+{
+	json_t *k = json_object_get(o, key);
 
 	return json_is_string(k) ? json_string_value(k) : "";
 }
@@ -414,6 +422,66 @@ static void insights_section(struct http_req *r, const struct app_kpi_query *q)
 		T(r, "Differences are called significant when chance alone would rarely make them (q ≤ 0.05 after Benjamini-Hochberg)."));
 }
 
+/* A rate of the comparison as "12,3 % [10,1–14,8]" (per hour: "18,2 [16,0–20,5]"), or "—". */
+static const char *compared(struct http_req *r, json_t *rate, bool per_hour)
+{
+	json_t *v = json_object_get(rate, "value");
+
+	if (!json_is_number(v))
+		return "—";
+	if (per_hour)
+		return arena_printf(&r->arena, "%s [%s–%s]", num(r, json_number_value(v), 1),
+			num(r, json_number_value(json_object_get(rate, "low")), 1),
+			num(r, json_number_value(json_object_get(rate, "high")), 1));
+	return arena_printf(&r->arena, "%s [%s–%s]", pct(r, json_number_value(v)),
+		pct(r, json_number_value(json_object_get(rate, "low"))), pct(r, json_number_value(json_object_get(rate, "high"))));
+}
+
+/* Scripts compared (docs/SCRIPTS.md), once the campaign runs two variants or more: the
+ * verdict on the primary rate in a sentence, then each variant's rates. */
+static void scripts_section(struct http_req *r, const char *campaign)
+{
+	static const char *const rates[] = {"contact_rate", "conversations_per_hour", "appointments_per_conversation",
+		"relevant_appointments_per_conversation", "relevant_appointment_rate", "sales_per_appointment"};
+	static const char *const labels[] = {N_("Contact rate"), N_("Conversations per hour"),
+		N_("Appointments per conversation"), N_("Relevant appointments per conversation"), N_("Relevant appointments"),
+		N_("Sales per appointment")};
+	struct app_insights_query iq = {.campaign = campaign};
+	struct tp_error err;
+	json_t *out = NULL, *v;
+	const char *primary;
+	size_t i;
+
+	tp_error_clear(&err);
+	if (app_insights_scripts(r->app, &iq, &out, &err) || json_array_size(json_object_get(out, "variants")) < 2) {
+		json_decref(out);
+		return;
+	}
+	primary = json_string_value(json_object_get(out, "primary"));
+	html_f(r, "<section aria-labelledby=\"scripts-h\" id=\"scripts-compared\" data-state=\"%s\"><h2 id=\"scripts-h\">%s"
+		"</h2><p class=\"finding\">%s</p><table class=\"agents\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s"
+		"</th><th scope=\"col\">%s</th>", json_string_value(json_object_get(json_object_get(out, "verdict"), "state")),
+		T(r, "Scripts compared"), json_string_value(json_object_get(json_object_get(out, "verdict"),
+		strcmp(r->lang, "fr") == 0 ? "summary" : "summary_en")), T(r, "Script"), T(r, "Calls"), T(r, "Conversations"));
+	for (size_t k = 0; k < sizeof(rates) / sizeof(rates[0]); k++)
+		html_f(r, "<th scope=\"col\"%s>%s</th>", strcmp(rates[k], primary) == 0 ? " class=\"primary\"" : "",
+			T(r, labels[k]));
+	html_f(r, "</tr></thead><tbody>");
+	json_array_foreach(json_object_get(out, "variants"), i, v) {
+		html_f(r, "<tr data-variant=\"%s\"><th scope=\"row\">%s · v%lld%s</th><td>%lld</td><td>%lld</td>",
+			jstr(v, "variant"), jstr(v, "variant"), count_of(v, "version"),
+			json_is_true(json_object_get(v, "stopped")) ? arena_printf(&r->arena, " (%s)", T(r, "stopped")) : "",
+			count_of(v, "calls"), count_of(v, "conversations"));
+		for (size_t k = 0; k < sizeof(rates) / sizeof(rates[0]); k++)
+			html_f(r, "<td data-rate=\"%s\">%s</td>", rates[k], compared(r, json_object_get(v, rates[k]), k == 1));
+		html_f(r, "</tr>");
+	}
+	html_f(r, "</tbody></table><p class=\"muted\">%s</p></section>", T(r, "Over the campaign's whole history. The"
+		" verdict is on the primary rate, by a sequential test that stays valid however often it is looked at; the"
+		" other rates are there to weigh it (a script that books more appointments sales find irrelevant is worse)."));
+	json_decref(out);
+}
+
 void page_dashboard(struct http_req *r)
 {
 	const char *campaign = http_query(r, "campaign"), *agent = http_query(r, "agent");
@@ -551,6 +619,8 @@ void page_dashboard(struct http_req *r)
 		html_f(r, "</tbody></table><p class=\"muted\">%s</p></section>",
 			T(r, "Calls per busy hour: the calls over the agents' time ringing, talking and waiting between calls (a wait over 30 min is a break)."));
 	}
+	if (q.campaign && (strcmp(r->session.user.role, "manager") == 0 || strcmp(r->session.user.role, "admin") == 0))
+		scripts_section(r, q.campaign);
 	html_f(r, "<section aria-labelledby=\"hours-h\"><h2 id=\"hours-h\">%s</h2>", T(r, "By hour of day"));
 	if (!unplaced_note(r, hours))
 		chart_hours(r, json_object_get(hours, "groups"));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Scripts compared (docs/SCRIPTS.md): a campaign with two script variants driven through
-# the API as the desk drives it, with planted effects; ab_test.py checks the comparison.
+# the API as the desk drives it, with planted effects; ab_test.py checks the comparison,
+# page_test.js the campaign page and the dashboard in a browser.
 # Usage: tests/scripts/run.sh TELEPRO
 set -euo pipefail
 T=$1
@@ -42,6 +43,11 @@ for _ in $(seq 100); do
 done
 rc=0
 python3 "$here/ab_test.py" "http://127.0.0.1:$web" "$T" "$work" || rc=$?
+# The campaign page and the dashboard in a browser, on what ab_test.py left.
+"$here/../web/setup.sh" >/dev/null
+out=${TELEPRO_WEB_ARTEFACTS:-$work}
+mkdir -p "$out"
+node "$here/page_test.js" "http://127.0.0.1:$web" "$out" "$T" || rc=$?
 kill -TERM "$server"; wait "$server" || { echo "FAIL: the server did not exit 0"; rc=1; }
 server=
 [ $rc -eq 0 ] || tail -20 "$work/serve.log"
