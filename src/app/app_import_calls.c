@@ -10,6 +10,7 @@
 #include "core/appointment.h"
 #include "core/calling.h"
 #include "core/phone.h"
+#include "core/scripts.h"
 #include "core/tz.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
@@ -167,9 +168,9 @@ static void pending_keep(struct pending_call *p, const struct call_parts *parts,
 	const char *const *qvalues)
 {
 	const char *strs[] = {p->in.agent, p->in.result, p->in.outcome, p->in.note, parts->appointment_status,
-		parts->appointment_result};
+		parts->appointment_result, p->in.script_variant};
 	const char **dst[] = {&p->in.agent, &p->in.result, &p->in.outcome, &p->in.note, &p->appt_status,
-		&p->appt_result};
+		&p->appt_result, &p->in.script_variant};
 	size_t size = 2 * p->in.nqual * sizeof(char *), off;
 
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
@@ -290,6 +291,26 @@ int app__calls_flush(struct app_import *im)
 	return rc;
 }
 
+/* The latest version of a campaign's script variant (0: none), from the rows before when
+ * they named it. */
+static int script_latest(struct app_import *im, int64_t campaign_id, const char *name, int64_t *latest)
+{
+	int i, rc;
+
+	for (i = 0; i < im->nscripts; i++)
+		if (im->scripts[i].campaign_id == campaign_id && strcmp(im->scripts[i].name, name) == 0) {
+			*latest = im->scripts[i].latest;
+			return 0;
+		}
+	if ((rc = store_script_version_of(im->a->store, campaign_id, name, latest, &im->fatal)))
+		return rc;
+	i = im->nscripts < (int)(sizeof(im->scripts) / sizeof(im->scripts[0])) ? im->nscripts++ : 0;
+	im->scripts[i].campaign_id = campaign_id;
+	im->scripts[i].latest = *latest;
+	snprintf(im->scripts[i].name, sizeof(im->scripts[i].name), "%s", name);
+	return 0;
+}
+
 /* Reads and checks a history row into p (rejected there with its reason); a store error
  * is im->fatal's. */
 static int calls_read(struct app_import *im, const struct csv_record *rec, struct pending_call *p)
@@ -299,6 +320,7 @@ static int calls_read(struct app_import *im, const struct csv_record *rec, struc
 	struct tp_error e;
 	const struct campaign *c = &im->c;
 	const char *qkeys[CSV_FIELDS_MAX], *qvalues[CSV_FIELDS_MAX];
+	char script_name[SCRIPT_NAME_MAX + 1];
 	struct call_input *in = &p->in;
 	int64_t agent_id;
 	int rc;
@@ -348,6 +370,27 @@ static int calls_read(struct app_import *im, const struct csv_record *rec, struc
 			}
 		}
 		c = &im->row_c;
+	}
+	/* The script the call was made with: a variant of its campaign (docs/SCRIPTS.md). */
+	if (parts.script) {
+		int64_t version, latest;
+
+		if (script_ref_parse(parts.script, script_name, &version, &e)) {
+			calls_reject(im, p, "script", e.reason);
+			return 0;
+		}
+		if ((rc = script_latest(im, c->id, script_name, &latest)))
+			return rc;
+		if (latest == 0 || version > latest) {
+			char why[160];
+
+			snprintf(why, sizeof(why), "'%.40s': no such script variant and version in campaign '%.60s'", parts.script,
+				c->name);
+			calls_reject(im, p, "script", why);
+			return 0;
+		}
+		in->script_variant = script_name;
+		in->script_version = version ? version : latest;
 	}
 	in->agent = parts.agent;
 	in->campaign_id = c->id;

@@ -50,6 +50,11 @@ struct app_import {
 	int col_target[CSV_FIELDS_MAX];
 	const char *col_key[CSV_FIELDS_MAX];    /* qualify.KEY columns: KEY (owned by the mapping) */
 	struct campaign row_c;      /* the campaign a row names (campaign column), kept for the next rows */
+	struct {                    /* the script variants rows named, with their latest version */
+		int64_t campaign_id, latest;
+		char name[20];
+	} scripts[16];
+	int nscripts;
 	int year_state, last_month;
 	struct row_seen seen;
 	long merges;                /* rows that found a contact of another campaign */

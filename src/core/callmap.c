@@ -15,13 +15,13 @@
 static const char *const target_names[CM_COUNT] = {
 	"agent", "phone", "date", "time", "datetime", "year", "month", "day", "result", "outcome", "talk_seconds",
 	"ring_seconds", "notes", "ignore", "attempt", "appointment_at", "appointment_status", "appointment_relevant",
-	"appointment_result", "amount", "campaign", "weekday", "qualify",
+	"appointment_result", "amount", "campaign", "weekday", "script", "qualify",
 };
 
 /* The targets a [columns] line may name, for the message that lists them. */
 static const char target_list[] = "agent, phone, date, time, datetime, year, month, day, weekday, result, outcome,"
 	" talk_seconds, ring_seconds, notes, attempt, appointment_at, appointment_status, appointment_relevant,"
-	" appointment_result, amount, campaign, qualify.KEY, ignore";
+	" appointment_result, amount, campaign, script, qualify.KEY, ignore";
 
 const char *callmap_target_name(int t)
 {
@@ -410,6 +410,7 @@ int callmap_row(const struct callmap *m, const struct call_row *row, int *year_s
 	out->appointment_result = v[CM_APPOINTMENT_RESULT] && *v[CM_APPOINTMENT_RESULT] ? v[CM_APPOINTMENT_RESULT] : NULL;
 	out->amount = v[CM_AMOUNT] && *v[CM_AMOUNT] ? v[CM_AMOUNT] : NULL;
 	out->campaign = v[CM_CAMPAIGN] && *v[CM_CAMPAIGN] ? v[CM_CAMPAIGN] : NULL;
+	out->script = v[CM_SCRIPT] && *v[CM_SCRIPT] ? v[CM_SCRIPT] : NULL;
 	if (!out->agent || !*out->agent)
 		return tp_error_at(err, TP_EUSAGE, NULL, 0, "agent", "no agent (map a column or give [fixed] agent = NAME)");
 	if (!out->result || !call_result_valid(out->result))

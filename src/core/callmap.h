@@ -9,7 +9,7 @@
  *                                         ring_seconds, notes, attempt, appointment_at,
  *                                         appointment_status, appointment_relevant,
  *                                         appointment_result, amount, campaign,
- *                                         qualify.KEY, ignore)
+ *                                         script, qualify.KEY, ignore)
  *   [values TARGET]    RAW = VALUE       (translate a column's values, e.g. yes = sale)
  *   [fixed]            TARGET = VALUE    (a constant for every row; "year = 2008 increasing":
  *                                         rows are in date order, the year goes up each
@@ -30,7 +30,8 @@
 enum callmap_target {
 	CM_AGENT, CM_PHONE, CM_DATE, CM_TIME, CM_DATETIME, CM_YEAR, CM_MONTH, CM_DAY, CM_RESULT, CM_OUTCOME,
 	CM_TALK, CM_RING, CM_NOTES, CM_IGNORE, CM_ATTEMPT, CM_APPOINTMENT_AT, CM_APPOINTMENT_STATUS,
-	CM_APPOINTMENT_RELEVANT, CM_APPOINTMENT_RESULT, CM_AMOUNT, CM_CAMPAIGN, CM_WEEKDAY, CM_QUALIFY, CM_COUNT,
+	CM_APPOINTMENT_RELEVANT, CM_APPOINTMENT_RESULT, CM_AMOUNT, CM_CAMPAIGN, CM_WEEKDAY, CM_SCRIPT, CM_QUALIFY,
+	CM_COUNT,
 };
 
 struct callmap_pair {
@@ -92,6 +93,7 @@ struct call_parts {
 	/* As written (checked by the caller, which knows the campaign's zone), NULL: absent. */
 	const char *appointment_at, *appointment_status, *appointment_relevant, *appointment_result, *amount;
 	const char *campaign;
+	const char *script;              /* the script variant, "B" or "B@2" (docs/SCRIPTS.md), NULL: none */
 };
 
 /* Reads the parts of a row; *year_state carries the increasing-year inference across rows

@@ -21,6 +21,31 @@ int script_name_check(const char *name, struct tp_error *err)
 	return 0;
 }
 
+int script_ref_parse(const char *text, char name[SCRIPT_NAME_MAX + 1], int64_t *version, struct tp_error *err)
+{
+	const char *at = strchr(text, '@');
+	size_t len = at ? (size_t)(at - text) : strlen(text);
+	char *end;
+
+	*version = 0;
+	if (len > SCRIPT_NAME_MAX)
+		len = SCRIPT_NAME_MAX + 1;     /* too long: refused by the name's check */
+	snprintf(name, SCRIPT_NAME_MAX + 1, "%.*s", (int)(len > SCRIPT_NAME_MAX ? SCRIPT_NAME_MAX : len), text);
+	if (len > SCRIPT_NAME_MAX)
+		return script_name_check(text, err);
+	if (script_name_check(name, err))
+		return err->code;
+	if (at) {
+		long long v = strtoll(at + 1, &end, 10);
+
+		if (end == at + 1 || *end || v < 1)
+			return tp_error_msg(err, TP_EUSAGE, NULL, 0, "script", 0,
+				TP_MSG("'%s': a script variant, or a variant and its version: B, B@2"), 1, text);
+		*version = v;
+	}
+	return 0;
+}
+
 int script_weights_parse(const char *text, int *weights, int n, struct tp_error *err)
 {
 	const char *p = text;

@@ -40,6 +40,10 @@ struct script_arm {
 
 /* A variant's name: 1 to 16 letters, digits, '-' or '_'. 0, or TP_EUSAGE naming it. */
 TP_MUST_USE int script_name_check(const char *name, struct tp_error *err);
+/* A script as a history names it: "B" (its latest version, *version 0) or "B@2". 0, or
+ * TP_EUSAGE. */
+TP_MUST_USE int script_ref_parse(const char *text, char name[SCRIPT_NAME_MAX + 1], int64_t *version,
+	struct tp_error *err);
 /* "50,50": n whole weights from 1 to 1000. 0, or TP_EUSAGE. */
 TP_MUST_USE int script_weights_parse(const char *text, int *weights, int n, struct tp_error *err);
 /* A French consumer campaign's script opens (before its second heading, or in its first

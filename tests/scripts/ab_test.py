@@ -210,4 +210,27 @@ check("the CLI's comparison is the API's", {k: v for k, v in cli.items() if k no
       {k: v for k, v in api.items() if k not in ("lambda", "ratio")} and abs(cli["ratio"] - api["ratio"]) < 1e-9 and
       abs(cli["lambda"] / api["lambda"] - 1) < 1e-9, (cli, api))
 
+# A call history says which script each call was made with: a variant, or a variant and
+# its version; an unknown one is a rejected row naming the column.
+before = compare()[1]
+with open(f"{WORK}/history.csv", "w") as f:
+    f.write("quand;qui;resultat;issue;rdv;pitch\n2026-11-02 10:00;zoe;conversation;appointment;2026-11-09 10:00;A@1\n"
+            "2026-11-02 10:05;zoe;no_answer;;;B\n2026-11-02 10:10;zoe;conversation;refused;;C\n"
+            "2026-11-02 10:15;zoe;conversation;refused;;A@9\n")
+with open(f"{WORK}/history.mapping", "w") as f:
+    f.write("[columns]\nquand = datetime\nqui = agent\nresultat = result\nissue = outcome\nrdv = appointment_at\n"
+            "pitch = script\n")
+out = subprocess.run([TELEPRO, "import", "calls", f"{WORK}/history.csv", "--campaign", "AB test", "--mapping",
+                      f"{WORK}/history.mapping", "--format", "json"], capture_output=True, text=True)
+summary = json.loads(out.stdout)
+check("history: two calls with their script, two refused", (summary["imported"], summary["rejected"]) == (2, 2),
+      summary)
+check("history: the refusals name the column and the script",
+      "history.csv:4: pitch (script): 'C': no such script variant and version in campaign 'AB test'" in out.stderr and
+      "history.csv:5: pitch (script): 'A@9': no such script variant" in out.stderr, out.stderr)
+after = compare()[1]
+check("history: counted with their variants", (after["A"]["calls"] - before["A"]["calls"],
+      after["B"]["calls"] - before["B"]["calls"], after["A"]["appointments"] - before["A"]["appointments"]) == (1, 1, 1),
+      (before["A"]["calls"], after["A"]["calls"]))
+
 finish("scripts")

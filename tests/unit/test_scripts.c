@@ -67,6 +67,22 @@ static void test_names_weights(void **state)
 	assert_int_equal(script_name_check("a b", &err), TP_EUSAGE);
 	assert_string_equal(err.reason, "'a b': a variant's name is 1 to 16 letters, digits, '-' or '_'");
 	assert_int_equal(script_name_check("abcdefghijklmnopq", &err), TP_EUSAGE);
+	{
+		char name[SCRIPT_NAME_MAX + 1];
+		int64_t version;
+
+		assert_int_equal(script_ref_parse("B", name, &version, &err), 0);
+		assert_string_equal(name, "B");
+		assert_int_equal(version, 0);
+		assert_int_equal(script_ref_parse("court-2@12", name, &version, &err), 0);
+		assert_string_equal(name, "court-2");
+		assert_int_equal(version, 12);
+		assert_int_equal(script_ref_parse("B@0", name, &version, &err), TP_EUSAGE);
+		assert_string_equal(err.reason, "'B@0': a script variant, or a variant and its version: B, B@2");
+		assert_int_equal(script_ref_parse("B@", name, &version, &err), TP_EUSAGE);
+		assert_int_equal(script_ref_parse("@2", name, &version, &err), TP_EUSAGE);
+		assert_int_equal(script_ref_parse("abcdefghijklmnopqrs@1", name, &version, &err), TP_EUSAGE);
+	}
 	assert_int_equal(script_weights_parse("50,30,20", w, 3, &err), 0);
 	assert_int_equal(w[0] + w[1] * 10 + w[2] * 100, 50 + 300 + 2000);
 	assert_int_equal(script_weights_parse("50,50", w, 3, &err), TP_EUSAGE);
