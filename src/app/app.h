@@ -270,7 +270,7 @@ struct app_call {
 	bool confirm;               /* keep a callback or appointment outside the calling hours */
 	int64_t dial;               /* the call Telepro placed for it (its times are the call's), 0: none */
 	const char *script_variant; /* the script on the agent's screen (next's script_variant and */
-	int64_t script_version;     /* script_version); NULL: what the lead reads now */
+	int64_t script_version;     /* script_version, 0: its latest); NULL: what the lead reads now */
 };
 
 /* {"call_id":N,"appointment_id":N|null[,"replayed":true]} */

@@ -74,6 +74,8 @@ int app__script_of_call(struct app *a, int64_t lead_id, const char *given, int64
 	/* The version the agent had on screen: one the campaign has. */
 	if ((rc = store_script_version_of(a->store, campaign_id, given, &latest, err)))
 		return rc;
+	if (given_version == 0)
+		given_version = latest;    /* the variant alone: its latest */
 	if (latest == 0 || given_version < 1 || given_version > latest)
 		return tp_error_msg(err, TP_EUSAGE, NULL, 0, "script_version", 0,
 			TP_MSG("'%s': no such script variant and version in this campaign"), 1, given);

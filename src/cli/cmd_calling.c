@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "core/scripts.h"
 #include "core/calling.h"
 #include "core/tz.h"
 
@@ -290,10 +291,28 @@ static int qualify(void *target, const char *value)
 	return 0;
 }
 
+/* --script B or B@2: the script variant (and version; without one, its latest) on screen. */
+struct script_arg {
+	struct app_call *in;
+	char name[SCRIPT_NAME_MAX + 1];
+};
+
+static int script_ref(void *target, const char *value)
+{
+	struct script_arg *s = target;
+	struct tp_error err;
+
+	if (script_ref_parse(value, s->name, &s->in->script_version, &err))
+		return cli_usage("call", "--script: %s", err.reason);
+	s->in->script_variant = s->name;
+	return 0;
+}
+
 static int call_log(int argc, char **argv)
 {
 	enum output_format format = FORMAT_TEXT;
 	struct app_call in = {0};
+	struct script_arg script = {&in, ""};
 	const char *keys[QUALIFY_MAX], *values[QUALIFY_MAX], *quals[QUALIFY_MAX + 1];
 	struct qualify_args qual = {quals, 0};
 	const struct cli_opt opts[] = {
@@ -309,6 +328,7 @@ static int call_log(int argc, char **argv)
 		CLI_OPT_STRING("sales", &in.sales, "NAME", "the appointment's sales person"),
 		CLI_OPT_CALL("qualify", &qual, "KEY=VALUE", "a qualification answer (repeatable)", qualify),
 		CLI_OPT_STRING("note", &in.note, "TEXT", "the agent's note"),
+		CLI_OPT_CALL("script", &script, "VARIANT[@N]", "the script on screen (default: the lead's)", script_ref),
 		CLI_OPT_STRING("idempotency-key", &in.idempotency_key, "KEY", "the same key again logs nothing twice"),
 		CLI_OPT_STRING("at", &in.at, "TIME", "when the call started (default: it ends now)"),
 		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, "text (default) or json"),

@@ -6,6 +6,7 @@
 
 #include "core/insight.h"
 #include "core/scripts.h"
+#include "core/stats.h"
 #include "core/xalloc.h"
 
 int script_name_check(const char *name, struct tp_error *err)
@@ -247,11 +248,6 @@ void script_compare_release(struct script_compare *c)
 	c->nlast = c->caplast = 0;
 }
 
-double script_msprt(double theta, double v, double tau2)
-{
-	return sqrt(v / (v + tau2)) * exp(theta * theta * tau2 / (2 * v * (v + tau2)));
-}
-
 static double threshold(const struct script_compare *c)
 {
 	return (c->narms > 2 ? c->narms - 1 : 1) / SCRIPT_ALPHA;
@@ -281,7 +277,7 @@ static void look(struct script_compare *c, int j)
 
 	if (!log_ratio(c, &c->seq[0], b, &theta, &v))
 		return;
-	lambda = script_msprt(theta, v, SCRIPT_TAU * SCRIPT_TAU);
+	lambda = stats_msprt(theta, v, SCRIPT_TAU * SCRIPT_TAU);
 	if (lambda > b->best_lambda)
 		b->best_lambda = lambda;
 	if (!b->sign && lambda >= threshold(c))
@@ -390,7 +386,7 @@ static int64_t trials_to_decide(const struct script_compare *c, double p)
 		return -1;
 	/* v(n): two arms of n trials (per hour: n conversations each). */
 #define V(n) (per_hour ? 2 / (n) : 2 * (1 - p) / ((n) * p))
-	while (script_msprt(theta, V(hi), tau2) < t) {
+	while (stats_msprt(theta, V(hi), tau2) < t) {
 		lo = hi;
 		hi *= 2;
 		if (hi > 1e12)
@@ -399,7 +395,7 @@ static int64_t trials_to_decide(const struct script_compare *c, double p)
 	while (hi - lo > 1) {
 		double mid = floor((lo + hi) / 2);
 
-		if (script_msprt(theta, V(mid), tau2) < t)
+		if (stats_msprt(theta, V(mid), tau2) < t)
 			lo = mid;
 		else
 			hi = mid;

@@ -122,10 +122,6 @@ void script_compare_release(struct script_compare *c);
 /* Folds call (calls in order of start time). */
 void script_compare_add(struct script_compare *c, const struct script_call *call);
 
-/* The mixture likelihood ratio of the log ratio estimate theta (variance v) against 0,
- * with a normal mixture of variance tau2: sqrt(v / (v + tau2)) exp(theta^2 tau2 / (2 v (v + tau2))). */
-double script_msprt(double theta, double v, double tau2);
-
 enum script_state { SCRIPT_CONTINUE, SCRIPT_DECIDED, SCRIPT_STOP };
 
 struct script_verdict {

@@ -226,3 +226,8 @@ double stats_quantile(const double *sorted, size_t n, double p)
 		return sorted[n - 1];
 	return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
 }
+
+double stats_msprt(double theta, double v, double tau2)
+{
+	return sqrt(v / (v + tau2)) * exp(theta * theta * tau2 / (2 * v * (v + tau2)));
+}

@@ -31,6 +31,13 @@ double stats_two_proportions(int64_t x1, int64_t n1, int64_t x2, int64_t n2);
  * normal approximation). */
 double stats_two_rates(int64_t x1, double t1, int64_t x2, double t2);
 
+/* The mixture sequential probability ratio of an estimate theta (variance v) against 0,
+ * with a normal mixture of variance tau2 over the true value (Johari, Koomen, Pekelis and
+ * Walsh, "Always valid inference", Operations Research 70(3), 2022):
+ * sqrt(v / (v + tau2)) exp(theta^2 tau2 / (2 v (v + tau2))). Reaching 1/alpha at any look
+ * rejects "no difference" at level alpha, however often it is looked at. */
+double stats_msprt(double theta, double v, double tau2);
+
 /* Benjamini-Hochberg q-values of n p-values (in the same order). */
 void stats_bh(const double *p, double *q, size_t n);
 

@@ -233,4 +233,15 @@ check("history: counted with their variants", (after["A"]["calls"] - before["A"]
       after["B"]["calls"] - before["B"]["calls"], after["A"]["appointments"] - before["A"]["appointments"]) == (1, 1, 1),
       (before["A"]["calls"], after["A"]["calls"]))
 
+# The CLI's call log says the script on screen too.
+lead = cli_json(TELEPRO, "next", "--agent", "leo", "--campaign", "AB test", "--format", "json")
+bad = subprocess.run([TELEPRO, "call", "log", "--agent", "leo", "--lead", str(lead["lead_id"]), "--result", "busy",
+                      "--script", "Z"], capture_output=True, text=True)
+check("call log --script Z: refused", bad.returncode == 2 and "'Z': no such script variant and version" in bad.stderr,
+      (bad.returncode, bad.stderr))
+before = compare()[1]
+subprocess.run([TELEPRO, "call", "log", "--agent", "leo", "--lead", str(lead["lead_id"]), "--result", "busy",
+                "--script", "A@1"], check=True, capture_output=True)
+check("call log --script A@1: counted for A", compare()[1]["A"]["calls"] == before["A"]["calls"] + 1)
+
 finish("scripts")

@@ -124,9 +124,9 @@ static void test_msprt(void **state)
 {
 	(void)state;
 	/* The closed form, worked by hand: theta 0.5, v 0.04, tau2 0.05. */
-	assert_float_equal(script_msprt(0.5, 0.04, 0.05), sqrt(0.04 / 0.09) * exp(0.25 * 0.05 / (2 * 0.04 * 0.09)), 1e-9);
+	assert_float_equal(stats_msprt(0.5, 0.04, 0.05), sqrt(0.04 / 0.09) * exp(0.25 * 0.05 / (2 * 0.04 * 0.09)), 1e-9);
 	/* No difference: below 1. */
-	assert_true(script_msprt(0, 0.01, 0.05) < 1);
+	assert_true(stats_msprt(0, 0.01, 0.05) < 1);
 }
 
 /* A reproducible generator (xorshift64*). */
