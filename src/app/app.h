@@ -276,6 +276,22 @@ struct app_call {
 /* {"call_id":N,"appointment_id":N|null[,"replayed":true]} */
 TP_MUST_USE int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct tp_error *err);
 
+/* Calendars (app_calendar.c, docs/CALENDARS.md) ------------------------------------------ */
+
+/* The appointments (as app_appointment_list sees them; id: one, 0: all) as an iCalendar
+ * text the caller frees; base: the server's address for the links ("https://host"), NULL
+ * for none; french: the words of the events. */
+TP_MUST_USE int app_appointments_ics(struct app *a, const char *sales, const char *campaign, int64_t id,
+	const char *base, bool french, char **out, struct tp_error *err);
+/* A sales person's subscription feed by its token (no signed-in user: the token is the
+ * key); TP_ENOTFOUND for an unknown or revoked one. */
+TP_MUST_USE int app_calendar_feed(struct app *a, const char *token, const char *base, char **out,
+	struct tp_error *err);
+/* A new feed token for user (a sales person; an admin, or the user), written into token
+ * (44 bytes at least), replacing any other; revoke: none any more. */
+TP_MUST_USE int app_calendar_token(struct app *a, const char *user, bool revoke, char *token, size_t size,
+	struct tp_error *err);
+
 /* Call scripts (app_scripts.c, docs/SCRIPTS.md) ------------------------------------------ */
 
 struct app_script_variant {

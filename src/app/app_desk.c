@@ -16,19 +16,6 @@
 #include "core/tz.h"
 #include "core/units.h"
 
-/* A number as the agent or sales person reads it aloud: the national form of the campaign's
- * country; a French campaign dials overseas numbers in the French plan too (02 62 20 00 01). */
-static int phone_display(const char *phone, const char *region, char *shown, size_t size)
-{
-	char digits[11];
-
-	if (phone_fr_plan(region ? region : "FR") && phone_fr_national(phone, digits) == 0) {
-		snprintf(shown, size, "%.2s %.2s %.2s %.2s %.2s", digits, digits + 2, digits + 4, digits + 6, digits + 8);
-		return 0;
-	}
-	return phone_format_for(phone, region, shown, size);
-}
-
 /* The time of at (local to c) or now. */
 static int resolve_at(const struct app *a, const struct campaign *c, const char *at, const char *field, int64_t *out,
 	struct tp_error *err)
@@ -405,22 +392,28 @@ static int label_answers(struct app *a, json_t *list, struct tp_error *err)
 	return rc;
 }
 
+int app__appointments_scope(struct app *a, const char **sales, struct tp_error *err)
+{
+	/* Sales see their own appointments (theirs by default, for every front end); managers
+	 * and admins everyone's. */
+	if ((a->role & APP_SALES) && !*sales)
+		*sales = a->actor;
+	if ((a->role & APP_SALES) && strcmp(*sales, a->actor) != 0)
+		return tp_error_msg(err, TP_EFORBIDDEN, NULL, 0, "sales", 0,
+			TP_MSG("appointment list: sales see their own (--sales %s)"), 1, a->actor);
+	return app_require(a, APP_SALES | APP_MANAGER | APP_ADMIN, "appointment list", err);
+}
+
 int app_appointment_list(struct app *a, const char *sales, const char *campaign, json_t **out, struct tp_error *err)
 {
 	struct appointment_list ctx = {NULL, app_now(a)};
 	int rc;
 
-	/* Sales see their own appointments (theirs by default, for every front end); managers
-	 * and admins everyone's. */
-	if ((a->role & APP_SALES) && !sales)
-		sales = a->actor;
-	if ((a->role & APP_SALES) && strcmp(sales, a->actor) != 0)
-		return tp_error_msg(err, TP_EFORBIDDEN, NULL, 0, "sales", 0,
-			TP_MSG("appointment list: sales see their own (--sales %s)"), 1, a->actor);
-	if ((rc = app_require(a, APP_SALES | APP_MANAGER | APP_ADMIN, "appointment list", err)))
+	if ((rc = app__appointments_scope(a, &sales, err)))
 		return rc;
 	ctx.list = json_array();
-	if ((rc = store_appointment_list(a->store, sales, campaign, list_one, &ctx, err)) ||
+	if ((rc = store_appointment_list(a->store, &(struct appointment_filter){sales, campaign, 0, 0}, list_one, &ctx,
+		     err)) ||
 	    (rc = label_answers(a, ctx.list, err))) {
 		json_decref(ctx.list);
 		return rc;

@@ -30,6 +30,9 @@ struct rules_result;
 /* Scripts (app_scripts.c): gives the lead its variant when it has none running yet; the
  * variant and version a call of the lead records (given: the one the agent had on
  * screen, checked; NULL: what the lead reads now; variant "" and version 0 when none). */
+/* Whose appointments the actor may see: sales their own (*sales set to them when NULL),
+ * managers and admins anyone's. */
+TP_MUST_USE int app__appointments_scope(struct app *a, const char **sales, struct tp_error *err);
 TP_MUST_USE int app__script_assign(struct app *a, int64_t lead_id, struct tp_error *err);
 TP_MUST_USE int app__script_of_call(struct app *a, int64_t lead_id, const char *given, int64_t given_version,
 	char *variant, size_t size, int64_t *version, struct tp_error *err);

@@ -19,6 +19,7 @@ enum output_format {
 	FORMAT_TEXT,
 	FORMAT_JSON,
 	FORMAT_CSV,
+	FORMAT_ICS,
 };
 
 /* The database URL: --db, else TELEPRO_DB, else sqlite:telepro.db. */
@@ -83,6 +84,8 @@ int cli_read_file(const char *path, size_t max, char **out, size_t *len);
 
 /* Prints a JSON document on stdout, indented, keys in insertion order, and a newline. */
 void cli_print_json(json_t *j);
+/* Writes text to path (NULL: standard output): 0, or 1 after saying why. */
+int cli_write_text(const char *path, const char *text);
 
 /* Prints a help text on stdout and returns 0. */
 int cli_help(const char *text);

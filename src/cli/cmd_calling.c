@@ -405,11 +405,13 @@ static const char *text_of(json_t *o, const char *key)
 static int appointment_list(int argc, char **argv)
 {
 	enum output_format format = FORMAT_TEXT;
-	const char *sales = NULL, *campaign = NULL;
+	const char *sales = NULL, *campaign = NULL, *output = NULL;
 	const struct cli_opt opts[] = {
 		CLI_OPT_STRING("sales", &sales, "NAME", "one sales person's (a sales person: their own)"),
 		CLI_OPT_STRING("campaign", &campaign, "NAME", "one campaign's"),
-		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, "text (default) or json"),
+		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON | 1u << FORMAT_ICS,
+			"text (default), json, or ics (iCalendar, docs/CALENDARS.md)"),
+		CLI_OPT_STRING("output", &output, "FILE", "write there (default: standard output)"),
 		CLI_OPT_END,
 	};
 	const struct cli_command cmd = {"appointment list", NULL, NULL, opts};
@@ -423,9 +425,22 @@ static int appointment_list(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (nargs)
 		return cli_usage("appointment", "unexpected argument '%s'", argv[1]);
+	if (output && format != FORMAT_ICS)
+		return cli_usage("appointment", "--output goes with --format ics");
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
+	if (format == FORMAT_ICS) {
+		char *ics = NULL;
+
+		if (app_appointments_ics(a, sales, campaign, 0, NULL, strcmp(cli_lang(), "en") != 0, &ics, &err))
+			rc = cli_fail(&err);
+		else
+			rc = cli_write_text(output, ics);
+		free(ics);
+		app_close(a);
+		return rc;
+	}
 	if (app_appointment_list(a, sales, campaign, &list, &err)) {
 		rc = cli_fail(&err);
 	} else if (format == FORMAT_JSON) {

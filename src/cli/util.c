@@ -120,9 +120,9 @@ bool cli_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 
 bool cli_parse_format(const char *s, unsigned allowed, enum output_format *out)
 {
-	static const char *const names[] = {"text", "json", "csv"};
+	static const char *const names[] = {"text", "json", "csv", "ics"};
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		if ((allowed & (1u << i)) && strcmp(s, names[i]) == 0) {
 			*out = (enum output_format)i;
 			return true;
@@ -275,4 +275,19 @@ void cli_print_json(json_t *j)
 {
 	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	putchar('\n');
+}
+
+int cli_write_text(const char *path, const char *text)
+{
+	FILE *f = path ? fopen(path, "wb") : stdout;
+	size_t len = strlen(text);
+	bool ok = f && fwrite(text, 1, len, f) == len;
+
+	if (f)
+		ok = (path ? fclose(f) : fflush(f)) == 0 && ok;
+	if (!ok) {
+		fprintf(stderr, "telepro: %s: %s\n", path ? path : "standard output", strerror(errno));
+		return 1;
+	}
+	return 0;
 }

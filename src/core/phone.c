@@ -104,3 +104,14 @@ int phone_normalize(const char *text, size_t len, const char *region, char out[P
 	}
 	return phone_lpn_normalize(text + start, len - start, region, out, reason);
 }
+
+int phone_display(const char *phone, const char *region, char *shown, size_t size)
+{
+	char digits[11];
+
+	if (phone_fr_plan(region ? region : "FR") && phone_fr_national(phone, digits) == 0) {
+		snprintf(shown, size, "%.2s %.2s %.2s %.2s %.2s", digits, digits + 2, digits + 4, digits + 6, digits + 8);
+		return 0;
+	}
+	return phone_format_for(phone, region, shown, size);
+}

@@ -58,4 +58,9 @@ int phone_region_of(const char *e164, char out[3]);
 int phone_lpn_normalize(const char *text, size_t len, const char *region, char out[PHONE_E164_MAX],
 	const char **reason);
 
+/* A number as the agent or sales person reads it aloud: the national form of the campaign's
+ * country (region); a French campaign reads overseas numbers in the French plan too
+ * (02 62 20 00 01). 0, or -1 when it cannot be written so. */
+int phone_display(const char *phone, const char *region, char *shown, size_t size);
+
 #endif

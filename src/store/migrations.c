@@ -358,6 +358,13 @@ static const char m9_scripts[] =
 	"INSERT INTO script_variants (campaign_id, variant, position, weight)"
 	" SELECT id, 'A', 0, 1 FROM campaigns WHERE script IS NOT NULL;";
 
+/* 10: calendars (docs/CALENDARS.md): how many times an appointment changed (its events'
+ * SEQUENCE), and each user's calendar feed, by the keyed hash of its secret token. */
+static const char m10_calendars[] =
+	"ALTER TABLE appointments ADD COLUMN sequence BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN calendar_token TEXT;"
+	"CREATE UNIQUE INDEX users_calendar_token ON users (calendar_token) WHERE calendar_token IS NOT NULL;";
+
 static const char *const migrations[] = {
 	m1_schema,
 	m2_web,
@@ -368,6 +375,7 @@ static const char *const migrations[] = {
 	m7_dialing,
 	m8_dials,
 	m9_scripts,
+	m10_calendars,
 };
 
 int migrations_latest(void)

@@ -330,11 +330,27 @@ struct appointment_row {
 	/* The lead's qualification answers, latest value of each key (what sales need to know). */
 	size_t nqual;
 	const char *const *qual_key, *const *qual_value;
+	/* Where it takes place (the person's address for a consumer, else the company's; ""
+	 * when none), and how many times it changed, when last (calendars). */
+	const char *address, *postcode, *city;
+	int64_t sequence, updated_at;
 };
 typedef int (*store_appointment_fn)(void *ctx, const struct appointment_row *row);
-/* Appointments, soonest first; sales and campaign (may be NULL) filter. */
-TP_MUST_USE int store_appointment_list(struct store *s, const char *sales, const char *campaign, store_appointment_fn fn,
+/* Which appointments: NULL and 0 say any. */
+struct appointment_filter {
+	const char *sales, *campaign;
+	int64_t id;
+	int64_t since;              /* scheduled at or after (UTC seconds) */
+};
+/* Appointments, soonest first. */
+TP_MUST_USE int store_appointment_list(struct store *s, const struct appointment_filter *f, store_appointment_fn fn,
 	void *ctx, struct tp_error *err);
+/* A user's calendar feed (docs/CALENDARS.md): set the keyed hash of its token (NULL:
+ * revoked); find the user a token's hash belongs to (*found false when none). */
+TP_MUST_USE int store_user_calendar_set(struct store *s, const struct store_who *who, const char *user,
+	const char *token_hash, struct tp_error *err);
+TP_MUST_USE int store_user_by_calendar(struct store *s, const char *token_hash, char *user, size_t size, bool *found,
+	struct tp_error *err);
 
 /* Copies every row of from into to (a new, empty database: TP_EUSAGE otherwise), in one
  * transaction, checking each table's row count; fn (may be NULL) hears of each table. */

@@ -66,8 +66,9 @@ int store_appointment_result(struct store *s, const struct store_who *who, int64
 	if ((rc = appointment_decide(&old, status, relevant, result, amount_cents, scheduled_at, who->at, zone, &now,
 		&delta, err)))
 		goto out;
+	/* A change of status is a new revision of its calendar event (docs/CALENDARS.md). */
 	st = db_prepare(s->db, "UPDATE appointments SET status = ?, relevant = ?, result = ?, amount_cents = ?,"
-		" updated_at = ? WHERE id = ?", err);
+		" updated_at = ?, sequence = sequence + ? WHERE id = ?", err);
 	if (!st) {
 		rc = err->code;
 		goto out;
@@ -77,7 +78,8 @@ int store_appointment_result(struct store *s, const struct store_who *who, int64
 	db_bind_text(st, 3, now.result);
 	store__bind_opt(st, 4, now.amount_cents > 0 ? now.amount_cents : -1);
 	db_bind_int64(st, 5, who->at);
-	db_bind_int64(st, 6, id);
+	db_bind_int64(st, 6, strcmp(old.status, now.status) != 0);
+	db_bind_int64(st, 7, id);
 	if ((rc = store__run_done(st, err)) == 0)
 		rc = store__counters_add(s, campaign_id, agent_id, day, hour, &delta, err);
 	if (rc == 0)
@@ -86,9 +88,10 @@ out:
 	return store__finish(s, rc, err);
 }
 
-int store_appointment_list(struct store *s, const char *sales, const char *campaign, store_appointment_fn fn,
+int store_appointment_list(struct store *s, const struct appointment_filter *f, store_appointment_fn fn,
 	void *ctx, struct tp_error *err)
 {
+	const char *sales = f->sales, *campaign = f->campaign;
 	struct strbuf sb;
 	struct db_stmt *st, *qual;
 	const char *keys[CAMPAIGN_FIELDS_MAX], *values[CAMPAIGN_FIELDS_MAX];
@@ -101,7 +104,11 @@ int store_appointment_list(struct store *s, const char *sales, const char *campa
 		" ca.name, ca.timezone, COALESCE(ag.name, ''), COALESCE(sa.name, ''), a.status, a.result,"
 		" COALESCE(TRIM(COALESCE(ct.first_name, '') || ' ' || COALESCE(ct.last_name, '')), ''),"
 		" COALESCE(co.name, ''), COALESCE(l.phone, ''), COALESCE(a.relevant, -1), COALESCE(c.notes, ''),"
-		" COALESCE(l.contact_id, 0), ca.region"
+		" COALESCE(l.contact_id, 0), ca.region,"
+		" CASE WHEN ca.audience = 'b2c' THEN COALESCE(ct.address, '') ELSE COALESCE(co.address, ct.address, '') END,"
+		" CASE WHEN ca.audience = 'b2c' THEN COALESCE(ct.postcode, '') ELSE COALESCE(co.postcode, ct.postcode, '') END,"
+		" CASE WHEN ca.audience = 'b2c' THEN COALESCE(ct.city, '') ELSE COALESCE(co.city, ct.city, '') END,"
+		" a.sequence, a.updated_at"
 		" FROM appointments a JOIN campaigns ca ON ca.id = a.campaign_id JOIN calls c ON c.id = a.call_id"
 		" LEFT JOIN users ag ON ag.id = a.agent_id LEFT JOIN users sa ON sa.id = a.sales_id"
 		" LEFT JOIN leads l ON l.id = a.lead_id LEFT JOIN contacts ct ON ct.id = l.contact_id"
@@ -110,6 +117,10 @@ int store_appointment_list(struct store *s, const char *sales, const char *campa
 		sb_adds(&sb, " AND sa.name = ?");
 	if (campaign)
 		sb_adds(&sb, " AND ca.name = ?");
+	if (f->id)
+		sb_adds(&sb, " AND a.id = ?");
+	if (f->since)
+		sb_adds(&sb, " AND a.scheduled_at >= ?");
 	sb_adds(&sb, " ORDER BY a.scheduled_at, a.id /* scan-ok: a listing */");
 	st = db_prepare(s->db, sb.buf, err);
 	sb_release(&sb);
@@ -119,6 +130,10 @@ int store_appointment_list(struct store *s, const char *sales, const char *campa
 		db_bind_text(st, idx++, sales);
 	if (campaign)
 		db_bind_text(st, idx++, campaign);
+	if (f->id)
+		db_bind_int64(st, idx++, f->id);
+	if (f->since)
+		db_bind_int64(st, idx++, f->since);
 	if (!(qual = db_prepare(s->db, "SELECT key, value FROM qualification_values WHERE contact_id = ? ORDER BY id", err))) {
 		db_finalize(st);
 		return err->code;
@@ -129,7 +144,8 @@ int store_appointment_list(struct store *s, const char *sales, const char *campa
 			db_col_int64(st, 4), db_col_text(st, 5), db_col_text(st, 6), db_col_text(st, 7),
 			db_col_text(st, 8), db_col_text(st, 9), db_col_text(st, 10), db_col_text(st, 11),
 			db_col_text(st, 12), db_col_text(st, 13), (int)db_col_int64(st, 14), db_col_text(st, 15),
-			db_col_text(st, 17), 0, keys, values,
+			db_col_text(st, 17), 0, keys, values, db_col_text(st, 18), db_col_text(st, 19), db_col_text(st, 20),
+			db_col_int64(st, 21), db_col_int64(st, 22),
 		};
 		int64_t contact = db_col_int64(st, 16);
 		size_t n = 0;

@@ -217,3 +217,29 @@ int store_user_ensure_agent(struct store *s, const struct store_who *who, const 
 		store__bulk_user_keep(s, name, *id);
 	return store__finish(s, rc, err);
 }
+
+int store_user_calendar_set(struct store *s, const struct store_who *who, const char *user, const char *token_hash,
+	struct tp_error *err)
+{
+	/* "" is none: revoked. */
+	return update_user(s, who, "UPDATE users SET calendar_token = NULLIF(?, '') WHERE id = ?", user,
+		token_hash ? token_hash : "", 0, token_hash ? "user.calendar" : "user.calendar_revoked", false, err);
+}
+
+int store_user_by_calendar(struct store *s, const char *token_hash, char *user, size_t size, bool *found,
+	struct tp_error *err)
+{
+	struct db_stmt *st = db_prepare(s->db, "SELECT name FROM users WHERE calendar_token = ? AND disabled = 0", err);
+	int rc;
+
+	*found = false;
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, token_hash);
+	if ((rc = db_step(st, err)) == DB_ROW) {
+		snprintf(user, size, "%s", db_col_text(st, 0));
+		*found = true;
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
