@@ -734,7 +734,34 @@ function initScripts(box) {
   }
 }
 
+// A sales person's calendar feed: a new private address, shown once, or revoked.
+function initCalendarFeed(box) {
+  words = Object.assign(words, JSON.parse(box.dataset.t || '{}'));
+  const path = '/users/' + encodeURIComponent(box.dataset.user) + '/calendar';
+  const say = (text, error) => {
+    box.querySelector('.cal-status').replaceChildren(el('span', { class: error ? 'message error' : 'muted', text }));
+  };
+  box.querySelector('.cal-new').addEventListener('click', async () => {
+    try {
+      const j = await api('POST', path, {});
+      const input = box.querySelector('.cal-url');
+      input.value = j.url;
+      input.hidden = false;
+      input.select();
+      say(t('Copy this address into your calendar; the old one no longer works.'));
+    } catch (e) { say(e.message, true); }
+  });
+  box.querySelector('.cal-revoke').addEventListener('click', async () => {
+    try {
+      await api('DELETE', path);
+      box.querySelector('.cal-url').hidden = true;
+      say(t('Revoked: the link no longer works.'));
+    } catch (e) { say(e.message, true); }
+  });
+}
+
 document.addEventListener('DOMContentLoaded', () => {
+  for (const box of document.querySelectorAll('.calendar-feed')) initCalendarFeed(box);
   if ($('#desk')) initDesk($('#desk'));
   if ($('#team')) initTeam($('#team'));
   if ($('#import')) initImport($('#import'));

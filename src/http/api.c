@@ -707,6 +707,62 @@ static void appointments(struct http_req *r)
 	answer(r, app_appointment_list(r->app, sales, http_query(r, "campaign"), &out, &err), &out, &err);
 }
 
+/* The server's address as the client reached it ("https://host:port"), for links. */
+const char *api_base_url(struct http_req *r)
+{
+	const char *proto = http_header(r, "X-Forwarded-Proto"), *host = http_header(r, "Host");
+
+	if (!host || !*host || strpbrk(host, " /\\\"<>"))
+		return NULL;
+	return arena_printf(&r->arena, "%s://%s", proto && strcmp(proto, "https") == 0 ? "https" : "http", host);
+}
+
+/* GET /appointments/{id}/ics: one appointment as an iCalendar file to open in a calendar. */
+static void appointment_ics(struct http_req *r)
+{
+	int64_t id = http_param_id(r, 0);
+	struct tp_error err;
+	char *ics = NULL;
+
+	if (!id) {
+		http_reply_status(r, 404, "appointment", "no such appointment");
+		return;
+	}
+	tp_error_clear(&err);
+	if (app_appointments_ics(r->app, NULL, NULL, id, api_base_url(r), strcmp(r->lang, "en") != 0, &ics, &err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	sb_reset(&r->out);
+	sb_adds(&r->out, ics);
+	free(ics);
+	r->status = 200;
+	r->content_type = "text/calendar; charset=utf-8";
+	http_add_header(r, "Content-Disposition", arena_printf(&r->arena, "attachment; filename=\"rdv-%lld.ics\"",
+		(long long)id));
+}
+
+/* POST /users/{name}/calendar: a new private feed address (the old one stops working);
+ * DELETE: none any more. An admin, or the user. */
+static void user_calendar(struct http_req *r)
+{
+	char token[64];
+	struct tp_error err;
+	const char *base = api_base_url(r);
+	bool revoke = strcmp(r->method, "DELETE") == 0;
+
+	tp_error_clear(&err);
+	if (app_calendar_token(r->app, r->params[0], revoke, token, sizeof(token), &err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	if (revoke)
+		http_reply_json(r, 200, json_pack("{s:s,s:b}", "name", r->params[0], "revoked", 1));
+	else
+		http_reply_json(r, 201, json_pack("{s:s,s:s}", "name", r->params[0], "url",
+			arena_printf(&r->arena, "%s/calendar/%s.ics", base ? base : "", token)));
+}
+
 static void appointment_result(struct http_req *r)
 {
 	json_t *j = http_json_body(r, HTTP_FIELDS("status", "relevant", "result", "amount"));
@@ -993,6 +1049,7 @@ const struct http_route api_routes[] = {
 	{"POST", "/api/v1/sessions/{action}", session, APP_AGENT | APP_MANAGER | APP_ADMIN, 0},
 	{"GET", "/api/v1/appointments", appointments, APP_SALES | APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/appointments/{id}/result", appointment_result, APP_SALES | APP_MANAGER | APP_ADMIN, 0},
+	{"GET", "/api/v1/appointments/{id}/ics", appointment_ics, APP_SALES | APP_MANAGER | APP_ADMIN, 0},
 	{"GET", "/api/v1/kpi", kpi, 0, 0},
 	{"GET", "/api/v1/prospects", prospects, APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/imports", import, APP_MANAGER | APP_ADMIN, HTTP_UPLOAD},
@@ -1000,5 +1057,7 @@ const struct http_route api_routes[] = {
 	{"GET", "/api/v1/users", users, APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/users", user_add, APP_ADMIN, 0},
 	{"PATCH", "/api/v1/users/{name}", user_set, 0, 0},
+	{"POST", "/api/v1/users/{name}/calendar", user_calendar, 0, 0},
+	{"DELETE", "/api/v1/users/{name}/calendar", user_calendar, 0, 0},
 };
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

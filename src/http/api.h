@@ -15,4 +15,8 @@ const char *api_campaign_name(struct http_req *r, int i);
 /* Ends the request's session and clears its cookie. */
 TP_MUST_USE int api_logout(struct http_req *r, struct tp_error *err);
 
+/* The server's address as the client reached it ("https://host:port"), NULL when the
+ * request does not say; in the request's arena. */
+const char *api_base_url(struct http_req *r);
+
 #endif

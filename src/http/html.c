@@ -189,6 +189,8 @@ static const char *const script_words[] = {
 	N_("current_password"), N_("name"), N_("status"),
 	/* Scripts compared (the campaign page). */
 	N_("first version"), N_("variant"), N_("weights"), N_("primary"), N_("script"),
+	/* Calendar feeds (users page, my account). */
+	N_("Revoked: the link no longer works."), N_("Copy this address into your calendar; the old one no longer works."),
 };
 
 void html_script_words(struct http_req *r)

@@ -140,6 +140,33 @@ static void app_js(struct http_req *r)
 	asset(r, asset_app_js, asset_app_js_len, "text/javascript; charset=utf-8");
 }
 
+/* GET /calendar/{token}.ics: a sales person's appointments for their calendar to subscribe
+ * to (docs/CALENDARS.md). Public: the token in the address is the key; an unknown or
+ * revoked one is a 404 like any other address. */
+static void calendar_feed(struct http_req *r)
+{
+	size_t len = strlen(r->params[0]);
+	struct tp_error err;
+	char *ics = NULL, *token;
+
+	if (len <= 4 || strcmp(r->params[0] + len - 4, ".ics") != 0) {
+		http_reply_status(r, 404, NULL, "no such calendar");
+		return;
+	}
+	token = arena_strndup(&r->arena, r->params[0], len - 4);
+	tp_error_clear(&err);
+	if (app_calendar_feed(r->app, token, api_base_url(r), &ics, &err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	sb_reset(&r->out);
+	sb_adds(&r->out, ics);
+	free(ics);
+	r->status = 200;
+	r->content_type = "text/calendar; charset=utf-8";
+	http_add_header(r, "Cache-Control", "private, max-age=300");
+}
+
 /* Campaign choice ---------------------------------------------------------------------- */
 
 struct pick {
@@ -437,7 +464,8 @@ static void appointments(struct http_req *r)
 		if (*jstr(a, "phone"))
 			html_f(r, "<a href=\"%s\">%s</a> · ", arena_printf(&r->arena, "tel:%s", jstr(a, "phone")),
 				*jstr(a, "phone_display") ? jstr(a, "phone_display") : jstr(a, "phone"));
-		html_f(r, "%s %s</p>", T(r, "set by"), jstr(a, "agent"));
+		html_f(r, "%s %s · <a href=\"/api/v1/appointments/%lld/ics\" class=\"ics\" download>%s</a></p>", T(r, "set by"),
+			jstr(a, "agent"), id, T(r, "Add to my calendar (.ics)"));
 		/* What the agent learnt on the call: notes and qualification answers. */
 		if (*jstr(a, "notes"))
 			html_f(r, "<blockquote class=\"notes\"><p>%s</p></blockquote>", jstr(a, "notes"));
@@ -497,6 +525,18 @@ static void appointment_post(struct http_req *r)
 		return;
 	}
 	http_redirect(r, "/appointments?saved=1");
+}
+
+/* A sales person's calendar feed (docs/CALENDARS.md): app.js asks for a new private address
+ * (POST /api/v1/users/{name}/calendar) and shows it once, or revokes it. */
+static void calendar_control(struct http_req *r, const char *name)
+{
+	html_f(r, "<div class=\"calendar-feed\" data-user=\"%s\"", name);
+	html_script_words(r);
+	html_f(r, "><button type=\"button\" class=\"cal-new\">%s</button> <button type=\"button\" class=\"cal-revoke\">%s"
+		"</button><input class=\"cal-url\" readonly hidden aria-label=\"%s\" size=\"60\"><span class=\"cal-status\""
+		" role=\"status\"></span></div>", T(r, "Calendar subscription link"), T(r, "Revoke the link"),
+		T(r, "Calendar subscription link"));
 }
 
 /* Users -------------------------------------------------------------------------------- */
@@ -561,6 +601,8 @@ static void users(struct http_req *r)
 				"autocomplete=\"new-password\" minlength=\"8\" size=\"12\"></label> <label><input type=\"checkbox\" "
 				"name=\"disabled\" value=\"1\"%S> %s</label> <button type=\"submit\">%s</button></form></td>",
 				T(r, "New password"), disabled ? " checked" : "", T(r, "disabled"), T(r, "Save"));
+			if (strcmp(jstr(u, "role"), "sales") == 0)
+				calendar_control(r, name);
 		}
 		html_f(r, "</tr>");
 	}
@@ -608,6 +650,13 @@ static void account(struct http_req *r)
 		"</select><button type=\"submit\">%s</button></form>", T(r, "Language of the pages"),
 		!*lang ? " selected" : "", T(r, "the browser's"), strcmp(lang, "fr") == 0 ? " selected" : "",
 		strcmp(lang, "en") == 0 ? " selected" : "", T(r, "Save"));
+	if (strcmp(r->session.user.role, "sales") == 0) {
+		html_f(r, "<h2>%s</h2><div class=\"card narrow\"><p class=\"hint\">%s</p>", T(r, "My appointments in my calendar"),
+			T(r, "Outlook, Google Calendar or Thunderbird subscribe to this private address: your appointments appear"
+			" there and follow their changes. Keep it to yourself; a new link stops the old one."));
+		calendar_control(r, r->session.user.name);
+		html_f(r, "</div>");
+	}
 	html_end(r);
 }
 
@@ -681,6 +730,7 @@ const struct http_route page_routes[] = {
 	{"POST", "/account", account_post, 0, HTTP_PAGE},
 	{"GET", "/static/app.css", app_css, 0, HTTP_PUBLIC},
 	{"GET", "/static/app.js", app_js, 0, HTTP_PUBLIC},
+	{"GET", "/calendar/{token}", calendar_feed, 0, HTTP_PUBLIC},
 	{"GET", "/desk", desk, APP_AGENT | APP_MANAGER | APP_ADMIN, HTTP_PAGE},
 	{"GET", "/team", team, APP_MANAGER | APP_ADMIN, HTTP_PAGE},
 	{"GET", "/dashboard", page_dashboard, 0, HTTP_PAGE},

@@ -277,6 +277,8 @@ EXPECTED = {
     "GET /api/v1/dialer/{id}": "agent,manager,admin", "POST /api/v1/dialer/{id}/hangup": "agent,manager,admin",
     "POST /api/v1/sessions/{action}": "agent,manager,admin", "GET /api/v1/appointments": "sales,manager,admin",
     "POST /api/v1/appointments/{id}/result": "sales,manager,admin", "GET /api/v1/kpi": "signed-in",
+    "GET /api/v1/appointments/{id}/ics": "sales,manager,admin", "POST /api/v1/users/{name}/calendar": "signed-in",
+    "DELETE /api/v1/users/{name}/calendar": "signed-in", "GET /calendar/{token}": "public",
     "GET /api/v1/prospects": "manager,admin", "POST /api/v1/imports": "manager,admin", "GET /api/v1/insights/{kind}": "signed-in", "GET /api/v1/users": "manager,admin", "POST /api/v1/users": "admin",
     "PATCH /api/v1/users/{name}": "signed-in", "GET /": "public", "GET /login": "public", "POST /login": "public",
     "POST /logout": "signed-in", "POST /lang": "signed-in", "GET /static/app.css": "public",
@@ -302,7 +304,7 @@ for route, who in EXPECTED.items():
         continue  # sessions are checked on their own
     for user in [None, *ROLES]:
         path = pattern.replace("{id}", str(campaign_id)).replace("{action}", "pause").replace("{name}", user or "x") \
-            .replace("{variant}", "A")
+            .replace("{variant}", "A").replace("{token}", "x.ics")
         if user is None:
             status, h, text = request(method, path, {} if method != "GET" else None)
             if who == "public":
