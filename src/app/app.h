@@ -276,6 +276,17 @@ struct app_call {
 /* {"call_id":N,"appointment_id":N|null[,"replayed":true]} */
 TP_MUST_USE int app_call_log(struct app *a, const struct app_call *in, json_t **out, struct tp_error *err);
 
+/* Spreadsheets (app_sheets.c, docs/EXPORTS.md) ------------------------------------------- */
+
+/* The KPIs of q, the appointments (as app_appointment_list sees them) and a campaign's
+ * prospects (as app_export_prospects) as an .xlsx workbook at path. */
+struct app_kpi_query;
+TP_MUST_USE int app_kpi_xlsx(struct app *a, const struct app_kpi_query *q, const char *path, struct tp_error *err);
+TP_MUST_USE int app_appointments_xlsx(struct app *a, const char *sales, const char *campaign, const char *path,
+	struct tp_error *err);
+TP_MUST_USE int app_export_prospects_xlsx(struct app *a, const char *campaign, const char *path,
+	struct tp_error *err);
+
 /* Calendars (app_calendar.c, docs/CALENDARS.md) ------------------------------------------ */
 
 /* The appointments (as app_appointment_list sees them; id: one, 0: all) as an iCalendar

@@ -20,6 +20,7 @@ enum output_format {
 	FORMAT_JSON,
 	FORMAT_CSV,
 	FORMAT_ICS,
+	FORMAT_XLSX,
 };
 
 /* The database URL: --db, else TELEPRO_DB, else sqlite:telepro.db. */

@@ -50,7 +50,8 @@ static const char call_about[] =
 	"JSON: {\"call_id\":N,\"appointment_id\":N|null}\n";
 
 static const char appointment_usage[] =
-	"usage: telepro appointment list [--sales NAME] [--campaign NAME] [--format text|json]\n"
+	"usage: telepro appointment list [--sales NAME] [--campaign NAME] [--format text|json|ics|xlsx]\n"
+	"                                [--output FILE]\n"
 	"       telepro appointment result ID [--status held|no_show|cancelled|scheduled]\n"
 	"          [--relevant yes|no] [--result won|lost|pending] [--amount EUR]\n";
 static const char appointment_about[] =
@@ -409,8 +410,8 @@ static int appointment_list(int argc, char **argv)
 	const struct cli_opt opts[] = {
 		CLI_OPT_STRING("sales", &sales, "NAME", "one sales person's (a sales person: their own)"),
 		CLI_OPT_STRING("campaign", &campaign, "NAME", "one campaign's"),
-		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON | 1u << FORMAT_ICS,
-			"text (default), json, or ics (iCalendar, docs/CALENDARS.md)"),
+		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON | 1u << FORMAT_ICS | 1u << FORMAT_XLSX,
+			"text (default), json, ics (iCalendar, docs/CALENDARS.md) or xlsx (--output required)"),
 		CLI_OPT_STRING("output", &output, "FILE", "write there (default: standard output)"),
 		CLI_OPT_END,
 	};
@@ -425,11 +426,18 @@ static int appointment_list(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (nargs)
 		return cli_usage("appointment", "unexpected argument '%s'", argv[1]);
-	if (output && format != FORMAT_ICS)
-		return cli_usage("appointment", "--output goes with --format ics");
+	if (output && format != FORMAT_ICS && format != FORMAT_XLSX)
+		return cli_usage("appointment", "--output goes with --format ics or xlsx");
+	if (format == FORMAT_XLSX && !output)
+		return cli_usage("appointment", "--format xlsx needs --output FILE");
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
+	if (format == FORMAT_XLSX) {
+		rc = app_appointments_xlsx(a, sales, campaign, output, &err) ? cli_fail(&err) : 0;
+		app_close(a);
+		return rc;
+	}
 	if (format == FORMAT_ICS) {
 		char *ics = NULL;
 

@@ -7,8 +7,8 @@
 #include "cli/options.h"
 
 static const char help[] =
-	"usage: telepro export prospects --campaign NAME [--format csv|json] [--delimiter C]\n"
-	"                                [--output FILE] [--raw]\n"
+	"usage: telepro export prospects --campaign NAME [--format csv|json|xlsx] [--delimiter C]\n"
+	"                                [--output FILE] [--raw] [--excel]\n"
 	"\n"
 	"Writes the campaign's prospects in import order: one column per known field\n"
 	"(company, last_name, first_name, civility, role, phone, mobile, email, siren, siret,\n"
@@ -96,9 +96,12 @@ static int export_prospects(int argc, char **argv)
 {
 	struct export_ctx ctx = {stdout, FORMAT_CSV, ',', 0, false};
 	const char *campaign_name = NULL, *output = NULL;
+	bool excel = false;
 	const struct cli_opt opts[] = {
 		CLI_OPT_STRING("campaign", &campaign_name, "NAME", "the campaign"),
-		CLI_OPT_FORMAT(&ctx.format, 1u << FORMAT_CSV | 1u << FORMAT_JSON, "csv (default) or json"),
+		CLI_OPT_FORMAT(&ctx.format, 1u << FORMAT_CSV | 1u << FORMAT_JSON | 1u << FORMAT_XLSX,
+			"csv (default), json or xlsx (--output required)"),
+		CLI_OPT_FLAG("excel", &excel, "csv for French Excel: ';' and a UTF-8 BOM"),
 		CLI_OPT_CALL("delimiter", &ctx.delimiter, "C", "the CSV delimiter: , (default), ; or tab", export_delimiter),
 		CLI_OPT_STRING("output", &output, "FILE", "write there (default: standard output)"),
 		CLI_OPT_FLAG("raw", &ctx.raw, "cells as they are, without the formula guard"),
@@ -124,11 +127,26 @@ static int export_prospects(int argc, char **argv)
 		rc = cli_fail(&err);
 		goto out;
 	}
+	if (ctx.format == FORMAT_XLSX) {
+		if (!output)
+			rc = cli_usage("export", "--format xlsx needs --output FILE");
+		else if (app_export_prospects_xlsx(a, campaign_name, output, &err))
+			rc = cli_fail(&err);
+		goto out;
+	}
+	if (excel && ctx.format != FORMAT_CSV) {
+		rc = cli_usage("export", "--excel goes with --format csv");
+		goto out;
+	}
+	if (excel)
+		ctx.delimiter = ';';
 	if (output && !(ctx.out = fopen(output, "wb"))) {
 		fprintf(stderr, "telepro: %s: %s\n", output, strerror(errno));
 		rc = 1;
 		goto out;
 	}
+	if (excel)
+		fputs("\xEF\xBB\xBF", ctx.out);   /* UTF-8, as Excel knows it by its BOM */
 	rc = app_export_prospects(a, campaign_name, write_header, write_row, &ctx, &err);
 	if (rc == 0 && ctx.format == FORMAT_JSON)
 		fputs(ctx.rows ? "\n]\n" : "[]\n", ctx.out);

@@ -10,7 +10,7 @@
 static const char usage[] =
 	"usage: telepro kpi [--campaign NAME] [--agent NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
 	"                   [--by hour|weekday|weekday-hour|day|week|month|agent|campaign|outcome|block|dialing]\n"
-	"                   [--format table|json|csv]\n";
+	"                   [--format table|json|csv|xlsx] [--output FILE] [--excel]\n";
 static const char about[] =
 	"Every KPI of the design with its denominator; each rate as value, 95% interval and n\n"
 	"(Wilson for proportions, Poisson for per-hour rates, normal for the mean duration).\n"
@@ -20,7 +20,10 @@ static const char about[] =
 	"--to day, default today) is shown too. --by dialing: how the calls were dialed\n"
 	"(manual, click, progressive), each with its calls, share connected, mean ring, talk and\n"
 	"idle time between calls, and calls per busy hour (docs/KPI.md).\n"
-	"JSON: {\"filter\":{...},\"totals\":{KPIS},\"groups\":[{\"key\":\"...\",KPIS}],\"objectives\":{...}}\n";
+	"JSON: {\"filter\":{...},\"totals\":{KPIS},\"groups\":[{\"key\":\"...\",KPIS}],\"objectives\":{...}}\n"
+	"xlsx: a workbook for Excel (--output FILE required): numbers as numbers, rates as\n"
+	"percentages, the header frozen and filtered. --excel: CSV as French Excel opens it\n"
+	"(';', UTF-8 with its BOM, decimal comma).\n";
 
 static const char *const rate_keys[] = {"calls_per_hour", "conversations_per_hour", "contact_rate",
 	"appointment_rate", "appointments_per_conversation", "sales_per_appointment", "sales_per_known_appointment",
@@ -33,48 +36,67 @@ static const char *const count_keys[] = {"calls", "conversations", "appointments
 static const char *const later_rate_keys[] = {"appointments_per_call", "sales_per_call"};
 #define N(a) (sizeof(a) / sizeof(a[0]))
 
+/* CSV as written: ',' and '.'; --excel: ';' and a decimal comma, as French Excel reads it. */
+static char csv_sep = ',';
+static bool csv_comma;
+
+/* The separator, then v with digits decimals. */
+static void csv_real(double v, int digits)
+{
+	char buf[64], *dot;
+
+	snprintf(buf, sizeof(buf), "%.*f", digits, v);
+	if (csv_comma && (dot = strchr(buf, '.')))
+		*dot = ',';
+	printf("%c%s", csv_sep, buf);
+}
+
 static void csv_rate(json_t *r)
 {
-	if (json_is_null(json_object_get(r, "value")))
-		printf(",,,,%lld", (long long)json_integer_value(json_object_get(r, "n")));
-	else
-		printf(",%.6f,%.6f,%.6f,%lld", json_real_value(json_object_get(r, "value")),
-			json_real_value(json_object_get(r, "low")), json_real_value(json_object_get(r, "high")),
-			(long long)json_integer_value(json_object_get(r, "n")));
+	if (json_is_null(json_object_get(r, "value"))) {
+		printf("%c%c%c%c%lld", csv_sep, csv_sep, csv_sep, csv_sep, (long long)json_integer_value(json_object_get(r, "n")));
+		return;
+	}
+	csv_real(json_real_value(json_object_get(r, "value")), 6);
+	csv_real(json_real_value(json_object_get(r, "low")), 6);
+	csv_real(json_real_value(json_object_get(r, "high")), 6);
+	printf("%c%lld", csv_sep, (long long)json_integer_value(json_object_get(r, "n")));
 }
 
 static void csv_row(const char *key, json_t *k, bool header)
 {
+	const char c = csv_sep;
+
 	if (header) {
 		fputs("key", stdout);
 		for (size_t i = 0; i < N(count_keys); i++)
-			printf(",%s", count_keys[i]);
+			printf("%c%s", c, count_keys[i]);
 		for (size_t i = 0; i < N(rate_keys); i++)
-			printf(",%s,%s_low,%s_high,%s_n", rate_keys[i], rate_keys[i], rate_keys[i], rate_keys[i]);
-		fputs(",cost_per_appointment,cost_per_sale,untimed_calls", stdout);
+			printf("%c%s%c%s_low%c%s_high%c%s_n", c, rate_keys[i], c, rate_keys[i], c, rate_keys[i], c, rate_keys[i]);
+		printf("%ccost_per_appointment%ccost_per_sale%cuntimed_calls", c, c, c);
 		for (size_t i = 0; i < N(later_rate_keys); i++)
-			printf(",%s,%s_low,%s_high,%s_n", later_rate_keys[i], later_rate_keys[i], later_rate_keys[i],
-				later_rate_keys[i]);
+			printf("%c%s%c%s_low%c%s_high%c%s_n", c, later_rate_keys[i], c, later_rate_keys[i], c, later_rate_keys[i],
+				c, later_rate_keys[i]);
 		fputs("\r\n", stdout);
 	}
-	cli_csv_field(stdout, key, ',', false);
+	cli_csv_field(stdout, key, c, false);
 	/* A count the history does not know (calling time without times of day) is empty. */
 	for (size_t i = 0; i < N(count_keys); i++)
 		if (json_is_null(json_object_get(k, count_keys[i])))
-			fputs(",", stdout);
+			putchar(c);
 		else
-			printf(",%lld", (long long)json_integer_value(json_object_get(k, count_keys[i])));
+			printf("%c%lld", c, (long long)json_integer_value(json_object_get(k, count_keys[i])));
 	for (size_t i = 0; i < N(rate_keys); i++)
 		csv_rate(json_object_get(k, rate_keys[i]));
 	for (int i = 0; i < 2; i++) {
-		json_t *c = json_object_get(k, i ? "cost_per_sale" : "cost_per_appointment");
+		json_t *cost = json_object_get(k, i ? "cost_per_sale" : "cost_per_appointment");
 
-		if (json_is_null(c))
-			fputs(",", stdout);
+		if (json_is_null(cost))
+			putchar(c);
 		else
-			printf(",%.2f", json_real_value(c));
+			csv_real(json_real_value(cost), 2);
 	}
-	printf(",%lld", (long long)json_integer_value(json_object_get(k, "untimed_calls")));
+	printf("%c%lld", c, (long long)json_integer_value(json_object_get(k, "untimed_calls")));
 	for (size_t i = 0; i < N(later_rate_keys); i++)
 		csv_rate(json_object_get(k, later_rate_keys[i]));
 	fputs("\r\n", stdout);
@@ -177,13 +199,18 @@ int cmd_kpi(int argc, char **argv)
 {
 	struct app_kpi_query q = {0};
 	enum output_format format = FORMAT_TEXT;
+	const char *output = NULL;
+	bool excel = false;
 	const struct cli_opt opts[] = {
 		CLI_OPT_STRING("campaign", &q.campaign, "NAME", "one campaign (default: all)"),
 		CLI_OPT_STRING("agent", &q.agent, "NAME", "one agent (an agent sees their own only)"),
 		CLI_OPT_STRING("from", &q.from, "YYYY-MM-DD", "first local day of the period"),
 		CLI_OPT_STRING("to", &q.to, "YYYY-MM-DD", "last local day of the period"),
 		CLI_OPT_STRING("by", &q.by, "GROUPING", "groups of the report (see usage)"),
-		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON | 1u << FORMAT_CSV, "table (default), json or csv"),
+		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON | 1u << FORMAT_CSV | 1u << FORMAT_XLSX,
+			"table (default), json, csv or xlsx"),
+		CLI_OPT_STRING("output", &output, "FILE", "xlsx: the workbook to write"),
+		CLI_OPT_FLAG("excel", &excel, "csv: for French Excel (';', BOM, decimal comma)"),
 		CLI_OPT_END,
 	};
 	const struct cli_command cmd = {"kpi", usage, about, opts};
@@ -197,9 +224,25 @@ int cmd_kpi(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (nargs)
 		return cli_usage("kpi", "unexpected argument '%s'", argv[1]);
+	if ((format == FORMAT_XLSX) != (output != NULL))
+		return cli_usage("kpi", "--format xlsx and --output FILE go together");
+	if (excel && format != FORMAT_CSV)
+		return cli_usage("kpi", "--excel goes with --format csv");
+	if (excel && q.by && strcmp(q.by, "dialing") == 0)
+		return cli_usage("kpi", "--excel does not go with --by dialing");
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
+	if (format == FORMAT_XLSX) {
+		if (app_kpi_xlsx(a, &q, output, &err))
+			rc = cli_fail(&err);
+		goto out;
+	}
+	if (excel) {
+		csv_sep = ';';
+		csv_comma = true;
+		fputs("\xEF\xBB\xBF", stdout);   /* UTF-8, as Excel knows it by its BOM */
+	}
 	if (app_kpi(a, &q, &out, &err)) {
 		rc = cli_fail(&err);
 		goto out;

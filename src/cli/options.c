@@ -107,10 +107,10 @@ int cli_options(const struct cli_command *cmd, int first, int argc, char **argv,
 			break;
 		case CLI_FORMAT:
 			if (!cli_parse_format(optarg, (unsigned)o->min, o->target)) {
-				static const char *const names[] = {"text", "json", "csv", "ics"};
+				static const char *const names[] = {"text", "json", "csv", "ics", "xlsx"};
 				char allowed[32] = "";
 
-				for (int f = 0; f < 4; f++)
+				for (int f = 0; f < 5; f++)
 					if (o->min & (1 << f))
 						snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed), "%s%s",
 							allowed[0] ? "|" : "", names[f]);

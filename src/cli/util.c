@@ -120,9 +120,9 @@ bool cli_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 
 bool cli_parse_format(const char *s, unsigned allowed, enum output_format *out)
 {
-	static const char *const names[] = {"text", "json", "csv", "ics"};
+	static const char *const names[] = {"text", "json", "csv", "ics", "xlsx"};
 
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		if ((allowed & (1u << i)) && strcmp(s, names[i]) == 0) {
 			*out = (enum output_format)i;
 			return true;

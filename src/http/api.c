@@ -3,11 +3,14 @@
  * case of src/app acting as the session's user, and answers with its JSON; refusals are
  * {"error","field"} with the status of the error (http_status_of).
  */
+#include <errno.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/rules.h"
+#include "core/xalloc.h"
 #include "core/scripts.h"
 #include "http/api.h"
 #include "http/i18n.h"
@@ -697,12 +700,71 @@ static void dialer_status(struct http_req *r)
 
 /* Appointments ------------------------------------------------------------------------- */
 
+/* A workbook written by write(ctx, path) to a scratch file, sent as the download name. */
+static void send_xlsx(struct http_req *r, const char *name, int (*write)(struct http_req *, void *, const char *,
+	struct tp_error *), void *ctx)
+{
+	char path[] = "/tmp/telepro-xlsx-XXXXXX";
+	struct tp_error err;
+	FILE *f;
+	int fd = mkstemp(path);
+	long len;
+
+	tp_error_clear(&err);
+	if (fd < 0) {
+		tp_error_set(&err, TP_ERR, "scratch file: %s", strerror(errno));
+		http_reply_error(r, &err);
+		return;
+	}
+	close(fd);
+	if (write(r, ctx, path, &err)) {
+		unlink(path);
+		http_reply_error(r, &err);
+		return;
+	}
+	sb_reset(&r->out);
+	if (!(f = fopen(path, "rb")) || fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		if (f)
+			fclose(f);
+		unlink(path);
+		tp_error_set(&err, TP_ERR, "scratch file: %s", strerror(errno));
+		http_reply_error(r, &err);
+		return;
+	}
+	{
+		char *buf = xmalloc((size_t)len + 1);
+		size_t got = fread(buf, 1, (size_t)len, f);
+
+		sb_add(&r->out, buf, got);
+		free(buf);
+	}
+	fclose(f);
+	unlink(path);
+	r->status = 200;
+	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	http_add_header(r, "Content-Disposition", arena_printf(&r->arena, "attachment; filename=\"%s\"", name));
+}
+
+static int appointments_xlsx(struct http_req *r, void *ctx, const char *path, struct tp_error *err)
+{
+	(void)ctx;
+	return app_appointments_xlsx(r->app, http_query(r, "sales"), http_query(r, "campaign"), path, err);
+}
+
 static void appointments(struct http_req *r)
 {
 	struct tp_error err;
 	json_t *out = NULL;
-	const char *sales = http_query(r, "sales");
+	const char *sales = http_query(r, "sales"), *format = http_query(r, "format");
 
+	if (format && strcmp(format, "xlsx") == 0) {
+		send_xlsx(r, "rendez-vous.xlsx", appointments_xlsx, NULL);
+		return;
+	}
+	if (format && strcmp(format, "json") != 0) {
+		http_reply_status(r, 400, "format", "json (default) or xlsx");
+		return;
+	}
 	tp_error_clear(&err);
 	answer(r, app_appointment_list(r->app, sales, http_query(r, "campaign"), &out, &err), &out, &err);
 }
@@ -781,13 +843,27 @@ static void appointment_result(struct http_req *r)
 
 /* Reports ------------------------------------------------------------------------------ */
 
+static int kpi_xlsx(struct http_req *r, void *ctx, const char *path, struct tp_error *err)
+{
+	return app_kpi_xlsx(r->app, ctx, path, err);
+}
+
 static void kpi(struct http_req *r)
 {
 	struct app_kpi_query q = {http_query(r, "campaign"), http_query(r, "agent"), http_query(r, "from"),
 		http_query(r, "to"), http_query(r, "by")};
+	const char *format = http_query(r, "format");
 	struct tp_error err;
 	json_t *out = NULL;
 
+	if (format && strcmp(format, "xlsx") == 0) {
+		send_xlsx(r, "kpi.xlsx", kpi_xlsx, &q);
+		return;
+	}
+	if (format && strcmp(format, "json") != 0) {
+		http_reply_status(r, 400, "format", "json (default) or xlsx");
+		return;
+	}
 	tp_error_clear(&err);
 	answer(r, app_kpi(r->app, &q, &out, &err), &out, &err);
 }

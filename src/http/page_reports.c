@@ -512,6 +512,11 @@ void page_dashboard(struct http_req *r)
 	html_f(r, "<label>%s <input type=\"date\" name=\"from\" value=\"%s\"></label><label>%s <input type=\"date\" "
 		"name=\"to\" value=\"%s\"></label><button type=\"submit\">%s</button></form>",
 		T(r, "From"), q.from, T(r, "To"), q.to, T(r, "Show"));
+	/* The figures by hour and by day as a workbook (docs/EXPORTS.md). */
+	html_f(r, "<p class=\"downloads\"><a id=\"kpi-xlsx\" download href=\"/api/v1/kpi?by=day&amp;format=xlsx%S%S%S%S%S%S%S%S\">%s</a></p>",
+		q.campaign ? "&amp;campaign=" : "", q.campaign ? html_url(r, q.campaign) : "", q.agent ? "&amp;agent=" : "",
+		q.agent ? html_url(r, q.agent) : "", q.from ? "&amp;from=" : "", q.from ? html_url(r, q.from) : "",
+		q.to ? "&amp;to=" : "", q.to ? html_url(r, q.to) : "", T(r, "Download the figures by day (Excel)"));
 	if (kpi(r, &q, "hour", &hours))
 		goto out;
 	t = json_object_get(hours, "totals");

@@ -420,6 +420,8 @@ static void appointments(struct http_req *r)
 		json_decref(seen);
 	}
 	html_f(r, "</select></label> <button type=\"submit\">%s</button></form>", T(r, "Show"));
+	html_f(r, "<p class=\"downloads\"><a id=\"appointments-xlsx\" download href=\"/api/v1/appointments?format=xlsx\">%s</a></p>",
+		T(r, "Download the appointments (Excel)"));
 	size_t shown = 0, matching = 0, n = json_array_size(list), ndue = 0;
 	/* Upcoming ones soonest first, the others newest first (the list comes soonest first);
 	 * "current": those to record, newest first, then those to come, soonest first. */

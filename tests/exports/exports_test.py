@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""Spreadsheets read back as Excel would (Debian's python3-openpyxl), against the JSON of
+the same commands (tests/exports/run.sh wrote them). Usage: exports_test.py BASE_URL WORKDIR"""
+import csv
+import datetime
+import io
+import json
+import os
+import sys
+import urllib.parse
+
+import openpyxl
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sip"))
+from sip_lib import Agent, check, finish  # noqa: E402
+
+BASE, WORK = sys.argv[1:3]
+url = urllib.parse.urlparse(BASE)
+
+
+def sheet(path_or_bytes):
+    wb = openpyxl.load_workbook(io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes)
+    ws = wb.worksheets[0]
+    rows = list(ws.iter_rows())
+    head = [c.value for c in rows[0]]
+    return ws, head, rows[1:]
+
+
+# The KPIs by hour: each group and the total, numbers as numbers, rates as percentages.
+kpi = json.load(open(os.path.join(WORK, "kpi.json")))
+ws, head, rows = sheet(os.path.join(WORK, "kpi.xlsx"))
+check("KPI: header frozen, filters on", ws.freeze_panes == "A2" and ws.auto_filter.ref is not None and
+      ws.auto_filter.ref.startswith("A1:"), (ws.freeze_panes, ws.auto_filter.ref))
+check("KPI: a row per hour, then the total", [r[0].value for r in rows] == [g["key"] for g in kpi["groups"]] + ["total"],
+      [r[0].value for r in rows])
+col = {h: i for i, h in enumerate(head)}
+total = rows[-1]
+check("KPI: counts as numbers", total[col["calls"]].value == kpi["totals"]["calls"] == 3 and
+      total[col["calls"]].data_type == "n", total[col["calls"]].value)
+cr = total[col["contact_rate"]]
+check("KPI: a rate as a percentage, its value the JSON's", cr.number_format == "0.0%" and
+      abs(cr.value - kpi["totals"]["contact_rate"]["value"]) < 1e-12 and
+      total[col["contact_rate_n"]].value == kpi["totals"]["contact_rate"]["n"], (cr.number_format, cr.value))
+check("KPI: the amount in euros", total[col["amount_eur"]].value == 4800.0, total[col["amount_eur"]].value)
+cph = total[col["calls_per_hour"]]
+check("KPI: per hour, one decimal", cph.number_format == "0.0" and
+      abs(cph.value - kpi["totals"]["calls_per_hour"]["value"]) < 1e-9, (cph.number_format, cph.value))
+
+# CSV for French Excel: a BOM, semicolons, decimal commas; the same figures as the plain CSV.
+raw = open(os.path.join(WORK, "kpi-excel.csv"), "rb").read()
+check("--excel: UTF-8 with its BOM", raw.startswith(b"\xef\xbb\xbf"), raw[:10])
+excel = list(csv.reader(io.StringIO(raw[3:].decode()), delimiter=";"))
+plain = list(csv.reader(open(os.path.join(WORK, "kpi.csv"), newline="")))
+check("--excel: the same cells, the decimal point a comma",
+      excel == [[c.replace(".", ",") for c in row] for row in plain] and "," in excel[1][excel[0].index("contact_rate")],
+      (excel[1][:20], plain[1][:20]))
+
+# Appointments: the date a date, the amount a number.
+appts = json.load(open(os.path.join(WORK, "appointments.json")))
+ws, head, rows = sheet(os.path.join(WORK, "appointments.xlsx"))
+col = {h: i for i, h in enumerate(head)}
+check("appointments: one row each", len(rows) == len(appts) == 1)
+when = rows[0][col["scheduled_at"]]
+check("appointments: the time a date-time", when.value == datetime.datetime(2026, 12, 1, 16, 30) and
+      when.number_format == "dd/mm/yyyy hh:mm", (when.value, when.number_format))
+check("appointments: won, 4 800 €, relevant, the notes", rows[0][col["amount_eur"]].value == 4800.0 and
+      rows[0][col["result"]].value == "won" and rows[0][col["relevant"]].value == "yes" and
+      rows[0][col["notes"]].value == "veut une démo", [c.value for c in rows[0]])
+
+# Prospects: text stays text, never a formula; the qualification key a column.
+ws, head, rows = sheet(os.path.join(WORK, "prospects.xlsx"))
+col = {h: i for i, h in enumerate(head)}
+check("prospects: three, with the qualification column", len(rows) == 3 and "effectif" in col, head)
+cell = rows[0][col["company"]]
+check("prospects: '=1+1' is text, not a formula", cell.value == "=1+1" and cell.data_type == "s",
+      (cell.value, cell.data_type))
+check("prospects: a postcode keeps its zero, accents kept",
+      rows[0][col["postcode"]].value == "01000" and rows[1][col["company"]].value == "Société Éàü" and
+      rows[0][col["effectif"]].value == "50", [c.value for c in rows[0]])
+raw = open(os.path.join(WORK, "prospects-excel.csv"), "rb").read()
+check("prospects --excel: BOM and semicolons", raw.startswith(b"\xef\xbb\xbfcompany;last_name;"), raw[:30])
+
+# The pages' downloads.
+mia = Agent(url.hostname, url.port, "mia")
+for path, name in (("/api/v1/kpi?campaign=Export&by=day&format=xlsx", "kpi.xlsx"),
+                   ("/api/v1/appointments?format=xlsx", "rendez-vous.xlsx")):
+    import http.client
+    c = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    c.request("GET", path, headers={"Cookie": mia.cookie})
+    res = c.getresponse()
+    body = res.read()
+    check(f"{path}: a workbook to download", res.status == 200 and
+          res.getheader("Content-Type") == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" and
+          f'filename="{name}"' in (res.getheader("Content-Disposition") or ""), (res.status, res.getheader("Content-Type")))
+    if res.status == 200:
+        ws, head, rows = sheet(body)
+        check(f"{path}: readable", len(rows) >= 1, len(rows))
+c = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+c.request("GET", "/dashboard?campaign=Export", headers={"Cookie": mia.cookie})
+page = c.getresponse().read().decode()
+check("the dashboard offers the figures as a workbook",
+      'id="kpi-xlsx"' in page and "/api/v1/kpi?by=day&amp;format=xlsx&amp;campaign=Export" in page, page[:0])
+st, j = mia.call("GET", "/api/v1/kpi?format=pdf")
+check("an unknown format refused", st == 400, st)
+
+finish("exports")
