@@ -38,6 +38,7 @@ bench:
 	bench/kpi.sh $(BENCH_BUILD)
 	bench/pg.sh $(BENCH_BUILD)
 	bench/web.sh $(BENCH_BUILD)
+	bench/exports.sh $(BENCH_BUILD)
 	bench/dialer.sh $(BENCH_BUILD)
 
 fuzz:
