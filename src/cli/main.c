@@ -27,6 +27,7 @@ static const char usage[] =
 	"  insights slots --campaign C  the best calling slots, and which differences are real\n"
 	"  appointment list|result       appointments and what sales made of them\n"
 	"  kpi [--campaign C] [--by hour|weekday|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
+	"  report --campaign C --period 2026-W49 --output report.pdf   the campaign report (PDF)\n"
 	"  demo [--seed N] [--weeks W]   fill the database with believable demo data\n"
 	"  migrate --from URL --to URL   copy a whole database (e.g. SQLite to PostgreSQL)\n"
 	"  backup --output FILE          a consistent copy of a SQLite database, while in use\n"
@@ -63,6 +64,7 @@ static const struct {
 	{"consent", cmd_consent},
 	{"person", cmd_person},
 	{"insights", cmd_insights},
+	{"report", cmd_report},
 };
 
 /* The options every command takes, wherever they stand (before a "--"). */

@@ -32,4 +32,9 @@ TP_MUST_USE int date_parse_time(const char *text, const char *field, struct date
 /* A day then 'T' or one space then a time, e.g. "2026-12-03T10:00" or "03/12/2026 10:00:30". */
 TP_MUST_USE int date_parse_datetime(const char *text, const char *field, struct date_time *out, struct tp_error *err);
 
+/* A report's period: an ISO week "2026-W49" (Monday to Sunday), a month "2026-11", a day,
+ * or "FROM..TO" (two days, FROM not after TO), into its first and last days (YYYYMMDD).
+ * TP_EUSAGE naming field. */
+TP_MUST_USE int date_parse_period(const char *text, const char *field, int *from, int *to, struct tp_error *err);
+
 #endif

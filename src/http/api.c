@@ -15,6 +15,7 @@
 #include "http/api.h"
 #include "http/i18n.h"
 #include "http/pages.h"
+#include "http/report.h"
 
 /* A JSON member as the text the app layer parses (numbers and booleans written out);
  * NULL when absent or null. */
@@ -1127,6 +1128,7 @@ const struct http_route api_routes[] = {
 	{"POST", "/api/v1/appointments/{id}/result", appointment_result, APP_SALES | APP_MANAGER | APP_ADMIN, 0},
 	{"GET", "/api/v1/appointments/{id}/ics", appointment_ics, APP_SALES | APP_MANAGER | APP_ADMIN, 0},
 	{"GET", "/api/v1/kpi", kpi, 0, 0},
+	{"GET", "/api/v1/report", page_report_pdf, APP_MANAGER | APP_ADMIN, 0},
 	{"GET", "/api/v1/prospects", prospects, APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/imports", import, APP_MANAGER | APP_ADMIN, HTTP_UPLOAD},
 	{"GET", "/api/v1/insights/{kind}", insights, 0, 0},

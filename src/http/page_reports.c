@@ -5,6 +5,7 @@
  * `telepro kpi`. Also the desk's script rendering (cmark, safe mode).
  */
 #include <math.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,7 @@ static long long count_of(json_t *g, const char *key)
 	return (long long)json_integer_value(json_object_get(g, key));
 }
 
-static const char *pct(struct http_req *r, double v)
+const char *page_pct(struct http_req *r, double v)
 {
 	char buf[48];
 
@@ -57,7 +58,7 @@ static const char *pct(struct http_req *r, double v)
 	return arena_printf(&r->arena, "%s %%", i18n_number(r->lang, v * 100, 1, buf, sizeof(buf)));
 }
 
-static const char *num(struct http_req *r, double v, int decimals)
+const char *page_num(struct http_req *r, double v, int decimals)
 {
 	char buf[48];
 
@@ -75,13 +76,13 @@ static void tile_rate(struct http_req *r, json_t *t, const char *key, const char
 	html_f(r, "<div class=\"tile\" data-kpi=\"%s\"><span class=\"label\">%s</span><span class=\"value\"%s>%s</span>",
 		key, label, json_is_true(json_object_get(json_object_get(t, key), "short"))
 		? arena_printf(&r->arena, " title=\"%s\"", T(r, "Less than 15 minutes of calling time: too early for a rate per hour"))
-		: "", percent ? pct(r, v) : num(r, v, decimals));
+		: "", percent ? page_pct(r, v) : page_num(r, v, decimals));
 	if (!isnan(lo))
-		html_f(r, "<span class=\"ci\">%s %s – %s</span>", T(r, "95% interval"), percent ? pct(r, lo) : num(r, lo, decimals),
-			percent ? pct(r, hi) : num(r, hi, decimals));
+		html_f(r, "<span class=\"ci\">%s %s – %s</span>", T(r, "95% interval"), percent ? page_pct(r, lo) : page_num(r, lo, decimals),
+			percent ? page_pct(r, hi) : page_num(r, hi, decimals));
 	/* Per-hour rates count calling time: their n is shown in hours. */
 	if (strstr(key, "_per_hour"))
-		html_f(r, "<span class=\"n\">n = %s h</span></div>", num(r, (double)n / 3600.0, 1));
+		html_f(r, "<span class=\"n\">n = %s h</span></div>", page_num(r, (double)n / 3600.0, 1));
 	else
 		html_f(r, "<span class=\"n\">n = %lld</span></div>", n);
 }
@@ -113,7 +114,7 @@ static void tile_duration(struct http_req *r, json_t *t, const char *key, const 
 static void tile_count(struct http_req *r, json_t *t, const char *key, const char *label)
 {
 	html_f(r, "<div class=\"tile\" data-kpi=\"%s\"><span class=\"label\">%s</span><span class=\"value\">%s</span></div>",
-		key, label, num(r, (double)count_of(t, key), 0));
+		key, label, page_num(r, (double)count_of(t, key), 0));
 }
 
 /* Charts --------------------------------------------------------------------------------- */
@@ -129,11 +130,11 @@ static bool unplaced_note(struct http_req *r, json_t *report)
 	if (!n)
 		return false;
 	html_f(r, "<p class=\"muted\" data-unplaced=\"%lld\">%s %s</p>", (long long)json_integer_value(n),
-		num(r, (double)json_integer_value(n), 0), T(r, "calls of an imported history have no time of day: no hour shows them."));
+		page_num(r, (double)json_integer_value(n), 0), T(r, "calls of an imported history have no time of day: no hour shows them."));
 	return json_array_size(json_object_get(report, "groups")) == 0;
 }
 
-static void chart_hours(struct http_req *r, json_t *groups)
+void page_chart_hours(struct http_req *r, json_t *groups)
 {
 	const int W = 720, H = 260, L = 40, B = 30, top = 10;
 	double max = 0;
@@ -166,7 +167,7 @@ static void chart_hours(struct http_req *r, json_t *groups)
 			"<text x=\"%d\" y=\"%S\" class=\"axis\" text-anchor=\"end\">%s</text>"
 			"<text x=\"%d\" y=\"%S\" class=\"axis\">%d%%</text>",
 			L, W - 40, arena_printf(&r->arena, "%.1f", y), arena_printf(&r->arena, "%.1f", y), L - 4,
-			arena_printf(&r->arena, "%.1f", y + 4), num(r, max * k / 4.0, max < 8 ? 1 : 0), W - 36,
+			arena_printf(&r->arena, "%.1f", y + 4), page_num(r, max * k / 4.0, max < 8 ? 1 : 0), W - 36,
 			arena_printf(&r->arena, "%.1f", y + 4), k * 25);
 	}
 	json_array_foreach(groups, i, g) {
@@ -179,12 +180,12 @@ static void chart_hours(struct http_req *r, json_t *groups)
 			html_f(r, "<rect class=\"bar calls\" x=\"%S\" y=\"%S\" width=\"%S\" height=\"%S\"><title>%s %s: %s</title></rect>",
 				arena_printf(&r->arena, "%.1f", x + step * 0.1), arena_printf(&r->arena, "%.1f", top + ph - ph * cph / max),
 				arena_printf(&r->arena, "%.1f", bw), arena_printf(&r->arena, "%.1f", ph * cph / max),
-				jstr_key(g), T(r, "calls per hour"), num(r, cph, 1));
+				jstr_key(g), T(r, "calls per hour"), page_num(r, cph, 1));
 		if (!isnan(vph))
 			html_f(r, "<rect class=\"bar convs\" x=\"%S\" y=\"%S\" width=\"%S\" height=\"%S\"><title>%s %s: %s</title></rect>",
 				arena_printf(&r->arena, "%.1f", x + step * 0.1 + bw), arena_printf(&r->arena, "%.1f", top + ph - ph * vph / max),
 				arena_printf(&r->arena, "%.1f", bw), arena_printf(&r->arena, "%.1f", ph * vph / max),
-				jstr_key(g), T(r, "conversations per hour"), num(r, vph, 1));
+				jstr_key(g), T(r, "conversations per hour"), page_num(r, vph, 1));
 		if (!isnan(cr)) {
 			double cx = x + step / 2;
 
@@ -193,7 +194,7 @@ static void chart_hours(struct http_req *r, json_t *groups)
 				arena_printf(&r->arena, "%.1f", cx), arena_printf(&r->arena, "%.1f", cx),
 				arena_printf(&r->arena, "%.1f", top + ph - ph * lo), arena_printf(&r->arena, "%.1f", top + ph - ph * hi),
 				arena_printf(&r->arena, "%.1f", cx), arena_printf(&r->arena, "%.1f", top + ph - ph * cr),
-				jstr_key(g), T(r, "contact rate"), pct(r, cr), pct(r, lo), pct(r, hi));
+				jstr_key(g), T(r, "contact rate"), page_pct(r, cr), page_pct(r, lo), page_pct(r, hi));
 		}
 		html_f(r, "<text class=\"axis\" x=\"%S\" y=\"%d\" text-anchor=\"middle\">%s h</text>",
 			arena_printf(&r->arena, "%.1f", x + step / 2), H - 10, jstr_key(g));
@@ -204,7 +205,7 @@ static void chart_hours(struct http_req *r, json_t *groups)
 }
 
 /* Weekday × hour heatmap of the contact rate; pale cells have few calls. */
-static void chart_heatmap(struct http_req *r, json_t *groups)
+void page_chart_heatmap(struct http_req *r, json_t *groups)
 {
 	static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 	int hmin = 24, hmax = -1;
@@ -249,7 +250,7 @@ static void chart_heatmap(struct http_req *r, json_t *groups)
 		html_f(r, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"rgb(%d,%d,%d)\" fill-opacity=\"%S\">"
 			"<title>%s %d h: %s, n = %lld</title></rect><text class=\"cell%S\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%S</text>",
 			L + cw * (h - hmin), top + ch * d, cw - 2, ch - 2, shade - 40 > 0 ? shade - 40 : 0, shade, shade - 20 > 0 ? shade - 20 : 0,
-			arena_printf(&r->arena, "%.2f", op), T(r, days[d]), h, pct(r, v), n, shade < 150 ? " dark" : "",
+			arena_printf(&r->arena, "%.2f", op), T(r, days[d]), h, page_pct(r, v), n, shade < 150 ? " dark" : "",
 			L + cw * (h - hmin) + cw / 2 - 1, top + ch * d + 17, arena_printf(&r->arena, "%.0f", v * 100));
 	}
 	html_f(r, "</svg><p class=\"legend\" id=\"heat-legend\">%s</p>",
@@ -257,7 +258,7 @@ static void chart_heatmap(struct http_req *r, json_t *groups)
 }
 
 /* Horizontal bars: label, count, share of the first bar. */
-static void bars(struct http_req *r, const char *title, int nbars, const char *const *labels, const long long *values)
+void page_bars(struct http_req *r, const char *title, int nbars, const char *const *labels, const long long *values)
 {
 	const int W = 560, L = 170, bh = 24;
 	long long max = 1;
@@ -273,7 +274,7 @@ static void bars(struct http_req *r, const char *title, int nbars, const char *c
 			"<rect class=\"bar calls\" x=\"%d\" y=\"%d\" width=\"%S\" height=\"%d\"/>"
 			"<text class=\"axis\" x=\"%S\" y=\"%d\">%s</text>",
 			L - 8, i * (bh + 6) + 17, labels[i], L, i * (bh + 6), arena_printf(&r->arena, "%.1f", w), bh,
-			arena_printf(&r->arena, "%.1f", L + w + 6), i * (bh + 6) + 17, num(r, (double)values[i], 0));
+			arena_printf(&r->arena, "%.1f", L + w + 6), i * (bh + 6) + 17, page_num(r, (double)values[i], 0));
 	}
 	html_f(r, "</svg>");
 }
@@ -311,7 +312,7 @@ static void chart_weeks(struct http_req *r, json_t *groups, const char *key, con
 		sb_addf(&pts, "%.1f,%.1f ", x, y);
 		html_f(r, "<circle class=\"rate\" cx=\"%S\" cy=\"%S\" r=\"3\"><title>%s: %s</title></circle>",
 			arena_printf(&r->arena, "%.1f", x), arena_printf(&r->arena, "%.1f", y), jstr_key(g),
-			percent ? pct(r, v) : num(r, v, 1));
+			percent ? page_pct(r, v) : page_num(r, v, 1));
 		if (i == 0 || i == n - 1 || n <= 8)
 			html_f(r, "<text class=\"axis\" x=\"%S\" y=\"%d\" text-anchor=\"middle\">%s</text>",
 				arena_printf(&r->arena, "%.1f", x), H - 8, jstr_key(g));
@@ -319,7 +320,7 @@ static void chart_weeks(struct http_req *r, json_t *groups, const char *key, con
 	html_f(r, "<polyline class=\"trend\" points=\"%s\"/>"
 		"<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
 		"<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text></svg>",
-		pts.buf, L - 6, top + 8, percent ? pct(r, max) : num(r, max, 1), L - 6, H - B);
+		pts.buf, L - 6, top + 8, percent ? page_pct(r, max) : page_num(r, max, 1), L - 6, H - B);
 	sb_release(&pts);
 }
 
@@ -351,7 +352,7 @@ static void funnel(struct http_req *r, const char *kind, const char *title, cons
 
 	html_f(r, "<section class=\"half funnel\" data-kind=\"%s\" aria-labelledby=\"funnel-h-%s\"><h2 id=\"funnel-h-%s\">%s</h2>",
 		kind ? kind : "", kind ? kind : "all", kind ? kind : "all", title);
-	bars(r, title, sales ? 3 : 4, labels, values);
+	page_bars(r, title, sales ? 3 : 4, labels, values);
 	html_f(r, "</section>");
 }
 
@@ -374,7 +375,7 @@ static int kpi(struct http_req *r, const struct app_kpi_query *base, const char 
  * number format. */
 static const char *q_text(struct http_req *r, double q)
 {
-	return q < 0.001 ? arena_printf(&r->arena, "< %s", num(r, 0.001, 3)) : arena_printf(&r->arena, "= %s", num(r, q, 3));
+	return q < 0.001 ? arena_printf(&r->arena, "< %s", page_num(r, 0.001, 3)) : arena_printf(&r->arena, "= %s", page_num(r, q, 3));
 }
 
 /* The fates of appointments the forced-appointment tests look at, for the catalogue. */
@@ -430,11 +431,11 @@ static const char *compared(struct http_req *r, json_t *rate, bool per_hour)
 	if (!json_is_number(v))
 		return "—";
 	if (per_hour)
-		return arena_printf(&r->arena, "%s [%s–%s]", num(r, json_number_value(v), 1),
-			num(r, json_number_value(json_object_get(rate, "low")), 1),
-			num(r, json_number_value(json_object_get(rate, "high")), 1));
-	return arena_printf(&r->arena, "%s [%s–%s]", pct(r, json_number_value(v)),
-		pct(r, json_number_value(json_object_get(rate, "low"))), pct(r, json_number_value(json_object_get(rate, "high"))));
+		return arena_printf(&r->arena, "%s [%s–%s]", page_num(r, json_number_value(v), 1),
+			page_num(r, json_number_value(json_object_get(rate, "low")), 1),
+			page_num(r, json_number_value(json_object_get(rate, "high")), 1));
+	return arena_printf(&r->arena, "%s [%s–%s]", page_pct(r, json_number_value(v)),
+		page_pct(r, json_number_value(json_object_get(rate, "low"))), page_pct(r, json_number_value(json_object_get(rate, "high"))));
 }
 
 /* Scripts compared (docs/SCRIPTS.md), once the campaign runs two variants or more: the
@@ -482,6 +483,16 @@ static void scripts_section(struct http_req *r, const char *campaign)
 	json_decref(out);
 }
 
+/* This month ("2026-12"), in UTC, for a report with no period chosen. */
+static const char *current_month(struct http_req *r)
+{
+	time_t now = (time_t)app_now(r->app);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	return arena_printf(&r->arena, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+}
+
 void page_dashboard(struct http_req *r)
 {
 	const char *campaign = http_query(r, "campaign"), *agent = http_query(r, "agent");
@@ -513,6 +524,12 @@ void page_dashboard(struct http_req *r)
 		"name=\"to\" value=\"%s\"></label><button type=\"submit\">%s</button></form>",
 		T(r, "From"), q.from, T(r, "To"), q.to, T(r, "Show"));
 	/* The figures by hour and by day as a workbook (docs/EXPORTS.md). */
+	/* The campaign's report on paper: the period shown (or this month), the agent's alone if one is chosen. */
+	if (q.campaign && (strcmp(r->session.user.role, "manager") == 0 || strcmp(r->session.user.role, "admin") == 0))
+		html_f(r, "<p class=\"downloads\"><a id=\"report-pdf\" download href=\"/api/v1/report?campaign=%S&amp;period=%S%S%S\">%s</a></p>",
+			html_url(r, q.campaign), html_url(r, q.from && q.to ? arena_printf(&r->arena, "%s..%s", q.from, q.to)
+			: q.from ? arena_printf(&r->arena, "%s..%s", q.from, q.from) : current_month(r)),
+			q.agent ? "&amp;agent=" : "", q.agent ? html_url(r, q.agent) : "", T(r, "Download the report (PDF)"));
 	html_f(r, "<p class=\"downloads\"><a id=\"kpi-xlsx\" download href=\"/api/v1/kpi?by=day&amp;format=xlsx%S%S%S%S%S%S%S%S\">%s</a></p>",
 		q.campaign ? "&amp;campaign=" : "", q.campaign ? html_url(r, q.campaign) : "", q.agent ? "&amp;agent=" : "",
 		q.agent ? html_url(r, q.agent) : "", q.from ? "&amp;from=" : "", q.from ? html_url(r, q.from) : "",
@@ -531,7 +548,7 @@ void page_dashboard(struct http_req *r)
 			" title=\"%s\">—</span></div>", T(r, "Calling hours"), T(r, "No time of day in this history"));
 	else
 		html_f(r, "<div class=\"tile\" data-kpi=\"calling_seconds\"><span class=\"label\">%s</span><span class=\"value\">%s h</span></div>",
-			T(r, "Calling hours"), num(r, (double)count_of(t, "calling_seconds") / 3600.0, 1));
+			T(r, "Calling hours"), page_num(r, (double)count_of(t, "calling_seconds") / 3600.0, 1));
 	tile_rate(r, t, "calls_per_hour", T(r, "Calls per hour"), false, 1);
 	tile_rate(r, t, "conversations_per_hour", T(r, "Conversations per hour"), false, 1);
 	tile_rate(r, t, "contact_rate", T(r, "Contact rate"), true, 1);
@@ -581,7 +598,7 @@ void page_dashboard(struct http_req *r)
 				"<span class=\"value\">%lld / %lld</span>", keys[k], T(r, labels[k]), count_of(x, "done"), goal);
 			if (!isnan(progress))
 				html_f(r, "<meter min=\"0\" max=\"1\" value=\"%S\">%s</meter>",
-					arena_printf(&r->arena, "%.3f", fmin(1.0, progress)), pct(r, progress));
+					arena_printf(&r->arena, "%.3f", fmin(1.0, progress)), page_pct(r, progress));
 			if (json_object_get(x, "agents"))
 				html_f(r, "<span class=\"n\">%lld × %lld %s</span>", count_of(x, "target"), count_of(x, "agents"),
 					T(r, "agents"));
@@ -614,12 +631,12 @@ void page_dashboard(struct http_req *r)
 				json_t *v = json_object_get(g, keys[k]);
 
 				cells[k] = json_is_number(v) ? arena_printf(&r->arena, k == 3 ? "%s" : "%s s",
-					num(r, json_number_value(v), k == 3 ? 1 : 0)) : "—";
+					page_num(r, json_number_value(v), k == 3 ? 1 : 0)) : "—";
 			}
 			html_f(r, "<tr data-dialing=\"%s\"><th scope=\"row\">%s</th><td>%lld</td><td>%s [%s–%s]</td><td>%s</td>"
 				"<td>%s</td><td>%s</td><td>%s</td></tr>", jstr_key(g), T(r, jstr_key(g)), count_of(g, "calls"),
-				pct(r, json_number_value(json_object_get(c, "value"))), pct(r, json_number_value(json_object_get(c, "low"))),
-				pct(r, json_number_value(json_object_get(c, "high"))), cells[0], cells[1], cells[2], cells[3]);
+				page_pct(r, json_number_value(json_object_get(c, "value"))), page_pct(r, json_number_value(json_object_get(c, "low"))),
+				page_pct(r, json_number_value(json_object_get(c, "high"))), cells[0], cells[1], cells[2], cells[3]);
 		}
 		html_f(r, "</tbody></table><p class=\"muted\">%s</p></section>",
 			T(r, "Calls per busy hour: the calls over the agents' time ringing, talking and waiting between calls (a wait over 30 min is a break)."));
@@ -628,12 +645,12 @@ void page_dashboard(struct http_req *r)
 		scripts_section(r, q.campaign);
 	html_f(r, "<section aria-labelledby=\"hours-h\"><h2 id=\"hours-h\">%s</h2>", T(r, "By hour of day"));
 	if (!unplaced_note(r, hours))
-		chart_hours(r, json_object_get(hours, "groups"));
+		page_chart_hours(r, json_object_get(hours, "groups"));
 	html_f(r, "</section><section aria-labelledby=\"heat-h\"><h2 id=\"heat-h\">%s</h2>", T(r, "Contact rate, weekday × hour"));
 	if (kpi(r, &q, "weekday-hour", &heat))
 		goto out;
 	if (!unplaced_note(r, heat))
-		chart_heatmap(r, json_object_get(heat, "groups"));
+		page_chart_heatmap(r, json_object_get(heat, "groups"));
 	html_f(r, "</section>");
 	if (q.campaign) {
 		long long counts[] = {count_of(t, "calls"), count_of(t, "conversations"), count_of(t, "appointments"),
@@ -703,7 +720,7 @@ void page_dashboard(struct http_req *r)
 		json_decref(known);
 		html_f(r, "<section class=\"half\" aria-labelledby=\"out-h\"><h2 id=\"out-h\">%s</h2>", T(r, "Outcomes of conversations"));
 		if (n)
-			bars(r, T(r, "Outcomes of conversations"), (int)n, labels, values);
+			page_bars(r, T(r, "Outcomes of conversations"), (int)n, labels, values);
 		else
 			html_f(r, "<p class=\"muted\">%s</p>", T(r, "No conversation in this period."));
 		html_f(r, "</section>");
@@ -738,19 +755,19 @@ void page_dashboard(struct http_req *r)
 				if (json_is_true(json_object_get(x, "significant")))
 					sb_addf(&why, "%s%s%s%s / %s (q %s)", why.len ? "; " : "",
 						T(r, json_string_value(json_object_get(x, "test"))), strcmp(r->lang, "fr") == 0 ? " : " : ": ",
-						pct(r, json_real_value(json_object_get(x, "agent_share"))),
-						pct(r, json_real_value(json_object_get(x, "team_share"))),
+						page_pct(r, json_real_value(json_object_get(x, "agent_share"))),
+						page_pct(r, json_real_value(json_object_get(x, "team_share"))),
 						q_text(r, json_real_value(json_object_get(x, "q_value"))));
 
 			html_f(r, "<tr%S><th scope=\"row\">%s</th><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s <small>n=%lld</small></td>"
 				"<td>%s <small>n=%lld</small></td><td>%s</td><td>%s</td></tr>",
-				flag ? " class=\"flagged\"" : "", jstr_key(g), num(r, (double)count_of(g, "calls"), 0),
-				num(r, rate_value(g, "calls_per_hour", "value"), 1), pct(r, rate_value(g, "contact_rate", "value")),
-				pct(r, rate_value(g, "appointments_per_conversation", "value")),
-				pct(r, rate_value(g, "relevant_appointment_rate", "value")),
+				flag ? " class=\"flagged\"" : "", jstr_key(g), page_num(r, (double)count_of(g, "calls"), 0),
+				page_num(r, rate_value(g, "calls_per_hour", "value"), 1), page_pct(r, rate_value(g, "contact_rate", "value")),
+				page_pct(r, rate_value(g, "appointments_per_conversation", "value")),
+				page_pct(r, rate_value(g, "relevant_appointment_rate", "value")),
 				(long long)rate_value(g, "relevant_appointment_rate", "n"),
-				pct(r, rate_value(g, "sales_per_appointment", "value")),
-				(long long)rate_value(g, "sales_per_appointment", "n"), pct(r, rate_value(g, "qualification_rate", "value")),
+				page_pct(r, rate_value(g, "sales_per_appointment", "value")),
+				(long long)rate_value(g, "sales_per_appointment", "n"), page_pct(r, rate_value(g, "qualification_rate", "value")),
 				flag ? T(r, "forced appointments?") : "");
 			if (flag)
 				html_f(r, "<tr class=\"flagged evidence\"><td></td><td colspan=\"8\"><small>%s</small></td></tr>", why.buf);

@@ -103,4 +103,60 @@ check("the dashboard offers the figures as a workbook",
 st, j = mia.call("GET", "/api/v1/kpi?format=pdf")
 check("an unknown format refused", st == 400, st)
 
+# The campaign report as PDF: A4, fonts embedded, the figures the KPIs say, in French.
+import subprocess
+
+
+def pdftext(path):
+    return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
+
+
+def spaced(s):
+    """Runs of blanks (French thousands use a narrow no-break space) as one space."""
+    return " ".join(s.replace("\u202f", " ").replace("\u00a0", " ").split())
+
+
+pdf = os.path.join(WORK, "report.pdf")
+info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout
+check("report: A4", "595.28 x 841.89 pts (A4)" in info, info)
+fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+check("report: every font embedded", fonts and all(line.split()[-5] == "yes" for line in fonts), fonts)
+text = spaced(pdftext(pdf))
+week = json.load(open(os.path.join(WORK, "kpi-week.json")))["totals"]
+check("report: its title and period in French", "Rapport de campagne — Export" in text and
+      "Du 30/11/2026 au 06/12/2026" in text, text[:200])
+cr = week["contact_rate"]
+said = f"{cr['value'] * 100:.1f} %".replace(".", ",")
+check("report: the contact rate, its interval and n as the KPIs say",
+      said in text and f"{cr['low'] * 100:.1f} % – {cr['high'] * 100:.1f} %".replace(".", ",") in text and
+      f"n = {cr['n']}" in text, (said, text[:600]))
+apc = week["appointments_per_conversation"]
+check("report: appointments per conversation", f"{apc['value'] * 100:.1f} %".replace(".", ",") in text)
+check("report: the counts, the funnel, the charts, the agents",
+      all(w in text for w in ("Appels", "Conversations", "Rendez-vous", "Entonnoir", "Par heure de la journée",
+                              "Taux de contact, jour × heure", "Quantité et qualité, côte à côte", "alice")), text)
+check("report: what the figures say", "Ce que disent les chiffres" in text)
+en = spaced(pdftext(os.path.join(WORK, "report-en.pdf")))
+check("report: in English on request", "Campaign report — Export" in en and "From 2026-11-30 to 2026-12-06" in en and
+      "Key figures" in en, en[:200])
+# Its pages rendered, and not blank.
+subprocess.run(["pdftoppm", "-r", "40", "-png", pdf, os.path.join(WORK, "page")], check=True)
+pages = sorted(f for f in os.listdir(WORK) if f.startswith("page") and f.endswith(".png"))
+check("report: its pages render", len(pages) >= 1 and all(os.path.getsize(os.path.join(WORK, f)) > 2000 for f in pages),
+      pages)
+out_dir = os.environ.get("TELEPRO_WEB_ARTEFACTS")
+if out_dir:
+    os.makedirs(out_dir, exist_ok=True)
+    for f in pages:
+        with open(os.path.join(WORK, f), "rb") as src, open(os.path.join(out_dir, "report-" + f), "wb") as dst:
+            dst.write(src.read())
+# The dashboard's link, and the download.
+c = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+c.request("GET", "/api/v1/report?campaign=Export&period=2026-W49", headers={"Cookie": mia.cookie})
+res = c.getresponse()
+body = res.read()
+check("GET /api/v1/report: the PDF", res.status == 200 and res.getheader("Content-Type") == "application/pdf" and
+      body.startswith(b"%PDF-"), (res.status, res.getheader("Content-Type")))
+check("the dashboard offers the report", 'id="report-pdf"' in page and "/api/v1/report?campaign=Export&amp;period=" in page)
+
 finish("exports")

@@ -2,8 +2,9 @@
 # Spreadsheets (docs/EXPORTS.md): a short day at the desk, then the KPIs, the appointments
 # and the prospect file as .xlsx (read back with Debian's python3-openpyxl: numbers as
 # numbers, rates as percentages, dates as dates, the header frozen and filtered, no cell a
-# formula), the same as CSV for French Excel (--excel), and the dashboard's and the
-# appointments page's downloads (exports_test.py).
+# formula), the same as CSV for French Excel (--excel), the campaign report as PDF (read
+# back with poppler-utils), and the dashboard's and the appointments page's downloads
+# (exports_test.py).
 # Usage: tests/exports/run.sh TELEPRO
 set -euo pipefail
 T=$1
@@ -49,7 +50,14 @@ day appointment result 1 --status held --relevant yes --result won --amount 4800
 "$T" appointment list --format json >"$work/appointments.json"
 "$T" export prospects --campaign Export --format xlsx --output "$work/prospects.xlsx"
 "$T" export prospects --campaign Export --excel >"$work/prospects-excel.csv"
+# The campaign report (docs/REPORT.md): French by default, English on request.
+"$T" report --campaign Export --period 2026-W49 --output "$work/report.pdf"
+"$T" report --campaign Export --period 2026-W49 --lang en --output "$work/report-en.pdf"
+"$T" kpi --campaign Export --from 2026-11-30 --to 2026-12-06 --format json >"$work/kpi-week.json"
 rc=0
+"$T" report --campaign Export --period 2027-W53 --output "$work/no.pdf" 2>"$work/err" && rc=1
+grep -q "period: '2027-W53': no such ISO week" "$work/err" || { echo "FAIL: a week that does not exist"; cat "$work/err"; rc=1; }
+[ ! -e "$work/no.pdf" ] || { echo "FAIL: a refused report wrote a file"; rc=1; }
 "$T" kpi --format xlsx >/dev/null 2>"$work/err" && rc=1
 grep -q -- "--format xlsx and --output FILE go together" "$work/err" || { echo "FAIL: xlsx without --output"; rc=1; }
 

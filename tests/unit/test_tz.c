@@ -177,6 +177,35 @@ static void test_dates(void **state)
 	assert_int_equal(date_parse_time("9:30", "time", &t, &err), TP_EUSAGE);
 }
 
+/* A report's period (date_parse_period): ISO weeks as Python's isocalendar gives them, months,
+ * ranges; weeks, months and days that do not exist refused. */
+static void test_periods(void **state)
+{
+	static const struct {
+		const char *text;
+		int from, to;
+	} ok[] = {{"2026-W49", 20261130, 20261206}, {"2026-W53", 20261228, 20270103}, {"2026-W01", 20251229, 20260104},
+		{"2020-W53", 20201228, 20210103}, {"2026-11", 20261101, 20261130}, {"2026-02", 20260201, 20260228},
+		{"2028-02", 20280201, 20280229}, {"2026-12-01..2026-12-31", 20261201, 20261231}, {"2026-12-03", 20261203, 20261203}};
+	static const char *const bad[] = {"2027-W53", "2026-W00", "2026-13", "2026-04-31", "2026-12-31..2026-12-01", "W49",
+		"", "2026-W4", "2026-11-"};
+	struct tp_error err;
+	int from, to;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(date_parse_period(ok[i].text, "period", &from, &to, &err), 0);
+		assert_int_equal(from, ok[i].from);
+		assert_int_equal(to, ok[i].to);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(date_parse_period(bad[i], "period", &from, &to, &err), TP_EUSAGE);
+		assert_string_equal(err.field, "period");
+	}
+	assert_int_equal(date_parse_period("2027-W53", "period", &from, &to, &err), TP_EUSAGE);
+	assert_string_equal(err.reason, "'2027-W53': no such ISO week");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_gap_and_repeat),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_periods),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
