@@ -279,6 +279,7 @@ EXPECTED = {
     "POST /api/v1/appointments/{id}/result": "sales,manager,admin", "GET /api/v1/kpi": "signed-in",
     "GET /api/v1/appointments/{id}/ics": "sales,manager,admin", "POST /api/v1/users/{name}/calendar": "signed-in",
     "DELETE /api/v1/users/{name}/calendar": "signed-in", "GET /calendar/{token}": "public",
+    "GET /api/v1/report": "manager,admin",
     "GET /api/v1/prospects": "manager,admin", "POST /api/v1/imports": "manager,admin", "GET /api/v1/insights/{kind}": "signed-in", "GET /api/v1/users": "manager,admin", "POST /api/v1/users": "admin",
     "PATCH /api/v1/users/{name}": "signed-in", "GET /": "public", "GET /login": "public", "POST /login": "public",
     "POST /logout": "signed-in", "POST /lang": "signed-in", "GET /static/app.css": "public",
