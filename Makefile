@@ -39,6 +39,7 @@ bench:
 	bench/pg.sh $(BENCH_BUILD)
 	bench/web.sh $(BENCH_BUILD)
 	bench/exports.sh $(BENCH_BUILD)
+	bench/report.sh $(BENCH_BUILD)
 	bench/dialer.sh $(BENCH_BUILD)
 
 fuzz:

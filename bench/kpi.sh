@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/kpi.sh BUILD: the KPI report at scale. Generates CALLS calls (default 10,000,000)
-# over two years for 500 agents in 20 campaigns, straight into the calls table, builds the
+# over two years for 500 agents in 20 campaigns (CAMPAIGNS=N), straight into the calls table, builds the
 # counters and rollups from them once, then times the full KPI JSON (totals, by hour, by
 # agent, by week) read by `telepro kpi` from the counters, beside the same KPIs computed
 # by GROUP BY over the raw calls in the sqlite3 command, in the same run.
@@ -11,14 +11,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 out="$here/out"
 calls=${CALLS:-10000000}
+campaigns=${CAMPAIGNS:-20}
 db="$out/kpi-$calls.db"
+[ "$campaigns" = 20 ] || db="$out/kpi-$calls-$campaigns.db"
 mkdir -p "$out"
 
 if [ ! -f "$db" ]; then
   echo "kpi bench: generating $calls calls (once; kept in $db)"
   rm -f "$db".tmp*
   "$T" --db "sqlite:$db.tmp" init >/dev/null
-  for c in $(seq 1 20); do
+  for c in $(seq 1 "$campaigns"); do
     "$T" --db "sqlite:$db.tmp" campaign add "Campagne $c" --kind appointment --block 14:00-16:00 >/dev/null
   done
   sqlite3 "$db.tmp" <<SQL
@@ -32,7 +34,7 @@ g AS (SELECT i, i % 500 + 1 AS agent, i * 730 / $calls AS d, (i * 2654435761) % 
              (i * 40503) % 9 AS o FROM n)
 INSERT INTO calls (campaign_id, agent_id, started_at, ring_seconds, talk_seconds, result, outcome_id,
                    local_day, local_hour, local_weekday)
-SELECT (agent - 1) % 20 + 1, agent, 1735722000 + d * 86400 + (9 + (i / 500) % 9) * 3600, 15,
+SELECT (agent - 1) % $campaigns + 1, agent, 1735722000 + d * 86400 + (9 + (i / 500) % 9) * 3600, 15,
        CASE WHEN h < 25 THEN 60 + (i * 7919) % 1200 ELSE 0 END,
        CASE WHEN h < 25 THEN 'conversation' WHEN h < 50 THEN 'no_answer' WHEN h < 60 THEN 'busy'
             WHEN h < 75 THEN 'voicemail' WHEN h < 95 THEN 'gatekeeper' ELSE 'wrong_number' END,
@@ -110,7 +112,7 @@ single=$(median_ms "$T" --db "sqlite:$db" kpi --by agent --format json)
 tp=$(median_ms tp_report)
 sq_a=$(date +%s%N); sq_report >/dev/null; sq_b=$(date +%s%N)
 sq=$(( (sq_b - sq_a) / 1000000 ))
-echo "kpi bench: $calls calls, 500 agents, 20 campaigns, 730 days ($(du -h "$db" | cut -f1) database)"
+echo "kpi bench: $calls calls, 500 agents, $campaigns campaigns, 730 days ($(du -h "$db" | cut -f1) database)"
 printf '%-52s %10s ms\n' "telepro kpi: totals + by hour + by agent + by week" "$tp"
 printf '%-52s %10s ms\n' "  of which one command (--by agent), process included" "$single"
 printf '%-52s %10s ms\n' "sqlite3: the same by GROUP BY over raw calls" "$sq"
