@@ -6,7 +6,7 @@ set -eu
 
 build="build-essential g++ pkg-config meson ninja-build libsqlite3-dev libpq-dev
  libjansson-dev libcsv-dev libsodium-dev libphonenumber-dev libmicrohttpd-dev libcmark-dev
- libsofia-sip-ua-dev libical-dev libxlsxwriter-dev libcairo2-dev librsvg2-dev fonts-dejavu-core gettext tzdata"
+ libsofia-sip-ua-dev libical-dev libxlsxwriter-dev libcairo2-dev librsvg2-dev libcurl4-openssl-dev fonts-dejavu-core gettext tzdata"
 check="libcmocka-dev sip-tester openssl python3-icalendar python3-openpyxl poppler-utils clang libclang-rt-14-dev sqlite3 python3 postgresql postgresql-client curl chromium"
 bench="sqlite3 time python3 postgresql postgresql-client wrk curl sip-tester poppler-utils"
 pg="postgresql postgresql-client"

@@ -760,8 +760,36 @@ function initCalendarFeed(box) {
   });
 }
 
+// Webhooks (admins): add one (its secret shown once), test or remove one.
+function initWebhooks(box) {
+  words = Object.assign(words, JSON.parse(box.dataset.t || '{}'));
+  for (const card of box.querySelectorAll('article.hook')) {
+    const say = (text, error) => card.querySelector('.hook-status').replaceChildren(
+      el('span', { class: error ? 'message error' : 'muted', text }));
+    card.querySelector('.hook-test').addEventListener('click', async () => {
+      try { await api('POST', '/webhooks/' + card.dataset.hook + '/test', {}); say(t('Sent: see the log below in a moment.')); }
+      catch (e) { say(e.message, true); }
+    });
+    card.querySelector('.hook-remove').addEventListener('click', async () => {
+      try { await api('DELETE', '/webhooks/' + card.dataset.hook); location.reload(); } catch (e) { say(e.message, true); }
+    });
+  }
+  $('#hook-add').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const events = [...document.querySelectorAll('#hook-add input[name=events]:checked')].map((x) => x.value);
+    try {
+      const j = await api('POST', '/webhooks', { url: $('#hook-url').value, events });
+      $('#hook-secret').replaceChildren(el('span', { text: t('Its secret, shown once: keep it to check the signatures:') + ' ' }),
+        el('code', { id: 'hook-secret-value', text: j.secret }));
+    } catch (err) {
+      $('#hook-secret').replaceChildren(el('span', { class: 'message error', role: 'alert', text: err.message }));
+    }
+  });
+}
+
 document.addEventListener('DOMContentLoaded', () => {
   for (const box of document.querySelectorAll('.calendar-feed')) initCalendarFeed(box);
+  if ($('#webhooks')) initWebhooks($('#webhooks'));
   if ($('#desk')) initDesk($('#desk'));
   if ($('#team')) initTeam($('#team'));
   if ($('#import')) initImport($('#import'));

@@ -287,6 +287,25 @@ TP_MUST_USE int app_appointments_xlsx(struct app *a, const char *sales, const ch
 TP_MUST_USE int app_export_prospects_xlsx(struct app *a, const char *campaign, const char *path,
 	struct tp_error *err);
 
+/* Webhooks (app_webhooks.c, docs/WEBHOOKS.md) -------------------------------------------- */
+
+/* Admins: a hook for url and events ("call.logged,appointment.booked"): {"id","url",
+ * "events","secret"} (the secret, once); the hooks with their deliveries' counts; one
+ * removed (what it had pending is not sent); its latest 100 deliveries; a test event. */
+TP_MUST_USE int app_webhook_add(struct app *a, const char *url, const char *events, json_t **out,
+	struct tp_error *err);
+TP_MUST_USE int app_webhook_list(struct app *a, json_t **out, struct tp_error *err);
+TP_MUST_USE int app_webhook_remove(struct app *a, int64_t id, struct tp_error *err);
+TP_MUST_USE int app_webhook_deliveries(struct app *a, int64_t id, json_t **out, struct tp_error *err);
+TP_MUST_USE int app_webhook_test(struct app *a, int64_t id, struct tp_error *err);
+/* The worker of `telepro serve` that sends the deliveries (its own database connection);
+ * backoff: seconds before a failed delivery's first retry (each next doubles, at most an
+ * hour apart, for a day). */
+struct app_webhooks;
+TP_MUST_USE int app_webhooks_start(struct app_webhooks **out, const char *db_url, int backoff_seconds,
+	struct tp_error *err);
+void app_webhooks_stop(struct app_webhooks *w);
+
 /* Calendars (app_calendar.c, docs/CALENDARS.md) ------------------------------------------ */
 
 /* The appointments (as app_appointment_list sees them; id: one, 0: all) as an iCalendar

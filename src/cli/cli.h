@@ -48,6 +48,7 @@ int cmd_consent(int argc, char **argv);
 int cmd_person(int argc, char **argv);
 int cmd_insights(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_webhook(int argc, char **argv);
 
 /* Opens the app on cli_db_url acting as cli_as, or as the operating-system user. Returns
  * 0, or prints the error and returns the exit code. *migrated may be NULL. */

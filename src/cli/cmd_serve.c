@@ -90,6 +90,8 @@ int cmd_serve(int argc, char **argv)
 	};
 	int64_t threads = 4, connections = 1000, per_ip = 50, timeout = 30, header = 0, upload_mb = 32, cache_mb = 8;
 	const char *sip_config = NULL;
+	int64_t webhook_retry = 30;
+	struct app_webhooks *hooks = NULL;
 	bool routes = false;
 	const struct cli_opt opts[] = {
 		CLI_OPT_STRING("listen", &o.listen, "HOST:PORT", "where to listen (default 127.0.0.1:8080)"),
@@ -104,6 +106,8 @@ int cmd_serve(int argc, char **argv)
 		CLI_OPT_FLAG("secure-cookies", &o.secure_cookies, "mark the session cookie Secure (behind TLS)"),
 		CLI_OPT_STRING("trust-proxy", &o.trust_proxy, "CIDR[,CIDR...]", "proxies whose X-Forwarded-For is believed"),
 		CLI_OPT_STRING("sip-config", &sip_config, "FILE", "Telepro dials through this SIP account"),
+		CLI_OPT_INT("webhook-retry", &webhook_retry, "SECONDS", 1, 3600,
+			"a failed webhook delivery's first retry; each next one doubles (30)"),
 		CLI_OPT_FLAG("routes", &routes, "list every route and who may use it, then exit"),
 		CLI_OPT_END,
 	};
@@ -140,7 +144,18 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "serve: dialing through SIP from %s (%s)\n", c.local,
 			c.do_register ? "registering" : "no registration");
 	}
+	{
+		struct tp_error err;
+
+		/* The webhooks' deliveries, sent by a worker of their own (docs/WEBHOOKS.md). */
+		tp_error_clear(&err);
+		if (app_webhooks_start(&hooks, o.db_url, (int)webhook_retry, &err)) {
+			app_dialer_stop(o.dialer);
+			return cli_fail(&err);
+		}
+	}
 	rc = http_serve(&o);
+	app_webhooks_stop(hooks);
 	app_dialer_stop(o.dialer);
 	return rc;
 }

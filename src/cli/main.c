@@ -28,6 +28,7 @@ static const char usage[] =
 	"  appointment list|result       appointments and what sales made of them\n"
 	"  kpi [--campaign C] [--by hour|weekday|weekday-hour|day|week|month|agent|campaign|outcome|block]\n"
 	"  report --campaign C --period 2026-W49 --output report.pdf   the campaign report (PDF)\n"
+	"  webhook add|list|remove|deliveries|test   tell other tools of events (admins)\n"
 	"  demo [--seed N] [--weeks W]   fill the database with believable demo data\n"
 	"  migrate --from URL --to URL   copy a whole database (e.g. SQLite to PostgreSQL)\n"
 	"  backup --output FILE          a consistent copy of a SQLite database, while in use\n"
@@ -65,6 +66,7 @@ static const struct {
 	{"person", cmd_person},
 	{"insights", cmd_insights},
 	{"report", cmd_report},
+	{"webhook", cmd_webhook},
 };
 
 /* The options every command takes, wherever they stand (before a "--"). */

@@ -895,6 +895,82 @@ static void insights(struct http_req *r)
 	http_reply_status(r, 404, "kind", "slots, agents, attempts, objectives, followups, file or scripts");
 }
 
+/* Webhooks (admins, docs/WEBHOOKS.md) ----------------------------------------------------- */
+
+static void webhooks(struct http_req *r)
+{
+	struct tp_error err;
+	json_t *out = NULL;
+
+	tp_error_clear(&err);
+	answer(r, app_webhook_list(r->app, &out, &err), &out, &err);
+}
+
+/* POST {"url","events":["call.logged",...]}: 201 with the secret, shown once. */
+static void webhook_add(struct http_req *r)
+{
+	json_t *j = http_json_body(r, HTTP_FIELDS("url", "events")), *ev, *x, *out = NULL;
+	struct strbuf list;
+	struct tp_error err;
+	size_t i;
+
+	if (!j)
+		return;
+	ev = json_object_get(j, "events");
+	if (!json_is_array(ev)) {
+		http_reply_status(r, 400, "events", "an array of events, e.g. [\"appointment.booked\"]");
+		return;
+	}
+	sb_init(&list);
+	json_array_foreach(ev, i, x) {
+		if (!json_is_string(x)) {
+			sb_release(&list);
+			http_reply_status(r, 400, "events", "an array of events, e.g. [\"appointment.booked\"]");
+			return;
+		}
+		sb_addf(&list, "%s%s", i ? "," : "", json_string_value(x));
+	}
+	tp_error_clear(&err);
+	if (app_webhook_add(r->app, api_text(r, j, "url"), list.buf ? list.buf : "", &out, &err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 201, out);
+	sb_release(&list);
+}
+
+static void webhook_remove(struct http_req *r)
+{
+	struct tp_error err;
+	int64_t id = http_param_id(r, 0);
+
+	tp_error_clear(&err);
+	if (app_webhook_remove(r->app, id, &err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "removed", 1));
+}
+
+static void webhook_deliveries(struct http_req *r)
+{
+	struct tp_error err;
+	json_t *out = NULL;
+
+	tp_error_clear(&err);
+	answer(r, app_webhook_deliveries(r->app, http_param_id(r, 0), &out, &err), &out, &err);
+}
+
+static void webhook_test(struct http_req *r)
+{
+	struct tp_error err;
+	int64_t id = http_param_id(r, 0);
+
+	tp_error_clear(&err);
+	if (app_webhook_test(r->app, id, &err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 202, json_pack("{s:I,s:s}", "id", (json_int_t)id, "sent", "test"));
+}
+
 /* Users -------------------------------------------------------------------------------- */
 
 static void users(struct http_req *r)
@@ -1132,6 +1208,11 @@ const struct http_route api_routes[] = {
 	{"GET", "/api/v1/prospects", prospects, APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/imports", import, APP_MANAGER | APP_ADMIN, HTTP_UPLOAD},
 	{"GET", "/api/v1/insights/{kind}", insights, 0, 0},
+	{"GET", "/api/v1/webhooks", webhooks, APP_ADMIN, 0},
+	{"POST", "/api/v1/webhooks", webhook_add, APP_ADMIN, 0},
+	{"DELETE", "/api/v1/webhooks/{id}", webhook_remove, APP_ADMIN, 0},
+	{"GET", "/api/v1/webhooks/{id}/deliveries", webhook_deliveries, APP_ADMIN, 0},
+	{"POST", "/api/v1/webhooks/{id}/test", webhook_test, APP_ADMIN, 0},
 	{"GET", "/api/v1/users", users, APP_MANAGER | APP_ADMIN, 0},
 	{"POST", "/api/v1/users", user_add, APP_ADMIN, 0},
 	{"PATCH", "/api/v1/users/{name}", user_set, 0, 0},

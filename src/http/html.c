@@ -95,6 +95,7 @@ static const struct {
 	{"/campaigns", N_("Campaigns"), "campaigns", APP_MANAGER | APP_ADMIN},
 	{"/appointments", N_("Appointments"), "appointments", APP_SALES | APP_MANAGER | APP_ADMIN},
 	{"/users", N_("Users"), "users", APP_ADMIN | APP_MANAGER},
+	{"/webhooks", N_("Webhooks"), "webhooks", APP_ADMIN},
 	{"/account", N_("My account"), "account", APP_AGENT | APP_SALES | APP_MANAGER | APP_ADMIN},
 };
 
@@ -191,6 +192,9 @@ static const char *const script_words[] = {
 	N_("first version"), N_("variant"), N_("weights"), N_("primary"), N_("script"),
 	/* Calendar feeds (users page, my account). */
 	N_("Revoked: the link no longer works."), N_("Copy this address into your calendar; the old one no longer works."),
+	/* Webhooks (admins). */
+	N_("Sent: see the log below in a moment."), N_("Its secret, shown once: keep it to check the signatures:"),
+	N_("url"), N_("events"),
 };
 
 void html_script_words(struct http_req *r)

@@ -626,6 +626,69 @@ static void users(struct http_req *r)
 	html_end(r);
 }
 
+/* GET /webhooks (admins, docs/WEBHOOKS.md): the addresses told of events, each with its
+ * latest deliveries (the log) and a test; app.js adds, removes and tests through the API. */
+static void webhooks_page(struct http_req *r)
+{
+	static const char *const events[] = {"call.logged", "appointment.booked", "appointment.result", "lead.opted_out",
+		"import.finished"};
+	struct tp_error err;
+	json_t *hooks = NULL, *h, *log, *d;
+	size_t i, k;
+
+	tp_error_clear(&err);
+	if (app_webhook_list(r->app, &hooks, &err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	html_begin(r, T(r, "Webhooks"), "webhooks");
+	html_f(r, "<section id=\"webhooks\"");
+	html_script_words(r);
+	html_f(r, "><p class=\"hint\">%s</p>", T(r, "Other tools (CRM, chat, invoicing) are told of each event by a"
+		" signed POST; a failed delivery is tried again for a day."));
+	json_array_foreach(hooks, i, h) {
+		long long id = (long long)json_integer_value(json_object_get(h, "id"));
+
+		html_f(r, "<article class=\"card hook\" data-hook=\"%lld\"><h2>%s</h2><p>%s · %s %lld · %s %lld · %s %lld</p>"
+			"<p><button type=\"button\" class=\"hook-test\">%s</button> <button type=\"button\" class=\"hook-remove\">%s"
+			"</button> <span class=\"hook-status\" role=\"status\"></span></p>", id,
+			json_string_value(json_object_get(h, "url")), json_string_value(json_object_get(h, "events")),
+			T(r, "delivered"), (long long)json_integer_value(json_object_get(h, "delivered")), T(r, "pending"),
+			(long long)json_integer_value(json_object_get(h, "pending")), T(r, "failed"),
+			(long long)json_integer_value(json_object_get(h, "failed")), T(r, "Send a test event"), T(r, "Remove"));
+		log = NULL;
+		if (app_webhook_deliveries(r->app, id, &log, &err) == 0 && json_array_size(log)) {
+			html_f(r, "<table class=\"deliveries\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">%s</th>"
+				"<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+				T(r, "Event"), T(r, "State"), T(r, "Attempts"), T(r, "Last answer"));
+			json_array_foreach(log, k, d) {
+				if (k == 20)
+					break;
+				html_f(r, "<tr data-state=\"%s\"><td>%lld</td><td>%s</td><td>%s</td><td>%lld</td><td>%s</td></tr>",
+					json_string_value(json_object_get(d, "state")), (long long)json_integer_value(json_object_get(d, "id")),
+					json_string_value(json_object_get(d, "event")), T(r, json_string_value(json_object_get(d, "state"))),
+					(long long)json_integer_value(json_object_get(d, "attempts")),
+					json_is_string(json_object_get(d, "last_error")) ? json_string_value(json_object_get(d, "last_error")) :
+					json_is_integer(json_object_get(d, "last_status")) ? arena_printf(&r->arena, "HTTP %lld",
+					(long long)json_integer_value(json_object_get(d, "last_status"))) : "");
+			}
+			html_f(r, "</tbody></table>");
+		}
+		tp_error_clear(&err);
+		json_decref(log);
+		html_f(r, "</article>");
+	}
+	html_f(r, "<h2>%s</h2><form id=\"hook-add\" class=\"card narrow\"><label for=\"hook-url\">%s</label>"
+		"<input id=\"hook-url\" name=\"url\" type=\"url\" required placeholder=\"https://crm.example/hooks/telepro\">"
+		"<fieldset><legend>%s</legend>", T(r, "Add a webhook"), T(r, "Address"), T(r, "Events"));
+	for (k = 0; k < sizeof(events) / sizeof(events[0]); k++)
+		html_f(r, "<label><input type=\"checkbox\" name=\"events\" value=\"%s\"> %s</label>", events[k], events[k]);
+	html_f(r, "</fieldset><button type=\"submit\" class=\"primary\">%s</button><p id=\"hook-secret\" role=\"status\"></p>"
+		"</form></section>", T(r, "Add"));
+	json_decref(hooks);
+	html_end(r);
+}
+
 /* GET /account: every user's own page, their password and language. */
 static void account(struct http_req *r)
 {
@@ -743,6 +806,7 @@ const struct http_route page_routes[] = {
 	{"GET", "/appointments", appointments, APP_SALES | APP_MANAGER | APP_ADMIN, HTTP_PAGE},
 	{"POST", "/appointments/{id}", appointment_post, APP_SALES | APP_MANAGER | APP_ADMIN, HTTP_PAGE},
 	{"GET", "/users", users, APP_ADMIN | APP_MANAGER, HTTP_PAGE},
+	{"GET", "/webhooks", webhooks_page, APP_ADMIN, HTTP_PAGE},
 	{"POST", "/users", user_add_post, APP_ADMIN, HTTP_PAGE},
 	{"POST", "/users/{name}", user_set_post, APP_ADMIN, HTTP_PAGE},
 };

@@ -365,6 +365,21 @@ static const char m10_calendars[] =
 	"ALTER TABLE users ADD COLUMN calendar_token TEXT;"
 	"CREATE UNIQUE INDEX users_calendar_token ON users (calendar_token) WHERE calendar_token IS NOT NULL;";
 
+/* 11: webhooks (docs/WEBHOOKS.md): the addresses an admin registered per event, and the
+ * outbox of deliveries, written in the same transaction as their event; a worker sends
+ * them, each attempt kept (the delivery log). */
+static const char m11_webhooks[] =
+	"CREATE TABLE webhooks ("
+	" id %ID%, url TEXT NOT NULL, events TEXT NOT NULL, secret TEXT NOT NULL, created_at BIGINT NOT NULL,"
+	" disabled INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE webhook_deliveries ("
+	" id %ID%, hook_id BIGINT NOT NULL REFERENCES webhooks (id), event TEXT NOT NULL, body TEXT NOT NULL,"
+	" created_at BIGINT NOT NULL, next_at BIGINT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0,"
+	" state TEXT NOT NULL DEFAULT 'pending' CHECK (state = 'pending' OR state = 'delivered' OR state = 'failed'),"
+	" last_status BIGINT, last_error TEXT, delivered_at BIGINT);"
+	"CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE state = 'pending';"
+	"CREATE INDEX webhook_deliveries_hook ON webhook_deliveries (hook_id, id);";
+
 static const char *const migrations[] = {
 	m1_schema,
 	m2_web,
@@ -376,6 +391,7 @@ static const char *const migrations[] = {
 	m8_dials,
 	m9_scripts,
 	m10_calendars,
+	m11_webhooks,
 };
 
 int migrations_latest(void)

@@ -155,6 +155,47 @@ TP_MUST_USE int store_script_calls(struct store *s, int64_t campaign_id, store_s
 	struct tp_error *err);
 
 /*
+ * Webhooks (store_webhooks.c, docs/WEBHOOKS.md): the addresses an admin registered, per
+ * events ("call.logged,appointment.booked"), each with its signing secret; the deliveries
+ * (the outbox, written with their event by the store); the worker claims those due
+ * (store_webhook_due: each held for lease seconds, with its hook's url and secret) and
+ * writes each attempt's outcome.
+ */
+struct webhook_row {
+	int64_t id;
+	const char *url, *events, *secret;
+	int64_t created_at, delivered, pending, failed;
+};
+typedef int (*store_webhook_fn)(void *ctx, const struct webhook_row *w);
+struct delivery_row {
+	int64_t id, hook_id;
+	const char *event, *body;
+	int64_t created_at, next_at, attempts;
+	const char *state;          /* pending, delivered, failed */
+	int64_t last_status;        /* the HTTP status of the last attempt, 0: none (no answer) */
+	const char *last_error;
+	int64_t delivered_at;
+	const char *url, *secret;   /* store_webhook_due only */
+};
+typedef int (*store_delivery_fn)(void *ctx, const struct delivery_row *d);
+TP_MUST_USE int store_webhook_add(struct store *s, const struct store_who *who, const char *url, const char *events,
+	const char *secret, int64_t *id, struct tp_error *err);
+TP_MUST_USE int store_webhook_remove(struct store *s, const struct store_who *who, int64_t id, struct tp_error *err);
+TP_MUST_USE int store_webhooks(struct store *s, store_webhook_fn fn, void *ctx, struct tp_error *err);
+TP_MUST_USE int store_webhook_deliveries(struct store *s, int64_t hook_id, int limit, store_delivery_fn fn, void *ctx,
+	struct tp_error *err);
+TP_MUST_USE int store_webhook_due(struct store *s, int64_t now, int64_t lease, int limit, store_delivery_fn fn,
+	void *ctx, struct tp_error *err);
+TP_MUST_USE int store_webhook_attempted(struct store *s, int64_t id, const char *state, int64_t next_at, int status,
+	const char *error, int64_t at, struct tp_error *err);
+/* An event for the hooks that take it, in its own transaction; a test event for one hook
+ * (TP_ENOTFOUND when there is none). */
+TP_MUST_USE int store_webhook_event(struct store *s, const char *event, const char *body, int64_t at,
+	struct tp_error *err);
+TP_MUST_USE int store_webhook_test(struct store *s, int64_t hook_id, const char *body, int64_t at,
+	struct tp_error *err);
+
+/*
  * Prospect import into one campaign, as one write transaction: begin, one call per
  * prospect (IMPORT_ADDED or IMPORT_DUPLICATE: the phone is already a lead of the
  * campaign), then commit or abort. A contact whose phone is already known is reused.

@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 
 #include "core/appointment.h"
 #include "core/calling.h"
@@ -22,6 +23,7 @@ int store_appointment_result(struct store *s, const struct store_who *who, int64
 	int64_t campaign_id = 0, agent_id = 0, scheduled_at = 0;
 	int day = 0, hour = 0;
 	char zone[64];
+	bool hooks = false;
 	int rc;
 
 	if (db_begin(s->db, err))
@@ -84,6 +86,18 @@ int store_appointment_result(struct store *s, const struct store_who *who, int64
 		rc = store__counters_add(s, campaign_id, agent_id, day, hour, &delta, err);
 	if (rc == 0)
 		rc = store_audit(s, who, "appointment.result", "appointment", id, now.result, err);
+	/* What sales made of it, for the webhooks (docs/WEBHOOKS.md), in this transaction. */
+	if (rc == 0 && (rc = store__webhooks_any(s, &hooks, err)) == 0 && hooks) {
+		json_t *j = json_pack("{s:s,s:I,s:s,s:o,s:s,s:o,s:s,s:I}", "event", "appointment.result", "appointment_id",
+			(json_int_t)id, "status", now.status, "relevant", now.relevant < 0 ? json_null() : json_boolean(now.relevant),
+			"result", now.result, "amount_cents", now.amount_cents > 0 ? json_integer(now.amount_cents) : json_null(),
+			"by", who->actor ? who->actor : "", "at", (json_int_t)who->at);
+		char *body = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+		rc = store__webhook_event(s, "appointment.result", body, who->at, err);
+		free(body);
+		json_decref(j);
+	}
 out:
 	return store__finish(s, rc, err);
 }

@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 
 #include "core/appointment.h"
 #include "core/calling.h"
@@ -339,6 +340,45 @@ static int sales_available(struct store *s, bool *yes, struct tp_error *err)
 	return rc;
 }
 
+/* The webhooks' events of a call (docs/WEBHOOKS.md), in its transaction: call.logged, and
+ * appointment.booked and lead.opted_out when it did that. */
+static int call_events(struct store *s, const struct call_input *in, const struct campaign *c,
+	const struct call_effects *e, const struct outcome *o, const char *phone, int64_t call_id, int64_t appointment_id,
+	struct tp_error *err)
+{
+	json_t *j = json_pack("{s:s,s:I,s:o,s:s,s:s,s:s,s:o,s:I,s:I,s:I}", "event", "call.logged", "call_id",
+		(json_int_t)call_id, "lead_id", in->lead_id ? json_integer(in->lead_id) : json_null(), "campaign", c->name,
+		"agent", in->agent, "result", in->result, "outcome", o ? json_string(o->code) : json_null(), "started_at",
+		(json_int_t)in->started_at, "talk_seconds", (json_int_t)in->talk_seconds, "ring_seconds",
+		(json_int_t)in->ring_seconds);
+	char *body = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	int rc = store__webhook_event(s, "call.logged", body, in->started_at, err);
+
+	free(body);
+	json_decref(j);
+	if (rc == 0 && e->appointment && appointment_id) {
+		j = json_pack("{s:s,s:I,s:I,s:o,s:s,s:s,s:o,s:I}", "event", "appointment.booked", "appointment_id",
+			(json_int_t)appointment_id, "call_id", (json_int_t)call_id, "lead_id",
+			in->lead_id ? json_integer(in->lead_id) : json_null(), "campaign", c->name, "agent", in->agent, "sales",
+			in->sales && *in->sales ? json_string(in->sales) : json_null(), "scheduled_at",
+			(json_int_t)in->appointment_at);
+		body = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		rc = store__webhook_event(s, "appointment.booked", body, in->started_at, err);
+		free(body);
+		json_decref(j);
+	}
+	if (rc == 0 && e->opposition) {
+		j = json_pack("{s:s,s:o,s:s,s:s,s:I}", "event", "lead.opted_out", "lead_id",
+			in->lead_id ? json_integer(in->lead_id) : json_null(), "phone", phone, "campaign", c->name, "at",
+			(json_int_t)e->end);
+		body = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		rc = store__webhook_event(s, "lead.opted_out", body, in->started_at, err);
+		free(body);
+		json_decref(j);
+	}
+	return rc;
+}
+
 int store_call_log(struct store *s, const struct call_input *in, int64_t *call_id, int64_t *appointment_id,
 	bool *replayed, struct tp_error *err)
 {
@@ -351,7 +391,7 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	struct kpi_counts delta;
 	struct db_stmt *st, *ahead = NULL;
 	int64_t agent_id, sales_id = 0, session_id = 0;
-	bool qualified = false, found = false, lead_known;
+	bool qualified = false, found = false, lead_known, hooks = false;
 	int rc;
 
 	*call_id = 0;
@@ -416,6 +456,12 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	/* The decision (core/call_log.h), then each of its effects. */
 	if ((rc = call_decide(in, &facts, &e, err)))
 		goto out;
+	/* A call logged as it is made tells the webhooks (docs/WEBHOOKS.md), with its ids. */
+	if (in->live && (rc = store__webhooks_any(s, &hooks, err)))
+		goto out;
+	hooks = hooks && in->live;
+	if (hooks)
+		e.id_needed = true;
 	if (in->sales && *in->sales && (rc = store__user_id(s, in->sales, "sales", &sales_id, err)))
 		goto out;
 	/* Calling time: the open session on this campaign, else the day's span. */
@@ -520,6 +566,8 @@ int store_call_log(struct store *s, const struct call_input *in, int64_t *call_i
 	rc = store__counters_add(s, c.id, agent_id, e.local_day, e.local_hour, &delta, err);
 	if (rc == 0 && facts.outcome && call_result_is_conversation(in->result))
 		rc = store__outcome_counters_add(s, c.id, agent_id, e.local_day, facts.outcome->id, &delta, err);
+	if (rc == 0 && hooks)
+		rc = call_events(s, in, &c, &e, facts.outcome, lead.phone, *call_id, appointment_id ? *appointment_id : 0, err);
 out:
 	store__agent_session_done(s);
 	if (s->cache[SLOT_LEAD_FOR_CALL])

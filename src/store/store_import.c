@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 #include <time.h>
 
 #include "store/store.h"
@@ -570,6 +571,22 @@ int store_import_commit(struct store_import *imp, const char *file, struct impor
 		stats->duplicates, stats->rejected);
 	if (rc == 0)
 		rc = store_audit(s, &imp->who, "import.prospects", "import", id, detail, err);
+	/* The webhooks hear of it with the import itself (docs/WEBHOOKS.md). */
+	if (rc == 0) {
+		bool hooks = false;
+
+		if ((rc = store__webhooks_any(s, &hooks, err)) == 0 && hooks) {
+			json_t *j = json_pack("{s:s,s:I,s:I,s:s,s:s,s:I,s:I,s:I}", "event", "import.finished", "import_id",
+				(json_int_t)id, "campaign_id", (json_int_t)imp->campaign_id, "kind", "prospects", "file", file,
+				"imported", (json_int_t)stats->imported, "duplicates", (json_int_t)stats->duplicates, "rejected",
+				(json_int_t)stats->rejected);
+			char *body = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+			rc = store__webhook_event(s, "import.finished", body, imp->now, err);
+			free(body);
+			json_decref(j);
+		}
+	}
 	if (rc == 0 && imp->cancel && *imp->cancel)
 		rc = tp_error_set(err, TP_ERR, "interrupted: nothing was imported");
 	if (rc == 0 && db_commit(s->db, err))

@@ -67,7 +67,18 @@ struct store {
 	/* Agents' and campaigns' ids as this connection's "next" found them by their names
 	 * (store_next.c: its claim goes with the queries that read them again). */
 	struct name_ids desk_agents, desk_campaigns;
+	/* Whether any webhook is registered, as read at webhooks_read (monotonic seconds):
+	 * read again after two seconds (store_webhooks.c). */
+	bool webhooks_any;
+	int64_t webhooks_read;
 };
+
+/* Webhooks (store_webhooks.c, docs/WEBHOOKS.md): whether a live event should be written
+ * to the outbox at all (cheap: remembered two seconds), and its deliveries written, one
+ * per registered hook that takes event, in the caller's transaction. body: the JSON. */
+TP_MUST_USE int store__webhooks_any(struct store *s, bool *any, struct tp_error *err);
+TP_MUST_USE int store__webhook_event(struct store *s, const char *event, const char *body, int64_t at,
+	struct tp_error *err);
 
 /* The rules of campaign c (id and revision read) copied into c when this connection has
  * them; store__rules_keep keeps a copy of c's; store__rules_changed before a change. */

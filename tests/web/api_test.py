@@ -83,7 +83,7 @@ q = urllib.parse.quote
 # --- health, security headers, unknown paths ---------------------------------------------
 status, h, text = request("GET", "/api/v1/health")
 check("health 200", status == 200, status)
-check("health JSON", jbody(text) == {"status": "ok", "schema": 10}, text)
+check("health JSON", jbody(text) == {"status": "ok", "schema": 11}, text)
 csp = h.get("content-security-policy", "")
 check("CSP forbids inline script", "script-src 'self'" in csp and "unsafe-inline" not in csp, csp)
 check("CSP frame-ancestors none", "frame-ancestors 'none'" in csp, csp)
@@ -279,7 +279,9 @@ EXPECTED = {
     "POST /api/v1/appointments/{id}/result": "sales,manager,admin", "GET /api/v1/kpi": "signed-in",
     "GET /api/v1/appointments/{id}/ics": "sales,manager,admin", "POST /api/v1/users/{name}/calendar": "signed-in",
     "DELETE /api/v1/users/{name}/calendar": "signed-in", "GET /calendar/{token}": "public",
-    "GET /api/v1/report": "manager,admin",
+    "GET /api/v1/report": "manager,admin", "GET /api/v1/webhooks": "admin", "POST /api/v1/webhooks": "admin",
+    "DELETE /api/v1/webhooks/{id}": "admin", "GET /api/v1/webhooks/{id}/deliveries": "admin",
+    "POST /api/v1/webhooks/{id}/test": "admin", "GET /webhooks": "admin",
     "GET /api/v1/prospects": "manager,admin", "POST /api/v1/imports": "manager,admin", "GET /api/v1/insights/{kind}": "signed-in", "GET /api/v1/users": "manager,admin", "POST /api/v1/users": "admin",
     "PATCH /api/v1/users/{name}": "signed-in", "GET /": "public", "GET /login": "public", "POST /login": "public",
     "POST /logout": "signed-in", "POST /lang": "signed-in", "GET /static/app.css": "public",
