@@ -286,6 +286,10 @@ TP_MUST_USE int app_appointments_xlsx(struct app *a, const char *sales, const ch
 	struct tp_error *err);
 TP_MUST_USE int app_export_prospects_xlsx(struct app *a, const char *campaign, const char *path,
 	struct tp_error *err);
+/* insights agents (its query) as a workbook: quantity, each quality rate raw and shrunk. */
+struct app_insights_query;
+TP_MUST_USE int app_insights_agents_xlsx(struct app *a, const struct app_insights_query *q, const char *path,
+	struct tp_error *err);
 
 /* Webhooks (app_webhooks.c, docs/WEBHOOKS.md) -------------------------------------------- */
 

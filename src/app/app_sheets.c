@@ -207,3 +207,86 @@ int app_export_prospects_xlsx(struct app *a, const char *campaign, const char *p
 		rc = err->code;
 	return rc;
 }
+
+/* insights agents as a workbook: each agent's quantity, then each quality rate raw and
+ * shrunk toward the team (empirical Bayes), with its n, and the flags. */
+int app_insights_agents_xlsx(struct app *a, const struct app_insights_query *q, const char *path,
+	struct tp_error *err)
+{
+	static const char *const rates[] = {"contact_rate", "appointments_per_conversation", "relevant_appointment_rate",
+		"show_rate", "sales_per_appointment", "qualification_rate"};
+	struct sheet_col cols[8 + 3 * N(rates)];
+	char *titles[N(cols)] = {0};
+	json_t *out = NULL, *g;
+	struct sheet *s;
+	size_t c = 0, i;
+	int rc;
+
+	if ((rc = app_insights_agents(a, q, &out, err)))
+		return rc;
+	cols[c++] = (struct sheet_col){"agent", SHEET_TEXT};
+	cols[c++] = (struct sheet_col){"calls", SHEET_INT};
+	cols[c++] = (struct sheet_col){"conversations", SHEET_INT};
+	cols[c++] = (struct sheet_col){"appointments", SHEET_INT};
+	cols[c++] = (struct sheet_col){"sales", SHEET_INT};
+	cols[c++] = (struct sheet_col){"calls_per_hour", SHEET_DECIMAL};
+	cols[c++] = (struct sheet_col){"conversations_per_hour", SHEET_DECIMAL};
+	for (i = 0; i < N(rates); i++) {
+		static const char *const suffix[] = {"", "_shrunk", "_n"};
+
+		for (int p = 0; p < 3; p++, c++) {
+			size_t len = strlen(rates[i]) + 10;
+
+			titles[c] = xmalloc(len);
+			snprintf(titles[c], len, "%s%s", rates[i], suffix[p]);
+			cols[c] = (struct sheet_col){titles[c], p == 2 ? SHEET_INT : SHEET_PERCENT};
+		}
+	}
+	cols[c++] = (struct sheet_col){"flags", SHEET_TEXT};
+	if (!(s = sheet_open(path, "Agents", cols, c, err))) {
+		rc = err->code;
+	} else {
+		json_array_foreach(json_object_get(out, "agents"), i, g) {
+			char bufs[N(cols)][40], flags[256] = "";
+			const char *cells[N(cols)];
+			size_t k = 0;
+			json_t *f;
+			size_t fi;
+
+			cells[k++] = json_string_value(json_object_get(g, "agent"));
+			cells[k] = num(json_object_get(g, "calls"), bufs[k], sizeof(bufs[k]));
+			k++;
+			cells[k] = num(json_object_get(g, "conversations"), bufs[k], sizeof(bufs[k]));
+			k++;
+			cells[k] = num(json_object_get(g, "appointments"), bufs[k], sizeof(bufs[k]));
+			k++;
+			cells[k] = num(json_object_get(g, "sales"), bufs[k], sizeof(bufs[k]));
+			k++;
+			cells[k] = num(json_object_get(json_object_get(g, "calls_per_hour"), "value"), bufs[k], sizeof(bufs[k]));
+			k++;
+			cells[k] = num(json_object_get(json_object_get(g, "conversations_per_hour"), "value"), bufs[k],
+				sizeof(bufs[k]));
+			k++;
+			for (size_t r = 0; r < N(rates); r++) {
+				json_t *rate = json_object_get(g, rates[r]);
+
+				static const char *const parts[] = {"value", "eb_value", "n"};
+
+				for (int p = 0; p < 3; p++, k++)
+					cells[k] = num(json_object_get(rate, parts[p]), bufs[k], sizeof(bufs[k]));
+			}
+			json_array_foreach(json_object_get(g, "flags"), fi, f)
+				snprintf(flags + strlen(flags), sizeof(flags) - strlen(flags), "%s%s", fi ? "," : "",
+					json_string_value(f));
+			cells[k++] = flags;
+			if ((rc = sheet_row(s, cells, err)))
+				break;
+		}
+		if (sheet_close(s, err) && rc == 0)
+			rc = err->code;
+	}
+	for (i = 0; i < c; i++)
+		free(titles[i]);
+	json_decref(out);
+	return rc;
+}

@@ -138,6 +138,7 @@ int cmd_insights(int argc, char **argv)
 {
 	struct app_insights_query q = {0};
 	enum output_format format = FORMAT_TEXT;
+	const char *output = NULL;
 	const struct cli_opt opts[] = {
 		CLI_OPT_STRING("campaign", &q.campaign, "NAME", "one campaign"),
 		CLI_OPT_STRING("agent", &q.agent, "NAME", "one agent"),
@@ -145,7 +146,9 @@ int cmd_insights(int argc, char **argv)
 		CLI_OPT_STRING("to", &q.to, "YYYY-MM-DD", "last local day of the period"),
 		CLI_OPT_STRING("by", &q.by, "GROUPING", "slots: hour, weekday, weekday-hour or month"),
 		CLI_OPT_STRING("rate", &q.rate, "RATE", "slots: the rate compared (default contact_rate)"),
-		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, "table (default) or json"),
+		CLI_OPT_FORMAT(&format, 1u << FORMAT_TEXT | 1u << FORMAT_JSON | 1u << FORMAT_XLSX,
+			"table (default), json, or xlsx (agents, with --output)"),
+		CLI_OPT_STRING("output", &output, "FILE", "agents --format xlsx: the workbook to write"),
 		CLI_OPT_END,
 	};
 	const struct cli_command cmd = {"insights", help, NULL, opts};
@@ -171,6 +174,8 @@ int cmd_insights(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (nargs)
 		return cli_usage("insights", "unexpected argument '%s'", argv[optind]);
+	if ((format == FORMAT_XLSX) != (output != NULL) || (format == FORMAT_XLSX && strcmp(argv[1], "agents") != 0))
+		return cli_usage("insights", "--format xlsx goes with agents and --output FILE");
 	if ((rc = cli_open_app(&a, NULL)))
 		return rc;
 	tp_error_clear(&err);
@@ -276,6 +281,9 @@ int cmd_insights(int argc, char **argv)
 			cli_print_json(j);
 		else
 			print_scripts(j);
+	} else if (strcmp(argv[1], "agents") == 0 && format == FORMAT_XLSX) {
+		if (app_insights_agents_xlsx(a, &q, output, &err))
+			rc = cli_fail(&err);
 	} else if (strcmp(argv[1], "agents") == 0) {
 		if (app_insights_agents(a, &q, &j, &err))
 			rc = cli_fail(&err);

@@ -103,6 +103,16 @@ check("the dashboard offers the figures as a workbook",
 st, j = mia.call("GET", "/api/v1/kpi?format=pdf")
 check("an unknown format refused", st == 400, st)
 
+# insights agents: quantity beside quality, raw and shrunk.
+agents = json.load(open(os.path.join(WORK, "agents.json")))["agents"]
+ws, head, rows = sheet(os.path.join(WORK, "agents.xlsx"))
+col = {h: i for i, h in enumerate(head)}
+check("agents: one row each", [r[0].value for r in rows] == [a["agent"] for a in agents], [r[0].value for r in rows])
+cr = rows[0][col["contact_rate_shrunk"]]
+check("agents: a shrunk rate as a percentage, the JSON's", cr.number_format == "0.0%" and
+      abs(cr.value - agents[0]["contact_rate"]["eb_value"]) < 1e-12 and
+      rows[0][col["contact_rate_n"]].value == agents[0]["contact_rate"]["n"], (cr.value, cr.number_format))
+
 # The campaign report as PDF: A4, fonts embedded, the figures the KPIs say, in French.
 import subprocess
 

@@ -50,6 +50,8 @@ day appointment result 1 --status held --relevant yes --result won --amount 4800
 "$T" appointment list --format json >"$work/appointments.json"
 "$T" export prospects --campaign Export --format xlsx --output "$work/prospects.xlsx"
 "$T" export prospects --campaign Export --excel >"$work/prospects-excel.csv"
+"$T" insights agents --campaign Export --format xlsx --output "$work/agents.xlsx"
+"$T" insights agents --campaign Export --format json >"$work/agents.json"
 # The campaign report (docs/REPORT.md): French by default, English on request.
 "$T" report --campaign Export --period 2026-W49 --output "$work/report.pdf"
 "$T" report --campaign Export --period 2026-W49 --lang en --output "$work/report-en.pdf"
