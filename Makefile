@@ -40,6 +40,7 @@ bench:
 	bench/web.sh $(BENCH_BUILD)
 	bench/exports.sh $(BENCH_BUILD)
 	bench/report.sh $(BENCH_BUILD)
+	bench/webhooks.sh $(BENCH_BUILD)
 	bench/dialer.sh $(BENCH_BUILD)
 
 fuzz:

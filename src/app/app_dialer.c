@@ -928,6 +928,26 @@ int app_line_start(struct app *a, struct app_dialer *d, const char *campaign, st
 	snprintf(cmd->agent, sizeof(cmd->agent), "%s", u.name);
 	snprintf(cmd->agent_uri, sizeof(cmd->agent_uri), "%s", u.phone);
 	cmd->agent_id = u.id;
+	/* Said at once: the line rings from now on for whoever asks (GET /line), even before the
+	 * dialer's thread takes the command (a line going on stays as it is). */
+	pthread_mutex_lock(&d->lock);
+	{
+		struct line_view *v = NULL;
+
+		for (size_t i = 0; i < d->nviews && !v; i++)
+			if (strcmp(d->views[i].agent, u.name) == 0)
+				v = &d->views[i];
+		if (!v && d->nviews < LINE_VIEWS_MAX)
+			v = &d->views[d->nviews++];
+		if (v && (!v->agent[0] || v->state == LINE_ENDED)) {
+			snprintf(v->agent, sizeof(v->agent), "%s", u.name);
+			snprintf(v->campaign, sizeof(v->campaign), "%s", cmd->c.name);
+			tp_error_clear(&v->why);
+			v->state = LINE_RINGING;
+			v->dial_id = 0;
+		}
+	}
+	pthread_mutex_unlock(&d->lock);
 	submit(d, cmd);
 	return 0;
 out:

@@ -41,6 +41,21 @@ static const char *num(json_t *v, char *buf, size_t size)
 	return buf;
 }
 
+/* A rate's columns from column c: key with each suffix, the last one (its n) a count;
+ * their titles allocated in titles. Returns the next column. */
+static size_t rate_columns(struct sheet_col *cols, char **titles, size_t c, const char *key, enum sheet_kind kind,
+	const char *const *suffix, int nsuffix)
+{
+	for (int p = 0; p < nsuffix; p++, c++) {
+		size_t len = strlen(key) + strlen(suffix[p]) + 1;
+
+		titles[c] = xmalloc(len);
+		snprintf(titles[c], len, "%s%s", key, suffix[p]);
+		cols[c] = (struct sheet_col){titles[c], p == nsuffix - 1 ? SHEET_INT : kind};
+	}
+	return c;
+}
+
 static int kpi_row(struct sheet *s, const char *key, json_t *g, struct tp_error *err)
 {
 	char bufs[KPI_NCOLS][40];
@@ -82,13 +97,7 @@ int app_kpi_xlsx(struct app *a, const struct app_kpi_query *q, const char *path,
 	for (i = 0; i < N(kpi_rates); i++) {
 		static const char *const suffix[] = {"", "_low", "_high", "_n"};
 
-		for (int p = 0; p < 4; p++, c++) {
-			size_t len = strlen(kpi_rates[i].key) + 8;
-
-			titles[c] = xmalloc(len);
-			snprintf(titles[c], len, "%s%s", kpi_rates[i].key, suffix[p]);
-			cols[c] = (struct sheet_col){titles[c], p == 3 ? SHEET_INT : kpi_rates[i].kind};
-		}
+		c = rate_columns(cols, titles, c, kpi_rates[i].key, kpi_rates[i].kind, suffix, 4);
 	}
 	if (!(s = sheet_open(path, "KPI", cols, c, err))) {
 		rc = err->code;
@@ -234,13 +243,7 @@ int app_insights_agents_xlsx(struct app *a, const struct app_insights_query *q, 
 	for (i = 0; i < N(rates); i++) {
 		static const char *const suffix[] = {"", "_shrunk", "_n"};
 
-		for (int p = 0; p < 3; p++, c++) {
-			size_t len = strlen(rates[i]) + 10;
-
-			titles[c] = xmalloc(len);
-			snprintf(titles[c], len, "%s%s", rates[i], suffix[p]);
-			cols[c] = (struct sheet_col){titles[c], p == 2 ? SHEET_INT : SHEET_PERCENT};
-		}
+		c = rate_columns(cols, titles, c, rates[i], SHEET_PERCENT, suffix, 3);
 	}
 	cols[c++] = (struct sheet_col){"flags", SHEET_TEXT};
 	if (!(s = sheet_open(path, "Agents", cols, c, err))) {

@@ -723,7 +723,6 @@ static void send_xlsx(struct http_req *r, const char *name, int (*write)(struct 
 		http_reply_error(r, &err);
 		return;
 	}
-	sb_reset(&r->out);
 	if (!(f = fopen(path, "rb")) || fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
 		if (f)
 			fclose(f);
@@ -736,13 +735,11 @@ static void send_xlsx(struct http_req *r, const char *name, int (*write)(struct 
 		char *buf = xmalloc((size_t)len + 1);
 		size_t got = fread(buf, 1, (size_t)len, f);
 
-		sb_add(&r->out, buf, got);
+		http_reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf, got);
 		free(buf);
 	}
 	fclose(f);
 	unlink(path);
-	r->status = 200;
-	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	http_add_header(r, "Content-Disposition", arena_printf(&r->arena, "attachment; filename=\"%s\"", name));
 }
 
@@ -796,11 +793,8 @@ static void appointment_ics(struct http_req *r)
 		http_reply_error(r, &err);
 		return;
 	}
-	sb_reset(&r->out);
-	sb_adds(&r->out, ics);
+	http_reply_bytes(r, 200, "text/calendar; charset=utf-8", ics, strlen(ics));
 	free(ics);
-	r->status = 200;
-	r->content_type = "text/calendar; charset=utf-8";
 	http_add_header(r, "Content-Disposition", arena_printf(&r->arena, "attachment; filename=\"rdv-%lld.ics\"",
 		(long long)id));
 }

@@ -143,6 +143,8 @@ const char *http_reason(struct http_req *r, const struct tp_error *err);
 /* The same for an error of the request itself. */
 void http_reply_status(struct http_req *r, int status, const char *field, const char *reason);
 void http_redirect(struct http_req *r, const char *location);
+/* data (len bytes) as the answer, of that content type (a file: .ics, .pdf, .xlsx). */
+void http_reply_bytes(struct http_req *r, int status, const char *type, const char *data, size_t len);
 /* The HTML in r->out, as a page. */
 void http_reply_html(struct http_req *r, int status);
 /* The HTTP status for a tp_status. */

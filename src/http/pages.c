@@ -159,11 +159,8 @@ static void calendar_feed(struct http_req *r)
 		http_reply_error(r, &err);
 		return;
 	}
-	sb_reset(&r->out);
-	sb_adds(&r->out, ics);
+	http_reply_bytes(r, 200, "text/calendar; charset=utf-8", ics, strlen(ics));
 	free(ics);
-	r->status = 200;
-	r->content_type = "text/calendar; charset=utf-8";
 	http_add_header(r, "Cache-Control", "private, max-age=300");
 }
 

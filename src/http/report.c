@@ -432,10 +432,7 @@ void page_report_pdf(struct http_req *r)
 		http_reply_error(r, &err);
 		return;
 	}
-	sb_reset(&r->out);
-	sb_add(&r->out, pdf.buf, pdf.len);
+	http_reply_bytes(r, 200, "application/pdf", pdf.buf, pdf.len);
 	sb_release(&pdf);
-	r->status = 200;
-	r->content_type = "application/pdf";
 	http_add_header(r, "Content-Disposition", arena_printf(&r->arena, "attachment; filename=\"rapport.pdf\""));
 }

@@ -266,6 +266,14 @@ void http_redirect(struct http_req *r, const char *location)
 	http_add_header(r, MHD_HTTP_HEADER_LOCATION, arena_strdup(&r->arena, location));
 }
 
+void http_reply_bytes(struct http_req *r, int status, const char *type, const char *data, size_t len)
+{
+	sb_reset(&r->out);
+	sb_add(&r->out, data, len);
+	r->status = status;
+	r->content_type = type;
+}
+
 void http_reply_html(struct http_req *r, int status)
 {
 	r->status = status;

@@ -33,11 +33,17 @@ int store__webhooks_any(struct store *s, bool *any, struct tp_error *err)
 	return 0;
 }
 
-int store__webhook_event(struct store *s, const char *event, const char *body, int64_t at, struct tp_error *err)
+/* Deliveries of event for hook_id (0: every hook that takes event); *added how many. */
+static int enqueue(struct store *s, const char *event, const char *body, int64_t at, int64_t hook_id, int64_t *added,
+	struct tp_error *err)
 {
-	struct db_stmt *st = db_prepare(s->db, "INSERT INTO webhook_deliveries (hook_id, event, body, created_at, next_at)"
+	struct db_stmt *st = db_prepare(s->db, hook_id ?
+		"INSERT INTO webhook_deliveries (hook_id, event, body, created_at, next_at)"
+		" SELECT id, ?, ?, ?, ? FROM webhooks WHERE disabled = 0 AND id = ?" :
+		"INSERT INTO webhook_deliveries (hook_id, event, body, created_at, next_at)"
 		" SELECT id, ?, ?, ?, ? FROM webhooks WHERE disabled = 0 AND (',' || events || ',') LIKE ?", err);
 	char like[80];
+	int rc;
 
 	if (!st)
 		return err->code;
@@ -46,8 +52,21 @@ int store__webhook_event(struct store *s, const char *event, const char *body, i
 	db_bind_text(st, 2, body);
 	db_bind_int64(st, 3, at);
 	db_bind_int64(st, 4, at);
-	db_bind_text(st, 5, like);
-	return store__run_done(st, err);
+	if (hook_id)
+		db_bind_int64(st, 5, hook_id);
+	else
+		db_bind_text(st, 5, like);
+	rc = db_step(st, err);
+	*added = rc >= 0 ? db_changes(st) : 0;
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store__webhook_event(struct store *s, const char *event, const char *body, int64_t at, struct tp_error *err)
+{
+	int64_t added;
+
+	return enqueue(s, event, body, at, 0, &added, err);
 }
 
 int store_webhook_add(struct store *s, const struct store_who *who, const char *url, const char *events,
@@ -125,12 +144,23 @@ int store_webhooks(struct store *s, store_webhook_fn fn, void *ctx, struct tp_er
 	return rc < 0 ? rc : 0;
 }
 
+#define DELIVERY_COLUMNS "d.id, d.hook_id, d.event, d.body, d.created_at, d.next_at, d.attempts, d.state," \
+	" COALESCE(d.last_status, 0), COALESCE(d.last_error, ''), COALESCE(d.delivered_at, 0)"
+
+/* A row of DELIVERY_COLUMNS (then the hook's url and secret when with_hook). */
+static struct delivery_row delivery_of(struct db_stmt *st, bool with_hook)
+{
+	return (struct delivery_row){db_col_int64(st, 0), db_col_int64(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+		db_col_int64(st, 4), db_col_int64(st, 5), db_col_int64(st, 6), db_col_text(st, 7), db_col_int64(st, 8),
+		db_col_text(st, 9), db_col_int64(st, 10), with_hook ? db_col_text(st, 11) : NULL,
+		with_hook ? db_col_text(st, 12) : NULL};
+}
+
 int store_webhook_deliveries(struct store *s, int64_t hook_id, int limit, store_delivery_fn fn, void *ctx,
 	struct tp_error *err)
 {
-	struct db_stmt *st = db_prepare(s->db, "SELECT id, hook_id, event, body, created_at, next_at, attempts, state,"
-		" COALESCE(last_status, 0), COALESCE(last_error, ''), COALESCE(delivered_at, 0) FROM webhook_deliveries"
-		" WHERE hook_id = ? ORDER BY id DESC LIMIT ?", err);
+	struct db_stmt *st = db_prepare(s->db, "SELECT " DELIVERY_COLUMNS " FROM webhook_deliveries d"
+		" WHERE d.hook_id = ? ORDER BY d.id DESC LIMIT ?", err);
 	int rc;
 
 	if (!st)
@@ -138,9 +168,7 @@ int store_webhook_deliveries(struct store *s, int64_t hook_id, int limit, store_
 	db_bind_int64(st, 1, hook_id);
 	db_bind_int64(st, 2, limit);
 	while ((rc = db_step(st, err)) == DB_ROW) {
-		struct delivery_row d = {db_col_int64(st, 0), db_col_int64(st, 1), db_col_text(st, 2), db_col_text(st, 3),
-			db_col_int64(st, 4), db_col_int64(st, 5), db_col_int64(st, 6), db_col_text(st, 7),
-			db_col_int64(st, 8), db_col_text(st, 9), db_col_int64(st, 10), NULL, NULL};
+		struct delivery_row d = delivery_of(st, false);
 
 		if ((rc = fn(ctx, &d)))
 			break;
@@ -182,16 +210,12 @@ int store_webhook_due(struct store *s, int64_t now, int64_t lease, int limit, st
 	if ((rc = store__finish(s, rc < 0 ? rc : 0, err)))
 		return rc;
 	for (int i = 0; i < n; i++) {
-		if (!(st = db_prepare(s->db, "SELECT d.id, d.hook_id, d.event, d.body, d.created_at, d.next_at, d.attempts,"
-			" d.state, COALESCE(d.last_status, 0), COALESCE(d.last_error, ''), COALESCE(d.delivered_at, 0), w.url,"
-			" w.secret FROM webhook_deliveries d JOIN webhooks w ON w.id = d.hook_id WHERE d.id = ?", err)))
+		if (!(st = db_prepare(s->db, "SELECT " DELIVERY_COLUMNS ", w.url, w.secret FROM webhook_deliveries d"
+			" JOIN webhooks w ON w.id = d.hook_id WHERE d.id = ?", err)))
 			return err->code;
 		db_bind_int64(st, 1, ids[i]);
 		if ((rc = db_step(st, err)) == DB_ROW) {
-			struct delivery_row d = {db_col_int64(st, 0), db_col_int64(st, 1), db_col_text(st, 2),
-				db_col_text(st, 3), db_col_int64(st, 4), db_col_int64(st, 5), db_col_int64(st, 6),
-				db_col_text(st, 7), db_col_int64(st, 8), db_col_text(st, 9), db_col_int64(st, 10),
-				db_col_text(st, 11), db_col_text(st, 12)};
+			struct delivery_row d = delivery_of(st, true);
 
 			rc = fn(ctx, &d);
 		}
@@ -230,23 +254,12 @@ int store_webhook_event(struct store *s, const char *event, const char *body, in
 
 int store_webhook_test(struct store *s, int64_t hook_id, const char *body, int64_t at, struct tp_error *err)
 {
-	struct db_stmt *st;
+	int64_t added = 0;
 	int rc;
 
 	if (db_begin(s->db, err))
 		return err->code;
-	if (!(st = db_prepare(s->db, "INSERT INTO webhook_deliveries (hook_id, event, body, created_at, next_at)"
-		" SELECT id, 'test', ?, ?, ? FROM webhooks WHERE id = ? AND disabled = 0", err)))
-		return store__finish(s, err->code, err);
-	db_bind_text(st, 1, body);
-	db_bind_int64(st, 2, at);
-	db_bind_int64(st, 3, at);
-	db_bind_int64(st, 4, hook_id);
-	rc = db_step(st, err);
-	if (rc >= 0 && db_changes(st) == 0)
+	if ((rc = enqueue(s, "test", body, at, hook_id, &added, err)) == 0 && added == 0)
 		rc = tp_error_msg(err, TP_ENOTFOUND, NULL, 0, "webhook", 0, TP_MSG("no such webhook"), 0);
-	else if (rc >= 0)
-		rc = 0;
-	db_finalize(st);
 	return store__finish(s, rc, err);
 }
