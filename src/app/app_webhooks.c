@@ -18,7 +18,8 @@
 
 #define WEBHOOK_GIVE_UP (24 * 3600)     /* after a day of failures, a delivery has failed */
 #define WEBHOOK_BACKOFF_MAX 3600
-#define WEBHOOK_LEASE 120               /* a claimed delivery is another worker's after this */
+/* A claimed delivery is another worker's after this: longer than an attempt (15 s at most). */
+#define WEBHOOK_LEASE 30
 
 static const char *const events[] = {"call.logged", "appointment.booked", "appointment.result", "lead.opted_out",
 	"import.finished"};
