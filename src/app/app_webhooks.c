@@ -230,19 +230,26 @@ static long post(const struct delivery_row *d, char *why, size_t size)
 	return status;
 }
 
+#define ROUND 32     /* deliveries claimed, sent, and their outcomes written (one commit) at a time */
+
 struct round {
 	struct app_webhooks *w;
+	struct webhook_attempt done[ROUND];
 	int sent;
 };
 
 static int deliver(void *ctx, const struct delivery_row *d)
 {
 	struct round *r = ctx;
-	struct tp_error err;
+	struct webhook_attempt *a;
 	char why[256];
 	int64_t now, next;
-	long status = post(d, why, sizeof(why));
+	long status;
 	const char *state;
+
+	if (r->sent == ROUND)
+		return 0;
+	status = post(d, why, sizeof(why));
 
 	now = app_now(r->w->app);
 	if (!why[0]) {
@@ -259,10 +266,13 @@ static int deliver(void *ctx, const struct delivery_row *d)
 		next = now + wait;
 		state = next > d->created_at + WEBHOOK_GIVE_UP ? "failed" : "pending";
 	}
-	tp_error_clear(&err);
-	if (store_webhook_attempted(r->w->app->store, d->id, state, next, (int)status, why[0] ? why : NULL, now, &err))
-		fprintf(stderr, "webhooks: delivery %lld: %s\n", (long long)d->id, err.reason);
-	r->sent++;
+	a = &r->done[r->sent++];
+	a->id = d->id;
+	a->state = state;
+	a->next_at = next;
+	a->status = (int)status;
+	snprintf(a->error, sizeof(a->error), "%s", why);
+	a->at = now;
 	return 0;
 }
 
@@ -272,16 +282,20 @@ static void *worker(void *arg)
 
 	pthread_mutex_lock(&w->lock);
 	while (!w->stopping) {
-		struct round r = {w, 0};
+		struct round r = {.w = w};
 		struct tp_error err;
 		struct timespec until;
 
 		pthread_mutex_unlock(&w->lock);
 		tp_error_clear(&err);
-		if (store_webhook_due(w->app->store, app_now(w->app), WEBHOOK_LEASE, 32, deliver, &r, &err))
+		if (store_webhook_due(w->app->store, app_now(w->app), WEBHOOK_LEASE, ROUND, deliver, &r, &err))
+			fprintf(stderr, "webhooks: %s\n", err.reason);
+		/* What was sent is written even when the round stopped early. */
+		tp_error_clear(&err);
+		if (store_webhook_attempted(w->app->store, r.done, (size_t)r.sent, &err))
 			fprintf(stderr, "webhooks: %s\n", err.reason);
 		pthread_mutex_lock(&w->lock);
-		if (r.sent == 32)
+		if (r.sent == ROUND)
 			continue;   /* more may be due */
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 1;

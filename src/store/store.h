@@ -186,8 +186,17 @@ TP_MUST_USE int store_webhook_deliveries(struct store *s, int64_t hook_id, int l
 	struct tp_error *err);
 TP_MUST_USE int store_webhook_due(struct store *s, int64_t now, int64_t lease, int limit, store_delivery_fn fn,
 	void *ctx, struct tp_error *err);
-TP_MUST_USE int store_webhook_attempted(struct store *s, int64_t id, const char *state, int64_t next_at, int status,
-	const char *error, int64_t at, struct tp_error *err);
+/* The outcomes of a round of attempts, in one transaction (one commit for the round). */
+struct webhook_attempt {
+	int64_t id;
+	const char *state;          /* delivered, pending (tried again at next_at), failed */
+	int64_t next_at;
+	int status;                 /* the answer's HTTP status, 0: none */
+	char error[160];            /* why it failed, "" when it did not */
+	int64_t at;
+};
+TP_MUST_USE int store_webhook_attempted(struct store *s, const struct webhook_attempt *a, size_t n,
+	struct tp_error *err);
 /* An event for the hooks that take it, in its own transaction; a test event for one hook
  * (TP_ENOTFOUND when there is none). */
 TP_MUST_USE int store_webhook_event(struct store *s, const char *event, const char *body, int64_t at,

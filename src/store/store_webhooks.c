@@ -226,23 +226,33 @@ int store_webhook_due(struct store *s, int64_t now, int64_t lease, int limit, st
 	return 0;
 }
 
-int store_webhook_attempted(struct store *s, int64_t id, const char *state, int64_t next_at, int status,
-	const char *error, int64_t at, struct tp_error *err)
+int store_webhook_attempted(struct store *s, const struct webhook_attempt *a, size_t n, struct tp_error *err)
 {
-	struct db_stmt *st = db_prepare(s->db, "UPDATE webhook_deliveries SET attempts = attempts + 1, state = ?,"
-		" next_at = ?, last_status = ?, last_error = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE"
-		" delivered_at END WHERE id = ?", err);
+	int rc = 0;
 
-	if (!st)
+	if (n == 0)
+		return 0;
+	if (db_begin(s->db, err))
 		return err->code;
-	db_bind_text(st, 1, state);
-	db_bind_int64(st, 2, next_at);
-	db_bind_int64(st, 3, status);
-	db_bind_text_or_null(st, 4, error);
-	db_bind_text(st, 5, state);
-	db_bind_int64(st, 6, at);
-	db_bind_int64(st, 7, id);
-	return store__run_done(st, err);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct db_stmt *st = db_prepare(s->db, "UPDATE webhook_deliveries SET attempts = attempts + 1, state = ?,"
+			" next_at = ?, last_status = ?, last_error = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE"
+			" delivered_at END WHERE id = ?", err);
+
+		if (!st) {
+			rc = err->code;
+			break;
+		}
+		db_bind_text(st, 1, a[i].state);
+		db_bind_int64(st, 2, a[i].next_at);
+		db_bind_int64(st, 3, a[i].status);
+		db_bind_text_or_null(st, 4, a[i].error[0] ? a[i].error : NULL);
+		db_bind_text(st, 5, a[i].state);
+		db_bind_int64(st, 6, a[i].at);
+		db_bind_int64(st, 7, a[i].id);
+		rc = store__run_done(st, err);
+	}
+	return store__finish(s, rc, err);
 }
 
 int store_webhook_event(struct store *s, const char *event, const char *body, int64_t at, struct tp_error *err)
