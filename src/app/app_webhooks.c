@@ -242,7 +242,7 @@ static int deliver(void *ctx, const struct delivery_row *d)
 {
 	struct round *r = ctx;
 	struct webhook_attempt *a;
-	char why[256];
+	char why[sizeof(((struct webhook_attempt *)0)->error)];
 	int64_t now, next;
 	long status;
 	const char *state;
