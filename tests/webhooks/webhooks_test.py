@@ -124,8 +124,14 @@ d2, body = received("appointment.booked", lambda b: b["appointment_id"] == call[
 check("appointment.booked delivered with its sales person", d2 is not None and body["sales"] == "sam" and
       body["call_id"] == call["call_id"], body)
 check("every signature checked out", not Receiver.bad, Receiver.bad)
-st, log = ada.call("GET", f"/api/v1/webhooks/{hook['id']}/deliveries")
-first = next((x for x in log if str(x["id"]) == d1), {})
+# The log says it once the worker has written its round's outcomes (a state to wait for).
+deadline = time.monotonic() + 30
+while True:
+    st, log = ada.call("GET", f"/api/v1/webhooks/{hook['id']}/deliveries")
+    first = next((x for x in log if str(x["id"]) == d1), {})
+    if first.get("state") != "pending" or time.monotonic() > deadline:
+        break
+    time.sleep(0.05)
 check("the delivery log: delivered after 3 attempts, the last 200", first.get("state") == "delivered" and
       first.get("attempts") == 3 and first.get("last_status") == 200, first)
 
