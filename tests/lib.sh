@@ -35,3 +35,24 @@ pg_conninfo() {
   rest=${url#*\?}
   echo "dbname=$db $(echo "$rest" | tr '&' ' ')"
 }
+
+# free_port: a TCP port of 127.0.0.1 free now.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_server TELEPRO LOG [ARGS...]: `telepro serve` on a free port of 127.0.0.1 (in $web),
+# its log appended to LOG, its pid in $server; returns once it answers /api/v1/health, or
+# fails saying so.
+start_server() {
+  local t=$1 log=$2
+  shift 2
+  web=$(free_port)
+  "$t" serve --listen "127.0.0.1:$web" --threads 2 "$@" >>"$log" 2>&1 &
+  server=$!
+  for _ in $(seq 200); do
+    curl -sf "http://127.0.0.1:$web/api/v1/health" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "FAIL: the server did not start"; tail -20 "$log"; return 1
+}

@@ -17,7 +17,6 @@ cleanup() {
 trap cleanup EXIT
 /usr/bin/python3 -c 'import icalendar' 2>/dev/null ||
   { echo "FAIL: Debian's python3-icalendar is not installed (scripts/deps.sh check)"; exit 1; }
-web=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 export TELEPRO_DB
 TELEPRO_DB=$(new_db calendar)
@@ -49,12 +48,7 @@ a3=$(book "Rdv Lyon" "2027-01-12 09:00" zed "")
 a4=$(book "Rdv Cayenne" "2027-01-13 10:00" sam "")
 echo "$a1 $a2 $a3 $a4" >"$work/appointments"
 
-"$T" serve --listen "127.0.0.1:$web" --threads 2 >"$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:$web/api/v1/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+start_server "$T" "$work/serve.log"
 rc=0
 /usr/bin/python3 "$here/calendar_test.py" "http://127.0.0.1:$web" "$T" "$work" || rc=$?
 "$here/../web/setup.sh" >/dev/null

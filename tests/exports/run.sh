@@ -19,7 +19,6 @@ cleanup() {
 trap cleanup EXIT
 /usr/bin/python3 -c 'import openpyxl' 2>/dev/null ||
   { echo "FAIL: Debian's python3-openpyxl is not installed (scripts/deps.sh check)"; exit 1; }
-web=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export TELEPRO_DB TELEPRO_NOW=1796144400   # 2026-12-01 18:00 in Paris
 TELEPRO_DB=$(new_db exports)
 "$T" init >/dev/null
@@ -63,12 +62,7 @@ grep -q "period: '2027-W53': no such ISO week" "$work/err" || { echo "FAIL: a we
 "$T" kpi --format xlsx >/dev/null 2>"$work/err" && rc=1
 grep -q -- "--format xlsx and --output FILE go together" "$work/err" || { echo "FAIL: xlsx without --output"; rc=1; }
 
-"$T" serve --listen "127.0.0.1:$web" --threads 2 >"$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:$web/api/v1/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+start_server "$T" "$work/serve.log"
 /usr/bin/python3 "$here/exports_test.py" "http://127.0.0.1:$web" "$work" || rc=$?
 kill -TERM "$server"; wait "$server" || { echo "FAIL: the server did not exit 0"; rc=1; }
 server=

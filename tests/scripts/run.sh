@@ -14,7 +14,6 @@ cleanup() {
   if [ -n "${TELEPRO_TEST_KEEP:-}" ]; then echo "kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
-web=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 export TELEPRO_DB
 TELEPRO_DB=$(new_db scripts)
@@ -35,12 +34,7 @@ with open(sys.argv[1], "w") as f:
 PY
 "$T" import prospects "$work/prospects.csv" --campaign "AB test" >/dev/null
 
-"$T" serve --listen "127.0.0.1:$web" --threads 2 >"$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:$web/api/v1/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+start_server "$T" "$work/serve.log"
 rc=0
 python3 "$here/ab_test.py" "http://127.0.0.1:$web" "$T" "$work" || rc=$?
 # The campaign page and the dashboard in a browser, on what ab_test.py left.

@@ -26,27 +26,15 @@ import subprocess
 import sys
 import time
 
-from sip_lib import Agent, check, cli_json, finish
+from sip_lib import Agent, check, cli_json, finish, serve
 
 TELEPRO, WORK, PORT, CONF, ACCOUNT, TCP, TLS, TLS_UNTRUSTED, TLS_MISNAMED, TLS_LOG = sys.argv[1:11]
 PORT = int(PORT)
 def start(conf=CONF, password=None):
-    log = open(f"{WORK}/restart-serve.log", "a")
     env = dict(os.environ)
     if password:
         env["TELEPRO_SIP_PASSWORD"] = password
-    p = subprocess.Popen([TELEPRO, "serve", "--listen", f"127.0.0.1:{PORT}", "--threads", "2", "--sip-config", conf],
-                         stdout=log, stderr=log, env=env)
-    for _ in range(200):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            c.request("GET", "/api/v1/health")
-            if c.getresponse().status == 200:
-                return p
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise SystemExit("FAIL: the server did not start")
+    return serve(TELEPRO, PORT, f"{WORK}/restart-serve.log", ("--sip-config", conf), env)
 
 
 def login(user="max"):

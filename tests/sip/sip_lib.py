@@ -26,6 +26,24 @@ def cli_json(telepro, *args):
     return json.loads(subprocess.run([telepro, *args], check=True, capture_output=True, text=True).stdout)
 
 
+def serve(telepro, port, log_path, args=(), env=None):
+    """`telepro serve` on 127.0.0.1:port (its log appended to log_path), once it answers
+    /api/v1/health; its Popen."""
+    log = open(log_path, "a")
+    p = subprocess.Popen([telepro, "serve", "--listen", f"127.0.0.1:{port}", "--threads", "2", *args],
+                         stdout=log, stderr=log, env=env)
+    for _ in range(200):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/api/v1/health")
+            if c.getresponse().status == 200:
+                return p
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit("FAIL: the server did not start")
+
+
 class Agent:
     """A user signed in on the server at host:port (password pw-NAME-12345)."""
 

@@ -23,10 +23,7 @@ printf 'company;last_name;phone\nUn;Martin;04 78 10 00 01\nDeux;Durand;04 78 10 
 rc=0
 python3 "$here/webhooks_test.py" "$T" "$work" || rc=$?
 # The admin page in a browser.
-web=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$T" serve --listen "127.0.0.1:$web" --threads 2 >>"$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$web/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+start_server "$T" "$work/serve.log"
 "$here/../web/setup.sh" >/dev/null
 out=${TELEPRO_WEB_ARTEFACTS:-$work}
 mkdir -p "$out"

@@ -17,7 +17,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sip"))
-from sip_lib import Agent, check, finish  # noqa: E402
+from sip_lib import Agent, check, finish, serve  # noqa: E402
 
 TELEPRO, WORK = sys.argv[1:3]
 
@@ -64,19 +64,7 @@ threading.Thread(target=receiver.serve_forever, daemon=True).start()
 
 
 def start():
-    log = open(os.path.join(WORK, "serve.log"), "a")
-    p = subprocess.Popen([TELEPRO, "serve", "--listen", f"127.0.0.1:{wport}", "--threads", "2", "--webhook-retry", "1"],
-                         stdout=log, stderr=log)
-    for _ in range(200):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", wport, timeout=2)
-            c.request("GET", "/api/v1/health")
-            if c.getresponse().status == 200:
-                return p
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise SystemExit("FAIL: the server did not start")
+    return serve(TELEPRO, wport, os.path.join(WORK, "serve.log"), ("--webhook-retry", "1"))
 
 
 def received(event, where=None, seconds=30):
