@@ -25,8 +25,8 @@ command -v wrk >/dev/null || { echo "web bench: wrk is missing (scripts/deps.sh 
 ulimit -n 8192
 
 work=$(mktemp -d "$out/web.XXXXXX")
-server=
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+server= server2=
+cleanup() { for p in $server $server2; do kill "$p" 2>/dev/null; done; rm -rf "$work"; }
 trap cleanup EXIT
 cp "$db" "$work/web.db"
 export TELEPRO_DB="sqlite:$work/web.db"
@@ -53,21 +53,42 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/nu
 echo "web bench: $(nproc) cores; $calls calls in 20 campaigns; server with ${THREADS:-4} threads"
 dash="/dashboard?campaign=Campagne%201"
 kpi="/api/v1/kpi?campaign=Campagne%201&by=hour"
+# load PORT PATH CONNECTIONS [LABEL]: wrk on the server at PORT for 10 s, one line.
+load() {
+  wrk -t 2 -c "$3" -d 10s --latency -H "Cookie: tp_session=$mtoken" "http://127.0.0.1:$1$2" >"$work/wrk.txt"
+  p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$work/wrk.txt")
+  echo "GET $2, $3 connections${4:+ ($4)}: p50 $p50, p99 $p99, $rps requests/s${non2xx:+, $non2xx non-2xx answers}"
+}
 # Two managers at once (a request per core), then eight (requests queue behind each other).
 for path in "$dash" "$kpi"; do
   for c in 2 8; do
-    wrk -t 2 -c $c -d 10s --latency -H "Cookie: tp_session=$mtoken" "http://127.0.0.1:$port$path" >"$work/wrk.txt"
-    p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.txt")
-    p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
-    rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
-    non2xx=$(awk '/Non-2xx/ {print $5}' "$work/wrk.txt")
-    echo "GET $path, $c connections: p50 $p50, p99 $p99, $rps requests/s${non2xx:+, $non2xx non-2xx answers}"
+    load "$port" "$path" "$c"
   done
 done
 peer=$(median_ms "$T" kpi --campaign "Campagne 1" --by hour --format json)
 echo "peer: telepro kpi --campaign 'Campagne 1' --by hour (a new process, same database): median $peer ms"
 
+# What a dashboard costs to compute (every page a miss: a campaign whose counters change
+# between two pages): a second server on the same database without the memo (docs/KPI.md).
+port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+TELEPRO_NO_MEMO=1 "$T" serve --listen "127.0.0.1:$port2" --threads "${THREADS:-4}" 2>"$work/serve2.log" &
+server2=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port2/api/v1/health" >/dev/null && break; sleep 0.1; done
+load "$port2" "$dash" 2 "nothing kept: each page computed"
+kill -TERM "$server2"; wait "$server2" || true; server2=
+
 (cd "$work" && "$L" run 127.0.0.1 "$port" "$campaign" "$agents" 3000 "$seconds") || rc=$?
+# The same agents again while two managers watch the dashboard of the campaign they call:
+# its counters change with every call, so most pages are computed again.
+(cd "$work" && "$L" run 127.0.0.1 "$port" "$campaign" "$agents" 3000 20 >"$work/agents2.txt") &
+agents2=$!
+sleep 5
+load "$port" "/dashboard?campaign=Bench%20web" 2 "while its 1000 agents call"
+wait "$agents2" || rc=$?
+sed 's/^/  beside it: /' "$work/agents2.txt"
 echo "server peak memory: $(awk '/VmHWM/ {printf "%.1f MB", $2 / 1024}' "/proc/$server/status")"
 kill -TERM "$server"; wait "$server" || true; server=
 exit "${rc:-0}"

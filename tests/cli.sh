@@ -17,9 +17,9 @@ expect_eq() { # what expected actual
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 # init creates, then is idempotent
-expect_eq "init creates" "$TELEPRO_DB: schema version 11 (11 migrations applied)" "$("$T" init)"
-expect_eq "init again" "$TELEPRO_DB: schema version 11, up to date" "$("$T" init)"
-expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 11 (11 migrations applied)" "$("$T" --db sqlite:other.db init)"
+expect_eq "init creates" "$TELEPRO_DB: schema version 12 (12 migrations applied)" "$("$T" init)"
+expect_eq "init again" "$TELEPRO_DB: schema version 12, up to date" "$("$T" init)"
+expect_eq "--db wins over TELEPRO_DB" "sqlite:other.db: schema version 12 (12 migrations applied)" "$("$T" --db sqlite:other.db init)"
 
 # TELEPRO_NOW fixes the clock (scripted days, golden tests); anything but seconds is refused
 TELEPRO_NOW=soon "$T" user list 2>err >/dev/null

@@ -152,6 +152,8 @@ TP_MUST_USE int app_campaign_now(struct app *a, const char *campaign, json_t **o
  * "since":"HH:MM"}]} ("idle": no activity for longer than the campaign's idle limit). */
 TP_MUST_USE int app_campaign_agents_now(struct app *a, const char *campaign, json_t **out, struct tp_error *err);
 TP_MUST_USE int app_campaign_list(struct app *a, store_campaign_fn fn, void *ctx, struct tp_error *err);
+/* The same, settings only (no rules, lead count -1): a page's campaign selector. */
+TP_MUST_USE int app_campaign_settings_list(struct app *a, store_campaign_fn fn, void *ctx, struct tp_error *err);
 /* The documented JSON of a campaign. */
 json_t *app_campaign_json(const struct campaign *c);
 
@@ -408,7 +410,9 @@ struct app_kpi_query {
 	const char *campaign, *agent;   /* NULL: all */
 	const char *from, *to;          /* YYYY-MM-DD, NULL: open */
 	const char *by;                 /* hour, weekday-hour, day, week, month, agent, campaign, outcome,
-	                                   block; NULL: totals only */
+	                                   block, dialing; NULL: totals only */
+	bool dialed_only;               /* dialing: no groups when Telepro dialed none of the calls
+	                                   (the dashboard shows no table then; no call is read) */
 };
 
 /* {"filter":{...},"totals":{KPIS},"groups":[{"key",KPIS}],"objectives":{...}} (objectives
@@ -424,6 +428,8 @@ struct app_insights_query {
 	const char *by;                 /* hour (default), weekday, weekday-hour */
 	const char *rate;               /* contact_rate (default), appointment_rate, appointments_per_conversation,
 	                                   sales_per_conversation, sales_per_appointment */
+	bool compared_only;             /* scripts: when fewer than two variants ever ran, the variants
+	                                   alone, no call read (the dashboard then shows nothing) */
 };
 
 /* The best calling slots: {"rate","by","test":{"statistic","df","p_value"},

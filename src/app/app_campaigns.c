@@ -166,6 +166,11 @@ int app_campaign_list(struct app *a, store_campaign_fn fn, void *ctx, struct tp_
 	return store_campaign_list(a->store, fn, ctx, err);
 }
 
+int app_campaign_settings_list(struct app *a, store_campaign_fn fn, void *ctx, struct tp_error *err)
+{
+	return store_campaign_settings_list(a->store, fn, ctx, err);
+}
+
 static json_t *opt_json(int64_t v)
 {
 	return v < 0 ? json_null() : json_integer(v);

@@ -14,6 +14,7 @@
 #include "core/date.h"
 #include "core/insight.h"
 #include "core/kpi.h"
+#include "core/memo.h"
 #include "core/scripts.h"
 #include "core/stats.h"
 #include "core/tz.h"
@@ -878,6 +879,7 @@ int app_insights_scripts(struct app *a, const struct app_insights_query *q, json
 	int np = 0;
 	uint64_t seed;
 	json_t *secondary = json_array();
+	char key[1024] = "";
 	int rc;
 
 	*out = NULL;
@@ -896,6 +898,26 @@ int app_insights_scripts(struct app *a, const struct app_insights_query *q, json
 	/* Stopped variants stay in the comparison: every call as it was made. */
 	if ((rc = store_scripts(a->store, c.id, true, scripts_variant, &f, err)))
 		goto out;
+	if (q->compared_only && f.cmp.narms < 2) {
+		*out = json_pack("{s:s,s:O}", "campaign", c.name, "variants", f.variants);
+		goto out;
+	}
+	/* The comparison as it was last computed, while the campaign's calls, appointments and
+	 * settings (its scripts among them) have not changed. */
+	if ((rc = store_kpi_revision(a->store, c.id, key, sizeof(key), err)))
+		goto out;
+	if (key[0]) {
+		void *kept;
+		size_t size;
+
+		memo_key_add(key, sizeof(key), "|scripts");
+		if (key[0] && memo_get(key, &kept, &size)) {
+			*out = json_loadb(kept, size, 0, NULL);
+			free(kept);
+			if (*out)
+				goto out;
+		}
+	}
 	{
 		int narms = f.cmp.narms;
 
@@ -959,6 +981,13 @@ int app_insights_scripts(struct app *a, const struct app_insights_query *q, json
 		v.arm >= 0 && v.ratio > 0 ? json_real(v.ratio) : json_null(), "lambda", v.lambda, "needed",
 		v.needed >= 0 ? json_integer(v.needed) : json_null(), "unit", script_trials_unit(primary), "summary", fr,
 		"summary_en", en, "secondary", secondary, "unassigned_calls", (json_int_t)f.cmp.unassigned);
+	if (key[0]) {
+		char *text = json_dumps(*out, JSON_COMPACT);
+
+		if (text)
+			memo_put(key, text, strlen(text));
+		free(text);
+	}
 out:
 	script_compare_release(&f.cmp);
 	json_decref(f.variants);

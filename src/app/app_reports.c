@@ -5,6 +5,7 @@
 #include "app/app_int.h"
 #include "core/date.h"
 #include "core/kpi_json.h"
+#include "core/memo.h"
 #include "core/tz.h"
 
 static const struct {
@@ -99,35 +100,26 @@ static int objectives(struct store *s, const struct campaign *c, int64_t agent_i
 	return 0;
 }
 
-/* The dialing breakdown (core/kpi.h): one group per way of dialing that made calls. */
-struct dialing_fold {
-	struct kpi_dialing_group g[KPI_DIAL_COUNT];
-	struct kpi_dialing_call prev;
-	bool any;
-};
-
-static int fold_dialing(void *ctx, const struct kpi_dialing_call *c)
-{
-	struct dialing_fold *f = ctx;
-
-	kpi_dialing_add(f->g, f->any ? &f->prev : NULL, c);
-	f->prev = *c;
-	f->any = true;
-	return 0;
-}
-
 static json_t *mean_or_null(int64_t sum, int64_t n)
 {
 	return n ? json_real((double)sum / (double)n) : json_null();
 }
 
-static int dialing_groups(struct store *s, const struct kpi_filter *f, json_t *groups, struct tp_error *err)
+/* The dialing breakdown (core/kpi.h): one group per way of dialing that made calls; none
+ * when dialed_only and Telepro dialed none of the campaign's calls (no calls read). */
+static int dialing_groups(struct store *s, const struct kpi_filter *f, bool dialed_only, json_t *groups,
+	struct tp_error *err)
 {
-	struct dialing_fold fold = {0};
-	int rc = store_kpi_dialing(s, f, fold_dialing, &fold, err);
+	struct kpi_dialing_group g[KPI_DIAL_COUNT];
+	bool any = true;
+	int rc = dialed_only ? store_kpi_dialed_any(s, f, &any, err) : 0;
+
+	if (rc || !any)
+		return rc;
+	rc = store_kpi_dialing(s, f, g, err);
 
 	for (int i = 0; rc == 0 && i < KPI_DIAL_COUNT; i++) {
-		const struct kpi_dialing_group *k = &fold.g[i];
+		const struct kpi_dialing_group *k = &g[i];
 		/* The agents' busy time around these calls: ringing, talking and waiting between. */
 		int64_t busy = k->ring_seconds + k->talk_seconds + k->idle_seconds;
 		struct kpi_interval connected = kpi_wilson(k->conversations, k->calls);
@@ -156,6 +148,8 @@ int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct t
 	struct kpi_counts totals;
 	struct campaign c;
 	json_t *obj = NULL;
+	char key[1024] = "";
+	int today = 0;
 	bool dialing;
 	int rc;
 
@@ -193,12 +187,30 @@ int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct t
 			goto out;
 		f.agent_id = u.id;
 	}
+	/* The same answer as the last one of this thread, while nothing it is read from has
+	 * changed (core/memo.h): the counters' and settings' revision, the query, the day its
+	 * objectives are of. */
+	if (q->campaign) {
+		struct tz_local l;
+
+		tz_local(c.timezone, app_now(a), &l);
+		today = l.yyyymmdd;
+	}
+	if ((rc = store_kpi_revision(a->store, f.campaign_id, key, sizeof(key), err)))
+		goto out;
+	if (key[0]) {
+		memo_key_add(key, sizeof(key), "|kpi|%s|%d|%s|%s|%lld|%d|%d|%d", q->by ? q->by : "", q->dialed_only,
+			q->campaign ? q->campaign : "", q->agent ? q->agent : "", (long long)f.agent_id, f.from_day, f.to_day,
+			today);
+		if (key[0] && (*out = memo_json_get(key)))
+			goto out;
+	}
 	g.groups = json_array();
 	/* Every grouping but outcome partitions the calls and the calling time: its groups
 	 * add up to the totals (tests/unit/test_counters.c checks it), one read fewer. */
 	if (by != KPI_BY_NONE && (rc = store_kpi_groups(a->store, &f, by, on_group, &g, err)))
 		goto out;
-	if (dialing && (rc = dialing_groups(a->store, &f, g.groups, err)))
+	if (dialing && (rc = dialing_groups(a->store, &f, q->dialed_only, g.groups, err)))
 		goto out;
 	if (by == KPI_BY_NONE || by == KPI_BY_OUTCOME) {
 		if ((rc = store_kpi_totals(a->store, &f, &totals, err)))
@@ -206,18 +218,8 @@ int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct t
 	} else {
 		totals = g.sum;
 	}
-	if (q->campaign) {
-		int day = f.to_day;
-
-		if (!day) {
-			struct tz_local l;
-
-			tz_local(c.timezone, app_now(a), &l);
-			day = l.yyyymmdd;
-		}
-		if ((rc = objectives(a->store, &c, f.agent_id, day, &obj, err)))
-			goto out;
-	}
+	if (q->campaign && (rc = objectives(a->store, &c, f.agent_id, f.to_day ? f.to_day : today, &obj, err)))
+		goto out;
 	*out = json_pack("{s:{s:o,s:o,s:o,s:o,s:o},s:o,s:O}", "filter", "campaign", str_json(q->campaign), "agent",
 		str_json(q->agent), "from", day_json(f.from_day), "to", day_json(f.to_day), "by", str_json(q->by),
 		"totals", kpi_json(&totals, g.hourly_cost_cents), "groups", g.groups);
@@ -231,6 +233,8 @@ int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct t
 	if (obj)
 		json_object_set_new(*out, "objectives", obj);
 	obj = NULL;
+	if (key[0])
+		memo_json_put(key, *out);
 out:
 	json_decref(obj);
 	json_decref(g.groups);

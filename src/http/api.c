@@ -846,7 +846,7 @@ static int kpi_xlsx(struct http_req *r, void *ctx, const char *path, struct tp_e
 static void kpi(struct http_req *r)
 {
 	struct app_kpi_query q = {http_query(r, "campaign"), http_query(r, "agent"), http_query(r, "from"),
-		http_query(r, "to"), http_query(r, "by")};
+		http_query(r, "to"), http_query(r, "by"), false};
 	const char *format = http_query(r, "format");
 	struct tp_error err;
 	json_t *out = NULL;
@@ -875,7 +875,7 @@ static void insights(struct http_req *r)
 		{"objectives", app_insights_objectives}, {"followups", app_insights_followups}, {"file", app_insights_file},
 		{"scripts", app_insights_scripts}};
 	struct app_insights_query q = {http_query(r, "campaign"), http_query(r, "agent"), http_query(r, "from"),
-		http_query(r, "to"), http_query(r, "by"), http_query(r, "rate")};
+		http_query(r, "to"), http_query(r, "by"), http_query(r, "rate"), false};
 	struct tp_error err;
 	json_t *out = NULL;
 

@@ -406,7 +406,7 @@ static void insights_section(struct http_req *r, const struct app_kpi_query *q)
 	html_f(r, "<section class=\"insights card\" aria-labelledby=\"ins-h\"><h2 id=\"ins-h\">%s</h2><ul>",
 		T(r, "What the figures say"));
 	for (size_t i = 0; i < sizeof(bys) / sizeof(bys[0]); i++) {
-		struct app_insights_query iq = {q->campaign, q->agent, q->from, q->to, bys[i], "contact_rate"};
+		struct app_insights_query iq = {q->campaign, q->agent, q->from, q->to, bys[i], "contact_rate", false};
 		json_t *out = NULL;
 		const char *sentence;
 
@@ -447,7 +447,7 @@ static void scripts_section(struct http_req *r, const char *campaign)
 	static const char *const labels[] = {N_("Contact rate"), N_("Conversations per hour"),
 		N_("Appointments per conversation"), N_("Relevant appointments per conversation"), N_("Relevant appointments"),
 		N_("Sales per appointment")};
-	struct app_insights_query iq = {.campaign = campaign};
+	struct app_insights_query iq = {.campaign = campaign, .compared_only = true};
 	struct tp_error err;
 	json_t *out = NULL, *v;
 	const char *primary;
@@ -497,7 +497,7 @@ void page_dashboard(struct http_req *r)
 {
 	const char *campaign = http_query(r, "campaign"), *agent = http_query(r, "agent");
 	struct app_kpi_query q = {campaign && *campaign ? campaign : NULL, agent && *agent ? agent : NULL,
-		http_query(r, "from"), http_query(r, "to"), NULL};
+		http_query(r, "from"), http_query(r, "to"), NULL, false};
 	struct campaign_opts co = {r, q.campaign, json_object()};
 	json_t *hours = NULL, *heat = NULL, *weeks = NULL, *agents = NULL, *outcomes = NULL, *insights = NULL, *dialed = NULL,
 		*t, *g;
@@ -513,7 +513,7 @@ void page_dashboard(struct http_req *r)
 	html_f(r, "<form class=\"filters\" method=\"get\" action=\"/dashboard\"><label>%s <select name=\"campaign\">"
 		"<option value=\"\">%s</option>", T(r, "Campaign"), T(r, "All campaigns"));
 	tp_error_clear(&err);
-	if (app_campaign_list(r->app, campaign_option, &co, &err)) {
+	if (app_campaign_settings_list(r->app, campaign_option, &co, &err)) {
 		http_reply_error(r, &err);
 		return;
 	}
@@ -610,8 +610,13 @@ void page_dashboard(struct http_req *r)
 		insights_section(r, &q);
 	/* How the calls were dialed, once Telepro placed some (docs/KPI.md): what its dialing
 	 * changed, beside the calls dialed by hand. */
-	if (kpi(r, &q, "dialing", &dialed))
-		goto out;
+	{
+		struct app_kpi_query dq = q;
+
+		dq.dialed_only = true;
+		if (kpi(r, &dq, "dialing", &dialed))
+			goto out;
+	}
 	if (json_array_size(json_object_get(dialed, "groups")) > 1 ||
 	    (json_array_size(json_object_get(dialed, "groups")) == 1 &&
 	     strcmp(jstr_key(json_array_get(json_object_get(dialed, "groups"), 0)), "manual") != 0)) {
@@ -726,7 +731,7 @@ void page_dashboard(struct http_req *r)
 		html_f(r, "</section>");
 	}
 	if (!is_agent) {
-		struct app_insights_query iq = {q.campaign, NULL, q.from, q.to, NULL, NULL};
+		struct app_insights_query iq = {q.campaign, NULL, q.from, q.to, NULL, NULL, false};
 
 		if (kpi(r, &q, "agent", &agents))
 			goto out;

@@ -213,7 +213,7 @@ int http_report_pdf(struct app *a, const struct report_query *q, const char *lan
 	struct tp_error *err)
 {
 	struct http_req r = {0};
-	struct app_kpi_query kq = {q->campaign, q->agent, NULL, NULL, NULL};
+	struct app_kpi_query kq = {q->campaign, q->agent, NULL, NULL, NULL, false};
 	json_t *kpi = NULL, *heat = NULL, *agents = NULL, *t, *g;
 	char from[32], to[32];
 	int from_day, to_day, rc;
@@ -339,7 +339,7 @@ int http_report_pdf(struct app *a, const struct report_query *q, const char *lan
 		char said[512] = "";
 
 		for (size_t k = 0; k < 2; k++) {
-			struct app_insights_query iq = {q->campaign, q->agent, from, to, bys[k], "contact_rate"};
+			struct app_insights_query iq = {q->campaign, q->agent, from, to, bys[k], "contact_rate", false};
 			json_t *ins = NULL;
 			const char *sentence;
 

@@ -488,6 +488,11 @@ void db_note_write(struct db *db)
 	db->writes++;
 }
 
+bool db_in_transaction(const struct db *db)
+{
+	return db->tx_depth > 0;
+}
+
 bool db_can(const struct db *db, enum db_capability cap)
 {
 	return (db->driver->caps & (unsigned)cap) != 0;

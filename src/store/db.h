@@ -214,6 +214,8 @@ void db_set_flat(struct db *db, bool flat);
 bool db_is_flat(const struct db *db);
 /* Counts a change kept in memory for the transaction (see struct db's writes). */
 void db_note_write(struct db *db);
+/* Inside an explicit transaction (db_begin), whatever its depth. */
+bool db_in_transaction(const struct db *db);
 
 /* Runs sql (one statement, no parameters) and returns its first column of its first row
  * as an integer in *out; TP_ENOTFOUND when there is no row. */

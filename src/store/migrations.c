@@ -380,6 +380,14 @@ static const char m11_webhooks[] =
 	"CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE state = 'pending';"
 	"CREATE INDEX webhook_deliveries_hook ON webhook_deliveries (hook_id, id);";
 
+/* 12: what a page reads, kept while nothing changed (docs/KPI.md): each campaign's
+ * counters revision, bumped in the transaction that changes its counters (store_counters.c),
+ * and the dials of a campaign found without reading its calls. */
+static const char m12_kpi_revisions[] =
+	"CREATE TABLE kpi_revisions ("
+	" campaign_id BIGINT PRIMARY KEY REFERENCES campaigns (id), revision BIGINT NOT NULL);"
+	"CREATE INDEX dials_campaign ON dials (campaign_id, agent_id) WHERE call_id IS NOT NULL;";
+
 static const char *const migrations[] = {
 	m1_schema,
 	m2_web,
@@ -392,6 +400,7 @@ static const char *const migrations[] = {
 	m9_scripts,
 	m10_calendars,
 	m11_webhooks,
+	m12_kpi_revisions,
 };
 
 int migrations_latest(void)

@@ -101,6 +101,8 @@ TP_MUST_USE int store_campaign_get_by_id(struct store *s, int64_t id, struct cam
 /* The same without the lead count (which counts every lead of the campaign). */
 TP_MUST_USE int store_campaign_settings_by_id(struct store *s, int64_t id, struct campaign *c, struct tp_error *err);
 TP_MUST_USE int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err);
+/* The same, settings only (no rules, lead count -1): one query, for a page's selector. */
+TP_MUST_USE int store_campaign_settings_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err);
 TP_MUST_USE int store_campaign_update(struct store *s, const struct store_who *who, const struct campaign *c,
 	struct tp_error *err);
 /* A campaign's settings and rules without its lead count (cheaper than get). */
@@ -454,12 +456,21 @@ struct kpi_group_key {
 typedef int (*store_kpi_fn)(void *ctx, const struct kpi_group_key *key, const struct kpi_counts *c);
 TP_MUST_USE int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group by, store_kpi_fn fn, void *ctx,
 	struct tp_error *err);
-/* The calls of f with how each was dialed (dials.mode, "manual" without one), each
- * agent's in their order of time, for the dialing breakdown (core/kpi.h). */
-typedef int (*store_dialing_fn)(void *ctx, const struct kpi_dialing_call *c);
-TP_MUST_USE int store_kpi_dialing(struct store *s, const struct kpi_filter *f, store_dialing_fn fn, void *ctx,
+/* The dialing breakdown of f's calls (core/kpi.h) into g: how each was dialed (dials.mode,
+ * "manual" without one), each agent's calls folded in their order of time; kept in the
+ * memo at the campaign's revision. */
+TP_MUST_USE int store_kpi_dialing(struct store *s, const struct kpi_filter *f, struct kpi_dialing_group g[KPI_DIAL_COUNT],
 	struct tp_error *err);
+/* Whether Telepro dialed any call of f's campaign and agent (whatever the period). */
+TP_MUST_USE int store_kpi_dialed_any(struct store *s, const struct kpi_filter *f, bool *any, struct tp_error *err);
 TP_MUST_USE int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err);
+/* What the KPIs of a campaign (0: of all campaigns) are computed from, as a key for the
+ * process-wide memo (core/memo.h): the database, the revision of its counters (bumped in
+ * each transaction that changes them: calls, appointments' fates, calling time) and of
+ * its settings. "" when nothing may be kept: inside a transaction (it may roll back) or on
+ * a scratch database. store_kpi_groups and store_kpi_totals keep their answers under it;
+ * the app keeps what it computes from other reads of the same data (dialing, scripts). */
+TP_MUST_USE int store_kpi_revision(struct store *s, int64_t campaign_id, char *key, size_t size, struct tp_error *err);
 
 /* The follow-ups of a campaign: each conversation with a hot or callback outcome (its
  * outcome's code and time) and the first later call to the same lead that set an

@@ -473,11 +473,12 @@ int store__campaign_rules(struct store *s, int64_t id, struct campaign *c, struc
 	return store_campaign_settings_by_id(s, id, c, err);
 }
 
-int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err)
+static int campaigns_each(struct store *s, bool whole, store_campaign_fn fn, void *ctx, struct tp_error *err)
 {
-	struct db_stmt *st = db_prepare(s->db, "SELECT " CAMPAIGN_COLUMNS ","
+	struct db_stmt *st = db_prepare(s->db, whole ? "SELECT " CAMPAIGN_COLUMNS ","
 		" (SELECT COUNT(*) FROM leads l WHERE l.campaign_id = campaigns.id)"
-		" FROM campaigns ORDER BY name /* scan-ok */", err);
+		" FROM campaigns ORDER BY name /* scan-ok */" : "SELECT " CAMPAIGN_COLUMNS ", -1 FROM campaigns ORDER BY name"
+		" /* scan-ok */", err);
 	int rc;
 
 	if (!st)
@@ -489,7 +490,7 @@ int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct
 		campaign_init(&c);
 		read_campaign(st, &c);
 		c.leads = db_col_int64(st, CAMPAIGN_NCOLUMNS);
-		rc = load_rules(s, &c, err);
+		rc = whole ? load_rules(s, &c, err) : 0;
 		stop = rc ? 1 : fn(ctx, &c);
 		campaign_release(&c);
 		if (stop)
@@ -497,6 +498,16 @@ int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct
 	}
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
+}
+
+int store_campaign_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err)
+{
+	return campaigns_each(s, true, fn, ctx, err);
+}
+
+int store_campaign_settings_list(struct store *s, store_campaign_fn fn, void *ctx, struct tp_error *err)
+{
+	return campaigns_each(s, false, fn, ctx, err);
 }
 
 int store_campaign_update(struct store *s, const struct store_who *who, const struct campaign *c,

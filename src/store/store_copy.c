@@ -15,7 +15,7 @@
 static const char *const tables[] = {
 	"users", "companies", "contacts", "campaigns", "script_versions", "script_variants", "calling_blocks", "calling_windows", "retry_rules",
 	"outcomes", "qualification_fields", "leads", "qualification_values", "agent_sessions", "calls",
-	"appointments", "dials", "kpi_counters", "kpi_agent_month", "kpi_hour_month", "kpi_day", "kpi_outcome_day", "kpi_outcome_month", "agent_day_spans",
+	"appointments", "dials", "kpi_counters", "kpi_agent_month", "kpi_hour_month", "kpi_day", "kpi_outcome_day", "kpi_outcome_month", "kpi_revisions", "agent_day_spans",
 	"opposition", "consents", "screenings", "imports", "audit_log", "settings", "webhooks", "webhook_deliveries",
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))

@@ -183,6 +183,45 @@ static int by_table_then_key(const void *a, const void *b)
 	return 0;
 }
 
+static int by_value(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One more revision for each campaign whose counters the unit changed (every counters
+ * key starts with the campaign), in the same transaction, after the counters rows and in
+ * the campaigns' order: what a page kept for the old revision is not found again
+ * (store_kpi_revision). */
+static int bump_revisions(struct store *s, const struct pending_row *rows, size_t n, struct tp_error *err)
+{
+	int64_t *ids = xmalloc(n * sizeof(*ids));
+	size_t k = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = rows[i].key[0];
+	qsort(ids, n, sizeof(*ids), by_value);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct db_stmt *st;
+
+		if (k && ids[i] == ids[k - 1])
+			continue;
+		ids[k++] = ids[i];
+		if (!(st = store__cached(s, SLOT_KPI_REVISION, "INSERT INTO kpi_revisions (campaign_id, revision)"
+			" VALUES (?, 1) ON CONFLICT (campaign_id) DO UPDATE SET revision = kpi_revisions.revision + 1", err))) {
+			rc = err->code;
+			break;
+		}
+		db_bind_int64(st, 1, ids[i]);
+		rc = db_step_later(st, err);
+		db_reset(st);
+	}
+	free(ids);
+	return rc;
+}
+
 void store__counters_discard(struct store *s)
 {
 	pending_clear(s);
@@ -212,6 +251,8 @@ int store__counters_flush(struct store *s, struct tp_error *err)
 		rc = db_step_later(st, err);
 		db_reset(st);
 	}
+	if (rc == 0)
+		rc = bump_revisions(s, rows, s->npending, err);
 	pending_clear(s);
 	return rc;
 }

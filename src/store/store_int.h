@@ -43,6 +43,10 @@ struct store_hooks {
 
 struct store {
 	struct db *db;
+	/* The database's name in keys of the process-wide memo (core/memo.h): its address and
+	 * its own random id (settings 'memo.id', so that a database made again at the same
+	 * address is another), read at the first use; memo_url NULL: none (a scratch one). */
+	char *memo_url, *memo_name;
 	const struct store_hooks *hooks;
 	/* Statements of hot paths, prepared on first use and kept until store_close
 	 * (the slots are named below). */
@@ -213,6 +217,7 @@ enum stmt_slot {
 	SLOT_SPAN_SET, SLOT_APPOINTMENT_BY_CALL, SLOT_ROLLUP_AGENT_MONTH, SLOT_ROLLUP_HOUR_MONTH, SLOT_ROLLUP_DAY,
 	SLOT_QUEUE_0, SLOT_QUEUE_1, SLOT_QUEUE_2, SLOT_QUEUE_3, SLOT_QUEUE_4, SLOT_HELD, SLOT_HOLD,
 	SLOT_OUTCOME_DAY, SLOT_OUTCOME_MONTH, SLOT_CALL_ADD_LATER, SLOT_CALLS_KNOWN,
+	SLOT_KPI_REVISION,
 	SLOT_COUNT,
 };
 

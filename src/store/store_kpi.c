@@ -4,12 +4,14 @@
  * store_kpi_recompute is the independent reference over raw rows.
  */
 #include <pthread.h>
+#include <sodium.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/calling.h"
 #include "core/hash.h"
+#include "core/memo.h"
 #include "core/tz.h"
 #include "core/when.h"
 #include "core/xalloc.h"
@@ -171,13 +173,100 @@ static void read_sums(struct db_stmt *st, int first, struct kpi_counts *c)
 #undef READ_
 }
 
-int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err)
+/* The database's name in memo keys (struct store's memo_name): its address and its id,
+ * drawn the first time any connection asks. */
+static int memo_name(struct store *s, struct tp_error *err)
 {
-	enum source_table src = pick_source(f, KPI_BY_NONE);
-	struct strbuf sb;
+	unsigned char bytes[12];
+	char hex[2 * sizeof(bytes) + 1];
 	struct db_stmt *st;
 	int rc;
 
+	randombytes_buf(bytes, sizeof(bytes));
+	sodium_bin2hex(hex, sizeof(hex), bytes, sizeof(bytes));
+	if (!(st = db_prepare(s->db, "INSERT INTO settings (key, value) VALUES ('memo.id', ?) ON CONFLICT (key) DO NOTHING",
+		err)))
+		return err->code;
+	db_bind_text(st, 1, hex);
+	rc = db_step(st, err);
+	db_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (!(st = db_prepare(s->db, "SELECT value FROM settings WHERE key = 'memo.id'", err)))
+		return err->code;
+	if ((rc = db_step(st, err)) == DB_ROW) {
+		struct strbuf sb;
+
+		sb_init(&sb);
+		sb_addf(&sb, "%s#%s", s->memo_url, db_col_text(st, 0));
+		s->memo_name = sb.buf;
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_kpi_revision(struct store *s, int64_t campaign_id, char *key, size_t size, struct tp_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	key[0] = '\0';
+	if (!s->memo_url || db_in_transaction(s->db) || getenv("TELEPRO_NO_MEMO"))
+		return 0;
+	if (!s->memo_name && (rc = memo_name(s, err)))
+		return rc;
+	if (!s->memo_name)
+		return 0;
+	/* Read before the data it stands for: what is kept under it is at least that recent. */
+	st = db_prepare(s->db, campaign_id ? "SELECT COALESCE((SELECT revision FROM kpi_revisions WHERE campaign_id = ?1), 0),"
+		" COALESCE((SELECT revision FROM campaigns WHERE id = ?1), -1)"
+		: "SELECT COALESCE((SELECT SUM(revision) FROM kpi_revisions), 0), COALESCE((SELECT SUM(revision) + COUNT(*)"
+		" FROM campaigns), 0) /* scan-ok: a row per campaign */", err);
+	if (!st)
+		return err->code;
+	if (campaign_id)
+		db_bind_int64(st, 1, campaign_id);
+	if ((rc = db_step(st, err)) == DB_ROW) {
+		int n = snprintf(key, size, "%s|%lld|%lld.%lld", s->memo_name, (long long)campaign_id,
+			(long long)db_col_int64(st, 0), (long long)db_col_int64(st, 1));
+
+		if (n < 0 || (size_t)n >= size)
+			key[0] = '\0';
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* The memo key of a read of f (what: the read and its grouping) at f's campaign's
+ * revision; "" when it may not be kept. */
+static int memo_key(struct store *s, const struct kpi_filter *f, const char *what, char *key, size_t size,
+	struct tp_error *err)
+{
+	int rc = store_kpi_revision(s, f->campaign_id, key, size, err);
+
+	memo_key_add(key, size, "|%s|%lld|%d|%d", what, (long long)f->agent_id, f->from_day, f->to_day);
+	return rc;
+}
+
+int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_counts *out, struct tp_error *err)
+{
+	enum source_table src = pick_source(f, KPI_BY_NONE);
+	char key[1024];
+	struct strbuf sb;
+	struct db_stmt *st;
+	void *kept;
+	size_t size;
+	int rc;
+
+	if ((rc = memo_key(s, f, "totals", key, sizeof(key), err)))
+		return rc;
+	if (key[0] && memo_get(key, &kept, &size)) {
+		if (size == sizeof(*out))
+			memcpy(out, kept, size);
+		free(kept);
+		if (size == sizeof(*out))
+			return 0;
+	}
 	sb_init(&sb);
 	sb_adds(&sb, "SELECT 0");
 	add_sums(&sb);
@@ -193,6 +282,8 @@ int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_cou
 	if (rc == DB_ROW)
 		read_sums(st, 1, out);
 	db_finalize(st);
+	if (rc == DB_ROW && key[0])
+		memo_put(key, out, sizeof(*out));
 	return rc < 0 ? rc : 0;
 }
 
@@ -496,23 +587,54 @@ static int recompute_by_outcome(struct store *s, const struct kpi_filter *f, str
 	return 0;
 }
 
-int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group by, store_kpi_fn fn, void *ctx,
-	struct tp_error *err)
+/* The groups of a read as the memo keeps them: the calls no group placed, then each group. */
+static void groups_keep(const char *key, const struct groups *gs, const struct kpi_counts *unplaced)
 {
-	struct groups gs = {0};
+	size_t size = sizeof(*unplaced) + gs->n * sizeof(*gs->g);
+	char *blob = xmalloc(size);
+
+	memcpy(blob, unplaced, sizeof(*unplaced));
+	if (gs->n)
+		memcpy(blob + sizeof(*unplaced), gs->g, gs->n * sizeof(*gs->g));
+	memo_put(key, blob, size);
+	free(blob);
+}
+
+static bool groups_kept(const char *key, struct groups *gs, struct kpi_counts *unplaced)
+{
+	void *kept;
+	size_t size;
+
+	if (!key[0] || !memo_get(key, &kept, &size))
+		return false;
+	if (size < sizeof(*unplaced) || (size - sizeof(*unplaced)) % sizeof(*gs->g)) {
+		free(kept);
+		return false;
+	}
+	memcpy(unplaced, kept, sizeof(*unplaced));
+	gs->n = gs->cap = (size - sizeof(*unplaced)) / sizeof(*gs->g);
+	gs->g = xmalloc(gs->n ? gs->n * sizeof(*gs->g) : 1);
+	memcpy(gs->g, (char *)kept + sizeof(*unplaced), gs->n * sizeof(*gs->g));
+	free(kept);
+	return true;
+}
+
+/* The groups of f by `by` from the counters, labelled and in their order, into gs. */
+static int groups_read(struct store *s, const struct kpi_filter *f, enum kpi_group by, struct groups *gs,
+	struct kpi_counts *unplaced, struct tp_error *err)
+{
 	enum source_table src;
 	const char *select;
 	struct strbuf sb;
-	struct db_stmt *st;
+	struct db_stmt *st, *names = NULL;
 	struct campaign blocks_of;
-	struct kpi_counts unplaced = {0};
 	int64_t blocks_campaign = -1;
 	int rc = 0, day, hour, weekday;
 
 	campaign_init(&blocks_of);
 	if (by == KPI_BY_OUTCOME) {
-		rc = groups_by_outcome(s, f, &gs, err);
-		goto emit;
+		rc = groups_by_outcome(s, f, gs, err);
+		goto sort;
 	}
 	src = pick_source(f, by);
 	grouping_sql(by, src, &select);
@@ -546,39 +668,57 @@ int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group
 		hour = (int)db_col_int64(st, 1);
 		weekday = (int)db_col_int64(st, 4);
 		if (!row_placed(by, day, hour, weekday)) {
-			kpi_add(&unplaced, &row);
+			kpi_add(unplaced, &row);
 			continue;
 		}
-		kpi_add(group_get(&gs, row_key(by, day, hour, weekday, campaign_id, db_col_int64(st, 3), &blocks_of)), &row);
+		kpi_add(group_get(gs, row_key(by, day, hour, weekday, campaign_id, db_col_int64(st, 3), &blocks_of)), &row);
 	}
 	db_finalize(st);
 	if (rc > 0)
 		rc = 0;
-	if (rc == 0 && (by == KPI_BY_DAY || by == KPI_BY_WEEK) && unplaced.calls)
+	if (rc == 0 && (by == KPI_BY_AGENT || by == KPI_BY_CAMPAIGN)) {
+		names = db_prepare(s->db, by == KPI_BY_AGENT ? "SELECT name FROM users WHERE id = ?"
+			: "SELECT name FROM campaigns WHERE id = ?", err);
+		if (!names)
+			rc = err->code;
+	}
+	for (size_t i = 0; i < gs->n && rc == 0; i++)
+		rc = label(by, &gs->g[i], names, err);
+	db_finalize(names);
+sort:
+	if (rc == 0 && (by == KPI_BY_AGENT || by == KPI_BY_CAMPAIGN || by == KPI_BY_OUTCOME) && gs->n > 1)
+		qsort(gs->g, gs->n, sizeof(*gs->g), by_label);
+out:
+	campaign_release(&blocks_of);
+	return rc < 0 ? rc : 0;
+}
+
+int store_kpi_groups(struct store *s, const struct kpi_filter *f, enum kpi_group by, store_kpi_fn fn, void *ctx,
+	struct tp_error *err)
+{
+	struct groups gs = {0};
+	struct kpi_counts unplaced = {0};
+	char key[1024], what[32];
+	int rc;
+
+	/* Kept while the campaign's counters and settings stay at this revision (the block of
+	 * an hour, a campaign's name). */
+	snprintf(what, sizeof(what), "groups %d", (int)by);
+	if ((rc = memo_key(s, f, what, key, sizeof(key), err)))
+		return rc;
+	if (!groups_kept(key, &gs, &unplaced)) {
+		if ((rc = groups_read(s, f, by, &gs, &unplaced, err)))
+			goto out;
+		if (key[0])
+			groups_keep(key, &gs, &unplaced);
+	}
+	if ((by == KPI_BY_DAY || by == KPI_BY_WEEK) && unplaced.calls)
 		rc = tp_error_at(err, TP_EUSAGE, NULL, 0, "by", "%lld calls of this period have no day of the month (their"
 			" history gives the month, or the month and weekday): --by %s cannot place them; use --by month or"
 			" --by weekday, or a period without them", (long long)unplaced.calls, by == KPI_BY_DAY ? "day" : "week");
-emit:
-	if (rc == 0) {
-		struct db_stmt *names = NULL;
-
-		if (by == KPI_BY_AGENT || by == KPI_BY_CAMPAIGN) {
-			names = db_prepare(s->db, by == KPI_BY_AGENT ? "SELECT name FROM users WHERE id = ?"
-				: "SELECT name FROM campaigns WHERE id = ?", err);
-			if (!names)
-				rc = err->code;
-		}
-		if (by != KPI_BY_OUTCOME)
-			for (size_t i = 0; i < gs.n && rc == 0; i++)
-				rc = label(by, &gs.g[i], names, err);
-		db_finalize(names);
-		if ((by == KPI_BY_AGENT || by == KPI_BY_CAMPAIGN || by == KPI_BY_OUTCOME) && gs.n > 1)
-			qsort(gs.g, gs.n, sizeof(*gs.g), by_label);
-		if (rc == 0)
-			rc = emit_groups(by, &gs, &unplaced, fn, ctx);
-	}
+	else
+		rc = emit_groups(by, &gs, &unplaced, fn, ctx);
 out:
-	campaign_release(&blocks_of);
 	free(gs.g);
 	return rc < 0 ? rc : 0;
 }
@@ -816,12 +956,28 @@ int store_kpi_agents_active(struct store *s, int64_t campaign_id, int from_day, 
 {
 	/* The campaign's agents of those months (a small rollup), then for each an indexed look
 	 * at its counters of those days. */
-	struct db_stmt *st = db_prepare(s->db, "SELECT COUNT(*) FROM (SELECT DISTINCT agent_id FROM kpi_agent_month"
+	struct kpi_filter f = {campaign_id, 0, from_day, to_day};
+	struct db_stmt *st;
+	char key[1024];
+	void *kept;
+	size_t size;
+	int rc;
+
+	if ((rc = memo_key(s, &f, "agents active", key, sizeof(key), err)))
+		return rc;
+	if (key[0] && memo_get(key, &kept, &size)) {
+		bool ok = size == sizeof(*n);
+
+		if (ok)
+			memcpy(n, kept, size);
+		free(kept);
+		if (ok)
+			return 0;
+	}
+	st = db_prepare(s->db, "SELECT COUNT(*) FROM (SELECT DISTINCT agent_id FROM kpi_agent_month"
 		" WHERE campaign_id = ?1 AND month >= ?2 AND month <= ?3) m WHERE EXISTS (SELECT 1 FROM kpi_counters k"
 		" WHERE k.campaign_id = ?1 AND k.agent_id = m.agent_id AND k.local_day >= ?4 AND k.local_day <= ?5"
 		" AND k.calls > 0)", err);
-	int rc;
-
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, campaign_id);
@@ -832,16 +988,35 @@ int store_kpi_agents_active(struct store *s, int64_t campaign_id, int from_day, 
 	rc = db_step(st, err);
 	*n = rc == DB_ROW ? db_col_int64(st, 0) : 0;
 	db_finalize(st);
+	if (rc == DB_ROW && key[0])
+		memo_put(key, n, sizeof(*n));
 	return rc < 0 ? rc : 0;
 }
 
-int store_kpi_dialing(struct store *s, const struct kpi_filter *f, store_dialing_fn fn, void *ctx,
+int store_kpi_dialing(struct store *s, const struct kpi_filter *f, struct kpi_dialing_group g[KPI_DIAL_COUNT],
 	struct tp_error *err)
 {
+	struct kpi_dialing_call prev = {0};
+	bool any = false;
+	char key[1024];
 	struct strbuf sb;
 	struct db_stmt *st;
+	void *kept;
+	size_t size, gsize = KPI_DIAL_COUNT * sizeof(*g);
 	int rc;
 
+	memset(g, 0, gsize);
+	if ((rc = memo_key(s, f, "dialing", key, sizeof(key), err)))
+		return rc;
+	if (key[0] && memo_get(key, &kept, &size)) {
+		bool ok = size == gsize;
+
+		if (ok)
+			memcpy(g, kept, gsize);
+		free(kept);
+		if (ok)
+			return 0;
+	}
 	sb_init(&sb);
 	/* The dials' columns under names of their own: the filter names the calls' columns. */
 	sb_adds(&sb, "SELECT COALESCE(dm.dial_mode, 'manual'), agent_id, local_day, local_hour, started_at,"
@@ -866,9 +1041,34 @@ int store_kpi_dialing(struct store *s, const struct kpi_filter *f, store_dialing
 		c.ring_seconds = db_col_int64(st, 5);
 		c.talk_seconds = db_col_int64(st, 6);
 		c.conversation = strcmp(db_col_text(st, 7), "conversation") == 0;
-		if ((rc = fn(ctx, &c)))
-			break;
+		kpi_dialing_add(g, any ? &prev : NULL, &c);
+		prev = c;
+		any = true;
 	}
+	db_finalize(st);
+	if (rc == DB_DONE && key[0])
+		memo_put(key, g, gsize);
+	return rc < 0 ? rc : 0;
+}
+
+int store_kpi_dialed_any(struct store *s, const struct kpi_filter *f, bool *any, struct tp_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*any = false;
+	st = db_prepare(s->db, f->campaign_id && f->agent_id ? "SELECT 1 FROM dials WHERE call_id IS NOT NULL"
+		" AND campaign_id = ? AND agent_id = ? LIMIT 1" : f->campaign_id ? "SELECT 1 FROM dials WHERE call_id IS NOT NULL"
+		" AND campaign_id = ? LIMIT 1" : f->agent_id ? "SELECT 1 FROM dials WHERE call_id IS NOT NULL AND agent_id = ?"
+		" LIMIT 1" : "SELECT 1 FROM dials WHERE call_id IS NOT NULL LIMIT 1 /* scan-ok: stops at the first */", err);
+	if (!st)
+		return err->code;
+	if (f->campaign_id)
+		db_bind_int64(st, 1, f->campaign_id);
+	if (f->agent_id)
+		db_bind_int64(st, f->campaign_id ? 2 : 1, f->agent_id);
+	if ((rc = db_step(st, err)) == DB_ROW)
+		*any = true;
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
 }

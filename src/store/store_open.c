@@ -43,7 +43,11 @@ static struct store *store_on(struct db *db, int *migrated, struct tp_error *err
 
 struct store *store_open(const char *url, int *migrated, struct tp_error *err)
 {
-	return store_on(db_open(url, err), migrated, err);
+	struct store *s = store_on(db_open(url, err), migrated, err);
+
+	if (s)
+		s->memo_url = xstrdup(url);
+	return s;
 }
 
 struct store *store_open_scratch(struct tp_error *err)
@@ -76,6 +80,8 @@ void store_close(struct store *s)
 	free(s->desk_campaigns.v);
 	free(s->pending);
 	free(s->pending_index);
+	free(s->memo_url);
+	free(s->memo_name);
 	db_close(s->db);
 	free(s);
 }

@@ -188,8 +188,8 @@ static int run_use_case(struct app *a, size_t i, struct tp_error *err)
 {
 	static const struct campaign_setting calls30[] = {{"daily-calls", "30"}};
 	const char *what = use_cases[i].what;
-	struct app_kpi_query kq = {"R", NULL, NULL, NULL, NULL};
-	struct app_insights_query iq = {"R", NULL, NULL, NULL, "hour", "contact_rate"};
+	struct app_kpi_query kq = {"R", NULL, NULL, NULL, NULL, false};
+	struct app_insights_query iq = {"R", NULL, NULL, NULL, "hour", "contact_rate", false};
 	struct app_demo_result demo;
 	struct campaign c;
 	json_t *out = NULL;

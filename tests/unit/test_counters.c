@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "core/memo.h"
 #include "core/tz.h"
 #include "store/store.h"
 #include "testdb.h"
@@ -214,6 +215,25 @@ static void run_history(unsigned seed, bool bulk)
 		int a = (int)rnd(3);
 		const char *cname = a == 2 ? "B" : "A";
 		int op = (int)rnd(20);
+
+		/* Read as a page reads (through the memo, core/memo.h) while the history goes on:
+		 * whatever changed since, the answer is the raw recomputation's. */
+		if (!bulk && step % 25 == 24) {
+			struct kpi_filter live[] = {{0, 0, 0, 0}, {campaigns[0], 0, 0, 0}, {campaigns[1], 0, 0, 0}};
+
+			for (size_t i = 0; i < sizeof(live) / sizeof(live[0]); i++) {
+				struct kpi_counts counters, raw, sum = {0};
+
+				check(store_kpi_totals(s, &live[i], &counters, &err), &err);
+				check(store_kpi_recompute(s, &live[i], &raw, &err), &err);
+				check(store_kpi_groups(s, &live[i], KPI_BY_HOUR, sum_group, &sum, &err), &err);
+				/* Calling time of sessions still open is credited as they go on; the
+				 * recomputation counts it to their end: compared at the end, below. */
+				counters.calling_seconds = sum.calling_seconds = raw.calling_seconds;
+				assert_same(&counters, &raw, "totals during the history");
+				assert_same(&sum, &raw, "hours during the history");
+			}
+		}
 
 		now += 30 + rnd(600);
 		if (rnd(40) == 0)
@@ -422,6 +442,129 @@ static void run_history(unsigned seed, bool bulk)
 	remove_db();
 }
 
+/* One call of agent's on campaign at now: its result; the appointment's id in *appt. */
+static void log_one(struct store *s, const char *agent, const char *campaign, int64_t now, const char *result,
+	int64_t *appt)
+{
+	struct next_lead lead;
+	struct call_input in = {0};
+	struct tp_error err;
+	int64_t call_id, appt_id;
+	bool replayed;
+
+	tp_error_clear(&err);
+	check(store_next_lead(s, agent, campaign, now, &lead, &err), &err);
+	in.agent = agent;
+	in.lead_id = lead.lead_id;
+	in.result = result;
+	in.started_at = now;
+	in.ring_seconds = 10;
+	if (strcmp(result, "conversation") == 0) {
+		in.outcome = "appointment";
+		in.talk_seconds = 120;
+		in.appointment_at = now + 86400;
+		in.sales = "sam";
+	}
+	check(store_call_log(s, &in, &call_id, &appt_id, &replayed, &err), &err);
+	if (appt)
+		*appt = appt_id;
+}
+
+static int64_t calls_of(struct store *s, int64_t campaign_id)
+{
+	struct kpi_filter f = {campaign_id, 0, 0, 0};
+	struct kpi_counts c;
+	struct tp_error err;
+
+	tp_error_clear(&err);
+	check(store_kpi_totals(s, &f, &c, &err), &err);
+	return c.calls;
+}
+
+/* What the memo keeps is found again only while nothing it was read from changed: a call,
+ * an appointment's fate, a rolled-back transaction, a database made again at the same
+ * address (docs/KPI.md, "What a page reads"). */
+static void test_memo_follows_changes(void **state)
+{
+	struct store *s = fresh();
+	struct tp_error err;
+	struct kpi_filter f;
+	struct kpi_counts c;
+	char rev1[1024], rev2[1024];
+	long long hits0, hits1, misses;
+	int64_t a, b, uid, appt, now = tz_utc("Europe/Paris", 2026, 11, 3, 10, 0, 0);
+
+	(void)state;
+	tp_error_clear(&err);
+	check(store_user_add(s, &test_who, "alice", "agent", "!", &uid, &err), &err);
+	check(store_user_add(s, &test_who, "sam", "sales", "!", &uid, &err), &err);
+	a = setup_campaign(s, "A", 20, 142000000);
+	b = setup_campaign(s, "B", 20, 472000000);
+	log_one(s, "alice", "A", now, "conversation", &appt);
+	assert_int_equal(calls_of(s, a), 1);
+	/* Found again: the memo answers (else this test would test nothing). */
+	memo_stats(&hits0, &misses);
+	assert_int_equal(calls_of(s, a), 1);
+	memo_stats(&hits1, &misses);
+	assert_int_equal(hits1, hits0 + 1);
+
+	/* A call of campaign A changes A's revision, not B's. */
+	check(store_kpi_revision(s, b, rev1, sizeof(rev1), &err), &err);
+	assert_true(rev1[0] != '\0');
+	log_one(s, "alice", "A", now + 600, "busy", NULL);
+	assert_int_equal(calls_of(s, a), 2);
+	check(store_kpi_revision(s, b, rev2, sizeof(rev2), &err), &err);
+	assert_string_equal(rev1, rev2);
+
+	/* An appointment's fate, recorded by sales. */
+	f = (struct kpi_filter){a, 0, 0, 0};
+	check(store_kpi_totals(s, &f, &c, &err), &err);
+	assert_int_equal(c.appointments_held, 0);
+	{
+		static const struct store_who sales = {"test", 1900000000};   /* after the appointment */
+
+		check(store_appointment_result(s, &sales, appt, "held", 1, "won", 150000, &err), &err);
+	}
+	check(store_kpi_totals(s, &f, &c, &err), &err);
+	assert_int_equal(c.appointments_held, 1);
+	assert_int_equal(c.appointments_won, 1);
+
+	/* Inside a transaction nothing is kept (it may roll back); rolled back, the memo still
+	 * answers what was committed. */
+	check(store_kpi_revision(s, a, rev1, sizeof(rev1), &err), &err);
+	check(store_begin(s, &err), &err);
+	log_one(s, "alice", "A", now + 1200, "no_answer", NULL);
+	check(store_kpi_revision(s, a, rev2, sizeof(rev2), &err), &err);
+	assert_string_equal(rev2, "");
+	assert_int_equal(calls_of(s, a), 3);
+	store_rollback(s);
+	assert_int_equal(calls_of(s, a), 2);
+	check(store_kpi_revision(s, a, rev2, sizeof(rev2), &err), &err);
+	assert_string_equal(rev1, rev2);
+	log_one(s, "alice", "A", now + 1800, "no_answer", NULL);
+	assert_int_equal(calls_of(s, a), 3);
+	store_close(s);
+
+	/* The same address, another database (SQLite: a file made again): nothing of the first
+	 * one's is found, though its revisions start again from the same numbers. */
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		remove_db();
+		testdb_seq--;
+		s = fresh();
+		check(store_user_add(s, &test_who, "alice", "agent", "!", &uid, &err), &err);
+		check(store_user_add(s, &test_who, "sam", "sales", "!", &uid, &err), &err);
+		a = setup_campaign(s, "A", 20, 142000000);
+		log_one(s, "alice", "A", now, "busy", NULL);
+		log_one(s, "alice", "A", now + 600, "busy", NULL);
+		f = (struct kpi_filter){a, 0, 0, 0};
+		check(store_kpi_totals(s, &f, &c, &err), &err);
+		assert_int_equal(c.calls, 2);
+		assert_int_equal(c.conversations, 0);
+		store_close(s);
+	}
+	remove_db();
+}
+
 static void test_random_histories(void **state)
 {
 	(void)state;
@@ -435,6 +578,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_histories),
+		cmocka_unit_test(test_memo_follows_changes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -112,7 +112,7 @@ static void test_planted_effects(void **state)
 		history(a->store, flat.id, h, 300, 0.25);
 
 	{
-		struct app_insights_query q = {"Planted", NULL, NULL, NULL, "hour", "contact_rate"};
+		struct app_insights_query q = {"Planted", NULL, NULL, NULL, "hour", "contact_rate", false};
 
 		check(app_insights_slots(a, &q, &out, &err), &err);
 	}
@@ -128,7 +128,7 @@ static void test_planted_effects(void **state)
 	 * needs the 5 more that ranking takes, not "0 more". */
 	{
 		struct campaign high;
-		struct app_insights_query q = {"High", NULL, NULL, NULL, "hour", "contact_rate"};
+		struct app_insights_query q = {"High", NULL, NULL, NULL, "hour", "contact_rate", false};
 
 		campaign_init(&high);
 		check(app_campaign_add(a, "High", none, 1, &high, &err), &err);
@@ -143,7 +143,7 @@ static void test_planted_effects(void **state)
 	}
 	json_decref(out);
 	{
-		struct app_insights_query q = {"Planted", NULL, NULL, NULL, "hour", "contact_rate"};
+		struct app_insights_query q = {"Planted", NULL, NULL, NULL, "hour", "contact_rate", false};
 
 		check(app_insights_slots(a, &q, &out, &err), &err);
 	}
@@ -178,7 +178,7 @@ static void test_planted_effects(void **state)
 
 	/* Every hour the same: nothing to report but that. */
 	{
-		struct app_insights_query q = {"Flat", NULL, NULL, NULL, "hour", NULL};
+		struct app_insights_query q = {"Flat", NULL, NULL, NULL, "hour", NULL, false};
 
 		check(app_insights_slots(a, &q, &out, &err), &err);
 	}
@@ -191,7 +191,7 @@ static void test_planted_effects(void **state)
 
 	/* Refusals say which input is wrong; an agent sees their own figures only. */
 	{
-		struct app_insights_query q = {"Planted", NULL, NULL, NULL, "season", NULL};
+		struct app_insights_query q = {"Planted", NULL, NULL, NULL, "season", NULL, false};
 
 		assert_int_equal(app_insights_slots(a, &q, &out, &err), TP_EUSAGE);
 		assert_string_equal(err.field, "by");
@@ -283,7 +283,7 @@ static void test_forced_appointments(void **state)
 		}
 	}
 	{
-		struct app_insights_query q = {"Agents", NULL, NULL, NULL, NULL, NULL};
+		struct app_insights_query q = {"Agents", NULL, NULL, NULL, NULL, NULL, false};
 
 		check(app_insights_agents(a, &q, &out, &err), &err);
 	}
@@ -316,7 +316,7 @@ static void test_forced_appointments(void **state)
 	json_decref(out);
 	check(app_act_as(a, "alice", &err), &err);
 	{
-		struct app_insights_query q = {"Agents", NULL, NULL, NULL, NULL, NULL};
+		struct app_insights_query q = {"Agents", NULL, NULL, NULL, NULL, NULL, false};
 
 		assert_int_equal(app_insights_agents(a, &q, &out, &err), TP_EFORBIDDEN);
 	}
@@ -348,7 +348,7 @@ static void test_objectives(void **state)
 	/* 400 calls over 15 days by two agents: 13 or 14 calls an agent-day, about 67 a week. */
 	history(a->store, c.id, 14, 400, 0.25);
 	{
-		struct app_insights_query q = {"Obj", NULL, NULL, NULL, NULL, NULL};
+		struct app_insights_query q = {"Obj", NULL, NULL, NULL, NULL, NULL, false};
 
 		check(app_insights_objectives(a, &q, &out, &err), &err);
 	}
@@ -443,7 +443,7 @@ static void test_followups(void **state)
 		check(store_appointment_result(a->store, &later, appt, "held", 1, "won", 150000, &err), &err);
 	}
 	{
-		struct app_insights_query q = {"Follow", NULL, NULL, NULL, NULL, NULL};
+		struct app_insights_query q = {"Follow", NULL, NULL, NULL, NULL, NULL, false};
 
 		check(app_insights_followups(a, &q, &out, &err), &err);
 	}

@@ -83,7 +83,7 @@ q = urllib.parse.quote
 # --- health, security headers, unknown paths ---------------------------------------------
 status, h, text = request("GET", "/api/v1/health")
 check("health 200", status == 200, status)
-check("health JSON", jbody(text) == {"status": "ok", "schema": 11}, text)
+check("health JSON", jbody(text) == {"status": "ok", "schema": 12}, text)
 csp = h.get("content-security-policy", "")
 check("CSP forbids inline script", "script-src 'self'" in csp and "unsafe-inline" not in csp, csp)
 check("CSP frame-ancestors none", "frame-ancestors 'none'" in csp, csp)
