@@ -46,6 +46,7 @@ void app_act_as_nobody(struct app *a)
 {
 	snprintf(a->actor, sizeof(a->actor), "%s", "anonymous");
 	a->role = 0;
+	store_kpi_hold(a->store, false);    /* nor the revisions a page of the last one held */
 }
 
 int app_set_cache_kib(struct app *a, int64_t kib, struct tp_error *err)

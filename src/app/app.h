@@ -419,6 +419,10 @@ struct app_kpi_query {
  * with a campaign: of the "to" day, default today in the campaign's zone). An agent
  * sees their own KPIs only. */
 TP_MUST_USE int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct tp_error *err);
+/* A page of readings (the dashboard, the report) between hold true and false: its KPIs
+ * and insights read each campaign's counters as of one revision (store_kpi_hold), so that
+ * what one reading read another finds kept, even while calls are logged meanwhile. */
+void app_kpi_hold(struct app *a, bool hold);
 
 /* Insights (app_insights.c, docs/INSIGHTS.md) ------------------------------------------ */
 

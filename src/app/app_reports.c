@@ -139,6 +139,11 @@ static int dialing_groups(struct store *s, const struct kpi_filter *f, bool dial
 	return rc;
 }
 
+void app_kpi_hold(struct app *a, bool hold)
+{
+	store_kpi_hold(a->store, hold);
+}
+
 int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct tp_error *err)
 {
 	struct groups_ctx g = {-1, NULL, {0}, {0}};

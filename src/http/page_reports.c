@@ -518,6 +518,8 @@ void page_dashboard(struct http_req *r)
 		return;
 	}
 	html_f(r, "</select></label>");
+	/* One revision of the counters for the whole page: its readings share what they read. */
+	app_kpi_hold(r->app, true);
 	if (!is_agent)
 		html_f(r, "<label>%s <input name=\"agent\" value=\"%s\" size=\"10\"></label>", T(r, "Agent"), q.agent);
 	html_f(r, "<label>%s <input type=\"date\" name=\"from\" value=\"%s\"></label><label>%s <input type=\"date\" "
@@ -808,6 +810,7 @@ void page_dashboard(struct http_req *r)
 		html_f(r, "</section>");
 	}
 out:
+	app_kpi_hold(r->app, false);
 	json_decref(hours);
 	json_decref(heat);
 	json_decref(weeks);

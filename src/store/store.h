@@ -471,6 +471,11 @@ TP_MUST_USE int store_kpi_totals(struct store *s, const struct kpi_filter *f, st
  * a scratch database. store_kpi_groups and store_kpi_totals keep their answers under it;
  * the app keeps what it computes from other reads of the same data (dialing, scripts). */
 TP_MUST_USE int store_kpi_revision(struct store *s, int64_t campaign_id, char *key, size_t size, struct tp_error *err);
+/* A page's readings (hold true, until false): store_kpi_revision gives each campaign's
+ * revision as it read it first, so that the page's readings share what they read (its
+ * objectives, its agents) even while calls are logged meanwhile. What is kept under it
+ * is still at least as recent as its revision. */
+void store_kpi_hold(struct store *s, bool hold);
 
 /* The follow-ups of a campaign: each conversation with a hot or callback outcome (its
  * outcome's code and time) and the first later call to the same lead that set an

@@ -38,6 +38,9 @@ static int count_rows(struct store *s, const char *table, const char *where, int
 /* Built-in outcomes come with the schema; they are not copied but must be the same. */
 static const char *skip_where(const char *table)
 {
+	/* A copy is another database: it draws its own id for the memo (store_kpi.c). */
+	if (strcmp(table, "settings") == 0)
+		return " WHERE key <> 'memo.id'";
 	return strcmp(table, "outcomes") == 0 ? " WHERE campaign_id IS NOT NULL" : "";
 }
 

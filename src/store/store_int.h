@@ -47,6 +47,12 @@ struct store {
 	 * its own random id (settings 'memo.id', so that a database made again at the same
 	 * address is another), read at the first use; memo_url NULL: none (a scratch one). */
 	char *memo_url, *memo_name;
+	/* store_kpi_hold: the revisions read first by a page's readings, by campaign. */
+	bool kpi_held;
+	struct kpi_held {
+		int64_t campaign_id, counters, settings;
+	} held[8];
+	int nheld;
 	const struct store_hooks *hooks;
 	/* Statements of hot paths, prepared on first use and kept until store_close
 	 * (the slots are named below). */

@@ -205,6 +205,16 @@ static int memo_name(struct store *s, struct tp_error *err)
 	return rc < 0 ? rc : 0;
 }
 
+static int revision_key(const struct store *s, const struct kpi_held *h, char *key, size_t size)
+{
+	int n = snprintf(key, size, "%s|%lld|%lld.%lld", s->memo_name, (long long)h->campaign_id, (long long)h->counters,
+		(long long)h->settings);
+
+	if (n < 0 || (size_t)n >= size)
+		key[0] = '\0';
+	return 0;
+}
+
 int store_kpi_revision(struct store *s, int64_t campaign_id, char *key, size_t size, struct tp_error *err)
 {
 	struct db_stmt *st;
@@ -217,6 +227,9 @@ int store_kpi_revision(struct store *s, int64_t campaign_id, char *key, size_t s
 		return rc;
 	if (!s->memo_name)
 		return 0;
+	for (int i = 0; s->kpi_held && i < s->nheld; i++)
+		if (s->held[i].campaign_id == campaign_id)
+			return revision_key(s, &s->held[i], key, size);
 	/* Read before the data it stands for: what is kept under it is at least that recent. */
 	st = db_prepare(s->db, campaign_id ? "SELECT COALESCE((SELECT revision FROM kpi_revisions WHERE campaign_id = ?1), 0),"
 		" COALESCE((SELECT revision FROM campaigns WHERE id = ?1), -1)"
@@ -227,14 +240,20 @@ int store_kpi_revision(struct store *s, int64_t campaign_id, char *key, size_t s
 	if (campaign_id)
 		db_bind_int64(st, 1, campaign_id);
 	if ((rc = db_step(st, err)) == DB_ROW) {
-		int n = snprintf(key, size, "%s|%lld|%lld.%lld", s->memo_name, (long long)campaign_id,
-			(long long)db_col_int64(st, 0), (long long)db_col_int64(st, 1));
+		struct kpi_held h = {campaign_id, db_col_int64(st, 0), db_col_int64(st, 1)};
 
-		if (n < 0 || (size_t)n >= size)
-			key[0] = '\0';
+		revision_key(s, &h, key, size);
+		if (s->kpi_held && s->nheld < (int)(sizeof(s->held) / sizeof(s->held[0])))
+			s->held[s->nheld++] = h;
 	}
 	db_finalize(st);
 	return rc < 0 ? rc : 0;
+}
+
+void store_kpi_hold(struct store *s, bool hold)
+{
+	s->kpi_held = hold;
+	s->nheld = 0;
 }
 
 /* The memo key of a read of f (what: the read and its grouping) at f's campaign's

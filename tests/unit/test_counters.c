@@ -543,6 +543,18 @@ static void test_memo_follows_changes(void **state)
 	assert_string_equal(rev1, rev2);
 	log_one(s, "alice", "A", now + 1800, "no_answer", NULL);
 	assert_int_equal(calls_of(s, a), 3);
+
+	/* A page holds the revision it read first: its readings share it while calls are
+	 * logged meanwhile; released, the next reading sees them. */
+	store_kpi_hold(s, true);
+	check(store_kpi_revision(s, a, rev1, sizeof(rev1), &err), &err);
+	assert_int_equal(calls_of(s, a), 3);
+	log_one(s, "alice", "A", now + 2400, "no_answer", NULL);
+	check(store_kpi_revision(s, a, rev2, sizeof(rev2), &err), &err);
+	assert_string_equal(rev1, rev2);
+	assert_int_equal(calls_of(s, a), 3);
+	store_kpi_hold(s, false);
+	assert_int_equal(calls_of(s, a), 4);
 	store_close(s);
 
 	/* The same address, another database (SQLite: a file made again): nothing of the first
