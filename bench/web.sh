@@ -81,14 +81,22 @@ load "$port2" "$dash" 2 "nothing kept: each page computed"
 kill -TERM "$server2"; wait "$server2" || true; server2=
 
 (cd "$work" && "$L" run 127.0.0.1 "$port" "$campaign" "$agents" 3000 "$seconds") || rc=$?
-# The same agents again while two managers watch the dashboard of the campaign they call:
-# its counters change with every call, so most pages are computed again.
-(cd "$work" && "$L" run 127.0.0.1 "$port" "$campaign" "$agents" 3000 20 >"$work/agents2.txt") &
-agents2=$!
-sleep 5
-load "$port" "/dashboard?campaign=Bench%20web" 2 "while its 1000 agents call"
-wait "$agents2" || rc=$?
-sed 's/^/  beside it: /' "$work/agents2.txt"
+# The same agents again while managers watch the dashboard of the campaign they call (its
+# counters change with every call: most pages are computed again, on the report workers):
+# eight managers reloading it every second, then two reloading it as fast as they can.
+for watch in paced hammer; do
+  (cd "$work" && "$L" run 127.0.0.1 "$port" "$campaign" "$agents" 3000 25 >"$work/agents2.txt") &
+  agents2=$!
+  sleep 4
+  if [ "$watch" = paced ]; then
+    echo "GET /dashboard?campaign=Bench%20web, 8 managers each every second, while its $agents agents call:" \
+      "$(python3 "$here/paced.py" "$port" "/dashboard?campaign=Bench%20web" "$mtoken" 8 1 15)"
+  else
+    load "$port" "/dashboard?campaign=Bench%20web" 2 "while its $agents agents call"
+  fi
+  wait "$agents2" || rc=$?
+  sed 's/^/  the agents beside it: /' "$work/agents2.txt"
+done
 echo "server peak memory: $(awk '/VmHWM/ {printf "%.1f MB", $2 / 1024}' "/proc/$server/status")"
 kill -TERM "$server"; wait "$server" || true; server=
 exit "${rc:-0}"

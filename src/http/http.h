@@ -55,6 +55,8 @@ enum http_route_flags {
 	HTTP_PUBLIC = 1,    /* no session needed */
 	HTTP_PAGE = 2,      /* HTML: no session redirects to the login page */
 	HTTP_UPLOAD = 4,    /* the body may be as large as max_upload */
+	HTTP_REPORT = 8,    /* reads reports (KPIs over a period): answered by a report worker,
+	                       so that no desk request waits behind it (server.c) */
 };
 
 struct http_req;
@@ -69,6 +71,8 @@ struct http_route {
 
 struct http_req {
 	struct MHD_Connection *conn;
+	struct http_req *next_report;   /* in the report workers' queue (server.c) */
+	bool deferred;                  /* handed to a report worker, its connection suspended */
 	const struct http_options *opt;
 	struct arena arena;
 	const char *method, *path, *ip;

@@ -795,7 +795,7 @@ const struct http_route page_routes[] = {
 	{"GET", "/calendar/{token}", calendar_feed, 0, HTTP_PUBLIC},
 	{"GET", "/desk", desk, APP_AGENT | APP_MANAGER | APP_ADMIN, HTTP_PAGE},
 	{"GET", "/team", team, APP_MANAGER | APP_ADMIN, HTTP_PAGE},
-	{"GET", "/dashboard", page_dashboard, 0, HTTP_PAGE},
+	{"GET", "/dashboard", page_dashboard, 0, HTTP_PAGE | HTTP_REPORT},
 	{"GET", "/campaigns", page_campaigns, APP_MANAGER | APP_ADMIN, HTTP_PAGE},
 	{"POST", "/campaigns", page_campaign_post, APP_MANAGER | APP_ADMIN, HTTP_PAGE},
 	{"GET", "/campaigns/{id}", page_campaign, APP_MANAGER | APP_ADMIN, HTTP_PAGE},

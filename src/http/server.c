@@ -93,6 +93,101 @@ static void close_apps(void)
 	pthread_mutex_unlock(&apps_lock);
 }
 
+/*
+ * Report workers: a request of an HTTP_REPORT route (the dashboard, KPIs, insights, the
+ * PDF report) is answered on a thread of its own, its connection suspended meanwhile, so
+ * that the pool thread goes on at once with the desk's requests of its other connections
+ * (a pool thread serves its connections one at a time: a report of a large campaign, a
+ * tenth of a second, would make each of them wait). Each worker has its database
+ * connection, like a pool thread. While the server stops, reports are answered in place.
+ */
+#define REPORT_WORKERS 2
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct http_req *head, *tail;
+	bool running, stopping;
+	pthread_t threads[REPORT_WORKERS];
+	int nthreads;
+} reports = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+
+static void handle(struct http_req *r);
+static void forget_dropped_connection(const struct http_req *r);
+
+static void *report_worker(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct http_req *r;
+
+		pthread_mutex_lock(&reports.lock);
+		while (!reports.head && !reports.stopping)
+			pthread_cond_wait(&reports.wake, &reports.lock);
+		if (!(r = reports.head)) {
+			pthread_mutex_unlock(&reports.lock);
+			break;
+		}
+		if (!(reports.head = r->next_report))
+			reports.tail = NULL;
+		pthread_mutex_unlock(&reports.lock);
+		handle(r);
+		forget_dropped_connection(r);
+		/* The connection's next turn sends the answer (on_request). */
+		MHD_resume_connection(r->conn);
+	}
+	return NULL;
+}
+
+/* Hands r to a report worker and suspends its connection: true; false when r is not a
+ * report or the workers stopped (r is answered in place). */
+static bool report_defer(struct http_req *r)
+{
+	bool queued = false;
+
+	if (!(r->route->flags & HTTP_REPORT))
+		return false;
+	pthread_mutex_lock(&reports.lock);
+	if (reports.running && !reports.stopping) {
+		r->deferred = true;
+		r->next_report = NULL;
+		MHD_suspend_connection(r->conn);
+		if (reports.tail)
+			reports.tail->next_report = r;
+		else
+			reports.head = r;
+		reports.tail = r;
+		pthread_cond_signal(&reports.wake);
+		queued = true;
+	}
+	pthread_mutex_unlock(&reports.lock);
+	return queued;
+}
+
+static void reports_start(void)
+{
+	pthread_mutex_lock(&reports.lock);
+	reports.stopping = false;
+	for (int i = 0; i < REPORT_WORKERS; i++)
+		if (pthread_create(&reports.threads[reports.nthreads], NULL, report_worker, NULL) == 0)
+			reports.nthreads++;
+	reports.running = reports.nthreads > 0;
+	pthread_mutex_unlock(&reports.lock);
+}
+
+/* The workers answer what is queued, then end; reports are answered in place from then on. */
+static void reports_stop(void)
+{
+	pthread_mutex_lock(&reports.lock);
+	reports.stopping = true;
+	pthread_cond_broadcast(&reports.wake);
+	pthread_mutex_unlock(&reports.lock);
+	for (int i = 0; i < reports.nthreads; i++)
+		pthread_join(reports.threads[i], NULL);
+	reports.nthreads = 0;
+	reports.running = false;
+}
+
 static bool is_api(const struct http_req *r)
 {
 	return strncmp(r->path, "/api/", 5) == 0;
@@ -390,20 +485,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	guard_processing(watch_of(conn));
+	if (r->deferred)   /* back from a report worker, answered */
+		return send_answer(r);
 	if (r->status)   /* already answered (413, 404) */
 		return MHD_YES;
-	if (r->too_big)
+	if (r->too_big) {
 		http_reply_status(r, 413, NULL, arena_printf(&r->arena, "the body is larger than %zu bytes", r->body_cap));
-	else
+	} else {
+		if (report_defer(r))
+			return MHD_YES;
 		handle(r);
-	/* A connection the database dropped (a restart) is not used again: the thread opens a
-	 * new one with its next request. */
+	}
+	forget_dropped_connection(r);
+	return send_answer(r);
+}
+
+/* A connection the database dropped (a restart) is not used again: the thread opens a new
+ * one with its next request. */
+static void forget_dropped_connection(const struct http_req *r)
+{
 	if (r->status == 503 && my_app && my_app->open) {
 		app_close(my_app->app);
 		my_app->app = NULL;
 		my_app->open = false;
 	}
-	return send_answer(r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
@@ -558,7 +663,8 @@ int http_serve(const struct http_options *o)
 	struct MHD_Daemon *d;
 	sigset_t stop;
 	int migrated = 0, sig = 0;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_AUTO | MHD_USE_ITC;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_AUTO | MHD_USE_ITC |
+		MHD_ALLOW_SUSPEND_RESUME;
 
 	tp_error_clear(&err);
 	if (parse_listen(o->listen, &ss, &sslen, &err) || net_cidrs_parse(o->trust_proxy, &trusted_proxies, &err))
@@ -600,8 +706,9 @@ int http_serve(const struct http_options *o)
 			errno ? strerror(errno) : "libmicrohttpd refused to start");
 		goto fail;
 	}
-	fprintf(stderr, "serve: listening on http://%s/ (%u threads, database %s)\n", o->listen,
-		o->threads ? o->threads : 2, o->db_url);
+	reports_start();
+	fprintf(stderr, "serve: listening on http://%s/ (%u threads, %d for reports, database %s)\n", o->listen,
+		o->threads ? o->threads : 2, reports.nthreads, o->db_url);
 	while (sigwait(&stop, &sig) != 0)
 		;
 	fprintf(stderr, "serve: %s, stopping: no new connections, finishing the requests under way\n",
@@ -615,6 +722,7 @@ int http_serve(const struct http_options *o)
 			break;
 		usleep(100000);
 	}
+	reports_stop();
 	MHD_stop_daemon(d);
 	guard_stop();
 	close_apps();
