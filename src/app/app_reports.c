@@ -239,7 +239,7 @@ int app_kpi(struct app *a, const struct app_kpi_query *q, json_t **out, struct t
 		json_object_set_new(*out, "objectives", obj);
 	obj = NULL;
 	if (key[0])
-		memo_json_put(key, *out);
+		memo_json_put(key, *out, json_array_size(json_object_get(*out, "groups")) + 1);
 out:
 	json_decref(obj);
 	json_decref(g.groups);

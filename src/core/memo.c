@@ -150,11 +150,13 @@ struct memo_json {
 	char *key;
 	json_t *value;
 	uint64_t used;
+	size_t weight;
 };
 
 struct memo_thread {
 	struct memo_json e[MEMO_THREAD_ENTRIES];
 	uint64_t clock;
+	size_t weight;
 };
 
 static pthread_key_t thread_key;
@@ -202,24 +204,42 @@ json_t *memo_json_get(const char *key)
 	return NULL;
 }
 
-void memo_json_put(const char *key, json_t *v)
+static void thread_drop(struct memo_thread *t, int i)
+{
+	free(t->e[i].key);
+	json_decref(t->e[i].value);
+	t->weight -= t->e[i].weight;
+	memset(&t->e[i], 0, sizeof(t->e[i]));
+}
+
+void memo_json_put(const char *key, json_t *v, size_t weight)
 {
 	struct memo_thread *t = thread_memo();
-	int slot = 0;
+	int slot = -1;
 
-	for (int i = 0; i < MEMO_THREAD_ENTRIES; i++) {
-		if (t->e[i].key && strcmp(t->e[i].key, key) == 0) {
-			slot = i;
-			break;
+	if (weight > MEMO_THREAD_WEIGHT / 4)
+		return;
+	for (int i = 0; i < MEMO_THREAD_ENTRIES; i++)
+		if (t->e[i].key && strcmp(t->e[i].key, key) == 0)
+			thread_drop(t, i);
+	/* Room: a free entry, within the weight, the least recently used given back. */
+	for (;;) {
+		int oldest = -1;
+
+		slot = -1;
+		for (int i = 0; i < MEMO_THREAD_ENTRIES; i++) {
+			if (!t->e[i].key)
+				slot = i;
+			else if (oldest < 0 || t->e[i].used < t->e[oldest].used)
+				oldest = i;
 		}
-		if (!t->e[i].key || t->e[i].used < t->e[slot].used)
-			slot = i;
-		if (!t->e[i].key)
+		if (slot >= 0 && t->weight + weight <= MEMO_THREAD_WEIGHT)
 			break;
+		thread_drop(t, oldest);
 	}
-	free(t->e[slot].key);
-	json_decref(t->e[slot].value);
 	t->e[slot].key = xstrdup(key);
 	t->e[slot].value = json_incref(v);
 	t->e[slot].used = ++t->clock;
+	t->e[slot].weight = weight;
+	t->weight += weight;
 }

@@ -33,14 +33,17 @@ void memo_stats(long long *hits, long long *misses);
  * Each thread's own memo of JSON values, for results that cost more to build than to
  * keep (a page's KPIs: core/kpi_json.h): kept by reference, so read-only from then on,
  * and never seen by another thread (jansson's values are not for sharing). At most
- * MEMO_THREAD_ENTRIES a thread, the least recently used given back first, all of them
- * when the thread ends.
+ * MEMO_THREAD_ENTRIES a thread and MEMO_THREAD_WEIGHT of weight (the caller's measure of
+ * a value's size: a KPI answer weighs its groups), the least recently used given back
+ * first, all of them when the thread ends.
  */
 #define MEMO_THREAD_ENTRIES 16
+#define MEMO_THREAD_WEIGHT 4000
 
 /* A new reference to the value kept under key, or NULL. */
 json_t *memo_json_get(const char *key);
-/* Keeps a reference to v under key (v must not change from now on). */
-void memo_json_put(const char *key, json_t *v);
+/* Keeps a reference to v under key (v must not change from now on); one weighing more
+ * than a quarter of MEMO_THREAD_WEIGHT is not kept. */
+void memo_json_put(const char *key, json_t *v, size_t weight);
 
 #endif

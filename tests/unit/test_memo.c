@@ -117,7 +117,7 @@ static void test_thread_json(void **state)
 	char key[32];
 
 	(void)state;
-	memo_json_put("kpi", v);
+	memo_json_put("kpi", v, 1);
 	json_decref(v);         /* the memo's reference keeps it */
 	got = memo_json_get("kpi");
 	assert_non_null(got);
@@ -132,14 +132,14 @@ static void test_thread_json(void **state)
 	for (int i = 0; i < MEMO_THREAD_ENTRIES - 1; i++) {
 		snprintf(key, sizeof(key), "k%d", i);
 		v = json_integer(i);
-		memo_json_put(key, v);
+		memo_json_put(key, v, 1);
 		json_decref(v);
 	}
 	got = memo_json_get("kpi");   /* used: kept */
 	assert_non_null(got);
 	json_decref(got);
 	v = json_integer(99);
-	memo_json_put("new", v);
+	memo_json_put("new", v, 1);
 	json_decref(v);
 	assert_null(memo_json_get("k0"));
 	got = memo_json_get("kpi");
@@ -148,6 +148,31 @@ static void test_thread_json(void **state)
 	got = memo_json_get("new");
 	assert_int_equal(json_integer_value(got), 99);
 	json_decref(got);
+
+	/* Too heavy to keep; then the weight makes room by giving back the least recently used. */
+	v = json_integer(1);
+	memo_json_put("heavy", v, MEMO_THREAD_WEIGHT / 4 + 1);
+	assert_null(memo_json_get("heavy"));
+	memo_json_put("w1", v, MEMO_THREAD_WEIGHT / 4);
+	memo_json_put("w2", v, MEMO_THREAD_WEIGHT / 4);
+	memo_json_put("w3", v, MEMO_THREAD_WEIGHT / 4);
+	got = memo_json_get("w1");
+	assert_non_null(got);
+	json_decref(got);
+	/* Four quarters: the light ones, least recently used, go to make the weight. */
+	memo_json_put("w4", v, MEMO_THREAD_WEIGHT / 4);
+	assert_null(memo_json_get("new"));
+	/* A fifth: w2 is now the least recently used. */
+	memo_json_put("w5", v, MEMO_THREAD_WEIGHT / 4);
+	json_decref(v);
+	assert_null(memo_json_get("w2"));
+	for (int i = 0; i < 4; i++) {
+		const char *const kept[] = {"w1", "w3", "w4", "w5"};
+
+		got = memo_json_get(kept[i]);
+		assert_non_null(got);
+		json_decref(got);
+	}
 }
 
 int main(void)
