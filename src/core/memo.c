@@ -27,6 +27,19 @@ static size_t entries, bytes;
 static uint64_t clock_;
 static long long hits, misses;
 
+/* True when a and b name the same scope under other generations (memo.h). */
+static bool other_generation(const char *a, const char *b)
+{
+	const char *ga = strchr(a, MEMO_GENERATION[0]), *gb = strchr(b, MEMO_GENERATION[0]);
+	size_t la, lb;
+
+	if (!ga || !gb || ga - a != gb - b || memcmp(a, b, (size_t)(ga - a)) != 0)
+		return false;
+	la = strcspn(ga, "|");
+	lb = strcspn(gb, "|");
+	return la != lb || memcmp(ga, gb, la) != 0;
+}
+
 static struct memo_entry **find(const char *key, uint64_t h)
 {
 	struct memo_entry **e = &buckets[h & (MEMO_BUCKETS - 1)];
@@ -95,6 +108,16 @@ void memo_put(const char *key, const void *data, size_t size)
 	at = find(key, h);
 	if (*at)
 		drop(at);
+	if (strchr(key, MEMO_GENERATION[0])) {
+		for (size_t b = 0; b < MEMO_BUCKETS; b++) {
+			for (struct memo_entry **e = &buckets[b]; *e;) {
+				if (other_generation((*e)->key, key))
+					drop(e);
+				else
+					e = &(*e)->next;
+			}
+		}
+	}
 	while (entries && (entries >= MEMO_ENTRIES || bytes + size + klen > MEMO_BYTES))
 		evict_oldest();
 	e = xcalloc(1, sizeof(*e));
@@ -220,7 +243,7 @@ void memo_json_put(const char *key, json_t *v, size_t weight)
 	if (weight > MEMO_THREAD_WEIGHT / 4)
 		return;
 	for (int i = 0; i < MEMO_THREAD_ENTRIES; i++)
-		if (t->e[i].key && strcmp(t->e[i].key, key) == 0)
+		if (t->e[i].key && (strcmp(t->e[i].key, key) == 0 || other_generation(t->e[i].key, key)))
 			thread_drop(t, i);
 	/* Room: a free entry, within the weight, the least recently used given back. */
 	for (;;) {

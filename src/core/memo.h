@@ -7,8 +7,14 @@
  * again only while nothing it depends on has changed. Thread-safe; bounded by
  * MEMO_ENTRIES entries and MEMO_BYTES bytes, the least recently used given back first.
  *
+ * A key may name its scope and generation: "SCOPE\x1fGENERATION|REST" (MEMO_GENERATION
+ * between them; store_kpi_revision: the database and campaign, then its revisions). A
+ * newer generation of a scope makes the older ones useless: keeping one gives back what
+ * its scope kept under another generation (in both memos).
+ *
  * memo_put copies key and data; memo_get gives a copy the caller frees.
  */
+#define MEMO_GENERATION "\x1f"
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>

@@ -207,8 +207,8 @@ static int memo_name(struct store *s, struct tp_error *err)
 
 static int revision_key(const struct store *s, const struct kpi_held *h, char *key, size_t size)
 {
-	int n = snprintf(key, size, "%s|%lld|%lld.%lld", s->memo_name, (long long)h->campaign_id, (long long)h->counters,
-		(long long)h->settings);
+	int n = snprintf(key, size, "%s|%lld" MEMO_GENERATION "%lld.%lld", s->memo_name, (long long)h->campaign_id,
+		(long long)h->counters, (long long)h->settings);
 
 	if (n < 0 || (size_t)n >= size)
 		key[0] = '\0';

@@ -88,6 +88,36 @@ static void test_bytes(void **state)
 	assert_false(get_int("a", &v));
 }
 
+/* A newer generation of a scope gives back what the scope kept under the older one. */
+static void test_generations(void **state)
+{
+	int v = 1;
+	json_t *j = json_integer(1), *got;
+
+	(void)state;
+	memo_clear();
+	memo_put("db|1" MEMO_GENERATION "5.0|totals", &v, sizeof(v));
+	memo_put("db|1" MEMO_GENERATION "5.0|hours", &v, sizeof(v));
+	memo_put("db|2" MEMO_GENERATION "5.0|totals", &v, sizeof(v));
+	memo_put("db|1" MEMO_GENERATION "6.0|totals", &v, sizeof(v));
+	assert_false(get_int("db|1" MEMO_GENERATION "5.0|totals", &v));
+	assert_false(get_int("db|1" MEMO_GENERATION "5.0|hours", &v));
+	assert_true(get_int("db|1" MEMO_GENERATION "6.0|totals", &v));
+	assert_true(get_int("db|2" MEMO_GENERATION "5.0|totals", &v));     /* another scope */
+	/* A settings revision is a generation too. */
+	memo_put("db|2" MEMO_GENERATION "5.1|hours", &v, sizeof(v));
+	assert_false(get_int("db|2" MEMO_GENERATION "5.0|totals", &v));
+	memo_clear();
+
+	memo_json_put("db|1" MEMO_GENERATION "5.0|kpi|hour", j, 1);
+	memo_json_put("db|1" MEMO_GENERATION "50.0|kpi|hour", j, 1);    /* 5 is not a prefix of 50 */
+	assert_null(memo_json_get("db|1" MEMO_GENERATION "5.0|kpi|hour"));
+	got = memo_json_get("db|1" MEMO_GENERATION "50.0|kpi|hour");
+	assert_non_null(got);
+	json_decref(got);
+	json_decref(j);
+}
+
 static void test_keys(void **state)
 {
 	char key[16] = "db|1|2.0";
@@ -180,6 +210,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_generations),
 		cmocka_unit_test(test_thread_json),
 	};
 
