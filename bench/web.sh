@@ -3,8 +3,12 @@
 # bench/kpi.sh (CALLS overrides the size; made by kpi.sh when missing):
 #   - the dashboard page and the KPI API under wrk (p50/p99), beside `telepro kpi` giving
 #     the same figures from a new process on the same database (the peer);
+#   - the dashboard again on a second server with nothing kept (TELEPRO_NO_MEMO=1): what a
+#     page costs to compute;
 #   - AGENTS simulated agents (default 1000) on the calling desk, next + call log every few
-#     seconds (bench/web_load.c): latencies, and no lead handed to two agents at once;
+#     seconds (bench/web_load.c): latencies, and no lead handed to two agents at once; then
+#     the same agents while managers watch their campaign's dashboard (bench/paced.py: 8
+#     each every second; then wrk: 2 in a closed loop), its pages and the desk beside them;
 #   - the server's peak memory (VmHWM).
 # Sessions of the simulated users are written straight into the database (logging in 1000
 # users would time Argon2id, not the desk).
