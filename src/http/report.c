@@ -230,8 +230,10 @@ int http_report_pdf(struct app *a, const struct report_query *q, const char *lan
 	kq.from = from;
 	kq.to = to;
 	kq.by = "hour";
+	/* One revision of the counters for the whole report, as for a page. */
+	app_kpi_hold(a, true);
 	if ((rc = app_kpi(a, &kq, &kpi, err)))
-		return rc;
+		goto out;
 	kq.by = "weekday-hour";
 	if ((rc = app_kpi(a, &kq, &heat, err)))
 		goto out;
@@ -412,6 +414,7 @@ int http_report_pdf(struct app *a, const struct report_query *q, const char *lan
 	sb_release(&r.out);
 	arena_release(&r.arena);
 out:
+	app_kpi_hold(a, false);
 	json_decref(kpi);
 	json_decref(heat);
 	json_decref(agents);

@@ -693,5 +693,30 @@ check("no SIP account: dial is refused, in ana's English", status == 409 and (jb
 status, h, text = request("GET", "/api/v1/dialer/1", cookie=ana_cookie)
 check("no call placed: 404", status == 404 and "no call placed with id 1" in text, f"{status} {text}")
 
+# --- what a page reads is kept while nothing it was read from changed (docs/KPI.md) --------
+# Read on every thread (the server keeps its KPI answers per thread), then a call: every
+# thread's answer, the dashboard's and the objectives' count it.
+kq = "/api/v1/kpi?campaign=" + q("Web test")
+dash = "/dashboard?campaign=" + q("Web test")
+calls_tile = lambda page: re.search(r'data-kpi="calls"><span class="label">[^<]*</span><span class="value">([^<]*)<',
+                                    page).group(1)
+first = jbody(request("GET", kq, cookie=mia_cookie)[2])
+kept = [jbody(request("GET", kq, cookie=mia_cookie)[2]) for _ in range(8)]
+check("kpi read again and again: the same answer", all(k == first for k in kept), first["totals"]["calls"])
+tiles = {calls_tile(request("GET", dash, cookie=mia_cookie)[2]) for _ in range(4)}
+check("the dashboard's calls, as the KPIs count them", tiles == {str(first["totals"]["calls"])},
+      (tiles, first["totals"]["calls"]))
+status, h, text = request("POST", "/api/v1/calls", {"lead_id": lead_id, "result": "busy"}, cookie=ana_cookie,
+                          csrf=ana_csrf)
+check("a call logged", status == 201, f"{status} {text}")
+after = [jbody(request("GET", kq, cookie=mia_cookie)[2]) for _ in range(8)]
+check("after a call, every answer counts it (totals and today's objective)", all(
+    k["totals"]["calls"] == first["totals"]["calls"] + 1 and
+    k["objectives"]["daily_calls"]["done"] == first["objectives"]["daily_calls"]["done"] + 1 for k in after),
+    [(k["totals"]["calls"], k["objectives"]["daily_calls"]["done"]) for k in after])
+tiles = {calls_tile(request("GET", dash, cookie=mia_cookie)[2]) for _ in range(4)}
+check("after a call, the dashboard counts it", tiles == {str(first["totals"]["calls"] + 1)},
+      (tiles, first["totals"]["calls"]))
+
 print(f"api: {checks - failures}/{checks} checks passed")
 sys.exit(1 if failures else 0)
