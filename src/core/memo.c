@@ -96,6 +96,20 @@ bool memo_get(const char *key, void **data, size_t *size)
 	return found;
 }
 
+bool memo_get_exact(const char *key, void *out, size_t size)
+{
+	void *data;
+	size_t have;
+	bool ok;
+
+	if (!memo_get(key, &data, &have))
+		return false;
+	if ((ok = have == size))
+		memcpy(out, data, size);
+	free(data);
+	return ok;
+}
+
 void memo_put(const char *key, const void *data, size_t size)
 {
 	uint64_t h = hash_str(key, 0x6d656d6f);

@@ -24,6 +24,8 @@
 
 /* True with *data (malloc'd, the caller's) and *size when key is kept. */
 bool memo_get(const char *key, void **data, size_t *size);
+/* True with out filled when key holds exactly size bytes (a struct kept whole). */
+bool memo_get_exact(const char *key, void *out, size_t size);
 /* Keeps a copy of data under key (replacing what it held); a result larger than a
  * quarter of MEMO_BYTES is not kept. */
 void memo_put(const char *key, const void *data, size_t size);

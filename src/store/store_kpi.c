@@ -273,19 +273,12 @@ int store_kpi_totals(struct store *s, const struct kpi_filter *f, struct kpi_cou
 	char key[1024];
 	struct strbuf sb;
 	struct db_stmt *st;
-	void *kept;
-	size_t size;
 	int rc;
 
 	if ((rc = memo_key(s, f, "totals", key, sizeof(key), err)))
 		return rc;
-	if (key[0] && memo_get(key, &kept, &size)) {
-		if (size == sizeof(*out))
-			memcpy(out, kept, size);
-		free(kept);
-		if (size == sizeof(*out))
-			return 0;
-	}
+	if (key[0] && memo_get_exact(key, out, sizeof(*out)))
+		return 0;
 	sb_init(&sb);
 	sb_adds(&sb, "SELECT 0");
 	add_sums(&sb);
@@ -978,21 +971,12 @@ int store_kpi_agents_active(struct store *s, int64_t campaign_id, int from_day, 
 	struct kpi_filter f = {campaign_id, 0, from_day, to_day};
 	struct db_stmt *st;
 	char key[1024];
-	void *kept;
-	size_t size;
 	int rc;
 
 	if ((rc = memo_key(s, &f, "agents active", key, sizeof(key), err)))
 		return rc;
-	if (key[0] && memo_get(key, &kept, &size)) {
-		bool ok = size == sizeof(*n);
-
-		if (ok)
-			memcpy(n, kept, size);
-		free(kept);
-		if (ok)
-			return 0;
-	}
+	if (key[0] && memo_get_exact(key, n, sizeof(*n)))
+		return 0;
 	st = db_prepare(s->db, "SELECT COUNT(*) FROM (SELECT DISTINCT agent_id FROM kpi_agent_month"
 		" WHERE campaign_id = ?1 AND month >= ?2 AND month <= ?3) m WHERE EXISTS (SELECT 1 FROM kpi_counters k"
 		" WHERE k.campaign_id = ?1 AND k.agent_id = m.agent_id AND k.local_day >= ?4 AND k.local_day <= ?5"
@@ -1020,22 +1004,14 @@ int store_kpi_dialing(struct store *s, const struct kpi_filter *f, struct kpi_di
 	char key[1024];
 	struct strbuf sb;
 	struct db_stmt *st;
-	void *kept;
-	size_t size, gsize = KPI_DIAL_COUNT * sizeof(*g);
+	size_t gsize = KPI_DIAL_COUNT * sizeof(*g);
 	int rc;
 
 	memset(g, 0, gsize);
 	if ((rc = memo_key(s, f, "dialing", key, sizeof(key), err)))
 		return rc;
-	if (key[0] && memo_get(key, &kept, &size)) {
-		bool ok = size == gsize;
-
-		if (ok)
-			memcpy(g, kept, gsize);
-		free(kept);
-		if (ok)
-			return 0;
-	}
+	if (key[0] && memo_get_exact(key, g, gsize))
+		return 0;
 	sb_init(&sb);
 	/* The dials' columns under names of their own: the filter names the calls' columns. */
 	sb_adds(&sb, "SELECT COALESCE(dm.dial_mode, 'manual'), agent_id, local_day, local_hour, started_at,"
