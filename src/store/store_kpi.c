@@ -174,35 +174,39 @@ static void read_sums(struct db_stmt *st, int first, struct kpi_counts *c)
 }
 
 /* The database's name in memo keys (struct store's memo_name): its address and its id,
- * drawn the first time any connection asks. */
-static int memo_name(struct store *s, struct tp_error *err)
+ * drawn the first time any connection asks. A database where it cannot be drawn (read
+ * only) keeps nothing: this connection's memo is off, its readings go on. */
+static void memo_name(struct store *s)
 {
 	unsigned char bytes[12];
 	char hex[2 * sizeof(bytes) + 1];
+	struct tp_error err;
 	struct db_stmt *st;
-	int rc;
 
+	tp_error_clear(&err);
 	randombytes_buf(bytes, sizeof(bytes));
 	sodium_bin2hex(hex, sizeof(hex), bytes, sizeof(bytes));
-	if (!(st = db_prepare(s->db, "INSERT INTO settings (key, value) VALUES ('memo.id', ?) ON CONFLICT (key) DO NOTHING",
-		err)))
-		return err->code;
-	db_bind_text(st, 1, hex);
-	rc = db_step(st, err);
-	db_finalize(st);
-	if (rc < 0)
-		return rc;
-	if (!(st = db_prepare(s->db, "SELECT value FROM settings WHERE key = 'memo.id'", err)))
-		return err->code;
-	if ((rc = db_step(st, err)) == DB_ROW) {
-		struct strbuf sb;
-
-		sb_init(&sb);
-		sb_addf(&sb, "%s#%s", s->memo_url, db_col_text(st, 0));
-		s->memo_name = sb.buf;
+	if ((st = db_prepare(s->db, "INSERT INTO settings (key, value) VALUES ('memo.id', ?) ON CONFLICT (key) DO NOTHING",
+		&err))) {
+		db_bind_text(st, 1, hex);
+		if (db_step(st, &err) < 0)
+			tp_error_clear(&err);
+		db_finalize(st);
 	}
-	db_finalize(st);
-	return rc < 0 ? rc : 0;
+	if ((st = db_prepare(s->db, "SELECT value FROM settings WHERE key = 'memo.id'", &err))) {
+		if (db_step(st, &err) == DB_ROW) {
+			struct strbuf sb;
+
+			sb_init(&sb);
+			sb_addf(&sb, "%s#%s", s->memo_url, db_col_text(st, 0));
+			s->memo_name = sb.buf;
+		}
+		db_finalize(st);
+	}
+	if (!s->memo_name) {
+		free(s->memo_url);
+		s->memo_url = NULL;
+	}
 }
 
 static int revision_key(const struct store *s, const struct kpi_held *h, char *key, size_t size)
@@ -223,8 +227,8 @@ int store_kpi_revision(struct store *s, int64_t campaign_id, char *key, size_t s
 	key[0] = '\0';
 	if (!s->memo_url || db_in_transaction(s->db) || getenv("TELEPRO_NO_MEMO"))
 		return 0;
-	if (!s->memo_name && (rc = memo_name(s, err)))
-		return rc;
+	if (!s->memo_name)
+		memo_name(s);
 	if (!s->memo_name)
 		return 0;
 	for (int i = 0; s->kpi_held && i < s->nheld; i++)
