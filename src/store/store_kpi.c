@@ -209,14 +209,14 @@ static void memo_name(struct store *s)
 	}
 }
 
-static int revision_key(const struct store *s, const struct kpi_held *h, char *key, size_t size)
+/* The key of h's revisions ("" when it cannot be whole). */
+static void revision_key(const struct store *s, const struct kpi_held *h, char *key, size_t size)
 {
 	int n = snprintf(key, size, "%s|%lld" MEMO_GENERATION "%lld.%lld", s->memo_name, (long long)h->campaign_id,
 		(long long)h->counters, (long long)h->settings);
 
 	if (n < 0 || (size_t)n >= size)
 		key[0] = '\0';
-	return 0;
 }
 
 int store_kpi_revision(struct store *s, int64_t campaign_id, char *key, size_t size, struct tp_error *err)
@@ -232,8 +232,10 @@ int store_kpi_revision(struct store *s, int64_t campaign_id, char *key, size_t s
 	if (!s->memo_name)
 		return 0;
 	for (int i = 0; s->kpi_held && i < s->nheld; i++)
-		if (s->held[i].campaign_id == campaign_id)
-			return revision_key(s, &s->held[i], key, size);
+		if (s->held[i].campaign_id == campaign_id) {
+			revision_key(s, &s->held[i], key, size);
+			return 0;
+		}
 	/* Read before the data it stands for: what is kept under it is at least that recent. */
 	st = db_prepare(s->db, campaign_id ? "SELECT COALESCE((SELECT revision FROM kpi_revisions WHERE campaign_id = ?1), 0),"
 		" COALESCE((SELECT revision FROM campaigns WHERE id = ?1), -1)"
